@@ -1,0 +1,94 @@
+import { resolve } from 'node:path';
+import { SearcherError } from '../errors.ts';
+import { createLogger } from '../log.ts';
+import { startDevnet } from '../devnet/devnet.ts';
+import { writeManifest } from '../devnet/manifest.ts';
+import { defaultScenarioPath, loadScenario, ScenarioError } from '../devnet/scenario/load.ts';
+import { integerFlag, parseFlags, UsageError } from './args.ts';
+
+export const devnetUsage = `Usage: searcher devnet [--scenario FILE] [--port N] [--block-time S] [--manifest FILE]
+
+Starts anvil with the real Uniswap contracts (WETH9, V2 factory + Router02, SushiSwap at its mainnet
+addresses, V3 factory, SwapRouter, SwapRouter02, QuoterV2, NonfungiblePositionManager, UniversalRouter)
+at their mainnet addresses, builds the scenario's tokens, pools and funded traders, and sends the
+scenario's user swaps to the mempool every block. Ctrl-C stops everything.
+
+Options:
+  --scenario FILE   scenario JSON (default: scenarios/default.json; format in README.md)
+  --port N          JSON-RPC and websocket port on 127.0.0.1 (default 8545; 0 = any free port)
+  --block-time S    seconds between blocks (default 2; 0 = mine only on evm_mine)
+  --manifest FILE   write chain id, URLs, every address and the test accounts as JSON
+  --no-traffic      do not send the scenario's swaps
+  -h, --help        this help
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  try {
+    const flags = parseFlags(argv, {
+      scenario: { type: 'string' },
+      port: { type: 'string' },
+      'block-time': { type: 'string' },
+      manifest: { type: 'string' },
+      'no-traffic': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (flags.help) {
+      process.stdout.write(devnetUsage);
+      return 0;
+    }
+    const port = integerFlag(flags.port, 'port', 8545, 0, 65535);
+    const blockTime = integerFlag(flags['block-time'], 'block-time', 2, 0, 3600);
+    const scenarioFile = resolve(flags.scenario ?? defaultScenarioPath());
+    const scenario = loadScenario(scenarioFile);
+    const logger = createLogger('devnet');
+
+    const devnet = await startDevnet({ scenario, port, blockTime, traffic: !flags['no-traffic'], logger });
+    if (flags.manifest) writeManifest(resolve(flags.manifest), devnet.manifest);
+    const { manifest } = devnet;
+    process.stdout.write(
+      [
+        `devnet ready in ${devnet.readyMs} ms (scenario "${manifest.scenario}": ${manifest.tokens.length} tokens, ${manifest.pools.length} pools, ${manifest.accounts.traders.length} traders)`,
+        `  rpc ${manifest.rpcUrl}   ws ${manifest.wsUrl}   chain id ${manifest.chainId}`,
+        `  blocks ${blockTime > 0 ? `every ${blockTime} s` : 'on evm_mine only'}; traffic ${flags['no-traffic'] ? 'off' : 'on'}${flags.manifest ? `; manifest ${resolve(flags.manifest)}` : ''}`,
+        '  Ctrl-C to stop',
+        '',
+      ].join('\n'),
+    );
+
+    let lastReported = BigInt(manifest.startBlock);
+    const unwatch = devnet.client.watchBlocks({
+      pollingInterval: 200,
+      onBlock: (block) => {
+        if (block.number === null || block.number <= lastReported) return;
+        lastReported = block.number;
+        process.stdout.write(`block ${block.number}: ${block.transactions.length} txs, gas ${block.gasUsed}, base fee ${block.baseFeePerGas} wei\n`);
+      },
+      onError: () => {},
+    });
+
+    await new Promise<void>((done) => {
+      process.once('SIGINT', done);
+      process.once('SIGTERM', done);
+    });
+    unwatch();
+    process.stdout.write('stopping devnet...\n');
+    await devnet.stop();
+    return 0;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+/** Prints a failure the way a user can act on it; 2 for bad input, 1 otherwise. */
+export function reportError(error: unknown): number {
+  if (error instanceof ScenarioError || error instanceof UsageError) {
+    process.stderr.write(`searcher: ${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof SearcherError) {
+    process.stderr.write(`searcher: ${error.message}\n`);
+    return 1;
+  }
+  process.stderr.write(`searcher: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+  return 1;
+}

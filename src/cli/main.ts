@@ -1,0 +1,40 @@
+/**
+ * The `searcher` command. Each subcommand lives in its own module, loaded only when it runs, so `--help`
+ * and quick commands start without loading viem, anvil helpers or the engine.
+ */
+type Command = { summary: string; load: () => Promise<{ run: (argv: string[]) => Promise<number> }> };
+
+const commands: Record<string, Command> = {
+  devnet: {
+    summary: 'start a local mainnet-like chain: real Uniswap contracts, scenario pools, live user traffic',
+    load: () => import('./devnet.ts'),
+  },
+};
+
+export const usage = `searcher: an MEV searcher for Ethereum (Uniswap V2/V3 backruns and arbitrage)
+
+Usage: searcher <command> [options]
+
+Commands:
+${Object.entries(commands)
+  .map(([name, command]) => `  ${name.padEnd(10)} ${command.summary}`)
+  .join('\n')}
+
+Run \`searcher <command> --help\` for a command's options.
+Exit codes: 0 ok, 1 runtime error, 2 bad usage or invalid configuration.
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`searcher: unknown command "${name}"\n\n${usage}`);
+    return 2;
+  }
+  const module = await command.load();
+  return module.run(rest);
+}

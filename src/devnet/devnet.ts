@@ -1,0 +1,112 @@
+import type { Logger } from '../log.ts';
+import { accountIndex, devAccount } from './accounts.ts';
+import { startAnvil, type Anvil } from './anvil.ts';
+import { createDevnetClient, type DevnetClient } from './client.ts';
+import { buildManifest, type DevnetManifest } from './manifest.ts';
+import type { Scenario } from './scenario/schema.ts';
+import { createPools } from './seed/pools.ts';
+import { fundTraders } from './seed/traders.ts';
+import { deployTokens } from './tokens.ts';
+import { planExplicitSwaps } from './traffic/plan.ts';
+import { TrafficGenerator, type SentSwap } from './traffic/sender.ts';
+import { placeUniswapContracts, verifyUniswapContracts } from './uniswap.ts';
+
+export type StartDevnetParameters = {
+  scenario: Scenario;
+  /** 0 for a free port. */
+  port: number;
+  /** Seconds between blocks; 0 = mining off (blocks only on evm_mine). */
+  blockTime: number;
+  chainId?: number;
+  /** Send the scenario's traffic (default true). */
+  traffic?: boolean;
+  logger: Logger;
+  onSwapSent?: (swap: SentSwap) => void;
+};
+
+export type Devnet = {
+  manifest: DevnetManifest;
+  client: DevnetClient;
+  anvil: Anvil;
+  traffic: TrafficGenerator | undefined;
+  /** Milliseconds from start to ready. */
+  readyMs: number;
+  stop(): Promise<void>;
+};
+
+/** A local chain dressed as mainnet where it matters (the default chain id differs, so nothing replays on mainnet). */
+export const devnetChainId = 31337;
+
+/**
+ * Starts anvil, places the real Uniswap contracts at their mainnet addresses, builds the scenario's tokens,
+ * pools and funded traders, then turns on block production and the scenario's traffic.
+ */
+export async function startDevnet(parameters: StartDevnetParameters): Promise<Devnet> {
+  const started = performance.now();
+  const { scenario, logger } = parameters;
+  const chainId = parameters.chainId ?? devnetChainId;
+  const traderCount = scenario.traders.count;
+  const anvil = await startAnvil({ port: parameters.port, chainId, accounts: accountIndex.firstTrader + traderCount });
+  try {
+    const client = createDevnetClient(anvil.rpcUrl, chainId);
+    const deployer = devAccount(accountIndex.deployer).address;
+    const searcher = devAccount(accountIndex.searcher).address;
+    const traders = Array.from({ length: traderCount }, (_, i) => devAccount(accountIndex.firstTrader + i));
+
+    await placeUniswapContracts(client, deployer);
+    await verifyUniswapContracts(client, deployer);
+    const tokens = await deployTokens(client, deployer, scenario.tokens);
+    const pools = await createPools(client, deployer, scenario.pools, tokens);
+    await fundTraders(client, deployer, traders.map((trader) => trader.address), scenario.traders, tokens);
+    const explicit = planExplicitSwaps(scenario, pools, tokens);
+
+    // Setup mined hundreds of near-empty blocks, which drove the EIP-1559 base fee to a few wei; traffic starts
+    // from a mainnet-like 1 gwei and the base fee follows the EIP-1559 rule from there.
+    await client.setNextBlockBaseFeePerGas({ baseFeePerGas: 1_000_000_000n });
+    await client.setAutomine(false);
+    if (parameters.blockTime > 0) await client.setIntervalMining({ interval: parameters.blockTime });
+    const startBlock = await client.getBlockNumber({ cacheTime: 0 });
+
+    const manifest = buildManifest({
+      chainId,
+      rpcUrl: anvil.rpcUrl,
+      wsUrl: anvil.wsUrl,
+      scenario: scenario.name,
+      startBlock: Number(startBlock),
+      blockTime: parameters.blockTime,
+      tokens: tokens.map(({ symbol, name, address, decimals, kind }) => ({ symbol, name, address, decimals, kind })),
+      pools: pools.map((pool) => ({ ...pool })),
+      accounts: {
+        mnemonic: 'anvil default test mnemonic',
+        deployer: { address: deployer, index: accountIndex.deployer },
+        searcher: { address: searcher, index: accountIndex.searcher },
+        traders: traders.map((trader, i) => ({ address: trader.address, index: accountIndex.firstTrader + i })),
+      },
+    });
+
+    let traffic: TrafficGenerator | undefined;
+    if (parameters.traffic !== false) {
+      traffic = new TrafficGenerator({
+        client,
+        chainId,
+        scenario,
+        pools,
+        tokens,
+        traders,
+        explicit,
+        startBlock,
+        logger,
+        onSent: parameters.onSwapSent,
+      });
+      traffic.start();
+    }
+    const stop = async () => {
+      await traffic?.stop();
+      await anvil.stop();
+    };
+    return { manifest, client, anvil, traffic, readyMs: Math.round(performance.now() - started), stop };
+  } catch (error) {
+    await anvil.stop();
+    throw error;
+  }
+}

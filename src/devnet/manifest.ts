@@ -1,0 +1,57 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import type { Address } from 'viem';
+import { initCodeHashes, mainnet } from './addresses.ts';
+import type { DevnetPool } from './seed/pools.ts';
+import type { DevnetToken } from './tokens.ts';
+
+/** What a devnet tells the programs that use it (the bot, tests, scripts). Addresses only: no keys. */
+export type DevnetManifest = {
+  chainId: number;
+  rpcUrl: string;
+  wsUrl: string;
+  scenario: string;
+  /** The head when the devnet became ready; scenario block k lands in startBlock + k. */
+  startBlock: number;
+  /** Seconds between blocks; 0 when blocks are mined on demand (evm_mine). */
+  blockTime: number;
+  contracts: typeof mainnet;
+  /** CREATE2 init code hash of each DEX's pairs on this devnet. */
+  initCodeHashes: { uniswapV2: string; sushiswap: string; uniswapV3: string };
+  tokens: Array<Pick<DevnetToken, 'symbol' | 'name' | 'address' | 'decimals' | 'kind'>>;
+  pools: Array<{
+    index: number;
+    dex: DevnetPool['dex'];
+    address: Address;
+    pair: [string, string];
+    token0: Address;
+    token1: Address;
+    fee?: number;
+    tickSpacing?: number;
+  }>;
+  accounts: {
+    /** anvil's public test mnemonic derives every account here (index = derivation index). */
+    mnemonic: 'anvil default test mnemonic';
+    deployer: { address: Address; index: number };
+    searcher: { address: Address; index: number };
+    traders: Array<{ address: Address; index: number }>;
+  };
+};
+
+export function buildManifest(input: Omit<DevnetManifest, 'contracts' | 'initCodeHashes'>): DevnetManifest {
+  return {
+    ...input,
+    contracts: mainnet,
+    initCodeHashes: {
+      uniswapV2: initCodeHashes.uniswapV2Pair,
+      sushiswap: initCodeHashes.uniswapV2Pair,
+      uniswapV3: initCodeHashes.uniswapV3Pool,
+    },
+  };
+}
+
+/** Writes the manifest atomically (a reader never sees half a file). */
+export function writeManifest(file: string, manifest: DevnetManifest): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(manifest, null, 2)}\n`);
+  renameSync(temporary, file);
+}

@@ -1,0 +1,168 @@
+import { parseAbi, type Address, type Hash } from 'viem';
+import type { HDAccount } from 'viem/accounts';
+import { quoterV2Abi, v2RouterAbi } from '../../abi/routers.ts';
+import type { Logger } from '../../log.ts';
+import { mainnet } from '../addresses.ts';
+import type { DevnetClient } from '../client.ts';
+import { farDeadline, routerOfDex, type DevnetPool } from '../seed/pools.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import type { DevnetToken } from '../tokens.ts';
+import { buildSwapCall, encodeV3Path, v2Path } from './calldata.ts';
+import { planRandomSwaps, randomFlowPools, type SwapOrder } from './plan.ts';
+import { seededRandom } from './random.ts';
+import { isV3 } from './route.ts';
+
+const balanceOfAbi = parseAbi(['function balanceOf(address) view returns (uint256)']);
+
+/** Gas limit per user swap; generous, since an unused limit costs nothing. */
+const swapGasLimit = 600_000n;
+
+export type TrafficStats = { sent: number; skipped: number; failed: number };
+export type SentSwap = { hash: Hash; block: bigint; order: SwapOrder; amountIn: bigint; minAmountOut: bigint };
+
+export type TrafficParameters = {
+  client: DevnetClient;
+  chainId: number;
+  scenario: Scenario;
+  pools: readonly DevnetPool[];
+  tokens: readonly DevnetToken[];
+  traders: readonly HDAccount[];
+  explicit: ReadonlyMap<number, SwapOrder[]>;
+  /** The head when the devnet became ready; traffic block 1 is the block after it. */
+  startBlock: bigint;
+  logger: Logger;
+  onSent?: (swap: SentSwap) => void;
+};
+
+/**
+ * Sends the scenario's users' swaps: on every new head, the explicit swaps for the next block and a draw of
+ * random flow, each quoted against the live pools, signed by the trader's own key and sent raw to the mempool.
+ * A swap that cannot be built (no balance, failed quote) is skipped and counted; it never stops the flow.
+ */
+export class TrafficGenerator {
+  readonly stats: TrafficStats = { sent: 0, skipped: 0, failed: 0 };
+  private readonly random;
+  private readonly flowPools: DevnetPool[];
+  private readonly nonces = new Map<Address, number>();
+  private lastHead: bigint;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(private readonly parameters: TrafficParameters) {
+    this.random = seededRandom(parameters.scenario.traffic.random?.seed ?? 0);
+    this.flowPools = randomFlowPools(parameters.scenario, parameters.pools, parameters.tokens);
+    this.lastHead = parameters.startBlock - 1n;
+  }
+
+  /** Starts following heads (polling every `intervalMs`). */
+  start(intervalMs = 50): void {
+    const tick = () => {
+      this.running = this.running.then(() => this.poll()).catch((error: Error) => {
+        this.parameters.logger.warn({ err: error.message }, 'traffic: head poll failed');
+      });
+    };
+    tick();
+    this.timer = setInterval(tick, intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async poll(): Promise<void> {
+    const head = await this.parameters.client.getBlockNumber({ cacheTime: 0 });
+    if (head <= this.lastHead) return;
+    this.lastHead = head;
+    await this.sendForBlock(head + 1n);
+  }
+
+  /** Sends the traffic of one target block. */
+  async sendForBlock(target: bigint): Promise<void> {
+    const { scenario, explicit, startBlock, tokens } = this.parameters;
+    const index = Number(target - startBlock);
+    const orders = [...(explicit.get(index) ?? [])];
+    const random = scenario.traffic.random;
+    if (random) orders.push(...planRandomSwaps(this.random, random, this.parameters.traders.length, this.flowPools, tokens));
+    if (orders.length === 0) return;
+    const block = await this.parameters.client.getBlock({ blockTag: 'latest' });
+    for (const order of orders) {
+      try {
+        const sent = await this.send(order, target, block.baseFeePerGas ?? 0n);
+        if (sent) this.stats.sent++;
+        else this.stats.skipped++;
+      } catch (error) {
+        this.stats.failed++;
+        this.parameters.logger.warn({ err: (error as Error).message.split('\n')[0], router: order.router }, 'traffic: swap not sent');
+        this.nonces.clear();
+      }
+    }
+  }
+
+  private async send(order: SwapOrder, target: bigint, baseFee: bigint): Promise<boolean> {
+    const { client, chainId, logger } = this.parameters;
+    const account = this.parameters.traders[order.trader]!;
+    const first = order.hops[0]!;
+    const amountIn =
+      'exact' in order.amountIn
+        ? order.amountIn.exact
+        : ((await client.readContract({ address: first.tokenIn.address, abi: balanceOfAbi, functionName: 'balanceOf', args: [first.pool.address] })) *
+            BigInt(Math.round(order.amountIn.bpsOfPool * 100))) /
+          1_000_000n;
+    if (amountIn === 0n) return false;
+    const held = order.ethIn
+      ? await client.getBalance({ address: account.address })
+      : await client.readContract({ address: first.tokenIn.address, abi: balanceOfAbi, functionName: 'balanceOf', args: [account.address] });
+    if (held < amountIn) {
+      logger.debug({ trader: account.address, token: first.tokenIn.symbol }, 'traffic: trader out of funds');
+      return false;
+    }
+    const quoted = await this.quote(order, amountIn);
+    const minAmountOut = (quoted * BigInt(10_000 - order.slippageBps)) / 10_000n;
+    const call = buildSwapCall({ ...order, amountIn, minAmountOut, recipient: account.address, deadline: farDeadline });
+    const nonce = await this.nextNonce(account.address);
+    const raw = await account.signTransaction({
+      chainId,
+      type: 'eip1559',
+      nonce,
+      to: call.to,
+      data: call.data,
+      value: call.value,
+      gas: swapGasLimit,
+      maxPriorityFeePerGas: order.tip,
+      maxFeePerGas: baseFee * 2n + order.tip,
+    });
+    const hash = await client.sendRawTransaction({ serializedTransaction: raw });
+    this.parameters.onSent?.({ hash, block: target, order, amountIn, minAmountOut });
+    return true;
+  }
+
+  /** What the router's own quoting says the swap returns now. */
+  private async quote(order: SwapOrder, amountIn: bigint): Promise<bigint> {
+    const { client } = this.parameters;
+    if (isV3(order.hops[0]!.pool)) {
+      const { result } = await client.simulateContract({
+        address: mainnet.quoterV2,
+        abi: quoterV2Abi,
+        functionName: 'quoteExactInput',
+        args: [encodeV3Path(order.hops), amountIn],
+      });
+      return result[0];
+    }
+    const dex = order.hops[0]!.pool.dex as keyof typeof routerOfDex;
+    const amounts = await client.readContract({
+      address: routerOfDex[dex].router,
+      abi: v2RouterAbi,
+      functionName: 'getAmountsOut',
+      args: [amountIn, v2Path(order.hops)],
+    });
+    return amounts[amounts.length - 1]!;
+  }
+
+  private async nextNonce(address: Address): Promise<number> {
+    let nonce = this.nonces.get(address);
+    if (nonce === undefined) nonce = await this.parameters.client.getTransactionCount({ address, blockTag: 'pending' });
+    this.nonces.set(address, nonce + 1);
+    return nonce;
+  }
+}

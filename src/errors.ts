@@ -1,0 +1,13 @@
+/**
+ * Base of every error the searcher throws on purpose: a short message a user can act on, the underlying
+ * cause kept for logs, and a stable `code` for programs. Messages never contain secrets.
+ */
+export class SearcherError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
