@@ -1,0 +1,44 @@
+import type { Address, Hex, TransactionReceipt } from 'viem';
+import type { HDAccount } from 'viem/accounts';
+import { startDevnet, type Devnet, type StartDevnetParameters } from '../../src/devnet/devnet.ts';
+import { defaultScenarioPath, loadScenario } from '../../src/devnet/scenario/load.ts';
+import { createLogger } from '../../src/log.ts';
+
+/** A devnet on a free port, blocks on demand, traffic off unless asked: tests drive it step by step. */
+export function startTestDevnet(overrides: Partial<StartDevnetParameters> = {}): Promise<Devnet> {
+  return startDevnet({
+    scenario: loadScenario(defaultScenarioPath()),
+    port: 0,
+    blockTime: 0,
+    traffic: false,
+    logger: createLogger('test'),
+    ...overrides,
+  });
+}
+
+/** Signs a transaction with the user's own key, sends it raw, mines one block and returns the receipt. */
+export async function sendSignedAndMine(
+  devnet: Devnet,
+  account: HDAccount,
+  call: { to: Address; data: Hex; value?: bigint },
+): Promise<TransactionReceipt> {
+  const { client } = devnet;
+  const [nonce, block] = await Promise.all([
+    client.getTransactionCount({ address: account.address, blockTag: 'pending' }),
+    client.getBlock(),
+  ]);
+  const raw = await account.signTransaction({
+    chainId: devnet.manifest.chainId,
+    type: 'eip1559',
+    nonce,
+    to: call.to,
+    data: call.data,
+    value: call.value ?? 0n,
+    gas: 1_000_000n,
+    maxPriorityFeePerGas: 1_000_000_000n,
+    maxFeePerGas: (block.baseFeePerGas ?? 0n) * 2n + 1_000_000_000n,
+  });
+  const hash = await client.sendRawTransaction({ serializedTransaction: raw });
+  await client.mine({ blocks: 1 });
+  return client.getTransactionReceipt({ hash });
+}
