@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @title Plan
+/// @notice Reads the executor's packed plan straight from calldata (no ABI decoding, no copies).
+/// @dev Layout, big-endian, no padding (src/bundle/plan.ts encodes the same):
+///      header (80 bytes)
+///        [0]      uint8   flags: bit 0 = flash mode (borrow the first leg from its pool)
+///        [1..9)   uint64  targetBlock: the only block the plan may run in
+///        [9..25)  uint128 amountIn: input of the first hop, in the start token
+///        [25..41) uint128 minProfit: net of the builder payment, in the start token
+///        [41..57) uint128 builderPayment: wei paid to block.coinbase (unwrapped from WETH)
+///        [57..59) uint16  maxBuilderShareBps: cap on builderPayment as a share of gross profit
+///        [59..79) address startToken: input of hop 0 and output of the last hop
+///        [79]     uint8   hopCount (2..8)
+///      hops (43 bytes each)
+///        [0..20)  address pool
+///        [20..40) address tokenOut
+///        [40]     uint8   flags: bit 0 = Uniswap V3 pool (else V2-style pair), bit 1 = zeroForOne
+///        [41..43) uint16  V2 fee in basis points (30 for Uniswap and SushiSwap; unused for V3)
+library Plan {
+    uint256 internal constant HEADER_SIZE = 80;
+    uint256 internal constant HOP_SIZE = 43;
+    uint256 internal constant MAX_HOPS = 8;
+
+    uint256 internal constant FLAG_FLASH = 1;
+    uint256 internal constant HOP_V3 = 1;
+    uint256 internal constant HOP_ZERO_FOR_ONE = 2;
+
+    struct Header {
+        bool flash;
+        uint256 targetBlock;
+        uint256 amountIn;
+        uint256 minProfit;
+        uint256 builderPayment;
+        uint256 maxBuilderShareBps;
+        address startToken;
+        uint256 hopCount;
+    }
+
+    struct Hop {
+        address pool;
+        address tokenOut;
+        bool v3;
+        bool zeroForOne;
+        uint256 feeBps;
+    }
+
+    function header(bytes calldata plan) internal pure returns (Header memory h) {
+        assembly ("memory-safe") {
+            let p := plan.offset
+            let word := calldataload(p)
+            mstore(h, and(shr(248, word), 1))
+            mstore(add(h, 0x20), shr(192, shl(8, word)))
+            mstore(add(h, 0x40), shr(128, calldataload(add(p, 9))))
+            mstore(add(h, 0x60), shr(128, calldataload(add(p, 25))))
+            mstore(add(h, 0x80), shr(128, calldataload(add(p, 41))))
+            mstore(add(h, 0xa0), shr(240, calldataload(add(p, 57))))
+            mstore(add(h, 0xc0), shr(96, calldataload(add(p, 59))))
+            mstore(add(h, 0xe0), shr(248, calldataload(add(p, 79))))
+        }
+    }
+
+    function hop(bytes calldata plan, uint256 index) internal pure returns (Hop memory h) {
+        assembly ("memory-safe") {
+            let p := add(plan.offset, add(80, mul(index, 43)))
+            mstore(h, shr(96, calldataload(p)))
+            mstore(add(h, 0x20), shr(96, calldataload(add(p, 20))))
+            let tail := calldataload(add(p, 40))
+            let flags := shr(248, tail)
+            mstore(add(h, 0x40), and(flags, 1))
+            mstore(add(h, 0x60), and(shr(1, flags), 1))
+            mstore(add(h, 0x80), and(shr(232, tail), 0xffff))
+        }
+    }
+
+    /// @dev The token a hop takes in: the start token for hop 0, else the previous hop's output.
+    function tokenIn(bytes calldata plan, uint256 index, address startToken) internal pure returns (address token) {
+        if (index == 0) return startToken;
+        assembly ("memory-safe") {
+            token := shr(96, calldataload(add(plan.offset, add(80, add(mul(sub(index, 1), 43), 20)))))
+        }
+    }
+}
