@@ -2,6 +2,8 @@
  * The `searcher` command. Each subcommand lives in its own module, loaded only when it runs, so `--help`
  * and quick commands start without loading viem, anvil helpers or the engine.
  */
+import { assertNoSecretsInArgv } from '../config/secrets.ts';
+
 type Command = { summary: string; load: () => Promise<{ run: (argv: string[]) => Promise<number> }> };
 
 const commands: Record<string, Command> = {
@@ -25,6 +27,12 @@ Exit codes: 0 ok, 1 runtime error, 2 bad usage or invalid configuration.
 `;
 
 export async function run(argv: string[]): Promise<number> {
+  try {
+    assertNoSecretsInArgv(argv);
+  } catch (error) {
+    process.stderr.write(`searcher: ${(error as Error).message}\n`);
+    return 2;
+  }
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage);

@@ -33,6 +33,16 @@ describe('searcher CLI', () => {
     expect(unknown.stderr).toMatch(/blocktime/);
   });
 
+  it('refuses private keys on the command line without echoing them', async () => {
+    const key = `0x${'ab'.repeat(32)}`;
+    for (const args of [['devnet', '--private-key', key], ['devnet', key]]) {
+      const result = await runCli(args);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/refusing a secret on the command line/);
+      expect(result.stdout + result.stderr).not.toContain('ab'.repeat(32));
+    }
+  });
+
   it('exits 2 on an invalid scenario, naming the field', async () => {
     const scenario = JSON.parse(readFileSync(defaultScenarioPath(), 'utf8'));
     scenario.pools[3].fee = 42;

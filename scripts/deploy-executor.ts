@@ -1,0 +1,63 @@
+// Deploys the executor and verifies owner, operator and WETH by calls.
+//
+//   SEARCHER_DEPLOYER_KEY=0x... npx tsx scripts/deploy-executor.ts --rpc URL [--owner ADDR] [--operator ADDR] [--weth ADDR]
+//   SEARCHER_KEYSTORE_PASSWORD=... npx tsx scripts/deploy-executor.ts --rpc URL --keystore FILE ...
+//
+// The key comes from SEARCHER_DEPLOYER_KEY or an encrypted keystore, never from the command line.
+// Owner and operator default to the deployer; WETH defaults to mainnet WETH9. Prints one JSON line.
+import { parseArgs } from 'node:util';
+import { createPublicClient, createWalletClient, defineChain, getAddress, http, type Address } from 'viem';
+import { deployExecutor } from '../src/bundle/deployExecutor.ts';
+import { assertNoSecretsInArgv, loadSigner } from '../src/config/secrets.ts';
+import { mainnet } from '../src/devnet/addresses.ts';
+import { SearcherError } from '../src/errors.ts';
+
+async function main(argv: string[]): Promise<number> {
+  assertNoSecretsInArgv(argv, 'SEARCHER_DEPLOYER_KEY');
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      rpc: { type: 'string' },
+      owner: { type: 'string' },
+      operator: { type: 'string' },
+      weth: { type: 'string' },
+      keystore: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (!values.rpc) throw new SearcherError('USAGE', '--rpc URL is required');
+  const account = await loadSigner({
+    keyEnvVar: 'SEARCHER_DEPLOYER_KEY',
+    keystoreFile: values.keystore,
+    passwordEnvVar: 'SEARCHER_KEYSTORE_PASSWORD',
+  });
+  const transport = http(values.rpc);
+  const probe = createPublicClient({ transport });
+  const chain = defineChain({
+    id: await probe.getChainId(),
+    name: 'target',
+    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [values.rpc] } },
+  });
+  const client = createPublicClient({ chain, transport });
+  const wallet = createWalletClient({ chain, transport, account });
+  const address = (value: string | undefined, fallback: Address) => (value ? getAddress(value) : fallback);
+  const parameters = {
+    owner: address(values.owner, account.address),
+    operator: address(values.operator, account.address),
+    weth: address(values.weth, mainnet.weth),
+  };
+  const deployed = await deployExecutor(wallet, client, parameters);
+  process.stdout.write(
+    `${JSON.stringify({ ...parameters, address: deployed.address, transactionHash: deployed.transactionHash, gasUsed: String(deployed.gasUsed) })}\n`,
+  );
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`deploy-executor: ${error instanceof SearcherError ? error.message : error.message.split('\n')[0]}\n`);
+    process.exit(error instanceof SearcherError && (error.code === 'USAGE' || error.code === 'SECRET') ? 2 : 1);
+  },
+);

@@ -1,0 +1,114 @@
+import { concat, getAddress, numberToHex, sliceHex, hexToBigInt, hexToNumber, type Address, type Hex } from 'viem';
+import { SearcherError } from '../errors.ts';
+
+/**
+ * The executor's packed plan (contracts/src/libraries/Plan.sol documents the same layout):
+ * header 80 bytes = flags u8 | targetBlock u64 | amountIn u128 | minProfit u128 | builderPayment u128 |
+ * maxBuilderShareBps u16 | startToken address | hopCount u8, then 43 bytes per hop = pool address |
+ * tokenOut address | flags u8 (bit 0 V3, bit 1 zeroForOne) | V2 fee bps u16.
+ */
+export type PlanHop = {
+  pool: Address;
+  tokenOut: Address;
+  protocol: 'v2' | 'v3';
+  zeroForOne: boolean;
+  /** V2-style pairs only: 30 for Uniswap V2 and SushiSwap; forks differ. */
+  v2FeeBps?: number;
+};
+
+export type ExecutorPlan = {
+  /** Borrow the first leg from its pool (flash swap / V3 callback) instead of using the executor's inventory. */
+  flash: boolean;
+  /** The only block the plan may run in. */
+  targetBlock: bigint;
+  amountIn: bigint;
+  /** Net of the builder payment, in the start token. */
+  minProfit: bigint;
+  /** Wei paid to block.coinbase out of profit (start token must be WETH when non-zero). */
+  builderPayment: bigint;
+  /** Cap on builderPayment as a share of gross profit. */
+  maxBuilderShareBps: number;
+  startToken: Address;
+  hops: PlanHop[];
+};
+
+export const PLAN_HEADER_SIZE = 80;
+export const PLAN_HOP_SIZE = 43;
+export const PLAN_MAX_HOPS = 8;
+
+export class PlanError extends SearcherError {
+  constructor(message: string) {
+    super('PLAN_INVALID', message);
+  }
+}
+
+const MAX_U128 = (1n << 128n) - 1n;
+const MAX_U64 = (1n << 64n) - 1n;
+
+function uint(value: bigint, max: bigint, name: string, bytes: number): Hex {
+  if (value < 0n || value > max) throw new PlanError(`${name} ${value} does not fit in ${bytes * 8} bits`);
+  return numberToHex(value, { size: bytes });
+}
+
+/** Packs a plan for `Executor.execute`, refusing anything the contract would reject as malformed. */
+export function encodePlan(plan: ExecutorPlan): Hex {
+  const { hops } = plan;
+  if (hops.length < 2 || hops.length > PLAN_MAX_HOPS) throw new PlanError(`a plan needs 2 to ${PLAN_MAX_HOPS} hops (got ${hops.length})`);
+  if (getAddress(hops[hops.length - 1]!.tokenOut) !== getAddress(plan.startToken)) {
+    throw new PlanError('the last hop must return to the start token');
+  }
+  if (!Number.isInteger(plan.maxBuilderShareBps) || plan.maxBuilderShareBps < 0 || plan.maxBuilderShareBps > 10_000) {
+    throw new PlanError(`maxBuilderShareBps must be 0..10000 (got ${plan.maxBuilderShareBps})`);
+  }
+  const parts: Hex[] = [
+    numberToHex(plan.flash ? 1 : 0, { size: 1 }),
+    uint(plan.targetBlock, MAX_U64, 'targetBlock', 8),
+    uint(plan.amountIn, MAX_U128, 'amountIn', 16),
+    uint(plan.minProfit, MAX_U128, 'minProfit', 16),
+    uint(plan.builderPayment, MAX_U128, 'builderPayment', 16),
+    numberToHex(plan.maxBuilderShareBps, { size: 2 }),
+    getAddress(plan.startToken),
+    numberToHex(hops.length, { size: 1 }),
+  ];
+  for (const [index, hop] of hops.entries()) {
+    const fee = hop.protocol === 'v2' ? (hop.v2FeeBps ?? 30) : 0;
+    if (!Number.isInteger(fee) || fee < 0 || fee >= 10_000) throw new PlanError(`hop ${index}: V2 fee ${fee} bps is out of range`);
+    const flags = (hop.protocol === 'v3' ? 1 : 0) | (hop.zeroForOne ? 2 : 0);
+    parts.push(getAddress(hop.pool), getAddress(hop.tokenOut), numberToHex(flags, { size: 1 }), numberToHex(fee, { size: 2 }));
+  }
+  return concat(parts).toLowerCase() as Hex;
+}
+
+/** Unpacks a plan (for logs and post-mortems). */
+export function decodePlan(data: Hex): ExecutorPlan {
+  const size = (data.length - 2) / 2;
+  if (size < PLAN_HEADER_SIZE) throw new PlanError(`a plan is at least ${PLAN_HEADER_SIZE} bytes (got ${size})`);
+  const field = (start: number, length: number) => sliceHex(data, start, start + length, { strict: true });
+  const hopCount = hexToNumber(field(79, 1));
+  if (size !== PLAN_HEADER_SIZE + hopCount * PLAN_HOP_SIZE) {
+    throw new PlanError(`a ${hopCount}-hop plan is ${PLAN_HEADER_SIZE + hopCount * PLAN_HOP_SIZE} bytes (got ${size})`);
+  }
+  const hops: PlanHop[] = [];
+  for (let index = 0; index < hopCount; index++) {
+    const at = PLAN_HEADER_SIZE + index * PLAN_HOP_SIZE;
+    const flags = hexToNumber(field(at + 40, 1));
+    const protocol = flags & 1 ? 'v3' : 'v2';
+    hops.push({
+      pool: getAddress(field(at, 20)),
+      tokenOut: getAddress(field(at + 20, 20)),
+      protocol,
+      zeroForOne: (flags & 2) !== 0,
+      ...(protocol === 'v2' ? { v2FeeBps: hexToNumber(field(at + 41, 2)) } : {}),
+    });
+  }
+  return {
+    flash: (hexToNumber(field(0, 1)) & 1) === 1,
+    targetBlock: hexToBigInt(field(1, 8)),
+    amountIn: hexToBigInt(field(9, 16)),
+    minProfit: hexToBigInt(field(25, 16)),
+    builderPayment: hexToBigInt(field(41, 16)),
+    maxBuilderShareBps: hexToNumber(field(57, 2)),
+    startToken: getAddress(field(59, 20)),
+    hops,
+  };
+}

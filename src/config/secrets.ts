@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+import type { Hex } from 'viem';
+import { SearcherError } from '../errors.ts';
+
+/** A key could not be loaded. The message names where it was looked for, never the key or password. */
+export class SecretError extends SearcherError {
+  constructor(message: string) {
+    super('SECRET', message);
+  }
+}
+
+export type LoadSignerParameters = {
+  /** Environment variable holding a hex private key. */
+  keyEnvVar: string;
+  /** An encrypted JSON keystore (geth/ethers format) used instead of the variable. */
+  keystoreFile?: string;
+  /** Environment variable holding the keystore's password. */
+  passwordEnvVar: string;
+  env?: NodeJS.ProcessEnv;
+};
+
+const hexKey = /^(0x)?[0-9a-fA-F]{64}$/;
+
+/**
+ * The signing account, from a keystore file (password from the environment) or a key in the environment.
+ * Keys never come from the command line, and never appear in errors or logs.
+ */
+export async function loadSigner(parameters: LoadSignerParameters): Promise<PrivateKeyAccount> {
+  const env = parameters.env ?? process.env;
+  if (parameters.keystoreFile) {
+    const password = env[parameters.passwordEnvVar];
+    if (!password) throw new SecretError(`keystore ${parameters.keystoreFile}: set ${parameters.passwordEnvVar} to its password`);
+    let json: string;
+    try {
+      json = readFileSync(parameters.keystoreFile, 'utf8');
+    } catch {
+      throw new SecretError(`keystore ${parameters.keystoreFile}: cannot read the file`);
+    }
+    // ethers is loaded only here: decrypting a keystore is the one thing viem does not do.
+    const { Wallet } = await import('ethers');
+    let privateKey: string;
+    try {
+      privateKey = (await Wallet.fromEncryptedJson(json, password)).privateKey;
+    } catch {
+      throw new SecretError(`keystore ${parameters.keystoreFile}: wrong password or not a keystore`);
+    }
+    return privateKeyToAccount(privateKey as Hex);
+  }
+  const value = env[parameters.keyEnvVar];
+  if (!value) {
+    throw new SecretError(`no signing key: set ${parameters.keyEnvVar}, or pass --keystore FILE with ${parameters.passwordEnvVar}`);
+  }
+  if (!hexKey.test(value.trim())) throw new SecretError(`${parameters.keyEnvVar} is not a 32-byte hex private key`);
+  const key = value.trim();
+  return privateKeyToAccount((key.startsWith('0x') ? key : `0x${key}`) as Hex);
+}
+
+const secretFlag = /^--?(private[-_]?key|priv[-_]?key|key|secret|mnemonic|seed|password)(=|$)/i;
+const rawKey = /(^|=)(0x)?[0-9a-fA-F]{64}$/;
+
+/**
+ * Refuses command lines that carry a secret: flags named like one, or any 32-byte hex value. Arguments are
+ * visible to every user of the machine (ps) and stay in shell history.
+ */
+export function assertNoSecretsInArgv(argv: readonly string[], keyEnvVar = 'SEARCHER_PRIVATE_KEY'): void {
+  for (const arg of argv) {
+    if (secretFlag.test(arg) || rawKey.test(arg)) {
+      throw new SecretError(
+        `refusing a secret on the command line (it would leak through ps and shell history): put the key in ${keyEnvVar} or use --keystore FILE`,
+      );
+    }
+  }
+}
