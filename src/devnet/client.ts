@@ -41,11 +41,14 @@ export async function sendAndConfirm(
   client: DevnetClient,
   request: { from: Address; to?: Address; data?: Hex; value?: bigint; label: string },
 ): Promise<TransactionReceipt> {
+  // anvil's estimate can be too tight for nested callbacks (the 63/64 rule): add a quarter.
+  const estimate = await client.estimateGas({ account: request.from, to: request.to, data: request.data, value: request.value });
   const hash: Hash = await client.sendTransaction({
     account: request.from,
     to: request.to ?? null,
     data: request.data,
     value: request.value,
+    gas: (estimate * 5n) / 4n,
   });
   const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 10 });
   if (receipt.status !== 'success') {

@@ -48,18 +48,44 @@ export function getSqrtRatioAtTick(tick: number): bigint {
   return (ratio >> 32n) + (ratio % (1n << 32n) === 0n ? 0n : 1n);
 }
 
-/** The greatest tick whose sqrt ratio is <= `sqrtPriceX96` (TickMath.getTickAtSqrtRatio's definition). */
+/**
+ * The greatest tick whose sqrt ratio is <= `sqrtPriceX96`: TickMath.getTickAtSqrtRatio's log2 method, step
+ * for step (msb, 14 squarings, the same two error bounds and the same final check).
+ */
 export function getTickAtSqrtRatio(sqrtPriceX96: bigint): number {
   if (sqrtPriceX96 < MIN_SQRT_RATIO || sqrtPriceX96 >= MAX_SQRT_RATIO) {
     throw new TickOutOfRangeError(`sqrtPriceX96 ${sqrtPriceX96} is outside [MIN_SQRT_RATIO, MAX_SQRT_RATIO)`);
   }
-  // getSqrtRatioAtTick is monotonic, so bisection on its definition is exact.
-  let low = MIN_TICK;
-  let high = MAX_TICK;
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (getSqrtRatioAtTick(mid) <= sqrtPriceX96) low = mid;
-    else high = mid - 1;
+  const ratio = sqrtPriceX96 << 32n;
+  let r = ratio;
+  let msb = 0n;
+  for (const [shift, bound] of msbSteps) {
+    const f = r > bound ? shift : 0n;
+    msb |= f;
+    r >>= f;
   }
-  return low;
+  if (r > 1n) msb |= 1n;
+  r = msb >= 128n ? ratio >> (msb - 127n) : ratio << (127n - msb);
+  let log2 = (msb - 128n) << 64n;
+  for (let bit = 63n; bit >= 50n; bit--) {
+    r = (r * r) >> 127n;
+    const f = r >> 128n;
+    log2 |= f << bit;
+    r >>= f;
+  }
+  const logSqrt10001 = log2 * 255738958999603826347141n;
+  const tickLow = Number((logSqrt10001 - 3402992956809132418596140100660247210n) >> 128n);
+  const tickHigh = Number((logSqrt10001 + 291339464771989622907027621153398088495n) >> 128n);
+  if (tickLow === tickHigh) return tickLow;
+  return getSqrtRatioAtTick(tickHigh) <= sqrtPriceX96 ? tickHigh : tickLow;
 }
+
+const msbSteps: ReadonlyArray<readonly [bigint, bigint]> = [
+  [128n, 0xffffffffffffffffffffffffffffffffn],
+  [64n, 0xffffffffffffffffn],
+  [32n, 0xffffffffn],
+  [16n, 0xffffn],
+  [8n, 0xffn],
+  [4n, 0xfn],
+  [2n, 0x3n],
+];

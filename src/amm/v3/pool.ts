@@ -1,0 +1,114 @@
+/**
+ * A Uniswap V3 pool's swap, simulated exactly: the loop of UniswapV3Pool.swap over the same steps, with the
+ * same rounding, so amounts, final price, tick and liquidity equal the pool's to the wei.
+ */
+import { addDelta } from './liquidityMath.ts';
+import { computeSwapStep } from './swapMath.ts';
+import { nextInitializedTickWithinOneWord } from './tickBitmap.ts';
+import { getSqrtRatioAtTick, getTickAtSqrtRatio, MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK } from './tickMath.ts';
+
+/** The state a swap reads. `ticks` are the initialized ticks, ascending; `liquidityNet[i]` belongs to `ticks[i]`. */
+export type V3PoolState = {
+  sqrtPriceX96: bigint;
+  tick: number;
+  liquidity: bigint;
+  /** Fee in hundredths of a basis point (500 = 0.05%). */
+  fee: number;
+  tickSpacing: number;
+  ticks: number[];
+  liquidityNet: bigint[];
+};
+
+export type V3SwapParameters = {
+  zeroForOne: boolean;
+  /** > 0 exact input, < 0 exact output (of the other token), as in UniswapV3Pool.swap. */
+  amountSpecified: bigint;
+  /** Default: the extreme price in the swap's direction (as the periphery does with 0). */
+  sqrtPriceLimitX96?: bigint;
+};
+
+export type V3SwapResult = {
+  /** Pool's view: positive = paid into the pool, negative = paid out. */
+  amount0: bigint;
+  amount1: bigint;
+  sqrtPriceX96: bigint;
+  tick: number;
+  liquidity: bigint;
+  /** Initialized ticks crossed. */
+  ticksCrossed: number;
+};
+
+export class V3SwapError extends RangeError {}
+
+/** Binary search of an initialized tick's index (it must exist). */
+function tickIndex(ticks: readonly number[], tick: number): number {
+  let low = 0;
+  let high = ticks.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const value = ticks[mid]!;
+    if (value === tick) return mid;
+    if (value < tick) low = mid + 1;
+    else high = mid - 1;
+  }
+  throw new V3SwapError(`tick ${tick} is not initialized`);
+}
+
+export function simulateV3Swap(pool: V3PoolState, parameters: V3SwapParameters): V3SwapResult {
+  const { zeroForOne, amountSpecified } = parameters;
+  if (amountSpecified === 0n) throw new V3SwapError('amountSpecified must not be zero (AS)');
+  const sqrtPriceLimitX96 = parameters.sqrtPriceLimitX96 ?? (zeroForOne ? MIN_SQRT_RATIO + 1n : MAX_SQRT_RATIO - 1n);
+  if (
+    zeroForOne
+      ? !(sqrtPriceLimitX96 < pool.sqrtPriceX96 && sqrtPriceLimitX96 > MIN_SQRT_RATIO)
+      : !(sqrtPriceLimitX96 > pool.sqrtPriceX96 && sqrtPriceLimitX96 < MAX_SQRT_RATIO)
+  ) {
+    throw new V3SwapError('price limit is on the wrong side of the price (SPL)');
+  }
+  const exactInput = amountSpecified > 0n;
+  const feePips = BigInt(pool.fee);
+  let remaining = amountSpecified;
+  let calculated = 0n;
+  let sqrtPriceX96 = pool.sqrtPriceX96;
+  let tick = pool.tick;
+  let liquidity = pool.liquidity;
+  let ticksCrossed = 0;
+
+  while (remaining !== 0n && sqrtPriceX96 !== sqrtPriceLimitX96) {
+    const sqrtPriceStartX96 = sqrtPriceX96;
+    const next = nextInitializedTickWithinOneWord(pool.ticks, tick, pool.tickSpacing, zeroForOne);
+    const tickNext = Math.min(MAX_TICK, Math.max(MIN_TICK, next.tick));
+    const sqrtPriceNextX96 = getSqrtRatioAtTick(tickNext);
+    const target = (zeroForOne ? sqrtPriceNextX96 < sqrtPriceLimitX96 : sqrtPriceNextX96 > sqrtPriceLimitX96)
+      ? sqrtPriceLimitX96
+      : sqrtPriceNextX96;
+    const step = computeSwapStep(sqrtPriceX96, target, liquidity, remaining, feePips);
+    sqrtPriceX96 = step.sqrtRatioNextX96;
+    if (exactInput) {
+      remaining -= step.amountIn + step.feeAmount;
+      calculated -= step.amountOut;
+    } else {
+      remaining += step.amountOut;
+      calculated += step.amountIn + step.feeAmount;
+    }
+    if (sqrtPriceX96 === sqrtPriceNextX96) {
+      if (next.initialized) {
+        const net = pool.liquidityNet[tickIndex(pool.ticks, tickNext)]!;
+        liquidity = addDelta(liquidity, zeroForOne ? -net : net);
+        ticksCrossed++;
+      }
+      tick = zeroForOne ? tickNext - 1 : tickNext;
+    } else if (sqrtPriceX96 !== sqrtPriceStartX96) {
+      tick = getTickAtSqrtRatio(sqrtPriceX96);
+    }
+  }
+  const [amount0, amount1] =
+    zeroForOne === exactInput ? [amountSpecified - remaining, calculated] : [calculated, amountSpecified - remaining];
+  return { amount0, amount1, sqrtPriceX96, tick, liquidity, ticksCrossed };
+}
+
+/** Exact-input quote: what the pool pays out for `amountIn` (0 if it cannot fill any of it). */
+export function quoteV3ExactInput(pool: V3PoolState, zeroForOne: boolean, amountIn: bigint): bigint {
+  const result = simulateV3Swap(pool, { zeroForOne, amountSpecified: amountIn });
+  return -(zeroForOne ? result.amount1 : result.amount0);
+}

@@ -1,0 +1,138 @@
+import { decodeAbiParameters, encodeDeployData, getAddress, type Address, type PublicClient } from 'viem';
+import { poolStateReaderAbi, poolStateReaderBytecode } from '../abi/poolStateReader.generated.ts';
+import { SearcherError } from '../errors.ts';
+import type { V2Pair, V3Pool } from './types.ts';
+
+export class StateReadError extends SearcherError {}
+
+export type ReadPoolsParameters = {
+  v3?: readonly Address[];
+  v2?: readonly Address[];
+  /** Default: latest. */
+  blockNumber?: bigint;
+  /** Fee of the V2 pairs (bps), by pair; default 30. */
+  v2FeeBps?: (pair: Address) => bigint;
+};
+
+const resultTypes = [
+  {
+    type: 'tuple[]',
+    components: [
+      { name: 'pool', type: 'address' },
+      { name: 'token0', type: 'address' },
+      { name: 'token1', type: 'address' },
+      { name: 'fee', type: 'uint24' },
+      { name: 'tickSpacing', type: 'int24' },
+      { name: 'sqrtPriceX96', type: 'uint160' },
+      { name: 'tick', type: 'int24' },
+      { name: 'liquidity', type: 'uint128' },
+      { name: 'ticks', type: 'int24[]' },
+      { name: 'liquidityNet', type: 'int128[]' },
+    ],
+  },
+  {
+    type: 'tuple[]',
+    components: [
+      { name: 'pair', type: 'address' },
+      { name: 'token0', type: 'address' },
+      { name: 'token1', type: 'address' },
+      { name: 'reserve0', type: 'uint112' },
+      { name: 'reserve1', type: 'uint112' },
+    ],
+  },
+] as const;
+
+/** Bitmap words per eth_call: ~3k gas each, so a call stays far below a node's 30-50M eth_call gas cap. */
+const WORDS_PER_CALL = 2000;
+
+type WordRange = { pool: Address; from: number; to: number };
+
+async function callReader(client: PublicClient, ranges: readonly WordRange[], v2: readonly Address[], blockNumber: bigint) {
+  const data = encodeDeployData({
+    abi: poolStateReaderAbi,
+    bytecode: poolStateReaderBytecode,
+    args: [ranges.map((r) => r.pool), ranges.map((r) => r.from), ranges.map((r) => r.to), v2],
+  });
+  let returned: `0x${string}` | undefined;
+  try {
+    ({ data: returned } = await client.call({ data, blockNumber }));
+  } catch (cause) {
+    throw new StateReadError('STATE_READ', `reading ${ranges.length + v2.length} pools failed: ${(cause as Error).message.split('\n')[0]}`, { cause });
+  }
+  if (!returned) throw new StateReadError('STATE_READ', 'the state reader returned nothing');
+  return decodeAbiParameters(resultTypes, returned);
+}
+
+/** Splits every pool's full bitmap range into chunks of at most WORDS_PER_CALL words, packed into calls. */
+function planWordCalls(spacings: ReadonlyMap<Address, number>): WordRange[][] {
+  const calls: WordRange[][] = [];
+  let current: WordRange[] = [];
+  let budget = WORDS_PER_CALL;
+  for (const [pool, spacing] of spacings) {
+    let from = Math.trunc(-887272 / spacing) >> 8;
+    const last = Math.trunc(887272 / spacing) >> 8;
+    while (from <= last) {
+      const to = Math.min(last, from + budget - 1);
+      current.push({ pool, from, to });
+      budget -= to - from + 1;
+      from = to + 1;
+      if (budget === 0) {
+        calls.push(current);
+        current = [];
+        budget = WORDS_PER_CALL;
+      }
+    }
+  }
+  if (current.length > 0) calls.push(current);
+  return calls;
+}
+
+/**
+ * Reads many pools at one block with the deploy-less PoolStateReader: one call for prices, liquidity and
+ * reserves, then the V3 tick bitmaps in chunks (in parallel), merged into complete, exact pool states.
+ */
+export async function readPools(
+  client: PublicClient,
+  parameters: ReadPoolsParameters,
+): Promise<{ v3: V3Pool[]; v2: V2Pair[] }> {
+  const v3Addresses = parameters.v3 ?? [];
+  const v2Addresses = parameters.v2 ?? [];
+  const blockNumber = parameters.blockNumber ?? (await client.getBlockNumber({ cacheTime: 0 }));
+  const [headers, v2] = await callReader(client, v3Addresses.map((pool) => ({ pool, from: 1, to: 0 })), v2Addresses, blockNumber);
+  const spacings = new Map(headers.map((pool) => [getAddress(pool.pool), pool.tickSpacing]));
+  const ticks = new Map<Address, { ticks: number[]; liquidityNet: bigint[] }>(
+    [...spacings.keys()].map((pool) => [pool, { ticks: [], liquidityNet: [] }]),
+  );
+  const chunks = await Promise.all(planWordCalls(spacings).map((ranges) => callReader(client, ranges, [], blockNumber)));
+  // Chunks are in ascending word order per pool, so appending keeps every tick list sorted.
+  for (const [states] of chunks) {
+    for (const state of states) {
+      const entry = ticks.get(getAddress(state.pool))!;
+      entry.ticks.push(...state.ticks);
+      entry.liquidityNet.push(...state.liquidityNet);
+    }
+  }
+  return {
+    v3: headers.map((pool) => ({
+      kind: 'v3' as const,
+      address: getAddress(pool.pool),
+      token0: getAddress(pool.token0),
+      token1: getAddress(pool.token1),
+      fee: pool.fee,
+      tickSpacing: pool.tickSpacing,
+      sqrtPriceX96: pool.sqrtPriceX96,
+      tick: pool.tick,
+      liquidity: pool.liquidity,
+      ...ticks.get(getAddress(pool.pool))!,
+    })),
+    v2: v2.map((pair) => ({
+      kind: 'v2' as const,
+      address: getAddress(pair.pair),
+      token0: getAddress(pair.token0),
+      token1: getAddress(pair.token1),
+      reserve0: pair.reserve0,
+      reserve1: pair.reserve1,
+      feeBps: parameters.v2FeeBps?.(getAddress(pair.pair)) ?? 30n,
+    })),
+  };
+}
