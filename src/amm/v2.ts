@@ -55,9 +55,12 @@ export function optimalCycleInput(hops: readonly V2Hop[]): bigint {
   return root > b ? (root - b) / c : 0n;
 }
 
-/** Exact output of a chain of V2 hops, with each pair's integer floor. */
+/** Exact output of a chain of V2 hops, with each pair's integer floor (0 once a hop yields nothing). */
 export function getAmountOutThrough(amountIn: bigint, hops: readonly V2Hop[]): bigint {
   let amount = amountIn;
-  for (const hop of hops) amount = getAmountOut(amount, hop.reserveIn, hop.reserveOut, hop.feeBps);
+  for (const hop of hops) {
+    if (amount === 0n) return 0n;
+    amount = getAmountOut(amount, hop.reserveIn, hop.reserveOut, hop.feeBps);
+  }
   return amount;
 }

@@ -22,6 +22,8 @@ export type StartDevnetParameters = {
   traffic?: boolean;
   logger: Logger;
   onSwapSent?: (swap: SentSwap) => void;
+  /** Extra anvil flags (tests raise the gas limit, for instance). */
+  anvilArgs?: readonly string[];
 };
 
 export type Devnet = {
@@ -46,7 +48,12 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
   const { scenario, logger } = parameters;
   const chainId = parameters.chainId ?? devnetChainId;
   const traderCount = scenario.traders.count;
-  const anvil = await startAnvil({ port: parameters.port, chainId, accounts: accountIndex.firstTrader + traderCount });
+  const anvil = await startAnvil({
+    port: parameters.port,
+    chainId,
+    accounts: accountIndex.firstTrader + traderCount,
+    extraArgs: parameters.anvilArgs,
+  });
   try {
     const client = createDevnetClient(anvil.rpcUrl, chainId);
     const deployer = devAccount(accountIndex.deployer).address;

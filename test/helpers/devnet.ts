@@ -40,5 +40,5 @@ export async function sendSignedAndMine(
   });
   const hash = await client.sendRawTransaction({ serializedTransaction: raw });
   await client.mine({ blocks: 1 });
-  return client.getTransactionReceipt({ hash });
+  return client.waitForTransactionReceipt({ hash, pollingInterval: 20 });
 }

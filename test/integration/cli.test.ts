@@ -89,7 +89,9 @@ describe('searcher CLI', () => {
     const words = JSON.stringify(manifest).match(/0x[0-9a-fA-F]{64}/g) ?? [];
     expect(new Set(words)).toEqual(new Set(Object.values(manifest.initCodeHashes)));
     // blocks keep coming with traffic in them
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    for (let waited = 0; waited < 20_000 && !/block \d+: [1-9]\d* txs/.test(output()); waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     expect(output()).toMatch(/block \d+: [1-9]\d* txs/);
 
     child.kill('SIGINT');

@@ -40,11 +40,17 @@ beforeAll(async () => {
   socket.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_subscribe', params: ['newPendingTransactions'] }));
   await new Promise((resolve) => socket.once('message', resolve)); // subscription id
   // Blocks are mined on demand: each head makes the generator send the next block's traffic.
+  const handled = async () => {
+    const head = await devnet.client.getBlockNumber({ cacheTime: 0 });
+    while (devnet.traffic!.handledHead < head) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
   for (let block = 0; block < 8; block++) {
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await handled();
+    await new Promise((resolve) => setTimeout(resolve, 100)); // let the websocket deliver
     await devnet.client.mine({ blocks: 1 });
   }
-  await new Promise((resolve) => setTimeout(resolve, 400));
+  await handled();
+  await new Promise((resolve) => setTimeout(resolve, 200));
 });
 
 afterAll(async () => {

@@ -88,7 +88,7 @@ describe('executor on the devnet', () => {
     const before = await wethOf(executor);
     const wallet = createWalletClient({ chain: devnet.client.chain, transport: http(devnet.manifest.rpcUrl), account: searcher });
     const hash = await wallet.writeContract({ address: executor, abi: executorAbi, functionName: 'execute', args: [plan], gas: 500_000n });
-    const receipt = await devnet.client.getTransactionReceipt({ hash });
+    const receipt = await devnet.client.waitForTransactionReceipt({ hash, pollingInterval: 20 });
     expect(receipt.status).toBe('success');
     expect(receipt.blockNumber).toBe(next);
     expect((await wethOf(executor)) - before).toBe(wethBack - amountIn);
@@ -124,7 +124,7 @@ describe('executor on the devnet', () => {
     const [wethBefore, coinbaseBefore] = [await wethOf(executor), await devnet.client.getBalance({ address: coinbase })];
     const wallet = createWalletClient({ chain: devnet.client.chain, transport: http(devnet.manifest.rpcUrl), account: searcher });
     const hash = await wallet.writeContract({ address: executor, abi: executorAbi, functionName: 'execute', args: [plan], gas: 600_000n });
-    const receipt = await devnet.client.getTransactionReceipt({ hash });
+    const receipt = await devnet.client.waitForTransactionReceipt({ hash, pollingInterval: 20 });
     expect(receipt.status).toBe('success');
     const mined = await devnet.client.getBlock({ blockNumber: receipt.blockNumber });
     const tips = receipt.gasUsed * (receipt.effectiveGasPrice - mined.baseFeePerGas!);

@@ -41,6 +41,8 @@ export type TrafficParameters = {
  */
 export class TrafficGenerator {
   readonly stats: TrafficStats = { sent: 0, skipped: 0, failed: 0 };
+  /** The last head whose next-block traffic has been sent. */
+  handledHead = 0n;
   private readonly random;
   private readonly flowPools: DevnetPool[];
   private readonly nonces = new Map<Address, number>();
@@ -75,6 +77,7 @@ export class TrafficGenerator {
     if (head <= this.lastHead) return;
     this.lastHead = head;
     await this.sendForBlock(head + 1n);
+    this.handledHead = head;
   }
 
   /** Sends the traffic of one target block. */
