@@ -28,6 +28,7 @@ const resultTypes = [
       { name: 'liquidity', type: 'uint128' },
       { name: 'ticks', type: 'int24[]' },
       { name: 'liquidityNet', type: 'int128[]' },
+      { name: 'liquidityGross', type: 'uint128[]' },
     ],
   },
   {
@@ -100,8 +101,8 @@ export async function readPools(
   const blockNumber = parameters.blockNumber ?? (await client.getBlockNumber({ cacheTime: 0 }));
   const [headers, v2] = await callReader(client, v3Addresses.map((pool) => ({ pool, from: 1, to: 0 })), v2Addresses, blockNumber);
   const spacings = new Map(headers.map((pool) => [getAddress(pool.pool), pool.tickSpacing]));
-  const ticks = new Map<Address, { ticks: number[]; liquidityNet: bigint[] }>(
-    [...spacings.keys()].map((pool) => [pool, { ticks: [], liquidityNet: [] }]),
+  const ticks = new Map<Address, { ticks: number[]; liquidityNet: bigint[]; liquidityGross: bigint[] }>(
+    [...spacings.keys()].map((pool) => [pool, { ticks: [], liquidityNet: [], liquidityGross: [] }]),
   );
   const chunks = await Promise.all(planWordCalls(spacings).map((ranges) => callReader(client, ranges, [], blockNumber)));
   // Chunks are in ascending word order per pool, so appending keeps every tick list sorted.
@@ -110,6 +111,7 @@ export async function readPools(
       const entry = ticks.get(getAddress(state.pool))!;
       entry.ticks.push(...state.ticks);
       entry.liquidityNet.push(...state.liquidityNet);
+      entry.liquidityGross.push(...state.liquidityGross);
     }
   }
   return {

@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
 import type { V3PoolState } from '../amm/v3/pool.ts';
 
-/** A Uniswap V2-style pair as the market holds it. */
+/** A Uniswap V2-style pair as the market holds it (immutable, like V3Pool). */
 export type V2Pair = {
   kind: 'v2';
   address: Address;
@@ -13,7 +13,11 @@ export type V2Pair = {
   feeBps: bigint;
 };
 
-/** A Uniswap V3 pool: identity plus everything a swap reads. */
-export type V3Pool = { kind: 'v3'; address: Address; token0: Address; token1: Address } & V3PoolState;
+/**
+ * A Uniswap V3 pool: identity, everything a swap reads, and each initialized tick's liquidityGross (a tick
+ * stays initialized while any position uses it, even when its liquidityNet is 0, and swaps step at it).
+ * Pool objects are never mutated: an update makes a new object, so journals and overlays can share them.
+ */
+export type V3Pool = { kind: 'v3'; address: Address; token0: Address; token1: Address; liquidityGross: bigint[] } & V3PoolState;
 
 export type Pool = V2Pair | V3Pool;

@@ -39,6 +39,7 @@ contract PoolStateReader {
         uint128 liquidity;
         int24[] ticks;
         int128[] liquidityNet;
+        uint128[] liquidityGross;
     }
 
     struct V2State {
@@ -86,9 +87,10 @@ contract PoolStateReader {
         }
         state.ticks = new int24[](count);
         state.liquidityNet = new int128[](count);
+        state.liquidityGross = new uint128[](count);
         for (uint256 i; i < count; ++i) {
             state.ticks[i] = found[i];
-            (, state.liquidityNet[i],,,,,,) = pool.ticks(found[i]);
+            (state.liquidityGross[i], state.liquidityNet[i],,,,,,) = pool.ticks(found[i]);
         }
     }
 

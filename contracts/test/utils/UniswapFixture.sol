@@ -41,6 +41,7 @@ interface IV3PoolFull {
     function mint(address recipient, int24 tickLower, int24 tickUpper, uint128 amount, bytes calldata data)
         external
         returns (uint256, uint256);
+    function burn(int24 tickLower, int24 tickUpper, uint128 amount) external returns (uint256, uint256);
     function slot0() external view returns (uint160, int24, uint16, uint16, uint16, uint8, bool);
 }
 
@@ -65,10 +66,14 @@ interface IQuoterV2 {
         returns (uint256 amountOut, uint160, uint32, uint256);
 }
 
-/// @notice Mints V3 liquidity (pays the pool in its callback), as a position manager would.
+/// @notice Mints and burns V3 liquidity (pays the pool in its callback), as a position manager would.
 contract LiquidityProvider {
     function mint(address pool, int24 tickLower, int24 tickUpper, uint128 liquidity) external {
         IV3PoolFull(pool).mint(address(this), tickLower, tickUpper, liquidity, "");
+    }
+
+    function burn(address pool, int24 tickLower, int24 tickUpper, uint128 liquidity) external {
+        IV3PoolFull(pool).burn(tickLower, tickUpper, liquidity);
     }
 
     function uniswapV3MintCallback(uint256 owed0, uint256 owed1, bytes calldata) external {

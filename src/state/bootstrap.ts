@@ -1,0 +1,64 @@
+import { getAddress, parseAbiItem, type Address, type PublicClient } from 'viem';
+import { readPools } from './reader.ts';
+import type { Pool } from './types.ts';
+
+const pairCreated = parseAbiItem('event PairCreated(address indexed token0, address indexed token1, address pair, uint256 pairCount)');
+const poolCreated = parseAbiItem(
+  'event PoolCreated(address indexed token0, address indexed token1, uint24 indexed fee, int24 tickSpacing, address pool)',
+);
+
+export type Factories = {
+  /** V2-style factories and their pairs' fee (bps). */
+  v2: ReadonlyArray<{ address: Address; feeBps: bigint }>;
+  v3: readonly Address[];
+};
+
+export type DiscoveredPools = { v2: Array<{ pair: Address; feeBps: bigint }>; v3: Address[] };
+
+/** Finds every pool the factories created up to `toBlock`, from their creation events (chunked by block range). */
+export async function discoverPools(
+  client: PublicClient,
+  factories: Factories,
+  toBlock: bigint,
+  fromBlock = 0n,
+  blocksPerQuery = 50_000n,
+): Promise<DiscoveredPools> {
+  const found: DiscoveredPools = { v2: [], v3: [] };
+  for (let start = fromBlock; start <= toBlock; start += blocksPerQuery) {
+    const end = start + blocksPerQuery - 1n < toBlock ? start + blocksPerQuery - 1n : toBlock;
+    const [v2Logs, v3Logs] = await Promise.all([
+      factories.v2.length
+        ? client.getLogs({ address: factories.v2.map((f) => f.address), event: pairCreated, fromBlock: start, toBlock: end })
+        : [],
+      factories.v3.length ? client.getLogs({ address: [...factories.v3], event: poolCreated, fromBlock: start, toBlock: end }) : [],
+    ]);
+    for (const log of v2Logs) {
+      const factory = factories.v2.find((f) => f.address.toLowerCase() === log.address.toLowerCase())!;
+      found.v2.push({ pair: getAddress(log.args.pair!), feeBps: factory.feeBps });
+    }
+    for (const log of v3Logs) found.v3.push(getAddress(log.args.pool!));
+  }
+  return found;
+}
+
+/** Discovers (or takes) the pools and reads their full state at one block, in a few batched calls. */
+export async function bootstrapPools(
+  client: PublicClient,
+  pools: DiscoveredPools,
+  blockNumber: bigint,
+  batchSize = 200,
+): Promise<Pool[]> {
+  const fees = new Map(pools.v2.map((p) => [p.pair, p.feeBps]));
+  const batches: Array<Promise<{ v3: Pool[]; v2: Pool[] }>> = [];
+  for (let i = 0; i < Math.max(pools.v2.length, pools.v3.length); i += batchSize) {
+    batches.push(
+      readPools(client, {
+        v2: pools.v2.slice(i, i + batchSize).map((p) => p.pair),
+        v3: pools.v3.slice(i, i + batchSize),
+        blockNumber,
+        v2FeeBps: (pair) => fees.get(pair) ?? 30n,
+      }),
+    );
+  }
+  return (await Promise.all(batches)).flatMap((batch) => [...batch.v2, ...batch.v3]);
+}

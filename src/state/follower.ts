@@ -1,0 +1,162 @@
+import { getAddress, keccak256, toHex, type Address, type Hex, type PublicClient } from 'viem';
+import type { Logger } from '../log.ts';
+import { decodePoolLog, type PoolLog } from './events.ts';
+import { MarketState, type BlockRef } from './market.ts';
+import { readPools } from './reader.ts';
+import type { Pool } from './types.ts';
+
+const topics = ['Sync(uint112,uint112)', 'Swap(address,address,int256,int256,uint160,uint128,int24)', 'Mint(address,address,int24,int24,uint128,uint256,uint256)', 'Burn(address,int24,int24,uint128,uint256,uint256)'].map(
+  (signature) => keccak256(toHex(signature)),
+);
+
+export type FollowerStats = { blocks: number; logs: number; reorgs: number; rolledBack: number; driftChecks: number; drift: number };
+
+export type StateFollowerParameters = {
+  client: PublicClient;
+  market: MarketState;
+  logger: Logger;
+  /** Pools compared with the chain after each block (changed pools first). */
+  driftSample?: number;
+  /** Raised when a drift check finds our state differs from the chain, cleared when it agrees again. */
+  onStale?: (stale: boolean) => void;
+  onBlock?: (block: BlockRef, changed: ReadonlySet<Address>) => void;
+};
+
+/** Equality of the state a swap reads (and, for V3, what later Mints and Burns need). */
+export function samePoolState(a: Pool, b: Pool): boolean {
+  if (a.kind === 'v2' && b.kind === 'v2') return a.reserve0 === b.reserve0 && a.reserve1 === b.reserve1;
+  if (a.kind !== 'v3' || b.kind !== 'v3') return false;
+  return (
+    a.sqrtPriceX96 === b.sqrtPriceX96 &&
+    a.tick === b.tick &&
+    a.liquidity === b.liquidity &&
+    a.ticks.length === b.ticks.length &&
+    a.ticks.every((tick, i) => tick === b.ticks[i] && a.liquidityNet[i] === b.liquidityNet[i] && a.liquidityGross[i] === b.liquidityGross[i])
+  );
+}
+
+/**
+ * Keeps a MarketState on the canonical chain: applies each new block's pool logs in order, rolls back when
+ * a block does not extend our head (a reorg) or a log comes back removed, and checks a sample of pools
+ * against the chain after every block. Any mismatch counts as drift, raises the stale signal, and repairs
+ * the pool from the chain.
+ */
+export class StateFollower {
+  readonly stats: FollowerStats = { blocks: 0, logs: 0, reorgs: 0, rolledBack: 0, driftChecks: 0, drift: 0 };
+  stale = false;
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(private readonly parameters: StateFollowerParameters) {}
+
+  private get market(): MarketState {
+    return this.parameters.market;
+  }
+
+  /** Brings the state to the node's latest block (serialised: concurrent calls queue up). */
+  sync(): Promise<void> {
+    this.running = this.running.then(() => this.catchUp());
+    return this.running;
+  }
+
+  /** A log the node withdrew (`removed: true`): its block is no longer canonical, so undo back past it. */
+  handleRemovedLog(blockHash: Hex): Promise<void> {
+    this.running = this.running.then(async () => {
+      while (this.market.head && this.isJournaled(blockHash)) this.rollbackOne();
+    });
+    return this.running;
+  }
+
+  private isJournaled(hash: Hex): boolean {
+    const head = this.market.head;
+    if (!head) return false;
+    for (let n = head.number; n >= 0n && n > head.number - 65n; n--) {
+      const known = this.market.hashAt(n);
+      if (known === undefined) return false;
+      if (known === hash) return true;
+    }
+    return false;
+  }
+
+  private rollbackOne(): void {
+    this.market.rollback();
+    this.stats.rolledBack++;
+  }
+
+  private async block(number: bigint): Promise<BlockRef> {
+    const block = await this.parameters.client.getBlock({ blockNumber: number });
+    return { number, hash: block.hash!, parentHash: block.parentHash };
+  }
+
+  private async catchUp(): Promise<void> {
+    const { client, logger } = this.parameters;
+    const head = this.market.head;
+    if (!head) throw new Error('StateFollower: bootstrap the market before following');
+    const latest = await client.getBlockNumber({ cacheTime: 0 });
+
+    // Find the newest block we hold that is still canonical; undo everything above it.
+    let reorged = false;
+    while (this.market.head && this.market.head.number <= latest) {
+      const ours = this.market.head;
+      const theirs = await this.block(ours.number);
+      if (theirs.hash === ours.hash) break;
+      reorged = true;
+      this.rollbackOne();
+    }
+    if (this.market.head && this.market.head.number > latest) {
+      // The chain got shorter (a reorg to a shorter fork): undo down to its height, then re-check.
+      while (this.market.head.number > latest) this.rollbackOne();
+      reorged = true;
+    }
+    if (reorged) {
+      this.stats.reorgs++;
+      logger.warn({ rolledBackTo: String(this.market.head?.number) }, 'state: reorg, rolled back');
+    }
+
+    for (let number = this.market.head!.number + 1n; number <= latest; number++) {
+      const block = await this.block(number);
+      if (block.parentHash !== this.market.head!.hash) {
+        // The chain moved under us while catching up: start over from the top.
+        return this.catchUp();
+      }
+      const raw = await client.getLogs({ blockHash: block.hash, topics: [topics] } as never);
+      const logs = (raw as Parameters<typeof decodePoolLog>[0][])
+        .map(decodePoolLog)
+        .filter((log): log is PoolLog => log !== undefined && !log.removed && this.market.get(getAddress(log.address)) !== undefined);
+      const changed = this.market.applyBlock(block, logs);
+      this.stats.blocks++;
+      this.stats.logs += logs.length;
+      await this.checkDrift(block, changed);
+      this.parameters.onBlock?.(block, changed);
+    }
+  }
+
+  private async checkDrift(block: BlockRef, changed: ReadonlySet<Address>): Promise<void> {
+    const sampleSize = this.parameters.driftSample ?? 4;
+    if (sampleSize === 0) return;
+    const candidates = [...changed];
+    const all = this.market.addresses();
+    while (candidates.length < sampleSize && candidates.length < all.length) {
+      const pick = all[Math.floor(Math.random() * all.length)]!;
+      if (!candidates.includes(pick)) candidates.push(pick);
+    }
+    const sample = candidates.slice(0, sampleSize).map((address) => this.market.get(address)!);
+    const fresh = await readPools(this.parameters.client, {
+      v3: sample.filter((pool) => pool.kind === 'v3').map((pool) => pool.address),
+      v2: sample.filter((pool) => pool.kind === 'v2').map((pool) => pool.address),
+      blockNumber: block.number,
+    });
+    this.stats.driftChecks++;
+    const byAddress = new Map<Address, Pool>([...fresh.v2, ...fresh.v3].map((pool) => [pool.address, pool]));
+    const drifted = sample.filter((pool) => !samePoolState(pool, byAddress.get(pool.address)!));
+    if (drifted.length > 0) {
+      this.stats.drift += drifted.length;
+      this.parameters.logger.error({ block: String(block.number), pools: drifted.map((pool) => pool.address) }, 'state: drift from the chain');
+      this.market.replace(drifted.map((pool) => ({ ...byAddress.get(pool.address)!, ...(pool.kind === 'v2' ? { feeBps: pool.feeBps } : {}) })));
+    }
+    const stale = drifted.length > 0;
+    if (stale !== this.stale) {
+      this.stale = stale;
+      this.parameters.onStale?.(stale);
+    }
+  }
+}

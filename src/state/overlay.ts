@@ -1,0 +1,45 @@
+import { getAddress, type Address } from 'viem';
+import { getAmountOut } from '../amm/v2.ts';
+import { simulateV3Swap } from '../amm/v3/pool.ts';
+import type { MarketState } from './market.ts';
+import type { Pool } from './types.ts';
+
+export type PendingSwap = { pool: Address; zeroForOne: boolean; amountIn: bigint };
+
+/**
+ * A copy-on-write view of the market with pending swaps applied: reads fall through to the canonical state
+ * except for the pools a pending swap touched. The canonical state is never modified.
+ */
+export class PendingOverlay {
+  private readonly changed = new Map<Address, Pool>();
+
+  constructor(private readonly market: MarketState) {}
+
+  get(address: Address): Pool | undefined {
+    const key = getAddress(address);
+    return this.changed.get(key) ?? this.market.get(key);
+  }
+
+  touched(): Address[] {
+    return [...this.changed.keys()];
+  }
+
+  /** Applies an exact-input swap to the view and returns the output (0n if the pool is unknown or cannot fill). */
+  applySwap(swap: PendingSwap): bigint {
+    const key = getAddress(swap.pool);
+    const pool = this.get(key);
+    if (!pool || swap.amountIn <= 0n) return 0n;
+    if (pool.kind === 'v2') {
+      const [reserveIn, reserveOut] = swap.zeroForOne ? [pool.reserve0, pool.reserve1] : [pool.reserve1, pool.reserve0];
+      const out = getAmountOut(swap.amountIn, reserveIn, reserveOut, pool.feeBps);
+      const [reserve0, reserve1] = swap.zeroForOne
+        ? [pool.reserve0 + swap.amountIn, pool.reserve1 - out]
+        : [pool.reserve0 - out, pool.reserve1 + swap.amountIn];
+      this.changed.set(key, { ...pool, reserve0, reserve1 });
+      return out;
+    }
+    const result = simulateV3Swap(pool, { zeroForOne: swap.zeroForOne, amountSpecified: swap.amountIn });
+    this.changed.set(key, { ...pool, sqrtPriceX96: result.sqrtPriceX96, tick: result.tick, liquidity: result.liquidity });
+    return -(swap.zeroForOne ? result.amount1 : result.amount0);
+  }
+}

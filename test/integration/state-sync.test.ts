@@ -1,0 +1,156 @@
+import { parseAbi, type Address } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mainnet } from '../../src/devnet/addresses.ts';
+import { callAndConfirm } from '../../src/devnet/client.ts';
+import type { Devnet } from '../../src/devnet/devnet.ts';
+import { createLogger } from '../../src/log.ts';
+import { bootstrapPools, discoverPools, type DiscoveredPools } from '../../src/state/bootstrap.ts';
+import { samePoolState, StateFollower } from '../../src/state/follower.ts';
+import { MarketState } from '../../src/state/market.ts';
+import { PendingOverlay } from '../../src/state/overlay.ts';
+import { readPools } from '../../src/state/reader.ts';
+import { deployForge } from '../helpers/contracts.ts';
+import { startTestDevnet } from '../helpers/devnet.ts';
+
+const erc20 = parseAbi(['function mint(address, uint256)', 'function deposit() payable', 'function transfer(address, uint256) returns (bool)']);
+const providerAbi = parseAbi(['function mint(address pool, int24 tickLower, int24 tickUpper, uint128 liquidity)', 'function burn(address pool, int24 tickLower, int24 tickUpper, uint128 liquidity)']);
+
+let devnet: Devnet;
+let market: MarketState;
+let follower: StateFollower;
+let discovered: DiscoveredPools;
+let provider: Address;
+const staleSignals: boolean[] = [];
+
+const factories = {
+  v2: [
+    { address: mainnet.uniswapV2Factory, feeBps: 30n },
+    { address: mainnet.sushiswapFactory, feeBps: 30n },
+  ],
+  v3: [mainnet.uniswapV3Factory],
+};
+
+/** Every tracked pool equals a fresh read of the chain at our head. */
+async function expectMarketEqualsChain() {
+  const head = market.head!;
+  expect(head.hash).toBe((await devnet.client.getBlock({ blockNumber: head.number })).hash);
+  const fresh = await readPools(devnet.client as never, { v2: discovered.v2.map((p) => p.pair), v3: discovered.v3, blockNumber: head.number });
+  const mismatched = [...fresh.v2, ...fresh.v3].filter((pool) => !samePoolState(market.get(pool.address)!, pool));
+  expect(mismatched.map((pool) => pool.address)).toEqual([]);
+}
+
+/** A block of user traffic plus, on some blocks, a liquidity change in a V3 pool. */
+async function mineBlock(step: number) {
+  const deployer = devnet.manifest.accounts.deployer.address;
+  const v3 = devnet.manifest.pools.filter((pool) => pool.dex === 'uniswapV3' && !pool.pair.some((s) => ['FOT', 'HONEY', 'SALMON'].includes(s)));
+  const pool = v3[step % v3.length]!;
+  const spacing = pool.tickSpacing!;
+  const [lower, upper] = [-spacing * (10 + step), spacing * (5 + step)];
+  const slot0 = await devnet.client.readContract({ address: pool.address, abi: parseAbi(['function slot0() view returns (uint160, int24, uint16, uint16, uint16, uint8, bool)']), functionName: 'slot0' });
+  const around = Math.floor(slot0[1] / spacing) * spacing;
+  if (step % 3 === 0) {
+    await devnet.client.setAutomine(true);
+    await callAndConfirm(devnet.client, { from: deployer, to: provider, abi: providerAbi, functionName: 'mint', args: [pool.address, around + lower, around + upper, 10n ** 15n], label: 'mint' });
+    if (step % 2 === 0) {
+      await callAndConfirm(devnet.client, { from: deployer, to: provider, abi: providerAbi, functionName: 'burn', args: [pool.address, around + lower, around + upper, 10n ** 15n / 2n], label: 'burn' });
+    }
+    await devnet.client.setAutomine(false);
+  }
+  while (devnet.traffic!.handledHead < (await devnet.client.getBlockNumber({ cacheTime: 0 }))) await new Promise((r) => setTimeout(r, 10));
+  await devnet.client.mine({ blocks: 1 });
+}
+
+beforeAll(async () => {
+  devnet = await startTestDevnet({ traffic: true });
+  const deployer = devnet.manifest.accounts.deployer.address;
+  await devnet.client.setAutomine(true);
+  await devnet.client.setBalance({ address: deployer, value: 10n ** 22n });
+  provider = (await deployForge(devnet.client, deployer, 'UniswapFixture.sol', 'LiquidityProvider')).address;
+  for (const token of devnet.manifest.tokens) {
+    if (token.kind === 'weth') {
+      await callAndConfirm(devnet.client, { from: deployer, to: token.address, abi: erc20, functionName: 'deposit', value: 1000n * 10n ** 18n, label: 'wrap' });
+      await callAndConfirm(devnet.client, { from: deployer, to: token.address, abi: erc20, functionName: 'transfer', args: [provider, 1000n * 10n ** 18n], label: 'fund' });
+    } else if (token.kind === 'standard' || token.kind === 'noReturn') {
+      await callAndConfirm(devnet.client, { from: deployer, to: token.address, abi: erc20, functionName: 'mint', args: [provider, 10n ** 30n], label: 'fund' });
+    }
+  }
+  await devnet.client.setAutomine(false);
+  const head = await devnet.client.getBlock();
+  discovered = await discoverPools(devnet.client as never, factories, head.number!);
+  market = new MarketState(64);
+  market.reset(await bootstrapPools(devnet.client as never, discovered, head.number!), { number: head.number!, hash: head.hash!, parentHash: head.parentHash });
+  follower = new StateFollower({ client: devnet.client as never, market, logger: createLogger('test'), onStale: (stale) => staleSignals.push(stale) });
+}, 120_000);
+
+afterAll(async () => {
+  await devnet?.stop();
+});
+
+describe('market state', () => {
+  it('discovers every pool the scenario created, from factory events', () => {
+    expect(discovered.v2.length + discovered.v3.length).toBe(devnet.manifest.pools.length);
+    expect(market.size).toBe(devnet.manifest.pools.length);
+  });
+
+  it('follows swaps, mints and burns block by block and equals a fresh read of every pool', async () => {
+    for (let step = 0; step < 10; step++) {
+      await mineBlock(step);
+      await follower.sync();
+    }
+    expect(follower.stats.logs).toBeGreaterThan(20);
+    expect(follower.stats.drift).toBe(0);
+    expect(staleSignals).toEqual([]);
+    await expectMarketEqualsChain();
+  }, 120_000);
+
+  it('rolls back a reorg and follows the new branch', async () => {
+    const snapshot = await devnet.client.snapshot();
+    for (let step = 10; step < 13; step++) {
+      await mineBlock(step);
+      await follower.sync();
+    }
+    const abandoned = market.head!;
+    await devnet.client.revert({ id: snapshot });
+    const forkPoint = await devnet.client.getBlockNumber({ cacheTime: 0 });
+    // A different branch from its first block on: a liquidity change the abandoned branch never had.
+    await mineBlock(21);
+    for (let step = 22; step < 26; step++) await mineBlock(step);
+    await follower.sync();
+    expect(follower.stats.reorgs).toBe(1);
+    expect(BigInt(follower.stats.rolledBack)).toBe(abandoned.number - forkPoint);
+    expect(market.head!.number).toBe(await devnet.client.getBlockNumber({ cacheTime: 0 }));
+    await expectMarketEqualsChain();
+  }, 120_000);
+
+  it('flags drift, repairs the pool and clears the signal', async () => {
+    // Corrupt one pool in our copy, as a missed log would.
+    const victim = market.get(discovered.v2[0]!.pair)!;
+    if (victim.kind !== 'v2') throw new Error('expected a pair');
+    market.replace([{ ...victim, reserve0: victim.reserve0 + 1n }]);
+    const drifting = new StateFollower({ client: devnet.client as never, market, logger: createLogger('test'), driftSample: market.size, onStale: (stale) => staleSignals.push(stale) });
+    await mineBlock(31); // one block: no liquidity change on this step
+    await drifting.sync();
+    expect(drifting.stats.drift).toBe(1);
+    expect(staleSignals).toEqual([true]);
+    await mineBlock(32);
+    await drifting.sync();
+    expect(staleSignals).toEqual([true, false]);
+    await expectMarketEqualsChain();
+  }, 60_000);
+
+  it('applies a pending swap to an overlay without touching canonical state', () => {
+    const pair = market.get(discovered.v2[0]!.pair)!;
+    const v3 = market.get(discovered.v3[0]!)!;
+    const overlay = new PendingOverlay(market);
+    const out = overlay.applySwap({ pool: pair.address, zeroForOne: true, amountIn: 10n ** 18n });
+    const v3Out = overlay.applySwap({ pool: v3.address, zeroForOne: false, amountIn: 10n ** 15n });
+    expect(out).toBeGreaterThan(0n);
+    expect(v3Out).toBeGreaterThan(0n);
+    expect(market.get(pair.address)).toBe(pair);
+    expect(market.get(v3.address)).toBe(v3);
+    const moved = overlay.get(pair.address)!;
+    if (moved.kind !== 'v2' || pair.kind !== 'v2') throw new Error('expected a pair');
+    expect([moved.reserve0, moved.reserve1]).toEqual([pair.reserve0 + 10n ** 18n, pair.reserve1 - out]);
+    expect(overlay.touched().sort()).toEqual([pair.address, v3.address].sort());
+  });
+});
