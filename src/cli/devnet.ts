@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
-import { SearcherError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { startDevnet } from '../devnet/devnet.ts';
 import { writeManifest } from '../devnet/manifest.ts';
-import { defaultScenarioPath, loadScenario, ScenarioError } from '../devnet/scenario/load.ts';
-import { integerFlag, parseFlags, UsageError } from './args.ts';
+import { defaultScenarioPath, loadScenario } from '../devnet/scenario/load.ts';
+import { integerFlag, parseFlags } from './args.ts';
+import { reportError } from './report.ts';
 
 export const devnetUsage = `Usage: searcher devnet [--scenario FILE] [--port N] [--block-time S] [--manifest FILE]
 
@@ -77,18 +77,4 @@ export async function run(argv: string[]): Promise<number> {
   } catch (error) {
     return reportError(error);
   }
-}
-
-/** Prints a failure the way a user can act on it; 2 for bad input, 1 otherwise. */
-export function reportError(error: unknown): number {
-  if (error instanceof ScenarioError || error instanceof UsageError) {
-    process.stderr.write(`searcher: ${error.message}\n`);
-    return 2;
-  }
-  if (error instanceof SearcherError) {
-    process.stderr.write(`searcher: ${error.message}\n`);
-    return 1;
-  }
-  process.stderr.write(`searcher: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
-  return 1;
 }

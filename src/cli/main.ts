@@ -11,6 +11,10 @@ const commands: Record<string, Command> = {
     summary: 'start a local mainnet-like chain: real Uniswap contracts, scenario pools, live user traffic',
     load: () => import('./devnet.ts'),
   },
+  quote: {
+    summary: 'quote an exact-input swap on a V2 pair or V3 pool from our own math (single or JSONL batch)',
+    load: () => import('./quote.ts'),
+  },
 };
 
 export const usage = `searcher: an MEV searcher for Ethereum (Uniswap V2/V3 backruns and arbitrage)

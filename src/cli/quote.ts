@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { createPublicClient, http, isAddress, type Address } from 'viem';
+import { QuoteError, quoteExactInput } from '../amm/quote.ts';
+import { loadPools } from '../state/detect.ts';
+import { integerFlag, parseFlags, UsageError } from './args.ts';
+import { reportError } from './report.ts';
+
+export const quoteUsage = `Usage: searcher quote --rpc URL --pool ADDR --token-in ADDR --amount-in WEI [--block N] [--json]
+       searcher quote --rpc URL --batch FILE.jsonl [--block N]
+
+Loads the pool's state from the node (V2 pair or V3 pool, detected) and answers an exact-input swap from
+searcher's own math, not from an on-chain quoter. The batch form reads one {"pool", "tokenIn", "amountIn"}
+per line and prints one {"pool", "tokenIn", "amountIn", "amountOut"} per line (decimal strings); a line that
+cannot be quoted prints {"...", "error"} and the rest go on.
+
+Options:
+  --rpc URL          JSON-RPC endpoint
+  --block N          block to quote at (default: latest)
+  --v2-fee-bps N     fee of V2-style pairs (default 30)
+  --json             one JSON object instead of text
+`;
+
+type Request = { pool: Address; tokenIn: Address; amountIn: bigint };
+
+function parseRequest(pool: unknown, tokenIn: unknown, amountIn: unknown, where: string): Request {
+  if (typeof pool !== 'string' || !isAddress(pool)) throw new UsageError(`${where}: pool must be an address`);
+  if (typeof tokenIn !== 'string' || !isAddress(tokenIn)) throw new UsageError(`${where}: tokenIn must be an address`);
+  if (typeof amountIn !== 'string' || !/^\d+$/.test(amountIn) || BigInt(amountIn) === 0n) {
+    throw new UsageError(`${where}: amountIn must be a positive integer in wei, as a decimal string`);
+  }
+  return { pool, tokenIn, amountIn: BigInt(amountIn) };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  try {
+    const flags = parseFlags(argv, {
+      rpc: { type: 'string' },
+      pool: { type: 'string' },
+      'token-in': { type: 'string' },
+      'amount-in': { type: 'string' },
+      batch: { type: 'string' },
+      block: { type: 'string' },
+      'v2-fee-bps': { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (flags.help) {
+      process.stdout.write(quoteUsage);
+      return 0;
+    }
+    if (!flags.rpc) throw new UsageError('--rpc URL is required');
+    const requests: Array<Request | { error: string; line: string }> = [];
+    if (flags.batch) {
+      const lines = readFileSync(flags.batch, 'utf8').split('\n').filter((line) => line.trim());
+      lines.forEach((line, index) => {
+        try {
+          const item = JSON.parse(line);
+          requests.push(parseRequest(item.pool, item.tokenIn, item.amountIn, `${flags.batch}:${index + 1}`));
+        } catch (error) {
+          requests.push({ error: error instanceof UsageError ? error.message : `${flags.batch}:${index + 1}: not JSON`, line });
+        }
+      });
+    } else {
+      requests.push(parseRequest(flags.pool, flags['token-in'], flags['amount-in'], 'arguments'));
+    }
+    const v2FeeBps = BigInt(integerFlag(flags['v2-fee-bps'], 'v2-fee-bps', 30, 0, 9999));
+    const client = createPublicClient({ transport: http(flags.rpc, { batch: true, retryCount: 1 }) });
+    const blockNumber = flags.block ? BigInt(integerFlag(flags.block, 'block', 0)) : await client.getBlockNumber();
+    const valid = requests.filter((r): r is Request => 'pool' in r);
+    const { pools, unknown } = await loadPools(client as never, valid.map((r) => r.pool), blockNumber, v2FeeBps);
+
+    let failures = 0;
+    for (const request of requests) {
+      if (!('pool' in request)) {
+        failures++;
+        process.stdout.write(`${JSON.stringify({ error: request.error })}\n`);
+        continue;
+      }
+      const base = { pool: request.pool, tokenIn: request.tokenIn, amountIn: request.amountIn.toString() };
+      try {
+        const pool = pools.get(request.pool as Address) ?? [...pools.values()].find((p) => p.address.toLowerCase() === request.pool.toLowerCase());
+        if (!pool) throw new QuoteError(unknown.length ? `${request.pool} is neither a V2 pair nor a V3 pool` : `${request.pool} not found`);
+        const amountOut = quoteExactInput(pool, request.tokenIn, request.amountIn).toString();
+        if (flags.batch || flags.json) {
+          process.stdout.write(`${JSON.stringify({ ...base, amountOut, ...(flags.json && !flags.batch ? { block: blockNumber.toString(), kind: pool.kind } : {}) })}\n`);
+        } else {
+          process.stdout.write(`${amountOut}\n`);
+          process.stderr.write(`(${pool.kind} pool ${pool.address}, block ${blockNumber})\n`);
+        }
+      } catch (error) {
+        failures++;
+        if (flags.batch || flags.json) process.stdout.write(`${JSON.stringify({ ...base, error: (error as Error).message })}\n`);
+        else throw error;
+      }
+    }
+    return failures > 0 && !flags.batch ? 1 : 0;
+  } catch (error) {
+    return reportError(error);
+  }
+}
