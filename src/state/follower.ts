@@ -1,4 +1,4 @@
-import { getAddress, keccak256, toHex, type Address, type Hex, type PublicClient } from 'viem';
+import { keccak256, toHex, type Address, type Hex, type PublicClient } from 'viem';
 import type { Logger } from '../log.ts';
 import { decodePoolLog, type PoolLog } from './events.ts';
 import { MarketState, type BlockRef } from './market.ts';
@@ -121,7 +121,7 @@ export class StateFollower {
       const raw = await client.getLogs({ blockHash: block.hash, topics: [topics] } as never);
       const logs = (raw as Parameters<typeof decodePoolLog>[0][])
         .map(decodePoolLog)
-        .filter((log): log is PoolLog => log !== undefined && !log.removed && this.market.get(getAddress(log.address)) !== undefined);
+        .filter((log): log is PoolLog => log !== undefined && !log.removed && this.market.get(log.address) !== undefined);
       const changed = this.market.applyBlock(block, logs);
       this.stats.blocks++;
       this.stats.logs += logs.length;

@@ -1,10 +1,13 @@
-import { getAddress, type Address, type Hex } from 'viem';
+import type { Address, Hex } from 'viem';
 import { applyPoolEvent } from './apply.ts';
 import type { PoolLog } from './events.ts';
 import type { Pool } from './types.ts';
 
 /** What one applied block changed: enough to undo it. */
-type JournalEntry = { number: bigint; hash: Hex; parentHash: Hex; previous: Map<Address, Pool> };
+type JournalEntry = { number: bigint; hash: Hex; parentHash: Hex; previous: Map<string, Pool> };
+
+/** Pools are keyed by lowercase address: checksumming every log's address (a keccak each) would dominate. */
+const keyOf = (address: string): string => address.toLowerCase();
 
 export type BlockRef = { number: bigint; hash: Hex; parentHash: Hex };
 
@@ -15,7 +18,7 @@ export class MarketStateError extends Error {}
  * reorg can be undone. Pure (no I/O): the follower feeds it blocks and logs.
  */
 export class MarketState {
-  private readonly pools = new Map<Address, Pool>();
+  private readonly pools = new Map<string, Pool>();
   private readonly journal: JournalEntry[] = [];
   head: BlockRef | undefined;
 
@@ -24,18 +27,18 @@ export class MarketState {
   /** Replaces the whole state (bootstrap, or a resync after drift) at `block`; the journal starts over. */
   reset(pools: readonly Pool[], block: BlockRef): void {
     this.pools.clear();
-    for (const pool of pools) this.pools.set(getAddress(pool.address), pool);
+    for (const pool of pools) this.pools.set(keyOf(pool.address), pool);
     this.journal.length = 0;
     this.head = block;
   }
 
   /** Swaps in a fresh copy of some pools without touching the journal (drift repair). */
   replace(pools: readonly Pool[]): void {
-    for (const pool of pools) this.pools.set(getAddress(pool.address), pool);
+    for (const pool of pools) this.pools.set(keyOf(pool.address), pool);
   }
 
   get(address: Address): Pool | undefined {
-    return this.pools.get(address);
+    return this.pools.get(keyOf(address));
   }
 
   all(): IterableIterator<Pool> {
@@ -47,7 +50,7 @@ export class MarketState {
   }
 
   addresses(): Address[] {
-    return [...this.pools.keys()];
+    return [...this.pools.values()].map((pool) => pool.address);
   }
 
   /** Applies one block's logs (in log order). The block must extend the current head. Returns the pools it changed. */
@@ -55,19 +58,19 @@ export class MarketState {
     if (this.head && block.parentHash !== this.head.hash) {
       throw new MarketStateError(`block ${block.number} does not extend ${this.head.number} (${this.head.hash}); roll back first`);
     }
-    const previous = new Map<Address, Pool>();
+    const previous = new Map<string, Pool>();
     const ordered = [...logs].sort((a, b) => a.logIndex - b.logIndex);
     for (const log of ordered) {
-      const address = getAddress(log.address);
-      const pool = this.pools.get(address);
+      const key = keyOf(log.address);
+      const pool = this.pools.get(key);
       if (!pool) continue;
-      if (!previous.has(address)) previous.set(address, pool);
-      this.pools.set(address, applyPoolEvent(pool, log.event));
+      if (!previous.has(key)) previous.set(key, pool);
+      this.pools.set(key, applyPoolEvent(pool, log.event));
     }
     this.journal.push({ number: block.number, hash: block.hash, parentHash: block.parentHash, previous });
     if (this.journal.length > this.depth) this.journal.shift();
     this.head = block;
-    return new Set(previous.keys());
+    return new Set([...previous.values()].map((pool) => pool.address));
   }
 
   /** The hash this state recorded for a journaled block, if it still has it. */
