@@ -11,6 +11,10 @@ const commands: Record<string, Command> = {
     summary: 'start a local mainnet-like chain: real Uniswap contracts, scenario pools, live user traffic',
     load: () => import('./devnet.ts'),
   },
+  decode: {
+    summary: 'decode router swaps from transaction JSONL (file or stdin), one result line per transaction',
+    load: () => import('./decode.ts'),
+  },
   quote: {
     summary: 'quote an exact-input swap on a V2 pair or V3 pool from our own math (single or JSONL batch)',
     load: () => import('./quote.ts'),
