@@ -15,6 +15,10 @@ const commands: Record<string, Command> = {
     summary: 'decode router swaps from transaction JSONL (file or stdin), one result line per transaction',
     load: () => import('./decode.ts'),
   },
+  watch: {
+    summary: 'print decoded pending swaps from a websocket node, live, with first-seen latency',
+    load: () => import('./watch.ts'),
+  },
   quote: {
     summary: 'quote an exact-input swap on a V2 pair or V3 pool from our own math (single or JSONL batch)',
     load: () => import('./quote.ts'),

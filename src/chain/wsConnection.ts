@@ -1,0 +1,196 @@
+import { EventEmitter } from 'node:events';
+import WebSocket from 'ws';
+import { SearcherError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { backoffDelay } from './backoff.ts';
+
+export class WsRpcError extends SearcherError {}
+
+export type WsConnectionOptions = {
+  url: string;
+  logger: Logger;
+  /** Ping interval; a socket with no pong for `deadAfterMs` is declared dead and replaced. */
+  pingIntervalMs?: number;
+  deadAfterMs?: number;
+  /** Per-request timeout. */
+  requestTimeoutMs?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+};
+
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
+type Subscription = { params: unknown[]; onMessage: (result: unknown) => void; serverId?: string };
+
+/**
+ * A JSON-RPC websocket that stays up: ping/pong heartbeat, dead-socket detection (no pong within the window,
+ * default 2 s), reconnection with exponential backoff and jitter, and re-subscription of every subscription
+ * on the new socket. Events: 'up' (first connect and every reconnect), 'down' (the socket is gone or dead).
+ */
+export class WsConnection extends EventEmitter {
+  private socket: WebSocket | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly subscriptions = new Map<number, Subscription>();
+  private nextSubscription = 1;
+  private lastPong = 0;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private attempt = 0;
+  private closed = false;
+  connected = false;
+  readonly stats = { connects: 0, disconnects: 0, deadSockets: 0 };
+
+  constructor(private readonly options: WsConnectionOptions) {
+    super();
+  }
+
+  private get pingIntervalMs() {
+    return this.options.pingIntervalMs ?? 500;
+  }
+
+  private get deadAfterMs() {
+    return this.options.deadAfterMs ?? 2000;
+  }
+
+  /** Connects (retrying with backoff until it succeeds or `close()` is called). Resolves on the first 'up'. */
+  start(): Promise<void> {
+    const up = new Promise<void>((resolve) => this.once('up', () => resolve()));
+    this.open();
+    return up;
+  }
+
+  private open(): void {
+    if (this.closed) return;
+    const socket = new WebSocket(this.options.url, { handshakeTimeout: this.deadAfterMs });
+    this.socket = socket;
+    socket.on('open', () => {
+      if (socket !== this.socket) return;
+      this.connected = true;
+      this.attempt = 0;
+      this.lastPong = performance.now();
+      this.stats.connects++;
+      this.heartbeat = setInterval(() => this.beat(socket), this.pingIntervalMs);
+      void this.resubscribe().then(
+        () => this.emit('up'),
+        (error: Error) => {
+          this.options.logger.warn({ err: error.message }, 'ws: resubscribe failed');
+          socket.terminate();
+        },
+      );
+    });
+    socket.on('pong', () => {
+      this.lastPong = performance.now();
+    });
+    socket.on('message', (data) => this.onMessage(data.toString()));
+    socket.on('close', () => this.onGone(socket));
+    socket.on('error', (error) => {
+      this.options.logger.debug({ err: error.message }, 'ws: socket error');
+      this.onGone(socket);
+    });
+  }
+
+  private beat(socket: WebSocket): void {
+    if (performance.now() - this.lastPong > this.deadAfterMs) {
+      this.stats.deadSockets++;
+      this.options.logger.warn({ silentMs: Math.round(performance.now() - this.lastPong) }, 'ws: no pong, socket is dead');
+      socket.terminate();
+      this.onGone(socket);
+      return;
+    }
+    try {
+      socket.ping();
+    } catch {
+      this.onGone(socket);
+    }
+  }
+
+  private onGone(socket: WebSocket): void {
+    if (socket !== this.socket) return;
+    this.socket = undefined;
+    clearInterval(this.heartbeat);
+    socket.removeAllListeners();
+    socket.on('error', () => {});
+    try {
+      socket.terminate();
+    } catch {}
+    for (const [id, request] of this.pending) {
+      clearTimeout(request.timer);
+      request.reject(new WsRpcError('WS_DOWN', 'websocket closed before the reply'));
+      this.pending.delete(id);
+    }
+    for (const subscription of this.subscriptions.values()) subscription.serverId = undefined;
+    if (this.connected) {
+      this.connected = false;
+      this.stats.disconnects++;
+      this.emit('down');
+    }
+    if (this.closed) return;
+    const delay = backoffDelay(this.attempt++, this.options.backoffBaseMs ?? 100, this.options.backoffMaxMs ?? 5000);
+    this.reconnectTimer = setTimeout(() => this.open(), delay);
+  }
+
+  private onMessage(text: string): void {
+    let message: { id?: number; result?: unknown; error?: { message?: string }; method?: string; params?: { subscription: string; result: unknown } };
+    try {
+      message = JSON.parse(text);
+    } catch {
+      this.options.logger.warn('ws: a message that is not JSON, ignored');
+      return;
+    }
+    if (message.method === 'eth_subscription' && message.params) {
+      for (const subscription of this.subscriptions.values()) {
+        if (subscription.serverId === message.params.subscription) subscription.onMessage(message.params.result);
+      }
+      return;
+    }
+    const request = message.id === undefined ? undefined : this.pending.get(message.id);
+    if (!request) return;
+    this.pending.delete(message.id!);
+    clearTimeout(request.timer);
+    if (message.error) request.reject(new WsRpcError('RPC', message.error.message ?? 'JSON-RPC error'));
+    else request.resolve(message.result);
+  }
+
+  /** A JSON-RPC request on the current socket. Rejects if the socket is down or the reply does not come. */
+  request<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return Promise.reject(new WsRpcError('WS_DOWN', 'websocket is not connected'));
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new WsRpcError('RPC_TIMEOUT', `${method} timed out`));
+      }, this.options.requestTimeoutMs ?? 5000);
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
+      socket.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+    });
+  }
+
+  /** Subscribes now (if up) and again after every reconnect. Returns an unsubscribe function. */
+  async subscribe(params: unknown[], onMessage: (result: unknown) => void): Promise<() => void> {
+    const key = this.nextSubscription++;
+    const subscription: Subscription = { params, onMessage };
+    this.subscriptions.set(key, subscription);
+    if (this.connected) subscription.serverId = await this.request<string>('eth_subscribe', params);
+    return () => {
+      this.subscriptions.delete(key);
+      if (subscription.serverId) void this.request('eth_unsubscribe', [subscription.serverId]).catch(() => {});
+    };
+  }
+
+  private async resubscribe(): Promise<void> {
+    for (const subscription of this.subscriptions.values()) {
+      subscription.serverId = await this.request<string>('eth_subscribe', subscription.params);
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.heartbeat);
+    const socket = this.socket;
+    if (socket) {
+      this.onGone(socket);
+    }
+  }
+}

@@ -1,0 +1,267 @@
+import { EventEmitter } from 'node:events';
+import type { WsConnection } from '../chain/wsConnection.ts';
+import type { Logger } from '../log.ts';
+import { decodeTransaction, type DecoderConfig } from './decode.ts';
+import type { RawTx, SwapIntent } from './types.ts';
+
+/** A node's transaction object (eth_getTransactionByHash, txpool_content, full-body subscriptions). */
+type NodeTx = {
+  hash: string;
+  from: string;
+  to: string | null;
+  value: string;
+  input: string;
+  nonce?: string;
+  blockNumber?: string | null;
+  maxFeePerGas?: string;
+  gasPrice?: string;
+};
+
+export type PendingTx = RawTx & { nonce: bigint; maxFeePerGas: bigint };
+
+export type PendingSwaps = {
+  tx: PendingTx;
+  swaps: SwapIntent[];
+  /** performance.now() when the hash was first seen, and when the swaps were decoded. */
+  firstSeenMs: number;
+  decodedMs: number;
+};
+
+export type Head = { number: bigint; hash: string; parentHash: string; baseFeePerGas: bigint };
+
+export type MempoolWatcherOptions = {
+  connection: WsConnection;
+  decoder: DecoderConfig;
+  logger: Logger;
+  /** Hashes waiting for their bodies; beyond this the oldest are dropped (and counted). */
+  maxQueue?: number;
+  fetchConcurrency?: number;
+  /** A hash still waiting after this many new heads is too old for the next block: dropped and counted. */
+  maxAgeBlocks?: number;
+  /** Hashes remembered for de-duplication and for "already mined". */
+  memory?: number;
+};
+
+export type WatcherStats = {
+  hashes: number;
+  duplicates: number;
+  fetched: number;
+  swaps: number;
+  decodeErrors: number;
+  mined: number;
+  droppedQueueFull: number;
+  droppedStale: number;
+  droppedUnderpriced: number;
+  fetchErrors: number;
+  backfilled: number;
+};
+
+/** A set that forgets its oldest members beyond `limit`. */
+class RecentSet {
+  private readonly items = new Set<string>();
+  constructor(private readonly limit: number) {}
+  has(item: string): boolean {
+    return this.items.has(item);
+  }
+  delete(item: string): void {
+    this.items.delete(item);
+  }
+  add(item: string): void {
+    this.items.add(item);
+    if (this.items.size > this.limit) this.items.delete(this.items.values().next().value!);
+  }
+}
+
+/**
+ * The bot's eyes on the mempool: pending transactions (full bodies where the node sends them, else hashes
+ * fetched with bounded concurrency), de-duplicated, minus what is already mined, decoded into swaps with the
+ * node's `from` (no signature recovery). New heads are emitted with their parent hash. After a reconnect it
+ * backfills from `txpool_content`. Events: 'swaps' (PendingSwaps), 'head' (Head), 'blind' (boolean): blind
+ * while the socket is down and until the backfill after a reconnect is done.
+ */
+export class MempoolWatcher extends EventEmitter {
+  readonly stats: WatcherStats = { hashes: 0, duplicates: 0, fetched: 0, swaps: 0, decodeErrors: 0, mined: 0, droppedQueueFull: 0, droppedStale: 0, droppedUnderpriced: 0, fetchErrors: 0, backfilled: 0 };
+  blind = true;
+  private readonly seen: RecentSet;
+  private readonly mined: RecentSet;
+  private readonly queue: Array<{ hash: string; firstSeenMs: number; head: bigint }> = [];
+  private inFlight = 0;
+  private headNumber = 0n;
+  private nextBaseFee = 0n;
+  private readonly unsubscribers: Array<() => void> = [];
+
+  constructor(private readonly options: MempoolWatcherOptions) {
+    super();
+    this.seen = new RecentSet(options.memory ?? 50_000);
+    this.mined = new RecentSet(options.memory ?? 50_000);
+  }
+
+  async start(): Promise<void> {
+    const { connection } = this.options;
+    connection.on('down', () => this.setBlind(true));
+    connection.on('up', () => void this.afterReconnect());
+    if (!connection.connected) await connection.start();
+    this.unsubscribers.push(await connection.subscribe(['newHeads'], (head) => void this.onHead(head as Record<string, string>)));
+    this.unsubscribers.push(await connection.subscribe(['newPendingTransactions', true], (item) => this.onPending(item)));
+    await this.backfill();
+    this.setBlind(false);
+  }
+
+  stop(): void {
+    for (const unsubscribe of this.unsubscribers) unsubscribe();
+    this.unsubscribers.length = 0;
+  }
+
+  private setBlind(blind: boolean): void {
+    if (blind === this.blind) return;
+    this.blind = blind;
+    this.emit('blind', blind);
+  }
+
+  private async afterReconnect(): Promise<void> {
+    if (this.unsubscribers.length === 0) return; // the first connect: start() does the rest
+    try {
+      await this.backfill();
+      this.setBlind(false);
+    } catch (error) {
+      this.options.logger.warn({ err: (error as Error).message }, 'mempool: backfill failed');
+    }
+  }
+
+  /** Everything pending in the node's pool that we have not seen (after a gap in the stream). */
+  private async backfill(): Promise<void> {
+    let content: { pending?: Record<string, Record<string, NodeTx>> };
+    try {
+      content = await this.options.connection.request('txpool_content');
+    } catch (error) {
+      this.options.logger.info({ err: (error as Error).message }, 'mempool: node has no txpool_content, no backfill');
+      return;
+    }
+    const now = performance.now();
+    for (const byNonce of Object.values(content.pending ?? {})) {
+      for (const tx of Object.values(byNonce)) {
+        if (this.seen.has(tx.hash)) continue;
+        this.seen.add(tx.hash);
+        this.stats.backfilled++;
+        this.process(tx, now);
+      }
+    }
+  }
+
+  private async onHead(raw: Record<string, string>): Promise<void> {
+    const head: Head = {
+      number: BigInt(raw.number!),
+      hash: raw.hash!,
+      parentHash: raw.parentHash!,
+      baseFeePerGas: BigInt(raw.baseFeePerGas ?? '0x0'),
+    };
+    this.headNumber = head.number;
+    this.nextBaseFee = nextBaseFee(head, raw);
+    this.emit('head', head);
+    try {
+      const block = await this.options.connection.request<{ transactions: string[] } | null>('eth_getBlockByHash', [head.hash, false]);
+      for (const hash of block?.transactions ?? []) this.mined.add(hash);
+    } catch (error) {
+      this.options.logger.debug({ err: (error as Error).message }, 'mempool: could not read the block body');
+    }
+  }
+
+  private onPending(item: unknown): void {
+    const now = performance.now();
+    const hash = typeof item === 'string' ? item : (item as NodeTx).hash;
+    this.stats.hashes++;
+    if (this.seen.has(hash)) {
+      this.stats.duplicates++;
+      return;
+    }
+    this.seen.add(hash);
+    if (typeof item !== 'string') {
+      this.process(item as NodeTx, now);
+      return;
+    }
+    this.queue.push({ hash, firstSeenMs: now, head: this.headNumber });
+    if (this.queue.length > (this.options.maxQueue ?? 10_000)) {
+      this.queue.shift();
+      this.stats.droppedQueueFull++;
+    }
+    this.pump();
+  }
+
+  private pump(): void {
+    const limit = this.options.fetchConcurrency ?? 16;
+    while (this.inFlight < limit && this.queue.length > 0) {
+      const next = this.queue.shift()!;
+      if (this.headNumber - next.head > BigInt(this.options.maxAgeBlocks ?? 2)) {
+        this.stats.droppedStale++;
+        continue;
+      }
+      this.inFlight++;
+      this.options.connection
+        .request<NodeTx | null>('eth_getTransactionByHash', [next.hash])
+        .then(
+          (tx) => {
+            if (tx) this.process(tx, next.firstSeenMs);
+          },
+          () => {
+            // Forget it: if it is still pending, the backfill after the reconnect (or a resend) brings it back.
+            this.stats.fetchErrors++;
+            this.seen.delete(next.hash);
+          },
+        )
+        .finally(() => {
+          this.inFlight--;
+          this.pump();
+        });
+    }
+  }
+
+  private process(node: NodeTx, firstSeenMs: number): void {
+    this.stats.fetched++;
+    if (node.blockNumber || this.mined.has(node.hash)) {
+      this.stats.mined++;
+      return;
+    }
+    const maxFeePerGas = BigInt(node.maxFeePerGas ?? node.gasPrice ?? '0x0');
+    if (this.nextBaseFee > 0n && maxFeePerGas < this.nextBaseFee) {
+      this.stats.droppedUnderpriced++;
+      return;
+    }
+    let tx: PendingTx;
+    try {
+      tx = {
+        hash: node.hash,
+        from: node.from.toLowerCase(),
+        to: node.to ? node.to.toLowerCase() : null,
+        value: BigInt(node.value),
+        input: node.input,
+        nonce: BigInt(node.nonce ?? '0x0'),
+        maxFeePerGas,
+      };
+    } catch {
+      this.stats.decodeErrors++;
+      return;
+    }
+    const result = decodeTransaction(tx, this.options.decoder);
+    if ('error' in result) {
+      this.stats.decodeErrors++;
+      return;
+    }
+    if (result.swaps.length === 0) return;
+    this.stats.swaps++;
+    this.emit('swaps', { tx, swaps: result.swaps, firstSeenMs, decodedMs: performance.now() } satisfies PendingSwaps);
+  }
+}
+
+/** EIP-1559: the base fee of the block after `head`. */
+export function nextBaseFee(head: Head, raw: Record<string, string>): bigint {
+  const gasUsed = BigInt(raw.gasUsed ?? '0x0');
+  const gasLimit = BigInt(raw.gasLimit ?? '0x0');
+  const base = head.baseFeePerGas;
+  const target = gasLimit / 2n;
+  if (target === 0n || gasUsed === target) return base;
+  if (gasUsed > target) {
+    const delta = (base * (gasUsed - target)) / target / 8n;
+    return base + (delta > 1n ? delta : 1n);
+  }
+  return base - (base * (target - gasUsed)) / target / 8n;
+}
