@@ -10,6 +10,8 @@ import { deployTokens } from './tokens.ts';
 import { planExplicitSwaps } from './traffic/plan.ts';
 import { TrafficGenerator, type SentSwap } from './traffic/sender.ts';
 import { placeUniswapContracts, verifyUniswapContracts } from './uniswap.ts';
+import { deployDevnetExecutor } from './executor.ts';
+import { parseUnitsExact } from '../units/decimal.ts';
 
 export type StartDevnetParameters = {
   scenario: Scenario;
@@ -66,6 +68,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
     const pools = await createPools(client, deployer, scenario.pools, tokens);
     await fundTraders(client, deployer, traders.map((trader) => trader.address), scenario.traders, tokens);
     const explicit = planExplicitSwaps(scenario, pools, tokens);
+    const executor = await deployDevnetExecutor(client, deployer, searcher, parseUnitsExact(scenario.executor.inventoryWeth, 18));
 
     // Setup mined hundreds of near-empty blocks, which drove the EIP-1559 base fee to a few wei; traffic starts
     // from a mainnet-like 1 gwei and the base fee follows the EIP-1559 rule from there.
@@ -83,6 +86,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
       blockTime: parameters.blockTime,
       tokens: tokens.map(({ symbol, name, address, decimals, kind }) => ({ symbol, name, address, decimals, kind })),
       pools: pools.map((pool) => ({ ...pool })),
+      executor,
       accounts: {
         mnemonic: 'anvil default test mnemonic',
         deployer: { address: deployer, index: accountIndex.deployer },

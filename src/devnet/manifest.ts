@@ -28,6 +28,8 @@ export type DevnetManifest = {
     fee?: number;
     tickSpacing?: number;
   }>;
+  /** The searcher's executor contract: owned by the deployer account, operated by the searcher account. */
+  executor: { address: Address; owner: Address; operator: Address; inventoryWei: string };
   accounts: {
     /** anvil's public test mnemonic derives every account here (index = derivation index). */
     mnemonic: 'anvil default test mnemonic';

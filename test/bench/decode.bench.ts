@@ -18,7 +18,7 @@ const abiByRouter = new Map<string, Abi>([
 ]);
 const ethersByRouter = new Map([...abiByRouter].map(([address, abi]) => [address, new Interface(abi as never)]));
 
-const corpus = readFileSync(new URL('../../../shared/data/mainnet-txs.jsonl', import.meta.url), 'utf8')
+const corpus = readFileSync(new URL('../fixtures/mainnet-txs.jsonl', import.meta.url), 'utf8')
   .trim()
   .split('\n')
   .map((line) => parseTxLine(line));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { binPath, runCli } from '../helpers/cli.ts';
 
-const corpusPath = new URL('../../../shared/data/mainnet-txs.jsonl', import.meta.url).pathname;
+const corpusPath = new URL('../fixtures/mainnet-txs.jsonl', import.meta.url).pathname;
 
 describe('searcher decode', () => {
   it('prints one line per transaction for the whole corpus, swaps only for router swaps', async () => {

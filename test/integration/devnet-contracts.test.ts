@@ -93,6 +93,17 @@ describe('contracts at mainnet addresses', () => {
   });
 });
 
+describe('the searcher executor', () => {
+  it('is deployed, owned by the deployer, operated by the searcher account and holds its WETH inventory', async () => {
+    const { executor, accounts } = devnet.manifest;
+    const { executorAbi } = await import('../../src/abi/executor.generated.ts');
+    expect(await devnet.client.readContract({ address: executor.address, abi: executorAbi, functionName: 'owner' })).toBe(accounts.deployer.address);
+    expect(await devnet.client.readContract({ address: executor.address, abi: executorAbi, functionName: 'isOperator', args: [accounts.searcher.address] })).toBe(true);
+    expect(await read(mainnet.weth, 'balanceOf', [executor.address])).toBe(BigInt(executor.inventoryWei));
+    expect(BigInt(executor.inventoryWei)).toBe(100n * 10n ** 18n);
+  });
+});
+
 describe('scenario pools', () => {
   it('V2 reserves equal the scenario', async () => {
     for (const [index, pool] of scenario.pools.entries()) {

@@ -12,7 +12,7 @@ const abiOf = (path: string) => JSON.parse(readFileSync(require.resolve(path), '
 const routerAbi = abiOf('@uniswap/v2-periphery/build/UniswapV2Router02.json');
 const swapRouterAbi = abiOf('@uniswap/v3-periphery/artifacts/contracts/SwapRouter.sol/SwapRouter.json');
 
-const corpus = readFileSync(new URL('../../../shared/data/mainnet-txs.jsonl', import.meta.url), 'utf8')
+const corpus = readFileSync(new URL('../fixtures/mainnet-txs.jsonl', import.meta.url), 'utf8')
   .trim()
   .split('\n')
   .map((line) => parseTxLine(line));

@@ -17,7 +17,7 @@ const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const runs = Number(process.env.FC_FUZZ_RUNS ?? 100_000);
 
 // Seeds: real router calls from the corpus plus SwapRouter02 and UniversalRouter calls as the devnet makes them.
-const corpus = readFileSync(new URL('../../../shared/data/mainnet-txs.jsonl', import.meta.url), 'utf8')
+const corpus = readFileSync(new URL('../fixtures/mainnet-txs.jsonl', import.meta.url), 'utf8')
   .trim()
   .split('\n')
   .map((line) => parseTxLine(line))

@@ -117,6 +117,8 @@ export const scenarioSchema = z.strictObject({
     /** Token balances minted to each trader (WETH is wrapped from their ETH). */
     tokens: z.record(symbol, decimal).default({}),
   }),
+  /** The searcher's executor, deployed and funded with WETH inventory at start. */
+  executor: z.strictObject({ inventoryWeth: decimal }).default({ inventoryWeth: '100' }),
   traffic: z
     .strictObject({
       swaps: z.array(explicitSwapSchema).default([]),
