@@ -8,12 +8,12 @@ const poolCreated = parseAbiItem(
 );
 
 export type Factories = {
-  /** V2-style factories and their pairs' fee (bps). */
-  v2: ReadonlyArray<{ address: Address; feeBps: bigint }>;
-  v3: readonly Address[];
+  /** V2-style factories, their pairs' fee (bps) and the venue name their pools get. */
+  v2: ReadonlyArray<{ address: Address; feeBps: bigint; venue: string }>;
+  v3: ReadonlyArray<{ address: Address; venue: string }>;
 };
 
-export type DiscoveredPools = { v2: Array<{ pair: Address; feeBps: bigint }>; v3: Address[] };
+export type DiscoveredPools = { v2: Array<{ pair: Address; feeBps: bigint; venue?: string }>; v3: Address[]; v3Venues?: Map<Address, string> };
 
 /** Finds every pool the factories created up to `toBlock`, from their creation events (chunked by block range). */
 export async function discoverPools(
@@ -23,20 +23,25 @@ export async function discoverPools(
   fromBlock = 0n,
   blocksPerQuery = 50_000n,
 ): Promise<DiscoveredPools> {
-  const found: DiscoveredPools = { v2: [], v3: [] };
+  const found: DiscoveredPools = { v2: [], v3: [], v3Venues: new Map() };
   for (let start = fromBlock; start <= toBlock; start += blocksPerQuery) {
     const end = start + blocksPerQuery - 1n < toBlock ? start + blocksPerQuery - 1n : toBlock;
     const [v2Logs, v3Logs] = await Promise.all([
       factories.v2.length
         ? client.getLogs({ address: factories.v2.map((f) => f.address), event: pairCreated, fromBlock: start, toBlock: end })
         : [],
-      factories.v3.length ? client.getLogs({ address: [...factories.v3], event: poolCreated, fromBlock: start, toBlock: end }) : [],
+      factories.v3.length ? client.getLogs({ address: factories.v3.map((f) => f.address), event: poolCreated, fromBlock: start, toBlock: end }) : [],
     ]);
     for (const log of v2Logs) {
       const factory = factories.v2.find((f) => f.address.toLowerCase() === log.address.toLowerCase())!;
-      found.v2.push({ pair: getAddress(log.args.pair!), feeBps: factory.feeBps });
+      found.v2.push({ pair: getAddress(log.args.pair!), feeBps: factory.feeBps, venue: factory.venue });
     }
-    for (const log of v3Logs) found.v3.push(getAddress(log.args.pool!));
+    for (const log of v3Logs) {
+      const factory = factories.v3.find((f) => f.address.toLowerCase() === log.address.toLowerCase())!;
+      const pool = getAddress(log.args.pool!);
+      found.v3.push(pool);
+      found.v3Venues!.set(pool, factory.venue);
+    }
   }
   return found;
 }
@@ -60,5 +65,9 @@ export async function bootstrapPools(
       }),
     );
   }
-  return (await Promise.all(batches)).flatMap((batch) => [...batch.v2, ...batch.v3]);
+  const venues = new Map<Address, string | undefined>(pools.v2.map((p) => [p.pair, p.venue]));
+  for (const [pool, venue] of pools.v3Venues ?? []) venues.set(pool, venue);
+  return (await Promise.all(batches))
+    .flatMap((batch) => [...batch.v2, ...batch.v3])
+    .map((pool) => (venues.get(pool.address) ? { ...pool, venue: venues.get(pool.address)! } : pool));
 }

@@ -1,5 +1,5 @@
 import { getAddress, type Address } from 'viem';
-import { getAmountOut } from '../amm/v2.ts';
+import { getAmountIn, getAmountOut } from '../amm/v2.ts';
 import { simulateV3Swap } from '../amm/v3/pool.ts';
 import type { MarketState } from './market.ts';
 import type { Pool } from './types.ts';
@@ -41,5 +41,24 @@ export class PendingOverlay {
     const result = simulateV3Swap(pool, { zeroForOne: swap.zeroForOne, amountSpecified: swap.amountIn });
     this.changed.set(key, { ...pool, sqrtPriceX96: result.sqrtPriceX96, tick: result.tick, liquidity: result.liquidity });
     return -(swap.zeroForOne ? result.amount1 : result.amount0);
+  }
+
+  /** Applies an exact-output swap (as Router02's getAmountsIn or V3's exactOutput does) and returns the input it takes. */
+  applyExactOutput(swap: { pool: Address; zeroForOne: boolean; amountOut: bigint }): bigint {
+    const key = getAddress(swap.pool);
+    const pool = this.get(key);
+    if (!pool || swap.amountOut <= 0n) return 0n;
+    if (pool.kind === 'v2') {
+      const [reserveIn, reserveOut] = swap.zeroForOne ? [pool.reserve0, pool.reserve1] : [pool.reserve1, pool.reserve0];
+      const amountIn = getAmountIn(swap.amountOut, reserveIn, reserveOut, pool.feeBps);
+      const [reserve0, reserve1] = swap.zeroForOne
+        ? [pool.reserve0 + amountIn, pool.reserve1 - swap.amountOut]
+        : [pool.reserve0 - swap.amountOut, pool.reserve1 + amountIn];
+      this.changed.set(key, { ...pool, reserve0, reserve1 });
+      return amountIn;
+    }
+    const result = simulateV3Swap(pool, { zeroForOne: swap.zeroForOne, amountSpecified: -swap.amountOut });
+    this.changed.set(key, { ...pool, sqrtPriceX96: result.sqrtPriceX96, tick: result.tick, liquidity: result.liquidity });
+    return swap.zeroForOne ? result.amount0 : result.amount1;
   }
 }

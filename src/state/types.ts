@@ -11,6 +11,8 @@ export type V2Pair = {
   reserve1: bigint;
   /** 30 for Uniswap V2 and SushiSwap; set per factory for forks. */
   feeBps: bigint;
+  /** Which DEX it belongs to (the factory's name in the config), when known. */
+  venue?: string;
 };
 
 /**
@@ -18,6 +20,13 @@ export type V2Pair = {
  * stays initialized while any position uses it, even when its liquidityNet is 0, and swaps step at it).
  * Pool objects are never mutated: an update makes a new object, so journals and overlays can share them.
  */
-export type V3Pool = { kind: 'v3'; address: Address; token0: Address; token1: Address; liquidityGross: bigint[] } & V3PoolState;
+export type V3Pool = {
+  kind: 'v3';
+  address: Address;
+  token0: Address;
+  token1: Address;
+  liquidityGross: bigint[];
+  venue?: string;
+} & V3PoolState;
 
 export type Pool = V2Pair | V3Pool;

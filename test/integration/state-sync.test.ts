@@ -24,10 +24,10 @@ const staleSignals: boolean[] = [];
 
 const factories = {
   v2: [
-    { address: mainnet.uniswapV2Factory, feeBps: 30n },
-    { address: mainnet.sushiswapFactory, feeBps: 30n },
+    { address: mainnet.uniswapV2Factory, feeBps: 30n, venue: 'uniswapV2' },
+    { address: mainnet.sushiswapFactory, feeBps: 30n, venue: 'sushiswap' },
   ],
-  v3: [mainnet.uniswapV3Factory],
+  v3: [{ address: mainnet.uniswapV3Factory, venue: 'uniswapV3' }],
 };
 
 /** Every tracked pool equals a fresh read of the chain at our head. */
@@ -90,6 +90,7 @@ describe('market state', () => {
   it('discovers every pool the scenario created, from factory events', () => {
     expect(discovered.v2.length + discovered.v3.length).toBe(devnet.manifest.pools.length);
     expect(market.size).toBe(devnet.manifest.pools.length);
+    for (const pool of devnet.manifest.pools) expect(market.get(pool.address)!.venue).toBe(pool.dex);
   });
 
   it('follows swaps, mints and burns block by block and equals a fresh read of every pool', async () => {

@@ -1,0 +1,137 @@
+import type { Address } from 'viem';
+import type { PendingSwaps } from '../mempool/watcher.ts';
+import type { SwapIntent, SwapProtocol } from '../mempool/types.ts';
+import { PendingOverlay } from '../state/overlay.ts';
+import type { MarketState } from '../state/market.ts';
+import type { Pool } from '../state/types.ts';
+import { applyCosts, estimateGas, type CostPolicy } from './costs.ts';
+import { cycleKey, type Cycle, type PoolView } from './cycle.ts';
+import type { PoolGraph } from './graph.ts';
+import { sizeCycle } from './sizing.ts';
+
+export type Candidate = {
+  victim: string | null;
+  cycle: Cycle;
+  amountIn: bigint;
+  amountOut: bigint;
+  grossProfitWei: bigint;
+  gas: bigint;
+  gasCostWei: bigint;
+  bribeWei: bigint;
+  netProfitWei: bigint;
+  ticksCrossed: number;
+  /** The view the cycle was sized on (the victim's overlay, or the canonical market). */
+  view: PoolView;
+};
+
+export type EngineConfig = {
+  startToken: Address;
+  /** Decoded protocol -> the venue name pools carry (set at bootstrap from the factory list). */
+  venues: Partial<Record<SwapProtocol, string>>;
+  policy: CostPolicy;
+  maxCyclesPerPool?: number;
+};
+
+export type Rejection = { victim: string | null; reason: string };
+
+/** The pool a decoded hop swaps in: same venue, same pair, same V3 fee. */
+function poolFor(graph: PoolGraph, config: EngineConfig, swap: SwapIntent, hop: number): Pool | undefined {
+  const tokenIn = swap.path[hop]!;
+  const tokenOut = swap.path[hop + 1]!;
+  if (swap.protocol === 'v2-pair') return graph.pools(tokenIn, tokenOut).find((pool) => pool.address.toLowerCase() === swap.router);
+  const venue = config.venues[swap.protocol];
+  const fee = swap.fees[hop];
+  return graph
+    .pools(tokenIn, tokenOut)
+    .find((pool) => pool.venue === venue && (pool.kind === 'v2' ? fee === null : pool.fee === fee));
+}
+
+/**
+ * Applies a victim's swaps to a pending overlay, exactly as the routers would execute them. Returns the pools
+ * it moved, or why it cannot (unknown pool, or the victim would revert on its own limits).
+ */
+export function applyVictim(overlay: PendingOverlay, graph: PoolGraph, config: EngineConfig, swaps: readonly SwapIntent[]): { moved: Pool[] } | { reason: string } {
+  const moved: Pool[] = [];
+  for (const swap of swaps) {
+    const pools: Pool[] = [];
+    for (let hop = 0; hop + 1 < swap.path.length; hop++) {
+      const pool = poolFor(graph, config, swap, hop);
+      if (!pool) return { reason: `no tracked pool for ${swap.protocol} ${swap.path[hop]} -> ${swap.path[hop + 1]}` };
+      pools.push(pool);
+    }
+    const zeroForOne = (hop: number) => pools[hop]!.token0.toLowerCase() === swap.path[hop]!.toLowerCase();
+    if (swap.kind === 'exactIn') {
+      let amount = swap.amountIn;
+      for (let hop = 0; hop < pools.length; hop++) amount = overlay.applySwap({ pool: pools[hop]!.address, zeroForOne: zeroForOne(hop), amountIn: amount });
+      if (amount < swap.amountOut) return { reason: 'the victim would revert (output below its minimum)' };
+    } else {
+      // Exact output runs from the last hop back (Router02's getAmountsIn, V3 exactOutput's recursion).
+      let amount = swap.amountOut;
+      for (let hop = pools.length - 1; hop >= 0; hop--) amount = overlay.applyExactOutput({ pool: pools[hop]!.address, zeroForOne: zeroForOne(hop), amountOut: amount });
+      if (swap.amountIn > 0n && amount > swap.amountIn) return { reason: 'the victim would revert (input above its maximum)' };
+    }
+    moved.push(...pools);
+  }
+  return { moved };
+}
+
+function evaluate(view: PoolView, cycles: Cycle[], victim: string | null, nextBaseFeeWei: bigint, policy: CostPolicy): Candidate[] {
+  const out: Candidate[] = [];
+  for (const cycle of cycles) {
+    const sized = sizeCycle(view, cycle);
+    if (!sized) continue;
+    const gas = estimateGas(cycle, sized.ticksCrossed);
+    const costs = applyCosts(sized.profit, gas, nextBaseFeeWei, policy);
+    out.push({ victim, cycle, amountIn: sized.amountIn, amountOut: sized.amountOut, grossProfitWei: sized.profit, ticksCrossed: sized.ticksCrossed, view, ...costs });
+  }
+  return out.sort((a, b) => (b.netProfitWei > a.netProfitWei ? 1 : b.netProfitWei < a.netProfitWei ? -1 : 0));
+}
+
+function cyclesThrough(graph: PoolGraph, pools: readonly Pool[], config: EngineConfig): Cycle[] {
+  const seen = new Set<string>();
+  const cycles: Cycle[] = [];
+  for (const pool of pools) {
+    for (const cycle of graph.cyclesThrough(pool, config.startToken, config.maxCyclesPerPool)) {
+      const key = cycleKey(cycle);
+      if (!seen.has(key)) {
+        seen.add(key);
+        cycles.push(cycle);
+      }
+    }
+  }
+  return cycles;
+}
+
+/** Backrun candidates for one pending transaction: its swaps applied to an overlay, cycles through what moved. */
+export function backrunCandidates(market: MarketState, graph: PoolGraph, victim: PendingSwaps, nextBaseFeeWei: bigint, config: EngineConfig): Candidate[] | Rejection {
+  const overlay = new PendingOverlay(market);
+  const applied = applyVictim(overlay, graph, config, victim.swaps);
+  if ('reason' in applied) return { victim: victim.tx.hash, reason: applied.reason };
+  return evaluate(overlay, cyclesThrough(graph, applied.moved, config), victim.tx.hash, nextBaseFeeWei, config.policy);
+}
+
+/** Block arbitrage: cycles through the pools a block changed, on the canonical state. */
+export function blockCandidates(market: MarketState, graph: PoolGraph, changed: readonly Address[], nextBaseFeeWei: bigint, config: EngineConfig): Candidate[] {
+  const pools = changed.map((address) => market.get(address)).filter((pool): pool is Pool => pool !== undefined);
+  return evaluate(market, cyclesThrough(graph, pools, config), null, nextBaseFeeWei, config.policy);
+}
+
+/**
+ * Keeps the best candidates that can all be sent together: highest net first, at most one per victim, and no
+ * two sharing a pool (the second would run on a state the first has already moved).
+ */
+export function resolveConflicts(candidates: readonly Candidate[], minNetProfitWei: bigint): Candidate[] {
+  const chosen: Candidate[] = [];
+  const usedPools = new Set<string>();
+  const usedVictims = new Set<string>();
+  const ordered = [...candidates].sort((a, b) => (b.netProfitWei > a.netProfitWei ? 1 : b.netProfitWei < a.netProfitWei ? -1 : 0));
+  for (const candidate of ordered) {
+    if (candidate.netProfitWei < minNetProfitWei) continue;
+    if (candidate.victim && usedVictims.has(candidate.victim)) continue;
+    if (candidate.cycle.hops.some((hop) => usedPools.has(hop.pool.address))) continue;
+    chosen.push(candidate);
+    if (candidate.victim) usedVictims.add(candidate.victim);
+    for (const hop of candidate.cycle.hops) usedPools.add(hop.pool.address);
+  }
+  return chosen;
+}

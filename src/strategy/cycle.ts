@@ -1,0 +1,49 @@
+import type { Address } from 'viem';
+import { getAmountOut } from '../amm/v2.ts';
+import { simulateV3Swap } from '../amm/v3/pool.ts';
+import type { Pool } from '../state/types.ts';
+
+/** One hop of a cycle: a pool and the direction of travel through it. */
+export type CycleHop = { pool: Pool; tokenIn: Address; tokenOut: Address; zeroForOne: boolean };
+
+/** A closed path of hops from a start token back to it. */
+export type Cycle = { startToken: Address; hops: CycleHop[] };
+
+/** Reads pool state: the canonical market or a pending overlay over it. */
+export type PoolView = { get(address: Address): Pool | undefined };
+
+export type CycleQuote = { amountOut: bigint; ticksCrossed: number };
+
+/**
+ * Exact output of a cycle for `amountIn`, hop by hop on the view's current state (each hop's own rounding).
+ * 0 when a hop cannot fill (no liquidity, or a V3 pool runs out of range).
+ */
+export function quoteCycle(view: PoolView, cycle: Cycle, amountIn: bigint): CycleQuote {
+  let amount = amountIn;
+  let ticksCrossed = 0;
+  for (const hop of cycle.hops) {
+    if (amount <= 0n) return { amountOut: 0n, ticksCrossed };
+    const pool = view.get(hop.pool.address) ?? hop.pool;
+    if (pool.kind === 'v2') {
+      const [reserveIn, reserveOut] = hop.zeroForOne ? [pool.reserve0, pool.reserve1] : [pool.reserve1, pool.reserve0];
+      if (reserveIn === 0n || reserveOut === 0n) return { amountOut: 0n, ticksCrossed };
+      amount = getAmountOut(amount, reserveIn, reserveOut, pool.feeBps);
+    } else {
+      if (pool.liquidity === 0n && pool.ticks.length === 0) return { amountOut: 0n, ticksCrossed };
+      const result = simulateV3Swap(pool, { zeroForOne: hop.zeroForOne, amountSpecified: amount });
+      // A swap that could not use all its input ran out of liquidity: the real executor would leave the rest
+      // unspent; treat it as unfillable rather than pretend.
+      const used = hop.zeroForOne ? result.amount0 : result.amount1;
+      if (used !== amount) return { amountOut: 0n, ticksCrossed };
+      amount = -(hop.zeroForOne ? result.amount1 : result.amount0);
+      ticksCrossed += result.ticksCrossed;
+    }
+  }
+  return { amountOut: amount, ticksCrossed };
+}
+
+export const isV2Only = (cycle: Cycle): boolean => cycle.hops.every((hop) => hop.pool.kind === 'v2');
+
+export function cycleKey(cycle: Cycle): string {
+  return cycle.hops.map((hop) => `${hop.pool.address}:${hop.zeroForOne ? 1 : 0}`).join('>');
+}
