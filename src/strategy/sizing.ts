@@ -15,7 +15,7 @@ const profitAt = (view: PoolView, cycle: Cycle, x: bigint) => {
  * the optimum until the bracket is within 1 part in 10^6 of the input, then the best point is taken; the
  * profit lost to the remaining bracket is far below 0.01% (tests compare with brute force).
  */
-export function sizeCycle(view: PoolView, cycle: Cycle, minInput = 1_000_000n): Sized | undefined {
+export function sizeCycle(view: PoolView, cycle: Cycle, minInput = 10n ** 12n): Sized | undefined {
   if (isV2Only(cycle)) {
     const hops = cycle.hops.map((hop) => {
       const pool = view.get(hop.pool.address) ?? hop.pool;
@@ -37,11 +37,17 @@ export function sizeCycle(view: PoolView, cycle: Cycle, minInput = 1_000_000n): 
     evaluations++;
     return profitAt(view, cycle, x);
   };
-  // Bracket: grow until profit stops rising (or the cycle stops filling).
-  let low = 0n;
+  // A first profitable point: tiny inputs can round to nothing in a hop (a 6-decimal token), so grow the
+  // probe tenfold until the cycle pays (a concave profit with P(0) = 0 is negative at small x only by rounding).
   let mid = minInput;
   let atMid = f(mid);
-  if (atMid.profit <= 0n && f(mid + 1n).profit <= atMid.profit) return undefined;
+  while (atMid.profit <= 0n && mid < 10n ** 27n) {
+    mid *= 10n;
+    atMid = f(mid);
+  }
+  if (atMid.profit <= 0n) return undefined;
+  // Bracket: grow until profit stops rising (or the cycle stops filling).
+  let low = 0n;
   let high = mid * 2n;
   let atHigh = f(high);
   while (atHigh.profit > atMid.profit && atHigh.amountOut > 0n && high < 1n << 200n) {

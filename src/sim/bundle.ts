@@ -1,0 +1,42 @@
+import type { Address, Hex } from 'viem';
+
+/** A transaction of the bundle, as the chain will run it. */
+export type BundleTx = {
+  from: Address;
+  to: Address | null;
+  data: Hex;
+  value: bigint;
+  gas: bigint;
+  nonce?: number;
+  maxFeePerGas?: bigint;
+  maxPriorityFeePerGas?: bigint;
+  /** The signed transaction (the fork backend sends it as is). */
+  raw?: Hex;
+};
+
+/** What a bundle simulation reports about our transaction (the last of the bundle). */
+export type BundleSimulation = {
+  /** Our transaction succeeded. */
+  ok: boolean;
+  /** Each earlier transaction (the victims) succeeded. */
+  victimsOk: boolean;
+  /** Start-token balance change of the executor over the whole bundle. */
+  gain: bigint;
+  gasUsed: bigint;
+  revertReason?: string;
+};
+
+export type SimulateBundleParameters = {
+  txs: readonly BundleTx[];
+  executor: Address;
+  startToken: Address;
+  targetBlock: bigint;
+  /** The target block's timestamp and base fee, when the backend lets us set them. */
+  timestamp?: bigint;
+  baseFeePerGas?: bigint;
+};
+
+export interface BundleSimulator {
+  readonly name: string;
+  simulate(parameters: SimulateBundleParameters): Promise<BundleSimulation>;
+}

@@ -1,0 +1,70 @@
+import { encodeFunctionData, numberToHex, parseAbi, type Hex, type PublicClient } from 'viem';
+import { SearcherError } from '../errors.ts';
+import type { BundleSimulation, BundleSimulator, BundleTx, SimulateBundleParameters } from './bundle.ts';
+
+const balanceOfAbi = parseAbi(['function balanceOf(address) view returns (uint256)']);
+
+export class SimulationError extends SearcherError {}
+
+type SimulatedCall = { status: Hex; returnData: Hex; gasUsed: Hex; error?: { message?: string; data?: Hex } };
+
+function call(tx: BundleTx) {
+  return {
+    from: tx.from,
+    to: tx.to ?? undefined,
+    data: tx.data,
+    value: numberToHex(tx.value),
+    gas: numberToHex(tx.gas),
+    ...(tx.nonce !== undefined ? { nonce: numberToHex(tx.nonce) } : {}),
+    ...(tx.maxFeePerGas !== undefined ? { maxFeePerGas: numberToHex(tx.maxFeePerGas) } : {}),
+    ...(tx.maxPriorityFeePerGas !== undefined ? { maxPriorityFeePerGas: numberToHex(tx.maxPriorityFeePerGas) } : {}),
+  };
+}
+
+/**
+ * Bundle simulation with the node's own `eth_simulateV1`: one simulated block at the target number with the
+ * bundle's transactions in order, between two reads of the executor's start-token balance. No fork to manage;
+ * needs a node that implements eth_simulateV1 (geth, reth, anvil).
+ */
+export class SimulateV1Simulator implements BundleSimulator {
+  readonly name = 'eth_simulateV1';
+
+  constructor(private readonly client: PublicClient) {}
+
+  async simulate(parameters: SimulateBundleParameters): Promise<BundleSimulation> {
+    const { txs, executor, startToken, targetBlock } = parameters;
+    const balanceCall = { to: startToken, data: encodeFunctionData({ abi: balanceOfAbi, args: [executor] }) };
+    const request = {
+      blockStateCalls: [
+        {
+          blockOverrides: {
+            number: numberToHex(targetBlock),
+            ...(parameters.timestamp !== undefined ? { time: numberToHex(parameters.timestamp) } : {}),
+            ...(parameters.baseFeePerGas !== undefined ? { baseFeePerGas: numberToHex(parameters.baseFeePerGas) } : {}),
+          },
+          calls: [balanceCall, ...txs.map(call), balanceCall],
+        },
+      ],
+      validation: false,
+      traceTransfers: false,
+    };
+    let blocks: Array<{ calls: SimulatedCall[] }>;
+    try {
+      blocks = await this.client.request({ method: 'eth_simulateV1' as never, params: [request, numberToHex(targetBlock - 1n)] as never });
+    } catch (cause) {
+      throw new SimulationError('SIMULATION', `eth_simulateV1 failed: ${(cause as Error).message.split('\n')[0]}`, { cause });
+    }
+    const calls = blocks[0]?.calls ?? [];
+    if (calls.length !== txs.length + 2) throw new SimulationError('SIMULATION', `eth_simulateV1 returned ${calls.length} results for ${txs.length + 2} calls`);
+    const ours = calls[calls.length - 2]!;
+    const before = BigInt(calls[0]!.returnData);
+    const after = BigInt(calls[calls.length - 1]!.returnData);
+    return {
+      ok: ours.status === '0x1',
+      victimsOk: calls.slice(1, -2).every((result) => result.status === '0x1'),
+      gain: after - before,
+      gasUsed: BigInt(ours.gasUsed),
+      ...(ours.status === '0x1' ? {} : { revertReason: ours.error?.message ?? ours.returnData }),
+    };
+  }
+}

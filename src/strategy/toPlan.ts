@@ -1,0 +1,26 @@
+import type { ExecutorPlan } from '../bundle/plan.ts';
+import type { Candidate } from './candidates.ts';
+import type { CostPolicy } from './costs.ts';
+
+/**
+ * The executor plan for a candidate in `targetBlock`. The minimum profit is the prediction itself (gross
+ * minus the builder payment): if the chain does anything but what we computed, the transaction reverts.
+ */
+export function planFor(candidate: Candidate, targetBlock: bigint, policy: CostPolicy, flash = false): ExecutorPlan {
+  return {
+    flash,
+    targetBlock,
+    amountIn: candidate.amountIn,
+    minProfit: candidate.grossProfitWei - candidate.bribeWei,
+    builderPayment: candidate.bribeWei,
+    maxBuilderShareBps: Number(policy.builderShareBps),
+    startToken: candidate.cycle.startToken,
+    hops: candidate.cycle.hops.map((hop) => ({
+      pool: hop.pool.address,
+      tokenOut: hop.tokenOut,
+      protocol: hop.pool.kind,
+      zeroForOne: hop.zeroForOne,
+      ...(hop.pool.kind === 'v2' ? { v2FeeBps: Number(hop.pool.feeBps) } : {}),
+    })),
+  };
+}
