@@ -116,12 +116,21 @@ export async function startAnvil(parameters: StartAnvilParameters): Promise<Anvi
   child.stderr.on('data', remember);
 
   const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new AnvilStartError('ANVIL_START', `anvil did not start listening within 30 s:\n${tail.slice(-5).join('\n')}`));
+    }, 30_000);
+    timer.unref();
+    child.once('exit', () => clearTimeout(timer));
     let buffered = '';
     const onData = (chunk: Buffer) => {
       remember(chunk);
       buffered += chunk.toString('utf8');
       const match = /Listening on [^\s:]+:(\d+)/.exec(buffered);
-      if (match) resolve(Number(match[1]));
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
     };
     child.stdout.on('data', onData);
     child.once('error', (error) => reject(new AnvilStartError('ANVIL_START', `anvil failed to start: ${error.message}`, { cause: error })));

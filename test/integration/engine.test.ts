@@ -10,6 +10,7 @@ import { resolveRoute } from '../../src/devnet/traffic/route.ts';
 import { decodeTransaction, mainnetRouters } from '../../src/mempool/decode.ts';
 import type { PendingSwaps } from '../../src/mempool/watcher.ts';
 import { nextBaseFee } from '../../src/mempool/watcher.ts';
+import { ForkSimulator } from '../../src/sim/fork.ts';
 import { SimulateV1Simulator } from '../../src/sim/simulateV1.ts';
 import { bootstrapPools, discoverPools } from '../../src/state/bootstrap.ts';
 import { MarketState } from '../../src/state/market.ts';
@@ -67,7 +68,7 @@ async function pendingVictim(router: Parameters<typeof resolveRoute>[0], path: s
   const decoded = decodeTransaction({ hash, from: trader.address.toLowerCase(), to: call.to.toLowerCase(), value: call.value, input: call.data }, { routers: mainnetRouters });
   if ('error' in decoded) throw new Error(decoded.error);
   const victim: PendingSwaps = { tx: { hash, from: trader.address.toLowerCase(), to: call.to.toLowerCase(), value: call.value, input: call.data, nonce: BigInt(tx.nonce), maxFeePerGas: tx.maxFeePerGas }, swaps: decoded.swaps, firstSeenMs: 0, decodedMs: 0 };
-  return { victim, bundleTx: { from: trader.address, to: call.to, data: call.data, value: call.value, gas: 600_000n, nonce: tx.nonce, maxFeePerGas: tx.maxFeePerGas, maxPriorityFeePerGas: tx.maxPriorityFeePerGas } };
+  return { victim, bundleTx: { from: trader.address, to: call.to, data: call.data, value: call.value, gas: 600_000n, nonce: tx.nonce, maxFeePerGas: tx.maxFeePerGas, maxPriorityFeePerGas: tx.maxPriorityFeePerGas, raw } };
 }
 
 async function runCase(router: Parameters<typeof resolveRoute>[0], path: string[], fees: number[] | undefined, amount: bigint) {
@@ -80,32 +81,35 @@ async function runCase(router: Parameters<typeof resolveRoute>[0], path: string[
   const target = head.number! + 1n;
   const plan = encodePlan(planFor(best, target, config.policy));
   const operator = devnet.manifest.accounts.searcher.address;
-  const ours = { from: operator, to: devnet.manifest.executor.address, data: encodeFunctionData({ abi: executorAbi, functionName: 'execute', args: [plan] }), value: 0n, gas: 1_000_000n };
-  const simulated = await new SimulateV1Simulator(devnet.client as never).simulate({ txs: [bundleTx, ours], executor: devnet.manifest.executor.address, startToken: mainnet.weth, targetBlock: target });
+  const data = encodeFunctionData({ abi: executorAbi, functionName: 'execute', args: [plan] });
+  const searcher = devAccount(devnet.manifest.accounts.searcher.index);
+  const ourTx = { nonce: await devnet.client.getTransactionCount({ address: operator, blockTag: 'pending' }), maxPriorityFeePerGas: 10n ** 9n, maxFeePerGas: baseFee * 2n + 10n ** 9n };
+  const ourRaw = await searcher.signTransaction({ chainId: devnet.manifest.chainId, type: 'eip1559', to: devnet.manifest.executor.address, data, gas: 1_000_000n, ...ourTx });
+  const ours = { from: operator, to: devnet.manifest.executor.address, data, value: 0n, gas: 1_000_000n, ...ourTx, raw: ourRaw };
+  const bundle = { txs: [bundleTx, ours], executor: devnet.manifest.executor.address, startToken: mainnet.weth, targetBlock: target };
+  const simulated = await new SimulateV1Simulator(devnet.client as never).simulate(bundle);
+  const fork = await ForkSimulator.start({ upstreamRpcUrl: devnet.manifest.rpcUrl, blockNumber: head.number!, chainId: devnet.manifest.chainId });
+  const forked = await fork.simulate(bundle).finally(() => fork.stop());
 
   // Then the bundle for real: victim first, ours right after, in the target block.
-  const searcher = devAccount(devnet.manifest.accounts.searcher.index);
-  const ourRaw = await searcher.signTransaction({
-    chainId: devnet.manifest.chainId, type: 'eip1559', nonce: await devnet.client.getTransactionCount({ address: operator, blockTag: 'pending' }),
-    to: ours.to, data: ours.data, gas: ours.gas, maxPriorityFeePerGas: 10n ** 9n, maxFeePerGas: baseFee * 2n + 10n ** 9n,
-  });
   const before = await devnet.client.readContract({ address: mainnet.weth, abi: wethAbi, functionName: 'balanceOf', args: [devnet.manifest.executor.address] });
   const ourHash = await devnet.client.sendRawTransaction({ serializedTransaction: ourRaw });
   await devnet.client.mine({ blocks: 1 });
   const receipt = await devnet.client.waitForTransactionReceipt({ hash: ourHash });
   const after = await devnet.client.readContract({ address: mainnet.weth, abi: wethAbi, functionName: 'balanceOf', args: [devnet.manifest.executor.address] });
   const victimReceipt = await devnet.client.getTransactionReceipt({ hash: victim.tx.hash as Hex });
-  return { best, simulated, receipt, realGain: after - before, victimReceipt };
+  return { best, simulated, forked, receipt, realGain: after - before, victimReceipt };
 }
 
 const numberHex = (value: bigint) => `0x${value.toString(16)}`;
 
 describe('engine + simulation on the devnet', () => {
-  it('backruns a V2 victim: prediction, eth_simulateV1 and the chain agree to the wei', async () => {
-    const { best, simulated, receipt, realGain, victimReceipt } = await runCase('sushiswapRouter', ['WETH', 'USDC'], undefined, 40n * 10n ** 18n);
+  it('backruns a V2 victim: prediction, both simulators (eth_simulateV1, anvil fork) and the chain agree to the wei', async () => {
+    const { best, simulated, forked, receipt, realGain, victimReceipt } = await runCase('sushiswapRouter', ['WETH', 'USDC'], undefined, 40n * 10n ** 18n);
     const predicted = best.grossProfitWei - best.bribeWei;
     expect(best.netProfitWei).toBeGreaterThan(0n);
     expect(simulated).toMatchObject({ ok: true, victimsOk: true, gain: predicted });
+    expect(forked).toMatchObject({ ok: true, victimsOk: true, gain: predicted, gasUsed: receipt.gasUsed });
     expect(victimReceipt.status).toBe('success');
     expect(receipt.status).toBe('success');
     expect(victimReceipt.transactionIndex).toBeLessThan(receipt.transactionIndex); // ordered by fee: victim tipped more
@@ -113,10 +117,11 @@ describe('engine + simulation on the devnet', () => {
   });
 
   it('backruns a V3 victim through a mixed V2/V3 cycle, to the wei', async () => {
-    const { best, simulated, receipt, realGain } = await runCase('swapRouter', ['WETH', 'USDC'], [500], 60n * 10n ** 18n);
+    const { best, simulated, forked, receipt, realGain } = await runCase('swapRouter', ['WETH', 'USDC'], [500], 60n * 10n ** 18n);
     expect(best.cycle.hops.some((hop) => hop.pool.kind === 'v3')).toBe(true);
     const predicted = best.grossProfitWei - best.bribeWei;
     expect(simulated).toMatchObject({ ok: true, gain: predicted });
+    expect(forked).toMatchObject({ ok: true, gain: predicted });
     expect(receipt.status).toBe('success');
     expect(realGain).toBe(predicted);
   });

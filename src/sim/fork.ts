@@ -1,0 +1,96 @@
+import { createTestClient, http, parseAbi, publicActions, type Address, type Hex } from 'viem';
+import { startAnvil, type Anvil } from '../devnet/anvil.ts';
+import type { BundleSimulation, BundleSimulator, SimulateBundleParameters } from './bundle.ts';
+import { SimulationError } from './simulateV1.ts';
+
+const balanceOfAbi = parseAbi(['function balanceOf(address) view returns (uint256)']);
+
+export type ForkSimulatorParameters = { upstreamRpcUrl: string; blockNumber: bigint; chainId: number };
+
+/**
+ * Bundle simulation on a fork the bot manages: anvil `--fork-url` at the node, moved to each new block with
+ * `anvil_reset`. The bundle's signed transactions are sent as they are (so signatures, nonces and fees are
+ * checked like on the real chain), mined in one block in submission order, read back, and reverted.
+ */
+export class ForkSimulator implements BundleSimulator {
+  readonly name = 'anvil-fork';
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly anvil: Anvil,
+    private readonly client: ReturnType<typeof forkClient>,
+    private readonly upstreamRpcUrl: string,
+    public forkBlock: bigint,
+  ) {}
+
+  static async start(parameters: ForkSimulatorParameters): Promise<ForkSimulator> {
+    const anvil = await startAnvil({
+      port: 0,
+      chainId: parameters.chainId,
+      accounts: 1,
+      extraArgs: ['--fork-url', parameters.upstreamRpcUrl, '--fork-block-number', String(parameters.blockNumber), '--no-mining', '--order', 'fifo'],
+    });
+    return new ForkSimulator(anvil, forkClient(anvil.rpcUrl), parameters.upstreamRpcUrl, parameters.blockNumber);
+  }
+
+  /** Re-forks at a newer block of the node (each new head). */
+  moveTo(blockNumber: bigint): Promise<void> {
+    return this.serial(async () => {
+      await this.client.request({ method: 'anvil_reset' as never, params: [{ forking: { jsonRpcUrl: this.upstreamRpcUrl, blockNumber: Number(blockNumber) } }] as never });
+      this.forkBlock = blockNumber;
+    });
+  }
+
+  simulate(parameters: SimulateBundleParameters): Promise<BundleSimulation> {
+    return this.serial(() => this.run(parameters));
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async run(parameters: SimulateBundleParameters): Promise<BundleSimulation> {
+    const { txs, executor, startToken, targetBlock } = parameters;
+    if (targetBlock !== this.forkBlock + 1n) {
+      throw new SimulationError('SIMULATION', `the fork is at block ${this.forkBlock}; it can only simulate block ${this.forkBlock + 1n}, not ${targetBlock}`);
+    }
+    const balance = () => this.client.readContract({ address: startToken, abi: balanceOfAbi, functionName: 'balanceOf', args: [executor] });
+    const snapshot = await this.client.snapshot();
+    try {
+      const before = await balance();
+      const hashes: Hex[] = [];
+      for (const tx of txs) {
+        if (!tx.raw) throw new SimulationError('SIMULATION', 'the fork backend simulates signed transactions only');
+        hashes.push(await this.client.sendRawTransaction({ serializedTransaction: tx.raw }));
+      }
+      await this.client.mine({ blocks: 1 });
+      const receipts = await Promise.all(hashes.map((hash) => this.client.getTransactionReceipt({ hash })));
+      const ours = receipts[receipts.length - 1]!;
+      const after = await balance();
+      return {
+        ok: ours.status === 'success',
+        victimsOk: receipts.slice(0, -1).every((receipt) => receipt.status === 'success'),
+        gain: after - before,
+        gasUsed: ours.gasUsed,
+        ...(ours.status === 'success' ? {} : { revertReason: 'reverted on the fork' }),
+      };
+    } finally {
+      await this.client.revert({ id: snapshot });
+    }
+  }
+
+  /** An eth_call of the same executor call on the fork (the benchmark's baseline). */
+  async call(from: Address, to: Address, data: Hex): Promise<Hex | undefined> {
+    return (await this.client.call({ account: from, to, data })).data;
+  }
+
+  stop(): Promise<void> {
+    return this.anvil.stop();
+  }
+}
+
+function forkClient(rpcUrl: string) {
+  return createTestClient({ mode: 'anvil', transport: http(rpcUrl), pollingInterval: 25 }).extend(publicActions);
+}
