@@ -11,6 +11,10 @@ const commands: Record<string, Command> = {
     summary: 'start a local mainnet-like chain: real Uniswap contracts, scenario pools, live user traffic',
     load: () => import('./devnet.ts'),
   },
+  run: {
+    summary: 'run the bot: mempool -> backruns and block arbitrage -> simulated bundles (--dry-run for now)',
+    load: () => import('./run.ts'),
+  },
   decode: {
     summary: 'decode router swaps from transaction JSONL (file or stdin), one result line per transaction',
     load: () => import('./decode.ts'),

@@ -1,6 +1,6 @@
 import { SearcherError } from '../errors.ts';
 
-const badInputCodes = new Set(['USAGE', 'SCENARIO_INVALID', 'SECRET', 'QUOTE']);
+const badInputCodes = new Set(['USAGE', 'SCENARIO_INVALID', 'SECRET', 'QUOTE', 'ENGINE_CONFIG']);
 
 /** Prints a failure the way a user can act on it; exit code 2 for bad input, 1 otherwise. */
 export function reportError(error: unknown): number {

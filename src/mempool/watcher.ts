@@ -14,10 +14,12 @@ type NodeTx = {
   nonce?: string;
   blockNumber?: string | null;
   maxFeePerGas?: string;
+  maxPriorityFeePerGas?: string;
   gasPrice?: string;
+  gas?: string;
 };
 
-export type PendingTx = RawTx & { nonce: bigint; maxFeePerGas: bigint };
+export type PendingTx = RawTx & { nonce: bigint; maxFeePerGas: bigint; maxPriorityFeePerGas?: bigint; gas?: bigint };
 
 export type PendingSwaps = {
   tx: PendingTx;
@@ -236,6 +238,8 @@ export class MempoolWatcher extends EventEmitter {
         input: node.input,
         nonce: BigInt(node.nonce ?? '0x0'),
         maxFeePerGas,
+        ...(node.maxPriorityFeePerGas ? { maxPriorityFeePerGas: BigInt(node.maxPriorityFeePerGas) } : {}),
+        ...(node.gas ? { gas: BigInt(node.gas) } : {}),
       };
     } catch {
       this.stats.decodeErrors++;

@@ -18,17 +18,27 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
   });
 }
 
-/** Starts `searcher <args>` and resolves once stdout matches `ready`. */
-export function startCli(args: string[], ready: RegExp): Promise<{ child: ChildProcessWithoutNullStreams; output: () => string }> {
+/** Starts `searcher <args>` and resolves once stdout (or stderr) matches `ready`. */
+export function startCli(
+  args: string[],
+  ready: RegExp,
+  on: 'stdout' | 'stderr' = 'stdout',
+): Promise<{ child: ChildProcessWithoutNullStreams; output: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [binPath, ...args], { env: { ...process.env } });
     let stdout = '';
     let stderr = '';
+    const check = () => {
+      if (ready.test(on === 'stdout' ? stdout : stderr)) resolve({ child, output: () => stdout });
+    };
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
-      if (ready.test(stdout)) resolve({ child, output: () => stdout });
+      check();
     });
-    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      check();
+    });
     child.on('exit', (code) => reject(new Error(`searcher exited with ${code} before ready:\n${stdout}\n${stderr}`)));
   });
 }

@@ -132,9 +132,8 @@ describe('mempool watcher on the devnet', () => {
 describe('searcher watch', () => {
   it('prints the devnet traffic decoded, one JSON line per swap transaction', async () => {
     const { startCli } = await import('../helpers/cli.ts');
-    const { child, output } = await startCli(['watch', '--ws', devnet.manifest.wsUrl, '--json'], /^/);
-    // wait for "watching" on stderr: the subscription is up
-    await new Promise<void>((resolve) => child.stderr.on('data', (chunk: Buffer) => chunk.toString().includes('watching') && resolve()));
+    // ready once "watching" is on stderr: the subscription is up
+    const { child, output } = await startCli(['watch', '--ws', devnet.manifest.wsUrl, '--json'], /watching/, 'stderr');
     const from = sent.length;
     await mineBlocks(3);
     await new Promise((resolve) => setTimeout(resolve, 300));

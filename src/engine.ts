@@ -1,0 +1,258 @@
+import { createPublicClient, encodeFunctionData, http, type Address, type Hex, type PublicClient } from 'viem';
+import type { PrivateKeyAccount } from 'viem/accounts';
+import { executorAbi } from './abi/executor.generated.ts';
+import { encodePlan } from './bundle/plan.ts';
+import { WsConnection } from './chain/wsConnection.ts';
+import type { ResolvedChain, RunConfig } from './config/runConfig.ts';
+import { SearcherError } from './errors.ts';
+import type { Logger } from './log.ts';
+import { mainnetRouters } from './mempool/decode.ts';
+import { MempoolWatcher, nextBaseFee, type Head, type PendingSwaps } from './mempool/watcher.ts';
+import { LatencyHistogram } from './monitor/histogram.ts';
+import type { BundleSimulator, BundleTx } from './sim/bundle.ts';
+import { ForkSimulator } from './sim/fork.ts';
+import { SimulateV1Simulator } from './sim/simulateV1.ts';
+import { bootstrapPools, discoverPools } from './state/bootstrap.ts';
+import { StateFollower } from './state/follower.ts';
+import { MarketState } from './state/market.ts';
+import { backrunCandidates, blockCandidates, resolveConflicts, type Candidate, type EngineConfig } from './strategy/candidates.ts';
+import { PoolGraph } from './strategy/graph.ts';
+import { planFor } from './strategy/toPlan.ts';
+
+/** One evaluated opportunity, as `searcher run --json` prints it. */
+export type CandidateReport = {
+  block: bigint;
+  victim: string | null;
+  path: Address[];
+  amountIn: bigint;
+  grossProfitWei: bigint;
+  gasCostWei: bigint;
+  bribeWei: bigint;
+  netProfitWei: bigint;
+  simulatedNetProfitWei: bigint | null;
+  decision: 'send' | 'reject';
+  reason: string;
+  latencyUs: { decode: number; search: number; simulate: number; total: number };
+};
+
+export type SearcherEngineParameters = {
+  config: RunConfig;
+  chain: ResolvedChain;
+  logger: Logger;
+  /** The operator's key (signs the executor transaction); required by the fork backend. */
+  signer?: PrivateKeyAccount;
+  onCandidate: (report: CandidateReport) => void;
+};
+
+const us = (ms: number) => Math.round(ms * 1000);
+
+export class EngineError extends SearcherError {}
+
+/**
+ * The pipeline: mempool watcher -> victim applied to a pending overlay -> cycle search and sizing -> bundle
+ * simulation -> decision. New heads move the market (log by log, reorg-safe) and trigger block arbitrage on
+ * the pools that changed. Work is serialised so a candidate always sees one consistent state.
+ */
+export class SearcherEngine {
+  readonly latency = { decode: new LatencyHistogram(), search: new LatencyHistogram(), simulate: new LatencyHistogram(), total: new LatencyHistogram() };
+  readonly stats = { victims: 0, candidates: 0, sendDecisions: 0, rejects: 0, mismatches: 0 };
+  private readonly market = new MarketState(64);
+  private graph!: PoolGraph;
+  private client!: PublicClient;
+  private connection!: WsConnection;
+  private watcher!: MempoolWatcher;
+  private follower!: StateFollower;
+  private simulator!: BundleSimulator;
+  private head!: Head;
+  private baseFeeNext = 0n;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly engineConfig: EngineConfig;
+
+  constructor(private readonly parameters: SearcherEngineParameters) {
+    const { config, chain } = parameters;
+    this.engineConfig = {
+      startToken: chain.weth,
+      venues: { 'uniswap-v2': 'uniswapV2', sushiswap: 'sushiswap', 'uniswap-v3': 'uniswapV3' },
+      policy: {
+        priorityFeeWei: config.strategy.priorityFeeWei,
+        builderShareBps: BigInt(config.strategy.builderShareBps),
+        minNetProfitWei: config.strategy.minNetProfitWei,
+      },
+      maxCyclesPerPool: config.strategy.maxCyclesPerPool,
+    };
+  }
+
+  async start(): Promise<void> {
+    const { config, chain, logger } = this.parameters;
+    this.client = createPublicClient({ transport: http(chain.rpcUrl, { batch: true }) }) as PublicClient;
+    const block = await this.client.getBlock();
+    this.setHead({ number: block.number!, hash: block.hash!, parentHash: block.parentHash, baseFeePerGas: block.baseFeePerGas ?? 0n }, block.gasUsed, block.gasLimit);
+    const factories = {
+      v2: config.factories.v2.map((f) => ({ ...f, feeBps: BigInt(f.feeBps) })),
+      v3: config.factories.v3,
+    };
+    const discovered = await discoverPools(this.client, factories, block.number!);
+    this.market.reset(await bootstrapPools(this.client, discovered, block.number!), { number: block.number!, hash: block.hash!, parentHash: block.parentHash });
+    const excluded = new Set(config.strategy.excludedTokens.map((token) => token.toLowerCase()));
+    this.graph = new PoolGraph(this.market.all(), (pool) => excluded.has(pool.token0.toLowerCase()) || excluded.has(pool.token1.toLowerCase()));
+    logger.info({ pools: this.market.size, block: String(block.number) }, 'engine: market loaded');
+
+    this.simulator =
+      config.simulation.backend === 'fork'
+        ? await ForkSimulator.start({ upstreamRpcUrl: chain.rpcUrl, blockNumber: block.number!, chainId: chain.chainId })
+        : new SimulateV1Simulator(this.client);
+    if (config.simulation.backend === 'fork' && !this.parameters.signer) {
+      throw new EngineError('ENGINE_CONFIG', 'the fork backend simulates signed transactions: set the operator key (SEARCHER_PRIVATE_KEY or a keystore)');
+    }
+    if (!this.parameters.signer && !chain.operator) {
+      throw new EngineError('ENGINE_CONFIG', 'no operator: set the operator key, or use a chain section that names the executor operator');
+    }
+
+    this.follower = new StateFollower({
+      client: this.client,
+      market: this.market,
+      logger,
+      onBlock: (applied, changed) => {
+        if (changed.size > 0) this.enqueue(() => this.onBlockChanged(applied.number, [...changed]));
+      },
+    });
+    this.connection = new WsConnection({ url: chain.wsUrl, logger });
+    const pairs = (address: string) => {
+      const pool = this.market.get(address as Address);
+      return pool?.kind === 'v2' ? { token0: pool.token0.toLowerCase(), token1: pool.token1.toLowerCase() } : undefined;
+    };
+    this.watcher = new MempoolWatcher({ connection: this.connection, decoder: { routers: mainnetRouters, pairs }, logger });
+    this.watcher.on('head', (head: Head) => this.enqueue(() => this.onHead(head)));
+    this.watcher.on('swaps', (event: PendingSwaps) => this.enqueue(() => this.onVictim(event)));
+    await this.watcher.start();
+  }
+
+  private enqueue(work: () => Promise<void>): void {
+    this.queue = this.queue.then(work).catch((error: Error) => this.parameters.logger.error({ err: error.message }, 'engine: step failed'));
+  }
+
+  private setHead(head: Head, gasUsed: bigint, gasLimit: bigint): void {
+    this.head = head;
+    this.baseFeeNext = nextBaseFee(head, { gasUsed: `0x${gasUsed.toString(16)}`, gasLimit: `0x${gasLimit.toString(16)}` });
+  }
+
+  private async onHead(head: Head): Promise<void> {
+    const block = await this.client.getBlock({ blockHash: head.hash as Hex });
+    this.setHead(head, block.gasUsed, block.gasLimit);
+    if (this.simulator instanceof ForkSimulator) await this.simulator.moveTo(head.number);
+    await this.follower.sync();
+  }
+
+  private async onBlockChanged(number: bigint, changed: Address[]): Promise<void> {
+    if (number !== this.head.number) return; // an older block while catching up: only the newest state trades
+    const started = performance.now();
+    const candidates = blockCandidates(this.market, this.graph, changed, this.baseFeeNext, this.engineConfig);
+    await this.decide(resolveConflicts(candidates, 0n)[0] ?? candidates[0], undefined, started, 0);
+  }
+
+  private async onVictim(event: PendingSwaps): Promise<void> {
+    this.stats.victims++;
+    const started = performance.now();
+    const result = backrunCandidates(this.market, this.graph, event, this.baseFeeNext, this.engineConfig);
+    if (!Array.isArray(result)) {
+      this.parameters.logger.debug({ victim: event.tx.hash, reason: result.reason }, 'engine: no backrun');
+      return;
+    }
+    await this.decide(result[0], event, event.firstSeenMs, started);
+  }
+
+  private async decide(candidate: Candidate | undefined, victim: PendingSwaps | undefined, firstSeenMs: number, searchStarted: number): Promise<void> {
+    if (!candidate) return;
+    this.stats.candidates++;
+    const { config, chain } = this.parameters;
+    const searched = performance.now();
+    const target = this.head.number + 1n;
+    let simulatedNet: bigint | null = null;
+    let decision: 'send' | 'reject' = 'reject';
+    let reason: string;
+    let simulateMs = 0;
+    if (candidate.netProfitWei < config.strategy.minNetProfitWei) {
+      reason = 'net profit below the minimum';
+    } else {
+      const plan = encodePlan(planFor(candidate, target, this.engineConfig.policy));
+      const operator = this.parameters.signer?.address ?? this.parameters.chain.operator!;
+      const ours = await this.ourTransaction(operator, chain.executor, plan);
+      const txs: BundleTx[] = victim ? [await this.victimTransaction(victim), ours] : [ours];
+      const simulateStarted = performance.now();
+      const simulation = await this.simulator.simulate({ txs, executor: chain.executor, startToken: chain.weth, targetBlock: target });
+      simulateMs = performance.now() - simulateStarted;
+      const predicted = candidate.grossProfitWei - candidate.bribeWei;
+      simulatedNet = simulation.gain - candidate.gasCostWei;
+      if (!simulation.ok) reason = `simulation reverted: ${simulation.revertReason ?? 'unknown'}`;
+      else if (!simulation.victimsOk) reason = 'the victim reverts in the simulation';
+      else if (simulation.gain !== predicted) {
+        this.stats.mismatches++;
+        reason = `simulation mismatch: predicted ${predicted}, simulated ${simulation.gain}`;
+        this.parameters.logger.warn({ predicted: String(predicted), simulated: String(simulation.gain) }, 'engine: prediction and simulation differ');
+      } else {
+        decision = 'send';
+        reason = 'simulated gain equals the prediction';
+      }
+    }
+    if (decision === 'send') this.stats.sendDecisions++;
+    else this.stats.rejects++;
+    const now = performance.now();
+    const latencyUs = {
+      decode: victim ? us(victim.decodedMs - victim.firstSeenMs) : 0,
+      search: us(searched - searchStarted),
+      simulate: us(simulateMs),
+      total: us(now - firstSeenMs),
+    };
+    this.latency.decode.record(latencyUs.decode);
+    this.latency.search.record(latencyUs.search);
+    this.latency.simulate.record(latencyUs.simulate);
+    this.latency.total.record(latencyUs.total);
+    this.parameters.onCandidate({
+      block: target,
+      victim: victim?.tx.hash ?? null,
+      path: candidate.cycle.hops.map((hop) => hop.pool.address),
+      amountIn: candidate.amountIn,
+      grossProfitWei: candidate.grossProfitWei,
+      gasCostWei: candidate.gasCostWei,
+      bribeWei: candidate.bribeWei,
+      netProfitWei: candidate.netProfitWei,
+      simulatedNetProfitWei: simulatedNet,
+      decision,
+      reason,
+      latencyUs,
+    });
+  }
+
+  private async ourTransaction(operator: Address, executor: Address, plan: Hex): Promise<BundleTx> {
+    const data = encodeFunctionData({ abi: executorAbi, functionName: 'execute', args: [plan] });
+    const nonce = await this.client.getTransactionCount({ address: operator, blockTag: 'pending' });
+    const priority = this.parameters.config.strategy.priorityFeeWei;
+    const tx = { from: operator, to: executor, data, value: 0n, gas: 1_000_000n, nonce, maxPriorityFeePerGas: priority, maxFeePerGas: this.baseFeeNext * 2n + priority };
+    const signer = this.parameters.signer;
+    if (!signer) return tx;
+    const raw = await signer.signTransaction({ chainId: this.parameters.chain.chainId, type: 'eip1559', to: executor, data, gas: tx.gas, nonce, maxFeePerGas: tx.maxFeePerGas, maxPriorityFeePerGas: priority });
+    return { ...tx, raw };
+  }
+
+  private async victimTransaction(victim: PendingSwaps): Promise<BundleTx> {
+    const raw = this.simulator instanceof ForkSimulator ? ((await this.client.request({ method: 'eth_getRawTransactionByHash' as never, params: [victim.tx.hash] as never })) as Hex) : undefined;
+    return {
+      from: victim.tx.from as Address,
+      to: victim.tx.to as Address,
+      data: victim.tx.input as Hex,
+      value: victim.tx.value,
+      gas: victim.tx.gas ?? 1_000_000n,
+      nonce: Number(victim.tx.nonce),
+      maxFeePerGas: victim.tx.maxFeePerGas,
+      ...(victim.tx.maxPriorityFeePerGas !== undefined ? { maxPriorityFeePerGas: victim.tx.maxPriorityFeePerGas } : {}),
+      ...(raw ? { raw } : {}),
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.watcher?.stop();
+    this.connection?.close();
+    await this.queue;
+    if (this.simulator instanceof ForkSimulator) await this.simulator.stop();
+  }
+}

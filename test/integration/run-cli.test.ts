@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Devnet } from '../../src/devnet/devnet.ts';
+import { writeManifest } from '../../src/devnet/manifest.ts';
+import { runCli, startCli } from '../helpers/cli.ts';
+import { startTestDevnet } from '../helpers/devnet.ts';
+
+let devnet: Devnet;
+const dir = mkdtempSync(join(tmpdir(), 'run-'));
+const poisonedKinds = ['feeOnTransfer', 'honeypot', 'salmonella'];
+
+beforeAll(async () => {
+  devnet = await startTestDevnet({ traffic: true });
+  writeManifest(join(dir, 'manifest.json'), devnet.manifest);
+  const excludedTokens = devnet.manifest.tokens.filter((t) => poisonedKinds.includes(t.kind)).map((t) => t.address);
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ chain: { manifest: 'manifest.json' }, strategy: { excludedTokens } }));
+});
+afterAll(async () => {
+  await devnet?.stop();
+});
+
+describe('searcher run --dry-run', () => {
+  it('finds backruns and block arbitrage on the devnet traffic and only "sends" what simulates to the wei', async () => {
+    const { child, output } = await startCli(['run', '--config', join(dir, 'config.json'), '--dry-run', '--json'], /running \(dry run\)/, 'stderr');
+    for (let block = 0; block < 8; block++) {
+      const head = await devnet.client.getBlockNumber({ cacheTime: 0 });
+      while (devnet.traffic!.handledHead < head) await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 400)); // the bot sees the pending swaps and decides
+      await devnet.client.mine({ blocks: 1 });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    child.kill('SIGINT');
+    expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(0);
+
+    const lines = output().trim().split('\n').filter(Boolean).map((text) => JSON.parse(text));
+    const sends = lines.filter((line) => line.decision === 'send');
+    expect(sends.length).toBeGreaterThan(0);
+    for (const line of sends) {
+      expect(line.simulatedNetProfitWei).toBe(line.netProfitWei);
+      expect(BigInt(line.netProfitWei)).toBeGreaterThan(0n);
+      expect(Object.keys(line.latencyUs)).toEqual(['decode', 'search', 'simulate', 'total']);
+    }
+    expect(lines.filter((line) => line.reason.startsWith('simulation mismatch'))).toEqual([]);
+    expect(sends.some((line) => line.victim !== null)).toBe(true);
+    expect(lines.some((line) => line.victim === null)).toBe(true);
+    const poisonedPools = new Set(devnet.manifest.pools.filter((p) => p.pair.some((s) => ['FOT', 'HONEY', 'SALMON'].includes(s))).map((p) => p.address));
+    expect(lines.filter((line) => line.path.some((pool: string) => poisonedPools.has(pool as never)))).toEqual([]);
+  }, 90_000);
+
+  it('refuses to run without --dry-run until the submitter exists, and explains a bad config', async () => {
+    const noDry = await runCli(['run', '--config', join(dir, 'config.json')]);
+    expect(noDry.code).toBe(2);
+    expect(noDry.stderr).toMatch(/run with --dry-run/);
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ chain: { manifest: 'manifest.json' }, strategy: { builderShareBps: 20000 } }));
+    const bad = await runCli(['run', '--config', join(dir, 'bad.json'), '--dry-run']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/strategy\.builderShareBps/);
+  });
+});
