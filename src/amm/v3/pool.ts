@@ -54,6 +54,56 @@ function tickIndex(ticks: readonly number[], tick: number): number {
   throw new V3SwapError(`tick ${tick} is not initialized`);
 }
 
+/** Index of the last element <= value in a sorted array (-1 if none). */
+function lastAtOrBelow(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid]! <= value) {
+      found = mid;
+      low = mid + 1;
+    } else {
+      high = mid - 1;
+    }
+  }
+  return found;
+}
+
+/**
+ * Where the pool's step-by-step walk through empty bitmap words would leave it, computed at once. With no
+ * liquidity every step moves the price to the next word boundary and changes nothing else, so the state after
+ * the last whole empty word before the next initialized tick (or the price limit) is known exactly: the price
+ * at that boundary and the tick the pool sets there. The words that remain are stepped normally.
+ * Returns undefined when there is not at least one whole word to skip.
+ */
+function skipEmptyWords(
+  pool: V3PoolState,
+  tick: number,
+  zeroForOne: boolean,
+  limitTick: number,
+): { sqrtPriceX96: bigint; tick: number } | undefined {
+  const spacing = pool.tickSpacing;
+  const compressed = Math.floor(tick / spacing);
+  if (zeroForOne) {
+    const index = lastAtOrBelow(pool.ticks, compressed * spacing);
+    const stop = Math.max(index >= 0 ? pool.ticks[index]! : MIN_TICK, limitTick);
+    const stopWord = Math.floor(Math.floor(stop / spacing) / 256);
+    if (stopWord + 1 >= Math.floor(compressed / 256)) return undefined;
+    const boundary = (stopWord + 1) * 256 * spacing;
+    if (boundary <= MIN_TICK) return undefined;
+    return { sqrtPriceX96: getSqrtRatioAtTick(boundary), tick: boundary - 1 };
+  }
+  const index = lastAtOrBelow(pool.ticks, compressed * spacing) + 1;
+  const stop = Math.min(index < pool.ticks.length ? pool.ticks[index]! : MAX_TICK, limitTick);
+  const stopWord = Math.floor(Math.floor(stop / spacing) / 256);
+  if (stopWord - 1 <= Math.floor((compressed + 1) / 256)) return undefined;
+  const boundary = (stopWord * 256 - 1) * spacing;
+  if (boundary >= MAX_TICK) return undefined;
+  return { sqrtPriceX96: getSqrtRatioAtTick(boundary), tick: boundary };
+}
+
 export function simulateV3Swap(pool: V3PoolState, parameters: V3SwapParameters): V3SwapResult {
   const { zeroForOne, amountSpecified } = parameters;
   if (amountSpecified === 0n) throw new V3SwapError('amountSpecified must not be zero (AS)');
@@ -74,7 +124,13 @@ export function simulateV3Swap(pool: V3PoolState, parameters: V3SwapParameters):
   let liquidity = pool.liquidity;
   let ticksCrossed = 0;
 
+  let limitTick: number | undefined;
   while (remaining !== 0n && sqrtPriceX96 !== sqrtPriceLimitX96) {
+    if (liquidity === 0n) {
+      limitTick ??= getTickAtSqrtRatio(sqrtPriceLimitX96);
+      const skipped = skipEmptyWords(pool, tick, zeroForOne, limitTick);
+      if (skipped) ({ sqrtPriceX96, tick } = skipped);
+    }
     const sqrtPriceStartX96 = sqrtPriceX96;
     const next = nextInitializedTickWithinOneWord(pool.ticks, tick, pool.tickSpacing, zeroForOne);
     const tickNext = Math.min(MAX_TICK, Math.max(MIN_TICK, next.tick));
