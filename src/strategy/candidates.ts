@@ -5,7 +5,7 @@ import { PendingOverlay } from '../state/overlay.ts';
 import type { MarketState } from '../state/market.ts';
 import type { Pool } from '../state/types.ts';
 import { applyCosts, estimateGas, type CostPolicy } from './costs.ts';
-import { cycleKey, type Cycle, type PoolView } from './cycle.ts';
+import { cycleKey, marginalRate, type Cycle, type PoolView } from './cycle.ts';
 import type { PoolGraph } from './graph.ts';
 import { sizeCycle } from './sizing.ts';
 
@@ -78,6 +78,7 @@ export function applyVictim(overlay: PendingOverlay, graph: PoolGraph, config: E
 function evaluate(view: PoolView, cycles: Cycle[], victim: string | null, nextBaseFeeWei: bigint, policy: CostPolicy): Candidate[] {
   const out: Candidate[] = [];
   for (const cycle of cycles) {
+    if (marginalRate(view, cycle) <= 1) continue;
     const sized = sizeCycle(view, cycle);
     if (!sized) continue;
     const gas = estimateGas(cycle, sized.ticksCrossed);

@@ -47,3 +47,27 @@ export const isV2Only = (cycle: Cycle): boolean => cycle.hops.every((hop) => hop
 export function cycleKey(cycle: Cycle): string {
   return cycle.hops.map((hop) => `${hop.pool.address}:${hop.zeroForOne ? 1 : 0}`).join('>');
 }
+
+const Q192 = 2 ** 192;
+
+/**
+ * The cycle's marginal rate at zero input: start token out per start token in, for an infinitesimal trade
+ * (spot prices times fee factors). Below 1 no input can profit, so the cycle is not worth sizing. A float is
+ * enough for this filter: the sizing that follows is exact, and a cycle this close to 1 pays nothing.
+ */
+export function marginalRate(view: PoolView, cycle: Cycle): number {
+  let rate = 1;
+  for (const hop of cycle.hops) {
+    const pool = view.get(hop.pool.address) ?? hop.pool;
+    if (pool.kind === 'v2') {
+      const [reserveIn, reserveOut] = hop.zeroForOne ? [pool.reserve0, pool.reserve1] : [pool.reserve1, pool.reserve0];
+      if (reserveIn === 0n) return 0;
+      rate *= (Number(reserveOut) / Number(reserveIn)) * (1 - Number(pool.feeBps) / 10_000);
+    } else {
+      if (pool.liquidity === 0n) return 0;
+      const price = Number(pool.sqrtPriceX96) ** 2 / Q192; // token1 per token0
+      rate *= (hop.zeroForOne ? price : 1 / price) * (1 - pool.fee / 1_000_000);
+    }
+  }
+  return rate;
+}
