@@ -1,28 +1,15 @@
+import { searchTick } from '../amm/v3/sortedTicks.ts';
 import type { PoolEvent } from './events.ts';
 import type { Pool, V3Pool } from './types.ts';
 
 export class StateApplyError extends Error {}
-
-/** Index of `tick` in a sorted array, or the bitwise complement of where it would go. */
-function search(ticks: readonly number[], tick: number): number {
-  let low = 0;
-  let high = ticks.length - 1;
-  while (low <= high) {
-    const mid = (low + high) >> 1;
-    const value = ticks[mid]!;
-    if (value === tick) return mid;
-    if (value < tick) low = mid + 1;
-    else high = mid - 1;
-  }
-  return ~low;
-}
 
 /** Adds `grossDelta` / `netDelta` at one tick, initializing or clearing it as the pool's bitmap would. */
 function updateTick(pool: V3Pool, tick: number, grossDelta: bigint, netDelta: bigint): V3Pool {
   const ticks = [...pool.ticks];
   const net = [...pool.liquidityNet];
   const gross = [...pool.liquidityGross];
-  let index = search(ticks, tick);
+  let index = searchTick(ticks, tick);
   if (index < 0) {
     if (grossDelta <= 0n) throw new StateApplyError(`burn at uninitialized tick ${tick} of ${pool.address}`);
     index = ~index;

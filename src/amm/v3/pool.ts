@@ -4,6 +4,7 @@
  */
 import { addDelta } from './liquidityMath.ts';
 import { computeSwapStep } from './swapMath.ts';
+import { lastAtOrBelow, searchTick } from './sortedTicks.ts';
 import { nextInitializedTickWithinOneWord } from './tickBitmap.ts';
 import { getSqrtRatioAtTick, getTickAtSqrtRatio, MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK } from './tickMath.ts';
 
@@ -40,35 +41,11 @@ export type V3SwapResult = {
 
 export class V3SwapError extends RangeError {}
 
-/** Binary search of an initialized tick's index (it must exist). */
+/** Index of an initialized tick (it must exist). */
 function tickIndex(ticks: readonly number[], tick: number): number {
-  let low = 0;
-  let high = ticks.length - 1;
-  while (low <= high) {
-    const mid = (low + high) >> 1;
-    const value = ticks[mid]!;
-    if (value === tick) return mid;
-    if (value < tick) low = mid + 1;
-    else high = mid - 1;
-  }
-  throw new V3SwapError(`tick ${tick} is not initialized`);
-}
-
-/** Index of the last element <= value in a sorted array (-1 if none). */
-function lastAtOrBelow(sorted: readonly number[], value: number): number {
-  let low = 0;
-  let high = sorted.length - 1;
-  let found = -1;
-  while (low <= high) {
-    const mid = (low + high) >> 1;
-    if (sorted[mid]! <= value) {
-      found = mid;
-      low = mid + 1;
-    } else {
-      high = mid - 1;
-    }
-  }
-  return found;
+  const index = searchTick(ticks, tick);
+  if (index < 0) throw new V3SwapError(`tick ${tick} is not initialized`);
+  return index;
 }
 
 /**

@@ -3,24 +3,9 @@
  * ends at the next initialized tick or at the end of the 256-tick bitmap word, whichever comes first, and
  * each step rounds on its own: stopping at the same places is what makes the result equal to the pool's.
  */
-export type NextTick = { tick: number; initialized: boolean };
+import { lastAtOrBelow } from './sortedTicks.ts';
 
-/** Index of the last element <= value in a sorted array (-1 if none). */
-function lastAtOrBelow(sorted: ArrayLike<number>, value: number): number {
-  let low = 0;
-  let high = sorted.length - 1;
-  let found = -1;
-  while (low <= high) {
-    const mid = (low + high) >> 1;
-    if (sorted[mid]! <= value) {
-      found = mid;
-      low = mid + 1;
-    } else {
-      high = mid - 1;
-    }
-  }
-  return found;
-}
+export type NextTick = { tick: number; initialized: boolean };
 
 export function nextInitializedTickWithinOneWord(
   initializedTicks: ArrayLike<number>,
