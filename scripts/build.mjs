@@ -32,6 +32,7 @@ if (forge.error || forge.status !== 0) {
 const generatedArtifacts = [
   ['Executor', 'executor', 'src/abi/executor.generated.ts'],
   ['PoolStateReader', 'poolStateReader', 'src/abi/poolStateReader.generated.ts'],
+  ['TokenProbe', 'tokenProbe', 'src/abi/tokenProbe.generated.ts'],
 ];
 for (const [contract, name, target] of generatedArtifacts) {
   const artifact = JSON.parse(readFileSync(`out/${contract}.sol/${contract}.json`, 'utf8'));
@@ -39,6 +40,8 @@ for (const [contract, name, target] of generatedArtifacts) {
 export const ${name}Abi = ${JSON.stringify(artifact.abi, null, 2)} as const;
 
 export const ${name}Bytecode = '${artifact.bytecode.object}' as const;
+
+export const ${name}DeployedBytecode = '${artifact.deployedBytecode.object}' as const;
 `;
   if (!existsSync(target) || readFileSync(target, 'utf8') !== generated) writeFileSync(target, generated);
 }

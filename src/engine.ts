@@ -18,6 +18,8 @@ import { MarketState } from './state/market.ts';
 import { backrunCandidates, blockCandidates, resolveConflicts, type Candidate, type EngineConfig } from './strategy/candidates.ts';
 import { PoolGraph } from './strategy/graph.ts';
 import { planFor } from './strategy/toPlan.ts';
+import { TokenSafety } from './strategy/tokenSafety.ts';
+import type { V2Pair } from './state/types.ts';
 
 /** One evaluated opportunity, as `searcher run --json` prints it. */
 export type CandidateReport = {
@@ -38,6 +40,8 @@ export type CandidateReport = {
 export type SearcherEngineParameters = {
   config: RunConfig;
   chain: ResolvedChain;
+  /** Token safety verdicts file (persisted across runs). */
+  tokenVerdictsFile?: string;
   logger: Logger;
   /** The operator's key (signs the executor transaction); required by the fork backend. */
   signer?: PrivateKeyAccount;
@@ -57,6 +61,7 @@ export class SearcherEngine {
   readonly latency = { decode: new LatencyHistogram(), search: new LatencyHistogram(), simulate: new LatencyHistogram(), total: new LatencyHistogram() };
   readonly stats = { victims: 0, candidates: 0, sendDecisions: 0, rejects: 0, mismatches: 0 };
   private readonly market = new MarketState(64);
+  private safety!: TokenSafety;
   private graph!: PoolGraph;
   private client!: PublicClient;
   private connection!: WsConnection;
@@ -94,7 +99,9 @@ export class SearcherEngine {
     const discovered = await discoverPools(this.client, factories, block.number!);
     this.market.reset(await bootstrapPools(this.client, discovered, block.number!), { number: block.number!, hash: block.hash!, parentHash: block.parentHash });
     const excluded = new Set(config.strategy.excludedTokens.map((token) => token.toLowerCase()));
-    this.graph = new PoolGraph(this.market.all(), (pool) => excluded.has(pool.token0.toLowerCase()) || excluded.has(pool.token1.toLowerCase()));
+    this.safety = new TokenSafety(this.client, chain.weth, logger, this.parameters.tokenVerdictsFile);
+    const unsafe = (token: string) => excluded.has(token.toLowerCase()) || this.safety.isUnsafe(token);
+    this.graph = new PoolGraph(this.market.all(), (pool) => unsafe(pool.token0) || unsafe(pool.token1));
     logger.info({ pools: this.market.size, block: String(block.number) }, 'engine: market loaded');
 
     this.simulator =
@@ -171,8 +178,11 @@ export class SearcherEngine {
     let decision: 'send' | 'reject' = 'reject';
     let reason: string;
     let simulateMs = 0;
+    const unsafeToken = candidate.netProfitWei < config.strategy.minNetProfitWei ? undefined : await this.firstUnsafeToken(candidate);
     if (candidate.netProfitWei < config.strategy.minNetProfitWei) {
       reason = 'net profit below the minimum';
+    } else if (unsafeToken) {
+      reason = `token ${unsafeToken.token} is unsafe: ${unsafeToken.reason}`;
     } else {
       const plan = encodePlan(planFor(candidate, target, this.engineConfig.policy));
       const operator = this.parameters.signer?.address ?? this.parameters.chain.operator!;
@@ -221,6 +231,18 @@ export class SearcherEngine {
       reason,
       latencyUs,
     });
+  }
+
+  /** Every token the cycle holds on the way gets a safety verdict before it is first traded. */
+  private async firstUnsafeToken(candidate: Candidate) {
+    for (const hop of candidate.cycle.hops) {
+      const token = hop.tokenOut;
+      if (token.toLowerCase() === this.parameters.chain.weth.toLowerCase()) continue;
+      const pair = this.graph.pools(token, this.parameters.chain.weth).find((pool): pool is V2Pair => pool.kind === 'v2');
+      const verdict = await this.safety.check(token, pair, this.head.number);
+      if (!verdict.safe) return verdict;
+    }
+    return undefined;
   }
 
   private async ourTransaction(operator: Address, executor: Address, plan: Hex): Promise<BundleTx> {

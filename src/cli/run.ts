@@ -36,7 +36,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (!flags.config) throw new UsageError('--config FILE is required');
     if (!flags['dry-run']) throw new UsageError('sending bundles is not built yet (the bundle submitter comes next): run with --dry-run');
-    const { config, chain } = loadRunConfig(resolve(flags.config));
+    const { config, chain, paths } = loadRunConfig(resolve(flags.config));
     const hasKey = Boolean(process.env[config.signer.keyEnv] || config.signer.keystore);
     const signer = hasKey
       ? await loadSigner({ keyEnvVar: config.signer.keyEnv, keystoreFile: config.signer.keystore, passwordEnvVar: 'SEARCHER_KEYSTORE_PASSWORD' })
@@ -45,6 +45,7 @@ export async function run(argv: string[]): Promise<number> {
     const engine = new SearcherEngine({
       config,
       chain,
+      tokenVerdictsFile: paths.tokenVerdicts,
       logger,
       ...(signer ? { signer } : {}),
       onCandidate: (report) => {

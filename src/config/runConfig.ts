@@ -47,10 +47,14 @@ export const runConfigSchema = z.strictObject({
     })
     .default({ priorityFeeWei: 1_000_000_000n, builderShareBps: 5000, minNetProfitWei: 0n, maxCyclesPerPool: 256, excludedTokens: [] }),
   simulation: z.strictObject({ backend: z.enum(['simulateV1', 'fork']).default('simulateV1') }).default({ backend: 'simulateV1' }),
+  /** Where token safety verdicts are kept (relative to this file). */
+  tokenSafety: z.strictObject({ file: z.string().default('token-verdicts.json') }).default({ file: 'token-verdicts.json' }),
   signer: z.strictObject({ keyEnv: z.string().default('SEARCHER_PRIVATE_KEY'), keystore: z.string().optional() }).default({ keyEnv: 'SEARCHER_PRIVATE_KEY' }),
 });
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
+
+export type ResolvedPaths = { tokenVerdicts: string };
 
 export type ResolvedChain = { chainId: number; rpcUrl: string; wsUrl: string; executor: Address; operator?: Address; weth: Address };
 
@@ -75,7 +79,7 @@ function readJson(file: string): unknown {
 }
 
 /** Reads and validates the config; a manifest path is read relative to the config file. */
-export function loadRunConfig(file: string): { config: RunConfig; chain: ResolvedChain } {
+export function loadRunConfig(file: string): { config: RunConfig; chain: ResolvedChain; paths: ResolvedPaths } {
   const config = parse(runConfigSchema, readJson(file), file);
   const manifest = (config.chain as { manifest?: unknown }).manifest;
   let explicit = config.chain as z.infer<typeof explicitChain>;
@@ -85,6 +89,7 @@ export function loadRunConfig(file: string): { config: RunConfig; chain: Resolve
   }
   return {
     config,
+    paths: { tokenVerdicts: resolve(dirname(file), config.tokenSafety.file) },
     chain: {
       chainId: explicit.chainId,
       rpcUrl: explicit.rpcUrl,

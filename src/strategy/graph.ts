@@ -43,8 +43,11 @@ export class PoolGraph {
   cyclesThrough(pool: Pool, start: Address, limit = 256): Cycle[] {
     if (this.excluded(pool)) return [];
     const cycles: Cycle[] = [];
+    // Exclusion is checked again here, not only when pools are added: a token found unsafe later drops out.
     const push = (hops: CycleHop[]) => {
-      if (cycles.length < limit && new Set(hops.map((hop) => hop.pool.address)).size === hops.length) cycles.push({ startToken: start, hops });
+      if (cycles.length >= limit || new Set(hops.map((hop) => hop.pool.address)).size !== hops.length) return;
+      if (hops.some((hop) => this.excluded(hop.pool))) return;
+      cycles.push({ startToken: start, hops });
     };
     const s = start.toLowerCase();
     const [t0, t1] = [pool.token0, pool.token1];

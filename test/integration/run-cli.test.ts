@@ -9,13 +9,12 @@ import { startTestDevnet } from '../helpers/devnet.ts';
 
 let devnet: Devnet;
 const dir = mkdtempSync(join(tmpdir(), 'run-'));
-const poisonedKinds = ['feeOnTransfer', 'honeypot', 'salmonella'];
 
 beforeAll(async () => {
   devnet = await startTestDevnet({ traffic: true });
   writeManifest(join(dir, 'manifest.json'), devnet.manifest);
-  const excludedTokens = devnet.manifest.tokens.filter((t) => poisonedKinds.includes(t.kind)).map((t) => t.address);
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ chain: { manifest: 'manifest.json' }, strategy: { excludedTokens } }));
+  // No exclusion list: the engine must find the poisoned tokens itself (token safety round trips).
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ chain: { manifest: 'manifest.json' } }));
 });
 afterAll(async () => {
   await devnet?.stop();
@@ -46,7 +45,9 @@ describe('searcher run --dry-run', () => {
     expect(sends.some((line) => line.victim !== null)).toBe(true);
     expect(lines.some((line) => line.victim === null)).toBe(true);
     const poisonedPools = new Set(devnet.manifest.pools.filter((p) => p.pair.some((s) => ['FOT', 'HONEY', 'SALMON'].includes(s))).map((p) => p.address));
-    expect(lines.filter((line) => line.path.some((pool: string) => poisonedPools.has(pool as never)))).toEqual([]);
+    const throughPoison = lines.filter((line) => line.path.some((pool: string) => poisonedPools.has(pool as never)));
+    expect(throughPoison.filter((line) => line.decision === 'send')).toEqual([]);
+    for (const line of throughPoison) expect(line.reason).toMatch(/is unsafe/);
   }, 90_000);
 
   it('refuses to run without --dry-run until the submitter exists, and explains a bad config', async () => {
