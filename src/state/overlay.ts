@@ -1,4 +1,4 @@
-import { getAddress, type Address } from 'viem';
+import type { Address } from 'viem';
 import { getAmountIn, getAmountOut } from '../amm/v2.ts';
 import { simulateV3Swap } from '../amm/v3/pool.ts';
 import type { MarketState } from './market.ts';
@@ -11,23 +11,23 @@ export type PendingSwap = { pool: Address; zeroForOne: boolean; amountIn: bigint
  * except for the pools a pending swap touched. The canonical state is never modified.
  */
 export class PendingOverlay {
-  private readonly changed = new Map<Address, Pool>();
+  /** Keyed by lowercase address: checksumming on every read (a keccak) would dominate the search. */
+  private readonly changed = new Map<string, Pool>();
 
   constructor(private readonly market: MarketState) {}
 
   get(address: Address): Pool | undefined {
-    const key = getAddress(address);
-    return this.changed.get(key) ?? this.market.get(key);
+    return this.changed.get(address.toLowerCase()) ?? this.market.get(address);
   }
 
   touched(): Address[] {
-    return [...this.changed.keys()];
+    return [...this.changed.values()].map((pool) => pool.address);
   }
 
   /** Applies an exact-input swap to the view and returns the output (0n if the pool is unknown or cannot fill). */
   applySwap(swap: PendingSwap): bigint {
-    const key = getAddress(swap.pool);
-    const pool = this.get(key);
+    const key = swap.pool.toLowerCase();
+    const pool = this.get(swap.pool);
     if (!pool || swap.amountIn <= 0n) return 0n;
     if (pool.kind === 'v2') {
       const [reserveIn, reserveOut] = swap.zeroForOne ? [pool.reserve0, pool.reserve1] : [pool.reserve1, pool.reserve0];
@@ -45,8 +45,8 @@ export class PendingOverlay {
 
   /** Applies an exact-output swap (as Router02's getAmountsIn or V3's exactOutput does) and returns the input it takes. */
   applyExactOutput(swap: { pool: Address; zeroForOne: boolean; amountOut: bigint }): bigint {
-    const key = getAddress(swap.pool);
-    const pool = this.get(key);
+    const key = swap.pool.toLowerCase();
+    const pool = this.get(swap.pool);
     if (!pool || swap.amountOut <= 0n) return 0n;
     if (pool.kind === 'v2') {
       const [reserveIn, reserveOut] = swap.zeroForOne ? [pool.reserve0, pool.reserve1] : [pool.reserve1, pool.reserve0];

@@ -7,7 +7,7 @@ import type { Pool } from '../state/types.ts';
 import { applyCosts, estimateGas, type CostPolicy } from './costs.ts';
 import { cycleKey, marginalRate, type Cycle, type PoolView } from './cycle.ts';
 import type { PoolGraph } from './graph.ts';
-import { sizeCycle } from './sizing.ts';
+import { approximateProfit, sizeCycle } from './sizing.ts';
 
 export type Candidate = {
   victim: string | null;
@@ -75,10 +75,21 @@ export function applyVictim(overlay: PendingOverlay, graph: PoolGraph, config: E
   return { moved };
 }
 
+/** Cycles sized exactly per search, best estimates first: bounds the worst case when a token has many routes. */
+const MAX_SIZED_PER_SEARCH = 8;
+
 function evaluate(view: PoolView, cycles: Cycle[], victim: string | null, nextBaseFeeWei: bigint, policy: CostPolicy): Candidate[] {
   const out: Candidate[] = [];
+  // Cheap filters first: the marginal rate must be above 1, and the in-range estimate must pay half the gas.
+  const promising: Array<{ cycle: Cycle; estimate: bigint }> = [];
   for (const cycle of cycles) {
     if (marginalRate(view, cycle) <= 1) continue;
+    const estimate = approximateProfit(view, cycle);
+    if (estimate * 2n < estimateGas(cycle, 0) * (nextBaseFeeWei + policy.priorityFeeWei)) continue;
+    promising.push({ cycle, estimate });
+  }
+  promising.sort((a, b) => (b.estimate > a.estimate ? 1 : b.estimate < a.estimate ? -1 : 0));
+  for (const { cycle } of promising.slice(0, MAX_SIZED_PER_SEARCH)) {
     const sized = sizeCycle(view, cycle);
     if (!sized) continue;
     const gas = estimateGas(cycle, sized.ticksCrossed);

@@ -1,4 +1,4 @@
-import { optimalCycleInput } from '../amm/v2.ts';
+import { composeHops, optimalCycleInput } from '../amm/v2.ts';
 import { isV2Only, quoteCycle, type Cycle, type CycleHop, type PoolView } from './cycle.ts';
 import type { V2Hop } from '../amm/v2.ts';
 
@@ -21,6 +21,19 @@ const profitAt = (view: PoolView, cycle: Cycle, x: bigint) => {
   const quote = quoteCycle(view, cycle, x);
   return { ...quote, profit: quote.amountOut - x };
 };
+
+/**
+ * The best profit of the cycle if every hop kept its current constant-product shape (V3 hops as their
+ * virtual reserves): exact for V2 and for V3 trades that stay in range. A cheap estimate to decide whether a
+ * cycle is worth an exact search (one that cannot pay its gas is not).
+ */
+export function approximateProfit(view: PoolView, cycle: Cycle): bigint {
+  const hops = cycle.hops.map((hop) => virtualHop(view, hop));
+  const x = optimalCycleInput(hops);
+  if (x <= 0n) return 0n;
+  const { a, b, c } = composeHops(hops);
+  return (a * x) / (b + c * x) - x;
+}
 
 /**
  * The input that maximises the cycle's exact profit. V2-only cycles: the closed form of the composed hop map
