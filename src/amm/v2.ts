@@ -9,10 +9,16 @@ const BPS = 10_000n;
 
 export class InsufficientLiquidityError extends RangeError {}
 
+/** A pair stores reserves as uint112: a swap that would leave more than that in it reverts ('UniswapV2: OVERFLOW'). */
+export const MAX_UINT112 = (1n << 112n) - 1n;
+
+export class PairOverflowError extends RangeError {}
+
 /** Output of a V2 swap for an exact input (UniswapV2Library.getAmountOut). */
 export function getAmountOut(amountIn: bigint, reserveIn: bigint, reserveOut: bigint, feeBps = UNISWAP_V2_FEE_BPS): bigint {
   if (amountIn <= 0n) throw new RangeError('getAmountOut: amountIn must be positive');
   if (reserveIn <= 0n || reserveOut <= 0n) throw new InsufficientLiquidityError('getAmountOut: empty reserves');
+  if (reserveIn + amountIn > MAX_UINT112) throw new PairOverflowError('getAmountOut: the pair cannot hold that much (uint112)');
   const amountInWithFee = amountIn * (BPS - feeBps);
   return (amountInWithFee * reserveOut) / (reserveIn * BPS + amountInWithFee);
 }
@@ -21,7 +27,9 @@ export function getAmountOut(amountIn: bigint, reserveIn: bigint, reserveOut: bi
 export function getAmountIn(amountOut: bigint, reserveIn: bigint, reserveOut: bigint, feeBps = UNISWAP_V2_FEE_BPS): bigint {
   if (amountOut <= 0n) throw new RangeError('getAmountIn: amountOut must be positive');
   if (reserveIn <= 0n || reserveOut <= amountOut) throw new InsufficientLiquidityError('getAmountIn: not enough liquidity');
-  return (reserveIn * amountOut * BPS) / ((reserveOut - amountOut) * (BPS - feeBps)) + 1n;
+  const amountIn = (reserveIn * amountOut * BPS) / ((reserveOut - amountOut) * (BPS - feeBps)) + 1n;
+  if (reserveIn + amountIn > MAX_UINT112) throw new PairOverflowError('getAmountIn: the pair cannot hold that much (uint112)');
+  return amountIn;
 }
 
 /** One V2 hop: reserves in the direction of travel and the pair's fee. */

@@ -1,5 +1,5 @@
 import type { Address } from 'viem';
-import { getAmountOut } from '../amm/v2.ts';
+import { getAmountOut, MAX_UINT112 } from '../amm/v2.ts';
 import { simulateV3Swap } from '../amm/v3/pool.ts';
 import type { Pool } from '../state/types.ts';
 
@@ -26,7 +26,8 @@ export function quoteCycle(view: PoolView, cycle: Cycle, amountIn: bigint): Cycl
     const pool = view.get(hop.pool.address) ?? hop.pool;
     if (pool.kind === 'v2') {
       const [reserveIn, reserveOut] = hop.zeroForOne ? [pool.reserve0, pool.reserve1] : [pool.reserve1, pool.reserve0];
-      if (reserveIn === 0n || reserveOut === 0n) return { amountOut: 0n, ticksCrossed };
+      // An empty pair, or an input the pair could not hold (uint112 reserves): the swap would revert.
+      if (reserveIn === 0n || reserveOut === 0n || reserveIn + amount > MAX_UINT112) return { amountOut: 0n, ticksCrossed };
       amount = getAmountOut(amount, reserveIn, reserveOut, pool.feeBps);
     } else {
       if (pool.liquidity === 0n && pool.ticks.length === 0) return { amountOut: 0n, ticksCrossed };
