@@ -67,6 +67,16 @@ export function sizeCycle(view: PoolView, cycle: Cycle, minInput = 10n ** 12n): 
   // Start from the closed-form optimum of the cycle with each V3 hop replaced by its current virtual reserves
   // (exact for a trade that stays inside the active range), then bracket and refine on the exact function.
   const guess = optimalCycleInput(cycle.hops.map((hop) => virtualHop(view, hop)));
+  // When the trade at that guess crosses no initialized tick, every V3 hop stays inside its range, the
+  // virtual-reserve curve is the real one and the guess is the optimum up to rounding: confirm it is a local
+  // maximum on the exact function (one part in 10^3 either side) and stop there.
+  if (guess > 0n) {
+    const atGuess = f(guess);
+    const step = guess / 1000n > 0n ? guess / 1000n : 1n;
+    if (atGuess.ticksCrossed === 0 && atGuess.profit > 0n && f(guess - step).profit <= atGuess.profit && f(guess + step).profit <= atGuess.profit) {
+      return { amountIn: guess, amountOut: atGuess.amountOut, profit: atGuess.profit, ticksCrossed: 0, evaluations };
+    }
+  }
   // A first profitable point: tiny inputs can round to nothing in a hop (a 6-decimal token), so grow the
   // probe tenfold until the cycle pays (a concave profit with P(0) = 0 is negative at small x only by rounding).
   let mid = guess > minInput ? guess / 2n : minInput;
