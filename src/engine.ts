@@ -154,7 +154,7 @@ export class SearcherEngine {
     if (number !== this.head.number) return; // an older block while catching up: only the newest state trades
     const started = performance.now();
     const candidates = blockCandidates(this.market, this.graph, changed, this.baseFeeNext, this.engineConfig);
-    await this.decide(resolveConflicts(candidates, 0n)[0] ?? candidates[0], undefined, started, 0);
+    await this.decide(resolveConflicts(candidates, 0n)[0] ?? candidates[0], undefined, started, started);
   }
 
   private async onVictim(event: PendingSwaps): Promise<void> {

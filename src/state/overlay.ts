@@ -2,9 +2,16 @@ import type { Address } from 'viem';
 import { getAmountIn, getAmountOut } from '../amm/v2.ts';
 import { simulateV3Swap } from '../amm/v3/pool.ts';
 import type { MarketState } from './market.ts';
-import type { Pool } from './types.ts';
+import type { Pool, V2Pair } from './types.ts';
 
 export type PendingSwap = { pool: Address; zeroForOne: boolean; amountIn: bigint };
+
+/** A pair after a trade of `amountIn` for `amountOut` in the given direction. */
+function traded(pool: V2Pair, zeroForOne: boolean, amountIn: bigint, amountOut: bigint): V2Pair {
+  return zeroForOne
+    ? { ...pool, reserve0: pool.reserve0 + amountIn, reserve1: pool.reserve1 - amountOut }
+    : { ...pool, reserve0: pool.reserve0 - amountOut, reserve1: pool.reserve1 + amountIn };
+}
 
 /**
  * A copy-on-write view of the market with pending swaps applied: reads fall through to the canonical state
@@ -32,10 +39,7 @@ export class PendingOverlay {
     if (pool.kind === 'v2') {
       const [reserveIn, reserveOut] = swap.zeroForOne ? [pool.reserve0, pool.reserve1] : [pool.reserve1, pool.reserve0];
       const out = getAmountOut(swap.amountIn, reserveIn, reserveOut, pool.feeBps);
-      const [reserve0, reserve1] = swap.zeroForOne
-        ? [pool.reserve0 + swap.amountIn, pool.reserve1 - out]
-        : [pool.reserve0 - out, pool.reserve1 + swap.amountIn];
-      this.changed.set(key, { ...pool, reserve0, reserve1 });
+      this.changed.set(key, traded(pool, swap.zeroForOne, swap.amountIn, out));
       return out;
     }
     const result = simulateV3Swap(pool, { zeroForOne: swap.zeroForOne, amountSpecified: swap.amountIn });
@@ -51,10 +55,7 @@ export class PendingOverlay {
     if (pool.kind === 'v2') {
       const [reserveIn, reserveOut] = swap.zeroForOne ? [pool.reserve0, pool.reserve1] : [pool.reserve1, pool.reserve0];
       const amountIn = getAmountIn(swap.amountOut, reserveIn, reserveOut, pool.feeBps);
-      const [reserve0, reserve1] = swap.zeroForOne
-        ? [pool.reserve0 + amountIn, pool.reserve1 - swap.amountOut]
-        : [pool.reserve0 - swap.amountOut, pool.reserve1 + amountIn];
-      this.changed.set(key, { ...pool, reserve0, reserve1 });
+      this.changed.set(key, traded(pool, swap.zeroForOne, amountIn, swap.amountOut));
       return amountIn;
     }
     const result = simulateV3Swap(pool, { zeroForOne: swap.zeroForOne, amountSpecified: -swap.amountOut });
