@@ -101,7 +101,19 @@ export async function startAnvil(parameters: StartAnvilParameters): Promise<Anvi
     '--accounts', String(parameters.accounts),
     ...(parameters.extraArgs ?? []),
   ];
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // anvil runs under a small sh guard: it dies with its parent however the parent dies (the guard's stdin is a
+  // pipe from this process; when that closes, even after a SIGKILL, the guard kills anvil), and a SIGTERM to
+  // the guard stops anvil. The guard exits when anvil does, so start-up failures surface at once.
+  const guard = [
+    'exec 3<&0', // background jobs get /dev/null as stdin: keep the pipe on fd 3 for the watcher
+    '"$0" "$@" & pid=$!',
+    '( cat <&3 >/dev/null; kill $pid 2>/dev/null ) & watcher=$!',
+    "trap 'kill $pid $watcher 2>/dev/null; wait $pid; exit 0' TERM INT HUP",
+    'wait $pid; status=$?',
+    'kill $watcher 2>/dev/null',
+    'exit $status',
+  ].join('\n');
+  const child = spawn('sh', ['-c', guard, binary, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   liveChildren.add(child);
   killChildrenOnExit();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -150,6 +162,7 @@ export async function startAnvil(parameters: StartAnvilParameters): Promise<Anvi
       const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
       await exited;
       clearTimeout(timer);
+      child.stdin.destroy();
     })();
     return stopping;
   };

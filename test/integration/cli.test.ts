@@ -77,8 +77,11 @@ describe('searcher CLI', () => {
     const manifestFile = join(dir, 'manifest.json');
     const { child, output } = await startCli(['devnet', '--port', '0', '--block-time', '1', '--manifest', manifestFile], /devnet ready in \d+ ms/);
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as DevnetManifest;
-    const anvils = childPids(child.pid!);
-    expect(anvils.length).toBe(1);
+    // the devnet's children (anvil's guard) and theirs (anvil itself)
+    const guards = childPids(child.pid!);
+    const anvils = [...guards, ...guards.flatMap((pid) => childPids(pid))];
+    expect(guards.length).toBe(1);
+    expect(anvils.length).toBeGreaterThanOrEqual(2);
 
     const client = createPublicClient({ transport: http(manifest.rpcUrl) });
     expect(await client.getChainId()).toBe(manifest.chainId);
@@ -98,6 +101,17 @@ describe('searcher CLI', () => {
     const code = await new Promise((resolve) => child.once('exit', resolve));
     expect(code).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(anvils.filter(isAlive)).toEqual([]);
+  });
+
+  it('takes anvil down even when the devnet is killed outright (SIGKILL)', async () => {
+    const { child } = await startCli(['devnet', '--port', '0', '--no-traffic'], /devnet ready in \d+ ms/);
+    const guards = childPids(child.pid!);
+    const anvils = [...guards, ...guards.flatMap((pid) => childPids(pid))];
+    expect(anvils.length).toBeGreaterThanOrEqual(2);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    for (let waited = 0; waited < 5000 && anvils.some(isAlive); waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(anvils.filter(isAlive)).toEqual([]);
   });
 });
