@@ -1,27 +1,44 @@
 import { createTestClient, http, parseAbi, publicActions, type Address, type Hex } from 'viem';
 import { startAnvil, type Anvil } from '../devnet/anvil.ts';
 import type { BundleSimulation, BundleSimulator, SimulateBundleParameters } from './bundle.ts';
-import { SimulationError } from './simulateV1.ts';
+import { SimulateV1Simulator, SimulationError } from './simulateV1.ts';
 
 const balanceOfAbi = parseAbi(['function balanceOf(address) view returns (uint256)']);
 
-export type ForkSimulatorParameters = { upstreamRpcUrl: string; blockNumber: bigint; chainId: number };
+export type ForkSimulatorParameters = {
+  upstreamRpcUrl: string;
+  blockNumber: bigint;
+  chainId: number;
+  /**
+   * 'simulate' (default): eth_simulateV1 on the fork with validation on (nonces, balances, fees checked as a
+   * block would), one round trip. 'mine': send the signed transactions, mine them in one block, read and
+   * revert: every check a real block makes, signatures included, at four round trips.
+   */
+  mode?: 'simulate' | 'mine';
+};
 
 /**
  * Bundle simulation on a fork the bot manages: anvil `--fork-url` at the node, moved to each new block with
- * `anvil_reset`. The bundle's signed transactions are sent as they are (so signatures, nonces and fees are
- * checked like on the real chain), mined in one block in submission order, read back, and reverted.
+ * `anvil_reset`, so simulation load never lands on the node. In 'mine' mode the bundle's signed
+ * transactions are sent as they are (signatures, nonces and fees checked like on the real chain), mined in
+ * one block in submission order, read back, and reverted; in 'simulate' mode the fork runs eth_simulateV1
+ * with validation.
  */
 export class ForkSimulator implements BundleSimulator {
   readonly name = 'anvil-fork';
   private queue: Promise<unknown> = Promise.resolve();
+
+  private readonly simulateV1: SimulateV1Simulator;
 
   private constructor(
     private readonly anvil: Anvil,
     private readonly client: ReturnType<typeof forkClient>,
     private readonly upstreamRpcUrl: string,
     public forkBlock: bigint,
-  ) {}
+    private readonly mode: 'simulate' | 'mine',
+  ) {
+    this.simulateV1 = new SimulateV1Simulator(client as never, true);
+  }
 
   static async start(parameters: ForkSimulatorParameters): Promise<ForkSimulator> {
     const anvil = await startAnvil({
@@ -30,7 +47,7 @@ export class ForkSimulator implements BundleSimulator {
       accounts: 1,
       extraArgs: ['--fork-url', parameters.upstreamRpcUrl, '--fork-block-number', String(parameters.blockNumber), '--no-mining', '--order', 'fifo'],
     });
-    return new ForkSimulator(anvil, forkClient(anvil.rpcUrl), parameters.upstreamRpcUrl, parameters.blockNumber);
+    return new ForkSimulator(anvil, forkClient(anvil.rpcUrl), parameters.upstreamRpcUrl, parameters.blockNumber, parameters.mode ?? 'simulate');
   }
 
   /** Re-forks at a newer block of the node (each new head). */
@@ -56,6 +73,7 @@ export class ForkSimulator implements BundleSimulator {
     if (targetBlock !== this.forkBlock + 1n) {
       throw new SimulationError('SIMULATION', `the fork is at block ${this.forkBlock}; it can only simulate block ${this.forkBlock + 1n}, not ${targetBlock}`);
     }
+    if (this.mode === 'simulate') return this.simulateV1.simulate(parameters);
     const balance = () => this.client.readContract({ address: startToken, abi: balanceOfAbi, functionName: 'balanceOf', args: [executor] });
     const snapshot = await this.client.snapshot();
     try {

@@ -29,7 +29,11 @@ function call(tx: BundleTx) {
 export class SimulateV1Simulator implements BundleSimulator {
   readonly name = 'eth_simulateV1';
 
-  constructor(private readonly client: PublicClient) {}
+  /** `validation`: check nonces, balances and fees as block building would (the fork backend turns it on). */
+  constructor(
+    private readonly client: PublicClient,
+    private readonly validation = false,
+  ) {}
 
   async simulate(parameters: SimulateBundleParameters): Promise<BundleSimulation> {
     const { txs, executor, startToken, targetBlock } = parameters;
@@ -45,7 +49,7 @@ export class SimulateV1Simulator implements BundleSimulator {
           calls: [balanceCall, ...txs.map(call), balanceCall],
         },
       ],
-      validation: false,
+      validation: this.validation,
       traceTransfers: false,
     };
     let blocks: Array<{ calls: SimulatedCall[] }>;

@@ -88,8 +88,11 @@ async function runCase(router: Parameters<typeof resolveRoute>[0], path: string[
   const ours = { from: operator, to: devnet.manifest.executor.address, data, value: 0n, gas: 1_000_000n, ...ourTx, raw: ourRaw };
   const bundle = { txs: [bundleTx, ours], executor: devnet.manifest.executor.address, startToken: mainnet.weth, targetBlock: target };
   const simulated = await new SimulateV1Simulator(devnet.client as never).simulate(bundle);
-  const fork = await ForkSimulator.start({ upstreamRpcUrl: devnet.manifest.rpcUrl, blockNumber: head.number!, chainId: devnet.manifest.chainId });
+  const fork = await ForkSimulator.start({ upstreamRpcUrl: devnet.manifest.rpcUrl, blockNumber: head.number!, chainId: devnet.manifest.chainId, mode: 'mine' });
   const forked = await fork.simulate(bundle).finally(() => fork.stop());
+  const quickFork = await ForkSimulator.start({ upstreamRpcUrl: devnet.manifest.rpcUrl, blockNumber: head.number!, chainId: devnet.manifest.chainId });
+  const forkSimulated = await quickFork.simulate(bundle).finally(() => quickFork.stop());
+  expect(forkSimulated).toMatchObject({ ok: forked.ok, victimsOk: forked.victimsOk, gain: forked.gain });
 
   // Then the bundle for real: victim first, ours right after, in the target block.
   const before = await devnet.client.readContract({ address: mainnet.weth, abi: wethAbi, functionName: 'balanceOf', args: [devnet.manifest.executor.address] });
