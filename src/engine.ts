@@ -84,6 +84,7 @@ export class SearcherEngine {
         minNetProfitWei: config.strategy.minNetProfitWei,
       },
       maxCyclesPerPool: config.strategy.maxCyclesPerPool,
+      maxSizedPerSearch: config.strategy.maxSizedPerSearch,
     };
   }
 

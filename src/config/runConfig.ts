@@ -42,10 +42,12 @@ export const runConfigSchema = z.strictObject({
       builderShareBps: z.number().int().min(0).max(10_000).default(5000),
       minNetProfitWei: wei.default(0n),
       maxCyclesPerPool: z.number().int().min(1).max(10_000).default(256),
+      /** Cycles sized exactly per victim or block, best in-range estimates first (latency vs. coverage). */
+      maxSizedPerSearch: z.number().int().min(1).max(1_000).default(4),
       /** Tokens never traded (until token safety verdicts exist, the poisoned ones are listed here). */
       excludedTokens: z.array(address).default([]),
     })
-    .default({ priorityFeeWei: 1_000_000_000n, builderShareBps: 5000, minNetProfitWei: 0n, maxCyclesPerPool: 256, excludedTokens: [] }),
+    .default({ priorityFeeWei: 1_000_000_000n, builderShareBps: 5000, minNetProfitWei: 0n, maxCyclesPerPool: 256, maxSizedPerSearch: 4, excludedTokens: [] }),
   simulation: z.strictObject({ backend: z.enum(['simulateV1', 'fork']).default('simulateV1') }).default({ backend: 'simulateV1' }),
   /** Where token safety verdicts are kept (relative to this file). */
   tokenSafety: z.strictObject({ file: z.string().default('token-verdicts.json') }).default({ file: 'token-verdicts.json' }),

@@ -30,6 +30,8 @@ export type EngineConfig = {
   venues: Partial<Record<SwapProtocol, string>>;
   policy: CostPolicy;
   maxCyclesPerPool?: number;
+  /** Cycles sized exactly per search (best in-range estimates first). */
+  maxSizedPerSearch?: number;
 };
 
 export type Rejection = { victim: string | null; reason: string };
@@ -76,9 +78,16 @@ export function applyVictim(overlay: PendingOverlay, graph: PoolGraph, config: E
 }
 
 /** Cycles sized exactly per search, best estimates first: bounds the worst case when a token has many routes. */
-const MAX_SIZED_PER_SEARCH = 8;
+export const DEFAULT_MAX_SIZED_PER_SEARCH = 4;
 
-function evaluate(view: PoolView, cycles: Cycle[], victim: string | null, nextBaseFeeWei: bigint, policy: CostPolicy): Candidate[] {
+function evaluate(
+  view: PoolView,
+  cycles: Cycle[],
+  victim: string | null,
+  nextBaseFeeWei: bigint,
+  policy: CostPolicy,
+  maxSized = DEFAULT_MAX_SIZED_PER_SEARCH,
+): Candidate[] {
   const out: Candidate[] = [];
   // Cheap filters first: the marginal rate must be above 1, and the in-range estimate must pay half the gas.
   const promising: Array<{ cycle: Cycle; estimate: bigint }> = [];
@@ -89,7 +98,7 @@ function evaluate(view: PoolView, cycles: Cycle[], victim: string | null, nextBa
     promising.push({ cycle, estimate });
   }
   promising.sort((a, b) => (b.estimate > a.estimate ? 1 : b.estimate < a.estimate ? -1 : 0));
-  for (const { cycle } of promising.slice(0, MAX_SIZED_PER_SEARCH)) {
+  for (const { cycle } of promising.slice(0, maxSized)) {
     const sized = sizeCycle(view, cycle);
     if (!sized) continue;
     const gas = estimateGas(cycle, sized.ticksCrossed);
@@ -119,13 +128,13 @@ export function backrunCandidates(market: MarketState, graph: PoolGraph, victim:
   const overlay = new PendingOverlay(market);
   const applied = applyVictim(overlay, graph, config, victim.swaps);
   if ('reason' in applied) return { victim: victim.tx.hash, reason: applied.reason };
-  return evaluate(overlay, cyclesThrough(graph, applied.moved, config), victim.tx.hash, nextBaseFeeWei, config.policy);
+  return evaluate(overlay, cyclesThrough(graph, applied.moved, config), victim.tx.hash, nextBaseFeeWei, config.policy, config.maxSizedPerSearch);
 }
 
 /** Block arbitrage: cycles through the pools a block changed, on the canonical state. */
 export function blockCandidates(market: MarketState, graph: PoolGraph, changed: readonly Address[], nextBaseFeeWei: bigint, config: EngineConfig): Candidate[] {
   const pools = changed.map((address) => market.get(address)).filter((pool): pool is Pool => pool !== undefined);
-  return evaluate(market, cyclesThrough(graph, pools, config), null, nextBaseFeeWei, config.policy);
+  return evaluate(market, cyclesThrough(graph, pools, config), null, nextBaseFeeWei, config.policy, config.maxSizedPerSearch);
 }
 
 /**

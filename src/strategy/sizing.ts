@@ -39,7 +39,7 @@ export function approximateProfit(view: PoolView, cycle: Cycle): bigint {
  * The input that maximises the cycle's exact profit. V2-only cycles: the closed form of the composed hop map
  * (then the exact chain is evaluated there). Cycles with V3 hops: the profit is concave in the input (each
  * hop's output is concave and increasing), so a doubling bracket and a golden-section search on integers close in on
- * the optimum until the bracket is within 1 part in 10^6 of the input, then the best point is taken; the
+ * the optimum until the bracket is within 1 part in 10^3 of the input, then the best point is taken; the
  * profit lost to the remaining bracket is far below 0.01% (tests compare with brute force).
  */
 export function sizeCycle(view: PoolView, cycle: Cycle, minInput = 10n ** 12n): Sized | undefined {
@@ -102,9 +102,9 @@ export function sizeCycle(view: PoolView, cycle: Cycle, minInput = 10n ** 12n): 
   let [c, d] = inner(low, high);
   let fc = f(c).profit;
   let fd = f(d).profit;
-  // Stop at 1 part in 10^4 of the input: near the top the profit is flat (quadratic), so the profit given up
-  // is of order 10^-8 of it, far inside the 0.01% the sizing promises.
-  while (high - low > 2n && (high - low) * 10_000n > high) {
+  // Stop at 1 part in 10^3 of the input: near the top the profit is flat (quadratic in the distance), so the
+  // profit given up is of order 10^-6 of it, far inside the 0.01% the sizing promises.
+  while (high - low > 2n && (high - low) * 1_000n > high) {
     if (fc < fd) {
       low = c;
       c = d;
