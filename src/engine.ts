@@ -120,6 +120,11 @@ export class SearcherEngine {
       client: this.client,
       market: this.market,
       logger,
+      factories,
+      onNewPools: (pools) => {
+        for (const pool of pools) this.graph.add(pool);
+        logger.info({ pools: pools.map((pool) => pool.address) }, 'engine: new pools');
+      },
       onBlock: (applied, changed) => {
         if (changed.size > 0) this.enqueue(() => this.onBlockChanged(applied.number, [...changed]));
       },

@@ -2,6 +2,7 @@ import { keccak256, toHex, type Address, type Hex, type PublicClient } from 'vie
 import type { Logger } from '../log.ts';
 import { decodePoolLog, type PoolLog } from './events.ts';
 import { MarketState, type BlockRef } from './market.ts';
+import { bootstrapPools, discoverPools, type Factories } from './bootstrap.ts';
 import { readPools } from './reader.ts';
 import type { Pool } from './types.ts';
 
@@ -9,7 +10,7 @@ const topics = ['Sync(uint112,uint112)', 'Swap(address,address,int256,int256,uin
   (signature) => keccak256(toHex(signature)),
 );
 
-export type FollowerStats = { blocks: number; logs: number; reorgs: number; rolledBack: number; driftChecks: number; drift: number };
+export type FollowerStats = { blocks: number; logs: number; reorgs: number; rolledBack: number; driftChecks: number; drift: number; discovered: number };
 
 export type StateFollowerParameters = {
   client: PublicClient;
@@ -20,6 +21,9 @@ export type StateFollowerParameters = {
   /** Raised when a drift check finds our state differs from the chain, cleared when it agrees again. */
   onStale?: (stale: boolean) => void;
   onBlock?: (block: BlockRef, changed: ReadonlySet<Address>) => void;
+  /** Factories to watch: pools they create are read and added as their block is applied. */
+  factories?: Factories;
+  onNewPools?: (pools: readonly Pool[]) => void;
 };
 
 /** Equality of the state a swap reads (and, for V3, what later Mints and Burns need). */
@@ -42,7 +46,7 @@ export function samePoolState(a: Pool, b: Pool): boolean {
  * the pool from the chain.
  */
 export class StateFollower {
-  readonly stats: FollowerStats = { blocks: 0, logs: 0, reorgs: 0, rolledBack: 0, driftChecks: 0, drift: 0 };
+  readonly stats: FollowerStats = { blocks: 0, logs: 0, reorgs: 0, rolledBack: 0, driftChecks: 0, drift: 0, discovered: 0 };
   stale = false;
   private running: Promise<void> = Promise.resolve();
 
@@ -122,12 +126,33 @@ export class StateFollower {
       const logs = (raw as Parameters<typeof decodePoolLog>[0][])
         .map(decodePoolLog)
         .filter((log): log is PoolLog => log !== undefined && !log.removed && this.market.get(log.address) !== undefined);
+      const created = await this.newPools(block.number);
       const changed = this.market.applyBlock(block, logs);
+      // New pools join with their state after this block (read at it), so this block's logs are not applied
+      // to them a second time.
+      if (created.length > 0) {
+        this.market.replace(created);
+        this.stats.discovered += created.length;
+        this.parameters.onNewPools?.(created);
+      }
       this.stats.blocks++;
       this.stats.logs += logs.length;
       await this.checkDrift(block, changed);
       this.parameters.onBlock?.(block, changed);
     }
+  }
+
+  private async newPools(blockNumber: bigint): Promise<Pool[]> {
+    const { factories, client } = this.parameters;
+    if (!factories) return [];
+    const found = await discoverPools(client, factories, blockNumber, blockNumber);
+    const fresh = {
+      v2: found.v2.filter((pair) => !this.market.get(pair.pair)),
+      v3: found.v3.filter((pool) => !this.market.get(pool)),
+      v3Venues: found.v3Venues,
+    };
+    if (fresh.v2.length + fresh.v3.length === 0) return [];
+    return bootstrapPools(client, fresh, blockNumber);
   }
 
   private async checkDrift(block: BlockRef, changed: ReadonlySet<Address>): Promise<void> {

@@ -79,7 +79,7 @@ beforeAll(async () => {
   discovered = await discoverPools(devnet.client as never, factories, head.number!);
   market = new MarketState(64);
   market.reset(await bootstrapPools(devnet.client as never, discovered, head.number!), { number: head.number!, hash: head.hash!, parentHash: head.parentHash });
-  follower = new StateFollower({ client: devnet.client as never, market, logger: createLogger('test'), onStale: (stale) => staleSignals.push(stale) });
+  follower = new StateFollower({ client: devnet.client as never, market, logger: createLogger('test'), factories, onStale: (stale) => staleSignals.push(stale) });
 }, 120_000);
 
 afterAll(async () => {
@@ -138,6 +138,26 @@ describe('market state', () => {
     expect(staleSignals).toEqual([true, false]);
     await expectMarketEqualsChain();
   }, 60_000);
+
+  it('adds a pool created while following, with its state after the creating block', async () => {
+    const deployer = devnet.manifest.accounts.deployer.address;
+    const usdt = devnet.manifest.tokens.find((t) => t.symbol === 'USDT')!.address;
+    const dai = devnet.manifest.tokens.find((t) => t.symbol === 'DAI')!.address;
+    const router = parseAbi(['function addLiquidity(address,address,uint256,uint256,uint256,uint256,address,uint256) returns (uint256,uint256,uint256)']);
+    await devnet.client.setAutomine(true);
+    await callAndConfirm(devnet.client, { from: deployer, to: dai, abi: erc20, functionName: 'mint', args: [deployer, 10n ** 24n], label: 'mint' });
+    await callAndConfirm(devnet.client, { from: deployer, to: usdt, abi: erc20, functionName: 'mint', args: [deployer, 10n ** 12n], label: 'mint' });
+    // the deployer approved the routers for these tokens when it built the scenario's pools
+    await callAndConfirm(devnet.client, { from: deployer, to: mainnet.uniswapV2Router02, abi: router, functionName: 'addLiquidity', args: [dai, usdt, 10n ** 23n, 10n ** 11n, 0n, 0n, deployer, 2n ** 40n], label: 'new pair' });
+    await devnet.client.setAutomine(false);
+    await follower.sync();
+    expect(follower.stats.discovered).toBe(1);
+    const pair = await devnet.client.readContract({ address: mainnet.uniswapV2Factory, abi: parseAbi(['function getPair(address,address) view returns (address)']), functionName: 'getPair', args: [dai, usdt] });
+    const ours = market.get(pair)!;
+    expect(ours).toMatchObject({ kind: 'v2', venue: 'uniswapV2' });
+    const fresh = await readPools(devnet.client as never, { v2: [pair] });
+    expect(samePoolState(ours, fresh.v2[0]!)).toBe(true);
+  });
 
   it('applies a pending swap to an overlay without touching canonical state', () => {
     const pair = market.get(discovered.v2[0]!.pair)!;
