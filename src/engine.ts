@@ -7,7 +7,8 @@ import type { ResolvedChain, RunConfig } from './config/runConfig.ts';
 import { SearcherError } from './errors.ts';
 import type { Logger } from './log.ts';
 import { mainnetRouters } from './mempool/decode.ts';
-import { MempoolWatcher, nextBaseFee, type Head, type PendingSwaps } from './mempool/watcher.ts';
+import { nextBaseFee } from './chain/baseFee.ts';
+import { MempoolWatcher, type Head, type PendingSwaps } from './mempool/watcher.ts';
 import { LatencyHistogram } from './monitor/histogram.ts';
 import type { BundleSimulator, BundleTx } from './sim/bundle.ts';
 import { ForkSimulator } from './sim/fork.ts';
@@ -69,7 +70,6 @@ export class SearcherEngine {
   private follower!: StateFollower;
   private simulator!: BundleSimulator;
   private head!: Head;
-  private baseFeeNext = 0n;
   private queue: Promise<void> = Promise.resolve();
   private readonly engineConfig: EngineConfig;
 
@@ -92,7 +92,14 @@ export class SearcherEngine {
     const { config, chain, logger } = this.parameters;
     this.client = createPublicClient({ transport: http(chain.rpcUrl, { batch: true }) }) as PublicClient;
     const block = await this.client.getBlock();
-    this.setHead({ number: block.number!, hash: block.hash!, parentHash: block.parentHash, baseFeePerGas: block.baseFeePerGas ?? 0n }, block.gasUsed, block.gasLimit);
+    const baseFeePerGas = block.baseFeePerGas ?? 0n;
+    this.head = {
+      number: block.number!,
+      hash: block.hash!,
+      parentHash: block.parentHash,
+      baseFeePerGas,
+      nextBaseFeePerGas: nextBaseFee(baseFeePerGas, block.gasUsed, block.gasLimit),
+    };
     const factories = {
       v2: config.factories.v2.map((f) => ({ ...f, feeBps: BigInt(f.feeBps) })),
       v3: config.factories.v3,
@@ -144,14 +151,8 @@ export class SearcherEngine {
     this.queue = this.queue.then(work).catch((error: Error) => this.parameters.logger.error({ err: error.message }, 'engine: step failed'));
   }
 
-  private setHead(head: Head, gasUsed: bigint, gasLimit: bigint): void {
-    this.head = head;
-    this.baseFeeNext = nextBaseFee(head, { gasUsed: `0x${gasUsed.toString(16)}`, gasLimit: `0x${gasLimit.toString(16)}` });
-  }
-
   private async onHead(head: Head): Promise<void> {
-    const block = await this.client.getBlock({ blockHash: head.hash as Hex });
-    this.setHead(head, block.gasUsed, block.gasLimit);
+    this.head = head;
     if (this.simulator instanceof ForkSimulator) await this.simulator.moveTo(head.number);
     await this.follower.sync();
   }
@@ -159,14 +160,14 @@ export class SearcherEngine {
   private async onBlockChanged(number: bigint, changed: Address[]): Promise<void> {
     if (number !== this.head.number) return; // an older block while catching up: only the newest state trades
     const started = performance.now();
-    const candidates = blockCandidates(this.market, this.graph, changed, this.baseFeeNext, this.engineConfig);
+    const candidates = blockCandidates(this.market, this.graph, changed, this.head.nextBaseFeePerGas, this.engineConfig);
     await this.decide(resolveConflicts(candidates, 0n)[0] ?? candidates[0], undefined, started, started);
   }
 
   private async onVictim(event: PendingSwaps): Promise<void> {
     this.stats.victims++;
     const started = performance.now();
-    const result = backrunCandidates(this.market, this.graph, event, this.baseFeeNext, this.engineConfig);
+    const result = backrunCandidates(this.market, this.graph, event, this.head.nextBaseFeePerGas, this.engineConfig);
     if (!Array.isArray(result)) {
       this.parameters.logger.debug({ victim: event.tx.hash, reason: result.reason }, 'engine: no backrun');
       return;
@@ -255,7 +256,7 @@ export class SearcherEngine {
     const data = encodeFunctionData({ abi: executorAbi, functionName: 'execute', args: [plan] });
     const nonce = await this.client.getTransactionCount({ address: operator, blockTag: 'pending' });
     const priority = this.parameters.config.strategy.priorityFeeWei;
-    const tx = { from: operator, to: executor, data, value: 0n, gas: 1_000_000n, nonce, maxPriorityFeePerGas: priority, maxFeePerGas: this.baseFeeNext * 2n + priority };
+    const tx = { from: operator, to: executor, data, value: 0n, gas: 1_000_000n, nonce, maxPriorityFeePerGas: priority, maxFeePerGas: this.head.nextBaseFeePerGas * 2n + priority };
     const signer = this.parameters.signer;
     if (!signer) return tx;
     const raw = await signer.signTransaction({ chainId: this.parameters.chain.chainId, type: 'eip1559', to: executor, data, gas: tx.gas, nonce, maxFeePerGas: tx.maxFeePerGas, maxPriorityFeePerGas: priority });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createPublicClient, http, isAddress, type Address } from 'viem';
+import { createPublicClient, getAddress, http, isAddress, type Address } from 'viem';
 import { QuoteError, quoteExactInput } from '../amm/quote.ts';
 import { loadPools } from '../state/detect.ts';
 import { integerFlag, parseFlags, UsageError } from './args.ts';
@@ -67,7 +67,7 @@ export async function run(argv: string[]): Promise<number> {
     const client = createPublicClient({ transport: http(flags.rpc, { batch: true, retryCount: 1 }) });
     const blockNumber = flags.block ? BigInt(integerFlag(flags.block, 'block', 0)) : await client.getBlockNumber();
     const valid = requests.filter((r): r is Request => 'pool' in r);
-    const { pools, unknown } = await loadPools(client as never, valid.map((r) => r.pool), blockNumber, v2FeeBps);
+    const { pools } = await loadPools(client as never, valid.map((r) => r.pool), blockNumber, v2FeeBps);
 
     let failures = 0;
     for (const request of requests) {
@@ -78,8 +78,8 @@ export async function run(argv: string[]): Promise<number> {
       }
       const base = { pool: request.pool, tokenIn: request.tokenIn, amountIn: request.amountIn.toString() };
       try {
-        const pool = pools.get(request.pool as Address) ?? [...pools.values()].find((p) => p.address.toLowerCase() === request.pool.toLowerCase());
-        if (!pool) throw new QuoteError(unknown.length ? `${request.pool} is neither a V2 pair nor a V3 pool` : `${request.pool} not found`);
+        const pool = pools.get(getAddress(request.pool));
+        if (!pool) throw new QuoteError(`${request.pool} is neither a V2 pair nor a V3 pool`);
         const amountOut = quoteExactInput(pool, request.tokenIn, request.amountIn).toString();
         if (flags.batch || flags.json) {
           process.stdout.write(`${JSON.stringify({ ...base, amountOut, ...(flags.json && !flags.batch ? { block: blockNumber.toString(), kind: pool.kind } : {}) })}\n`);

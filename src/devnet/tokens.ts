@@ -1,10 +1,9 @@
-import { parseAbi, type Address } from 'viem';
+import { encodeDeployData, parseAbi, type Address } from 'viem';
 import { mainnet, mainnetTokens } from './addresses.ts';
 import { forgeArtifact } from './artifacts.ts';
 import { sendAndConfirm, type DevnetClient } from './client.ts';
 import { placeContract, PlacementError } from './place.ts';
 import type { ScenarioToken } from './scenario/schema.ts';
-import { encodeDeployData } from 'viem';
 
 export type TokenKind = ScenarioToken['kind'] | 'weth';
 

@@ -1,9 +1,8 @@
-import { parseAbi, zeroAddress, type Address } from 'viem';
+import { encodeFunctionData, parseAbi, zeroAddress, type Address } from 'viem';
 import { mainnet, initCodeHashes, v3FeeTickSpacing } from './addresses.ts';
 import { uniswapArtifact } from './artifacts.ts';
 import { sendAndConfirm, type DevnetClient } from './client.ts';
 import { placeContract, PlacementError } from './place.ts';
-import { encodeFunctionData } from 'viem';
 
 const v3FactoryAbi = parseAbi([
   'function owner() view returns (address)',

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { nextBaseFee } from '../chain/baseFee.ts';
 import type { WsConnection } from '../chain/wsConnection.ts';
 import type { Logger } from '../log.ts';
 import { decodeTransaction, type DecoderConfig } from './decode.ts';
@@ -29,7 +30,14 @@ export type PendingSwaps = {
   decodedMs: number;
 };
 
-export type Head = { number: bigint; hash: string; parentHash: string; baseFeePerGas: bigint };
+export type Head = {
+  number: bigint;
+  hash: string;
+  parentHash: string;
+  baseFeePerGas: bigint;
+  /** The next block's base fee, by the EIP-1559 rule from this header. */
+  nextBaseFeePerGas: bigint;
+};
 
 export type MempoolWatcherOptions = {
   connection: WsConnection;
@@ -151,14 +159,16 @@ export class MempoolWatcher extends EventEmitter {
   }
 
   private async onHead(raw: Record<string, string>): Promise<void> {
+    const baseFeePerGas = BigInt(raw.baseFeePerGas ?? '0x0');
     const head: Head = {
       number: BigInt(raw.number!),
       hash: raw.hash!,
       parentHash: raw.parentHash!,
-      baseFeePerGas: BigInt(raw.baseFeePerGas ?? '0x0'),
+      baseFeePerGas,
+      nextBaseFeePerGas: nextBaseFee(baseFeePerGas, BigInt(raw.gasUsed ?? '0x0'), BigInt(raw.gasLimit ?? '0x0')),
     };
     this.headNumber = head.number;
-    this.nextBaseFee = nextBaseFee(head, raw);
+    this.nextBaseFee = head.nextBaseFeePerGas;
     this.emit('head', head);
     try {
       const block = await this.options.connection.request<{ transactions: string[] } | null>('eth_getBlockByHash', [head.hash, false]);
@@ -254,18 +264,4 @@ export class MempoolWatcher extends EventEmitter {
     this.stats.swaps++;
     this.emit('swaps', { tx, swaps: result.swaps, firstSeenMs, decodedMs: performance.now() } satisfies PendingSwaps);
   }
-}
-
-/** EIP-1559: the base fee of the block after `head`. */
-export function nextBaseFee(head: Head, raw: Record<string, string>): bigint {
-  const gasUsed = BigInt(raw.gasUsed ?? '0x0');
-  const gasLimit = BigInt(raw.gasLimit ?? '0x0');
-  const base = head.baseFeePerGas;
-  const target = gasLimit / 2n;
-  if (target === 0n || gasUsed === target) return base;
-  if (gasUsed > target) {
-    const delta = (base * (gasUsed - target)) / target / 8n;
-    return base + (delta > 1n ? delta : 1n);
-  }
-  return base - (base * (target - gasUsed)) / target / 8n;
 }

@@ -1,4 +1,4 @@
-import { getAddress, parseAbiItem, type Address, type PublicClient } from 'viem';
+import { decodeEventLog, getAddress, parseAbiItem, toEventSelector, type Address, type Hex, type Log, type PublicClient } from 'viem';
 import { readPools } from './reader.ts';
 import type { Pool } from './types.ts';
 
@@ -15,6 +15,32 @@ export type Factories = {
 
 export type DiscoveredPools = { v2: Array<{ pair: Address; feeBps: bigint; venue?: string }>; v3: Address[]; v3Venues?: Map<Address, string> };
 
+/** topic0 of the factories' creation events (PairCreated, PoolCreated). */
+export const creationTopics: readonly Hex[] = [toEventSelector(pairCreated), toEventSelector(poolCreated)];
+
+/** The pools that creation logs of the configured factories announce (other logs are ignored). */
+export function poolsCreatedIn(logs: readonly Log[], factories: Factories): DiscoveredPools {
+  const found: DiscoveredPools = { v2: [], v3: [], v3Venues: new Map() };
+  for (const log of logs) {
+    const v2 = factories.v2.find((f) => f.address.toLowerCase() === log.address.toLowerCase());
+    const v3 = factories.v3.find((f) => f.address.toLowerCase() === log.address.toLowerCase());
+    if (!v2 && !v3) continue;
+    let decoded;
+    try {
+      decoded = decodeEventLog({ abi: [v2 ? pairCreated : poolCreated], data: log.data, topics: log.topics as [Hex, ...Hex[]] });
+    } catch {
+      continue; // another event of the factory
+    }
+    if (v2) found.v2.push({ pair: getAddress((decoded.args as { pair: Address }).pair), feeBps: v2.feeBps, venue: v2.venue });
+    else {
+      const pool = getAddress((decoded.args as { pool: Address }).pool);
+      found.v3.push(pool);
+      found.v3Venues!.set(pool, v3!.venue);
+    }
+  }
+  return found;
+}
+
 /** Finds every pool the factories created up to `toBlock`, from their creation events (chunked by block range). */
 export async function discoverPools(
   client: PublicClient,
@@ -24,24 +50,15 @@ export async function discoverPools(
   blocksPerQuery = 50_000n,
 ): Promise<DiscoveredPools> {
   const found: DiscoveredPools = { v2: [], v3: [], v3Venues: new Map() };
+  const addresses = [...factories.v2.map((f) => f.address), ...factories.v3.map((f) => f.address)];
+  if (addresses.length === 0) return found;
   for (let start = fromBlock; start <= toBlock; start += blocksPerQuery) {
     const end = start + blocksPerQuery - 1n < toBlock ? start + blocksPerQuery - 1n : toBlock;
-    const [v2Logs, v3Logs] = await Promise.all([
-      factories.v2.length
-        ? client.getLogs({ address: factories.v2.map((f) => f.address), event: pairCreated, fromBlock: start, toBlock: end })
-        : [],
-      factories.v3.length ? client.getLogs({ address: factories.v3.map((f) => f.address), event: poolCreated, fromBlock: start, toBlock: end }) : [],
-    ]);
-    for (const log of v2Logs) {
-      const factory = factories.v2.find((f) => f.address.toLowerCase() === log.address.toLowerCase())!;
-      found.v2.push({ pair: getAddress(log.args.pair!), feeBps: factory.feeBps, venue: factory.venue });
-    }
-    for (const log of v3Logs) {
-      const factory = factories.v3.find((f) => f.address.toLowerCase() === log.address.toLowerCase())!;
-      const pool = getAddress(log.args.pool!);
-      found.v3.push(pool);
-      found.v3Venues!.set(pool, factory.venue);
-    }
+    const logs = await client.getLogs({ address: addresses, fromBlock: start, toBlock: end, topics: [[...creationTopics]] } as never);
+    const chunk = poolsCreatedIn(logs as Log[], factories);
+    found.v2.push(...chunk.v2);
+    found.v3.push(...chunk.v3);
+    for (const [pool, venue] of chunk.v3Venues!) found.v3Venues!.set(pool, venue);
   }
   return found;
 }

@@ -24,15 +24,15 @@ export async function detectPoolKinds(client: PublicClient, pools: readonly Addr
   return new Map(results);
 }
 
-/** Loads pools of unknown kind at one block. Pools that are neither come back in `unknown`. */
+/** Loads pools of unknown kind at one block; addresses that are neither a pair nor a pool are left out. */
 export async function loadPools(
   client: PublicClient,
   addresses: readonly Address[],
   blockNumber: bigint,
   v2FeeBps = 30n,
-): Promise<{ pools: Map<Address, Pool>; unknown: Address[] }> {
+): Promise<{ pools: Map<Address, Pool> }> {
   const kinds = await detectPoolKinds(client, [...new Set(addresses.map((a) => getAddress(a)))], blockNumber);
   const of = (kind: PoolKind) => [...kinds].filter(([, k]) => k === kind).map(([address]) => address);
   const read = await readPools(client, { v2: of('v2'), v3: of('v3'), blockNumber, v2FeeBps: () => v2FeeBps });
-  return { pools: new Map([...read.v2, ...read.v3].map((pool) => [pool.address, pool])), unknown: of('unknown') };
+  return { pools: new Map([...read.v2, ...read.v3].map((pool) => [pool.address, pool])) };
 }

@@ -1,12 +1,12 @@
-import { keccak256, toHex, type Address, type Hex, type PublicClient } from 'viem';
+import { keccak256, toHex, type Address, type Hex, type Log, type PublicClient } from 'viem';
 import type { Logger } from '../log.ts';
 import { decodePoolLog, type PoolLog } from './events.ts';
 import { MarketState, type BlockRef } from './market.ts';
-import { bootstrapPools, discoverPools, type Factories } from './bootstrap.ts';
+import { bootstrapPools, creationTopics, poolsCreatedIn, type Factories } from './bootstrap.ts';
 import { readPools } from './reader.ts';
 import type { Pool } from './types.ts';
 
-const topics = ['Sync(uint112,uint112)', 'Swap(address,address,int256,int256,uint160,uint128,int24)', 'Mint(address,address,int24,int24,uint128,uint256,uint256)', 'Burn(address,int24,int24,uint128,uint256,uint256)'].map(
+const stateTopics: readonly Hex[] = ['Sync(uint112,uint112)', 'Swap(address,address,int256,int256,uint160,uint128,int24)', 'Mint(address,address,int24,int24,uint128,uint256,uint256)', 'Burn(address,int24,int24,uint128,uint256,uint256)'].map(
   (signature) => keccak256(toHex(signature)),
 );
 
@@ -49,8 +49,11 @@ export class StateFollower {
   readonly stats: FollowerStats = { blocks: 0, logs: 0, reorgs: 0, rolledBack: 0, driftChecks: 0, drift: 0, discovered: 0 };
   stale = false;
   private running: Promise<void> = Promise.resolve();
+  private readonly topics: readonly Hex[];
 
-  constructor(private readonly parameters: StateFollowerParameters) {}
+  constructor(private readonly parameters: StateFollowerParameters) {
+    this.topics = parameters.factories ? [...stateTopics, ...creationTopics] : stateTopics;
+  }
 
   private get market(): MarketState {
     return this.parameters.market;
@@ -122,11 +125,12 @@ export class StateFollower {
         // The chain moved under us while catching up: start over from the top.
         return this.catchUp();
       }
-      const raw = await client.getLogs({ blockHash: block.hash, topics: [topics] } as never);
-      const logs = (raw as Parameters<typeof decodePoolLog>[0][])
+      // One request per block: the pools' state logs and the factories' creation logs together.
+      const raw = (await client.getLogs({ blockHash: block.hash, topics: [this.topics] } as never)) as Log[];
+      const logs = raw
         .map(decodePoolLog)
         .filter((log): log is PoolLog => log !== undefined && !log.removed && this.market.get(log.address) !== undefined);
-      const created = await this.newPools(block.number);
+      const created = await this.newPools(raw, block.number);
       const changed = this.market.applyBlock(block, logs);
       // New pools join with their state after this block (read at it), so this block's logs are not applied
       // to them a second time.
@@ -142,10 +146,10 @@ export class StateFollower {
     }
   }
 
-  private async newPools(blockNumber: bigint): Promise<Pool[]> {
+  private async newPools(logs: readonly Log[], blockNumber: bigint): Promise<Pool[]> {
     const { factories, client } = this.parameters;
     if (!factories) return [];
-    const found = await discoverPools(client, factories, blockNumber, blockNumber);
+    const found = poolsCreatedIn(logs, factories);
     const fresh = {
       v2: found.v2.filter((pair) => !this.market.get(pair.pair)),
       v3: found.v3.filter((pool) => !this.market.get(pool)),

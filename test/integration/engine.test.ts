@@ -9,7 +9,7 @@ import { buildSwapCall } from '../../src/devnet/traffic/calldata.ts';
 import { resolveRoute } from '../../src/devnet/traffic/route.ts';
 import { decodeTransaction, mainnetRouters } from '../../src/mempool/decode.ts';
 import type { PendingSwaps } from '../../src/mempool/watcher.ts';
-import { nextBaseFee } from '../../src/mempool/watcher.ts';
+import { nextBaseFee } from '../../src/chain/baseFee.ts';
 import { ForkSimulator } from '../../src/sim/fork.ts';
 import { SimulateV1Simulator } from '../../src/sim/simulateV1.ts';
 import { bootstrapPools, discoverPools } from '../../src/state/bootstrap.ts';
@@ -74,7 +74,7 @@ async function pendingVictim(router: Parameters<typeof resolveRoute>[0], path: s
 async function runCase(router: Parameters<typeof resolveRoute>[0], path: string[], fees: number[] | undefined, amount: bigint) {
   const { market, graph, head } = await loadMarket();
   const { victim, bundleTx } = await pendingVictim(router, path, fees, amount);
-  const baseFee = nextBaseFee({ number: head.number!, hash: head.hash!, parentHash: head.parentHash, baseFeePerGas: head.baseFeePerGas! }, { gasUsed: numberHex(head.gasUsed), gasLimit: numberHex(head.gasLimit) });
+  const baseFee = nextBaseFee(head.baseFeePerGas!, head.gasUsed, head.gasLimit);
   const result = backrunCandidates(market, graph, victim, baseFee, config);
   if (!Array.isArray(result)) throw new Error(result.reason);
   const best = result[0]!;
@@ -104,7 +104,6 @@ async function runCase(router: Parameters<typeof resolveRoute>[0], path: string[
   return { best, simulated, forked, receipt, realGain: after - before, victimReceipt };
 }
 
-const numberHex = (value: bigint) => `0x${value.toString(16)}`;
 
 describe('engine + simulation on the devnet', () => {
   it('backruns a V2 victim: prediction, both simulators (eth_simulateV1, anvil fork) and the chain agree to the wei', async () => {

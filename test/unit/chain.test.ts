@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../src/chain/backoff.ts';
-import { nextBaseFee } from '../../src/mempool/watcher.ts';
+import { nextBaseFee } from '../../src/chain/baseFee.ts';
 
 describe('backoffDelay', () => {
   it('grows exponentially up to the cap, with jitter below the ceiling', () => {
@@ -11,12 +11,11 @@ describe('backoffDelay', () => {
 });
 
 describe('nextBaseFee (EIP-1559)', () => {
-  const head = (baseFee: bigint) => ({ number: 1n, hash: '0x', parentHash: '0x', baseFeePerGas: baseFee });
   it('holds at the target, rises 12.5% when full and falls 12.5% when empty', () => {
     const gwei = 10n ** 9n;
-    expect(nextBaseFee(head(gwei), { gasUsed: '0xe4e1c0', gasLimit: '0x1c9c380' })).toBe(gwei); // 15M of 30M
-    expect(nextBaseFee(head(gwei), { gasUsed: '0x1c9c380', gasLimit: '0x1c9c380' })).toBe(1_125_000_000n);
-    expect(nextBaseFee(head(gwei), { gasUsed: '0x0', gasLimit: '0x1c9c380' })).toBe(875_000_000n);
-    expect(nextBaseFee(head(7n), { gasUsed: '0x1c9c380', gasLimit: '0x1c9c380' })).toBe(8n); // at least +1
+    expect(nextBaseFee(gwei, 15_000_000n, 30_000_000n)).toBe(gwei); // 15M of 30M
+    expect(nextBaseFee(gwei, 30_000_000n, 30_000_000n)).toBe(1_125_000_000n);
+    expect(nextBaseFee(gwei, 0n, 30_000_000n)).toBe(875_000_000n);
+    expect(nextBaseFee(7n, 30_000_000n, 30_000_000n)).toBe(8n); // at least +1
   });
 });
