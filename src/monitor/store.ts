@@ -65,14 +65,18 @@ export class Store {
     }
   }
 
-  /** The risk layer's persisted state (JSON), or undefined before the first save. */
-  loadRiskState(): string | undefined {
-    const row = this.db.prepare("SELECT value FROM risk_state WHERE key = 'state'").get() as { value: string } | undefined;
+  /** A value the risk layer persisted under `key` (JSON text), or undefined before the first save. */
+  riskValue(key: string): string | undefined {
+    const row = this.db.prepare('SELECT value FROM risk_state WHERE key = ?').get(key) as { value: string } | undefined;
     return row?.value;
   }
 
-  saveRiskState(json: string): void {
-    this.db.prepare("INSERT INTO risk_state (key, value) VALUES ('state', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(json);
+  setRiskValue(key: string, json: string): void {
+    this.db.prepare('INSERT INTO risk_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, json);
+  }
+
+  deleteRiskValue(key: string): void {
+    this.db.prepare('DELETE FROM risk_state WHERE key = ?').run(key);
   }
 
   recordBreakerEvent(event: BreakerEvent): void {
