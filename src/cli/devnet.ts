@@ -11,12 +11,14 @@ export const devnetUsage = `Usage: searcher devnet [--scenario FILE] [--port N] 
 Starts anvil with the real Uniswap contracts (WETH9, V2 factory + Router02, SushiSwap at its mainnet
 addresses, V3 factory, SwapRouter, SwapRouter02, QuoterV2, NonfungiblePositionManager, UniversalRouter)
 at their mainnet addresses, builds the scenario's tokens, pools and funded traders, and sends the
-scenario's user swaps to the mempool every block. Ctrl-C stops everything.
+scenario's user swaps to the mempool every block. A local Flashbots-dialect builder (eth_sendBundle,
+eth_callBundle, eth_cancelBundle, flashbots_getBundleStatsV2, builder_blockReport) produces the blocks:
+bundles first, public transactions by fee. Ctrl-C stops everything.
 
 Options:
   --scenario FILE   scenario JSON (default: scenarios/default.json; format in README.md)
   --port N          JSON-RPC and websocket port on 127.0.0.1 (default 8545; 0 = any free port)
-  --block-time S    seconds between blocks (default 2; 0 = mine only on evm_mine)
+  --block-time S    seconds between blocks built by the local builder (default 2; 0 = only on evm_mine)
   --manifest FILE   write chain id, URLs, every address and the test accounts as JSON
   --no-traffic      do not send the scenario's swaps
   -h, --help        this help
@@ -49,6 +51,7 @@ export async function run(argv: string[]): Promise<number> {
       [
         `devnet ready in ${devnet.readyMs} ms (scenario "${manifest.scenario}": ${manifest.tokens.length} tokens, ${manifest.pools.length} pools, ${manifest.accounts.traders.length} traders)`,
         `  rpc ${manifest.rpcUrl}   ws ${manifest.wsUrl}   chain id ${manifest.chainId}`,
+        `  builder ${manifest.builderUrl} (eth_sendBundle with X-Flashbots-Signature)`,
         `  blocks ${blockTime > 0 ? `every ${blockTime} s` : 'on evm_mine only'}; traffic ${flags['no-traffic'] ? 'off' : 'on'}${flags.manifest ? `; manifest ${resolve(flags.manifest)}` : ''}`,
         '  Ctrl-C to stop',
         '',

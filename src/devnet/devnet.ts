@@ -12,6 +12,7 @@ import { TrafficGenerator, type SentSwap } from './traffic/sender.ts';
 import { placeUniswapContracts, verifyUniswapContracts } from './uniswap.ts';
 import { deployDevnetExecutor } from './executor.ts';
 import { parseUnitsExact } from '../units/decimal.ts';
+import { LocalBuilder } from './builder/builder.ts';
 
 export type StartDevnetParameters = {
   scenario: Scenario;
@@ -26,6 +27,8 @@ export type StartDevnetParameters = {
   onSwapSent?: (swap: SentSwap) => void;
   /** Extra anvil flags (tests raise the gas limit, for instance). */
   anvilArgs?: readonly string[];
+  /** The local builder's HTTP port (default 0: a free one; the manifest says which). */
+  builderPort?: number;
 };
 
 export type Devnet = {
@@ -33,6 +36,8 @@ export type Devnet = {
   client: DevnetClient;
   anvil: Anvil;
   traffic: TrafficGenerator | undefined;
+  /** The Flashbots-dialect builder that produces the devnet's blocks (every blockTime seconds, or on buildBlock()). */
+  builder: LocalBuilder;
   /** Milliseconds from start to ready. */
   readyMs: number;
   stop(): Promise<void>;
@@ -54,8 +59,10 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
     port: parameters.port,
     chainId,
     accounts: accountIndex.firstTrader + traderCount,
-    extraArgs: parameters.anvilArgs,
+    // First in, first out: the local builder decides each block's order and feeds it to the pool in that order.
+    extraArgs: ['--order', 'fifo', ...(parameters.anvilArgs ?? [])],
   });
+  let builder: LocalBuilder | undefined;
   try {
     const client = createDevnetClient(anvil.rpcUrl, chainId);
     const deployer = devAccount(accountIndex.deployer).address;
@@ -74,7 +81,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
     // from a mainnet-like 1 gwei and the base fee follows the EIP-1559 rule from there.
     await client.setNextBlockBaseFeePerGas({ baseFeePerGas: 1_000_000_000n });
     await client.setAutomine(false);
-    if (parameters.blockTime > 0) await client.setIntervalMining({ interval: parameters.blockTime });
+    builder = await LocalBuilder.start({ client, chainId, logger, port: parameters.builderPort ?? 0 });
     const startBlock = await client.getBlockNumber({ cacheTime: 0 });
 
     const manifest = buildManifest({
@@ -84,6 +91,8 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
       scenario: scenario.name,
       startBlock: Number(startBlock),
       blockTime: parameters.blockTime,
+      builderUrl: builder.url,
+      builderCoinbase: builder.coinbase,
       tokens: tokens.map(({ symbol, name, address, decimals, kind }) => ({ symbol, name, address, decimals, kind })),
       pools: pools.map((pool) => ({ ...pool })),
       executor,
@@ -111,12 +120,16 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
       });
       traffic.start();
     }
+    builder.startProducing(parameters.blockTime);
+    const running = builder;
     const stop = async () => {
       await traffic?.stop();
+      await running.stop();
       await anvil.stop();
     };
-    return { manifest, client, anvil, traffic, readyMs: Math.round(performance.now() - started), stop };
+    return { manifest, client, anvil, traffic, builder: running, readyMs: Math.round(performance.now() - started), stop };
   } catch (error) {
+    await builder?.stop();
     await anvil.stop();
     throw error;
   }

@@ -14,6 +14,10 @@ export type DevnetManifest = {
   startBlock: number;
   /** Seconds between blocks; 0 when blocks are mined on demand (evm_mine). */
   blockTime: number;
+  /** The local builder's JSON-RPC endpoint (eth_sendBundle, Flashbots auth); it produces the blocks. */
+  builderUrl: string;
+  /** Where block rewards and bundle payments go. */
+  builderCoinbase: Address;
   contracts: typeof mainnet;
   /** CREATE2 init code hash of each DEX's pairs on this devnet. */
   initCodeHashes: { uniswapV2: string; sushiswap: string; uniswapV3: string };

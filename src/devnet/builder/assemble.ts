@@ -1,0 +1,155 @@
+import type { ExclusionReason, StoredBundle, TxOutcome } from './protocol.ts';
+import { effectivePriorityFee, SequenceInvalidError, type SignedTx, type SimulationBlock } from './simulate.ts';
+
+export type IncludedBundle = { bundle: StoredBundle; outcomes: TxOutcome[]; coinbaseDiff: bigint; gasUsed: bigint };
+export type ExcludedBundle = { bundle: StoredBundle; reason: ExclusionReason; detail: string };
+
+export type AssemblyInput = {
+  block: SimulationBlock;
+  /** Bundles targeting this block, not cancelled. */
+  bundles: readonly StoredBundle[];
+  /** Each bundle's transactions, decoded, by bundle hash. */
+  decoded: ReadonlyMap<StoredBundle, readonly SignedTx[]>;
+  /** The public mempool's pending transactions. */
+  publicTxs: readonly SignedTx[];
+  /** Runs transactions in order at the top of this block; throws SequenceInvalidError when they cannot run. */
+  simulate: (txs: readonly SignedTx[]) => Promise<TxOutcome[]>;
+};
+
+export type Assembly = {
+  /** Every transaction of the block, in order: winning bundles first, then public transactions by fee. */
+  order: SignedTx[];
+  included: IncludedBundle[];
+  excluded: ExcludedBundle[];
+  publicHashes: string[];
+};
+
+const summed = (outcomes: readonly TxOutcome[]) => ({
+  coinbaseDiff: outcomes.reduce((sum, outcome) => sum + outcome.gasFees + outcome.ethSentToCoinbase, 0n),
+  gasUsed: outcomes.reduce((sum, outcome) => sum + outcome.gasUsed, 0n),
+});
+
+/** The first transaction that reverted without being allowed to, as a reason a searcher can read. */
+function forbiddenRevert(bundle: StoredBundle, outcomes: readonly TxOutcome[]): string | undefined {
+  const index = outcomes.findIndex((outcome) => outcome.reverted && !bundle.revertingTxHashes.has(outcome.txHash.toLowerCase()));
+  if (index < 0) return undefined;
+  return `tx ${index} (${outcomes[index]!.txHash}) reverted: ${outcomes[index]!.error ?? 'execution reverted'}`;
+}
+
+/** a pays the builder more per gas than b (exact: cross-multiplied, no division). */
+const paysMore = (a: IncludedBundle, b: IncludedBundle) => a.coinbaseDiff * (b.gasUsed || 1n) - b.coinbaseDiff * (a.gasUsed || 1n);
+
+/**
+ * The block-building rules of a Flashbots-style builder: a bundle runs whole and in its order or not at all;
+ * its transactions may revert only if listed; among bundles that conflict, the one paying the builder more per
+ * gas (priority fees plus direct coinbase transfers) wins; public transactions fill the rest by priority fee,
+ * each sender's in nonce order.
+ */
+export async function assembleBlock(input: AssemblyInput): Promise<Assembly> {
+  const { block } = input;
+  const excluded: ExcludedBundle[] = [];
+  const priced: IncludedBundle[] = [];
+  for (const bundle of input.bundles) {
+    const timestamp = Number(block.timestamp);
+    if (bundle.minTimestamp !== undefined && bundle.minTimestamp > timestamp) {
+      excluded.push({ bundle, reason: 'too early', detail: `minTimestamp ${bundle.minTimestamp} is after the block's ${timestamp}` });
+      continue;
+    }
+    if (bundle.maxTimestamp !== undefined && bundle.maxTimestamp > 0 && bundle.maxTimestamp < timestamp) {
+      excluded.push({ bundle, reason: 'expired', detail: `maxTimestamp ${bundle.maxTimestamp} is before the block's ${timestamp}` });
+      continue;
+    }
+    try {
+      const outcomes = await input.simulate(input.decoded.get(bundle)!);
+      const revert = forbiddenRevert(bundle, outcomes);
+      if (revert) excluded.push({ bundle, reason: 'reverted', detail: revert });
+      else priced.push({ bundle, outcomes, ...summed(outcomes) });
+    } catch (error) {
+      if (!(error instanceof SequenceInvalidError)) throw error;
+      excluded.push({ bundle, reason: 'reverted', detail: `invalid at the top of the block: ${error.message}` });
+    }
+  }
+  priced.sort((a, b) => {
+    const difference = paysMore(b, a);
+    return difference > 0n ? 1 : difference < 0n ? -1 : a.bundle.receivedAtMs - b.bundle.receivedAtMs;
+  });
+
+  const included: IncludedBundle[] = [];
+  const order: SignedTx[] = [];
+  const takenBy = new Map<string, IncludedBundle>();
+  let gasUsed = 0n;
+  for (const candidate of priced) {
+    const { bundle } = candidate;
+    const shared = bundle.txHashes.find((hash) => takenBy.has(hash.toLowerCase()));
+    if (shared) {
+      const winner = takenBy.get(shared.toLowerCase())!;
+      excluded.push({ bundle, reason: 'outbid', detail: `shares tx ${shared} with bundle ${winner.bundle.bundleHash}, which pays more per gas` });
+      continue;
+    }
+    const txs = input.decoded.get(bundle)!;
+    let outcomes: TxOutcome[];
+    try {
+      outcomes = included.length === 0 ? candidate.outcomes : (await input.simulate([...order, ...txs])).slice(order.length);
+    } catch (error) {
+      if (!(error instanceof SequenceInvalidError)) throw error;
+      excluded.push({ bundle, reason: 'outbid', detail: `invalid after bundles paying more (${included.map((winner) => winner.bundle.bundleHash).join(', ')}): ${error.message}` });
+      continue;
+    }
+    const revert = forbiddenRevert(bundle, outcomes);
+    if (revert) {
+      excluded.push({ bundle, reason: 'outbid', detail: `after bundles paying more (${included.map((winner) => winner.bundle.bundleHash).join(', ')}), ${revert}` });
+      continue;
+    }
+    const totals = summed(outcomes);
+    if (gasUsed + totals.gasUsed > block.gasLimit) {
+      excluded.push({ bundle, reason: 'gas limit', detail: `needs ${totals.gasUsed} gas, ${block.gasLimit - gasUsed} left` });
+      continue;
+    }
+    gasUsed += totals.gasUsed;
+    const winner = { bundle, outcomes, ...totals };
+    included.push(winner);
+    order.push(...txs);
+    for (const hash of bundle.txHashes) takenBy.set(hash.toLowerCase(), winner);
+  }
+
+  const publicTxs = publicByFee(input.publicTxs, order, block.baseFeePerGas);
+  order.push(...publicTxs);
+  return { order, included, excluded, publicHashes: publicTxs.map((tx) => tx.hash) };
+}
+
+/**
+ * Pending public transactions not already in a bundle, highest priority fee first, each sender's in nonce order
+ * and only from the sender's next nonce after the bundles'. Those that cannot pay the base fee wait.
+ */
+export function publicByFee(pending: readonly SignedTx[], bundled: readonly SignedTx[], baseFee: bigint): SignedTx[] {
+  const bundledHashes = new Set(bundled.map((tx) => tx.hash.toLowerCase()));
+  const nextNonce = new Map<string, number>();
+  for (const tx of bundled) {
+    const sender = tx.from.toLowerCase();
+    nextNonce.set(sender, Math.max(nextNonce.get(sender) ?? 0, tx.nonce + 1));
+  }
+  const bySender = new Map<string, SignedTx[]>();
+  for (const tx of pending) {
+    if (bundledHashes.has(tx.hash.toLowerCase())) continue;
+    const sender = tx.from.toLowerCase();
+    if (tx.nonce < (nextNonce.get(sender) ?? 0)) continue; // replaced by a bundled transaction of the same sender
+    const queue = bySender.get(sender) ?? [];
+    queue.push(tx);
+    bySender.set(sender, queue);
+  }
+  for (const queue of bySender.values()) queue.sort((a, b) => a.nonce - b.nonce);
+  const result: SignedTx[] = [];
+  for (;;) {
+    let best: { sender: string; tx: SignedTx; fee: bigint } | undefined;
+    for (const [sender, queue] of bySender) {
+      const tx = queue[0];
+      if (!tx) continue;
+      const fee = effectivePriorityFee(tx, baseFee);
+      if (fee < 0n) continue;
+      if (!best || fee > best.fee) best = { sender, tx, fee };
+    }
+    if (!best) return result;
+    bySender.get(best.sender)!.shift();
+    result.push(best.tx);
+  }
+}

@@ -1,0 +1,342 @@
+import type { Server } from 'node:http';
+import { concat, keccak256, type Address, type Hex, type PublicClient } from 'viem';
+import type { Logger } from '../../log.ts';
+import type { DevnetClient } from '../client.ts';
+import { assembleBlock, type Assembly } from './assemble.ts';
+import { BundleBook } from './bundleBook.ts';
+import {
+  blockReportParams,
+  bundleLimits,
+  bundleStatsParams,
+  callBundleParams,
+  cancelBundleParams,
+  invalidParamsMessage,
+  rpcErrorCodes,
+  sendBundleParams,
+  type ExclusionReason,
+  type StoredBundle,
+  type TxOutcome,
+} from './protocol.ts';
+import { RpcError, serveJsonRpc } from './server.ts';
+import { readPendingPool, sealBlock } from './seal.ts';
+import { decodeSignedTx, SequenceInvalidError, SignedTxError, simulateSequence, type SignedTx, type SimulationBlock } from './simulate.ts';
+import type { z } from 'zod';
+
+/** The builder's coinbase on the devnet: an address no key controls, so its balance is only what bundles paid. */
+export const localBuilderCoinbase: Address = '0x000000000000000000000000000000000000b17d';
+
+/** What the builder did with one block, served by `builder_blockReport`. Amounts are decimal wei strings. */
+export type BlockReport = {
+  blockNumber: string;
+  blockHash: Hex;
+  timestamp: number;
+  coinbase: Address;
+  baseFeePerGas: string;
+  included: Array<{ bundleHash: Hex; signer: Address; txHashes: Hex[]; gasUsed: string; coinbaseDiff: string; bundleGasPrice: string }>;
+  excluded: Array<{ bundleHash: Hex; signer: Address; reason: ExclusionReason; detail: string }>;
+  publicTxHashes: Hex[];
+  /** The sealed block starts with the winning bundles' transactions, in the order simulated. */
+  orderVerified: boolean;
+};
+
+export type LocalBuilderParameters = {
+  client: DevnetClient;
+  chainId: number;
+  logger: Logger;
+  host?: string;
+  /** 0 for a free port. */
+  port?: number;
+  coinbase?: Address;
+  /** Unix ms (tests inject a clock). */
+  now?: () => number;
+};
+
+function parse<T extends z.ZodType>(schema: T, params: unknown): z.infer<T> {
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) throw new RpcError(rpcErrorCodes.invalidParams, `invalid params: ${invalidParamsMessage(parsed.error)}`);
+  return parsed.data;
+}
+
+const bundleHashOf = (hashes: readonly Hex[]) => keccak256(concat(hashes));
+
+/**
+ * A Flashbots-dialect block builder for the devnet. It holds bundles (`eth_sendBundle`, `eth_cancelBundle`),
+ * simulates them (`eth_callBundle`), and produces the devnet's blocks: winning bundles on top in their order,
+ * public transactions after by fee, each block's inclusions and exclusions recorded with a reason
+ * (`flashbots_getBundleStatsV2`, `builder_blockReport`).
+ */
+export class LocalBuilder {
+  readonly coinbase: Address;
+  private readonly book = new BundleBook();
+  private readonly decoded = new Map<StoredBundle, SignedTx[]>();
+  private readonly reports = new Map<bigint, BlockReport>();
+  private building: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private server!: Server;
+  url = '';
+
+  private constructor(private readonly parameters: LocalBuilderParameters) {
+    this.coinbase = parameters.coinbase ?? localBuilderCoinbase;
+  }
+
+  static async start(parameters: LocalBuilderParameters): Promise<LocalBuilder> {
+    const builder = new LocalBuilder(parameters);
+    await parameters.client.request({ method: 'anvil_setCoinbase' as never, params: [builder.coinbase] as never });
+    const { server, url } = await serveJsonRpc({
+      host: parameters.host ?? '127.0.0.1',
+      port: parameters.port ?? 0,
+      logger: parameters.logger,
+      methods: {
+        eth_sendBundle: (params, signer) => builder.sendBundle(params, signer),
+        eth_callBundle: (params) => builder.callBundle(params),
+        eth_cancelBundle: async (params, signer) => builder.book.cancel(signer, parse(cancelBundleParams, params)[0].replacementUuid).map((bundle) => bundle.bundleHash),
+        flashbots_getBundleStatsV2: async (params, signer) => builder.bundleStats(params, signer),
+        builder_blockReport: async (params) => builder.blockReportRpc(params),
+      },
+    });
+    builder.server = server;
+    builder.url = url;
+    return builder;
+  }
+
+  private now(): number {
+    return this.parameters.now?.() ?? Date.now();
+  }
+
+  private get client(): PublicClient {
+    return this.parameters.client as unknown as PublicClient;
+  }
+
+  /** Produces a block every `seconds` (never two at once); 0 = only when `buildBlock` is called. */
+  startProducing(seconds: number): void {
+    if (seconds <= 0) return;
+    const tick = () => {
+      this.timer = setTimeout(() => {
+        this.buildBlock()
+          .catch((error: Error) => this.parameters.logger.error({ err: error.message }, 'builder: block failed'))
+          .finally(() => {
+            if (this.timer) tick();
+          });
+      }, seconds * 1000);
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.building.catch(() => {});
+    await new Promise<void>((resolve) => {
+      this.server.closeAllConnections();
+      this.server.close(() => resolve());
+    });
+  }
+
+  report(blockNumber: bigint): BlockReport | undefined {
+    return this.reports.get(blockNumber);
+  }
+
+  /** The next block's number, timestamp, base fee and gas limit, as anvil will mine it. */
+  private async nextBlock(): Promise<SimulationBlock & { parentTimestamp: bigint }> {
+    const [latest, pending] = await Promise.all([this.client.getBlock({ blockTag: 'latest' }), this.client.getBlock({ blockTag: 'pending' })]);
+    const wall = BigInt(Math.floor(this.now() / 1000));
+    return {
+      number: latest.number! + 1n,
+      timestamp: wall > latest.timestamp ? wall : latest.timestamp + 1n,
+      parentTimestamp: latest.timestamp,
+      baseFeePerGas: pending.baseFeePerGas ?? 0n,
+      coinbase: this.coinbase,
+      gasLimit: latest.gasLimit,
+    };
+  }
+
+  private async decodeAll(txs: readonly Hex[]): Promise<SignedTx[]> {
+    const decoded: SignedTx[] = [];
+    for (const [index, raw] of txs.entries()) {
+      try {
+        const tx = await decodeSignedTx(raw);
+        if (tx.chainId !== undefined && tx.chainId !== this.parameters.chainId) throw new SignedTxError('BUNDLE_TX', `chain id ${tx.chainId}, this chain is ${this.parameters.chainId}`);
+        decoded.push(tx);
+      } catch (error) {
+        if (error instanceof SignedTxError) throw new RpcError(rpcErrorCodes.invalidParams, `txs[${index}]: ${error.message}`);
+        throw error;
+      }
+    }
+    return decoded;
+  }
+
+  private async sendBundle(params: unknown, signer: Address): Promise<{ bundleHash: Hex }> {
+    const [request] = parse(sendBundleParams, params);
+    if (request.txs.length > bundleLimits.maxTxs) throw new RpcError(rpcErrorCodes.invalidParams, `bundle too large: ${request.txs.length} transactions, the limit is ${bundleLimits.maxTxs}`);
+    const bytes = request.txs.reduce((sum, raw) => sum + (raw.length - 2) / 2, 0);
+    if (bytes > bundleLimits.maxBytes) throw new RpcError(rpcErrorCodes.invalidParams, `bundle too large: ${bytes} bytes, the limit is ${bundleLimits.maxBytes}`);
+    const txs = await this.decodeAll(request.txs as Hex[]);
+    const next = await this.nextBlock();
+    if (request.blockNumber < next.number) {
+      throw new RpcError(rpcErrorCodes.invalidParams, `wrong block: blockNumber ${request.blockNumber} is not after the head (${next.number - 1n})`);
+    }
+    if (request.minTimestamp !== undefined && request.maxTimestamp !== undefined && request.maxTimestamp > 0 && request.minTimestamp > request.maxTimestamp) {
+      throw new RpcError(rpcErrorCodes.invalidParams, `invalid timestamps: minTimestamp ${request.minTimestamp} is after maxTimestamp ${request.maxTimestamp}`);
+    }
+    if (request.maxTimestamp !== undefined && request.maxTimestamp > 0 && BigInt(request.maxTimestamp) < next.timestamp) {
+      throw new RpcError(rpcErrorCodes.invalidParams, `expired: maxTimestamp ${request.maxTimestamp} is before the next block's timestamp ${next.timestamp}`);
+    }
+    const reverting = new Set((request.revertingTxHashes ?? []).map((hash) => hash.toLowerCase()));
+    if (request.blockNumber === next.number) {
+      // Fail fast, as relays do: a bundle that cannot run on top of the next block is refused now, not silently.
+      let outcomes: TxOutcome[];
+      try {
+        outcomes = await simulateSequence(this.client, txs, next, next.number - 1n);
+      } catch (error) {
+        if (error instanceof SequenceInvalidError) throw new RpcError(rpcErrorCodes.invalidParams, `bundle cannot run: ${error.message}`);
+        throw error;
+      }
+      const index = outcomes.findIndex((outcome) => outcome.reverted && !reverting.has(outcome.txHash.toLowerCase()));
+      if (index >= 0) {
+        throw new RpcError(rpcErrorCodes.invalidParams, `bundle reverts: tx ${index} (${outcomes[index]!.txHash}) reverted (${outcomes[index]!.error}) and is not in revertingTxHashes`);
+      }
+    }
+    const txHashes = txs.map((tx) => tx.hash);
+    const bundle: StoredBundle = {
+      bundleHash: bundleHashOf(txHashes),
+      signer,
+      txs: request.txs as Hex[],
+      txHashes,
+      blockNumber: request.blockNumber,
+      ...(request.minTimestamp !== undefined ? { minTimestamp: request.minTimestamp } : {}),
+      ...(request.maxTimestamp !== undefined ? { maxTimestamp: request.maxTimestamp } : {}),
+      revertingTxHashes: reverting,
+      ...(request.replacementUuid ? { replacementUuid: request.replacementUuid } : {}),
+      receivedAtMs: this.now(),
+      ...(request.blockNumber === next.number ? { simulatedAtMs: this.now() } : {}),
+    };
+    this.book.add(bundle);
+    this.decoded.set(bundle, txs);
+    this.parameters.logger.debug({ bundle: bundle.bundleHash, block: String(bundle.blockNumber), signer }, 'builder: bundle received');
+    return { bundleHash: bundle.bundleHash };
+  }
+
+  private async callBundle(params: unknown) {
+    const [request] = parse(callBundleParams, params);
+    const txs = await this.decodeAll(request.txs as Hex[]);
+    const next = await this.nextBlock();
+    const stateBlock = request.stateBlockNumber;
+    const block: SimulationBlock = {
+      ...next,
+      number: request.blockNumber,
+      timestamp: request.timestamp !== undefined ? BigInt(request.timestamp) : next.timestamp,
+      coinbase: (request.coinbase as Address | undefined) ?? this.coinbase,
+    };
+    let outcomes: TxOutcome[];
+    try {
+      outcomes = await simulateSequence(this.client, txs, block, stateBlock);
+    } catch (error) {
+      if (error instanceof SequenceInvalidError) throw new RpcError(rpcErrorCodes.invalidParams, `bundle cannot run: ${error.message}`);
+      throw error;
+    }
+    const totalGasUsed = outcomes.reduce((sum, outcome) => sum + outcome.gasUsed, 0n);
+    const gasFees = outcomes.reduce((sum, outcome) => sum + outcome.gasFees, 0n);
+    const ethSentToCoinbase = outcomes.reduce((sum, outcome) => sum + outcome.ethSentToCoinbase, 0n);
+    const coinbaseDiff = gasFees + ethSentToCoinbase;
+    return {
+      bundleHash: bundleHashOf(txs.map((tx) => tx.hash)),
+      bundleGasPrice: String(totalGasUsed === 0n ? 0n : coinbaseDiff / totalGasUsed),
+      coinbaseDiff: String(coinbaseDiff),
+      ethSentToCoinbase: String(ethSentToCoinbase),
+      gasFees: String(gasFees),
+      stateBlockNumber: Number(stateBlock === 'latest' ? next.number - 1n : stateBlock),
+      totalGasUsed: Number(totalGasUsed),
+      results: outcomes.map((outcome, i) => ({
+        txHash: outcome.txHash,
+        fromAddress: outcome.fromAddress,
+        toAddress: outcome.toAddress,
+        gasUsed: Number(outcome.gasUsed),
+        gasPrice: String(outcome.gasUsed === 0n ? 0n : (outcome.gasFees + outcome.ethSentToCoinbase) / outcome.gasUsed),
+        gasFees: String(outcome.gasFees),
+        ethSentToCoinbase: String(outcome.ethSentToCoinbase),
+        coinbaseDiff: String(outcome.gasFees + outcome.ethSentToCoinbase),
+        value: outcome.returnData,
+        ...(outcome.reverted ? { error: 'execution reverted', revert: outcome.error ?? outcome.returnData } : {}),
+        nonce: txs[i]!.nonce,
+      })),
+    };
+  }
+
+  private bundleStats(params: unknown, signer: Address) {
+    const [{ bundleHash, blockNumber }] = parse(bundleStatsParams, params);
+    const bundle = this.book.find(signer, bundleHash as Hex, blockNumber);
+    if (!bundle) throw new RpcError(rpcErrorCodes.invalidParams, `bundle ${bundleHash} for block ${blockNumber} not found for signer ${signer}`);
+    const report = this.reports.get(blockNumber);
+    const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+    const outcome = bundle.outcome;
+    return {
+      isHighPriority: true,
+      isSimulated: bundle.simulatedAtMs !== undefined || outcome !== undefined,
+      simulatedAt: iso(bundle.simulatedAtMs),
+      receivedAt: iso(bundle.receivedAtMs),
+      consideredByBuildersAt: outcome && outcome.included === false && outcome.reason === 'wrong block' ? [] : outcome ? [{ pubkey: 'local', timestamp: iso(report ? report.timestamp * 1000 : this.now()) }] : [],
+      sealedByBuildersAt: outcome?.included ? [{ pubkey: 'local', timestamp: iso(report ? report.timestamp * 1000 : this.now()) }] : [],
+      // Not in the Flashbots answer: the local builder can say what happened and why.
+      status: outcome ? (outcome.included ? 'included' : 'excluded') : 'pending',
+      ...(outcome && !outcome.included ? { reason: outcome.reason, detail: outcome.detail } : {}),
+    };
+  }
+
+  private blockReportRpc(params: unknown): BlockReport {
+    const [blockNumber] = parse(blockReportParams, params);
+    const report = this.reports.get(blockNumber);
+    if (!report) throw new RpcError(rpcErrorCodes.invalidParams, `no report for block ${blockNumber}: this builder did not build it, or it is too old`);
+    return report;
+  }
+
+  /** Builds and seals the next block now (after any block in progress). */
+  buildBlock(): Promise<BlockReport> {
+    const result = this.building.catch(() => {}).then(() => this.build());
+    this.building = result;
+    return result;
+  }
+
+  private async build(): Promise<BlockReport> {
+    const next = await this.nextBlock();
+    const bundles = this.book.open(next.number);
+    const pooled = await readPendingPool(this.parameters.client);
+    const assembly: Assembly = await assembleBlock({
+      block: next,
+      bundles,
+      decoded: this.decoded,
+      publicTxs: pooled,
+      simulate: (txs) => simulateSequence(this.client, txs, next, next.number - 1n),
+    });
+    const sealed = await sealBlock(this.parameters.client, { order: assembly.order, pooled, timestamp: next.timestamp, logger: this.parameters.logger });
+    const bundleTxs = assembly.included.flatMap((winner) => winner.bundle.txHashes);
+    const orderVerified = sealed.number === next.number && bundleTxs.every((hash, i) => sealed.transactions[i]?.toLowerCase() === hash.toLowerCase());
+    if (!orderVerified) this.parameters.logger.warn({ block: String(sealed.number) }, 'builder: the sealed block does not start with the winning bundles in order');
+    for (const winner of assembly.included) winner.bundle.outcome = { included: true, blockHash: sealed.hash };
+    for (const loser of assembly.excluded) loser.bundle.outcome = { included: false, reason: loser.reason, detail: loser.detail };
+    const late = this.book.settle(next.number);
+    for (const bundle of this.book.all(next.number)) this.decoded.delete(bundle);
+    const report: BlockReport = {
+      blockNumber: String(sealed.number),
+      blockHash: sealed.hash,
+      timestamp: Number(sealed.timestamp),
+      coinbase: this.coinbase,
+      baseFeePerGas: String(next.baseFeePerGas),
+      included: assembly.included.map(({ bundle, gasUsed, coinbaseDiff }) => ({
+        bundleHash: bundle.bundleHash,
+        signer: bundle.signer,
+        txHashes: bundle.txHashes,
+        gasUsed: String(gasUsed),
+        coinbaseDiff: String(coinbaseDiff),
+        bundleGasPrice: String(gasUsed === 0n ? 0n : coinbaseDiff / gasUsed),
+      })),
+      excluded: [...assembly.excluded, ...late].map(({ bundle, reason, detail }) => ({ bundleHash: bundle.bundleHash, signer: bundle.signer, reason, detail })),
+      publicTxHashes: assembly.publicHashes as Hex[],
+      orderVerified,
+    };
+    this.reports.set(sealed.number, report);
+    for (const number of this.reports.keys()) if (number + 1024n < sealed.number) this.reports.delete(number);
+    this.parameters.logger.debug({ block: report.blockNumber, included: report.included.length, excluded: report.excluded.length }, 'builder: block sealed');
+    return report;
+  }
+}
+

@@ -1,0 +1,81 @@
+import { isHex, type Address, type Hex } from 'viem';
+import { z } from 'zod';
+import { formatPath } from '../scenario/load.ts';
+
+/** The Flashbots bundle limits the local builder enforces, as mainnet builders do. */
+export const bundleLimits = { maxTxs: 100, maxBytes: 300_000 } as const;
+
+/** JSON-RPC 2.0 error codes we answer with. */
+export const rpcErrorCodes = { parse: -32700, invalidRequest: -32600, methodNotFound: -32601, invalidParams: -32602, unauthorized: -32001, internal: -32603 } as const;
+
+const hex = z.string().refine((value) => isHex(value, { strict: true }), 'expected 0x-prefixed hex');
+const hash = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'expected a 32-byte hash');
+const quantity = z.string().regex(/^0x[0-9a-fA-F]+$/, 'expected a hex quantity').transform((value) => BigInt(value));
+const seconds = z.number().int().nonnegative();
+const uuid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'expected a UUID');
+
+export const sendBundleParams = z.tuple([
+  z.object({
+    txs: z.array(hex).min(1, 'a bundle needs at least one transaction'),
+    blockNumber: quantity,
+    minTimestamp: seconds.optional(),
+    maxTimestamp: seconds.optional(),
+    revertingTxHashes: z.array(hash).optional(),
+    replacementUuid: uuid.optional(),
+  }),
+]);
+
+export const callBundleParams = z.tuple([
+  z.object({
+    txs: z.array(hex).min(1, 'a bundle needs at least one transaction'),
+    blockNumber: quantity,
+    stateBlockNumber: z.union([quantity, z.literal('latest')]).default('latest'),
+    timestamp: seconds.optional(),
+    coinbase: z.string().regex(/^0x[0-9a-fA-F]{40}$/).optional(),
+  }),
+]);
+
+export const cancelBundleParams = z.tuple([z.object({ replacementUuid: uuid })]);
+
+export const bundleStatsParams = z.tuple([z.object({ bundleHash: hash, blockNumber: quantity })]);
+
+export const blockReportParams = z.union([z.tuple([quantity]), z.tuple([z.object({ blockNumber: quantity })]).transform(([value]) => [value.blockNumber] as const)]);
+
+/** Why a bundle was not in the block it targeted. */
+export type ExclusionReason = 'reverted' | 'outbid' | 'wrong block' | 'expired' | 'too early' | 'cancelled' | 'gas limit';
+
+/** A bundle as the builder holds it. */
+export type StoredBundle = {
+  bundleHash: Hex;
+  signer: Address;
+  txs: Hex[];
+  txHashes: Hex[];
+  blockNumber: bigint;
+  minTimestamp?: number;
+  maxTimestamp?: number;
+  revertingTxHashes: Set<string>;
+  replacementUuid?: string;
+  receivedAtMs: number;
+  cancelled?: string;
+  /** Set once the target block is built. */
+  outcome?: { included: true; blockHash: Hex } | { included: false; reason: ExclusionReason; detail: string };
+  simulatedAtMs?: number;
+};
+
+/** What a simulated transaction did, in the shape eth_callBundle answers with. */
+export type TxOutcome = {
+  txHash: Hex;
+  fromAddress: Address;
+  toAddress: Address | null;
+  gasUsed: bigint;
+  /** Priority fees paid to the coinbase. */
+  gasFees: bigint;
+  ethSentToCoinbase: bigint;
+  reverted: boolean;
+  returnData: Hex;
+  error?: string;
+};
+
+export function invalidParamsMessage(error: z.ZodError): string {
+  return error.issues.map((issue) => `${formatPath(issue.path) || 'params'}: ${issue.message}`).join('; ');
+}

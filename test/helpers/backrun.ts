@@ -1,0 +1,103 @@
+import { encodeFunctionData, keccak256, type Hex } from 'viem';
+import { executorAbi } from '../../src/abi/executor.generated.ts';
+import { encodePlan } from '../../src/bundle/plan.ts';
+import { nextBaseFee } from '../../src/chain/baseFee.ts';
+import { devAccount } from '../../src/devnet/accounts.ts';
+import { mainnet } from '../../src/devnet/addresses.ts';
+import type { Devnet } from '../../src/devnet/devnet.ts';
+import { buildSwapCall } from '../../src/devnet/traffic/calldata.ts';
+import { resolveRoute } from '../../src/devnet/traffic/route.ts';
+import { decodeTransaction, mainnetRouters } from '../../src/mempool/decode.ts';
+import type { PendingSwaps } from '../../src/mempool/watcher.ts';
+import { bootstrapPools, discoverPools } from '../../src/state/bootstrap.ts';
+import { MarketState } from '../../src/state/market.ts';
+import { backrunCandidates, type Candidate, type EngineConfig } from '../../src/strategy/candidates.ts';
+import { PoolGraph } from '../../src/strategy/graph.ts';
+import { planFor } from '../../src/strategy/toPlan.ts';
+
+export const testFactories = {
+  v2: [
+    { address: mainnet.uniswapV2Factory, feeBps: 30n, venue: 'uniswapV2' },
+    { address: mainnet.sushiswapFactory, feeBps: 30n, venue: 'sushiswap' },
+  ],
+  v3: [{ address: mainnet.uniswapV3Factory, venue: 'uniswapV3' }],
+};
+
+export function engineConfig(builderShareBps = 5000n): EngineConfig {
+  return {
+    startToken: mainnet.weth,
+    venues: { 'uniswap-v2': 'uniswapV2', sushiswap: 'sushiswap', 'uniswap-v3': 'uniswapV3' },
+    policy: { priorityFeeWei: 10n ** 9n, builderShareBps, minNetProfitWei: 0n },
+  };
+}
+
+const poisonedKinds = ['feeOnTransfer', 'honeypot', 'salmonella'];
+
+/** The market as the bot sees it now, and a graph without the scenario's poisoned tokens. */
+export async function loadMarket(devnet: Devnet) {
+  const poisoned = new Set(devnet.manifest.tokens.filter((token) => poisonedKinds.includes(token.kind)).map((token) => token.address.toLowerCase()));
+  const head = await devnet.client.getBlock();
+  const discovered = await discoverPools(devnet.client as never, testFactories, head.number!);
+  const market = new MarketState();
+  market.reset(await bootstrapPools(devnet.client as never, discovered, head.number!), { number: head.number!, hash: head.hash!, parentHash: head.parentHash });
+  const graph = new PoolGraph(market.all(), (pool) => poisoned.has(pool.token0.toLowerCase()) || poisoned.has(pool.token1.toLowerCase()));
+  return { market, graph, head };
+}
+
+export type VictimOrder = { router: Parameters<typeof resolveRoute>[0]; path: string[]; fees?: number[]; amount: bigint; trader?: number };
+
+/** A trader's signed swap (ETH in), sent to the public mempool unless `send` is false, decoded as the watcher would. */
+export async function signVictim(devnet: Devnet, order: VictimOrder, send = true) {
+  const trader = devAccount(devnet.manifest.accounts.traders[order.trader ?? 3]!.index);
+  const hops = resolveRoute(order.router, order.path, order.fees, devnet.manifest.pools as never, devnet.manifest.tokens);
+  const call = buildSwapCall({ router: order.router, hops, amountIn: order.amount, minAmountOut: 0n, recipient: trader.address, deadline: 2n ** 40n, ethIn: true, ethOut: false });
+  const block = await devnet.client.getBlock({ blockTag: 'pending' });
+  const nonce = await devnet.client.getTransactionCount({ address: trader.address, blockTag: 'pending' });
+  const fields = { maxPriorityFeePerGas: 2n * 10n ** 9n, maxFeePerGas: block.baseFeePerGas! * 2n + 2n * 10n ** 9n };
+  const raw = await trader.signTransaction({ chainId: devnet.manifest.chainId, type: 'eip1559', nonce, to: call.to, data: call.data, value: call.value, gas: 600_000n, ...fields });
+  const hash = send ? await devnet.client.sendRawTransaction({ serializedTransaction: raw }) : keccak256(raw);
+  const decoded = decodeTransaction({ hash, from: trader.address.toLowerCase(), to: call.to.toLowerCase(), value: call.value, input: call.data }, { routers: mainnetRouters });
+  if ('error' in decoded) throw new Error(decoded.error);
+  const pending: PendingSwaps = {
+    tx: { hash, from: trader.address.toLowerCase(), to: call.to.toLowerCase(), value: call.value, input: call.data, nonce: BigInt(nonce), maxFeePerGas: fields.maxFeePerGas },
+    swaps: decoded.swaps,
+    firstSeenMs: 0,
+    decodedMs: 0,
+  };
+  return { raw, hash, pending };
+}
+
+/** Our executor transaction for a candidate, signed by the devnet's searcher (the executor's operator). */
+export async function signBackrun(devnet: Devnet, candidate: Candidate, target: bigint, options: { builderShareBps?: bigint; nonce?: number } = {}) {
+  const config = engineConfig(options.builderShareBps);
+  const plan = encodePlan(planFor(candidate, target, config.policy));
+  const data = encodeFunctionData({ abi: executorAbi, functionName: 'execute', args: [plan] });
+  const searcher = devAccount(devnet.manifest.accounts.searcher.index);
+  const head = await devnet.client.getBlock({ blockTag: 'pending' });
+  const nonce = options.nonce ?? (await devnet.client.getTransactionCount({ address: searcher.address, blockTag: 'latest' }));
+  const raw = await searcher.signTransaction({
+    chainId: devnet.manifest.chainId,
+    type: 'eip1559',
+    to: devnet.manifest.executor.address,
+    data,
+    gas: 1_000_000n,
+    nonce,
+    maxPriorityFeePerGas: config.policy.priorityFeeWei,
+    maxFeePerGas: head.baseFeePerGas! * 2n + config.policy.priorityFeeWei,
+  });
+  return { raw, hash: keccak256(raw) as Hex };
+}
+
+/** A profitable backrun of a fresh victim: the victim's raw bytes and the best candidate for the next block. */
+export async function prepareBackrun(devnet: Devnet, order: VictimOrder, options: { sendVictim?: boolean; builderShareBps?: bigint } = {}) {
+  const { market, graph, head } = await loadMarket(devnet);
+  const victim = await signVictim(devnet, order, options.sendVictim ?? true);
+  const baseFee = nextBaseFee(head.baseFeePerGas!, head.gasUsed, head.gasLimit);
+  /** The best candidate when the builder gets this share of the profit. */
+  const candidateWith = (builderShareBps: bigint) => {
+    const result = backrunCandidates(market, graph, victim.pending, baseFee, engineConfig(builderShareBps));
+    if (!Array.isArray(result)) throw new Error(`no backrun: ${result.reason}`);
+    return result[0]!;
+  };
+  return { victim, candidate: candidateWith(options.builderShareBps ?? 5000n), candidateWith, target: head.number! + 1n };
+}

@@ -1,0 +1,186 @@
+import { FlashbotsBundleProvider } from '@flashbots/ethers-provider-bundle';
+import { JsonRpcProvider, Network, Wallet } from 'ethers';
+import { keccak256, parseAbi, toHex, type Hex } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signFlashbotsBody } from '../../src/bundle/flashbotsAuth.ts';
+import { devAccount } from '../../src/devnet/accounts.ts';
+import { mainnet } from '../../src/devnet/addresses.ts';
+import type { BlockReport } from '../../src/devnet/builder/builder.ts';
+import type { Devnet } from '../../src/devnet/devnet.ts';
+import { prepareBackrun, signBackrun } from '../helpers/backrun.ts';
+import { startTestDevnet } from '../helpers/devnet.ts';
+
+const wethAbi = parseAbi(['function balanceOf(address) view returns (uint256)']);
+let devnet: Devnet;
+let flashbots: FlashbotsBundleProvider;
+const authKey = generatePrivateKey();
+const auth = privateKeyToAccount(authKey);
+
+beforeAll(async () => {
+  devnet = await startTestDevnet();
+  const provider = new JsonRpcProvider(devnet.manifest.rpcUrl, undefined, { staticNetwork: Network.from(devnet.manifest.chainId) });
+  flashbots = await FlashbotsBundleProvider.create(provider, new Wallet(authKey), devnet.manifest.builderUrl, devnet.manifest.chainId);
+});
+afterAll(async () => {
+  await devnet?.stop();
+});
+
+/** A raw JSON-RPC call to the builder, signed (or not) the way the caller chooses. */
+async function rpc(method: string, params: unknown[], sign: 'ok' | 'none' | 'other-body' = 'ok') {
+  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method, params });
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (sign === 'ok') headers['X-Flashbots-Signature'] = await signFlashbotsBody(auth, body);
+  if (sign === 'other-body') headers['X-Flashbots-Signature'] = await signFlashbotsBody(auth, `${body} `);
+  const response = await fetch(devnet.manifest.builderUrl, { method: 'POST', headers, body });
+  return { status: response.status, json: (await response.json()) as { result?: any; error?: { code: number; message: string } } };
+}
+
+async function head() {
+  return devnet.client.getBlockNumber({ cacheTime: 0 });
+}
+
+describe('local builder: bundles land atomically, in order, right after the victim', () => {
+  it('accepts a bundle from the unmodified @flashbots/ethers-provider-bundle client and seals it at the top of its target block', async () => {
+    const { victim, candidate, target } = await prepareBackrun(devnet, { router: 'sushiswapRouter', path: ['WETH', 'USDC'], amount: 40n * 10n ** 18n });
+    const ours = await signBackrun(devnet, candidate, target);
+    const before = await devnet.client.readContract({ address: mainnet.weth, abi: wethAbi, functionName: 'balanceOf', args: [devnet.manifest.executor.address] });
+    const coinbaseBefore = await devnet.client.getBalance({ address: devnet.manifest.builderCoinbase });
+
+    const simulated = await flashbots.simulate([victim.raw, ours.raw], Number(target));
+    if ('error' in simulated) throw new Error(simulated.error.message);
+    expect(simulated.results.map((result: { txHash: string }) => result.txHash)).toEqual([victim.hash, ours.hash]);
+    expect(simulated.firstRevert).toBeUndefined();
+
+    const sent = await flashbots.sendRawBundle([victim.raw, ours.raw], Number(target));
+    if ('error' in sent) throw new Error(sent.error.message);
+    expect(sent.bundleHash).toBe(keccak256(`0x${victim.hash.slice(2)}${ours.hash.slice(2)}` as Hex));
+
+    // A public transaction that pays a higher tip than both still comes after the bundle.
+    const trader = devAccount(devnet.manifest.accounts.traders[5]!.index);
+    const tipped = await trader.signTransaction({ chainId: devnet.manifest.chainId, type: 'eip1559', to: trader.address, value: 1n, gas: 21_000n, nonce: await devnet.client.getTransactionCount({ address: trader.address, blockTag: 'pending' }), maxPriorityFeePerGas: 50n * 10n ** 9n, maxFeePerGas: 100n * 10n ** 9n });
+    const tippedHash = await devnet.client.sendRawTransaction({ serializedTransaction: tipped });
+
+    const report = await devnet.builder.buildBlock();
+    expect(BigInt(report.blockNumber)).toBe(target);
+    const block = await devnet.client.getBlock({ blockNumber: target });
+    expect(block.transactions.slice(0, 3)).toEqual([victim.hash, ours.hash, tippedHash]);
+    expect(report.orderVerified).toBe(true);
+    expect(report.included.map((bundle) => bundle.bundleHash)).toEqual([sent.bundleHash]);
+
+    const [victimReceipt, ourReceipt] = await Promise.all([victim.hash, ours.hash].map((hash) => devnet.client.getTransactionReceipt({ hash })));
+    expect(victimReceipt!.status).toBe('success');
+    expect(ourReceipt!.status).toBe('success');
+    const after = await devnet.client.readContract({ address: mainnet.weth, abi: wethAbi, functionName: 'balanceOf', args: [devnet.manifest.executor.address] });
+    expect(after - before).toBe(candidate.grossProfitWei - candidate.bribeWei);
+    // The builder saw what the coinbase really earned: priority fees plus the executor's payment.
+    const coinbaseAfter = await devnet.client.getBalance({ address: devnet.manifest.builderCoinbase });
+    const tip = 50n * 10n ** 9n;
+    const headroom = 100n * 10n ** 9n - BigInt(report.baseFeePerGas);
+    const publicTip = 21_000n * (tip < headroom ? tip : headroom);
+    expect(BigInt(report.included[0]!.coinbaseDiff)).toBe(coinbaseAfter - coinbaseBefore - publicTip);
+
+    const stats = await flashbots.getBundleStatsV2(sent.bundleHash, Number(target));
+    expect(stats).toMatchObject({ isSimulated: true, status: 'included' });
+    expect((stats as { sealedByBuildersAt: unknown[] }).sealedByBuildersAt).toHaveLength(1);
+  });
+
+  it('between two bundles backrunning the same victim, the one paying the builder more wins; the other is reported outbid', async () => {
+    const { victim, candidateWith, target } = await prepareBackrun(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'USDC'], amount: 30n * 10n ** 18n });
+    const cheap = await signBackrun(devnet, candidateWith(2000n), target, { builderShareBps: 2000n });
+    const generous = await signBackrun(devnet, candidateWith(8000n), target, { builderShareBps: 8000n });
+    const other = privateKeyToAccount(generatePrivateKey());
+    const cheapSent = await flashbots.sendRawBundle([victim.raw, cheap.raw], Number(target));
+    if ('error' in cheapSent) throw new Error(cheapSent.error.message);
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'eth_sendBundle', params: [{ txs: [victim.raw, generous.raw], blockNumber: toHex(target) }] });
+    const response = await fetch(devnet.manifest.builderUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'X-Flashbots-Signature': await signFlashbotsBody(other, body) }, body });
+    const generousHash = ((await response.json()) as { result: { bundleHash: Hex } }).result.bundleHash;
+
+    const report = await devnet.builder.buildBlock();
+    expect(report.included.map((bundle) => bundle.bundleHash)).toEqual([generousHash]);
+    expect(report.excluded).toEqual([expect.objectContaining({ bundleHash: cheapSent.bundleHash, reason: 'outbid' })]);
+    const block = await devnet.client.getBlock({ blockNumber: target });
+    expect(block.transactions.slice(0, 2)).toEqual([victim.hash, generous.hash]);
+    expect(block.transactions).not.toContain(cheap.hash);
+    const stats = await flashbots.getBundleStatsV2(cheapSent.bundleHash, Number(target));
+    expect(stats).toMatchObject({ status: 'excluded', reason: 'outbid' });
+    // Stats are private to the bundle's signer.
+    const foreign = await rpc('flashbots_getBundleStatsV2', [{ bundleHash: generousHash, blockNumber: toHex(target) }]);
+    expect(foreign.json.error?.message).toMatch(/not found for signer/);
+  });
+});
+
+describe('local builder: refusals', () => {
+  it('refuses a missing or wrong X-Flashbots-Signature with a clear JSON-RPC error', async () => {
+    const missing = await rpc('eth_sendBundle', [{ txs: ['0x01'], blockNumber: '0x1' }], 'none');
+    expect(missing.status).toBe(401);
+    expect(missing.json.error?.message).toMatch(/missing X-Flashbots-Signature/);
+    const wrong = await rpc('eth_sendBundle', [{ txs: ['0x01'], blockNumber: '0x1' }], 'other-body');
+    expect(wrong.status).toBe(401);
+    expect(wrong.json.error?.message).toMatch(/does not match/);
+  });
+
+  it('refuses the wrong block, expired timestamps, an unlisted reverting transaction, and bundles over the limits', async () => {
+    const { victim, candidate, target } = await prepareBackrun(devnet, { router: 'sushiswapRouter', path: ['WETH', 'USDC'], amount: 20n * 10n ** 18n });
+    const ours = await signBackrun(devnet, candidate, target);
+    const current = await head();
+
+    const wrongBlock = await rpc('eth_sendBundle', [{ txs: [victim.raw, ours.raw], blockNumber: toHex(current) }]);
+    expect(wrongBlock.json.error?.message).toMatch(/^wrong block: blockNumber \d+ is not after the head/);
+
+    const expired = await rpc('eth_sendBundle', [{ txs: [victim.raw, ours.raw], blockNumber: toHex(target), maxTimestamp: 1_000 }]);
+    expect(expired.json.error?.message).toMatch(/^expired: maxTimestamp 1000/);
+
+    // Our backrun without its victim has nothing to take: the executor reverts, and it is not listed.
+    const reverting = await rpc('eth_sendBundle', [{ txs: [ours.raw], blockNumber: toHex(target) }]);
+    expect(reverting.json.error?.message).toMatch(/^bundle reverts: tx 0 .* is not in revertingTxHashes/);
+    const allowed = await rpc('eth_sendBundle', [{ txs: [ours.raw], blockNumber: toHex(target), revertingTxHashes: [ours.hash] }]);
+    expect(allowed.json.result?.bundleHash).toMatch(/^0x[0-9a-f]{64}$/);
+
+    const tooMany = await rpc('eth_sendBundle', [{ txs: Array.from({ length: 101 }, () => victim.raw), blockNumber: toHex(target) }]);
+    expect(tooMany.json.error?.message).toBe('bundle too large: 101 transactions, the limit is 100');
+    const big = await devAccount(devnet.manifest.accounts.traders[6]!.index).signTransaction({ chainId: devnet.manifest.chainId, type: 'eip1559', to: mainnet.weth, data: `0x${'00'.repeat(300_001)}`, gas: 10_000_000n, nonce: 0, maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 1n });
+    const tooBig = await rpc('eth_sendBundle', [{ txs: [big], blockNumber: toHex(target) }]);
+    expect(tooBig.json.error?.message).toMatch(/^bundle too large: \d+ bytes, the limit is 300000/);
+
+    const garbage = await rpc('eth_sendBundle', [{ txs: ['0xdeadbeef'], blockNumber: toHex(target) }]);
+    expect(garbage.json.error?.message).toBe('txs[0]: not a signed transaction');
+    const malformed = await rpc('eth_sendBundle', [{ txs: 'nope', blockNumber: 12 }]);
+    expect(malformed.json.error).toMatchObject({ code: -32602, message: expect.stringMatching(/^invalid params: \[0\]\.txs/) });
+
+    const report: BlockReport = await devnet.builder.buildBlock();
+    // The allowed-to-revert bundle ran; the victim (public) followed.
+    expect(report.included).toHaveLength(1);
+    const receipt = await devnet.client.getTransactionReceipt({ hash: ours.hash });
+    expect(receipt.status).toBe('reverted');
+  });
+
+  it('leaves out cancelled and replaced bundles and bundles whose time window has passed, saying why', async () => {
+    const { victim, candidateWith } = await prepareBackrun(devnet, { router: 'sushiswapRouter', path: ['WETH', 'USDC'], amount: 25n * 10n ** 18n }, { sendVictim: false });
+    const latest = await devnet.client.getBlock({ blockTag: 'latest' });
+    const target = latest.number! + 2n;
+    const ours = await signBackrun(devnet, candidateWith(5000n), target);
+    const other = await signBackrun(devnet, candidateWith(6000n), target, { builderShareBps: 6000n });
+    const uuid = '0b8e4a52-1b7c-4e36-9d3f-6c1c2a4e5f70';
+    const first = await rpc('eth_sendBundle', [{ txs: [victim.raw, ours.raw], blockNumber: toHex(target), replacementUuid: uuid }]);
+    const replacement = await rpc('eth_sendBundle', [{ txs: [victim.raw], blockNumber: toHex(target), replacementUuid: uuid }]);
+    const cancelled = await rpc('eth_cancelBundle', [{ replacementUuid: uuid }]);
+    expect(cancelled.json.result).toEqual([replacement.json.result.bundleHash]);
+    const windowed = await rpc('eth_sendBundle', [{ txs: [victim.raw, other.raw], blockNumber: toHex(target), maxTimestamp: Number(latest.timestamp) + 5 }]);
+    expect(windowed.json.result?.bundleHash).toMatch(/^0x/);
+    // A block outside the builder moves time past the window.
+    await devnet.client.request({ method: 'evm_mine' as never, params: [Number(latest.timestamp) + 100] as never });
+
+    const report = await devnet.builder.buildBlock();
+    expect(BigInt(report.blockNumber)).toBe(target);
+    const why = Object.fromEntries(report.excluded.map((entry) => [entry.bundleHash, `${entry.reason}: ${entry.detail}`]));
+    expect(why[first.json.result.bundleHash]).toBe(`cancelled: replaced by ${replacement.json.result.bundleHash}`);
+    expect(why[replacement.json.result.bundleHash]).toBe('cancelled: cancelled by eth_cancelBundle');
+    expect(why[windowed.json.result.bundleHash]).toMatch(/^expired: maxTimestamp \d+ is before the block's \d+$/);
+    expect(report.included).toEqual([]);
+    const block = await devnet.client.getBlock({ blockNumber: target });
+    expect(block.transactions).not.toContain(victim.hash);
+    const byReport = await rpc('builder_blockReport', [toHex(target)]);
+    expect(byReport.json.result.excluded).toHaveLength(3);
+  });
+});
