@@ -20,7 +20,8 @@ const auth = privateKeyToAccount(authKey);
 beforeAll(async () => {
   devnet = await startTestDevnet();
   const provider = new JsonRpcProvider(devnet.manifest.rpcUrl, undefined, { staticNetwork: Network.from(devnet.manifest.chainId) });
-  flashbots = await FlashbotsBundleProvider.create(provider, new Wallet(authKey), devnet.manifest.builderUrl, devnet.manifest.chainId);
+  // The library is CommonJS and our import of ethers is ESM: the same classes under two type identities.
+  flashbots = await FlashbotsBundleProvider.create(provider as never, new Wallet(authKey) as never, devnet.manifest.builderUrl, devnet.manifest.chainId);
 });
 afterAll(async () => {
   await devnet?.stop();
@@ -107,6 +108,32 @@ describe('local builder: bundles land atomically, in order, right after the vict
     // Stats are private to the bundle's signer.
     const foreign = await rpc('flashbots_getBundleStatsV2', [{ bundleHash: generousHash, blockNumber: toHex(target) }]);
     expect(foreign.json.error?.message).toMatch(/not found for signer/);
+  });
+});
+
+describe('local builder: nonces', () => {
+  it("lands a searcher's nonce chain (two backruns, consecutive nonces) and refuses a bundle whose victim already landed", async () => {
+    const a = await prepareBackrun(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'WBTC'], amount: 30n * 10n ** 18n, trader: 1 });
+    const b = await prepareBackrun(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'DAI'], amount: 30n * 10n ** 18n, trader: 2 });
+    const poolsOf = (candidate: typeof a.candidate) => candidate.cycle.hops.map((hop) => hop.pool.address);
+    expect(poolsOf(a.candidate).filter((pool) => poolsOf(b.candidate).includes(pool))).toEqual([]);
+    const nonce = await devnet.client.getTransactionCount({ address: devnet.manifest.accounts.searcher.address, blockTag: 'latest' });
+    const oursA = await signBackrun(devnet, a.candidate, a.target, { nonce });
+    const oursB = await signBackrun(devnet, b.candidate, a.target, { nonce: nonce + 1 });
+    // The second nonce arrives first: it cannot run alone at the top of the block, but it may after the first.
+    const second = await rpc('eth_sendBundle', [{ txs: [b.victim.raw, oursB.raw], blockNumber: toHex(a.target) }]);
+    const first = await rpc('eth_sendBundle', [{ txs: [a.victim.raw, oursA.raw], blockNumber: toHex(a.target) }]);
+    expect(second.json.result?.bundleHash).toMatch(/^0x/);
+    expect(first.json.result?.bundleHash).toMatch(/^0x/);
+    const report = await devnet.builder.buildBlock();
+    expect(report.included.map((bundle) => bundle.bundleHash)).toEqual([first.json.result.bundleHash, second.json.result.bundleHash]);
+    const block = await devnet.client.getBlock({ blockNumber: a.target });
+    expect(block.transactions.slice(0, 4)).toEqual([a.victim.hash, oursA.hash, b.victim.hash, oursB.hash]);
+    for (const hash of [oursA.hash, oursB.hash]) expect((await devnet.client.getTransactionReceipt({ hash })).status).toBe('success');
+
+    // The same victim again, now that it has landed: its nonce is spent.
+    const stale = await rpc('eth_sendBundle', [{ txs: [a.victim.raw, oursA.raw], blockNumber: toHex(a.target + 1n) }]);
+    expect(stale.json.error?.message).toMatch(/^bundle cannot run: nonce too low: tx 0/);
   });
 });
 

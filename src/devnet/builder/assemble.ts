@@ -49,6 +49,8 @@ export async function assembleBlock(input: AssemblyInput): Promise<Assembly> {
   const { block } = input;
   const excluded: ExcludedBundle[] = [];
   const priced: IncludedBundle[] = [];
+  /** Bundles that cannot run at the top of the block but may after others (a searcher's nonce chain). */
+  const deferred: Array<{ bundle: StoredBundle; why: string }> = [];
   for (const bundle of input.bundles) {
     const timestamp = Number(block.timestamp);
     if (bundle.minTimestamp !== undefined && bundle.minTimestamp > timestamp) {
@@ -66,7 +68,8 @@ export async function assembleBlock(input: AssemblyInput): Promise<Assembly> {
       else priced.push({ bundle, outcomes, ...summed(outcomes) });
     } catch (error) {
       if (!(error instanceof SequenceInvalidError)) throw error;
-      excluded.push({ bundle, reason: 'reverted', detail: `invalid at the top of the block: ${error.message}` });
+      if (/nonce too high/.test(error.message)) deferred.push({ bundle, why: error.message });
+      else excluded.push({ bundle, reason: 'reverted', detail: `invalid at the top of the block: ${error.message}` });
     }
   }
   priced.sort((a, b) => {
@@ -78,39 +81,42 @@ export async function assembleBlock(input: AssemblyInput): Promise<Assembly> {
   const order: SignedTx[] = [];
   const takenBy = new Map<string, IncludedBundle>();
   let gasUsed = 0n;
-  for (const candidate of priced) {
-    const { bundle } = candidate;
+  const place = async (bundle: StoredBundle, outcomesAlone: TxOutcome[] | undefined, conflict: ExclusionReason): Promise<void> => {
     const shared = bundle.txHashes.find((hash) => takenBy.has(hash.toLowerCase()));
     if (shared) {
       const winner = takenBy.get(shared.toLowerCase())!;
       excluded.push({ bundle, reason: 'outbid', detail: `shares tx ${shared} with bundle ${winner.bundle.bundleHash}, which pays more per gas` });
-      continue;
+      return;
     }
     const txs = input.decoded.get(bundle)!;
+    const ahead = () => included.map((winner) => winner.bundle.bundleHash).join(', ');
     let outcomes: TxOutcome[];
     try {
-      outcomes = included.length === 0 ? candidate.outcomes : (await input.simulate([...order, ...txs])).slice(order.length);
+      outcomes = included.length === 0 && outcomesAlone ? outcomesAlone : (await input.simulate([...order, ...txs])).slice(order.length);
     } catch (error) {
       if (!(error instanceof SequenceInvalidError)) throw error;
-      excluded.push({ bundle, reason: 'outbid', detail: `invalid after bundles paying more (${included.map((winner) => winner.bundle.bundleHash).join(', ')}): ${error.message}` });
-      continue;
+      excluded.push({ bundle, reason: conflict, detail: `invalid after the bundles ahead of it (${ahead() || 'none'}): ${error.message}` });
+      return;
     }
     const revert = forbiddenRevert(bundle, outcomes);
     if (revert) {
-      excluded.push({ bundle, reason: 'outbid', detail: `after bundles paying more (${included.map((winner) => winner.bundle.bundleHash).join(', ')}), ${revert}` });
-      continue;
+      excluded.push({ bundle, reason: conflict, detail: `after the bundles ahead of it (${ahead() || 'none'}), ${revert}` });
+      return;
     }
     const totals = summed(outcomes);
     if (gasUsed + totals.gasUsed > block.gasLimit) {
       excluded.push({ bundle, reason: 'gas limit', detail: `needs ${totals.gasUsed} gas, ${block.gasLimit - gasUsed} left` });
-      continue;
+      return;
     }
     gasUsed += totals.gasUsed;
     const winner = { bundle, outcomes, ...totals };
     included.push(winner);
     order.push(...txs);
     for (const hash of bundle.txHashes) takenBy.set(hash.toLowerCase(), winner);
-  }
+  };
+  for (const candidate of priced) await place(candidate.bundle, candidate.outcomes, 'outbid');
+  // Nonce chains: a bundle whose sender's earlier nonce is in a bundle placed above can run now.
+  for (const { bundle } of deferred.sort((a, b) => a.bundle.receivedAtMs - b.bundle.receivedAtMs)) await place(bundle, undefined, 'reverted');
 
   const publicTxs = publicByFee(input.publicTxs, order, block.baseFeePerGas);
   order.push(...publicTxs);

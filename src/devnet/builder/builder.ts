@@ -188,8 +188,10 @@ export class LocalBuilder {
       try {
         outcomes = await simulateSequence(this.client, txs, next, next.number - 1n);
       } catch (error) {
-        if (error instanceof SequenceInvalidError) throw new RpcError(rpcErrorCodes.invalidParams, `bundle cannot run: ${error.message}`);
-        throw error;
+        if (!(error instanceof SequenceInvalidError)) throw error;
+        // A later nonce of a sender whose earlier one is in another bundle may run after it: keep it.
+        if (!/nonce too high/.test(error.message)) throw new RpcError(rpcErrorCodes.invalidParams, `bundle cannot run: ${error.message}`);
+        outcomes = [];
       }
       const index = outcomes.findIndex((outcome) => outcome.reverted && !reverting.has(outcome.txHash.toLowerCase()));
       if (index >= 0) {
@@ -300,12 +302,13 @@ export class LocalBuilder {
     const next = await this.nextBlock();
     const bundles = this.book.open(next.number);
     const pooled = await readPendingPool(this.parameters.client);
+    const nonces = new Map<string, number>();
     const assembly: Assembly = await assembleBlock({
       block: next,
       bundles,
       decoded: this.decoded,
       publicTxs: pooled,
-      simulate: (txs) => simulateSequence(this.client, txs, next, next.number - 1n),
+      simulate: (txs) => simulateSequence(this.client, txs, next, next.number - 1n, nonces),
     });
     const sealed = await sealBlock(this.parameters.client, { order: assembly.order, pooled, timestamp: next.timestamp, logger: this.parameters.logger });
     const bundleTxs = assembly.included.flatMap((winner) => winner.bundle.txHashes);

@@ -63,6 +63,28 @@ export type SimulationBlock = { number: bigint; timestamp: bigint; baseFeePerGas
 /** The sequence cannot run at all (nonce, balance or fee invalid): builders drop such bundles. */
 export class SequenceInvalidError extends SearcherError {}
 
+/**
+ * Each transaction's nonce must follow its sender's count at the state block (and the sender's earlier
+ * transactions in the sequence). anvil's eth_simulateV1 does not check nonces, so a bundle whose victim already
+ * landed would look valid; real block building refuses it. `nonces` caches the chain's counts per state block.
+ */
+async function checkNonces(client: PublicClient, txs: readonly SignedTx[], stateBlock: bigint | 'latest', nonces: Map<string, number>): Promise<void> {
+  const missing = [...new Set(txs.map((tx) => tx.from.toLowerCase()))].filter((sender) => !nonces.has(sender));
+  const counts = await Promise.all(
+    missing.map((sender) => client.getTransactionCount({ address: sender as Address, ...(stateBlock === 'latest' ? { blockTag: 'latest' as const } : { blockNumber: stateBlock }) })),
+  );
+  missing.forEach((sender, i) => nonces.set(sender, counts[i]!));
+  const next = new Map<string, number>();
+  for (const [index, tx] of txs.entries()) {
+    const sender = tx.from.toLowerCase();
+    const expected = next.get(sender) ?? nonces.get(sender)!;
+    if (tx.nonce !== expected) {
+      throw new SequenceInvalidError('BUNDLE_INVALID', `nonce too ${tx.nonce < expected ? 'low' : 'high'}: tx ${index} (${tx.hash}) has nonce ${tx.nonce}, its sender's next is ${expected}`);
+    }
+    next.set(sender, expected + 1);
+  }
+}
+
 const ethTransferLog = '0xeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee';
 const transferTopic = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
 
@@ -73,8 +95,15 @@ type SimulatedCall = { status: Hex; returnData: Hex; gasUsed: Hex; logs?: Array<
  * balances and fees validated as block building would; ETH transfers traced so payments to the coinbase are
  * seen however deep in the call tree they happen).
  */
-export async function simulateSequence(client: PublicClient, txs: readonly SignedTx[], block: SimulationBlock, stateBlock: bigint | 'latest'): Promise<TxOutcome[]> {
+export async function simulateSequence(
+  client: PublicClient,
+  txs: readonly SignedTx[],
+  block: SimulationBlock,
+  stateBlock: bigint | 'latest',
+  nonces: Map<string, number> = new Map(),
+): Promise<TxOutcome[]> {
   if (txs.length === 0) return [];
+  await checkNonces(client, txs, stateBlock, nonces);
   const request = {
     blockStateCalls: [
       {
