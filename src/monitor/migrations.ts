@@ -1,3 +1,7 @@
+/** A wei amount column: exact decimal TEXT (signed where a loss is possible), never REAL and never a rounded float. */
+const wei = (column: string, nullable = false) =>
+  `${column} TEXT${nullable ? '' : ' NOT NULL'} CHECK (${column} IS NULL OR (${column} GLOB '[0-9]*' OR ${column} GLOB '-[0-9]*') AND ltrim(${column}, '-') NOT GLOB '*[^0-9]*' AND ltrim(${column}, '-') <> '')`;
+
 /**
  * Schema changes, in order; a store at version k runs migrations k.. on open, each in one transaction.
  * Never edit a released migration: add the next one.
@@ -13,5 +17,103 @@ export const migrations: readonly string[] = [
     reason TEXT NOT NULL,
     scope TEXT
   );
+  `,
+  // 2: profit accounting. Block counters are kept in the same transaction as the rows they count, so
+  // blocks.candidates = count(opportunities), bundles_sent = count(bundles), included = count(successful inclusions).
+  // An inclusion is our transaction landing on chain (a reverted one still costs gas); a miss is a bundle that did not.
+  `
+  CREATE TABLE blocks (
+    number INTEGER PRIMARY KEY,
+    hash TEXT,
+    timestamp INTEGER,
+    ${wei('base_fee_wei', true)},
+    seen INTEGER NOT NULL DEFAULT 0,
+    candidates INTEGER NOT NULL DEFAULT 0,
+    bundles_sent INTEGER NOT NULL DEFAULT 0,
+    included INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+  CREATE TABLE opportunities (
+    id INTEGER PRIMARY KEY,
+    block INTEGER NOT NULL,
+    victim TEXT,
+    path TEXT NOT NULL,
+    ${wei('amount_in_wei')},
+    ${wei('gross_wei')},
+    ${wei('gas_wei')},
+    ${wei('bribe_wei')},
+    ${wei('net_wei')},
+    decision TEXT NOT NULL CHECK (decision IN ('send', 'reject')),
+    reason TEXT NOT NULL,
+    first_seen_ms INTEGER,
+    latency_us INTEGER NOT NULL,
+    at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX opportunities_block ON opportunities (block);
+  CREATE TABLE simulations (
+    id INTEGER PRIMARY KEY,
+    opportunity_id INTEGER NOT NULL REFERENCES opportunities (id),
+    backend TEXT NOT NULL,
+    ok INTEGER NOT NULL CHECK (ok IN (0, 1)),
+    ${wei('gain_wei', true)},
+    ${wei('net_wei', true)},
+    gas_used INTEGER,
+    error TEXT,
+    at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX simulations_opportunity ON simulations (opportunity_id);
+  CREATE TABLE bundles (
+    id TEXT PRIMARY KEY,
+    opportunity_id INTEGER REFERENCES opportunities (id),
+    target_block INTEGER NOT NULL,
+    our_tx TEXT NOT NULL,
+    txs TEXT NOT NULL,
+    ${wei('predicted_net_wei')},
+    ${wei('simulated_net_wei', true)},
+    sent_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX bundles_target_block ON bundles (target_block);
+  CREATE INDEX bundles_sent_at ON bundles (sent_at);
+  CREATE TABLE submissions (
+    id INTEGER PRIMARY KEY,
+    bundle_id TEXT NOT NULL REFERENCES bundles (id),
+    builder TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'refused', 'timeout', 'error')),
+    latency_ms REAL NOT NULL,
+    error TEXT,
+    bundle_hash TEXT,
+    at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX submissions_bundle ON submissions (bundle_id);
+  CREATE TABLE inclusions (
+    bundle_id TEXT PRIMARY KEY REFERENCES bundles (id),
+    block INTEGER NOT NULL,
+    tx_hash TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('success', 'reverted')),
+    builder TEXT,
+    gas_used INTEGER NOT NULL,
+    ${wei('effective_gas_price_wei')},
+    ${wei('gross_wei')},
+    ${wei('gas_paid_wei')},
+    ${wei('builder_payment_wei')},
+    ${wei('net_wei')},
+    ${wei('simulated_net_wei', true)},
+    mismatch INTEGER NOT NULL CHECK (mismatch IN (0, 1)),
+    at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX inclusions_block ON inclusions (block);
+  CREATE TABLE misses (
+    bundle_id TEXT PRIMARY KEY REFERENCES bundles (id),
+    block INTEGER NOT NULL,
+    reason TEXT NOT NULL CHECK (reason IN ('outbid', 'not_included', 'reverted', 'expired', 'cancelled')),
+    detail TEXT,
+    at INTEGER NOT NULL
+  ) STRICT;
+  CREATE TABLE token_verdicts (
+    token TEXT PRIMARY KEY,
+    safe INTEGER NOT NULL CHECK (safe IN (0, 1)),
+    reason TEXT NOT NULL,
+    block TEXT NOT NULL,
+    at INTEGER NOT NULL
+  ) STRICT;
   `,
 ];

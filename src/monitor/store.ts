@@ -1,13 +1,50 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { SearcherError } from '../errors.ts';
 import { migrations } from './migrations.ts';
+import {
+  queryBlockSummaries,
+  queryBuilderStats,
+  queryInconsistencies,
+  queryMismatches,
+  queryRecentBundles,
+  queryRecentOpportunities,
+  queryTokenVerdicts,
+  queryTotals,
+  type BlockSummary,
+  type BuilderStats,
+  type BundleView,
+  type Mismatch,
+  type OpportunityView,
+  type Totals,
+} from './queries.ts';
+import {
+  StoreError,
+  writeBlock,
+  writeBundle,
+  writeInclusion,
+  writeMiss,
+  writeOpportunity,
+  writeSeen,
+  writeSimulation,
+  writeSubmission,
+  writeTokenVerdict,
+  type BlockNumber,
+  type BlockRecord,
+  type BundleRecord,
+  type InclusionRecord,
+  type MissRecord,
+  type OpportunityRecord,
+  type SimulationRecord,
+  type SubmissionRecord,
+  type TokenVerdictRecord,
+} from './records.ts';
+
+export { StoreError };
 
 /** Where `searcher run`, `demo`, `report`, `halt` and `resume` keep their state unless `--db FILE` says otherwise. */
 export const defaultDbFile = '.searcher/searcher.db';
-
-export class StoreError extends SearcherError {}
 
 export type BreakerEvent = {
   /** Unix ms. */
@@ -19,6 +56,13 @@ export type BreakerEvent = {
   scope?: string;
 };
 
+export type StoreOptions = {
+  /** Unix ms clock for the rows' `at` columns (tests inject a fake one). */
+  now?: () => number;
+  /** Refuse to create the file: readers such as `searcher report` must not leave an empty store behind. */
+  mustExist?: boolean;
+};
+
 /**
  * The searcher's SQLite file: WAL, synchronous=FULL (an acknowledged write survives a crash), schema by
  * numbered migrations. One Store per process; better-sqlite3 is synchronous, so every write is a
@@ -27,24 +71,37 @@ export type BreakerEvent = {
 export class Store {
   readonly file: string;
   readonly db: Database.Database;
+  private readonly now: () => number;
 
-  private constructor(file: string) {
+  private constructor(file: string, options: StoreOptions) {
     this.file = file;
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.now = options.now ?? Date.now;
+    if (file !== ':memory:') {
+      if (options.mustExist && !existsSync(file)) {
+        throw new StoreError('STORE_MISSING', `no store at ${file} (\`searcher run\` creates it; pass --db FILE to read another)`);
+      }
+      mkdirSync(dirname(file), { recursive: true });
+    }
     try {
-      this.db = new Database(file);
+      this.db = new Database(file, { fileMustExist: options.mustExist === true && file !== ':memory:' });
     } catch (cause) {
       throw new StoreError('STORE', `cannot open the store ${file}: ${(cause as Error).message}`, { cause });
     }
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    this.migrate();
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('foreign_keys = ON');
+      this.db.pragma('busy_timeout = 5000');
+      this.migrate();
+    } catch (cause) {
+      this.db.close();
+      if (cause instanceof SearcherError) throw cause;
+      throw new StoreError('STORE', `cannot open the store ${file}: ${(cause as Error).message}`, { cause });
+    }
   }
 
-  static open(file: string = defaultDbFile): Store {
-    return new Store(file === ':memory:' ? file : resolve(file));
+  static open(file: string = defaultDbFile, options: StoreOptions = {}): Store {
+    return new Store(file === ':memory:' ? file : resolve(file), options);
   }
 
   private migrate(): void {
@@ -62,6 +119,16 @@ export class Store {
     while (version < migrations.length) {
       apply(migrations[version]!, version + 1);
       version++;
+    }
+  }
+
+  /** Runs `write` in one transaction; a constraint the row breaks becomes a StoreError naming what was recorded. */
+  private write<T>(what: string, write: () => T): T {
+    try {
+      return this.db.transaction(write)();
+    } catch (cause) {
+      if (cause instanceof SearcherError) throw cause;
+      throw new StoreError('STORE', `cannot record ${what}: ${(cause as Error).message}`, { cause });
     }
   }
 
@@ -90,7 +157,107 @@ export class Store {
     return rows.map(({ scope, ...event }) => (scope === null ? event : { ...event, scope }));
   }
 
+  // Writes: the pipeline's record of each block, opportunity, simulation, bundle, submission and outcome.
+
+  /** Hash, timestamp and base fee of a block (upsert: fields left out keep their value). */
+  recordBlock(block: BlockRecord): void {
+    this.write(`block ${block.number}`, () => writeBlock(this.db, block));
+  }
+
+  /** Adds `count` pending swaps seen while `block` was next. */
+  countSeen(block: BlockNumber, count = 1): void {
+    this.write(`swaps seen in block ${block}`, () => writeSeen(this.db, block, count));
+  }
+
+  /** Records an evaluated opportunity (and counts it as a candidate of its block); returns its id. */
+  recordOpportunity(opportunity: OpportunityRecord): number {
+    return this.write(`an opportunity for block ${opportunity.block}`, () => writeOpportunity(this.db, opportunity, this.now()));
+  }
+
+  recordSimulation(simulation: SimulationRecord): number {
+    return this.write(`a simulation of opportunity ${simulation.opportunityId}`, () => writeSimulation(this.db, simulation, this.now()));
+  }
+
+  /** Records a bundle we sent (and counts it as sent in its target block). */
+  recordBundle(bundle: BundleRecord): void {
+    this.write(`bundle ${bundle.id}`, () => writeBundle(this.db, bundle, this.now()));
+  }
+
+  recordSubmission(submission: SubmissionRecord): number {
+    return this.write(`a submission of bundle ${submission.bundleId} to ${submission.builder}`, () => writeSubmission(this.db, submission, this.now()));
+  }
+
+  /** Our transaction landed: its realised account (from accountInclusion). Replaces an earlier miss (reorg). */
+  recordInclusion(inclusion: InclusionRecord): void {
+    this.write(`the inclusion of bundle ${inclusion.bundleId}`, () => writeInclusion(this.db, inclusion, this.now()));
+  }
+
+  /** The bundle did not land. Replaces an earlier inclusion (reorged out), counters included. */
+  recordMiss(miss: MissRecord): void {
+    this.write(`a miss of bundle ${miss.bundleId}`, () => writeMiss(this.db, miss, this.now()));
+  }
+
+  recordTokenVerdict(verdict: TokenVerdictRecord): void {
+    this.write(`the verdict on ${verdict.token}`, () => writeTokenVerdict(this.db, verdict, this.now()));
+  }
+
+  // Reads: for `searcher report` and the dashboard.
+
+  /** Per block, ascending, with a running realised net; `last` keeps the newest N (cumulative still counts all). */
+  blockSummaries(options: { last?: number } = {}): BlockSummary[] {
+    return queryBlockSummaries(this.db, options);
+  }
+
+  totals(): Totals {
+    return queryTotals(this.db);
+  }
+
+  builderStats(): BuilderStats[] {
+    return queryBuilderStats(this.db);
+  }
+
+  /** Newest first, each with its status (pending / included / reverted / missed), reason and submissions. */
+  recentBundles(limit = 50): BundleView[] {
+    return queryRecentBundles(this.db, limit);
+  }
+
+  /** Landed bundles whose realised net differs from the simulated net, newest first. */
+  mismatches(limit = 1000): Mismatch[] {
+    return queryMismatches(this.db, limit);
+  }
+
+  recentOpportunities(limit = 50): OpportunityView[] {
+    return queryRecentOpportunities(this.db, limit);
+  }
+
+  tokenVerdicts(): TokenVerdictRecord[] {
+    return queryTokenVerdicts(this.db);
+  }
+
+  /** Block counters that disagree with their rows; empty when consistent (what a crash must never break). */
+  inconsistencies(): string[] {
+    return queryInconsistencies(this.db);
+  }
+
   close(): void {
     this.db.close();
   }
 }
+
+export type {
+  BlockNumber,
+  BlockRecord,
+  BlockSummary,
+  BuilderStats,
+  BundleRecord,
+  BundleView,
+  InclusionRecord,
+  Mismatch,
+  MissRecord,
+  OpportunityRecord,
+  OpportunityView,
+  SimulationRecord,
+  SubmissionRecord,
+  TokenVerdictRecord,
+  Totals,
+};

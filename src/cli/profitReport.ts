@@ -1,0 +1,97 @@
+import { resolve } from 'node:path';
+import type { BlockSummary, Totals } from '../monitor/queries.ts';
+import { defaultDbFile, Store, StoreError } from '../monitor/store.ts';
+import { formatUnitsExact } from '../units/decimal.ts';
+import { integerFlag, parseFlags, UsageError } from './args.ts';
+import { reportError } from './report.ts';
+
+export const reportUsage = `Usage: searcher report [--db FILE] [--last N] [--json]
+
+Profit per block from the searcher's store: pending swaps seen, candidates, bundles sent and included, and
+the realised gross, gas, builder payment (bribe) and net of what landed, read from the receipts, with a
+running total. Amounts in the table are exact ETH; --json prints {"blocks": [...], "totals": {...}} with
+amounts as decimal wei strings.
+
+Options:
+  --db FILE    the store (default ${defaultDbFile})
+  --last N     only the newest N blocks (totals and the cumulative column still cover the whole store)
+  --json       JSON instead of a table
+  -h, --help   this help
+`;
+
+const eth = (wei: bigint) => formatUnitsExact(wei, 18);
+
+const columns = ['block', 'seen', 'candidates', 'sent', 'included', 'gross ETH', 'gas ETH', 'bribe ETH', 'net ETH', 'cumulative ETH'] as const;
+
+function blockCells(block: BlockSummary): string[] {
+  return [
+    String(block.number),
+    String(block.seen),
+    String(block.candidates),
+    String(block.sent),
+    String(block.included),
+    eth(block.grossWei),
+    eth(block.gasWei),
+    eth(block.bribeWei),
+    eth(block.netWei),
+    eth(block.cumulativeNetWei),
+  ];
+}
+
+function totalCells(totals: Totals): string[] {
+  return ['total', String(totals.seen), String(totals.candidates), String(totals.sent), String(totals.included), eth(totals.grossWei), eth(totals.gasWei), eth(totals.bribeWei), eth(totals.netWei), eth(totals.netWei)];
+}
+
+/** Pure: the human report, columns right-aligned to their widest cell. */
+export function formatReportTable(blocks: readonly BlockSummary[], totals: Totals): string {
+  const rows = [[...columns], ...blocks.map(blockCells), totalCells(totals)];
+  const widths = columns.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const line = (row: string[]) => row.map((cell, i) => cell.padStart(widths[i]!)).join('  ').trimEnd();
+  const out = [line(rows[0]!)];
+  if (blocks.length === 0) out.push('(no blocks recorded)');
+  out.push(...rows.slice(1, -1).map(line), line(rows[rows.length - 1]!));
+  out.push(
+    `blocks ${totals.blocks}; bundles missed ${totals.missed}, reverted on chain ${totals.reverted}; simulated net of the landed ${eth(totals.simulatedNetWei)} ETH, mismatches ${totals.mismatches}`,
+  );
+  return `${out.join('\n')}\n`;
+}
+
+/** Pure: the --json document (bigint amounts as decimal wei strings). */
+export function reportJson(blocks: readonly BlockSummary[], totals: Totals): string {
+  return JSON.stringify({ blocks, totals }, (_, value) => (typeof value === 'bigint' ? value.toString() : value));
+}
+
+export async function run(argv: string[]): Promise<number> {
+  try {
+    const flags = parseFlags(argv, {
+      db: { type: 'string' },
+      last: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (flags.help) {
+      process.stdout.write(reportUsage);
+      return 0;
+    }
+    const last = flags.last === undefined ? undefined : integerFlag(flags.last, 'last', 0, 1);
+    const file = resolve(flags.db ?? defaultDbFile);
+    let store: Store;
+    try {
+      store = Store.open(file, { mustExist: true });
+    } catch (error) {
+      // A wrong --db (missing, or not a searcher store) is bad input, not a runtime failure.
+      if (error instanceof StoreError) throw new UsageError(error.message);
+      throw error;
+    }
+    try {
+      const blocks = store.blockSummaries({ last });
+      const totals = store.totals();
+      process.stdout.write(flags.json ? `${reportJson(blocks, totals)}\n` : formatReportTable(blocks, totals));
+    } finally {
+      store.close();
+    }
+    return 0;
+  } catch (error) {
+    return reportError(error);
+  }
+}

@@ -1,0 +1,148 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { formatUnitsExact } from '../units/decimal.ts';
+import type { MissReason, SubmissionOutcome } from './records.ts';
+
+/** Pipeline stages with a latency histogram. */
+export type Stage = 'decode' | 'search' | 'simulate' | 'sign' | 'send' | 'total';
+
+/** 50 µs to 1 s: decode and search live at the bottom, simulation and builder round trips near the top. */
+export const latencyBucketsSeconds: readonly number[] = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+
+export type MetricsOptions = {
+  /** Unix ms clock (head age is now - head timestamp). */
+  now?: () => number;
+  /** Also export the process metrics (CPU, memory, event loop lag) into this registry. */
+  processMetrics?: boolean;
+  /** Metric name prefix (default "searcher_"). */
+  prefix?: string;
+};
+
+/**
+ * The searcher's Prometheus metrics, in a Registry of its own (not prom-client's global one), so a process,
+ * or a test, can hold several. Money is exact in the store; here the cumulative PnL is a float in ETH, which
+ * is what a dashboard plots.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly now: () => number;
+  private headTimestampMs: number | undefined;
+
+  private readonly swapsSeen: Counter;
+  private readonly candidates: Counter;
+  private readonly bundlesSent: Counter;
+  private readonly bundlesIncluded: Counter;
+  private readonly bundlesMissed: Counter<'reason'>;
+  private readonly submissions: Counter<'builder' | 'outcome'>;
+  private readonly breakerTrips: Counter<'breaker'>;
+  private readonly mismatches: Counter;
+  private readonly stageLatency: Histogram<'stage'>;
+  private readonly pnlEth: Gauge;
+  private readonly breakerOpen: Gauge<'breaker'>;
+  private readonly socketConnected: Gauge<'socket'>;
+  private readonly headBlock: Gauge;
+
+  constructor(options: MetricsOptions = {}) {
+    this.now = options.now ?? Date.now;
+    const p = options.prefix ?? 'searcher_';
+    const registers = [this.registry];
+    const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
+      new Counter<L>({ name: `${p}${name}`, help, labelNames, registers });
+    const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
+      new Gauge<L>({ name: `${p}${name}`, help, labelNames, registers });
+
+    this.swapsSeen = counter('pending_swaps_seen_total', 'Pending transactions decoded as swaps.');
+    this.candidates = counter('candidates_total', 'Opportunities evaluated (sized and costed).');
+    this.bundlesSent = counter('bundles_sent_total', 'Bundles sent to builders.');
+    this.bundlesIncluded = counter('bundles_included_total', 'Bundles whose executor transaction landed and succeeded.');
+    this.bundlesMissed = counter('bundles_missed_total', 'Bundles that did not land, by reason.', ['reason']);
+    this.submissions = counter('builder_submissions_total', 'Bundle submissions to builders, by builder and outcome.', ['builder', 'outcome']);
+    this.breakerTrips = counter('breaker_trips_total', 'Circuit breaker trips, by breaker.', ['breaker']);
+    this.mismatches = counter('pnl_mismatches_total', 'Landed bundles whose realised net differs from the simulated net.');
+    this.stageLatency = new Histogram<'stage'>({
+      name: `${p}stage_latency_seconds`,
+      help: 'Latency of each pipeline stage, seconds.',
+      labelNames: ['stage'],
+      buckets: [...latencyBucketsSeconds],
+      registers,
+    });
+    this.pnlEth = gauge('cumulative_pnl_eth', 'Realised cumulative net profit in ETH (a float: exact wei are in the store).');
+    this.breakerOpen = gauge('breaker_open', '1 while a circuit breaker is tripped, else 0.', ['breaker']);
+    this.socketConnected = gauge('socket_connected', '1 while the node subscription socket is connected, else 0.', ['socket']);
+    this.headBlock = gauge('head_block', 'Number of the newest block seen.');
+    const self = this;
+    new Gauge({
+      name: `${p}head_age_seconds`,
+      help: 'Seconds since the timestamp of the newest block seen (NaN before the first).',
+      registers,
+      collect() {
+        this.set(self.headTimestampMs === undefined ? Number.NaN : (self.now() - self.headTimestampMs) / 1000);
+      },
+    });
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: p });
+  }
+
+  seen(count = 1): void {
+    this.swapsSeen.inc(count);
+  }
+
+  candidate(count = 1): void {
+    this.candidates.inc(count);
+  }
+
+  bundleSent(): void {
+    this.bundlesSent.inc();
+  }
+
+  included(): void {
+    this.bundlesIncluded.inc();
+  }
+
+  missed(reason: MissReason): void {
+    this.bundlesMissed.inc({ reason });
+  }
+
+  submission(builder: string, outcome: SubmissionOutcome): void {
+    this.submissions.inc({ builder, outcome });
+  }
+
+  breakerTrip(breaker: string): void {
+    this.breakerTrips.inc({ breaker });
+  }
+
+  mismatch(): void {
+    this.mismatches.inc();
+  }
+
+  /** One stage's latency, in microseconds (what the engine measures). */
+  observeStage(stage: Stage, microseconds: number): void {
+    this.stageLatency.observe({ stage }, microseconds / 1e6);
+  }
+
+  /** The realised cumulative net, exact wei in, nearest double in ETH out. */
+  setCumulativePnl(wei: bigint): void {
+    this.pnlEth.set(Number(formatUnitsExact(wei, 18)));
+  }
+
+  setBreaker(breaker: string, open: boolean): void {
+    this.breakerOpen.set({ breaker }, open ? 1 : 0);
+  }
+
+  setSocketConnected(connected: boolean, socket = 'node'): void {
+    this.socketConnected.set({ socket }, connected ? 1 : 0);
+  }
+
+  /** The newest head: its number and its timestamp (unix seconds). */
+  setHead(number: bigint | number, timestampSeconds: bigint | number): void {
+    this.headBlock.set(Number(number));
+    this.headTimestampMs = Number(timestampSeconds) * 1000;
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,310 @@
+import type Database from 'better-sqlite3';
+import type { Address, Hash } from 'viem';
+import type { MissReason, SubmissionOutcome, TokenVerdictRecord } from './records.ts';
+
+/**
+ * Read side of the store, for `searcher report` and the dashboard. SQLite cannot add 256-bit integers (its
+ * INTEGER is 64-bit and SUM of TEXT goes through REAL), so amounts are summed here, in bigint.
+ */
+
+export type BlockSummary = {
+  number: number;
+  hash: Hash | null;
+  /** Unix seconds. */
+  timestamp: number | null;
+  baseFeeWei: bigint | null;
+  /** Pending swaps seen while this block was next. */
+  seen: number;
+  candidates: number;
+  sent: number;
+  included: number;
+  /** Realised, from the receipts of our transactions landed in this block. */
+  grossWei: bigint;
+  gasWei: bigint;
+  bribeWei: bigint;
+  netWei: bigint;
+  /** What the simulations said the landed bundles would net (for simulated vs realised). */
+  simulatedNetWei: bigint;
+  /** Realised net of every block up to and including this one. */
+  cumulativeNetWei: bigint;
+};
+
+export type Totals = {
+  blocks: number;
+  seen: number;
+  candidates: number;
+  sent: number;
+  included: number;
+  /** Our transaction landed and reverted (gas lost). */
+  reverted: number;
+  missed: number;
+  grossWei: bigint;
+  gasWei: bigint;
+  bribeWei: bigint;
+  netWei: bigint;
+  simulatedNetWei: bigint;
+  mismatches: number;
+};
+
+export type BuilderStats = {
+  builder: string;
+  /** Distinct bundles sent to this builder. */
+  sent: number;
+  submissions: number;
+  accepted: number;
+  refused: number;
+  timeout: number;
+  error: number;
+  /** Bundles it was sent that landed: credited to the block's builder when known, else to every builder that accepted. */
+  included: number;
+  /** included / sent, 0 when nothing was sent. */
+  inclusionRate: number;
+  meanLatencyMs: number;
+};
+
+export type BundleStatus = 'pending' | 'included' | 'reverted' | 'missed';
+
+export type BundleView = {
+  id: string;
+  opportunityId: number | null;
+  targetBlock: number;
+  ourTxHash: Hash;
+  txHashes: Hash[];
+  predictedNetWei: bigint;
+  simulatedNetWei: bigint | null;
+  sentAtMs: number;
+  status: BundleStatus;
+  /** The miss reason, 'reverted' for a reverted landing, null otherwise. */
+  reason: MissReason | null;
+  /** The builder's words for a miss. */
+  detail: string | null;
+  /** Realised net when landed. */
+  netWei: bigint | null;
+  landedBlock: number | null;
+  submissions: Array<{ builder: string; outcome: SubmissionOutcome; latencyMs: number; error: string | null; bundleHash: string | null }>;
+};
+
+export type Mismatch = { bundleId: string; block: number; txHash: Hash; netWei: bigint; simulatedNetWei: bigint; differenceWei: bigint };
+
+export type OpportunityView = {
+  id: number;
+  block: number;
+  victim: Hash | null;
+  path: Address[];
+  amountInWei: bigint;
+  grossWei: bigint;
+  gasWei: bigint;
+  bribeWei: bigint;
+  netWei: bigint;
+  decision: 'send' | 'reject';
+  reason: string;
+  firstSeenMs: number | null;
+  latencyUs: number;
+  simulations: Array<{ backend: string; ok: boolean; gainWei: bigint | null; netWei: bigint | null; gasUsed: number | null; error: string | null }>;
+};
+
+const big = (value: string): bigint => BigInt(value);
+const bigOrNull = (value: string | null): bigint | null => (value === null ? null : BigInt(value));
+
+type BlockRow = { number: number; hash: Hash | null; timestamp: number | null; base_fee_wei: string | null; seen: number; candidates: number; bundles_sent: number; included: number };
+type LandedRow = { block: number; gross_wei: string; gas_paid_wei: string; builder_payment_wei: string; net_wei: string; simulated_net_wei: string | null };
+
+/** Pure core: per-block counters plus the realised amounts of what landed in each block, with a running net. */
+export function summarizeBlocks(blocks: readonly BlockRow[], landed: readonly LandedRow[]): BlockSummary[] {
+  const amounts = new Map<number, { gross: bigint; gas: bigint; bribe: bigint; net: bigint; simulated: bigint }>();
+  for (const row of landed) {
+    const sum = amounts.get(row.block) ?? { gross: 0n, gas: 0n, bribe: 0n, net: 0n, simulated: 0n };
+    sum.gross += big(row.gross_wei);
+    sum.gas += big(row.gas_paid_wei);
+    sum.bribe += big(row.builder_payment_wei);
+    sum.net += big(row.net_wei);
+    sum.simulated += row.simulated_net_wei === null ? 0n : big(row.simulated_net_wei);
+    amounts.set(row.block, sum);
+  }
+  let cumulative = 0n;
+  return [...blocks]
+    .sort((a, b) => a.number - b.number)
+    .map((row) => {
+      const sum = amounts.get(row.number);
+      cumulative += sum?.net ?? 0n;
+      return {
+        number: row.number,
+        hash: row.hash,
+        timestamp: row.timestamp,
+        baseFeeWei: bigOrNull(row.base_fee_wei),
+        seen: row.seen,
+        candidates: row.candidates,
+        sent: row.bundles_sent,
+        included: row.included,
+        grossWei: sum?.gross ?? 0n,
+        gasWei: sum?.gas ?? 0n,
+        bribeWei: sum?.bribe ?? 0n,
+        netWei: sum?.net ?? 0n,
+        simulatedNetWei: sum?.simulated ?? 0n,
+        cumulativeNetWei: cumulative,
+      };
+    });
+}
+
+const landedColumns = 'block, gross_wei, gas_paid_wei, builder_payment_wei, net_wei, simulated_net_wei';
+
+export function queryBlockSummaries(db: Database.Database, options: { last?: number } = {}): BlockSummary[] {
+  const read = db.transaction(() => ({
+    blocks: db.prepare('SELECT number, hash, timestamp, base_fee_wei, seen, candidates, bundles_sent, included FROM blocks').all() as BlockRow[],
+    landed: db.prepare(`SELECT ${landedColumns} FROM inclusions`).all() as LandedRow[],
+  }));
+  const { blocks, landed } = read();
+  const all = summarizeBlocks(blocks, landed);
+  return options.last === undefined ? all : all.slice(Math.max(0, all.length - options.last));
+}
+
+export function queryTotals(db: Database.Database): Totals {
+  const read = db.transaction(() => {
+    const counts = db
+      .prepare(
+        `SELECT count(*) AS blocks, coalesce(sum(seen), 0) AS seen, coalesce(sum(candidates), 0) AS candidates,
+           coalesce(sum(bundles_sent), 0) AS sent, coalesce(sum(included), 0) AS included FROM blocks`,
+      )
+      .get() as { blocks: number; seen: number; candidates: number; sent: number; included: number };
+    const reverted = (db.prepare("SELECT count(*) AS n FROM inclusions WHERE status = 'reverted'").get() as { n: number }).n;
+    const missed = (db.prepare('SELECT count(*) AS n FROM misses').get() as { n: number }).n;
+    const mismatches = (db.prepare('SELECT count(*) AS n FROM inclusions WHERE mismatch = 1').get() as { n: number }).n;
+    const landed = db.prepare(`SELECT ${landedColumns} FROM inclusions`).all() as LandedRow[];
+    return { counts, reverted, missed, mismatches, landed };
+  });
+  const { counts, reverted, missed, mismatches, landed } = read();
+  const totals: Totals = { ...counts, reverted, missed, mismatches, grossWei: 0n, gasWei: 0n, bribeWei: 0n, netWei: 0n, simulatedNetWei: 0n };
+  for (const row of landed) {
+    totals.grossWei += big(row.gross_wei);
+    totals.gasWei += big(row.gas_paid_wei);
+    totals.bribeWei += big(row.builder_payment_wei);
+    totals.netWei += big(row.net_wei);
+    totals.simulatedNetWei += row.simulated_net_wei === null ? 0n : big(row.simulated_net_wei);
+  }
+  return totals;
+}
+
+export function queryBuilderStats(db: Database.Database): BuilderStats[] {
+  const rows = db
+    .prepare(
+      `SELECT s.builder AS builder, count(DISTINCT s.bundle_id) AS sent, count(*) AS submissions,
+         sum(s.outcome = 'accepted') AS accepted, sum(s.outcome = 'refused') AS refused,
+         sum(s.outcome = 'timeout') AS timeout, sum(s.outcome = 'error') AS error, avg(s.latency_ms) AS meanLatencyMs,
+         (SELECT count(DISTINCT i.bundle_id) FROM inclusions i JOIN submissions t ON t.bundle_id = i.bundle_id
+           WHERE t.builder = s.builder AND i.status = 'success'
+             AND (i.builder = t.builder OR (i.builder IS NULL AND t.outcome = 'accepted'))) AS included
+       FROM submissions s GROUP BY s.builder ORDER BY s.builder`,
+    )
+    .all() as Array<Omit<BuilderStats, 'inclusionRate'>>;
+  return rows.map((row) => ({ ...row, inclusionRate: row.sent === 0 ? 0 : row.included / row.sent }));
+}
+
+type BundleRow = {
+  id: string; opportunity_id: number | null; target_block: number; our_tx: Hash; txs: string; predicted_net_wei: string;
+  simulated_net_wei: string | null; sent_at: number; landed_status: 'success' | 'reverted' | null; landed_net: string | null;
+  landed_block: number | null; miss_reason: MissReason | null; miss_detail: string | null;
+};
+
+export function queryRecentBundles(db: Database.Database, limit: number): BundleView[] {
+  const read = db.transaction(() => {
+    const rows = db
+      .prepare(
+        `SELECT b.id, b.opportunity_id, b.target_block, b.our_tx, b.txs, b.predicted_net_wei, b.simulated_net_wei, b.sent_at,
+           i.status AS landed_status, i.net_wei AS landed_net, i.block AS landed_block, m.reason AS miss_reason, m.detail AS miss_detail
+         FROM bundles b LEFT JOIN inclusions i ON i.bundle_id = b.id LEFT JOIN misses m ON m.bundle_id = b.id
+         ORDER BY b.sent_at DESC, b.rowid DESC LIMIT ?`,
+      )
+      .all(limit) as BundleRow[];
+    const submissions = db.prepare('SELECT builder, outcome, latency_ms AS latencyMs, error, bundle_hash AS bundleHash FROM submissions WHERE bundle_id = ? ORDER BY id');
+    return rows.map((row) => ({ row, submissions: submissions.all(row.id) as BundleView['submissions'] }));
+  });
+  return read().map(({ row, submissions }) => ({
+    id: row.id,
+    opportunityId: row.opportunity_id,
+    targetBlock: row.target_block,
+    ourTxHash: row.our_tx,
+    txHashes: JSON.parse(row.txs) as Hash[],
+    predictedNetWei: big(row.predicted_net_wei),
+    simulatedNetWei: bigOrNull(row.simulated_net_wei),
+    sentAtMs: row.sent_at,
+    status: row.landed_status === 'success' ? 'included' : row.landed_status === 'reverted' ? 'reverted' : row.miss_reason ? 'missed' : 'pending',
+    reason: row.landed_status === 'reverted' ? 'reverted' : row.miss_reason,
+    detail: row.miss_detail,
+    netWei: bigOrNull(row.landed_net),
+    landedBlock: row.landed_block,
+    submissions,
+  }));
+}
+
+export function queryMismatches(db: Database.Database, limit = 1000): Mismatch[] {
+  const rows = db
+    .prepare('SELECT bundle_id, block, tx_hash, net_wei, simulated_net_wei FROM inclusions WHERE mismatch = 1 ORDER BY block DESC, rowid DESC LIMIT ?')
+    .all(limit) as Array<{ bundle_id: string; block: number; tx_hash: Hash; net_wei: string; simulated_net_wei: string }>;
+  return rows.map((row) => {
+    const netWei = big(row.net_wei);
+    const simulatedNetWei = big(row.simulated_net_wei);
+    return { bundleId: row.bundle_id, block: row.block, txHash: row.tx_hash, netWei, simulatedNetWei, differenceWei: netWei - simulatedNetWei };
+  });
+}
+
+type OpportunityRow = {
+  id: number; block: number; victim: Hash | null; path: string; amount_in_wei: string; gross_wei: string; gas_wei: string; bribe_wei: string;
+  net_wei: string; decision: 'send' | 'reject'; reason: string; first_seen_ms: number | null; latency_us: number;
+};
+
+export function queryRecentOpportunities(db: Database.Database, limit: number): OpportunityView[] {
+  const read = db.transaction(() => {
+    const rows = db.prepare('SELECT * FROM opportunities ORDER BY id DESC LIMIT ?').all(limit) as OpportunityRow[];
+    const simulations = db.prepare('SELECT backend, ok, gain_wei, net_wei, gas_used, error FROM simulations WHERE opportunity_id = ? ORDER BY id');
+    return rows.map((row) => ({
+      row,
+      simulations: simulations.all(row.id) as Array<{ backend: string; ok: number; gain_wei: string | null; net_wei: string | null; gas_used: number | null; error: string | null }>,
+    }));
+  });
+  return read().map(({ row, simulations }) => ({
+    id: row.id,
+    block: row.block,
+    victim: row.victim,
+    path: JSON.parse(row.path) as Address[],
+    amountInWei: big(row.amount_in_wei),
+    grossWei: big(row.gross_wei),
+    gasWei: big(row.gas_wei),
+    bribeWei: big(row.bribe_wei),
+    netWei: big(row.net_wei),
+    decision: row.decision,
+    reason: row.reason,
+    firstSeenMs: row.first_seen_ms,
+    latencyUs: row.latency_us,
+    simulations: simulations.map((s) => ({ backend: s.backend, ok: s.ok === 1, gainWei: bigOrNull(s.gain_wei), netWei: bigOrNull(s.net_wei), gasUsed: s.gas_used, error: s.error })),
+  }));
+}
+
+export function queryTokenVerdicts(db: Database.Database): TokenVerdictRecord[] {
+  const rows = db.prepare('SELECT token, safe, reason, block FROM token_verdicts ORDER BY token').all() as Array<{ token: Address; safe: number; reason: string; block: string }>;
+  return rows.map((row) => ({ token: row.token, safe: row.safe === 1, reason: row.reason, block: row.block }));
+}
+
+/** Counters that disagree with the rows they count (empty when the store is consistent). */
+export function queryInconsistencies(db: Database.Database): string[] {
+  const rows = db
+    .prepare(
+      `WITH touched (number) AS (SELECT number FROM blocks UNION SELECT block FROM opportunities UNION SELECT target_block FROM bundles UNION SELECT block FROM inclusions),
+       counted AS (
+         SELECT t.number AS number,
+           (SELECT count(*) FROM opportunities o WHERE o.block = t.number) AS candidates,
+           (SELECT count(*) FROM bundles b WHERE b.target_block = t.number) AS bundles_sent,
+           (SELECT count(*) FROM inclusions i WHERE i.block = t.number AND i.status = 'success') AS included
+         FROM touched t)
+       SELECT c.number, coalesce(b.candidates, -1) AS kept_candidates, c.candidates, coalesce(b.bundles_sent, -1) AS kept_sent, c.bundles_sent,
+         coalesce(b.included, -1) AS kept_included, c.included
+       FROM counted c LEFT JOIN blocks b ON b.number = c.number
+       WHERE b.number IS NULL OR b.candidates <> c.candidates OR b.bundles_sent <> c.bundles_sent OR b.included <> c.included`,
+    )
+    .all() as Array<{ number: number; kept_candidates: number; candidates: number; kept_sent: number; bundles_sent: number; kept_included: number; included: number }>;
+  const problems = rows.map(
+    (r) => `block ${r.number}: counters candidates/sent/included ${r.kept_candidates}/${r.kept_sent}/${r.kept_included}, rows ${r.candidates}/${r.bundles_sent}/${r.included}`,
+  );
+  const both = db.prepare('SELECT count(*) AS n FROM inclusions i JOIN misses m ON m.bundle_id = i.bundle_id').get() as { n: number };
+  if (both.n > 0) problems.push(`${both.n} bundles are both included and missed`);
+  return problems;
+}

@@ -1,0 +1,163 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Hash } from 'viem';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Store } from '../../src/monitor/store.ts';
+import { formatUnitsExact } from '../../src/units/decimal.ts';
+import type { CliResult } from '../helpers/cli.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const tsxLoader = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+const runner = fileURLToPath(new URL('../helpers/runCommand.ts', import.meta.url));
+
+/**
+ * `searcher report ARGS` as a user runs it, in its own process. src/cli/main.ts does not list the command
+ * yet (the integrator registers it), so the module runs the way bin/searcher.js runs the bundled CLI.
+ */
+function report(args: string[], cwd = root): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', tsxLoader, runner, join(root, 'src/cli/profitReport.ts'), ...args], { cwd });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'searcher-report-'));
+const file = join(dir, 'searcher.db');
+const eth = (wei: bigint) => formatUnitsExact(wei, 18);
+const hash = (n: number) => `0x${n.toString(16).padStart(64, '0')}` as Hash;
+
+/** What the test writes, per block: the amounts of each landed bundle (gross, payment, gas used, price). */
+const plan = [
+  { block: 500, seen: 12, landed: [[7n * 10n ** 15n, 3n * 10n ** 15n, 140_000n, 2_000_000_000n], [2n ** 66n, 10n ** 18n, 200_000n, 3_000_000_001n]] },
+  { block: 501, seen: 4, landed: [] },
+  { block: 502, seen: 9, landed: [[10n ** 14n, 0n, 300_000n, 1_500_000_000n]] }, // loses money
+] as const;
+const missedBlock = 501;
+
+type Expected = { block: number; seen: number; candidates: number; sent: number; included: number; gross: bigint; gas: bigint; bribe: bigint; net: bigint; cumulative: bigint };
+const expected: Expected[] = [];
+
+beforeAll(() => {
+  const store = Store.open(file);
+  let n = 0;
+  let cumulative = 0n;
+  for (const { block, seen, landed } of plan) {
+    store.countSeen(block, seen);
+    const row: Expected = { block, seen, candidates: 0, sent: 0, included: 0, gross: 0n, gas: 0n, bribe: 0n, net: 0n, cumulative: 0n };
+    const bundles = block === missedBlock ? [null] : landed;
+    for (const amounts of bundles) {
+      n++;
+      const opportunityId = store.recordOpportunity({ block, victim: hash(n), path: [], amountInWei: 10n ** 18n, grossWei: 1n, gasWei: 1n, bribeWei: 0n, netWei: 0n, decision: 'send', reason: 'test', latencyUs: 100 });
+      store.recordBundle({ id: `bundle-${n}`, opportunityId, targetBlock: block, ourTxHash: hash(1000 + n), txHashes: [hash(n), hash(1000 + n)], predictedNetWei: 1n });
+      store.recordSubmission({ bundleId: `bundle-${n}`, builder: 'local', outcome: 'accepted', latencyMs: 3 });
+      row.candidates++;
+      row.sent++;
+      if (amounts === null) {
+        store.recordMiss({ bundleId: `bundle-${n}`, block, reason: 'outbid' });
+        continue;
+      }
+      const [gross, builderPayment, gasUsed, effectiveGasPrice] = amounts;
+      const gasPaid = gasUsed * effectiveGasPrice;
+      const net = gross - builderPayment - gasPaid;
+      store.recordInclusion({ bundleId: `bundle-${n}`, execution: { txHash: hash(1000 + n), blockNumber: BigInt(block), status: 'success', gasUsed, effectiveGasPrice, gross, gasPaid, builderPayment, net } });
+      row.included++;
+      row.gross += gross;
+      row.gas += gasPaid;
+      row.bribe += builderPayment;
+      row.net += net;
+    }
+    cumulative += row.net;
+    row.cumulative = cumulative;
+    expected.push(row);
+  }
+  store.close();
+  expect(expected.at(-1)!.net).toBeLessThan(0n);
+});
+
+const cells = (row: Expected) => [row.block, row.seen, row.candidates, row.sent, row.included, eth(row.gross), eth(row.gas), eth(row.bribe), eth(row.net), eth(row.cumulative)].map(String);
+
+describe('searcher report', () => {
+  it('prints one table line per block and a totals line, in exact ETH', async () => {
+    const { code, stdout, stderr } = await report(['--db', file]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]!.trim().split(/\s{2,}/)).toEqual(['block', 'seen', 'candidates', 'sent', 'included', 'gross ETH', 'gas ETH', 'bribe ETH', 'net ETH', 'cumulative ETH']);
+    expect(lines.slice(1, 1 + expected.length).map((line) => line.trim().split(/\s+/))).toEqual(expected.map(cells));
+    const sum = (key: 'seen' | 'candidates' | 'sent' | 'included' | 'gross' | 'gas' | 'bribe' | 'net') => expected.reduce<bigint>((s, row) => s + BigInt(row[key]), 0n);
+    expect(lines[1 + expected.length]!.trim().split(/\s+/)).toEqual(
+      ['total', sum('seen'), sum('candidates'), sum('sent'), sum('included')].map(String).concat([eth(sum('gross')), eth(sum('gas')), eth(sum('bribe')), eth(sum('net')), eth(sum('net'))]),
+    );
+    expect(lines.at(-1)).toMatch(/^blocks 3; bundles missed 1, reverted on chain 0;/);
+  });
+
+  it('prints {"blocks", "totals"} with decimal wei strings for --json', async () => {
+    const { code, stdout } = await report(['--db', file, '--json']);
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout);
+    expect(Object.keys(json).sort()).toEqual(['blocks', 'totals']);
+    expect(json.blocks).toHaveLength(expected.length);
+    json.blocks.forEach((block: Record<string, unknown>, i: number) => {
+      const row = expected[i]!;
+      expect(block).toMatchObject({
+        number: row.block,
+        seen: row.seen,
+        candidates: row.candidates,
+        sent: row.sent,
+        included: row.included,
+        grossWei: row.gross.toString(),
+        gasWei: row.gas.toString(),
+        bribeWei: row.bribe.toString(),
+        netWei: row.net.toString(),
+        cumulativeNetWei: row.cumulative.toString(),
+      });
+    });
+    const net = expected.reduce((s, row) => s + row.net, 0n);
+    expect(json.totals).toMatchObject({ blocks: 3, seen: 25, candidates: 4, sent: 4, included: 3, missed: 1, netWei: net.toString() });
+    expect(typeof json.totals.grossWei).toBe('string');
+  });
+
+  it('keeps the newest N blocks with --last, cumulative still from the first block', async () => {
+    const { code, stdout } = await report(['--db', file, '--json', '--last', '1']);
+    expect(code).toBe(0);
+    const { blocks } = JSON.parse(stdout);
+    expect(blocks).toHaveLength(1);
+    expect(blocks[0]).toMatchObject({ number: 502, cumulativeNetWei: expected.at(-1)!.cumulative.toString() });
+  });
+
+  it('exits 2 with a clear message for a missing store, and does not create it', async () => {
+    const missing = join(dir, 'nowhere', 'searcher.db');
+    const { code, stdout, stderr } = await report(['--db', missing]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`searcher: no store at ${missing} (\`searcher run\` creates it; pass --db FILE to read another)\n`);
+    expect(existsSync(join(dir, 'nowhere'))).toBe(false);
+    // The default path, relative to where it runs: an empty directory has none.
+    const empty = mkdtempSync(join(tmpdir(), 'searcher-report-empty-'));
+    const byDefault = await report([], empty);
+    expect(byDefault.code).toBe(2);
+    expect(byDefault.stderr).toContain(join(empty, '.searcher/searcher.db'));
+    expect(existsSync(join(empty, '.searcher'))).toBe(false);
+  });
+
+  it('exits 2 for a file that is not a store and for bad flags; --help exits 0', async () => {
+    const junk = join(dir, 'junk.db');
+    writeFileSync(junk, 'not a database '.repeat(100));
+    const notStore = await report(['--db', junk]);
+    expect(notStore.code).toBe(2);
+    expect(notStore.stderr).toMatch(/^searcher: cannot open the store .*junk\.db: file is not a database\n$/);
+    const badLast = await report(['--db', file, '--last', 'ten']);
+    expect(badLast.code).toBe(2);
+    expect(badLast.stderr).toMatch(/--last must be an integer/);
+    const help = await report(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Usage: searcher report \[--db FILE\] \[--last N\] \[--json\]/);
+  });
+});

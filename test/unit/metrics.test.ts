@@ -1,0 +1,92 @@
+import { register as globalRegistry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { latencyBucketsSeconds, Metrics } from '../../src/monitor/metrics.ts';
+
+/** The value of one sample line `name{labels} value` in the exposition text. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('Metrics', () => {
+  it('exposes the counters it was given, by name and label', async () => {
+    const metrics = new Metrics();
+    metrics.seen(7);
+    metrics.seen();
+    metrics.candidate(3);
+    metrics.bundleSent();
+    metrics.bundleSent();
+    metrics.included();
+    metrics.missed('outbid');
+    metrics.submission('flashbots', 'accepted');
+    metrics.submission('flashbots', 'accepted');
+    metrics.submission('titan', 'timeout');
+    metrics.breakerTrip('loss');
+    metrics.mismatch();
+    const text = await metrics.text();
+    expect(sample(text, 'searcher_pending_swaps_seen_total')).toBe(8);
+    expect(sample(text, 'searcher_candidates_total')).toBe(3);
+    expect(sample(text, 'searcher_bundles_sent_total')).toBe(2);
+    expect(sample(text, 'searcher_bundles_included_total')).toBe(1);
+    expect(sample(text, 'searcher_bundles_missed_total{reason="outbid"}')).toBe(1);
+    expect(sample(text, 'searcher_builder_submissions_total{builder="flashbots",outcome="accepted"}')).toBe(2);
+    expect(sample(text, 'searcher_builder_submissions_total{builder="titan",outcome="timeout"}')).toBe(1);
+    expect(sample(text, 'searcher_breaker_trips_total{breaker="loss"}')).toBe(1);
+    expect(sample(text, 'searcher_pnl_mismatches_total')).toBe(1);
+    expect(text).toContain('# TYPE searcher_candidates_total counter');
+  });
+
+  it('puts stage latencies (given in µs) into second buckets from 50 µs to 1 s', async () => {
+    const metrics = new Metrics();
+    metrics.observeStage('decode', 40); // 40 µs: in the first bucket
+    metrics.observeStage('decode', 300); // 0.3 ms
+    metrics.observeStage('simulate', 2_000_000); // 2 s: only +Inf
+    const text = await metrics.text();
+    expect(latencyBucketsSeconds[0]).toBe(0.00005);
+    expect(latencyBucketsSeconds[latencyBucketsSeconds.length - 1]).toBe(1);
+    expect(sample(text, 'searcher_stage_latency_seconds_bucket{le="0.00005",stage="decode"}')).toBe(1);
+    expect(sample(text, 'searcher_stage_latency_seconds_bucket{le="0.00025",stage="decode"}')).toBe(1);
+    expect(sample(text, 'searcher_stage_latency_seconds_bucket{le="0.0005",stage="decode"}')).toBe(2);
+    expect(sample(text, 'searcher_stage_latency_seconds_count{stage="decode"}')).toBe(2);
+    expect(sample(text, 'searcher_stage_latency_seconds_sum{stage="decode"}')).toBeCloseTo(0.00034, 10);
+    expect(sample(text, 'searcher_stage_latency_seconds_bucket{le="1",stage="simulate"}')).toBe(0);
+    expect(sample(text, 'searcher_stage_latency_seconds_bucket{le="+Inf",stage="simulate"}')).toBe(1);
+  });
+
+  it('reports PnL in ETH, breaker and socket state, and head age from the injected clock', async () => {
+    let now = 1_700_000_100_000;
+    const metrics = new Metrics({ now: () => now });
+    expect(sample(await metrics.text(), 'searcher_head_age_seconds')).toBeNaN();
+    metrics.setCumulativePnl(1_234_500_000_000_000_000n);
+    metrics.setBreaker('loss', true);
+    metrics.setBreaker('revert-rate', false);
+    metrics.setSocketConnected(true);
+    metrics.setHead(19_000_000n, 1_700_000_088n);
+    let text = await metrics.text();
+    expect(sample(text, 'searcher_cumulative_pnl_eth')).toBe(1.2345);
+    expect(sample(text, 'searcher_breaker_open{breaker="loss"}')).toBe(1);
+    expect(sample(text, 'searcher_breaker_open{breaker="revert-rate"}')).toBe(0);
+    expect(sample(text, 'searcher_socket_connected{socket="node"}')).toBe(1);
+    expect(sample(text, 'searcher_head_block')).toBe(19_000_000);
+    expect(sample(text, 'searcher_head_age_seconds')).toBe(12);
+    now += 1500;
+    metrics.setCumulativePnl(-5n * 10n ** 17n);
+    metrics.setSocketConnected(false);
+    text = await metrics.text();
+    expect(sample(text, 'searcher_head_age_seconds')).toBe(13.5);
+    expect(sample(text, 'searcher_cumulative_pnl_eth')).toBe(-0.5);
+    expect(sample(text, 'searcher_socket_connected{socket="node"}')).toBe(0);
+  });
+
+  it('keeps each instance in its own registry, away from the global one', async () => {
+    const a = new Metrics();
+    const b = new Metrics({ processMetrics: true });
+    a.candidate(5);
+    expect(sample(await a.text(), 'searcher_candidates_total')).toBe(5);
+    expect(sample(await b.text(), 'searcher_candidates_total')).toBe(0);
+    expect(await b.text()).toContain('searcher_process_cpu_user_seconds_total');
+    expect(await a.text()).not.toContain('process_cpu');
+    expect(await globalRegistry.metrics()).not.toContain('searcher_candidates_total');
+    expect(a.contentType).toMatch(/^text\/plain/);
+  });
+});
