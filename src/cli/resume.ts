@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import { defaultDbFile } from '../monitor/store.ts';
+import { clearHaltLatch, readHaltLatch } from '../risk/latch.ts';
+import { parseFlags, UsageError } from './args.ts';
+import { openStore, operatorName } from './halt.ts';
+import { reportError } from './report.ts';
+
+export const resumeUsage = `Usage: searcher resume [--db FILE]
+
+Clears the latched halt (from \`searcher halt\`, the HTTP kill switch or a loss cap) in the store. A running
+bot using the same store starts sending again within a fraction of a second; the losses that tripped a loss
+cap are forgiven and a failure cooldown ends. The other breakers keep judging as before.
+
+Options:
+  --db FILE       the store (default ${defaultDbFile})
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  try {
+    const flags = parseFlags(argv, {
+      db: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (flags.help) {
+      process.stdout.write(resumeUsage);
+      return 0;
+    }
+    const file = flags.db ?? defaultDbFile;
+    if (file !== ':memory:' && !existsSync(file)) {
+      process.stdout.write(`not halted: there is no store at ${file}\n`);
+      return 0;
+    }
+    const store = openStore(file);
+    try {
+      const latch = readHaltLatch(store);
+      if (!latch) {
+        process.stdout.write(`not halted (store ${store.file})\n`);
+        return 0;
+      }
+      const by = `cli:${operatorName()}`;
+      clearHaltLatch(store);
+      store.recordBreakerEvent({ at: Date.now(), breaker: latch.breaker, kind: 'resume', reason: `resumed by ${by} (was: ${latch.reason})` });
+      process.stdout.write(`resumed (was halted since ${new Date(latch.at).toISOString()} by ${latch.by}: ${latch.reason})\n`);
+      return 0;
+    } finally {
+      store.close();
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`searcher resume: ${error.message}\n\n${resumeUsage}`);
+      return 2;
+    }
+    return reportError(error);
+  }
+}

@@ -1,0 +1,91 @@
+import type { RiskConfig } from '../config.ts';
+import type { BreakerStatus, Emit, HeadObservation, Refusal } from '../types.ts';
+import { refuse, type Breaker } from './breaker.ts';
+
+type Condition = 'headLatency' | 'socketLatency' | 'headSilence' | 'blind';
+
+/**
+ * Connectivity: head or socket latency above its bound for N samples in a row, no new head for S ms, or the
+ * mempool watcher's blind signal. Any of them stops every send until it is healthy again: one sample within
+ * the bound, a new head, the watcher seeing again.
+ */
+export class ConnectivityBreaker implements Breaker {
+  readonly name = 'connectivity';
+  private readonly active = new Map<Condition, { since: number; reason: string }>();
+  private readonly streaks = { headLatency: 0, socketLatency: 0 };
+  private readonly last = { headLatency: 0, socketLatency: 0 };
+  private lastHeadAt: number;
+  private blind = false;
+
+  constructor(
+    private readonly config: RiskConfig['connectivity'],
+    private readonly emit: Emit,
+    /** Silence is measured from here until the first head. */
+    startedAt: number,
+  ) {
+    this.lastHeadAt = startedAt;
+  }
+
+  head(head: HeadObservation, now: number): void {
+    this.lastHeadAt = now;
+    this.clear('headSilence', `head ${head.number} arrived`, now);
+    if (head.latencyMs !== undefined) this.sample('headLatency', head.latencyMs, this.config.maxHeadLatencyMs, now);
+  }
+
+  socketLatency(ms: number, now: number): void {
+    this.sample('socketLatency', ms, this.config.maxSocketLatencyMs, now);
+  }
+
+  setBlind(blind: boolean, now: number): void {
+    this.blind = blind;
+    if (blind) this.set('blind', 'the mempool watcher is blind (socket down or backfilling)', now);
+    else this.clear('blind', 'the mempool watcher sees again', now);
+  }
+
+  private sample(kind: 'headLatency' | 'socketLatency', ms: number, bound: number, now: number): void {
+    this.last[kind] = ms;
+    if (ms <= bound) {
+      this.streaks[kind] = 0;
+      this.clear(kind, `${kind === 'headLatency' ? 'head' : 'socket'} latency ${ms} ms is within ${bound} ms`, now);
+      return;
+    }
+    this.streaks[kind]++;
+    if (this.streaks[kind] >= this.config.consecutiveSamples) {
+      this.set(kind, `${kind === 'headLatency' ? 'head' : 'socket'} latency above ${bound} ms for ${this.streaks[kind]} samples in a row (last ${ms} ms)`, now);
+    }
+  }
+
+  private set(condition: Condition, reason: string, now: number): void {
+    if (this.active.has(condition)) return;
+    this.active.set(condition, { since: now, reason });
+    this.emit({ breaker: 'connectivity', kind: 'trip', reason }, now);
+  }
+
+  private clear(condition: Condition, reason: string, now: number): void {
+    if (!this.active.delete(condition)) return;
+    this.emit({ breaker: 'connectivity', kind: 'reset', reason }, now);
+  }
+
+  tick(now: number): void {
+    const silent = now - this.lastHeadAt;
+    if (silent >= this.config.maxHeadSilenceMs) this.set('headSilence', `no new head for ${silent} ms (limit ${this.config.maxHeadSilenceMs} ms)`, now);
+  }
+
+  check(): Refusal | undefined {
+    const first = this.active.values().next().value;
+    return first ? refuse('connectivity', first.reason) : undefined;
+  }
+
+  status(now: number): BreakerStatus[] {
+    const row = (condition: Condition, threshold: number | string, current: number | string): BreakerStatus => {
+      const active = this.active.get(condition);
+      return { breaker: 'connectivity', limit: condition, state: active ? 'tripped' : 'ok', threshold: String(threshold), current: String(current), ...(active ? { reason: active.reason, since: active.since } : {}) };
+    };
+    return [
+      row('headLatency', this.config.maxHeadLatencyMs, this.last.headLatency),
+      row('socketLatency', this.config.maxSocketLatencyMs, this.last.socketLatency),
+      row('headSilence', this.config.maxHeadSilenceMs, now - this.lastHeadAt),
+      row('blind', 'false', String(this.blind)),
+    ];
+  }
+}

@@ -1,0 +1,80 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { RiskGate } from './gate.ts';
+
+/**
+ * Prometheus view of the gate, read from `status()` at scrape time (the gate stays free of metric objects).
+ * Totals come from the gate's persisted counters, so they carry on across restarts.
+ */
+export function registerRiskMetrics(gate: Pick<RiskGate, 'status'>, registry: Registry): void {
+  const registers = [registry];
+  new Gauge({
+    name: 'searcher_risk_halted',
+    help: '1 while the kill-switch latch (manual or loss cap) is set',
+    registers,
+    collect() {
+      this.set(gate.status().halted ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'searcher_risk_breaker_tripped',
+    help: 'Per breaker limit: 1 when tripped; per-pool limits: the number of pools paused',
+    labelNames: ['breaker', 'limit'],
+    registers,
+    collect() {
+      this.reset();
+      const totals = new Map<string, { breaker: string; limit: string; value: number }>();
+      for (const row of gate.status().breakers) {
+        const key = `${row.breaker}/${row.limit}`;
+        const entry = totals.get(key) ?? { breaker: row.breaker, limit: row.limit, value: 0 };
+        // A global row says 0 or 1; per-pool rows add up to the number of pools paused.
+        entry.value = row.scope === undefined ? Math.max(entry.value, row.state === 'tripped' ? 1 : 0) : entry.value + 1;
+        totals.set(key, entry);
+      }
+      for (const { breaker, limit, value } of totals.values()) this.set({ breaker, limit }, value);
+    },
+  });
+  new Gauge({
+    name: 'searcher_risk_outstanding_bundles',
+    help: 'Bundles sent and not yet resolved (their worst-case gas counts against the caps)',
+    registers,
+    collect() {
+      this.set(gate.status().outstandingBundles);
+    },
+  });
+  new Counter({
+    name: 'searcher_risk_decisions_total',
+    help: 'Risk checks by result; refusals by the breaker that refused',
+    labelNames: ['result', 'breaker'],
+    registers,
+    collect() {
+      const { counters } = gate.status();
+      this.reset();
+      this.inc({ result: 'allowed', breaker: '' }, counters.allowed);
+      for (const [breaker, count] of Object.entries(counters.refused)) this.inc({ result: 'refused', breaker }, count ?? 0);
+    },
+  });
+  new Counter({
+    name: 'searcher_risk_trips_total',
+    help: 'Breaker trips and latched halts',
+    labelNames: ['breaker'],
+    registers,
+    collect() {
+      const { counters } = gate.status();
+      this.reset();
+      for (const [breaker, count] of Object.entries(counters.trips)) this.inc({ breaker }, count ?? 0);
+    },
+  });
+  new Counter({
+    name: 'searcher_risk_bundles_total',
+    help: 'Bundles the gate was told about: sent, resolved, and timed out (never resolved, counted at worst-case gas)',
+    labelNames: ['event'],
+    registers,
+    collect() {
+      const { counters } = gate.status();
+      this.reset();
+      this.inc({ event: 'sent' }, counters.sent);
+      this.inc({ event: 'resolved' }, counters.resolved);
+      this.inc({ event: 'timed_out' }, counters.timedOut);
+    },
+  });
+}

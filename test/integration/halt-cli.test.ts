@@ -1,0 +1,136 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { mainnet } from '../../src/devnet/addresses.ts';
+import { Store } from '../../src/monitor/store.ts';
+import { parseRiskConfig } from '../../src/risk/config.ts';
+import type { HaltNotice } from '../../src/risk/gate.ts';
+import { haltKey } from '../../src/risk/latch.ts';
+import { openRiskGate } from '../../src/risk/persistence.ts';
+import type { CliResult } from '../helpers/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'halt-cli-'));
+
+/**
+ * `searcher halt|resume <args>` in a child process: the command module's run(), exactly what main.ts
+ * dispatches to once the commands are registered there (then `runCli(['halt', ...])` is the same thing).
+ */
+function searcher(command: 'halt' | 'resume', args: string[]): Promise<CliResult> {
+  const module = fileURLToPath(new URL(`../../src/cli/${command}.ts`, import.meta.url));
+  const script = `const { run } = await import(${JSON.stringify(module)}); process.exitCode = await run(process.argv.slice(1));`;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, '--', ...args], { env: process.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const proposal = { targetBlock: 2n, gasLimit: 200_000n, maxGasCostWei: 1_000n, pools: [], startToken: mainnet.weth, amountIn: 1n, flash: false };
+
+describe('searcher halt / resume', () => {
+  it('halt writes the latch a gate on the same store obeys; resume clears it', async () => {
+    const db = join(dir, 'latch.db');
+    const halted = await searcher('halt', ['--db', db, '--reason', 'builder API is returning garbage']);
+    expect(halted.code).toBe(0);
+    expect(halted.stdout).toMatch(/^halted: builder API is returning garbage/);
+
+    const store = Store.open(db);
+    const bot = openRiskGate({ store, config: parseRiskConfig(), timer: false });
+    bot.gate.setEquity(10n ** 18n);
+    bot.gate.onHead({ number: 1n });
+    expect(bot.gate.halted).toMatchObject({ reason: 'builder API is returning garbage', breaker: 'killSwitch', by: expect.stringMatching(/^cli:/) });
+    expect(bot.gate.check(proposal)).toMatchObject({ ok: false, breaker: 'killSwitch' });
+    expect(store.breakerEvents()[0]).toMatchObject({ breaker: 'killSwitch', kind: 'halt', reason: expect.stringContaining('builder API is returning garbage') });
+    bot.close();
+    store.close();
+
+    const again = await searcher('halt', ['--db', db, '--reason', 'second']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/already halted since .*: builder API is returning garbage/);
+
+    const resumed = await searcher('resume', ['--db', db]);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/^resumed \(was halted since/);
+    const reopened = Store.open(db);
+    const fresh = openRiskGate({ store: reopened, config: parseRiskConfig(), timer: false });
+    fresh.gate.setEquity(10n ** 18n);
+    fresh.gate.onHead({ number: 1n });
+    expect(fresh.gate.halted).toBeUndefined();
+    expect(fresh.gate.check(proposal)).toEqual({ ok: true });
+    expect(reopened.breakerEvents().map((event) => event.kind).slice(0, 2)).toEqual(['resume', 'halt']);
+    fresh.close();
+    reopened.close();
+
+    const notHalted = await searcher('resume', ['--db', db]);
+    expect(notHalted.code).toBe(0);
+    expect(notHalted.stdout).toMatch(/^not halted/);
+  });
+
+  it('a running bot stops within its poll interval and resumes the same way', async () => {
+    const db = join(dir, 'live.db');
+    const store = Store.open(db);
+    const bot = openRiskGate({ store, config: parseRiskConfig() }); // the default 250 ms poll
+    const halts: HaltNotice[] = [];
+    const resumes: string[] = [];
+    bot.gate.onHalt((notice) => halts.push(notice));
+    bot.gate.onResume(({ by }) => resumes.push(by));
+    const waitFor = async (condition: () => boolean) => {
+      for (let waited = 0; waited < 10_000 && !condition(); waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+
+    expect((await searcher('halt', ['--db', db, '--reason', 'incident 42'])).code).toBe(0);
+    await waitFor(() => bot.gate.halted !== undefined);
+    expect(bot.gate.halted?.reason).toBe('incident 42');
+    expect(halts).toEqual([expect.objectContaining({ reason: 'incident 42', latched: true })]);
+
+    expect((await searcher('resume', ['--db', db])).code).toBe(0);
+    await waitFor(() => bot.gate.halted === undefined);
+    expect(bot.gate.halted).toBeUndefined();
+    expect(resumes).toHaveLength(1);
+    // the CLI recorded its halt and resume; the bot did not record them a second time
+    expect(store.breakerEvents().map((event) => event.kind)).toEqual(['resume', 'halt']);
+    bot.close();
+    store.close();
+  });
+
+  it('refuses bad usage with exit code 2 and writes nothing', async () => {
+    const db = join(dir, 'usage.db');
+    const missing = await searcher('halt', ['--db', db]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--reason TEXT is required/);
+    const blank = await searcher('halt', ['--db', db, '--reason', '   ']);
+    expect(blank.code).toBe(2);
+    const unknown = await searcher('halt', ['--db', db, '--reason', 'x', '--force']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--force/);
+    expect((await searcher('resume', ['--db', db, 'extra'])).code).toBe(2);
+    expect(existsSync(db)).toBe(false);
+    // resume on a store that does not exist says so and does not create one
+    const nothing = await searcher('resume', ['--db', db]);
+    expect(nothing.code).toBe(0);
+    expect(nothing.stdout).toMatch(/not halted: there is no store/);
+    expect(existsSync(db)).toBe(false);
+    const help = await searcher('halt', ['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Usage: searcher halt --reason TEXT \[--db FILE\]/);
+  });
+
+  it('exits 1 with a one-line message when the store cannot be opened', async () => {
+    const db = join(dir, 'plain.db');
+    expect((await searcher('halt', ['--db', db, '--reason', 'keep me'])).code).toBe(0);
+    const store = Store.open(db);
+    expect(JSON.parse(store.riskValue(haltKey)!)).toMatchObject({ reason: 'keep me', breaker: 'killSwitch' });
+    store.close();
+    // a file where the store's directory should be
+    const unopenable = await searcher('halt', ['--db', join(db, 'nested.db'), '--reason', 'x']);
+    expect(unopenable.code).toBe(1);
+    expect(unopenable.stderr).toMatch(/^searcher: cannot open the store .*nested\.db: /);
+    expect(unopenable.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
