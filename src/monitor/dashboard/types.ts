@@ -1,0 +1,88 @@
+/**
+ * The data contract between the bot and its dashboard page: one JSON snapshot, served whole at
+ * /api/snapshot and pushed on /events. Amounts are decimal wei strings (bigint does not survive JSON);
+ * the page converts to ETH for display only. Whoever owns the data (store, metrics, risk layer) plugs in
+ * behind `DashboardSource`.
+ */
+
+export type BundleStatus = 'pending' | 'included' | 'outbid' | 'not-included' | 'reverted' | 'cancelled' | 'refused';
+
+export const bundleStatuses: readonly BundleStatus[] = ['pending', 'included', 'outbid', 'not-included', 'reverted', 'cancelled', 'refused'];
+
+export type HaltState = {
+  halted: boolean;
+  reason?: string;
+  /** Who halted (e.g. "operator", a breaker name). */
+  by?: string;
+  /** Unix ms. */
+  sinceMs?: number;
+};
+
+export type BlockSummary = {
+  number: number;
+  /** Pending swaps seen for this block. */
+  seen: number;
+  candidates: number;
+  sent: number;
+  included: number;
+  /** Net profit in this block (wei, may be negative). */
+  netWei: string;
+  /** Running total up to and including this block (wei). */
+  cumulativeNetWei: string;
+};
+
+export type BundleRow = {
+  id: string;
+  targetBlock: number;
+  status: BundleStatus;
+  reason?: string;
+  netWei?: string;
+  builders: string[];
+};
+
+export type BuilderRow = {
+  name: string;
+  sent: number;
+  accepted: number;
+  included: number;
+  /** 0..1. */
+  inclusionRate: number;
+  p50LatencyMs: number;
+};
+
+export type BreakerRow = {
+  name: string;
+  state: 'ok' | 'tripped';
+  reason?: string;
+  /** Unix ms. */
+  sinceMs?: number;
+  /** The measured value and its limit, as the risk layer words them (display only). */
+  current?: string;
+  threshold?: string;
+};
+
+export type LatencyHistogramView = {
+  /** Pipeline stage the histogram measures (e.g. "pending->sent"). */
+  stage: string;
+  /** Upper bound of each bucket, microseconds, ascending; same length as `counts`. */
+  bucketsUs: number[];
+  counts: number[];
+};
+
+export type DashboardSnapshot = {
+  /** Unix ms. */
+  generatedAtMs: number;
+  halted: HaltState;
+  /** Ascending block number. */
+  blocks: BlockSummary[];
+  /** Most recent first. */
+  bundles: BundleRow[];
+  builders: BuilderRow[];
+  breakers: BreakerRow[];
+  latency: LatencyHistogramView;
+};
+
+/** Where the dashboard reads its data; called on every request and push, so it should be cheap. */
+export interface DashboardSource {
+  snapshot(): DashboardSnapshot;
+}
