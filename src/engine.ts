@@ -1,5 +1,5 @@
 import { createPublicClient, encodeFunctionData, http, type Address, type Hex, type PublicClient } from 'viem';
-import type { PrivateKeyAccount } from 'viem/accounts';
+import type { LocalAccount } from 'viem/accounts';
 import { executorAbi } from './abi/executor.generated.ts';
 import { encodePlan } from './bundle/plan.ts';
 import { WsConnection } from './chain/wsConnection.ts';
@@ -9,6 +9,7 @@ import type { Logger } from './log.ts';
 import { mainnetRouters } from './mempool/decode.ts';
 import { nextBaseFee } from './chain/baseFee.ts';
 import { MempoolWatcher, type Head, type PendingSwaps } from './mempool/watcher.ts';
+import { PendingBySender } from './mempool/pendingBySender.ts';
 import { LatencyHistogram } from './monitor/histogram.ts';
 import type { BundleSimulator, BundleTx } from './sim/bundle.ts';
 import { ForkSimulator } from './sim/fork.ts';
@@ -16,11 +17,14 @@ import { SimulateV1Simulator } from './sim/simulateV1.ts';
 import { bootstrapPools, discoverPools } from './state/bootstrap.ts';
 import { StateFollower } from './state/follower.ts';
 import { MarketState } from './state/market.ts';
-import { backrunCandidates, blockCandidates, resolveConflicts, type Candidate, type EngineConfig } from './strategy/candidates.ts';
+import { backrunCandidates, blockCandidates, resolveConflicts, type Candidate, type EngineConfig, type PriorTrade } from './strategy/candidates.ts';
 import { PoolGraph } from './strategy/graph.ts';
 import { planFor } from './strategy/toPlan.ts';
 import { TokenSafety } from './strategy/tokenSafety.ts';
 import type { V2Pair } from './state/types.ts';
+import type { Dispatcher } from './bundle/dispatch.ts';
+import type { Submitter } from './bundle/submitter.ts';
+import type { RiskGate } from './risk/gate.ts';
 
 /** One evaluated opportunity, as `searcher run --json` prints it. */
 export type CandidateReport = {
@@ -33,9 +37,16 @@ export type CandidateReport = {
   bribeWei: bigint;
   netProfitWei: bigint;
   simulatedNetProfitWei: bigint | null;
+  /** The executor's start-token gain in the simulation (gross − builder payment); must equal the prediction. */
+  simulatedGainWei: bigint | null;
   decision: 'send' | 'reject';
   reason: string;
-  latencyUs: { decode: number; search: number; simulate: number; total: number };
+  /** The bundle, when the candidate went to the builders (or to the dry-run log). */
+  bundle?: { uuid: string; ourTxHash: Hex };
+  simulatedGas?: bigint;
+  /** performance.now() when the victim was first seen (or the block search started). */
+  firstSeenMs: number;
+  latencyUs: { decode: number; search: number; simulate: number; send: number; total: number };
 };
 
 export type SearcherEngineParameters = {
@@ -45,8 +56,19 @@ export type SearcherEngineParameters = {
   tokenVerdictsFile?: string;
   logger: Logger;
   /** The operator's key (signs the executor transaction); required by the fork backend. */
-  signer?: PrivateKeyAccount;
+  signer?: LocalAccount;
   onCandidate: (report: CandidateReport) => void;
+  /** Sends what simulates (risk gate, signing, builders). Without it the engine only decides. */
+  dispatcher?: Dispatcher;
+  /** Tracks inclusion of what was sent, on every head. */
+  submitter?: Submitter;
+  risk?: RiskGate;
+  /** A new head was applied (the store counts blocks from here). */
+  onHead?: (block: { number: bigint; hash: Hex; timestamp: bigint; baseFeePerGas: bigint; transactions: readonly Hex[] }) => void;
+  /** After a head's inclusions were tracked (per-block summaries are complete from here). */
+  afterHead?: (number: bigint) => Promise<void>;
+  /** A pending swap transaction was decoded (counted toward the block it may land in). */
+  onSeen?: (targetBlock: bigint) => void;
 };
 
 const us = (ms: number) => Math.round(ms * 1000);
@@ -59,7 +81,7 @@ export class EngineError extends SearcherError {}
  * the pools that changed. Work is serialised so a candidate always sees one consistent state.
  */
 export class SearcherEngine {
-  readonly latency = { decode: new LatencyHistogram(), search: new LatencyHistogram(), simulate: new LatencyHistogram(), total: new LatencyHistogram() };
+  readonly latency = { decode: new LatencyHistogram(), search: new LatencyHistogram(), simulate: new LatencyHistogram(), send: new LatencyHistogram(), total: new LatencyHistogram(), seenToSent: new LatencyHistogram() };
   readonly stats = { victims: 0, candidates: 0, sendDecisions: 0, rejects: 0, mismatches: 0 };
   private readonly market = new MarketState(64);
   private safety!: TokenSafety;
@@ -71,6 +93,12 @@ export class SearcherEngine {
   private simulator!: BundleSimulator;
   private head!: Head;
   private queue: Promise<void> = Promise.resolve();
+  private stopping = false;
+  /** The operator's transaction count at the head (private bundles do not move it until they land). */
+  private operatorNonce: { head: bigint; value: number } | undefined;
+  /** What we sent for the coming block, in nonce order: later opportunities are judged after it. */
+  private sent: { target: bigint; trades: PriorTrade[]; txs: BundleTx[]; victims: Set<string> } = { target: 0n, trades: [], txs: [], victims: new Set() };
+  private readonly pendingBySender = new PendingBySender();
   private readonly engineConfig: EngineConfig;
 
   constructor(private readonly parameters: SearcherEngineParameters) {
@@ -99,6 +127,7 @@ export class SearcherEngine {
       parentHash: block.parentHash,
       baseFeePerGas,
       nextBaseFeePerGas: nextBaseFee(baseFeePerGas, block.gasUsed, block.gasLimit),
+      timestamp: block.timestamp,
     };
     const factories = {
       v2: config.factories.v2.map((f) => ({ ...f, feeBps: BigInt(f.feeBps) })),
@@ -132,7 +161,9 @@ export class SearcherEngine {
         for (const pool of pools) this.graph.add(pool);
         logger.info({ pools: pools.map((pool) => pool.address) }, 'engine: new pools');
       },
+      onStale: (stale) => this.parameters.risk?.onDrift(stale),
       onBlock: (applied, changed) => {
+        this.observePools(changed);
         if (changed.size > 0) this.enqueue(() => this.onBlockChanged(applied.number, [...changed]));
       },
     });
@@ -143,7 +174,13 @@ export class SearcherEngine {
     };
     this.watcher = new MempoolWatcher({ connection: this.connection, decoder: { routers: mainnetRouters, pairs }, logger });
     this.watcher.on('head', (head: Head) => this.enqueue(() => this.onHead(head)));
-    this.watcher.on('swaps', (event: PendingSwaps) => this.enqueue(() => this.onVictim(event)));
+    this.watcher.on('swaps', (event: PendingSwaps) => {
+      this.parameters.onSeen?.(this.head.number + 1n);
+      this.enqueue(() => this.onVictim(event));
+    });
+    this.watcher.on('blind', (blind: boolean) => {
+      if (!this.stopping) this.parameters.risk?.onBlind(blind);
+    });
     await this.watcher.start();
   }
 
@@ -155,36 +192,52 @@ export class SearcherEngine {
     this.head = head;
     if (this.simulator instanceof ForkSimulator) await this.simulator.moveTo(head.number);
     await this.follower.sync();
+    const { submitter, risk, onHead } = this.parameters;
+    const block = await this.client.getBlock({ blockNumber: head.number });
+    this.pendingBySender.onBlock(new Set(block.transactions.map((hash) => hash.toLowerCase())), head.number);
+    risk?.onHead({ number: head.number, latencyMs: Math.max(0, Date.now() - Number(block.timestamp) * 1000) });
+    onHead?.({ number: head.number, hash: block.hash!, timestamp: block.timestamp, baseFeePerGas: block.baseFeePerGas ?? 0n, transactions: block.transactions });
+    await submitter?.onHead({ number: head.number, transactions: block.transactions });
+    await this.parameters.afterHead?.(head.number);
   }
 
   private async onBlockChanged(number: bigint, changed: Address[]): Promise<void> {
     if (number !== this.head.number) return; // an older block while catching up: only the newest state trades
     const started = performance.now();
-    const candidates = blockCandidates(this.market, this.graph, changed, this.head.nextBaseFeePerGas, this.engineConfig);
+    const candidates = blockCandidates(this.market, this.graph, changed, this.head.nextBaseFeePerGas, this.engineConfig, this.sentFor(this.head.number + 1n).trades);
     await this.decide(resolveConflicts(candidates, 0n)[0] ?? candidates[0], undefined, started, started);
   }
 
   private async onVictim(event: PendingSwaps): Promise<void> {
     this.stats.victims++;
     const started = performance.now();
-    const result = backrunCandidates(this.market, this.graph, event, this.head.nextBaseFeePerGas, this.engineConfig);
+    this.pendingBySender.add(event, this.head.number);
+    const sent = this.sentFor(this.head.number + 1n);
+    // The sender's earlier swaps still pending land before this one: bundle them ahead of it, judge after them.
+    const leading = this.pendingBySender.before(event).filter((earlier) => !sent.victims.has(earlier.tx.hash.toLowerCase()));
+    const prior = [...sent.trades, ...leading.map((earlier) => ({ swaps: earlier.swaps }))];
+    const result = backrunCandidates(this.market, this.graph, event, this.head.nextBaseFeePerGas, this.engineConfig, prior);
     if (!Array.isArray(result)) {
       this.parameters.logger.debug({ victim: event.tx.hash, reason: result.reason }, 'engine: no backrun');
       return;
     }
-    await this.decide(result[0], event, event.firstSeenMs, started);
+    await this.decide(result[0], event, event.firstSeenMs, started, leading);
   }
 
-  private async decide(candidate: Candidate | undefined, victim: PendingSwaps | undefined, firstSeenMs: number, searchStarted: number): Promise<void> {
+  private async decide(candidate: Candidate | undefined, victim: PendingSwaps | undefined, firstSeenMs: number, searchStarted: number, leading: readonly PendingSwaps[] = []): Promise<void> {
     if (!candidate) return;
     this.stats.candidates++;
     const { config, chain } = this.parameters;
     const searched = performance.now();
     const target = this.head.number + 1n;
     let simulatedNet: bigint | null = null;
+    let simulatedGain: bigint | null = null;
     let decision: 'send' | 'reject' = 'reject';
     let reason: string;
     let simulateMs = 0;
+    let sendMs = 0;
+    let bundle: CandidateReport['bundle'];
+    let simulatedGas: bigint | undefined;
     const unsafeToken = candidate.netProfitWei < config.strategy.minNetProfitWei ? undefined : await this.firstUnsafeToken(candidate);
     if (candidate.netProfitWei < config.strategy.minNetProfitWei) {
       reason = 'net profit below the minimum';
@@ -193,22 +246,47 @@ export class SearcherEngine {
     } else {
       const plan = encodePlan(planFor(candidate, target, this.engineConfig.policy));
       const operator = this.parameters.signer?.address ?? this.parameters.chain.operator!;
-      const ours = await this.ourTransaction(operator, chain.executor, plan);
-      const txs: BundleTx[] = victim ? [await this.victimTransaction(victim), ours] : [ours];
+      const prior = this.sentFor(target);
+      const ours = await this.ourTransaction(operator, chain.executor, plan, prior.trades.length);
+      const victims = victim ? [...leading, victim] : [];
+      const txs: BundleTx[] = [...(await Promise.all(victims.map((pending) => this.victimTransaction(pending)))), ours];
       const simulateStarted = performance.now();
-      const simulation = await this.simulator.simulate({ txs, executor: chain.executor, startToken: chain.weth, targetBlock: target });
+      // A later timestamp than the head's, as the target block will have: pools that accrue oracles per block
+      // (V2 price accumulators, V3 observations) then spend the same gas as they will on chain.
+      const simulation = await this.simulator.simulate({ txs, prefix: prior.txs, executor: chain.executor, startToken: chain.weth, targetBlock: target, timestamp: this.head.timestamp + 1n });
       simulateMs = performance.now() - simulateStarted;
+      simulatedGas = simulation.gasUsed;
+      simulatedGain = simulation.gain;
       const predicted = candidate.grossProfitWei - candidate.bribeWei;
-      simulatedNet = simulation.gain - candidate.gasCostWei;
+      // Gas at what the simulation used, at the price our transaction pays in the target block.
+      simulatedNet = simulation.gain - simulation.gasUsed * (this.head.nextBaseFeePerGas + config.strategy.priorityFeeWei);
       if (!simulation.ok) reason = `simulation reverted: ${simulation.revertReason ?? 'unknown'}`;
       else if (!simulation.victimsOk) reason = 'the victim reverts in the simulation';
       else if (simulation.gain !== predicted) {
         this.stats.mismatches++;
+        for (const hop of candidate.cycle.hops) this.parameters.risk?.onMismatch(hop.pool.address);
         reason = `simulation mismatch: predicted ${predicted}, simulated ${simulation.gain}`;
         this.parameters.logger.warn({ predicted: String(predicted), simulated: String(simulation.gain) }, 'engine: prediction and simulation differ');
       } else {
         decision = 'send';
         reason = 'simulated gain equals the prediction';
+        const dispatcher = this.parameters.dispatcher;
+        if (dispatcher) {
+          const sendStarted = performance.now();
+          const dispatched = await dispatcher.dispatch({ candidate, ...(victim ? { victim } : {}), leading, target, simulatedGas: simulation.gasUsed });
+          sendMs = performance.now() - sendStarted;
+          if (dispatched.sent) {
+            reason = `${reason}; ${dispatched.reason}`;
+            for (const earlier of leading) prior.trades.push({ swaps: earlier.swaps });
+            prior.trades.push({ ...(victim ? { swaps: victim.swaps } : {}), cycle: candidate.cycle, amountIn: candidate.amountIn });
+            prior.txs.push(...txs);
+            for (const pending of victims) prior.victims.add(pending.tx.hash.toLowerCase());
+            bundle = { uuid: dispatched.uuid!, ourTxHash: dispatched.ourHash! };
+          } else {
+            decision = 'reject';
+            reason = dispatched.reason;
+          }
+        }
       }
     }
     if (decision === 'send') this.stats.sendDecisions++;
@@ -218,11 +296,15 @@ export class SearcherEngine {
       decode: victim ? us(victim.decodedMs - victim.firstSeenMs) : 0,
       search: us(searched - searchStarted),
       simulate: us(simulateMs),
+      send: us(sendMs),
       total: us(now - firstSeenMs),
     };
     this.latency.decode.record(latencyUs.decode);
     this.latency.search.record(latencyUs.search);
     this.latency.simulate.record(latencyUs.simulate);
+    if (bundle) this.latency.send.record(latencyUs.send);
+    // The latency that decides who wins a backrun: from the victim's first sighting to our bundle at the builders.
+    if (bundle && victim) this.latency.seenToSent.record(latencyUs.total);
     this.latency.total.record(latencyUs.total);
     this.parameters.onCandidate({
       block: target,
@@ -234,8 +316,12 @@ export class SearcherEngine {
       bribeWei: candidate.bribeWei,
       netProfitWei: candidate.netProfitWei,
       simulatedNetProfitWei: simulatedNet,
+      simulatedGainWei: simulatedGain,
       decision,
       reason,
+      ...(bundle ? { bundle } : {}),
+      ...(simulatedGas !== undefined ? { simulatedGas } : {}),
+      firstSeenMs,
       latencyUs,
     });
   }
@@ -252,9 +338,19 @@ export class SearcherEngine {
     return undefined;
   }
 
-  private async ourTransaction(operator: Address, executor: Address, plan: Hex): Promise<BundleTx> {
+  /** Our sends for a target block (a new target starts empty). */
+  private sentFor(target: bigint) {
+    if (this.sent.target !== target) this.sent = { target, trades: [], txs: [], victims: new Set() };
+    return this.sent;
+  }
+
+  /** Our transaction as simulated: after `earlier` of our own transactions for the same block. */
+  private async ourTransaction(operator: Address, executor: Address, plan: Hex, earlier: number): Promise<BundleTx> {
     const data = encodeFunctionData({ abi: executorAbi, functionName: 'execute', args: [plan] });
-    const nonce = await this.client.getTransactionCount({ address: operator, blockTag: 'pending' });
+    if (this.operatorNonce?.head !== this.head.number) {
+      this.operatorNonce = { head: this.head.number, value: await this.client.getTransactionCount({ address: operator, blockTag: 'latest' }) };
+    }
+    const nonce = this.operatorNonce.value + earlier;
     const priority = this.parameters.config.strategy.priorityFeeWei;
     const tx = { from: operator, to: executor, data, value: 0n, gas: 1_000_000n, nonce, maxPriorityFeePerGas: priority, maxFeePerGas: this.head.nextBaseFeePerGas * 2n + priority };
     const signer = this.parameters.signer;
@@ -278,7 +374,35 @@ export class SearcherEngine {
     };
   }
 
+  /** The next block's base fee, by the EIP-1559 rule from the newest head. */
+  get nextBaseFee(): bigint {
+    return this.head.nextBaseFeePerGas;
+  }
+
+  get headNumber(): bigint {
+    return this.head.number;
+  }
+
+  /** Every pool a block moved, by its logs, for the risk layer's price-jump and liquidity-exit breakers. */
+  private observePools(changed: ReadonlySet<Address>): void {
+    const risk = this.parameters.risk;
+    if (!risk) return;
+    const weth = this.parameters.chain.weth.toLowerCase();
+    for (const address of changed) {
+      const pool = this.market.get(address);
+      if (!pool) continue;
+      if (pool.kind === 'v2') {
+        if (pool.reserve0 === 0n) continue;
+        const liquidity = pool.token0.toLowerCase() === weth ? pool.reserve0 : pool.token1.toLowerCase() === weth ? pool.reserve1 : pool.reserve0;
+        risk.onPoolObservation({ pool: pool.address, price: (pool.reserve1 * 10n ** 18n) / pool.reserve0, explainedByLog: true, liquidity });
+      } else {
+        risk.onPoolObservation({ pool: pool.address, price: pool.sqrtPriceX96 * pool.sqrtPriceX96, explainedByLog: true, liquidity: pool.liquidity });
+      }
+    }
+  }
+
   async stop(): Promise<void> {
+    this.stopping = true;
     this.watcher?.stop();
     this.connection?.close();
     await this.queue;

@@ -12,8 +12,24 @@ const commands: Record<string, Command> = {
     load: () => import('./devnet.ts'),
   },
   run: {
-    summary: 'run the bot: mempool -> backruns and block arbitrage -> simulated bundles (--dry-run for now)',
+    summary: 'run the bot: mempool -> backruns and block arbitrage -> simulation -> risk gate -> bundles to builders',
     load: () => import('./run.ts'),
+  },
+  demo: {
+    summary: 'the whole searcher locally: devnet + local builder + bot + dashboard; one line per block (npm start)',
+    load: () => import('./demo.ts'),
+  },
+  report: {
+    summary: 'profit per block from the store (seen, candidates, sent, included, gross, gas, bribe, net, cumulative)',
+    load: () => import('./profitReport.ts'),
+  },
+  halt: {
+    summary: 'latch the kill switch in the store: a running bot stops sending at once and cancels its bundles',
+    load: () => import('./halt.ts'),
+  },
+  resume: {
+    summary: 'clear a latched halt (the bot resumes within a poll interval)',
+    load: () => import('./resume.ts'),
   },
   decode: {
     summary: 'decode router swaps from transaction JSONL (file or stdin), one result line per transaction',

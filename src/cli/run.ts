@@ -1,26 +1,38 @@
 import { resolve } from 'node:path';
+import { loadAuthAccount } from '../config/authKey.ts';
 import { loadRunConfig } from '../config/runConfig.ts';
 import { loadSigner } from '../config/secrets.ts';
-import { SearcherEngine, type CandidateReport } from '../engine.ts';
+import type { CandidateReport } from '../engine.ts';
 import { createLogger } from '../log.ts';
-import { parseFlags, UsageError } from './args.ts';
+import { defaultDbFile } from '../monitor/store.ts';
+import { SearcherApp } from '../searcher.ts';
+import { integerFlag, parseFlags, UsageError } from './args.ts';
+import { formatBlockLine } from './blockLine.ts';
 import { reportError } from './report.ts';
 
-export const runUsage = `Usage: searcher run --config FILE --dry-run [--json]
+export const runUsage = `Usage: searcher run --config FILE [--dry-run] [--json] [--db FILE] [--dashboard-port N | --no-dashboard]
 
 Runs the bot: watches the mempool and new blocks, finds backruns and block arbitrage, sizes them, simulates
-each bundle and decides. --dry-run does everything except send (sending to builders comes with the bundle
-submitter; until then --dry-run is required). --json prints one line per candidate:
-{"block", "victim", "path", "amountIn", "grossProfitWei", "gasCostWei", "bribeWei", "netProfitWei",
- "simulatedNetProfitWei", "decision", "reason", "latencyUs": {"decode", "search", "simulate", "total"}}.
+each bundle, asks the risk layer, signs and sends bundles to every configured builder, tracks inclusion and
+accounts profit per block from receipts. On the devnet it sends; on any other chain it sends only when the
+config says "submit": true, otherwise it logs what it would send. --dry-run never sends.
 
-The config file (JSON) is documented in README.md; its "chain" section can be a devnet manifest
-({"manifest": "manifest.json"}). The operator key comes from SEARCHER_PRIVATE_KEY or a keystore
-(SEARCHER_KEYSTORE_PASSWORD), never from the command line; a dry run with eth_simulateV1 needs none.
+Options:
+  --config FILE         the bot's JSON config (README.md: configuration reference)
+  --dry-run             decide and log, send nothing
+  --json                one JSON line per candidate: {"block", "victim", "path", "amountIn", "grossProfitWei",
+                        "gasCostWei", "bribeWei", "netProfitWei", "simulatedNetProfitWei", "decision", "reason",
+                        "bundle", "latencyUs": {"decode", "search", "simulate", "send", "total"}}
+  --db FILE             the store (SQLite; default ${defaultDbFile}); \`searcher halt/resume/report\` read it
+  --dashboard-port N    dashboard + /metrics on 127.0.0.1:N (default from the config, 8787; 0 = any free port)
+  --no-dashboard        no HTTP server
+
+Keys: the operator key from SEARCHER_PRIVATE_KEY or a keystore (config signer.keystore with
+SEARCHER_KEYSTORE_PASSWORD), never from the command line; the builders' auth key from
+SEARCHER_FLASHBOTS_AUTH_KEY (a fresh one per run when unset). A dry run with eth_simulateV1 needs no key.
 `;
 
-const asJson = (report: CandidateReport) =>
-  JSON.stringify(report, (_, value) => (typeof value === 'bigint' ? value.toString() : value));
+const asJson = (report: CandidateReport) => JSON.stringify(report, (_, value) => (typeof value === 'bigint' ? value.toString() : value));
 
 export async function run(argv: string[]): Promise<number> {
   try {
@@ -28,6 +40,9 @@ export async function run(argv: string[]): Promise<number> {
       config: { type: 'string' },
       'dry-run': { type: 'boolean' },
       json: { type: 'boolean' },
+      db: { type: 'string' },
+      'dashboard-port': { type: 'string' },
+      'no-dashboard': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
     if (flags.help) {
@@ -35,39 +50,46 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     if (!flags.config) throw new UsageError('--config FILE is required');
-    if (!flags['dry-run']) throw new UsageError('sending bundles is not built yet (the bundle submitter comes next): run with --dry-run');
-    const { config, chain, paths } = loadRunConfig(resolve(flags.config));
+    const { config, chain, paths, builders } = loadRunConfig(resolve(flags.config));
+    const dryRun = Boolean(flags['dry-run']);
     const hasKey = Boolean(process.env[config.signer.keyEnv] || config.signer.keystore);
-    const signer = hasKey
-      ? await loadSigner({ keyEnvVar: config.signer.keyEnv, keystoreFile: config.signer.keystore, passwordEnvVar: 'SEARCHER_KEYSTORE_PASSWORD' })
-      : undefined;
+    if (!dryRun && !hasKey) throw new UsageError(`sending needs the operator key: set ${config.signer.keyEnv} (or signer.keystore), or run with --dry-run`);
+    const signer = hasKey ? await loadSigner({ keyEnvVar: config.signer.keyEnv, keystoreFile: config.signer.keystore, passwordEnvVar: 'SEARCHER_KEYSTORE_PASSWORD' }) : undefined;
+    const auth = loadAuthAccount(config.auth.keyEnv);
     const logger = createLogger('engine');
-    const engine = new SearcherEngine({
+    const dashboardPort = integerFlag(flags['dashboard-port'], 'dashboard-port', config.dashboard.port, 0, 65535);
+    const app = await SearcherApp.start({
       config,
       chain,
+      builders,
       tokenVerdictsFile: paths.tokenVerdicts,
-      logger,
+      dbFile: resolve(flags.db ?? defaultDbFile),
+      dryRun,
       ...(signer ? { signer } : {}),
+      authAccount: auth.account,
+      dashboard: flags['no-dashboard'] ? false : { host: config.dashboard.host, port: dashboardPort },
+      logger,
       onCandidate: (report) => {
         if (flags.json) process.stdout.write(`${asJson(report)}\n`);
-        else {
-          process.stdout.write(
-            `block ${report.block} ${report.decision.toUpperCase()} ${report.victim ?? 'block-arb'} net ${report.netProfitWei} wei (sim ${report.simulatedNetProfitWei ?? '-'}) ${report.reason} [${report.latencyUs.total} us]\n`,
-          );
-        }
+      },
+      onBlock: (summary) => {
+        if (!flags.json) process.stdout.write(`${formatBlockLine(summary)}\n`);
       },
     });
     const stopped = new Promise<void>((done) => {
       process.once('SIGINT', done);
       process.once('SIGTERM', done);
     });
-    await engine.start();
-    process.stderr.write(`searcher: running (dry run) against ${chain.rpcUrl}\n`);
-    await stopped;
-    await engine.stop();
-    const { total, search, simulate } = engine.latency;
     process.stderr.write(
-      `searcher: stopped. ${engine.stats.candidates} candidates, ${engine.stats.sendDecisions} send, ${engine.stats.rejects} reject, ${engine.stats.mismatches} mismatches; ` +
+      `searcher: running against ${chain.rpcUrl} (${app.mode === 'send' ? `sending to ${builders.map((builder) => builder.name).join(', ')}` : 'dry run: nothing is sent'})` +
+        `${app.dashboardUrl ? `; dashboard ${app.dashboardUrl}` : ''}${auth.ephemeral ? '; builder auth key: fresh for this run' : ''}\n`,
+    );
+    await stopped;
+    await app.stop();
+    const { total, search, simulate } = app.engine.latency;
+    const { stats } = app.engine;
+    process.stderr.write(
+      `searcher: stopped. ${stats.candidates} candidates, ${stats.sendDecisions} send, ${stats.rejects} reject, ${stats.mismatches} mismatches; ` +
         `latency p50/p99 us: search ${search.quantile(0.5)}/${search.quantile(0.99)}, simulate ${simulate.quantile(0.5)}/${simulate.quantile(0.99)}, total ${total.quantile(0.5)}/${total.quantile(0.99)}\n`,
     );
     return 0;

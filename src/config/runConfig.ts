@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { SearcherError } from '../errors.ts';
 import { mainnet } from '../devnet/addresses.ts';
 import { formatPath } from '../devnet/scenario/load.ts';
+import { mainnetBuilders } from '../bundle/builders.ts';
+import { riskConfigSchema } from '../risk/config.ts';
 
 /**
  * The bot's configuration file (JSON). `chain` is either the devnet manifest itself (`searcher devnet
@@ -52,6 +54,35 @@ export const runConfigSchema = z.strictObject({
   /** Where token safety verdicts are kept (relative to this file). */
   tokenSafety: z.strictObject({ file: z.string().default('token-verdicts.json') }).default({ file: 'token-verdicts.json' }),
   signer: z.strictObject({ keyEnv: z.string().default('SEARCHER_PRIVATE_KEY'), keystore: z.string().optional() }).default({ keyEnv: 'SEARCHER_PRIVATE_KEY' }),
+  /**
+   * Builders that receive bundles. Default: the devnet's local builder when the chain is a devnet manifest,
+   * else the major mainnet builders' documented endpoints (src/bundle/builders.ts).
+   */
+  builders: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        url: z.url(),
+        kind: z.enum(['flashbots-library', 'json-rpc']).default('json-rpc'),
+        timeoutMs: z.number().int().min(10).max(60_000).default(1_000),
+        /** The builder answers flashbots_getBundleStatsV2 (why a bundle missed). */
+        stats: z.boolean().default(false),
+      }),
+    )
+    .optional(),
+  /** Off the devnet, bundles are only sent when this is true; otherwise the bot logs what it would send. */
+  submit: z.boolean().default(false),
+  /** Re-send an opportunity for up to this many blocks after the first while its victim is still pending. */
+  extraBlocks: z.number().int().min(0).max(10).default(2),
+  /** The Flashbots reputation key (signs X-Flashbots-Signature; holds no funds). Unset: a fresh key per run. */
+  auth: z.strictObject({ keyEnv: z.string().default('SEARCHER_FLASHBOTS_AUTH_KEY') }).default({ keyEnv: 'SEARCHER_FLASHBOTS_AUTH_KEY' }),
+  risk: riskConfigSchema.default(riskConfigSchema.parse({})),
+  dashboard: z
+    .strictObject({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8787),
+    })
+    .default({ host: '127.0.0.1', port: 8787 }),
 });
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
@@ -59,6 +90,8 @@ export type RunConfig = z.infer<typeof runConfigSchema>;
 export type ResolvedPaths = { tokenVerdicts: string };
 
 export type ResolvedChain = { chainId: number; rpcUrl: string; wsUrl: string; executor: Address; operator?: Address; weth: Address };
+
+export type ResolvedBuilder = { name: string; url: string; kind: 'flashbots-library' | 'json-rpc'; timeoutMs: number; stats: boolean };
 
 export class ConfigError extends SearcherError {
   constructor(source: string, issues: string[]) {
@@ -81,7 +114,7 @@ function readJson(file: string): unknown {
 }
 
 /** Reads and validates the config; a manifest path is read relative to the config file. */
-export function loadRunConfig(file: string): { config: RunConfig; chain: ResolvedChain; paths: ResolvedPaths } {
+export function loadRunConfig(file: string): { config: RunConfig; chain: ResolvedChain; paths: ResolvedPaths; builders: ResolvedBuilder[] } {
   const config = parse(runConfigSchema, readJson(file), file);
   const manifest = (config.chain as { manifest?: unknown }).manifest;
   let explicit = config.chain as z.infer<typeof explicitChain>;
@@ -89,8 +122,15 @@ export function loadRunConfig(file: string): { config: RunConfig; chain: Resolve
     const manifestFile = resolve(dirname(file), manifest);
     explicit = parse(explicitChain, readJson(manifestFile), manifestFile);
   }
+  const devnetBuilder = (explicit as { builderUrl?: unknown }).builderUrl;
+  const builders: ResolvedBuilder[] =
+    config.builders ??
+    (typeof devnetBuilder === 'string'
+      ? [{ name: 'local', url: devnetBuilder, kind: 'json-rpc', timeoutMs: 1_000, stats: true }]
+      : mainnetBuilders.map((builder) => ({ ...builder, timeoutMs: 1_000, stats: false })));
   return {
     config,
+    builders,
     paths: { tokenVerdicts: resolve(dirname(file), config.tokenSafety.file) },
     chain: {
       chainId: explicit.chainId,

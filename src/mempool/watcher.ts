@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { formatTransaction, type RpcTransaction, type Transaction } from 'viem';
 import { nextBaseFee } from '../chain/baseFee.ts';
 import type { WsConnection } from '../chain/wsConnection.ts';
 import type { Logger } from '../log.ts';
@@ -20,7 +21,14 @@ type NodeTx = {
   gas?: string;
 };
 
-export type PendingTx = RawTx & { nonce: bigint; maxFeePerGas: bigint; maxPriorityFeePerGas?: bigint; gas?: bigint };
+export type PendingTx = RawTx & {
+  nonce: bigint;
+  maxFeePerGas: bigint;
+  maxPriorityFeePerGas?: bigint;
+  gas?: bigint;
+  /** The node's transaction with its signature (swaps only): enough to rebuild the signed bytes for a bundle. */
+  signed?: Transaction;
+};
 
 export type PendingSwaps = {
   tx: PendingTx;
@@ -37,6 +45,8 @@ export type Head = {
   baseFeePerGas: bigint;
   /** The next block's base fee, by the EIP-1559 rule from this header. */
   nextBaseFeePerGas: bigint;
+  /** Unix seconds. */
+  timestamp: bigint;
 };
 
 export type MempoolWatcherOptions = {
@@ -166,6 +176,7 @@ export class MempoolWatcher extends EventEmitter {
       parentHash: raw.parentHash!,
       baseFeePerGas,
       nextBaseFeePerGas: nextBaseFee(baseFeePerGas, BigInt(raw.gasUsed ?? '0x0'), BigInt(raw.gasLimit ?? '0x0')),
+      timestamp: BigInt(raw.timestamp ?? '0x0'),
     };
     this.headNumber = head.number;
     this.nextBaseFee = head.nextBaseFeePerGas;
@@ -261,6 +272,13 @@ export class MempoolWatcher extends EventEmitter {
       return;
     }
     if (result.swaps.length === 0) return;
+    if ((node as { r?: string }).r) {
+      try {
+        tx.signed = formatTransaction(node as unknown as RpcTransaction);
+      } catch {
+        // Without the signed fields the submitter asks the node for the raw bytes instead.
+      }
+    }
     this.stats.swaps++;
     this.emit('swaps', { tx, swaps: result.swaps, firstSeenMs, decodedMs: performance.now() } satisfies PendingSwaps);
   }

@@ -19,4 +19,15 @@ export class LatencyHistogram {
     const sorted = [...this.samples].sort((a, b) => a - b);
     return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
   }
+
+  /** How many samples fall at or under each bound (ascending); the last bucket also takes what is above. */
+  bucketCounts(boundsUs: readonly number[]): number[] {
+    const counts = boundsUs.map(() => 0);
+    for (const sample of this.samples) {
+      let index = boundsUs.findIndex((bound) => sample <= bound);
+      if (index < 0) index = boundsUs.length - 1;
+      counts[index]!++;
+    }
+    return counts;
+  }
 }

@@ -28,6 +28,8 @@ export type BundleSimulation = {
 
 export type SimulateBundleParameters = {
   txs: readonly BundleTx[];
+  /** Our earlier bundles for the same block, run first and not measured (the new bundle lands after them). */
+  prefix?: readonly BundleTx[];
   executor: Address;
   startToken: Address;
   targetBlock: bigint;

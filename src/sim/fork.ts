@@ -1,9 +1,8 @@
-import { createTestClient, http, parseAbi, publicActions, type Address, type Hex } from 'viem';
+import { createTestClient, http, publicActions, type Address, type Hex } from 'viem';
 import { startAnvil, type Anvil } from '../devnet/anvil.ts';
+import { accountExecution } from '../monitor/accounting.ts';
 import type { BundleSimulation, BundleSimulator, SimulateBundleParameters } from './bundle.ts';
 import { SimulateV1Simulator, SimulationError } from './simulateV1.ts';
-
-const balanceOfAbi = parseAbi(['function balanceOf(address) view returns (uint256)']);
 
 export type ForkSimulatorParameters = {
   upstreamRpcUrl: string;
@@ -74,23 +73,23 @@ export class ForkSimulator implements BundleSimulator {
       throw new SimulationError('SIMULATION', `the fork is at block ${this.forkBlock}; it can only simulate block ${this.forkBlock + 1n}, not ${targetBlock}`);
     }
     if (this.mode === 'simulate') return this.simulateV1.simulate(parameters);
-    const balance = () => this.client.readContract({ address: startToken, abi: balanceOfAbi, functionName: 'balanceOf', args: [executor] });
     const snapshot = await this.client.snapshot();
     try {
-      const before = await balance();
       const hashes: Hex[] = [];
-      for (const tx of txs) {
+      for (const tx of [...(parameters.prefix ?? []), ...txs]) {
         if (!tx.raw) throw new SimulationError('SIMULATION', 'the fork backend simulates signed transactions only');
         hashes.push(await this.client.sendRawTransaction({ serializedTransaction: tx.raw }));
       }
       await this.client.mine({ blocks: 1 });
-      const receipts = await Promise.all(hashes.map((hash) => this.client.getTransactionReceipt({ hash })));
+      const receipts = (await Promise.all(hashes.map((hash) => this.client.getTransactionReceipt({ hash })))).slice(-txs.length);
       const ours = receipts[receipts.length - 1]!;
-      const after = await balance();
+      // The executor's start-token change in our transaction alone, from its receipt (the block also holds the
+      // prefix): transfers in and out, less the WETH it unwrapped to pay the builder.
+      const account = accountExecution({ executor, startToken, status: ours.status, gasUsed: ours.gasUsed, effectiveGasPrice: ours.effectiveGasPrice, logs: ours.logs });
       return {
         ok: ours.status === 'success',
         victimsOk: receipts.slice(0, -1).every((receipt) => receipt.status === 'success'),
-        gain: after - before,
+        gain: account.gross - account.builderPayment,
         gasUsed: ours.gasUsed,
         ...(ours.status === 'success' ? {} : { revertReason: 'reverted on the fork' }),
       };

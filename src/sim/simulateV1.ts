@@ -37,6 +37,7 @@ export class SimulateV1Simulator implements BundleSimulator {
 
   async simulate(parameters: SimulateBundleParameters): Promise<BundleSimulation> {
     const { txs, executor, startToken, targetBlock } = parameters;
+    const prefix = parameters.prefix ?? [];
     const balanceCall = { to: startToken, data: encodeFunctionData({ abi: balanceOfAbi, args: [executor] }) };
     const request = {
       blockStateCalls: [
@@ -46,7 +47,7 @@ export class SimulateV1Simulator implements BundleSimulator {
             ...(parameters.timestamp !== undefined ? { time: numberToHex(parameters.timestamp) } : {}),
             ...(parameters.baseFeePerGas !== undefined ? { baseFeePerGas: numberToHex(parameters.baseFeePerGas) } : {}),
           },
-          calls: [balanceCall, ...txs.map(call), balanceCall],
+          calls: [...prefix.map(call), balanceCall, ...txs.map(call), balanceCall],
         },
       ],
       validation: this.validation,
@@ -58,8 +59,9 @@ export class SimulateV1Simulator implements BundleSimulator {
     } catch (cause) {
       throw new SimulationError('SIMULATION', `eth_simulateV1 failed: ${(cause as Error).message.split('\n')[0]}`, { cause });
     }
-    const calls = blocks[0]?.calls ?? [];
-    if (calls.length !== txs.length + 2) throw new SimulationError('SIMULATION', `eth_simulateV1 returned ${calls.length} results for ${txs.length + 2} calls`);
+    const all = blocks[0]?.calls ?? [];
+    if (all.length !== prefix.length + txs.length + 2) throw new SimulationError('SIMULATION', `eth_simulateV1 returned ${all.length} results for ${prefix.length + txs.length + 2} calls`);
+    const calls = all.slice(prefix.length);
     const ours = calls[calls.length - 2]!;
     const before = BigInt(calls[0]!.returnData);
     const after = BigInt(calls[calls.length - 1]!.returnData);

@@ -124,17 +124,37 @@ function cyclesThrough(graph: PoolGraph, pools: readonly Pool[], config: EngineC
 }
 
 /** Backrun candidates for one pending transaction: its swaps applied to an overlay, cycles through what moved. */
-export function backrunCandidates(market: MarketState, graph: PoolGraph, victim: PendingSwaps, nextBaseFeeWei: bigint, config: EngineConfig): Candidate[] | Rejection {
+/** Something we already sent for the target block: its victim's swaps (if any), then our cycle. */
+export type PriorTrade = { swaps?: readonly SwapIntent[]; cycle?: Cycle; amountIn?: bigint };
+
+/**
+ * Our bundles already at the builders for the same block land first (their nonces come first), so a new
+ * opportunity is judged on the state they leave: each prior victim's swaps, then our cycle, hop by hop.
+ */
+export function applyPriorTrades(overlay: PendingOverlay, graph: PoolGraph, config: EngineConfig, prior: readonly PriorTrade[]): void {
+  for (const trade of prior) {
+    if (trade.swaps) applyVictim(overlay, graph, config, trade.swaps);
+    if (!trade.cycle || trade.amountIn === undefined) continue;
+    let amount = trade.amountIn;
+    for (const hop of trade.cycle.hops) amount = overlay.applySwap({ pool: hop.pool.address, zeroForOne: hop.zeroForOne, amountIn: amount });
+  }
+}
+
+export function backrunCandidates(market: MarketState, graph: PoolGraph, victim: PendingSwaps, nextBaseFeeWei: bigint, config: EngineConfig, prior: readonly PriorTrade[] = []): Candidate[] | Rejection {
   const overlay = new PendingOverlay(market);
+  applyPriorTrades(overlay, graph, config, prior);
   const applied = applyVictim(overlay, graph, config, victim.swaps);
   if ('reason' in applied) return { victim: victim.tx.hash, reason: applied.reason };
   return evaluate(overlay, cyclesThrough(graph, applied.moved, config), victim.tx.hash, nextBaseFeeWei, config.policy, config.maxSizedPerSearch);
 }
 
 /** Block arbitrage: cycles through the pools a block changed, on the canonical state. */
-export function blockCandidates(market: MarketState, graph: PoolGraph, changed: readonly Address[], nextBaseFeeWei: bigint, config: EngineConfig): Candidate[] {
+export function blockCandidates(market: MarketState, graph: PoolGraph, changed: readonly Address[], nextBaseFeeWei: bigint, config: EngineConfig, prior: readonly PriorTrade[] = []): Candidate[] {
   const pools = changed.map((address) => market.get(address)).filter((pool): pool is Pool => pool !== undefined);
-  return evaluate(market, cyclesThrough(graph, pools, config), null, nextBaseFeeWei, config.policy, config.maxSizedPerSearch);
+  if (prior.length === 0) return evaluate(market, cyclesThrough(graph, pools, config), null, nextBaseFeeWei, config.policy, config.maxSizedPerSearch);
+  const overlay = new PendingOverlay(market);
+  applyPriorTrades(overlay, graph, config, prior);
+  return evaluate(overlay, cyclesThrough(graph, pools, config), null, nextBaseFeeWei, config.policy, config.maxSizedPerSearch);
 }
 
 /**

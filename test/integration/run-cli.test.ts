@@ -22,7 +22,7 @@ afterAll(async () => {
 
 describe('searcher run --dry-run', () => {
   it('finds backruns and block arbitrage on the devnet traffic and only "sends" what simulates to the wei', async () => {
-    const { child, output } = await startCli(['run', '--config', join(dir, 'config.json'), '--dry-run', '--json'], /running \(dry run\)/, 'stderr');
+    const { child, output } = await startCli(['run', '--config', join(dir, 'config.json'), '--dry-run', '--json', '--no-dashboard', '--db', join(dir, 'dry.db')], /dry run: nothing is sent/, 'stderr');
     for (let block = 0; block < 8; block++) {
       const head = await devnet.client.getBlockNumber({ cacheTime: 0 });
       while (devnet.traffic!.handledHead < head) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -37,9 +37,9 @@ describe('searcher run --dry-run', () => {
     const sends = lines.filter((line) => line.decision === 'send');
     expect(sends.length).toBeGreaterThan(0);
     for (const line of sends) {
-      expect(line.simulatedNetProfitWei).toBe(line.netProfitWei);
+      expect(BigInt(line.simulatedGainWei)).toBe(BigInt(line.grossProfitWei) - BigInt(line.bribeWei));
       expect(BigInt(line.netProfitWei)).toBeGreaterThan(0n);
-      expect(Object.keys(line.latencyUs)).toEqual(['decode', 'search', 'simulate', 'total']);
+      expect(Object.keys(line.latencyUs)).toEqual(['decode', 'search', 'simulate', 'send', 'total']);
     }
     expect(lines.filter((line) => line.reason.startsWith('simulation mismatch'))).toEqual([]);
     expect(sends.some((line) => line.victim !== null)).toBe(true);
@@ -50,10 +50,10 @@ describe('searcher run --dry-run', () => {
     for (const line of throughPoison) expect(line.reason).toMatch(/is unsafe/);
   }, 90_000);
 
-  it('refuses to run without --dry-run until the submitter exists, and explains a bad config', async () => {
-    const noDry = await runCli(['run', '--config', join(dir, 'config.json')]);
-    expect(noDry.code).toBe(2);
-    expect(noDry.stderr).toMatch(/run with --dry-run/);
+  it('refuses to send without the operator key, and explains a bad config', async () => {
+    const noKey = await runCli(['run', '--config', join(dir, 'config.json'), '--no-dashboard', '--db', join(dir, 'nokey.db')]);
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toMatch(/sending needs the operator key: set SEARCHER_PRIVATE_KEY .* or run with --dry-run/);
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ chain: { manifest: 'manifest.json' }, strategy: { builderShareBps: 20000 } }));
     const bad = await runCli(['run', '--config', join(dir, 'bad.json'), '--dry-run']);
     expect(bad.code).toBe(2);

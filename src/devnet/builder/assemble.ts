@@ -14,6 +14,8 @@ export type AssemblyInput = {
   publicTxs: readonly SignedTx[];
   /** Runs transactions in order at the top of this block; throws SequenceInvalidError when they cannot run. */
   simulate: (txs: readonly SignedTx[]) => Promise<TxOutcome[]>;
+  /** A sender's transaction count at the parent block. */
+  chainNonce: (sender: string) => Promise<number>;
 };
 
 export type Assembly = {
@@ -81,6 +83,31 @@ export async function assembleBlock(input: AssemblyInput): Promise<Assembly> {
   const order: SignedTx[] = [];
   const takenBy = new Map<string, IncludedBundle>();
   let gasUsed = 0n;
+  /** Each sender's next nonce after what the block holds so far. */
+  const placedNext = new Map<string, number>();
+  const pendingBySender = new Map<string, SignedTx[]>();
+  for (const tx of input.publicTxs) pendingBySender.set(tx.from.toLowerCase(), [...(pendingBySender.get(tx.from.toLowerCase()) ?? []), tx]);
+  /**
+   * A bundle may carry a sender's later nonce while the earlier one waits in the public pool (a trader with two
+   * pending swaps): the builder places those public transactions ahead of the bundle, as block building by fee
+   * would. undefined when the pool cannot fill the gap.
+   */
+  const gapFillers = async (txs: readonly SignedTx[]): Promise<SignedTx[] | undefined> => {
+    const fillers: SignedTx[] = [];
+    const next = new Map<string, number>();
+    for (const tx of txs) {
+      const sender = tx.from.toLowerCase();
+      let expected = next.get(sender) ?? placedNext.get(sender) ?? (await input.chainNonce(sender));
+      while (expected < tx.nonce) {
+        const filler = pendingBySender.get(sender)?.find((pending) => pending.nonce === expected);
+        if (!filler) return undefined;
+        fillers.push(filler);
+        expected++;
+      }
+      next.set(sender, Math.max(expected, tx.nonce + 1));
+    }
+    return fillers;
+  };
   const place = async (bundle: StoredBundle, outcomesAlone: TxOutcome[] | undefined, conflict: ExclusionReason): Promise<void> => {
     const shared = bundle.txHashes.find((hash) => takenBy.has(hash.toLowerCase()));
     if (shared) {
@@ -89,10 +116,15 @@ export async function assembleBlock(input: AssemblyInput): Promise<Assembly> {
       return;
     }
     const txs = input.decoded.get(bundle)!;
+    const fillers = await gapFillers(txs);
+    if (fillers === undefined) {
+      excluded.push({ bundle, reason: conflict, detail: "a transaction's nonce is ahead of its sender's and the public pool does not fill the gap" });
+      return;
+    }
     const ahead = () => included.map((winner) => winner.bundle.bundleHash).join(', ');
     let outcomes: TxOutcome[];
     try {
-      outcomes = included.length === 0 && outcomesAlone ? outcomesAlone : (await input.simulate([...order, ...txs])).slice(order.length);
+      outcomes = included.length === 0 && outcomesAlone && fillers.length === 0 ? outcomesAlone : (await input.simulate([...order, ...fillers, ...txs])).slice(order.length + fillers.length);
     } catch (error) {
       if (!(error instanceof SequenceInvalidError)) throw error;
       excluded.push({ bundle, reason: conflict, detail: `invalid after the bundles ahead of it (${ahead() || 'none'}): ${error.message}` });
@@ -111,7 +143,8 @@ export async function assembleBlock(input: AssemblyInput): Promise<Assembly> {
     gasUsed += totals.gasUsed;
     const winner = { bundle, outcomes, ...totals };
     included.push(winner);
-    order.push(...txs);
+    order.push(...fillers, ...txs);
+    for (const tx of [...fillers, ...txs]) placedNext.set(tx.from.toLowerCase(), tx.nonce + 1);
     for (const hash of bundle.txHashes) takenBy.set(hash.toLowerCase(), winner);
   };
   for (const candidate of priced) await place(candidate.bundle, candidate.outcomes, 'outbid');

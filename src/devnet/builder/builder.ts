@@ -309,6 +309,10 @@ export class LocalBuilder {
       decoded: this.decoded,
       publicTxs: pooled,
       simulate: (txs) => simulateSequence(this.client, txs, next, next.number - 1n, nonces),
+      chainNonce: async (sender) => {
+        if (!nonces.has(sender)) nonces.set(sender, await this.client.getTransactionCount({ address: sender as Address, blockNumber: next.number - 1n }));
+        return nonces.get(sender)!;
+      },
     });
     const sealed = await sealBlock(this.parameters.client, { order: assembly.order, pooled, timestamp: next.timestamp, logger: this.parameters.logger });
     const bundleTxs = assembly.included.flatMap((winner) => winner.bundle.txHashes);

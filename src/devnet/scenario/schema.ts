@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { v3FeeTickSpacing } from '../addresses.ts';
+import { builderFaults } from '../builder/faulty.ts';
 
 /**
  * The scenario file: what the devnet holds and what its users do. Amounts are decimal strings in token
@@ -125,6 +126,8 @@ export const scenarioSchema = z.strictObject({
       random: randomTrafficSchema.optional(),
     })
     .default({ swaps: [] }),
+  /** Builders besides the local one that `searcher demo` also sends to, each failing in its own way. */
+  faultyBuilders: z.array(z.strictObject({ name: z.string().regex(/^[a-z0-9-]{1,32}$/), fault: z.enum(builderFaults) })).default([]),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;

@@ -1,0 +1,90 @@
+import type { Address, Hex } from 'viem';
+import type { LocalAccount } from 'viem/accounts';
+import type { Logger } from '../log.ts';
+import type { PendingSwaps } from '../mempool/watcher.ts';
+import type { RiskGate } from '../risk/gate.ts';
+import type { BundleProposal } from '../risk/types.ts';
+import type { Candidate, EngineConfig } from '../strategy/candidates.ts';
+import { planFor } from '../strategy/toPlan.ts';
+import { feesForTargetBlock } from './fees.ts';
+import { signExecutorTransaction } from './signTransaction.ts';
+import type { Opportunity, SendOutcome, Submitter } from './submitter.ts';
+import { victimRawTransaction, type RawTransactionSource, type SignedTransactionFields } from './victimRaw.ts';
+
+export type DispatcherParameters = {
+  submitter: Submitter;
+  risk?: RiskGate;
+  /** The executor's operator (signs our transactions). */
+  account: LocalAccount;
+  chainId: number;
+  executor: Address;
+  policy: EngineConfig['policy'];
+  /** The next block's base fee now (moves with every head; re-sends are priced for their own block). */
+  nextBaseFee: () => bigint;
+  fetchRaw: RawTransactionSource;
+  logger: Logger;
+  /** The submitter only logs (reports say so). */
+  dryRun?: boolean;
+};
+
+export type Dispatch = { sent: boolean; reason: string; uuid?: string; ourHash?: Hex; delivered?: Promise<SendOutcome[]>; proposal?: BundleProposal };
+
+/** Gas limit for our transaction: what the simulation used, with room for state that moves before the block. */
+export function gasLimitFor(simulatedGas: bigint): bigint {
+  const padded = (simulatedGas * 13n) / 10n + 10_000n;
+  return padded > 100_000n ? padded : 100_000n;
+}
+
+/**
+ * From a simulated candidate to bundles at the builders: the risk layer's yes first, then the victim's signed
+ * bytes, our transaction signed per target block (the plan names its block), and the submitter's fan-out.
+ */
+export class Dispatcher {
+  constructor(private readonly parameters: DispatcherParameters) {}
+
+  async dispatch(input: { candidate: Candidate; victim?: PendingSwaps; leading?: readonly PendingSwaps[]; target: bigint; simulatedGas: bigint }): Promise<Dispatch> {
+    const { candidate, victim, target } = input;
+    const { risk, policy, account, chainId, executor } = this.parameters;
+    const gas = gasLimitFor(input.simulatedGas);
+    // Each signature is for the block right after the head it is made at (re-sends are re-signed), so the
+    // next base fee is known exactly and fees need no margin for blocks in between.
+    const fees = () => feesForTargetBlock({ nextBaseFee: this.parameters.nextBaseFee(), blocksAfterNext: 0, priorityFee: policy.priorityFeeWei });
+    const pools = candidate.cycle.hops.map((hop) => hop.pool.address);
+    const plan = planFor(candidate, target, policy);
+    const proposal: BundleProposal = {
+      targetBlock: target,
+      gasLimit: gas,
+      maxGasCostWei: gas * fees().maxFeePerGas,
+      pools,
+      startToken: plan.startToken,
+      amountIn: plan.amountIn,
+      flash: plan.flash,
+    };
+    if (risk) {
+      const verdict = risk.check(proposal);
+      if (!verdict.ok) return { sent: false, reason: `risk ${verdict.breaker}: ${verdict.reason}`, proposal };
+    }
+    const rawOf = async (pending: PendingSwaps) => {
+      const signed = (pending.tx.signed ?? { hash: pending.tx.hash }) as SignedTransactionFields;
+      const { raw } = await victimRawTransaction(signed, { fetchRaw: this.parameters.fetchRaw });
+      return { raw, hash: pending.tx.hash as Hex };
+    };
+    const victimRaw = victim ? await rawOf(victim) : undefined;
+    const leading = await Promise.all((input.leading ?? []).map(rawOf));
+    const opportunity: Opportunity = {
+      key: victim ? victim.tx.hash : `block:${[...pools].map((pool) => pool.toLowerCase()).sort().join(',')}`,
+      ...(victimRaw ? { victim: victimRaw } : {}),
+      ...(leading.length > 0 ? { leading } : {}),
+      pools,
+      sign: async (block, nonce) => {
+        const signed = await signExecutorTransaction({ account, chainId, executor, plan: planFor(candidate, block, policy), nonce, gas, ...fees() });
+        return { raw: signed.raw, hash: signed.hash };
+      },
+    };
+    const result = await this.parameters.submitter.submit(opportunity, target);
+    // Counted as outstanding spend from now; the builders' answers arrive in the ledger (a refusal by all of
+    // them resolves it as failed).
+    risk?.onBundleSent(result.uuid, proposal);
+    return { sent: true, reason: this.parameters.dryRun ? 'dry run: logged, not sent' : 'handed to the builders', uuid: result.uuid, ourHash: result.ourHash, delivered: result.delivered, proposal };
+  }
+}

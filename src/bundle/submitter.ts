@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import type { Address, Hex } from 'viem';
+import type { Logger } from '../log.ts';
+import type { BundleRequest } from './types.ts';
+
+/** What a fan-out to the builders reports per builder (see fanout.ts). */
+export type SendOutcome = { builder: string; ok: boolean; bundleHash?: Hex; error?: { kind: string; message: string } };
+
+/** The builders, as the submitter uses them. */
+export interface BundleSender {
+  send(bundle: BundleRequest): Promise<SendOutcome[]>;
+  cancel(replacementUuid: string): Promise<unknown>;
+}
+
+/** Gives each of our transactions its nonce; one writer, resynced from the chain every head. */
+export interface NonceSource {
+  next(): Promise<number>;
+  resync(): Promise<unknown> | void;
+}
+
+/** One opportunity to send: a backrun of a pending victim, or a block arbitrage (no victim). */
+export type Opportunity = {
+  /** One live bundle per key: the victim's hash, or the block arbitrage's pools. A new one supersedes the old. */
+  key: string;
+  victim?: { raw: Hex; hash: Hex };
+  /** The victim's sender's earlier transactions still pending: they must land before it, so they go first. */
+  leading?: ReadonlyArray<{ raw: Hex; hash: Hex }>;
+  pools: Address[];
+  /** Signs our executor transaction for a target block (the plan is only valid in that block). */
+  sign(target: bigint, nonce: number): Promise<{ raw: Hex; hash: Hex }>;
+};
+
+export type MissReason = 'outbid' | 'not included' | 'cancelled' | 'superseded' | 'refused';
+
+/** Where the submitter reports what it did (the store implements it). */
+export interface SubmissionSink {
+  sent(event: { uuid: string; key: string; target: bigint; ourHash: Hex; txHashes: Hex[]; outcomes: SendOutcome[]; dryRun: boolean; attempt: number }): void;
+  included(event: { uuid: string; key: string; block: bigint; ourHash: Hex; victim?: Hex }): void;
+  missed(event: { uuid: string; key: string; block: bigint; reason: MissReason; detail: string }): void;
+}
+
+/** The builder's own account of a bundle that did not land, where the builder can give one. */
+export type Explain = (bundleHash: Hex, block: bigint) => Promise<{ reason: string; detail?: string } | undefined>;
+
+type Tracked = {
+  opportunity: Opportunity;
+  uuid: string;
+  target: bigint;
+  ourHash: Hex;
+  bundleHashes: Hex[];
+  attempts: number;
+};
+
+export type SubmitterParameters = {
+  sender: BundleSender;
+  nonces: NonceSource;
+  /** 'send' only on the devnet or when the config says `submit: true`; otherwise log what would be sent. */
+  mode: 'send' | 'dry-run';
+  /** Besides the next block, re-send for up to this many following blocks while the opportunity stays valid. */
+  extraBlocks: number;
+  sink: SubmissionSink;
+  logger: Logger;
+  explain?: Explain;
+};
+
+/** Whether a chain may receive bundles: the devnet always; anything else only when the config says submit. */
+export function submissionMode(chainId: number, submit: boolean, devnetChainId = 31337): 'send' | 'dry-run' {
+  return chainId === devnetChainId || submit ? 'send' : 'dry-run';
+}
+
+/**
+ * Sends each opportunity as a bundle `[victim, ours]` to every builder, targeting the next block; re-sends it
+ * (re-signed for the new block, same replacementUuid) while its victim is still pending, for up to
+ * `extraBlocks` more blocks; tracks inclusion on every head; cancels what is superseded or halted.
+ */
+export class Submitter {
+  private readonly live = new Map<string, Tracked>();
+  private readonly inFlight = new Set<Promise<SendOutcome[]>>();
+
+  constructor(private readonly parameters: SubmitterParameters) {}
+
+  get outstanding(): number {
+    return this.live.size;
+  }
+
+  /**
+   * Signs an opportunity for `target` (the next block) and hands it to every builder. Returns once the bundle is
+   * on its way; `delivered` settles with the builders' answers (the caller's next opportunity need not wait for
+   * them: its nonce is already the next one). Supersedes a live bundle with the same key.
+   */
+  async submit(opportunity: Opportunity, target: bigint): Promise<{ uuid: string; ourHash: Hex; delivered: Promise<SendOutcome[]> }> {
+    const previous = this.live.get(opportunity.key);
+    if (previous) await this.close(previous, target - 1n, 'superseded', 'a better bundle for the same opportunity replaced it', true);
+    const tracked: Tracked = { opportunity, uuid: randomUUID(), target, ourHash: '0x', bundleHashes: [], attempts: 0 };
+    this.live.set(opportunity.key, tracked);
+    const { delivered } = await this.send(tracked, target);
+    return { uuid: tracked.uuid, ourHash: tracked.ourHash, delivered };
+  }
+
+  /** Waits for every bundle handed to the builders to be answered (shutdown, tests). */
+  async flushed(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Signs for `target` and starts the fan-out; a promise inside an object, so awaiting the signature does not await the builders. */
+  private async send(tracked: Tracked, target: bigint): Promise<{ delivered: Promise<SendOutcome[]> }> {
+    const { sender, nonces, sink, logger, mode } = this.parameters;
+    const nonce = await nonces.next();
+    const ours = await tracked.opportunity.sign(target, nonce);
+    const victim = tracked.opportunity.victim;
+    const before = [...(tracked.opportunity.leading ?? []), ...(victim ? [victim] : [])];
+    const txs = [...before.map((tx) => tx.raw), ours.raw];
+    tracked.target = target;
+    tracked.ourHash = ours.hash;
+    tracked.attempts++;
+    const bundle: BundleRequest = { txs, blockNumber: target, replacementUuid: tracked.uuid };
+    const attempt = tracked.attempts;
+    if (mode !== 'send') logger.info({ target: String(target), txs: txs.length, uuid: tracked.uuid, ourTx: ours.hash }, 'submitter: dry run, bundle not sent');
+    const delivered = (mode === 'send' ? sender.send(bundle) : Promise.resolve([])).then(async (outcomes) => {
+      if (tracked.attempts === attempt) tracked.bundleHashes = outcomes.flatMap((outcome) => (outcome.bundleHash ? [outcome.bundleHash] : []));
+      sink.sent({ uuid: tracked.uuid, key: tracked.opportunity.key, target, ourHash: ours.hash, txHashes: [...before.map((tx) => tx.hash), ours.hash], outcomes, dryRun: mode !== 'send', attempt });
+      if (mode === 'send' && outcomes.every((outcome) => !outcome.ok) && this.live.get(tracked.opportunity.key) === tracked) {
+        // Nobody holds it: do not wait a block to learn that, and give the nonce back.
+        this.live.delete(tracked.opportunity.key);
+        await nonces.resync();
+        sink.missed({ uuid: tracked.uuid, key: tracked.opportunity.key, block: target, reason: 'refused', detail: outcomes.map((outcome) => `${outcome.builder}: ${outcome.error?.message ?? 'refused'}`).join('; ') });
+      }
+      return outcomes;
+    });
+    this.inFlight.add(delivered);
+    void delivered.finally(() => this.inFlight.delete(delivered)).catch(() => {});
+    return { delivered };
+  }
+
+  /**
+   * A new head: bundles that targeted it are included, outbid or missed; live ones still valid are re-sent for
+   * the next block. Nonces restart from the chain's count (private bundles that missed leave no trace).
+   */
+  async onHead(head: { number: bigint; transactions: readonly Hex[] }): Promise<void> {
+    // Answers for the block that just closed come first: they may carry bundle hashes the builders' stats need.
+    await this.flushed();
+    await this.parameters.nonces.resync();
+    const mined = new Set(head.transactions.map((hash) => hash.toLowerCase()));
+    for (const tracked of [...this.live.values()]) {
+      if (tracked.target > head.number) continue;
+      if (mined.has(tracked.ourHash.toLowerCase())) {
+        this.live.delete(tracked.opportunity.key);
+        const victim = tracked.opportunity.victim?.hash;
+        this.parameters.sink.included({ uuid: tracked.uuid, key: tracked.opportunity.key, block: head.number, ourHash: tracked.ourHash, ...(victim ? { victim } : {}) });
+        continue;
+      }
+      const victim = tracked.opportunity.victim;
+      if (victim && mined.has(victim.hash.toLowerCase())) {
+        await this.close(tracked, head.number, 'outbid', (await this.builderSays(tracked, head.number)) ?? 'the victim landed without our backrun', false);
+        continue;
+      }
+      if (tracked.attempts > this.parameters.extraBlocks || !victim) {
+        await this.close(tracked, head.number, 'not included', (await this.builderSays(tracked, head.number)) ?? `not in block ${head.number}`, true);
+        continue;
+      }
+      await this.send(tracked, head.number + 1n);
+    }
+  }
+
+  private async builderSays(tracked: Tracked, block: bigint): Promise<string | undefined> {
+    const explain = this.parameters.explain;
+    if (!explain) return undefined;
+    for (const hash of tracked.bundleHashes) {
+      try {
+        const answer = await explain(hash, block);
+        if (answer) return `builder: ${answer.reason}${answer.detail ? ` (${answer.detail})` : ''}`;
+      } catch (error) {
+        this.parameters.logger.debug({ err: (error as Error).message }, 'submitter: bundle stats unavailable');
+      }
+    }
+    return undefined;
+  }
+
+  private async close(tracked: Tracked, block: bigint, reason: MissReason, detail: string, cancel: boolean): Promise<void> {
+    this.live.delete(tracked.opportunity.key);
+    if (cancel && this.parameters.mode === 'send') await this.parameters.sender.cancel(tracked.uuid).catch(() => {});
+    this.parameters.sink.missed({ uuid: tracked.uuid, key: tracked.opportunity.key, block, reason, detail });
+  }
+
+  /** Halt: withdraw every live bundle from every builder (eth_cancelBundle by replacementUuid). */
+  async cancelAll(detail: string): Promise<number> {
+    await this.flushed();
+    const all = [...this.live.values()];
+    await Promise.all(all.map((tracked) => this.close(tracked, tracked.target, 'cancelled', detail, true)));
+    return all.length;
+  }
+}

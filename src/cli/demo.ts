@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadRunConfig } from '../config/runConfig.ts';
+import { devAccount } from '../devnet/accounts.ts';
+import { startFaultyBuilder, type FaultyBuilder } from '../devnet/builder/faulty.ts';
+import { startDevnet } from '../devnet/devnet.ts';
+import { writeManifest } from '../devnet/manifest.ts';
+import { defaultScenarioPath, loadScenario } from '../devnet/scenario/load.ts';
+import { createLogger } from '../log.ts';
+import type { BlockSummary } from '../monitor/queries.ts';
+import { defaultDbFile } from '../monitor/store.ts';
+import { SearcherApp } from '../searcher.ts';
+import { integerFlag, parseFlags } from './args.ts';
+import { formatBlockLine } from './blockLine.ts';
+import { demoResult } from './demoResult.ts';
+import { reportError } from './report.ts';
+
+export const demoUsage = `Usage: searcher demo [--blocks N] [--scenario FILE] [--db FILE] [--json] [--block-time S] [--dashboard-port N]
+
+The whole searcher on this machine: a devnet (anvil with the real Uniswap contracts and the scenario's
+traffic), its local block builder, the bot sending real bundles to it, and the dashboard. Prints the
+dashboard URL and one line per block (seen, candidates, sent, included, net profit, cumulative).
+Ctrl-C stops everything; nothing keeps running.
+
+A scenario's "faultyBuilders" (HTTP 500, 429, malformed answers, JSON-RPC refusals, no answer) are started
+and sent to as well, to show that a failing builder costs the others nothing.
+
+Options:
+  --blocks N          stop after N blocks and exit 0 (default: run until Ctrl-C)
+  --scenario FILE     scenario JSON (default scenarios/default.json)
+  --db FILE           the store (default ${defaultDbFile}); \`searcher report --db FILE\` reads it afterwards
+  --json              with --blocks: print one JSON object as the last stdout line (blocks, totals,
+                      breakers, latencyUs, capture)
+  --block-time S      seconds between blocks (default 2)
+  --dashboard-port N  dashboard and /metrics port on 127.0.0.1 (default 8787; 0 = any free port)
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  let workDir: string | undefined;
+  try {
+    const flags = parseFlags(argv, {
+      blocks: { type: 'string' },
+      scenario: { type: 'string' },
+      db: { type: 'string' },
+      json: { type: 'boolean' },
+      'block-time': { type: 'string' },
+      'dashboard-port': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (flags.help) {
+      process.stdout.write(demoUsage);
+      return 0;
+    }
+    const blocks = flags.blocks === undefined ? undefined : integerFlag(flags.blocks, 'blocks', 0, 1, 100_000);
+    const blockTime = integerFlag(flags['block-time'], 'block-time', 2, 1, 60);
+    const dashboardPort = integerFlag(flags['dashboard-port'], 'dashboard-port', 8787, 0, 65535);
+    const scenario = loadScenario(resolve(flags.scenario ?? defaultScenarioPath()));
+    const logger = createLogger('demo');
+    const out = (line: string) => {
+      if (!flags.json) process.stdout.write(`${line}\n`);
+    };
+
+    const devnet = await startDevnet({ scenario, port: 0, blockTime, logger: createLogger('devnet') });
+    let app: SearcherApp | undefined;
+    const faulty: FaultyBuilder[] = [];
+    try {
+      for (const entry of scenario.faultyBuilders) faulty.push(await startFaultyBuilder(entry.fault));
+      workDir = mkdtempSync(join(tmpdir(), 'searcher-demo-'));
+      writeManifest(join(workDir, 'manifest.json'), devnet.manifest);
+      // The poisoned tokens of the scenario are found by the token probe, not listed: the demo proves it.
+      writeFileSync(join(workDir, 'config.json'), JSON.stringify({ chain: { manifest: 'manifest.json' } }));
+      const loaded = loadRunConfig(join(workDir, 'config.json'));
+      const { config, chain, paths } = loaded;
+      const builders = [
+        ...loaded.builders,
+        ...scenario.faultyBuilders.map((entry, i) => ({ name: entry.name, url: faulty[i]!.url, kind: 'json-rpc' as const, timeoutMs: 250, stats: false })),
+      ];
+      // The devnet's operator is anvil's public test account 1: a devnet key, never a secret.
+      const signer = devAccount(devnet.manifest.accounts.searcher.index);
+      const summaries: BlockSummary[] = [];
+      let finish: () => void = () => {};
+      const finished = new Promise<void>((done) => {
+        finish = done;
+        process.once('SIGINT', done);
+        process.once('SIGTERM', done);
+      });
+      app = await SearcherApp.start({
+        config,
+        chain,
+        builders,
+        tokenVerdictsFile: paths.tokenVerdicts,
+        dbFile: resolve(flags.db ?? defaultDbFile),
+        dryRun: false,
+        signer,
+        authAccount: devAccount(devnet.manifest.accounts.searcher.index + 100),
+        dashboard: { host: '127.0.0.1', port: dashboardPort },
+        logger: createLogger('engine'),
+        onBlock: (summary) => {
+          summaries.push(summary);
+          out(formatBlockLine(summary));
+          if (blocks !== undefined && summaries.length >= blocks) finish();
+        },
+      });
+      out(`searcher demo: devnet ${devnet.manifest.rpcUrl} (scenario "${devnet.manifest.scenario}"), builders ${builders.map((builder) => `${builder.name} ${builder.url}`).join(', ')}`);
+      out(`searcher demo: dashboard ${app.dashboardUrl}   metrics ${app.dashboardUrl}/metrics   Ctrl-C to stop`);
+      logger.info({ dashboard: app.dashboardUrl }, 'demo: running');
+      await finished;
+      await app.quiesce();
+      const result = await demoResult({ app, devnet, summaries, startBlock: BigInt(devnet.manifest.startBlock) });
+      if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+      else out(`searcher demo: ${result.totals.included} bundles included, net ${result.totals.netProfitWei} wei, capture ${result.capture.ratio}`);
+      return 0;
+    } finally {
+      await app?.stop().catch(() => {});
+      for (const builder of faulty) await builder.stop();
+      await devnet.stop();
+    }
+  } catch (error) {
+    return reportError(error);
+  } finally {
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  }
+}

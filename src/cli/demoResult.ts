@@ -1,0 +1,58 @@
+import type { Devnet } from '../devnet/devnet.ts';
+import type { BlockSummary } from '../monitor/queries.ts';
+import type { SearcherApp } from '../searcher.ts';
+import { measureCapture, type Capture } from '../devnet/truth.ts';
+
+export type DemoResult = {
+  blocks: Array<{ number: number; seen: number; candidates: number; sent: number; included: number; grossProfitWei: string; gasCostWei: string; bribeWei: string; netProfitWei: string }>;
+  totals: { seen: number; candidates: number; sent: number; included: number; netProfitWei: string; realizedEqualsSimulated: boolean; lossWei: string };
+  breakers: { tripped: string[] };
+  latencyUs: { p50: number; p99: number };
+  capture: Capture;
+  /** Per builder: bundles sent, accepted, included, and failures by kind, from the store. */
+  builders: Array<{ name: string; sent: number; accepted: number; refused: number; timeout: number; error: number; included: number }>;
+};
+
+/** The demo's last line: per block and in total, from the store; realised against simulated; the truth. */
+export async function demoResult(input: { app: SearcherApp; devnet: Devnet; summaries: BlockSummary[]; startBlock: bigint }): Promise<DemoResult> {
+  const { app, summaries } = input;
+  const landed = app.ledger.landed;
+  const loss = landed.reduce((sum, bundle) => (bundle.execution.net < 0n ? sum - bundle.execution.net : sum), 0n);
+  const tripped = [...new Set(app.store.breakerEvents(10_000).filter((event) => event.kind === 'trip' || event.kind === 'halt').map((event) => event.breaker))];
+  const latency = app.engine.latency.seenToSent;
+  const capture = await measureCapture({ devnet: input.devnet, landed, fromBlock: input.startBlock + 1n, toBlock: BigInt(summaries.at(-1)?.number ?? input.startBlock) });
+  return {
+    blocks: summaries.map((block) => ({
+      number: block.number,
+      seen: block.seen,
+      candidates: block.candidates,
+      sent: block.sent,
+      included: block.included,
+      grossProfitWei: String(block.grossWei),
+      gasCostWei: String(block.gasWei),
+      bribeWei: String(block.bribeWei),
+      netProfitWei: String(block.netWei),
+    })),
+    totals: {
+      seen: summaries.reduce((sum, block) => sum + block.seen, 0),
+      candidates: summaries.reduce((sum, block) => sum + block.candidates, 0),
+      sent: summaries.reduce((sum, block) => sum + block.sent, 0),
+      included: summaries.reduce((sum, block) => sum + block.included, 0),
+      netProfitWei: String(summaries.reduce((sum, block) => sum + block.netWei, 0n)),
+      realizedEqualsSimulated: landed.every((bundle) => bundle.simulatedNetWei === bundle.execution.net),
+      lossWei: String(loss),
+    },
+    breakers: { tripped },
+    latencyUs: { p50: latency.quantile(0.5), p99: latency.quantile(0.99) },
+    capture,
+    builders: app.store.builderStats().map((builder) => ({
+      name: builder.builder,
+      sent: builder.sent,
+      accepted: builder.accepted,
+      refused: builder.refused,
+      timeout: builder.timeout,
+      error: builder.error,
+      included: builder.included,
+    })),
+  };
+}

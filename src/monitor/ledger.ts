@@ -1,0 +1,163 @@
+import type { Address, Hash, Hex } from 'viem';
+import type { MissReason as SubmitterMiss, SendOutcome, SubmissionSink } from '../bundle/submitter.ts';
+import type { CandidateReport } from '../engine.ts';
+import type { Logger } from '../log.ts';
+import type { RiskGate } from '../risk/gate.ts';
+import { accountInclusion, type ReceiptReader, type RealisedExecution } from './accounting.ts';
+import type { Metrics } from './metrics.ts';
+import type { MissReason, SubmissionOutcome } from './records.ts';
+import type { Store } from './store.ts';
+
+export type LedgerParameters = {
+  store: Store;
+  metrics?: Metrics;
+  risk?: RiskGate;
+  client: ReceiptReader;
+  executor: Address;
+  startToken: Address;
+  logger: Logger;
+};
+
+/** One included bundle, as the demo and the dashboard report it. */
+export type LandedBundle = { uuid: string; block: bigint; execution: RealisedExecution; simulatedNetWei: bigint | null; victim?: Hex };
+
+const missReason: Record<SubmitterMiss, MissReason> = {
+  outbid: 'outbid',
+  'not included': 'not_included',
+  cancelled: 'cancelled',
+  superseded: 'cancelled',
+  refused: 'not_included',
+};
+
+function submissionOutcome(outcome: SendOutcome): SubmissionOutcome {
+  if (outcome.ok) return 'accepted';
+  if (outcome.error?.kind === 'timeout') return 'timeout';
+  if (outcome.error?.kind === 'rpc') return 'refused';
+  return 'error';
+}
+
+/**
+ * Where the pipeline's facts go after the hot path: candidates, bundles, builder answers, inclusions with their
+ * realised account from the receipt, misses with the builder's reason. Feeds the store (the record), the metrics
+ * and the risk layer (spend, losses, failures). Writes happen after a bundle is sent, never before.
+ */
+export class Ledger implements SubmissionSink {
+  /** Bundles whose builder answers arrived before the engine reported the candidate (the send comes first). */
+  private readonly early = new Map<string, Array<{ outcomes: SendOutcome[] }>>();
+  private readonly known = new Map<string, { simulatedNetWei: bigint | null }>();
+  private seen = new Map<bigint, number>();
+  readonly landed: LandedBundle[] = [];
+  private accounting: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly parameters: LedgerParameters) {}
+
+  /** A pending swap seen, counted toward the block it may land in (flushed with the next head). */
+  countSeen(targetBlock: bigint): void {
+    this.seen.set(targetBlock, (this.seen.get(targetBlock) ?? 0) + 1);
+    this.parameters.metrics?.seen();
+  }
+
+  onHead(block: { number: bigint; hash: Hex; timestamp: bigint; baseFeePerGas: bigint }): void {
+    const { store } = this.parameters;
+    store.recordBlock({ number: block.number, hash: block.hash as Hash, timestamp: Number(block.timestamp), baseFeeWei: block.baseFeePerGas });
+    for (const [target, count] of this.seen) store.countSeen(target, count);
+    this.seen = new Map();
+  }
+
+  onCandidate(report: CandidateReport): void {
+    const { store, metrics } = this.parameters;
+    metrics?.candidate();
+    metrics?.observeStage('search', report.latencyUs.search);
+    if (report.latencyUs.simulate > 0) metrics?.observeStage('simulate', report.latencyUs.simulate);
+    if (report.bundle) metrics?.observeStage('send', report.latencyUs.send);
+    metrics?.observeStage('total', report.latencyUs.total);
+    const opportunityId = store.recordOpportunity({
+      block: report.block,
+      victim: report.victim as Hash | null,
+      path: report.path,
+      amountInWei: report.amountIn,
+      grossWei: report.grossProfitWei,
+      gasWei: report.gasCostWei,
+      bribeWei: report.bribeWei,
+      netWei: report.netProfitWei,
+      decision: report.decision,
+      reason: report.reason,
+      firstSeenMs: report.victim ? Math.round(performance.timeOrigin + report.firstSeenMs) : null,
+      latencyUs: report.latencyUs.total,
+    });
+    if (report.simulatedNetProfitWei !== null) {
+      store.recordSimulation({ opportunityId, backend: 'engine', ok: true, netWei: report.simulatedNetProfitWei, gasUsed: report.simulatedGas ?? null });
+    }
+    if (!report.bundle) return;
+    const uuid = report.bundle.uuid;
+    store.recordBundle({
+      id: uuid,
+      opportunityId,
+      targetBlock: report.block,
+      ourTxHash: report.bundle.ourTxHash as Hash,
+      txHashes: (report.victim ? [report.victim, report.bundle.ourTxHash] : [report.bundle.ourTxHash]) as Hash[],
+      predictedNetWei: report.netProfitWei,
+      simulatedNetWei: report.simulatedNetProfitWei,
+    });
+    metrics?.bundleSent();
+    this.known.set(uuid, { simulatedNetWei: report.simulatedNetProfitWei });
+    for (const early of this.early.get(uuid) ?? []) this.writeSubmissions(uuid, early.outcomes);
+    this.early.delete(uuid);
+  }
+
+  private writeSubmissions(uuid: string, outcomes: SendOutcome[]): void {
+    for (const outcome of outcomes) {
+      const result = submissionOutcome(outcome);
+      this.parameters.store.recordSubmission({
+        bundleId: uuid,
+        builder: outcome.builder,
+        outcome: result,
+        latencyMs: (outcome as { latencyMs?: number }).latencyMs ?? 0,
+        error: outcome.error?.message ?? null,
+        bundleHash: outcome.bundleHash ?? null,
+      });
+      this.parameters.metrics?.submission(outcome.builder, result);
+    }
+  }
+
+  sent(event: Parameters<SubmissionSink['sent']>[0]): void {
+    if (this.known.has(event.uuid)) this.writeSubmissions(event.uuid, event.outcomes);
+    else this.early.set(event.uuid, [...(this.early.get(event.uuid) ?? []), { outcomes: event.outcomes }]);
+  }
+
+  included(event: Parameters<SubmissionSink['included']>[0]): void {
+    // Receipts are read off the hot path; the next head does not wait for them.
+    this.accounting = this.accounting.then(() => this.account(event)).catch((error: Error) => {
+      this.parameters.logger.error({ err: error.message, bundle: event.uuid }, 'ledger: inclusion not accounted');
+    });
+  }
+
+  private async account(event: Parameters<SubmissionSink['included']>[0]): Promise<void> {
+    const { store, metrics, risk, client, executor, startToken } = this.parameters;
+    const execution = await accountInclusion(client, { txHash: event.ourHash as Hash, executor, startToken });
+    const simulatedNetWei = this.known.get(event.uuid)?.simulatedNetWei ?? null;
+    store.recordInclusion({ bundleId: event.uuid, execution, simulatedNetWei });
+    this.known.delete(event.uuid);
+    this.landed.push({ uuid: event.uuid, block: event.block, execution, simulatedNetWei, ...(event.victim ? { victim: event.victim } : {}) });
+    metrics?.included();
+    if (simulatedNetWei !== null && simulatedNetWei !== execution.net) metrics?.mismatch();
+    risk?.onBundleResolved({ id: event.uuid, included: true, netWei: execution.net, gasPaidWei: execution.gasPaid, failed: execution.status !== 'success' });
+    metrics?.setCumulativePnl(store.totals().netWei);
+  }
+
+  missed(event: Parameters<SubmissionSink['missed']>[0]): void {
+    const { store, metrics, risk } = this.parameters;
+    const reason = missReason[event.reason];
+    // Refused by every builder inside the send: the engine reports it as a reject, with no bundle to attach to.
+    if (this.known.has(event.uuid)) store.recordMiss({ bundleId: event.uuid, block: event.block, reason, detail: event.detail });
+    this.known.delete(event.uuid);
+    this.early.delete(event.uuid);
+    metrics?.missed(reason);
+    risk?.onBundleResolved({ id: event.uuid, included: false, netWei: 0n, gasPaidWei: 0n, failed: event.reason === 'refused' });
+  }
+
+  /** Waits for the receipts being accounted (shutdown, end of a demo). */
+  async settled(): Promise<void> {
+    await this.accounting;
+  }
+}

@@ -1,0 +1,202 @@
+import { createPublicClient, http, parseAbi, type PublicClient } from 'viem';
+import type { LocalAccount } from 'viem/accounts';
+import { bundleStatsExplainer } from './bundle/bundleStats.ts';
+import { JsonRpcBuilderClient } from './bundle/builderClient.ts';
+import { Dispatcher } from './bundle/dispatch.ts';
+import { BuilderFanout } from './bundle/fanout.ts';
+import { FlashbotsLibraryClient } from './bundle/flashbotsLibraryClient.ts';
+import { NonceManager } from './bundle/nonceManager.ts';
+import { submissionMode, Submitter } from './bundle/submitter.ts';
+import { nodeRawTransactionSource } from './bundle/victimRaw.ts';
+import type { ResolvedBuilder, ResolvedChain, RunConfig } from './config/runConfig.ts';
+import { SearcherEngine, type CandidateReport } from './engine.ts';
+import type { Logger } from './log.ts';
+import { startDashboardServer, type DashboardServer } from './monitor/dashboard/server.ts';
+import { defaultLatencyBoundsUs, storeDashboardSource } from './monitor/dashboard/storeSource.ts';
+import { Ledger } from './monitor/ledger.ts';
+import { Metrics } from './monitor/metrics.ts';
+import type { BlockSummary } from './monitor/queries.ts';
+import { Store } from './monitor/store.ts';
+import { createKillSwitchHandler } from './risk/killSwitch.ts';
+import { registerRiskMetrics } from './risk/metrics.ts';
+import { openRiskGate, type RiskGateShell } from './risk/persistence.ts';
+
+export type SearcherAppParameters = {
+  config: RunConfig;
+  chain: ResolvedChain;
+  builders: ResolvedBuilder[];
+  tokenVerdictsFile: string;
+  dbFile: string;
+  /** Decide and log, never send (forced off the devnet unless the config says submit). */
+  dryRun: boolean;
+  /** The executor's operator; without it only a dry run with eth_simulateV1 is possible. */
+  signer?: LocalAccount;
+  /** The Flashbots reputation key. */
+  authAccount: LocalAccount;
+  dashboard: { host: string; port: number } | false;
+  logger: Logger;
+  onCandidate?: (report: CandidateReport) => void;
+  /** Called once per block, when its inclusions are accounted. */
+  onBlock?: (summary: BlockSummary) => void;
+};
+
+const balanceOfAbi = parseAbi(['function balanceOf(address) view returns (uint256)']);
+
+/**
+ * The whole bot, wired: engine (watch, search, simulate) -> risk gate -> signer -> builders, with the store,
+ * metrics, inclusion tracking and the dashboard around it. `searcher run` and `searcher demo` start this.
+ */
+export class SearcherApp {
+  readonly store: Store;
+  readonly metrics = new Metrics();
+  readonly risk: RiskGateShell;
+  readonly engine: SearcherEngine;
+  readonly ledger: Ledger;
+  readonly fanout: BuilderFanout | undefined;
+  readonly submitter: Submitter | undefined;
+  readonly mode: 'send' | 'dry-run';
+  private dashboard: DashboardServer | undefined;
+  private quiesced = false;
+  private closed = false;
+  private readonly client: PublicClient;
+
+  private constructor(private readonly parameters: SearcherAppParameters) {
+    const { config, chain, logger, signer } = parameters;
+    this.client = createPublicClient({ transport: http(chain.rpcUrl, { batch: true }) }) as PublicClient;
+    this.store = Store.open(parameters.dbFile);
+    this.risk = openRiskGate({ store: this.store, config: config.risk, logger: logger.child({ component: 'risk' }) });
+    registerRiskMetrics(this.risk.gate, this.metrics.registry);
+    this.mode = parameters.dryRun ? 'dry-run' : submissionMode(chain.chainId, config.submit);
+    this.ledger = new Ledger({ store: this.store, metrics: this.metrics, risk: this.risk.gate, client: this.client as never, executor: chain.executor, startToken: chain.weth, logger });
+
+    let dispatcher: Dispatcher | undefined;
+    if (signer) {
+      this.fanout = new BuilderFanout({
+        logger: logger.child({ component: 'builders' }),
+        builders: parameters.builders.map((builder) => ({
+          timeoutMs: builder.timeoutMs,
+          client:
+            builder.kind === 'flashbots-library'
+              ? new FlashbotsLibraryClient({ name: builder.name, url: builder.url, authSigner: parameters.authAccount, timeoutMs: builder.timeoutMs, chainId: chain.chainId })
+              : new JsonRpcBuilderClient({ name: builder.name, url: builder.url, authSigner: parameters.authAccount }),
+        })),
+      });
+      const fanout = this.fanout;
+      this.submitter = new Submitter({
+        sender: { send: (bundle) => fanout.send(bundle), cancel: (uuid) => fanout.cancel(uuid) },
+        nonces: new NonceManager({ fetchNonce: () => this.client.getTransactionCount({ address: signer.address, blockTag: 'latest' }) }),
+        mode: this.mode,
+        extraBlocks: config.extraBlocks,
+        sink: this.ledger,
+        logger: logger.child({ component: 'submitter' }),
+        explain: bundleStatsExplainer(parameters.builders.filter((builder) => builder.stats), parameters.authAccount),
+      });
+      const submitter = this.submitter;
+      dispatcher = new Dispatcher({
+        submitter,
+        risk: this.risk.gate,
+        account: signer,
+        chainId: chain.chainId,
+        executor: chain.executor,
+        policy: { priorityFeeWei: config.strategy.priorityFeeWei, builderShareBps: BigInt(config.strategy.builderShareBps), minNetProfitWei: config.strategy.minNetProfitWei },
+        nextBaseFee: () => this.engine.nextBaseFee,
+        fetchRaw: nodeRawTransactionSource(this.client as never),
+        logger,
+        dryRun: this.mode !== 'send',
+      });
+      this.risk.gate.onHalt((notice) => {
+        void submitter.cancelAll(`halted: ${notice.reason}`).then((count) => logger.warn({ cancelled: count, reason: notice.reason }, 'searcher: halted, outstanding bundles cancelled'));
+      });
+    }
+
+    this.engine = new SearcherEngine({
+      config,
+      chain,
+      tokenVerdictsFile: parameters.tokenVerdictsFile,
+      logger,
+      ...(signer ? { signer } : {}),
+      ...(dispatcher ? { dispatcher } : {}),
+      ...(this.submitter ? { submitter: this.submitter } : {}),
+      risk: this.risk.gate,
+      onSeen: (target) => this.ledger.countSeen(target),
+      onHead: (block) => {
+        this.ledger.onHead(block);
+        this.metrics.setHead(Number(block.number), Number(block.timestamp));
+      },
+      afterHead: (number) => this.afterHead(number),
+      onCandidate: (report) => {
+        this.ledger.onCandidate(report);
+        parameters.onCandidate?.(report);
+      },
+    });
+  }
+
+  static async start(parameters: SearcherAppParameters): Promise<SearcherApp> {
+    const app = new SearcherApp(parameters);
+    try {
+      await app.refreshEquity();
+      if (parameters.dashboard) {
+        const killSwitch = createKillSwitchHandler({ gate: app.risk.gate, tokenEnv: parameters.config.risk.killSwitch.tokenEnv });
+        app.dashboard = await startDashboardServer({
+          ...parameters.dashboard,
+          source: storeDashboardSource({
+            store: app.store,
+            risk: app.risk.gate,
+            latency: () => ({
+              stage: 'first seen -> bundle sent',
+              bucketsUs: [...defaultLatencyBoundsUs],
+              counts: app.engine.latency.seenToSent.bucketCounts(defaultLatencyBoundsUs),
+            }),
+          }),
+          metricsText: () => app.metrics.text(),
+          control: killSwitch,
+          logger: parameters.logger.child({ component: 'dashboard' }),
+        });
+        const dashboard = app.dashboard;
+        app.risk.gate.onStateChange(() => dashboard.notify());
+      }
+      await app.engine.start();
+      return app;
+    } catch (error) {
+      await app.stop();
+      throw error;
+    }
+  }
+
+  get dashboardUrl(): string | undefined {
+    return this.dashboard?.url;
+  }
+
+  /** The loss caps are a share of equity: the executor's start-token holdings. */
+  private async refreshEquity(): Promise<void> {
+    const { chain } = this.parameters;
+    const equity = await this.client.readContract({ address: chain.weth, abi: balanceOfAbi, functionName: 'balanceOf', args: [chain.executor] });
+    this.risk.gate.setEquity(equity);
+  }
+
+  private async afterHead(number: bigint): Promise<void> {
+    await this.ledger.settled();
+    await this.refreshEquity().catch(() => {});
+    const summary = this.store.blockSummaries({ last: 4 }).find((block) => BigInt(block.number) === number);
+    if (summary) this.parameters.onBlock?.(summary);
+    this.dashboard?.notify();
+  }
+
+  /** Stops trading: the engine, outstanding bundles (cancelled), receipts being accounted. The store stays open. */
+  async quiesce(): Promise<void> {
+    if (this.quiesced) return;
+    this.quiesced = true;
+    await this.engine.stop().catch(() => {});
+    if (this.submitter) await this.submitter.cancelAll('searcher stopped').catch(() => {});
+    await this.ledger.settled();
+  }
+
+  async stop(): Promise<void> {
+    await this.quiesce();
+    if (this.closed) return;
+    this.closed = true;
+    await this.dashboard?.close();
+    this.risk.close();
+    this.store.close();
+  }
+}
