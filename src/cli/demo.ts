@@ -16,7 +16,7 @@ import { formatBlockLine } from './blockLine.ts';
 import { demoResult } from './demoResult.ts';
 import { reportError } from './report.ts';
 
-export const demoUsage = `Usage: searcher demo [--blocks N] [--scenario FILE] [--db FILE] [--json] [--block-time S] [--dashboard-port N]
+export const demoUsage = `Usage: searcher demo [--blocks N] [--scenario FILE] [--db FILE] [--json] [--block-time S] [--dashboard-port N] [--manifest FILE]
 
 The whole searcher on this machine: a devnet (anvil with the real Uniswap contracts and the scenario's
 traffic), its local block builder, the bot sending real bundles to it, and the dashboard. Prints the
@@ -34,6 +34,7 @@ Options:
                       breakers, latencyUs, capture)
   --block-time S      seconds between blocks (default 2)
   --dashboard-port N  dashboard and /metrics port on 127.0.0.1 (default 8787; 0 = any free port)
+  --manifest FILE     also write the devnet's manifest (URLs, addresses, accounts) for other tools
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -46,6 +47,7 @@ export async function run(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       'block-time': { type: 'string' },
       'dashboard-port': { type: 'string' },
+      manifest: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (flags.help) {
@@ -68,6 +70,7 @@ export async function run(argv: string[]): Promise<number> {
       for (const entry of scenario.faultyBuilders) faulty.push(await startFaultyBuilder(entry.fault));
       workDir = mkdtempSync(join(tmpdir(), 'searcher-demo-'));
       writeManifest(join(workDir, 'manifest.json'), devnet.manifest);
+      if (flags.manifest) writeManifest(resolve(flags.manifest), devnet.manifest);
       // The poisoned tokens of the scenario are found by the token probe, not listed: the demo proves it.
       writeFileSync(join(workDir, 'config.json'), JSON.stringify({ chain: { manifest: 'manifest.json' } }));
       const loaded = loadRunConfig(join(workDir, 'config.json'));

@@ -71,6 +71,8 @@ export class LocalBuilder {
   private readonly decoded = new Map<StoredBundle, SignedTx[]>();
   private readonly reports = new Map<bigint, BlockReport>();
   private building: Promise<unknown> = Promise.resolve();
+  /** Since start: bundles accepted by eth_sendBundle, bundles it refused, bundles withdrawn by eth_cancelBundle. */
+  readonly counts = { bundles: 0, refused: 0, cancelled: 0 };
   private timer: NodeJS.Timeout | undefined;
   private server!: Server;
   url = '';
@@ -87,9 +89,17 @@ export class LocalBuilder {
       port: parameters.port ?? 0,
       logger: parameters.logger,
       methods: {
-        eth_sendBundle: (params, signer) => builder.sendBundle(params, signer),
+        eth_sendBundle: (params, signer) =>
+          builder.sendBundle(params, signer).catch((error: unknown) => {
+            builder.counts.refused++;
+            throw error;
+          }),
         eth_callBundle: (params) => builder.callBundle(params),
-        eth_cancelBundle: async (params, signer) => builder.book.cancel(signer, parse(cancelBundleParams, params)[0].replacementUuid).map((bundle) => bundle.bundleHash),
+        eth_cancelBundle: async (params, signer) => {
+          const cancelled = builder.book.cancel(signer, parse(cancelBundleParams, params)[0].replacementUuid);
+          builder.counts.cancelled += cancelled.length;
+          return cancelled.map((bundle) => bundle.bundleHash);
+        },
         flashbots_getBundleStatsV2: async (params, signer) => builder.bundleStats(params, signer),
         builder_blockReport: async (params) => builder.blockReportRpc(params),
       },
@@ -214,6 +224,7 @@ export class LocalBuilder {
     };
     this.book.add(bundle);
     this.decoded.set(bundle, txs);
+    this.counts.bundles++;
     this.parameters.logger.debug({ bundle: bundle.bundleHash, block: String(bundle.blockNumber), signer }, 'builder: bundle received');
     return { bundleHash: bundle.bundleHash };
   }

@@ -1,0 +1,116 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../../src/paths.ts';
+import type { DevnetManifest } from '../../src/devnet/manifest.ts';
+import { Store } from '../../src/monitor/store.ts';
+import { childPids, runCli, startCli } from '../helpers/cli.ts';
+
+type DemoJson = {
+  blocks: Array<{ number: number; seen: number; candidates: number; sent: number; included: number; grossProfitWei: string; gasCostWei: string; bribeWei: string; netProfitWei: string }>;
+  totals: { seen: number; candidates: number; sent: number; included: number; netProfitWei: string; realizedEqualsSimulated: boolean; lossWei: string };
+  breakers: { tripped: string[] };
+  latencyUs: { p50: number; p99: number };
+  capture: { victims: number; captured: number; bestGrossWei: string; capturedGrossWei: string; ratio: number | null };
+  builders: Array<{ name: string; sent: number; accepted: number; refused: number; timeout: number; error: number; included: number }>;
+};
+
+const dir = mkdtempSync(join(tmpdir(), 'demo-'));
+
+async function demo(name: string, blocks: number): Promise<{ result: DemoJson; db: string; manifest: DevnetManifest }> {
+  const db = join(dir, `${name}.db`);
+  const manifestFile = join(dir, `${name}.manifest.json`);
+  const args = ['demo', '--blocks', String(blocks), '--block-time', '1', '--dashboard-port', '0', '--db', db, '--json', '--manifest', manifestFile];
+  if (name !== 'default') args.push('--scenario', join(projectRoot(), 'scenarios', `${name}.json`));
+  const { code, stdout, stderr } = await runCli(args);
+  expect(code, stderr).toBe(0);
+  const last = stdout.trim().split('\n').at(-1)!;
+  return { result: JSON.parse(last) as DemoJson, db, manifest: JSON.parse(readFileSync(manifestFile, 'utf8')) as DevnetManifest };
+}
+
+describe('searcher demo, end to end (devnet + local builder + bot + dashboard)', () => {
+  it('default scenario, 20 blocks: bundles land, net profit, realised equals simulated, no loss, no breaker', async () => {
+    const { result, db } = await demo('default', 20);
+    expect(result.blocks).toHaveLength(20);
+    expect(result.totals.included).toBeGreaterThan(0);
+    expect(BigInt(result.totals.netProfitWei)).toBeGreaterThan(0n);
+    expect(result.totals.realizedEqualsSimulated).toBe(true);
+    expect(result.totals.lossWei).toBe('0');
+    expect(result.breakers.tripped).toEqual([]);
+    // Per-block numbers add up to the totals, exactly.
+    expect(result.blocks.reduce((sum, block) => sum + BigInt(block.netProfitWei), 0n)).toBe(BigInt(result.totals.netProfitWei));
+    for (const block of result.blocks) {
+      expect(BigInt(block.grossProfitWei) - BigInt(block.gasCostWei) - BigInt(block.bribeWei)).toBe(BigInt(block.netProfitWei));
+    }
+    expect(result.latencyUs.p50).toBeGreaterThan(0);
+    expect(result.latencyUs.p99).toBeGreaterThanOrEqual(result.latencyUs.p50);
+    expect(result.capture.victims).toBeGreaterThan(0);
+    expect(result.capture.ratio).not.toBeNull();
+    expect(BigInt(result.capture.capturedGrossWei)).toBeLessThanOrEqual(BigInt(result.capture.bestGrossWei));
+
+    // `searcher report` reads the same store and agrees to the wei.
+    const report = await runCli(['report', '--db', db, '--json']);
+    expect(report.code).toBe(0);
+    const stored = JSON.parse(report.stdout) as { totals: { netWei: string; included: number } };
+    expect(stored.totals.included).toBe(result.totals.included);
+    expect(BigInt(stored.totals.netWei)).toBe(BigInt(result.totals.netProfitWei));
+  }, 240_000);
+
+  it('poisoned scenario: no bundle touches the fee-on-transfer, honeypot or salmonella tokens, though they offer arbitrage', async () => {
+    const { result, db, manifest } = await demo('poisoned', 12);
+    expect(result.totals.included).toBeGreaterThan(0);
+    expect(result.totals.lossWei).toBe('0');
+    const poisonedTokens = new Set(manifest.tokens.filter((token) => ['feeOnTransfer', 'honeypot', 'salmonella'].includes(token.kind)).map((token) => token.address.toLowerCase()));
+    const poisonedPools = new Set(manifest.pools.filter((pool) => poisonedTokens.has(pool.token0.toLowerCase()) || poisonedTokens.has(pool.token1.toLowerCase())).map((pool) => pool.address.toLowerCase()));
+    expect(poisonedPools.size).toBe(6);
+    const store = Store.open(db, { mustExist: true });
+    const opportunities = store.recentOpportunities(10_000);
+    const bundles = store.recentBundles(10_000);
+    store.close();
+    const throughPoison = opportunities.filter((opportunity) => opportunity.path.some((pool) => poisonedPools.has(pool.toLowerCase())));
+    // The standing arbitrage between the two pools of each poisoned token is seen, judged and refused.
+    expect(throughPoison.length).toBeGreaterThan(0);
+    for (const opportunity of throughPoison) {
+      expect(opportunity.decision).toBe('reject');
+      expect(opportunity.reason).toMatch(/is unsafe/);
+    }
+    const sentIds = new Set(bundles.map((bundle) => bundle.opportunityId));
+    expect(throughPoison.filter((opportunity) => sentIds.has(opportunity.id))).toEqual([]);
+  }, 240_000);
+
+  it('a scenario with failing builders (HTTP 500, no answer, 429): the local builder still lands bundles, every failure is counted', async () => {
+    const { result } = await demo('faulty-builders', 10);
+    expect(result.totals.included).toBeGreaterThan(0);
+    expect(result.totals.realizedEqualsSimulated).toBe(true);
+    const byName = Object.fromEntries(result.builders.map((builder) => [builder.name, builder]));
+    expect(byName.local!.accepted).toBeGreaterThan(0);
+    for (const name of ['broken', 'silent', 'throttled']) {
+      expect(byName[name]!.sent).toBe(byName.local!.sent);
+      expect(byName[name]!.accepted).toBe(0);
+    }
+    expect(byName.silent!.timeout).toBeGreaterThan(0);
+    expect(byName.broken!.error).toBeGreaterThan(0);
+  }, 240_000);
+
+  it('Ctrl-C stops every child: nothing keeps running', async () => {
+    const { child, output } = await startCli(['demo', '--block-time', '1', '--dashboard-port', '0', '--db', join(dir, 'ctrl-c.db')], /^block \d+: seen/m);
+    expect(output()).toMatch(/dashboard http:\/\/127\.0\.0\.1:\d+/);
+    const descendants = () => childPids(child.pid!).flatMap((pid) => [pid, ...childPids(pid)]);
+    expect(descendants().length).toBeGreaterThan(0); // anvil (under its guard)
+    const before = descendants();
+    child.kill('SIGINT');
+    expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const pid of before) expect(isRunning(pid)).toBe(false);
+  }, 120_000);
+});
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

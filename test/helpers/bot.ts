@@ -1,0 +1,50 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRunConfig } from '../../src/config/runConfig.ts';
+import { devAccount } from '../../src/devnet/accounts.ts';
+import type { Devnet } from '../../src/devnet/devnet.ts';
+import { writeManifest } from '../../src/devnet/manifest.ts';
+import { createLogger } from '../../src/log.ts';
+import { SearcherApp } from '../../src/searcher.ts';
+
+/** The whole bot in this process against a test devnet, with a config of the test's own (merged over the defaults). */
+export async function startTestBot(devnet: Devnet, config: Record<string, unknown> = {}, options: { dashboard?: boolean } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'bot-'));
+  writeManifest(join(dir, 'manifest.json'), devnet.manifest);
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ chain: { manifest: 'manifest.json' }, ...config }));
+  const loaded = loadRunConfig(join(dir, 'config.json'));
+  const dbFile = join(dir, 'searcher.db');
+  const app = await SearcherApp.start({
+    ...loaded,
+    tokenVerdictsFile: loaded.paths.tokenVerdicts,
+    dbFile,
+    dryRun: false,
+    signer: devAccount(devnet.manifest.accounts.searcher.index),
+    authAccount: devAccount(devnet.manifest.accounts.searcher.index + 100),
+    dashboard: options.dashboard ? { host: '127.0.0.1', port: 0 } : false,
+    logger: createLogger('test-bot'),
+  });
+  return { app, dbFile, dir };
+}
+
+/**
+ * One devnet block with the bot at work: the traffic for it is in the pool, the bot has had time to decide on
+ * every pending swap (its candidate count stops moving), then the builder seals the block.
+ */
+export async function stepBlock(devnet: Devnet, app: SearcherApp): Promise<void> {
+  const head = await devnet.client.getBlockNumber({ cacheTime: 0 });
+  while (devnet.traffic && devnet.traffic.handledHead < head) await new Promise((resolve) => setTimeout(resolve, 10));
+  let last = -1;
+  for (let quiet = 0; quiet < 3; ) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = app.engine.stats.victims + app.engine.stats.candidates;
+    quiet = now === last ? quiet + 1 : 0;
+    last = now;
+  }
+  await devnet.builder.buildBlock();
+  // The bot has seen the head and accounted it before the next step.
+  const sealed = await devnet.client.getBlockNumber({ cacheTime: 0 });
+  while (app.engine.headNumber < sealed) await new Promise((resolve) => setTimeout(resolve, 10));
+  await app.ledger.settled();
+}
