@@ -96,6 +96,8 @@ export class SearcherEngine {
   private stopping = false;
   /** The operator's transaction count at the head (private bundles do not move it until they land). */
   private operatorNonce: { head: bigint; value: number } | undefined;
+  /** Per-head bookkeeping (store, summaries), in head order, off the trading path. */
+  private bookkeeping: Promise<void> = Promise.resolve();
   /** What we sent for the coming block, in nonce order: later opportunities are judged after it. */
   private sent: { target: bigint; trades: PriorTrade[]; txs: BundleTx[]; victims: Set<string> } = { target: 0n, trades: [], txs: [], victims: new Set() };
   private readonly pendingBySender = new PendingBySender();
@@ -162,6 +164,7 @@ export class SearcherEngine {
         logger.info({ pools: pools.map((pool) => pool.address) }, 'engine: new pools');
       },
       onStale: (stale) => this.parameters.risk?.onDrift(stale),
+      driftInBackground: true,
       onBlock: (applied, changed) => {
         this.observePools(changed);
         if (changed.size > 0) this.enqueue(() => this.onBlockChanged(applied.number, [...changed]));
@@ -191,14 +194,32 @@ export class SearcherEngine {
   private async onHead(head: Head): Promise<void> {
     this.head = head;
     if (this.simulator instanceof ForkSimulator) await this.simulator.moveTo(head.number);
-    await this.follower.sync();
-    const { submitter, risk, onHead } = this.parameters;
-    const block = await this.client.getBlock({ blockNumber: head.number });
+    // Victims of the new block queue behind this: only what their search needs is awaited here (the state,
+    // the block's transactions, our nonce); bookkeeping runs after, beside them.
+    const blockRead = this.client.getBlock({ blockHash: head.hash as Hex });
+    const nonceRead = this.refreshOperatorNonce();
+    await this.follower.sync({ number: head.number, hash: head.hash as Hex, parentHash: head.parentHash as Hex });
+    const block = await blockRead;
+    await nonceRead;
     this.pendingBySender.onBlock(new Set(block.transactions.map((hash) => hash.toLowerCase())), head.number);
+    const { submitter, risk, onHead, afterHead } = this.parameters;
     risk?.onHead({ number: head.number, latencyMs: Math.max(0, Date.now() - Number(block.timestamp) * 1000) });
-    onHead?.({ number: head.number, hash: block.hash!, timestamp: block.timestamp, baseFeePerGas: block.baseFeePerGas ?? 0n, transactions: block.transactions });
     await submitter?.onHead({ number: head.number, transactions: block.transactions });
-    await this.parameters.afterHead?.(head.number);
+    this.bookkeeping = this.bookkeeping
+      .then(async () => {
+        onHead?.({ number: head.number, hash: block.hash!, timestamp: block.timestamp, baseFeePerGas: block.baseFeePerGas ?? 0n, transactions: block.transactions });
+        await afterHead?.(head.number);
+      })
+      .catch((error: Error) => this.parameters.logger.error({ err: error.message }, 'engine: head bookkeeping failed'));
+  }
+
+  /** Our operator's transaction count at the head, read once per head (private bundles move it only when they land). */
+  private async refreshOperatorNonce(): Promise<void> {
+    const operator = this.parameters.signer?.address ?? this.parameters.chain.operator;
+    if (!operator) return;
+    const number = this.head.number;
+    const value = await this.client.getTransactionCount({ address: operator, blockTag: 'latest' });
+    if (this.head.number === number) this.operatorNonce = { head: number, value };
   }
 
   private async onBlockChanged(number: bigint, changed: Address[]): Promise<void> {
@@ -235,9 +256,43 @@ export class SearcherEngine {
     let decision: 'send' | 'reject' = 'reject';
     let reason: string;
     let simulateMs = 0;
-    let sendMs = 0;
-    let bundle: CandidateReport['bundle'];
     let simulatedGas: bigint | undefined;
+    const emit = (decision: 'send' | 'reject', reason: string, bundle: CandidateReport['bundle'], sendMs: number) => {
+      if (decision === 'send') this.stats.sendDecisions++;
+      else this.stats.rejects++;
+      const latencyUs = {
+        decode: victim ? us(victim.decodedMs - victim.firstSeenMs) : 0,
+        search: us(searched - searchStarted),
+        simulate: us(simulateMs),
+        send: us(sendMs),
+        total: us(performance.now() - firstSeenMs),
+      };
+      this.latency.decode.record(latencyUs.decode);
+      this.latency.search.record(latencyUs.search);
+      this.latency.simulate.record(latencyUs.simulate);
+      if (bundle) this.latency.send.record(latencyUs.send);
+      // The latency that decides who wins a backrun: from the victim's first sighting to our bundle at the builders.
+      if (bundle && victim) this.latency.seenToSent.record(latencyUs.total);
+      this.latency.total.record(latencyUs.total);
+      this.parameters.onCandidate({
+        block: target,
+        victim: victim?.tx.hash ?? null,
+        path: candidate.cycle.hops.map((hop) => hop.pool.address),
+        amountIn: candidate.amountIn,
+        grossProfitWei: candidate.grossProfitWei,
+        gasCostWei: candidate.gasCostWei,
+        bribeWei: candidate.bribeWei,
+        netProfitWei: candidate.netProfitWei,
+        simulatedNetProfitWei: simulatedNet,
+        simulatedGainWei: simulatedGain,
+        decision,
+        reason,
+        ...(bundle ? { bundle } : {}),
+        ...(simulatedGas !== undefined ? { simulatedGas } : {}),
+        firstSeenMs,
+        latencyUs,
+      });
+    };
     const unsafeToken = candidate.netProfitWei < config.strategy.minNetProfitWei ? undefined : await this.firstUnsafeToken(candidate);
     if (candidate.netProfitWei < config.strategy.minNetProfitWei) {
       reason = 'net profit below the minimum';
@@ -271,59 +326,30 @@ export class SearcherEngine {
         decision = 'send';
         reason = 'simulated gain equals the prediction';
         const dispatcher = this.parameters.dispatcher;
-        if (dispatcher) {
+        const checked = dispatcher?.check({ candidate, target, simulatedGas: simulation.gasUsed });
+        if (checked && !checked.ok) {
+          decision = 'reject';
+          reason = checked.reason;
+        } else if (dispatcher && checked?.ok) {
           const sendStarted = performance.now();
-          const dispatched = await dispatcher.dispatch({ candidate, ...(victim ? { victim } : {}), leading, target, simulatedGas: simulation.gasUsed });
-          sendMs = performance.now() - sendStarted;
-          if (dispatched.sent) {
-            reason = `${reason}; ${dispatched.reason}`;
-            for (const earlier of leading) prior.trades.push({ swaps: earlier.swaps });
-            prior.trades.push({ ...(victim ? { swaps: victim.swaps } : {}), cycle: candidate.cycle, amountIn: candidate.amountIn });
-            prior.txs.push(...txs);
-            for (const pending of victims) prior.victims.add(pending.tx.hash.toLowerCase());
-            bundle = { uuid: dispatched.uuid!, ourTxHash: dispatched.ourHash! };
-          } else {
-            decision = 'reject';
-            reason = dispatched.reason;
-          }
+          const dispatched = await dispatcher.send({ candidate, ...(victim ? { victim } : {}), leading, target }, checked.proposal).catch((error: Error) => ({
+            sent: false as const,
+            reason: `send failed: ${error.message.split('\n')[0]}`,
+            uuid: undefined,
+            ourHash: undefined,
+          }));
+          const sendMs = performance.now() - sendStarted;
+          if (!dispatched.sent) return emit('reject', dispatched.reason, undefined, sendMs);
+          // The next opportunity for this block is judged after this one, and its nonce follows this one's.
+          for (const earlier of leading) prior.trades.push({ swaps: earlier.swaps });
+          prior.trades.push({ ...(victim ? { swaps: victim.swaps } : {}), cycle: candidate.cycle, amountIn: candidate.amountIn });
+          prior.txs.push(...txs);
+          for (const pending of victims) prior.victims.add(pending.tx.hash.toLowerCase());
+          return emit('send', `${reason}; ${dispatched.reason}`, { uuid: dispatched.uuid!, ourTxHash: dispatched.ourHash! }, sendMs);
         }
       }
     }
-    if (decision === 'send') this.stats.sendDecisions++;
-    else this.stats.rejects++;
-    const now = performance.now();
-    const latencyUs = {
-      decode: victim ? us(victim.decodedMs - victim.firstSeenMs) : 0,
-      search: us(searched - searchStarted),
-      simulate: us(simulateMs),
-      send: us(sendMs),
-      total: us(now - firstSeenMs),
-    };
-    this.latency.decode.record(latencyUs.decode);
-    this.latency.search.record(latencyUs.search);
-    this.latency.simulate.record(latencyUs.simulate);
-    if (bundle) this.latency.send.record(latencyUs.send);
-    // The latency that decides who wins a backrun: from the victim's first sighting to our bundle at the builders.
-    if (bundle && victim) this.latency.seenToSent.record(latencyUs.total);
-    this.latency.total.record(latencyUs.total);
-    this.parameters.onCandidate({
-      block: target,
-      victim: victim?.tx.hash ?? null,
-      path: candidate.cycle.hops.map((hop) => hop.pool.address),
-      amountIn: candidate.amountIn,
-      grossProfitWei: candidate.grossProfitWei,
-      gasCostWei: candidate.gasCostWei,
-      bribeWei: candidate.bribeWei,
-      netProfitWei: candidate.netProfitWei,
-      simulatedNetProfitWei: simulatedNet,
-      simulatedGainWei: simulatedGain,
-      decision,
-      reason,
-      ...(bundle ? { bundle } : {}),
-      ...(simulatedGas !== undefined ? { simulatedGas } : {}),
-      firstSeenMs,
-      latencyUs,
-    });
+    emit(decision, reason, undefined, 0);
   }
 
   /** Every token the cycle holds on the way gets a safety verdict before it is first traded. */
@@ -379,6 +405,11 @@ export class SearcherEngine {
     return this.head.nextBaseFeePerGas;
   }
 
+  /** The operator's transaction count as read at the newest head, if it has been read yet. */
+  knownOperatorNonce(): number | undefined {
+    return this.operatorNonce?.head === this.head?.number ? this.operatorNonce.value : undefined;
+  }
+
   get headNumber(): bigint {
     return this.head.number;
   }
@@ -406,6 +437,8 @@ export class SearcherEngine {
     this.watcher?.stop();
     this.connection?.close();
     await this.queue;
+    await this.bookkeeping;
+    await this.follower?.settled();
     if (this.simulator instanceof ForkSimulator) await this.simulator.stop();
   }
 }

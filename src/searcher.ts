@@ -84,7 +84,10 @@ export class SearcherApp {
       const fanout = this.fanout;
       this.submitter = new Submitter({
         sender: { send: (bundle) => fanout.send(bundle), cancel: (uuid) => fanout.cancel(uuid) },
-        nonces: new NonceManager({ fetchNonce: () => this.client.getTransactionCount({ address: signer.address, blockTag: 'latest' }) }),
+        // The engine reads the count once per head for its simulations; the submitter's resync reuses it.
+        nonces: new NonceManager({
+          fetchNonce: async () => this.engine.knownOperatorNonce() ?? this.client.getTransactionCount({ address: signer.address, blockTag: 'latest' }),
+        }),
         mode: this.mode,
         extraBlocks: config.extraBlocks,
         sink: this.ledger,

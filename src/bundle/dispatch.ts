@@ -42,28 +42,36 @@ export function gasLimitFor(simulatedGas: bigint): bigint {
 export class Dispatcher {
   constructor(private readonly parameters: DispatcherParameters) {}
 
-  async dispatch(input: { candidate: Candidate; victim?: PendingSwaps; leading?: readonly PendingSwaps[]; target: bigint; simulatedGas: bigint }): Promise<Dispatch> {
-    const { candidate, victim, target } = input;
-    const { risk, policy, account, chainId, executor } = this.parameters;
+  /**
+   * The risk layer's answer for a candidate about to be sent (synchronous, so the engine can commit to the send
+   * before it lets the next opportunity in).
+   */
+  check(input: { candidate: Candidate; target: bigint; simulatedGas: bigint }): { ok: true; proposal: BundleProposal } | { ok: false; reason: string; proposal: BundleProposal } {
+    const { candidate, target } = input;
     const gas = gasLimitFor(input.simulatedGas);
-    // Each signature is for the block right after the head it is made at (re-sends are re-signed), so the
-    // next base fee is known exactly and fees need no margin for blocks in between.
-    const fees = () => feesForTargetBlock({ nextBaseFee: this.parameters.nextBaseFee(), blocksAfterNext: 0, priorityFee: policy.priorityFeeWei });
-    const pools = candidate.cycle.hops.map((hop) => hop.pool.address);
-    const plan = planFor(candidate, target, policy);
+    const plan = planFor(candidate, target, this.parameters.policy);
     const proposal: BundleProposal = {
       targetBlock: target,
       gasLimit: gas,
-      maxGasCostWei: gas * fees().maxFeePerGas,
-      pools,
+      maxGasCostWei: gas * this.fees().maxFeePerGas,
+      pools: candidate.cycle.hops.map((hop) => hop.pool.address),
       startToken: plan.startToken,
       amountIn: plan.amountIn,
       flash: plan.flash,
     };
-    if (risk) {
-      const verdict = risk.check(proposal);
-      if (!verdict.ok) return { sent: false, reason: `risk ${verdict.breaker}: ${verdict.reason}`, proposal };
-    }
+    const verdict = this.parameters.risk?.check(proposal) ?? { ok: true as const };
+    return verdict.ok ? { ok: true, proposal } : { ok: false, reason: `risk ${verdict.breaker}: ${verdict.reason}`, proposal };
+  }
+
+  /** Each signature is for the block right after the head it is made at (re-sends are re-signed), so the next base fee is exact. */
+  private fees() {
+    return feesForTargetBlock({ nextBaseFee: this.parameters.nextBaseFee(), blocksAfterNext: 0, priorityFee: this.parameters.policy.priorityFeeWei });
+  }
+
+  /** Sends what `check` allowed: the victims' signed bytes, our transaction signed for its block, the fan-out. */
+  async send(input: { candidate: Candidate; victim?: PendingSwaps; leading?: readonly PendingSwaps[]; target: bigint }, proposal: BundleProposal): Promise<Dispatch> {
+    const { candidate, victim, target } = input;
+    const { risk, policy, account, chainId, executor } = this.parameters;
     const rawOf = async (pending: PendingSwaps) => {
       const signed = (pending.tx.signed ?? { hash: pending.tx.hash }) as SignedTransactionFields;
       const { raw } = await victimRawTransaction(signed, { fetchRaw: this.parameters.fetchRaw });
@@ -71,13 +79,14 @@ export class Dispatcher {
     };
     const victimRaw = victim ? await rawOf(victim) : undefined;
     const leading = await Promise.all((input.leading ?? []).map(rawOf));
+    const pools = [...proposal.pools];
     const opportunity: Opportunity = {
       key: victim ? victim.tx.hash : `block:${[...pools].map((pool) => pool.toLowerCase()).sort().join(',')}`,
       ...(victimRaw ? { victim: victimRaw } : {}),
       ...(leading.length > 0 ? { leading } : {}),
       pools,
       sign: async (block, nonce) => {
-        const signed = await signExecutorTransaction({ account, chainId, executor, plan: planFor(candidate, block, policy), nonce, gas, ...fees() });
+        const signed = await signExecutorTransaction({ account, chainId, executor, plan: planFor(candidate, block, policy), nonce, gas: proposal.gasLimit, ...this.fees() });
         return { raw: signed.raw, hash: signed.hash };
       },
     };
@@ -86,5 +95,12 @@ export class Dispatcher {
     // them resolves it as failed).
     risk?.onBundleSent(result.uuid, proposal);
     return { sent: true, reason: this.parameters.dryRun ? 'dry run: logged, not sent' : 'handed to the builders', uuid: result.uuid, ourHash: result.ourHash, delivered: result.delivered, proposal };
+  }
+
+  /** check, then send. */
+  async dispatch(input: { candidate: Candidate; victim?: PendingSwaps; leading?: readonly PendingSwaps[]; target: bigint; simulatedGas: bigint }): Promise<Dispatch> {
+    const checked = this.check(input);
+    if (!checked.ok) return { sent: false, reason: checked.reason, proposal: checked.proposal };
+    return this.send(input, checked.proposal);
   }
 }

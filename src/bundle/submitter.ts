@@ -76,6 +76,7 @@ export function submissionMode(chainId: number, submit: boolean, devnetChainId =
 export class Submitter {
   private readonly live = new Map<string, Tracked>();
   private readonly inFlight = new Set<Promise<SendOutcome[]>>();
+  private readonly closing = new Set<Promise<unknown>>();
 
   constructor(private readonly parameters: SubmitterParameters) {}
 
@@ -100,6 +101,12 @@ export class Submitter {
   /** Waits for every bundle handed to the builders to be answered (shutdown, tests). */
   async flushed(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Waits for the answers, and for every miss being explained and recorded. */
+  async settled(): Promise<void> {
+    await this.flushed();
+    await Promise.allSettled([...this.closing]);
   }
 
   /** Signs for `target` and starts the fan-out; a promise inside an object, so awaiting the signature does not await the builders. */
@@ -134,12 +141,13 @@ export class Submitter {
 
   /**
    * A new head: bundles that targeted it are included, outbid or missed; live ones still valid are re-sent for
-   * the next block. Nonces restart from the chain's count (private bundles that missed leave no trace).
+   * the next block. Nonces restart from the chain's count (private bundles that missed leave no trace): the
+   * resync is queued ahead of any later nonce, without waiting here. Asking builders why a bundle missed, and
+   * cancelling, happen in the background.
    */
   async onHead(head: { number: bigint; transactions: readonly Hex[] }): Promise<void> {
-    // Answers for the block that just closed come first: they may carry bundle hashes the builders' stats need.
-    await this.flushed();
-    await this.parameters.nonces.resync();
+    const resync = this.parameters.nonces.resync();
+    if (resync) resync.catch(() => {}); // a failed read fails the next nonce request, which reads again
     const mined = new Set(head.transactions.map((hash) => hash.toLowerCase()));
     for (const tracked of [...this.live.values()]) {
       if (tracked.target > head.number) continue;
@@ -151,15 +159,27 @@ export class Submitter {
       }
       const victim = tracked.opportunity.victim;
       if (victim && mined.has(victim.hash.toLowerCase())) {
-        await this.close(tracked, head.number, 'outbid', (await this.builderSays(tracked, head.number)) ?? 'the victim landed without our backrun', false);
+        this.closeLater(tracked, head.number, 'outbid', 'the victim landed without our backrun', false);
         continue;
       }
       if (tracked.attempts > this.parameters.extraBlocks || !victim) {
-        await this.close(tracked, head.number, 'not included', (await this.builderSays(tracked, head.number)) ?? `not in block ${head.number}`, true);
+        this.closeLater(tracked, head.number, 'not included', `not in block ${head.number}`, true);
         continue;
       }
       await this.send(tracked, head.number + 1n);
     }
+  }
+
+  /** Closes a bundle now (no re-send) and records why after the builders have said what they know. */
+  private closeLater(tracked: Tracked, block: bigint, reason: MissReason, fallback: string, cancel: boolean): void {
+    this.live.delete(tracked.opportunity.key);
+    const done = (async () => {
+      await this.flushed();
+      const detail = (await this.builderSays(tracked, block)) ?? fallback;
+      await this.close(tracked, block, reason, detail, cancel);
+    })().catch((error: Error) => this.parameters.logger.warn({ err: error.message }, 'submitter: closing a bundle failed'));
+    this.closing.add(done);
+    void done.finally(() => this.closing.delete(done));
   }
 
   private async builderSays(tracked: Tracked, block: bigint): Promise<string | undefined> {
@@ -184,7 +204,7 @@ export class Submitter {
 
   /** Halt: withdraw every live bundle from every builder (eth_cancelBundle by replacementUuid). */
   async cancelAll(detail: string): Promise<number> {
-    await this.flushed();
+    await this.settled();
     const all = [...this.live.values()];
     await Promise.all(all.map((tracked) => this.close(tracked, tracked.target, 'cancelled', detail, true)));
     return all.length;

@@ -7,7 +7,8 @@ export type DemoResult = {
   blocks: Array<{ number: number; seen: number; candidates: number; sent: number; included: number; grossProfitWei: string; gasCostWei: string; bribeWei: string; netProfitWei: string }>;
   totals: { seen: number; candidates: number; sent: number; included: number; netProfitWei: string; realizedEqualsSimulated: boolean; lossWei: string };
   breakers: { tripped: string[] };
-  latencyUs: { p50: number; p99: number };
+  /** First seen -> bundle handed to the builders, and each stage's share of it. */
+  latencyUs: { p50: number; p99: number; stages: Record<'decode' | 'search' | 'simulate' | 'send', { p50: number; p99: number }> };
   capture: Capture;
   /** Per builder: bundles sent, accepted, included, and failures by kind, from the store. */
   builders: Array<{ name: string; sent: number; accepted: number; refused: number; timeout: number; error: number; included: number }>;
@@ -43,7 +44,13 @@ export async function demoResult(input: { app: SearcherApp; devnet: Devnet; summ
       lossWei: String(loss),
     },
     breakers: { tripped },
-    latencyUs: { p50: latency.quantile(0.5), p99: latency.quantile(0.99) },
+    latencyUs: {
+      p50: latency.quantile(0.5),
+      p99: latency.quantile(0.99),
+      stages: Object.fromEntries(
+        (['decode', 'search', 'simulate', 'send'] as const).map((stage) => [stage, { p50: app.engine.latency[stage].quantile(0.5), p99: app.engine.latency[stage].quantile(0.99) }]),
+      ) as DemoResult['latencyUs']['stages'],
+    },
     capture,
     builders: app.store.builderStats().map((builder) => ({
       name: builder.builder,

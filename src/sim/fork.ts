@@ -80,6 +80,8 @@ export class ForkSimulator implements BundleSimulator {
         if (!tx.raw) throw new SimulationError('SIMULATION', 'the fork backend simulates signed transactions only');
         hashes.push(await this.client.sendRawTransaction({ serializedTransaction: tx.raw }));
       }
+      // The target block's own timestamp when known: pools that accrue oracles per block spend gas by it.
+      if (parameters.timestamp !== undefined) await this.client.setNextBlockTimestamp({ timestamp: parameters.timestamp });
       await this.client.mine({ blocks: 1 });
       const receipts = (await Promise.all(hashes.map((hash) => this.client.getTransactionReceipt({ hash })))).slice(-txs.length);
       const ours = receipts[receipts.length - 1]!;

@@ -24,6 +24,8 @@ export type StateFollowerParameters = {
   /** Factories to watch: pools they create are read and added as their block is applied. */
   factories?: Factories;
   onNewPools?: (pools: readonly Pool[]) => void;
+  /** Run each block's drift check beside the trading path instead of before `onBlock` (the engine does). */
+  driftInBackground?: boolean;
 };
 
 /** Equality of the state a swap reads (and, for V3, what later Mints and Burns need). */
@@ -49,6 +51,7 @@ export class StateFollower {
   readonly stats: FollowerStats = { blocks: 0, logs: 0, reorgs: 0, rolledBack: 0, driftChecks: 0, drift: 0, discovered: 0 };
   stale = false;
   private running: Promise<void> = Promise.resolve();
+  private drifting: Promise<unknown> = Promise.resolve();
   private readonly topics: readonly Hex[];
 
   constructor(private readonly parameters: StateFollowerParameters) {
@@ -59,10 +62,23 @@ export class StateFollower {
     return this.parameters.market;
   }
 
-  /** Brings the state to the node's latest block (serialised: concurrent calls queue up). */
-  sync(): Promise<void> {
-    this.running = this.running.then(() => this.catchUp());
+  /**
+   * Brings the state to the node's latest block (serialised: concurrent calls queue up). With the new head's
+   * header in hand (`next`) and its parent being our head, only its logs are fetched: one request.
+   */
+  sync(next?: BlockRef): Promise<void> {
+    this.running = this.running.then(() => {
+      const head = this.market.head;
+      if (next && head && next.number === head.number + 1n && next.parentHash === head.hash) return this.applyOne(next);
+      return this.catchUp();
+    });
     return this.running;
+  }
+
+  /** Resolves when every drift check started so far has finished (they run beside the trading path). */
+  async settled(): Promise<void> {
+    await this.running;
+    await this.drifting;
   }
 
   /** A log the node withdrew (`removed: true`): its block is no longer canonical, so undo back past it. */
@@ -125,25 +141,36 @@ export class StateFollower {
         // The chain moved under us while catching up: start over from the top.
         return this.catchUp();
       }
-      // One request per block: the pools' state logs and the factories' creation logs together.
-      const raw = (await client.getLogs({ blockHash: block.hash, topics: [this.topics] } as never)) as Log[];
-      const logs = raw
-        .map(decodePoolLog)
-        .filter((log): log is PoolLog => log !== undefined && !log.removed && this.market.get(log.address) !== undefined);
-      const created = await this.newPools(raw, block.number);
-      const changed = this.market.applyBlock(block, logs);
-      // New pools join with their state after this block (read at it), so this block's logs are not applied
-      // to them a second time.
-      if (created.length > 0) {
-        this.market.replace(created);
-        this.stats.discovered += created.length;
-        this.parameters.onNewPools?.(created);
-      }
-      this.stats.blocks++;
-      this.stats.logs += logs.length;
-      await this.checkDrift(block, changed);
-      this.parameters.onBlock?.(block, changed);
+      await this.applyOne(block);
     }
+  }
+
+  private async applyOne(block: BlockRef): Promise<void> {
+    const { client } = this.parameters;
+    // One request per block: the pools' state logs and the factories' creation logs together.
+    const raw = (await client.getLogs({ blockHash: block.hash, topics: [this.topics] } as never)) as Log[];
+    const logs = raw
+      .map(decodePoolLog)
+      .filter((log): log is PoolLog => log !== undefined && !log.removed && this.market.get(log.address) !== undefined);
+    const created = await this.newPools(raw, block.number);
+    const changed = this.market.applyBlock(block, logs);
+    // New pools join with their state after this block (read at it), so this block's logs are not applied
+    // to them a second time.
+    if (created.length > 0) {
+      this.market.replace(created);
+      this.stats.discovered += created.length;
+      this.parameters.onNewPools?.(created);
+    }
+    this.stats.blocks++;
+    this.stats.logs += logs.length;
+    if (this.parameters.driftInBackground) {
+      // The check reads the chain; trading need not wait for it. A repair lands only if no newer block has.
+      const check = this.checkDrift(block, changed).catch((error: Error) => this.parameters.logger.warn({ err: error.message }, 'state: drift check failed'));
+      this.drifting = this.drifting.then(() => check);
+    } else {
+      await this.checkDrift(block, changed);
+    }
+    this.parameters.onBlock?.(block, changed);
   }
 
   private async newPools(logs: readonly Log[], blockNumber: bigint): Promise<Pool[]> {
@@ -177,6 +204,7 @@ export class StateFollower {
     this.stats.driftChecks++;
     const byAddress = new Map<Address, Pool>([...fresh.v2, ...fresh.v3].map((pool) => [pool.address, pool]));
     const drifted = sample.filter((pool) => !samePoolState(pool, byAddress.get(pool.address)!));
+    if (drifted.length > 0 && this.market.head?.hash !== block.hash) return; // a newer block moved on: the next check judges
     if (drifted.length > 0) {
       this.stats.drift += drifted.length;
       this.parameters.logger.error({ block: String(block.number), pools: drifted.map((pool) => pool.address) }, 'state: drift from the chain');

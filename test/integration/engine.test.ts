@@ -86,7 +86,10 @@ async function runCase(router: Parameters<typeof resolveRoute>[0], path: string[
   const ourTx = { nonce: await devnet.client.getTransactionCount({ address: operator, blockTag: 'pending' }), maxPriorityFeePerGas: 10n ** 9n, maxFeePerGas: baseFee * 2n + 10n ** 9n };
   const ourRaw = await searcher.signTransaction({ chainId: devnet.manifest.chainId, type: 'eip1559', to: devnet.manifest.executor.address, data, gas: 1_000_000n, ...ourTx });
   const ours = { from: operator, to: devnet.manifest.executor.address, data, value: 0n, gas: 1_000_000n, ...ourTx, raw: ourRaw };
-  const bundle = { txs: [bundleTx, ours], executor: devnet.manifest.executor.address, startToken: mainnet.weth, targetBlock: target };
+  // One timestamp for every simulation and for the real block: oracle updates (V2 accumulators, V3
+  // observations) then cost the same gas everywhere, however long the test takes between them.
+  const timestamp = head.timestamp + 1n;
+  const bundle = { txs: [bundleTx, ours], executor: devnet.manifest.executor.address, startToken: mainnet.weth, targetBlock: target, timestamp };
   const simulated = await new SimulateV1Simulator(devnet.client as never).simulate(bundle);
   const fork = await ForkSimulator.start({ upstreamRpcUrl: devnet.manifest.rpcUrl, blockNumber: head.number!, chainId: devnet.manifest.chainId, mode: 'mine' });
   const forked = await fork.simulate(bundle).finally(() => fork.stop());
@@ -97,6 +100,7 @@ async function runCase(router: Parameters<typeof resolveRoute>[0], path: string[
   // Then the bundle for real: victim first, ours right after, in the target block.
   const before = await devnet.client.readContract({ address: mainnet.weth, abi: wethAbi, functionName: 'balanceOf', args: [devnet.manifest.executor.address] });
   const ourHash = await devnet.client.sendRawTransaction({ serializedTransaction: ourRaw });
+  await devnet.client.setNextBlockTimestamp({ timestamp });
   await devnet.client.mine({ blocks: 1 });
   const receipt = await devnet.client.waitForTransactionReceipt({ hash: ourHash });
   const after = await devnet.client.readContract({ address: mainnet.weth, abi: wethAbi, functionName: 'balanceOf', args: [devnet.manifest.executor.address] });
