@@ -67,6 +67,8 @@ export type SearcherEngineParameters = {
   onHead?: (block: { number: bigint; hash: Hex; timestamp: bigint; baseFeePerGas: bigint; transactions: readonly Hex[] }) => void;
   /** After a head's inclusions were tracked (per-block summaries are complete from here). */
   afterHead?: (number: bigint) => Promise<void>;
+  /** The node's websocket came up or went down. */
+  onSocket?: (up: boolean) => void;
   /** A pending swap transaction was decoded (counted toward the block it may land in). */
   onSeen?: (targetBlock: bigint) => void;
 };
@@ -171,6 +173,9 @@ export class SearcherEngine {
       },
     });
     this.connection = new WsConnection({ url: chain.wsUrl, logger });
+    this.connection.on('latency', (ms: number) => this.parameters.risk?.onSocketLatency(ms));
+    this.connection.on('up', () => this.parameters.onSocket?.(true));
+    this.connection.on('down', () => this.parameters.onSocket?.(false));
     const pairs = (address: string) => {
       const pool = this.market.get(address as Address);
       return pool?.kind === 'v2' ? { token0: pool.token0.toLowerCase(), token1: pool.token1.toLowerCase() } : undefined;

@@ -122,6 +122,7 @@ export class SearcherApp {
       ...(this.submitter ? { submitter: this.submitter } : {}),
       risk: this.risk.gate,
       onSeen: (target) => this.ledger.countSeen(target),
+      onSocket: (up) => this.metrics.setSocketConnected(up),
       onHead: (block) => {
         this.ledger.onHead(block);
         this.metrics.setHead(Number(block.number), Number(block.timestamp));

@@ -44,6 +44,8 @@ export class WsConnection extends EventEmitter {
     super();
   }
 
+  private lastPing: number | undefined;
+
   private get pingIntervalMs() {
     return this.options.pingIntervalMs ?? 500;
   }
@@ -80,6 +82,8 @@ export class WsConnection extends EventEmitter {
     });
     socket.on('pong', () => {
       this.lastPong = performance.now();
+      // Round trip of the heartbeat: the socket's latency as the risk layer watches it.
+      if (this.lastPing !== undefined) this.emit('latency', this.lastPong - this.lastPing);
     });
     socket.on('message', (data) => this.onMessage(data.toString()));
     socket.on('close', () => this.onGone(socket));
@@ -98,6 +102,7 @@ export class WsConnection extends EventEmitter {
       return;
     }
     try {
+      this.lastPing = performance.now();
       socket.ping();
     } catch {
       this.onGone(socket);
