@@ -85,12 +85,23 @@ export class Dispatcher {
       ...(victimRaw ? { victim: victimRaw } : {}),
       ...(leading.length > 0 ? { leading } : {}),
       pools,
+      // Between the check and the send the victims' bytes may need a node round trip, and re-sends come
+      // blocks later: the gate is asked again right before each one (a halt in between stops it).
+      ...(risk
+        ? {
+            allowed: (block: bigint) => {
+              const verdict = risk.check({ ...proposal, targetBlock: block });
+              return verdict.ok ? { ok: true as const } : { ok: false as const, reason: `risk ${verdict.breaker}: ${verdict.reason}` };
+            },
+          }
+        : {}),
       sign: async (block, nonce) => {
         const signed = await signExecutorTransaction({ account, chainId, executor, plan: planFor(candidate, block, policy), nonce, gas: proposal.gasLimit, ...this.fees() });
         return { raw: signed.raw, hash: signed.hash };
       },
     };
     const result = await this.parameters.submitter.submit(opportunity, target);
+    if (result.refused) return { sent: false, reason: result.refused, proposal };
     // Counted as outstanding spend from now; the builders' answers arrive in the ledger (a refusal by all of
     // them resolves it as failed).
     risk?.onBundleSent(result.uuid, proposal);

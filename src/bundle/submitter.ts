@@ -28,9 +28,14 @@ export type Opportunity = {
   pools: Address[];
   /** Signs our executor transaction for a target block (the plan is only valid in that block). */
   sign(target: bigint, nonce: number): Promise<{ raw: Hex; hash: Hex }>;
+  /**
+   * Asked right before every send, the first and each re-send: the risk layer's answer now (a halt or a pause
+   * that came after the opportunity was approved stops it here).
+   */
+  allowed?(target: bigint): { ok: true } | { ok: false; reason: string };
 };
 
-export type MissReason = 'outbid' | 'not included' | 'cancelled' | 'superseded' | 'refused';
+export type MissReason = 'outbid' | 'not included' | 'cancelled' | 'superseded' | 'refused' | 'risk';
 
 /** Where the submitter reports what it did (the store implements it). */
 export interface SubmissionSink {
@@ -89,10 +94,12 @@ export class Submitter {
    * on its way; `delivered` settles with the builders' answers (the caller's next opportunity need not wait for
    * them: its nonce is already the next one). Supersedes a live bundle with the same key.
    */
-  async submit(opportunity: Opportunity, target: bigint): Promise<{ uuid: string; ourHash: Hex; delivered: Promise<SendOutcome[]> }> {
+  async submit(opportunity: Opportunity, target: bigint): Promise<{ uuid: string; ourHash: Hex; delivered: Promise<SendOutcome[]>; refused?: string }> {
     const previous = this.live.get(opportunity.key);
     if (previous) await this.close(previous, target - 1n, 'superseded', 'a better bundle for the same opportunity replaced it', true);
     const tracked: Tracked = { opportunity, uuid: randomUUID(), target, ourHash: '0x', bundleHashes: [], attempts: 0 };
+    const verdict = opportunity.allowed?.(target) ?? { ok: true };
+    if (!verdict.ok) return { uuid: tracked.uuid, ourHash: '0x', delivered: Promise.resolve([]), refused: verdict.reason };
     this.live.set(opportunity.key, tracked);
     const { delivered } = await this.send(tracked, target);
     return { uuid: tracked.uuid, ourHash: tracked.ourHash, delivered };
@@ -164,6 +171,11 @@ export class Submitter {
       }
       if (tracked.attempts > this.parameters.extraBlocks || !victim) {
         this.closeLater(tracked, head.number, 'not included', `not in block ${head.number}`, true);
+        continue;
+      }
+      const verdict = tracked.opportunity.allowed?.(head.number + 1n) ?? { ok: true };
+      if (!verdict.ok) {
+        this.closeLater(tracked, head.number, 'risk', `not re-sent: ${verdict.reason}`, true);
         continue;
       }
       await this.send(tracked, head.number + 1n);

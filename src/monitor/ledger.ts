@@ -27,6 +27,7 @@ const missReason: Record<SubmitterMiss, MissReason> = {
   cancelled: 'cancelled',
   superseded: 'cancelled',
   refused: 'not_included',
+  risk: 'cancelled',
 };
 
 function submissionOutcome(outcome: SendOutcome): SubmissionOutcome {
