@@ -1,6 +1,5 @@
-import { createPublicClient, encodeFunctionData, http, type Address, type Hex, type PublicClient } from 'viem';
+import { createPublicClient, http, type Address, type Hex, type PublicClient } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
-import { executorAbi } from './abi/executor.generated.ts';
 import { encodePlan } from './bundle/plan.ts';
 import { WsConnection } from './chain/wsConnection.ts';
 import type { ResolvedChain, RunConfig } from './config/runConfig.ts';
@@ -25,6 +24,8 @@ import type { V2Pair } from './state/types.ts';
 import type { Dispatcher } from './bundle/dispatch.ts';
 import type { Submitter } from './bundle/submitter.ts';
 import type { RiskGate } from './risk/gate.ts';
+import { observePool } from './risk/poolObservation.ts';
+import { executorBundleTx, pendingBundleTx } from './sim/bundleTxs.ts';
 
 /** One evaluated opportunity, as `searcher run --json` prints it. */
 export type CandidateReport = {
@@ -377,32 +378,25 @@ export class SearcherEngine {
 
   /** Our transaction as simulated: after `earlier` of our own transactions for the same block. */
   private async ourTransaction(operator: Address, executor: Address, plan: Hex, earlier: number): Promise<BundleTx> {
-    const data = encodeFunctionData({ abi: executorAbi, functionName: 'execute', args: [plan] });
     if (this.operatorNonce?.head !== this.head.number) {
       this.operatorNonce = { head: this.head.number, value: await this.client.getTransactionCount({ address: operator, blockTag: 'latest' }) };
     }
-    const nonce = this.operatorNonce.value + earlier;
-    const priority = this.parameters.config.strategy.priorityFeeWei;
-    const tx = { from: operator, to: executor, data, value: 0n, gas: 1_000_000n, nonce, maxPriorityFeePerGas: priority, maxFeePerGas: this.head.nextBaseFeePerGas * 2n + priority };
-    const signer = this.parameters.signer;
-    if (!signer) return tx;
-    const raw = await signer.signTransaction({ chainId: this.parameters.chain.chainId, type: 'eip1559', to: executor, data, gas: tx.gas, nonce, maxFeePerGas: tx.maxFeePerGas, maxPriorityFeePerGas: priority });
-    return { ...tx, raw };
+    return executorBundleTx({
+      operator,
+      executor,
+      plan,
+      nonce: this.operatorNonce.value + earlier,
+      priorityFeeWei: this.parameters.config.strategy.priorityFeeWei,
+      nextBaseFeeWei: this.head.nextBaseFeePerGas,
+      chainId: this.parameters.chain.chainId,
+      ...(this.parameters.signer ? { signer: this.parameters.signer } : {}),
+    });
   }
 
+  /** A victim as the simulator runs it; the fork backend mines signed bytes, so it gets them from the node. */
   private async victimTransaction(victim: PendingSwaps): Promise<BundleTx> {
     const raw = this.simulator instanceof ForkSimulator ? ((await this.client.request({ method: 'eth_getRawTransactionByHash' as never, params: [victim.tx.hash] as never })) as Hex) : undefined;
-    return {
-      from: victim.tx.from as Address,
-      to: victim.tx.to as Address,
-      data: victim.tx.input as Hex,
-      value: victim.tx.value,
-      gas: victim.tx.gas ?? 1_000_000n,
-      nonce: Number(victim.tx.nonce),
-      maxFeePerGas: victim.tx.maxFeePerGas,
-      ...(victim.tx.maxPriorityFeePerGas !== undefined ? { maxPriorityFeePerGas: victim.tx.maxPriorityFeePerGas } : {}),
-      ...(raw ? { raw } : {}),
-    };
+    return pendingBundleTx(victim.tx, raw);
   }
 
   /** The next block's base fee, by the EIP-1559 rule from the newest head. */
@@ -423,17 +417,10 @@ export class SearcherEngine {
   private observePools(changed: ReadonlySet<Address>): void {
     const risk = this.parameters.risk;
     if (!risk) return;
-    const weth = this.parameters.chain.weth.toLowerCase();
     for (const address of changed) {
       const pool = this.market.get(address);
-      if (!pool) continue;
-      if (pool.kind === 'v2') {
-        if (pool.reserve0 === 0n) continue;
-        const liquidity = pool.token0.toLowerCase() === weth ? pool.reserve0 : pool.token1.toLowerCase() === weth ? pool.reserve1 : pool.reserve0;
-        risk.onPoolObservation({ pool: pool.address, price: (pool.reserve1 * 10n ** 18n) / pool.reserve0, explainedByLog: true, liquidity });
-      } else {
-        risk.onPoolObservation({ pool: pool.address, price: pool.sqrtPriceX96 * pool.sqrtPriceX96, explainedByLog: true, liquidity: pool.liquidity });
-      }
+      const observation = pool && observePool(pool, this.parameters.chain.weth);
+      if (observation) risk.onPoolObservation(observation);
     }
   }
 

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { observePool } from '../../src/risk/poolObservation.ts';
+import type { V2Pair, V3Pool } from '../../src/state/types.ts';
+
+const weth = '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2';
+const usdc = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48';
+const pair = (reserve0: bigint, reserve1: bigint, token1 = weth): V2Pair => ({ kind: 'v2', address: '0x0000000000000000000000000000000000000001', token0: usdc, token1, reserve0, reserve1, feeBps: 30n });
+
+describe('observePool: what the price-jump and liquidity breakers see of a pool', () => {
+  it('a V2 pair: reserve ratio on a 1e18 scale, liquidity = its WETH reserve', () => {
+    expect(observePool(pair(3_000_000n * 10n ** 6n, 1_000n * 10n ** 18n), weth)).toEqual({
+      pool: '0x0000000000000000000000000000000000000001',
+      price: (1_000n * 10n ** 18n * 10n ** 18n) / (3_000_000n * 10n ** 6n),
+      explainedByLog: true,
+      liquidity: 1_000n * 10n ** 18n,
+    });
+    // Without WETH in the pair, reserve0 stands for its liquidity.
+    expect(observePool(pair(5n, 7n, usdc), weth)?.liquidity).toBe(5n);
+  });
+
+  it('a V3 pool: sqrtPriceX96 squared and its active liquidity; an empty pair is not observed', () => {
+    const pool = { kind: 'v3', address: '0x0000000000000000000000000000000000000002', token0: usdc, token1: weth, sqrtPriceX96: 3n << 96n, liquidity: 42n, tick: 0, fee: 500, tickSpacing: 10, ticks: [], liquidityNet: [], liquidityGross: [] } as unknown as V3Pool;
+    expect(observePool(pool, weth)).toMatchObject({ price: 9n << 192n, liquidity: 42n, explainedByLog: true });
+    expect(observePool(pair(0n, 0n), weth)).toBeUndefined();
+  });
+});
