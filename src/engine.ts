@@ -389,7 +389,8 @@ export class SearcherEngine {
       priorityFeeWei: this.parameters.config.strategy.priorityFeeWei,
       nextBaseFeeWei: this.head.nextBaseFeePerGas,
       chainId: this.parameters.chain.chainId,
-      ...(this.parameters.signer ? { signer: this.parameters.signer } : {}),
+      // Only the fork backend runs signed bytes; eth_simulateV1 takes the call as is (no signing on the hot path).
+      ...(this.parameters.signer && this.simulator instanceof ForkSimulator ? { signer: this.parameters.signer } : {}),
     });
   }
 

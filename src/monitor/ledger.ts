@@ -49,6 +49,7 @@ export class Ledger implements SubmissionSink {
   private seen = new Map<bigint, number>();
   readonly landed: LandedBundle[] = [];
   private accounting: Promise<unknown> = Promise.resolve();
+  private readonly deferred: Array<() => void> = [];
 
   constructor(private readonly parameters: LedgerParameters) {}
 
@@ -65,7 +66,27 @@ export class Ledger implements SubmissionSink {
     this.seen = new Map();
   }
 
+  /**
+   * A decided candidate. Recorded after the burst of work in progress (setImmediate): the engine's next
+   * victim, already queued, is not kept waiting for the disk.
+   */
   onCandidate(report: CandidateReport): void {
+    this.deferred.push(() => this.recordCandidate(report));
+    if (this.deferred.length === 1) setImmediate(() => this.flushDeferred());
+  }
+
+  private flushDeferred(): void {
+    const work = this.deferred.splice(0);
+    for (const record of work) {
+      try {
+        record();
+      } catch (error) {
+        this.parameters.logger.error({ err: (error as Error).message }, 'ledger: record failed');
+      }
+    }
+  }
+
+  private recordCandidate(report: CandidateReport): void {
     const { store, metrics } = this.parameters;
     metrics?.candidate();
     metrics?.observeStage('search', report.latencyUs.search);
@@ -122,6 +143,7 @@ export class Ledger implements SubmissionSink {
   }
 
   sent(event: Parameters<SubmissionSink['sent']>[0]): void {
+    if (this.deferred.length > 0) this.flushDeferred(); // the bundle's own record first
     if (this.known.has(event.uuid)) this.writeSubmissions(event.uuid, event.outcomes);
     else this.early.set(event.uuid, [...(this.early.get(event.uuid) ?? []), { outcomes: event.outcomes }]);
   }
@@ -134,6 +156,7 @@ export class Ledger implements SubmissionSink {
   }
 
   private async account(event: Parameters<SubmissionSink['included']>[0]): Promise<void> {
+    this.flushDeferred();
     const { store, metrics, risk, client, executor, startToken } = this.parameters;
     const execution = await accountInclusion(client, { txHash: event.ourHash as Hash, executor, startToken });
     const simulatedNetWei = this.known.get(event.uuid)?.simulatedNetWei ?? null;
@@ -147,6 +170,7 @@ export class Ledger implements SubmissionSink {
   }
 
   missed(event: Parameters<SubmissionSink['missed']>[0]): void {
+    this.flushDeferred();
     const { store, metrics, risk } = this.parameters;
     const reason = missReason[event.reason];
     // Refused by every builder inside the send: the engine reports it as a reject, with no bundle to attach to.
@@ -157,8 +181,10 @@ export class Ledger implements SubmissionSink {
     risk?.onBundleResolved({ id: event.uuid, included: false, netWei: 0n, gasPaidWei: 0n, failed: event.reason === 'refused' });
   }
 
-  /** Waits for the receipts being accounted (shutdown, end of a demo). */
+  /** Waits for the receipts being accounted and writes what is deferred (shutdown, end of a demo, each head). */
   async settled(): Promise<void> {
+    this.flushDeferred();
     await this.accounting;
+    this.flushDeferred();
   }
 }

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { observePool } from '../../src/risk/poolObservation.ts';
 import type { V2Pair, V3Pool } from '../../src/state/types.ts';
 
-const weth = '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2';
-const usdc = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48';
-const pair = (reserve0: bigint, reserve1: bigint, token1 = weth): V2Pair => ({ kind: 'v2', address: '0x0000000000000000000000000000000000000001', token0: usdc, token1, reserve0, reserve1, feeBps: 30n });
+const weth = '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2' as const;
+const usdc = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48' as const;
+const pair = (reserve0: bigint, reserve1: bigint, token1: `0x${string}` = weth): V2Pair => ({ kind: 'v2', address: '0x0000000000000000000000000000000000000001', token0: usdc, token1, reserve0, reserve1, feeBps: 30n });
 
 describe('observePool: what the price-jump and liquidity breakers see of a pool', () => {
   it('a V2 pair: reserve ratio on a 1e18 scale, liquidity = its WETH reserve', () => {
