@@ -1,6 +1,5 @@
 import { createPublicClient, http, type Address, type Hex, type PublicClient } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
-import { encodePlan } from './bundle/plan.ts';
 import { WsConnection } from './chain/wsConnection.ts';
 import type { ResolvedChain, RunConfig } from './config/runConfig.ts';
 import { SearcherError } from './errors.ts';
@@ -10,22 +9,20 @@ import { nextBaseFee } from './chain/baseFee.ts';
 import { MempoolWatcher, type Head, type PendingSwaps } from './mempool/watcher.ts';
 import { PendingBySender } from './mempool/pendingBySender.ts';
 import { LatencyHistogram } from './monitor/histogram.ts';
-import type { BundleSimulator, BundleTx } from './sim/bundle.ts';
+import type { BundleSimulator } from './sim/bundle.ts';
 import { ForkSimulator } from './sim/fork.ts';
 import { SimulateV1Simulator } from './sim/simulateV1.ts';
 import { bootstrapPools, discoverPools } from './state/bootstrap.ts';
 import { StateFollower } from './state/follower.ts';
 import { MarketState } from './state/market.ts';
-import { backrunCandidates, blockCandidates, resolveConflicts, type Candidate, type EngineConfig, type PriorTrade } from './strategy/candidates.ts';
+import { backrunCandidates, blockCandidates, resolveConflicts, type EngineConfig } from './strategy/candidates.ts';
 import { PoolGraph } from './strategy/graph.ts';
-import { planFor } from './strategy/toPlan.ts';
 import { TokenSafety } from './strategy/tokenSafety.ts';
-import type { V2Pair } from './state/types.ts';
 import type { Dispatcher } from './bundle/dispatch.ts';
 import type { Submitter } from './bundle/submitter.ts';
 import type { RiskGate } from './risk/gate.ts';
+import { CandidateDecider } from './decision.ts';
 import { observePool } from './risk/poolObservation.ts';
-import { executorBundleTx, pendingBundleTx } from './sim/bundleTxs.ts';
 
 /** One evaluated opportunity, as `searcher run --json` prints it. */
 export type CandidateReport = {
@@ -74,8 +71,6 @@ export type SearcherEngineParameters = {
   onSeen?: (targetBlock: bigint) => void;
 };
 
-const us = (ms: number) => Math.round(ms * 1000);
-
 export class EngineError extends SearcherError {}
 
 /**
@@ -97,12 +92,9 @@ export class SearcherEngine {
   private head!: Head;
   private queue: Promise<void> = Promise.resolve();
   private stopping = false;
-  /** The operator's transaction count at the head (private bundles do not move it until they land). */
-  private operatorNonce: { head: bigint; value: number } | undefined;
   /** Per-head bookkeeping (store, summaries), in head order, off the trading path. */
   private bookkeeping: Promise<void> = Promise.resolve();
-  /** What we sent for the coming block, in nonce order: later opportunities are judged after it. */
-  private sent: { target: bigint; trades: PriorTrade[]; txs: BundleTx[]; victims: Set<string> } = { target: 0n, trades: [], txs: [], victims: new Set() };
+  private decider!: CandidateDecider;
   private readonly pendingBySender = new PendingBySender();
   private readonly engineConfig: EngineConfig;
 
@@ -156,6 +148,17 @@ export class SearcherEngine {
     if (!this.parameters.signer && !chain.operator) {
       throw new EngineError('ENGINE_CONFIG', 'no operator: set the operator key, or use a chain section that names the executor operator');
     }
+    this.decider = new CandidateDecider({
+      parameters: this.parameters,
+      engineConfig: this.engineConfig,
+      client: this.client,
+      simulator: this.simulator,
+      safety: this.safety,
+      graph: this.graph,
+      latency: this.latency,
+      stats: this.stats,
+      head: () => this.head,
+    });
 
     this.follower = new StateFollower({
       client: this.client,
@@ -224,22 +227,21 @@ export class SearcherEngine {
     const operator = this.parameters.signer?.address ?? this.parameters.chain.operator;
     if (!operator) return;
     const number = this.head.number;
-    const value = await this.client.getTransactionCount({ address: operator, blockTag: 'latest' });
-    if (this.head.number === number) this.operatorNonce = { head: number, value };
+    this.decider.setOperatorNonce(number, await this.client.getTransactionCount({ address: operator, blockTag: 'latest' }));
   }
 
   private async onBlockChanged(number: bigint, changed: Address[]): Promise<void> {
     if (number !== this.head.number) return; // an older block while catching up: only the newest state trades
     const started = performance.now();
-    const candidates = blockCandidates(this.market, this.graph, changed, this.head.nextBaseFeePerGas, this.engineConfig, this.sentFor(this.head.number + 1n).trades);
-    await this.decide(resolveConflicts(candidates, 0n)[0] ?? candidates[0], undefined, started, started);
+    const candidates = blockCandidates(this.market, this.graph, changed, this.head.nextBaseFeePerGas, this.engineConfig, this.decider.prior(this.head.number + 1n).trades);
+    await this.decider.decide(resolveConflicts(candidates, 0n)[0] ?? candidates[0], undefined, started, started);
   }
 
   private async onVictim(event: PendingSwaps): Promise<void> {
     this.stats.victims++;
     const started = performance.now();
     this.pendingBySender.add(event, this.head.number);
-    const sent = this.sentFor(this.head.number + 1n);
+    const sent = this.decider.prior(this.head.number + 1n);
     // The sender's earlier swaps still pending land before this one: bundle them ahead of it, judge after them.
     const leading = this.pendingBySender.before(event).filter((earlier) => !sent.victims.has(earlier.tx.hash.toLowerCase()));
     const prior = [...sent.trades, ...leading.map((earlier) => ({ swaps: earlier.swaps }))];
@@ -248,156 +250,7 @@ export class SearcherEngine {
       this.parameters.logger.debug({ victim: event.tx.hash, reason: result.reason }, 'engine: no backrun');
       return;
     }
-    await this.decide(result[0], event, event.firstSeenMs, started, leading);
-  }
-
-  private async decide(candidate: Candidate | undefined, victim: PendingSwaps | undefined, firstSeenMs: number, searchStarted: number, leading: readonly PendingSwaps[] = []): Promise<void> {
-    if (!candidate) return;
-    this.stats.candidates++;
-    const { config, chain } = this.parameters;
-    const searched = performance.now();
-    const target = this.head.number + 1n;
-    let simulatedNet: bigint | null = null;
-    let simulatedGain: bigint | null = null;
-    let decision: 'send' | 'reject' = 'reject';
-    let reason: string;
-    let simulateMs = 0;
-    let simulatedGas: bigint | undefined;
-    const emit = (decision: 'send' | 'reject', reason: string, bundle: CandidateReport['bundle'], sendMs: number) => {
-      if (decision === 'send') this.stats.sendDecisions++;
-      else this.stats.rejects++;
-      const latencyUs = {
-        decode: victim ? us(victim.decodedMs - victim.firstSeenMs) : 0,
-        search: us(searched - searchStarted),
-        simulate: us(simulateMs),
-        send: us(sendMs),
-        total: us(performance.now() - firstSeenMs),
-      };
-      this.latency.decode.record(latencyUs.decode);
-      this.latency.search.record(latencyUs.search);
-      this.latency.simulate.record(latencyUs.simulate);
-      if (bundle) this.latency.send.record(latencyUs.send);
-      // The latency that decides who wins a backrun: from the victim's first sighting to our bundle at the builders.
-      if (bundle && victim) this.latency.seenToSent.record(latencyUs.total);
-      this.latency.total.record(latencyUs.total);
-      this.parameters.onCandidate({
-        block: target,
-        victim: victim?.tx.hash ?? null,
-        path: candidate.cycle.hops.map((hop) => hop.pool.address),
-        amountIn: candidate.amountIn,
-        grossProfitWei: candidate.grossProfitWei,
-        gasCostWei: candidate.gasCostWei,
-        bribeWei: candidate.bribeWei,
-        netProfitWei: candidate.netProfitWei,
-        simulatedNetProfitWei: simulatedNet,
-        simulatedGainWei: simulatedGain,
-        decision,
-        reason,
-        ...(bundle ? { bundle } : {}),
-        ...(simulatedGas !== undefined ? { simulatedGas } : {}),
-        firstSeenMs,
-        latencyUs,
-      });
-    };
-    const unsafeToken = candidate.netProfitWei < config.strategy.minNetProfitWei ? undefined : await this.firstUnsafeToken(candidate);
-    if (candidate.netProfitWei < config.strategy.minNetProfitWei) {
-      reason = 'net profit below the minimum';
-    } else if (unsafeToken) {
-      reason = `token ${unsafeToken.token} is unsafe: ${unsafeToken.reason}`;
-    } else {
-      const plan = encodePlan(planFor(candidate, target, this.engineConfig.policy));
-      const operator = this.parameters.signer?.address ?? this.parameters.chain.operator!;
-      const prior = this.sentFor(target);
-      const ours = await this.ourTransaction(operator, chain.executor, plan, prior.trades.length);
-      const victims = victim ? [...leading, victim] : [];
-      const txs: BundleTx[] = [...(await Promise.all(victims.map((pending) => this.victimTransaction(pending)))), ours];
-      const simulateStarted = performance.now();
-      // A later timestamp than the head's, as the target block will have: pools that accrue oracles per block
-      // (V2 price accumulators, V3 observations) then spend the same gas as they will on chain.
-      const simulation = await this.simulator.simulate({ txs, prefix: prior.txs, executor: chain.executor, startToken: chain.weth, targetBlock: target, timestamp: this.head.timestamp + 1n });
-      simulateMs = performance.now() - simulateStarted;
-      simulatedGas = simulation.gasUsed;
-      simulatedGain = simulation.gain;
-      const predicted = candidate.grossProfitWei - candidate.bribeWei;
-      // Gas at what the simulation used, at the price our transaction pays in the target block.
-      simulatedNet = simulation.gain - simulation.gasUsed * (this.head.nextBaseFeePerGas + config.strategy.priorityFeeWei);
-      if (!simulation.ok) reason = `simulation reverted: ${simulation.revertReason ?? 'unknown'}`;
-      else if (!simulation.victimsOk) reason = 'the victim reverts in the simulation';
-      else if (simulation.gain !== predicted) {
-        this.stats.mismatches++;
-        for (const hop of candidate.cycle.hops) this.parameters.risk?.onMismatch(hop.pool.address);
-        reason = `simulation mismatch: predicted ${predicted}, simulated ${simulation.gain}`;
-        this.parameters.logger.warn({ predicted: String(predicted), simulated: String(simulation.gain) }, 'engine: prediction and simulation differ');
-      } else {
-        decision = 'send';
-        reason = 'simulated gain equals the prediction';
-        const dispatcher = this.parameters.dispatcher;
-        const checked = dispatcher?.check({ candidate, target, simulatedGas: simulation.gasUsed });
-        if (checked && !checked.ok) {
-          decision = 'reject';
-          reason = checked.reason;
-        } else if (dispatcher && checked?.ok) {
-          const sendStarted = performance.now();
-          const dispatched = await dispatcher.send({ candidate, ...(victim ? { victim } : {}), leading, target }, checked.proposal).catch((error: Error) => ({
-            sent: false as const,
-            reason: `send failed: ${error.message.split('\n')[0]}`,
-            uuid: undefined,
-            ourHash: undefined,
-          }));
-          const sendMs = performance.now() - sendStarted;
-          if (!dispatched.sent) return emit('reject', dispatched.reason, undefined, sendMs);
-          // The next opportunity for this block is judged after this one, and its nonce follows this one's.
-          for (const earlier of leading) prior.trades.push({ swaps: earlier.swaps });
-          prior.trades.push({ ...(victim ? { swaps: victim.swaps } : {}), cycle: candidate.cycle, amountIn: candidate.amountIn });
-          prior.txs.push(...txs);
-          for (const pending of victims) prior.victims.add(pending.tx.hash.toLowerCase());
-          return emit('send', `${reason}; ${dispatched.reason}`, { uuid: dispatched.uuid!, ourTxHash: dispatched.ourHash! }, sendMs);
-        }
-      }
-    }
-    emit(decision, reason, undefined, 0);
-  }
-
-  /** Every token the cycle holds on the way gets a safety verdict before it is first traded. */
-  private async firstUnsafeToken(candidate: Candidate) {
-    for (const hop of candidate.cycle.hops) {
-      const token = hop.tokenOut;
-      if (token.toLowerCase() === this.parameters.chain.weth.toLowerCase()) continue;
-      const pair = this.graph.pools(token, this.parameters.chain.weth).find((pool): pool is V2Pair => pool.kind === 'v2');
-      const verdict = await this.safety.check(token, pair, this.head.number);
-      if (!verdict.safe) return verdict;
-    }
-    return undefined;
-  }
-
-  /** Our sends for a target block (a new target starts empty). */
-  private sentFor(target: bigint) {
-    if (this.sent.target !== target) this.sent = { target, trades: [], txs: [], victims: new Set() };
-    return this.sent;
-  }
-
-  /** Our transaction as simulated: after `earlier` of our own transactions for the same block. */
-  private async ourTransaction(operator: Address, executor: Address, plan: Hex, earlier: number): Promise<BundleTx> {
-    if (this.operatorNonce?.head !== this.head.number) {
-      this.operatorNonce = { head: this.head.number, value: await this.client.getTransactionCount({ address: operator, blockTag: 'latest' }) };
-    }
-    return executorBundleTx({
-      operator,
-      executor,
-      plan,
-      nonce: this.operatorNonce.value + earlier,
-      priorityFeeWei: this.parameters.config.strategy.priorityFeeWei,
-      nextBaseFeeWei: this.head.nextBaseFeePerGas,
-      chainId: this.parameters.chain.chainId,
-      // Only the fork backend runs signed bytes; eth_simulateV1 takes the call as is (no signing on the hot path).
-      ...(this.parameters.signer && this.simulator instanceof ForkSimulator ? { signer: this.parameters.signer } : {}),
-    });
-  }
-
-  /** A victim as the simulator runs it; the fork backend mines signed bytes, so it gets them from the node. */
-  private async victimTransaction(victim: PendingSwaps): Promise<BundleTx> {
-    const raw = this.simulator instanceof ForkSimulator ? ((await this.client.request({ method: 'eth_getRawTransactionByHash' as never, params: [victim.tx.hash] as never })) as Hex) : undefined;
-    return pendingBundleTx(victim.tx, raw);
+    await this.decider.decide(result[0], event, event.firstSeenMs, started, leading);
   }
 
   /** The next block's base fee, by the EIP-1559 rule from the newest head. */
@@ -407,7 +260,7 @@ export class SearcherEngine {
 
   /** The operator's transaction count as read at the newest head, if it has been read yet. */
   knownOperatorNonce(): number | undefined {
-    return this.operatorNonce?.head === this.head?.number ? this.operatorNonce.value : undefined;
+    return this.decider?.knownOperatorNonce();
   }
 
   get headNumber(): bigint {
