@@ -113,7 +113,8 @@ export class CandidateDecider {
       const plan = encodePlan(planFor(candidate, target, this.context.engineConfig.policy));
       const operator = this.context.parameters.signer?.address ?? this.context.parameters.chain.operator!;
       const prior = this.prior(target);
-      const ours = await this.ourTransaction(operator, chain.executor, plan, prior.trades.length);
+      // Our own earlier transactions for this block come first, nonce by nonce (leading victims are not ours).
+      const ours = await this.ourTransaction(operator, chain.executor, plan, prior.trades.filter((trade) => trade.cycle).length);
       const victims = victim ? [...leading, victim] : [];
       const txs: BundleTx[] = [...(await Promise.all(victims.map((pending) => this.victimTransaction(pending)))), ours];
       const simulateStarted = performance.now();

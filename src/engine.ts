@@ -23,6 +23,7 @@ import type { Submitter } from './bundle/submitter.ts';
 import type { RiskGate } from './risk/gate.ts';
 import { CandidateDecider } from './decision.ts';
 import { observePool } from './risk/poolObservation.ts';
+import { venueOfProtocol } from './state/venues.ts';
 
 /** One evaluated opportunity, as `searcher run --json` prints it. */
 export type CandidateReport = {
@@ -102,7 +103,7 @@ export class SearcherEngine {
     const { config, chain } = parameters;
     this.engineConfig = {
       startToken: chain.weth,
-      venues: { 'uniswap-v2': 'uniswapV2', sushiswap: 'sushiswap', 'uniswap-v3': 'uniswapV3' },
+      venues: venueOfProtocol,
       policy: {
         priorityFeeWei: config.strategy.priorityFeeWei,
         builderShareBps: BigInt(config.strategy.builderShareBps),
@@ -125,6 +126,7 @@ export class SearcherEngine {
       baseFeePerGas,
       nextBaseFeePerGas: nextBaseFee(baseFeePerGas, block.gasUsed, block.gasLimit),
       timestamp: block.timestamp,
+      transactions: Promise.resolve(block.transactions),
     };
     const factories = {
       v2: config.factories.v2.map((f) => ({ ...f, feeBps: BigInt(f.feeBps) })),
@@ -205,18 +207,19 @@ export class SearcherEngine {
     if (this.simulator instanceof ForkSimulator) await this.simulator.moveTo(head.number);
     // Victims of the new block queue behind this: only what their search needs is awaited here (the state,
     // the block's transactions, our nonce); bookkeeping runs after, beside them.
-    const blockRead = this.client.getBlock({ blockHash: head.hash as Hex });
+    // The watcher reads the block's transactions once per head; the node is asked again only if that failed.
+    const transactionsRead = head.transactions.then(async (hashes) => (hashes ?? (await this.client.getBlock({ blockHash: head.hash as Hex })).transactions) as Hex[]);
     const nonceRead = this.refreshOperatorNonce();
     await this.follower.sync({ number: head.number, hash: head.hash as Hex, parentHash: head.parentHash as Hex });
-    const block = await blockRead;
+    const transactions = await transactionsRead;
     await nonceRead;
-    this.pendingBySender.onBlock(new Set(block.transactions.map((hash) => hash.toLowerCase())), head.number);
+    this.pendingBySender.onBlock(new Set(transactions.map((hash) => hash.toLowerCase())), head.number);
     const { submitter, risk, onHead, afterHead } = this.parameters;
-    risk?.onHead({ number: head.number, latencyMs: Math.max(0, Date.now() - Number(block.timestamp) * 1000) });
-    await submitter?.onHead({ number: head.number, transactions: block.transactions });
+    risk?.onHead({ number: head.number, latencyMs: Math.max(0, Date.now() - Number(head.timestamp) * 1000) });
+    await submitter?.onHead({ number: head.number, transactions });
     this.bookkeeping = this.bookkeeping
       .then(async () => {
-        onHead?.({ number: head.number, hash: block.hash!, timestamp: block.timestamp, baseFeePerGas: block.baseFeePerGas ?? 0n, transactions: block.transactions });
+        onHead?.({ number: head.number, hash: head.hash as Hex, timestamp: head.timestamp, baseFeePerGas: head.baseFeePerGas, transactions });
         await afterHead?.(head.number);
       })
       .catch((error: Error) => this.parameters.logger.error({ err: error.message }, 'engine: head bookkeeping failed'));

@@ -13,7 +13,7 @@ import { SearcherEngine, type CandidateReport } from './engine.ts';
 import type { Logger } from './log.ts';
 import { startDashboardServer, type DashboardServer } from './monitor/dashboard/server.ts';
 import { defaultLatencyBoundsUs, storeDashboardSource } from './monitor/dashboard/storeSource.ts';
-import { Ledger } from './monitor/ledger.ts';
+import { Ledger, type LandedBundle } from './monitor/ledger.ts';
 import { Metrics } from './monitor/metrics.ts';
 import type { BlockSummary } from './monitor/queries.ts';
 import { Store } from './monitor/store.ts';
@@ -38,6 +38,8 @@ export type SearcherAppParameters = {
   onCandidate?: (report: CandidateReport) => void;
   /** Called once per block, when its inclusions are accounted. */
   onBlock?: (summary: BlockSummary) => void;
+  /** Each bundle that landed, with its realised account. */
+  onLanded?: (bundle: LandedBundle) => void;
 };
 
 const balanceOfAbi = parseAbi(['function balanceOf(address) view returns (uint256)']);
@@ -67,7 +69,7 @@ export class SearcherApp {
     this.risk = openRiskGate({ store: this.store, config: config.risk, logger: logger.child({ component: 'risk' }) });
     registerRiskMetrics(this.risk.gate, this.metrics.registry);
     this.mode = parameters.dryRun ? 'dry-run' : submissionMode(chain.chainId, config.submit);
-    this.ledger = new Ledger({ store: this.store, metrics: this.metrics, risk: this.risk.gate, client: this.client as never, executor: chain.executor, startToken: chain.weth, logger });
+    this.ledger = new Ledger({ store: this.store, metrics: this.metrics, risk: this.risk.gate, client: this.client as never, executor: chain.executor, startToken: chain.weth, logger, ...(parameters.onLanded ? { onLanded: parameters.onLanded } : {}) });
 
     let dispatcher: Dispatcher | undefined;
     if (signer) {

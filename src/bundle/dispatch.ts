@@ -8,7 +8,7 @@ import type { Candidate, EngineConfig } from '../strategy/candidates.ts';
 import { planFor } from '../strategy/toPlan.ts';
 import { feesForTargetBlock } from './fees.ts';
 import { signExecutorTransaction } from './signTransaction.ts';
-import type { Opportunity, SendOutcome, Submitter } from './submitter.ts';
+import type { Opportunity, Submitter } from './submitter.ts';
 import { victimRawTransaction, type RawTransactionSource, type SignedTransactionFields } from './victimRaw.ts';
 
 export type DispatcherParameters = {
@@ -27,7 +27,7 @@ export type DispatcherParameters = {
   dryRun?: boolean;
 };
 
-export type Dispatch = { sent: boolean; reason: string; uuid?: string; ourHash?: Hex; delivered?: Promise<SendOutcome[]>; proposal?: BundleProposal };
+export type Dispatch = { sent: boolean; reason: string; uuid?: string; ourHash?: Hex; proposal?: BundleProposal };
 
 /** Gas limit for our transaction: what the simulation used, with room for state that moves before the block. */
 export function gasLimitFor(simulatedGas: bigint): bigint {
@@ -79,12 +79,10 @@ export class Dispatcher {
     };
     const victimRaw = victim ? await rawOf(victim) : undefined;
     const leading = await Promise.all((input.leading ?? []).map(rawOf));
-    const pools = [...proposal.pools];
     const opportunity: Opportunity = {
-      key: victim ? victim.tx.hash : `block:${[...pools].map((pool) => pool.toLowerCase()).sort().join(',')}`,
+      key: victim ? victim.tx.hash : `block:${proposal.pools.map((pool) => pool.toLowerCase()).sort().join(',')}`,
       ...(victimRaw ? { victim: victimRaw } : {}),
       ...(leading.length > 0 ? { leading } : {}),
-      pools,
       // Between the check and the send the victims' bytes may need a node round trip, and re-sends come
       // blocks later: the gate is asked again right before each one (a halt in between stops it).
       ...(risk
@@ -105,13 +103,6 @@ export class Dispatcher {
     // Counted as outstanding spend from now; the builders' answers arrive in the ledger (a refusal by all of
     // them resolves it as failed).
     risk?.onBundleSent(result.uuid, proposal);
-    return { sent: true, reason: this.parameters.dryRun ? 'dry run: logged, not sent' : 'handed to the builders', uuid: result.uuid, ourHash: result.ourHash, delivered: result.delivered, proposal };
-  }
-
-  /** check, then send. */
-  async dispatch(input: { candidate: Candidate; victim?: PendingSwaps; leading?: readonly PendingSwaps[]; target: bigint; simulatedGas: bigint }): Promise<Dispatch> {
-    const checked = this.check(input);
-    if (!checked.ok) return { sent: false, reason: checked.reason, proposal: checked.proposal };
-    return this.send(input, checked.proposal);
+    return { sent: true, reason: this.parameters.dryRun ? 'dry run: logged, not sent' : 'handed to the builders', uuid: result.uuid, ourHash: result.ourHash, proposal };
   }
 }

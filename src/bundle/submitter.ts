@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Address, Hex } from 'viem';
+import type { Hex } from 'viem';
+import { devnetChainId } from '../devnet/manifest.ts';
 import type { Logger } from '../log.ts';
 import type { BundleRequest } from './types.ts';
 
@@ -25,7 +26,6 @@ export type Opportunity = {
   victim?: { raw: Hex; hash: Hex };
   /** The victim's sender's earlier transactions still pending: they must land before it, so they go first. */
   leading?: ReadonlyArray<{ raw: Hex; hash: Hex }>;
-  pools: Address[];
   /** Signs our executor transaction for a target block (the plan is only valid in that block). */
   sign(target: bigint, nonce: number): Promise<{ raw: Hex; hash: Hex }>;
   /**
@@ -69,7 +69,7 @@ export type SubmitterParameters = {
 };
 
 /** Whether a chain may receive bundles: the devnet always; anything else only when the config says submit. */
-export function submissionMode(chainId: number, submit: boolean, devnetChainId = 31337): 'send' | 'dry-run' {
+export function submissionMode(chainId: number, submit: boolean): 'send' | 'dry-run' {
   return chainId === devnetChainId || submit ? 'send' : 'dry-run';
 }
 

@@ -8,6 +8,7 @@ import { startDevnet } from '../devnet/devnet.ts';
 import { writeManifest } from '../devnet/manifest.ts';
 import { defaultScenarioPath, loadScenario } from '../devnet/scenario/load.ts';
 import { createLogger } from '../log.ts';
+import type { LandedBundle } from '../monitor/ledger.ts';
 import type { BlockSummary } from '../monitor/queries.ts';
 import { defaultDbFile } from '../monitor/store.ts';
 import { SearcherApp } from '../searcher.ts';
@@ -82,6 +83,8 @@ export async function run(argv: string[]): Promise<number> {
       // The devnet's operator is anvil's public test account 1: a devnet key, never a secret.
       const signer = devAccount(devnet.manifest.accounts.searcher.index);
       const summaries: BlockSummary[] = [];
+      const landed: LandedBundle[] = [];
+      const startedAtMs = Date.now();
       let finish: () => void = () => {};
       const finished = new Promise<void>((done) => {
         finish = done;
@@ -99,6 +102,7 @@ export async function run(argv: string[]): Promise<number> {
         authAccount: devAccount(devnet.manifest.accounts.searcher.index + 100),
         dashboard: { host: '127.0.0.1', port: dashboardPort },
         logger: createLogger('engine'),
+        onLanded: (bundle) => landed.push(bundle),
         onBlock: (summary) => {
           summaries.push(summary);
           out(formatBlockLine(summary));
@@ -110,7 +114,7 @@ export async function run(argv: string[]): Promise<number> {
       logger.info({ dashboard: app.dashboardUrl }, 'demo: running');
       await finished;
       await app.quiesce();
-      const result = await demoResult({ app, devnet, summaries, startBlock: BigInt(devnet.manifest.startBlock) });
+      const result = await demoResult({ app, devnet, summaries, landed, startBlock: BigInt(devnet.manifest.startBlock), startedAtMs });
       if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else out(`searcher demo: ${result.totals.included} bundles included, net ${result.totals.netProfitWei} wei, capture ${result.capture.ratio}`);
       return 0;

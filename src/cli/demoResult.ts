@@ -1,5 +1,6 @@
 import type { Devnet } from '../devnet/devnet.ts';
 import type { BlockSummary } from '../monitor/queries.ts';
+import type { LandedBundle } from '../monitor/ledger.ts';
 import type { SearcherApp } from '../searcher.ts';
 import { measureCapture, type Capture } from '../devnet/truth.ts';
 
@@ -15,11 +16,11 @@ export type DemoResult = {
 };
 
 /** The demo's last line: per block and in total, from the store; realised against simulated; the truth. */
-export async function demoResult(input: { app: SearcherApp; devnet: Devnet; summaries: BlockSummary[]; startBlock: bigint }): Promise<DemoResult> {
-  const { app, summaries } = input;
-  const landed = app.ledger.landed;
+export async function demoResult(input: { app: SearcherApp; devnet: Devnet; summaries: BlockSummary[]; landed: readonly LandedBundle[]; startBlock: bigint; startedAtMs: number }): Promise<DemoResult> {
+  const { app, summaries, landed } = input;
   const loss = landed.reduce((sum, bundle) => (bundle.execution.net < 0n ? sum - bundle.execution.net : sum), 0n);
-  const tripped = [...new Set(app.store.breakerEvents(10_000).filter((event) => event.kind === 'trip' || event.kind === 'halt').map((event) => event.breaker))];
+  // This run's trips only: the store may hold earlier runs.
+  const tripped = [...new Set(app.store.breakerEvents(10_000).filter((event) => event.at >= input.startedAtMs && (event.kind === 'trip' || event.kind === 'halt')).map((event) => event.breaker))];
   const latency = app.engine.latency.seenToSent;
   const capture = await measureCapture({ devnet: input.devnet, landed, fromBlock: input.startBlock + 1n, toBlock: BigInt(summaries.at(-1)?.number ?? input.startBlock) });
   return {

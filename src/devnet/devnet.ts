@@ -2,7 +2,7 @@ import type { Logger } from '../log.ts';
 import { accountIndex, devAccount } from './accounts.ts';
 import { startAnvil, type Anvil } from './anvil.ts';
 import { createDevnetClient, type DevnetClient } from './client.ts';
-import { buildManifest, type DevnetManifest } from './manifest.ts';
+import { buildManifest, devnetChainId, type DevnetManifest } from './manifest.ts';
 import type { Scenario } from './scenario/schema.ts';
 import { createPools } from './seed/pools.ts';
 import { fundTraders } from './seed/traders.ts';
@@ -43,8 +43,6 @@ export type Devnet = {
   stop(): Promise<void>;
 };
 
-/** A local chain dressed as mainnet where it matters (the default chain id differs, so nothing replays on mainnet). */
-export const devnetChainId = 31337;
 
 /**
  * Starts anvil, places the real Uniswap contracts at their mainnet addresses, builds the scenario's tokens,

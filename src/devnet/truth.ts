@@ -9,6 +9,7 @@ import { MarketState } from '../state/market.ts';
 import type { Pool } from '../state/types.ts';
 import { blockCandidates, type EngineConfig } from '../strategy/candidates.ts';
 import { PoolGraph } from '../strategy/graph.ts';
+import { mainnetFactories, venueOfProtocol } from '../state/venues.ts';
 
 /** What the bot captured of what was there to take. Amounts are decimal wei strings. */
 export type Capture = {
@@ -29,7 +30,7 @@ const poisonedKinds = new Set(['feeOnTransfer', 'honeypot', 'salmonella']);
 /** An exhaustive search: every cycle, every one sized exactly (what the bot trades away for latency). */
 const exhaustive = (startToken: Address): EngineConfig => ({
   startToken,
-  venues: { 'uniswap-v2': 'uniswapV2', sushiswap: 'sushiswap', 'uniswap-v3': 'uniswapV3' },
+  venues: venueOfProtocol,
   policy: { priorityFeeWei: 1_000_000_000n, builderShareBps: 0n, minNetProfitWei: 0n },
   maxCyclesPerPool: 100_000,
   maxSizedPerSearch: 1_000,
@@ -43,13 +44,6 @@ const exhaustive = (startToken: Address): EngineConfig => ({
  */
 export async function measureCapture(input: { devnet: Devnet; landed: ReadonlyArray<{ victim?: Hex; execution: { gross: bigint } }>; fromBlock: bigint; toBlock: bigint }): Promise<Capture> {
   const client = input.devnet.client as unknown as PublicClient;
-  const factories = {
-    v2: [
-      { address: mainnet.uniswapV2Factory, feeBps: 30n, venue: 'uniswapV2' },
-      { address: mainnet.sushiswapFactory, feeBps: 30n, venue: 'sushiswap' },
-    ],
-    v3: [{ address: mainnet.uniswapV3Factory, venue: 'uniswapV3' }],
-  };
   const poisoned = new Set(input.devnet.manifest.tokens.filter((token) => poisonedKinds.has(token.kind)).map((token) => token.address.toLowerCase()));
   const capturedByVictim = new Map<string, bigint>();
   for (const bundle of input.landed) if (bundle.victim) capturedByVictim.set(bundle.victim.toLowerCase(), bundle.execution.gross);
@@ -60,7 +54,7 @@ export async function measureCapture(input: { devnet: Devnet; landed: ReadonlyAr
   let capturedVictims = 0;
   const shortfalls: Capture['shortfalls'] = [];
   if (input.toBlock < input.fromBlock) return { victims, captured: capturedVictims, bestGrossWei: '0', capturedGrossWei: '0', ratio: null, shortfalls };
-  const discovered = await discoverPools(client, factories, input.toBlock);
+  const discovered = await discoverPools(client, mainnetFactories, input.toBlock);
   for (let number = input.fromBlock; number <= input.toBlock; number++) {
     const block = await client.getBlock({ blockNumber: number, includeTransactions: true });
     const swaps = block.transactions.filter((tx) => {

@@ -47,6 +47,8 @@ export type Head = {
   nextBaseFeePerGas: bigint;
   /** Unix seconds. */
   timestamp: bigint;
+  /** The block's transaction hashes, read once by the watcher (undefined if the node did not answer). */
+  transactions: Promise<readonly string[] | undefined>;
 };
 
 export type MempoolWatcherOptions = {
@@ -177,16 +179,21 @@ export class MempoolWatcher extends EventEmitter {
       baseFeePerGas,
       nextBaseFeePerGas: nextBaseFee(baseFeePerGas, BigInt(raw.gasUsed ?? '0x0'), BigInt(raw.gasLimit ?? '0x0')),
       timestamp: BigInt(raw.timestamp ?? '0x0'),
+      transactions: this.options.connection.request<{ transactions: string[] } | null>('eth_getBlockByHash', [raw.hash!, false]).then(
+        (block) => {
+          for (const hash of block?.transactions ?? []) this.mined.add(hash);
+          return block?.transactions;
+        },
+        (error: Error) => {
+          this.options.logger.debug({ err: error.message }, 'mempool: could not read the block body');
+          return undefined;
+        },
+      ),
     };
     this.headNumber = head.number;
     this.nextBaseFee = head.nextBaseFeePerGas;
     this.emit('head', head);
-    try {
-      const block = await this.options.connection.request<{ transactions: string[] } | null>('eth_getBlockByHash', [head.hash, false]);
-      for (const hash of block?.transactions ?? []) this.mined.add(hash);
-    } catch (error) {
-      this.options.logger.debug({ err: (error as Error).message }, 'mempool: could not read the block body');
-    }
+    await head.transactions;
   }
 
   private onPending(item: unknown): void {

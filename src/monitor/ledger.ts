@@ -16,6 +16,8 @@ export type LedgerParameters = {
   executor: Address;
   startToken: Address;
   logger: Logger;
+  /** Each landed bundle with its realised account, as it is recorded. */
+  onLanded?: (bundle: LandedBundle) => void;
 };
 
 /** One included bundle, as the demo and the dashboard report it. */
@@ -47,7 +49,6 @@ export class Ledger implements SubmissionSink {
   private readonly early = new Map<string, Array<{ outcomes: SendOutcome[] }>>();
   private readonly known = new Map<string, { simulatedNetWei: bigint | null }>();
   private seen = new Map<bigint, number>();
-  readonly landed: LandedBundle[] = [];
   private accounting: Promise<unknown> = Promise.resolve();
   private readonly deferred: Array<() => void> = [];
 
@@ -162,7 +163,7 @@ export class Ledger implements SubmissionSink {
     const simulatedNetWei = this.known.get(event.uuid)?.simulatedNetWei ?? null;
     store.recordInclusion({ bundleId: event.uuid, execution, simulatedNetWei });
     this.known.delete(event.uuid);
-    this.landed.push({ uuid: event.uuid, block: event.block, execution, simulatedNetWei, ...(event.victim ? { victim: event.victim } : {}) });
+    this.parameters.onLanded?.({ uuid: event.uuid, block: event.block, execution, simulatedNetWei, ...(event.victim ? { victim: event.victim } : {}) });
     metrics?.included();
     if (simulatedNetWei !== null && simulatedNetWei !== execution.net) metrics?.mismatch();
     risk?.onBundleResolved({ id: event.uuid, included: true, netWei: execution.net, gasPaidWei: execution.gasPaid, failed: execution.status !== 'success' });

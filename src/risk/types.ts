@@ -1,4 +1,5 @@
 import type { Address } from 'viem';
+import type { BreakerEvent } from '../monitor/store.ts';
 
 /** The breakers, by the name a refusal, an event, a log line and a metric carry. */
 export const breakerNames = ['killSwitch', 'loss', 'failures', 'connectivity', 'integrity', 'liquidity', 'exposure', 'gas', 'frequency'] as const;
@@ -53,16 +54,8 @@ export type HeadObservation = {
   latencyMs?: number;
 };
 
-/** A breaker changing state; the same shape as the store's breaker_events rows. */
-export type RiskEvent = {
-  /** Unix ms. */
-  at: number;
-  breaker: BreakerName;
-  kind: 'trip' | 'reset' | 'halt' | 'resume' | 'drop';
-  reason: string;
-  /** The pool the event is about, when it is about one. */
-  scope?: string;
-};
+/** A breaker changing state: a row of the store's breaker_events, named by one of our breakers. */
+export type RiskEvent = BreakerEvent & { breaker: BreakerName };
 
 /** One limit of one breaker, for the dashboard and metrics. Amounts and counts are decimal strings. */
 export type BreakerStatus = {

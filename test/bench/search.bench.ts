@@ -2,12 +2,13 @@ import { bench, describe } from 'vitest';
 import { backrunCandidates, type EngineConfig } from '../../src/strategy/candidates.ts';
 import { PoolGraph } from '../../src/strategy/graph.ts';
 import { syntheticMarket, syntheticVictim, WETH } from '../helpers/syntheticMarket.ts';
+import { venueOfProtocol } from '../../src/state/venues.ts';
 
 // Search latency per victim (no simulation): apply the victim to an overlay, find every 2- and 3-hop cycle
 // through the pools it moved, size each exactly, cost it. The p99 column is the figure the goal is about.
 const config: EngineConfig = {
   startToken: WETH,
-  venues: { 'uniswap-v2': 'uniswapV2', sushiswap: 'sushiswap', 'uniswap-v3': 'uniswapV3' },
+  venues: venueOfProtocol,
   policy: { priorityFeeWei: 10n ** 9n, builderShareBps: 5000n, minNetProfitWei: 0n },
 };
 

@@ -1,6 +1,5 @@
-import { encodeFunctionData, keccak256, type Hex } from 'viem';
-import { executorAbi } from '../../src/abi/executor.generated.ts';
-import { encodePlan } from '../../src/bundle/plan.ts';
+import { keccak256 } from 'viem';
+import { signExecutorTransaction } from '../../src/bundle/signTransaction.ts';
 import { nextBaseFee } from '../../src/chain/baseFee.ts';
 import { devAccount } from '../../src/devnet/accounts.ts';
 import { mainnet } from '../../src/devnet/addresses.ts';
@@ -14,19 +13,13 @@ import { MarketState } from '../../src/state/market.ts';
 import { backrunCandidates, type Candidate, type EngineConfig } from '../../src/strategy/candidates.ts';
 import { PoolGraph } from '../../src/strategy/graph.ts';
 import { planFor } from '../../src/strategy/toPlan.ts';
+import { mainnetFactories, venueOfProtocol } from '../../src/state/venues.ts';
 
-export const testFactories = {
-  v2: [
-    { address: mainnet.uniswapV2Factory, feeBps: 30n, venue: 'uniswapV2' },
-    { address: mainnet.sushiswapFactory, feeBps: 30n, venue: 'sushiswap' },
-  ],
-  v3: [{ address: mainnet.uniswapV3Factory, venue: 'uniswapV3' }],
-};
 
 export function engineConfig(builderShareBps = 5000n): EngineConfig {
   return {
     startToken: mainnet.weth,
-    venues: { 'uniswap-v2': 'uniswapV2', sushiswap: 'sushiswap', 'uniswap-v3': 'uniswapV3' },
+    venues: venueOfProtocol,
     policy: { priorityFeeWei: 10n ** 9n, builderShareBps, minNetProfitWei: 0n },
   };
 }
@@ -37,7 +30,7 @@ const poisonedKinds = ['feeOnTransfer', 'honeypot', 'salmonella'];
 export async function loadMarket(devnet: Devnet) {
   const poisoned = new Set(devnet.manifest.tokens.filter((token) => poisonedKinds.includes(token.kind)).map((token) => token.address.toLowerCase()));
   const head = await devnet.client.getBlock();
-  const discovered = await discoverPools(devnet.client as never, testFactories, head.number!);
+  const discovered = await discoverPools(devnet.client as never, mainnetFactories, head.number!);
   const market = new MarketState();
   market.reset(await bootstrapPools(devnet.client as never, discovered, head.number!), { number: head.number!, hash: head.hash!, parentHash: head.parentHash });
   const graph = new PoolGraph(market.all(), (pool) => poisoned.has(pool.token0.toLowerCase()) || poisoned.has(pool.token1.toLowerCase()));
@@ -69,23 +62,20 @@ export async function signVictim(devnet: Devnet, order: VictimOrder, send = true
 
 /** Our executor transaction for a candidate, signed by the devnet's searcher (the executor's operator). */
 export async function signBackrun(devnet: Devnet, candidate: Candidate, target: bigint, options: { builderShareBps?: bigint; nonce?: number } = {}) {
-  const config = engineConfig(options.builderShareBps);
-  const plan = encodePlan(planFor(candidate, target, config.policy));
-  const data = encodeFunctionData({ abi: executorAbi, functionName: 'execute', args: [plan] });
+  const { policy } = engineConfig(options.builderShareBps);
   const searcher = devAccount(devnet.manifest.accounts.searcher.index);
   const head = await devnet.client.getBlock({ blockTag: 'pending' });
-  const nonce = options.nonce ?? (await devnet.client.getTransactionCount({ address: searcher.address, blockTag: 'latest' }));
-  const raw = await searcher.signTransaction({
+  const { raw, hash } = await signExecutorTransaction({
+    account: searcher,
     chainId: devnet.manifest.chainId,
-    type: 'eip1559',
-    to: devnet.manifest.executor.address,
-    data,
+    executor: devnet.manifest.executor.address,
+    plan: planFor(candidate, target, policy),
+    nonce: options.nonce ?? (await devnet.client.getTransactionCount({ address: searcher.address, blockTag: 'latest' })),
     gas: 1_000_000n,
-    nonce,
-    maxPriorityFeePerGas: config.policy.priorityFeeWei,
-    maxFeePerGas: head.baseFeePerGas! * 2n + config.policy.priorityFeeWei,
+    maxPriorityFeePerGas: policy.priorityFeeWei,
+    maxFeePerGas: head.baseFeePerGas! * 2n + policy.priorityFeeWei,
   });
-  return { raw, hash: keccak256(raw) as Hex };
+  return { raw, hash };
 }
 
 /** A profitable backrun of a fresh victim: the victim's raw bytes and the best candidate for the next block. */

@@ -9,6 +9,7 @@ import { backrunCandidates, resolveConflicts, type Candidate, type EngineConfig 
 import { quoteCycle } from '../../src/strategy/cycle.ts';
 import { PoolGraph } from '../../src/strategy/graph.ts';
 import { sizeCycle } from '../../src/strategy/sizing.ts';
+import { venueOfProtocol } from '../../src/state/venues.ts';
 
 const WETH = getAddress('0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2');
 const TKN = getAddress('0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48'); // sorts below WETH: token0
@@ -20,7 +21,7 @@ const pair = (n: number, venue: string, reserveTkn: bigint, reserveWeth: bigint)
 });
 const config: EngineConfig = {
   startToken: WETH,
-  venues: { 'uniswap-v2': 'uniswapV2', sushiswap: 'sushiswap', 'uniswap-v3': 'uniswapV3' },
+  venues: venueOfProtocol,
   policy: { priorityFeeWei: 10n ** 9n, builderShareBps: 5000n, minNetProfitWei: 0n },
 };
 const market = (...pools: Array<V2Pair | V3Pool>) => {

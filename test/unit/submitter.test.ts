@@ -63,7 +63,6 @@ function opportunity(key: string, withVictim = true) {
   const op: Opportunity = {
     key,
     ...(victim ? { victim } : {}),
-    pools: ['0x0000000000000000000000000000000000000001'],
     async sign(target, nonce) {
       const ours = tx(`ours ${key} block ${target} nonce ${nonce}`);
       signed.push({ target, nonce, ...ours });

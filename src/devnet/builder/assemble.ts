@@ -1,5 +1,6 @@
 import type { ExclusionReason, StoredBundle, TxOutcome } from './protocol.ts';
-import { effectivePriorityFee, SequenceInvalidError, type SignedTx, type SimulationBlock } from './simulate.ts';
+import { effectivePriorityFee } from '../../bundle/fees.ts';
+import { SequenceInvalidError, type SignedTx, type SimulationBlock } from './simulate.ts';
 
 export type IncludedBundle = { bundle: StoredBundle; outcomes: TxOutcome[]; coinbaseDiff: bigint; gasUsed: bigint };
 export type ExcludedBundle = { bundle: StoredBundle; reason: ExclusionReason; detail: string };
@@ -183,8 +184,8 @@ export function publicByFee(pending: readonly SignedTx[], bundled: readonly Sign
     for (const [sender, queue] of bySender) {
       const tx = queue[0];
       if (!tx) continue;
-      const fee = effectivePriorityFee(tx, baseFee);
-      if (fee < 0n) continue;
+      if (tx.maxFeePerGas < baseFee) continue; // waits for a lower base fee
+      const fee = effectivePriorityFee({ baseFee, maxFeePerGas: tx.maxFeePerGas, maxPriorityFeePerGas: tx.maxPriorityFeePerGas });
       if (!best || fee > best.fee) best = { sender, tx, fee };
     }
     if (!best) return result;

@@ -1,4 +1,5 @@
 import { getAddress, keccak256, numberToHex, parseTransaction, recoverTransactionAddress, type Address, type Hex, type PublicClient } from 'viem';
+import { effectivePriorityFee } from '../../bundle/fees.ts';
 import { SearcherError } from '../../errors.ts';
 import type { TxOutcome } from './protocol.ts';
 
@@ -49,13 +50,6 @@ export async function decodeSignedTx(raw: Hex): Promise<SignedTx> {
     ...(parsed.accessList ? { accessList: parsed.accessList } : {}),
     ...(parsed.chainId !== undefined ? { chainId: parsed.chainId } : {}),
   };
-}
-
-/** What the coinbase earns per gas from a transaction at this base fee (EIP-1559). */
-export function effectivePriorityFee(tx: Pick<SignedTx, 'maxFeePerGas' | 'maxPriorityFeePerGas'>, baseFee: bigint): bigint {
-  const headroom = tx.maxFeePerGas - baseFee;
-  if (headroom < 0n) return -1n;
-  return tx.maxPriorityFeePerGas < headroom ? tx.maxPriorityFeePerGas : headroom;
 }
 
 export type SimulationBlock = { number: bigint; timestamp: bigint; baseFeePerGas: bigint; coinbase: Address; gasLimit: bigint };
@@ -156,7 +150,7 @@ export async function simulateSequence(
       fromAddress: tx.from,
       toAddress: tx.to,
       gasUsed,
-      gasFees: gasUsed * effectivePriorityFee(tx, block.baseFeePerGas),
+      gasFees: gasUsed * effectivePriorityFee({ baseFee: block.baseFeePerGas, maxFeePerGas: tx.maxFeePerGas, maxPriorityFeePerGas: tx.maxPriorityFeePerGas }),
       // A reverted call's transfers were undone with it.
       ethSentToCoinbase: reverted ? 0n : ethSentToCoinbase,
       reverted,
