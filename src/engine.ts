@@ -1,5 +1,6 @@
 import { createPublicClient, http, type Address, type Hex, type PublicClient } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
+import { MalformedInputs } from './chain/malformedInputs.ts';
 import { WsConnection } from './chain/wsConnection.ts';
 import type { ResolvedChain, RunConfig } from './config/runConfig.ts';
 import { SearcherError } from './errors.ts';
@@ -98,9 +99,12 @@ export class SearcherEngine {
   private decider!: CandidateDecider;
   private readonly pendingBySender = new PendingBySender();
   private readonly engineConfig: EngineConfig;
+  /** Garbage from the node's websocket, by kind (the app exports it as a metric). */
+  readonly nodeInputs: MalformedInputs;
 
   constructor(private readonly parameters: SearcherEngineParameters) {
     const { config, chain } = parameters;
+    this.nodeInputs = new MalformedInputs({ logger: parameters.logger, source: 'node' });
     this.engineConfig = {
       startToken: chain.weth,
       venues: venueOfProtocol,
@@ -178,7 +182,7 @@ export class SearcherEngine {
         if (changed.size > 0) this.enqueue(() => this.onBlockChanged(applied.number, [...changed]));
       },
     });
-    this.connection = new WsConnection({ url: chain.wsUrl, logger });
+    this.connection = new WsConnection({ url: chain.wsUrl, logger, malformed: this.nodeInputs });
     this.connection.on('latency', (ms: number) => this.parameters.risk?.onSocketLatency(ms));
     this.connection.on('up', () => this.parameters.onSocket?.(true));
     this.connection.on('down', () => this.parameters.onSocket?.(false));

@@ -135,6 +135,7 @@ export class SearcherApp {
         parameters.onCandidate?.(report);
       },
     });
+    this.metrics.countMalformed(this.engine.nodeInputs);
   }
 
   static async start(parameters: SearcherAppParameters): Promise<SearcherApp> {

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { SearcherError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { backoffDelay } from './backoff.ts';
+import { MalformedInputs } from './malformedInputs.ts';
 
 export class WsRpcError extends SearcherError {}
 
@@ -16,7 +17,14 @@ export type WsConnectionOptions = {
   requestTimeoutMs?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** Largest message accepted; a bigger frame closes the socket (which reconnects) before it is buffered. */
+  maxPayloadBytes?: number;
+  /** Where garbage from the node is counted (one per connection otherwise). */
+  malformed?: MalformedInputs;
 };
+
+/** geth's own websocket read limit: large enough for a busy node's txpool_content, far below what hurts us. */
+export const defaultMaxPayloadBytes = 32 * 1024 * 1024;
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
 type Subscription = { params: unknown[]; onMessage: (result: unknown) => void; serverId?: string };
@@ -39,9 +47,12 @@ export class WsConnection extends EventEmitter {
   private closed = false;
   connected = false;
   readonly stats = { connects: 0, disconnects: 0, deadSockets: 0 };
+  /** Garbage the node sent: counted by kind, warned about once in a while, otherwise ignored. */
+  readonly malformed: MalformedInputs;
 
   constructor(private readonly options: WsConnectionOptions) {
     super();
+    this.malformed = options.malformed ?? new MalformedInputs({ logger: options.logger, source: 'node' });
   }
 
   private lastPing: number | undefined;
@@ -63,7 +74,8 @@ export class WsConnection extends EventEmitter {
 
   private open(): void {
     if (this.closed) return;
-    const socket = new WebSocket(this.options.url, { handshakeTimeout: this.deadAfterMs });
+    const maxPayload = this.options.maxPayloadBytes ?? defaultMaxPayloadBytes;
+    const socket = new WebSocket(this.options.url, { handshakeTimeout: this.deadAfterMs, maxPayload });
     this.socket = socket;
     socket.on('open', () => {
       if (socket !== this.socket) return;
@@ -88,6 +100,9 @@ export class WsConnection extends EventEmitter {
     socket.on('message', (data) => this.onMessage(data.toString()));
     socket.on('close', () => this.onGone(socket));
     socket.on('error', (error) => {
+      if ((error as { code?: unknown }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        this.malformed.record('oversized', `a message larger than ${maxPayload} bytes: socket closed, reconnecting`);
+      }
       this.options.logger.debug({ err: error.message }, 'ws: socket error');
       this.onGone(socket);
     });
@@ -134,26 +149,45 @@ export class WsConnection extends EventEmitter {
     this.reconnectTimer = setTimeout(() => this.open(), delay);
   }
 
+  /** Any message, however malformed, is counted and dropped here: nothing the node sends may throw out of it. */
   private onMessage(text: string): void {
-    let message: { id?: number; result?: unknown; error?: { message?: string }; method?: string; params?: { subscription: string; result: unknown } };
+    let parsed: unknown;
     try {
-      message = JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch {
-      this.options.logger.warn('ws: a message that is not JSON, ignored');
+      this.malformed.record('not-json', text.slice(0, 80));
       return;
     }
-    if (message.method === 'eth_subscription' && message.params) {
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      this.malformed.record('not-object', text.slice(0, 80));
+      return;
+    }
+    const message = parsed as { id?: unknown; result?: unknown; error?: unknown; method?: unknown; params?: unknown };
+    if (message.method === 'eth_subscription') {
+      const params = message.params as { subscription?: unknown; result?: unknown } | null | undefined;
+      if (typeof params !== 'object' || params === null || typeof params.subscription !== 'string' || !('result' in params)) {
+        this.malformed.record('bad-notification', text.slice(0, 80));
+        return;
+      }
       for (const subscription of this.subscriptions.values()) {
-        if (subscription.serverId === message.params.subscription) subscription.onMessage(message.params.result);
+        if (subscription.serverId !== params.subscription) continue;
+        try {
+          subscription.onMessage(params.result);
+        } catch (error) {
+          // A consumer that chokes on a notification it did not validate: drop that one, keep the socket.
+          this.malformed.record('unhandled', (error as Error).message);
+        }
       }
       return;
     }
-    const request = message.id === undefined ? undefined : this.pending.get(message.id);
+    const request = typeof message.id === 'number' ? this.pending.get(message.id) : undefined;
     if (!request) return;
-    this.pending.delete(message.id!);
+    this.pending.delete(message.id as number);
     clearTimeout(request.timer);
-    if (message.error) request.reject(new WsRpcError('RPC', message.error.message ?? 'JSON-RPC error'));
-    else request.resolve(message.result);
+    if (message.error !== undefined && message.error !== null) {
+      const detail = (message.error as { message?: unknown }).message;
+      request.reject(new WsRpcError('RPC', typeof detail === 'string' ? detail : 'JSON-RPC error'));
+    } else request.resolve(message.result);
   }
 
   /** A JSON-RPC request on the current socket. Rejects if the socket is down or the reply does not come. */

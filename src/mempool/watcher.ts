@@ -1,25 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { formatTransaction, type RpcTransaction, type Transaction } from 'viem';
 import { nextBaseFee } from '../chain/baseFee.ts';
+import type { MalformedInputs } from '../chain/malformedInputs.ts';
 import type { WsConnection } from '../chain/wsConnection.ts';
 import type { Logger } from '../log.ts';
 import { decodeTransaction, type DecoderConfig } from './decode.ts';
+import { checkBlockHashes, checkNodeHead, checkNodeTx, isTxHash, type NodeTx } from './nodeJson.ts';
 import type { RawTx, SwapIntent } from './types.ts';
-
-/** A node's transaction object (eth_getTransactionByHash, txpool_content, full-body subscriptions). */
-type NodeTx = {
-  hash: string;
-  from: string;
-  to: string | null;
-  value: string;
-  input: string;
-  nonce?: string;
-  blockNumber?: string | null;
-  maxFeePerGas?: string;
-  maxPriorityFeePerGas?: string;
-  gasPrice?: string;
-  gas?: string;
-};
 
 export type PendingTx = RawTx & {
   nonce: bigint;
@@ -62,6 +49,8 @@ export type MempoolWatcherOptions = {
   maxAgeBlocks?: number;
   /** Hashes remembered for de-duplication and for "already mined". */
   memory?: number;
+  /** Where garbage from the node is counted; the connection's counter by default. */
+  malformed?: MalformedInputs;
 };
 
 export type WatcherStats = {
@@ -111,9 +100,11 @@ export class MempoolWatcher extends EventEmitter {
   private headNumber = 0n;
   private nextBaseFee = 0n;
   private readonly unsubscribers: Array<() => void> = [];
+  private readonly malformed: MalformedInputs;
 
   constructor(private readonly options: MempoolWatcherOptions) {
     super();
+    this.malformed = options.malformed ?? options.connection.malformed;
     this.seen = new RecentSet(options.memory ?? 50_000);
     this.mined = new RecentSet(options.memory ?? 50_000);
   }
@@ -123,7 +114,7 @@ export class MempoolWatcher extends EventEmitter {
     connection.on('down', () => this.setBlind(true));
     connection.on('up', () => void this.afterReconnect());
     if (!connection.connected) await connection.start();
-    this.unsubscribers.push(await connection.subscribe(['newHeads'], (head) => void this.onHead(head as Record<string, string>)));
+    this.unsubscribers.push(await connection.subscribe(['newHeads'], (head) => void this.onHead(head)));
     this.unsubscribers.push(await connection.subscribe(['newPendingTransactions', true], (item) => this.onPending(item)));
     await this.backfill();
     this.setBlind(false);
@@ -152,16 +143,31 @@ export class MempoolWatcher extends EventEmitter {
 
   /** Everything pending in the node's pool that we have not seen (after a gap in the stream). */
   private async backfill(): Promise<void> {
-    let content: { pending?: Record<string, Record<string, NodeTx>> };
+    let content: unknown;
     try {
       content = await this.options.connection.request('txpool_content');
     } catch (error) {
       this.options.logger.info({ err: (error as Error).message }, 'mempool: node has no txpool_content, no backfill');
       return;
     }
+    const pending = (content as { pending?: unknown } | null)?.pending;
+    if (typeof content !== 'object' || content === null || (pending !== undefined && (typeof pending !== 'object' || pending === null))) {
+      this.malformed.record('bad-reply', 'txpool_content is not { pending: { sender: { nonce: tx } } }');
+      return;
+    }
     const now = performance.now();
-    for (const byNonce of Object.values(content.pending ?? {})) {
-      for (const tx of Object.values(byNonce)) {
+    for (const byNonce of Object.values(pending ?? {})) {
+      if (typeof byNonce !== 'object' || byNonce === null) {
+        this.malformed.record('bad-reply', 'txpool_content: a sender entry is not an object');
+        continue;
+      }
+      for (const raw of Object.values(byNonce)) {
+        const checked = checkNodeTx(raw);
+        if (!checked.ok) {
+          this.malformed.record('bad-reply', `txpool_content: ${checked.reason}`);
+          continue;
+        }
+        const tx = checked.value;
         if (this.seen.has(tx.hash)) continue;
         this.seen.add(tx.hash);
         this.stats.backfilled++;
@@ -170,19 +176,30 @@ export class MempoolWatcher extends EventEmitter {
     }
   }
 
-  private async onHead(raw: Record<string, string>): Promise<void> {
+  private async onHead(notification: unknown): Promise<void> {
+    const checked = checkNodeHead(notification);
+    if (!checked.ok) {
+      this.malformed.record('bad-head', checked.reason);
+      return;
+    }
+    const raw = checked.value;
     const baseFeePerGas = BigInt(raw.baseFeePerGas ?? '0x0');
     const head: Head = {
-      number: BigInt(raw.number!),
-      hash: raw.hash!,
-      parentHash: raw.parentHash!,
+      number: BigInt(raw.number),
+      hash: raw.hash,
+      parentHash: raw.parentHash,
       baseFeePerGas,
       nextBaseFeePerGas: nextBaseFee(baseFeePerGas, BigInt(raw.gasUsed ?? '0x0'), BigInt(raw.gasLimit ?? '0x0')),
       timestamp: BigInt(raw.timestamp ?? '0x0'),
-      transactions: this.options.connection.request<{ transactions: string[] } | null>('eth_getBlockByHash', [raw.hash!, false]).then(
+      transactions: this.options.connection.request<unknown>('eth_getBlockByHash', [raw.hash, false]).then(
         (block) => {
-          for (const hash of block?.transactions ?? []) this.mined.add(hash);
-          return block?.transactions;
+          const hashes = checkBlockHashes(block);
+          if (!hashes.ok) {
+            this.malformed.record('bad-reply', `eth_getBlockByHash: ${hashes.reason}`);
+            return undefined;
+          }
+          for (const hash of hashes.value ?? []) this.mined.add(hash);
+          return hashes.value;
         },
         (error: Error) => {
           this.options.logger.debug({ err: error.message }, 'mempool: could not read the block body');
@@ -198,15 +215,28 @@ export class MempoolWatcher extends EventEmitter {
 
   private onPending(item: unknown): void {
     const now = performance.now();
-    const hash = typeof item === 'string' ? item : (item as NodeTx).hash;
+    // Checked before de-duplication: a garbage body must not make us ignore the real transaction of that hash.
+    let body: NodeTx | undefined;
+    if (typeof item !== 'string') {
+      const checked = checkNodeTx(item);
+      if (!checked.ok) {
+        this.malformed.record('bad-pending-tx', checked.reason);
+        return;
+      }
+      body = checked.value;
+    } else if (!isTxHash(item)) {
+      this.malformed.record('bad-pending-tx', 'a hash that is not 32 bytes of hex');
+      return;
+    }
+    const hash = body ? body.hash : (item as string);
     this.stats.hashes++;
     if (this.seen.has(hash)) {
       this.stats.duplicates++;
       return;
     }
     this.seen.add(hash);
-    if (typeof item !== 'string') {
-      this.process(item as NodeTx, now);
+    if (body) {
+      this.process(body, now);
       return;
     }
     this.queue.push({ hash, firstSeenMs: now, head: this.headNumber });
@@ -227,10 +257,17 @@ export class MempoolWatcher extends EventEmitter {
       }
       this.inFlight++;
       this.options.connection
-        .request<NodeTx | null>('eth_getTransactionByHash', [next.hash])
+        .request<unknown>('eth_getTransactionByHash', [next.hash])
         .then(
           (tx) => {
-            if (tx) this.process(tx, next.firstSeenMs);
+            if (tx === null) return;
+            const checked = checkNodeTx(tx);
+            if (!checked.ok || checked.value.hash.toLowerCase() !== next.hash.toLowerCase()) {
+              this.malformed.record('bad-reply', `eth_getTransactionByHash: ${checked.ok ? 'another hash' : checked.reason}`);
+              this.seen.delete(next.hash);
+              return;
+            }
+            this.process(checked.value, next.firstSeenMs);
           },
           () => {
             // Forget it: if it is still pending, the backfill after the reconnect (or a resend) brings it back.
@@ -238,6 +275,7 @@ export class MempoolWatcher extends EventEmitter {
             this.seen.delete(next.hash);
           },
         )
+        .catch((error: Error) => this.malformed.record('unhandled', error.message))
         .finally(() => {
           this.inFlight--;
           this.pump();

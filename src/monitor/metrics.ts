@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { MalformedInputs } from '../chain/malformedInputs.ts';
 import { formatUnitsExact } from '../units/decimal.ts';
 import type { MissReason, SubmissionOutcome } from './records.ts';
 
@@ -26,6 +27,7 @@ export class Metrics {
   readonly registry = new Registry();
   private readonly now: () => number;
   private headTimestampMs: number | undefined;
+  private readonly malformedSources: MalformedInputs[] = [];
 
   private readonly swapsSeen: Counter;
   private readonly candidates: Counter;
@@ -78,7 +80,22 @@ export class Metrics {
         this.set(self.headTimestampMs === undefined ? Number.NaN : (self.now() - self.headTimestampMs) / 1000);
       },
     });
+    new Counter({
+      name: `${p}malformed_input_total`,
+      help: 'Garbage a peer sent (not JSON, ill-typed fields, oversized), by source and kind; each one was dropped.',
+      labelNames: ['source', 'kind'],
+      registers,
+      collect() {
+        this.reset();
+        for (const inputs of self.malformedSources) for (const [kind, count] of inputs.totals()) this.inc({ source: inputs.source, kind }, count);
+      },
+    });
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: p });
+  }
+
+  /** Exports a MalformedInputs' counts (read at scrape time) as searcher_malformed_input_total{source,kind}. */
+  countMalformed(inputs: MalformedInputs): void {
+    this.malformedSources.push(inputs);
   }
 
   seen(count = 1): void {

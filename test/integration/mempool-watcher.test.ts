@@ -1,13 +1,18 @@
+import { pino } from 'pino';
+import { keccak256, toHex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MalformedInputs } from '../../src/chain/malformedInputs.ts';
 import { WsConnection } from '../../src/chain/wsConnection.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { routerAddress } from '../../src/devnet/traffic/calldata.ts';
 import type { SentSwap } from '../../src/devnet/traffic/sender.ts';
 import { createLogger } from '../../src/log.ts';
 import { mainnetRouters } from '../../src/mempool/decode.ts';
-import { MempoolWatcher, type PendingSwaps } from '../../src/mempool/watcher.ts';
+import { MempoolWatcher, type Head, type PendingSwaps } from '../../src/mempool/watcher.ts';
+import { Metrics } from '../../src/monitor/metrics.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
 import { TcpProxy } from '../helpers/tcpProxy.ts';
+import { WsRelay } from '../helpers/wsRelay.ts';
 
 let devnet: Devnet;
 const sent: SentSwap[] = [];
@@ -30,7 +35,7 @@ async function mineBlocks(count: number) {
 
 function watch(url: string, options: Partial<ConstructorParameters<typeof WsConnection>[0]> = {}) {
   const connection = new WsConnection({ url, logger: createLogger('test'), pingIntervalMs: 250, deadAfterMs: 1000, ...options });
-  const watcher = new MempoolWatcher({ connection, decoder: { routers: mainnetRouters }, logger: createLogger('test') });
+  const watcher = new MempoolWatcher({ connection, decoder: { routers: mainnetRouters }, logger: options.logger ?? createLogger('test') });
   const seen = new Map<string, PendingSwaps>();
   const blindEvents: Array<{ blind: boolean; at: number }> = [];
   watcher.on('swaps', (event: PendingSwaps) => seen.set(event.tx.hash, event));
@@ -127,6 +132,76 @@ describe('mempool watcher on the devnet', () => {
     connection.close();
     await proxy.stop();
   }, 60_000);
+});
+
+/** A distinct, well-formed transaction hash for an injected notification. */
+const fakeHash = (n: number) => keccak256(toHex(`garbage ${n}`));
+
+describe('garbage from the node', () => {
+  it('counts and warns once per kind for null, non-JSON, ill-typed heads and transactions and a 100 MB frame, and keeps processing good messages', async () => {
+    const relay = new WsRelay(devnet.manifest.wsUrl);
+    await relay.start();
+    const lines: Array<{ level: number; kind?: string; msg: string }> = [];
+    const logger = pino({ level: 'warn', base: undefined }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const malformed = new MalformedInputs({ logger, source: 'node', warnEveryMs: 600_000 });
+    const { connection, watcher, seen } = watch(relay.url, { logger, malformed });
+    const heads: Head[] = [];
+    watcher.on('head', (head: Head) => heads.push(head));
+    await mineBlocks(2);
+    // A swap mined before the watcher starts: its real signed body, presented as pending, is a good message.
+    const minedHead = await devnet.client.getBlockNumber({ cacheTime: 0 });
+    const minedSwap = sent.find((swap) => swap.block <= minedHead);
+    expect(minedSwap).toBeDefined();
+    const body = (await devnet.client.request({ method: 'eth_getTransactionByHash' as never, params: [minedSwap!.hash] as never })) as { hash: string; blockNumber: string | null };
+    expect(body.hash).toBe(minedSwap!.hash);
+    expect(body.blockNumber).not.toBeNull();
+    await watcher.start();
+    while (!relay.subscription('newHeads') || !relay.subscription('newPendingTransactions')) await new Promise((resolve) => setTimeout(resolve, 10));
+
+    const [h1, h2] = [fakeHash(1), fakeHash(2)];
+    const address = '0x' + '11'.repeat(20);
+    const goodShape = { hash: fakeHash(3), from: address, to: address, value: '0x0', input: '0x', nonce: '0x1', gas: '0x5208', maxFeePerGas: '0x3b9aca00', blockNumber: null };
+    for (const text of ['null', 'null', '[1,2]']) relay.send(text);
+    for (const text of ['{not json', '\u0000\u0001']) relay.send(text);
+    for (let i = 0; i < 2; i++) relay.send(JSON.stringify({ jsonrpc: '2.0', method: 'eth_subscription', params: null }));
+    for (const head of [null, {}, { number: '0xzz', hash: h1, parentHash: h2 }, { number: 5, hash: 7, parentHash: null }]) relay.notify('newHeads', head);
+    for (const tx of [null, 42, 'hello', { hash: 'nothex' }, { ...goodShape, hash: fakeHash(4), from: 42 }, { ...goodShape, hash: fakeHash(5), value: 'lots' }, { ...goodShape, hash: fakeHash(6), maxFeePerGas: 'abc' }]) {
+      relay.notify('newPendingTransactions', tx);
+    }
+    // Then good ones: a real signed swap body (still unseen by this watcher), and the devnet's own traffic.
+    relay.notify('newPendingTransactions', { ...body, blockNumber: null, blockHash: null, transactionIndex: null });
+    const afterGarbage = sent.length;
+    const headsBefore = heads.length;
+    await mineBlocks(2);
+    expect(seen.has(minedSwap!.hash)).toBe(true);
+    expect(sent.length).toBeGreaterThan(afterGarbage);
+    expect(sent.slice(afterGarbage).filter((swap) => !seen.has(swap.hash)).map((swap) => swap.hash)).toEqual([]);
+    const chainHead = await devnet.client.getBlockNumber({ cacheTime: 0 });
+    while (heads.at(-1)?.number !== chainHead) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(heads.length - headsBefore).toBeGreaterThanOrEqual(2);
+
+    // 100 MB in one frame: beyond the cap, the socket is closed without buffering it, and a new one takes over.
+    relay.send(Buffer.alloc(100_000_000, 0x61));
+    while (connection.stats.connects < 2 || watcher.blind) await new Promise((resolve) => setTimeout(resolve, 20));
+    const afterOversized = sent.length;
+    await mineBlocks(2);
+    expect(sent.length).toBeGreaterThan(afterOversized);
+    expect(sent.slice(afterOversized).filter((swap) => !seen.has(swap.hash)).map((swap) => swap.hash)).toEqual([]);
+    expect(relay.connections).toBe(2);
+
+    const expected = { 'not-object': 3, 'not-json': 2, 'bad-notification': 2, 'bad-head': 4, 'bad-pending-tx': 7, oversized: 1 };
+    expect(Object.fromEntries(malformed.totals())).toEqual(expected);
+    const metrics = new Metrics();
+    metrics.countMalformed(malformed);
+    const text = await metrics.text();
+    for (const [kind, count] of Object.entries(expected)) expect(text).toContain(`searcher_malformed_input_total{source="node",kind="${kind}"} ${count}`);
+    // One warn line per kind, however many of that kind came.
+    const warned = lines.filter((line) => line.level === 40 && line.kind !== undefined).map((line) => line.kind);
+    expect(warned.sort()).toEqual(Object.keys(expected).sort());
+    watcher.stop();
+    connection.close();
+    await relay.stop();
+  }, 90_000);
 });
 
 describe('searcher watch', () => {
