@@ -176,6 +176,7 @@ export class SearcherEngine {
         logger.info({ pools: pools.map((pool) => pool.address) }, 'engine: new pools');
       },
       onStale: (stale) => this.parameters.risk?.onDrift(stale),
+      onPause: (reason) => (reason === undefined ? this.parameters.risk?.resumeSending('state') : this.parameters.risk?.pauseSending('state', reason)),
       driftInBackground: true,
       onBlock: (applied, changed) => {
         this.observePools(changed);

@@ -62,6 +62,8 @@ export class RiskGate {
   private readonly liquidity: LiquidityBreaker;
   private readonly exposure: ExposureBreaker;
   private counters: RiskCounters = emptyCounters();
+  /** Pauses other stages asked for (by source), each with its reason: see pauseSending. */
+  private readonly pauses = new Map<string, { since: number; reason: string }>();
   private readonly listeners = {
     halt: new Set<Listener<HaltNotice>>(),
     resume: new Set<Listener<ResumeNotice>>(),
@@ -163,7 +165,33 @@ export class RiskGate {
   /** Why nothing can be sent right now, whatever the proposal (undefined when sends are possible). */
   private stopped(): Refusal | undefined {
     if (this.latch) return refuse(this.latch.breaker, `halted since ${new Date(this.latch.at).toISOString()} by ${this.latch.by}: ${this.latch.reason}`);
-    return this.failures.check() ?? this.connectivity.check() ?? this.integrity.checkDrift();
+    return this.failures.check() ?? this.connectivity.check() ?? this.integrity.checkDrift() ?? this.paused();
+  }
+
+  // ---- pauses asked for by other stages ----
+
+  /**
+   * A stage whose data a send relies on cannot vouch for it right now (the state follower re-reading the
+   * market after a reorg deeper than its journal, or behind after a failed sync): every send is refused with
+   * `reason` until `resumeSending(source)`. Counted as an integrity trip; not latched (no restart, no resume).
+   */
+  pauseSending(source: string, reason: string): void {
+    const now = this.now();
+    const was = this.pauses.get(source);
+    this.pauses.set(source, { since: was?.since ?? now, reason });
+    if (!was) this.emit({ at: now, breaker: 'integrity', kind: 'trip', reason: `${source}: ${reason}` });
+  }
+
+  resumeSending(source: string): void {
+    const was = this.pauses.get(source);
+    if (!was) return;
+    this.pauses.delete(source);
+    this.emit({ at: this.now(), breaker: 'integrity', kind: 'reset', reason: `${source}: sending resumed (was: ${was.reason})` });
+  }
+
+  private paused(): Refusal | undefined {
+    const [source, pause] = this.pauses.entries().next().value ?? [];
+    return pause ? refuse('integrity', `${source}: ${pause.reason}`) : undefined;
   }
 
   /** May this bundle be sent? Call right before sending, then `onBundleSent` if it was. */
@@ -299,6 +327,7 @@ export class RiskGate {
       breakers: [
         { breaker: latch?.breaker ?? 'killSwitch', limit: 'latch', state: latch ? 'tripped' : 'ok', threshold: 'halted until resumed', current: latch ? 'halted' : 'running', ...(latch ? { reason: latch.reason, since: latch.at } : {}) },
         ...this.all().flatMap((breaker) => breaker.status(now)),
+        ...[...this.pauses].map(([source, pause]): BreakerStatus => ({ breaker: 'integrity', limit: `pause:${source}`, state: 'tripped', threshold: 'none', current: 'paused', reason: pause.reason, since: pause.since })),
       ],
       counters: structuredClone(this.counters),
       outstandingBundles: this.gas.outstandingCount,

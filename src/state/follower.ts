@@ -2,7 +2,7 @@ import { keccak256, toHex, type Address, type Hex, type Log, type PublicClient }
 import type { Logger } from '../log.ts';
 import { decodePoolLog, type PoolLog } from './events.ts';
 import { MarketState, type BlockRef } from './market.ts';
-import { bootstrapPools, creationTopics, poolsCreatedIn, type Factories } from './bootstrap.ts';
+import { bootstrapPools, creationTopics, discoverPools, poolsCreatedIn, type DiscoveredPools, type Factories } from './bootstrap.ts';
 import { readPools } from './reader.ts';
 import type { Pool } from './types.ts';
 
@@ -10,7 +10,19 @@ const stateTopics: readonly Hex[] = ['Sync(uint112,uint112)', 'Swap(address,addr
   (signature) => keccak256(toHex(signature)),
 );
 
-export type FollowerStats = { blocks: number; logs: number; reorgs: number; rolledBack: number; driftChecks: number; drift: number; discovered: number };
+export type FollowerStats = {
+  blocks: number;
+  logs: number;
+  reorgs: number;
+  rolledBack: number;
+  driftChecks: number;
+  drift: number;
+  discovered: number;
+  /** Syncs that failed (a node error): the next one starts again from our head, so nothing is skipped. */
+  failedSyncs: number;
+  /** Whole-market re-reads after a reorg deeper than the journal. */
+  rebootstraps: number;
+};
 
 export type StateFollowerParameters = {
   client: PublicClient;
@@ -26,7 +38,19 @@ export type StateFollowerParameters = {
   onNewPools?: (pools: readonly Pool[]) => void;
   /** Run each block's drift check beside the trading path instead of before `onBlock` (the engine does). */
   driftInBackground?: boolean;
+  /**
+   * Sending must pause (a reason) or may resume (undefined): while the state cannot be the chain's, i.e. a
+   * re-bootstrap after a reorg deeper than the journal, or a failed sync waiting for the next head to retry.
+   */
+  onPause?: (reason: string | undefined) => void;
 };
+
+/** One line about a failure: viem's short message and the node's own words (its `details`), else the first line. */
+function briefly(error: Error): string {
+  const { shortMessage, details } = error as { shortMessage?: unknown; details?: unknown };
+  const first = typeof shortMessage === 'string' ? shortMessage.split('\n')[0]! : error.message.split('\n')[0]!;
+  return typeof details === 'string' && details ? `${first} ${details.split('\n')[0]}` : first;
+}
 
 /** Equality of the state a swap reads (and, for V3, what later Mints and Burns need). */
 export function samePoolState(a: Pool, b: Pool): boolean {
@@ -48,8 +72,9 @@ export function samePoolState(a: Pool, b: Pool): boolean {
  * the pool from the chain.
  */
 export class StateFollower {
-  readonly stats: FollowerStats = { blocks: 0, logs: 0, reorgs: 0, rolledBack: 0, driftChecks: 0, drift: 0, discovered: 0 };
+  readonly stats: FollowerStats = { blocks: 0, logs: 0, reorgs: 0, rolledBack: 0, driftChecks: 0, drift: 0, discovered: 0, failedSyncs: 0, rebootstraps: 0 };
   stale = false;
+  private pauseReason: string | undefined;
   private running: Promise<void> = Promise.resolve();
   private drifting: Promise<unknown> = Promise.resolve();
   private readonly topics: readonly Hex[];
@@ -67,12 +92,37 @@ export class StateFollower {
    * header in hand (`next`) and its parent being our head, only its logs are fetched: one request.
    */
   sync(next?: BlockRef): Promise<void> {
-    this.running = this.running.then(() => {
+    return this.serialised(() => {
       const head = this.market.head;
       if (next && head && next.number === head.number + 1n && next.parentHash === head.hash) return this.applyOne(next);
       return this.catchUp();
     });
-    return this.running;
+  }
+
+  /**
+   * Runs after everything queued before it. A failure rejects this call only: the queue goes on, and the next
+   * sync starts from our head (a block is applied whole or not at all), so the missed range is retried and
+   * no block's logs are skipped. Until a sync succeeds again, sending is paused.
+   */
+  private serialised(work: () => Promise<void>): Promise<void> {
+    const run = this.running.then(work);
+    this.running = run.then(
+      () => this.setPause(undefined),
+      (error: Error) => {
+        this.stats.failedSyncs++;
+        const from = this.market.head ? this.market.head.number + 1n : 0n;
+        const why = briefly(error);
+        this.parameters.logger.warn({ err: why, retryFrom: String(from) }, 'state: sync failed, the next head retries');
+        this.setPause(`state sync failed (${why}): retrying from block ${from} on the next head`);
+      },
+    );
+    return run;
+  }
+
+  private setPause(reason: string | undefined): void {
+    if (reason === this.pauseReason) return;
+    this.pauseReason = reason;
+    this.parameters.onPause?.(reason);
   }
 
   /** Resolves when every drift check started so far has finished (they run beside the trading path). */
@@ -83,10 +133,9 @@ export class StateFollower {
 
   /** A log the node withdrew (`removed: true`): its block is no longer canonical, so undo back past it. */
   handleRemovedLog(blockHash: Hex): Promise<void> {
-    this.running = this.running.then(async () => {
+    return this.serialised(async () => {
       while (this.market.head && this.isJournaled(blockHash)) this.rollbackOne();
     });
-    return this.running;
   }
 
   private isJournaled(hash: Hex): boolean {
@@ -116,22 +165,21 @@ export class StateFollower {
     if (!head) throw new Error('StateFollower: bootstrap the market before following');
     const latest = await client.getBlockNumber({ cacheTime: 0 });
 
-    // Find the newest block we hold that is still canonical; undo everything above it.
+    // Find the newest block we hold that is still canonical (at most the chain's height: a reorg to a shorter
+    // fork undoes down to it first); undo everything above it. Past the journal's depth nothing is left to undo
+    // with: read the whole market again at the chain's head.
     let reorged = false;
-    while (this.market.head && this.market.head.number <= latest) {
-      const ours = this.market.head;
-      const theirs = await this.block(ours.number);
-      if (theirs.hash === ours.hash) break;
+    for (;;) {
+      const ours = this.market.head!;
+      if (ours.number <= latest && (await this.block(ours.number)).hash === ours.hash) break;
+      if (!reorged) this.stats.reorgs++;
       reorged = true;
+      if (this.market.journalDepth === 0) {
+        return this.rebootstrap(latest, `a reorg deeper than the journal (block ${ours.number} is not canonical and nothing older is journaled)`);
+      }
       this.rollbackOne();
     }
-    if (this.market.head && this.market.head.number > latest) {
-      // The chain got shorter (a reorg to a shorter fork): undo down to its height, then re-check.
-      while (this.market.head.number > latest) this.rollbackOne();
-      reorged = true;
-    }
     if (reorged) {
-      this.stats.reorgs++;
       logger.warn({ rolledBackTo: String(this.market.head?.number) }, 'state: reorg, rolled back');
     }
 
@@ -143,6 +191,42 @@ export class StateFollower {
       }
       await this.applyOne(block);
     }
+  }
+
+  /**
+   * Replaces the whole market with a fresh read at `latest` (pools found again from the factories' events, as
+   * at start, so pools of the abandoned branch go and those of the new one come), with sending paused until
+   * it is done. A failure leaves the pause on; the next head tries again.
+   */
+  private async rebootstrap(latest: bigint, why: string): Promise<void> {
+    const { client, factories, logger } = this.parameters;
+    this.setPause(`${why}: re-reading every pool at block ${latest}, sending paused until the state is the chain's again`);
+    logger.warn({ latest: String(latest), pools: this.market.size }, `state: ${why}, re-bootstrapping`);
+    const block = await this.block(latest);
+    const tracked = [...this.market.all()];
+    const known = new Set(tracked.map((pool) => pool.address.toLowerCase()));
+    let wanted: DiscoveredPools;
+    if (factories) wanted = await discoverPools(client, factories, latest);
+    else {
+      // No factories to ask: the pools we track, with the fee and venue they had.
+      wanted = { v2: [], v3: [], v3Venues: new Map() };
+      for (const pool of tracked) {
+        if (pool.kind === 'v2') wanted.v2.push({ pair: pool.address, feeBps: pool.feeBps, ...(pool.venue ? { venue: pool.venue } : {}) });
+        else {
+          wanted.v3.push(pool.address);
+          if (pool.venue) wanted.v3Venues!.set(pool.address, pool.venue);
+        }
+      }
+    }
+    const pools = await bootstrapPools(client, wanted, latest);
+    this.market.reset(pools, block);
+    this.stats.rebootstraps++;
+    const added = pools.filter((pool) => !known.has(pool.address.toLowerCase()));
+    if (added.length > 0) {
+      this.stats.discovered += added.length;
+      this.parameters.onNewPools?.(added);
+    }
+    logger.warn({ block: String(latest), pools: pools.length, added: added.length }, 'state: re-bootstrapped after a deep reorg');
   }
 
   private async applyOne(block: BlockRef): Promise<void> {

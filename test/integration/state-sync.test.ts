@@ -1,4 +1,4 @@
-import { parseAbi, type Address } from 'viem';
+import { createPublicClient, http, keccak256, parseAbi, toHex, type Address, type PublicClient } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mainnet } from '../../src/devnet/addresses.ts';
 import { callAndConfirm } from '../../src/devnet/client.ts';
@@ -9,6 +9,10 @@ import { samePoolState, StateFollower } from '../../src/state/follower.ts';
 import { MarketState } from '../../src/state/market.ts';
 import { PendingOverlay } from '../../src/state/overlay.ts';
 import { readPools } from '../../src/state/reader.ts';
+import { parseRiskConfig } from '../../src/risk/config.ts';
+import { RiskGate } from '../../src/risk/gate.ts';
+import type { RiskEvent } from '../../src/risk/types.ts';
+import { RpcProxy } from '../helpers/rpcProxy.ts';
 import { deployForge } from '../helpers/contracts.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
 
@@ -174,4 +178,131 @@ describe('market state', () => {
     expect([moved.reserve0, moved.reserve1]).toEqual([pair.reserve0 + 10n ** 18n, pair.reserve1 - out]);
     expect(overlay.touched().sort()).toEqual([pair.address, v3.address].sort());
   });
+});
+
+const pairAbi = parseAbi(['function getReserves() view returns (uint112, uint112, uint32)']);
+const poolAbi = parseAbi(['function slot0() view returns (uint160, int24, uint16, uint16, uint16, uint8, bool)', 'function liquidity() view returns (uint128)']);
+const stateTopics = ['Sync(uint112,uint112)', 'Swap(address,address,int256,int256,uint160,uint128,int24)'].map((signature) => keccak256(toHex(signature)));
+
+/** The market equals the chain at its head: every pool's getReserves, or slot0 and liquidity, read directly; and the full state (ticks too) by the reader. */
+async function expectPoolsEqualChain(state: MarketState) {
+  const head = state.head!;
+  expect(head.hash).toBe((await devnet.client.getBlock({ blockNumber: head.number })).hash);
+  const pools = [...state.all()];
+  const onChain = await discoverPools(devnet.client as never, factories, head.number);
+  expect(pools.length).toBe(onChain.v2.length + onChain.v3.length);
+  const differing: string[] = [];
+  for (const pool of pools) {
+    if (pool.kind === 'v2') {
+      const [reserve0, reserve1] = await devnet.client.readContract({ address: pool.address, abi: pairAbi, functionName: 'getReserves', blockNumber: head.number });
+      if (reserve0 !== pool.reserve0 || reserve1 !== pool.reserve1) differing.push(pool.address);
+    } else {
+      const [sqrtPriceX96, tick] = await devnet.client.readContract({ address: pool.address, abi: poolAbi, functionName: 'slot0', blockNumber: head.number });
+      const liquidity = await devnet.client.readContract({ address: pool.address, abi: poolAbi, functionName: 'liquidity', blockNumber: head.number });
+      if (sqrtPriceX96 !== pool.sqrtPriceX96 || tick !== pool.tick || liquidity !== pool.liquidity) differing.push(pool.address);
+    }
+  }
+  expect(differing).toEqual([]);
+  const fresh = await readPools(devnet.client as never, { v2: pools.filter((p) => p.kind === 'v2').map((p) => p.address), v3: pools.filter((p) => p.kind === 'v3').map((p) => p.address), blockNumber: head.number });
+  expect([...fresh.v2, ...fresh.v3].filter((pool) => !samePoolState(state.get(pool.address)!, pool)).map((pool) => pool.address)).toEqual([]);
+}
+
+describe('a follower behind a node that fails or reorgs deeply', () => {
+  let proxy: RpcProxy;
+  let client: PublicClient;
+  beforeAll(async () => {
+    proxy = await new RpcProxy(devnet.manifest.rpcUrl).start();
+    client = createPublicClient({ transport: http(proxy.url, { batch: true }) }) as PublicClient;
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+  });
+
+  /** A market of its own (journal of `depth` blocks) at the current head, followed through the proxy; no drift checks, so no repair can hide a skipped log. */
+  async function follow(depth: number, onPause: (reason: string | undefined) => void) {
+    const head = await devnet.client.getBlock();
+    const own = new MarketState(depth);
+    const found = await discoverPools(client, factories, head.number!);
+    own.reset(await bootstrapPools(client, found, head.number!), { number: head.number!, hash: head.hash!, parentHash: head.parentHash });
+    return { start: head.number!, market: own, follower: new StateFollower({ client, market: own, logger: createLogger('test'), factories, driftSample: 0, onPause }) };
+  }
+
+  const header = async () => {
+    const block = await devnet.client.getBlock();
+    return { number: block.number!, hash: block.hash!, parentHash: block.parentHash };
+  };
+
+  it('one failed getLogs does not poison it: the next head retries the missed block, and the state equals the chain', async () => {
+    const pauses: Array<string | undefined> = [];
+    const { start, market: own, follower: flaky } = await follow(64, (reason) => pauses.push(reason));
+    await mineBlock(40);
+    await flaky.sync(await header());
+    proxy.failNext('eth_getLogs');
+    await mineBlock(41);
+    const missed = await header();
+    // The block whose logs were lost moved pools: skipping it would leave them wrong.
+    expect((await devnet.client.getLogs({ blockHash: missed.hash, topics: [stateTopics] } as never)).length).toBeGreaterThan(0);
+    await expect(flaky.sync(missed)).rejects.toThrow(/injected failure of eth_getLogs/);
+    expect(proxy.failed).toEqual(['eth_getLogs']);
+    expect(own.head!.number).toBe(missed.number - 1n);
+    await mineBlock(43);
+    const next = await header();
+    await flaky.sync(next);
+    expect(own.head).toEqual(next);
+    // Every block applied once: none skipped, none twice.
+    expect(flaky.stats.blocks).toBe(Number(next.number - start));
+    expect(next.number - start).toBe(3n);
+    await expectPoolsEqualChain(own);
+    // Sending paused while the state was behind, and resumed once it caught up.
+    expect(pauses).toEqual([expect.stringMatching(/state sync failed.*injected failure of eth_getLogs/), undefined]);
+  }, 120_000);
+
+  it('a reorg deeper than the journal re-bootstraps the pools while sending pauses, then resumes', async () => {
+    const clock = { t: 1_700_000_000_000 };
+    const gate = new RiskGate({ config: parseRiskConfig({}), now: () => clock.t, logger: createLogger('test') });
+    gate.setEquity(100n * 10n ** 18n);
+    const events: RiskEvent[] = [];
+    gate.onEvent((event) => events.push(event));
+    const { market: own, follower: deep } = await follow(4, (reason) => (reason === undefined ? gate.resumeSending('state') : gate.pauseSending('state', reason)));
+    const proposal = { targetBlock: 0n, gasLimit: 300_000n, maxGasCostWei: 1_000n, pools: [discovered.v2[0]!.pair], startToken: mainnet.weth, amountIn: 10n ** 17n, flash: false };
+    const snapshot = await devnet.client.snapshot();
+    const branch: Array<{ number: bigint; hash: string }> = [];
+    for (let step = 50; step < 56; step++) {
+      await mineBlock(step);
+      await deep.sync(await header());
+      branch.push(own.head!);
+    }
+    const abandoned = own.head!;
+    gate.onHead({ number: abandoned.number });
+    expect(gate.check({ ...proposal, targetBlock: abandoned.number + 1n })).toEqual({ ok: true });
+    await devnet.client.revert({ id: snapshot });
+    // A different, longer branch from its first block on (a liquidity change the abandoned one never had).
+    for (let step = 60; step < 68; step++) await mineBlock(step);
+    const tip = await header();
+    expect(tip.number).toBeGreaterThan(abandoned.number);
+    // Every block of the branch we followed is gone: a reorg of 6 blocks or more, deeper than the 4 journaled.
+    expect(branch).toHaveLength(6);
+    for (const block of branch) expect((await devnet.client.getBlock({ blockNumber: block.number })).hash, String(block.number)).not.toBe(block.hash);
+    expect(own.journalDepth).toBe(4);
+
+    proxy.hold('eth_call'); // the pool reads of the re-bootstrap wait here, so the test can look at the gate meanwhile
+    const syncing = deep.sync(tip);
+    const first = await Promise.race([proxy.waitHeld().then(() => 'held' as const), syncing.then(() => 'synced' as const, (error: Error) => error)]);
+    expect(first).toBe('held');
+    const during = gate.check({ ...proposal, targetBlock: tip.number + 1n });
+    expect(during).toMatchObject({ ok: false, breaker: 'integrity', reason: expect.stringMatching(/reorg deeper than the journal/) });
+    proxy.release();
+    await syncing;
+
+    expect(gate.check({ ...proposal, targetBlock: tip.number + 1n })).toEqual({ ok: true });
+    expect(events.filter((event) => event.breaker === 'integrity').map((event) => event.kind)).toEqual(['trip', 'reset']);
+    expect(deep.stats).toMatchObject({ reorgs: 1, rebootstraps: 1 });
+    expect(own.head).toEqual(tip);
+    await expectPoolsEqualChain(own);
+    // And it follows on from there, block by block.
+    await mineBlock(68);
+    await deep.sync(await header());
+    expect(own.head!.number).toBe(tip.number + 1n);
+    await expectPoolsEqualChain(own);
+  }, 180_000);
 });
