@@ -10,7 +10,41 @@ export type JsonRpcBuilderClientParameters = {
   authSigner: LocalAccount;
   /** Injected for tests of transport faults; the global fetch otherwise. */
   fetch?: typeof fetch;
+  /** A longer answer is refused (malformed) as soon as it is known to be longer, without reading the rest. */
+  maxResponseBytes?: number;
 };
+
+/** A bundle hash or an error page fits many times over; a builder sending more is broken or hostile. */
+export const defaultMaxResponseBytes = 2 * 1024 * 1024;
+
+class ResponseTooLarge extends Error {}
+
+/**
+ * The body as text, read chunk by chunk and abandoned (the connection closed) once it passes `cap` bytes, or
+ * before reading anything when its content-length already says so. Throws ResponseTooLarge.
+ */
+async function readCapped(response: Response, cap: number): Promise<string> {
+  const declared = response.headers.get('content-length');
+  if (declared !== null && Number(declared) > cap) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new ResponseTooLarge(`the answer exceeds the cap of ${cap} bytes (content-length ${clip(declared, 20)})`);
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > cap) {
+      await reader.cancel().catch(() => undefined);
+      throw new ResponseTooLarge(`the answer exceeds the cap of ${cap} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
+}
 
 const bundleHashPattern = /^0x[0-9a-fA-F]{64}$/;
 
@@ -33,6 +67,7 @@ export class JsonRpcBuilderClient implements BuilderClient {
   private readonly url: string;
   private readonly authSigner: LocalAccount;
   private readonly fetch: typeof fetch;
+  private readonly maxResponseBytes: number;
   private nextId = 1;
 
   constructor(parameters: JsonRpcBuilderClientParameters) {
@@ -40,6 +75,7 @@ export class JsonRpcBuilderClient implements BuilderClient {
     this.url = parameters.url;
     this.authSigner = parameters.authSigner;
     this.fetch = parameters.fetch ?? globalThis.fetch;
+    this.maxResponseBytes = parameters.maxResponseBytes ?? defaultMaxResponseBytes;
   }
 
   async sendBundle(bundle: BundleRequest, signal: AbortSignal): Promise<{ bundleHash: Hex }> {
@@ -77,8 +113,9 @@ export class JsonRpcBuilderClient implements BuilderClient {
         body,
         signal,
       });
-      text = await response.text();
+      text = await readCapped(response, this.maxResponseBytes);
     } catch (cause) {
+      if (cause instanceof ResponseTooLarge) throw fail('malformed', cause.message, { status: response!.status, cause });
       throw transportFailure(cause);
     }
     if (response.status === 429) {

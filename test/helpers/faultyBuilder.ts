@@ -5,9 +5,14 @@ import { verifyFlashbotsSignature } from '../../src/bundle/flashbotsAuth.ts';
 /**
  * What the builder does with one request: answer like a builder that took the bundle ('ok'), fail over HTTP
  * ('http-500', 'rate-limit'), answer garbage ('malformed': not JSON; 'no-result': JSON-RPC without result or
- * error), refuse it ('rpc-error'), cut the connection ('reset') or never answer ('hang').
+ * error; 'wrong-shape': a result that is not a bundle hash; 'huge': a 100 MB body announced by its
+ * content-length; 'endless': a chunked body that never ends), refuse it ('rpc-error'), cut the connection
+ * ('reset') or never answer ('hang').
  */
-export type Behaviour = 'ok' | 'http-500' | 'rate-limit' | 'malformed' | 'no-result' | 'rpc-error' | 'reset' | 'hang';
+export type Behaviour = 'ok' | 'http-500' | 'rate-limit' | 'malformed' | 'no-result' | 'wrong-shape' | 'huge' | 'endless' | 'rpc-error' | 'reset' | 'hang';
+
+/** The size 'huge' announces and streams. */
+export const hugeBodyBytes = 100_000_000;
 
 export type RecordedRequest = {
   /** The exact body bytes, as the signature covers them. */
@@ -20,6 +25,9 @@ export type RecordedRequest = {
   signer: Address | { error: string };
   /** Set when the request got its answer (or was cut); undefined while a 'hang' holds it. */
   answered: boolean;
+  /** Body bytes written so far ('huge', 'endless'); `streamEnded` once the client went away or it all went. */
+  bytesSent: number;
+  streamEnded: boolean;
 };
 
 export const rpcErrorMessage = 'bundle refused: simulated revert';
@@ -91,7 +99,7 @@ export class FaultyBuilder {
     } catch (error) {
       signer = { error: (error as Error).message };
     }
-    const record: RecordedRequest = { body, headers, method: String(json.method), params: json.params, behaviour, signer, answered: false };
+    const record: RecordedRequest = { body, headers, method: String(json.method), params: json.params, behaviour, signer, answered: false, bytesSent: 0, streamEnded: false };
     this.requests.push(record);
     for (const waiter of [...this.waiters]) {
       if (this.requests.length >= waiter.count) {
@@ -113,6 +121,33 @@ export class FaultyBuilder {
         return send(429, JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32005, message: 'rate limited' } }), { 'retry-after': '1' });
       case 'malformed':
         return send(200, '<html><body>502 Bad Gateway</body></html>', { 'content-type': 'text/html' });
+      case 'wrong-shape':
+        return send(200, JSON.stringify({ jsonrpc: '2.0', id, result: { bundleHash: 42, note: ['not', 'a', 'hash'] } }));
+      case 'huge':
+      case 'endless': {
+        record.answered = true;
+        response.writeHead(200, { 'content-type': 'application/json', ...(behaviour === 'huge' ? { 'content-length': String(hugeBodyBytes) } : {}) });
+        // A real acceptance padded with whitespace: valid JSON, so only the size is wrong.
+        const head = Buffer.from(JSON.stringify({ jsonrpc: '2.0', id, result: this.okResult(json) }));
+        record.bytesSent = head.length;
+        response.write(head);
+        const chunk = Buffer.alloc(1 << 20, 0x20);
+        const total = behaviour === 'huge' ? hugeBodyBytes : Number.POSITIVE_INFINITY;
+        const finish = () => {
+          record.streamEnded = true;
+        };
+        response.on('close', finish);
+        const pump = () => {
+          while (!record.streamEnded && record.bytesSent < total) {
+            const size = Math.min(chunk.length, total - record.bytesSent);
+            record.bytesSent += size;
+            if (!response.write(size === chunk.length ? chunk : chunk.subarray(0, size))) return void response.once('drain', pump);
+          }
+          if (!record.streamEnded) response.end();
+        };
+        pump();
+        return;
+      }
       case 'no-result':
         return send(200, JSON.stringify({ jsonrpc: '2.0', id }));
       case 'rpc-error':

@@ -16,7 +16,7 @@ import { startAnvil, type Anvil } from '../../src/devnet/anvil.ts';
 import { createDevnetClient, type DevnetClient } from '../../src/devnet/client.ts';
 import { BuilderError, type BuilderErrorKind, type BundleRequest } from '../../src/bundle/types.ts';
 import { createLogger } from '../../src/log.ts';
-import { FaultyBuilder, rpcErrorMessage, type Behaviour } from '../helpers/faultyBuilder.ts';
+import { FaultyBuilder, hugeBodyBytes, rpcErrorMessage, type Behaviour } from '../helpers/faultyBuilder.ts';
 
 const auth = privateKeyToAccount(generatePrivateKey());
 const trader = privateKeyToAccount(generatePrivateKey());
@@ -112,6 +112,7 @@ describe('failure classification, both clients', () => {
     { behaviour: 'rate-limit', kind: 'rate-limited', status: 429 },
     { behaviour: 'malformed', kind: 'malformed' },
     { behaviour: 'no-result', kind: 'malformed' },
+    { behaviour: 'wrong-shape', kind: 'malformed', text: 'without a bundle hash' },
     { behaviour: 'rpc-error', kind: 'rpc', text: rpcErrorMessage },
     { behaviour: 'reset', kind: 'network' },
   ];
@@ -160,6 +161,35 @@ describe('failure classification, both clients', () => {
     // fetch closes its socket on abort; ethers 6.7.1 cannot, so the library's request stays open.
     await vi.waitFor(() => expect(server.requests.map((request) => request.answered)).toEqual([false, true]));
     expect(server.openRequests).toBe(1);
+  });
+});
+
+describe('garbage from a builder', () => {
+  it('a 100 MB answer and an endless one are cut at the cap without reading them: malformed, counted as that builder\'s failure', async () => {
+    const huge = await builder('huge');
+    const endless = await builder('endless');
+    const good = await builder('ok');
+    const fanout = new BuilderFanout({
+      builders: [
+        { client: new JsonRpcBuilderClient({ name: 'huge', url: huge.url, authSigner: auth }), timeoutMs: 10_000 },
+        { client: new JsonRpcBuilderClient({ name: 'endless', url: endless.url, authSigner: auth }), timeoutMs: 10_000 },
+        { client: new JsonRpcBuilderClient({ name: 'good', url: good.url, authSigner: auth }), timeoutMs: 10_000 },
+      ],
+      logger: createLogger('test'),
+    });
+    const results = Object.fromEntries((await fanout.send(bundle)).map((result) => [result.builder, result])) as Record<string, FanoutResult>;
+    expect(results.good).toMatchObject({ ok: true, bundleHash: expect.stringMatching(/^0x[0-9a-f]{64}$/) });
+    for (const name of ['huge', 'endless']) {
+      // Both bodies begin with a valid acceptance: only their size is wrong, and that alone must refuse them.
+      expect(results[name], name).toMatchObject({ ok: false, attempts: 1, error: { kind: 'malformed', status: 200 } });
+      expect(results[name]!.error!.message, name).toMatch(/the answer exceeds the cap of \d+ bytes/);
+      expect(fanout.stats()[name], name).toMatchObject({ sent: 1, accepted: 0, timeouts: 0, errors: { malformed: 1, timeout: 0 } });
+    }
+    expect(results.huge!.error!.message).toContain(`content-length ${hugeBodyBytes}`);
+    // The client hung up early: the servers could not push more than a sliver of what they meant to.
+    await vi.waitFor(() => expect([huge.requests[0]!.streamEnded, endless.requests[0]!.streamEnded]).toEqual([true, true]));
+    expect(huge.requests[0]!.bytesSent).toBeLessThan(hugeBodyBytes / 4);
+    expect(endless.requests[0]!.bytesSent).toBeLessThan(hugeBodyBytes / 4);
   });
 });
 
