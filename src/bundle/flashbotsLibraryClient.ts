@@ -3,12 +3,18 @@ import { FlashbotsBundleProvider } from '@flashbots/ethers-provider-bundle';
 import type { Provider, Signer, TypedDataDomain, TypedDataField } from 'ethers';
 import type { Hex } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
+import { defaultMaxResponseBytes } from './builderClient.ts';
+import { cappedGetUrl, EthersResponseTooLarge } from './ethersGetUrl.ts';
 import { BuilderError, clip, networkErrorCode, type BuilderClient, type BuilderErrorKind, type BundleRequest } from './types.ts';
 
 // The library is CommonJS and require()s ethers; an ESM import would load ethers' other build, a second copy
 // whose classes the library's do not recognise. Take the very copy the library uses.
 const { AbstractProvider, AbstractSigner, FetchRequest, Network } = createRequire(import.meta.url)('ethers') as typeof import('ethers');
 type LibraryProvider = Parameters<typeof FlashbotsBundleProvider.create>[0];
+
+// ethers' own getUrl reads any body whole, re-copying it on every chunk; this (CommonJS) copy of ethers serves
+// only the library, so every answer the library reads is capped like ours.
+FetchRequest.registerGetUrl(cappedGetUrl(defaultMaxResponseBytes) as Parameters<typeof FetchRequest.registerGetUrl>[0]);
 
 /**
  * An ethers signer over a viem account, for the Flashbots library's auth header: the key stays inside the viem
@@ -140,6 +146,7 @@ export class FlashbotsLibraryClient implements BuilderClient {
     if (signal.aborted || ethersCode === 'TIMEOUT' || ethersCode === 'CANCELLED') {
       return this.error(method, 'timeout', 'no answer before the deadline', { cause });
     }
+    if (cause instanceof EthersResponseTooLarge) return this.error(method, 'malformed', cause.message, { cause });
     const network = networkErrorCode(cause);
     if (network) return this.error(method, 'network', `connection failed (${network})`, { cause });
     const message = cause instanceof Error ? cause.message : String(cause);
