@@ -95,7 +95,8 @@ export class MempoolWatcher extends EventEmitter {
   blind = true;
   private readonly seen: RecentSet;
   private readonly mined: RecentSet;
-  private readonly queue: Array<{ hash: string; firstSeenMs: number; head: bigint }> = [];
+  /** `asked`: the node already answered this hash once with garbage (it gets one more try). */
+  private readonly queue: Array<{ hash: string; firstSeenMs: number; head: bigint; asked?: boolean }> = [];
   private inFlight = 0;
   private headNumber = 0n;
   private nextBaseFee = 0n;
@@ -264,7 +265,8 @@ export class MempoolWatcher extends EventEmitter {
             const checked = checkNodeTx(tx);
             if (!checked.ok || checked.value.hash.toLowerCase() !== next.hash.toLowerCase()) {
               this.malformed.record('bad-reply', `eth_getTransactionByHash: ${checked.ok ? 'another hash' : checked.reason}`);
-              this.seen.delete(next.hash);
+              if (next.asked) this.seen.delete(next.hash);
+              else this.queue.push({ ...next, asked: true });
               return;
             }
             this.process(checked.value, next.firstSeenMs);

@@ -12,6 +12,8 @@ export class WsRelay {
   private client: WebSocket | undefined;
   /** 'newHeads' / 'newPendingTransactions' -> the node's subscription id on the current connection. */
   private subscriptionIds = new Map<string, string>();
+  /** method -> results to put in place of the node's, for its next replies. */
+  private readonly corruptions = new Map<string, unknown[]>();
   /** Connections the client opened so far. */
   connections = 0;
   /** Close codes the client sent when it closed a connection (1009: message too big). */
@@ -32,6 +34,7 @@ export class WsRelay {
     this.client = client;
     this.subscriptionIds = new Map();
     const subscribeRequests = new Map<unknown, string>();
+    const methods = new Map<unknown, string>();
     const upstream = new WebSocket(this.upstreamUrl);
     const early: string[] = [];
     const subscriptionIds = this.subscriptionIds;
@@ -40,6 +43,7 @@ export class WsRelay {
       try {
         const message = JSON.parse(text) as { id?: unknown; method?: string; params?: unknown[] };
         if (message.method === 'eth_subscribe') subscribeRequests.set(message.id, String(message.params?.[0]));
+        if (message.id !== undefined) methods.set(message.id, String(message.method));
       } catch {}
       if (upstream.readyState === WebSocket.OPEN) upstream.send(text);
       else early.push(text);
@@ -48,11 +52,17 @@ export class WsRelay {
       for (const text of early.splice(0)) upstream.send(text);
     });
     upstream.on('message', (data) => {
-      const text = data.toString();
+      let text = data.toString();
       try {
         const message = JSON.parse(text) as { id?: unknown; result?: unknown };
         const kind = subscribeRequests.get(message.id);
         if (kind && typeof message.result === 'string') subscriptionIds.set(kind, message.result);
+        const replacements = this.corruptions.get(methods.get(message.id) ?? '');
+        if (message.id !== undefined && replacements && replacements.length > 0) {
+          text = JSON.stringify({ ...message, result: replacements.shift() });
+          this.corrupted.push(methods.get(message.id)!);
+        }
+        methods.delete(message.id);
       } catch {}
       if (client.readyState === WebSocket.OPEN) client.send(text);
     });
@@ -67,6 +77,14 @@ export class WsRelay {
     client.on('error', closeBoth);
     upstream.on('close', closeBoth);
     upstream.on('error', closeBoth);
+  }
+
+  /** Methods whose reply was replaced so far. */
+  readonly corrupted: string[] = [];
+
+  /** The node's next reply to `method` carries `result` instead of its own (a node answering garbage). */
+  corruptNextReply(method: string, result: unknown): void {
+    this.corruptions.set(method, [...(this.corruptions.get(method) ?? []), result]);
   }
 
   /** The subscription id of `kind` on the current connection, once the node has answered the subscribe. */

@@ -168,6 +168,12 @@ describe('garbage from the node', () => {
     for (const tx of [null, 42, 'hello', { hash: 'nothex' }, { ...goodShape, hash: fakeHash(4), from: 42 }, { ...goodShape, hash: fakeHash(5), value: 'lots' }, { ...goodShape, hash: fakeHash(6), maxFeePerGas: 'abc' }]) {
       relay.notify('newPendingTransactions', tx);
     }
+    // Replies of the wrong shape to our own requests: a block body whose transactions are not hashes, a
+    // transaction that is not one (asked again once), and a txpool that is not one (after the reconnect below).
+    relay.corruptNextReply('eth_getBlockByHash', { transactions: 42 });
+    relay.corruptNextReply('eth_getTransactionByHash', { hash: 'nothex' });
+    relay.corruptNextReply('txpool_content', 'lots of transactions');
+    relay.notify('newPendingTransactions', fakeHash(7)); // a bare hash: the watcher asks the node for its body
     // Then good ones: a real signed swap body (still unseen by this watcher), and the devnet's own traffic.
     relay.notify('newPendingTransactions', { ...body, blockNumber: null, blockHash: null, transactionIndex: null });
     const afterGarbage = sent.length;
@@ -188,8 +194,9 @@ describe('garbage from the node', () => {
     expect(sent.length).toBeGreaterThan(afterOversized);
     expect(sent.slice(afterOversized).filter((swap) => !seen.has(swap.hash)).map((swap) => swap.hash)).toEqual([]);
     expect(relay.connections).toBe(2);
+    expect(relay.corrupted.sort()).toEqual(['eth_getBlockByHash', 'eth_getTransactionByHash', 'txpool_content']);
 
-    const expected = { 'not-object': 3, 'not-json': 2, 'bad-notification': 2, 'bad-head': 4, 'bad-pending-tx': 7, oversized: 1 };
+    const expected = { 'not-object': 3, 'not-json': 2, 'bad-notification': 2, 'bad-head': 4, 'bad-pending-tx': 7, oversized: 1, 'bad-reply': 3 };
     expect(Object.fromEntries(malformed.totals())).toEqual(expected);
     const metrics = new Metrics();
     metrics.countMalformed(malformed);
