@@ -8,6 +8,7 @@ import { executorBundleTx, pendingBundleTx } from './sim/bundleTxs.ts';
 import { ForkSimulator } from './sim/fork.ts';
 import type { V2Pair } from './state/types.ts';
 import type { Candidate, EngineConfig, PriorTrade } from './strategy/candidates.ts';
+import { applyCosts } from './strategy/costs.ts';
 import type { PoolGraph } from './strategy/graph.ts';
 import { planFor } from './strategy/toPlan.ts';
 import type { TokenSafety } from './strategy/tokenSafety.ts';
@@ -56,8 +57,10 @@ export class CandidateDecider {
     return this.operatorNonce?.head === this.head().number ? this.operatorNonce.value : undefined;
   }
 
-  async decide(candidate: Candidate | undefined, victim: PendingSwaps | undefined, firstSeenMs: number, searchStarted: number, leading: readonly PendingSwaps[] = []): Promise<void> {
-    if (!candidate) return;
+  async decide(found: Candidate | undefined, victim: PendingSwaps | undefined, firstSeenMs: number, searchStarted: number, leading: readonly PendingSwaps[] = []): Promise<void> {
+    if (!found) return;
+    // Re-priced below when the simulated gas is above the estimate (the report shows what was decided on).
+    let candidate: Candidate = found;
     this.context.stats.candidates++;
     const { config, chain } = this.context.parameters;
     const searched = performance.now();
@@ -100,33 +103,59 @@ export class CandidateDecider {
         reason,
         ...(bundle ? { bundle } : {}),
         ...(simulatedGas !== undefined ? { simulatedGas } : {}),
+        ...(candidate.flash ? { flash: true } : {}),
+        ...(candidate.optimalAmountIn !== undefined ? { optimalAmountIn: candidate.optimalAmountIn } : {}),
         firstSeenMs,
         latencyUs,
       });
     };
-    const unsafeToken = candidate.netProfitWei < config.strategy.minNetProfitWei ? undefined : await this.firstUnsafeToken(candidate);
-    if (candidate.netProfitWei < config.strategy.minNetProfitWei) {
-      reason = 'net profit below the minimum';
+    const minimum = config.strategy.minNetProfitWei;
+    // What our gas costs in the target block: its base fee (exact, from the head) plus our tip.
+    const gasPriceWei = this.head().nextBaseFeePerGas + config.strategy.priorityFeeWei;
+    // Before simulation only what cannot pay even at the least gas it may burn is dropped; the simulated gas decides.
+    const bestCaseNet = candidate.maxNetProfitWei ?? candidate.netProfitWei;
+    const estimatedBelow = bestCaseNet < minimum;
+    const unsafeToken = candidate.sizeRefusal || estimatedBelow ? undefined : await this.firstUnsafeToken(candidate);
+    if (candidate.sizeRefusal) {
+      reason = candidate.sizeRefusal;
+    } else if (estimatedBelow) {
+      reason = `net profit below the minimum: at most ${bestCaseNet} wei < ${minimum} wei before simulation${candidate.capNote ? ` (${candidate.capNote})` : ''}`;
     } else if (unsafeToken) {
       reason = `token ${unsafeToken.token} is unsafe: ${unsafeToken.reason}`;
     } else {
-      const plan = encodePlan(planFor(candidate, target, this.context.engineConfig.policy));
       const operator = this.context.parameters.signer?.address ?? this.context.parameters.chain.operator!;
       const prior = this.prior(target);
-      // Our own earlier transactions for this block come first, nonce by nonce (leading victims are not ours).
-      const ours = await this.ourTransaction(operator, chain.executor, plan, prior.trades.filter((trade) => trade.cycle).length);
       const victims = victim ? [...leading, victim] : [];
-      const txs: BundleTx[] = [...(await Promise.all(victims.map((pending) => this.victimTransaction(pending)))), ours];
-      const simulateStarted = performance.now();
-      // A later timestamp than the head's, as the target block will have: pools that accrue oracles per block
-      // (V2 price accumulators, V3 observations) then spend the same gas as they will on chain.
-      const simulation = await this.context.simulator.simulate({ txs, prefix: prior.txs, executor: chain.executor, startToken: chain.weth, targetBlock: target, timestamp: this.head().timestamp + 1n });
-      simulateMs = performance.now() - simulateStarted;
+      const victimTxs = await Promise.all(victims.map((pending) => this.victimTransaction(pending)));
+      let txs: BundleTx[] = [];
+      const simulate = async (sized: Candidate) => {
+        const plan = encodePlan(planFor(sized, target, this.context.engineConfig.policy));
+        // Our own earlier transactions for this block come first, nonce by nonce (leading victims are not ours).
+        txs = [...victimTxs, await this.ourTransaction(operator, chain.executor, plan, prior.trades.filter((trade) => trade.cycle).length)];
+        const simulateStarted = performance.now();
+        // A later timestamp than the head's, as the target block will have: pools that accrue oracles per block
+        // (V2 price accumulators, V3 observations) then spend the same gas as they will on chain.
+        const result = await this.context.simulator.simulate({ txs, prefix: prior.txs, executor: chain.executor, startToken: chain.weth, targetBlock: target, timestamp: this.head().timestamp + 1n });
+        simulateMs += performance.now() - simulateStarted;
+        return result;
+      };
+      let simulation = await simulate(candidate);
+      // The builder payment was a share of the profit after the estimated gas. When the transaction burns more,
+      // the share is taken again from what the simulated gas leaves (a smaller payment), and the plan, whose
+      // minimum profit and payment change with it, is simulated once more.
+      if (simulation.ok && simulation.victimsOk && simulation.gain === candidate.grossProfitWei - candidate.bribeWei && simulation.gasUsed > candidate.gas) {
+        const repriced = { ...candidate, ...applyCosts(candidate.grossProfitWei, simulation.gasUsed, this.head().nextBaseFeePerGas, this.context.engineConfig.policy) };
+        if (repriced.bribeWei !== candidate.bribeWei) {
+          candidate = repriced;
+          simulation = await simulate(candidate);
+        }
+      }
       simulatedGas = simulation.gasUsed;
       simulatedGain = simulation.gain;
       const predicted = candidate.grossProfitWei - candidate.bribeWei;
-      // Gas at what the simulation used, at the price our transaction pays in the target block.
-      simulatedNet = simulation.gain - simulation.gasUsed * (this.head().nextBaseFeePerGas + config.strategy.priorityFeeWei);
+      // The gain is the executor's start-token change, already net of the builder payment; the gas is what the
+      // simulation used, at the price our transaction pays in the target block.
+      simulatedNet = simulation.gain - simulation.gasUsed * gasPriceWei;
       if (!simulation.ok) reason = `simulation reverted: ${simulation.revertReason ?? 'unknown'}`;
       else if (!simulation.victimsOk) reason = 'the victim reverts in the simulation';
       else if (simulation.gain !== predicted) {
@@ -134,9 +163,11 @@ export class CandidateDecider {
         for (const hop of candidate.cycle.hops) this.context.parameters.risk?.onMismatch(hop.pool.address);
         reason = `simulation mismatch: predicted ${predicted}, simulated ${simulation.gain}`;
         this.context.parameters.logger.warn({ predicted: String(predicted), simulated: String(simulation.gain) }, 'engine: prediction and simulation differ');
+      } else if (simulatedNet < minimum) {
+        reason = `net after simulated gas below the minimum: gain ${simulation.gain} wei (after the builder's ${candidate.bribeWei}) - ${simulation.gasUsed} gas x ${gasPriceWei} wei = ${simulatedNet} wei < ${minimum} wei`;
       } else {
         decision = 'send';
-        reason = 'simulated gain equals the prediction';
+        reason = `simulated gain equals the prediction; net after simulated gas ${simulatedNet} wei`;
         const dispatcher = this.context.parameters.dispatcher;
         const checked = dispatcher?.check({ candidate, target, simulatedGas: simulation.gasUsed });
         if (checked && !checked.ok) {

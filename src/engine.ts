@@ -24,6 +24,7 @@ import type { Submitter } from './bundle/submitter.ts';
 import type { RiskGate } from './risk/gate.ts';
 import { CandidateDecider } from './decision.ts';
 import { observePool } from './risk/poolObservation.ts';
+import { exposureCaps } from './risk/config.ts';
 import { venueOfProtocol } from './state/venues.ts';
 
 /** One evaluated opportunity, as `searcher run --json` prints it. */
@@ -44,6 +45,10 @@ export type CandidateReport = {
   /** The bundle, when the candidate went to the builders (or to the dry-run log). */
   bundle?: { uuid: string; ourTxHash: Hex };
   simulatedGas?: bigint;
+  /** The first leg is borrowed in a flash swap. */
+  flash?: boolean;
+  /** The best input, when the exposure caps held amountIn below it. */
+  optimalAmountIn?: bigint;
   /** performance.now() when the victim was first seen (or the block search started). */
   firstSeenMs: number;
   latencyUs: { decode: number; search: number; simulate: number; send: number; total: number };
@@ -112,6 +117,12 @@ export class SearcherEngine {
         priorityFeeWei: config.strategy.priorityFeeWei,
         builderShareBps: BigInt(config.strategy.builderShareBps),
         minNetProfitWei: config.strategy.minNetProfitWei,
+      },
+      // Trades are sized within the risk layer's exposure caps (the gate would refuse anything larger).
+      exposure: {
+        maxInventoryAmountIn: exposureCaps(config.risk, chain.weth).maxInventoryAmountIn,
+        maxFlashAmount: config.strategy.flash ? exposureCaps(config.risk, chain.weth).maxFlashAmount : 0n,
+        unit: { symbol: 'WETH', decimals: 18 },
       },
       maxCyclesPerPool: config.strategy.maxCyclesPerPool,
       maxSizedPerSearch: config.strategy.maxSizedPerSearch,

@@ -48,8 +48,14 @@ export const runConfigSchema = z.strictObject({
       maxSizedPerSearch: z.number().int().min(1).max(1_000).default(4),
       /** Tokens never traded (until token safety verdicts exist, the poisoned ones are listed here). */
       excludedTokens: z.array(address).default([]),
+      /**
+       * Borrow the first leg in a flash swap (up to risk.exposure.maxFlashAmount) when a trade's best input is
+       * above the inventory cap and borrowing nets more than the capped trade. Off: such trades are sized down
+       * to the inventory cap.
+       */
+      flash: z.boolean().default(false),
     })
-    .default({ priorityFeeWei: 1_000_000_000n, builderShareBps: 5000, minNetProfitWei: 0n, maxCyclesPerPool: 256, maxSizedPerSearch: 4, excludedTokens: [] }),
+    .default({ priorityFeeWei: 1_000_000_000n, builderShareBps: 5000, minNetProfitWei: 0n, maxCyclesPerPool: 256, maxSizedPerSearch: 4, excludedTokens: [], flash: false }),
   simulation: z.strictObject({ backend: z.enum(['simulateV1', 'fork']).default('simulateV1') }).default({ backend: 'simulateV1' }),
   /** Where token safety verdicts are kept (relative to this file). */
   tokenSafety: z.strictObject({ file: z.string().default('token-verdicts.json') }).default({ file: 'token-verdicts.json' }),

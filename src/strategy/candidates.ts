@@ -4,7 +4,8 @@ import type { SwapIntent, SwapProtocol } from '../mempool/types.ts';
 import { PendingOverlay } from '../state/overlay.ts';
 import type { MarketState } from '../state/market.ts';
 import type { Pool } from '../state/types.ts';
-import { applyCosts, estimateGas, type CostPolicy } from './costs.ts';
+import { sizeWithinCaps, type ExposureLimits } from './capSizing.ts';
+import { estimateGas, type CostPolicy } from './costs.ts';
 import { cycleKey, marginalRate, type Cycle, type PoolView } from './cycle.ts';
 import type { PoolGraph } from './graph.ts';
 import { approximateProfit, sizeCycle } from './sizing.ts';
@@ -22,6 +23,19 @@ export type Candidate = {
   ticksCrossed: number;
   /** The view the cycle was sized on (the victim's overlay, or the canonical market). */
   view: PoolView;
+  /**
+   * The net if the transaction burns only the low gas estimate (netProfitWei prices the high one): below the
+   * minimum even so, the candidate is not worth simulating.
+   */
+  maxNetProfitWei?: bigint;
+  /** Borrow the first leg from its pool (flash swap) instead of taking amountIn from inventory. */
+  flash?: boolean;
+  /** The input that maximises the cycle's profit, when the exposure caps held amountIn below it. */
+  optimalAmountIn?: bigint;
+  /** The optimum against the exposure caps, when they held amountIn below it. */
+  capNote?: string;
+  /** Why no allowed size can be sent (the decision rejects the candidate with this). */
+  sizeRefusal?: string;
 };
 
 export type EngineConfig = {
@@ -29,6 +43,8 @@ export type EngineConfig = {
   /** Decoded protocol -> the venue name pools carry (set at bootstrap from the factory list). */
   venues: Partial<Record<SwapProtocol, string>>;
   policy: CostPolicy;
+  /** The exposure caps to size within (unset: every cycle at its optimum). */
+  exposure?: ExposureLimits;
   maxCyclesPerPool?: number;
   /** Cycles sized exactly per search (best in-range estimates first). */
   maxSizedPerSearch?: number;
@@ -87,6 +103,7 @@ function evaluate(
   nextBaseFeeWei: bigint,
   policy: CostPolicy,
   maxSized = DEFAULT_MAX_SIZED_PER_SEARCH,
+  exposure?: ExposureLimits,
 ): Candidate[] {
   const out: Candidate[] = [];
   // Cheap filters first: the marginal rate must be above 1, and the in-range estimate must pay half the gas.
@@ -99,11 +116,19 @@ function evaluate(
   }
   promising.sort((a, b) => (b.estimate > a.estimate ? 1 : b.estimate < a.estimate ? -1 : 0));
   for (const { cycle } of promising.slice(0, maxSized)) {
-    const sized = sizeCycle(view, cycle);
-    if (!sized) continue;
-    const gas = estimateGas(cycle, sized.ticksCrossed);
-    const costs = applyCosts(sized.profit, gas, nextBaseFeeWei, policy);
-    out.push({ victim, cycle, amountIn: sized.amountIn, amountOut: sized.amountOut, grossProfitWei: sized.profit, ticksCrossed: sized.ticksCrossed, view, ...costs });
+    const optimum = sizeCycle(view, cycle);
+    if (!optimum) continue;
+    const { evaluations: _, profit, optimalAmountIn, capNote, sizeRefusal, ...sized } = sizeWithinCaps(view, cycle, optimum, exposure, nextBaseFeeWei, policy);
+    out.push({
+      victim,
+      cycle,
+      view,
+      ...sized,
+      grossProfitWei: profit,
+      ...(optimalAmountIn !== sized.amountIn ? { optimalAmountIn } : {}),
+      ...(capNote ? { capNote } : {}),
+      ...(sizeRefusal ? { sizeRefusal } : {}),
+    });
   }
   return out.sort((a, b) => (b.netProfitWei > a.netProfitWei ? 1 : b.netProfitWei < a.netProfitWei ? -1 : 0));
 }
@@ -145,16 +170,16 @@ export function backrunCandidates(market: MarketState, graph: PoolGraph, victim:
   applyPriorTrades(overlay, graph, config, prior);
   const applied = applyVictim(overlay, graph, config, victim.swaps);
   if ('reason' in applied) return { victim: victim.tx.hash, reason: applied.reason };
-  return evaluate(overlay, cyclesThrough(graph, applied.moved, config), victim.tx.hash, nextBaseFeeWei, config.policy, config.maxSizedPerSearch);
+  return evaluate(overlay, cyclesThrough(graph, applied.moved, config), victim.tx.hash, nextBaseFeeWei, config.policy, config.maxSizedPerSearch, config.exposure);
 }
 
 /** Block arbitrage: cycles through the pools a block changed, on the canonical state. */
 export function blockCandidates(market: MarketState, graph: PoolGraph, changed: readonly Address[], nextBaseFeeWei: bigint, config: EngineConfig, prior: readonly PriorTrade[] = []): Candidate[] {
   const pools = changed.map((address) => market.get(address)).filter((pool): pool is Pool => pool !== undefined);
-  if (prior.length === 0) return evaluate(market, cyclesThrough(graph, pools, config), null, nextBaseFeeWei, config.policy, config.maxSizedPerSearch);
+  if (prior.length === 0) return evaluate(market, cyclesThrough(graph, pools, config), null, nextBaseFeeWei, config.policy, config.maxSizedPerSearch, config.exposure);
   const overlay = new PendingOverlay(market);
   applyPriorTrades(overlay, graph, config, prior);
-  return evaluate(overlay, cyclesThrough(graph, pools, config), null, nextBaseFeeWei, config.policy, config.maxSizedPerSearch);
+  return evaluate(overlay, cyclesThrough(graph, pools, config), null, nextBaseFeeWei, config.policy, config.maxSizedPerSearch, config.exposure);
 }
 
 /**

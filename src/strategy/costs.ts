@@ -1,28 +1,59 @@
-import gasSnapshot from '../../snapshots/ExecutorGasTest.json' with { type: 'json' };
+import calibration from './gasCalibration.json' with { type: 'json' };
 import type { Cycle } from './cycle.ts';
 
+type Mode = 'inventory' | 'flash';
+
 /**
- * Gas of one executor transaction, calibrated from the committed forge gas snapshot (whole transactions,
- * cold state, inventory mode): the measured figure for the cycle shapes the snapshot has, else a linear fit
- * from them, plus the cost of each initialized V3 tick the swap crosses, plus a safety margin.
+ * Gas of one executor transaction before it is simulated (the pre-filter and the builder payment's basis;
+ * what is sent is judged on the simulated gas). The figures are the project's calibration
+ * (gasCalibration.json, written by scripts/calibrate-gas.ts from the real executor on anvil, per cycle shape and
+ * mode, with a builder payment): the measured figure for a shape it has; for a longer shape, the dearest
+ * measured shape of three hops plus, per extra hop, the dearest measured cost of adding a hop of that kind;
+ * then the cost of each initialized V3 tick the swap crosses, and a safety margin.
  */
-const measured: Record<string, number> = {
-  v2v2: Number(gasSnapshot.execute_v2v2_inventory),
-  v2v3: Number(gasSnapshot.execute_v2v3_inventory),
-  v3v2: Number(gasSnapshot.execute_v2v3_inventory),
-  v3v3: Number(gasSnapshot.execute_v3v3_inventory),
-  v2v2v2: Number(gasSnapshot.execute_triangle_inventory),
-};
-const perV2Hop = measured.v2v2v2! - measured.v2v2!;
-const fixed = measured.v2v2! - 2 * perV2Hop;
-const perV3Hop = Math.max(measured.v2v3! - fixed - perV2Hop, (measured.v3v3! - fixed) / 2);
+const measured = calibration.shapes as Record<string, Record<Mode, number>>;
 const TICK_CROSS_GAS = 25_000;
 const MARGIN = 1.1;
+const LOW_FACTOR = 0.85;
 
-export function estimateGas(cycle: Cycle, ticksCrossed: number): bigint {
-  const shape = cycle.hops.map((hop) => hop.pool.kind).join('');
-  const base = measured[shape] ?? fixed + cycle.hops.reduce((sum, hop) => sum + (hop.pool.kind === 'v2' ? perV2Hop : perV3Hop), 0);
-  return BigInt(Math.ceil((base + ticksCrossed * TICK_CROSS_GAS) * MARGIN));
+function extrapolate(shape: string[], mode: Mode): number {
+  const gas = (kinds: string[]) => measured[kinds.join('')]?.[mode];
+  let base = 0;
+  for (const [name, modes] of Object.entries(measured)) if (name.length === 6 && modes[mode] > base) base = modes[mode];
+  // Adding a hop of a kind: every measured pair of shapes that differ by one hop of that kind at either end.
+  const addedCost = (kind: string) => {
+    let worst = 0;
+    for (const name of Object.keys(measured)) {
+      const kinds = name.match(/v[23]/g)!;
+      for (const longer of [[kind, ...kinds], [...kinds, kind]]) {
+        const more = gas(longer);
+        if (more !== undefined) worst = Math.max(worst, more - measured[name]![mode]);
+      }
+    }
+    return worst;
+  };
+  return base + shape.slice(3).reduce((sum, kind) => sum + addedCost(kind), 0);
+}
+
+function calibrated(cycle: Cycle, flash: boolean): number {
+  const mode: Mode = flash ? 'flash' : 'inventory';
+  const shape = cycle.hops.map((hop) => hop.pool.kind as string);
+  return measured[shape.join('')]?.[mode] ?? extrapolate(shape, mode);
+}
+
+/** The gas the builder payment is priced on: above what the transaction should burn, so the payment never
+ *  takes more than its share of what the real gas leaves. */
+export function estimateGas(cycle: Cycle, ticksCrossed: number, flash = false): bigint {
+  return BigInt(Math.ceil((calibrated(cycle, flash) + ticksCrossed * TICK_CROSS_GAS) * MARGIN));
+}
+
+/**
+ * The least gas the transaction can plausibly burn: what the pre-filter prices, so that it never drops a trade
+ * the simulation would have sent. A backrun often burns less than the calibration (the victim already wrote the
+ * pools' per-block oracle slots in the same block), a few percent; 15% below covers it.
+ */
+export function lowGasEstimate(cycle: Cycle, flash = false): bigint {
+  return BigInt(Math.floor(calibrated(cycle, flash) * LOW_FACTOR));
 }
 
 export type CostPolicy = {

@@ -4,9 +4,10 @@ import type { CostPolicy } from './costs.ts';
 
 /**
  * The executor plan for a candidate in `targetBlock`. The minimum profit is the prediction itself (gross
- * minus the builder payment): if the chain does anything but what we computed, the transaction reverts.
+ * minus the builder payment): if the chain does anything but what we computed, the transaction reverts. Flash
+ * mode is the candidate's (its size was chosen for it).
  */
-export function planFor(candidate: Candidate, targetBlock: bigint, policy: CostPolicy, flash = false): ExecutorPlan {
+export function planFor(candidate: Candidate, targetBlock: bigint, policy: CostPolicy, flash = candidate.flash === true): ExecutorPlan {
   return {
     flash,
     targetBlock,

@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Devnet } from '../../src/devnet/devnet.ts';
+import { measureGasCalibration } from '../../src/devnet/gasCalibration.ts';
+import calibration from '../../src/strategy/gasCalibration.json' with { type: 'json' };
+import { startTestDevnet } from '../helpers/devnet.ts';
+
+let devnet: Devnet;
+beforeAll(async () => {
+  devnet = await startTestDevnet();
+});
+afterAll(async () => {
+  await devnet?.stop();
+});
+
+/** Gas figures move with the executor's code and the pools' state; more than this means the file is stale. */
+const toleranceBps = 100n;
+
+describe('the committed gas calibration', () => {
+  it('matches the real executor measured again on anvil, shape by shape, within 1% (else re-run scripts/calibrate-gas.ts)', async () => {
+    const fresh = await measureGasCalibration(devnet);
+    const committed = calibration.shapes as Record<string, { inventory: number; flash: number }>;
+    expect(Object.keys(fresh.shapes).sort()).toEqual(Object.keys(committed).sort());
+    expect(Object.keys(fresh.shapes).length).toBeGreaterThan(0);
+    for (const [shape, modes] of Object.entries(fresh.shapes)) {
+      for (const mode of ['inventory', 'flash'] as const) {
+        const now = BigInt(modes[mode]);
+        const recorded = BigInt(committed[shape]![mode]);
+        const drift = now > recorded ? now - recorded : recorded - now;
+        expect(drift * 10_000n, `${shape} ${mode}: measured ${now}, committed ${recorded}`).toBeLessThanOrEqual(recorded * toleranceBps);
+      }
+    }
+  }, 180_000);
+});

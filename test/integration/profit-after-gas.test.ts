@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { VictimOrder } from '../helpers/backrun.ts';
+import { runBotOnVictim, type BotTrade } from '../helpers/botTrade.ts';
+
+const ether = 10n ** 18n;
+/** A small WETH dump on the V3 0.05% pool: a backrun through Uniswap V2 then V3 worth a few milli-ether gross. */
+const order: VictimOrder = { router: 'swapRouter', path: ['WETH', 'USDC'], fees: [500], amount: 30n * ether };
+/** A 20 gwei tip makes gas a large share of that profit. */
+const priorityFeeWei = 20_000_000_000n;
+const config = (minNetProfitWei: bigint) => ({ strategy: { priorityFeeWei: String(priorityFeeWei), minNetProfitWei: String(minNetProfitWei) } });
+const why = (trade: BotTrade) => trade.opportunities.map((opportunity) => `${opportunity.decision}: ${opportunity.reason}`).join('\n');
+
+describe('only bundles that are profitable after their simulated gas are sent', () => {
+  it('a backrun whose net after the gas it really uses is below minNetProfitWei is not sent; at exactly the line it is, and nets that much on chain', async () => {
+    // The chain's truth: what this backrun nets after the gas it burns at the target block's price.
+    const probe = await runBotOnVictim(order, config(0n));
+    expect(probe.ours, why(probe)).toBeDefined();
+    expect(probe.ours!.receipt.status).toBe('success');
+    expect(probe.ours!.receipt.effectiveGasPrice).toBe(probe.baseFeePerGas + priorityFeeWei);
+    const gross = probe.executorDelta + probe.ours!.plan.builderPayment;
+    const net = probe.executorDelta - probe.gasFeeWei;
+    expect(gross).toBeGreaterThan(probe.gasFeeWei);
+    expect(net).toBeGreaterThan(0n);
+
+    const below = await runBotOnVictim(order, config(net + 1n));
+    expect(below.victimStatus).toBe('success');
+    expect(below.bundles, why(below)).toBe(0);
+    expect(below.ours).toBeUndefined();
+    const rejected = below.opportunities.filter((opportunity) => opportunity.decision === 'reject');
+    expect(rejected.length).toBeGreaterThan(0);
+    // Judged on the simulation: the pre-filter lets it through (it could pay at the least gas it may burn).
+    expect(rejected[0]!.simulations.length).toBeGreaterThan(0);
+    expect(rejected[0]!.reason).toMatch(/net after simulated gas below the minimum/);
+    expect(rejected[0]!.reason).toContain(String(net + 1n));
+
+    const atLine = await runBotOnVictim(order, config(net));
+    expect(atLine.ours, why(atLine)).toBeDefined();
+    expect(atLine.ours!.receipt.status).toBe('success');
+    expect(atLine.executorDelta - atLine.gasFeeWei).toBe(net);
+  }, 240_000);
+
+  it('the builder payment is at most its share of what is left after the gas the transaction really used', async () => {
+    const trade = await runBotOnVictim(order, config(0n));
+    expect(trade.ours, why(trade)).toBeDefined();
+    const { plan, receipt } = trade.ours!;
+    expect(receipt.status).toBe('success');
+    expect(plan.builderPayment).toBeGreaterThan(0n);
+    const gross = trade.executorDelta + plan.builderPayment;
+    const afterGas = gross - receipt.gasUsed * receipt.effectiveGasPrice;
+    expect(plan.builderPayment).toBeLessThanOrEqual((afterGas * BigInt(plan.maxBuilderShareBps)) / 10_000n);
+    expect(afterGas - plan.builderPayment).toBeGreaterThan(0n);
+  }, 120_000);
+});
