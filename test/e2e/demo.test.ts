@@ -9,7 +9,7 @@ import { childPids, runCli, startCli } from '../helpers/cli.ts';
 
 type DemoJson = {
   blocks: Array<{ number: number; seen: number; candidates: number; sent: number; included: number; grossProfitWei: string; gasCostWei: string; bribeWei: string; netProfitWei: string }>;
-  totals: { seen: number; candidates: number; sent: number; included: number; netProfitWei: string; realizedEqualsSimulated: boolean; lossWei: string };
+  totals: { seen: number; candidates: number; sent: number; included: number; netProfitWei: string; realizedEqualsSimulated: boolean | null; lossWei: string };
   breakers: { tripped: string[] };
   latencyUs: { p50: number; p99: number };
   capture: { victims: number; captured: number; bestGrossWei: string; capturedGrossWei: string; ratio: number | null };
