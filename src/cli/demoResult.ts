@@ -8,8 +8,8 @@ export type DemoResult = {
   blocks: Array<{ number: number; seen: number; candidates: number; sent: number; included: number; grossProfitWei: string; gasCostWei: string; bribeWei: string; netProfitWei: string }>;
   totals: { seen: number; candidates: number; sent: number; included: number; netProfitWei: string; realizedEqualsSimulated: boolean | null; lossWei: string };
   breakers: { tripped: string[] };
-  /** First seen -> bundle handed to the builders, and each stage's share of it. */
-  latencyUs: { p50: number; p99: number; stages: Record<'decode' | 'search' | 'simulate' | 'send', { p50: number; p99: number }> };
+  /** First seen -> bundle handed to the builders, and each stage's share of it; `count` is how many samples each has. */
+  latencyUs: { p50: number; p99: number; count: number; stages: Record<'decode' | 'search' | 'simulate' | 'send', { p50: number; p99: number; count: number }> };
   capture: Capture;
   /** Per builder: bundles sent, accepted, included, and failures by kind, from the store. */
   builders: Array<{ name: string; sent: number; accepted: number; refused: number; timeout: number; error: number; included: number }>;
@@ -57,8 +57,12 @@ export async function demoResult(input: { app: SearcherApp; devnet: Devnet; summ
     latencyUs: {
       p50: latency.quantile(0.5),
       p99: latency.quantile(0.99),
+      count: latency.count,
       stages: Object.fromEntries(
-        (['decode', 'search', 'simulate', 'send'] as const).map((stage) => [stage, { p50: app.engine.latency[stage].quantile(0.5), p99: app.engine.latency[stage].quantile(0.99) }]),
+        (['decode', 'search', 'simulate', 'send'] as const).map((stage) => {
+          const histogram = app.engine.latency[stage];
+          return [stage, { p50: histogram.quantile(0.5), p99: histogram.quantile(0.99), count: histogram.count }];
+        }),
       ) as DemoResult['latencyUs']['stages'],
     },
     capture,
