@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/paths.ts';
 import type { DevnetManifest } from '../../src/devnet/manifest.ts';
 import { Store } from '../../src/monitor/store.ts';
-import { childPids, runCli, startCli } from '../helpers/cli.ts';
+import { childPids, isAlive, runCli, startCli } from '../helpers/cli.ts';
 
 type DemoJson = {
   blocks: Array<{ number: number; seen: number; candidates: number; sent: number; included: number; grossProfitWei: string; gasCostWei: string; bribeWei: string; netProfitWei: string }>;
@@ -114,16 +114,7 @@ describe('searcher demo, end to end (devnet + local builder + bot + dashboard)',
     child.kill('SIGINT');
     expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    for (const pid of before) expect(isRunning(pid)).toBe(false);
+    expect(before.filter(isAlive)).toEqual([]);
   }, 120_000);
 });
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // Only "no such process" means it is gone; EPERM means it runs as someone else.
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
