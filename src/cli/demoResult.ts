@@ -6,14 +6,23 @@ import { measureCapture, type Capture } from '../devnet/truth.ts';
 
 export type DemoResult = {
   blocks: Array<{ number: number; seen: number; candidates: number; sent: number; included: number; grossProfitWei: string; gasCostWei: string; bribeWei: string; netProfitWei: string }>;
-  totals: { seen: number; candidates: number; sent: number; included: number; netProfitWei: string; realizedEqualsSimulated: boolean; lossWei: string };
+  totals: { seen: number; candidates: number; sent: number; included: number; netProfitWei: string; realizedEqualsSimulated: boolean | null; lossWei: string };
   breakers: { tripped: string[] };
-  /** First seen -> bundle handed to the builders, and each stage's share of it. */
-  latencyUs: { p50: number; p99: number; stages: Record<'decode' | 'search' | 'simulate' | 'send', { p50: number; p99: number }> };
+  /** First seen -> bundle handed to the builders, and each stage's share of it; `count` is how many samples each has. */
+  latencyUs: { p50: number; p99: number; count: number; stages: Record<'decode' | 'search' | 'simulate' | 'send', { p50: number; p99: number; count: number }> };
   capture: Capture;
   /** Per builder: bundles sent, accepted, included, and failures by kind, from the store. */
   builders: Array<{ name: string; sent: number; accepted: number; refused: number; timeout: number; error: number; included: number }>;
 };
+
+/**
+ * Every landed bundle realised exactly its simulated net, to the wei. Null when nothing landed: an empty run has
+ * nothing to compare, and "true" would read as a proof it is not.
+ */
+export function realizedEqualsSimulated(landed: readonly LandedBundle[]): boolean | null {
+  if (landed.length === 0) return null;
+  return landed.every((bundle) => bundle.simulatedNetWei === bundle.execution.net);
+}
 
 /** The demo's last line: per block and in total, from the store; realised against simulated; the truth. */
 export async function demoResult(input: { app: SearcherApp; devnet: Devnet; summaries: BlockSummary[]; landed: readonly LandedBundle[]; startBlock: bigint; startedAtMs: number }): Promise<DemoResult> {
@@ -41,15 +50,19 @@ export async function demoResult(input: { app: SearcherApp; devnet: Devnet; summ
       sent: summaries.reduce((sum, block) => sum + block.sent, 0),
       included: summaries.reduce((sum, block) => sum + block.included, 0),
       netProfitWei: String(summaries.reduce((sum, block) => sum + block.netWei, 0n)),
-      realizedEqualsSimulated: landed.every((bundle) => bundle.simulatedNetWei === bundle.execution.net),
+      realizedEqualsSimulated: realizedEqualsSimulated(landed),
       lossWei: String(loss),
     },
     breakers: { tripped },
     latencyUs: {
       p50: latency.quantile(0.5),
       p99: latency.quantile(0.99),
+      count: latency.count,
       stages: Object.fromEntries(
-        (['decode', 'search', 'simulate', 'send'] as const).map((stage) => [stage, { p50: app.engine.latency[stage].quantile(0.5), p99: app.engine.latency[stage].quantile(0.99) }]),
+        (['decode', 'search', 'simulate', 'send'] as const).map((stage) => {
+          const histogram = app.engine.latency[stage];
+          return [stage, { p50: histogram.quantile(0.5), p99: histogram.quantile(0.99), count: histogram.count }];
+        }),
       ) as DemoResult['latencyUs']['stages'],
     },
     capture,

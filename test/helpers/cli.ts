@@ -60,8 +60,9 @@ export function childPids(pid: number): number[] {
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-  } catch {
-    return false;
+  } catch (error) {
+    // Only "no such process" means it is gone; EPERM means it runs under another user.
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
   }
   try {
     return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';

@@ -77,6 +77,8 @@ describe('contracts at mainnet addresses', () => {
   });
 
   it('factories create pools at their mainnet CREATE2 addresses', async () => {
+    expect(devnet.manifest.pools.length).toBe(scenario.pools.length);
+    expect(new Set(devnet.manifest.pools.map((pool) => pool.dex))).toEqual(new Set(['uniswapV2', 'sushiswap', 'uniswapV3']));
     for (const pool of devnet.manifest.pools) {
       if (isV3(pool as never)) {
         const salt = keccak256(encodeAbiParameters([{ type: 'address' }, { type: 'address' }, { type: 'uint24' }], [pool.token0, pool.token1, pool.fee!]));
@@ -106,14 +108,18 @@ describe('the searcher executor', () => {
 
 describe('scenario pools', () => {
   it('V2 reserves equal the scenario', async () => {
+    let checked = 0;
     for (const [index, pool] of scenario.pools.entries()) {
       if (pool.dex === 'uniswapV3') continue;
+      checked++;
       const placed = devnet.manifest.pools[index]!;
       const [a, b] = [token(pool.pair[0]), token(pool.pair[1])];
       const expected = [parseUnitsExact(pool.reserves[0], a.decimals), parseUnitsExact(pool.reserves[1], b.decimals)];
       const [r0, r1] = await read(placed.address, 'getReserves');
       expect(placed.token0 === a.address ? [r0, r1] : [r1, r0]).toEqual(expected);
     }
+    expect(checked).toBe(scenario.pools.filter((pool) => pool.dex !== 'uniswapV3').length);
+    expect(checked).toBeGreaterThan(0);
   });
 
   it('V3 price is the scenario price, exactly as Q64.96, and the tick agrees with TickMath', async () => {
@@ -137,6 +143,7 @@ describe('scenario pools', () => {
       checked++;
     }
     expect(checked).toBe(scenario.pools.filter((pool) => pool.dex === 'uniswapV3').length);
+    expect(checked).toBeGreaterThan(0);
   });
 });
 

@@ -1,10 +1,14 @@
-import { parseAbi, type Hex } from 'viem';
+import { join } from 'node:path';
+import { parseAbi, parseTransaction, type Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signExecutorTransaction } from '../../src/bundle/signTransaction.ts';
 import { nextBaseFee } from '../../src/chain/baseFee.ts';
 import { devAccount } from '../../src/devnet/accounts.ts';
 import { mainnet } from '../../src/devnet/addresses.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
+import { loadScenario } from '../../src/devnet/scenario/load.ts';
+import { projectRoot } from '../../src/paths.ts';
+import type { SearcherApp } from '../../src/searcher.ts';
 import type { resolveRoute } from '../../src/devnet/traffic/route.ts';
 import { pendingBundleTx } from '../../src/sim/bundleTxs.ts';
 import { ForkSimulator } from '../../src/sim/fork.ts';
@@ -12,7 +16,9 @@ import { SimulateV1Simulator } from '../../src/sim/simulateV1.ts';
 import { backrunCandidates, type EngineConfig } from '../../src/strategy/candidates.ts';
 import { planFor } from '../../src/strategy/toPlan.ts';
 import { engineConfig, loadMarket, signVictim } from '../helpers/backrun.ts';
+import { startTestBot, stepBlock } from '../helpers/bot.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
+import { FaultyBuilder } from '../helpers/faultyBuilder.ts';
 
 const wethAbi = parseAbi(['function balanceOf(address) view returns (uint256)']);
 const config: EngineConfig = engineConfig();
@@ -91,12 +97,83 @@ describe('engine + simulation on the devnet', () => {
     expect(receipt.status).toBe('success');
     expect(realGain).toBe(predicted);
   });
+});
 
-  it('never offers a cycle through a poisoned token', async () => {
-    const { market, graph, head } = await loadMarket(devnet);
-    const { pending: victim } = await signVictim(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'HONEY'], amount: 5n * 10n ** 18n });
-    const result = backrunCandidates(market, graph, victim, head.baseFeePerGas!, config);
-    expect(result).toEqual({ victim: victim.tx.hash, reason: expect.stringContaining('no tracked pool') });
-    await devnet.client.mine({ blocks: 1 });
+/**
+ * The whole bot on the poisoned scenario: the fee-on-transfer, honeypot and salmonella tokens each have two pools
+ * 20% apart, and nothing tells the bot they are poisoned (its graph starts with every pool, its verdict store is
+ * empty). Its own token probe must find them unsafe before a bundle through them leaves. Every bundle the bot
+ * sends is recorded by a second builder it fans out to, and the local builder's count must match.
+ */
+describe('the bot on the poisoned scenario', () => {
+  let poisoned: Devnet;
+  let app: SearcherApp;
+  const recorder = new FaultyBuilder('ok');
+
+  beforeAll(async () => {
+    poisoned = await startTestDevnet({ scenario: loadScenario(join(projectRoot(), 'scenarios', 'poisoned.json')) });
+    await recorder.start();
+    ({ app } = await startTestBot(poisoned, {
+      builders: [
+        { name: 'local', url: poisoned.manifest.builderUrl, kind: 'json-rpc', stats: true },
+        { name: 'recorder', url: recorder.url, kind: 'json-rpc' },
+      ],
+    }));
+  }, 120_000);
+  afterAll(async () => {
+    await app?.stop();
+    await poisoned?.stop();
+    await recorder.stop();
   });
+
+  it('probes the poisoned tokens itself, rejects every candidate through them for that reason, and sends none of them to a builder', async () => {
+    const kinds = ['feeOnTransfer', 'honeypot', 'salmonella'];
+    const poisonedTokens = poisoned.manifest.tokens.filter((token) => kinds.includes(token.kind));
+    expect(poisonedTokens.map((token) => token.symbol).sort()).toEqual(['FOT', 'HONEY', 'SALMON']);
+    const poisonedAddresses = new Set(poisonedTokens.map((token) => token.address.toLowerCase()));
+    const poolsOf = (token: string) => poisoned.manifest.pools.filter((pool) => [pool.token0, pool.token1].some((t) => t.toLowerCase() === token.toLowerCase())).map((pool) => pool.address.toLowerCase());
+    const poisonedPools = new Set(poisonedTokens.flatMap((token) => poolsOf(token.address)));
+    expect(poisonedPools.size).toBe(6);
+
+    // A safe victim (its backrun must reach the builders: the recorder then provably sees what the bot sends),
+    // and one victim buying each poisoned token, each from its own trader so none leads another.
+    await signVictim(poisoned, { router: 'sushiswapRouter', path: ['WETH', 'USDC'], amount: 8n * 10n ** 18n, trader: 2 });
+    for (const [i, token] of poisonedTokens.entries()) {
+      await signVictim(poisoned, { router: 'uniswapV2Router02', path: ['WETH', token.symbol], amount: 2n * 10n ** 18n, trader: 3 + i });
+    }
+    await stepBlock(poisoned, app);
+    expect(app.engine.stats.victims).toBeGreaterThanOrEqual(4);
+
+    const opportunities = app.store.recentOpportunities(1_000);
+    const through = (token: string) => opportunities.filter((opportunity) => opportunity.path.some((pool) => poolsOf(token).includes(pool.toLowerCase())));
+    for (const token of poisonedTokens) {
+      // The bot considered a cycle through this token's pools (the standing 20% gap) and refused it for the token.
+      const considered = through(token.address);
+      expect(considered.length, `no candidate through ${token.symbol}: the test would prove nothing about it`).toBeGreaterThan(0);
+      for (const opportunity of considered) {
+        expect(opportunity.decision).toBe('reject');
+        expect(opportunity.reason).toMatch(/^token (0x[0-9a-fA-F]{40}) is unsafe: /);
+        expect(poisonedAddresses.has(opportunity.reason.slice(6, 48).toLowerCase()), opportunity.reason).toBe(true);
+      }
+    }
+
+    // What reached the builders: the safe backrun did, and no bundle names a poisoned pool or token.
+    const sent = recorder.requests.filter((request) => request.method === 'eth_sendBundle');
+    expect(sent.length).toBeGreaterThan(0);
+    expect(poisoned.builder.counts.bundles).toBe(sent.length);
+    const executor = poisoned.manifest.executor.address.toLowerCase();
+    const ours = sent.map((request) => {
+      const txs = (request.params as Array<{ txs: Hex[] }>)[0]!.txs.map((raw) => parseTransaction(raw));
+      const tx = txs.find((candidate) => candidate.to?.toLowerCase() === executor);
+      expect(tx, 'every bundle carries our executor transaction').toBeDefined();
+      return tx!.data!.toLowerCase();
+    });
+    const sentPaths = opportunities.filter((opportunity) => opportunity.decision === 'send').map((opportunity) => opportunity.path);
+    expect(sentPaths.length).toBeGreaterThan(0);
+    // The calldata search below finds the pools a sent plan names (so finding none of the poisoned ones means something).
+    for (const path of sentPaths) expect(ours.some((data) => path.every((pool) => data.includes(pool.slice(2).toLowerCase())))).toBe(true);
+    for (const data of ours) {
+      for (const address of [...poisonedPools, ...poisonedAddresses]) expect(data.includes(address.slice(2)), `a bundle names ${address}`).toBe(false);
+    }
+  }, 120_000);
 });

@@ -13,7 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'run-'));
 beforeAll(async () => {
   devnet = await startTestDevnet({ traffic: true });
   writeManifest(join(dir, 'manifest.json'), devnet.manifest);
-  // No exclusion list: the engine must find the poisoned tokens itself (token safety round trips).
+  // No exclusion list.
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ chain: { manifest: 'manifest.json' } }));
 });
 afterAll(async () => {
@@ -45,9 +45,10 @@ describe('searcher run --dry-run', () => {
     expect(sends.some((line) => line.victim !== null)).toBe(true);
     expect(lines.some((line) => line.victim === null)).toBe(true);
     const poisonedPools = new Set(devnet.manifest.pools.filter((p) => p.pair.some((s) => ['FOT', 'HONEY', 'SALMON'].includes(s))).map((p) => p.address));
-    const throughPoison = lines.filter((line) => line.path.some((pool: string) => poisonedPools.has(pool as never)));
-    expect(throughPoison.filter((line) => line.decision === 'send')).toEqual([]);
-    for (const line of throughPoison) expect(line.reason).toMatch(/is unsafe/);
+    expect(poisonedPools.size).toBe(3);
+    // On the default scenario each poisoned token has a single pool, so no cycle can pass through one: none may be
+    // proposed. (Cycles through them, and the bot refusing them itself, are the poisoned-scenario engine test's.)
+    expect(lines.filter((line) => line.path.some((pool: string) => poisonedPools.has(pool as never)))).toEqual([]);
   }, 90_000);
 
   it('refuses to send without the operator key, and explains a bad config', async () => {

@@ -68,6 +68,9 @@ describe('store crash safety', () => {
     mergeAcks(acks, await writeAndKill(file, acks.last + 10, 2500));
     expect(acks.opportunities.size).toBeGreaterThan(500);
     expect(acks.inclusions.size).toBeGreaterThan(50);
+    // Every kind of write the loops below check was acknowledged at least once (a loop over nothing checks nothing).
+    for (const key of ['bundles', 'submissions', 'misses'] as const) expect(acks[key].size, key).toBeGreaterThan(0);
+    expect(acks.seen.size).toBeGreaterThan(0);
 
     const store = Store.open(file, { mustExist: true });
     try {

@@ -47,8 +47,13 @@ describe('random traffic', () => {
 
   it('keeps every order within its router, its pools and the size cap', () => {
     const random = seededRandom(3);
+    // Each conditional check below must have had cases to check: count them.
+    const checked = { orders: 0, sushiswapRouter: 0, swapRouter: 0, universalRouter: 0, ethOut: 0 };
     for (let block = 0; block < 200; block++) {
       for (const order of planRandomSwaps(random, randomConfig, 8, pools.slice(0, 3), tokens)) {
+        checked.orders++;
+        if (order.router in checked) checked[order.router as 'sushiswapRouter' | 'swapRouter' | 'universalRouter']++;
+        if (order.ethOut) checked.ethOut++;
         const hop = order.hops[0]!;
         if (order.router === 'sushiswapRouter') expect(hop.pool.dex).toBe('sushiswap');
         if (order.router === 'swapRouter') expect(hop.pool.dex).toBe('uniswapV3');
@@ -58,6 +63,7 @@ describe('random traffic', () => {
         expect(order.trader).toBeLessThan(8);
       }
     }
+    for (const [what, count] of Object.entries(checked)) expect(count, what).toBeGreaterThan(0);
   });
 
   it('draws Poisson counts with the configured mean', () => {

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { realizedEqualsSimulated } from '../../src/cli/demoResult.ts';
+import type { LandedBundle } from '../../src/monitor/ledger.ts';
+
+/** A landed bundle whose realised net is `net` and whose simulation predicted `simulated`. */
+function landed(uuid: string, net: bigint, simulated: bigint | null): LandedBundle {
+  return {
+    uuid,
+    block: 100n,
+    simulatedNetWei: simulated,
+    execution: { net } as LandedBundle['execution'],
+  };
+}
+
+describe('the demo result: realised against simulated', () => {
+  it('is null, not true, when nothing landed: there is nothing to compare', () => {
+    expect(realizedEqualsSimulated([])).toBeNull();
+  });
+
+  it('is true only when every landed bundle realised exactly what its simulation said, to the wei', () => {
+    expect(realizedEqualsSimulated([landed('a', 5n, 5n)])).toBe(true);
+    expect(realizedEqualsSimulated([landed('a', 5n, 5n), landed('b', -3n, -3n)])).toBe(true);
+    expect(realizedEqualsSimulated([landed('a', 5n, 5n), landed('b', 7n, 8n)])).toBe(false);
+    expect(realizedEqualsSimulated([landed('a', 5n, 4n)])).toBe(false);
+  });
+
+  it('is false when a landed bundle has no simulated figure (never compared means not equal)', () => {
+    expect(realizedEqualsSimulated([landed('a', 0n, null)])).toBe(false);
+    expect(realizedEqualsSimulated([landed('a', 5n, 5n), landed('b', 0n, null)])).toBe(false);
+  });
+});
