@@ -15,6 +15,12 @@ import { riskConfigSchema } from '../risk/config.ts';
  */
 const address = z.string().refine(isAddress, 'expected a 0x address').transform((value) => getAddress(value));
 const wei = z.string().regex(/^\d+$/, 'expected wei as a decimal string').transform(BigInt);
+/** Something that may hold a key by mistake: refused without echoing it (zod's messages never show the value). */
+const looksLikeKey = (value: string) => /(0x)?[0-9a-fA-F]{32,}/.test(value);
+const envName = z
+  .string()
+  .refine((value) => !looksLikeKey(value), 'looks like a key: name the environment variable that holds it, never the key')
+  .refine((value) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(value), 'expected an environment variable name');
 
 const explicitChain = z.object({
   chainId: z.number().int().positive(),
@@ -53,7 +59,12 @@ export const runConfigSchema = z.strictObject({
   simulation: z.strictObject({ backend: z.enum(['simulateV1', 'fork']).default('simulateV1') }).default({ backend: 'simulateV1' }),
   /** Where token safety verdicts are kept (relative to this file). */
   tokenSafety: z.strictObject({ file: z.string().default('token-verdicts.json') }).default({ file: 'token-verdicts.json' }),
-  signer: z.strictObject({ keyEnv: z.string().default('SEARCHER_PRIVATE_KEY'), keystore: z.string().optional() }).default({ keyEnv: 'SEARCHER_PRIVATE_KEY' }),
+  signer: z
+    .strictObject({
+      keyEnv: envName.default('SEARCHER_PRIVATE_KEY'),
+      keystore: z.string().refine((value) => !looksLikeKey(value), 'looks like a key: give the keystore file\'s path').optional(),
+    })
+    .default({ keyEnv: 'SEARCHER_PRIVATE_KEY' }),
   /**
    * Builders that receive bundles. Default: the devnet's local builder when the chain is a devnet manifest,
    * else the major mainnet builders' documented endpoints (src/bundle/builders.ts).
@@ -75,7 +86,7 @@ export const runConfigSchema = z.strictObject({
   /** Re-send an opportunity for up to this many blocks after the first while its victim is still pending. */
   extraBlocks: z.number().int().min(0).max(10).default(2),
   /** The Flashbots reputation key (signs X-Flashbots-Signature; holds no funds). Unset: a fresh key per run. */
-  auth: z.strictObject({ keyEnv: z.string().default('SEARCHER_FLASHBOTS_AUTH_KEY') }).default({ keyEnv: 'SEARCHER_FLASHBOTS_AUTH_KEY' }),
+  auth: z.strictObject({ keyEnv: envName.default('SEARCHER_FLASHBOTS_AUTH_KEY') }).default({ keyEnv: 'SEARCHER_FLASHBOTS_AUTH_KEY' }),
   risk: riskConfigSchema.default(riskConfigSchema.parse({})),
   dashboard: z
     .strictObject({
@@ -106,10 +117,19 @@ function parse<T>(schema: z.ZodType<T>, json: unknown, source: string): T {
 }
 
 function readJson(file: string): unknown {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new ConfigError(file, [`(root): ${(cause as Error).message}`]);
+    throw new ConfigError(file, [`(root): cannot read the file (${(cause as NodeJS.ErrnoException).code ?? 'error'})`]);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    // V8 quotes a piece of the text ("{"a": 0xff..."... is not valid JSON), which may be a pasted key: the
+    // message keeps only what it says about the position.
+    const message = (cause as Error).message.replace(/, ".*" is not valid JSON$/s, '').replace(/[0-9a-fA-F]{16,}/g, '(hex)');
+    throw new ConfigError(file, [`(root): not valid JSON: ${message}`]);
   }
 }
 
