@@ -5,6 +5,7 @@ import { loadSigner } from '../config/secrets.ts';
 import type { CandidateReport } from '../engine.ts';
 import { createLogger } from '../log.ts';
 import { defaultDbFile } from '../monitor/store.ts';
+import { redactUrl } from '../redact.ts';
 import { SearcherApp } from '../searcher.ts';
 import { integerFlag, parseFlags, UsageError } from './args.ts';
 import { formatBlockLine } from './blockLine.ts';
@@ -81,7 +82,7 @@ export async function run(argv: string[]): Promise<number> {
       process.once('SIGTERM', done);
     });
     process.stderr.write(
-      `searcher: running against ${chain.rpcUrl} (${app.mode === 'send' ? `sending to ${builders.map((builder) => builder.name).join(', ')}` : 'dry run: nothing is sent'})` +
+      `searcher: running against ${redactUrl(chain.rpcUrl)} (${app.mode === 'send' ? `sending to ${builders.map((builder) => builder.name).join(', ')}` : 'dry run: nothing is sent'})` +
         `${app.dashboardUrl ? `; dashboard ${app.dashboardUrl}` : ''}${auth.ephemeral ? '; builder auth key: fresh for this run' : ''}\n`,
     );
     await stopped;

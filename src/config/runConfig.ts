@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { getAddress, isAddress, type Address } from 'viem';
 import { z } from 'zod';
 import { SearcherError } from '../errors.ts';
+import { redactText } from '../redact.ts';
 import { mainnet } from '../devnet/addresses.ts';
 import { formatPath } from '../devnet/scenario/load.ts';
 import { mainnetBuilders } from '../bundle/builders.ts';
@@ -106,7 +107,7 @@ export type ResolvedBuilder = { name: string; url: string; kind: 'flashbots-libr
 
 export class ConfigError extends SearcherError {
   constructor(source: string, issues: string[]) {
-    super('SCENARIO_INVALID', `invalid config ${source}:\n${issues.map((issue) => `  ${issue}`).join('\n')}`);
+    super('SCENARIO_INVALID', redactText(`invalid config ${source}:\n${issues.map((issue) => `  ${issue}`).join('\n')}`));
   }
 }
 
