@@ -51,7 +51,8 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     if (!flags.config) throw new UsageError('--config FILE is required');
-    const { config, chain, paths, builders } = loadRunConfig(resolve(flags.config));
+    const { config, chain, builders, warnings } = loadRunConfig(resolve(flags.config));
+    for (const warning of warnings) process.stderr.write(`searcher: warning: ${warning}\n`);
     const dryRun = Boolean(flags['dry-run']);
     const hasKey = Boolean(process.env[config.signer.keyEnv] || config.signer.keystore);
     if (!dryRun && !hasKey) throw new UsageError(`sending needs the operator key: set ${config.signer.keyEnv} (or signer.keystore), or run with --dry-run`);
@@ -63,7 +64,6 @@ export async function run(argv: string[]): Promise<number> {
       config,
       chain,
       builders,
-      tokenVerdictsFile: paths.tokenVerdicts,
       dbFile: resolve(flags.db ?? defaultDbFile),
       dryRun,
       ...(signer ? { signer } : {}),

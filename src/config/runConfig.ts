@@ -58,8 +58,11 @@ export const runConfigSchema = z.strictObject({
     })
     .default({ priorityFeeWei: 1_000_000_000n, builderShareBps: 5000, minNetProfitWei: 0n, maxCyclesPerPool: 256, maxSizedPerSearch: 4, excludedTokens: [] }),
   simulation: z.strictObject({ backend: z.enum(['simulateV1', 'fork']).default('simulateV1') }).default({ backend: 'simulateV1' }),
-  /** Where token safety verdicts are kept (relative to this file). */
-  tokenSafety: z.strictObject({ file: z.string().default('token-verdicts.json') }).default({ file: 'token-verdicts.json' }),
+  /**
+   * Deprecated and ignored: token verdicts live in the store (`--db`) since the JSON file was retired. Still
+   * accepted so old configs load; `searcher run` warns when it is set.
+   */
+  tokenSafety: z.strictObject({ file: z.string().optional() }).optional(),
   signer: z
     .strictObject({
       keyEnv: envName.default('SEARCHER_PRIVATE_KEY'),
@@ -99,7 +102,6 @@ export const runConfigSchema = z.strictObject({
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
 
-export type ResolvedPaths = { tokenVerdicts: string };
 
 export type ResolvedChain = { chainId: number; rpcUrl: string; wsUrl: string; executor: Address; operator?: Address; weth: Address };
 
@@ -135,7 +137,7 @@ function readJson(file: string): unknown {
 }
 
 /** Reads and validates the config; a manifest path is read relative to the config file. */
-export function loadRunConfig(file: string): { config: RunConfig; chain: ResolvedChain; paths: ResolvedPaths; builders: ResolvedBuilder[] } {
+export function loadRunConfig(file: string): { config: RunConfig; chain: ResolvedChain; builders: ResolvedBuilder[]; warnings: string[] } {
   const config = parse(runConfigSchema, readJson(file), file);
   const manifest = (config.chain as { manifest?: unknown }).manifest;
   let explicit = config.chain as z.infer<typeof explicitChain>;
@@ -152,7 +154,10 @@ export function loadRunConfig(file: string): { config: RunConfig; chain: Resolve
   return {
     config,
     builders,
-    paths: { tokenVerdicts: resolve(dirname(file), config.tokenSafety.file) },
+    warnings:
+      config.tokenSafety?.file === undefined
+        ? []
+        : [`tokenSafety.file is deprecated and ignored: token verdicts now live in the store (--db); ${config.tokenSafety.file} is no longer read or written`],
     chain: {
       chainId: explicit.chainId,
       rpcUrl: explicit.rpcUrl,
