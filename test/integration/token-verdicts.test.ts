@@ -1,8 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPublicClient, getAddress, http, type Address, type PublicClient } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadRunConfig } from '../../src/config/runConfig.ts';
 import { mainnet } from '../../src/devnet/addresses.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { defaultScenarioPath, loadScenario } from '../../src/devnet/scenario/load.ts';
@@ -176,7 +177,8 @@ describe('verdicts live in the SQLite store', () => {
   it('written off the decision (batched), read back by a new process-like instance without probing, per chain', async () => {
     const file = join(dir, 'searcher.db');
     const store = Store.open(file);
-    const safety = new TokenSafety({ client, weth: mainnet.weth, logger, scope, store, flushDelayMs: 50 });
+    // A batch window longer than the test: only flush() writes, so what reaches the disk, and when, is exact.
+    const safety = new TokenSafety({ client, weth: mainnet.weth, logger, scope, store, flushDelayMs: 600_000 });
     const block = await devnet.client.getBlockNumber({ cacheTime: 0 });
     const symbols = ['GOODV3', 'HONEYV3', 'USDC'];
     for (const symbol of symbols) await safety.check(token(symbol), probeMarket(await wethPools(symbol)), block);
@@ -212,5 +214,17 @@ describe('verdicts live in the SQLite store', () => {
     expect(elsewhere.verdict(token('HONEYV3'))).toBeUndefined();
     reopened.close();
     await proxy.start();
+  });
+});
+
+describe('tokenSafety.file is retired gracefully', () => {
+  it('an old config that sets it still loads, with a warning that says where verdicts live now', () => {
+    const chain = { chainId: 1, rpcUrl: 'http://127.0.0.1:1', wsUrl: 'ws://127.0.0.1:1', executor: { address: '0x00000000000000000000000000000000000000e1' } };
+    const old = join(dir, 'old.json');
+    writeFileSync(old, JSON.stringify({ chain, tokenSafety: { file: 'token-verdicts.json' } }));
+    expect(loadRunConfig(old).warnings).toEqual([expect.stringMatching(/tokenSafety\.file is deprecated and ignored: token verdicts now live in the store/)]);
+    const current = join(dir, 'current.json');
+    writeFileSync(current, JSON.stringify({ chain }));
+    expect(loadRunConfig(current).warnings).toEqual([]);
   });
 });
