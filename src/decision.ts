@@ -6,12 +6,11 @@ import type { LatencyHistogram } from './monitor/histogram.ts';
 import type { BundleSimulator, BundleTx } from './sim/bundle.ts';
 import { executorBundleTx, pendingBundleTx } from './sim/bundleTxs.ts';
 import { ForkSimulator } from './sim/fork.ts';
-import type { V2Pair } from './state/types.ts';
 import type { Candidate, EngineConfig, PriorTrade } from './strategy/candidates.ts';
 import { applyCosts } from './strategy/costs.ts';
 import type { PoolGraph } from './strategy/graph.ts';
 import { planFor } from './strategy/toPlan.ts';
-import type { TokenSafety } from './strategy/tokenSafety.ts';
+import { probeMarket, type TokenSafety } from './strategy/tokenSafety.ts';
 
 /** What we sent for one coming block, in nonce order: later opportunities for it are judged after these. */
 export type PriorSends = { target: bigint; trades: PriorTrade[]; txs: BundleTx[]; victims: Set<string> };
@@ -121,7 +120,8 @@ export class CandidateDecider {
     } else if (estimatedBelow) {
       reason = `net profit below the minimum: at most ${bestCaseNet} wei < ${minimum} wei before simulation${candidate.capNote ? ` (${candidate.capNote})` : ''}`;
     } else if (unsafeToken) {
-      reason = `token ${unsafeToken.token} is unsafe: ${unsafeToken.reason}`;
+      // "unsafe" is a verdict; "unknown" means the probe got no answer: skipped now, probed again after a backoff.
+      reason = `token ${unsafeToken.token} is ${unsafeToken.verdict}: ${unsafeToken.reason}`;
     } else {
       const operator = this.context.parameters.signer?.address ?? this.context.parameters.chain.operator!;
       const prior = this.prior(target);
@@ -200,8 +200,8 @@ export class CandidateDecider {
     for (const hop of candidate.cycle.hops) {
       const token = hop.tokenOut;
       if (token.toLowerCase() === this.context.parameters.chain.weth.toLowerCase()) continue;
-      const pair = this.context.graph.pools(token, this.context.parameters.chain.weth).find((pool): pool is V2Pair => pool.kind === 'v2');
-      const verdict = await this.context.safety.check(token, pair, this.head().number);
+      const market = probeMarket(this.context.graph.pools(token, this.context.parameters.chain.weth));
+      const verdict = await this.context.safety.check(token, market, this.head().number);
       if (!verdict.safe) return verdict;
     }
     return undefined;

@@ -19,6 +19,7 @@ import { MarketState } from './state/market.ts';
 import { backrunCandidates, blockCandidates, resolveConflicts, type EngineConfig } from './strategy/candidates.ts';
 import { PoolGraph } from './strategy/graph.ts';
 import { TokenSafety } from './strategy/tokenSafety.ts';
+import type { VerdictStore } from './strategy/verdictStore.ts';
 import type { Dispatcher } from './bundle/dispatch.ts';
 import type { Submitter } from './bundle/submitter.ts';
 import type { RiskGate } from './risk/gate.ts';
@@ -57,8 +58,8 @@ export type CandidateReport = {
 export type SearcherEngineParameters = {
   config: RunConfig;
   chain: ResolvedChain;
-  /** Token safety verdicts file (persisted across runs). */
-  tokenVerdictsFile?: string;
+  /** Where token safety verdicts persist across runs (the store); without it they last one run. */
+  verdictStore?: VerdictStore;
   logger: Logger;
   /** The operator's key (signs the executor transaction); required by the fork backend. */
   signer?: LocalAccount;
@@ -150,7 +151,7 @@ export class SearcherEngine {
     const discovered = await discoverPools(this.client, factories, block.number!);
     this.market.reset(await bootstrapPools(this.client, discovered, block.number!), { number: block.number!, hash: block.hash!, parentHash: block.parentHash });
     const excluded = new Set(config.strategy.excludedTokens.map((token) => token.toLowerCase()));
-    this.safety = new TokenSafety(this.client, chain.weth, logger, this.parameters.tokenVerdictsFile);
+    this.safety = new TokenSafety({ client: this.client, weth: chain.weth, logger, ...(await this.verdictScope()) });
     const unsafe = (token: string) => excluded.has(token.toLowerCase()) || this.safety.isUnsafe(token);
     this.graph = new PoolGraph(this.market.all(), (pool) => unsafe(pool.token0) || unsafe(pool.token1));
     logger.info({ pools: this.market.size, block: String(block.number) }, 'engine: market loaded');
@@ -212,6 +213,20 @@ export class SearcherEngine {
       if (!this.stopping) this.parameters.risk?.onBlind(blind);
     });
     await this.watcher.start();
+  }
+
+  /**
+   * Stored verdicts belong to one chain: its id and genesis hash (a devnet restarted at the same addresses, or
+   * another chain with the same id, starts afresh). If the genesis cannot be read, verdicts last this run only.
+   */
+  private async verdictScope(): Promise<{ scope: string; store?: VerdictStore }> {
+    const { chain, verdictStore, logger } = this.parameters;
+    const genesis = await this.client.getBlock({ blockNumber: 0n }).catch(() => undefined);
+    if (!genesis?.hash) {
+      if (verdictStore) logger.warn('engine: cannot read the genesis block; token verdicts are kept for this run only');
+      return { scope: `${chain.chainId}` };
+    }
+    return { scope: `${chain.chainId}:${genesis.hash}`, ...(verdictStore ? { store: verdictStore } : {}) };
   }
 
   private enqueue(work: () => Promise<void>): void {
@@ -305,5 +320,6 @@ export class SearcherEngine {
     await this.bookkeeping;
     await this.follower?.settled();
     if (this.simulator instanceof ForkSimulator) await this.simulator.stop();
+    await this.safety?.flush();
   }
 }

@@ -25,7 +25,6 @@ export type SearcherAppParameters = {
   config: RunConfig;
   chain: ResolvedChain;
   builders: ResolvedBuilder[];
-  tokenVerdictsFile: string;
   dbFile: string;
   /** Decide and log, never send (forced off the devnet unless the config says submit). */
   dryRun: boolean;
@@ -117,7 +116,7 @@ export class SearcherApp {
     this.engine = new SearcherEngine({
       config,
       chain,
-      tokenVerdictsFile: parameters.tokenVerdictsFile,
+      verdictStore: this.store,
       logger,
       ...(signer ? { signer } : {}),
       ...(dispatcher ? { dispatcher } : {}),

@@ -1,5 +1,6 @@
 import type { Hex } from 'viem';
 import { SearcherError } from '../errors.ts';
+import { redactText } from '../redact.ts';
 
 /** One bundle for one target block, as every builder's `eth_sendBundle` takes it. */
 export type BundleRequest = {
@@ -53,7 +54,8 @@ export class BuilderError extends SearcherError {
     parameters: { builder: string; kind: BuilderErrorKind; message: string; status?: number; rpcCode?: number },
     options?: { cause?: unknown },
   ) {
-    super(`BUILDER_${parameters.kind.toUpperCase().replace('-', '_')}`, `${parameters.builder}: ${parameters.message}`, options);
+    // A library's message may quote the builder's URL (ethers puts `requestUrl` in it): never its API key.
+    super(`BUILDER_${parameters.kind.toUpperCase().replace('-', '_')}`, redactText(`${parameters.builder}: ${parameters.message}`), options);
     this.builder = parameters.builder;
     this.kind = parameters.kind;
     if (parameters.status !== undefined) this.status = parameters.status;

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { SearcherError } from '../errors.ts';
+import { redactUrl } from '../redact.ts';
 import type { Logger } from '../log.ts';
 import { backoffDelay } from './backoff.ts';
 import { MalformedInputs } from './malformedInputs.ts';
@@ -145,6 +146,8 @@ export class WsConnection extends EventEmitter {
       this.emit('down');
     }
     if (this.closed) return;
+    // One warning per outage, naming the endpoint without its credentials (src/redact.ts).
+    if (this.attempt === 0) this.options.logger.warn({ url: redactUrl(this.options.url) }, 'ws: connection lost or refused, reconnecting');
     const delay = backoffDelay(this.attempt++, this.options.backoffBaseMs ?? 100, this.options.backoffMaxMs ?? 5000);
     this.reconnectTimer = setTimeout(() => this.open(), delay);
   }

@@ -75,7 +75,7 @@ export async function run(argv: string[]): Promise<number> {
       // The poisoned tokens of the scenario are found by the token probe, not listed: the demo proves it.
       writeFileSync(join(workDir, 'config.json'), JSON.stringify({ chain: { manifest: 'manifest.json' } }));
       const loaded = loadRunConfig(join(workDir, 'config.json'));
-      const { config, chain, paths } = loaded;
+      const { config, chain } = loaded;
       const builders = [
         ...loaded.builders,
         ...scenario.faultyBuilders.map((entry, i) => ({ name: entry.name, url: faulty[i]!.url, kind: 'json-rpc' as const, timeoutMs: 250, stats: false })),
@@ -95,7 +95,6 @@ export async function run(argv: string[]): Promise<number> {
         config,
         chain,
         builders,
-        tokenVerdictsFile: paths.tokenVerdicts,
         dbFile: resolve(flags.db ?? defaultDbFile),
         dryRun: false,
         signer,

@@ -5,6 +5,7 @@ import { loadSigner } from '../config/secrets.ts';
 import type { CandidateReport } from '../engine.ts';
 import { createLogger } from '../log.ts';
 import { defaultDbFile } from '../monitor/store.ts';
+import { redactUrl } from '../redact.ts';
 import { SearcherApp } from '../searcher.ts';
 import { integerFlag, parseFlags, UsageError } from './args.ts';
 import { formatBlockLine } from './blockLine.ts';
@@ -50,7 +51,8 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     if (!flags.config) throw new UsageError('--config FILE is required');
-    const { config, chain, paths, builders } = loadRunConfig(resolve(flags.config));
+    const { config, chain, builders, warnings } = loadRunConfig(resolve(flags.config));
+    for (const warning of warnings) process.stderr.write(`searcher: warning: ${warning}\n`);
     const dryRun = Boolean(flags['dry-run']);
     const hasKey = Boolean(process.env[config.signer.keyEnv] || config.signer.keystore);
     if (!dryRun && !hasKey) throw new UsageError(`sending needs the operator key: set ${config.signer.keyEnv} (or signer.keystore), or run with --dry-run`);
@@ -62,7 +64,6 @@ export async function run(argv: string[]): Promise<number> {
       config,
       chain,
       builders,
-      tokenVerdictsFile: paths.tokenVerdicts,
       dbFile: resolve(flags.db ?? defaultDbFile),
       dryRun,
       ...(signer ? { signer } : {}),
@@ -81,7 +82,7 @@ export async function run(argv: string[]): Promise<number> {
       process.once('SIGTERM', done);
     });
     process.stderr.write(
-      `searcher: running against ${chain.rpcUrl} (${app.mode === 'send' ? `sending to ${builders.map((builder) => builder.name).join(', ')}` : 'dry run: nothing is sent'})` +
+      `searcher: running against ${redactUrl(chain.rpcUrl)} (${app.mode === 'send' ? `sending to ${builders.map((builder) => builder.name).join(', ')}` : 'dry run: nothing is sent'})` +
         `${app.dashboardUrl ? `; dashboard ${app.dashboardUrl}` : ''}${auth.ephemeral ? '; builder auth key: fresh for this run' : ''}\n`,
     );
     await stopped;

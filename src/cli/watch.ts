@@ -5,6 +5,7 @@ import { swapToJson } from '../mempool/json.ts';
 import { MempoolWatcher, type PendingSwaps } from '../mempool/watcher.ts';
 import { parseFlags, UsageError } from './args.ts';
 import { reportError } from './report.ts';
+import { redactUrl } from '../redact.ts';
 
 export const watchUsage = `Usage: searcher watch --ws URL [--json]
 
@@ -38,7 +39,7 @@ export async function run(argv: string[]): Promise<number> {
     const watcher = new MempoolWatcher({ connection, decoder: { routers: mainnetRouters }, logger });
     watcher.on('swaps', (event: PendingSwaps) => process.stdout.write(`${line(event, !!flags.json)}\n`));
     watcher.on('blind', (blind: boolean) => process.stderr.write(blind ? 'blind: the stream is down, reconnecting\n' : 'watching\n'));
-    process.stderr.write(`connecting to ${flags.ws}\n`);
+    process.stderr.write(`connecting to ${redactUrl(flags.ws)}\n`);
     const stopped = new Promise<void>((done) => {
       process.once('SIGINT', done);
       process.once('SIGTERM', done);

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { getAddress, isAddress, type Address } from 'viem';
 import { z } from 'zod';
 import { SearcherError } from '../errors.ts';
+import { redactText } from '../redact.ts';
 import { mainnet } from '../devnet/addresses.ts';
 import { formatPath } from '../devnet/scenario/load.ts';
 import { mainnetBuilders } from '../bundle/builders.ts';
@@ -15,6 +16,12 @@ import { riskConfigSchema } from '../risk/config.ts';
  */
 const address = z.string().refine(isAddress, 'expected a 0x address').transform((value) => getAddress(value));
 const wei = z.string().regex(/^\d+$/, 'expected wei as a decimal string').transform(BigInt);
+/** Something that may hold a key by mistake: refused without echoing it (zod's messages never show the value). */
+const looksLikeKey = (value: string) => /(0x)?[0-9a-fA-F]{32,}/.test(value);
+const envName = z
+  .string()
+  .refine((value) => !looksLikeKey(value), 'looks like a key: name the environment variable that holds it, never the key')
+  .refine((value) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(value), 'expected an environment variable name');
 
 const explicitChain = z.object({
   chainId: z.number().int().positive(),
@@ -57,9 +64,17 @@ export const runConfigSchema = z.strictObject({
     })
     .default({ priorityFeeWei: 1_000_000_000n, builderShareBps: 5000, minNetProfitWei: 0n, maxCyclesPerPool: 256, maxSizedPerSearch: 4, excludedTokens: [], flash: false }),
   simulation: z.strictObject({ backend: z.enum(['simulateV1', 'fork']).default('simulateV1') }).default({ backend: 'simulateV1' }),
-  /** Where token safety verdicts are kept (relative to this file). */
-  tokenSafety: z.strictObject({ file: z.string().default('token-verdicts.json') }).default({ file: 'token-verdicts.json' }),
-  signer: z.strictObject({ keyEnv: z.string().default('SEARCHER_PRIVATE_KEY'), keystore: z.string().optional() }).default({ keyEnv: 'SEARCHER_PRIVATE_KEY' }),
+  /**
+   * Deprecated and ignored: token verdicts live in the store (`--db`) since the JSON file was retired. Still
+   * accepted so old configs load; `searcher run` warns when it is set.
+   */
+  tokenSafety: z.strictObject({ file: z.string().optional() }).optional(),
+  signer: z
+    .strictObject({
+      keyEnv: envName.default('SEARCHER_PRIVATE_KEY'),
+      keystore: z.string().refine((value) => !looksLikeKey(value), 'looks like a key: give the keystore file\'s path').optional(),
+    })
+    .default({ keyEnv: 'SEARCHER_PRIVATE_KEY' }),
   /**
    * Builders that receive bundles. Default: the devnet's local builder when the chain is a devnet manifest,
    * else the major mainnet builders' documented endpoints (src/bundle/builders.ts).
@@ -81,7 +96,7 @@ export const runConfigSchema = z.strictObject({
   /** Re-send an opportunity for up to this many blocks after the first while its victim is still pending. */
   extraBlocks: z.number().int().min(0).max(10).default(2),
   /** The Flashbots reputation key (signs X-Flashbots-Signature; holds no funds). Unset: a fresh key per run. */
-  auth: z.strictObject({ keyEnv: z.string().default('SEARCHER_FLASHBOTS_AUTH_KEY') }).default({ keyEnv: 'SEARCHER_FLASHBOTS_AUTH_KEY' }),
+  auth: z.strictObject({ keyEnv: envName.default('SEARCHER_FLASHBOTS_AUTH_KEY') }).default({ keyEnv: 'SEARCHER_FLASHBOTS_AUTH_KEY' }),
   risk: riskConfigSchema.default(riskConfigSchema.parse({})),
   dashboard: z
     .strictObject({
@@ -93,7 +108,6 @@ export const runConfigSchema = z.strictObject({
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
 
-export type ResolvedPaths = { tokenVerdicts: string };
 
 export type ResolvedChain = { chainId: number; rpcUrl: string; wsUrl: string; executor: Address; operator?: Address; weth: Address };
 
@@ -101,7 +115,7 @@ export type ResolvedBuilder = { name: string; url: string; kind: 'flashbots-libr
 
 export class ConfigError extends SearcherError {
   constructor(source: string, issues: string[]) {
-    super('SCENARIO_INVALID', `invalid config ${source}:\n${issues.map((issue) => `  ${issue}`).join('\n')}`);
+    super('SCENARIO_INVALID', redactText(`invalid config ${source}:\n${issues.map((issue) => `  ${issue}`).join('\n')}`));
   }
 }
 
@@ -112,15 +126,24 @@ function parse<T>(schema: z.ZodType<T>, json: unknown, source: string): T {
 }
 
 function readJson(file: string): unknown {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new ConfigError(file, [`(root): ${(cause as Error).message}`]);
+    throw new ConfigError(file, [`(root): cannot read the file (${(cause as NodeJS.ErrnoException).code ?? 'error'})`]);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    // V8 quotes a piece of the text ("{"a": 0xff..."... is not valid JSON), which may be a pasted key: the
+    // message keeps only what it says about the position.
+    const message = (cause as Error).message.replace(/, ".*" is not valid JSON$/s, '').replace(/[0-9a-fA-F]{16,}/g, '(hex)');
+    throw new ConfigError(file, [`(root): not valid JSON: ${message}`]);
   }
 }
 
 /** Reads and validates the config; a manifest path is read relative to the config file. */
-export function loadRunConfig(file: string): { config: RunConfig; chain: ResolvedChain; paths: ResolvedPaths; builders: ResolvedBuilder[] } {
+export function loadRunConfig(file: string): { config: RunConfig; chain: ResolvedChain; builders: ResolvedBuilder[]; warnings: string[] } {
   const config = parse(runConfigSchema, readJson(file), file);
   const manifest = (config.chain as { manifest?: unknown }).manifest;
   let explicit = config.chain as z.infer<typeof explicitChain>;
@@ -137,7 +160,10 @@ export function loadRunConfig(file: string): { config: RunConfig; chain: Resolve
   return {
     config,
     builders,
-    paths: { tokenVerdicts: resolve(dirname(file), config.tokenSafety.file) },
+    warnings:
+      config.tokenSafety?.file === undefined
+        ? []
+        : [`tokenSafety.file is deprecated and ignored: token verdicts now live in the store (--db); ${config.tokenSafety.file} is no longer read or written`],
     chain: {
       chainId: explicit.chainId,
       rpcUrl: explicit.rpcUrl,

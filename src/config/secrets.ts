@@ -21,6 +21,26 @@ export type LoadSignerParameters = {
 };
 
 const hexKey = /^(0x)?[0-9a-fA-F]{64}$/;
+/** The secp256k1 group order: a private key is an integer in [1, n). */
+const secp256k1Order = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+
+/**
+ * The account of a hex private key read from `source` (an environment variable's name). Every failure is a
+ * SecretError naming the source only: the key library's own errors print the key (noble prints an out-of-range
+ * key in decimal), so none of them is passed on, not even as a cause.
+ */
+export function accountFromKey(value: string, source: string): PrivateKeyAccount {
+  const key = value.trim();
+  if (!hexKey.test(key)) throw new SecretError(`${source} is not a 32-byte hex private key`);
+  const hex = (key.startsWith('0x') ? key : `0x${key}`).toLowerCase() as Hex;
+  const scalar = BigInt(hex);
+  if (scalar === 0n || scalar >= secp256k1Order) throw new SecretError(`${source} is not a valid secp256k1 private key (zero or not below the curve order)`);
+  try {
+    return privateKeyToAccount(hex);
+  } catch {
+    throw new SecretError(`${source} is not a valid secp256k1 private key`);
+  }
+}
 
 /**
  * The signing account, from a keystore file (password from the environment) or a key in the environment.
@@ -45,15 +65,13 @@ export async function loadSigner(parameters: LoadSignerParameters): Promise<Priv
     } catch {
       throw new SecretError(`keystore ${parameters.keystoreFile}: wrong password or not a keystore`);
     }
-    return privateKeyToAccount(privateKey as Hex);
+    return accountFromKey(privateKey, `keystore ${parameters.keystoreFile}`);
   }
   const value = env[parameters.keyEnvVar];
   if (!value) {
     throw new SecretError(`no signing key: set ${parameters.keyEnvVar}, or pass --keystore FILE with ${parameters.passwordEnvVar}`);
   }
-  if (!hexKey.test(value.trim())) throw new SecretError(`${parameters.keyEnvVar} is not a 32-byte hex private key`);
-  const key = value.trim();
-  return privateKeyToAccount((key.startsWith('0x') ? key : `0x${key}`) as Hex);
+  return accountFromKey(value, parameters.keyEnvVar);
 }
 
 const secretFlag = /^--?(private[-_]?key|priv[-_]?key|key|secret|mnemonic|seed|password)(=|$)/i;

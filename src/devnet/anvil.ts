@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { childEnvironment } from '../config/childEnv.ts';
 import { SearcherError } from '../errors.ts';
 
 export type StartAnvilParameters = {
@@ -113,7 +114,8 @@ export async function startAnvil(parameters: StartAnvilParameters): Promise<Anvi
     'kill $watcher 2>/dev/null',
     'exit $status',
   ].join('\n');
-  const child = spawn('sh', ['-c', guard, binary, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // No secrets in the child: it gets an allowlisted environment, never the bot's keys or passwords.
+  const child = spawn('sh', ['-c', guard, binary, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: childEnvironment() });
   liveChildren.add(child);
   killChildrenOnExit();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -116,4 +116,20 @@ export const migrations: readonly string[] = [
     at INTEGER NOT NULL
   ) STRICT;
   `,
+  // Token verdicts: per chain (chain id + genesis hash, so a devnet's address never inherits another chain's
+  // verdict), verdict as text, the probe's block as an integer. The table of migration 2 was never written by
+  // the bot (verdicts lived in a JSON file until now), so it is replaced, not copied. Self-contained: it reads
+  // nothing another migration creates after 2.
+  `
+  DROP TABLE IF EXISTS token_verdicts;
+  CREATE TABLE token_verdicts (
+    chain TEXT NOT NULL,
+    token TEXT NOT NULL,
+    verdict TEXT NOT NULL CHECK (verdict IN ('safe', 'unsafe')),
+    reason TEXT NOT NULL,
+    probe_block INTEGER NOT NULL CHECK (probe_block >= 0),
+    probed_at INTEGER NOT NULL,
+    PRIMARY KEY (chain, token)
+  ) STRICT;
+  `,
 ];

@@ -279,9 +279,15 @@ export function queryRecentOpportunities(db: Database.Database, limit: number): 
   }));
 }
 
-export function queryTokenVerdicts(db: Database.Database): TokenVerdictRecord[] {
-  const rows = db.prepare('SELECT token, safe, reason, block FROM token_verdicts ORDER BY token').all() as Array<{ token: Address; safe: number; reason: string; block: string }>;
-  return rows.map((row) => ({ token: row.token, safe: row.safe === 1, reason: row.reason, block: row.block }));
+export function queryTokenVerdicts(db: Database.Database, chain: string): TokenVerdictRecord[] {
+  const rows = db.prepare('SELECT token, verdict, reason, probe_block, probed_at FROM token_verdicts WHERE chain = ? ORDER BY token').all(chain) as Array<{
+    token: Address;
+    verdict: 'safe' | 'unsafe';
+    reason: string;
+    probe_block: number;
+    probed_at: number;
+  }>;
+  return rows.map((row) => ({ token: row.token, verdict: row.verdict, reason: row.reason, probeBlock: BigInt(row.probe_block), probedAt: row.probed_at }));
 }
 
 /** Counters that disagree with the rows they count (empty when the store is consistent). */

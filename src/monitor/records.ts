@@ -94,7 +94,8 @@ export type MissRecord = {
   detail?: string | null;
 };
 
-export type TokenVerdictRecord = { token: Address; safe: boolean; reason: string; block: string };
+/** A token verdict row (strategy/verdictStore.ts's StoredVerdict, as the store keeps it). */
+export type TokenVerdictRecord = { token: Address; verdict: 'safe' | 'unsafe'; reason: string; probeBlock: bigint; probedAt: number };
 
 const text = (value: bigint | null | undefined): string | null => (value === undefined || value === null ? null : value.toString());
 const int = (value: BlockNumber): number => {
@@ -222,9 +223,9 @@ export function writeMiss(db: Database.Database, record: MissRecord, at: number)
   db.prepare('INSERT INTO misses (bundle_id, block, reason, detail, at) VALUES (?, ?, ?, ?, ?)').run(record.bundleId, int(record.block), record.reason, record.detail ?? null, at);
 }
 
-export function writeTokenVerdict(db: Database.Database, record: TokenVerdictRecord, at: number): void {
+export function writeTokenVerdict(db: Database.Database, chain: string, record: TokenVerdictRecord): void {
   db.prepare(
-    `INSERT INTO token_verdicts (token, safe, reason, block, at) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT(token) DO UPDATE SET safe = excluded.safe, reason = excluded.reason, block = excluded.block, at = excluded.at`,
-  ).run(getAddress(record.token), record.safe ? 1 : 0, record.reason, record.block, at);
+    `INSERT INTO token_verdicts (chain, token, verdict, reason, probe_block, probed_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT(chain, token) DO UPDATE SET verdict = excluded.verdict, reason = excluded.reason, probe_block = excluded.probe_block, probed_at = excluded.probed_at`,
+  ).run(chain, getAddress(record.token), record.verdict, record.reason, int(record.probeBlock), record.probedAt);
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { SearcherError } from '../errors.ts';
+import type { VerdictStore } from '../strategy/verdictStore.ts';
 import { migrations } from './migrations.ts';
 import {
   queryBlockSummaries,
@@ -68,7 +69,7 @@ export type StoreOptions = {
  * numbered migrations. One Store per process; better-sqlite3 is synchronous, so every write is a
  * transaction that has committed when the call returns.
  */
-export class Store {
+export class Store implements VerdictStore {
   readonly file: string;
   readonly db: Database.Database;
   private readonly now: () => number;
@@ -197,8 +198,11 @@ export class Store {
     this.write(`a miss of bundle ${miss.bundleId}`, () => writeMiss(this.db, miss, this.now()));
   }
 
-  recordTokenVerdict(verdict: TokenVerdictRecord): void {
-    this.write(`the verdict on ${verdict.token}`, () => writeTokenVerdict(this.db, verdict, this.now()));
+  /** Token verdicts of one chain, in one transaction (VerdictStore: TokenSafety batches them off the hot path). */
+  saveTokenVerdicts(chain: string, verdicts: readonly TokenVerdictRecord[]): void {
+    this.write(`${verdicts.length} token verdicts`, () => {
+      for (const verdict of verdicts) writeTokenVerdict(this.db, chain, verdict);
+    });
   }
 
   // Reads: for `searcher report` and the dashboard.
@@ -230,8 +234,9 @@ export class Store {
     return queryRecentOpportunities(this.db, limit);
   }
 
-  tokenVerdicts(): TokenVerdictRecord[] {
-    return queryTokenVerdicts(this.db);
+  /** The token verdicts of one chain (VerdictStore). */
+  loadTokenVerdicts(chain: string): TokenVerdictRecord[] {
+    return queryTokenVerdicts(this.db, chain);
   }
 
   /** Block counters that disagree with their rows; empty when consistent (what a crash must never break). */

@@ -1,38 +1,94 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { encodeFunctionData, decodeFunctionResult, getAddress, type Address, type PublicClient } from 'viem';
+import { encodeFunctionData, decodeFunctionResult, getAddress, type Address, type Hex, type PublicClient } from 'viem';
 import { tokenProbeAbi, tokenProbeDeployedBytecode } from '../abi/tokenProbe.generated.ts';
+import { classifyRpcFailure, describeRpcFailure } from '../chain/rpcFailure.ts';
 import type { Logger } from '../log.ts';
-import type { V2Pair } from '../state/types.ts';
+import { redactText } from '../redact.ts';
+import type { Pool } from '../state/types.ts';
+import type { StoredVerdict, VerdictStore } from './verdictStore.ts';
 
-export type TokenVerdict = { token: Address; safe: boolean; reason: string; block: string };
+/**
+ * A token's verdict. `unknown` means the probe could not run (the node did not answer): the token is neither
+ * traded nor condemned, and is probed again after `retryAtMs`. `safe` is true for `safe` only.
+ */
+export type TokenVerdict = {
+  token: Address;
+  verdict: 'safe' | 'unsafe' | 'unknown';
+  safe: boolean;
+  reason: string;
+  /** The block the probe ran at (or was attempted at). */
+  block: string;
+  /** For `unknown`: the clock time (of the clock TokenSafety was given) after which the token is probed again. */
+  retryAtMs?: number;
+};
+
+export type TokenSafetyParameters = {
+  client: PublicClient;
+  weth: Address;
+  logger: Logger;
+  /** The chain the verdicts belong to (chain id and genesis hash); stored verdicts of other chains are ignored. */
+  scope: string;
+  /** Persisted verdicts: loaded at construction, written in batches off the decision path. */
+  store?: VerdictStore;
+  /** Monotonic ms for the retry backoff (tests move it by hand). */
+  now?: () => number;
+  /** Unix ms for `probedAt`. */
+  wallClock?: () => number;
+  /** Wait after a transient failure: `baseMs`, doubling per consecutive failure, at most `maxMs`. */
+  backoff?: { baseMs: number; maxMs: number };
+  /** How long a new verdict waits before the batch is written (more verdicts in the meantime join it). */
+  flushDelayMs?: number;
+};
+
+type ProbeResult = { bought: boolean; promisedOut: bigint; received: bigint; moved: boolean; movedReceived: bigint; sold: boolean; pairReceived: bigint };
 
 /** Where the probe's code is put for the call (never deployed) and who calls it. */
 const PROBE = getAddress('0x00000000000000000000000000000000700be000');
 const CALLER = getAddress('0x00000000000000000000000000000000700be001');
 const PROBE_WEI = 10n ** 16n;
+const EXACT = 'bought, moved and sold back exactly';
 
 /**
- * Token safety before a token is first traded: a buy, a transfer and a sale through the token's WETH pair,
- * run by the TokenProbe contract in one `eth_call` with a code override (nothing is deployed, nothing is
- * spent). A token that delivers less than the pair promised, credits less than it sent, or refuses a
- * transfer or the sale is unsafe. Verdicts are cached and persisted to a JSON file; unsafe tokens' pools are
- * never traded.
+ * The market a token is probed through, among its WETH pools: a V2 pair when there is one (its promise is a
+ * formula of its reserves), else the V3 pool with the most active liquidity.
+ */
+export function probeMarket(wethPools: readonly Pool[]): Pool | undefined {
+  const pair = wethPools.find((pool) => pool.kind === 'v2');
+  if (pair) return pair;
+  let best: Pool | undefined;
+  for (const pool of wethPools) if (pool.kind === 'v3' && (best?.kind !== 'v3' || pool.liquidity > best.liquidity)) best = pool;
+  return best;
+}
+
+/**
+ * Token safety before a token is first traded: a buy, a transfer and a sale through the token's WETH market (a
+ * V2 pair, or a V3 pool when it trades only there), run by the TokenProbe contract in one `eth_call` with a
+ * code override (nothing is deployed, nothing is spent). A token that delivers less than the market promised,
+ * credits less than it sent, or refuses a transfer or the sale is unsafe; so is one whose probe reverts. A probe
+ * that never got an answer (timeout, refused connection, 5xx, rate limit) says nothing about the token: its
+ * verdict is "unknown" and it is probed again after an exponential backoff, never condemned and never stored.
  */
 export class TokenSafety {
   private readonly verdicts = new Map<string, TokenVerdict>();
+  private readonly failures = new Map<string, { count: number; retryAtMs: number; verdict: TokenVerdict }>();
+  private readonly inflight = new Map<string, Promise<TokenVerdict>>();
+  private pending: StoredVerdict[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  private storeFailing = false;
+  private readonly now: () => number;
+  private readonly wallClock: () => number;
+  private readonly backoff: { baseMs: number; maxMs: number };
 
-  constructor(
-    private readonly client: PublicClient,
-    private readonly weth: Address,
-    private readonly logger: Logger,
-    private readonly file?: string,
-  ) {
-    if (file && existsSync(file)) {
-      for (const verdict of JSON.parse(readFileSync(file, 'utf8')) as TokenVerdict[]) this.verdicts.set(verdict.token.toLowerCase(), verdict);
+  constructor(private readonly parameters: TokenSafetyParameters) {
+    this.now = parameters.now ?? (() => performance.now());
+    this.wallClock = parameters.wallClock ?? Date.now;
+    this.backoff = parameters.backoff ?? { baseMs: 2_000, maxMs: 300_000 };
+    for (const stored of parameters.store?.loadTokenVerdicts(parameters.scope) ?? []) {
+      this.verdicts.set(stored.token.toLowerCase(), { token: stored.token, verdict: stored.verdict, safe: stored.verdict === 'safe', reason: stored.reason, block: String(stored.probeBlock) });
     }
   }
 
+  /** The real verdict on `token` (safe or unsafe), if there is one. */
   verdict(token: string): TokenVerdict | undefined {
     return this.verdicts.get(token.toLowerCase());
   }
@@ -41,55 +97,113 @@ export class TokenSafety {
     return this.verdicts.get(token.toLowerCase())?.safe === false;
   }
 
-  /** Probes `token` through its WETH pair (unless a verdict exists) and records the verdict. */
-  async check(token: Address, pair: V2Pair | undefined, blockNumber: bigint): Promise<TokenVerdict> {
-    const known = this.verdict(token);
-    if (known) return known;
-    if (token.toLowerCase() === this.weth.toLowerCase()) return this.record({ token, safe: true, reason: 'WETH', block: String(blockNumber) });
-    if (!pair) return this.record({ token, safe: false, reason: 'no WETH pair to test a round trip through', block: String(blockNumber) });
-    let result: { bought: boolean; promisedOut: bigint; received: bigint; moved: boolean; movedReceived: bigint; sold: boolean; pairReceived: bigint };
+  /** Probes `token` through `market` (its WETH pair or pool) unless a verdict exists or a retry is not due yet. */
+  check(token: Address, market: Pool | undefined, blockNumber: bigint): Promise<TokenVerdict> {
+    const key = token.toLowerCase();
+    const known = this.verdicts.get(key);
+    if (known) return Promise.resolve(known);
+    const failed = this.failures.get(key);
+    if (failed && this.now() < failed.retryAtMs) return Promise.resolve(failed.verdict);
+    let running = this.inflight.get(key);
+    if (!running) {
+      running = this.probe(token, market, blockNumber).finally(() => this.inflight.delete(key));
+      this.inflight.set(key, running);
+    }
+    return running;
+  }
+
+  /** Writes every verdict not yet written (the engine calls it on stop; tests to read the store). */
+  flush(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.flushing = this.flushing.then(() => this.writePending());
+    return this.flushing;
+  }
+
+  private async probe(token: Address, market: Pool | undefined, blockNumber: bigint): Promise<TokenVerdict> {
+    const { client, weth } = this.parameters;
+    const block = String(blockNumber);
+    if (token.toLowerCase() === weth.toLowerCase()) return this.record({ token, verdict: 'safe', safe: true, reason: 'WETH', block });
+    if (!market) return this.record({ token, verdict: 'unsafe', safe: false, reason: 'no WETH pair or pool to test a round trip through', block });
+    const data: Hex =
+      market.kind === 'v2'
+        ? encodeFunctionData({ abi: tokenProbeAbi, functionName: 'probe', args: [weth, market.address, token, market.feeBps] })
+        : encodeFunctionData({ abi: tokenProbeAbi, functionName: 'probeV3', args: [weth, market.address, token] });
+    let result: ProbeResult;
     try {
-      const { data } = await this.client.call({
+      const answer = await client.call({
         account: CALLER,
         to: PROBE,
         value: PROBE_WEI,
         blockNumber,
-        data: encodeFunctionData({ abi: tokenProbeAbi, functionName: 'probe', args: [this.weth, pair.address, token, pair.feeBps] }),
+        data,
         stateOverride: [
           { address: PROBE, code: tokenProbeDeployedBytecode },
           { address: CALLER, balance: PROBE_WEI * 10n },
         ],
       });
-      result = decodeFunctionResult({ abi: tokenProbeAbi, functionName: 'probe', data: data! }) as typeof result;
+      result = decodeFunctionResult({ abi: tokenProbeAbi, functionName: market.kind === 'v2' ? 'probe' : 'probeV3', data: answer.data! }) as ProbeResult;
     } catch (error) {
-      return this.record({ token, safe: false, reason: `the round trip failed: ${(error as Error).message.split('\n')[0]}`, block: String(blockNumber) });
+      if (classifyRpcFailure(error) === 'revert') {
+        return this.record({ token, verdict: 'unsafe', safe: false, reason: `the round trip reverted: ${redactText(describeRpcFailure(error))}`, block });
+      }
+      return this.unknown(token, block, error);
     }
-    const half = result.received / 2n;
-    const reason = !result.bought
-      ? 'cannot be bought'
-      : result.received !== result.promisedOut
-        ? `delivers ${result.received} where the pair promised ${result.promisedOut} (fee on transfer or false balances)`
-        : !result.moved
-          ? 'refuses a transfer between holders'
-          : result.movedReceived !== half
-            ? `a transfer of ${half} credits ${result.movedReceived}`
-            : !result.sold
-              ? 'cannot be sold back (honeypot)'
-              : result.pairReceived !== result.received - half
-                ? 'the sale delivers less to the pair than was sent'
-                : 'bought, moved and sold back exactly';
-    return this.record({ token, safe: reason === 'bought, moved and sold back exactly', reason, block: String(blockNumber) });
+    this.failures.delete(token.toLowerCase());
+    const reason = judge(result, market.kind === 'v2' ? 'pair' : 'pool');
+    return this.record({ token, verdict: reason === EXACT ? 'safe' : 'unsafe', safe: reason === EXACT, reason, block });
+  }
+
+  /** No answer from the node: "unknown, retry later", with the wait doubling per consecutive failure. */
+  private unknown(token: Address, block: string, error: unknown): TokenVerdict {
+    const key = token.toLowerCase();
+    const count = (this.failures.get(key)?.count ?? 0) + 1;
+    const waitMs = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** Math.min(count - 1, 30));
+    const retryAtMs = this.now() + waitMs;
+    const kind = classifyRpcFailure(error) === 'transient' ? 'the node did not answer the probe' : 'the probe failed';
+    const verdict: TokenVerdict = { token, verdict: 'unknown', safe: false, reason: `retry later: ${kind} (${redactText(describeRpcFailure(error))}); next probe in ${waitMs} ms`, block, retryAtMs };
+    this.failures.set(key, { count, retryAtMs, verdict });
+    this.parameters.logger.warn({ token, failures: count, retryInMs: waitMs, reason: verdict.reason }, 'token safety: probe failed, verdict unknown');
+    return verdict;
   }
 
   private record(verdict: TokenVerdict): TokenVerdict {
     this.verdicts.set(verdict.token.toLowerCase(), verdict);
-    if (!verdict.safe) this.logger.warn({ token: verdict.token, reason: verdict.reason }, 'token safety: unsafe, its pools are excluded');
-    if (this.file) {
-      mkdirSync(dirname(this.file), { recursive: true });
-      const temporary = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(temporary, `${JSON.stringify([...this.verdicts.values()], null, 2)}\n`);
-      renameSync(temporary, this.file);
+    if (!verdict.safe) this.parameters.logger.warn({ token: verdict.token, reason: verdict.reason }, 'token safety: unsafe, its pools are excluded');
+    if (this.parameters.store && (verdict.verdict === 'safe' || verdict.verdict === 'unsafe')) {
+      this.pending.push({ token: verdict.token, verdict: verdict.verdict, reason: verdict.reason, probeBlock: BigInt(verdict.block), probedAt: this.wallClock() });
+      // The decision goes on at once; the disk write happens later, in one transaction with its neighbours.
+      this.flushTimer ??= setTimeout(() => void this.flush(), this.parameters.flushDelayMs ?? 250);
+      this.flushTimer.unref?.();
     }
     return verdict;
   }
+
+  private async writePending(): Promise<void> {
+    const { store, scope, logger } = this.parameters;
+    if (!store || this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      store.saveTokenVerdicts(scope, batch);
+      this.storeFailing = false;
+    } catch (error) {
+      // Verdicts stay in memory (the bot keeps them for this run) and are tried again with the next batch.
+      this.pending = [...batch, ...this.pending];
+      if (!this.storeFailing) logger.warn({ err: (error as Error).message, verdicts: batch.length }, 'token safety: verdicts not written to the store; kept in memory');
+      this.storeFailing = true;
+    }
+  }
+}
+
+/** The verdict's reason from what the probe measured; `exact` only if every balance moved as promised. */
+function judge(result: ProbeResult, market: 'pair' | 'pool'): string {
+  const half = result.received / 2n;
+  if (!result.bought) return 'cannot be bought';
+  if (result.received !== result.promisedOut) return `delivers ${result.received} where the ${market} promised ${result.promisedOut} (fee on transfer or false balances)`;
+  if (!result.moved) return 'refuses a transfer between holders';
+  if (result.movedReceived !== half) return `a transfer of ${half} credits ${result.movedReceived}`;
+  if (!result.sold) return 'cannot be sold back (honeypot)';
+  if (result.pairReceived !== result.received - half) return `the sale delivers less to the ${market} than was sent`;
+  return EXACT;
 }

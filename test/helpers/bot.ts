@@ -17,7 +17,6 @@ export async function startTestBot(devnet: Devnet, config: Record<string, unknow
   const dbFile = join(dir, 'searcher.db');
   const app = await SearcherApp.start({
     ...loaded,
-    tokenVerdictsFile: loaded.paths.tokenVerdicts,
     dbFile,
     dryRun: false,
     signer: devAccount(devnet.manifest.accounts.searcher.index),

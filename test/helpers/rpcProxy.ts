@@ -1,29 +1,61 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { connect, type Socket } from 'node:net';
+
+/** How the proxy fails a JSON-RPC request: the faults a real node or provider shows and anvil cannot be made to. */
+export type RpcFault = 'http-500' | 'http-503' | 'rate-limit' | 'reset' | 'hang';
 
 type RpcRequest = { jsonrpc?: string; id?: unknown; method?: string; params?: unknown };
 
 /**
- * An HTTP JSON-RPC relay in front of a real node (anvil), for the faults a node produces at its worst moment:
- * `failNext(method)` answers the next call of that method with a JSON-RPC error instead of relaying it (-32000,
- * as geth answers "unknown block": viem does not retry it);
- * `hold(method)` keeps calls of that method (single or inside a batch) waiting until `release()`, so a test can
- * look at the world while they are in flight. Everything else is relayed untouched, batches included.
+ * A JSON-RPC HTTP (and websocket) proxy in front of a real node, for the faults a node or provider produces at
+ * its worst moment and anvil cannot be made to. Requests on any path (a provider's `/v3/<key>` or `?apikey=`)
+ * go to the node's `/`. On demand it:
+ * - fails whole requests calling listed methods (`fail`: HTTP 500 / 503 / 429, a reset connection, no answer)
+ *   until `heal()`;
+ * - answers the next call(s) of one method with a JSON-RPC error (`failNext`: -32000, as geth answers "unknown
+ *   block"; viem does not retry it), item by item inside batches;
+ * - holds calls of one method until `release()` (`hold`), so a test can look at the world while they are in
+ *   flight.
+ * It counts every method it sees. `stop()` closes the port (connection refused); `start()` opens it again on
+ * the same port.
  */
 export class RpcProxy {
   private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private fault: { kind: RpcFault; methods?: ReadonlySet<string> } | undefined;
   private readonly failures = new Map<string, number>();
   private held: string | undefined;
   private releaseHeld: (() => void) | undefined;
   private heldGate: Promise<void> = Promise.resolve();
   private readonly heldWaiters: Array<() => void> = [];
-  /** Calls answered with an injected error, by method. */
+  readonly seen = new Map<string, number>();
+  /** Calls answered with an injected JSON-RPC error (`failNext`), by method, in order. */
   readonly failed: string[] = [];
   /** Requests currently held. */
   holding = 0;
-  url = '';
+  port = 0;
 
-  constructor(private readonly upstreamUrl: string) {}
+  constructor(private readonly target: { host: string; port: number }) {}
 
+  static for(rpcUrl: string): RpcProxy {
+    const url = new URL(rpcUrl);
+    return new RpcProxy({ host: url.hostname, port: Number(url.port) });
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Fails requests with `kind` from now on: all of them, or only those calling one of `methods`. */
+  fail(kind: RpcFault, methods?: readonly string[]): void {
+    this.fault = { kind, ...(methods ? { methods: new Set(methods) } : {}) };
+  }
+
+  heal(): void {
+    this.fault = undefined;
+  }
+
+  /** Answers the next `count` calls of `method` with a JSON-RPC error instead of relaying them. */
   failNext(method: string, count = 1): void {
     this.failures.set(method, (this.failures.get(method) ?? 0) + count);
   }
@@ -44,23 +76,71 @@ export class RpcProxy {
     this.releaseHeld?.();
   }
 
+  count(method: string): number {
+    return this.seen.get(method) ?? 0;
+  }
+
   async start(): Promise<this> {
-    this.server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        void this.handle(Buffer.concat(chunks).toString('utf8')).then(
-          (text) => response.writeHead(200, { 'content-type': 'application/json' }).end(text),
-          (error: Error) => response.writeHead(502).end(error.message),
-        );
-      });
+    this.server = createServer((request, response) => this.onRequest(request, response));
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    this.server.on('upgrade', (request, client, head) => this.onUpgrade(request, client as Socket, head));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.port = (this.server.address() as { port: number }).port;
     return this;
   }
 
-  private async handle(body: string): Promise<string> {
+  async stop(): Promise<void> {
+    this.release();
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server = undefined;
+  }
+
+  private onRequest(request: IncomingMessage, response: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const methods = methodsOf(body);
+      for (const method of methods) this.seen.set(method, (this.seen.get(method) ?? 0) + 1);
+      const fault = this.fault && (!this.fault.methods || methods.some((method) => this.fault!.methods!.has(method))) ? this.fault.kind : undefined;
+      if (fault === 'hang') return;
+      if (fault === 'reset') return void request.socket.destroy();
+      if (fault === 'http-500') return void response.writeHead(500, { 'content-type': 'text/plain' }).end('internal server error');
+      if (fault === 'http-503') return void response.writeHead(503, { 'content-type': 'text/plain' }).end('upstream unavailable');
+      if (fault === 'rate-limit') return void response.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"error":"rate limited"}');
+      if (methods.some((method) => (this.failures.get(method) ?? 0) > 0 || method === this.held)) {
+        void this.answerItemByItem(body.toString('utf8')).then(
+          (text) => response.writeHead(200, { 'content-type': 'application/json' }).end(text),
+          (error: Error) => response.writeHead(502).end(error.message),
+        );
+        return;
+      }
+      this.relay(body, response);
+    });
+  }
+
+  private relay(body: Buffer, response: ServerResponse): void {
+    const upstream = httpRequest(
+      { host: this.target.host, port: this.target.port, path: '/', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length } },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, { 'content-type': answer.headers['content-type'] ?? 'application/json' });
+        answer.pipe(response);
+      },
+    );
+    upstream.on('error', () => response.destroy());
+    upstream.end(body);
+  }
+
+  /** Injected errors answered per item (a batch keeps its other answers), held methods waited for, the rest relayed. */
+  private async answerItemByItem(body: string): Promise<string> {
     const parsed = JSON.parse(body) as RpcRequest | RpcRequest[];
     const batch = Array.isArray(parsed);
     const items = batch ? parsed : [parsed];
@@ -81,7 +161,7 @@ export class RpcProxy {
       this.holding--;
     }
     if (relayed.length > 0) {
-      const upstream = await fetch(this.upstreamUrl, {
+      const upstream = await fetch(`http://${this.target.host}:${this.target.port}/`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(batch ? relayed.map(({ item }) => item) : relayed[0]!.item),
@@ -94,10 +174,30 @@ export class RpcProxy {
     return JSON.stringify(batch ? ordered : ordered[0]);
   }
 
-  async stop(): Promise<void> {
-    this.release();
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  /** A websocket upgrade on any path goes to the node's `/`; bytes are then relayed untouched. */
+  private onUpgrade(request: IncomingMessage, client: Socket, head: Buffer): void {
+    const upstream = connect(this.target.port, this.target.host);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+    upstream.on('connect', () => {
+      const headers = Object.entries(request.headers).flatMap(([name, value]) => (Array.isArray(value) ? value.map((v) => `${name}: ${v}`) : [`${name}: ${value}`]));
+      upstream.write(`GET / HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`);
+      if (head.length > 0) upstream.write(head);
+      client.pipe(upstream);
+      upstream.pipe(client);
+    });
+  }
+}
+
+function methodsOf(body: Buffer): string[] {
+  try {
+    const json = JSON.parse(body.toString('utf8')) as unknown;
+    return (Array.isArray(json) ? json : [json]).map((entry) => String((entry as { method?: unknown }).method));
+  } catch {
+    return ['(not json)'];
   }
 }

@@ -211,7 +211,7 @@ describe('a follower behind a node that fails or reorgs deeply', () => {
   let proxy: RpcProxy;
   let client: PublicClient;
   beforeAll(async () => {
-    proxy = await new RpcProxy(devnet.manifest.rpcUrl).start();
+    proxy = await RpcProxy.for(devnet.manifest.rpcUrl).start();
     client = createPublicClient({ transport: http(proxy.url, { batch: true }) }) as PublicClient;
   });
   afterAll(async () => {

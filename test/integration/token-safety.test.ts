@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mainnet } from '../../src/devnet/addresses.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
@@ -19,8 +16,7 @@ afterAll(async () => {
 
 describe('token safety round trips', () => {
   it('passes standard and USDT-like tokens, catches fee-on-transfer, honeypot and Salmonella, and remembers', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'verdicts-')), 'verdicts.json');
-    const safety = new TokenSafety(devnet.client as never, mainnet.weth, createLogger('test'), file);
+    const safety = new TokenSafety({ client: devnet.client as never, weth: mainnet.weth, logger: createLogger('test'), scope: 'test' });
     const block = await devnet.client.getBlockNumber({ cacheTime: 0 });
     const verdicts: Record<string, boolean> = {};
     for (const token of devnet.manifest.tokens) {
@@ -34,9 +30,7 @@ describe('token safety round trips', () => {
     expect(safety.verdict(honey.address)!.reason).toBe('refuses a transfer between holders');
     const salmon = devnet.manifest.tokens.find((t) => t.symbol === 'SALMON')!;
     expect(safety.verdict(salmon.address)!.reason).toMatch(/delivers \d+ where the pair promised \d+/);
-    // persisted: a new instance knows without probing
-    const reloaded = new TokenSafety(undefined as never, mainnet.weth, createLogger('test'), file);
-    expect(reloaded.isUnsafe(salmon.address)).toBe(true);
-    expect(reloaded.verdict(devnet.manifest.tokens.find((t) => t.symbol === 'USDC')!.address)!.safe).toBe(true);
+    // Remembered: asked again (even without a market), the verdict stands without a probe.
+    expect(await safety.check(salmon.address, undefined, block + 1n)).toMatchObject({ verdict: 'unsafe', block: String(block) });
   });
 });

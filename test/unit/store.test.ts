@@ -263,8 +263,11 @@ describe('store builders, bundles, verdicts', () => {
       { backend: 'fork', ok: false, gainWei: null, netWei: null, gasUsed: null, error: 'InsufficientProfit' },
     ]);
     const token = '0x00000000000000000000000000000000000000aa' as const;
-    store.recordTokenVerdict({ token, safe: true, reason: 'round trip ok', block: '5' });
-    store.recordTokenVerdict({ token, safe: false, reason: 'sell reverts', block: '6' });
-    expect(store.tokenVerdicts()).toEqual([{ token: getAddress(token), safe: false, reason: 'sell reverts', block: '6' }]);
+    store.saveTokenVerdicts('1:0xgenesis', [{ token, verdict: 'safe', reason: 'round trip ok', probeBlock: 5n, probedAt: 1000 }]);
+    store.saveTokenVerdicts('1:0xgenesis', [{ token, verdict: 'unsafe', reason: 'sell reverts', probeBlock: 6n, probedAt: 2000 }]);
+    store.saveTokenVerdicts('31337:0xother', [{ token, verdict: 'safe', reason: 'round trip ok', probeBlock: 7n, probedAt: 3000 }]);
+    expect(store.loadTokenVerdicts('1:0xgenesis')).toEqual([{ token: getAddress(token), verdict: 'unsafe', reason: 'sell reverts', probeBlock: 6n, probedAt: 2000 }]);
+    expect(store.loadTokenVerdicts('31337:0xother').map((verdict) => verdict.verdict)).toEqual(['safe']);
+    expect(() => store.saveTokenVerdicts('1:0xgenesis', [{ token, verdict: 'maybe' as never, reason: '', probeBlock: 8n, probedAt: 4000 }])).toThrow(/token verdicts/);
   });
 });
