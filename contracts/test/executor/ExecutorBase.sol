@@ -13,6 +13,10 @@ abstract contract ExecutorBase is UniswapFixture {
         bool v3;
         uint24 v3Fee; // for quoting
         address router; // V2 router that quotes this pair (address(0) for V3)
+        // How the plan names the pool (attack tests change these):
+        uint24 fee; // the fee the plan states: V2 bps, V3 fee tier
+        address factory; // the factory the plan names (address(0): the pool's own factory())
+        bool listed; // the plan names the pool itself, as one the owner listed
     }
 
     Executor internal executor;
@@ -56,12 +60,12 @@ abstract contract ExecutorBase is UniswapFixture {
         pure
         returns (HopSpec memory)
     {
-        return HopSpec(pool, tokenIn, tokenOut, v3, v3Fee, router);
+        return HopSpec(pool, tokenIn, tokenOut, v3, v3Fee, router, v3 ? v3Fee : 30, address(0), false);
     }
 
-    function _zeroForOne(HopSpec memory hop) internal view returns (bool) {
-        address token0 = hop.v3 ? IV3PoolFull(hop.pool).token0() : IV2PairFull(hop.pool).token0();
-        return hop.tokenIn == token0;
+    /// @dev Pools order their tokens by address.
+    function _zeroForOne(HopSpec memory hop) internal pure returns (bool) {
+        return hop.tokenIn < hop.tokenOut;
     }
 
     /// @dev Packs a plan exactly as src/bundle/plan.ts does (layout documented in Plan.sol).
@@ -86,7 +90,7 @@ abstract contract ExecutorBase is UniswapFixture {
         );
         for (uint256 i; i < hops.length; ++i) {
             uint8 flags = (hops[i].v3 ? 1 : 0) | (_zeroForOne(hops[i]) ? 2 : 0);
-            plan = abi.encodePacked(plan, hops[i].pool, hops[i].tokenOut, flags, uint16(hops[i].v3 ? 0 : 30));
+            plan = abi.encodePacked(plan, hops[i].pool, hops[i].tokenOut, flags, uint16(hops[i].v3 ? 0 : hops[i].fee));
         }
     }
 
