@@ -101,6 +101,21 @@ contract ExecutorStolenKeyTest is ExecutorBase {
         _assertStolenKeyFails(plan, abi.encodeWithSignature("FlashPlanMismatch()"), false);
     }
 
+    function test_uniswapV3SwapCallback_claimInOutputTokenReverts() public {
+        // The etched 0.05% pool asks for the token it should be paying out (WETH), within the hop's amount.
+        _etchRogue(v3WethUsdc500, 1, 0, address(0), true);
+        HopSpec[] memory hops = _two(
+            _hop(sushiWethUsdc, address(weth), usdc, false, 0, address(sushiRouter)),
+            _hop(v3WethUsdc500, usdc, address(weth), true, 500, address(0))
+        );
+        (uint256 wethBefore, uint256 usdcBefore) = (_wethOf(address(executor)), _usdcOf(address(executor)));
+        vm.prank(operator);
+        vm.expectPartialRevert(bytes4(keccak256("ClaimInWrongToken(int256,int256)")));
+        executor.execute(_plan(false, block.number, 1 ether, 0, 0, 0, hops));
+        assertEq(_wethOf(address(executor)), wethBefore);
+        assertEq(_usdcOf(address(executor)), usdcBefore);
+    }
+
     function test_execute_unregisteredFactoryReverts() public {
         // A real Uniswap V2 factory the owner never registered, whose WETH/USDC pair is dear: a profitable cycle.
         address stranger = _deployArtifact("node_modules/@uniswap/v2-core/build/UniswapV2Factory.json", abi.encode(attacker));
@@ -136,7 +151,11 @@ contract ExecutorStolenKeyTest is ExecutorBase {
 
     /// @dev Replaces `pool`'s code with a RoguePool over the same tokens (its balances stay).
     function _etchRogue(address pool, uint256 claimPct, uint256 payOut, address dataToken) internal {
+        _etchRogue(pool, claimPct, payOut, dataToken, false);
+    }
+
+    function _etchRogue(address pool, uint256 claimPct, uint256 payOut, address dataToken, bool wrongSide) internal {
         (address token0, address token1) = address(weth) < usdc ? (address(weth), usdc) : (usdc, address(weth));
-        vm.etch(pool, address(new RoguePool(token0, token1, claimPct, payOut, dataToken)).code);
+        vm.etch(pool, address(new RoguePool(token0, token1, claimPct, payOut, dataToken, wrongSide)).code);
     }
 }

@@ -65,9 +65,11 @@ contract RoguePool {
     uint256 internal immutable payOut;
     /// @dev Non-zero: instead of the caller's data, it calls back with a one-hop plan naming this start token.
     address internal immutable dataToken;
+    /// @dev Claims its output token instead of its input token.
+    bool internal immutable wrongSide;
 
-    constructor(address token0_, address token1_, uint256 claimPct_, uint256 payOut_, address dataToken_) {
-        (token0, token1, claimPct, payOut, dataToken) = (token0_, token1_, claimPct_, payOut_, dataToken_);
+    constructor(address token0_, address token1_, uint256 claimPct_, uint256 payOut_, address dataToken_, bool wrongSide_) {
+        (token0, token1, claimPct, payOut, dataToken, wrongSide) = (token0_, token1_, claimPct_, payOut_, dataToken_, wrongSide_);
     }
 
     function swap(address recipient, bool zeroForOne, int256 amountSpecified, uint160, bytes calldata data)
@@ -75,7 +77,7 @@ contract RoguePool {
         returns (int256 amount0, int256 amount1)
     {
         int256 claimed = amountSpecified * int256(claimPct) / 100;
-        (amount0, amount1) = zeroForOne ? (claimed, -int256(payOut)) : (-int256(payOut), claimed);
+        (amount0, amount1) = zeroForOne != wrongSide ? (claimed, -int256(payOut)) : (-int256(payOut), claimed);
         bytes memory back = data;
         if (dataToken != address(0)) {
             // Packed as Plan.sol lays out a header: flash, this block, amountIn, no profit, no payment, start token.
