@@ -1,10 +1,13 @@
-// Deploys the executor and verifies owner, operator and WETH by calls.
+// Deploys the executor and verifies owner, operator, WETH and the registered factories by calls.
 //
-//   SEARCHER_DEPLOYER_KEY=0x... npx tsx scripts/deploy-executor.ts --rpc URL [--owner ADDR] [--operator ADDR] [--weth ADDR]
+//   SEARCHER_DEPLOYER_KEY=0x... npx tsx scripts/deploy-executor.ts --rpc URL --operator ADDR [--owner ADDR] [--weth ADDR] [--same-owner]
 //   SEARCHER_KEYSTORE_PASSWORD=... npx tsx scripts/deploy-executor.ts --rpc URL --keystore FILE ...
 //
 // The key comes from SEARCHER_DEPLOYER_KEY or an encrypted keystore, never from the command line.
-// Owner and operator default to the deployer; WETH defaults to mainnet WETH9. Prints one JSON line.
+// Owner and operator default to the deployer, but owner == operator is refused (exit 2) unless --same-owner:
+// the owner withdraws and decides which pools plans may use, so it should be a cold key, while the operator is
+// the hot key the bot holds. WETH defaults to mainnet WETH9; the factories registered are mainnet Uniswap V2,
+// SushiSwap and Uniswap V3. Prints one JSON line.
 import { parseArgs } from 'node:util';
 import { createPublicClient, createWalletClient, defineChain, getAddress, http, type Address } from 'viem';
 import { deployExecutor } from '../src/bundle/deployExecutor.ts';
@@ -22,6 +25,7 @@ async function main(argv: string[]): Promise<number> {
       operator: { type: 'string' },
       weth: { type: 'string' },
       keystore: { type: 'string' },
+      'same-owner': { type: 'boolean' },
     },
     strict: true,
   });
@@ -47,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
     operator: address(values.operator, account.address),
     weth: address(values.weth, mainnet.weth),
   };
-  const deployed = await deployExecutor(wallet, client, parameters);
+  const deployed = await deployExecutor(wallet, client, { ...parameters, sameOwner: values['same-owner'] === true });
   process.stdout.write(
     `${JSON.stringify({ ...parameters, address: deployed.address, transactionHash: deployed.transactionHash, gasUsed: String(deployed.gasUsed) })}\n`,
   );
@@ -58,6 +62,6 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: Error) => {
     process.stderr.write(`deploy-executor: ${error instanceof SearcherError ? error.message : error.message.split('\n')[0]}\n`);
-    process.exit(error instanceof SearcherError && (error.code === 'USAGE' || error.code === 'SECRET') ? 2 : 1);
+    process.exit(error instanceof SearcherError && ['USAGE', 'SECRET', 'EXECUTOR_SAME_OWNER'].includes(error.code) ? 2 : 1);
   },
 );

@@ -5,15 +5,25 @@ import {IUniswapV2Pair} from "./interfaces/IUniswapV2Pair.sol";
 import {IUniswapV3Pool} from "./interfaces/IUniswapV3Pool.sol";
 import {IWETH} from "./interfaces/IWETH.sol";
 import {Plan} from "./libraries/Plan.sol";
+import {PoolAddress} from "./libraries/PoolAddress.sol";
 import {TokenTransfer} from "./libraries/TokenTransfer.sol";
 
 /// @title Executor
 /// @notice Runs one planned cycle of swaps across Uniswap V2-style pairs and V3 pools in a single call, keeps
 ///         the profit, pays the block builder, and reverts in every other case.
-/// @dev Safety model:
-///      - Only operators call `execute`; only the owner moves funds out or changes operators.
-///      - Callbacks are accepted only from the pool the running `execute` is calling right now (a transient
-///        slot set just before the swap and cleared on first use), and for V2 only with sender == this.
+/// @dev Safety model (the owner is a cold key; the operator is the bot's hot key, assumed stealable):
+///      - Only operators call `execute`; only the owner moves funds out, changes operators, registers factories,
+///        lists pools and allows start tokens.
+///      - Every hop's pool is a real pool: its address is recomputed here by CREATE2 from a factory the owner
+///        registered (with its pair/pool init code hash and, for V2, its fee), the hop's two tokens and the V3
+///        fee tier; or it is a pool the owner listed with exactly those tokens and fee. A plan cannot name any
+///        other contract, so the pools' own checks (K, balances) hold for every swap.
+///      - The start token (what profit is measured in) is WETH or a token the owner allowed, so its balance
+///        cannot be faked to pass the profit check.
+///      - Callbacks are accepted only from the pool the running `execute` is calling right now (a transient slot
+///        set just before the swap and cleared on first use), and for V2 only with sender == this. A V3 callback
+///        pays only that hop's input token, only up to the amount the hop put in, both from transient state
+///        this contract wrote; callback data is never trusted: in flash mode it must hash to the running plan.
 ///      - Pools are paid by direct transfer; the executor never grants an approval.
 ///      - Profit is the start token's balance delta measured here; anything short of minProfit + builder
 ///        payment reverts, so a token that takes fees or lies about balances costs gas, never capital.
@@ -21,12 +31,25 @@ import {TokenTransfer} from "./libraries/TokenTransfer.sol";
 contract Executor {
     using TokenTransfer for address;
 
+    /// @notice A factory whose pools plans may name: for V2-style factories with the pairs' fee in basis points.
+    struct Factory {
+        address factory;
+        bool v3;
+        uint24 v2FeeBps;
+        bytes32 initCodeHash;
+    }
+
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
     //////////////////////////////////////////////////////////////*/
 
     event OperatorSet(address indexed operator, bool allowed);
     event Withdrawn(address indexed token, address indexed to, uint256 amount);
+    event FactoryRegistered(address indexed factory, bool v3, uint24 v2FeeBps, bytes32 initCodeHash);
+    event FactoryUnregistered(address indexed factory, bool v3, uint24 v2FeeBps);
+    event PoolListed(address indexed pool, bool v3, address token0, address token1, uint24 fee);
+    event PoolUnlisted(address indexed pool);
+    event StartTokenSet(address indexed token, bool allowed);
 
     /*//////////////////////////////////////////////////////////////
                                  ERRORS
@@ -37,7 +60,14 @@ contract Executor {
     error Reentered();
     error WrongBlock(uint256 targetBlock, uint256 currentBlock);
     error BadPlan();
+    error StartTokenNotAllowed(address token);
+    error FactoryNotRegistered(address factory, bool v3, uint24 v2FeeBps);
+    error PoolNotListed(address pool);
+    error BadRegistration();
     error UnexpectedCallback(address caller);
+    error ClaimInWrongToken(int256 amount0Delta, int256 amount1Delta);
+    error ClaimAboveOwed(uint256 claimed, uint256 owed);
+    error FlashPlanMismatch();
     error InsufficientProfit(int256 profit, uint256 required);
     error BuilderPaymentAboveCap(uint256 payment, uint256 cap);
     error BuilderPaymentNeedsWeth();
@@ -52,20 +82,41 @@ contract Executor {
     address public immutable owner;
     address public immutable WETH;
     mapping(address => bool) public isOperator;
+    /// @notice Start tokens besides WETH (which is always one).
+    mapping(address => bool) public isStartToken;
 
-    /// @dev Transient slots: the pool allowed to call back now, the token a V3 callback pays, the lock.
+    /// @dev factory => venue key (see _venueKey) => init code hash of its pools; zero = not registered.
+    mapping(address => mapping(uint256 => bytes32)) private _initCodeHash;
+    /// @dev pool => hash of what the owner listed it as (see _listingKey); zero = not listed.
+    mapping(address => bytes32) private _listing;
+
+    /// @dev Transient slots: the pool allowed to call back now; the input token of its hop (bit 160 set when
+    ///      zeroForOne); the amount of that hop (V3: the most the pool may claim; V2 flash: what the pair lends);
+    ///      the hash of the plan a flash callback must carry; the lock.
     uint256 private constant EXPECTED_POOL_SLOT = 0x7d6ad0c6d2e3f2b8a1a4d1e0b7b5d0d1c3f1e2a4b6c8d0e2f4a6b8c0d2e4f6a1;
     uint256 private constant PAY_TOKEN_SLOT = 0x7d6ad0c6d2e3f2b8a1a4d1e0b7b5d0d1c3f1e2a4b6c8d0e2f4a6b8c0d2e4f6a2;
     uint256 private constant LOCK_SLOT = 0x7d6ad0c6d2e3f2b8a1a4d1e0b7b5d0d1c3f1e2a4b6c8d0e2f4a6b8c0d2e4f6a3;
+    uint256 private constant AMOUNT_SLOT = 0x7d6ad0c6d2e3f2b8a1a4d1e0b7b5d0d1c3f1e2a4b6c8d0e2f4a6b8c0d2e4f6a4;
+    uint256 private constant FLASH_PLAN_SLOT = 0x7d6ad0c6d2e3f2b8a1a4d1e0b7b5d0d1c3f1e2a4b6c8d0e2f4a6b8c0d2e4f6a5;
+
+    uint256 private constant V3_VENUE = 1 << 24;
 
     uint160 private constant MIN_SQRT_RATIO_PLUS_ONE = 4295128740;
     uint160 private constant MAX_SQRT_RATIO_MINUS_ONE = 1461446703485210103287273052203988822378723970341;
 
-    constructor(address owner_, address operator_, address weth_) {
+    /// @param owner_ The cold key that withdraws and administers; never the operator in production.
+    /// @param operator_ The bot's hot key, allowed to call `execute`.
+    /// @param weth_ WETH9: always a start token, and what builder payments are unwrapped from.
+    /// @param factories The factories whose pools plans may name from the start (deploy scripts pass the chain's).
+    constructor(address owner_, address operator_, address weth_, Factory[] memory factories) {
         owner = owner_;
         WETH = weth_;
         isOperator[operator_] = true;
         emit OperatorSet(operator_, true);
+        for (uint256 i; i < factories.length; ++i) {
+            Factory memory f = factories[i];
+            _registerFactory(f.factory, f.v3, f.v2FeeBps, f.initCodeHash);
+        }
     }
 
     /// @dev Only WETH sends ETH here (when unwrapping the builder payment).
@@ -78,8 +129,9 @@ contract Executor {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Runs a planned cycle (see Plan.sol for the encoding) and pays the builder out of its profit.
-    /// @dev Reverts unless the start token's balance grows by at least minProfit + builderPayment in the
-    ///      plan's target block, and unless builderPayment <= profit * maxBuilderShareBps / 10_000.
+    /// @dev Reverts unless every pool is registered or listed, the start token is allowed, and the start
+    ///      token's balance grows by at least minProfit + builderPayment in the plan's target block, and unless
+    ///      builderPayment <= profit * maxBuilderShareBps / 10_000.
     /// @param plan The packed plan.
     function execute(bytes calldata plan) external {
         if (!isOperator[msg.sender]) revert NotOperator();
@@ -93,23 +145,30 @@ contract Executor {
                 || Plan.hop(plan, h.hopCount - 1).tokenOut != h.startToken
         ) revert BadPlan();
         if (block.number != h.targetBlock) revert WrongBlock(h.targetBlock, block.number);
+        if (h.startToken != WETH && !isStartToken[h.startToken]) revert StartTokenNotAllowed(h.startToken);
 
         uint256 balanceBefore = h.startToken.balanceOf(address(this));
         Plan.Hop memory first = Plan.hop(plan, 0);
+        address firstPool = _pool(first, h.startToken);
         if (h.flash) {
             // The whole cycle runs inside the first pool's callback, which then repays it.
+            _tstore(FLASH_PLAN_SLOT, uint256(keccak256(plan)));
             if (first.v3) {
-                _swapV3(first, h.amountIn, _recipientAfter(plan, 0, h.hopCount), h.startToken, plan);
+                Plan.Hop memory second = Plan.hop(plan, 1);
+                address recipient = second.v3 ? address(this) : _pool(second, first.tokenOut);
+                _swapV3(firstPool, first, h.startToken, h.amountIn, recipient, plan);
             } else {
-                uint256 out = _v2AmountOut(first, h.amountIn);
-                _tstore(EXPECTED_POOL_SLOT, uint160(first.pool));
+                uint256 out = _v2AmountOut(firstPool, first, h.amountIn);
+                _tstore(EXPECTED_POOL_SLOT, uint160(firstPool));
+                _tstore(AMOUNT_SLOT, out);
                 (uint256 out0, uint256 out1) = first.zeroForOne ? (uint256(0), out) : (out, uint256(0));
-                IUniswapV2Pair(first.pool).swap(out0, out1, address(this), plan);
+                IUniswapV2Pair(firstPool).swap(out0, out1, address(this), plan);
                 _tstore(EXPECTED_POOL_SLOT, 0);
             }
+            _tstore(FLASH_PLAN_SLOT, 0);
         } else {
-            if (!first.v3) h.startToken.transfer(first.pool, h.amountIn);
-            _runHops(plan, 0, h.hopCount, h.startToken, h.amountIn);
+            if (!first.v3) h.startToken.transfer(firstPool, h.amountIn);
+            _runHops(plan, 0, h.hopCount, h.startToken, first, firstPool, h.amountIn);
         }
         uint256 balanceAfter = h.startToken.balanceOf(address(this));
 
@@ -133,32 +192,45 @@ contract Executor {
                                 CALLBACKS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice V3 swap callback: pays the pool the executor is swapping with right now, nobody else.
-    /// @dev With plan data (flash mode) it first runs the rest of the cycle, then repays the first pool.
+    /// @notice V3 swap callback: pays the pool the executor is swapping with right now, nobody else, in that
+    ///         hop's input token and at most the hop's input amount.
+    /// @dev With plan data (flash mode) it first runs the rest of the cycle, then repays the first pool. The data
+    ///      must be the running plan (checked by hash); what is paid never comes from it.
     function uniswapV3SwapCallback(int256 amount0Delta, int256 amount1Delta, bytes calldata data) external {
         _acceptCallback();
-        uint256 owed = uint256(amount0Delta > 0 ? amount0Delta : amount1Delta);
-        if (data.length == 0) {
-            address(uint160(_tload(PAY_TOKEN_SLOT))).transfer(msg.sender, owed);
-            return;
+        uint256 pay = _tload(PAY_TOKEN_SLOT);
+        uint256 owed = _tload(AMOUNT_SLOT);
+        bool zeroForOne = pay >> 160 != 0;
+        // A pool is owed its input token (token0 when swapping zero for one) and owes the other.
+        (int256 inDelta, int256 outDelta) = zeroForOne ? (amount0Delta, amount1Delta) : (amount1Delta, amount0Delta);
+        if (inDelta < 0 || outDelta > 0) revert ClaimInWrongToken(amount0Delta, amount1Delta);
+        uint256 claimed = uint256(inDelta);
+        if (claimed > owed) revert ClaimAboveOwed(claimed, owed);
+        if (data.length != 0) {
+            _acceptFlashPlan(data);
+            Plan.Header memory h = Plan.header(data);
+            Plan.Hop memory first = Plan.hop(data, 0);
+            Plan.Hop memory next = Plan.hop(data, 1);
+            _runHops(data, 1, h.hopCount, first.tokenOut, next, _pool(next, first.tokenOut), uint256(-outDelta));
         }
-        Plan.Header memory h = Plan.header(data);
-        uint256 received = uint256(-(amount0Delta > 0 ? amount1Delta : amount0Delta));
-        _runHops(data, 1, h.hopCount, h.startToken, received);
-        h.startToken.transfer(msg.sender, owed);
+        address(uint160(pay)).transfer(msg.sender, claimed);
     }
 
     /// @notice V2 flash-swap callback: only from the pair being flash-borrowed from, only for this executor's swap.
-    /// @dev Runs the rest of the cycle with the borrowed output, then repays the pair its input.
-    function uniswapV2Call(address sender, uint256 amount0, uint256 amount1, bytes calldata data) external {
+    /// @dev Runs the rest of the cycle with the borrowed output (the amount this executor asked for, not the
+    ///      callback's arguments), then repays the pair its input. The data must be the running plan.
+    function uniswapV2Call(address sender, uint256, uint256, bytes calldata data) external {
         _acceptCallback();
         if (sender != address(this)) revert UnexpectedCallback(sender);
+        _acceptFlashPlan(data);
         Plan.Header memory h = Plan.header(data);
-        uint256 received = amount0 + amount1;
+        uint256 received = _tload(AMOUNT_SLOT);
+        Plan.Hop memory first = Plan.hop(data, 0);
         Plan.Hop memory next = Plan.hop(data, 1);
+        address nextPool = _pool(next, first.tokenOut);
         // The borrowed output came here (a V2 pair calls back its `to`); a V2 next hop needs it in its pair.
-        if (!next.v3) Plan.hop(data, 0).tokenOut.transfer(next.pool, received);
-        _runHops(data, 1, h.hopCount, h.startToken, received);
+        if (!next.v3) first.tokenOut.transfer(nextPool, received);
+        _runHops(data, 1, h.hopCount, first.tokenOut, next, nextPool, received);
         h.startToken.transfer(msg.sender, h.amountIn);
     }
 
@@ -168,7 +240,7 @@ contract Executor {
 
     /// @notice Moves funds out. `token` 0 means ETH.
     function withdraw(address token, address to, uint256 amount) external {
-        if (msg.sender != owner) revert NotOwner();
+        _onlyOwner();
         if (token == address(0)) {
             (bool sent,) = to.call{value: amount}("");
             if (!sent) revert EthTransferFailed();
@@ -180,58 +252,167 @@ contract Executor {
 
     /// @notice Grants or revokes the right to call `execute`.
     function setOperator(address operator, bool allowed) external {
-        if (msg.sender != owner) revert NotOwner();
+        _onlyOwner();
         isOperator[operator] = allowed;
         emit OperatorSet(operator, allowed);
+    }
+
+    /// @notice Lets plans name the pools `factory` deploys: their addresses are recomputed from it by CREATE2.
+    /// @param factory A Uniswap V2-style or V3 factory.
+    /// @param v3 Whether it is a Uniswap V3 factory (pool salt keccak256(abi.encode(token0, token1, fee))) or
+    ///        V2-style (pair salt keccak256(abi.encodePacked(token0, token1))).
+    /// @param v2FeeBps V2-style only: its pairs' fee in basis points (30 for Uniswap V2 and SushiSwap); 0 for V3.
+    /// @param initCodeHash keccak256 of its pools' creation code, as the factory's CREATE2 uses it.
+    function registerFactory(address factory, bool v3, uint24 v2FeeBps, bytes32 initCodeHash) external {
+        _onlyOwner();
+        _registerFactory(factory, v3, v2FeeBps, initCodeHash);
+    }
+
+    /// @notice Stops plans from naming `factory`'s pools (registered with the same `v3` and `v2FeeBps`).
+    function unregisterFactory(address factory, bool v3, uint24 v2FeeBps) external {
+        _onlyOwner();
+        delete _initCodeHash[factory][_venueKey(v3, v2FeeBps)];
+        emit FactoryUnregistered(factory, v3, v2FeeBps);
+    }
+
+    /// @notice Lets plans name `pool` itself (one no registered factory made), for exactly these tokens and fee.
+    /// @param token0 The pool's token0; token0 < token1, as pools order them.
+    /// @param fee V2-style: the pair's fee in basis points (what the executor prices swaps with); V3: its fee tier.
+    function listPool(address pool, bool v3, address token0, address token1, uint24 fee) external {
+        _onlyOwner();
+        if (pool == address(0) || token0 >= token1 || (!v3 && fee >= 10_000)) revert BadRegistration();
+        _listing[pool] = _listingKey(v3, token0, token1, fee);
+        emit PoolListed(pool, v3, token0, token1, fee);
+    }
+
+    /// @notice Stops plans from naming `pool` as a listed pool.
+    function unlistPool(address pool) external {
+        _onlyOwner();
+        delete _listing[pool];
+        emit PoolUnlisted(pool);
+    }
+
+    /// @notice Allows or refuses `token` as a plan's start token (WETH always is one). A start token's balance is
+    ///         what the profit check measures, so allow only tokens whose balances cannot lie.
+    function setStartToken(address token, bool allowed) external {
+        _onlyOwner();
+        isStartToken[token] = allowed;
+        emit StartTokenSet(token, allowed);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                  VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The init code hash `factory` is registered with (zero if it is not).
+    function initCodeHashOf(address factory, bool v3, uint24 v2FeeBps) external view returns (bytes32) {
+        return _initCodeHash[factory][_venueKey(v3, v2FeeBps)];
+    }
+
+    /// @notice Whether `pool` is listed for exactly these tokens and fee.
+    function isListedPool(address pool, bool v3, address token0, address token1, uint24 fee) external view returns (bool) {
+        return _listing[pool] != 0 && _listing[pool] == _listingKey(v3, token0, token1, fee);
+    }
+
+    /// @notice The pool a plan naming `factory` means for these tokens (either order) and fee: what `execute`
+    ///         swaps with. Reverts if the factory is not registered.
+    /// @param fee V2-style: the registered fee in basis points; V3: the fee tier.
+    function poolFor(address factory, bool v3, address tokenA, address tokenB, uint24 fee) external view returns (address) {
+        (address token0, address token1) = tokenA < tokenB ? (tokenA, tokenB) : (tokenB, tokenA);
+        return _canonicalPool(factory, v3, token0, token1, fee);
     }
 
     /*//////////////////////////////////////////////////////////////
                                 INTERNAL
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Runs hops [from, to) with `amount` of input already where hop `from` takes it: in its pair for V2,
-    ///      here for V3 (paid in the callback). Each hop's output goes straight to a V2 next pair.
-    function _runHops(bytes calldata plan, uint256 from, uint256 to, address startToken, uint256 amount) private {
+    /// @dev Runs hops [from, to) with `amount` of input already where hop `from` (`hop`, in `pool`) takes it: in its
+    ///      pair for V2, here for V3 (paid in the callback). Each hop's output goes straight to a V2 next pair.
+    function _runHops(
+        bytes calldata plan,
+        uint256 from,
+        uint256 to,
+        address tokenIn,
+        Plan.Hop memory hop,
+        address pool,
+        uint256 amount
+    ) private {
         for (uint256 i = from; i < to; ++i) {
-            Plan.Hop memory hop = Plan.hop(plan, i);
-            address recipient = _recipientAfter(plan, i, to);
-            if (hop.v3) {
-                amount = _swapV3(hop, amount, recipient, Plan.tokenIn(plan, i, startToken), "");
-            } else {
-                amount = _swapV2(hop, amount, recipient);
+            Plan.Hop memory next;
+            address nextPool;
+            address recipient = address(this);
+            if (i + 1 < to) {
+                next = Plan.hop(plan, i + 1);
+                nextPool = _pool(next, hop.tokenOut);
+                if (!next.v3) recipient = nextPool;
             }
+            amount = hop.v3 ? _swapV3(pool, hop, tokenIn, amount, recipient, "") : _swapV2(pool, hop, amount, recipient);
+            (tokenIn, hop, pool) = (hop.tokenOut, next, nextPool);
         }
     }
 
-    /// @dev Where hop `index` sends its output: the next pair if that is V2, else this contract.
-    function _recipientAfter(bytes calldata plan, uint256 index, uint256 hopCount) private view returns (address) {
-        if (index + 1 < hopCount) {
-            Plan.Hop memory next = Plan.hop(plan, index + 1);
-            if (!next.v3) return next.pool;
+    /// @dev The pool a hop swaps in, proven real: recomputed from a registered factory, or listed by the owner.
+    function _pool(Plan.Hop memory hop, address tokenIn) private view returns (address) {
+        (address token0, address token1) = hop.zeroForOne ? (tokenIn, hop.tokenOut) : (hop.tokenOut, tokenIn);
+        // Pools order their tokens: a plan with zeroForOne the wrong way round names no pool.
+        if (token0 >= token1) revert BadPlan();
+        if (hop.listed) {
+            if (_listing[hop.source] != _listingKey(hop.v3, token0, token1, uint24(hop.fee))) revert PoolNotListed(hop.source);
+            return hop.source;
         }
-        return address(this);
+        return _canonicalPool(hop.source, hop.v3, token0, token1, uint24(hop.fee));
     }
 
-    function _v2AmountOut(Plan.Hop memory hop, uint256 amountIn) private view returns (uint256) {
-        (uint256 reserve0, uint256 reserve1,) = IUniswapV2Pair(hop.pool).getReserves();
+    function _canonicalPool(address factory, bool v3, address token0, address token1, uint24 fee)
+        private
+        view
+        returns (address)
+    {
+        bytes32 initCodeHash = _initCodeHash[factory][_venueKey(v3, fee)];
+        if (initCodeHash == 0) revert FactoryNotRegistered(factory, v3, v3 ? 0 : fee);
+        // A V3 fee tier the factory never enabled gives an address without code: the swap call then reverts.
+        return v3 ? PoolAddress.v3(factory, initCodeHash, token0, token1, fee) : PoolAddress.v2(factory, initCodeHash, token0, token1);
+    }
+
+    function _registerFactory(address factory, bool v3, uint24 v2FeeBps, bytes32 initCodeHash) private {
+        if (factory == address(0) || initCodeHash == 0 || (v3 ? v2FeeBps != 0 : v2FeeBps >= 10_000)) revert BadRegistration();
+        _initCodeHash[factory][_venueKey(v3, v2FeeBps)] = initCodeHash;
+        emit FactoryRegistered(factory, v3, v2FeeBps, initCodeHash);
+    }
+
+    /// @dev V3 factories are registered once for all fee tiers (the tier is in the salt); a V2-style factory with
+    ///      its pairs' fee, so a plan cannot price a pair with a fee the owner did not register.
+    function _venueKey(bool v3, uint256 fee) private pure returns (uint256) {
+        return v3 ? V3_VENUE : fee;
+    }
+
+    function _listingKey(bool v3, address token0, address token1, uint24 fee) private pure returns (bytes32) {
+        return keccak256(abi.encode(v3, token0, token1, fee));
+    }
+
+    function _v2AmountOut(address pool, Plan.Hop memory hop, uint256 amountIn) private view returns (uint256) {
+        (uint256 reserve0, uint256 reserve1,) = IUniswapV2Pair(pool).getReserves();
         (uint256 reserveIn, uint256 reserveOut) = hop.zeroForOne ? (reserve0, reserve1) : (reserve1, reserve0);
-        uint256 inWithFee = amountIn * (10_000 - hop.feeBps);
+        uint256 inWithFee = amountIn * (10_000 - hop.fee);
         return inWithFee * reserveOut / (reserveIn * 10_000 + inWithFee);
     }
 
-    function _swapV2(Plan.Hop memory hop, uint256 amountIn, address recipient) private returns (uint256 out) {
-        out = _v2AmountOut(hop, amountIn);
+    function _swapV2(address pool, Plan.Hop memory hop, uint256 amountIn, address recipient) private returns (uint256 out) {
+        out = _v2AmountOut(pool, hop, amountIn);
         (uint256 out0, uint256 out1) = hop.zeroForOne ? (uint256(0), out) : (out, uint256(0));
-        IUniswapV2Pair(hop.pool).swap(out0, out1, recipient, "");
+        IUniswapV2Pair(pool).swap(out0, out1, recipient, "");
     }
 
-    function _swapV3(Plan.Hop memory hop, uint256 amountIn, address recipient, address tokenIn, bytes memory data)
+    /// @dev Records what the callback may pay (this hop's input token, at most `amountIn`), then swaps.
+    function _swapV3(address pool, Plan.Hop memory hop, address tokenIn, uint256 amountIn, address recipient, bytes memory data)
         private
         returns (uint256 out)
     {
-        _tstore(EXPECTED_POOL_SLOT, uint160(hop.pool));
-        if (data.length == 0) _tstore(PAY_TOKEN_SLOT, uint160(tokenIn));
-        (int256 amount0, int256 amount1) = IUniswapV3Pool(hop.pool).swap(
+        if (amountIn > uint256(type(int256).max)) revert BadPlan();
+        _tstore(EXPECTED_POOL_SLOT, uint160(pool));
+        _tstore(PAY_TOKEN_SLOT, uint256(uint160(tokenIn)) | (hop.zeroForOne ? 1 << 160 : 0));
+        _tstore(AMOUNT_SLOT, amountIn);
+        (int256 amount0, int256 amount1) = IUniswapV3Pool(pool).swap(
             recipient,
             hop.zeroForOne,
             int256(amountIn),
@@ -247,6 +428,17 @@ contract Executor {
         uint256 expected = _tload(EXPECTED_POOL_SLOT);
         if (expected == 0 || msg.sender != address(uint160(expected))) revert UnexpectedCallback(msg.sender);
         _tstore(EXPECTED_POOL_SLOT, 0);
+    }
+
+    /// @dev Flash-mode callback data must be the plan `execute` is running, once.
+    function _acceptFlashPlan(bytes calldata data) private {
+        uint256 expected = _tload(FLASH_PLAN_SLOT);
+        if (expected == 0 || uint256(keccak256(data)) != expected) revert FlashPlanMismatch();
+        _tstore(FLASH_PLAN_SLOT, 0);
+    }
+
+    function _onlyOwner() private view {
+        if (msg.sender != owner) revert NotOwner();
     }
 
     function _tload(uint256 slot) private view returns (uint256 value) {

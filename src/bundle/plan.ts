@@ -4,17 +4,30 @@ import { SearcherError } from '../errors.ts';
 /**
  * The executor's packed plan (contracts/src/libraries/Plan.sol documents the same layout):
  * header 80 bytes = flags u8 | targetBlock u64 | amountIn u128 | minProfit u128 | builderPayment u128 |
- * maxBuilderShareBps u16 | startToken address | hopCount u8, then 43 bytes per hop = pool address |
- * tokenOut address | flags u8 (bit 0 V3, bit 1 zeroForOne) | V2 fee bps u16.
+ * maxBuilderShareBps u16 | startToken address | hopCount u8, then 44 bytes per hop = source address (the
+ * pool's factory, or the pool itself if listed) | tokenOut address | flags u8 (bit 0 V3, bit 1 zeroForOne,
+ * bit 2 listed pool) | fee u24 (V2 bps, V3 fee tier).
+ *
+ * The plan does not carry a factory-made pool's address: the executor recomputes it by CREATE2 from the factory
+ * (which its owner must have registered, with the V2 fee), the hop's tokens and the V3 fee tier, so a stolen
+ * operator key cannot name any other contract.
  */
 export type PlanHop = {
+  /** The pool (for logs and checks; for a factory-made pool the executor derives it and the plan omits it). */
   pool: Address;
+  /** The factory that deployed `pool`. Without one, the plan names `pool` itself as one the owner listed. */
+  factory?: Address;
   tokenOut: Address;
   protocol: 'v2' | 'v3';
   zeroForOne: boolean;
-  /** V2-style pairs only: 30 for Uniswap V2 and SushiSwap; forks differ. */
+  /** V2-style pairs only: 30 for Uniswap V2 and SushiSwap (must be the fee registered with the factory). */
   v2FeeBps?: number;
+  /** V3 pools: the fee tier in hundredths of a basis point (500, 3000, 10000). */
+  v3Fee?: number;
 };
+
+/** A decoded hop: what the plan says, which for a factory-made pool is the factory, not the pool. */
+export type DecodedPlanHop = Omit<PlanHop, 'pool' | 'factory'> & ({ factory: Address } | { pool: Address; listed: true });
 
 export type ExecutorPlan = {
   /** Borrow the first leg from its pool (flash swap / V3 callback) instead of using the executor's inventory. */
@@ -33,7 +46,7 @@ export type ExecutorPlan = {
 };
 
 export const PLAN_HEADER_SIZE = 80;
-export const PLAN_HOP_SIZE = 43;
+export const PLAN_HOP_SIZE = 44;
 export const PLAN_MAX_HOPS = 8;
 
 export class PlanError extends SearcherError {
@@ -43,6 +56,10 @@ export class PlanError extends SearcherError {
 }
 
 const MAX_U128 = (1n << 128n) - 1n;
+const MAX_U24 = (1 << 24) - 1;
+const HOP_V3 = 1;
+const HOP_ZERO_FOR_ONE = 2;
+const HOP_LISTED = 4;
 const MAX_U64 = (1n << 64n) - 1n;
 
 function uint(value: bigint, max: bigint, name: string, bytes: number): Hex {
@@ -70,17 +87,37 @@ export function encodePlan(plan: ExecutorPlan): Hex {
     getAddress(plan.startToken),
     numberToHex(hops.length, { size: 1 }),
   ];
+  let tokenIn = getAddress(plan.startToken);
   for (const [index, hop] of hops.entries()) {
-    const fee = hop.protocol === 'v2' ? (hop.v2FeeBps ?? 30) : 0;
-    if (!Number.isInteger(fee) || fee < 0 || fee >= 10_000) throw new PlanError(`hop ${index}: V2 fee ${fee} bps is out of range`);
-    const flags = (hop.protocol === 'v3' ? 1 : 0) | (hop.zeroForOne ? 2 : 0);
-    parts.push(getAddress(hop.pool), getAddress(hop.tokenOut), numberToHex(flags, { size: 1 }), numberToHex(fee, { size: 2 }));
+    const fee = hopFee(hop, index);
+    // Pools order their tokens by address; the executor finds no pool for a hop whose direction contradicts it.
+    if (hop.zeroForOne !== tokenIn.toLowerCase() < hop.tokenOut.toLowerCase()) {
+      throw new PlanError(`hop ${index}: zeroForOne ${hop.zeroForOne} contradicts the order of ${tokenIn} and ${hop.tokenOut}`);
+    }
+    tokenIn = getAddress(hop.tokenOut);
+    const flags = (hop.protocol === 'v3' ? HOP_V3 : 0) | (hop.zeroForOne ? HOP_ZERO_FOR_ONE : 0) | (hop.factory ? 0 : HOP_LISTED);
+    parts.push(getAddress(hop.factory ?? hop.pool), getAddress(hop.tokenOut), numberToHex(flags, { size: 1 }), numberToHex(fee, { size: 3 }));
   }
   return concat(parts).toLowerCase() as Hex;
 }
 
-/** Unpacks a plan (for logs and post-mortems). */
-export function decodePlan(data: Hex): ExecutorPlan {
+function hopFee(hop: PlanHop, index: number): number {
+  if (hop.protocol === 'v2') {
+    const fee = hop.v2FeeBps ?? 30;
+    if (!Number.isInteger(fee) || fee < 0 || fee >= 10_000) throw new PlanError(`hop ${index}: V2 fee ${fee} bps is out of range`);
+    return fee;
+  }
+  const fee = hop.v3Fee;
+  if (fee === undefined || !Number.isInteger(fee) || fee <= 0 || fee > MAX_U24) {
+    throw new PlanError(`hop ${index}: a V3 hop needs its pool's fee tier (got ${fee})`);
+  }
+  return fee;
+}
+
+export type DecodedPlan = Omit<ExecutorPlan, 'hops'> & { hops: DecodedPlanHop[] };
+
+/** Unpacks a plan (for logs and post-mortems). Factory-made pools come back as their factory. */
+export function decodePlan(data: Hex): DecodedPlan {
   const size = (data.length - 2) / 2;
   if (size < PLAN_HEADER_SIZE) throw new PlanError(`a plan is at least ${PLAN_HEADER_SIZE} bytes (got ${size})`);
   const field = (start: number, length: number) => sliceHex(data, start, start + length, { strict: true });
@@ -88,18 +125,20 @@ export function decodePlan(data: Hex): ExecutorPlan {
   if (size !== PLAN_HEADER_SIZE + hopCount * PLAN_HOP_SIZE) {
     throw new PlanError(`a ${hopCount}-hop plan is ${PLAN_HEADER_SIZE + hopCount * PLAN_HOP_SIZE} bytes (got ${size})`);
   }
-  const hops: PlanHop[] = [];
+  const hops: DecodedPlanHop[] = [];
   for (let index = 0; index < hopCount; index++) {
     const at = PLAN_HEADER_SIZE + index * PLAN_HOP_SIZE;
     const flags = hexToNumber(field(at + 40, 1));
-    const protocol = flags & 1 ? 'v3' : 'v2';
-    hops.push({
-      pool: getAddress(field(at, 20)),
+    const protocol = flags & HOP_V3 ? 'v3' : 'v2';
+    const fee = hexToNumber(field(at + 41, 3));
+    const source = getAddress(field(at, 20));
+    const common = {
       tokenOut: getAddress(field(at + 20, 20)),
       protocol,
-      zeroForOne: (flags & 2) !== 0,
-      ...(protocol === 'v2' ? { v2FeeBps: hexToNumber(field(at + 41, 2)) } : {}),
-    });
+      zeroForOne: (flags & HOP_ZERO_FOR_ONE) !== 0,
+      ...(protocol === 'v2' ? { v2FeeBps: fee } : { v3Fee: fee }),
+    } as const;
+    hops.push(flags & HOP_LISTED ? { ...common, pool: source, listed: true } : { ...common, factory: source });
   }
   return {
     flash: (hexToNumber(field(0, 1)) & 1) === 1,

@@ -34,7 +34,7 @@ export const mainnetTokens: Readonly<Record<string, Address>> = {
  */
 export const initCodeHashes = {
   uniswapV2Pair: '0x96e8ac4277198ff8b6f785478aa9a39f403cb768dd02cbee326c3e7da348845f',
-  sushiswapPairMainnet: '0xe18a34eb0e04b04f7a0ac29a6e80748dca96319b42c520a0b4b70d2fc9fb8da0',
+  sushiswapPairMainnet: '0xe18a34eb0e04b04f7a0ac29a6e80748dca96319b42c54d679cb821dca90c6303',
   uniswapV3Pool: '0xe34f199b19b2b4f47f68442619d555527d244f78a3297ea89325f843f87b8b54',
 } as const;
 

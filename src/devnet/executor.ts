@@ -1,9 +1,22 @@
 import { createWalletClient, http, parseAbi, type Address } from 'viem';
 import { deployExecutor } from '../bundle/deployExecutor.ts';
-import { mainnet } from './addresses.ts';
+import { executorFactoriesFor } from '../bundle/executorFactories.ts';
+import { mainnetFactories } from '../state/venues.ts';
+import { initCodeHashes, mainnet } from './addresses.ts';
 import { callAndConfirm, type DevnetClient } from './client.ts';
 
 const wethAbi = parseAbi(['function deposit() payable', 'function transfer(address, uint256) returns (bool)']);
+
+/**
+ * The devnet's factories as the executor must know them: Uniswap V2, SushiSwap and Uniswap V3 at their mainnet
+ * addresses, but SushiSwap's factory runs Uniswap V2's bytecode here, so its pairs have Uniswap V2's init code
+ * hash (not SushiSwap's mainnet one).
+ */
+export const devnetExecutorFactories = executorFactoriesFor(mainnetFactories, {
+  uniswapV2: initCodeHashes.uniswapV2Pair,
+  sushiswap: initCodeHashes.uniswapV2Pair,
+  uniswapV3: initCodeHashes.uniswapV3Pool,
+});
 
 /**
  * Deploys the searcher's executor on the devnet (owner: the deployer account, operator: the searcher account)
@@ -16,7 +29,12 @@ export async function deployDevnetExecutor(
   inventoryWei: bigint,
 ): Promise<{ address: Address; owner: Address; operator: Address; inventoryWei: string }> {
   const wallet = createWalletClient({ account: owner, chain: client.chain, transport: http(client.transport.url as string) });
-  const { address } = await deployExecutor(wallet, client as never, { owner, operator, weth: mainnet.weth });
+  const { address } = await deployExecutor(wallet, client as never, {
+    owner,
+    operator,
+    weth: mainnet.weth,
+    factories: devnetExecutorFactories,
+  });
   if (inventoryWei > 0n) {
     await client.setBalance({ address: owner, value: (await client.getBalance({ address: owner })) + inventoryWei });
     await callAndConfirm(client, { from: owner, to: mainnet.weth, abi: wethAbi, functionName: 'deposit', value: inventoryWei, label: 'wrap executor inventory' });

@@ -13,14 +13,19 @@ export type Factories = {
   v3: ReadonlyArray<{ address: Address; venue: string }>;
 };
 
-export type DiscoveredPools = { v2: Array<{ pair: Address; feeBps: bigint; venue?: string }>; v3: Address[]; v3Venues?: Map<Address, string> };
+export type DiscoveredPools = {
+  v2: Array<{ pair: Address; feeBps: bigint; venue?: string; factory?: Address }>;
+  v3: Address[];
+  v3Venues?: Map<Address, string>;
+  v3Factories?: Map<Address, Address>;
+};
 
 /** topic0 of the factories' creation events (PairCreated, PoolCreated). */
 export const creationTopics: readonly Hex[] = [toEventSelector(pairCreated), toEventSelector(poolCreated)];
 
 /** The pools that creation logs of the configured factories announce (other logs are ignored). */
 export function poolsCreatedIn(logs: readonly Log[], factories: Factories): DiscoveredPools {
-  const found: DiscoveredPools = { v2: [], v3: [], v3Venues: new Map() };
+  const found: DiscoveredPools = { v2: [], v3: [], v3Venues: new Map(), v3Factories: new Map() };
   for (const log of logs) {
     const v2 = factories.v2.find((f) => f.address.toLowerCase() === log.address.toLowerCase());
     const v3 = factories.v3.find((f) => f.address.toLowerCase() === log.address.toLowerCase());
@@ -31,11 +36,13 @@ export function poolsCreatedIn(logs: readonly Log[], factories: Factories): Disc
     } catch {
       continue; // another event of the factory
     }
-    if (v2) found.v2.push({ pair: getAddress((decoded.args as { pair: Address }).pair), feeBps: v2.feeBps, venue: v2.venue });
-    else {
+    if (v2) {
+      found.v2.push({ pair: getAddress((decoded.args as { pair: Address }).pair), feeBps: v2.feeBps, venue: v2.venue, factory: getAddress(log.address) });
+    } else {
       const pool = getAddress((decoded.args as { pool: Address }).pool);
       found.v3.push(pool);
       found.v3Venues!.set(pool, v3!.venue);
+      found.v3Factories!.set(pool, getAddress(log.address));
     }
   }
   return found;
@@ -49,7 +56,7 @@ export async function discoverPools(
   fromBlock = 0n,
   blocksPerQuery = 50_000n,
 ): Promise<DiscoveredPools> {
-  const found: DiscoveredPools = { v2: [], v3: [], v3Venues: new Map() };
+  const found: DiscoveredPools = { v2: [], v3: [], v3Venues: new Map(), v3Factories: new Map() };
   const addresses = [...factories.v2.map((f) => f.address), ...factories.v3.map((f) => f.address)];
   if (addresses.length === 0) return found;
   for (let start = fromBlock; start <= toBlock; start += blocksPerQuery) {
@@ -59,6 +66,7 @@ export async function discoverPools(
     found.v2.push(...chunk.v2);
     found.v3.push(...chunk.v3);
     for (const [pool, venue] of chunk.v3Venues!) found.v3Venues!.set(pool, venue);
+    for (const [pool, factory] of chunk.v3Factories!) found.v3Factories!.set(pool, factory);
   }
   return found;
 }
@@ -84,7 +92,13 @@ export async function bootstrapPools(
   }
   const venues = new Map<Address, string | undefined>(pools.v2.map((p) => [p.pair, p.venue]));
   for (const [pool, venue] of pools.v3Venues ?? []) venues.set(pool, venue);
+  const factories = new Map<Address, Address | undefined>(pools.v2.map((p) => [p.pair, p.factory]));
+  for (const [pool, factory] of pools.v3Factories ?? []) factories.set(pool, factory);
   return (await Promise.all(batches))
     .flatMap((batch) => [...batch.v2, ...batch.v3])
-    .map((pool) => (venues.get(pool.address) ? { ...pool, venue: venues.get(pool.address)! } : pool));
+    .map((pool) => {
+      const venue = venues.get(pool.address);
+      const factory = factories.get(pool.address);
+      return { ...pool, ...(venue ? { venue } : {}), ...(factory ? { factory } : {}) };
+    });
 }

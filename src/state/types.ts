@@ -13,6 +13,8 @@ export type V2Pair = {
   feeBps: bigint;
   /** Which DEX it belongs to (the factory's name in the config), when known. */
   venue?: string;
+  /** The factory that deployed it, when known (the executor recomputes the pair's address from it). */
+  factory?: Address;
 };
 
 /**
@@ -27,6 +29,8 @@ export type V3Pool = {
   token1: Address;
   liquidityGross: bigint[];
   venue?: string;
+  /** The factory that deployed it, when known (the executor recomputes the pool's address from it). */
+  factory?: Address;
 } & V3PoolState;
 
 export type Pool = V2Pair | V3Pool;

@@ -81,9 +81,9 @@ const backrun = await signExecutorTransaction({
     maxBuilderShareBps: 9_000,
     startToken: WETH,
     hops: [
-      { pool: '0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640', tokenOut: USDC, protocol: 'v3', zeroForOne: false },
-      { pool: '0xAE461cA67B15dc8dc81CE7615e0320dA1A9aB8D5', tokenOut: DAI, protocol: 'v2', zeroForOne: false, v2FeeBps: 30 },
-      { pool: '0xC3D03e4F041Fd4cD388c549Ee2A29a9E5075882f', tokenOut: WETH, protocol: 'v2', zeroForOne: true, v2FeeBps: 30 },
+      { pool: '0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640', factory: '0x1F98431c8aD98523631AE4a59f267346ea31F984', tokenOut: USDC, protocol: 'v3', zeroForOne: false, v3Fee: 500 },
+      { pool: '0xAE461cA67B15dc8dc81CE7615e0320dA1A9aB8D5', factory: '0x5C69bEe701ef814a2B6a3EDD4B1652CB9cc5aA6f', tokenOut: DAI, protocol: 'v2', zeroForOne: false, v2FeeBps: 30 },
+      { pool: '0xC3D03e4F041Fd4cD388c549Ee2A29a9E5075882f', factory: '0xC0AEe478e3658e2610c5F7A4A2E1777cE9e4f2Ac', tokenOut: WETH, protocol: 'v2', zeroForOne: true, v2FeeBps: 30 },
     ],
   },
   nonce: 97,

@@ -15,6 +15,7 @@ import { AccountingError, accountInclusion, type RealisedExecution } from '../..
 import { Store } from '../../src/monitor/store.ts';
 import { sendSignedAndMine, startTestDevnet } from '../helpers/devnet.ts';
 
+const poolAbi = parseAbi(['function token0() view returns (address)', 'function factory() view returns (address)', 'function fee() view returns (uint24)']);
 const erc20 = parseAbi(['function balanceOf(address) view returns (uint256)', 'function token0() view returns (address)']);
 
 let devnet: Devnet;
@@ -34,9 +35,12 @@ const usdc = () => devnet.manifest.tokens.find((t) => t.symbol === 'USDC')!.addr
 const pool = (dex: string, fee?: number) =>
   devnet.manifest.pools.find((p) => p.dex === dex && p.pair.includes('WETH') && p.pair.includes('USDC') && (fee === undefined || p.fee === fee))!.address;
 
+/** A plan hop as the bot builds it: the pool's factory and fee as the chain reports them. */
 async function hop(poolAddress: Address, tokenIn: Address, tokenOut: Address, protocol: 'v2' | 'v3'): Promise<PlanHop> {
-  const token0 = await devnet.client.readContract({ address: poolAddress, abi: erc20, functionName: 'token0' });
-  return { pool: poolAddress, tokenOut, protocol, zeroForOne: isAddressEqual(token0, tokenIn) };
+  const read = (functionName: 'token0' | 'factory') => devnet.client.readContract({ address: poolAddress, abi: poolAbi, functionName });
+  const [token0, factory] = await Promise.all([read('token0'), read('factory')]);
+  const fee = protocol === 'v3' ? { v3Fee: await devnet.client.readContract({ address: poolAddress, abi: poolAbi, functionName: 'fee' }) } : {};
+  return { pool: poolAddress, factory, tokenOut, protocol, zeroForOne: isAddressEqual(token0, tokenIn), ...fee };
 }
 
 async function sushiQuote(usdcIn: bigint): Promise<bigint> {

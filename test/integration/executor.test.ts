@@ -5,14 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executorAbi } from '../../src/abi/executor.generated.ts';
 import { quoterV2Abi, v2RouterAbi } from '../../src/abi/routers.ts';
 import { deployExecutor } from '../../src/bundle/deployExecutor.ts';
+import { mainnetExecutorFactories } from '../../src/bundle/executorFactories.ts';
 import { encodePlan, type PlanHop } from '../../src/bundle/plan.ts';
 import { devAccount } from '../../src/devnet/accounts.ts';
 import { mainnet } from '../../src/devnet/addresses.ts';
+import { devnetExecutorFactories } from '../../src/devnet/executor.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { buildSwapCall } from '../../src/devnet/traffic/calldata.ts';
 import { resolveRoute } from '../../src/devnet/traffic/route.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
 
+const poolAbi = parseAbi(['function token0() view returns (address)', 'function factory() view returns (address)', 'function fee() view returns (uint24)']);
 const erc20 = parseAbi([
   'function balanceOf(address) view returns (uint256)',
   'function transfer(address, uint256) returns (bool)',
@@ -37,9 +40,12 @@ const pool = (dex: string, a: string, b: string, fee?: number) =>
 const usdc = () => devnet.manifest.tokens.find((t) => t.symbol === 'USDC')!.address;
 const wethOf = (address: Address) => devnet.client.readContract({ address: mainnet.weth, abi: erc20, functionName: 'balanceOf', args: [address] });
 
+/** A plan hop as the bot builds it: the pool's factory and fee as the chain reports them. */
 async function hop(poolAddress: Address, tokenIn: Address, tokenOut: Address, protocol: 'v2' | 'v3'): Promise<PlanHop> {
-  const token0 = await devnet.client.readContract({ address: poolAddress, abi: erc20, functionName: 'token0' });
-  return { pool: poolAddress, tokenOut, protocol, zeroForOne: token0 === tokenIn };
+  const read = (functionName: 'token0' | 'factory') => devnet.client.readContract({ address: poolAddress, abi: poolAbi, functionName });
+  const [token0, factory] = await Promise.all([read('token0'), read('factory')]);
+  const fee = protocol === 'v3' ? { v3Fee: await devnet.client.readContract({ address: poolAddress, abi: poolAbi, functionName: 'fee' }) } : {};
+  return { pool: poolAddress, factory, tokenOut, protocol, zeroForOne: token0 === tokenIn, ...fee };
 }
 
 async function v2Quote(router: Address, path: Address[], amountIn: bigint): Promise<bigint> {
@@ -50,13 +56,36 @@ async function v2Quote(router: Address, path: Address[], amountIn: bigint): Prom
 describe('executor on the devnet', () => {
   it('deploys and verifies owner, operator and WETH', async () => {
     const wallet = createWalletClient({ chain: devnet.client.chain, transport: http(devnet.manifest.rpcUrl), account: searcher });
-    const deployed = await deployExecutor(wallet, devnet.client as never, { owner: searcher.address, operator: searcher.address, weth: mainnet.weth });
+    const deployed = await deployExecutor(wallet, devnet.client as never, {
+      owner: searcher.address,
+      operator: searcher.address,
+      weth: mainnet.weth,
+      factories: devnetExecutorFactories,
+      sameOwner: true, // a test account plays both roles
+    });
     executor = deployed.address;
     expect(await devnet.client.readContract({ address: executor, abi: executorAbi, functionName: 'owner' })).toBe(searcher.address);
     // inventory: 50 WETH
     await wallet.writeContract({ address: mainnet.weth, abi: erc20, functionName: 'deposit', value: 50n * 10n ** 18n });
     await wallet.writeContract({ address: mainnet.weth, abi: erc20, functionName: 'transfer', args: [executor, 50n * 10n ** 18n] });
     expect(await wethOf(executor)).toBe(50n * 10n ** 18n);
+  });
+
+  it('recomputes every devnet pool from the factories it registered (SushiSwap here has the Uniswap V2 hash)', async () => {
+    const factoryOf = { uniswapV2: mainnet.uniswapV2Factory, sushiswap: mainnet.sushiswapFactory, uniswapV3: mainnet.uniswapV3Factory } as const;
+    const pools = devnet.manifest.pools;
+    expect(pools.length).toBeGreaterThan(0);
+    expect(new Set(pools.map((p) => p.dex))).toEqual(new Set(['uniswapV2', 'sushiswap', 'uniswapV3']));
+    for (const p of pools) {
+      const v3 = p.dex === 'uniswapV3';
+      const address = await devnet.client.readContract({
+        address: executor,
+        abi: executorAbi,
+        functionName: 'poolFor',
+        args: [factoryOf[p.dex], v3, p.token0, p.token1, v3 ? p.fee! : 30],
+      });
+      expect(address, `${p.dex} ${p.pair.join('/')}`).toBe(p.address);
+    }
   });
 
   it('runs a TS-encoded V2 -> V2 plan and gains exactly what the routers quote', async () => {
@@ -164,13 +193,35 @@ describe('scripts/deploy-executor.ts', () => {
       child.on('exit', (code) => resolve({ code, out }));
     });
 
-  it('deploys with the key from the environment and never prints it', async () => {
-    const { code, out } = await run(['--rpc', devnet.manifest.rpcUrl, '--weth', mainnet.weth], { SEARCHER_DEPLOYER_KEY: key });
+  it('deploys with the key from the environment and never prints it, registering the mainnet factories', async () => {
+    const operator = devAccount(7).address;
+    const { code, out } = await run(['--rpc', devnet.manifest.rpcUrl, '--weth', mainnet.weth, '--operator', operator], { SEARCHER_DEPLOYER_KEY: key });
     expect(code).toBe(0);
     expect(out).not.toContain(key.slice(2));
     const result = JSON.parse(out.trim().split('\n').pop()!);
     expect(result.owner).toBe(devAccount(6).address);
-    expect(await devnet.client.readContract({ address: result.address, abi: executorAbi, functionName: 'isOperator', args: [devAccount(6).address] })).toBe(true);
+    expect(await devnet.client.readContract({ address: result.address, abi: executorAbi, functionName: 'isOperator', args: [operator] })).toBe(true);
+    expect(await devnet.client.readContract({ address: result.address, abi: executorAbi, functionName: 'isOperator', args: [devAccount(6).address] })).toBe(false);
+    expect(mainnetExecutorFactories).toHaveLength(3);
+    for (const f of mainnetExecutorFactories) {
+      const hash = await devnet.client.readContract({ address: result.address, abi: executorAbi, functionName: 'initCodeHashOf', args: [f.factory, f.v3, f.v2FeeBps] });
+      expect(hash).toBe(f.initCodeHash);
+    }
+  });
+
+  it('refuses an owner that is the operator (the default) unless told --same-owner, deploying nothing', async () => {
+    const deployer = devAccount(6).address;
+    const nonce = await devnet.client.getTransactionCount({ address: deployer });
+    const refused = await run(['--rpc', devnet.manifest.rpcUrl, '--weth', mainnet.weth], { SEARCHER_DEPLOYER_KEY: key });
+    expect(refused.code).toBe(2);
+    expect(refused.out).toMatch(/owner and operator are the same account .*--same-owner/);
+    expect(refused.out).not.toContain(key.slice(2));
+    expect(await devnet.client.getTransactionCount({ address: deployer })).toBe(nonce);
+
+    const allowed = await run(['--rpc', devnet.manifest.rpcUrl, '--weth', mainnet.weth, '--same-owner'], { SEARCHER_DEPLOYER_KEY: key });
+    expect(allowed.code).toBe(0);
+    const result = JSON.parse(allowed.out.trim().split('\n').pop()!);
+    expect([result.owner, result.operator]).toEqual([deployer, deployer]);
   });
 
   it('refuses a key on the command line without echoing it', async () => {

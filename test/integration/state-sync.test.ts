@@ -94,7 +94,12 @@ describe('market state', () => {
   it('discovers every pool the scenario created, from factory events', () => {
     expect(discovered.v2.length + discovered.v3.length).toBe(devnet.manifest.pools.length);
     expect(market.size).toBe(devnet.manifest.pools.length);
-    for (const pool of devnet.manifest.pools) expect(market.get(pool.address)!.venue).toBe(pool.dex);
+    const factoryOf = { uniswapV2: mainnet.uniswapV2Factory, sushiswap: mainnet.sushiswapFactory, uniswapV3: mainnet.uniswapV3Factory };
+    for (const pool of devnet.manifest.pools) {
+      expect(market.get(pool.address)!.venue).toBe(pool.dex);
+      // the factory that made it: what the executor recomputes the pool's address from
+      expect(market.get(pool.address)!.factory).toBe(factoryOf[pool.dex]);
+    }
   });
 
   it('follows swaps, mints and burns block by block and equals a fresh read of every pool', async () => {
@@ -158,7 +163,7 @@ describe('market state', () => {
     expect(follower.stats.discovered).toBe(1);
     const pair = await devnet.client.readContract({ address: mainnet.uniswapV2Factory, abi: parseAbi(['function getPair(address,address) view returns (address)']), functionName: 'getPair', args: [dai, usdt] });
     const ours = market.get(pair)!;
-    expect(ours).toMatchObject({ kind: 'v2', venue: 'uniswapV2' });
+    expect(ours).toMatchObject({ kind: 'v2', venue: 'uniswapV2', factory: mainnet.uniswapV2Factory });
     const fresh = await readPools(devnet.client as never, { v2: [pair] });
     expect(samePoolState(ours, fresh.v2[0]!)).toBe(true);
   });

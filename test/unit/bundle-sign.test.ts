@@ -21,8 +21,8 @@ const plan: ExecutorPlan = {
   maxBuilderShareBps: 9_000,
   startToken: weth,
   hops: [
-    { pool: '0xB4e16d0168e52d35CaCD2c6185b44281Ec28C9Dc', tokenOut: usdc, protocol: 'v2', zeroForOne: false, v2FeeBps: 30 },
-    { pool: '0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640', tokenOut: weth, protocol: 'v3', zeroForOne: true },
+    { pool: '0xB4e16d0168e52d35CaCD2c6185b44281Ec28C9Dc', factory: '0x5C69bEe701ef814a2B6a3EDD4B1652CB9cc5aA6f', tokenOut: usdc, protocol: 'v2', zeroForOne: false, v2FeeBps: 30 },
+    { pool: '0x88e6A0c2dDD26FEEb64F039a2c41296FcB3f5640', factory: '0x1F98431c8aD98523631AE4a59f267346ea31F984', tokenOut: weth, protocol: 'v3', zeroForOne: true, v3Fee: 500 },
   ],
 };
 
@@ -38,7 +38,7 @@ describe('signExecutorTransaction', () => {
     expect(parsed.value ?? 0n).toBe(0n);
     const call = decodeFunctionData({ abi: executorAbi, data: parsed.data! });
     expect(call.functionName).toBe('execute');
-    expect(decodePlan(call.args![0] as Hex)).toEqual(plan);
+    expect(decodePlan(call.args![0] as Hex)).toEqual({ ...plan, hops: plan.hops.map(({ pool: _pool, ...hop }) => hop) });
     expect(signed).toMatchObject({ from: account.address, to: executor, data: parsed.data, nonce: 42, gas: 400_000n, value: 0n });
     // A packed plan signs to the very same bytes.
     const again = await signExecutorTransaction({ account, chainId: 1, executor, plan: encodePlan(plan), nonce: 42, gas: 400_000n, maxFeePerGas: 31n * 10n ** 9n, maxPriorityFeePerGas: 10n ** 9n });

@@ -13,19 +13,25 @@ pragma solidity ^0.8.24;
 ///        [57..59) uint16  maxBuilderShareBps: cap on builderPayment as a share of gross profit
 ///        [59..79) address startToken: input of hop 0 and output of the last hop
 ///        [79]     uint8   hopCount (2..8)
-///      hops (43 bytes each)
-///        [0..20)  address pool
+///      hops (44 bytes each)
+///        [0..20)  address source: the factory that deployed the pool (the executor recomputes the pool's
+///                 address by CREATE2 from it, the hop's tokens and fee), or the pool itself if flag bit 2 is set
 ///        [20..40) address tokenOut
-///        [40]     uint8   flags: bit 0 = Uniswap V3 pool (else V2-style pair), bit 1 = zeroForOne
-///        [41..43) uint16  V2 fee in basis points (30 for Uniswap and SushiSwap; unused for V3)
+///        [40]     uint8   flags: bit 0 = Uniswap V3 pool (else V2-style pair), bit 1 = zeroForOne,
+///                 bit 2 = a pool the owner listed (source is the pool)
+///        [41..44) uint24  fee: a V2 pair's fee in basis points (30 for Uniswap and SushiSwap; must be the fee the
+///                 owner registered with the factory), a V3 pool's fee tier in hundredths of a basis point
+///      token0/token1 of a hop are its input and output token ordered by zeroForOne; the input of hop 0 is the
+///      start token, of hop i the output of hop i - 1.
 library Plan {
     uint256 internal constant HEADER_SIZE = 80;
-    uint256 internal constant HOP_SIZE = 43;
+    uint256 internal constant HOP_SIZE = 44;
     uint256 internal constant MAX_HOPS = 8;
 
     uint256 internal constant FLAG_FLASH = 1;
     uint256 internal constant HOP_V3 = 1;
     uint256 internal constant HOP_ZERO_FOR_ONE = 2;
+    uint256 internal constant HOP_LISTED = 4;
 
     struct Header {
         bool flash;
@@ -39,11 +45,12 @@ library Plan {
     }
 
     struct Hop {
-        address pool;
+        address source;
         address tokenOut;
         bool v3;
         bool zeroForOne;
-        uint256 feeBps;
+        bool listed;
+        uint256 fee;
     }
 
     function header(bytes calldata plan) internal pure returns (Header memory h) {
@@ -63,22 +70,15 @@ library Plan {
 
     function hop(bytes calldata plan, uint256 index) internal pure returns (Hop memory h) {
         assembly ("memory-safe") {
-            let p := add(plan.offset, add(80, mul(index, 43)))
+            let p := add(plan.offset, add(80, mul(index, 44)))
             mstore(h, shr(96, calldataload(p)))
             mstore(add(h, 0x20), shr(96, calldataload(add(p, 20))))
             let tail := calldataload(add(p, 40))
             let flags := shr(248, tail)
             mstore(add(h, 0x40), and(flags, 1))
             mstore(add(h, 0x60), and(shr(1, flags), 1))
-            mstore(add(h, 0x80), and(shr(232, tail), 0xffff))
-        }
-    }
-
-    /// @dev The token a hop takes in: the start token for hop 0, else the previous hop's output.
-    function tokenIn(bytes calldata plan, uint256 index, address startToken) internal pure returns (address token) {
-        if (index == 0) return startToken;
-        assembly ("memory-safe") {
-            token := shr(96, calldataload(add(plan.offset, add(80, add(mul(sub(index, 1), 43), 20)))))
+            mstore(add(h, 0x80), and(shr(2, flags), 1))
+            mstore(add(h, 0xa0), and(shr(224, tail), 0xffffff))
         }
     }
 }

@@ -13,6 +13,10 @@ abstract contract ExecutorBase is UniswapFixture {
         bool v3;
         uint24 v3Fee; // for quoting
         address router; // V2 router that quotes this pair (address(0) for V3)
+        // How the plan names the pool (attack tests change these):
+        uint24 fee; // the fee the plan states: V2 bps, V3 fee tier
+        address factory; // the factory the plan names (address(0): the one that made the pool)
+        bool listed; // the plan names the pool itself, as one the owner listed
     }
 
     Executor internal executor;
@@ -33,6 +37,8 @@ abstract contract ExecutorBase is UniswapFixture {
     address internal uniWethDai; // 2900
 
     uint256 internal constant INVENTORY = 1_000 ether;
+    bytes32 internal constant V2_PAIR_INIT_CODE_HASH = 0x96e8ac4277198ff8b6f785478aa9a39f403cb768dd02cbee326c3e7da348845f;
+    bytes32 internal constant V3_POOL_INIT_CODE_HASH = 0xe34f199b19b2b4f47f68442619d555527d244f78a3297ea89325f843f87b8b54;
 
     function setUp() public virtual {
         _deployUniswap();
@@ -45,10 +51,18 @@ abstract contract ExecutorBase is UniswapFixture {
         uniUsdcDai = _v2Pool(uniFactory, usdc, dai, 2_000_000 ether, 2_000_000 ether);
         uniWethDai = _v2Pool(uniFactory, address(weth), dai, 1_000 ether, 2_900_000 ether);
 
-        executor = new Executor(owner, operator, address(weth));
+        executor = new Executor(owner, operator, address(weth), _factories());
         _give(address(weth), address(executor), INVENTORY);
         vm.coinbase(builder);
         vm.roll(100);
+    }
+
+    /// @dev The fixture's factories: both V2 ones run Uniswap's pair bytecode (so Uniswap's init code hash).
+    function _factories() internal view returns (Executor.Factory[] memory factories) {
+        factories = new Executor.Factory[](3);
+        factories[0] = Executor.Factory(uniFactory, false, 30, V2_PAIR_INIT_CODE_HASH);
+        factories[1] = Executor.Factory(sushiFactory, false, 30, V2_PAIR_INIT_CODE_HASH);
+        factories[2] = Executor.Factory(v3Factory, true, 0, V3_POOL_INIT_CODE_HASH);
     }
 
     function _hop(address pool, address tokenIn, address tokenOut, bool v3, uint24 v3Fee, address router)
@@ -56,12 +70,12 @@ abstract contract ExecutorBase is UniswapFixture {
         pure
         returns (HopSpec memory)
     {
-        return HopSpec(pool, tokenIn, tokenOut, v3, v3Fee, router);
+        return HopSpec(pool, tokenIn, tokenOut, v3, v3Fee, router, v3 ? v3Fee : 30, address(0), false);
     }
 
-    function _zeroForOne(HopSpec memory hop) internal view returns (bool) {
-        address token0 = hop.v3 ? IV3PoolFull(hop.pool).token0() : IV2PairFull(hop.pool).token0();
-        return hop.tokenIn == token0;
+    /// @dev Pools order their tokens by address.
+    function _zeroForOne(HopSpec memory hop) internal pure returns (bool) {
+        return hop.tokenIn < hop.tokenOut;
     }
 
     /// @dev Packs a plan exactly as src/bundle/plan.ts does (layout documented in Plan.sol).
@@ -85,8 +99,10 @@ abstract contract ExecutorBase is UniswapFixture {
             uint8(hops.length)
         );
         for (uint256 i; i < hops.length; ++i) {
-            uint8 flags = (hops[i].v3 ? 1 : 0) | (_zeroForOne(hops[i]) ? 2 : 0);
-            plan = abi.encodePacked(plan, hops[i].pool, hops[i].tokenOut, flags, uint16(hops[i].v3 ? 0 : 30));
+            HopSpec memory hop = hops[i];
+            uint8 flags = (hop.v3 ? 1 : 0) | (_zeroForOne(hop) ? 2 : 0) | (hop.listed ? 4 : 0);
+            address source = hop.listed ? hop.pool : hop.factory != address(0) ? hop.factory : factoryOf[hop.pool];
+            plan = abi.encodePacked(plan, source, hop.tokenOut, flags, hop.fee);
         }
     }
 

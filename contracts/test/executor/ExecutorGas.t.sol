@@ -91,7 +91,8 @@ contract ExecutorGasTest is ExecutorBase {
         vm.snapshotValue("execute_v2v2_inventory_vs_router_pct", v2v2Inventory * 100 / routerGas);
         emit log_named_uint("router_v2v2_two_swaps", routerGas);
         emit log_named_uint("execute_v2v2_inventory_vs_router_pct", v2v2Inventory * 100 / routerGas);
-        // Regression guard at the measured figure, not the 60% goal.
-        assertLe(v2v2Inventory * 100, routerGas * 67);
+        // Regression guard at the measured figure, not the 60% goal (the pool checks that keep a stolen operator
+        // key from draining the executor cost about 3,000 gas per hop).
+        assertLe(v2v2Inventory * 100, routerGas * 70);
     }
 }

@@ -5,6 +5,16 @@ import {Test} from "forge-std/Test.sol";
 import {ExecutorBase} from "./ExecutorBase.sol";
 import {Executor} from "../../src/Executor.sol";
 import {IV2PairFull, IWETH9} from "../utils/UniswapFixture.sol";
+import {MaliciousPool} from "../utils/RoguePools.sol";
+import {StandardToken} from "../../src/devnet/StandardToken.sol";
+
+/// @notice What a stolen operator key can name in a plan: tokens, pool sources (registered factories, an
+///         unregistered address, the attacker's own pool) and fees.
+struct ForgeryParts {
+    address[4] tokens; // WETH, two real tokens, the attacker's fake token
+    address[4] sources; // Uniswap V2 and V3 factories, a pool named as a factory, the attacker's pool
+    MaliciousPool attackerPool;
+}
 
 /// @notice Random actors do everything they can to the executor; the ghost variables track what the owner
 ///         took out and what anyone put in.
@@ -22,14 +32,25 @@ contract ExecutorHandler is Test {
     /// @dev How often each guarded path was actually tried, so the invariants are known not to hold vacuously.
     uint256 public strangerAttempts;
     uint256 public operatorSuccesses;
+    uint256 public forgedPlansRun;
+    ForgeryParts internal parts;
 
-    constructor(Executor executor_, IWETH9 weth_, address owner_, address operator_, address pair_, bytes memory plan_) {
+    constructor(
+        Executor executor_,
+        IWETH9 weth_,
+        address owner_,
+        address operator_,
+        address pair_,
+        bytes memory plan_,
+        ForgeryParts memory parts_
+    ) {
         executor = executor_;
         weth = weth_;
         owner = owner_;
         operator = operator_;
         pair = pair_;
         profitablePlan = plan_;
+        parts = parts_;
     }
 
     function _stranger(uint256 seed) internal view returns (address actor) {
@@ -113,6 +134,41 @@ contract ExecutorHandler is Test {
         } catch {}
     }
 
+    /// @dev The operator key is stolen: a plan of the attacker's making (Plan.sol layout), coherent (a token path
+    ///      back to the start, zeroForOne from the token order) but with fuzzed tokens, pool sources, kinds and
+    ///      fees; the attacker's pool is armed to claim everything the executor holds of the token it would pay
+    ///      after the first hop, to report a made-up output and to top the fake token up.
+    function operatorRunsForgedPlan(uint256 seed, uint256 amountIn, bool flash) external {
+        uint256 hopCount = bound(seed, 2, 3);
+        address[4] memory path;
+        path[0] = parts.tokens[(seed >> 8) % 4];
+        for (uint256 i = 1; i < hopCount; ++i) {
+            path[i] = parts.tokens[(seed >> (8 * i + 8)) % 4];
+            if (path[i] == path[i - 1]) path[i] = parts.tokens[((seed >> (8 * i + 8)) + 1) % 4];
+        }
+        path[hopCount] = path[0];
+        parts.attackerPool.arm(type(uint256).max, path[1], bound(seed >> 64, 0, 2_000 ether));
+        parts.attackerPool.armTopUp(parts.tokens[3], 1 ether);
+        bytes memory plan = abi.encodePacked(
+            uint8(flash ? 1 : 0), uint64(block.number), uint128(bound(amountIn, 0, 100 ether)), uint128(0), uint128(0),
+            uint16(0), path[0], uint8(hopCount)
+        );
+        uint24[5] memory fees = [uint24(30), 31, 500, 3000, 10_000];
+        for (uint256 i; i < hopCount; ++i) {
+            uint256 h = uint256(keccak256(abi.encode(seed, i)));
+            // Half the time the attacker's own pool; else a registered factory or a pool named as a factory.
+            uint256 pick = h % 6 < 3 ? 3 : h % 6 - 3;
+            bool attackers = pick == 3;
+            uint8 flags = ((attackers || pick == 1 || (h >> 8) & 1 == 1) ? 1 : 0) | (path[i] < path[i + 1] ? 2 : 0)
+                | ((attackers || (h >> 9) & 1 == 1) ? 4 : 0);
+            plan = abi.encodePacked(plan, parts.sources[pick], path[i + 1], flags, fees[(h >> 16) % 5]);
+        }
+        vm.prank(operator);
+        try executor.execute(plan) {
+            forgedPlansRun++;
+        } catch {}
+    }
+
     function ownerWithdraws(uint256 amount) external {
         amount = bound(amount, 0, weth.balanceOf(address(executor)) / 10);
         vm.prank(owner);
@@ -124,15 +180,31 @@ contract ExecutorHandler is Test {
 contract ExecutorInvariantTest is ExecutorBase {
     ExecutorHandler internal handler;
 
+    uint256 internal constant OTHER_HOLDINGS = 100_000 ether;
+
     function setUp() public override {
         super.setUp();
-        handler = new ExecutorHandler(executor, weth, owner, operator, uniWethUsdc, _simplePlan(_v2v2(), 2 ether, false));
+        _give(usdc, address(executor), OTHER_HOLDINGS);
+        _give(dai, address(executor), OTHER_HOLDINGS);
+        MaliciousPool attackerPool = new MaliciousPool();
+        ForgeryParts memory parts = ForgeryParts(
+            [address(weth), usdc, dai, address(new StandardToken("Fake", "FAKE", 18, address(attackerPool)))],
+            [uniFactory, v3Factory, uniWethUsdc, address(attackerPool)],
+            attackerPool
+        );
+        handler = new ExecutorHandler(executor, weth, owner, operator, uniWethUsdc, _simplePlan(_v2v2(), 2 ether, false), parts);
         targetContract(address(handler));
     }
 
     /// @dev Holdings fall only through the owner's withdrawals: everything else only adds.
     function invariant_holdingsOnlyFallThroughOwnerWithdraw() public view {
         assertGe(_wethOf(address(executor)) + handler.withdrawnByOwner(), INVENTORY + handler.donated());
+    }
+
+    /// @dev Nobody withdraws the other tokens, so whatever the (stolen) operator key runs, they never fall.
+    function invariant_otherHoldingsNeverFall() public view {
+        assertGe(IAllowance(usdc).balanceOf(address(executor)), OTHER_HOLDINGS);
+        assertGe(IAllowance(dai).balanceOf(address(executor)), OTHER_HOLDINGS);
     }
 
     function invariant_strangersNeverSucceed() public view {
@@ -163,4 +235,5 @@ contract ExecutorInvariantTest is ExecutorBase {
 
 interface IAllowance {
     function allowance(address, address) external view returns (uint256);
+    function balanceOf(address) external view returns (uint256);
 }

@@ -93,6 +93,8 @@ abstract contract UniswapFixture is Test {
     address internal v3Factory;
     IQuoterV2 internal quoter;
     LiquidityProvider internal liquidityProvider;
+    /// @dev The factory that made each pool created here.
+    mapping(address pool => address factory) internal factoryOf;
 
     function _deployArtifact(string memory path, bytes memory args) internal returns (address deployed) {
         bytes memory code = abi.encodePacked(vm.parseJsonBytes(vm.readFile(path), ".bytecode"), args);
@@ -139,6 +141,7 @@ abstract contract UniswapFixture is Test {
     /// @dev A V2 pair on `factory` holding exactly `amountA` of a and `amountB` of b.
     function _v2Pool(address factory, address a, address b, uint256 amountA, uint256 amountB) internal returns (address pair) {
         pair = IV2Factory(factory).createPair(a, b);
+        factoryOf[pair] = factory;
         _give(a, pair, amountA);
         _give(b, pair, amountB);
         IV2PairFull(pair).mint(address(this));
@@ -150,6 +153,7 @@ abstract contract UniswapFixture is Test {
         returns (address pool)
     {
         pool = IV3Factory(v3Factory).createPool(a, b, fee);
+        factoryOf[pool] = v3Factory;
         bool aIsToken0 = IV3PoolFull(pool).token0() == a;
         uint256 ratioX192 = aIsToken0 ? (num << 192) / den : (den << 192) / num;
         IV3PoolFull(pool).initialize(uint160(_sqrt(ratioX192)));
