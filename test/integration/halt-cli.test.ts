@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { mainnet } from '../../src/devnet/addresses.ts';
 import { Store } from '../../src/monitor/store.ts';
@@ -13,16 +13,18 @@ import { openRiskGate } from '../../src/risk/persistence.ts';
 import type { CliResult } from '../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'halt-cli-'));
+const tsxLoader = pathToFileURL(fileURLToPath(new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url))).href;
 
 /**
  * `searcher halt|resume <args>` in a child process: the command module's run(), exactly what main.ts
  * dispatches to once the commands are registered there (then `runCli(['halt', ...])` is the same thing).
  */
-function searcher(command: 'halt' | 'resume', args: string[]): Promise<CliResult> {
-  const module = fileURLToPath(new URL(`../../src/cli/${command}.ts`, import.meta.url));
+function searcher(command: 'halt' | 'resume' | 'report', args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const module = fileURLToPath(new URL(`../../src/cli/${command === 'report' ? 'profitReport' : command}.ts`, import.meta.url));
   const script = `const { run } = await import(${JSON.stringify(module)}); process.exitCode = await run(process.argv.slice(1));`;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, '--', ...args], { env: process.env });
+    // From a directory of its own: a relative default store must not land in the repository.
+    const child = spawn(process.execPath, ['--import', tsxLoader, '--input-type=module', '-e', script, '--', ...args], { env: { ...process.env, ...env }, cwd: dir });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -132,5 +134,46 @@ describe('searcher halt / resume', () => {
     expect(unopenable.code).toBe(1);
     expect(unopenable.stderr).toMatch(/^searcher: cannot open the store .*nested\.db: /);
     expect(unopenable.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('searcher halt / resume / report: the store must exist', () => {
+  it('refuse a --db that does not exist: exit 2, one line naming the path, nothing created', async () => {
+    const parent = join(dir, 'no-such-dir');
+    const db = join(parent, 'searcher.db');
+    const runs = {
+      halt: await searcher('halt', ['--db', db, '--reason', 'stop']),
+      resume: await searcher('resume', ['--db', db]),
+      report: await searcher('report', ['--db', db]),
+    };
+    for (const [command, result] of Object.entries(runs)) {
+      expect(result.code, `${command}: ${result.stderr}`).toBe(2);
+      expect(result.stdout, command).toBe('');
+      const lines = result.stderr.trim().split('\n');
+      expect(lines, command).toHaveLength(1);
+      expect(lines[0], command).toContain(db);
+    }
+    expect(existsSync(db)).toBe(false);
+    expect(existsSync(parent)).toBe(false);
+    // a missing file in a directory that exists: not created either
+    const beside = join(dir, 'missing.db');
+    expect((await searcher('halt', ['--db', beside, '--reason', 'stop'])).code).toBe(2);
+    expect(existsSync(beside)).toBe(false);
+  });
+
+  it('the default store is an absolute path that does not depend on the working directory', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'halt-home-'));
+    const expected = join(home, '.searcher', 'searcher.db');
+    const halted = await searcher('halt', ['--reason', 'stop'], { HOME: home });
+    expect(halted.code).toBe(2);
+    expect(halted.stderr.trim()).toContain(expected);
+    expect(existsSync(join(home, '.searcher'))).toBe(false);
+    const store = Store.open(expected);
+    store.close();
+    const again = await searcher('halt', ['--reason', 'stop'], { HOME: home });
+    expect(again.code, again.stderr).toBe(0);
+    const reopened = Store.open(expected);
+    expect(JSON.parse(reopened.riskValue(haltKey)!)).toMatchObject({ reason: 'stop' });
+    reopened.close();
   });
 });
