@@ -142,7 +142,7 @@ export class SearcherApp {
     try {
       await app.refreshEquity();
       if (parameters.dashboard) {
-        const killSwitch = createKillSwitchHandler({ gate: app.risk.gate, tokenEnv: parameters.config.risk.killSwitch.tokenEnv });
+        const killSwitch = createKillSwitchHandler({ gate: app.risk, tokenEnv: parameters.config.risk.killSwitch.tokenEnv });
         app.dashboard = await startDashboardServer({
           ...parameters.dashboard,
           source: storeDashboardSource({

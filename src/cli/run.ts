@@ -23,7 +23,8 @@ Options:
   --json                one JSON line per candidate: {"block", "victim", "path", "amountIn", "grossProfitWei",
                         "gasCostWei", "bribeWei", "netProfitWei", "simulatedNetProfitWei", "decision", "reason",
                         "bundle", "latencyUs": {"decode", "search", "simulate", "send", "total"}}
-  --db FILE             the store (SQLite; default ${defaultDbFile}); \`searcher halt/resume/report\` read it
+  --db FILE             the store (SQLite; default ${defaultDbFile}, shown in the first line);
+                        \`searcher halt/resume/report\` need the same file
   --dashboard-port N    dashboard + /metrics on 127.0.0.1:N (default from the config, 8787; 0 = any free port)
   --no-dashboard        no HTTP server
 
@@ -50,6 +51,9 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     if (!flags.config) throw new UsageError('--config FILE is required');
+    const dbFile = resolve(flags.db ?? defaultDbFile);
+    // First, before anything can fail or log: the store this bot uses is the one `searcher halt` must be given.
+    process.stderr.write(`searcher: store ${dbFile} (stop this bot with: searcher halt --db ${dbFile} --reason TEXT)\n`);
     const { config, chain, paths, builders } = loadRunConfig(resolve(flags.config));
     const dryRun = Boolean(flags['dry-run']);
     const hasKey = Boolean(process.env[config.signer.keyEnv] || config.signer.keystore);
@@ -63,7 +67,7 @@ export async function run(argv: string[]): Promise<number> {
       chain,
       builders,
       tokenVerdictsFile: paths.tokenVerdicts,
-      dbFile: resolve(flags.db ?? defaultDbFile),
+      dbFile,
       dryRun,
       ...(signer ? { signer } : {}),
       authAccount: auth.account,

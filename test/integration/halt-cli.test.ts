@@ -38,6 +38,7 @@ const proposal = { targetBlock: 2n, gasLimit: 200_000n, maxGasCostWei: 1_000n, p
 describe('searcher halt / resume', () => {
   it('halt writes the latch a gate on the same store obeys; resume clears it', async () => {
     const db = join(dir, 'latch.db');
+    Store.open(db).close(); // the store a bot would have created
     const halted = await searcher('halt', ['--db', db, '--reason', 'builder API is returning garbage']);
     expect(halted.code).toBe(0);
     expect(halted.stdout).toMatch(/^halted: builder API is returning garbage/);
@@ -59,6 +60,7 @@ describe('searcher halt / resume', () => {
     const resumed = await searcher('resume', ['--db', db]);
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toMatch(/^resumed \(was halted since/);
+    expect(again.stderr).toMatch(/no bot has used this store/);
     const reopened = Store.open(db);
     const fresh = openRiskGate({ store: reopened, config: parseRiskConfig(), timer: false });
     fresh.gate.setEquity(10n ** 18n);
@@ -86,7 +88,9 @@ describe('searcher halt / resume', () => {
       for (let waited = 0; waited < 10_000 && !condition(); waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
     };
 
-    expect((await searcher('halt', ['--db', db, '--reason', 'incident 42'])).code).toBe(0);
+    const halted = await searcher('halt', ['--db', db, '--reason', 'incident 42']);
+    expect(halted.code, halted.stderr).toBe(0);
+    expect(halted.stdout).toMatch(new RegExp(`acknowledged by the bot \\(pid ${process.pid} on [^)]+\\) \\d+ ms after the halt was written`));
     await waitFor(() => bot.gate.halted !== undefined);
     expect(bot.gate.halted?.reason).toBe('incident 42');
     expect(halts).toEqual([expect.objectContaining({ reason: 'incident 42', latched: true })]);
@@ -113,11 +117,6 @@ describe('searcher halt / resume', () => {
     expect(unknown.stderr).toMatch(/--force/);
     expect((await searcher('resume', ['--db', db, 'extra'])).code).toBe(2);
     expect(existsSync(db)).toBe(false);
-    // resume on a store that does not exist says so and does not create one
-    const nothing = await searcher('resume', ['--db', db]);
-    expect(nothing.code).toBe(0);
-    expect(nothing.stdout).toMatch(/not halted: there is no store/);
-    expect(existsSync(db)).toBe(false);
     const help = await searcher('halt', ['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Usage: searcher halt --reason TEXT \[--db FILE\]/);
@@ -125,14 +124,15 @@ describe('searcher halt / resume', () => {
 
   it('exits 1 with a one-line message when the store cannot be opened', async () => {
     const db = join(dir, 'plain.db');
+    Store.open(db).close();
     expect((await searcher('halt', ['--db', db, '--reason', 'keep me'])).code).toBe(0);
     const store = Store.open(db);
     expect(JSON.parse(store.riskValue(haltKey)!)).toMatchObject({ reason: 'keep me', breaker: 'killSwitch' });
     store.close();
-    // a file where the store's directory should be
-    const unopenable = await searcher('halt', ['--db', join(db, 'nested.db'), '--reason', 'x']);
+    // a directory where the store's file should be: it exists, but is no database
+    const unopenable = await searcher('halt', ['--db', dir, '--reason', 'x']);
     expect(unopenable.code).toBe(1);
-    expect(unopenable.stderr).toMatch(/^searcher: cannot open the store .*nested\.db: /);
+    expect(unopenable.stderr).toMatch(/^searcher: cannot open the store .*halt-cli-[^/]*: /);
     expect(unopenable.stderr.trim().split('\n')).toHaveLength(1);
   });
 });

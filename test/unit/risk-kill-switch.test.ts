@@ -6,6 +6,8 @@ import { parseRiskConfig } from '../../src/risk/config.ts';
 import { RiskGate, type HaltNotice } from '../../src/risk/gate.ts';
 import { createKillSwitchHandler } from '../../src/risk/killSwitch.ts';
 import { registerRiskMetrics } from '../../src/risk/metrics.ts';
+import { openRiskGate } from '../../src/risk/persistence.ts';
+import { Store } from '../../src/monitor/store.ts';
 
 const token = 'kill-switch-test-token-7f3a9c1e';
 const servers: Server[] = [];
@@ -17,10 +19,12 @@ afterEach(async () => {
 async function serve(options: { token?: string; env?: NodeJS.ProcessEnv } = { token }) {
   const lines: string[] = [];
   const logger = pino({ level: 'trace' }, { write: (line: string) => lines.push(line) });
-  const gate = new RiskGate({ config: parseRiskConfig(), now: () => 1_700_000_000_000, logger });
+  // The gate behind its real shell, over a real (in-memory) store: the handler talks to the shell.
+  const shell = openRiskGate({ store: Store.open(':memory:'), config: parseRiskConfig(), now: () => 1_700_000_000_000, logger, timer: false });
+  const gate = shell.gate;
   const halts: HaltNotice[] = [];
   gate.onHalt((notice) => halts.push(notice));
-  const handler = createKillSwitchHandler({ gate, logger, ...options });
+  const handler = createKillSwitchHandler({ gate: shell, logger, ...options });
   const server = createServer((req, res) => {
     void handler(req, res).then((handled) => {
       if (!handled) res.writeHead(404).end('not found');
