@@ -58,7 +58,7 @@ async function sendPath(options: { onNonce?: (gate: RiskGate) => void | Promise<
   const fanout = new BuilderFanout({ logger, builders: [{ timeoutMs: options.timeoutMs ?? 2_000, client: new JsonRpcBuilderClient({ name: 'local', url: builder.url, authSigner: privateKeyToAccount(generatePrivateKey()) }) }] });
   const missed: Parameters<SubmissionSink['missed']>[0][] = [];
   const submitter = new Submitter({
-    sender: { send: (bundle) => fanout.send(bundle), cancel: (uuid) => fanout.cancel(uuid) },
+    sender: { send: (bundle, allowed) => fanout.send(bundle, { allowed }), cancel: (uuid) => fanout.cancel(uuid) },
     nonces: new NonceManager({
       fetchNonce: async () => {
         await new Promise((resolve) => setTimeout(resolve, 50)); // a node round trip
@@ -111,6 +111,7 @@ describe('the risk gate is asked right before each network write', () => {
     const result = await path.send();
     expect(path.gate.halted?.reason).toBe('operator halt mid-nonce');
     expect(result.sent).toBe(false);
+    expect(result.reason).toMatch(/risk killSwitch: halted .* operator halt mid-nonce/);
     expect(path.bundlesAtBuilder()).toBe(0);
   });
 
@@ -129,5 +130,7 @@ describe('the risk gate is asked right before each network write', () => {
     path.gate.halt('operator halt while the builder hangs', 'test');
     await sending;
     expect(path.bundlesAtBuilder()).toBe(1); // the first attempt only: the retry was not sent
+    // The builder may hold that first copy (its answer was lost): it is withdrawn there.
+    expect(builder.requests.filter((request) => request.method === 'eth_cancelBundle').length).toBeGreaterThan(0);
   });
 });
