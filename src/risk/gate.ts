@@ -240,6 +240,24 @@ export class RiskGate {
     this.notify(this.listeners.change, false);
   }
 
+  /**
+   * The bundle landed but its outcome cannot be read yet (the receipt read failed): until `onBundleResolved`,
+   * the loss caps count it at its worst case, its maximum gas cost plus everything it put in. (The executor's
+   * on-chain profit check should make the loss gas only; the breaker does not bet on that while it cannot see.)
+   * `fallbackWorstWei` is used when the bundle is not outstanding here (already timed out, or never reported).
+   */
+  onBundleUnresolved(id: string, fallbackWorstWei?: bigint): void {
+    const now = this.now();
+    const worst = this.gas.worstCase(id) ?? fallbackWorstWei;
+    if (worst === undefined) {
+      this.log.error({ bundle: id }, 'risk: a landed bundle with an unknown outcome is not outstanding and has no worst case given; not counted');
+      return;
+    }
+    this.loss.unresolved(id, worst, now);
+    this.log.warn({ bundle: id, worstCaseWei: String(worst) }, 'risk: landed bundle outcome unknown, counted at its worst case until resolved');
+    this.notify(this.listeners.change, true);
+  }
+
   onBundleResolved(outcome: BundleOutcome): void {
     const now = this.now();
     this.counters.resolved++;

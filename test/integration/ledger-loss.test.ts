@@ -13,6 +13,7 @@ import { Ledger } from '../../src/monitor/ledger.ts';
 import { Store, StoreError } from '../../src/monitor/store.ts';
 import { parseRiskConfig } from '../../src/risk/config.ts';
 import { RiskGate } from '../../src/risk/gate.ts';
+import { parseSnapshot } from '../../src/risk/snapshot.ts';
 import type { BundleProposal } from '../../src/risk/types.ts';
 
 const chainId = 31_337;
@@ -69,7 +70,7 @@ describe('losses always reach the loss breaker', () => {
     await ledger.settled();
     expect(lossCurrent(gate, 'perHour')).toBe(lossWei); // to the wei, as the chain measured it
     expect(gate.halted).toMatchObject({ breaker: 'loss' });
-    expect(gate.check(proposal({ targetBlock: block.number + 1n }))).toMatchObject({ ok: false, breaker: 'killSwitch' });
+    expect(gate.check(proposal({ targetBlock: block.number + 1n }))).toMatchObject({ ok: false, breaker: 'loss', reason: expect.stringMatching(/^halted since/) });
     store.close();
   });
 
@@ -94,7 +95,13 @@ describe('losses always reach the loss breaker', () => {
     await ledger.settled();
     expect(lossCurrent(gate, 'perHour')).toBe(sent.maxGasCostWei + sent.amountIn);
     const next = proposal({ targetBlock: block.number + 1n });
-    expect(gate.check(next)).toMatchObject({ ok: false, breaker: 'loss' });
+    expect(gate.check(next)).toMatchObject({ ok: false, breaker: 'loss', reason: expect.stringContaining('at their worst case') });
+    expect(gate.halted).toBeUndefined(); // a bound, not a realised loss: no latch
+    // A restart in between keeps counting it (the saved snapshot, through its schema).
+    const restarted = new RiskGate({ config: parseRiskConfig(), logger, restore: { snapshot: parseSnapshot(JSON.stringify(gate.snapshot())) } });
+    restarted.onHead({ number: block.number });
+    expect(lossCurrent(restarted, 'perHour')).toBe(sent.maxGasCostWei + sent.amountIn);
+    expect(restarted.check(next)).toMatchObject({ ok: false, breaker: 'loss', reason: expect.stringContaining('at their worst case') });
 
     nodeDown = false;
     ledger.onHead(block); // the next head retries the receipt
