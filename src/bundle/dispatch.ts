@@ -14,7 +14,7 @@ import { victimRawTransaction, type RawTransactionSource, type SignedTransaction
 export type DispatcherParameters = {
   submitter: Submitter;
   /** Required: every bundle is judged here, and again before each network write (no gate, no sends). */
-  risk: Pick<RiskGate, 'check' | 'onBundleSent'>;
+  risk: Pick<RiskGate, 'check' | 'recheck' | 'onBundleSent'>;
   /** The executor's operator (signs our transactions). */
   account: LocalAccount;
   chainId: number;
@@ -87,8 +87,10 @@ export class Dispatcher {
       // Between the check and the send the victims' bytes and the nonce may need node round trips, a lost
       // response is retried and re-sends come blocks later: the gate is asked again right before each network
       // write (a halt in between stops it).
+      // The block it was approved for gets a recheck (its spend is counted already); a re-send for a later
+      // block is a new proposal and gets the full check.
       allowed: (block: bigint) => {
-        const verdict = risk.check({ ...proposal, targetBlock: block });
+        const verdict = block === proposal.targetBlock ? risk.recheck(proposal) : risk.check({ ...proposal, targetBlock: block });
         return verdict.ok ? { ok: true as const } : { ok: false as const, reason: `risk ${verdict.breaker}: ${verdict.reason}` };
       },
       sign: async (block, nonce) => {

@@ -191,6 +191,21 @@ export class RiskGate {
     return refusal;
   }
 
+  /**
+   * Still allowed? For a proposal `check` allowed, asked again right before each network write that sends it
+   * (after the nonce and the signature, before each builder request and retry). Only what stops sends now: a
+   * halt, a breaker that stops everything, a loss cap (unknown outcomes included), a paused pool. Not the
+   * spend and rate caps: they already count this bundle, and counting it twice would refuse its own retry.
+   */
+  recheck(proposal: BundleProposal): Verdict {
+    const now = this.now();
+    for (const breaker of this.all()) breaker.tick(now);
+    const refusal = this.stopped() ?? this.loss.check(proposal, now) ?? this.integrity.check(proposal) ?? this.liquidity.check(proposal);
+    if (!refusal) return { ok: true };
+    this.log.info({ targetBlock: String(proposal.targetBlock), breaker: refusal.breaker, scope: refusal.scope, reason: refusal.reason }, 'risk: refuse on recheck (before a network write)');
+    return refusal;
+  }
+
   // ---- what the engine and submitter report ----
 
   onHead(head: HeadObservation): void {

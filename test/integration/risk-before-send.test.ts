@@ -8,7 +8,9 @@ import { NonceManager } from '../../src/bundle/nonceManager.ts';
 import { Submitter, type SubmissionSink } from '../../src/bundle/submitter.ts';
 import { createLogger } from '../../src/log.ts';
 import type { PendingSwaps } from '../../src/mempool/watcher.ts';
-import { parseRiskConfig } from '../../src/risk/config.ts';
+import { parseRiskConfig, type RiskConfigInput } from '../../src/risk/config.ts';
+import { gasLimitFor } from '../../src/bundle/dispatch.ts';
+import { feesForTargetBlock } from '../../src/bundle/fees.ts';
 import { RiskGate } from '../../src/risk/gate.ts';
 import { venueOfProtocol } from '../../src/state/venues.ts';
 import { backrunCandidates, type Candidate, type EngineConfig } from '../../src/strategy/candidates.ts';
@@ -48,10 +50,10 @@ afterEach(async () => {
  * HTTP JSON-RPC builder that counts what it receives. Only the node's answers (nonce, victim bytes) are local
  * functions, so the test can halt while one of them is in flight.
  */
-async function sendPath(options: { onNonce?: (gate: RiskGate) => void | Promise<void>; onRaw?: (gate: RiskGate) => void | Promise<void>; timeoutMs?: number; builder?: FaultyBuilder } = {}) {
+async function sendPath(options: { onNonce?: (gate: RiskGate) => void | Promise<void>; onRaw?: (gate: RiskGate) => void | Promise<void>; timeoutMs?: number; builder?: FaultyBuilder; risk?: RiskConfigInput } = {}) {
   const builder = options.builder ?? new FaultyBuilder('ok');
   builders.push(await builder.start());
-  const gate = new RiskGate({ config: parseRiskConfig(), logger });
+  const gate = new RiskGate({ config: parseRiskConfig(options.risk ?? {}), logger });
   gate.setEquity(10n ** 21n);
   gate.onHead({ number: 1n });
   gate.onBlind(false);
@@ -132,5 +134,15 @@ describe('the risk gate is asked right before each network write', () => {
     expect(path.bundlesAtBuilder()).toBe(1); // the first attempt only: the retry was not sent
     // The builder may hold that first copy (its answer was lost): it is withdrawn there.
     expect(builder.requests.filter((request) => request.method === 'eth_cancelBundle').length).toBeGreaterThan(0);
+  });
+
+  it('a retry is not refused by the spend its own first attempt already counts (a cap that fits exactly one bundle)', async () => {
+    const maxGasCostWei = gasLimitFor(150_000n) * feesForTargetBlock({ nextBaseFee: 10n ** 9n, blocksAfterNext: 0, priorityFee: policy.priorityFeeWei }).maxFeePerGas;
+    const builder = new FaultyBuilder('ok').script('hang');
+    const path = await sendPath({ builder, timeoutMs: 300, risk: { gas: { maxSpendPerBlockWei: String(maxGasCostWei) } } });
+    const result = await path.send();
+    expect(result.sent).toBe(true);
+    expect(path.bundlesAtBuilder()).toBe(2); // the lost first attempt and its retry
+    expect(builder.requests.at(-1)!.answered).toBe(true);
   });
 });
