@@ -84,7 +84,7 @@ export class SearcherApp {
       });
       const fanout = this.fanout;
       this.submitter = new Submitter({
-        sender: { send: (bundle) => fanout.send(bundle), cancel: (uuid) => fanout.cancel(uuid) },
+        sender: { send: (bundle, allowed) => fanout.send(bundle, { allowed }), cancel: (uuid) => fanout.cancel(uuid) },
         // The engine reads the count once per head for its simulations; the submitter's resync reuses it.
         nonces: new NonceManager({
           fetchNonce: async () => this.engine.knownOperatorNonce() ?? this.client.getTransactionCount({ address: signer.address, blockTag: 'latest' }),
@@ -142,7 +142,7 @@ export class SearcherApp {
     try {
       await app.refreshEquity();
       if (parameters.dashboard) {
-        const killSwitch = createKillSwitchHandler({ gate: app.risk.gate, tokenEnv: parameters.config.risk.killSwitch.tokenEnv });
+        const killSwitch = createKillSwitchHandler({ gate: app.risk, tokenEnv: parameters.config.risk.killSwitch.tokenEnv });
         app.dashboard = await startDashboardServer({
           ...parameters.dashboard,
           source: storeDashboardSource({

@@ -13,7 +13,8 @@ import { victimRawTransaction, type RawTransactionSource, type SignedTransaction
 
 export type DispatcherParameters = {
   submitter: Submitter;
-  risk?: RiskGate;
+  /** Required: every bundle is judged here, and again before each network write (no gate, no sends). */
+  risk: Pick<RiskGate, 'check' | 'recheck' | 'onBundleSent'>;
   /** The executor's operator (signs our transactions). */
   account: LocalAccount;
   chainId: number;
@@ -59,7 +60,7 @@ export class Dispatcher {
       amountIn: plan.amountIn,
       flash: plan.flash,
     };
-    const verdict = this.parameters.risk?.check(proposal) ?? { ok: true as const };
+    const verdict = this.parameters.risk.check(proposal);
     return verdict.ok ? { ok: true, proposal } : { ok: false, reason: `risk ${verdict.breaker}: ${verdict.reason}`, proposal };
   }
 
@@ -83,16 +84,15 @@ export class Dispatcher {
       key: victim ? victim.tx.hash : `block:${proposal.pools.map((pool) => pool.toLowerCase()).sort().join(',')}`,
       ...(victimRaw ? { victim: victimRaw } : {}),
       ...(leading.length > 0 ? { leading } : {}),
-      // Between the check and the send the victims' bytes may need a node round trip, and re-sends come
-      // blocks later: the gate is asked again right before each one (a halt in between stops it).
-      ...(risk
-        ? {
-            allowed: (block: bigint) => {
-              const verdict = risk.check({ ...proposal, targetBlock: block });
-              return verdict.ok ? { ok: true as const } : { ok: false as const, reason: `risk ${verdict.breaker}: ${verdict.reason}` };
-            },
-          }
-        : {}),
+      // Between the check and the send the victims' bytes and the nonce may need node round trips, a lost
+      // response is retried and re-sends come blocks later: the gate is asked again right before each network
+      // write (a halt in between stops it).
+      // The block it was approved for gets a recheck (its spend is counted already); a re-send for a later
+      // block is a new proposal and gets the full check.
+      allowed: (block: bigint) => {
+        const verdict = block === proposal.targetBlock ? risk.recheck(proposal) : risk.check({ ...proposal, targetBlock: block });
+        return verdict.ok ? { ok: true as const } : { ok: false as const, reason: `risk ${verdict.breaker}: ${verdict.reason}` };
+      },
       sign: async (block, nonce) => {
         const signed = await signExecutorTransaction({ account, chainId, executor, plan: planFor(candidate, block, policy), nonce, gas: proposal.gasLimit, ...this.fees() });
         return { raw: signed.raw, hash: signed.hash };
@@ -102,7 +102,7 @@ export class Dispatcher {
     if (result.refused) return { sent: false, reason: result.refused, proposal };
     // Counted as outstanding spend from now; the builders' answers arrive in the ledger (a refusal by all of
     // them resolves it as failed).
-    risk?.onBundleSent(result.uuid, proposal);
+    risk.onBundleSent(result.uuid, proposal);
     return { sent: true, reason: this.parameters.dryRun ? 'dry run: logged, not sent' : 'handed to the builders', uuid: result.uuid, ourHash: result.ourHash, proposal };
   }
 }

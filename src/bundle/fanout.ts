@@ -1,7 +1,7 @@
 import type { Hex } from 'viem';
 import type { Logger } from '../log.ts';
 import { LatencyHistogram } from '../monitor/histogram.ts';
-import { BuilderError, builderErrorKinds, type BuilderClient, type BuilderErrorKind, type BundleRequest } from './types.ts';
+import { BuilderError, builderErrorKinds, type BuilderClient, type BuilderErrorKind, type BundleRequest, type SendPermit } from './types.ts';
 
 export type FanoutBuilder = {
   client: BuilderClient;
@@ -20,7 +20,8 @@ export type FanoutResult = {
   builder: string;
   ok: boolean;
   bundleHash?: Hex;
-  error?: { kind: BuilderErrorKind; message: string; status?: number };
+  /** `risk`: not sent (or not sent again), the risk layer refused right before the request. */
+  error?: { kind: BuilderErrorKind | 'risk'; message: string; status?: number };
   /** From the first attempt's start to the last attempt's end. */
   latencyMs: number;
   attempts: number;
@@ -44,6 +45,11 @@ export type BuilderStats = {
 export type SendOptions = {
   /** Called as each builder settles, before the slowest one does. */
   onResult?: (result: FanoutResult) => void;
+};
+
+export type BundleSendOptions = SendOptions & {
+  /** Asked right before every request (each builder's first attempt and its retry); a refusal sends nothing more. */
+  allowed: SendPermit;
 };
 
 /** How many target blocks of retry bookkeeping are kept; older blocks can no longer be sent for. */
@@ -82,14 +88,14 @@ export class BuilderFanout {
   }
 
   /** Sends to all builders concurrently; resolves when every one has settled (answered, failed or timed out). */
-  async send(bundle: BundleRequest, options: SendOptions = {}): Promise<FanoutResult[]> {
+  async send(bundle: BundleRequest, options: BundleSendOptions): Promise<FanoutResult[]> {
     if (bundle.blockNumber > this.highestBlock) {
       this.highestBlock = bundle.blockNumber;
       this.forgetOldBlocks();
     }
     const settled = await Promise.allSettled(
       this.builders.map(async (builder) => {
-        const result = await this.sendOne(builder, bundle);
+        const result = await this.sendOne(builder, bundle, options.allowed);
         this.report(options, result);
         return result;
       }),
@@ -140,13 +146,22 @@ export class BuilderFanout {
     return Object.fromEntries(this.perBuilder);
   }
 
-  private async sendOne(builder: FanoutBuilder, bundle: BundleRequest): Promise<FanoutResult> {
+  private async sendOne(builder: FanoutBuilder, bundle: BundleRequest, allowed: SendPermit): Promise<FanoutResult> {
     const name = builder.client.name;
     const stats = this.perBuilder.get(name)!;
-    stats.sent++;
     const started = this.now();
     let attempts = 0;
+    let lost: BuilderError | undefined;
     for (;;) {
+      // A halt can land at any await: the gate is asked right before each request, retries included.
+      const verdict = allowed(bundle.blockNumber);
+      if (!verdict.ok) {
+        this.logger.info({ builder: name, block: String(bundle.blockNumber), attempts }, `bundle ${attempts === 0 ? 'not sent' : 'not sent again'}: ${verdict.reason}`);
+        // After a lost response the builder may hold the first copy: report that, the caller cancels it.
+        if (lost) return this.result(name, started, attempts, lost);
+        return { builder: name, ok: false, error: { kind: 'risk', message: verdict.reason }, latencyMs: this.now() - started, attempts };
+      }
+      if (attempts === 0) stats.sent++;
       attempts++;
       try {
         const { bundleHash } = await this.attempt(builder, (signal) => builder.client.sendBundle(bundle, signal));
@@ -155,6 +170,7 @@ export class BuilderFanout {
       } catch (error) {
         const failure = asBuilderError(name, error);
         if (failure.lostResponse && this.takeRetry(name, bundle.blockNumber)) {
+          lost = failure;
           stats.retries++;
           this.logger.debug({ builder: name, kind: failure.kind, block: String(bundle.blockNumber) }, 'bundle response lost: sending once more');
           continue;

@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Hex } from 'viem';
 import { devnetChainId } from '../devnet/manifest.ts';
 import type { Logger } from '../log.ts';
-import type { BundleRequest } from './types.ts';
+import type { BundleRequest, SendPermit } from './types.ts';
 
-/** What a fan-out to the builders reports per builder (see fanout.ts). */
+/** What a fan-out to the builders reports per builder (see fanout.ts); error kind `risk`: the gate refused first. */
 export type SendOutcome = { builder: string; ok: boolean; bundleHash?: Hex; error?: { kind: string; message: string } };
 
 /** The builders, as the submitter uses them. */
 export interface BundleSender {
-  send(bundle: BundleRequest): Promise<SendOutcome[]>;
+  /** `allowed` is asked right before each request to each builder (retries included). */
+  send(bundle: BundleRequest, allowed: SendPermit): Promise<SendOutcome[]>;
   cancel(replacementUuid: string): Promise<unknown>;
 }
 
@@ -29,10 +30,11 @@ export type Opportunity = {
   /** Signs our executor transaction for a target block (the plan is only valid in that block). */
   sign(target: bigint, nonce: number): Promise<{ raw: Hex; hash: Hex }>;
   /**
-   * Asked right before every send, the first and each re-send: the risk layer's answer now (a halt or a pause
-   * that came after the opportunity was approved stops it here).
+   * The risk layer's answer now, asked before every send (first and each re-send), again after the nonce and the
+   * signature, and by the fan-out before each request: a halt or a pause that came after the opportunity was
+   * approved stops it at the next of these. Required: there is no default answer.
    */
-  allowed?(target: bigint): { ok: true } | { ok: false; reason: string };
+  allowed: SendPermit;
 };
 
 export type MissReason = 'outbid' | 'not included' | 'cancelled' | 'superseded' | 'refused' | 'risk';
@@ -98,11 +100,15 @@ export class Submitter {
     const previous = this.live.get(opportunity.key);
     if (previous) await this.close(previous, target - 1n, 'superseded', 'a better bundle for the same opportunity replaced it', true);
     const tracked: Tracked = { opportunity, uuid: randomUUID(), target, ourHash: '0x', bundleHashes: [], attempts: 0 };
-    const verdict = opportunity.allowed?.(target) ?? { ok: true };
+    const verdict = opportunity.allowed(target);
     if (!verdict.ok) return { uuid: tracked.uuid, ourHash: '0x', delivered: Promise.resolve([]), refused: verdict.reason };
     this.live.set(opportunity.key, tracked);
-    const { delivered } = await this.send(tracked, target);
-    return { uuid: tracked.uuid, ourHash: tracked.ourHash, delivered };
+    const sent = await this.send(tracked, target);
+    if ('refused' in sent) {
+      if (this.live.get(opportunity.key) === tracked) this.live.delete(opportunity.key);
+      return { uuid: tracked.uuid, ourHash: '0x', delivered: Promise.resolve([]), refused: sent.refused };
+    }
+    return { uuid: tracked.uuid, ourHash: tracked.ourHash, delivered: sent.delivered };
   }
 
   /** Waits for every bundle handed to the builders to be answered (shutdown, tests). */
@@ -116,11 +122,22 @@ export class Submitter {
     await Promise.allSettled([...this.closing]);
   }
 
-  /** Signs for `target` and starts the fan-out; a promise inside an object, so awaiting the signature does not await the builders. */
-  private async send(tracked: Tracked, target: bigint): Promise<{ delivered: Promise<SendOutcome[]> }> {
+  /**
+   * Signs for `target` and starts the fan-out; a promise inside an object, so awaiting the signature does not
+   * await the builders. Refused when the gate says no after the nonce and the signature (a halt that landed
+   * during those round trips): nothing is sent and the nonce is given back.
+   */
+  private async send(tracked: Tracked, target: bigint): Promise<{ delivered: Promise<SendOutcome[]> } | { refused: string }> {
     const { sender, nonces, sink, logger, mode } = this.parameters;
     const nonce = await nonces.next();
     const ours = await tracked.opportunity.sign(target, nonce);
+    const verdict = tracked.opportunity.allowed(target);
+    if (!verdict.ok) {
+      const resync = nonces.resync();
+      if (resync) resync.catch(() => {}); // a failed read fails the next nonce request, which reads again
+      logger.info({ target: String(target), uuid: tracked.uuid, reason: verdict.reason }, 'submitter: refused by the risk layer after signing, not sent');
+      return { refused: verdict.reason };
+    }
     const victim = tracked.opportunity.victim;
     const before = [...(tracked.opportunity.leading ?? []), ...(victim ? [victim] : [])];
     const txs = [...before.map((tx) => tx.raw), ours.raw];
@@ -130,14 +147,17 @@ export class Submitter {
     const bundle: BundleRequest = { txs, blockNumber: target, replacementUuid: tracked.uuid };
     const attempt = tracked.attempts;
     if (mode !== 'send') logger.info({ target: String(target), txs: txs.length, uuid: tracked.uuid, ourTx: ours.hash }, 'submitter: dry run, bundle not sent');
-    const delivered = (mode === 'send' ? sender.send(bundle) : Promise.resolve([])).then(async (outcomes) => {
+    const delivered = (mode === 'send' ? sender.send(bundle, tracked.opportunity.allowed) : Promise.resolve([])).then(async (outcomes) => {
       if (tracked.attempts === attempt) tracked.bundleHashes = outcomes.flatMap((outcome) => (outcome.bundleHash ? [outcome.bundleHash] : []));
       sink.sent({ uuid: tracked.uuid, key: tracked.opportunity.key, target, ourHash: ours.hash, txHashes: [...before.map((tx) => tx.hash), ours.hash], outcomes, dryRun: mode !== 'send', attempt });
       if (mode === 'send' && outcomes.every((outcome) => !outcome.ok) && this.live.get(tracked.opportunity.key) === tracked) {
-        // Nobody holds it: do not wait a block to learn that, and give the nonce back.
+        // Nobody took it: do not wait a block to learn that, and give the nonce back. A lost response means a
+        // builder may hold it after all: withdraw it there. Stopped by the risk layer is no builder failure.
         this.live.delete(tracked.opportunity.key);
+        if (outcomes.some((outcome) => outcome.error?.kind === 'timeout' || outcome.error?.kind === 'network')) await sender.cancel(tracked.uuid).catch(() => {});
         await nonces.resync();
-        sink.missed({ uuid: tracked.uuid, key: tracked.opportunity.key, block: target, reason: 'refused', detail: outcomes.map((outcome) => `${outcome.builder}: ${outcome.error?.message ?? 'refused'}`).join('; ') });
+        const stopped = outcomes.length > 0 && outcomes.every((outcome) => outcome.error?.kind === 'risk');
+        sink.missed({ uuid: tracked.uuid, key: tracked.opportunity.key, block: target, reason: stopped ? 'risk' : 'refused', detail: outcomes.map((outcome) => `${outcome.builder}: ${outcome.error?.message ?? 'refused'}`).join('; ') });
       }
       return outcomes;
     });
@@ -173,12 +193,13 @@ export class Submitter {
         this.closeLater(tracked, head.number, 'not included', `not in block ${head.number}`, true);
         continue;
       }
-      const verdict = tracked.opportunity.allowed?.(head.number + 1n) ?? { ok: true };
+      const verdict = tracked.opportunity.allowed(head.number + 1n);
       if (!verdict.ok) {
         this.closeLater(tracked, head.number, 'risk', `not re-sent: ${verdict.reason}`, true);
         continue;
       }
-      await this.send(tracked, head.number + 1n);
+      const resent = await this.send(tracked, head.number + 1n);
+      if ('refused' in resent) this.closeLater(tracked, head.number, 'risk', `not re-sent: ${resent.refused}`, true);
     }
   }
 

@@ -17,6 +17,12 @@ export type BundleRequest = {
   replacementUuid?: string;
 };
 
+/**
+ * The risk layer's answer for one target block, asked right before each network write that sends a bundle
+ * (the first request, every retry, every re-send). Required wherever bundles are sent: there is no default.
+ */
+export type SendPermit = (targetBlock: bigint) => { ok: true } | { ok: false; reason: string };
+
 /** A builder endpoint that takes bundles. Implementations never retry: the fan-out decides that. */
 export interface BuilderClient {
   readonly name: string;

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { defaultDbFile } from '../monitor/store.ts';
 import { clearHaltLatch, readHaltLatch } from '../risk/latch.ts';
 import { parseFlags, UsageError } from './args.ts';
@@ -26,10 +25,6 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     const file = flags.db ?? defaultDbFile;
-    if (file !== ':memory:' && !existsSync(file)) {
-      process.stdout.write(`not halted: there is no store at ${file}\n`);
-      return 0;
-    }
     const store = openStore(file);
     try {
       const latch = readHaltLatch(store);

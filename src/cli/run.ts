@@ -24,7 +24,8 @@ Options:
   --json                one JSON line per candidate: {"block", "victim", "path", "amountIn", "grossProfitWei",
                         "gasCostWei", "bribeWei", "netProfitWei", "simulatedNetProfitWei", "decision", "reason",
                         "bundle", "latencyUs": {"decode", "search", "simulate", "send", "total"}}
-  --db FILE             the store (SQLite; default ${defaultDbFile}); \`searcher halt/resume/report\` read it
+  --db FILE             the store (SQLite; default ${defaultDbFile}, shown in the first line);
+                        \`searcher halt/resume/report\` need the same file
   --dashboard-port N    dashboard + /metrics on 127.0.0.1:N (default from the config, 8787; 0 = any free port)
   --no-dashboard        no HTTP server
 
@@ -51,6 +52,9 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     if (!flags.config) throw new UsageError('--config FILE is required');
+    const dbFile = resolve(flags.db ?? defaultDbFile);
+    // First, before anything can fail or log: the store this bot uses is the one `searcher halt` must be given.
+    process.stderr.write(`searcher: store ${dbFile} (stop this bot with: searcher halt --db ${dbFile} --reason TEXT)\n`);
     const { config, chain, builders, warnings } = loadRunConfig(resolve(flags.config));
     for (const warning of warnings) process.stderr.write(`searcher: warning: ${warning}\n`);
     const dryRun = Boolean(flags['dry-run']);
@@ -64,7 +68,7 @@ export async function run(argv: string[]): Promise<number> {
       config,
       chain,
       builders,
-      dbFile: resolve(flags.db ?? defaultDbFile),
+      dbFile,
       dryRun,
       ...(signer ? { signer } : {}),
       authAccount: auth.account,

@@ -11,7 +11,8 @@ import type { Store } from './store.ts';
 export type LedgerParameters = {
   store: Store;
   metrics?: Metrics;
-  risk?: RiskGate;
+  /** Required: every outcome reaches the risk layer first (in memory), the store second. */
+  risk: Pick<RiskGate, 'onBundleResolved' | 'onBundleUnresolved'>;
   client: ReceiptReader;
   executor: Address;
   startToken: Address;
@@ -43,6 +44,10 @@ function submissionOutcome(outcome: SendOutcome): SubmissionOutcome {
  * Where the pipeline's facts go after the hot path: candidates, bundles, builder answers, inclusions with their
  * realised account from the receipt, misses with the builder's reason. Feeds the store (the record), the metrics
  * and the risk layer (spend, losses, failures). Writes happen after a bundle is sent, never before.
+ *
+ * The risk layer hears every outcome first and the store second: a store that fails (disk full, locked) is
+ * logged and never hides a loss from the breakers. A landed bundle whose receipt cannot be read is reported
+ * to the risk layer as unresolved (counted at its worst case) and read again on every head until it is.
  */
 export class Ledger implements SubmissionSink {
   /** Bundles whose builder answers arrived before the engine reported the candidate (the send comes first). */
@@ -51,6 +56,8 @@ export class Ledger implements SubmissionSink {
   private seen = new Map<bigint, number>();
   private accounting: Promise<unknown> = Promise.resolve();
   private readonly deferred: Array<() => void> = [];
+  /** Landed bundles whose receipt could not be read yet, by uuid. */
+  private readonly unresolved = new Map<string, Parameters<SubmissionSink['included']>[0]>();
 
   constructor(private readonly parameters: LedgerParameters) {}
 
@@ -62,9 +69,22 @@ export class Ledger implements SubmissionSink {
 
   onHead(block: { number: bigint; hash: Hex; timestamp: bigint; baseFeePerGas: bigint }): void {
     const { store } = this.parameters;
-    store.recordBlock({ number: block.number, hash: block.hash as Hash, timestamp: Number(block.timestamp), baseFeeWei: block.baseFeePerGas });
-    for (const [target, count] of this.seen) store.countSeen(target, count);
-    this.seen = new Map();
+    this.guarded(`record block ${block.number}`, () => {
+      store.recordBlock({ number: block.number, hash: block.hash as Hash, timestamp: Number(block.timestamp), baseFeeWei: block.baseFeePerGas });
+      for (const [target, count] of this.seen) store.countSeen(target, count);
+      this.seen = new Map();
+    });
+    // Receipts that could not be read: try again, once per head.
+    for (const event of this.unresolved.values()) this.queueAccount(event, true);
+  }
+
+  /** A store write that must not stop what follows it (the risk layer has already been told). */
+  private guarded(what: string, write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      this.parameters.logger.error({ err: (error as Error).message }, `ledger: could not ${what}`);
+    }
   }
 
   /**
@@ -145,41 +165,56 @@ export class Ledger implements SubmissionSink {
 
   sent(event: Parameters<SubmissionSink['sent']>[0]): void {
     if (this.deferred.length > 0) this.flushDeferred(); // the bundle's own record first
-    if (this.known.has(event.uuid)) this.writeSubmissions(event.uuid, event.outcomes);
+    if (this.known.has(event.uuid)) this.guarded(`record the submissions of ${event.uuid}`, () => this.writeSubmissions(event.uuid, event.outcomes));
     else this.early.set(event.uuid, [...(this.early.get(event.uuid) ?? []), { outcomes: event.outcomes }]);
   }
 
   included(event: Parameters<SubmissionSink['included']>[0]): void {
-    // Receipts are read off the hot path; the next head does not wait for them.
-    this.accounting = this.accounting.then(() => this.account(event)).catch((error: Error) => {
-      this.parameters.logger.error({ err: error.message, bundle: event.uuid }, 'ledger: inclusion not accounted');
+    this.queueAccount(event, false);
+  }
+
+  /** Receipts are read off the hot path; the next head does not wait for them. */
+  private queueAccount(event: Parameters<SubmissionSink['included']>[0], retry: boolean): void {
+    this.accounting = this.accounting.then(() => this.account(event, retry)).catch((error: Error) => {
+      this.parameters.logger.error({ err: error.message, bundle: event.uuid }, 'ledger: inclusion not accounted yet (counted at its worst case; read again on the next head)');
     });
   }
 
-  private async account(event: Parameters<SubmissionSink['included']>[0]): Promise<void> {
+  private async account(event: Parameters<SubmissionSink['included']>[0], retry: boolean): Promise<void> {
     this.flushDeferred();
     const { store, metrics, risk, client, executor, startToken } = this.parameters;
-    const execution = await accountInclusion(client, { txHash: event.ourHash as Hash, executor, startToken });
+    if (retry && this.unresolved.get(event.uuid) !== event) return; // resolved (or reported again) since it was queued
+    let execution: RealisedExecution;
+    try {
+      execution = await accountInclusion(client, { txHash: event.ourHash as Hash, executor, startToken });
+    } catch (error) {
+      // It landed, so it cost something: until the receipt is read the risk layer counts it at its worst.
+      if (!this.unresolved.has(event.uuid)) risk.onBundleUnresolved(event.uuid);
+      this.unresolved.set(event.uuid, event);
+      throw error;
+    }
+    this.unresolved.delete(event.uuid);
+    // The loss breaker first, in memory: nothing after this line can hide the outcome from it.
+    risk.onBundleResolved({ id: event.uuid, included: true, netWei: execution.net, gasPaidWei: execution.gasPaid, failed: execution.status !== 'success' });
     const simulatedNetWei = this.known.get(event.uuid)?.simulatedNetWei ?? null;
-    store.recordInclusion({ bundleId: event.uuid, execution, simulatedNetWei });
     this.known.delete(event.uuid);
-    this.parameters.onLanded?.({ uuid: event.uuid, block: event.block, execution, simulatedNetWei, ...(event.victim ? { victim: event.victim } : {}) });
     metrics?.included();
     if (simulatedNetWei !== null && simulatedNetWei !== execution.net) metrics?.mismatch();
-    risk?.onBundleResolved({ id: event.uuid, included: true, netWei: execution.net, gasPaidWei: execution.gasPaid, failed: execution.status !== 'success' });
-    metrics?.setCumulativePnl(store.totals().netWei);
+    this.guarded(`record the inclusion of ${event.uuid}`, () => store.recordInclusion({ bundleId: event.uuid, execution, simulatedNetWei }));
+    this.parameters.onLanded?.({ uuid: event.uuid, block: event.block, execution, simulatedNetWei, ...(event.victim ? { victim: event.victim } : {}) });
+    this.guarded('read the cumulative profit', () => metrics?.setCumulativePnl(store.totals().netWei));
   }
 
   missed(event: Parameters<SubmissionSink['missed']>[0]): void {
     this.flushDeferred();
     const { store, metrics, risk } = this.parameters;
     const reason = missReason[event.reason];
+    risk.onBundleResolved({ id: event.uuid, included: false, netWei: 0n, gasPaidWei: 0n, failed: event.reason === 'refused' });
     // Refused by every builder inside the send: the engine reports it as a reject, with no bundle to attach to.
-    if (this.known.has(event.uuid)) store.recordMiss({ bundleId: event.uuid, block: event.block, reason, detail: event.detail });
+    if (this.known.has(event.uuid)) this.guarded(`record the miss of ${event.uuid}`, () => store.recordMiss({ bundleId: event.uuid, block: event.block, reason, detail: event.detail }));
     this.known.delete(event.uuid);
     this.early.delete(event.uuid);
     metrics?.missed(reason);
-    risk?.onBundleResolved({ id: event.uuid, included: false, netWei: 0n, gasPaidWei: 0n, failed: event.reason === 'refused' });
   }
 
   /** Waits for the receipts being accounted and writes what is deferred (shutdown, end of a demo, each head). */

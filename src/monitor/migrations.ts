@@ -132,4 +132,20 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (chain, token)
   ) STRICT;
   `,
+  // 4: the running bot's heartbeat, so `searcher halt` can tell whether a bot heard it. One row per bot run;
+  // halted_since is the `at` of the halt the bot holds in memory (null when running), acked_at when it took it.
+  `
+  CREATE TABLE bot_heartbeats (
+    id TEXT PRIMARY KEY,
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    started INTEGER NOT NULL,
+    beat INTEGER NOT NULL,
+    poll_ms INTEGER NOT NULL,
+    halted_since INTEGER,
+    acked_at INTEGER,
+    stopped INTEGER
+  ) STRICT;
+  CREATE INDEX bot_heartbeats_beat ON bot_heartbeats (beat);
+  `,
 ];

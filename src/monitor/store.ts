@@ -1,8 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { SearcherError } from '../errors.ts';
 import type { VerdictStore } from '../strategy/verdictStore.ts';
+import { readHeartbeats, writeHeartbeat, type Heartbeat } from './heartbeat.ts';
 import { migrations } from './migrations.ts';
 import {
   queryBlockSummaries,
@@ -44,8 +46,11 @@ import {
 
 export { StoreError };
 
-/** Where `searcher run`, `demo`, `report`, `halt` and `resume` keep their state unless `--db FILE` says otherwise. */
-export const defaultDbFile = '.searcher/searcher.db';
+/**
+ * Where `searcher run`, `demo`, `report`, `halt` and `resume` keep their state unless `--db FILE` says otherwise.
+ * Absolute (under the home directory), so `searcher halt` run from any directory reaches the bot it means.
+ */
+export const defaultDbFile = join(homedir(), '.searcher', 'searcher.db');
 
 export type BreakerEvent = {
   /** Unix ms. */
@@ -153,6 +158,16 @@ export class Store implements VerdictStore {
       .run(event.at, event.breaker, event.kind, event.reason, event.scope ?? null);
   }
 
+  /** The running bot's heartbeat (written every second by the risk shell; read by `searcher halt`). */
+  recordHeartbeat(beat: Heartbeat): void {
+    writeHeartbeat(this.db, beat);
+  }
+
+  /** Heartbeats that beat at or after `since` (unix ms), newest first. */
+  heartbeats(since = 0): Heartbeat[] {
+    return readHeartbeats(this.db, since);
+  }
+
   breakerEvents(limit = 100): BreakerEvent[] {
     const rows = this.db.prepare('SELECT at, breaker, kind, reason, scope FROM breaker_events ORDER BY id DESC LIMIT ?').all(limit) as Array<BreakerEvent & { scope: string | null }>;
     return rows.map(({ scope, ...event }) => (scope === null ? event : { ...event, scope }));
@@ -250,6 +265,7 @@ export class Store implements VerdictStore {
 }
 
 export type {
+  Heartbeat,
   BlockNumber,
   BlockRecord,
   BlockSummary,

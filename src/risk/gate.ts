@@ -219,6 +219,21 @@ export class RiskGate {
     return refusal;
   }
 
+  /**
+   * Still allowed? For a proposal `check` allowed, asked again right before each network write that sends it
+   * (after the nonce and the signature, before each builder request and retry). Only what stops sends now: a
+   * halt, a breaker that stops everything, a loss cap (unknown outcomes included), a paused pool. Not the
+   * spend and rate caps: they already count this bundle, and counting it twice would refuse its own retry.
+   */
+  recheck(proposal: BundleProposal): Verdict {
+    const now = this.now();
+    for (const breaker of this.all()) breaker.tick(now);
+    const refusal = this.stopped() ?? this.loss.check(proposal, now) ?? this.integrity.check(proposal) ?? this.liquidity.check(proposal);
+    if (!refusal) return { ok: true };
+    this.log.info({ targetBlock: String(proposal.targetBlock), breaker: refusal.breaker, scope: refusal.scope, reason: refusal.reason }, 'risk: refuse on recheck (before a network write)');
+    return refusal;
+  }
+
   // ---- what the engine and submitter report ----
 
   onHead(head: HeadObservation): void {
@@ -266,6 +281,24 @@ export class RiskGate {
     this.frequency.sent(proposal, now);
     this.log.debug({ bundle: id, targetBlock: String(proposal.targetBlock), maxGasCostWei: String(proposal.maxGasCostWei) }, 'risk: bundle sent');
     this.notify(this.listeners.change, false);
+  }
+
+  /**
+   * The bundle landed but its outcome cannot be read yet (the receipt read failed): until `onBundleResolved`,
+   * the loss caps count it at its worst case, its maximum gas cost plus everything it put in. (The executor's
+   * on-chain profit check should make the loss gas only; the breaker does not bet on that while it cannot see.)
+   * `fallbackWorstWei` is used when the bundle is not outstanding here (already timed out, or never reported).
+   */
+  onBundleUnresolved(id: string, fallbackWorstWei?: bigint): void {
+    const now = this.now();
+    const worst = this.gas.worstCase(id) ?? fallbackWorstWei;
+    if (worst === undefined) {
+      this.log.error({ bundle: id }, 'risk: a landed bundle with an unknown outcome is not outstanding and has no worst case given; not counted');
+      return;
+    }
+    this.loss.unresolved(id, worst, now);
+    this.log.warn({ bundle: id, worstCaseWei: String(worst) }, 'risk: landed bundle outcome unknown, counted at its worst case until resolved');
+    this.notify(this.listeners.change, true);
   }
 
   onBundleResolved(outcome: BundleOutcome): void {

@@ -1,10 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLogger, type Logger } from '../log.ts';
-import type { RiskGate } from './gate.ts';
+import type { RiskGateShell } from './persistence.ts';
 
 export type KillSwitchHandlerParameters = {
-  gate: Pick<RiskGate, 'halt' | 'resume' | 'halted'>;
+  /** The gate's shell: it halts in memory and says whether the latch reached the store. */
+  gate: Pick<RiskGateShell, 'halt' | 'resume' | 'halted'>;
   /** The bearer token itself; when absent it is read once from `env[tokenEnv]`. */
   token?: string;
   /** Default SEARCHER_RISK_TOKEN (the risk config's killSwitch.tokenEnv). */
@@ -46,7 +47,9 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
  * The kill switch over HTTP: `POST /api/halt` (JSON body `{"reason": "..."}`, optional) latches a halt,
  * `POST /api/resume` clears it; both need `Authorization: Bearer <token>`. The token is compared in constant
  * time (digests of equal length) and never logged or echoed. Without a usable token the routes answer 503:
- * the switch is off rather than open.
+ * the switch is off rather than open. A halt whose latch could not be written answers 500 (the bot is halted in
+ * memory, but the halt would not survive a restart); a resume whose latch could not be cleared answers 500 and
+ * changes nothing. 200 means the store holds what was asked.
  */
 export function createKillSwitchHandler(parameters: KillSwitchHandlerParameters): KillSwitchHandler {
   const { gate } = parameters;
@@ -85,9 +88,10 @@ export function createKillSwitchHandler(parameters: KillSwitchHandlerParameters)
     }
     const by = `http:${remote}`;
     if (action === 'resume') {
-      const resumed = gate.resume(by);
-      log.warn({ by, resumed }, 'risk: resume over HTTP');
-      reply(res, 200, { halted: false, resumed });
+      const result = gate.resume(by);
+      log.warn({ by, resumed: result.resumed }, 'risk: resume over HTTP');
+      if (result.halted) reply(res, 500, { halted: true, resumed: false, error: `still halted: the halt latch could not be cleared in the store: ${result.error}` });
+      else reply(res, 200, { halted: false, resumed: result.resumed });
       return true;
     }
     const body = await readBody(req);
@@ -111,10 +115,12 @@ export function createKillSwitchHandler(parameters: KillSwitchHandlerParameters)
       }
       if (typeof given === 'string') reason = given.trim();
     }
-    const halted = gate.halt(reason, by);
-    log.warn({ by, reason, newlyHalted: halted }, 'risk: halt over HTTP');
-    const latch = gate.halted!;
-    reply(res, 200, { halted: true, reason: latch.reason, by: latch.by, since: latch.at });
+    const result = gate.halt(reason, by);
+    log.warn({ by, reason, newlyHalted: result.newly, persisted: result.persisted }, 'risk: halt over HTTP');
+    const { latch } = result;
+    const answer = { halted: true, reason: latch.reason, by: latch.by, since: latch.at, persisted: result.persisted };
+    if (result.persisted) reply(res, 200, answer);
+    else reply(res, 500, { ...answer, error: `halted in this process, but the halt latch could not be written to the store (${result.error}): it would not survive a restart; the bot retries on every poll` });
     return true;
   };
 }

@@ -44,8 +44,11 @@ export class RollingLedger {
     return this.live(now, windowMs).reduce((sum, bucket) => sum + bucket.gain - bucket.loss, 0n);
   }
 
-  /** Largest fall from a running peak within the window (0 when it only went up). */
-  drawdown(now: number, windowMs: number): bigint {
+  /**
+   * Largest fall from a running peak within the window (0 when it only went up); `pendingLoss` is a loss taken
+   * now, after everything in the window (outcomes not known yet, counted at their worst).
+   */
+  drawdown(now: number, windowMs: number, pendingLoss = 0n): bigint {
     let cumulative = 0n;
     let peak = 0n;
     let worst = 0n;
@@ -55,6 +58,8 @@ export class RollingLedger {
       cumulative += bucket.gain;
       if (cumulative > peak) peak = cumulative;
     }
+    cumulative -= pendingLoss;
+    if (peak - cumulative > worst) worst = peak - cumulative;
     return worst;
   }
 

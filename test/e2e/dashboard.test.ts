@@ -14,6 +14,7 @@ import { Store } from '../../src/monitor/store.ts';
 import { parseRiskConfig } from '../../src/risk/config.ts';
 import { RiskGate } from '../../src/risk/gate.ts';
 import { createKillSwitchHandler } from '../../src/risk/killSwitch.ts';
+import { openRiskGate, type RiskGateShell } from '../../src/risk/persistence.ts';
 import { ensureChromium } from '../../scripts/ensure-chromium.mjs';
 import { browserSetupTimeoutMs, launchBrowser, watchPageErrors } from '../helpers/browser.ts';
 
@@ -231,6 +232,7 @@ describe('dashboard in a real browser, fed by a real store and risk gate', () =>
   let dir: string;
   let store: Store;
   let gate: RiskGate;
+  let shell: RiskGateShell;
   const clock = 1_700_000_000_000;
   // What the chart must show, kept apart from the store so the test checks the store's arithmetic too.
   const planned: Array<{ number: number; netWei: bigint }> = [];
@@ -266,7 +268,8 @@ describe('dashboard in a real browser, fed by a real store and risk gate', () =>
     browser = await launchBrowser();
     dir = mkdtempSync(join(tmpdir(), 'searcher-dashboard-'));
     store = Store.open(join(dir, 'searcher.db'), { now: () => clock });
-    gate = new RiskGate({ config: parseRiskConfig({}), now: () => clock });
+    shell = openRiskGate({ store, config: parseRiskConfig({}), now: () => clock, timer: false });
+    gate = shell.gate;
     [3_000_000n, -1_200_000n, 0n, 7_500_000n, 2_250_000n].forEach((net, i) => recordBlock(19_000_000 + i, net * gwei));
     // Two bundles that did not land: outbid (with a builder's words that look like markup) and refused by every builder.
     for (const [id, target] of [['bundle-outbid', 19_000_003], ['bundle-refused', 19_000_004]] as const) {
@@ -277,7 +280,7 @@ describe('dashboard in a real browser, fed by a real store and risk gate', () =>
     store.recordSubmission({ bundleId: 'bundle-refused', builder: 'titan', outcome: 'refused', latencyMs: 40, error: 'bundle already known' });
 
     const source = storeDashboardSource({ store, risk: gate, now: () => clock });
-    const control = createKillSwitchHandler({ gate, token });
+    const control = createKillSwitchHandler({ gate: shell, token });
     server = await startDashboardServer({ host: '127.0.0.1', port: 0, source, control });
     page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
     page.setDefaultTimeout(20_000);
@@ -289,6 +292,7 @@ describe('dashboard in a real browser, fed by a real store and risk gate', () =>
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    shell?.close();
     store?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 export const binPath = fileURLToPath(new URL('../../bin/searcher.js', import.meta.url));
@@ -69,4 +70,28 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+const tsxLoader = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+const commandModules: Record<string, string> = { report: 'profitReport' };
+
+/**
+ * `searcher <command> <args>` straight from src/ (through tsx) in a child process: the command module's run(),
+ * exactly what main.ts dispatches to, without rebuilding dist/. Runs in `cwd` (default: the OS temp dir, so a
+ * relative path never lands in the repository).
+ */
+export function runSourceCli(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
+  const module = fileURLToPath(new URL(`../../src/cli/${commandModules[command] ?? command}.ts`, import.meta.url));
+  const script = `const { run } = await import(${JSON.stringify(module)}); process.exitCode = await run(process.argv.slice(1));`;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', tsxLoader, '--input-type=module', '-e', script, '--', ...args], {
+      env: { ...process.env, ...options.env },
+      cwd: options.cwd ?? tmpdir(),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
 }

@@ -19,6 +19,8 @@ import { createLogger } from '../../src/log.ts';
 import { FaultyBuilder, hugeBodyBytes, rpcErrorMessage, type Behaviour } from '../helpers/faultyBuilder.ts';
 
 const auth = privateKeyToAccount(generatePrivateKey());
+/** These tests are about the builders; the risk layer says yes (its refusals are tested in risk-before-send). */
+const allowed = () => ({ ok: true as const });
 const trader = privateKeyToAccount(generatePrivateKey());
 const operator = privateKeyToAccount(generatePrivateKey());
 const uuid = '0f4b4e2c-7d1a-4c1e-9a37-3c9f2d5a8b61';
@@ -217,6 +219,7 @@ describe('fan-out to four builders: one hangs, one 500s, one 429s, one answers',
     let hungOpenWhenGoodArrived: number | undefined;
     let hungRequestsWhenGoodArrived: number | undefined;
     const sending = fanout.send(bundle, {
+      allowed,
       onResult: (result) => {
         arrivals.push(result.builder);
         if (result.builder === 'good') {
@@ -256,14 +259,14 @@ describe('fan-out to four builders: one hangs, one 500s, one 429s, one answers',
     expect(stats.hung!.latency.count).toBe(0); // a timeout is not a latency sample
 
     // Same target block again: the hung builder's retry is spent, so one request, no retry.
-    const again = await fanout.send(bundle);
+    const again = await fanout.send(bundle, { allowed });
     expect(again.find((result) => result.builder === 'hung')).toMatchObject({ ok: false, attempts: 1, error: { kind: 'timeout' } });
     expect(hung.requests).toHaveLength(3);
     expect(broken.requests).toHaveLength(2);
     expect(fanout.stats().hung).toMatchObject({ sent: 2, retries: 1, timeouts: 3 });
 
     // A new target block gets a new retry.
-    await fanout.send({ ...bundle, blockNumber: bundle.blockNumber + 1n });
+    await fanout.send({ ...bundle, blockNumber: bundle.blockNumber + 1n }, { allowed });
     expect(hung.requests).toHaveLength(5);
     expect(fanout.stats().hung).toMatchObject({ sent: 3, retries: 2, timeouts: 5 });
 
@@ -281,7 +284,7 @@ describe('fan-out to four builders: one hangs, one 500s, one 429s, one answers',
       ],
       logger: createLogger('test'),
     });
-    const [flakyResult, refusingResult] = await fanout.send(bundle);
+    const [flakyResult, refusingResult] = await fanout.send(bundle, { allowed });
     expect(flakyResult).toMatchObject({ builder: 'flaky', ok: true, attempts: 2 });
     expect(refusingResult).toMatchObject({ builder: 'refusing', ok: false, attempts: 1, error: { kind: 'rpc', message: expect.stringContaining(rpcErrorMessage) } });
     expect(flaky.requests).toHaveLength(2);

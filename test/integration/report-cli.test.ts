@@ -17,9 +17,9 @@ const runner = fileURLToPath(new URL('../helpers/runCommand.ts', import.meta.url
  * `searcher report ARGS` as a user runs it, in its own process. src/cli/main.ts does not list the command
  * yet (the integrator registers it), so the module runs the way bin/searcher.js runs the bundled CLI.
  */
-function report(args: string[], cwd = root): Promise<CliResult> {
+function report(args: string[], cwd = root, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', tsxLoader, runner, join(root, 'src/cli/profitReport.ts'), ...args], { cwd });
+    const child = spawn(process.execPath, ['--import', tsxLoader, runner, join(root, 'src/cli/profitReport.ts'), ...args], { cwd, env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -139,12 +139,14 @@ describe('searcher report', () => {
     expect(stdout).toBe('');
     expect(stderr).toBe(`searcher: no store at ${missing} (\`searcher run\` creates it; pass --db FILE to read another)\n`);
     expect(existsSync(join(dir, 'nowhere'))).toBe(false);
-    // The default path, relative to where it runs: an empty directory has none.
+    // The default path is absolute, under the home directory, wherever it runs: an empty home has none.
     const empty = mkdtempSync(join(tmpdir(), 'searcher-report-empty-'));
-    const byDefault = await report([], empty);
+    const cwd = mkdtempSync(join(tmpdir(), 'searcher-report-cwd-'));
+    const byDefault = await report([], cwd, { HOME: empty });
     expect(byDefault.code).toBe(2);
     expect(byDefault.stderr).toContain(join(empty, '.searcher/searcher.db'));
     expect(existsSync(join(empty, '.searcher'))).toBe(false);
+    expect(existsSync(join(cwd, '.searcher'))).toBe(false);
   });
 
   it('exits 2 for a file that is not a store and for bad flags; --help exits 0', async () => {

@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { writeManifest } from '../../src/devnet/manifest.ts';
-import { runCli, startCli } from '../helpers/cli.ts';
+import { binPath, runCli, startCli } from '../helpers/cli.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
 
 let devnet: Devnet;
@@ -49,6 +50,24 @@ describe('searcher run --dry-run', () => {
     // On the default scenario each poisoned token has a single pool, so no cycle can pass through one: none may be
     // proposed. (Cycles through them, and the bot refusing them itself, are the poisoned-scenario engine test's.)
     expect(lines.filter((line) => line.path.some((pool: string) => poisonedPools.has(pool as never)))).toEqual([]);
+  }, 90_000);
+
+  it('shows the store, an absolute path, in its first line; by default under the home directory, wherever it runs', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'run-home-'));
+    const cwd = mkdtempSync(join(tmpdir(), 'run-cwd-'));
+    const child = spawn(process.execPath, [binPath, 'run', '--config', join(dir, 'config.json'), '--dry-run', '--no-dashboard'], { cwd, env: { ...process.env, HOME: home } });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const deadline = Date.now() + 60_000;
+    while (!/dry run: nothing is sent/.test(stderr) && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    const expected = join(home, '.searcher', 'searcher.db');
+    const first = stderr.split('\n')[0]!;
+    expect(first).toContain(`store ${expected}`);
+    expect(existsSync(expected)).toBe(true);
+    expect(existsSync(join(cwd, '.searcher'))).toBe(false);
   }, 90_000);
 
   it('refuses to send without the operator key, and explains a bad config', async () => {

@@ -6,6 +6,8 @@ import { createLogger } from '../../src/log.ts';
 
 const hash = `0x${'ab'.repeat(32)}` as Hex;
 const bundle: BundleRequest = { txs: ['0x02'], blockNumber: 100n };
+/** These tests are about the builders; the risk layer says yes (its refusals are tested in risk-before-send). */
+const allowed = () => ({ ok: true as const });
 
 type Step = 'ok' | BuilderErrorKind | 'ignore-abort' | 'throw-plain';
 
@@ -46,7 +48,7 @@ describe('BuilderFanout', () => {
   it('enforces each deadline itself, even against a client that ignores its AbortSignal', async () => {
     const stuck = new ScriptedClient('stuck', ['ignore-abort', 'ignore-abort']);
     const fine = new ScriptedClient('fine', []);
-    const results = await fanoutOf([stuck, fine]).send(bundle);
+    const results = await fanoutOf([stuck, fine]).send(bundle, { allowed });
     expect(results).toMatchObject([
       { builder: 'stuck', ok: false, attempts: 2, error: { kind: 'timeout' } },
       { builder: 'fine', ok: true, attempts: 1, bundleHash: hash },
@@ -57,16 +59,16 @@ describe('BuilderFanout', () => {
     for (const kind of ['timeout', 'network'] as const) {
       const client = new ScriptedClient('b', [], kind);
       const fanout = fanoutOf([client]);
-      expect((await fanout.send(bundle))[0]).toMatchObject({ ok: false, attempts: 2 });
-      expect((await fanout.send(bundle))[0]).toMatchObject({ ok: false, attempts: 1 });
-      expect((await fanout.send({ ...bundle, blockNumber: 101n }))[0]).toMatchObject({ ok: false, attempts: 2 });
+      expect((await fanout.send(bundle, { allowed }))[0]).toMatchObject({ ok: false, attempts: 2 });
+      expect((await fanout.send(bundle, { allowed }))[0]).toMatchObject({ ok: false, attempts: 1 });
+      expect((await fanout.send({ ...bundle, blockNumber: 101n }, { allowed }))[0]).toMatchObject({ ok: false, attempts: 2 });
       expect(client.calls.map((call) => call.block)).toEqual([100n, 100n, 100n, 101n, 101n]);
       expect(fanout.stats().b).toMatchObject({ sent: 3, retries: 2, errors: { [kind]: 5 }, timeouts: kind === 'timeout' ? 5 : 0 });
     }
     for (const kind of ['http', 'rate-limited', 'malformed', 'rpc'] as const) {
       const client = new ScriptedClient('b', [kind]);
       const fanout = fanoutOf([client]);
-      expect((await fanout.send(bundle))[0]).toMatchObject({ ok: false, attempts: 1, error: { kind } });
+      expect((await fanout.send(bundle, { allowed }))[0]).toMatchObject({ ok: false, attempts: 1, error: { kind } });
       expect(client.calls).toHaveLength(1);
       expect(fanout.stats().b).toMatchObject({ retries: 0, refused: kind === 'rpc' ? 1 : 0, errors: { [kind]: 1 } });
     }
@@ -75,7 +77,7 @@ describe('BuilderFanout', () => {
   it('a retry that gets an answer is a success', async () => {
     const client = new ScriptedClient('b', ['network']);
     const fanout = fanoutOf([client]);
-    expect((await fanout.send(bundle))[0]).toMatchObject({ ok: true, attempts: 2, bundleHash: hash });
+    expect((await fanout.send(bundle, { allowed }))[0]).toMatchObject({ ok: true, attempts: 2, bundleHash: hash });
     expect(fanout.stats().b).toMatchObject({ sent: 1, accepted: 1, retries: 1, errors: { network: 1 } });
     expect(fanout.stats().b!.latency.count).toBe(1); // the lost response is no latency sample
   });
@@ -84,19 +86,20 @@ describe('BuilderFanout', () => {
     let clock = 1_000;
     const now = () => (clock += 7);
     const fanout = fanoutOf([new ScriptedClient('b', [])], 25, now);
-    const [result] = await fanout.send(bundle);
+    const [result] = await fanout.send(bundle, { allowed });
     // send start, attempt start, attempt end, result: 4 reads, 7 ms apart.
     expect(result!.latencyMs).toBe(21);
     expect(fanout.stats().b!.latency.quantile(0.5)).toBe(7_000); // microseconds
   });
 
   it('classifies a client that throws something other than a BuilderError', async () => {
-    const [result] = await fanoutOf([new ScriptedClient('b', ['throw-plain'])]).send(bundle);
+    const [result] = await fanoutOf([new ScriptedClient('b', ['throw-plain'])]).send(bundle, { allowed });
     expect(result).toMatchObject({ ok: false, attempts: 1, error: { kind: 'malformed', message: expect.stringContaining('boom') } });
   });
 
   it('a throwing onResult callback does not change anyone\'s result', async () => {
     const results = await fanoutOf([new ScriptedClient('a', []), new ScriptedClient('b', ['http'])]).send(bundle, {
+      allowed,
       onResult: () => {
         throw new Error('listener bug');
       },

@@ -6,6 +6,8 @@ import { parseRiskConfig } from '../../src/risk/config.ts';
 import { RiskGate, type HaltNotice } from '../../src/risk/gate.ts';
 import { createKillSwitchHandler } from '../../src/risk/killSwitch.ts';
 import { registerRiskMetrics } from '../../src/risk/metrics.ts';
+import { openRiskGate } from '../../src/risk/persistence.ts';
+import { Store } from '../../src/monitor/store.ts';
 
 const token = 'kill-switch-test-token-7f3a9c1e';
 const servers: Server[] = [];
@@ -17,10 +19,13 @@ afterEach(async () => {
 async function serve(options: { token?: string; env?: NodeJS.ProcessEnv } = { token }) {
   const lines: string[] = [];
   const logger = pino({ level: 'trace' }, { write: (line: string) => lines.push(line) });
-  const gate = new RiskGate({ config: parseRiskConfig(), now: () => 1_700_000_000_000, logger });
+  // The gate behind its real shell, over a real (in-memory) store: the handler talks to the shell.
+  const store = Store.open(':memory:');
+  const shell = openRiskGate({ store, config: parseRiskConfig(), now: () => 1_700_000_000_000, logger, timer: false });
+  const gate = shell.gate;
   const halts: HaltNotice[] = [];
   gate.onHalt((notice) => halts.push(notice));
-  const handler = createKillSwitchHandler({ gate, logger, ...options });
+  const handler = createKillSwitchHandler({ gate: shell, logger, ...options });
   const server = createServer((req, res) => {
     void handler(req, res).then((handled) => {
       if (!handled) res.writeHead(404).end('not found');
@@ -35,7 +40,7 @@ async function serve(options: { token?: string; env?: NodeJS.ProcessEnv } = { to
       headers: { ...(init.auth !== undefined ? { authorization: init.auth } : {}), 'content-type': 'application/json' },
       ...(init.body !== undefined ? { body: init.body } : {}),
     });
-  return { gate, halts, lines, call };
+  return { gate, halts, lines, call, store };
 }
 
 describe('kill switch over HTTP', () => {
@@ -78,6 +83,18 @@ describe('kill switch over HTTP', () => {
     expect(gate.halted?.reason).toBe('halted over HTTP');
     expect(lines.join('')).toContain('risk: halt over HTTP');
     expect(lines.join('')).not.toContain(token);
+  });
+
+  it('a resume whose latch cannot be cleared in the store answers 500 and leaves the bot halted', async () => {
+    const { gate, call, store } = await serve();
+    expect((await call('/api/halt', { auth: `Bearer ${token}`, body: JSON.stringify({ reason: 'hold' }) })).status).toBe(200);
+    store.deleteRiskValue = () => {
+      throw new Error('database is locked');
+    };
+    const resumed = await call('/api/resume', { auth: `Bearer ${token}` });
+    expect(resumed.status).toBe(500);
+    expect(await resumed.json()).toMatchObject({ halted: true, resumed: false, error: expect.stringContaining('database is locked') });
+    expect(gate.halted?.reason).toBe('hold');
   });
 
   it('answers only its routes, only to POST, and only valid bodies', async () => {

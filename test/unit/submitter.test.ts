@@ -63,6 +63,7 @@ function opportunity(key: string, withVictim = true) {
   const op: Opportunity = {
     key,
     ...(victim ? { victim } : {}),
+    allowed: () => ({ ok: true }), // the risk layer says yes unless a test says otherwise
     async sign(target, nonce) {
       const ours = tx(`ours ${key} block ${target} nonce ${nonce}`);
       signed.push({ target, nonce, ...ours });

@@ -3,11 +3,11 @@ import { RollingLedger, type LedgerJson } from '../rolling.ts';
 import type { BreakerStatus, BundleOutcome, BundleProposal, Emit, Refusal } from '../types.ts';
 import { refuse, type Breaker } from './breaker.ts';
 
-type Outstanding = { at: number; targetBlock: bigint; maxGasCostWei: bigint };
+type Outstanding = { at: number; targetBlock: bigint; maxGasCostWei: bigint; amountIn: bigint };
 
 export type GasJson = {
   paid: LedgerJson;
-  outstanding: Array<{ id: string; at: number; targetBlock: string; maxGasCostWei: string }>;
+  outstanding: Array<{ id: string; at: number; targetBlock: string; maxGasCostWei: string; amountIn?: string }>;
   /** Gas paid by target block, for the few blocks around the head. */
   byBlock: Array<[string, string]>;
 };
@@ -71,7 +71,7 @@ export class GasBreaker implements Breaker {
   }
 
   sent(id: string, proposal: BundleProposal, now: number): void {
-    this.outstanding.set(id, { at: now, targetBlock: proposal.targetBlock, maxGasCostWei: proposal.maxGasCostWei });
+    this.outstanding.set(id, { at: now, targetBlock: proposal.targetBlock, maxGasCostWei: proposal.maxGasCostWei, amountIn: proposal.amountIn });
     this.evaluate(now);
   }
 
@@ -144,17 +144,24 @@ export class GasBreaker implements Breaker {
     return this.outstanding.size;
   }
 
+  /** An outstanding bundle's worst case: its maximum gas cost plus all it put in (undefined when not outstanding). */
+  worstCase(id: string): bigint | undefined {
+    const bundle = this.outstanding.get(id);
+    return bundle === undefined ? undefined : bundle.maxGasCostWei + bundle.amountIn;
+  }
+
   toJSON(): GasJson {
     return {
       paid: this.paid.toJSON(),
-      outstanding: [...this.outstanding].map(([id, bundle]) => ({ id, at: bundle.at, targetBlock: String(bundle.targetBlock), maxGasCostWei: String(bundle.maxGasCostWei) })),
+      outstanding: [...this.outstanding].map(([id, bundle]) => ({ id, at: bundle.at, targetBlock: String(bundle.targetBlock), maxGasCostWei: String(bundle.maxGasCostWei), amountIn: String(bundle.amountIn) })),
       byBlock: [...this.paidByBlock].map(([block, wei]) => [String(block), String(wei)]),
     };
   }
 
   restore(json: GasJson, now: number): void {
     this.paid.restore(json.paid);
-    for (const bundle of json.outstanding) this.outstanding.set(bundle.id, { at: bundle.at, targetBlock: BigInt(bundle.targetBlock), maxGasCostWei: BigInt(bundle.maxGasCostWei) });
+    // Saved before amountIn was kept: the gas alone is the worst case known.
+    for (const bundle of json.outstanding) this.outstanding.set(bundle.id, { at: bundle.at, targetBlock: BigInt(bundle.targetBlock), maxGasCostWei: BigInt(bundle.maxGasCostWei), amountIn: BigInt(bundle.amountIn ?? '0') });
     for (const [block, wei] of json.byBlock) this.paidByBlock.set(BigInt(block), BigInt(wei));
     // Already used up when saved: no new trip event, the state carries on.
     if (this.windowSpend(now) >= this.config.maxSpendPerWindowWei) this.exhaustedSince = now;

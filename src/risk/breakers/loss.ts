@@ -6,18 +6,23 @@ import { refuse, type Breaker } from './breaker.ts';
 const hourMs = 3_600_000;
 const dayMs = 86_400_000;
 
-export type LossJson = { ledger: LedgerJson; equityWei?: string };
+export type LossJson = { ledger: LedgerJson; equityWei?: string; pending?: Array<{ id: string; at: number; worstWei: string }> };
 
 /**
  * Loss caps: the realised equity drawdown (net of gas and builder payments, as the submitter reports each
  * outcome) over a rolling hour and day, as a share of the equity the engine reports. Reaching a cap latches
  * a halt (the gate's kill-switch latch) that only a resume clears; a resume forgives the losses so far.
  * Without a reported equity there is no cap to measure against, so nothing passes (fail closed).
+ *
+ * A bundle that landed but whose outcome cannot be read yet (its receipt) counts as a loss at its worst case
+ * until it is resolved: it stops sends while the drawdown with it would reach a cap, without latching (the
+ * worst case is a bound, not a loss); the real outcome then replaces it and may latch.
  */
 export class LossBreaker implements Breaker {
   readonly name = 'loss';
   private readonly ledger: RollingLedger;
   private equity: bigint | undefined;
+  private readonly pending = new Map<string, { at: number; worstWei: bigint }>();
 
   constructor(
     private readonly config: RiskConfig['loss'],
@@ -38,25 +43,48 @@ export class LossBreaker implements Breaker {
   }
 
   resolved(outcome: BundleOutcome, now: number): void {
+    this.pending.delete(outcome.id);
     this.ledger.add(now, outcome.netWei);
     this.evaluate(now);
   }
 
-  private limits(now: number): Array<{ limit: 'perHour' | 'perDay'; windowMs: number; cap: bigint | undefined; drawdown: bigint }> {
-    const cap = (bps: number) => (this.equity === undefined ? undefined : (this.equity * BigInt(bps)) / 10_000n);
-    return [
-      { limit: 'perHour', windowMs: hourMs, cap: cap(this.config.maxHourlyLossBps), drawdown: this.ledger.drawdown(now, hourMs) },
-      { limit: 'perDay', windowMs: dayMs, cap: cap(this.config.maxDailyLossBps), drawdown: this.ledger.drawdown(now, dayMs) },
-    ];
+  /** Landed, outcome unknown: counts as losing `worstWei` until `resolved` (a second call keeps the larger). */
+  unresolved(id: string, worstWei: bigint, now: number): void {
+    const known = this.pending.get(id);
+    if (!known || known.worstWei < worstWei) this.pending.set(id, { at: known?.at ?? now, worstWei });
   }
 
-  /** Latches the halt when a drawdown has reached its cap; returns the reason. */
+  /** The worst case of every landed bundle whose outcome is not known yet. */
+  get pendingWorstWei(): bigint {
+    let sum = 0n;
+    for (const { worstWei } of this.pending.values()) sum += worstWei;
+    return sum;
+  }
+
+  private limits(now: number): Array<{ limit: 'perHour' | 'perDay'; windowMs: number; cap: bigint | undefined; drawdown: bigint; realised: bigint }> {
+    const cap = (bps: number) => (this.equity === undefined ? undefined : (this.equity * BigInt(bps)) / 10_000n);
+    const pending = this.pendingWorstWei;
+    return [hourMs, dayMs].map((windowMs) => ({
+      limit: windowMs === hourMs ? ('perHour' as const) : ('perDay' as const),
+      windowMs,
+      cap: cap(windowMs === hourMs ? this.config.maxHourlyLossBps : this.config.maxDailyLossBps),
+      drawdown: this.ledger.drawdown(now, windowMs, pending),
+      realised: this.ledger.drawdown(now, windowMs),
+    }));
+  }
+
+  /** Latches the halt when a realised drawdown has reached its cap; returns the reason (unresolved worst cases refuse without latching). */
   private evaluate(now: number): string | undefined {
-    for (const { limit, cap, drawdown } of this.limits(now)) {
+    for (const { limit, cap, drawdown, realised } of this.limits(now)) {
       if (cap === undefined || drawdown === 0n || drawdown < cap) continue;
-      const reason = `realised loss ${drawdown} wei in the last ${limit === 'perHour' ? 'hour' : 'day'} reached the cap ${cap} wei (${limit === 'perHour' ? this.config.maxHourlyLossBps : this.config.maxDailyLossBps} bps of equity ${this.equity})`;
-      this.latch(reason, now);
-      return reason;
+      const window = limit === 'perHour' ? 'hour' : 'day';
+      const share = `${limit === 'perHour' ? this.config.maxHourlyLossBps : this.config.maxDailyLossBps} bps of equity ${this.equity}`;
+      if (realised > 0n && realised >= cap) {
+        const reason = `realised loss ${realised} wei in the last ${window} reached the cap ${cap} wei (${share})`;
+        this.latch(reason, now);
+        return reason;
+      }
+      return `loss ${drawdown} wei in the last ${window}, counting ${this.pending.size} landed bundle(s) whose outcome is unknown at their worst case (${this.pendingWorstWei} wei), reaches the cap ${cap} wei (${share}): no sends until their receipts are read`;
     }
     return undefined;
   }
@@ -67,7 +95,7 @@ export class LossBreaker implements Breaker {
     return reason === undefined ? undefined : refuse('loss', reason);
   }
 
-  /** After a resume the operator has accepted the losses so far: they no longer count against the caps. */
+  /** After a resume the operator has accepted the losses so far: they no longer count against the caps (unknown outcomes still do). */
   forgive(): void {
     this.ledger.clear();
   }
@@ -87,11 +115,16 @@ export class LossBreaker implements Breaker {
   }
 
   toJSON(): LossJson {
-    return { ledger: this.ledger.toJSON(), ...(this.equity !== undefined ? { equityWei: String(this.equity) } : {}) };
+    return {
+      ledger: this.ledger.toJSON(),
+      ...(this.equity !== undefined ? { equityWei: String(this.equity) } : {}),
+      ...(this.pending.size > 0 ? { pending: [...this.pending].map(([id, { at, worstWei }]) => ({ id, at, worstWei: String(worstWei) })) } : {}),
+    };
   }
 
   restore(json: LossJson): void {
     this.ledger.restore(json.ledger);
     if (json.equityWei !== undefined) this.equity = BigInt(json.equityWei);
+    for (const { id, at, worstWei } of json.pending ?? []) this.pending.set(id, { at, worstWei: BigInt(worstWei) });
   }
 }

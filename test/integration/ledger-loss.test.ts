@@ -1,0 +1,114 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Address, Hash } from 'viem';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { devAccount } from '../../src/devnet/accounts.ts';
+import { mainnet } from '../../src/devnet/addresses.ts';
+import { startAnvil, type Anvil } from '../../src/devnet/anvil.ts';
+import { createDevnetClient } from '../../src/devnet/client.ts';
+import { createLogger } from '../../src/log.ts';
+import type { ReceiptReader } from '../../src/monitor/accounting.ts';
+import { Ledger } from '../../src/monitor/ledger.ts';
+import { Store, StoreError } from '../../src/monitor/store.ts';
+import { parseRiskConfig } from '../../src/risk/config.ts';
+import { RiskGate } from '../../src/risk/gate.ts';
+import { parseSnapshot } from '../../src/risk/snapshot.ts';
+import type { BundleProposal } from '../../src/risk/types.ts';
+
+const chainId = 31_337;
+const executor: Address = '0x00000000000000000000000000000000000e0ec0';
+const dir = mkdtempSync(join(tmpdir(), 'ledger-loss-'));
+const logger = createLogger('test');
+let anvil: Anvil;
+let client: ReturnType<typeof createDevnetClient>;
+
+beforeAll(async () => {
+  anvil = await startAnvil({ port: 0, chainId, accounts: 2 });
+  client = createDevnetClient(anvil.rpcUrl, chainId);
+  // An "executor" that always reverts: our transaction lands and burns its gas, the loss a bad bundle makes.
+  await client.setCode({ address: executor, bytecode: '0x60006000fd' });
+});
+afterAll(async () => {
+  await anvil?.stop();
+});
+
+/** Our transaction, landed and reverted on the real chain; the loss is measured as the sender's balance change. */
+async function landedLoss(): Promise<{ hash: Hash; lossWei: bigint; block: { number: bigint; hash: Hash; timestamp: bigint; baseFeePerGas: bigint } }> {
+  const account = devAccount(1);
+  const before = await client.getBalance({ address: account.address });
+  const hash = await client.sendTransaction({ account, to: executor, data: '0x01', gas: 100_000n, maxPriorityFeePerGas: 40_000_000_000n, maxFeePerGas: 100_000_000_000n, chain: null });
+  const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+  expect(receipt.status).toBe('reverted');
+  const after = await client.getBalance({ address: account.address });
+  const block = await client.getBlock({ blockNumber: receipt.blockNumber });
+  return { hash, lossWei: before - after, block: { number: block.number, hash: block.hash, timestamp: block.timestamp, baseFeePerGas: block.baseFeePerGas ?? 0n } };
+}
+
+const proposal = (overrides: Partial<BundleProposal> = {}): BundleProposal => ({ targetBlock: 2n, gasLimit: 100_000n, maxGasCostWei: 100_000n * 100_000_000_000n, pools: [], startToken: mainnet.weth, amountIn: 10n ** 18n, flash: false, ...overrides });
+
+function lossCurrent(gate: RiskGate, limit: 'perHour' | 'perDay'): bigint {
+  const status = gate.status().breakers.find((breaker) => breaker.breaker === 'loss' && breaker.limit === limit);
+  expect(status).toBeDefined();
+  return BigInt(status!.current);
+}
+
+describe('losses always reach the loss breaker', () => {
+  it('a store that throws on write does not hide a landed loss: the gate counts it and the loss breaker trips', async () => {
+    const { hash, lossWei, block } = await landedLoss();
+    expect(lossWei).toBeGreaterThan(0n);
+    const store = Store.open(join(dir, 'full.db'));
+    store.recordInclusion = () => {
+      throw new StoreError('STORE', 'cannot record the inclusion: database or disk is full');
+    };
+    const gate = new RiskGate({ config: parseRiskConfig(), logger });
+    gate.setEquity(lossWei * 50n); // hourly cap 1% of equity = half the loss
+    gate.onHead({ number: block.number });
+    gate.onBundleSent('bundle-1', proposal({ targetBlock: block.number }));
+    const ledger = new Ledger({ store, risk: gate, client: client as unknown as ReceiptReader, executor, startToken: mainnet.weth, logger });
+    ledger.included({ uuid: 'bundle-1', key: 'k', block: block.number, ourHash: hash });
+    await ledger.settled();
+    expect(lossCurrent(gate, 'perHour')).toBe(lossWei); // to the wei, as the chain measured it
+    expect(gate.halted).toMatchObject({ breaker: 'loss' });
+    expect(gate.check(proposal({ targetBlock: block.number + 1n }))).toMatchObject({ ok: false, breaker: 'loss', reason: expect.stringMatching(/^halted since/) });
+    store.close();
+  });
+
+  it('a receipt that cannot be read counts at its worst case (max gas + amount in) until it is read; then the real loss replaces it', async () => {
+    const { hash, lossWei, block } = await landedLoss();
+    const store = Store.open(join(dir, 'receipt.db'));
+    store.recordBundle({ id: 'bundle-2', targetBlock: block.number, ourTxHash: hash, txHashes: [hash], predictedNetWei: 1n });
+    const gate = new RiskGate({ config: parseRiskConfig(), logger });
+    const sent = proposal({ targetBlock: block.number, maxGasCostWei: 10n ** 16n, amountIn: 2n * 10n ** 18n });
+    gate.setEquity(100n * 10n ** 18n); // hourly cap 1 ETH: the worst case (2.01 ETH) is above it, the real loss far below
+    gate.onHead({ number: block.number });
+    gate.onBundleSent('bundle-2', sent);
+    let nodeDown = true;
+    const flaky: ReceiptReader = {
+      getTransactionReceipt: async (args) => {
+        if (nodeDown) throw new Error('upstream request timed out');
+        return (client as unknown as ReceiptReader).getTransactionReceipt(args);
+      },
+    };
+    const ledger = new Ledger({ store, risk: gate, client: flaky, executor, startToken: mainnet.weth, logger });
+    ledger.included({ uuid: 'bundle-2', key: 'k2', block: block.number, ourHash: hash });
+    await ledger.settled();
+    expect(lossCurrent(gate, 'perHour')).toBe(sent.maxGasCostWei + sent.amountIn);
+    const next = proposal({ targetBlock: block.number + 1n });
+    expect(gate.check(next)).toMatchObject({ ok: false, breaker: 'loss', reason: expect.stringContaining('at their worst case') });
+    expect(gate.halted).toBeUndefined(); // a bound, not a realised loss: no latch
+    // A restart in between keeps counting it (the saved snapshot, through its schema).
+    const restarted = new RiskGate({ config: parseRiskConfig(), logger, restore: { snapshot: parseSnapshot(JSON.stringify(gate.snapshot())) } });
+    restarted.onHead({ number: block.number });
+    expect(lossCurrent(restarted, 'perHour')).toBe(sent.maxGasCostWei + sent.amountIn);
+    expect(restarted.check(next)).toMatchObject({ ok: false, breaker: 'loss', reason: expect.stringContaining('at their worst case') });
+
+    nodeDown = false;
+    ledger.onHead(block); // the next head retries the receipt
+    await ledger.settled();
+    expect(lossCurrent(gate, 'perHour')).toBe(lossWei);
+    expect(gate.check(next)).toMatchObject({ ok: true });
+    expect(store.totals().netWei).toBe(-lossWei);
+    store.close();
+  });
+});
