@@ -1,7 +1,8 @@
 import { decodeFunctionData, parseAbi, toHex, concat, type Address, type Hex, type TransactionReceipt } from 'viem';
 import { executorAbi } from '../../src/abi/executor.generated.ts';
 import { quoterV2Abi, v2RouterAbi } from '../../src/abi/routers.ts';
-import { decodePlan, type DecodedPlan, type ExecutorPlan, type PlanHop } from '../../src/bundle/plan.ts';
+import { decodePlan, type ExecutorPlan, type PlanHop } from '../../src/bundle/plan.ts';
+import { planWithPools } from './planPools.ts';
 import { mainnet } from '../../src/devnet/addresses.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import type { OpportunityView } from '../../src/monitor/queries.ts';
@@ -58,7 +59,7 @@ export async function runBotOnVictim(order: VictimOrder, config: Record<string, 
       if (ourTx) {
         const receipt = await devnet.client.getTransactionReceipt({ hash: ourTx.hash });
         const { args } = decodeFunctionData({ abi: executorAbi, data: ourTx.input });
-        ours = { plan: await withPools(devnet, executor, decodePlan(args![0] as Hex)), receipt };
+        ours = { plan: await planWithPools(devnet.client, executor, decodePlan(args![0] as Hex)), receipt };
         gasFeeWei = receipt.gasUsed * receipt.effectiveGasPrice;
       }
       return {
@@ -116,25 +117,3 @@ async function quoteCycleOnChain(devnet: Devnet, startToken: Address, hops: read
   return amount;
 }
 
-/**
- * A decoded plan with each hop's pool, as the executor itself derives it on chain (`poolFor`, CREATE2 from the
- * hop's factory): the plan carries the factory, and the tests quote the very pool the executor traded.
- */
-async function withPools(devnet: Devnet, executor: Address, plan: DecodedPlan): Promise<ExecutorPlan> {
-  const hops: PlanHop[] = [];
-  let tokenIn = plan.startToken;
-  for (const hop of plan.hops) {
-    const pool =
-      'factory' in hop
-        ? await devnet.client.readContract({
-            address: executor,
-            abi: executorAbi,
-            functionName: 'poolFor',
-            args: [hop.factory, hop.protocol === 'v3', tokenIn, hop.tokenOut, hop.protocol === 'v3' ? hop.v3Fee! : hop.v2FeeBps!],
-          })
-        : hop.pool;
-    hops.push({ ...hop, pool });
-    tokenIn = hop.tokenOut;
-  }
-  return { ...plan, hops };
-}

@@ -181,7 +181,7 @@ describe('garbage from a builder', () => {
     const good = await builder('ok');
     builders.push({ client: new JsonRpcBuilderClient({ name: 'good', url: good.url, authSigner: auth }), timeoutMs: 20_000 });
     const fanout = new BuilderFanout({ builders, logger: createLogger('test') });
-    const results = Object.fromEntries((await fanout.send(bundle)).map((result) => [result.builder, result])) as Record<string, FanoutResult>;
+    const results = Object.fromEntries((await fanout.send(bundle, { allowed })).map((result) => [result.builder, result])) as Record<string, FanoutResult>;
     expect(results.good).toMatchObject({ ok: true, bundleHash: expect.stringMatching(/^0x[0-9a-f]{64}$/) });
     expect(Object.keys(servers)).toHaveLength(4);
     for (const [name, server] of Object.entries(servers)) {

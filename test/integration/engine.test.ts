@@ -1,6 +1,8 @@
 import { join } from 'node:path';
-import { parseAbi, parseTransaction, type Hex } from 'viem';
+import { decodeFunctionData, parseAbi, parseTransaction, type Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executorAbi } from '../../src/abi/executor.generated.ts';
+import { decodePlan } from '../../src/bundle/plan.ts';
 import { signExecutorTransaction } from '../../src/bundle/signTransaction.ts';
 import { nextBaseFee } from '../../src/chain/baseFee.ts';
 import { devAccount } from '../../src/devnet/accounts.ts';
@@ -19,6 +21,7 @@ import { engineConfig, loadMarket, signVictim } from '../helpers/backrun.ts';
 import { startTestBot, stepBlock } from '../helpers/bot.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
 import { FaultyBuilder } from '../helpers/faultyBuilder.ts';
+import { planWithPools } from '../helpers/planPools.ts';
 
 const wethAbi = parseAbi(['function balanceOf(address) view returns (uint256)']);
 const config: EngineConfig = engineConfig();
@@ -161,19 +164,24 @@ describe('the bot on the poisoned scenario', () => {
     const sent = recorder.requests.filter((request) => request.method === 'eth_sendBundle');
     expect(sent.length).toBeGreaterThan(0);
     expect(poisoned.builder.counts.bundles).toBe(sent.length);
-    const executor = poisoned.manifest.executor.address.toLowerCase();
-    const ours = sent.map((request) => {
-      const txs = (request.params as Array<{ txs: Hex[] }>)[0]!.txs.map((raw) => parseTransaction(raw));
-      const tx = txs.find((candidate) => candidate.to?.toLowerCase() === executor);
-      expect(tx, 'every bundle carries our executor transaction').toBeDefined();
-      return tx!.data!.toLowerCase();
-    });
-    const sentPaths = opportunities.filter((opportunity) => opportunity.decision === 'send').map((opportunity) => opportunity.path);
+    const executor = poisoned.manifest.executor.address;
+    const ours = await Promise.all(
+      sent.map((request) => {
+        const txs = (request.params as Array<{ txs: Hex[] }>)[0]!.txs.map((raw) => parseTransaction(raw));
+        const tx = txs.find((candidate) => candidate.to?.toLowerCase() === executor.toLowerCase());
+        expect(tx, 'every bundle carries our executor transaction').toBeDefined();
+        const { args } = decodeFunctionData({ abi: executorAbi, data: tx!.data! });
+        // The plan names factories; the pools are the ones the executor derives from them on chain.
+        return planWithPools(poisoned.client as never, executor, decodePlan(args![0] as Hex));
+      }),
+    );
+    const named = ours.map((plan) => ({ pools: plan.hops.map((hop) => hop.pool.toLowerCase()), tokens: [plan.startToken, ...plan.hops.map((hop) => hop.tokenOut)].map((token) => token.toLowerCase()) }));
+    const sentPaths = opportunities.filter((opportunity) => opportunity.decision === 'send').map((opportunity) => opportunity.path.map((pool) => pool.toLowerCase()));
     expect(sentPaths.length).toBeGreaterThan(0);
-    // The calldata search below finds the pools a sent plan names (so finding none of the poisoned ones means something).
-    for (const path of sentPaths) expect(ours.some((data) => path.every((pool) => data.includes(pool.slice(2).toLowerCase())))).toBe(true);
-    for (const data of ours) {
-      for (const address of [...poisonedPools, ...poisonedAddresses]) expect(data.includes(address.slice(2)), `a bundle names ${address}`).toBe(false);
+    // Each sent decision is found among the plans the builders got (so finding no poisoned pool means something).
+    for (const path of sentPaths) expect(named.some((plan) => plan.pools.join() === path.join())).toBe(true);
+    for (const plan of named) {
+      for (const address of [...plan.pools, ...plan.tokens]) expect(poisonedPools.has(address) || poisonedAddresses.has(address), `a bundle names ${address}`).toBe(false);
     }
   }, 120_000);
 });
