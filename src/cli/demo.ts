@@ -10,7 +10,7 @@ import { defaultScenarioPath, loadScenario } from '../devnet/scenario/load.ts';
 import { createLogger } from '../log.ts';
 import type { LandedBundle } from '../monitor/ledger.ts';
 import type { BlockSummary } from '../monitor/queries.ts';
-import { defaultDbFile } from '../monitor/store.ts';
+import { defaultDemoDbFile } from '../monitor/store.ts';
 import { SearcherApp } from '../searcher.ts';
 import { integerFlag, parseFlags } from './args.ts';
 import { formatBlockLine } from './blockLine.ts';
@@ -30,7 +30,7 @@ and sent to as well, to show that a failing builder costs the others nothing.
 Options:
   --blocks N          stop after N blocks and exit 0 (default: run until Ctrl-C)
   --scenario FILE     scenario JSON (default scenarios/default.json)
-  --db FILE           the store (default ${defaultDbFile}); \`searcher report --db FILE\` reads it afterwards
+  --db FILE           the store (default ${defaultDemoDbFile}, apart from a real bot's); \`searcher report --db FILE\` reads it afterwards
   --json              with --blocks: print one JSON object as the last stdout line (blocks, totals,
                       breakers, latencyUs, capture)
   --block-time S      seconds between blocks (default 2)
@@ -95,7 +95,7 @@ export async function run(argv: string[]): Promise<number> {
         config,
         chain,
         builders,
-        dbFile: resolve(flags.db ?? defaultDbFile),
+        dbFile: resolve(flags.db ?? defaultDemoDbFile),
         dryRun: false,
         signer,
         authAccount: devAccount(devnet.manifest.accounts.searcher.index + 100),

@@ -52,6 +52,12 @@ export { StoreError };
  */
 export const defaultDbFile = join(homedir(), '.searcher', 'searcher.db');
 
+/**
+ * The demo's own store: a devnet's fills, losses and halts must never land in the risk state of a real bot
+ * (a demo's halt, or its loss breaker, would otherwise stop the real one, and `resume` there would resume it).
+ */
+export const defaultDemoDbFile = join(homedir(), '.searcher', 'demo.db');
+
 export type BreakerEvent = {
   /** Unix ms. */
   at: number;
