@@ -5,7 +5,7 @@ import { encodeFunctionData, type Hex } from 'viem';
 import { executorAbi } from '../src/abi/executor.generated.ts';
 import { encodePlan } from '../src/bundle/plan.ts';
 import { devAccount } from '../src/devnet/accounts.ts';
-import { mainnet } from '../src/devnet/addresses.ts';
+import { mainnet } from '../src/chain/addresses.ts';
 import { startDevnet } from '../src/devnet/devnet.ts';
 import { defaultScenarioPath, loadScenario } from '../src/devnet/scenario/load.ts';
 import { buildSwapCall } from '../src/devnet/traffic/calldata.ts';

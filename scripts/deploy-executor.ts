@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { createPublicClient, createWalletClient, defineChain, getAddress, http, type Address } from 'viem';
 import { deployExecutor } from '../src/bundle/deployExecutor.ts';
 import { assertNoSecretsInArgv, loadSigner } from '../src/config/secrets.ts';
-import { mainnet } from '../src/devnet/addresses.ts';
+import { mainnet } from '../src/chain/addresses.ts';
 import { SearcherError } from '../src/errors.ts';
 
 async function main(argv: string[]): Promise<number> {

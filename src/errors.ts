@@ -11,3 +11,10 @@ export class SearcherError extends Error {
     this.code = code;
   }
 }
+
+/** A field's path as an error message names it: `risk.loss.maxDailyLossWei`, `pools[3].fee`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
+    .join('');
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Hex } from 'viem';
-import { devnetChainId } from '../devnet/manifest.ts';
+import { devnetChainId } from '../chain/chainIds.ts';
 import type { Logger } from '../log.ts';
 import type { BundleRequest, SendPermit } from './types.ts';
 

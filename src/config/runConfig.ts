@@ -4,8 +4,8 @@ import { getAddress, isAddress, type Address } from 'viem';
 import { z } from 'zod';
 import { SearcherError } from '../errors.ts';
 import { redactText } from '../redact.ts';
-import { mainnet } from '../devnet/addresses.ts';
-import { formatPath } from '../devnet/scenario/load.ts';
+import { mainnet } from '../chain/addresses.ts';
+import { formatPath } from '../errors.ts';
 import { mainnetBuilders } from '../bundle/builders.ts';
 import { riskConfigSchema } from '../risk/config.ts';
 

@@ -1,8 +1,9 @@
 import type { Logger } from '../log.ts';
 import { accountIndex, devAccount } from './accounts.ts';
-import { startAnvil, type Anvil } from './anvil.ts';
+import { startAnvil, type Anvil } from '../chain/anvil.ts';
 import { createDevnetClient, type DevnetClient } from './client.ts';
-import { buildManifest, devnetChainId, type DevnetManifest } from './manifest.ts';
+import { devnetChainId } from '../chain/chainIds.ts';
+import { buildManifest, type DevnetManifest } from './manifest.ts';
 import type { Scenario } from './scenario/schema.ts';
 import { createPools } from './seed/pools.ts';
 import { fundTraders } from './seed/traders.ts';

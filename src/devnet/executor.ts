@@ -2,7 +2,7 @@ import { createWalletClient, http, parseAbi, type Address } from 'viem';
 import { deployExecutor } from '../bundle/deployExecutor.ts';
 import { executorFactoriesFor } from '../bundle/executorFactories.ts';
 import { mainnetFactories } from '../state/venues.ts';
-import { initCodeHashes, mainnet } from './addresses.ts';
+import { initCodeHashes, mainnet } from '../chain/addresses.ts';
 import { callAndConfirm, type DevnetClient } from './client.ts';
 
 const wethAbi = parseAbi(['function deposit() payable', 'function transfer(address, uint256) returns (bool)']);

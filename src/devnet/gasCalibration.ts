@@ -11,7 +11,7 @@ import { PoolGraph } from '../strategy/graph.ts';
 import { sizeCycle } from '../strategy/sizing.ts';
 import { planFor } from '../strategy/toPlan.ts';
 import { devAccount } from './accounts.ts';
-import { mainnet } from './addresses.ts';
+import { mainnet } from '../chain/addresses.ts';
 import type { Devnet } from './devnet.ts';
 import type { RouterKind } from './scenario/schema.ts';
 import { buildSwapCall } from './traffic/calldata.ts';

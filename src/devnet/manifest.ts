@@ -1,11 +1,9 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import type { Address } from 'viem';
-import { initCodeHashes, mainnet } from './addresses.ts';
+import { initCodeHashes, mainnet } from '../chain/addresses.ts';
 import type { DevnetPool } from './seed/pools.ts';
 import type { DevnetToken } from './tokens.ts';
 
-/** A local chain dressed as mainnet where it matters (the default chain id differs, so nothing replays on mainnet). */
-export const devnetChainId = 31337;
 
 /** What a devnet tells the programs that use it (the bot, tests, scripts). Addresses only: no keys. */
 export type DevnetManifest = {

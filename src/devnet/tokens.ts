@@ -1,5 +1,5 @@
 import { encodeDeployData, parseAbi, type Address } from 'viem';
-import { mainnet, mainnetTokens } from './addresses.ts';
+import { mainnet, mainnetTokens } from '../chain/addresses.ts';
 import { forgeArtifact } from './artifacts.ts';
 import { sendAndConfirm, type DevnetClient } from './client.ts';
 import { placeContract, PlacementError } from './place.ts';

@@ -1,5 +1,5 @@
 import type { Address, Hex, PublicClient } from 'viem';
-import { mainnet } from './addresses.ts';
+import { mainnet } from '../chain/addresses.ts';
 import type { Devnet } from './devnet.ts';
 import { decodeTransaction, mainnetRouters } from '../mempool/decode.ts';
 import { applyPoolEvent } from '../state/apply.ts';

@@ -1,5 +1,5 @@
 import { encodeFunctionData, parseAbi, zeroAddress, type Address } from 'viem';
-import { mainnet, initCodeHashes, v3FeeTickSpacing } from './addresses.ts';
+import { mainnet, initCodeHashes, v3FeeTickSpacing } from '../chain/addresses.ts';
 import { uniswapArtifact } from './artifacts.ts';
 import { sendAndConfirm, type DevnetClient } from './client.ts';
 import { placeContract, PlacementError } from './place.ts';

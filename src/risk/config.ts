@@ -1,7 +1,7 @@
 import { getAddress, isAddress } from 'viem';
 import { z } from 'zod';
 import { SearcherError } from '../errors.ts';
-import { formatPath } from '../devnet/scenario/load.ts';
+import { formatPath } from '../errors.ts';
 
 /**
  * The risk layer's thresholds. Every limit has a default a cautious operator could start with; the run

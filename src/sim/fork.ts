@@ -1,5 +1,5 @@
 import { createTestClient, http, publicActions, type Address, type Hex } from 'viem';
-import { startAnvil, type Anvil } from '../devnet/anvil.ts';
+import { startAnvil, type Anvil } from '../chain/anvil.ts';
 import { accountExecution } from '../monitor/accounting.ts';
 import type { BundleSimulation, BundleSimulator, SimulateBundleParameters } from './bundle.ts';
 import { SimulateV1Simulator, SimulationError } from './simulateV1.ts';

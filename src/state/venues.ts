@@ -1,5 +1,5 @@
 import type { Hex } from 'viem';
-import { mainnet } from '../devnet/addresses.ts';
+import { mainnet } from '../chain/addresses.ts';
 import type { SwapProtocol } from '../mempool/types.ts';
 import type { Factories } from './bootstrap.ts';
 

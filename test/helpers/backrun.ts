@@ -2,7 +2,7 @@ import { keccak256 } from 'viem';
 import { signExecutorTransaction } from '../../src/bundle/signTransaction.ts';
 import { nextBaseFee } from '../../src/chain/baseFee.ts';
 import { devAccount } from '../../src/devnet/accounts.ts';
-import { mainnet } from '../../src/devnet/addresses.ts';
+import { mainnet } from '../../src/chain/addresses.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { buildSwapCall } from '../../src/devnet/traffic/calldata.ts';
 import { resolveRoute } from '../../src/devnet/traffic/route.ts';

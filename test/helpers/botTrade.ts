@@ -3,7 +3,7 @@ import { executorAbi } from '../../src/abi/executor.generated.ts';
 import { quoterV2Abi, v2RouterAbi } from '../../src/abi/routers.ts';
 import { decodePlan, type ExecutorPlan, type PlanHop } from '../../src/bundle/plan.ts';
 import { planWithPools } from './planPools.ts';
-import { mainnet } from '../../src/devnet/addresses.ts';
+import { mainnet } from '../../src/chain/addresses.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import type { OpportunityView } from '../../src/monitor/queries.ts';
 import { signVictim, type VictimOrder } from './backrun.ts';

@@ -7,7 +7,7 @@ import { executorAbi } from '../../src/abi/executor.generated.ts';
 import { quoterV2Abi, v2RouterAbi } from '../../src/abi/routers.ts';
 import { encodePlan, type ExecutorPlan, type PlanHop } from '../../src/bundle/plan.ts';
 import { devAccount } from '../../src/devnet/accounts.ts';
-import { mainnet } from '../../src/devnet/addresses.ts';
+import { mainnet } from '../../src/chain/addresses.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { buildSwapCall } from '../../src/devnet/traffic/calldata.ts';
 import { resolveRoute } from '../../src/devnet/traffic/route.ts';

@@ -12,7 +12,7 @@ import { NonceManager } from '../../src/bundle/nonceManager.ts';
 import { signExecutorTransaction } from '../../src/bundle/signTransaction.ts';
 import { nodeRawTransactionSource, victimRawTransaction, type SignedTransactionFields } from '../../src/bundle/victimRaw.ts';
 import { devAccount } from '../../src/devnet/accounts.ts';
-import { startAnvil, type Anvil } from '../../src/devnet/anvil.ts';
+import { startAnvil, type Anvil } from '../../src/chain/anvil.ts';
 import { createDevnetClient, type DevnetClient } from '../../src/devnet/client.ts';
 import { BuilderError, type BuilderErrorKind, type BundleRequest } from '../../src/bundle/types.ts';
 import { createLogger } from '../../src/log.ts';

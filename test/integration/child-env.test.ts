@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAnvil, type Anvil } from '../../src/devnet/anvil.ts';
+import { startAnvil, type Anvil } from '../../src/chain/anvil.ts';
 import { ForkSimulator } from '../../src/sim/fork.ts';
 import { childPids } from '../helpers/cli.ts';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPublicClient, http, parseAbi } from 'viem';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mainnet } from '../../src/devnet/addresses.ts';
+import { mainnet } from '../../src/chain/addresses.ts';
 import { defaultScenarioPath } from '../../src/devnet/scenario/load.ts';
 import type { DevnetManifest } from '../../src/devnet/manifest.ts';
 import { childPids, isAlive, runCli, startCli } from '../helpers/cli.ts';

@@ -10,7 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quoterV2Abi, v2RouterAbi } from '../../src/abi/routers.ts';
 import { getTickAtSqrtRatio } from '../../src/amm/v3/tickMath.ts';
-import { initCodeHashes, mainnet, mainnetTokens } from '../../src/devnet/addresses.ts';
+import { initCodeHashes, mainnet, mainnetTokens } from '../../src/chain/addresses.ts';
 import { devAccount } from '../../src/devnet/accounts.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { defaultScenarioPath, loadScenario } from '../../src/devnet/scenario/load.ts';

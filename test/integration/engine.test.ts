@@ -6,7 +6,7 @@ import { decodePlan } from '../../src/bundle/plan.ts';
 import { signExecutorTransaction } from '../../src/bundle/signTransaction.ts';
 import { nextBaseFee } from '../../src/chain/baseFee.ts';
 import { devAccount } from '../../src/devnet/accounts.ts';
-import { mainnet } from '../../src/devnet/addresses.ts';
+import { mainnet } from '../../src/chain/addresses.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { loadScenario } from '../../src/devnet/scenario/load.ts';
 import { projectRoot } from '../../src/paths.ts';

@@ -8,7 +8,7 @@ import { deployExecutor } from '../../src/bundle/deployExecutor.ts';
 import { mainnetExecutorFactories } from '../../src/bundle/executorFactories.ts';
 import { encodePlan, type PlanHop } from '../../src/bundle/plan.ts';
 import { devAccount } from '../../src/devnet/accounts.ts';
-import { mainnet } from '../../src/devnet/addresses.ts';
+import { mainnet } from '../../src/chain/addresses.ts';
 import { devnetExecutorFactories } from '../../src/devnet/executor.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { buildSwapCall } from '../../src/devnet/traffic/calldata.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { mainnet } from '../../src/devnet/addresses.ts';
+import { mainnet } from '../../src/chain/addresses.ts';
 import { Store } from '../../src/monitor/store.ts';
 import { parseRiskConfig } from '../../src/risk/config.ts';
 import type { HaltNotice } from '../../src/risk/gate.ts';

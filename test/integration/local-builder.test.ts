@@ -5,7 +5,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signFlashbotsBody } from '../../src/bundle/flashbotsAuth.ts';
 import { devAccount } from '../../src/devnet/accounts.ts';
-import { mainnet } from '../../src/devnet/addresses.ts';
+import { mainnet } from '../../src/chain/addresses.ts';
 import type { BlockReport } from '../../src/devnet/builder/builder.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { prepareBackrun, signBackrun } from '../helpers/backrun.ts';

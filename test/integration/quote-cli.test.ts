@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quoterV2Abi, v2RouterAbi } from '../../src/abi/routers.ts';
-import { mainnet } from '../../src/devnet/addresses.ts';
+import { mainnet } from '../../src/chain/addresses.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { encodeV3Path } from '../../src/devnet/traffic/calldata.ts';
 import { runCli } from '../helpers/cli.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Address } from 'viem';
 import { describe, expect, it } from 'vitest';
-import { mainnet } from '../../src/devnet/addresses.ts';
+import { mainnet } from '../../src/chain/addresses.ts';
 import { Store } from '../../src/monitor/store.ts';
 import { parseRiskConfig } from '../../src/risk/config.ts';
 import type { HaltNotice } from '../../src/risk/gate.ts';

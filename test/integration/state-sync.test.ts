@@ -1,6 +1,6 @@
 import { createPublicClient, http, keccak256, parseAbi, toHex, type Address, type PublicClient } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mainnet } from '../../src/devnet/addresses.ts';
+import { mainnet } from '../../src/chain/addresses.ts';
 import { callAndConfirm } from '../../src/devnet/client.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { createLogger } from '../../src/log.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createPublicClient, getAddress, http, type Address, type PublicClient } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRunConfig } from '../../src/config/runConfig.ts';
-import { mainnet } from '../../src/devnet/addresses.ts';
+import { mainnet } from '../../src/chain/addresses.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { defaultScenarioPath, loadScenario } from '../../src/devnet/scenario/load.ts';
 import { createLogger } from '../../src/log.ts';

@@ -8,7 +8,7 @@ import { createPublicClient, createTestClient, http } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WsConnection } from '../../src/chain/wsConnection.ts';
 import { loadRunConfig } from '../../src/config/runConfig.ts';
-import { startAnvil, type Anvil } from '../../src/devnet/anvil.ts';
+import { startAnvil, type Anvil } from '../../src/chain/anvil.ts';
 import { newLogger } from '../../src/log.ts';
 import { redactUrl } from '../../src/redact.ts';
 import { BuilderError } from '../../src/bundle/types.ts';

@@ -5,7 +5,7 @@ import { encodeAbiParameters, parseAbi, type Address, type Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v2RouterAbi } from '../../src/abi/routers.ts';
 import { getAmountIn, getAmountOut, PairOverflowError } from '../../src/amm/v2.ts';
-import { mainnet } from '../../src/devnet/addresses.ts';
+import { mainnet } from '../../src/chain/addresses.ts';
 import { callAndConfirm, sendAndConfirm } from '../../src/devnet/client.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { readPools } from '../../src/state/reader.ts';

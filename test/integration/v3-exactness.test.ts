@@ -3,7 +3,7 @@ import { BaseError, ContractFunctionRevertedError, parseAbi, type Address } from
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulateV3Swap, type V3SwapResult } from '../../src/amm/v3/pool.ts';
 import { getSqrtRatioAtTick, getTickAtSqrtRatio, MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK } from '../../src/amm/v3/tickMath.ts';
-import { mainnet } from '../../src/devnet/addresses.ts';
+import { mainnet } from '../../src/chain/addresses.ts';
 import { callAndConfirm } from '../../src/devnet/client.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { readPools } from '../../src/state/reader.ts';

@@ -8,7 +8,7 @@ import { universalRouterSelectors } from '../../src/mempool/decoders/universalRo
 import { v2RouterSelectors } from '../../src/mempool/decoders/v2Router.ts';
 import { v3PeripherySelectors } from '../../src/mempool/decoders/v3Periphery.ts';
 import { parseTxLine } from '../../src/mempool/json.ts';
-import { mainnet } from '../../src/devnet/addresses.ts';
+import { mainnet } from '../../src/chain/addresses.ts';
 import { buildSwapCall } from '../../src/devnet/traffic/calldata.ts';
 import type { DevnetPool } from '../../src/devnet/seed/pools.ts';
 import { wethToken, type DevnetToken } from '../../src/devnet/tokens.ts';

@@ -1,6 +1,6 @@
 import type { Address } from 'viem';
 import { describe, expect, it } from 'vitest';
-import { mainnet } from '../../src/devnet/addresses.ts';
+import { mainnet } from '../../src/chain/addresses.ts';
 import { parseRiskConfig, type RiskConfigInput } from '../../src/risk/config.ts';
 import { RiskGate, type HaltNotice } from '../../src/risk/gate.ts';
 import type { BundleOutcome, BundleProposal, RiskEvent, Verdict } from '../../src/risk/types.ts';

@@ -1,7 +1,7 @@
 import { decodeAbiParameters, decodeFunctionData, type Address } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { universalRouterAbi, v2RouterAbi, swapRouter02Abi } from '../../src/abi/routers.ts';
-import { mainnet } from '../../src/devnet/addresses.ts';
+import { mainnet } from '../../src/chain/addresses.ts';
 import type { DevnetPool } from '../../src/devnet/seed/pools.ts';
 import { wethToken, type DevnetToken } from '../../src/devnet/tokens.ts';
 import { buildSwapCall } from '../../src/devnet/traffic/calldata.ts';

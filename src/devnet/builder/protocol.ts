@@ -1,6 +1,6 @@
 import { isHex, type Address, type Hex } from 'viem';
 import { z } from 'zod';
-import { formatPath } from '../scenario/load.ts';
+import { formatPath } from '../../errors.ts';
 
 /** The Flashbots bundle limits the local builder enforces, as mainnet builders do. */
 export const bundleLimits = { maxTxs: 100, maxBytes: 300_000 } as const;

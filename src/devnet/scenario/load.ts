@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SearcherError } from '../../errors.ts';
+import { formatPath, SearcherError } from '../../errors.ts';
 import { projectRoot } from '../../paths.ts';
 import { decimalToRational, parseUnitsExact } from '../../units/decimal.ts';
 import { scenarioSchema, type RouterKind, type Scenario } from './schema.ts';
@@ -19,11 +19,6 @@ export class ScenarioError extends SearcherError {
 }
 
 /** ['pools', 2, 'reserves', 0] -> "pools[2].reserves[0]" */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
-    .join('');
-}
 
 export const defaultScenarioPath = (): string => join(projectRoot(), 'scenarios', 'default.json');
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { v3FeeTickSpacing } from '../addresses.ts';
+import { v3FeeTickSpacing } from '../../chain/addresses.ts';
 import { builderFaults } from '../builder/faulty.ts';
 
 /**

@@ -2,7 +2,7 @@ import { maxUint256, parseAbi, type Address } from 'viem';
 import { MAX_TICK, MIN_TICK, getTickAtSqrtRatio } from '../../amm/v3/tickMath.ts';
 import { encodeSqrtRatioX96 } from '../../amm/v3/sqrtPrice.ts';
 import { decimalToRational, parseUnitsExact } from '../../units/decimal.ts';
-import { mainnet, v3FeeTickSpacing } from '../addresses.ts';
+import { mainnet, v3FeeTickSpacing } from '../../chain/addresses.ts';
 import { callAndConfirm, type DevnetClient } from '../client.ts';
 import type { ScenarioPool } from '../scenario/schema.ts';
 import { erc20Abi, tokenBySymbol, type DevnetToken } from '../tokens.ts';

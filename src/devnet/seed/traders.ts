@@ -1,6 +1,6 @@
 import { maxUint256, type Address } from 'viem';
 import { parseUnitsExact } from '../../units/decimal.ts';
-import { mainnet } from '../addresses.ts';
+import { mainnet } from '../../chain/addresses.ts';
 import { callAndConfirm, type DevnetClient } from '../client.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { erc20Abi, type DevnetToken } from '../tokens.ts';

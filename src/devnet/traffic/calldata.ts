@@ -7,7 +7,7 @@ import {
   universalRouterCommands,
   v2RouterAbi,
 } from '../../abi/routers.ts';
-import { mainnet } from '../addresses.ts';
+import { mainnet } from '../../chain/addresses.ts';
 import type { RouterKind } from '../scenario/schema.ts';
 import { isV3, type Hop } from './route.ts';
 

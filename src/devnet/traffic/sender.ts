@@ -2,7 +2,7 @@ import { parseAbi, type Address, type Hash } from 'viem';
 import type { HDAccount } from 'viem/accounts';
 import { quoterV2Abi, v2RouterAbi } from '../../abi/routers.ts';
 import type { Logger } from '../../log.ts';
-import { mainnet } from '../addresses.ts';
+import { mainnet } from '../../chain/addresses.ts';
 import type { DevnetClient } from '../client.ts';
 import { farDeadline, routerOfDex, type DevnetPool } from '../seed/pools.ts';
 import type { Scenario } from '../scenario/schema.ts';

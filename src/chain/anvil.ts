@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import { childEnvironment } from '../config/childEnv.ts';
+import { childEnvironment } from './childEnv.ts';
 import { SearcherError } from '../errors.ts';
 
 export type StartAnvilParameters = {
