@@ -7,7 +7,7 @@ import type { BundleSimulator, BundleTx } from './sim/bundle.ts';
 import { executorBundleTx, pendingBundleTx } from './sim/bundleTxs.ts';
 import { ForkSimulator } from './sim/fork.ts';
 import type { Candidate, EngineConfig, PriorTrade } from './strategy/candidates.ts';
-import { applyCosts } from './strategy/costs.ts';
+import { applyCosts, netAfterGasWei } from './strategy/costs.ts';
 import type { PoolGraph } from './strategy/graph.ts';
 import { planFor } from './strategy/toPlan.ts';
 import { probeMarket, type TokenSafety } from './strategy/tokenSafety.ts';
@@ -155,7 +155,8 @@ export class CandidateDecider {
       const predicted = candidate.grossProfitWei - candidate.bribeWei;
       // The gain is the executor's start-token change, already net of the builder payment; the gas is what the
       // simulation used, at the price our transaction pays in the target block.
-      simulatedNet = simulation.gain - simulation.gasUsed * gasPriceWei;
+      const net = netAfterGasWei({ gainWei: simulation.gain, gasUsed: simulation.gasUsed, baseFeeWei: this.head().nextBaseFeePerGas, priorityFeeWei: config.strategy.priorityFeeWei });
+      simulatedNet = net;
       if (!simulation.ok) reason = `simulation reverted: ${simulation.revertReason ?? 'unknown'}`;
       else if (!simulation.victimsOk) reason = 'the victim reverts in the simulation';
       else if (simulation.gain !== predicted) {
@@ -163,11 +164,11 @@ export class CandidateDecider {
         for (const hop of candidate.cycle.hops) this.context.parameters.risk?.onMismatch(hop.pool.address);
         reason = `simulation mismatch: predicted ${predicted}, simulated ${simulation.gain}`;
         this.context.parameters.logger.warn({ predicted: String(predicted), simulated: String(simulation.gain) }, 'engine: prediction and simulation differ');
-      } else if (simulatedNet < minimum) {
-        reason = `net after simulated gas below the minimum: gain ${simulation.gain} wei (after the builder's ${candidate.bribeWei}) - ${simulation.gasUsed} gas x ${gasPriceWei} wei = ${simulatedNet} wei < ${minimum} wei`;
+      } else if (net < minimum) {
+        reason = `net after simulated gas below the minimum: gain ${simulation.gain} wei (after the builder's ${candidate.bribeWei}) - ${simulation.gasUsed} gas x ${gasPriceWei} wei = ${net} wei < ${minimum} wei`;
       } else {
         decision = 'send';
-        reason = `simulated gain equals the prediction; net after simulated gas ${simulatedNet} wei`;
+        reason = `simulated gain equals the prediction; net after simulated gas ${net} wei`;
         const dispatcher = this.context.parameters.dispatcher;
         const checked = dispatcher?.check({ candidate, target, simulatedGas: simulation.gasUsed });
         if (checked && !checked.ok) {
@@ -175,7 +176,7 @@ export class CandidateDecider {
           reason = checked.reason;
         } else if (dispatcher && checked?.ok) {
           const sendStarted = performance.now();
-          const dispatched = await dispatcher.send({ candidate, ...(victim ? { victim } : {}), leading, target }, checked.proposal).catch((error: Error) => ({
+          const dispatched = await dispatcher.send({ candidate, ...(victim ? { victim } : {}), leading, target, simulated: { gainWei: simulation.gain, gasUsed: simulation.gasUsed } }, checked.proposal).catch((error: Error) => ({
             sent: false as const,
             reason: `send failed: ${error.message.split('\n')[0]}`,
             uuid: undefined,

@@ -5,6 +5,7 @@ import type { PendingSwaps } from '../mempool/watcher.ts';
 import type { RiskGate } from '../risk/gate.ts';
 import type { BundleProposal } from '../risk/types.ts';
 import type { Candidate, EngineConfig } from '../strategy/candidates.ts';
+import { netAfterGasWei } from '../strategy/costs.ts';
 import { planFor } from '../strategy/toPlan.ts';
 import { feesForTargetBlock } from './fees.ts';
 import { signExecutorTransaction } from './signTransaction.ts';
@@ -69,8 +70,15 @@ export class Dispatcher {
     return feesForTargetBlock({ nextBaseFee: this.parameters.nextBaseFee(), blocksAfterNext: 0, priorityFee: this.parameters.policy.priorityFeeWei });
   }
 
-  /** Sends what `check` allowed: the victims' signed bytes, our transaction signed for its block, the fan-out. */
-  async send(input: { candidate: Candidate; victim?: PendingSwaps; leading?: readonly PendingSwaps[]; target: bigint }, proposal: BundleProposal): Promise<Dispatch> {
+  /**
+   * Sends what `check` allowed: the victims' signed bytes, our transaction signed for its block, the fan-out.
+   * `simulated` is what the simulation for `target` found: a re-send for a later block goes out only while it
+   * still nets `minNetProfitWei` at that block's gas price.
+   */
+  async send(
+    input: { candidate: Candidate; victim?: PendingSwaps; leading?: readonly PendingSwaps[]; target: bigint; simulated: { gainWei: bigint; gasUsed: bigint } },
+    proposal: BundleProposal,
+  ): Promise<Dispatch> {
     const { candidate, victim, target } = input;
     const { risk, policy, account, chainId, executor } = this.parameters;
     const rawOf = async (pending: PendingSwaps) => {
@@ -90,6 +98,10 @@ export class Dispatcher {
       // The block it was approved for gets a recheck (its spend is counted already); a re-send for a later
       // block is a new proposal and gets the full check.
       allowed: (block: bigint) => {
+        if (block !== proposal.targetBlock) {
+          const net = netAfterGasWei({ ...input.simulated, baseFeeWei: this.parameters.nextBaseFee(), priorityFeeWei: policy.priorityFeeWei });
+          if (net < policy.minNetProfitWei) return { ok: false as const, reason: `re-send unprofitable in block ${block}: net after gas ${net} wei < ${policy.minNetProfitWei} wei` };
+        }
         const verdict = block === proposal.targetBlock ? risk.recheck(proposal) : risk.check({ ...proposal, targetBlock: block });
         return verdict.ok ? { ok: true as const } : { ok: false as const, reason: `risk ${verdict.breaker}: ${verdict.reason}` };
       },

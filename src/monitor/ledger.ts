@@ -52,7 +52,8 @@ function submissionOutcome(outcome: SendOutcome): SubmissionOutcome {
 export class Ledger implements SubmissionSink {
   /** Bundles whose builder answers arrived before the engine reported the candidate (the send comes first). */
   private readonly early = new Map<string, Array<{ outcomes: SendOutcome[] }>>();
-  private readonly known = new Map<string, { simulatedNetWei: bigint | null }>();
+  /** Sent bundles: the block they were simulated for, and what the simulation found there. */
+  private readonly known = new Map<string, { target: bigint; simulatedNetWei: bigint | null; simulatedGainWei: bigint | null; simulatedGas: bigint | null }>();
   private seen = new Map<bigint, number>();
   private accounting: Promise<unknown> = Promise.resolve();
   private readonly deferred: Array<() => void> = [];
@@ -143,7 +144,7 @@ export class Ledger implements SubmissionSink {
       simulatedNetWei: report.simulatedNetProfitWei,
     });
     metrics?.bundleSent();
-    this.known.set(uuid, { simulatedNetWei: report.simulatedNetProfitWei });
+    this.known.set(uuid, { target: report.block, simulatedNetWei: report.simulatedNetProfitWei, simulatedGainWei: report.simulatedGainWei, simulatedGas: report.simulatedGas ?? null });
     for (const early of this.early.get(uuid) ?? []) this.writeSubmissions(uuid, early.outcomes);
     this.early.delete(uuid);
   }
@@ -196,13 +197,27 @@ export class Ledger implements SubmissionSink {
     this.unresolved.delete(event.uuid);
     // The loss breaker first, in memory: nothing after this line can hide the outcome from it.
     risk.onBundleResolved({ id: event.uuid, included: true, netWei: execution.net, gasPaidWei: execution.gasPaid, failed: execution.status !== 'success' });
-    const simulatedNetWei = this.known.get(event.uuid)?.simulatedNetWei ?? null;
+    const simulatedNetWei = this.simulatedNetIn(event.uuid, event.block, execution);
     this.known.delete(event.uuid);
     metrics?.included();
     if (simulatedNetWei !== null && simulatedNetWei !== execution.net) metrics?.mismatch();
     this.guarded(`record the inclusion of ${event.uuid}`, () => store.recordInclusion({ bundleId: event.uuid, execution, simulatedNetWei }));
     this.parameters.onLanded?.({ uuid: event.uuid, block: event.block, execution, simulatedNetWei, ...(event.victim ? { victim: event.victim } : {}) });
     this.guarded('read the cumulative profit', () => metrics?.setCumulativePnl(store.totals().netWei));
+  }
+
+  /**
+   * What the simulation predicted for the block the bundle landed in. In the block it was simulated for, the
+   * full prediction (gain, gas and that block's price). A re-send lands later, at another base fee: there the
+   * simulated gain and gas at the price the receipt paid, so a re-send that kept its gain and gas still compares
+   * equal, and one that did not shows as a mismatch.
+   */
+  private simulatedNetIn(uuid: string, block: bigint, execution: RealisedExecution): bigint | null {
+    const known = this.known.get(uuid);
+    if (!known) return null;
+    if (block === known.target) return known.simulatedNetWei;
+    if (known.simulatedGainWei === null || known.simulatedGas === null) return null;
+    return known.simulatedGainWei - known.simulatedGas * execution.effectiveGasPrice;
   }
 
   missed(event: Parameters<SubmissionSink['missed']>[0]): void {

@@ -73,3 +73,11 @@ export function applyCosts(grossProfitWei: bigint, gas: bigint, nextBaseFeeWei: 
   const bribeWei = afterGas > 0n ? (afterGas * policy.builderShareBps) / 10_000n : 0n;
   return { gas, gasCostWei, bribeWei, netProfitWei: afterGas - bribeWei };
 }
+
+/**
+ * What a simulated bundle leaves us in a given block: the executor's gain (already net of the builder payment)
+ * minus the gas it burned at the price our transaction pays there (that block's base fee plus our tip).
+ */
+export function netAfterGasWei(input: { gainWei: bigint; gasUsed: bigint; baseFeeWei: bigint; priorityFeeWei: bigint }): bigint {
+  return input.gainWei - input.gasUsed * (input.baseFeeWei + input.priorityFeeWei);
+}

@@ -50,7 +50,7 @@ afterEach(async () => {
  * HTTP JSON-RPC builder that counts what it receives. Only the node's answers (nonce, victim bytes) are local
  * functions, so the test can halt while one of them is in flight.
  */
-async function sendPath(options: { onNonce?: (gate: RiskGate) => void | Promise<void>; onRaw?: (gate: RiskGate) => void | Promise<void>; timeoutMs?: number; builder?: FaultyBuilder; risk?: RiskConfigInput } = {}) {
+async function sendPath(options: { onNonce?: (gate: RiskGate) => void | Promise<void>; onRaw?: (gate: RiskGate) => void | Promise<void>; timeoutMs?: number; builder?: FaultyBuilder; risk?: RiskConfigInput; extraBlocks?: number } = {}) {
   const builder = options.builder ?? new FaultyBuilder('ok');
   builders.push(await builder.start());
   const gate = new RiskGate({ config: parseRiskConfig(options.risk ?? {}), logger });
@@ -69,11 +69,13 @@ async function sendPath(options: { onNonce?: (gate: RiskGate) => void | Promise<
       },
     }),
     mode: 'send',
-    extraBlocks: 0,
+    extraBlocks: options.extraBlocks ?? 0,
     sink: { sent: () => {}, included: () => {}, missed: (event) => missed.push(event) },
     logger,
   });
   const { candidate, victim, raw } = await backrun();
+  // The next block's base fee as the head moves (a test raises it between the send and a re-send).
+  const baseFee = { next: 10n ** 9n };
   const dispatcher = new Dispatcher({
     submitter,
     risk: gate,
@@ -81,7 +83,7 @@ async function sendPath(options: { onNonce?: (gate: RiskGate) => void | Promise<
     chainId: 1,
     executor: '0x00000000000000000000000000000000000e0ec0',
     policy,
-    nextBaseFee: () => 10n ** 9n,
+    nextBaseFee: () => baseFee.next,
     fetchRaw: async () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       await options.onRaw?.(gate);
@@ -89,15 +91,16 @@ async function sendPath(options: { onNonce?: (gate: RiskGate) => void | Promise<
     },
     logger,
   });
+  const simulated = { gainWei: candidate.grossProfitWei - candidate.bribeWei, gasUsed: 150_000n };
   const send = async () => {
     const checked = dispatcher.check({ candidate, target: 2n, simulatedGas: 150_000n });
     expect(checked.ok).toBe(true);
-    const result = await dispatcher.send({ candidate, victim, target: 2n }, checked.proposal).catch((error: Error) => ({ sent: false, reason: error.message }));
+    const result = await dispatcher.send({ candidate, victim, target: 2n, simulated }, checked.proposal).catch((error: Error) => ({ sent: false, reason: error.message }));
     await submitter.settled();
     return result;
   };
   const bundlesAtBuilder = () => builder.requests.filter((request) => request.method === 'eth_sendBundle').length;
-  return { gate, send, bundlesAtBuilder, builder, missed };
+  return { gate, send, bundlesAtBuilder, builder, missed, submitter, baseFee, simulated };
 }
 
 describe('the risk gate is asked right before each network write', () => {
@@ -144,5 +147,23 @@ describe('the risk gate is asked right before each network write', () => {
     expect(result.sent).toBe(true);
     expect(path.bundlesAtBuilder()).toBe(2); // the lost first attempt and its retry
     expect(builder.requests.at(-1)!.answered).toBe(true);
+  });
+
+  it('a re-send for a later block goes out only while it still nets the minimum at that block\'s gas price', async () => {
+    // Control: the base fee holds, the victim is still pending after block 2, so the bundle is re-sent for 3.
+    const steady = await sendPath({ extraBlocks: 1 });
+    expect((await steady.send()).sent).toBe(true);
+    await steady.submitter.onHead({ number: 2n, transactions: [] });
+    await steady.submitter.settled();
+    expect(steady.bundlesAtBuilder()).toBe(2);
+
+    // The base fee for block 3 jumps so far that the simulated gas eats the whole gain: no re-send.
+    const spiking = await sendPath({ extraBlocks: 1 });
+    expect((await spiking.send()).sent).toBe(true);
+    spiking.baseFee.next = spiking.simulated.gainWei / spiking.simulated.gasUsed + 1n;
+    await spiking.submitter.onHead({ number: 2n, transactions: [] });
+    await spiking.submitter.settled();
+    expect(spiking.bundlesAtBuilder()).toBe(1);
+    expect(spiking.missed.map((miss) => miss.detail)).toEqual([expect.stringMatching(/^not re-sent: re-send unprofitable in block 3: net after gas -\d+ wei < 0 wei/)]);
   });
 });
