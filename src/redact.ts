@@ -9,6 +9,11 @@
 const MASK = '***';
 /** A URL inside free text: a scheme, `://`, then everything up to whitespace or a quote. */
 const urlInText = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'`<>()\\]+/gi;
+/**
+ * A URL's userinfo inside free text, up to the last @ before the host: a password may hold ( ) ' unencoded
+ * (RFC 3986), where the URL pattern above stops, so userinfo is hidden first, on its own.
+ */
+const userinfoInText = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi;
 const secretParameter = /key|token|secret|pass|auth|sig|credential|jwt|session/i;
 
 /** A path segment that is a key rather than a place: long, or mixing letters and digits, or after `/vN/`. */
@@ -16,6 +21,7 @@ function isSecretSegment(segment: string, previous: string | undefined): boolean
   if (segment.length === 0) return false;
   if (previous !== undefined && /^v\d+$/i.test(previous) && segment.length >= 8) return true;
   if (segment.length >= 24) return true;
+  if (/^[0-9a-f]{16,}$/i.test(segment)) return true; // a hex token, even one that happens to hold no digit
   return segment.length >= 12 && /\d/.test(segment) && /[a-z]/i.test(segment);
 }
 
@@ -52,5 +58,5 @@ export function redactUrl(url: string): string {
 
 /** `text` with every URL in it redacted (error messages, log fields, stacks). */
 export function redactText(text: string): string {
-  return text.includes('://') ? text.replace(urlInText, redactUrl) : text;
+  return text.includes('://') ? text.replace(userinfoInText, `$1${MASK}@`).replace(urlInText, redactUrl) : text;
 }

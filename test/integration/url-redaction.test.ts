@@ -10,7 +10,7 @@ import { WsConnection } from '../../src/chain/wsConnection.ts';
 import { loadRunConfig } from '../../src/config/runConfig.ts';
 import { startAnvil, type Anvil } from '../../src/chain/anvil.ts';
 import { newLogger } from '../../src/log.ts';
-import { redactUrl } from '../../src/redact.ts';
+import { redactText, redactUrl } from '../../src/redact.ts';
 import { BuilderError } from '../../src/bundle/types.ts';
 import { binPath, runCli } from '../helpers/cli.ts';
 import { RpcProxy } from '../helpers/rpcProxy.ts';
@@ -57,6 +57,15 @@ describe('redactUrl', () => {
     expect(redactUrl('http://127.0.0.1:8545')).toBe('http://127.0.0.1:8545');
     expect(redactUrl('https://relay.flashbots.net')).toBe('https://relay.flashbots.net');
     expect(redactUrl('wss://ethereum-mainnet.example/ws')).toBe('wss://ethereum-mainnet.example/ws');
+  });
+
+  it('inside free text, hides passwords with characters RFC 3986 allows unencoded, and hex keys of letters only', () => {
+    // ( ) ' may stand unencoded in userinfo; a URL match that stopped at them used to leave the password in place.
+    expect(redactText("connect wss://alice:s3cr(t)pw@node.example.com/ws failed")).toBe('connect wss://***@node.example.com/ws failed');
+    expect(redactText("error at https://user:pa'ss@rpc.example.com/ (retrying)")).toBe('error at https://***@rpc.example.com/ (retrying)');
+    expect(redactText('rpc https://u:p@h.example, next')).toBe('rpc https://***@h.example, next');
+    expect(redactText('https://nd-123.p2pify.example/deadbeefdeadbeef')).toBe('https://nd-123.p2pify.example/***');
+    expect(redactText('see https://docs.example/getting-started/page')).toBe('see https://docs.example/getting-started/page');
   });
 });
 
