@@ -23,10 +23,10 @@ export type NodeHead = {
   number: string;
   hash: string;
   parentHash: string;
-  baseFeePerGas?: string;
-  gasUsed?: string;
-  gasLimit?: string;
-  timestamp?: string;
+  baseFeePerGas: string;
+  gasUsed: string;
+  gasLimit: string;
+  timestamp: string;
 };
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -69,7 +69,9 @@ export function checkNodeHead(value: unknown): Checked<NodeHead> {
   if (typeof json.number !== 'string' || !quantity.test(json.number)) return { ok: false, reason: 'number must be a quantity' };
   if (!isTxHash(json.hash)) return { ok: false, reason: 'hash must be 32 bytes of hex' };
   if (!isTxHash(json.parentHash)) return { ok: false, reason: 'parentHash must be 32 bytes of hex' };
-  const bad = badQuantity(json, ['baseFeePerGas', 'gasUsed', 'gasLimit', 'timestamp']);
+  // Required, not only well-formed: the next block's base fee is computed from them, and a missing one read as 0
+  // would price our gas at nothing and sign transactions below the real fee.
+  const bad = ['timestamp', 'baseFeePerGas', 'gasUsed', 'gasLimit'].find((field) => typeof json[field] !== 'string' || !quantity.test(json[field] as string));
   if (bad) return { ok: false, reason: `${bad} must be a quantity` };
   return { ok: true, value: json as NodeHead };
 }

@@ -184,14 +184,14 @@ export class MempoolWatcher extends EventEmitter {
       return;
     }
     const raw = checked.value;
-    const baseFeePerGas = BigInt(raw.baseFeePerGas ?? '0x0');
+    const baseFeePerGas = BigInt(raw.baseFeePerGas);
     const head: Head = {
       number: BigInt(raw.number),
       hash: raw.hash,
       parentHash: raw.parentHash,
       baseFeePerGas,
-      nextBaseFeePerGas: nextBaseFee(baseFeePerGas, BigInt(raw.gasUsed ?? '0x0'), BigInt(raw.gasLimit ?? '0x0')),
-      timestamp: BigInt(raw.timestamp ?? '0x0'),
+      nextBaseFeePerGas: nextBaseFee(baseFeePerGas, BigInt(raw.gasUsed), BigInt(raw.gasLimit)),
+      timestamp: BigInt(raw.timestamp),
       transactions: this.options.connection.request<unknown>('eth_getBlockByHash', [raw.hash, false]).then(
         (block) => {
           const hashes = checkBlockHashes(block);

@@ -33,7 +33,7 @@ describe('node JSON checks', () => {
   it('accepts well-formed transactions, heads and block bodies', () => {
     expect(checkNodeTx(tx)).toMatchObject({ ok: true, value: { hash, to: null } });
     expect(checkNodeTx({ ...tx, to: undefined })).toMatchObject({ ok: true, value: { to: null } });
-    expect(checkNodeHead({ number: '0x10', hash, parentHash: hash, baseFeePerGas: '0x7' })).toMatchObject({ ok: true });
+    expect(checkNodeHead({ number: '0x10', hash, parentHash: hash, baseFeePerGas: '0x7', gasUsed: '0x0', gasLimit: '0x1c9c380', timestamp: '0x5' })).toMatchObject({ ok: true });
     expect(checkBlockHashes({ transactions: [hash] })).toEqual({ ok: true, value: [hash] });
     expect(checkBlockHashes(null)).toEqual({ ok: true, value: undefined });
   });
@@ -51,7 +51,10 @@ describe('node JSON checks', () => {
       checkNodeTx({ ...tx, maxFeePerGas: `0x${'f'.repeat(65)}` }),
       checkNodeHead({ number: 5, hash, parentHash: hash }),
       checkNodeHead({ number: '0x5', hash, parentHash: null }),
-      checkNodeHead({ number: '0x5', hash, parentHash: hash, timestamp: 'now' }),
+      checkNodeHead({ number: '0x5', hash, parentHash: hash, baseFeePerGas: '0x7', gasUsed: '0x0', gasLimit: '0x1', timestamp: 'now' }),
+      // Without these the next base fee would read as 0: gas priced at nothing, transactions below the real fee.
+      checkNodeHead({ number: '0x5', hash, parentHash: hash, gasUsed: '0x0', gasLimit: '0x1', timestamp: '0x5' }),
+      checkNodeHead({ number: '0x5', hash, parentHash: hash, baseFeePerGas: '0x7', gasUsed: '0x0', timestamp: '0x5' }),
       checkBlockHashes({ transactions: 42 }),
       checkBlockHashes('block'),
     ].map((checked) => (checked.ok ? 'ok' : checked.reason));
@@ -68,6 +71,8 @@ describe('node JSON checks', () => {
       'number must be a quantity',
       'parentHash must be 32 bytes of hex',
       'timestamp must be a quantity',
+      'baseFeePerGas must be a quantity',
+      'gasLimit must be a quantity',
       'transactions must be a list of hashes',
       'block is not an object',
     ]);
