@@ -12,7 +12,7 @@ export type LedgerParameters = {
   store: Store;
   metrics?: Metrics;
   /** Required: every outcome reaches the risk layer first (in memory), the store second. */
-  risk: Pick<RiskGate, 'onBundleResolved' | 'onBundleUnresolved'>;
+  risk: Pick<RiskGate, 'onBundleResolved' | 'onBundleUnresolved' | 'unresolvedBundles'>;
   client: ReceiptReader;
   executor: Address;
   startToken: Address;
@@ -60,7 +60,13 @@ export class Ledger implements SubmissionSink {
   /** Landed bundles whose receipt could not be read yet, by uuid. */
   private readonly unresolved = new Map<string, Parameters<SubmissionSink['included']>[0]>();
 
-  constructor(private readonly parameters: LedgerParameters) {}
+  constructor(private readonly parameters: LedgerParameters) {
+    // Landed bundles a previous run could not read (the risk state kept them at their worst case): read again
+    // from the first head on, or they would count at their worst forever.
+    for (const { id, txHash, block } of parameters.risk.unresolvedBundles()) {
+      this.unresolved.set(id, { uuid: id, key: id, block: BigInt(block), ourHash: txHash as Hex });
+    }
+  }
 
   /** A pending swap seen, counted toward the block it may land in (flushed with the next head). */
   countSeen(targetBlock: bigint): void {
@@ -190,7 +196,7 @@ export class Ledger implements SubmissionSink {
       execution = await accountInclusion(client, { txHash: event.ourHash as Hash, executor, startToken });
     } catch (error) {
       // It landed, so it cost something: until the receipt is read the risk layer counts it at its worst.
-      if (!this.unresolved.has(event.uuid)) risk.onBundleUnresolved(event.uuid);
+      if (!this.unresolved.has(event.uuid)) risk.onBundleUnresolved(event.uuid, undefined, { txHash: event.ourHash, block: String(event.block) });
       this.unresolved.set(event.uuid, event);
       throw error;
     }

@@ -6,7 +6,7 @@ import { FrequencyBreaker } from './breakers/frequency.ts';
 import { GasBreaker } from './breakers/gas.ts';
 import { IntegrityBreaker } from './breakers/integrity.ts';
 import { LiquidityBreaker } from './breakers/liquidity.ts';
-import { LossBreaker } from './breakers/loss.ts';
+import { LossBreaker, type UnresolvedRef } from './breakers/loss.ts';
 import { refuse } from './breakers/breaker.ts';
 import type { RiskConfig } from './config.ts';
 import type { RiskCounters, RiskSnapshot } from './snapshot.ts';
@@ -289,16 +289,21 @@ export class RiskGate {
    * on-chain profit check should make the loss gas only; the breaker does not bet on that while it cannot see.)
    * `fallbackWorstWei` is used when the bundle is not outstanding here (already timed out, or never reported).
    */
-  onBundleUnresolved(id: string, fallbackWorstWei?: bigint): void {
+  onBundleUnresolved(id: string, fallbackWorstWei?: bigint, ref?: UnresolvedRef): void {
     const now = this.now();
     const worst = this.gas.worstCase(id) ?? fallbackWorstWei;
     if (worst === undefined) {
       this.log.error({ bundle: id }, 'risk: a landed bundle with an unknown outcome is not outstanding and has no worst case given; not counted');
       return;
     }
-    this.loss.unresolved(id, worst, now);
+    this.loss.unresolved(id, worst, now, ref);
     this.log.warn({ bundle: id, worstCaseWei: String(worst) }, 'risk: landed bundle outcome unknown, counted at its worst case until resolved');
     this.notify(this.listeners.change, true);
+  }
+
+  /** Landed bundles still counted at their worst case, with the transaction to read (a restarted ledger reads them). */
+  unresolvedBundles(): Array<{ id: string } & UnresolvedRef> {
+    return this.loss.unresolvedRefs();
   }
 
   onBundleResolved(outcome: BundleOutcome): void {

@@ -21,7 +21,7 @@ export const riskSnapshotSchema = z.strictObject({
     outstanding: z.array(z.strictObject({ id: z.string(), at: z.number(), targetBlock: amount, maxGasCostWei: amount, amountIn: amount.optional() })),
     byBlock: z.array(z.tuple([amount, amount])),
   }),
-  loss: z.strictObject({ ledger, equityWei: amount.optional(), pending: z.array(z.strictObject({ id: z.string(), at: z.number(), worstWei: amount })).optional() }),
+  loss: z.strictObject({ ledger, equityWei: amount.optional(), pending: z.array(z.strictObject({ id: z.string(), at: z.number(), worstWei: amount, txHash: z.string().optional(), block: z.string().optional() })).optional() }),
   failures: z.strictObject({ streak: z.number().int().nonnegative(), cooldown: z.strictObject({ until: z.number(), since: z.number(), reason: z.string() }).optional() }),
   integrity: z.strictObject({ pauses }),
   liquidity: z.strictObject({ pauses }),

@@ -103,6 +103,14 @@ describe('losses always reach the loss breaker', () => {
     expect(lossCurrent(restarted, 'perHour')).toBe(sent.maxGasCostWei + sent.amountIn);
     expect(restarted.check(next)).toMatchObject({ ok: false, breaker: 'loss', reason: expect.stringContaining('at their worst case') });
 
+    // The restarted bot's ledger reads the receipt itself (the first run's retry list lived in memory only).
+    const afterRestart = new Ledger({ store, risk: restarted, client: client as unknown as ReceiptReader, executor, startToken: mainnet.weth, logger });
+    afterRestart.onHead(block);
+    await afterRestart.settled();
+    expect(lossCurrent(restarted, 'perHour')).toBe(lossWei);
+    expect(restarted.check(next)).toMatchObject({ ok: true });
+    expect(restarted.unresolvedBundles()).toEqual([]);
+
     nodeDown = false;
     ledger.onHead(block); // the next head retries the receipt
     await ledger.settled();
@@ -110,5 +118,22 @@ describe('losses always reach the loss breaker', () => {
     expect(gate.check(next)).toMatchObject({ ok: true });
     expect(store.totals().netWei).toBe(-lossWei);
     store.close();
+  });
+
+  it('a bundle whose outstanding time ran out still counts at its worst case when its receipt then cannot be read', async () => {
+    const clock = { now: 1_000_000 };
+    const gate = new RiskGate({ config: parseRiskConfig({ gas: { outstandingTimeoutMs: 1_000 } }), logger, now: () => clock.now });
+    const sent = proposal({ maxGasCostWei: 10n ** 16n, amountIn: 2n * 10n ** 18n });
+    gate.setEquity(100n * 10n ** 18n);
+    gate.onHead({ number: 2n });
+    gate.onBundleSent('late', sent);
+    clock.now += 5_000;
+    gate.onHead({ number: 12n }); // the gas breaker gives up on it: assumed paid at its maximum gas
+    const unreadable: ReceiptReader = { getTransactionReceipt: async () => { throw new Error('upstream request timed out'); } };
+    const ledger = new Ledger({ store: Store.open(join(dir, 'late.db')), risk: gate, client: unreadable, executor, startToken: mainnet.weth, logger });
+    ledger.included({ uuid: 'late', key: 'k', block: 12n, ourHash: `0x${'ab'.repeat(32)}` });
+    await ledger.settled();
+    expect(lossCurrent(gate, 'perHour')).toBe(sent.maxGasCostWei + sent.amountIn);
+    expect(gate.check(proposal({ targetBlock: 13n }))).toMatchObject({ ok: false, breaker: 'loss' });
   });
 });

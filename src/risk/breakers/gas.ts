@@ -3,6 +3,8 @@ import { RollingLedger, type LedgerJson } from '../rolling.ts';
 import type { BreakerStatus, BundleOutcome, BundleProposal, Emit, Refusal } from '../types.ts';
 import { refuse, type Breaker } from './breaker.ts';
 
+const dayMs = 86_400_000;
+
 type Outstanding = { at: number; targetBlock: bigint; maxGasCostWei: bigint; amountIn: bigint };
 
 export type GasJson = {
@@ -24,6 +26,8 @@ export class GasBreaker implements Breaker {
   readonly name = 'gas';
   private readonly paid: RollingLedger;
   private readonly outstanding = new Map<string, Outstanding>();
+  /** Worst cases of bundles that timed out unresolved (outstanding no more, maybe landed all the same). */
+  private readonly timedOutWorst = new Map<string, { at: number; wei: bigint }>();
   private readonly paidByBlock = new Map<bigint, bigint>();
   private exhaustedSince: number | undefined;
   private lastGasLimit = 0n;
@@ -79,6 +83,7 @@ export class GasBreaker implements Breaker {
   resolved(outcome: BundleOutcome, now: number): boolean {
     const bundle = this.outstanding.get(outcome.id);
     this.outstanding.delete(outcome.id);
+    this.timedOutWorst.delete(outcome.id);
     if (outcome.gasPaidWei > 0n) this.pay(outcome.gasPaidWei, bundle?.targetBlock, now);
     this.evaluate(now);
     return bundle !== undefined;
@@ -99,9 +104,12 @@ export class GasBreaker implements Breaker {
       if (now - bundle.at < this.config.outstandingTimeoutMs) continue;
       // Never resolved: assume the worst (it landed and paid its maximum), the safe side for a spend cap.
       this.outstanding.delete(id);
+      // Its receipt may still come, and fail to read: its worst case stays known for a day.
+      this.timedOutWorst.set(id, { at: now, wei: bundle.maxGasCostWei + bundle.amountIn });
       this.pay(bundle.maxGasCostWei, bundle.targetBlock, now);
       this.onTimeout(id, bundle.maxGasCostWei);
     }
+    for (const [id, { at }] of this.timedOutWorst) if (now - at > dayMs) this.timedOutWorst.delete(id);
     this.paid.prune(now);
     this.evaluate(now);
   }
@@ -147,7 +155,7 @@ export class GasBreaker implements Breaker {
   /** An outstanding bundle's worst case: its maximum gas cost plus all it put in (undefined when not outstanding). */
   worstCase(id: string): bigint | undefined {
     const bundle = this.outstanding.get(id);
-    return bundle === undefined ? undefined : bundle.maxGasCostWei + bundle.amountIn;
+    return bundle === undefined ? this.timedOutWorst.get(id)?.wei : bundle.maxGasCostWei + bundle.amountIn;
   }
 
   toJSON(): GasJson {

@@ -6,7 +6,10 @@ import { refuse, type Breaker } from './breaker.ts';
 const hourMs = 3_600_000;
 const dayMs = 86_400_000;
 
-export type LossJson = { ledger: LedgerJson; equityWei?: string; pending?: Array<{ id: string; at: number; worstWei: string }> };
+/** Which landed transaction an unresolved bundle is, so its receipt can be read again after a restart. */
+export type UnresolvedRef = { txHash: string; block: string };
+
+export type LossJson = { ledger: LedgerJson; equityWei?: string; pending?: Array<{ id: string; at: number; worstWei: string } & Partial<UnresolvedRef>> };
 
 /**
  * Loss caps: the realised equity drawdown (net of gas and builder payments, as the submitter reports each
@@ -22,7 +25,7 @@ export class LossBreaker implements Breaker {
   readonly name = 'loss';
   private readonly ledger: RollingLedger;
   private equity: bigint | undefined;
-  private readonly pending = new Map<string, { at: number; worstWei: bigint }>();
+  private readonly pending = new Map<string, { at: number; worstWei: bigint; ref?: UnresolvedRef }>();
 
   constructor(
     private readonly config: RiskConfig['loss'],
@@ -49,9 +52,15 @@ export class LossBreaker implements Breaker {
   }
 
   /** Landed, outcome unknown: counts as losing `worstWei` until `resolved` (a second call keeps the larger). */
-  unresolved(id: string, worstWei: bigint, now: number): void {
+  unresolved(id: string, worstWei: bigint, now: number, ref?: UnresolvedRef): void {
     const known = this.pending.get(id);
-    if (!known || known.worstWei < worstWei) this.pending.set(id, { at: known?.at ?? now, worstWei });
+    const keep = ref ?? known?.ref;
+    this.pending.set(id, { at: known?.at ?? now, worstWei: known && known.worstWei > worstWei ? known.worstWei : worstWei, ...(keep ? { ref: keep } : {}) });
+  }
+
+  /** Unresolved bundles whose transaction is known: the ledger reads their receipts again (after a restart too). */
+  unresolvedRefs(): Array<{ id: string } & UnresolvedRef> {
+    return [...this.pending].flatMap(([id, { ref }]) => (ref ? [{ id, ...ref }] : []));
   }
 
   /** The worst case of every landed bundle whose outcome is not known yet. */
@@ -118,13 +127,13 @@ export class LossBreaker implements Breaker {
     return {
       ledger: this.ledger.toJSON(),
       ...(this.equity !== undefined ? { equityWei: String(this.equity) } : {}),
-      ...(this.pending.size > 0 ? { pending: [...this.pending].map(([id, { at, worstWei }]) => ({ id, at, worstWei: String(worstWei) })) } : {}),
+      ...(this.pending.size > 0 ? { pending: [...this.pending].map(([id, { at, worstWei, ref }]) => ({ id, at, worstWei: String(worstWei), ...(ref ?? {}) })) } : {}),
     };
   }
 
   restore(json: LossJson): void {
     this.ledger.restore(json.ledger);
     if (json.equityWei !== undefined) this.equity = BigInt(json.equityWei);
-    for (const { id, at, worstWei } of json.pending ?? []) this.pending.set(id, { at, worstWei: BigInt(worstWei) });
+    for (const { id, at, worstWei, txHash, block } of json.pending ?? []) this.pending.set(id, { at, worstWei: BigInt(worstWei), ...(txHash && block ? { ref: { txHash, block } } : {}) });
   }
 }
