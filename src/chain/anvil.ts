@@ -13,7 +13,7 @@ export type StartAnvilParameters = {
   chainId: number;
   /** How many funded dev accounts anvil derives from its default mnemonic. */
   accounts: number;
-  /** Extra CLI flags, e.g. `--fork-url`. */
+  /** Extra CLI flags, e.g. `--fork-url`. Never a secret: every local user can read a command line. */
   extraArgs?: readonly string[];
 };
 

@@ -1,5 +1,6 @@
 import { createTestClient, http, publicActions, type Address, type Hex } from 'viem';
 import { startAnvil, type Anvil } from '../chain/anvil.ts';
+import { startRpcForwarder, type RpcForwarder } from '../chain/rpcForwarder.ts';
 import { accountExecution } from '../monitor/accounting.ts';
 import type { BundleSimulation, BundleSimulator, SimulateBundleParameters } from './bundle.ts';
 import { SimulateV1Simulator, SimulationError } from './simulateV1.ts';
@@ -18,7 +19,9 @@ export type ForkSimulatorParameters = {
 
 /**
  * Bundle simulation on a fork the bot manages: anvil `--fork-url` at the node, moved to each new block with
- * `anvil_reset`, so simulation load never lands on the node. In 'mine' mode the bundle's signed
+ * `anvil_reset`, so simulation load never lands on the node. anvil reaches the node through a relay inside
+ * this process (chain/rpcForwarder.ts): the node URL's credentials never appear on anvil's command line (any
+ * local user reads it) nor in what anvil reports on its port (`anvil_nodeInfo` returns the fork URL). In 'mine' mode the bundle's signed
  * transactions are sent as they are (signatures, nonces and fees checked like on the real chain), mined in
  * one block in submission order, read back, and reverted; in 'simulate' mode the fork runs eth_simulateV1
  * with validation.
@@ -32,7 +35,7 @@ export class ForkSimulator implements BundleSimulator {
   private constructor(
     private readonly anvil: Anvil,
     private readonly client: ReturnType<typeof forkClient>,
-    private readonly upstreamRpcUrl: string,
+    private readonly forwarder: RpcForwarder,
     public forkBlock: bigint,
     private readonly mode: 'simulate' | 'mine',
   ) {
@@ -40,19 +43,33 @@ export class ForkSimulator implements BundleSimulator {
   }
 
   static async start(parameters: ForkSimulatorParameters): Promise<ForkSimulator> {
-    const anvil = await startAnvil({
-      port: 0,
-      chainId: parameters.chainId,
-      accounts: 1,
-      extraArgs: ['--fork-url', parameters.upstreamRpcUrl, '--fork-block-number', String(parameters.blockNumber), '--no-mining', '--order', 'fifo'],
-    });
-    return new ForkSimulator(anvil, forkClient(anvil.rpcUrl), parameters.upstreamRpcUrl, parameters.blockNumber, parameters.mode ?? 'simulate');
+    const forwarder = await startRpcForwarder(parameters.upstreamRpcUrl);
+    let anvil: Anvil;
+    try {
+      // `--fork-url` rather than an `anvil_reset` after start: anvil then takes the next block's base fee from
+      // the fork block itself (a reset of an unforked anvil takes it from the node's latest block).
+      anvil = await startAnvil({
+        port: 0,
+        chainId: parameters.chainId,
+        accounts: 1,
+        extraArgs: ['--fork-url', forwarder.url, '--fork-block-number', String(parameters.blockNumber), '--no-mining', '--order', 'fifo'],
+      });
+    } catch (error) {
+      await forwarder.stop();
+      throw error;
+    }
+    return new ForkSimulator(anvil, forkClient(anvil.rpcUrl), forwarder, parameters.blockNumber, parameters.mode ?? 'simulate');
+  }
+
+  /** The fork's own RPC endpoint (127.0.0.1). */
+  get rpcUrl(): string {
+    return this.anvil.rpcUrl;
   }
 
   /** Re-forks at a newer block of the node (each new head). */
   moveTo(blockNumber: bigint): Promise<void> {
     return this.serial(async () => {
-      await this.client.request({ method: 'anvil_reset' as never, params: [{ forking: { jsonRpcUrl: this.upstreamRpcUrl, blockNumber: Number(blockNumber) } }] as never });
+      await this.client.request({ method: 'anvil_reset' as never, params: [{ forking: { jsonRpcUrl: this.forwarder.url, blockNumber: Number(blockNumber) } }] as never });
       this.forkBlock = blockNumber;
     });
   }
@@ -105,8 +122,9 @@ export class ForkSimulator implements BundleSimulator {
     return (await this.client.call({ account: from, to, data })).data;
   }
 
-  stop(): Promise<void> {
-    return this.anvil.stop();
+  async stop(): Promise<void> {
+    await this.anvil.stop();
+    await this.forwarder.stop();
   }
 }
 
