@@ -201,7 +201,7 @@ export class CandidateDecider {
     for (const hop of candidate.cycle.hops) {
       const token = hop.tokenOut;
       if (token.toLowerCase() === this.context.parameters.chain.weth.toLowerCase()) continue;
-      const market = probeMarket(this.context.graph.pools(token, this.context.parameters.chain.weth));
+      const market = probeMarket(this.context.graph.pools(token, this.context.parameters.chain.weth), this.context.parameters.chain.weth);
       const verdict = await this.context.safety.check(token, market, this.head().number);
       if (!verdict.safe) return verdict;
     }

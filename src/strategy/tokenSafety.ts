@@ -7,8 +7,9 @@ import type { Pool } from '../state/types.ts';
 import type { StoredVerdict, VerdictStore } from './verdictStore.ts';
 
 /**
- * A token's verdict. `unknown` means the probe could not run (the node did not answer): the token is neither
- * traded nor condemned, and is probed again after `retryAtMs`. `safe` is true for `safe` only.
+ * A token's verdict. `unknown` means the probe could not judge the token (the node did not answer, or no WETH
+ * market is deep enough to buy a measurable amount through): the token is neither traded nor condemned, and is
+ * probed again after `retryAtMs`. `safe` is true for `safe` only.
  */
 export type TokenVerdict = {
   token: Address;
@@ -37,6 +38,8 @@ export type TokenSafetyParameters = {
   backoff?: { baseMs: number; maxMs: number };
   /** How long a new verdict waits before the batch is written (more verdicts in the meantime join it). */
   flushDelayMs?: number;
+  /** The WETH a market must hold (see `wethDepth`) to be probed through; default `MIN_PROBE_DEPTH_WEI`. */
+  minProbeDepthWei?: bigint;
 };
 
 type ProbeResult = { bought: boolean; promisedOut: bigint; received: bigint; moved: boolean; movedReceived: bigint; sold: boolean; pairReceived: bigint };
@@ -46,26 +49,50 @@ const PROBE = getAddress('0x00000000000000000000000000000000700be000');
 const CALLER = getAddress('0x00000000000000000000000000000000700be001');
 const PROBE_WEI = 10n ** 16n;
 const EXACT = 'bought, moved and sold back exactly';
+/**
+ * Anyone can make a WETH pair for any token for a fraction of a cent (say 1e7 wei of WETH against 1 wei of the
+ * token), where the probe's buy is promised nothing. Only a market holding at least 100 times the probe's WETH
+ * is probed through; the deepest one is chosen, so a dust pair next to a real market changes nothing.
+ */
+export const MIN_PROBE_DEPTH_WEI = 100n * PROBE_WEI;
+/** Stored verdicts older versions reached through any pair, however shallow: not trusted, probed again. */
+const MARKET_VERDICTS = new Set(['cannot be bought', 'no WETH pair or pool to test a round trip through']);
 
 /**
- * The market a token is probed through, among its WETH pools: a V2 pair when there is one (its promise is a
- * formula of its reserves), else the V3 pool with the most active liquidity.
+ * The WETH side of a market, comparable between kinds: a V2 pair's WETH reserve; for a V3 pool the virtual
+ * WETH reserve of its active liquidity at its price (L/sqrtP when WETH is token0, L*sqrtP when token1), which
+ * is what a V2 pair of the same depth at that price would hold. Undefined when the pool does not trade WETH.
  */
-export function probeMarket(wethPools: readonly Pool[]): Pool | undefined {
-  const pair = wethPools.find((pool) => pool.kind === 'v2');
-  if (pair) return pair;
-  let best: Pool | undefined;
-  for (const pool of wethPools) if (pool.kind === 'v3' && (best?.kind !== 'v3' || pool.liquidity > best.liquidity)) best = pool;
-  return best;
+export function wethDepth(pool: Pool, weth: Address): bigint | undefined {
+  const wethIs0 = pool.token0.toLowerCase() === weth.toLowerCase();
+  if (!wethIs0 && pool.token1.toLowerCase() !== weth.toLowerCase()) return undefined;
+  if (pool.kind === 'v2') return wethIs0 ? pool.reserve0 : pool.reserve1;
+  if (pool.sqrtPriceX96 === 0n) return 0n;
+  return wethIs0 ? (pool.liquidity << 96n) / pool.sqrtPriceX96 : (pool.liquidity * pool.sqrtPriceX96) >> 96n;
 }
 
 /**
- * Token safety before a token is first traded: a buy, a transfer and a sale through the token's WETH market (a
- * V2 pair, or a V3 pool when it trades only there), run by the TokenProbe contract in one `eth_call` with a
- * code override (nothing is deployed, nothing is spent). A token that delivers less than the market promised,
- * credits less than it sent, or refuses a transfer or the sale is unsafe; so is one whose probe reverts. A probe
- * that never got an answer (timeout, refused connection, 5xx, rate limit) says nothing about the token: its
- * verdict is "unknown" and it is probed again after an exponential backoff, never condemned and never stored.
+ * The market a token is probed through, among its WETH pools: the deepest on the WETH side (`wethDepth`), a V2
+ * pair on a tie (its promise is a formula of its reserves). Whether it is deep enough is `TokenSafety`'s call.
+ */
+export function probeMarket(wethPools: readonly Pool[], weth: Address): Pool | undefined {
+  let best: { pool: Pool; depth: bigint } | undefined;
+  for (const pool of wethPools) {
+    const depth = wethDepth(pool, weth);
+    if (depth === undefined) continue;
+    if (!best || depth > best.depth || (depth === best.depth && pool.kind === 'v2' && best.pool.kind === 'v3')) best = { pool, depth };
+  }
+  return best?.pool;
+}
+
+/**
+ * Token safety before a token is first traded: a buy, a transfer and a sale through the token's deepest WETH
+ * market (a V2 pair or a V3 pool), run by the TokenProbe contract in one `eth_call` with a code override
+ * (nothing is deployed, nothing is spent). A token that delivers less than the market promised, credits less
+ * than it sent, or refuses a transfer or the sale is unsafe; so is one whose probe reverts. What says nothing
+ * about the token itself gives "unknown": a probe that never got an answer (timeout, refused connection, 5xx,
+ * rate limit), no WETH market, none deep enough, or a buy the market promised 0 tokens for. An unknown token is
+ * probed again after an exponential backoff, never condemned and never stored.
  */
 export class TokenSafety {
   private readonly verdicts = new Map<string, TokenVerdict>();
@@ -84,6 +111,7 @@ export class TokenSafety {
     this.wallClock = parameters.wallClock ?? Date.now;
     this.backoff = parameters.backoff ?? { baseMs: 2_000, maxMs: 300_000 };
     for (const stored of parameters.store?.loadTokenVerdicts(parameters.scope) ?? []) {
+      if (stored.verdict === 'unsafe' && MARKET_VERDICTS.has(stored.reason)) continue;
       this.verdicts.set(stored.token.toLowerCase(), { token: stored.token, verdict: stored.verdict, safe: stored.verdict === 'safe', reason: stored.reason, block: String(stored.probeBlock) });
     }
   }
@@ -97,7 +125,10 @@ export class TokenSafety {
     return this.verdicts.get(token.toLowerCase())?.safe === false;
   }
 
-  /** Probes `token` through `market` (its WETH pair or pool) unless a verdict exists or a retry is not due yet. */
+  /**
+   * Probes `token` through `market` (its deepest WETH pair or pool, `probeMarket`) unless a verdict exists or a
+   * retry is not due yet. A market shallower than the minimum is not probed: the verdict is unknown.
+   */
   check(token: Address, market: Pool | undefined, blockNumber: bigint): Promise<TokenVerdict> {
     const key = token.toLowerCase();
     const known = this.verdicts.get(key);
@@ -124,7 +155,11 @@ export class TokenSafety {
     const { client, weth } = this.parameters;
     const block = String(blockNumber);
     if (token.toLowerCase() === weth.toLowerCase()) return this.record({ token, verdict: 'safe', safe: true, reason: 'WETH', block });
-    if (!market) return this.record({ token, verdict: 'unsafe', safe: false, reason: 'no WETH pair or pool to test a round trip through', block });
+    // About our market data, not the token: the token may gain a deeper market later, so it is asked again.
+    const depth = market && wethDepth(market, weth);
+    if (!market || depth === undefined) return this.unknown(token, block, 'no WETH pair or pool to probe through');
+    const minimum = this.parameters.minProbeDepthWei ?? MIN_PROBE_DEPTH_WEI;
+    if (depth < minimum) return this.unknown(token, block, `no WETH market deep enough to probe: the deepest (${market.address}) holds ${depth} wei of WETH, under ${minimum}`);
     const data: Hex =
       market.kind === 'v2'
         ? encodeFunctionData({ abi: tokenProbeAbi, functionName: 'probe', args: [weth, market.address, token, market.feeBps] })
@@ -147,23 +182,28 @@ export class TokenSafety {
       if (classifyRpcFailure(error) === 'revert') {
         return this.record({ token, verdict: 'unsafe', safe: false, reason: `the round trip reverted: ${redactText(describeRpcFailure(error))}`, block });
       }
-      return this.unknown(token, block, error);
+      const kind = classifyRpcFailure(error) === 'transient' ? 'the node did not answer the probe' : 'the probe failed';
+      return this.unknown(token, block, `${kind} (${redactText(describeRpcFailure(error))})`);
+    }
+    const kind = market.kind === 'v2' ? 'pair' : 'pool';
+    // A V3 swap that reverted reports no promise; a V2 buy was promised the formula's amount before it swapped.
+    if (result.promisedOut === 0n && (result.bought || kind === 'pair')) {
+      return this.unknown(token, block, `the ${kind} promised 0 tokens for the probe's buy of ${PROBE_WEI} wei (${market.address}): nothing to measure`);
     }
     this.failures.delete(token.toLowerCase());
-    const reason = judge(result, market.kind === 'v2' ? 'pair' : 'pool');
+    const reason = judge(result, kind);
     return this.record({ token, verdict: reason === EXACT ? 'safe' : 'unsafe', safe: reason === EXACT, reason, block });
   }
 
-  /** No answer from the node: "unknown, retry later", with the wait doubling per consecutive failure. */
-  private unknown(token: Address, block: string, error: unknown): TokenVerdict {
+  /** No verdict on the token (no answer, no market to measure it by): "unknown, retry later", the wait doubling per time. */
+  private unknown(token: Address, block: string, why: string): TokenVerdict {
     const key = token.toLowerCase();
     const count = (this.failures.get(key)?.count ?? 0) + 1;
     const waitMs = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** Math.min(count - 1, 30));
     const retryAtMs = this.now() + waitMs;
-    const kind = classifyRpcFailure(error) === 'transient' ? 'the node did not answer the probe' : 'the probe failed';
-    const verdict: TokenVerdict = { token, verdict: 'unknown', safe: false, reason: `retry later: ${kind} (${redactText(describeRpcFailure(error))}); next probe in ${waitMs} ms`, block, retryAtMs };
+    const verdict: TokenVerdict = { token, verdict: 'unknown', safe: false, reason: `retry later: ${why}; next probe in ${waitMs} ms`, block, retryAtMs };
     this.failures.set(key, { count, retryAtMs, verdict });
-    this.parameters.logger.warn({ token, failures: count, retryInMs: waitMs, reason: verdict.reason }, 'token safety: probe failed, verdict unknown');
+    this.parameters.logger.warn({ token, failures: count, retryInMs: waitMs, reason: verdict.reason }, 'token safety: no verdict, probed again later');
     return verdict;
   }
 

@@ -20,7 +20,7 @@ export function startTestDevnet(overrides: Partial<StartDevnetParameters> = {}):
 export async function sendSignedAndMine(
   devnet: Devnet,
   account: HDAccount,
-  call: { to: Address; data: Hex; value?: bigint },
+  call: { to: Address; data: Hex; value?: bigint; gas?: bigint },
 ): Promise<TransactionReceipt> {
   const { client } = devnet;
   const [nonce, block] = await Promise.all([
@@ -34,7 +34,7 @@ export async function sendSignedAndMine(
     to: call.to,
     data: call.data,
     value: call.value ?? 0n,
-    gas: 1_000_000n,
+    gas: call.gas ?? 1_000_000n,
     maxPriorityFeePerGas: 1_000_000_000n,
     maxFeePerGas: (block.baseFeePerGas ?? 0n) * 2n + 1_000_000_000n,
   });

@@ -1,18 +1,19 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPublicClient, getAddress, http, type Address, type PublicClient } from 'viem';
+import { createPublicClient, encodeFunctionData, getAddress, http, parseAbi, type Address, type Hex, type PublicClient } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRunConfig } from '../../src/config/runConfig.ts';
 import { mainnet } from '../../src/chain/addresses.ts';
+import { devAccount } from '../../src/devnet/accounts.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { defaultScenarioPath, loadScenario } from '../../src/devnet/scenario/load.ts';
 import { createLogger } from '../../src/log.ts';
 import { Store } from '../../src/monitor/store.ts';
 import { readPools } from '../../src/state/reader.ts';
 import type { Pool } from '../../src/state/types.ts';
-import { probeMarket, TokenSafety } from '../../src/strategy/tokenSafety.ts';
-import { startTestDevnet } from '../helpers/devnet.ts';
+import { probeMarket, TokenSafety, wethDepth } from '../../src/strategy/tokenSafety.ts';
+import { sendSignedAndMine, startTestDevnet } from '../helpers/devnet.ts';
 import { RpcProxy } from '../helpers/rpcProxy.ts';
 
 /**
@@ -31,6 +32,9 @@ function v3OnlyScenario() {
   for (const token of v3Only) {
     scenario.pools.push({ dex: 'uniswapV3', pair: [token.symbol, 'WETH'], fee: 3000, price: '0.0001', positions: [{ range: 'full', amounts: ['1000000', '100'] }] });
   }
+  // A standard token with a deep Uniswap V2 pair, and one with no market at all (an attacker gives it a dust pair).
+  scenario.tokens.push({ kind: 'standard' as const, symbol: 'GOODV2', decimals: 18 }, { kind: 'standard' as const, symbol: 'LONELY', decimals: 18 });
+  scenario.pools.push({ dex: 'uniswapV2', pair: ['GOODV2', 'WETH'], reserves: ['1000000', '100'] });
   return scenario;
 }
 
@@ -142,20 +146,26 @@ describe('a transient RPC failure is "unknown, retry later", never "unsafe"', ()
 });
 
 describe('a token that trades only in a V3 pool is probed through that pool', () => {
-  it('the V3 pool is the market probed when there is no V2 pair; the V2 pair is kept where there is one', async () => {
+  it('the V3 pool is the market probed when there is no V2 pair; among several, the deepest on the WETH side', async () => {
     const goodPools = await wethPools('GOODV3');
     expect(goodPools.map((pool) => pool.kind)).toEqual(['v3']);
-    expect(probeMarket(goodPools)?.address).toBe(goodPools[0]!.address);
+    expect(probeMarket(goodPools, mainnet.weth)?.address).toBe(goodPools[0]!.address);
+    // A full-range V3 position's virtual WETH reserve is (to rounding) the WETH the pool holds on chain.
+    const held = await devnet.client.readContract({ address: mainnet.weth, abi: parseAbi(['function balanceOf(address) view returns (uint256)']), functionName: 'balanceOf', args: [goodPools[0]!.address] });
+    const depth = wethDepth(goodPools[0]!, mainnet.weth)!;
+    expect(held).toBeGreaterThan(0n);
+    expect(held > depth ? held - depth : depth - held).toBeLessThan(held / 1_000_000n);
     const usdcPools = await wethPools('USDC');
-    expect(usdcPools.some((pool) => pool.kind === 'v3')).toBe(true);
-    expect(probeMarket(usdcPools)?.kind).toBe('v2');
-    expect(probeMarket([])).toBeUndefined();
+    expect(usdcPools.some((pool) => pool.kind === 'v3') && usdcPools.some((pool) => pool.kind === 'v2')).toBe(true);
+    const chosen = probeMarket(usdcPools, mainnet.weth)!;
+    for (const pool of usdcPools) expect(wethDepth(chosen, mainnet.weth)! >= wethDepth(pool, mainnet.weth)!).toBe(true);
+    expect(probeMarket([], mainnet.weth)).toBeUndefined();
   });
 
   it('V3-only: the standard token is safe, fee-on-transfer, honeypot and salmonella are unsafe with their reason', async () => {
     const safety = new TokenSafety({ client: devnet.client as never, weth: mainnet.weth, logger, scope });
     const block = await devnet.client.getBlockNumber({ cacheTime: 0 });
-    const verdictOf = async (symbol: string) => safety.check(token(symbol), probeMarket(await wethPools(symbol)), block);
+    const verdictOf = async (symbol: string) => safety.check(token(symbol), probeMarket(await wethPools(symbol), mainnet.weth), block);
     expect(await verdictOf('GOODV3')).toMatchObject({ verdict: 'safe', reason: 'bought, moved and sold back exactly' });
     const fot = await verdictOf('FOTV3');
     expect(fot.verdict).toBe('unsafe');
@@ -166,10 +176,143 @@ describe('a token that trades only in a V3 pool is probed through that pool', ()
     expect(salmon.reason).toMatch(/^delivers \d+ where the pool promised \d+/);
   });
 
-  it('with no market at all the token is unsafe (nothing to test a round trip through)', async () => {
+  it('with no WETH market at all the token is unknown (retried after the backoff), never a stored unsafe verdict', async () => {
+    const clock = fakeClock();
+    const store = Store.open(join(dir, 'no-market.db'));
+    const safety = new TokenSafety({ client: devnet.client as never, weth: mainnet.weth, logger, scope, store, now: clock.now, backoff: { baseMs: 1000, maxMs: 60_000 } });
+    const beef = getAddress('0x000000000000000000000000000000000000beef');
+    const verdict = await safety.check(beef, undefined, 1n);
+    expect(verdict).toMatchObject({ verdict: 'unknown', safe: false, retryAtMs: clock.now() + 1000 });
+    expect(verdict.reason).toMatch(/^retry later: no WETH pair or pool/);
+    expect(safety.isUnsafe(beef)).toBe(false);
+    await safety.flush();
+    expect(store.db.prepare('SELECT count(*) AS n FROM token_verdicts').get()).toEqual({ n: 0 });
+    store.close();
+  });
+});
+
+const v2FactoryAbi = parseAbi(['function createPair(address, address) returns (address)', 'function getPair(address, address) view returns (address)']);
+const v2PairAbi = parseAbi(['function mint(address) returns (uint256)', 'function getReserves() view returns (uint112, uint112, uint32)', 'function token0() view returns (address)']);
+const tokenAbi = parseAbi(['function mint(address, uint256)', 'function deposit() payable', 'function transfer(address, uint256) returns (bool)']);
+const DUST_WETH = 10_000_000n;
+
+/**
+ * An attacker's dust pair, made through the real factory at its mainnet address: 1e7 wei of WETH against 1 wei
+ * of the token (the attacker's wei of the token is minted by the token's owner here; it could as well be bought).
+ * Anyone can do this for any token, for a fraction of a cent.
+ */
+async function dustPair(factory: Address, symbol: string): Promise<Address> {
+  const attacker = devAccount(devnet.manifest.accounts.traders.at(-1)!.index);
+  const owner = devAccount(devnet.manifest.accounts.deployer.index);
+  await devnet.client.setBalance({ address: attacker.address, value: 10n ** 18n });
+  // Signed and mined one by one, as the attacker's wallet (and the token's owner) would send them.
+  const send = async (account: typeof owner, to: Address, data: Hex, value?: bigint) => {
+    const receipt = await sendSignedAndMine(devnet, account, { to, data, gas: 5_000_000n, ...(value ? { value } : {}) });
+    expect(receipt.status).toBe('success');
+  };
+  await send(attacker, factory, encodeFunctionData({ abi: v2FactoryAbi, functionName: 'createPair', args: [token(symbol), mainnet.weth] }));
+  const pair = await devnet.client.readContract({ address: factory, abi: v2FactoryAbi, functionName: 'getPair', args: [token(symbol), mainnet.weth] });
+  await send(attacker, mainnet.weth, encodeFunctionData({ abi: tokenAbi, functionName: 'deposit' }), DUST_WETH);
+  await send(attacker, mainnet.weth, encodeFunctionData({ abi: tokenAbi, functionName: 'transfer', args: [pair, DUST_WETH] }));
+  await send(owner, token(symbol), encodeFunctionData({ abi: tokenAbi, functionName: 'mint', args: [pair, 1n] }));
+  await send(attacker, pair, encodeFunctionData({ abi: v2PairAbi, functionName: 'mint', args: [attacker.address] }));
+  // The pair really holds the dust (read from the chain, not assumed).
+  const [r0, r1] = await devnet.client.readContract({ address: pair, abi: v2PairAbi, functionName: 'getReserves' });
+  const wethIs0 = (await devnet.client.readContract({ address: pair, abi: v2PairAbi, functionName: 'token0' })).toLowerCase() === mainnet.weth.toLowerCase();
+  expect(wethIs0 ? [r0, r1] : [r1, r0]).toEqual([DUST_WETH, 1n]);
+  return pair;
+}
+
+/** The dust pair first, then the token's real WETH markets: the order a graph may well hand them over in. */
+async function marketsWithDust(symbol: string, dust: Address): Promise<Pool[]> {
+  const [pair] = (await readPools(devnet.client as never, { v2: [dust] })).v2;
+  return [pair!, ...(await wethPools(symbol))];
+}
+
+describe("an attacker's dust pair decides nothing about a token", () => {
+  const dust = new Map<string, Address>();
+  beforeAll(async () => {
+    // Sushi dust next to a deep Uniswap V2 pair; Uniswap V2 dust next to a deep V3 pool; and dust as the only market.
+    for (const symbol of ['GOODV2', 'FOT', 'HONEY', 'SALMON']) dust.set(symbol, await dustPair(mainnet.sushiswapFactory, symbol));
+    for (const symbol of ['GOODV3', 'FOTV3', 'HONEYV3', 'SALMONV3', 'LONELY']) dust.set(symbol, await dustPair(mainnet.uniswapV2Factory, symbol));
+  }, 120_000);
+
+  it('a good token with a deep market and a dust pair is probed through the deep market and found safe', async () => {
     const safety = new TokenSafety({ client: devnet.client as never, weth: mainnet.weth, logger, scope });
-    const verdict = await safety.check(getAddress('0x000000000000000000000000000000000000beef'), undefined, 1n);
-    expect(verdict).toMatchObject({ verdict: 'unsafe', reason: 'no WETH pair or pool to test a round trip through' });
+    const block = await devnet.client.getBlockNumber({ cacheTime: 0 });
+    for (const symbol of ['GOODV2', 'GOODV3']) {
+      const pools = await marketsWithDust(symbol, dust.get(symbol)!);
+      expect(pools.length).toBe(2);
+      const market = probeMarket(pools, mainnet.weth);
+      expect(market?.address, symbol).toBe(pools[1]!.address);
+      expect(await safety.check(token(symbol), market, block), symbol).toMatchObject({ verdict: 'safe', safe: true, reason: 'bought, moved and sold back exactly' });
+    }
+  });
+
+  it('a good token whose only market is a dust pair is unknown (retried after the backoff), never stored as unsafe', async () => {
+    const clock = fakeClock();
+    const store = Store.open(join(dir, 'dust.db'));
+    const safety = new TokenSafety({ client, weth: mainnet.weth, logger, scope, store, now: clock.now, backoff: { baseMs: 1000, maxMs: 60_000 } });
+    const block = await devnet.client.getBlockNumber({ cacheTime: 0 });
+    const lonely = token('LONELY');
+    const [pair] = (await readPools(devnet.client as never, { v2: [dust.get('LONELY')!] })).v2;
+    // As the decision asks: the best market among the token's WETH markets (here only the dust pair).
+    const first = await safety.check(lonely, probeMarket([pair!], mainnet.weth), block);
+    expect(first).toMatchObject({ verdict: 'unknown', safe: false, retryAtMs: clock.now() + 1000 });
+    expect(first.reason).toMatch(/^retry later: no WETH market deep enough to probe/);
+    // Handed the dust pair itself, the verdict is no different (the depth is checked where the probe runs).
+    clock.advance(1000);
+    const second = await safety.check(lonely, pair, block);
+    expect(second).toMatchObject({ verdict: 'unknown', retryAtMs: clock.now() + 2000 });
+    expect(second.reason).toMatch(/^retry later: no WETH market deep enough to probe/);
+    expect(safety.isUnsafe(lonely)).toBe(false);
+    await safety.flush();
+    expect(store.db.prepare('SELECT count(*) AS n FROM token_verdicts').get()).toEqual({ n: 0 });
+    store.close();
+  });
+
+  it('a buy the market promises 0 tokens for is no verdict on the token: unknown, not "cannot be bought"', async () => {
+    // The dust pair of a token that does have a deep market, probed anyway (as a shallower minimum would allow).
+    const clock = fakeClock();
+    const safety = new TokenSafety({ client: devnet.client as never, weth: mainnet.weth, logger, scope, now: clock.now, minProbeDepthWei: 1n });
+    const block = await devnet.client.getBlockNumber({ cacheTime: 0 });
+    const [pair] = (await readPools(devnet.client as never, { v2: [dust.get('GOODV2')!] })).v2;
+    const verdict = await safety.check(token('GOODV2'), pair, block);
+    expect(verdict.verdict).toBe('unknown');
+    expect(verdict.reason).toMatch(/^retry later: the pair promised 0 tokens for the probe's buy/);
+    expect(safety.isUnsafe(token('GOODV2'))).toBe(false);
+  });
+
+  it('a stored "cannot be bought" or "no market" verdict (what a dust pair used to cause) is not trusted: probed again', async () => {
+    const store = Store.open(join(dir, 'old-verdicts.db'));
+    const old = (symbol: string, reason: string) => ({ token: token(symbol), verdict: 'unsafe' as const, reason, probeBlock: 1n, probedAt: 1 });
+    store.saveTokenVerdicts(scope, [old('GOODV2', 'cannot be bought'), old('GOODV3', 'no WETH pair or pool to test a round trip through'), old('HONEY', 'refuses a transfer between holders')]);
+    const safety = new TokenSafety({ client: devnet.client as never, weth: mainnet.weth, logger, scope, store });
+    expect(safety.isUnsafe(token('GOODV2'))).toBe(false);
+    expect(safety.isUnsafe(token('GOODV3'))).toBe(false);
+    expect(safety.isUnsafe(token('HONEY'))).toBe(true);
+    const block = await devnet.client.getBlockNumber({ cacheTime: 0 });
+    const verdict = await safety.check(token('GOODV2'), probeMarket(await marketsWithDust('GOODV2', dust.get('GOODV2')!), mainnet.weth), block);
+    expect(verdict).toMatchObject({ verdict: 'safe', reason: 'bought, moved and sold back exactly' });
+    await safety.flush();
+    expect(store.db.prepare('SELECT verdict FROM token_verdicts WHERE token = ?').get(getAddress(token('GOODV2')))).toEqual({ verdict: 'safe' });
+    store.close();
+  });
+
+  it('poisoned tokens with a dust pair and a deep market are still unsafe, each for its own reason', async () => {
+    const safety = new TokenSafety({ client: devnet.client as never, weth: mainnet.weth, logger, scope });
+    const block = await devnet.client.getBlockNumber({ cacheTime: 0 });
+    const verdictOf = async (symbol: string) => {
+      const pools = await marketsWithDust(symbol, dust.get(symbol)!);
+      expect(pools.length).toBe(2);
+      return safety.check(token(symbol), probeMarket(pools, mainnet.weth), block);
+    };
+    for (const [symbol, market] of [['FOT', 'pair'], ['SALMON', 'pair'], ['FOTV3', 'pool'], ['SALMONV3', 'pool']] as const) {
+      const verdict = await verdictOf(symbol);
+      expect(verdict.verdict, symbol).toBe('unsafe');
+      expect(verdict.reason, symbol).toMatch(new RegExp(`^delivers [1-9]\\d* where the ${market} promised [1-9]\\d*`));
+    }
+    for (const symbol of ['HONEY', 'HONEYV3']) expect(await verdictOf(symbol), symbol).toMatchObject({ verdict: 'unsafe', reason: 'refuses a transfer between holders' });
   });
 });
 
@@ -181,12 +324,12 @@ describe('verdicts live in the SQLite store', () => {
     const safety = new TokenSafety({ client, weth: mainnet.weth, logger, scope, store, flushDelayMs: 600_000 });
     const block = await devnet.client.getBlockNumber({ cacheTime: 0 });
     const symbols = ['GOODV3', 'HONEYV3', 'USDC'];
-    for (const symbol of symbols) await safety.check(token(symbol), probeMarket(await wethPools(symbol)), block);
+    for (const symbol of symbols) await safety.check(token(symbol), probeMarket(await wethPools(symbol), mainnet.weth), block);
     // The decision has its verdicts; the disk has not been touched yet (the write is batched behind it).
     expect(store.db.prepare('SELECT count(*) AS n FROM token_verdicts').get()).toEqual({ n: 0 });
     // A transient failure is never written.
     proxy.fail('http-500', ['eth_call']);
-    expect((await safety.check(token('DAI'), probeMarket(await wethPools('DAI')), block)).verdict).toBe('unknown');
+    expect((await safety.check(token('DAI'), probeMarket(await wethPools('DAI'), mainnet.weth), block)).verdict).toBe('unknown');
     proxy.heal();
     await safety.flush();
     const rows = store.db.prepare('SELECT chain, token, verdict, reason, probe_block, probed_at FROM token_verdicts ORDER BY token').all() as Array<Record<string, unknown>>;
