@@ -33,9 +33,19 @@ export type BotTrade = {
  * victim goes to the public mempool, the bot decides, the builder seals the block; what landed is read back
  * from the chain.
  */
+/** The block the victim lands in, in every run. */
+const victimHeight = 600n;
+
 export async function runBotOnVictim(order: VictimOrder, config: Record<string, unknown>): Promise<BotTrade> {
   const devnet = await startTestDevnet();
   try {
+    // Every run at the same height: a fresh devnet's setup ends at a varying block, and the plan names its block
+    // (a number of one non-zero byte is 12 gas cheaper calldata than one of two), so runs compared with each
+    // other must land the victim at the same number. The base fee is set back to what the devnet starts with.
+    const height = await devnet.client.getBlockNumber({ cacheTime: 0 });
+    if (height >= victimHeight - 2n) throw new Error(`the devnet's setup reached block ${height}: raise victimHeight`);
+    await devnet.client.mine({ blocks: Number(victimHeight - 2n - height) });
+    await devnet.client.setNextBlockBaseFeePerGas({ baseFeePerGas: 1_000_000_000n });
     const { app } = await startTestBot(devnet, config);
     try {
       const executor = devnet.manifest.executor.address;
