@@ -42,6 +42,12 @@ export type TokenSafetyParameters = {
   minProbeDepthWei?: bigint;
 };
 
+/**
+ * Units a probe's buy must bring for the buy to show a fee of 1 bp (10,000 units: 1 unit of fee). WBTC, with 8
+ * decimals, brings ~30,000 for the 0.01 ETH probe at 30 ETH/BTC.
+ */
+const MIN_MEASURABLE_UNITS = 10_000n;
+
 type ProbeResult = { bought: boolean; promisedOut: bigint; received: bigint; moved: boolean; movedReceived: bigint; sold: boolean; pairReceived: bigint };
 
 /** Where the probe's code is put for the call (never deployed) and who calls it. */
@@ -190,8 +196,13 @@ export class TokenSafety {
     if (result.promisedOut === 0n && (result.bought || kind === 'pair')) {
       return this.unknown(token, block, `the ${kind} promised 0 tokens for the probe's buy of ${PROBE_WEI} wei (${market.address}): nothing to measure`);
     }
-    this.failures.delete(token.toLowerCase());
     const reason = judge(result, kind);
+    // A round trip of few units cannot show a fee (a 0.5% fee on 100 units rounds to nothing): "exact" there
+    // proves nothing, so it is no verdict. A fault it did see is real at any size.
+    if (reason === EXACT && result.promisedOut < MIN_MEASURABLE_UNITS) {
+      return this.unknown(token, block, `the probe's buy was promised only ${result.promisedOut} units (${market.address}), too few to show a fee of 1 bp`);
+    }
+    this.failures.delete(token.toLowerCase());
     return this.record({ token, verdict: reason === EXACT ? 'safe' : 'unsafe', safe: reason === EXACT, reason, block });
   }
 

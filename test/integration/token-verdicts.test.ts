@@ -35,6 +35,10 @@ function v3OnlyScenario() {
   // A standard token with a deep Uniswap V2 pair, and one with no market at all (an attacker gives it a dust pair).
   scenario.tokens.push({ kind: 'standard' as const, symbol: 'GOODV2', decimals: 18 }, { kind: 'standard' as const, symbol: 'LONELY', decimals: 18 });
   scenario.pools.push({ dex: 'uniswapV2', pair: ['GOODV2', 'WETH'], reserves: ['1000000', '100'] });
+  // A fee-on-transfer token of 0 decimals, 100 WETH deep: the probe's buy gets ~100 units, whose 0.5% fee rounds
+  // to nothing, so a round trip of that size cannot show it.
+  scenario.tokens.push({ kind: 'feeOnTransfer' as const, symbol: 'COARSE', decimals: 0, feeBps: 50 });
+  scenario.pools.push({ dex: 'uniswapV2', pair: ['COARSE', 'WETH'], reserves: ['1000000', '100'] });
   return scenario;
 }
 
@@ -281,6 +285,16 @@ describe("an attacker's dust pair decides nothing about a token", () => {
     expect(verdict.verdict).toBe('unknown');
     expect(verdict.reason).toMatch(/^retry later: the pair promised 0 tokens for the probe's buy/);
     expect(safety.isUnsafe(token('GOODV2'))).toBe(false);
+  });
+
+  it('a round trip of too few token units to show a fee is no verdict: unknown, never "safe"', async () => {
+    const safety = new TokenSafety({ client: devnet.client as never, weth: mainnet.weth, logger, scope, now: fakeClock().now });
+    const block = await devnet.client.getBlockNumber({ cacheTime: 0 });
+    const markets = await wethPools('COARSE');
+    expect(markets).toHaveLength(1);
+    const verdict = await safety.check(token('COARSE'), probeMarket(markets, mainnet.weth), block);
+    expect(verdict.verdict).toBe('unknown');
+    expect(verdict.reason).toMatch(/^retry later: the probe's buy was promised only \d+ units/);
   });
 
   it('a stored "cannot be bought" or "no market" verdict (what a dust pair used to cause) is not trusted: probed again', async () => {
