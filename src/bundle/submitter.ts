@@ -84,6 +84,11 @@ export class Submitter {
   private readonly live = new Map<string, Tracked>();
   private readonly inFlight = new Set<Promise<SendOutcome[]>>();
   private readonly closing = new Set<Promise<unknown>>();
+  /**
+   * Bundles withdrawn before their block (superseded, halted): eth_cancelBundle is best effort, so a builder may
+   * still seal one. Watched, by our transaction's hash, until their block has passed (the plan runs in no other).
+   */
+  private readonly withdrawn = new Map<string, Tracked>();
 
   constructor(private readonly parameters: SubmitterParameters) {}
 
@@ -176,6 +181,14 @@ export class Submitter {
     const resync = this.parameters.nonces.resync();
     if (resync) resync.catch(() => {}); // a failed read fails the next nonce request, which reads again
     const mined = new Set(head.transactions.map((hash) => hash.toLowerCase()));
+    for (const [hash, tracked] of this.withdrawn) {
+      if (mined.has(hash)) {
+        const victim = tracked.opportunity.victim?.hash;
+        this.parameters.logger.warn({ uuid: tracked.uuid, block: String(head.number) }, 'submitter: a withdrawn bundle landed anyway; accounted as included');
+        this.parameters.sink.included({ uuid: tracked.uuid, key: tracked.opportunity.key, block: head.number, ourHash: tracked.ourHash, ...(victim ? { victim } : {}) });
+      }
+      if (mined.has(hash) || tracked.target <= head.number) this.withdrawn.delete(hash);
+    }
     for (const tracked of [...this.live.values()]) {
       if (tracked.target > head.number) continue;
       if (mined.has(tracked.ourHash.toLowerCase())) {
@@ -231,6 +244,7 @@ export class Submitter {
 
   private async close(tracked: Tracked, block: bigint, reason: MissReason, detail: string, cancel: boolean): Promise<void> {
     this.live.delete(tracked.opportunity.key);
+    if (cancel && this.parameters.mode === 'send' && tracked.attempts > 0) this.withdrawn.set(tracked.ourHash.toLowerCase(), tracked);
     if (cancel && this.parameters.mode === 'send') await this.parameters.sender.cancel(tracked.uuid).catch(() => {});
     this.parameters.sink.missed({ uuid: tracked.uuid, key: tracked.opportunity.key, block, reason, detail });
   }

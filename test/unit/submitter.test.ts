@@ -245,6 +245,23 @@ describe('Submitter', () => {
     expect(sender.cancels).toEqual([]);
   });
 
+  it('a withdrawn bundle that a builder includes anyway is still reported as included (its gas and profit are accounted)', async () => {
+    const { sink, submitter } = setup({ nonce: 5 });
+    const a = opportunity('victim-a');
+    const b = opportunity('victim-b');
+    const sentA = await submitter.submit(a.op, 11n);
+    const sentB = await submitter.submit(b.op, 11n);
+    await Promise.all([sentA.delivered, sentB.delivered]);
+    expect(await submitter.cancelAll('halted: test')).toBe(2);
+    expect(sink.missed.map((miss) => miss.uuid).sort()).toEqual([sentA.uuid, sentB.uuid].sort());
+    // eth_cancelBundle is best effort: one builder had already sealed A into block 11.
+    await submitter.onHead({ number: 11n, transactions: [a.victim.hash, sentA.ourHash] });
+    expect(sink.included).toEqual([{ uuid: sentA.uuid, key: 'victim-a', block: 11n, ourHash: sentA.ourHash, victim: a.victim.hash }]);
+    // Past their block a withdrawn bundle can no longer land (the plan names its block): nothing more is watched.
+    await submitter.onHead({ number: 12n, transactions: [sentB.ourHash] });
+    expect(sink.included).toHaveLength(1);
+  });
+
   it('cancelAll withdraws every live bundle by uuid', async () => {
     const { sender, sink, submitter } = setup();
     const uuids: string[] = [];
