@@ -1,4 +1,4 @@
-import { createTestClient, http, parseEther, publicActions, walletActions, type Hex } from 'viem';
+import { createTestClient, http, parseEther, publicActions, walletActions } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnvil, type Anvil } from '../../src/chain/anvil.ts';
 import { devAccount } from '../../src/devnet/accounts.ts';
@@ -32,11 +32,11 @@ let fork: ForkSimulator | undefined;
 beforeAll(async () => {
   upstream = await startAnvil({ port: 0, chainId: 31337, accounts: 1, extraArgs: ['--gas-limit', String(gasLimit), '--no-mining'] });
   chain = clientOf(upstream.rpcUrl);
-  const [sender] = await chain.request({ method: 'eth_accounts' });
+  const sender = devAccount(0);
   // Blocks 1..5 hold 3, 0, 1, 3 and 2 transfers (63 000, 0, 21 000, 63 000, 42 000 gas against a 50 000 target).
   for (const transfers of [3, 0, 1, 3, 2]) {
     for (let i = 0; i < transfers; i += 1) {
-      await chain.sendTransaction({ account: sender as Hex, to: recipient, value: parseEther('0.001'), chain: null, gas: 21_000n });
+      await chain.sendTransaction({ account: sender.address, to: recipient, value: parseEther('0.001'), chain: null, gas: 21_000n });
     }
     await chain.mine({ blocks: 1 });
   }
