@@ -1,5 +1,6 @@
-import { createTestClient, http, publicActions, type Address, type Hex } from 'viem';
+import { createTestClient, http, numberToHex, publicActions, type Address, type Hex } from 'viem';
 import { startAnvil, type Anvil } from '../chain/anvil.ts';
+import { nextBaseFee } from '../chain/baseFee.ts';
 import { startRpcForwarder, type RpcForwarder } from '../chain/rpcForwarder.ts';
 import { accountExecution } from '../monitor/accounting.ts';
 import type { BundleSimulation, BundleSimulator, SimulateBundleParameters } from './bundle.ts';
@@ -31,6 +32,13 @@ export class ForkSimulator implements BundleSimulator {
   private queue: Promise<unknown> = Promise.resolve();
 
   private readonly simulateV1: SimulateV1Simulator;
+  /**
+   * The base fee of the block after the fork block, as the chain will charge it. anvil does not keep it: an
+   * `anvil_reset` leaves the value it had before, and an `evm_revert` keeps the one the reverted block left
+   * (each mined-and-reverted simulation lowered it by 1/8), so it is set again after each move and before
+   * each mined simulation.
+   */
+  private nextBaseFeePerGas = 0n;
 
   private constructor(
     private readonly anvil: Anvil,
@@ -58,7 +66,14 @@ export class ForkSimulator implements BundleSimulator {
       await forwarder.stop();
       throw error;
     }
-    return new ForkSimulator(anvil, forkClient(anvil.rpcUrl), forwarder, parameters.blockNumber, parameters.mode ?? 'simulate');
+    const simulator = new ForkSimulator(anvil, forkClient(anvil.rpcUrl), forwarder, parameters.blockNumber, parameters.mode ?? 'simulate');
+    try {
+      await simulator.pinBaseFee(undefined);
+    } catch (error) {
+      await simulator.stop();
+      throw error;
+    }
+    return simulator;
   }
 
   /** The fork's own RPC endpoint (127.0.0.1). */
@@ -66,12 +81,31 @@ export class ForkSimulator implements BundleSimulator {
     return this.anvil.rpcUrl;
   }
 
-  /** Re-forks at a newer block of the node (each new head). */
-  moveTo(blockNumber: bigint): Promise<void> {
+  /**
+   * Re-forks at a newer block of the node (each new head). `nextBaseFeePerGas`: the base fee of the block after
+   * it, when the caller already has it from that block's header (saves reading the header back from the fork).
+   */
+  moveTo(blockNumber: bigint, nextBaseFeePerGas?: bigint): Promise<void> {
     return this.serial(async () => {
       await this.client.request({ method: 'anvil_reset' as never, params: [{ forking: { jsonRpcUrl: this.forwarder.url, blockNumber: Number(blockNumber) } }] as never });
       this.forkBlock = blockNumber;
+      await this.pinBaseFee(nextBaseFeePerGas);
     });
+  }
+
+  /** Sets the fork's next base fee to the one the chain gives the block after the fork block (EIP-1559 from its header when not given). */
+  private async pinBaseFee(known: bigint | undefined): Promise<void> {
+    let fee = known;
+    if (fee === undefined) {
+      const block = await this.client.getBlock({ blockNumber: this.forkBlock });
+      fee = nextBaseFee(block.baseFeePerGas ?? 0n, block.gasUsed, block.gasLimit);
+    }
+    this.nextBaseFeePerGas = fee;
+    await this.setBaseFee();
+  }
+
+  private setBaseFee(): Promise<unknown> {
+    return this.client.request({ method: 'anvil_setNextBlockBaseFeePerGas' as never, params: [numberToHex(this.nextBaseFeePerGas)] as never });
   }
 
   simulate(parameters: SimulateBundleParameters): Promise<BundleSimulation> {
@@ -89,8 +123,9 @@ export class ForkSimulator implements BundleSimulator {
     if (targetBlock !== this.forkBlock + 1n) {
       throw new SimulationError('SIMULATION', `the fork is at block ${this.forkBlock}; it can only simulate block ${this.forkBlock + 1n}, not ${targetBlock}`);
     }
-    if (this.mode === 'simulate') return this.simulateV1.simulate(parameters);
-    const snapshot = await this.client.snapshot();
+    if (this.mode === 'simulate') return this.simulateV1.simulate({ ...parameters, baseFeePerGas: parameters.baseFeePerGas ?? this.nextBaseFeePerGas });
+    // One batched round trip: the snapshot, and the base fee again (a revert of the previous run left it lower).
+    const [snapshot] = await Promise.all([this.client.snapshot(), this.setBaseFee()]);
     try {
       const hashes: Hex[] = [];
       for (const tx of [...(parameters.prefix ?? []), ...txs]) {
@@ -114,6 +149,9 @@ export class ForkSimulator implements BundleSimulator {
       };
     } finally {
       await this.client.revert({ id: snapshot });
+      // The revert keeps the base fee the reverted block left: the fork's next block (what `rpcUrl` and `call`
+      // serve between simulations) gets the chain's again.
+      await this.setBaseFee();
     }
   }
 
@@ -129,5 +167,6 @@ export class ForkSimulator implements BundleSimulator {
 }
 
 function forkClient(rpcUrl: string) {
-  return createTestClient({ mode: 'anvil', transport: http(rpcUrl), pollingInterval: 25 }).extend(publicActions);
+  // `batch`: requests made together (the snapshot and the base fee; the receipts) go as one JSON-RPC batch.
+  return createTestClient({ mode: 'anvil', transport: http(rpcUrl, { batch: true }), pollingInterval: 25 }).extend(publicActions);
 }
