@@ -1,15 +1,18 @@
 // Deploys the executor and verifies owner, operator, WETH and the registered factories by calls.
 //
 //   SEARCHER_DEPLOYER_KEY=0x... npx tsx scripts/deploy-executor.ts --rpc URL --operator ADDR [--owner ADDR] [--weth ADDR] [--same-owner]
+//       [--max-builder-share-bps N]
 //   SEARCHER_KEYSTORE_PASSWORD=... npx tsx scripts/deploy-executor.ts --rpc URL --keystore FILE ...
 //
 // The key comes from SEARCHER_DEPLOYER_KEY or an encrypted keystore, never from the command line.
 // Owner and operator default to the deployer, but owner == operator is refused (exit 2) unless --same-owner:
 // the owner withdraws and decides which pools plans may use, so it should be a cold key, while the operator is
 // the hot key the bot holds. WETH defaults to mainnet WETH9; the factories registered are mainnet Uniswap V2,
-// SushiSwap and Uniswap V3. Prints one JSON line.
+// SushiSwap and Uniswap V3. --max-builder-share-bps is the owner's cap on the builder's share of a profit (0..10000,
+// default 9000); the bot refuses to start with a strategy.builderShareBps above it. Prints one JSON line.
 import { parseArgs } from 'node:util';
 import { createPublicClient, createWalletClient, defineChain, getAddress, http, type Address } from 'viem';
+import { builderShareCapInputProblem, DEFAULT_MAX_BUILDER_SHARE_BPS } from '../src/bundle/builderShareCap.ts';
 import { deployExecutor } from '../src/bundle/deployExecutor.ts';
 import { assertNoSecretsInArgv, loadSigner } from '../src/config/secrets.ts';
 import { mainnet } from '../src/chain/addresses.ts';
@@ -26,10 +29,15 @@ async function main(argv: string[]): Promise<number> {
       weth: { type: 'string' },
       keystore: { type: 'string' },
       'same-owner': { type: 'boolean' },
+      'max-builder-share-bps': { type: 'string' },
     },
     strict: true,
   });
   if (!values.rpc) throw new SearcherError('USAGE', '--rpc URL is required');
+  const capText = values['max-builder-share-bps'];
+  const maxBuilderShareBps = capText === undefined ? DEFAULT_MAX_BUILDER_SHARE_BPS : /^\d+$/.test(capText) ? Number(capText) : Number.NaN;
+  const badCap = builderShareCapInputProblem(maxBuilderShareBps, '--max-builder-share-bps');
+  if (badCap) throw new SearcherError('USAGE', capText === undefined ? badCap : badCap.replace(/\(got .*\)$/, `(got ${capText})`));
   const account = await loadSigner({
     keyEnvVar: 'SEARCHER_DEPLOYER_KEY',
     keystoreFile: values.keystore,
@@ -50,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
     owner: address(values.owner, account.address),
     operator: address(values.operator, account.address),
     weth: address(values.weth, mainnet.weth),
+    maxBuilderShareBps,
   };
   const deployed = await deployExecutor(wallet, client, { ...parameters, sameOwner: values['same-owner'] === true });
   process.stdout.write(

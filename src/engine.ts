@@ -20,6 +20,7 @@ import { backrunCandidates, blockCandidates, resolveConflicts, type EngineConfig
 import { PoolGraph } from './strategy/graph.ts';
 import { TokenSafety } from './strategy/tokenSafety.ts';
 import type { VerdictStore } from './strategy/verdictStore.ts';
+import { builderShareProblem, readBuilderShareCap } from './bundle/builderShareCap.ts';
 import type { Dispatcher } from './bundle/dispatch.ts';
 import type { Submitter } from './bundle/submitter.ts';
 import type { RiskGate } from './risk/gate.ts';
@@ -130,10 +131,21 @@ export class SearcherEngine {
     };
   }
 
+  /** Plans stating a builder share above the executor's owner-set cap revert: refuse to start rather than send them. */
+  private async checkBuilderShareCap(): Promise<void> {
+    const { config, chain } = this.parameters;
+    const cap = await readBuilderShareCap(this.client, chain.executor).catch((error: Error) => {
+      throw new EngineError('ENGINE_CONFIG', `cannot read maxBuilderShareBps() of the executor at ${chain.executor} (not deployed there, or deployed before the builder-share cap: redeploy)`, { cause: error });
+    });
+    const problem = builderShareProblem(config.strategy.builderShareBps, cap, chain.executor);
+    if (problem) throw new EngineError('ENGINE_CONFIG', problem);
+  }
+
   async start(): Promise<void> {
     const { config, chain, logger } = this.parameters;
     this.client = createPublicClient({ transport: http(chain.rpcUrl, { batch: true }) }) as PublicClient;
     const block = await this.client.getBlock();
+    await this.checkBuilderShareCap();
     const baseFeePerGas = block.baseFeePerGas ?? 0n;
     this.head = {
       number: block.number!,

@@ -28,6 +28,8 @@ import {TokenTransfer} from "./libraries/TokenTransfer.sol";
 ///      - Profit is the start token's balance delta measured here; anything short of minProfit + builder
 ///        payment reverts, so a token that takes fees or lies about balances costs gas, never capital.
 ///      - The plan names its block; run in any other block (late, or replayed) it reverts.
+///      - The builder's share of the profit is capped by the owner (`maxBuilderShareBps`): a plan stating a higher
+///        share reverts, so a stolen operator key cannot hand a whole profit to a builder it controls or bribes.
 contract Executor {
     using TokenTransfer for address;
 
@@ -50,6 +52,7 @@ contract Executor {
     event PoolListed(address indexed pool, bool v3, address token0, address token1, uint24 fee);
     event PoolUnlisted(address indexed pool);
     event StartTokenSet(address indexed token, bool allowed);
+    event MaxBuilderShareBpsSet(uint16 bps);
 
     /*//////////////////////////////////////////////////////////////
                                  ERRORS
@@ -70,6 +73,8 @@ contract Executor {
     error FlashPlanMismatch();
     error InsufficientProfit(int256 profit, uint256 required);
     error BuilderPaymentAboveCap(uint256 payment, uint256 cap);
+    error BuilderShareAboveOwnerCap(uint256 planBps, uint256 ownerCapBps);
+    error BuilderShareCapTooHigh(uint256 bps);
     error BuilderPaymentNeedsWeth();
     error BuilderPaymentFailed();
     error EthTransferFailed();
@@ -89,6 +94,8 @@ contract Executor {
     mapping(address => mapping(uint256 => bytes32)) private _initCodeHash;
     /// @dev pool => hash of what the owner listed it as (see _listingKey); zero = not listed.
     mapping(address => bytes32) private _listing;
+    /// @notice The most a plan may give block.coinbase, in basis points of its gross profit (at most 10_000).
+    uint16 public maxBuilderShareBps;
 
     /// @dev Transient slots: the pool allowed to call back now; the input token of its hop (bit 160 set when
     ///      zeroForOne); the amount of that hop (V3: the most the pool may claim; V2 flash: what the pair lends);
@@ -108,9 +115,12 @@ contract Executor {
     /// @param operator_ The bot's hot key, allowed to call `execute`.
     /// @param weth_ WETH9: always a start token, and what builder payments are unwrapped from.
     /// @param factories The factories whose pools plans may name from the start (deploy scripts pass the chain's).
-    constructor(address owner_, address operator_, address weth_, Factory[] memory factories) {
+    /// @param maxBuilderShareBps_ The owner's cap on the builder's share of a profit (see setMaxBuilderShareBps);
+    ///        the deploy scripts default to 9_000.
+    constructor(address owner_, address operator_, address weth_, Factory[] memory factories, uint16 maxBuilderShareBps_) {
         owner = owner_;
         WETH = weth_;
+        _setMaxBuilderShareBps(maxBuilderShareBps_);
         isOperator[operator_] = true;
         emit OperatorSet(operator_, true);
         for (uint256 i; i < factories.length; ++i) {
@@ -131,7 +141,8 @@ contract Executor {
     /// @notice Runs a planned cycle (see Plan.sol for the encoding) and pays the builder out of its profit.
     /// @dev Reverts unless every pool is registered or listed, the start token is allowed, and the start
     ///      token's balance grows by at least minProfit + builderPayment in the plan's target block, and unless
-    ///      builderPayment <= profit * maxBuilderShareBps / 10_000.
+    ///      builderPayment <= profit * maxBuilderShareBps / 10_000, where the plan's maxBuilderShareBps must not
+    ///      exceed the owner's cap.
     /// @param plan The packed plan.
     function execute(bytes calldata plan) external {
         if (!isOperator[msg.sender]) revert NotOperator();
@@ -146,6 +157,10 @@ contract Executor {
         ) revert BadPlan();
         if (block.number != h.targetBlock) revert WrongBlock(h.targetBlock, block.number);
         if (h.startToken != WETH && !isStartToken[h.startToken]) revert StartTokenNotAllowed(h.startToken);
+        // Checked before any swap, so such a plan costs the least gas; from here on the plan's share is
+        // min(plan, owner cap), which the payment check below uses.
+        uint256 ownerCap = maxBuilderShareBps;
+        if (h.maxBuilderShareBps > ownerCap) revert BuilderShareAboveOwnerCap(h.maxBuilderShareBps, ownerCap);
 
         uint256 balanceBefore = h.startToken.balanceOf(address(this));
         Plan.Hop memory first = Plan.hop(plan, 0);
@@ -300,6 +315,14 @@ contract Executor {
         emit StartTokenSet(token, allowed);
     }
 
+    /// @notice Caps the builder's share of a plan's profit: `execute` refuses a plan stating a higher share. The
+    ///         operator (hot) key chooses each plan's share; this bounds what a stolen one can give away.
+    /// @param bps Basis points of the gross profit, at most 10_000 (100%).
+    function setMaxBuilderShareBps(uint16 bps) external {
+        _onlyOwner();
+        _setMaxBuilderShareBps(bps);
+    }
+
     /*//////////////////////////////////////////////////////////////
                                   VIEWS
     //////////////////////////////////////////////////////////////*/
@@ -372,6 +395,12 @@ contract Executor {
         if (initCodeHash == 0) revert FactoryNotRegistered(factory, v3, v3 ? 0 : fee);
         // A V3 fee tier the factory never enabled gives an address without code: the swap call then reverts.
         return v3 ? PoolAddress.v3(factory, initCodeHash, token0, token1, fee) : PoolAddress.v2(factory, initCodeHash, token0, token1);
+    }
+
+    function _setMaxBuilderShareBps(uint16 bps) private {
+        if (bps > 10_000) revert BuilderShareCapTooHigh(bps);
+        maxBuilderShareBps = bps;
+        emit MaxBuilderShareBpsSet(bps);
     }
 
     function _registerFactory(address factory, bool v3, uint24 v2FeeBps, bytes32 initCodeHash) private {

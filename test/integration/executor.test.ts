@@ -71,6 +71,17 @@ describe('executor on the devnet', () => {
     expect(await wethOf(executor)).toBe(50n * 10n ** 18n);
   });
 
+  it("deploys with the owner's builder-share cap (9,000 bps unless given) and refuses one above 100% before sending anything", async () => {
+    expect(await devnet.client.readContract({ address: executor, abi: executorAbi, functionName: 'maxBuilderShareBps' })).toBe(9000);
+    const wallet = createWalletClient({ chain: devnet.client.chain, transport: http(devnet.manifest.rpcUrl), account: searcher });
+    const parameters = { owner: searcher.address, operator: searcher.address, weth: mainnet.weth, factories: devnetExecutorFactories, sameOwner: true };
+    const capped = await deployExecutor(wallet, devnet.client as never, { ...parameters, maxBuilderShareBps: 6000 });
+    expect(await devnet.client.readContract({ address: capped.address, abi: executorAbi, functionName: 'maxBuilderShareBps' })).toBe(6000);
+    const nonce = await devnet.client.getTransactionCount({ address: searcher.address });
+    await expect(deployExecutor(wallet, devnet.client as never, { ...parameters, maxBuilderShareBps: 10_001 })).rejects.toThrow(/maxBuilderShareBps must be an integer 0\.\.10000 \(got 10001\)/);
+    expect(await devnet.client.getTransactionCount({ address: searcher.address })).toBe(nonce);
+  });
+
   it('recomputes every devnet pool from the factories it registered (SushiSwap here has the Uniswap V2 hash)', async () => {
     const factoryOf = { uniswapV2: mainnet.uniswapV2Factory, sushiswap: mainnet.sushiswapFactory, uniswapV3: mainnet.uniswapV3Factory } as const;
     const pools = devnet.manifest.pools;
@@ -222,6 +233,23 @@ describe('scripts/deploy-executor.ts', () => {
     expect(allowed.code).toBe(0);
     const result = JSON.parse(allowed.out.trim().split('\n').pop()!);
     expect([result.owner, result.operator]).toEqual([deployer, deployer]);
+  });
+
+  it('sets the builder-share cap from --max-builder-share-bps and refuses one above 10000, deploying nothing', async () => {
+    const deployer = devAccount(6).address;
+    const operator = devAccount(7).address;
+    const args = ['--rpc', devnet.manifest.rpcUrl, '--weth', mainnet.weth, '--operator', operator];
+    const { code, out } = await run([...args, '--max-builder-share-bps', '7500'], { SEARCHER_DEPLOYER_KEY: key });
+    expect(code).toBe(0);
+    const result = JSON.parse(out.trim().split('\n').pop()!);
+    expect(result.maxBuilderShareBps).toBe(7500);
+    expect(await devnet.client.readContract({ address: result.address, abi: executorAbi, functionName: 'maxBuilderShareBps' })).toBe(7500);
+
+    const nonce = await devnet.client.getTransactionCount({ address: deployer });
+    const refused = await run([...args, '--max-builder-share-bps', '10001'], { SEARCHER_DEPLOYER_KEY: key });
+    expect(refused.code).toBe(2);
+    expect(refused.out).toMatch(/--max-builder-share-bps must be an integer 0\.\.10000 \(got 10001\)/);
+    expect(await devnet.client.getTransactionCount({ address: deployer })).toBe(nonce);
   });
 
   it('refuses a key on the command line without echoing it', async () => {

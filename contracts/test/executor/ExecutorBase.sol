@@ -37,6 +37,8 @@ abstract contract ExecutorBase is UniswapFixture {
     address internal uniWethDai; // 2900
 
     uint256 internal constant INVENTORY = 1_000 ether;
+    /// @dev The owner's cap on the builder's share, as the deploy scripts default it.
+    uint16 internal constant MAX_BUILDER_SHARE_BPS = 9_000;
     bytes32 internal constant V2_PAIR_INIT_CODE_HASH = 0x96e8ac4277198ff8b6f785478aa9a39f403cb768dd02cbee326c3e7da348845f;
     bytes32 internal constant V3_POOL_INIT_CODE_HASH = 0xe34f199b19b2b4f47f68442619d555527d244f78a3297ea89325f843f87b8b54;
 
@@ -51,7 +53,7 @@ abstract contract ExecutorBase is UniswapFixture {
         uniUsdcDai = _v2Pool(uniFactory, usdc, dai, 2_000_000 ether, 2_000_000 ether);
         uniWethDai = _v2Pool(uniFactory, address(weth), dai, 1_000 ether, 2_900_000 ether);
 
-        executor = new Executor(owner, operator, address(weth), _factories());
+        executor = new Executor(owner, operator, address(weth), _factories(), MAX_BUILDER_SHARE_BPS);
         _give(address(weth), address(executor), INVENTORY);
         vm.coinbase(builder);
         vm.roll(100);

@@ -92,7 +92,8 @@ contract ExecutorGasTest is ExecutorBase {
         emit log_named_uint("router_v2v2_two_swaps", routerGas);
         emit log_named_uint("execute_v2v2_inventory_vs_router_pct", v2v2Inventory * 100 / routerGas);
         // Regression guard at the measured figure, not the 60% goal (the pool checks that keep a stolen operator
-        // key from draining the executor cost about 3,000 gas per hop).
-        assertLe(v2v2Inventory * 100, routerGas * 70);
+        // key from draining the executor cost about 3,000 gas per hop, and reading the owner's builder-share cap
+        // one cold SLOAD, 2,100 gas, per plan).
+        assertLe(v2v2Inventory * 100, routerGas * 71);
     }
 }

@@ -25,12 +25,17 @@ contract ExecutorRegistryTest is ExecutorBase {
     }
 
     function test_constructor_withNoFactoriesRunsNothing() public {
-        Executor bare = new Executor(owner, operator, address(weth), new Executor.Factory[](0));
+        Executor bare = new Executor(owner, operator, address(weth), new Executor.Factory[](0), MAX_BUILDER_SHARE_BPS);
         _give(address(weth), address(bare), 10 ether);
         bytes memory plan = _simplePlan(_v2v2(), AMOUNT_IN, false);
         vm.prank(operator);
         vm.expectRevert(abi.encodeWithSelector(Executor.FactoryNotRegistered.selector, sushiFactory, false, uint24(30)));
         bare.execute(plan);
+    }
+
+    function test_constructor_refusesBuilderShareCapAboveTenThousand() public {
+        vm.expectRevert(abi.encodeWithSelector(Executor.BuilderShareCapTooHigh.selector, uint256(10_001)));
+        new Executor(owner, operator, address(weth), _factories(), 10_001);
     }
 
     function test_poolFor_isTheFactoryPool() public view {

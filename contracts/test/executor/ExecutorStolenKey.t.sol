@@ -149,6 +149,19 @@ contract ExecutorStolenKeyTest is ExecutorBase {
         );
     }
 
+    function test_execute_builderShareAboveOwnerCapReverts() public {
+        // A genuine profitable cycle whose whole gross profit goes to block.coinbase (a builder the thief runs
+        // or bribes): the plan states a 100% share, above the owner's cap (the test executor's 9,000 bps).
+        int256 predicted = _predictProfit(_v2v2(), 5 ether);
+        assertGt(predicted, 0, "the cycle is not profitable");
+        bytes memory plan = _plan(false, block.number, 5 ether, 0, uint256(predicted), 10_000, _v2v2());
+        uint256 builderBefore = builder.balance;
+        _assertStolenKeyFails(
+            plan, abi.encodeWithSignature("BuilderShareAboveOwnerCap(uint256,uint256)", uint256(10_000), uint256(9_000))
+        );
+        assertEq(builder.balance, builderBefore, "coinbase was paid");
+    }
+
     /// @dev Replaces `pool`'s code with a RoguePool over the same tokens (its balances stay).
     function _etchRogue(address pool, uint256 claimPct, uint256 payOut, address dataToken) internal {
         _etchRogue(pool, claimPct, payOut, dataToken, false);
