@@ -66,8 +66,13 @@ describe('executor on the devnet', () => {
     executor = deployed.address;
     expect(await devnet.client.readContract({ address: executor, abi: executorAbi, functionName: 'owner' })).toBe(searcher.address);
     // inventory: 50 WETH
-    await wallet.writeContract({ address: mainnet.weth, abi: erc20, functionName: 'deposit', value: 50n * 10n ** 18n });
-    await wallet.writeContract({ address: mainnet.weth, abi: erc20, functionName: 'transfer', args: [executor, 50n * 10n ** 18n] });
+    // Each write waited for: reading the balance before the transfer is mined would read the old one.
+    for (const hash of [
+      await wallet.writeContract({ address: mainnet.weth, abi: erc20, functionName: 'deposit', value: 50n * 10n ** 18n }),
+      await wallet.writeContract({ address: mainnet.weth, abi: erc20, functionName: 'transfer', args: [executor, 50n * 10n ** 18n] }),
+    ]) {
+      expect((await devnet.client.waitForTransactionReceipt({ hash, pollingInterval: 20 })).status).toBe('success');
+    }
     expect(await wethOf(executor)).toBe(50n * 10n ** 18n);
   });
 

@@ -4,7 +4,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createPublicClient, createTestClient, http } from 'viem';
+import { createPublicClient, createTestClient, createWalletClient, http, type Address } from 'viem';
+import { foundry } from 'viem/chains';
+import { deployExecutor } from '../../src/bundle/deployExecutor.ts';
+import { devAccount } from '../../src/devnet/accounts.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WsConnection } from '../../src/chain/wsConnection.ts';
 import { loadRunConfig } from '../../src/config/runConfig.ts';
@@ -23,6 +26,7 @@ const queryKey = 'qk-5e6f7a8b9c0d1e2f3a4b';
 const token = 'tk-0f1e2d3c4b5a69788796a5b4';
 const secrets = [user, password, pathKey, queryKey, token];
 const weth = '0x00000000000000000000000000000000000000e3';
+let executor: Address;
 const leaks = (text: string) => secrets.filter((secret) => text.includes(secret));
 
 /** A port nobody listens on (taken, then released). */
@@ -78,6 +82,10 @@ describe('credentials in node and builder URLs never reach logs or errors', () =
     // The bot reads its executor's WETH: a real WETH9 (runtime code from the npm artifact) where the config says.
     const weth9 = JSON.parse(readFileSync('node_modules/@uniswap/v2-periphery/build/WETH9.json', 'utf8')) as { evm: { deployedBytecode: { object: string } } };
     await createTestClient({ mode: 'anvil', transport: http(anvil.rpcUrl) }).setCode({ address: weth, bytecode: `0x${weth9.evm.deployedBytecode.object}` });
+    // A real executor (the bot reads its builder-share cap at start and refuses one it cannot read).
+    const deployer = devAccount(0);
+    const wallet = createWalletClient({ chain: { ...foundry, id: 31337 }, transport: http(anvil.rpcUrl), account: deployer });
+    executor = (await deployExecutor(wallet, createPublicClient({ transport: http(anvil.rpcUrl) }) as never, { owner: deployer.address, operator: '0x00000000000000000000000000000000000000e2', weth })).address;
     proxy = RpcProxy.for(anvil.rpcUrl);
     await proxy.start();
   });
@@ -138,7 +146,7 @@ describe('credentials in node and builder URLs never reach logs or errors', () =
         chainId: 31337,
         rpcUrl: `http://${user}:${password}@127.0.0.1:${rpcPort}/v3/${pathKey}?apikey=${queryKey}`,
         wsUrl: `ws://${user}:${password}@127.0.0.1:${rpcPort}/v2/${pathKey}?token=${token}`,
-        executor: { address: '0x00000000000000000000000000000000000000e1', operator: '0x00000000000000000000000000000000000000e2' },
+        executor: { address: executor, operator: '0x00000000000000000000000000000000000000e2' },
         contracts: { weth },
       };
       writeFileSync(file, JSON.stringify({ chain, factories: { v2: [], v3: [] } }));
