@@ -88,6 +88,9 @@ export class TrafficGenerator {
     const random = scenario.traffic.random;
     if (random) orders.push(...planRandomSwaps(this.random, random, this.parameters.traders.length, this.flowPools, tokens));
     if (orders.length === 0) return;
+    // Nonces are read afresh each block: tests sign with the same traders, and a cached count would replace their
+    // transactions.
+    this.nonces.clear();
     const block = await this.parameters.client.getBlock({ blockTag: 'latest' });
     for (const order of orders) {
       try {
