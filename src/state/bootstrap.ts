@@ -1,6 +1,9 @@
 import { decodeEventLog, getAddress, parseAbiItem, toEventSelector, type Address, type Hex, type Log, type PublicClient } from 'viem';
-import { readPools } from './reader.ts';
-import type { Pool } from './types.ts';
+import { limitInFlight } from '../chain/inFlight.ts';
+import { applyLiquidityFloor } from './liquidityFloor.ts';
+import { scanLogs } from './logScan.ts';
+import { readPoolHeaders, readPoolTicks } from './reader.ts';
+import type { Pool, V2Pair, V3Pool } from './types.ts';
 
 const pairCreated = parseAbiItem('event PairCreated(address indexed token0, address indexed token1, address pair, uint256 pairCount)');
 const poolCreated = parseAbiItem(
@@ -48,57 +51,83 @@ export function poolsCreatedIn(logs: readonly Log[], factories: Factories): Disc
   return found;
 }
 
-/** Finds every pool the factories created up to `toBlock`, from their creation events (chunked by block range). */
-export async function discoverPools(
-  client: PublicClient,
-  factories: Factories,
-  toBlock: bigint,
-  fromBlock = 0n,
-  blocksPerQuery = 50_000n,
-): Promise<DiscoveredPools> {
-  const found: DiscoveredPools = { v2: [], v3: [], v3Venues: new Map(), v3Factories: new Map() };
+export type DiscoverOptions = { fromBlock?: bigint; initialSpan?: bigint; maxSpan?: bigint };
+
+/** Every pool the factories created in [fromBlock, toBlock], from their creation events (ranges split when a provider caps them). */
+export async function discoverPools(client: PublicClient, factories: Factories, toBlock: bigint, options: DiscoverOptions = {}): Promise<DiscoveredPools & { requests: number; capped: number }> {
   const addresses = [...factories.v2.map((f) => f.address), ...factories.v3.map((f) => f.address)];
-  if (addresses.length === 0) return found;
-  for (let start = fromBlock; start <= toBlock; start += blocksPerQuery) {
-    const end = start + blocksPerQuery - 1n < toBlock ? start + blocksPerQuery - 1n : toBlock;
-    const logs = await client.getLogs({ address: addresses, fromBlock: start, toBlock: end, topics: [[...creationTopics]] } as never);
-    const chunk = poolsCreatedIn(logs as Log[], factories);
-    found.v2.push(...chunk.v2);
-    found.v3.push(...chunk.v3);
-    for (const [pool, venue] of chunk.v3Venues!) found.v3Venues!.set(pool, venue);
-    for (const [pool, factory] of chunk.v3Factories!) found.v3Factories!.set(pool, factory);
-  }
-  return found;
+  const fromBlock = options.fromBlock ?? 0n;
+  if (addresses.length === 0 || fromBlock > toBlock) return { v2: [], v3: [], v3Venues: new Map(), v3Factories: new Map(), requests: 0, capped: 0 };
+  const scan = await scanLogs(client, {
+    address: addresses,
+    topics: creationTopics,
+    fromBlock,
+    toBlock,
+    ...(options.initialSpan !== undefined ? { initialSpan: options.initialSpan } : {}),
+    ...(options.maxSpan !== undefined ? { maxSpan: options.maxSpan } : {}),
+  });
+  return { ...poolsCreatedIn(scan.logs, factories), requests: scan.requests, capped: scan.capped };
 }
 
-/** Discovers (or takes) the pools and reads their full state at one block, in a few batched calls. */
-export async function bootstrapPools(
-  client: PublicClient,
-  pools: DiscoveredPools,
-  blockNumber: bigint,
-  batchSize = 200,
-): Promise<Pool[]> {
-  const fees = new Map(pools.v2.map((p) => [p.pair, p.feeBps]));
-  const batches: Array<Promise<{ v3: Pool[]; v2: Pool[] }>> = [];
-  for (let i = 0; i < Math.max(pools.v2.length, pools.v3.length); i += batchSize) {
+export type ReadMarketOptions = {
+  /** eth_calls in flight at once (default 8). */
+  maxInFlight?: number;
+  /** Pools per header call (default 200). */
+  poolsPerCall?: number;
+  /** Pools thinner than this (each side, in WETH) are not tracked; no floor: every pool is. */
+  floor?: { weth: Address; minLiquidityWei: bigint };
+};
+
+export type ReadMarketReturnType = {
+  /** Complete pool states (V3 with every tick) of the pools kept. */
+  tracked: Pool[];
+  /** Headers of the pools below the floor (V3 without ticks): not quoted, kept to know what exists. */
+  untracked: Pool[];
+  /** The most eth_calls that were in flight at once. */
+  peakInFlight: number;
+};
+
+/**
+ * The state of discovered pools at one block, in batched lens calls with a bounded number in flight: headers
+ * first (reserves, prices, active liquidity), then the liquidity floor, then the V3 ticks of the pools kept only.
+ */
+export async function readMarket(client: PublicClient, pools: DiscoveredPools, blockNumber: bigint, options: ReadMarketOptions = {}): Promise<ReadMarketReturnType> {
+  const limiter = limitInFlight(options.maxInFlight ?? 8);
+  const perCall = options.poolsPerCall ?? 200;
+  const fees = new Map(pools.v2.map((p) => [getAddress(p.pair), p.feeBps]));
+  const batches: Array<Promise<{ v3: V3Pool[]; v2: V2Pair[] }>> = [];
+  for (let i = 0; i < Math.max(pools.v2.length, pools.v3.length); i += perCall) {
     batches.push(
-      readPools(client, {
-        v2: pools.v2.slice(i, i + batchSize).map((p) => p.pair),
-        v3: pools.v3.slice(i, i + batchSize),
+      readPoolHeaders(client, {
+        v2: pools.v2.slice(i, i + perCall).map((p) => p.pair),
+        v3: pools.v3.slice(i, i + perCall),
         blockNumber,
         v2FeeBps: (pair) => fees.get(pair) ?? 30n,
+        limiter,
       }),
     );
   }
-  const venues = new Map<Address, string | undefined>(pools.v2.map((p) => [p.pair, p.venue]));
-  for (const [pool, venue] of pools.v3Venues ?? []) venues.set(pool, venue);
-  const factories = new Map<Address, Address | undefined>(pools.v2.map((p) => [p.pair, p.factory]));
-  for (const [pool, factory] of pools.v3Factories ?? []) factories.set(pool, factory);
-  return (await Promise.all(batches))
+  const venues = new Map<string, string | undefined>(pools.v2.map((p) => [p.pair.toLowerCase(), p.venue]));
+  for (const [pool, venue] of pools.v3Venues ?? []) venues.set(pool.toLowerCase(), venue);
+  const factories = new Map<string, Address | undefined>(pools.v2.map((p) => [p.pair.toLowerCase(), p.factory]));
+  for (const [pool, factory] of pools.v3Factories ?? []) factories.set(pool.toLowerCase(), factory);
+  const headers = (await Promise.all(batches))
     .flatMap((batch) => [...batch.v2, ...batch.v3])
-    .map((pool) => {
-      const venue = venues.get(pool.address);
-      const factory = factories.get(pool.address);
+    .map((pool): Pool => {
+      const venue = venues.get(pool.address.toLowerCase());
+      const factory = factories.get(pool.address.toLowerCase());
       return { ...pool, ...(venue ? { venue } : {}), ...(factory ? { factory } : {}) };
     });
+  const kept = options.floor ? applyLiquidityFloor(headers, options.floor.weth, options.floor.minLiquidityWei).kept : headers;
+  const keep = new Set(kept);
+  const untracked = headers.filter((pool) => !keep.has(pool));
+  const withTicks = await readPoolTicks(client, kept.filter((pool): pool is V3Pool => pool.kind === 'v3'), blockNumber, limiter);
+  const ticked = new Map(withTicks.map((pool) => [pool.address, pool]));
+  const tracked = kept.map((pool) => (pool.kind === 'v3' ? ticked.get(pool.address)! : pool));
+  return { tracked, untracked, peakInFlight: limiter.peak() };
+}
+
+/** The complete state of the given pools at one block (no floor: every pool is tracked). */
+export async function bootstrapPools(client: PublicClient, pools: DiscoveredPools, blockNumber: bigint, options: Omit<ReadMarketOptions, 'floor'> = {}): Promise<Pool[]> {
+  return (await readMarket(client, pools, blockNumber, options)).tracked;
 }

@@ -265,6 +265,7 @@ export class StateFollower {
       v2: found.v2.filter((pair) => !this.market.get(pair.pair)),
       v3: found.v3.filter((pool) => !this.market.get(pool)),
       v3Venues: found.v3Venues,
+      v3Factories: found.v3Factories,
     };
     if (fresh.v2.length + fresh.v3.length === 0) return [];
     return bootstrapPools(client, fresh, blockNumber);

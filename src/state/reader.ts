@@ -1,6 +1,7 @@
 import { decodeAbiParameters, encodeDeployData, getAddress, type Address, type PublicClient } from 'viem';
 import { poolStateReaderAbi, poolStateReaderBytecode } from '../abi/poolStateReader.generated.ts';
 import { SearcherError } from '../errors.ts';
+import type { Limiter } from '../chain/inFlight.ts';
 import type { V2Pair, V3Pool } from './types.ts';
 
 export class StateReadError extends SearcherError {}
@@ -12,7 +13,11 @@ export type ReadPoolsParameters = {
   blockNumber?: bigint;
   /** Fee of the V2 pairs (bps), by pair; default 30. */
   v2FeeBps?: (pair: Address) => bigint;
+  /** Every eth_call goes through it (bounds the requests in flight); default: unbounded. */
+  limiter?: Limiter;
 };
+
+const unbounded: Limiter = (work) => work();
 
 const resultTypes = [
   {
@@ -92,28 +97,19 @@ function planWordCalls(spacings: ReadonlyMap<Address, number>): WordRange[][] {
  * Reads many pools at one block with the deploy-less PoolStateReader: one call for prices, liquidity and
  * reserves, then the V3 tick bitmaps in chunks (in parallel), merged into complete, exact pool states.
  */
-export async function readPools(
-  client: PublicClient,
-  parameters: ReadPoolsParameters,
-): Promise<{ v3: V3Pool[]; v2: V2Pair[] }> {
-  const v3Addresses = parameters.v3 ?? [];
-  const v2Addresses = parameters.v2 ?? [];
+export async function readPools(client: PublicClient, parameters: ReadPoolsParameters): Promise<{ v3: V3Pool[]; v2: V2Pair[] }> {
   const blockNumber = parameters.blockNumber ?? (await client.getBlockNumber({ cacheTime: 0 }));
-  const [headers, v2] = await callReader(client, v3Addresses.map((pool) => ({ pool, from: 1, to: 0 })), v2Addresses, blockNumber);
-  const spacings = new Map(headers.map((pool) => [getAddress(pool.pool), pool.tickSpacing]));
-  const ticks = new Map<Address, { ticks: number[]; liquidityNet: bigint[]; liquidityGross: bigint[] }>(
-    [...spacings.keys()].map((pool) => [pool, { ticks: [], liquidityNet: [], liquidityGross: [] }]),
-  );
-  const chunks = await Promise.all(planWordCalls(spacings).map((ranges) => callReader(client, ranges, [], blockNumber)));
-  // Chunks are in ascending word order per pool, so appending keeps every tick list sorted.
-  for (const [states] of chunks) {
-    for (const state of states) {
-      const entry = ticks.get(getAddress(state.pool))!;
-      entry.ticks.push(...state.ticks);
-      entry.liquidityNet.push(...state.liquidityNet);
-      entry.liquidityGross.push(...state.liquidityGross);
-    }
-  }
+  const headers = await readPoolHeaders(client, { ...parameters, blockNumber });
+  return { v2: headers.v2, v3: await readPoolTicks(client, headers.v3, blockNumber, parameters.limiter) };
+}
+
+/**
+ * Everything but the V3 ticks, in one call: V2 reserves, V3 price, tick and active liquidity (the V3 pools come
+ * back with empty tick lists: enough to value them, not to quote them; `readPoolTicks` completes them).
+ */
+export async function readPoolHeaders(client: PublicClient, parameters: ReadPoolsParameters & { blockNumber: bigint }): Promise<{ v3: V3Pool[]; v2: V2Pair[] }> {
+  const limiter = parameters.limiter ?? unbounded;
+  const [headers, v2] = await limiter(() => callReader(client, (parameters.v3 ?? []).map((pool) => ({ pool, from: 1, to: 0 })), parameters.v2 ?? [], parameters.blockNumber));
   return {
     v3: headers.map((pool) => ({
       kind: 'v3' as const,
@@ -125,7 +121,9 @@ export async function readPools(
       sqrtPriceX96: pool.sqrtPriceX96,
       tick: pool.tick,
       liquidity: pool.liquidity,
-      ...ticks.get(getAddress(pool.pool))!,
+      ticks: [],
+      liquidityNet: [],
+      liquidityGross: [],
     })),
     v2: v2.map((pair) => ({
       kind: 'v2' as const,
@@ -137,4 +135,23 @@ export async function readPools(
       feeBps: parameters.v2FeeBps?.(getAddress(pair.pair)) ?? 30n,
     })),
   };
+}
+
+/** The V3 pools with every initialized tick (their whole bitmaps, read in chunks through the limiter), at one block. */
+export async function readPoolTicks(client: PublicClient, pools: readonly V3Pool[], blockNumber: bigint, limiter: Limiter = unbounded): Promise<V3Pool[]> {
+  const spacings = new Map(pools.map((pool) => [pool.address, pool.tickSpacing]));
+  const ticks = new Map<Address, { ticks: number[]; liquidityNet: bigint[]; liquidityGross: bigint[] }>(
+    [...spacings.keys()].map((pool) => [pool, { ticks: [], liquidityNet: [], liquidityGross: [] }]),
+  );
+  const chunks = await Promise.all(planWordCalls(spacings).map((ranges) => limiter(() => callReader(client, ranges, [], blockNumber))));
+  // Chunks are in ascending word order per pool, so appending keeps every tick list sorted.
+  for (const [states] of chunks) {
+    for (const state of states) {
+      const entry = ticks.get(getAddress(state.pool))!;
+      entry.ticks.push(...state.ticks);
+      entry.liquidityNet.push(...state.liquidityNet);
+      entry.liquidityGross.push(...state.liquidityGross);
+    }
+  }
+  return pools.map((pool) => ({ ...pool, ...ticks.get(pool.address)! }));
 }

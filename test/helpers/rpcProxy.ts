@@ -7,6 +7,12 @@ export type RpcFault = 'http-500' | 'http-503' | 'rate-limit' | 'reset' | 'hang'
 type RpcRequest = { jsonrpc?: string; id?: unknown; method?: string; params?: unknown };
 
 /**
+ * How a provider caps `eth_getLogs`, in its own words: Infura (-32005, more than N results), Alchemy (response
+ * size exceeded, naming a block range that would work), or a block-range limit.
+ */
+export type LogCapRule = { maxResults?: number; maxBlocks?: number; style?: 'infura' | 'alchemy' };
+
+/**
  * A JSON-RPC HTTP (and websocket) proxy in front of a real node, for the faults a node or provider produces at
  * its worst moment and anvil cannot be made to. Requests on any path (a provider's `/v3/<key>` or `?apikey=`)
  * go to the node's `/`. On demand it:
@@ -31,6 +37,9 @@ export class RpcProxy {
   readonly seen = new Map<string, number>();
   /** Calls answered with an injected JSON-RPC error (`failNext`), by method, in order. */
   readonly failed: string[] = [];
+  private logCap: LogCapRule | undefined;
+  /** eth_getLogs answers replaced by the provider-style cap error. */
+  logsCapped = 0;
   /** Requests currently held. */
   holding = 0;
   port = 0;
@@ -58,6 +67,11 @@ export class RpcProxy {
   /** Answers the next `count` calls of `method` with a JSON-RPC error instead of relaying them. */
   failNext(method: string, count = 1): void {
     this.failures.set(method, (this.failures.get(method) ?? 0) + count);
+  }
+
+  /** From now on, answers eth_getLogs calls over the limits with the provider's cap error instead of the logs. */
+  capLogs(rule: LogCapRule | undefined): void {
+    this.logCap = rule;
   }
 
   hold(method: string): void {
@@ -116,7 +130,7 @@ export class RpcProxy {
       if (fault === 'http-500') return void response.writeHead(500, { 'content-type': 'text/plain' }).end('internal server error');
       if (fault === 'http-503') return void response.writeHead(503, { 'content-type': 'text/plain' }).end('upstream unavailable');
       if (fault === 'rate-limit') return void response.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"error":"rate limited"}');
-      if (methods.some((method) => (this.failures.get(method) ?? 0) > 0 || method === this.held)) {
+      if (methods.some((method) => (this.failures.get(method) ?? 0) > 0 || method === this.held || (this.logCap && method === 'eth_getLogs'))) {
         void this.answerItemByItem(body.toString('utf8')).then(
           (text) => response.writeHead(200, { 'content-type': 'application/json' }).end(text),
           (error: Error) => response.writeHead(502).end(error.message),
@@ -170,8 +184,39 @@ export class RpcProxy {
       const replies = batch ? (json as unknown[]) : [json];
       relayed.forEach(({ index, item }, i) => answers.set(index, batch ? (replies.find((reply) => (reply as RpcRequest).id === item.id) ?? replies[i]) : replies[0]));
     }
+    if (this.logCap) {
+      items.forEach((item, index) => {
+        if (item.method !== 'eth_getLogs') return;
+        const capped = this.capError(item, answers.get(index) as { result?: unknown[] });
+        if (capped) answers.set(index, capped);
+      });
+    }
     const ordered = items.map((_, index) => answers.get(index));
     return JSON.stringify(batch ? ordered : ordered[0]);
+  }
+
+  /** The provider's error for a getLogs answer over the cap (undefined when within it). */
+  private capError(item: RpcRequest, answer: { result?: unknown[] } | undefined): unknown {
+    const rule = this.logCap!;
+    const filter = ((item.params as unknown[] | undefined)?.[0] ?? {}) as { fromBlock?: string; toBlock?: string };
+    const from = filter.fromBlock?.startsWith('0x') ? BigInt(filter.fromBlock) : undefined;
+    const to = filter.toBlock?.startsWith('0x') ? BigInt(filter.toBlock) : undefined;
+    const blocks = from !== undefined && to !== undefined ? to - from + 1n : 1n;
+    const count = Array.isArray(answer?.result) ? answer.result.length : 0;
+    const overBlocks = rule.maxBlocks !== undefined && blocks > BigInt(rule.maxBlocks);
+    const overResults = rule.maxResults !== undefined && count > rule.maxResults;
+    if (!overBlocks && !overResults) return undefined;
+    this.logsCapped++;
+    if (overBlocks && !overResults) return { jsonrpc: '2.0', id: item.id, error: { code: -32600, message: `exceed maximum block range: ${rule.maxBlocks}` } };
+    if (rule.style === 'alchemy' && from !== undefined) {
+      // Alchemy names a range that works: here, the blocks of the first maxResults logs.
+      const logs = answer!.result as Array<{ blockNumber: string }>;
+      const last = BigInt(logs[rule.maxResults!]!.blockNumber) - 1n;
+      const until = last >= from ? last : from;
+      const range = `[0x${from.toString(16)}, 0x${until.toString(16)}]`;
+      return { jsonrpc: '2.0', id: item.id, error: { code: -32602, message: `Log response size exceeded. You can make eth_getLogs requests with up to a 2K block range and no limit on the response size, or you can request any block range with a cap of ${rule.maxResults} logs in the response. Based on your parameters, this block range should work: ${range}` } };
+    }
+    return { jsonrpc: '2.0', id: item.id, error: { code: -32005, message: `query returned more than ${rule.maxResults} results` } };
   }
 
   /** A websocket upgrade on any path goes to the node's `/`; bytes are then relayed untouched. */
