@@ -1,4 +1,4 @@
-import { createPublicClient, http, type Address, type Hex, type PublicClient } from 'viem';
+import { createPublicClient, http, keccak256, toHex, type Address, type Hex, type PublicClient } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
 import { MalformedInputs } from './chain/malformedInputs.ts';
 import { WsConnection } from './chain/wsConnection.ts';
@@ -13,7 +13,9 @@ import { LatencyHistogram } from './monitor/histogram.ts';
 import type { BundleSimulator } from './sim/bundle.ts';
 import { ForkSimulator } from './sim/fork.ts';
 import { SimulateV1Simulator } from './sim/simulateV1.ts';
-import { bootstrapPools, discoverPools } from './state/bootstrap.ts';
+import { CheckpointWriter } from './state/checkpointWriter.ts';
+import { loadMarket, type BootstrapStats } from './state/marketLoader.ts';
+import type { PoolCheckpointStore } from './state/poolCheckpoint.ts';
 import { StateFollower } from './state/follower.ts';
 import { MarketState } from './state/market.ts';
 import { backrunCandidates, blockCandidates, resolveConflicts, type EngineConfig } from './strategy/candidates.ts';
@@ -61,6 +63,8 @@ export type SearcherEngineParameters = {
   chain: ResolvedChain;
   /** Where token safety verdicts persist across runs (the store); without it they last one run. */
   verdictStore?: VerdictStore;
+  /** Where the pool registry and states persist, so a restart reads only what changed (the store). */
+  poolCheckpoints?: PoolCheckpointStore;
   logger: Logger;
   /** The operator's key (signs the executor transaction); required by the fork backend. */
   signer?: LocalAccount;
@@ -104,6 +108,9 @@ export class SearcherEngine {
   /** Per-head bookkeeping (store, summaries), in head order, off the trading path. */
   private bookkeeping: Promise<void> = Promise.resolve();
   private decider!: CandidateDecider;
+  private checkpoints: CheckpointWriter | undefined;
+  /** How the market was loaded at start: pools found and kept, time to a searchable market, checkpoint used. */
+  bootstrap: (BootstrapStats & { ms: number }) | undefined;
   private readonly pendingBySender = new PendingBySender();
   private readonly engineConfig: EngineConfig;
   /** Garbage from the node's websocket, by kind (the app exports it as a metric). */
@@ -160,10 +167,38 @@ export class SearcherEngine {
       v2: config.factories.v2.map((f) => ({ ...f, feeBps: BigInt(f.feeBps) })),
       v3: config.factories.v3,
     };
-    const discovered = await discoverPools(this.client, factories, block.number!);
-    this.market.reset(await bootstrapPools(this.client, discovered, block.number!), { number: block.number!, hash: block.hash!, parentHash: block.parentHash });
+    const loadStarted = performance.now();
+    const headRef = { number: block.number!, hash: block.hash!, parentHash: block.parentHash };
+    const scope = await this.chainScope();
+    // The checkpoint belongs to a chain and to the settings that chose its pools: other factories or another
+    // floor start cold.
+    const settings = keccak256(toHex(JSON.stringify({ factories: config.factories, floor: String(config.market.minLiquidityWei) }))).slice(0, 18);
+    const checkpointScope = scope.genesis && this.parameters.poolCheckpoints ? { store: this.parameters.poolCheckpoints, scope: `${scope.scope}:${settings}` } : undefined;
+    const loaded = await loadMarket({
+      client: this.client,
+      factories,
+      head: headRef,
+      logger,
+      ...(checkpointScope ? { checkpoints: checkpointScope } : {}),
+      floor: { weth: chain.weth, minLiquidityWei: config.market.minLiquidityWei },
+      maxInFlight: config.market.maxRequestsInFlight,
+      poolsPerCall: config.market.poolsPerCall,
+      maxWarmGap: BigInt(config.market.maxWarmGapBlocks),
+    });
+    this.market.reset(loaded.pools, headRef);
+    this.bootstrap = { ...loaded.stats, ms: Math.round(performance.now() - loadStarted) };
+    logger.info({ ...this.bootstrap, fromCheckpoint: loaded.stats.fromCheckpoint === undefined ? undefined : String(loaded.stats.fromCheckpoint) }, 'engine: market bootstrapped');
+    if (checkpointScope) {
+      this.checkpoints = new CheckpointWriter({
+        ...checkpointScope,
+        market: this.market,
+        logger,
+        everyBlocks: config.market.checkpointEveryBlocks,
+        trustworthy: () => !this.follower.stale && !this.follower.paused,
+      });
+    }
     const excluded = new Set(config.strategy.excludedTokens.map((token) => token.toLowerCase()));
-    this.safety = new TokenSafety({ client: this.client, weth: chain.weth, logger, ...(await this.verdictScope()) });
+    this.safety = new TokenSafety({ client: this.client, weth: chain.weth, logger, scope: scope.scope, ...(scope.genesis && this.parameters.verdictStore ? { store: this.parameters.verdictStore } : {}) });
     const unsafe = (token: string) => excluded.has(token.toLowerCase()) || this.safety.isUnsafe(token);
     this.graph = new PoolGraph(this.market.all(), (pool) => unsafe(pool.token0) || unsafe(pool.token1));
     logger.info({ pools: this.market.size, block: String(block.number) }, 'engine: market loaded');
@@ -196,13 +231,16 @@ export class SearcherEngine {
       logger,
       factories,
       onNewPools: (pools) => {
+        this.checkpoints?.onNewPools(pools);
         for (const pool of pools) this.graph.add(pool);
         logger.info({ pools: pools.map((pool) => pool.address) }, 'engine: new pools');
       },
       onStale: (stale) => this.parameters.risk?.onDrift(stale),
       onPause: (reason) => (reason === undefined ? this.parameters.risk?.resumeSending('state') : this.parameters.risk?.pauseSending('state', reason)),
       driftInBackground: true,
+      onRebootstrap: () => this.checkpoints?.onReplaced(),
       onBlock: (applied, changed) => {
+        this.checkpoints?.onBlock(changed);
         this.observePools(changed);
         if (changed.size > 0) this.enqueue(() => this.onBlockChanged(applied.number, [...changed]));
       },
@@ -228,17 +266,18 @@ export class SearcherEngine {
   }
 
   /**
-   * Stored verdicts belong to one chain: its id and genesis hash (a devnet restarted at the same addresses, or
-   * another chain with the same id, starts afresh). If the genesis cannot be read, verdicts last this run only.
+   * What persists across runs (token verdicts, the pool checkpoint) belongs to one chain: its id and genesis hash
+   * (a devnet restarted at the same addresses, or another chain with the same id, starts afresh). If the genesis
+   * cannot be read, nothing is stored: it lasts this run only.
    */
-  private async verdictScope(): Promise<{ scope: string; store?: VerdictStore }> {
-    const { chain, verdictStore, logger } = this.parameters;
+  private async chainScope(): Promise<{ scope: string; genesis: boolean }> {
+    const { chain, logger } = this.parameters;
     const genesis = await this.client.getBlock({ blockNumber: 0n }).catch(() => undefined);
     if (!genesis?.hash) {
-      if (verdictStore) logger.warn('engine: cannot read the genesis block; token verdicts are kept for this run only');
-      return { scope: `${chain.chainId}` };
+      logger.warn('engine: cannot read the genesis block; token verdicts and the pool checkpoint are kept for this run only');
+      return { scope: `${chain.chainId}`, genesis: false };
     }
-    return { scope: `${chain.chainId}:${genesis.hash}`, ...(verdictStore ? { store: verdictStore } : {}) };
+    return { scope: `${chain.chainId}:${genesis.hash}`, genesis: true };
   }
 
   private enqueue(work: () => Promise<void>): void {
@@ -331,6 +370,7 @@ export class SearcherEngine {
     await this.queue;
     await this.bookkeeping;
     await this.follower?.settled();
+    this.checkpoints?.save();
     if (this.simulator instanceof ForkSimulator) await this.simulator.stop();
     await this.safety?.flush();
   }

@@ -117,6 +117,7 @@ export class SearcherApp {
       config,
       chain,
       verdictStore: this.store,
+      poolCheckpoints: this.store,
       logger,
       ...(signer ? { signer } : {}),
       ...(dispatcher ? { dispatcher } : {}),

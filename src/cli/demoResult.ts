@@ -13,6 +13,10 @@ export type DemoResult = {
   capture: Capture;
   /** Per builder: bundles sent, accepted, included, and failures by kind, from the store. */
   builders: Array<{ name: string; sent: number; accepted: number; refused: number; timeout: number; error: number; included: number }>;
+  /** How the market was loaded: pools found, pools kept after the liquidity floor, time to a searchable market, checkpoint used. */
+  bootstrap: { discovered: number; tracked: number; ms: number; warm: boolean; read: number; getLogsRequests: number; getLogsCapped: number };
+  /** This process's peak resident memory (the bot, and in the demo the devnet's JavaScript side; anvil is its own process). */
+  memory: { maxRssBytes: number };
 };
 
 /**
@@ -66,6 +70,8 @@ export async function demoResult(input: { app: SearcherApp; devnet: Devnet; summ
       ) as DemoResult['latencyUs']['stages'],
     },
     capture,
+    bootstrap: bootstrapOf(app),
+    memory: { maxRssBytes: process.resourceUsage().maxRSS * 1024 },
     builders: app.store.builderStats().map((builder) => ({
       name: builder.builder,
       sent: builder.sent,
@@ -76,4 +82,11 @@ export async function demoResult(input: { app: SearcherApp; devnet: Devnet; summ
       included: builder.included,
     })),
   };
+}
+
+function bootstrapOf(app: SearcherApp): DemoResult['bootstrap'] {
+  const loaded = app.engine.bootstrap;
+  if (!loaded) return { discovered: 0, tracked: 0, ms: 0, warm: false, read: 0, getLogsRequests: 0, getLogsCapped: 0 };
+  const { discovered, tracked, ms, warm, read, getLogsRequests, getLogsCapped } = loaded;
+  return { discovered, tracked, ms, warm, read, getLogsRequests, getLogsCapped };
 }

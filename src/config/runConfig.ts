@@ -63,6 +63,21 @@ export const runConfigSchema = z.strictObject({
       flash: z.boolean().default(false),
     })
     .default({ priorityFeeWei: 1_000_000_000n, builderShareBps: 5000, minNetProfitWei: 0n, maxCyclesPerPool: 256, maxSizedPerSearch: 4, excludedTokens: [], flash: false }),
+  /** How the market is loaded and kept: which pools are worth tracking, how hard the node is asked. */
+  market: z
+    .strictObject({
+      /** Pools thinner than this on either side, valued in WETH (wei), are not tracked: dust no backrun profits from. */
+      minLiquidityWei: wei.default(10n ** 18n),
+      /** Lens calls in flight at once while loading (a provider answers a flood with 429s). */
+      maxRequestsInFlight: z.number().int().min(1).max(64).default(8),
+      /** Pools per lens call. */
+      poolsPerCall: z.number().int().min(1).max(2_000).default(200),
+      /** Blocks between saves of the pool checkpoint (in the store), from which a restart catches up. */
+      checkpointEveryBlocks: z.number().int().min(1).max(100_000).default(50),
+      /** A checkpoint further behind than this is not caught up event by event: its pools are read again. */
+      maxWarmGapBlocks: z.number().int().min(0).max(1_000_000).default(5_000),
+    })
+    .default({ minLiquidityWei: 10n ** 18n, maxRequestsInFlight: 8, poolsPerCall: 200, checkpointEveryBlocks: 50, maxWarmGapBlocks: 5_000 }),
   simulation: z.strictObject({ backend: z.enum(['simulateV1', 'fork']).default('simulateV1') }).default({ backend: 'simulateV1' }),
   /**
    * Deprecated and ignored: token verdicts live in the store (`--db`) since the JSON file was retired. Still

@@ -148,4 +148,26 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX bot_heartbeats_beat ON bot_heartbeats (beat);
   `,
+  // 5: the pool registry and the tracked pools' states at a checkpoint block, per chain, so a restart reads only
+  // what changed since (state is null for a pool below the liquidity floor).
+  `
+  CREATE TABLE pool_registry (
+    chain TEXT NOT NULL,
+    address TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('v2', 'v3')),
+    fee_bps INTEGER,
+    venue TEXT,
+    factory TEXT,
+    created_at INTEGER,
+    state TEXT,
+    PRIMARY KEY (chain, address)
+  ) STRICT;
+  CREATE TABLE pool_checkpoints (
+    chain TEXT PRIMARY KEY,
+    block INTEGER NOT NULL CHECK (block >= 0),
+    hash TEXT NOT NULL,
+    parent_hash TEXT NOT NULL,
+    at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];

@@ -4,6 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { SearcherError } from '../errors.ts';
 import type { VerdictStore } from '../strategy/verdictStore.ts';
+import type { PoolCheckpoint, PoolCheckpointStore, PoolCheckpointUpdate } from '../state/poolCheckpoint.ts';
+import { queryPoolCheckpoint, writePoolCheckpoint } from './poolCheckpoints.ts';
 import { readHeartbeats, writeHeartbeat, type Heartbeat } from './heartbeat.ts';
 import { migrations } from './migrations.ts';
 import {
@@ -80,7 +82,7 @@ export type StoreOptions = {
  * numbered migrations. One Store per process; better-sqlite3 is synchronous, so every write is a
  * transaction that has committed when the call returns.
  */
-export class Store implements VerdictStore {
+export class Store implements VerdictStore, PoolCheckpointStore {
   readonly file: string;
   readonly db: Database.Database;
   private readonly now: () => number;
@@ -253,6 +255,15 @@ export class Store implements VerdictStore {
 
   recentOpportunities(limit = 50): OpportunityView[] {
     return queryRecentOpportunities(this.db, limit);
+  }
+
+  /** The pool registry and tracked states of one chain, in one transaction (PoolCheckpointStore). */
+  savePoolCheckpoint(chain: string, update: PoolCheckpointUpdate): void {
+    this.write(`a pool checkpoint at block ${update.block.number}`, () => writePoolCheckpoint(this.db, chain, update, this.now()));
+  }
+
+  loadPoolCheckpoint(chain: string): PoolCheckpoint | undefined {
+    return queryPoolCheckpoint(this.db, chain);
   }
 
   /** The token verdicts of one chain (VerdictStore). */

@@ -21,6 +21,8 @@ export type DiscoveredPools = {
   v3: Address[];
   v3Venues?: Map<Address, string>;
   v3Factories?: Map<Address, Address>;
+  /** The block of each pool's creation log, when discovered from logs. */
+  createdAt?: Map<Address, bigint>;
 };
 
 /** topic0 of the factories' creation events (PairCreated, PoolCreated). */
@@ -28,7 +30,7 @@ export const creationTopics: readonly Hex[] = [toEventSelector(pairCreated), toE
 
 /** The pools that creation logs of the configured factories announce (other logs are ignored). */
 export function poolsCreatedIn(logs: readonly Log[], factories: Factories): DiscoveredPools {
-  const found: DiscoveredPools = { v2: [], v3: [], v3Venues: new Map(), v3Factories: new Map() };
+  const found: DiscoveredPools = { v2: [], v3: [], v3Venues: new Map(), v3Factories: new Map(), createdAt: new Map() };
   for (const log of logs) {
     const v2 = factories.v2.find((f) => f.address.toLowerCase() === log.address.toLowerCase());
     const v3 = factories.v3.find((f) => f.address.toLowerCase() === log.address.toLowerCase());
@@ -40,9 +42,12 @@ export function poolsCreatedIn(logs: readonly Log[], factories: Factories): Disc
       continue; // another event of the factory
     }
     if (v2) {
-      found.v2.push({ pair: getAddress((decoded.args as { pair: Address }).pair), feeBps: v2.feeBps, venue: v2.venue, factory: getAddress(log.address) });
+      const pair = getAddress((decoded.args as { pair: Address }).pair);
+      found.v2.push({ pair, feeBps: v2.feeBps, venue: v2.venue, factory: getAddress(log.address) });
+      if (log.blockNumber !== null && log.blockNumber !== undefined) found.createdAt!.set(pair, log.blockNumber);
     } else {
       const pool = getAddress((decoded.args as { pool: Address }).pool);
+      if (log.blockNumber !== null && log.blockNumber !== undefined) found.createdAt!.set(pool, log.blockNumber);
       found.v3.push(pool);
       found.v3Venues!.set(pool, v3!.venue);
       found.v3Factories!.set(pool, getAddress(log.address));
@@ -57,7 +62,7 @@ export type DiscoverOptions = { fromBlock?: bigint; initialSpan?: bigint; maxSpa
 export async function discoverPools(client: PublicClient, factories: Factories, toBlock: bigint, options: DiscoverOptions = {}): Promise<DiscoveredPools & { requests: number; capped: number }> {
   const addresses = [...factories.v2.map((f) => f.address), ...factories.v3.map((f) => f.address)];
   const fromBlock = options.fromBlock ?? 0n;
-  if (addresses.length === 0 || fromBlock > toBlock) return { v2: [], v3: [], v3Venues: new Map(), v3Factories: new Map(), requests: 0, capped: 0 };
+  if (addresses.length === 0 || fromBlock > toBlock) return { v2: [], v3: [], v3Venues: new Map(), v3Factories: new Map(), createdAt: new Map(), requests: 0, capped: 0 };
   const scan = await scanLogs(client, {
     address: addresses,
     topics: creationTopics,
@@ -75,7 +80,7 @@ export type ReadMarketOptions = {
   /** Pools per header call (default 200). */
   poolsPerCall?: number;
   /** Pools thinner than this (each side, in WETH) are not tracked; no floor: every pool is. */
-  floor?: { weth: Address; minLiquidityWei: bigint };
+  floor?: { weth: Address; minLiquidityWei: bigint; priceReference?: readonly Pool[] };
 };
 
 export type ReadMarketReturnType = {
@@ -118,7 +123,7 @@ export async function readMarket(client: PublicClient, pools: DiscoveredPools, b
       const factory = factories.get(pool.address.toLowerCase());
       return { ...pool, ...(venue ? { venue } : {}), ...(factory ? { factory } : {}) };
     });
-  const kept = options.floor ? applyLiquidityFloor(headers, options.floor.weth, options.floor.minLiquidityWei).kept : headers;
+  const kept = options.floor ? applyLiquidityFloor(headers, options.floor.weth, options.floor.minLiquidityWei, options.floor.priceReference).kept : headers;
   const keep = new Set(kept);
   const untracked = headers.filter((pool) => !keep.has(pool));
   const withTicks = await readPoolTicks(client, kept.filter((pool): pool is V3Pool => pool.kind === 'v3'), blockNumber, limiter);

@@ -1,4 +1,4 @@
-import { decodeEventLog, parseAbi, type Address, type Hex, type Log } from 'viem';
+import { decodeEventLog, keccak256, parseAbi, toHex, type Address, type Hex, type Log } from 'viem';
 
 /** The pool events that change what a swap sees. V2 Swap is ignored: the Sync that follows carries reserves. */
 export const poolEventsAbi = parseAbi([
@@ -50,3 +50,8 @@ export function decodePoolLog(log: Log): PoolLog | undefined {
     removed: log.removed ?? false,
   };
 }
+
+/** topic0 of every event that changes a pool's state (V2 Sync; V3 Swap, Mint, Burn). */
+export const poolStateTopics: readonly Hex[] = ['Sync(uint112,uint112)', 'Swap(address,address,int256,int256,uint160,uint128,int24)', 'Mint(address,address,int24,int24,uint128,uint256,uint256)', 'Burn(address,int24,int24,uint128,uint256,uint256)'].map(
+  (signature) => keccak256(toHex(signature)),
+);

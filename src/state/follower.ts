@@ -1,14 +1,11 @@
-import { keccak256, toHex, type Address, type Hex, type Log, type PublicClient } from 'viem';
+import { type Address, type Hex, type Log, type PublicClient } from 'viem';
 import type { Logger } from '../log.ts';
-import { decodePoolLog, type PoolLog } from './events.ts';
+import { decodePoolLog, poolStateTopics as stateTopics, type PoolLog } from './events.ts';
 import { MarketState, type BlockRef } from './market.ts';
 import { bootstrapPools, creationTopics, discoverPools, poolsCreatedIn, type DiscoveredPools, type Factories } from './bootstrap.ts';
 import { readPools } from './reader.ts';
 import type { Pool } from './types.ts';
 
-const stateTopics: readonly Hex[] = ['Sync(uint112,uint112)', 'Swap(address,address,int256,int256,uint160,uint128,int24)', 'Mint(address,address,int24,int24,uint128,uint256,uint256)', 'Burn(address,int24,int24,uint128,uint256,uint256)'].map(
-  (signature) => keccak256(toHex(signature)),
-);
 
 export type FollowerStats = {
   blocks: number;
@@ -43,6 +40,8 @@ export type StateFollowerParameters = {
    * re-bootstrap after a reorg deeper than the journal, or a failed sync waiting for the next head to retry.
    */
   onPause?: (reason: string | undefined) => void;
+  /** The whole market was read again (after a reorg deeper than the journal). */
+  onRebootstrap?: () => void;
 };
 
 /** One line about a failure: viem's short message and the node's own words (its `details`), else the first line. */
@@ -117,6 +116,11 @@ export class StateFollower {
       },
     );
     return run;
+  }
+
+  /** Sending is paused because the state cannot be the chain's (a failed sync, a re-bootstrap under way). */
+  get paused(): boolean {
+    return this.pauseReason !== undefined;
   }
 
   private setPause(reason: string | undefined): void {
@@ -221,6 +225,7 @@ export class StateFollower {
     const pools = await bootstrapPools(client, wanted, latest);
     this.market.reset(pools, block);
     this.stats.rebootstraps++;
+    this.parameters.onRebootstrap?.();
     const added = pools.filter((pool) => !known.has(pool.address.toLowerCase()));
     if (added.length > 0) {
       this.stats.discovered += added.length;

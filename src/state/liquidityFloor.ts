@@ -65,10 +65,13 @@ export function depthInWeth(pool: Pool, prices: ReadonlyMap<string, Price>): big
 
 export type FloorResult = { kept: Pool[]; dropped: number };
 
-/** The pools whose both sides are worth at least `floorWei` of WETH (a floor of 0 keeps every pool). */
-export function applyLiquidityFloor(pools: readonly Pool[], weth: Address, floorWei: bigint): FloorResult {
+/**
+ * The pools whose both sides are worth at least `floorWei` of WETH (a floor of 0 keeps every pool). Prices come
+ * from these pools and `priceReference` (the pools already known, when only some are judged: a warm restart).
+ */
+export function applyLiquidityFloor(pools: readonly Pool[], weth: Address, floorWei: bigint, priceReference: readonly Pool[] = []): FloorResult {
   if (floorWei === 0n) return { kept: [...pools], dropped: 0 };
-  const prices = wethPrices(pools, weth);
+  const prices = wethPrices(priceReference.length > 0 ? [...priceReference, ...pools] : pools, weth);
   const kept = pools.filter((pool) => (depthInWeth(pool, prices) ?? 0n) >= floorWei);
   return { kept, dropped: pools.length - kept.length };
 }

@@ -9,12 +9,12 @@ import { createLogger } from '../../src/log.ts';
 import { SearcherApp } from '../../src/searcher.ts';
 
 /** The whole bot in this process against a test devnet, with a config of the test's own (merged over the defaults). */
-export async function startTestBot(devnet: Devnet, config: Record<string, unknown> = {}, options: { dashboard?: boolean } = {}) {
+export async function startTestBot(devnet: Devnet, config: Record<string, unknown> = {}, options: { dashboard?: boolean; dbFile?: string } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'bot-'));
   writeManifest(join(dir, 'manifest.json'), devnet.manifest);
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ chain: { manifest: 'manifest.json' }, ...config }));
   const loaded = loadRunConfig(join(dir, 'config.json'));
-  const dbFile = join(dir, 'searcher.db');
+  const dbFile = options.dbFile ?? join(dir, 'searcher.db');
   const app = await SearcherApp.start({
     ...loaded,
     dbFile,

@@ -40,6 +40,9 @@ export class RpcProxy {
   private logCap: LogCapRule | undefined;
   /** eth_getLogs answers replaced by the provider-style cap error. */
   logsCapped = 0;
+  /** HTTP requests being answered right now, and the most at once (to check a client's bound on requests in flight). */
+  inFlight = 0;
+  peakInFlight = 0;
   /** Requests currently held. */
   holding = 0;
   port = 0;
@@ -120,6 +123,9 @@ export class RpcProxy {
   private onRequest(request: IncomingMessage, response: ServerResponse): void {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    this.inFlight++;
+    this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+    response.on('close', () => this.inFlight--);
     request.on('end', () => {
       const body = Buffer.concat(chunks);
       const methods = methodsOf(body);
