@@ -15,6 +15,7 @@ import { ForkSimulator } from './sim/fork.ts';
 import { SimulateV1Simulator } from './sim/simulateV1.ts';
 import { CheckpointWriter } from './state/checkpointWriter.ts';
 import { loadMarket, type BootstrapStats } from './state/marketLoader.ts';
+import { PoolRegistry } from './state/registry.ts';
 import type { PoolCheckpointStore } from './state/poolCheckpoint.ts';
 import { StateFollower } from './state/follower.ts';
 import { MarketState } from './state/market.ts';
@@ -109,6 +110,7 @@ export class SearcherEngine {
   private bookkeeping: Promise<void> = Promise.resolve();
   private decider!: CandidateDecider;
   private checkpoints: CheckpointWriter | undefined;
+  private registry = new PoolRegistry([]);
   /** How the market was loaded at start: pools found and kept, time to a searchable market, checkpoint used. */
   bootstrap: (BootstrapStats & { ms: number }) | undefined;
   private readonly pendingBySender = new PendingBySender();
@@ -174,6 +176,7 @@ export class SearcherEngine {
     // floor start cold.
     const settings = keccak256(toHex(JSON.stringify({ factories: config.factories, floor: String(config.market.minLiquidityWei) }))).slice(0, 18);
     const checkpointScope = scope.genesis && this.parameters.poolCheckpoints ? { store: this.parameters.poolCheckpoints, scope: `${scope.scope}:${settings}` } : undefined;
+    const readOptions = { maxInFlight: config.market.maxRequestsInFlight, poolsPerCall: config.market.poolsPerCall };
     const loaded = await loadMarket({
       client: this.client,
       factories,
@@ -186,6 +189,7 @@ export class SearcherEngine {
       maxWarmGap: BigInt(config.market.maxWarmGapBlocks),
     });
     this.market.reset(loaded.pools, headRef);
+    this.registry = new PoolRegistry(loaded.registry);
     this.bootstrap = { ...loaded.stats, ms: Math.round(performance.now() - loadStarted) };
     logger.info({ ...this.bootstrap, fromCheckpoint: loaded.stats.fromCheckpoint === undefined ? undefined : String(loaded.stats.fromCheckpoint) }, 'engine: market bootstrapped');
     if (checkpointScope) {
@@ -195,6 +199,7 @@ export class SearcherEngine {
         logger,
         everyBlocks: config.market.checkpointEveryBlocks,
         trustworthy: () => !this.follower.stale && !this.follower.paused,
+        registry: () => this.registry.all(),
       });
     }
     const excluded = new Set(config.strategy.excludedTokens.map((token) => token.toLowerCase()));
@@ -231,7 +236,7 @@ export class SearcherEngine {
       logger,
       factories,
       onNewPools: (pools) => {
-        this.checkpoints?.onNewPools(pools);
+        this.checkpoints?.onNewPools(this.registry.add(pools, this.market.head?.number), pools);
         for (const pool of pools) this.graph.add(pool);
         logger.info({ pools: pools.map((pool) => pool.address) }, 'engine: new pools');
       },
@@ -239,6 +244,7 @@ export class SearcherEngine {
       onPause: (reason) => (reason === undefined ? this.parameters.risk?.resumeSending('state') : this.parameters.risk?.pauseSending('state', reason)),
       driftInBackground: true,
       onRebootstrap: () => this.checkpoints?.onReplaced(),
+      reload: (block) => this.registry.reload(this.client, factories, block, { ...readOptions, floor: { weth: chain.weth, minLiquidityWei: config.market.minLiquidityWei } }),
       onBlock: (applied, changed) => {
         this.checkpoints?.onBlock(changed);
         this.observePools(changed);

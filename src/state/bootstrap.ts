@@ -2,7 +2,7 @@ import { decodeEventLog, getAddress, parseAbiItem, toEventSelector, type Address
 import { limitInFlight } from '../chain/inFlight.ts';
 import { applyLiquidityFloor } from './liquidityFloor.ts';
 import { scanLogs } from './logScan.ts';
-import { readPoolHeaders, readPoolTicks } from './reader.ts';
+import { readPoolHeaders, readPoolTicks, type ReadPoolsParameters } from './reader.ts';
 import type { Pool, V2Pair, V3Pool } from './types.ts';
 
 const pairCreated = parseAbiItem('event PairCreated(address indexed token0, address indexed token1, address pair, uint256 pairCount)');
@@ -88,6 +88,8 @@ export type ReadMarketReturnType = {
   tracked: Pool[];
   /** Headers of the pools below the floor (V3 without ticks): not quoted, kept to know what exists. */
   untracked: Pool[];
+  /** Pools whose state could not be read (no code there: gone with a reorg, or never a pool): left out. */
+  gone: Address[];
   /** The most eth_calls that were in flight at once. */
   peakInFlight: number;
 };
@@ -101,16 +103,9 @@ export async function readMarket(client: PublicClient, pools: DiscoveredPools, b
   const perCall = options.poolsPerCall ?? 200;
   const fees = new Map(pools.v2.map((p) => [getAddress(p.pair), p.feeBps]));
   const batches: Array<Promise<{ v3: V3Pool[]; v2: V2Pair[] }>> = [];
+  const gone: Address[] = [];
   for (let i = 0; i < Math.max(pools.v2.length, pools.v3.length); i += perCall) {
-    batches.push(
-      readPoolHeaders(client, {
-        v2: pools.v2.slice(i, i + perCall).map((p) => p.pair),
-        v3: pools.v3.slice(i, i + perCall),
-        blockNumber,
-        v2FeeBps: (pair) => fees.get(pair) ?? 30n,
-        limiter,
-      }),
-    );
+    batches.push(readHeadersIsolating(client, { v2: pools.v2.slice(i, i + perCall).map((p) => p.pair), v3: pools.v3.slice(i, i + perCall), blockNumber, v2FeeBps: (pair) => fees.get(pair) ?? 30n, limiter }, gone));
   }
   const venues = new Map<string, string | undefined>(pools.v2.map((p) => [p.pair.toLowerCase(), p.venue]));
   for (const [pool, venue] of pools.v3Venues ?? []) venues.set(pool.toLowerCase(), venue);
@@ -129,7 +124,43 @@ export async function readMarket(client: PublicClient, pools: DiscoveredPools, b
   const withTicks = await readPoolTicks(client, kept.filter((pool): pool is V3Pool => pool.kind === 'v3'), blockNumber, limiter);
   const ticked = new Map(withTicks.map((pool) => [pool.address, pool]));
   const tracked = kept.map((pool) => (pool.kind === 'v3' ? ticked.get(pool.address)! : pool));
-  return { tracked, untracked, peakInFlight: limiter.peak() };
+  return { tracked, untracked, gone, peakInFlight: limiter.peak() };
+}
+
+/**
+ * One lens call for a batch of headers; when the call reverts (a pool in it has no code: gone with a reorg, or
+ * never a pool), the batch is halved until the culprits stand alone, and they are left out (named in `gone`)
+ * rather than failing the whole market. Errors that are not reverts (the node down) are thrown.
+ */
+async function readHeadersIsolating(client: PublicClient, batch: ReadPoolsParameters & { blockNumber: bigint }, gone: Address[]): Promise<{ v3: V3Pool[]; v2: V2Pair[] }> {
+  try {
+    return await readPoolHeaders(client, batch);
+  } catch (error) {
+    if (!reverted(error)) throw error;
+    const v2 = batch.v2 ?? [];
+    const v3 = batch.v3 ?? [];
+    if (v2.length + v3.length <= 1) {
+      gone.push(...v2, ...v3);
+      return { v2: [], v3: [] };
+    }
+    // Halve the batch as one list (V2 then V3), so each half is strictly smaller.
+    const half = Math.ceil((v2.length + v3.length) / 2);
+    const halves = [
+      { ...batch, v2: v2.slice(0, half), v3: v3.slice(0, Math.max(0, half - v2.length)) },
+      { ...batch, v2: v2.slice(half), v3: v3.slice(Math.max(0, half - v2.length)) },
+    ];
+    const [first, second] = await Promise.all(halves.map((half) => readHeadersIsolating(client, half, gone)));
+    return { v2: [...first!.v2, ...second!.v2], v3: [...first!.v3, ...second!.v3] };
+  }
+}
+
+/** The node ran the call and it reverted (as opposed to not answering). */
+function reverted(error: unknown): boolean {
+  for (let at = error, depth = 0; at && typeof at === 'object' && depth < 8; at = (at as { cause?: unknown }).cause, depth++) {
+    const { details, shortMessage, code } = at as { details?: unknown; shortMessage?: unknown; code?: unknown };
+    if (code === 3 || (typeof details === 'string' && /revert/i.test(details)) || (typeof shortMessage === 'string' && /reverted/i.test(shortMessage))) return true;
+  }
+  return false;
 }
 
 /** The complete state of the given pools at one block (no floor: every pool is tracked). */

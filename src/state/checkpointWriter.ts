@@ -13,6 +13,8 @@ export type CheckpointWriterParameters = {
   everyBlocks: number;
   /** Whether the market is the chain's right now (not drifted, no failed sync): only then is it saved. */
   trustworthy: () => boolean;
+  /** Every pool the factories created (tracked or not), for a save that rewrites everything. */
+  registry: () => readonly RegisteredPool[];
 };
 
 /**
@@ -35,11 +37,10 @@ export class CheckpointWriter {
     if (++this.blocks >= this.parameters.everyBlocks) this.save();
   }
 
-  onNewPools(pools: readonly Pool[]): void {
-    for (const pool of pools) {
-      this.dirty.add(pool.address.toLowerCase());
-      this.created.push({ address: pool.address, kind: pool.kind, ...(pool.kind === 'v2' ? { feeBps: pool.feeBps } : {}), ...(pool.venue ? { venue: pool.venue } : {}), ...(pool.factory ? { factory: pool.factory } : {}) });
-    }
+  /** Pools created since (their registry entries) and the tracked ones among them (their states). */
+  onNewPools(entries: readonly RegisteredPool[], tracked: readonly Pool[]): void {
+    this.created.push(...entries);
+    for (const pool of tracked) this.dirty.add(pool.address.toLowerCase());
   }
 
   /** The market was replaced wholesale (a re-bootstrap after a deep reorg): the next save rewrites everything. */
@@ -54,9 +55,7 @@ export class CheckpointWriter {
     if (!head || !trustworthy()) return;
     try {
       if (this.whole) {
-        const pools = [...market.all()];
-        const registry = pools.map((pool): RegisteredPool => ({ address: pool.address, kind: pool.kind, ...(pool.kind === 'v2' ? { feeBps: pool.feeBps } : {}), ...(pool.venue ? { venue: pool.venue } : {}), ...(pool.factory ? { factory: pool.factory } : {}) }));
-        store.savePoolCheckpoint(scope, { block: head, registry, states: pools, untracked: [], replace: true });
+        store.savePoolCheckpoint(scope, { block: head, registry: this.parameters.registry(), states: [...market.all()], untracked: [], replace: true });
       } else {
         const states = [...this.dirty].map((address) => market.get(address as Address)).filter((pool): pool is Pool => pool !== undefined);
         store.savePoolCheckpoint(scope, { block: head, registry: this.created, states, untracked: [] });

@@ -42,6 +42,11 @@ export type StateFollowerParameters = {
   onPause?: (reason: string | undefined) => void;
   /** The whole market was read again (after a reorg deeper than the journal). */
   onRebootstrap?: () => void;
+  /**
+   * Reads the market again at a block after a reorg deeper than the journal (the engine's registry: recent
+   * creations found again, the liquidity floor applied). Without it, the factories are scanned from block 0.
+   */
+  reload?: (block: BlockRef) => Promise<Pool[]>;
 };
 
 /** One line about a failure: viem's short message and the node's own words (its `details`), else the first line. */
@@ -203,26 +208,13 @@ export class StateFollower {
    * it is done. A failure leaves the pause on; the next head tries again.
    */
   private async rebootstrap(latest: bigint, why: string): Promise<void> {
-    const { client, factories, logger } = this.parameters;
+    const { client, logger } = this.parameters;
     this.setPause(`${why}: re-reading every pool at block ${latest}, sending paused until the state is the chain's again`);
     logger.warn({ latest: String(latest), pools: this.market.size }, `state: ${why}, re-bootstrapping`);
     const block = await this.block(latest);
     const tracked = [...this.market.all()];
     const known = new Set(tracked.map((pool) => pool.address.toLowerCase()));
-    let wanted: DiscoveredPools;
-    if (factories) wanted = await discoverPools(client, factories, latest);
-    else {
-      // No factories to ask: the pools we track, with the fee and venue they had.
-      wanted = { v2: [], v3: [], v3Venues: new Map() };
-      for (const pool of tracked) {
-        if (pool.kind === 'v2') wanted.v2.push({ pair: pool.address, feeBps: pool.feeBps, ...(pool.venue ? { venue: pool.venue } : {}) });
-        else {
-          wanted.v3.push(pool.address);
-          if (pool.venue) wanted.v3Venues!.set(pool.address, pool.venue);
-        }
-      }
-    }
-    const pools = await bootstrapPools(client, wanted, latest);
+    const pools = this.parameters.reload ? await this.parameters.reload(block) : await bootstrapPools(client, await this.wantedAfterReorg(latest, tracked), latest);
     this.market.reset(pools, block);
     this.stats.rebootstraps++;
     this.parameters.onRebootstrap?.();
@@ -232,6 +224,21 @@ export class StateFollower {
       this.parameters.onNewPools?.(added);
     }
     logger.warn({ block: String(latest), pools: pools.length, added: added.length }, 'state: re-bootstrapped after a deep reorg');
+  }
+
+  /** Without a registry: every pool the factories created (from block 0), or the pools tracked now, with their fee and venue. */
+  private async wantedAfterReorg(latest: bigint, tracked: readonly Pool[]): Promise<DiscoveredPools> {
+    const { client, factories } = this.parameters;
+    if (factories) return discoverPools(client, factories, latest);
+    const wanted: DiscoveredPools = { v2: [], v3: [], v3Venues: new Map() };
+    for (const pool of tracked) {
+      if (pool.kind === 'v2') wanted.v2.push({ pair: pool.address, feeBps: pool.feeBps, ...(pool.venue ? { venue: pool.venue } : {}) });
+      else {
+        wanted.v3.push(pool.address);
+        if (pool.venue) wanted.v3Venues!.set(pool.address, pool.venue);
+      }
+    }
+    return wanted;
   }
 
   private async applyOne(block: BlockRef): Promise<void> {

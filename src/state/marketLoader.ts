@@ -131,8 +131,9 @@ export async function loadMarket(parameters: LoadMarketParameters): Promise<Load
     const floor = parameters.floor ? { ...parameters.floor, priceReference: kept } : undefined;
     const result = await readMarket(client, toDiscovered(stale), head.number, { ...read, ...(floor ? { floor } : {}) });
     const pools = [...kept, ...result.tracked];
-    const registry = [...checkpoint.registry, ...created];
-    save(parameters, { block: head, registry: created, states: result.tracked, untracked: result.untracked.map((pool) => pool.address) });
+    const gone = new Set(result.gone.map((address) => address.toLowerCase()));
+    const registry = [...checkpoint.registry, ...created].filter((entry) => !gone.has(entry.address.toLowerCase()));
+    save(parameters, { block: head, registry: created, states: result.tracked, untracked: result.untracked.map((pool) => pool.address), removed: result.gone });
     return {
       pools,
       registry,
@@ -150,8 +151,10 @@ export async function loadMarket(parameters: LoadMarketParameters): Promise<Load
   }
 
   if (checkpoint) logger.info({ checkpoint: String(checkpoint.block.number), gap: String(gap) }, 'state: the pool checkpoint is far behind; reading every registered pool again');
-  const registry = [...(checkpoint?.registry ?? []), ...created];
-  const result = await readMarket(client, toDiscovered(registry), head.number, { ...read, ...(parameters.floor ? { floor: parameters.floor } : {}) });
+  const wanted = [...(checkpoint?.registry ?? []), ...created];
+  const result = await readMarket(client, toDiscovered(wanted), head.number, { ...read, ...(parameters.floor ? { floor: parameters.floor } : {}) });
+  const gone = new Set(result.gone.map((address) => address.toLowerCase()));
+  const registry = wanted.filter((entry) => !gone.has(entry.address.toLowerCase()));
   save(parameters, { block: head, registry, states: result.tracked, untracked: [], replace: true });
   return {
     pools: result.tracked,

@@ -9,10 +9,12 @@ import { mainnet } from '../../src/chain/addresses.ts';
 import { createLogger } from '../../src/log.ts';
 import { Store } from '../../src/monitor/store.ts';
 import { samePoolState } from '../../src/state/follower.ts';
-import { loadMarket, type LoadMarketParameters } from '../../src/state/marketLoader.ts';
+import { loadMarket, toDiscovered, type LoadMarketParameters } from '../../src/state/marketLoader.ts';
+import { readMarket } from '../../src/state/bootstrap.ts';
 import type { PoolCheckpointStore } from '../../src/state/poolCheckpoint.ts';
 import type { Pool } from '../../src/state/types.ts';
 import { mainnetFactories } from '../../src/state/venues.ts';
+import { PoolRegistry } from '../../src/state/registry.ts';
 import { signVictim } from '../helpers/backrun.ts';
 import { startTestBot } from '../helpers/bot.ts';
 import { sendSignedAndMine, startTestDevnet } from '../helpers/devnet.ts';
@@ -120,6 +122,44 @@ describe('market checkpoint and warm restart', () => {
     const loaded = await load({ checkpoints: { store: failing, scope } });
     expect(loaded.pools.length).toBe(loaded.stats.tracked);
     expect(loaded.pools.length).toBeGreaterThan(0);
+  });
+});
+
+describe('a registry entry that is not a pool', () => {
+  it('is isolated and left out (named as gone), the rest of its batch is read', async () => {
+    const loaded = await load({ checkpoints: undefined });
+    const bogus = '0x00000000000000000000000000000000000b0905' as Address;
+    const withBogus = toDiscovered([...loaded.registry.slice(0, 5), { address: bogus, kind: 'v3' }, ...loaded.registry.slice(5)]);
+    const result = await readMarket(client, withBogus, (await head()).number, { poolsPerCall: 200, floor: { weth: mainnet.weth, minLiquidityWei: 10n ** 18n } });
+    expect(result.gone).toEqual([bogus]);
+    expect(result.tracked.length).toBe(loaded.pools.length);
+  });
+});
+
+describe('the registry after a reorg deeper than the journal', () => {
+  it('forgets a pool created on the abandoned branch, keeps the older ones, scans only the last blocks, and reads the chain', async () => {
+    const loaded = await load({ checkpoints: undefined });
+    const registry = new PoolRegistry(loaded.registry, 8n);
+    const snapshot = await devnet.client.snapshot();
+    const abandoned = await createEmptyV3Pool();
+    // As the engine registers a pool its follower found created in the block just applied.
+    const [token0, token1] = devnet.manifest.tokens.slice(0, 2).map((token) => token.address as Address) as [Address, Address];
+    registry.add([{ kind: 'v3', address: abandoned, token0, token1, fee: 100, tickSpacing: 1, sqrtPriceX96: 0n, tick: 0, liquidity: 0n, ticks: [], liquidityNet: [], liquidityGross: [] }], (await head()).number);
+    expect(registry.size).toBe(loaded.registry.length + 1);
+    await devnet.client.revert({ id: snapshot });
+    // The new branch is longer than the abandoned one (1 block) and shorter than the depth looked at again (8).
+    await devnet.client.mine({ blocks: 4 });
+    const tip = await head();
+    const scans: Array<{ fromBlock: string }> = [];
+    const originalGetLogs = client.getLogs.bind(client);
+    const watched = { ...client, getLogs: (args: { fromBlock: bigint }) => (scans.push({ fromBlock: String(args.fromBlock) }), originalGetLogs(args as never)) } as unknown as PublicClient;
+    const pools = await registry.reload(watched, mainnetFactories, tip, { floor: { weth: mainnet.weth, minLiquidityWei: 10n ** 18n } });
+    expect(registry.size).toBe(loaded.registry.length);
+    expect(registry.all().some((entry) => entry.address.toLowerCase() === abandoned.toLowerCase())).toBe(false);
+    expect(scans).toEqual([{ fromBlock: String(tip.number - 8n) }]);
+    const cold = byAddress((await load({ checkpoints: undefined })).pools);
+    expect(pools.length).toBe(cold.size);
+    for (const pool of pools) expect(samePoolState(pool, cold.get(pool.address.toLowerCase())!), pool.address).toBe(true);
   });
 });
 
