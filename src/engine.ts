@@ -16,6 +16,8 @@ import { SimulateV1Simulator } from './sim/simulateV1.ts';
 import { CheckpointWriter } from './state/checkpointWriter.ts';
 import { loadMarket, type BootstrapStats } from './state/marketLoader.ts';
 import { PoolRegistry } from './state/registry.ts';
+import { windowAround, type TickWindows } from './state/reader.ts';
+import { V3RangeError } from './amm/v3/pool.ts';
 import type { PoolCheckpointStore } from './state/poolCheckpoint.ts';
 import { StateFollower } from './state/follower.ts';
 import { MarketState } from './state/market.ts';
@@ -176,7 +178,9 @@ export class SearcherEngine {
     // floor start cold.
     const settings = keccak256(toHex(JSON.stringify({ factories: config.factories, floor: String(config.market.minLiquidityWei) }))).slice(0, 18);
     const checkpointScope = scope.genesis && this.parameters.poolCheckpoints ? { store: this.parameters.poolCheckpoints, scope: `${scope.scope}:${settings}` } : undefined;
-    const readOptions = { maxInFlight: config.market.maxRequestsInFlight, poolsPerCall: config.market.poolsPerCall };
+    const factor = config.market.v3TickWindowPriceFactor;
+    const windows: TickWindows | undefined = factor === 0 ? undefined : (pool) => windowAround(pool.tick, pool.tickSpacing, factor);
+    const readOptions = { maxInFlight: config.market.maxRequestsInFlight, poolsPerCall: config.market.poolsPerCall, ...(windows ? { windows } : {}) };
     const loaded = await loadMarket({
       client: this.client,
       factories,
@@ -184,8 +188,7 @@ export class SearcherEngine {
       logger,
       ...(checkpointScope ? { checkpoints: checkpointScope } : {}),
       floor: { weth: chain.weth, minLiquidityWei: config.market.minLiquidityWei },
-      maxInFlight: config.market.maxRequestsInFlight,
-      poolsPerCall: config.market.poolsPerCall,
+      ...readOptions,
       maxWarmGap: BigInt(config.market.maxWarmGapBlocks),
     });
     this.market.reset(loaded.pools, headRef);
@@ -244,6 +247,7 @@ export class SearcherEngine {
       onPause: (reason) => (reason === undefined ? this.parameters.risk?.resumeSending('state') : this.parameters.risk?.pauseSending('state', reason)),
       driftInBackground: true,
       onRebootstrap: () => this.checkpoints?.onReplaced(),
+      ...(windows ? { v3Window: windows } : {}),
       reload: (block) => this.registry.reload(this.client, factories, block, { ...readOptions, floor: { weth: chain.weth, minLiquidityWei: config.market.minLiquidityWei } }),
       onBlock: (applied, changed) => {
         this.checkpoints?.onBlock(changed);
@@ -336,7 +340,15 @@ export class SearcherEngine {
     // The sender's earlier swaps still pending land before this one: bundle them ahead of it, judge after them.
     const leading = this.pendingBySender.before(event).filter((earlier) => !sent.victims.has(earlier.tx.hash.toLowerCase()));
     const prior = [...sent.trades, ...leading.map((earlier) => ({ swaps: earlier.swaps }))];
-    const result = backrunCandidates(this.market, this.graph, event, this.head.nextBaseFeePerGas, this.engineConfig, prior);
+    let result: ReturnType<typeof backrunCandidates>;
+    try {
+      result = backrunCandidates(this.market, this.graph, event, this.head.nextBaseFeePerGas, this.engineConfig, prior);
+    } catch (error) {
+      // The victim's own swap leaves a pool's loaded tick window: the state after it is unknown, so no backrun.
+      if (!(error instanceof V3RangeError)) throw error;
+      this.parameters.logger.info({ victim: event.tx.hash, reason: error.message }, 'engine: no backrun (the victim trades past the loaded ticks)');
+      return;
+    }
     if (!Array.isArray(result)) {
       this.parameters.logger.debug({ victim: event.tx.hash, reason: result.reason }, 'engine: no backrun');
       return;

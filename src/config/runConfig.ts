@@ -76,8 +76,13 @@ export const runConfigSchema = z.strictObject({
       checkpointEveryBlocks: z.number().int().min(1).max(100_000).default(50),
       /** A checkpoint further behind than this is not caught up event by event: its pools are read again. */
       maxWarmGapBlocks: z.number().int().min(0).max(1_000_000).default(5_000),
+      /**
+       * V3 ticks are loaded for price moves up to this factor either way from the current price (a trade that
+       * would go further is refused, and the window follows the price); 0 loads every tick of every pool.
+       */
+      v3TickWindowPriceFactor: z.number().refine((value) => value === 0 || value >= 1.01, 'expected 0 (every tick) or a factor of at least 1.01').default(4),
     })
-    .default({ minLiquidityWei: 10n ** 18n, maxRequestsInFlight: 8, poolsPerCall: 200, checkpointEveryBlocks: 50, maxWarmGapBlocks: 5_000 }),
+    .default({ minLiquidityWei: 10n ** 18n, maxRequestsInFlight: 8, poolsPerCall: 200, checkpointEveryBlocks: 50, maxWarmGapBlocks: 5_000, v3TickWindowPriceFactor: 4 }),
   simulation: z.strictObject({ backend: z.enum(['simulateV1', 'fork']).default('simulateV1') }).default({ backend: 'simulateV1' }),
   /**
    * Deprecated and ignored: token verdicts live in the store (`--db`) since the JSON file was retired. Still

@@ -6,6 +6,11 @@ export class StateApplyError extends Error {}
 
 /** Adds `grossDelta` / `netDelta` at one tick, initializing or clearing it as the pool's bitmap would. */
 function updateTick(pool: V3Pool, tick: number, grossDelta: bigint, netDelta: bigint): V3Pool {
+  // A tick outside the loaded window is not tracked (its state before is unknown); swaps never read it.
+  if (pool.wordRange) {
+    const word = Math.floor(Math.floor(tick / pool.tickSpacing) / 256);
+    if (word < pool.wordRange.from || word > pool.wordRange.to) return pool;
+  }
   const ticks = [...pool.ticks];
   const net = [...pool.liquidityNet];
   const gross = [...pool.liquidityGross];

@@ -2,7 +2,7 @@ import { decodeEventLog, getAddress, parseAbiItem, toEventSelector, type Address
 import { limitInFlight } from '../chain/inFlight.ts';
 import { applyLiquidityFloor } from './liquidityFloor.ts';
 import { scanLogs } from './logScan.ts';
-import { readPoolHeaders, readPoolTicks, type ReadPoolsParameters } from './reader.ts';
+import { readPoolHeaders, readPoolTicks, type ReadPoolsParameters, type TickWindows } from './reader.ts';
 import type { Pool, V2Pair, V3Pool } from './types.ts';
 
 const pairCreated = parseAbiItem('event PairCreated(address indexed token0, address indexed token1, address pair, uint256 pairCount)');
@@ -81,6 +81,8 @@ export type ReadMarketOptions = {
   poolsPerCall?: number;
   /** Pools thinner than this (each side, in WETH) are not tracked; no floor: every pool is. */
   floor?: { weth: Address; minLiquidityWei: bigint; priceReference?: readonly Pool[] };
+  /** Which V3 bitmap words to load per pool (default: all of them). */
+  windows?: TickWindows;
 };
 
 export type ReadMarketReturnType = {
@@ -121,7 +123,7 @@ export async function readMarket(client: PublicClient, pools: DiscoveredPools, b
   const kept = options.floor ? applyLiquidityFloor(headers, options.floor.weth, options.floor.minLiquidityWei, options.floor.priceReference).kept : headers;
   const keep = new Set(kept);
   const untracked = headers.filter((pool) => !keep.has(pool));
-  const withTicks = await readPoolTicks(client, kept.filter((pool): pool is V3Pool => pool.kind === 'v3'), blockNumber, limiter);
+  const withTicks = await readPoolTicks(client, kept.filter((pool): pool is V3Pool => pool.kind === 'v3'), blockNumber, limiter, options.windows);
   const ticked = new Map(withTicks.map((pool) => [pool.address, pool]));
   const tracked = kept.map((pool) => (pool.kind === 'v3' ? ticked.get(pool.address)! : pool));
   return { tracked, untracked, gone, peakInFlight: limiter.peak() };

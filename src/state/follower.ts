@@ -3,8 +3,8 @@ import type { Logger } from '../log.ts';
 import { decodePoolLog, poolStateTopics as stateTopics, type PoolLog } from './events.ts';
 import { MarketState, type BlockRef } from './market.ts';
 import { bootstrapPools, creationTopics, discoverPools, poolsCreatedIn, type DiscoveredPools, type Factories } from './bootstrap.ts';
-import { readPools } from './reader.ts';
-import type { Pool } from './types.ts';
+import { readPools, type TickWindows } from './reader.ts';
+import type { Pool, V3Pool } from './types.ts';
 
 
 export type FollowerStats = {
@@ -19,6 +19,8 @@ export type FollowerStats = {
   failedSyncs: number;
   /** Whole-market re-reads after a reorg deeper than the journal. */
   rebootstraps: number;
+  /** V3 pools read again around a price that neared the edge of their loaded tick window. */
+  rewindowed: number;
 };
 
 export type StateFollowerParameters = {
@@ -47,6 +49,8 @@ export type StateFollowerParameters = {
    * creations found again, the liquidity floor applied). Without it, the factories are scanned from block 0.
    */
   reload?: (block: BlockRef) => Promise<Pool[]>;
+  /** The V3 tick window to load around a pool's price (absent: the market holds whole bitmaps). */
+  v3Window?: TickWindows;
 };
 
 /** One line about a failure: viem's short message and the node's own words (its `details`), else the first line. */
@@ -69,6 +73,20 @@ export function samePoolState(a: Pool, b: Pool): boolean {
   );
 }
 
+/** A fresh read of a pool with what the lens does not return kept from our copy: its fee (V2), venue and factory. */
+function withIdentity(fresh: Pool, ours: Pool | undefined): Pool {
+  if (!ours) return fresh;
+  return { ...fresh, ...(ours.kind === 'v2' && fresh.kind === 'v2' ? { feeBps: ours.feeBps } : {}), ...(ours.venue ? { venue: ours.venue } : {}), ...(ours.factory ? { factory: ours.factory } : {}) };
+}
+
+/** The pool's price sits in the outer quarter of its loaded words (at least the edge word): time to re-center. */
+function nearWindowEdge(pool: V3Pool): boolean {
+  if (!pool.wordRange) return false;
+  const word = Math.floor(Math.floor(pool.tick / pool.tickSpacing) / 256);
+  const margin = Math.max(1, Math.floor((pool.wordRange.to - pool.wordRange.from) / 4));
+  return word - pool.wordRange.from < margin || pool.wordRange.to - word < margin;
+}
+
 /**
  * Keeps a MarketState on the canonical chain: applies each new block's pool logs in order, rolls back when
  * a block does not extend our head (a reorg) or a log comes back removed, and checks a sample of pools
@@ -76,7 +94,7 @@ export function samePoolState(a: Pool, b: Pool): boolean {
  * the pool from the chain.
  */
 export class StateFollower {
-  readonly stats: FollowerStats = { blocks: 0, logs: 0, reorgs: 0, rolledBack: 0, driftChecks: 0, drift: 0, discovered: 0, failedSyncs: 0, rebootstraps: 0 };
+  readonly stats: FollowerStats = { blocks: 0, logs: 0, reorgs: 0, rolledBack: 0, driftChecks: 0, drift: 0, discovered: 0, failedSyncs: 0, rebootstraps: 0, rewindowed: 0 };
   stale = false;
   private pauseReason: string | undefined;
   private running: Promise<void> = Promise.resolve();
@@ -266,7 +284,28 @@ export class StateFollower {
     } else {
       await this.checkDrift(block, changed);
     }
+    this.rewindow(block, changed);
     this.parameters.onBlock?.(block, changed);
+  }
+
+  /**
+   * V3 pools whose price came near the edge of their loaded tick window are read again around the new price,
+   * beside the trading path; the fresh copy lands only if no newer block has (else that block's check judges).
+   * Until then a trade past the edge is refused, never guessed.
+   */
+  private rewindow(block: BlockRef, changed: ReadonlySet<Address>): void {
+    const window = this.parameters.v3Window;
+    if (!window) return;
+    const near = [...changed].map((address) => this.market.get(address)).filter((pool): pool is V3Pool => pool?.kind === 'v3' && nearWindowEdge(pool));
+    if (near.length === 0) return;
+    const work = readPools(this.parameters.client, { v3: near.map((pool) => pool.address), blockNumber: block.number, windows: window })
+      .then(({ v3 }) => {
+        if (this.market.head?.hash !== block.hash) return;
+        this.market.replace(v3.map((fresh) => withIdentity(fresh, this.market.get(fresh.address))));
+        this.stats.rewindowed += v3.length;
+      })
+      .catch((error: Error) => this.parameters.logger.warn({ err: error.message }, 'state: re-reading tick windows failed'));
+    this.drifting = this.drifting.then(() => work);
   }
 
   private async newPools(logs: readonly Log[], blockNumber: bigint): Promise<Pool[]> {
@@ -294,6 +333,7 @@ export class StateFollower {
     }
     const sample = candidates.slice(0, sampleSize).map((address) => this.market.get(address)!);
     const fresh = await readPools(this.parameters.client, {
+      windows: (pool) => (this.market.get(pool.address) as V3Pool | undefined)?.wordRange,
       v3: sample.filter((pool) => pool.kind === 'v3').map((pool) => pool.address),
       v2: sample.filter((pool) => pool.kind === 'v2').map((pool) => pool.address),
       blockNumber: block.number,
@@ -305,7 +345,7 @@ export class StateFollower {
     if (drifted.length > 0) {
       this.stats.drift += drifted.length;
       this.parameters.logger.error({ block: String(block.number), pools: drifted.map((pool) => pool.address) }, 'state: drift from the chain');
-      this.market.replace(drifted.map((pool) => ({ ...byAddress.get(pool.address)!, ...(pool.kind === 'v2' ? { feeBps: pool.feeBps } : {}) })));
+      this.market.replace(drifted.map((pool) => withIdentity(byAddress.get(pool.address)!, pool)));
     }
     const stale = drifted.length > 0;
     if (stale !== this.stale) {

@@ -5,6 +5,7 @@ import { poolStateTopics } from './events.ts';
 import { scanLogs } from './logScan.ts';
 import type { BlockRef } from './market.ts';
 import type { PoolCheckpoint, PoolCheckpointStore, RegisteredPool } from './poolCheckpoint.ts';
+import type { TickWindows } from './reader.ts';
 import type { Pool } from './types.ts';
 
 export type LoadMarketParameters = {
@@ -18,6 +19,7 @@ export type LoadMarketParameters = {
   floor?: ReadMarketOptions['floor'];
   maxInFlight?: number;
   poolsPerCall?: number;
+  windows?: TickWindows;
   logs?: { initialSpan?: bigint; maxSpan?: bigint };
   /**
    * A checkpoint further behind than this is not caught up log by log (reading every pool event of the gap would
@@ -117,7 +119,11 @@ export async function loadMarket(parameters: LoadMarketParameters): Promise<Load
   const fromBlock = checkpoint ? checkpoint.block.number + 1n : 0n;
   const found = await discoverPools(client, factories, head.number, { fromBlock, ...parameters.logs });
   const created = registeredPools(found);
-  const read = { ...(parameters.maxInFlight ? { maxInFlight: parameters.maxInFlight } : {}), ...(parameters.poolsPerCall ? { poolsPerCall: parameters.poolsPerCall } : {}) };
+  const read = {
+    ...(parameters.maxInFlight ? { maxInFlight: parameters.maxInFlight } : {}),
+    ...(parameters.poolsPerCall ? { poolsPerCall: parameters.poolsPerCall } : {}),
+    ...(parameters.windows ? { windows: parameters.windows } : {}),
+  };
   const stats = { getLogsRequests: found.requests, getLogsCapped: found.capped };
   const gap = checkpoint ? head.number - checkpoint.block.number : 0n;
 

@@ -69,14 +69,31 @@ async function callReader(client: PublicClient, ranges: readonly WordRange[], v2
   return decodeAbiParameters(resultTypes, returned);
 }
 
-/** Splits every pool's full bitmap range into chunks of at most WORDS_PER_CALL words, packed into calls. */
-function planWordCalls(spacings: ReadonlyMap<Address, number>): WordRange[][] {
+/** Every bitmap word a pool has: from MIN_TICK's to MAX_TICK's, compressed by its spacing. */
+export function fullWordRange(tickSpacing: number): { from: number; to: number } {
+  return { from: Math.trunc(-887272 / tickSpacing) >> 8, to: Math.trunc(887272 / tickSpacing) >> 8 };
+}
+
+/**
+ * The words around the current tick covering a price move of `priceFactor` either way (at least one word each
+ * side), within the pool's full range. A trade that would move the price further is refused, not guessed.
+ */
+export function windowAround(tick: number, tickSpacing: number, priceFactor: number): { from: number; to: number } {
+  const full = fullWordRange(tickSpacing);
+  const ticks = Math.ceil(Math.log(priceFactor) / Math.log(1.0001));
+  const radius = Math.max(1, Math.ceil(ticks / (256 * tickSpacing)));
+  const word = Math.floor(Math.floor(tick / tickSpacing) / 256);
+  return { from: Math.max(full.from, word - radius), to: Math.min(full.to, word + radius) };
+}
+
+/** Splits each pool's word range into chunks of at most WORDS_PER_CALL words, packed into calls. */
+function planWordCalls(ranges: ReadonlyMap<Address, { from: number; to: number }>): WordRange[][] {
   const calls: WordRange[][] = [];
   let current: WordRange[] = [];
   let budget = WORDS_PER_CALL;
-  for (const [pool, spacing] of spacings) {
-    let from = Math.trunc(-887272 / spacing) >> 8;
-    const last = Math.trunc(887272 / spacing) >> 8;
+  for (const [pool, range] of ranges) {
+    let from = range.from;
+    const last = range.to;
     while (from <= last) {
       const to = Math.min(last, from + budget - 1);
       current.push({ pool, from, to });
@@ -97,11 +114,14 @@ function planWordCalls(spacings: ReadonlyMap<Address, number>): WordRange[][] {
  * Reads many pools at one block with the deploy-less PoolStateReader: one call for prices, liquidity and
  * reserves, then the V3 tick bitmaps in chunks (in parallel), merged into complete, exact pool states.
  */
-export async function readPools(client: PublicClient, parameters: ReadPoolsParameters): Promise<{ v3: V3Pool[]; v2: V2Pair[] }> {
+export async function readPools(client: PublicClient, parameters: ReadPoolsParameters & { windows?: TickWindows }): Promise<{ v3: V3Pool[]; v2: V2Pair[] }> {
   const blockNumber = parameters.blockNumber ?? (await client.getBlockNumber({ cacheTime: 0 }));
   const headers = await readPoolHeaders(client, { ...parameters, blockNumber });
-  return { v2: headers.v2, v3: await readPoolTicks(client, headers.v3, blockNumber, parameters.limiter) };
+  return { v2: headers.v2, v3: await readPoolTicks(client, headers.v3, blockNumber, parameters.limiter, parameters.windows) };
 }
+
+/** Which bitmap words to load per pool (undefined: every word). */
+export type TickWindows = (pool: V3Pool) => { from: number; to: number } | undefined;
 
 /**
  * Everything but the V3 ticks, in one call: V2 reserves, V3 price, tick and active liquidity (the V3 pools come
@@ -137,13 +157,16 @@ export async function readPoolHeaders(client: PublicClient, parameters: ReadPool
   };
 }
 
-/** The V3 pools with every initialized tick (their whole bitmaps, read in chunks through the limiter), at one block. */
-export async function readPoolTicks(client: PublicClient, pools: readonly V3Pool[], blockNumber: bigint, limiter: Limiter = unbounded): Promise<V3Pool[]> {
-  const spacings = new Map(pools.map((pool) => [pool.address, pool.tickSpacing]));
+/**
+ * The V3 pools with their initialized ticks, at one block: every word of their bitmaps, or the window `windows`
+ * names (recorded as the pool's `wordRange`), read in chunks through the limiter.
+ */
+export async function readPoolTicks(client: PublicClient, pools: readonly V3Pool[], blockNumber: bigint, limiter: Limiter = unbounded, windows?: TickWindows): Promise<V3Pool[]> {
+  const ranges = new Map(pools.map((pool) => [pool.address, windows?.(pool) ?? fullWordRange(pool.tickSpacing)]));
   const ticks = new Map<Address, { ticks: number[]; liquidityNet: bigint[]; liquidityGross: bigint[] }>(
-    [...spacings.keys()].map((pool) => [pool, { ticks: [], liquidityNet: [], liquidityGross: [] }]),
+    [...ranges.keys()].map((pool) => [pool, { ticks: [], liquidityNet: [], liquidityGross: [] }]),
   );
-  const chunks = await Promise.all(planWordCalls(spacings).map((ranges) => limiter(() => callReader(client, ranges, [], blockNumber))));
+  const chunks = await Promise.all(planWordCalls(ranges).map((calls) => limiter(() => callReader(client, calls, [], blockNumber))));
   // Chunks are in ascending word order per pool, so appending keeps every tick list sorted.
   for (const [states] of chunks) {
     for (const state of states) {
@@ -153,5 +176,9 @@ export async function readPoolTicks(client: PublicClient, pools: readonly V3Pool
       entry.liquidityGross.push(...state.liquidityGross);
     }
   }
-  return pools.map((pool) => ({ ...pool, ...ticks.get(pool.address)! }));
+  return pools.map((pool) => {
+    const { wordRange: _previous, ...rest } = pool;
+    const window = windows?.(pool);
+    return { ...rest, ...ticks.get(pool.address)!, ...(window ? { wordRange: window } : {}) };
+  });
 }

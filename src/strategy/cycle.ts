@@ -1,6 +1,6 @@
 import type { Address } from 'viem';
 import { getAmountOut, MAX_UINT112 } from '../amm/v2.ts';
-import { simulateV3Swap } from '../amm/v3/pool.ts';
+import { simulateV3Swap, V3RangeError, type V3SwapResult } from '../amm/v3/pool.ts';
 import type { Pool } from '../state/types.ts';
 
 /** One hop of a cycle: a pool and the direction of travel through it. */
@@ -16,7 +16,7 @@ export type CycleQuote = { amountOut: bigint; ticksCrossed: number };
 
 /**
  * Exact output of a cycle for `amountIn`, hop by hop on the view's current state (each hop's own rounding).
- * 0 when a hop cannot fill (no liquidity, or a V3 pool runs out of range).
+ * 0 when a hop cannot fill (no liquidity, a V3 pool runs out of range, or past the ticks loaded for it).
  */
 export function quoteCycle(view: PoolView, cycle: Cycle, amountIn: bigint): CycleQuote {
   let amount = amountIn;
@@ -31,7 +31,14 @@ export function quoteCycle(view: PoolView, cycle: Cycle, amountIn: bigint): Cycl
       amount = getAmountOut(amount, reserveIn, reserveOut, pool.feeBps);
     } else {
       if (pool.liquidity === 0n && pool.ticks.length === 0) return { amountOut: 0n, ticksCrossed };
-      const result = simulateV3Swap(pool, { zeroForOne: hop.zeroForOne, amountSpecified: amount });
+      let result: V3SwapResult;
+      try {
+        result = simulateV3Swap(pool, { zeroForOne: hop.zeroForOne, amountSpecified: amount });
+      } catch (error) {
+        // Past the loaded tick window the output is unknown: refused like an unfillable size, never guessed.
+        if (error instanceof V3RangeError) return { amountOut: 0n, ticksCrossed };
+        throw error;
+      }
       // A swap that could not use all its input ran out of liquidity: the real executor would leave the rest
       // unspent; treat it as unfillable rather than pretend.
       const used = hop.zeroForOne ? result.amount0 : result.amount1;

@@ -18,6 +18,12 @@ export type V3PoolState = {
   tickSpacing: number;
   ticks: number[];
   liquidityNet: bigint[];
+  /**
+   * The bitmap words (compressed tick >> 8, inclusive) whose initialized ticks are all in `ticks`, when only a
+   * window around the price was loaded; absent when every word was. A swap that needs a word outside it throws
+   * V3RangeError: it is refused, never guessed.
+   */
+  wordRange?: { from: number; to: number };
 };
 
 export type V3SwapParameters = {
@@ -41,6 +47,15 @@ export type V3SwapResult = {
 
 export class V3SwapError extends RangeError {}
 
+/** The swap would walk into bitmap words that were not loaded: its result cannot be known exactly. */
+export class V3RangeError extends V3SwapError {}
+
+/** The bitmap word the pool's next step searches: the current one going down, the next tick's going up. */
+function wordSearched(tick: number, spacing: number, zeroForOne: boolean): number {
+  const compressed = Math.floor(tick / spacing);
+  return Math.floor((zeroForOne ? compressed : compressed + 1) / 256);
+}
+
 /** Index of an initialized tick (it must exist). */
 function tickIndex(ticks: readonly number[], tick: number): number {
   const index = searchTick(ticks, tick);
@@ -63,9 +78,11 @@ function skipEmptyWords(
 ): { sqrtPriceX96: bigint; tick: number } | undefined {
   const spacing = pool.tickSpacing;
   const compressed = Math.floor(tick / spacing);
+  // With a window loaded, the walk may skip no further than its edge: the words beyond are unknown.
+  const range = pool.wordRange;
   if (zeroForOne) {
     const index = lastAtOrBelow(pool.ticks, compressed * spacing);
-    const stop = Math.max(index >= 0 ? pool.ticks[index]! : MIN_TICK, limitTick);
+    const stop = Math.max(index >= 0 ? pool.ticks[index]! : MIN_TICK, limitTick, range ? range.from * 256 * spacing : MIN_TICK);
     const stopWord = Math.floor(Math.floor(stop / spacing) / 256);
     if (stopWord + 1 >= Math.floor(compressed / 256)) return undefined;
     const boundary = (stopWord + 1) * 256 * spacing;
@@ -73,7 +90,7 @@ function skipEmptyWords(
     return { sqrtPriceX96: getSqrtRatioAtTick(boundary), tick: boundary - 1 };
   }
   const index = lastAtOrBelow(pool.ticks, compressed * spacing) + 1;
-  const stop = Math.min(index < pool.ticks.length ? pool.ticks[index]! : MAX_TICK, limitTick);
+  const stop = Math.min(index < pool.ticks.length ? pool.ticks[index]! : MAX_TICK, limitTick, range ? (range.to * 256 + 255) * spacing : MAX_TICK);
   const stopWord = Math.floor(Math.floor(stop / spacing) / 256);
   if (stopWord - 1 <= Math.floor((compressed + 1) / 256)) return undefined;
   const boundary = (stopWord * 256 - 1) * spacing;
@@ -109,6 +126,12 @@ export function simulateV3Swap(pool: V3PoolState, parameters: V3SwapParameters):
       if (skipped) ({ sqrtPriceX96, tick } = skipped);
     }
     const sqrtPriceStartX96 = sqrtPriceX96;
+    if (pool.wordRange) {
+      const word = wordSearched(tick, pool.tickSpacing, zeroForOne);
+      if (word < pool.wordRange.from || word > pool.wordRange.to) {
+        throw new V3RangeError(`the swap needs bitmap word ${word}, outside the loaded words ${pool.wordRange.from}..${pool.wordRange.to}`);
+      }
+    }
     const next = nextInitializedTickWithinOneWord(pool.ticks, tick, pool.tickSpacing, zeroForOne);
     const tickNext = Math.min(MAX_TICK, Math.max(MIN_TICK, next.tick));
     const sqrtPriceNextX96 = getSqrtRatioAtTick(tickNext);
