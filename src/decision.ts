@@ -84,8 +84,6 @@ export class CandidateDecider {
       this.context.latency.search.record(latencyUs.search);
       this.context.latency.simulate.record(latencyUs.simulate);
       if (bundle) this.context.latency.send.record(latencyUs.send);
-      // The latency that decides who wins a backrun: from the victim's first sighting to our bundle at the builders.
-      if (bundle && victim) this.context.latency.seenToSent.record(latencyUs.total);
       this.context.latency.total.record(latencyUs.total);
       this.context.parameters.onCandidate({
         block: target,
@@ -176,7 +174,10 @@ export class CandidateDecider {
           reason = checked.reason;
         } else if (dispatcher && checked?.ok) {
           const sendStarted = performance.now();
-          const dispatched = await dispatcher.send({ candidate, ...(victim ? { victim } : {}), leading, target, simulated: { gainWei: simulation.gain, gasUsed: simulation.gasUsed } }, checked.proposal).catch((error: Error) => ({
+          // The latency that decides who wins a backrun: from the victim's first sighting to our bundle's bytes on
+          // a builder's socket (the builder's own processing is not ours).
+          const onSent = victim ? (at: number) => this.context.latency.seenToSent.record(us(at - firstSeenMs)) : undefined;
+          const dispatched = await dispatcher.send({ candidate, ...(victim ? { victim } : {}), leading, target, simulated: { gainWei: simulation.gain, gasUsed: simulation.gasUsed }, ...(onSent ? { onSent } : {}) }, checked.proposal).catch((error: Error) => ({
             sent: false as const,
             reason: `send failed: ${error.message.split('\n')[0]}`,
             uuid: undefined,

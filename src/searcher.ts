@@ -84,7 +84,7 @@ export class SearcherApp {
       });
       const fanout = this.fanout;
       this.submitter = new Submitter({
-        sender: { send: (bundle, allowed) => fanout.send(bundle, { allowed }), cancel: (uuid) => fanout.cancel(uuid) },
+        sender: { send: (bundle, allowed, onFirstWrite) => fanout.send(bundle, { allowed, ...(onFirstWrite ? { onFirstWrite } : {}) }), cancel: (uuid) => fanout.cancel(uuid) },
         // The engine reads the count once per head for its simulations; the submitter's resync reuses it.
         nonces: new NonceManager({
           fetchNonce: async () => this.engine.knownOperatorNonce() ?? this.client.getTransactionCount({ address: signer.address, blockTag: 'latest' }),

@@ -1,6 +1,8 @@
 import { numberToHex, type Hex } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
+import { randomUUID } from 'node:crypto';
 import { flashbotsSignatureHeader, signFlashbotsBody } from './flashbotsAuth.ts';
+import { requestIdHeader, whenWritten } from './wireTimes.ts';
 import { BuilderError, clip, networkErrorCode, type BuilderClient, type BundleRequest } from './types.ts';
 
 export type JsonRpcBuilderClientParameters = {
@@ -78,8 +80,8 @@ export class JsonRpcBuilderClient implements BuilderClient {
     this.maxResponseBytes = parameters.maxResponseBytes ?? defaultMaxResponseBytes;
   }
 
-  async sendBundle(bundle: BundleRequest, signal: AbortSignal): Promise<{ bundleHash: Hex }> {
-    const result = await this.call('eth_sendBundle', [sendBundleParams(bundle)], signal);
+  async sendBundle(bundle: BundleRequest, signal: AbortSignal, onWritten?: (at: number) => void): Promise<{ bundleHash: Hex }> {
+    const result = await this.call('eth_sendBundle', [sendBundleParams(bundle)], signal, onWritten);
     // Most builders answer { bundleHash }; a few answer the bare hash.
     const bundleHash = typeof result === 'string' ? result : (result as { bundleHash?: unknown } | null)?.bundleHash;
     if (typeof bundleHash !== 'string' || !bundleHashPattern.test(bundleHash)) {
@@ -93,7 +95,7 @@ export class JsonRpcBuilderClient implements BuilderClient {
   }
 
   /** One signed JSON-RPC call; resolves to `result` (which may be null), throws a BuilderError. */
-  private async call(method: string, params: unknown[], signal: AbortSignal): Promise<unknown> {
+  private async call(method: string, params: unknown[], signal: AbortSignal, onWritten?: (at: number) => void): Promise<unknown> {
     // Key order as @flashbots/ethers-provider-bundle writes it, so equal requests are equal bytes.
     const body = JSON.stringify({ method, params, id: this.nextId++, jsonrpc: '2.0' });
     const signature = await signFlashbotsBody(this.authSigner, body);
@@ -106,10 +108,12 @@ export class JsonRpcBuilderClient implements BuilderClient {
 
     let response: Response;
     let text: string;
+    const requestId = randomUUID();
+    const forget = onWritten ? whenWritten(requestId, onWritten) : undefined;
     try {
       response = await this.fetch(this.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [flashbotsSignatureHeader]: signature },
+        headers: { 'content-type': 'application/json', [flashbotsSignatureHeader]: signature, [requestIdHeader]: requestId },
         body,
         signal,
       });
@@ -117,6 +121,8 @@ export class JsonRpcBuilderClient implements BuilderClient {
     } catch (cause) {
       if (cause instanceof ResponseTooLarge) throw fail('malformed', cause.message, { status: response!.status, cause });
       throw transportFailure(cause);
+    } finally {
+      forget?.();
     }
     if (response.status === 429) {
       const retryAfter = response.headers.get('retry-after');

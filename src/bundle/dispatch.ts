@@ -76,7 +76,7 @@ export class Dispatcher {
    * still nets `minNetProfitWei` at that block's gas price.
    */
   async send(
-    input: { candidate: Candidate; victim?: PendingSwaps; leading?: readonly PendingSwaps[]; target: bigint; simulated: { gainWei: bigint; gasUsed: bigint } },
+    input: { candidate: Candidate; victim?: PendingSwaps; leading?: readonly PendingSwaps[]; target: bigint; simulated: { gainWei: bigint; gasUsed: bigint }; onSent?: (at: number) => void },
     proposal: BundleProposal,
   ): Promise<Dispatch> {
     const { candidate, victim, target } = input;
@@ -105,6 +105,7 @@ export class Dispatcher {
         const verdict = block === proposal.targetBlock ? risk.recheck(proposal) : risk.check({ ...proposal, targetBlock: block });
         return verdict.ok ? { ok: true as const } : { ok: false as const, reason: `risk ${verdict.breaker}: ${verdict.reason}` };
       },
+      ...(input.onSent ? { onSent: input.onSent } : {}),
       sign: async (block, nonce) => {
         const signed = await signExecutorTransaction({ account, chainId, executor, plan: planFor(candidate, block, policy), nonce, gas: proposal.gasLimit, ...this.fees() });
         return { raw: signed.raw, hash: signed.hash };

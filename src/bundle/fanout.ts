@@ -50,6 +50,8 @@ export type SendOptions = {
 export type BundleSendOptions = SendOptions & {
   /** Asked right before every request (each builder's first attempt and its retry); a refusal sends nothing more. */
   allowed: SendPermit;
+  /** Called once, with performance.now(), when the first request's bytes reach a builder's socket. */
+  onFirstWrite?: (at: number) => void;
 };
 
 /** How many target blocks of retry bookkeeping are kept; older blocks can no longer be sent for. */
@@ -93,9 +95,17 @@ export class BuilderFanout {
       this.highestBlock = bundle.blockNumber;
       this.forgetOldBlocks();
     }
+    let written = false;
+    const onWritten = options.onFirstWrite
+      ? (at: number) => {
+          if (written) return;
+          written = true;
+          options.onFirstWrite!(at);
+        }
+      : undefined;
     const settled = await Promise.allSettled(
       this.builders.map(async (builder) => {
-        const result = await this.sendOne(builder, bundle, options.allowed);
+        const result = await this.sendOne(builder, bundle, options.allowed, onWritten);
         this.report(options, result);
         return result;
       }),
@@ -146,7 +156,7 @@ export class BuilderFanout {
     return Object.fromEntries(this.perBuilder);
   }
 
-  private async sendOne(builder: FanoutBuilder, bundle: BundleRequest, allowed: SendPermit): Promise<FanoutResult> {
+  private async sendOne(builder: FanoutBuilder, bundle: BundleRequest, allowed: SendPermit, onWritten?: (at: number) => void): Promise<FanoutResult> {
     const name = builder.client.name;
     const stats = this.perBuilder.get(name)!;
     const started = this.now();
@@ -164,7 +174,7 @@ export class BuilderFanout {
       if (attempts === 0) stats.sent++;
       attempts++;
       try {
-        const { bundleHash } = await this.attempt(builder, (signal) => builder.client.sendBundle(bundle, signal));
+        const { bundleHash } = await this.attempt(builder, (signal) => builder.client.sendBundle(bundle, signal, onWritten));
         stats.accepted++;
         return { ...this.result(name, started, attempts), bundleHash };
       } catch (error) {

@@ -9,8 +9,11 @@ export type SendOutcome = { builder: string; ok: boolean; bundleHash?: Hex; erro
 
 /** The builders, as the submitter uses them. */
 export interface BundleSender {
-  /** `allowed` is asked right before each request to each builder (retries included). */
-  send(bundle: BundleRequest, allowed: SendPermit): Promise<SendOutcome[]>;
+  /**
+   * `allowed` is asked right before each request to each builder (retries included); `onFirstWrite` gets
+   * performance.now() when the first request's bytes reach a builder's socket.
+   */
+  send(bundle: BundleRequest, allowed: SendPermit, onFirstWrite?: (at: number) => void): Promise<SendOutcome[]>;
   cancel(replacementUuid: string): Promise<unknown>;
 }
 
@@ -35,6 +38,11 @@ export type Opportunity = {
    * approved stops it at the next of these. Required: there is no default answer.
    */
   allowed: SendPermit;
+  /**
+   * Called once, with performance.now(), when the first send's bundle reaches a builder's socket (in a dry run:
+   * when it is logged instead): the end of the bot's side of "seen -> sent".
+   */
+  onSent?: (at: number) => void;
 };
 
 export type MissReason = 'outbid' | 'not included' | 'cancelled' | 'superseded' | 'refused' | 'risk';
@@ -151,8 +159,12 @@ export class Submitter {
     tracked.attempts++;
     const bundle: BundleRequest = { txs, blockNumber: target, replacementUuid: tracked.uuid };
     const attempt = tracked.attempts;
-    if (mode !== 'send') logger.info({ target: String(target), txs: txs.length, uuid: tracked.uuid, ourTx: ours.hash }, 'submitter: dry run, bundle not sent');
-    const delivered = (mode === 'send' ? sender.send(bundle, tracked.opportunity.allowed) : Promise.resolve([])).then(async (outcomes) => {
+    const onSent = attempt === 1 ? tracked.opportunity.onSent : undefined;
+    if (mode !== 'send') {
+      logger.info({ target: String(target), txs: txs.length, uuid: tracked.uuid, ourTx: ours.hash }, 'submitter: dry run, bundle not sent');
+      onSent?.(performance.now());
+    }
+    const delivered = (mode === 'send' ? sender.send(bundle, tracked.opportunity.allowed, onSent) : Promise.resolve([])).then(async (outcomes) => {
       if (tracked.attempts === attempt) tracked.bundleHashes = outcomes.flatMap((outcome) => (outcome.bundleHash ? [outcome.bundleHash] : []));
       sink.sent({ uuid: tracked.uuid, key: tracked.opportunity.key, target, ourHash: ours.hash, txHashes: [...before.map((tx) => tx.hash), ours.hash], outcomes, dryRun: mode !== 'send', attempt });
       if (mode === 'send' && outcomes.every((outcome) => !outcome.ok) && this.live.get(tracked.opportunity.key) === tracked) {

@@ -26,7 +26,8 @@ export type SendPermit = (targetBlock: bigint) => { ok: true } | { ok: false; re
 /** A builder endpoint that takes bundles. Implementations never retry: the fan-out decides that. */
 export interface BuilderClient {
   readonly name: string;
-  sendBundle(bundle: BundleRequest, signal: AbortSignal): Promise<{ bundleHash: Hex }>;
+  /** `onWritten` gets performance.now() when the request's bytes were written to the socket (where the client can tell). */
+  sendBundle(bundle: BundleRequest, signal: AbortSignal, onWritten?: (at: number) => void): Promise<{ bundleHash: Hex }>;
   cancelBundle(replacementUuid: string, signal: AbortSignal): Promise<void>;
 }
 

@@ -29,7 +29,8 @@ beforeAll(async () => {
   proxy = new TcpProxy(Number(new URL(devnet.manifest.wsUrl).port));
   await proxy.start();
   const throughProxy = { ...devnet, manifest: { ...devnet.manifest, wsUrl: `ws://127.0.0.1:${proxy.port}` } };
-  ({ app } = await startTestBot(throughProxy, { risk: { failures: { cooldownMs } } }));
+  // Whole V3 bitmaps: the drift below is written into a full-range tick, far outside the default tick window.
+  ({ app } = await startTestBot(throughProxy, { risk: { failures: { cooldownMs } }, market: { v3TickWindowPriceFactor: 0 } }));
   app.risk.gate.onEvent((event) => events.push(event));
 }, 120_000);
 
