@@ -159,6 +159,8 @@ export const migrations: readonly string[] = [
     venue TEXT,
     factory TEXT,
     created_at INTEGER,
+    token0 TEXT,
+    token1 TEXT,
     state TEXT,
     PRIMARY KEY (chain, address)
   ) STRICT;

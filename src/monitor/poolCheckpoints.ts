@@ -2,14 +2,14 @@ import type Database from 'better-sqlite3';
 import { getAddress, type Hex } from 'viem';
 import { decodePoolState, encodePoolState, type PoolCheckpoint, type PoolCheckpointUpdate, type RegisteredPool } from '../state/poolCheckpoint.ts';
 
-type RegistryRow = { address: string; kind: 'v2' | 'v3'; fee_bps: number | null; venue: string | null; factory: string | null; created_at: number | null; state: string | null };
+type RegistryRow = { address: string; kind: 'v2' | 'v3'; fee_bps: number | null; venue: string | null; factory: string | null; created_at: number | null; token0: string | null; token1: string | null; state: string | null };
 type CheckpointRow = { block: number; hash: string; parent_hash: string };
 
 /** The chain's pool checkpoint: registry rows with the tracked pools' states, and the block they hold at. */
 export function queryPoolCheckpoint(db: Database.Database, chain: string): PoolCheckpoint | undefined {
   const head = db.prepare('SELECT block, hash, parent_hash FROM pool_checkpoints WHERE chain = ?').get(chain) as CheckpointRow | undefined;
   if (!head) return undefined;
-  const rows = db.prepare('SELECT address, kind, fee_bps, venue, factory, created_at, state FROM pool_registry WHERE chain = ?').all(chain) as RegistryRow[];
+  const rows = db.prepare('SELECT address, kind, fee_bps, venue, factory, created_at, token0, token1, state FROM pool_registry WHERE chain = ?').all(chain) as RegistryRow[];
   const registry: RegisteredPool[] = rows.map((row) => ({
     address: getAddress(row.address),
     kind: row.kind,
@@ -17,6 +17,7 @@ export function queryPoolCheckpoint(db: Database.Database, chain: string): PoolC
     ...(row.venue !== null ? { venue: row.venue } : {}),
     ...(row.factory !== null ? { factory: getAddress(row.factory) } : {}),
     ...(row.created_at !== null ? { createdAt: BigInt(row.created_at) } : {}),
+    ...(row.token0 !== null && row.token1 !== null ? { token0: getAddress(row.token0), token1: getAddress(row.token1) } : {}),
   }));
   const states = rows.filter((row) => row.state !== null).map((row) => decodePoolState(row.state!));
   return { block: { number: BigInt(head.block), hash: head.hash as Hex, parentHash: head.parent_hash as Hex }, registry, states };
@@ -26,18 +27,19 @@ export function queryPoolCheckpoint(db: Database.Database, chain: string): PoolC
 export function writePoolCheckpoint(db: Database.Database, chain: string, update: PoolCheckpointUpdate, now: number): void {
   if (update.replace) db.prepare('DELETE FROM pool_registry WHERE chain = ?').run(chain);
   const upsert = db.prepare(
-    `INSERT INTO pool_registry (chain, address, kind, fee_bps, venue, factory, created_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
-     ON CONFLICT (chain, address) DO UPDATE SET kind = excluded.kind, fee_bps = excluded.fee_bps, venue = excluded.venue, factory = excluded.factory, created_at = excluded.created_at`,
+    `INSERT INTO pool_registry (chain, address, kind, fee_bps, venue, factory, created_at, token0, token1, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+     ON CONFLICT (chain, address) DO UPDATE SET kind = excluded.kind, fee_bps = excluded.fee_bps, venue = excluded.venue, factory = excluded.factory,
+       created_at = excluded.created_at, token0 = coalesce(excluded.token0, pool_registry.token0), token1 = coalesce(excluded.token1, pool_registry.token1)`,
   );
   for (const pool of update.registry) {
-    upsert.run(chain, pool.address.toLowerCase(), pool.kind, pool.feeBps === undefined ? null : Number(pool.feeBps), pool.venue ?? null, pool.factory ?? null, pool.createdAt === undefined ? null : Number(pool.createdAt));
+    upsert.run(chain, pool.address.toLowerCase(), pool.kind, pool.feeBps === undefined ? null : Number(pool.feeBps), pool.venue ?? null, pool.factory ?? null, pool.createdAt === undefined ? null : Number(pool.createdAt), pool.token0 ?? null, pool.token1 ?? null);
   }
   const setState = db.prepare('UPDATE pool_registry SET state = ? WHERE chain = ? AND address = ?');
   for (const pool of update.states) {
     const changed = setState.run(encodePoolState(pool), chain, pool.address.toLowerCase()).changes;
     // A tracked pool the registry does not hold yet (a pool the caller named by hand): registered with its state.
     if (changed === 0) {
-      upsert.run(chain, pool.address.toLowerCase(), pool.kind, pool.kind === 'v2' ? Number(pool.feeBps) : null, pool.venue ?? null, pool.factory ?? null, null);
+      upsert.run(chain, pool.address.toLowerCase(), pool.kind, pool.kind === 'v2' ? Number(pool.feeBps) : null, pool.venue ?? null, pool.factory ?? null, null, pool.token0, pool.token1);
       setState.run(encodePoolState(pool), chain, pool.address.toLowerCase());
     }
   }

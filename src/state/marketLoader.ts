@@ -67,6 +67,15 @@ export function registeredPools(found: DiscoveredPools): RegisteredPool[] {
   ];
 }
 
+/** Registry entries with the tokens of the pools just read (an untracked pool's later Sync is then valued without a read). */
+function withTokens(entries: readonly RegisteredPool[], pools: readonly Pool[]): RegisteredPool[] {
+  const tokens = new Map(pools.map((pool) => [pool.address.toLowerCase(), pool]));
+  return entries.map((entry) => {
+    const pool = tokens.get(entry.address.toLowerCase());
+    return pool ? { ...entry, token0: pool.token0, token1: pool.token1 } : entry;
+  });
+}
+
 /** The pools to read, in the shape the reader takes. */
 export function toDiscovered(entries: readonly RegisteredPool[]): DiscoveredPools {
   const found: DiscoveredPools = { v2: [], v3: [], v3Venues: new Map(), v3Factories: new Map() };
@@ -138,8 +147,10 @@ export async function loadMarket(parameters: LoadMarketParameters): Promise<Load
     const result = await readMarket(client, toDiscovered(stale), head.number, { ...read, ...(floor ? { floor } : {}) });
     const pools = [...kept, ...result.tracked];
     const gone = new Set(result.gone.map((address) => address.toLowerCase()));
-    const registry = [...checkpoint.registry, ...created].filter((entry) => !gone.has(entry.address.toLowerCase()));
-    save(parameters, { block: head, registry: created, states: result.tracked, untracked: result.untracked.map((pool) => pool.address), removed: result.gone });
+    const readNow = withTokens(stale, [...result.tracked, ...result.untracked]);
+    const refreshed = new Map(readNow.map((entry) => [entry.address.toLowerCase(), entry]));
+    const registry = [...checkpoint.registry, ...created].filter((entry) => !gone.has(entry.address.toLowerCase())).map((entry) => refreshed.get(entry.address.toLowerCase()) ?? entry);
+    save(parameters, { block: head, registry: readNow.filter((entry) => !gone.has(entry.address.toLowerCase())), states: result.tracked, untracked: result.untracked.map((pool) => pool.address), removed: result.gone });
     return {
       pools,
       registry,
@@ -160,7 +171,7 @@ export async function loadMarket(parameters: LoadMarketParameters): Promise<Load
   const wanted = [...(checkpoint?.registry ?? []), ...created];
   const result = await readMarket(client, toDiscovered(wanted), head.number, { ...read, ...(parameters.floor ? { floor: parameters.floor } : {}) });
   const gone = new Set(result.gone.map((address) => address.toLowerCase()));
-  const registry = wanted.filter((entry) => !gone.has(entry.address.toLowerCase()));
+  const registry = withTokens(wanted.filter((entry) => !gone.has(entry.address.toLowerCase())), [...result.tracked, ...result.untracked]);
   save(parameters, { block: head, registry, states: result.tracked, untracked: [], replace: true });
   return {
     pools: result.tracked,

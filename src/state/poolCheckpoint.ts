@@ -18,6 +18,9 @@ export type RegisteredPool = {
   factory?: Address;
   /** The block whose creation log announced it (a deep reorg drops the pools created above the fork). */
   createdAt?: bigint;
+  /** Its tokens, once read (an untracked pool's Sync can then be valued without a read). */
+  token0?: Address;
+  token1?: Address;
 };
 
 export type PoolCheckpoint = {
