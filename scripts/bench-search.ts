@@ -1,0 +1,52 @@
+// Search latency per victim on a market with hub tokens of thousands of neighbours (WETH 5,000, USDC 2,000
+// by default): the victim applied to an overlay, the cycles through what it moved ranked, the best sized
+// exactly and costed. Five runs of the same victims; per run the p50 and p99 of the per-victim time; printed
+// as min / median / max over the runs.
+//   npx tsx scripts/bench-search.ts [wethNeighbours] [usdcNeighbours] [victims]     (npm run bench:search)
+import { backrunCandidates, type EngineConfig } from '../src/strategy/candidates.ts';
+import { PoolGraph } from '../src/strategy/graph.ts';
+import { venueOfProtocol } from '../src/state/venues.ts';
+import { hubMarket, hubVictims } from '../test/helpers/hubMarket.ts';
+import { WETH } from '../test/helpers/syntheticMarket.ts';
+
+const [wethNeighbours = 5_000, usdcNeighbours = 2_000, victimCount = 2_000] = process.argv.slice(2).map(Number);
+const RUNS = 5;
+const config: EngineConfig = {
+  startToken: WETH,
+  venues: venueOfProtocol,
+  policy: { priorityFeeWei: 10n ** 9n, builderShareBps: 5000n, minNetProfitWei: 0n },
+};
+
+const built = performance.now();
+const hub = hubMarket(wethNeighbours, usdcNeighbours);
+const graph = new PoolGraph(hub.market.all());
+const victims = hubVictims(hub, victimCount, usdcNeighbours);
+const buildMs = performance.now() - built;
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+const runs: Array<{ p50: number; p99: number; max: number; found: number }> = [];
+// One warm-up pass (JIT), not counted.
+for (const victim of victims.slice(0, 200)) backrunCandidates(hub.market, graph, victim, 10n ** 9n, config);
+for (let run = 0; run < RUNS; run++) {
+  const times: number[] = [];
+  let found = 0;
+  for (const victim of victims) {
+    const started = performance.now();
+    const result = backrunCandidates(hub.market, graph, victim, 10n ** 9n, config);
+    times.push(performance.now() - started);
+    if (Array.isArray(result) && result.some((candidate) => candidate.netProfitWei > 0n)) found++;
+  }
+  times.sort((a, b) => a - b);
+  runs.push({ p50: quantile(times, 0.5), p99: quantile(times, 0.99), max: times[times.length - 1]!, found });
+}
+const summary = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `${sorted[0]!.toFixed(3)} / ${sorted[Math.floor(sorted.length / 2)]!.toFixed(3)} / ${sorted[sorted.length - 1]!.toFixed(3)}`;
+};
+console.log(`market: ${hub.market.size.toLocaleString('en-US')} pools, WETH ${wethNeighbours} neighbours, USDC ${usdcNeighbours}; ${victims.length} victims; built in ${buildMs.toFixed(0)} ms`);
+console.table([
+  { measure: 'search per victim p50 (ms), min / median / max of 5 runs', value: summary(runs.map((r) => r.p50)) },
+  { measure: 'search per victim p99 (ms), min / median / max of 5 runs', value: summary(runs.map((r) => r.p99)) },
+  { measure: 'slowest victim (ms), min / median / max of 5 runs', value: summary(runs.map((r) => r.max)) },
+  { measure: 'victims with a profitable candidate (per run)', value: runs.map((r) => r.found).join(', ') },
+]);

@@ -1,0 +1,145 @@
+import type { Address } from 'viem';
+import type { Pool } from '../state/types.ts';
+import { estimateGas } from './costs.ts';
+import type { MarketState } from '../state/market.ts';
+import type { PendingOverlay } from '../state/overlay.ts';
+import type { Cycle } from './cycle.ts';
+import { PoolGraph, type GraphPool } from './graph.ts';
+
+/**
+ * Ranking the cycles through the pools a victim (or a block) moved, so that the bounded exact sizing goes to
+ * the best of them whatever order the pools were added in: a hub token has thousands of neighbours, and the
+ * search cannot size every cycle through it.
+ *
+ * FLOATING POINT, FOR RANKING ONLY. The estimate is a double: each hop as constant-product reserves (a pair's
+ * own, a V3 pool's virtual reserves at its current price), composed into out(x) = A·x / (B + C·x). Its slope
+ * at zero, A/B, is the cycle's marginal rate after the victim (the product of the hops' marginal prices after
+ * fees): at most 1, no input profits and the cycle is dropped. Above 1 the best profit of that curve is
+ * (sqrt(A) - sqrt(B))^2 / C, and the rank is that minus the cycle's gas cost. Ranking by the rate alone would
+ * pick dust pools (a wild price, nothing behind it). No amount is ever taken from the estimate: the chosen
+ * cycles are sized and priced exactly, in bigint, as before.
+ */
+
+/** A hop's constant-product shape as doubles: reserves in pool token order and the fee factor (0 when empty). */
+type Shape = { r0: number; r1: number; g: number };
+
+const Q96 = 2 ** 96;
+const EMPTY: Shape = { r0: 0, r1: 0, g: 0 };
+
+function shapeOf(pool: Pool): Shape {
+  let shape: Shape;
+  if (pool.kind === 'v2') {
+    shape = pool.reserve0 === 0n || pool.reserve1 === 0n ? EMPTY : { r0: Number(pool.reserve0), r1: Number(pool.reserve1), g: 1 - Number(pool.feeBps) / 10_000 };
+  } else if (pool.liquidity === 0n || pool.sqrtPriceX96 === 0n) {
+    shape = EMPTY;
+  } else {
+    const sqrtPrice = Number(pool.sqrtPriceX96) / Q96;
+    const liquidity = Number(pool.liquidity);
+    shape = { r0: liquidity / sqrtPrice, r1: liquidity * sqrtPrice, g: 1 - pool.fee / 1_000_000 };
+  }
+  return shape;
+}
+
+export type RankedCycle = { cycle: Cycle; rate: number; estimate: number };
+
+type Kept = { rank: number; rate: number; estimate: number; a: GraphPool; az: boolean; b: GraphPool; bz: boolean; c: GraphPool | undefined; cz: boolean };
+
+/**
+ * The `limit` best cycles from `start` through any of `moved`, on `view`, best first: every cycle is
+ * estimated (no cap on how many are looked at), those that cannot profit are dropped, and only the kept ones
+ * are built. Each cycle is counted once even when it runs through several moved pools.
+ */
+let searches = 0;
+
+/** What the search reads: the canonical market, and the victim's (and prior trades') overlay over it, if any. */
+export type RankSource = { market: MarketState; overlay?: PendingOverlay | undefined };
+
+export function rankCycles(source: RankSource, graph: PoolGraph, moved: readonly Pool[], start: Address, limit: number, gasPriceWei: bigint): RankedCycle[] {
+  const { market, overlay } = source;
+  const gasPrice = Number(gasPriceWei);
+  // Gas by shape (the hops' kinds: the calibration reads nothing else), priced once per search.
+  const gasCost: number[] = [];
+  const costOf = (a: Pool, b: Pool, c: Pool | undefined) => {
+    const code = (c ? 8 + (c.kind === 'v3' ? 4 : 0) : 0) + (b.kind === 'v3' ? 2 : 0) + (a.kind === 'v3' ? 1 : 0);
+    let cost = gasCost[code];
+    if (cost === undefined) {
+      const hops = (c ? [a, b, c] : [a, b]).map((pool) => ({ pool, tokenIn: pool.token0, tokenOut: pool.token1, zeroForOne: true }));
+      cost = gasCost[code] = Number(estimateGas({ startToken: start, hops }, 0)) * gasPrice;
+    }
+    return cost;
+  };
+  // A graph pool's state as a shape: the overlay's if a pending swap moved it, else the market's, read from
+  // the pool's market slot (found once per graph entry, then no lookup at all). Once per search per pool, and
+  // shaped again only when the pool's state object changed (states are never mutated).
+  const search = ++searches;
+  const stateOf = (entry: GraphPool): Shape => {
+    if (entry.memoAt !== search) {
+      entry.memoAt = search;
+      let pool = overlay?.changedPool(entry.key);
+      if (!pool) {
+        if (entry.slotIn !== market) {
+          entry.slotIn = market;
+          entry.slot = market.slot(entry.key);
+        }
+        pool = entry.slot?.pool ?? entry.pool;
+      }
+      if (entry.shapeFor !== pool) {
+        entry.shapeFor = pool;
+        entry.shape = shapeOf(pool);
+      }
+      entry.memo = entry.shape;
+    }
+    return entry.memo as Shape;
+  };
+
+  const kept: Kept[] = [];
+  let floor = -Infinity; // the worst kept rank once the list is full
+  const seen: GraphPool[] = [];
+  let earlier: readonly GraphPool[] = [];
+  const visit = (a: GraphPool, az: boolean, b: GraphPool, bz: boolean, c: GraphPool | undefined, cz: boolean) => {
+    // A cycle through an earlier moved pool was visited from there already.
+    if (earlier.length > 0 && (earlier.includes(a) || earlier.includes(b) || (c !== undefined && earlier.includes(c)))) return;
+    // Compose the hops' maps x -> g·rOut·x / (rIn + g·x): (A, B, C) after each hop.
+    const sa = stateOf(a);
+    let A = sa.g * (az ? sa.r1 : sa.r0);
+    let B = az ? sa.r0 : sa.r1;
+    let C = sa.g;
+    const sb = stateOf(b);
+    let rIn = bz ? sb.r0 : sb.r1;
+    let gOut = sb.g * (bz ? sb.r1 : sb.r0);
+    C = rIn * C + A * sb.g;
+    A *= gOut;
+    B *= rIn;
+    if (c) {
+      const sc = stateOf(c);
+      rIn = cz ? sc.r0 : sc.r1;
+      gOut = sc.g * (cz ? sc.r1 : sc.r0);
+      C = rIn * C + A * sc.g;
+      A *= gOut;
+      B *= rIn;
+    }
+    // Rate A/B at most 1 (or an empty hop: A = 0): no input can profit.
+    if (!(A > B) || !(C > 0)) return;
+    const root = Math.sqrt(A) - Math.sqrt(B);
+    const estimate = (root * root) / C;
+    const cost = costOf(a.pool, b.pool, c?.pool);
+    // The estimate must pay half the gas (the exact pre-filter's bar), and beat the worst kept.
+    if (estimate * 2 < cost) return;
+    const rank = estimate - cost;
+    if (kept.length >= limit && rank <= floor) return;
+    const entry: Kept = { rank, rate: A / B, estimate, a, az, b, bz, c, cz };
+    let at = kept.length;
+    while (at > 0 && kept[at - 1]!.rank < rank) at--;
+    kept.splice(at, 0, entry);
+    if (kept.length > limit) kept.pop();
+    if (kept.length >= limit) floor = kept[kept.length - 1]!.rank;
+  };
+  for (const pool of moved) {
+    const entry = graph.entry(pool.address);
+    if (entry && seen.includes(entry)) continue;
+    earlier = seen.slice();
+    graph.visitCyclesThrough(pool, start, visit);
+    if (entry) seen.push(entry);
+  }
+  return kept.map((k) => ({ cycle: PoolGraph.cycle(start, k.a, k.az, k.b, k.bz, k.c, k.cz), rate: k.rate, estimate: k.estimate }));
+}
