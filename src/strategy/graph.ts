@@ -33,7 +33,15 @@ export type GraphPool = {
 export type CycleVisitor = (a: GraphPool, aZeroForOne: boolean, b: GraphPool, bZeroForOne: boolean, c: GraphPool | undefined, cZeroForOne: boolean) => void;
 
 /** A token's link to one neighbour: the neighbour as the pools spell it, and the pools between them. */
-type Link = { key: string; token: Address; pools: GraphPool[] };
+type Link = {
+  key: string;
+  token: Address;
+  pools: GraphPool[];
+  /** Memo: the pools from this neighbour to `endsTo` (the start token), as of graph version `endsAt`. */
+  ends?: readonly GraphPool[];
+  endsTo?: string;
+  endsAt?: number;
+};
 
 const NO_LINKS: ReadonlyMap<string, Link> = new Map();
 const NO_POOLS: readonly GraphPool[] = [];
@@ -49,6 +57,8 @@ export class PoolGraph {
   private readonly byAddress = new Map<string, GraphPool>();
   /** Lowercase token -> lowercase neighbour -> link, in the order pools were added. */
   private readonly links = new Map<string, Map<string, Link>>();
+  /** Bumped when a token pair gets its first pool (a memo of a pair's pools is then stale). */
+  private version = 0;
 
   constructor(pools: Iterable<Pool>, private readonly excluded: (pool: Pool) => boolean = () => false) {
     for (const pool of pools) this.add(pool);
@@ -64,7 +74,10 @@ export class PoolGraph {
       if (!map) this.links.set(a, (map = new Map()));
       const link = map.get(b);
       if (link) link.pools.push(entry);
-      else map.set(b, { key: b, token: spelt, pools: [entry] });
+      else {
+        map.set(b, { key: b, token: spelt, pools: [entry] });
+        this.version++;
+      }
     }
   }
 
@@ -113,7 +126,14 @@ export class PoolGraph {
       for (const link of (this.links.get(other) ?? NO_LINKS).values()) {
         const y = link.key;
         if (y === s) continue;
-        const ends = this.entries(y, s);
+        // The pools from y back to the start: looked up once per neighbour, then remembered on the link.
+        let ends = link.endsTo === s && link.endsAt === this.version ? link.ends! : undefined;
+        if (ends === undefined) {
+          ends = this.entries(y, s);
+          link.ends = ends;
+          link.endsTo = s;
+          link.endsAt = this.version;
+        }
         if (ends.length === 0) continue;
         for (const middle of link.pools) {
           if (!allowed(middle)) continue;

@@ -99,27 +99,25 @@ export function rankCycles(source: RankSource, graph: PoolGraph, moved: readonly
   const visit = (a: GraphPool, az: boolean, b: GraphPool, bz: boolean, c: GraphPool | undefined, cz: boolean) => {
     // A cycle through an earlier moved pool was visited from there already.
     if (earlier.length > 0 && (earlier.includes(a) || earlier.includes(b) || (c !== undefined && earlier.includes(c)))) return;
-    // Compose the hops' maps x -> g·rOut·x / (rIn + g·x): (A, B, C) after each hop.
+    // The marginal rate first (most cycles of a market at rest lose their fees: out here, cheaply): the
+    // product over hops of g·rOut / rIn, as A / B.
     const sa = stateOf(a);
-    let A = sa.g * (az ? sa.r1 : sa.r0);
-    let B = az ? sa.r0 : sa.r1;
-    let C = sa.g;
     const sb = stateOf(b);
-    let rIn = bz ? sb.r0 : sb.r1;
-    let gOut = sb.g * (bz ? sb.r1 : sb.r0);
-    C = rIn * C + A * sb.g;
-    A *= gOut;
-    B *= rIn;
-    if (c) {
-      const sc = stateOf(c);
-      rIn = cz ? sc.r0 : sc.r1;
-      gOut = sc.g * (cz ? sc.r1 : sc.r0);
-      C = rIn * C + A * sc.g;
-      A *= gOut;
-      B *= rIn;
-    }
-    // Rate A/B at most 1 (or an empty hop: A = 0): no input can profit.
-    if (!(A > B) || !(C > 0)) return;
+    const sc = c === undefined ? undefined : stateOf(c);
+    const aIn = az ? sa.r0 : sa.r1;
+    const aOut = sa.g * (az ? sa.r1 : sa.r0);
+    const bIn = bz ? sb.r0 : sb.r1;
+    const bOut = sb.g * (bz ? sb.r1 : sb.r0);
+    const cIn = sc === undefined ? 1 : cz ? sc.r0 : sc.r1;
+    const cOut = sc === undefined ? 1 : sc.g * (cz ? sc.r1 : sc.r0);
+    const A = aOut * bOut * cOut;
+    const B = aIn * bIn * cIn;
+    // Rate at most 1 (or an empty hop: A = 0): no input can profit.
+    if (!(A > B)) return;
+    // The composed map's C: x -> A·x / (B + C·x), hop by hop (a hop is g·rOut·x / (rIn + g·x)).
+    let C = sa.g * bIn + aOut * sb.g;
+    if (sc !== undefined) C = C * cIn + aOut * bOut * sc.g;
+    if (!(C > 0)) return;
     const root = Math.sqrt(A) - Math.sqrt(B);
     const estimate = (root * root) / C;
     const cost = costOf(a.pool, b.pool, c?.pool);
