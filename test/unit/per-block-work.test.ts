@@ -2,6 +2,7 @@ import { getAddress, type Address, type Hex } from 'viem';
 import { describe, expect, it, vi } from 'vitest';
 import type { PoolLog } from '../../src/state/events.ts';
 import { driftSample } from '../../src/state/driftSample.ts';
+import { LiquidityBreaker } from '../../src/risk/breakers/liquidity.ts';
 import { MarketState } from '../../src/state/market.ts';
 import type { V2Pair } from '../../src/state/types.ts';
 
@@ -89,5 +90,31 @@ describe('per-block work at 50,000 pools', () => {
     expect([market.at(0)!.address, market.at(1)!.address]).toEqual([address(3), address(2)]);
     expect(market.get(address(1))).toBeUndefined();
     expect([...market.all()].map((pool) => pool.address)).toEqual([address(3), address(2)]);
+  });
+});
+
+describe('the liquidity-exit breaker at 50,000 observed pools', () => {
+  it('moves its clock on (every head, every check) without walking every pool it has seen', () => {
+    const events: string[] = [];
+    const breaker = new LiquidityBreaker({ maxDropBps: 5_000, windowMs: 3_600_000, poolPauseMs: 1_800_000 }, (event) => events.push(event.kind));
+    // Every pool a block changed is observed; in an hour of mainnet that is tens of thousands.
+    for (let i = 0; i < POOLS; i++) breaker.observe({ pool: address(0x1000 + i), liquidity: 1_000n, explainedByLog: true }, i);
+    const peak = vi.spyOn(breaker as unknown as { peak: (pool: string, now: number) => bigint | undefined }, 'peak');
+    // 100 ticks inside the window: nothing expires, so nothing to walk.
+    for (let t = 0; t < 100; t++) breaker.tick(POOLS + t);
+    expect(peak.mock.calls.length).toBeLessThanOrEqual(100);
+    // Past the window for the first half of the pools: each expired pool is looked at once, the rest not.
+    peak.mockClear();
+    breaker.tick(3_600_000 + POOLS / 2);
+    expect(peak.mock.calls.length).toBeGreaterThanOrEqual(POOLS / 2);
+    expect(peak.mock.calls.length).toBeLessThanOrEqual(POOLS / 2 + 2); // the pools at the boundary, and one live
+    peak.mockClear();
+    breaker.tick(3_600_000 + POOLS / 2 + 1);
+    expect(peak.mock.calls.length).toBeLessThanOrEqual(2);
+    // Still a breaker: a pool that halves from its peak within the window is paused.
+    const last = address(0x1000 + POOLS - 1);
+    breaker.observe({ pool: last, liquidity: 400n, explainedByLog: true }, 3_600_000 + POOLS / 2 + 2);
+    expect(events).toEqual(['trip']);
+    expect(breaker.check({ pools: [last] } as never)?.breaker).toBe('liquidity');
   });
 });
