@@ -32,6 +32,13 @@ export type GraphPool = {
  */
 export type CycleVisitor = (a: GraphPool, aZeroForOne: boolean, b: GraphPool, bZeroForOne: boolean, c: GraphPool | undefined, cZeroForOne: boolean) => void;
 
+/**
+ * Called once for two cycles that use the same three pools in opposite directions: `a`, `b`, `c` with the
+ * directions given, and `c`, `b`, `a` with each direction flipped. The ranking reads the three pools once for
+ * both (a hub's cycles come in such pairs).
+ */
+export type CyclePairVisitor = (a: GraphPool, aZeroForOne: boolean, b: GraphPool, bZeroForOne: boolean, c: GraphPool, cZeroForOne: boolean) => void;
+
 /** A token's link to one neighbour: the neighbour as the pools spell it, and the pools between them. */
 type Link = {
   key: string;
@@ -64,9 +71,20 @@ export class PoolGraph {
     for (const pool of pools) this.add(pool);
   }
 
+  /** One string per lowercase token, so that the walk compares tokens by identity (no character compare). */
+  private readonly tokens = new Map<string, string>();
+
+  private intern(token: string): string {
+    const lower = token.toLowerCase();
+    const known = this.tokens.get(lower);
+    if (known !== undefined) return known;
+    this.tokens.set(lower, lower);
+    return lower;
+  }
+
   add(pool: Pool): void {
     if (this.excluded(pool)) return;
-    const entry: GraphPool = { pool, key: pool.address.toLowerCase(), token0: pool.token0.toLowerCase(), token1: pool.token1.toLowerCase(), excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined };
+    const entry: GraphPool = { pool, key: pool.address.toLowerCase(), token0: this.intern(pool.token0), token1: this.intern(pool.token1), excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined };
     if (this.byAddress.has(entry.key)) return;
     this.byAddress.set(entry.key, entry);
     for (const [a, b, spelt] of [[entry.token0, entry.token1, pool.token1], [entry.token1, entry.token0, pool.token0]] as const) {
@@ -98,8 +116,9 @@ export class PoolGraph {
    * Every 2- and 3-hop cycle from `start` that uses `pool` exactly once and no pool twice, each visited once,
    * without building it (the search estimates thousands of cycles and builds only the few it sizes).
    * Excluded pools are skipped (checked here, not only when added: a token found unsafe later drops out).
+   * With `pair`, the three-hop cycles that run through the same pools both ways go to it in one call.
    */
-  visitCyclesThrough(pool: Pool, start: Address, visit: CycleVisitor): void {
+  visitCyclesThrough(pool: Pool, start: Address, visit: CycleVisitor, pair?: CyclePairVisitor): void {
     const p = this.byAddress.get(pool.address.toLowerCase()) ?? { pool, key: pool.address.toLowerCase(), token0: pool.token0.toLowerCase(), token1: pool.token1.toLowerCase(), excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined };
     if (this.excluded(p.pool)) return;
     // Each pool's exclusion is asked once per walk, however many cycles it is in.
@@ -111,7 +130,7 @@ export class PoolGraph {
       }
       return !entry.excluded;
     };
-    const s = start.toLowerCase();
+    const s = this.tokens.get(start.toLowerCase()) ?? start.toLowerCase();
     if (p.token0 === s || p.token1 === s) {
       const other = p.token0 === s ? p.token1 : p.token0;
       const pFromStart = p.token0 === s;
@@ -141,8 +160,11 @@ export class PoolGraph {
           for (const end of ends) {
             if (!allowed(end)) continue;
             const endFromY = end.token0 === y;
-            visit(p, pFromStart, middle, middleFromOther, end, endFromY);
-            visit(end, !endFromY, middle, !middleFromOther, p, !pFromStart);
+            if (pair) pair(p, pFromStart, middle, middleFromOther, end, endFromY);
+            else {
+              visit(p, pFromStart, middle, middleFromOther, end, endFromY);
+              visit(end, !endFromY, middle, !middleFromOther, p, !pFromStart);
+            }
           }
         }
       }

@@ -96,27 +96,16 @@ export function rankCycles(source: RankSource, graph: PoolGraph, moved: readonly
   let floor = -Infinity; // the worst kept rank once the list is full
   const seen: GraphPool[] = [];
   let earlier: readonly GraphPool[] = [];
-  const visit = (a: GraphPool, az: boolean, b: GraphPool, bz: boolean, c: GraphPool | undefined, cz: boolean) => {
-    // A cycle through an earlier moved pool was visited from there already.
-    if (earlier.length > 0 && (earlier.includes(a) || earlier.includes(b) || (c !== undefined && earlier.includes(c)))) return;
-    // The marginal rate first (most cycles of a market at rest lose their fees: out here, cheaply): the
-    // product over hops of g·rOut / rIn, as A / B.
+  // A cycle whose rate A/B is above 1: its estimate, and a place among the kept if it is good enough.
+  const consider = (A: number, B: number, a: GraphPool, az: boolean, b: GraphPool, bz: boolean, c: GraphPool | undefined, cz: boolean) => {
+    // The composed map's C: x -> A·x / (B + C·x), hop by hop (a hop is g·rOut·x / (rIn + g·x)).
     const sa = stateOf(a);
     const sb = stateOf(b);
-    const sc = c === undefined ? undefined : stateOf(c);
-    const aIn = az ? sa.r0 : sa.r1;
-    const aOut = sa.g * (az ? sa.r1 : sa.r0);
-    const bIn = bz ? sb.r0 : sb.r1;
-    const bOut = sb.g * (bz ? sb.r1 : sb.r0);
-    const cIn = sc === undefined ? 1 : cz ? sc.r0 : sc.r1;
-    const cOut = sc === undefined ? 1 : sc.g * (cz ? sc.r1 : sc.r0);
-    const A = aOut * bOut * cOut;
-    const B = aIn * bIn * cIn;
-    // Rate at most 1 (or an empty hop: A = 0): no input can profit.
-    if (!(A > B)) return;
-    // The composed map's C: x -> A·x / (B + C·x), hop by hop (a hop is g·rOut·x / (rIn + g·x)).
-    let C = sa.g * bIn + aOut * sb.g;
-    if (sc !== undefined) C = C * cIn + aOut * bOut * sc.g;
+    let C = sa.g * (bz ? sb.r0 : sb.r1) + sa.g * (az ? sa.r1 : sa.r0) * sb.g;
+    if (c !== undefined) {
+      const sc = stateOf(c);
+      C = C * (cz ? sc.r0 : sc.r1) + sa.g * (az ? sa.r1 : sa.r0) * sb.g * (bz ? sb.r1 : sb.r0) * sc.g;
+    }
     if (!(C > 0)) return;
     const root = Math.sqrt(A) - Math.sqrt(B);
     const estimate = (root * root) / C;
@@ -132,11 +121,50 @@ export function rankCycles(source: RankSource, graph: PoolGraph, moved: readonly
     if (kept.length > limit) kept.pop();
     if (kept.length >= limit) floor = kept[kept.length - 1]!.rank;
   };
+  const throughEarlier = (a: GraphPool, b: GraphPool, c: GraphPool | undefined) => earlier.length > 0 && (earlier.includes(a) || earlier.includes(b) || (c !== undefined && earlier.includes(c)));
+  const visit = (a: GraphPool, az: boolean, b: GraphPool, bz: boolean, c: GraphPool | undefined, cz: boolean) => {
+    // A cycle through an earlier moved pool was visited from there already.
+    if (throughEarlier(a, b, c)) return;
+    // The marginal rate first (most cycles of a market at rest lose their fees: out here, cheaply): the
+    // product over hops of g·rOut / rIn, as A / B.
+    const sa = stateOf(a);
+    const sb = stateOf(b);
+    let A = sa.g * (az ? sa.r1 : sa.r0) * sb.g * (bz ? sb.r1 : sb.r0);
+    let B = (az ? sa.r0 : sa.r1) * (bz ? sb.r0 : sb.r1);
+    if (c !== undefined) {
+      const sc = stateOf(c);
+      A *= sc.g * (cz ? sc.r1 : sc.r0);
+      B *= cz ? sc.r0 : sc.r1;
+    }
+    // Rate at most 1 (or an empty hop: A = 0): no input can profit.
+    if (A > B) consider(A, B, a, az, b, bz, c, cz);
+  };
+  // The same three pools both ways: the two rates multiply to the product of the fee factors squared (< 1),
+  // so at most one direction can be above 1; the reserves are read once for both.
+  const pair = (a: GraphPool, az: boolean, b: GraphPool, bz: boolean, c: GraphPool, cz: boolean) => {
+    if (throughEarlier(a, b, c)) return;
+    const sa = stateOf(a);
+    const sb = stateOf(b);
+    const sc = stateOf(c);
+    const g = sa.g * sb.g * sc.g;
+    // Forward: a (az), b (bz), c (cz). In-side and out-side reserves of each hop in that direction.
+    const aIn = az ? sa.r0 : sa.r1;
+    const aOut = az ? sa.r1 : sa.r0;
+    const bIn = bz ? sb.r0 : sb.r1;
+    const bOut = bz ? sb.r1 : sb.r0;
+    const cIn = cz ? sc.r0 : sc.r1;
+    const cOut = cz ? sc.r1 : sc.r0;
+    const outs = aOut * bOut * cOut;
+    const ins = aIn * bIn * cIn;
+    // Backward (c, b, a flipped) trades each pool the other way: its ins are the forward outs.
+    if (g * outs > ins) consider(g * outs, ins, a, az, b, bz, c, cz);
+    else if (g * ins > outs) consider(g * ins, outs, c, !cz, b, !bz, a, !az);
+  };
   for (const pool of moved) {
     const entry = graph.entry(pool.address);
     if (entry && seen.includes(entry)) continue;
     earlier = seen.slice();
-    graph.visitCyclesThrough(pool, start, visit);
+    graph.visitCyclesThrough(pool, start, visit, pair);
     if (entry) seen.push(entry);
   }
   return kept.map((k) => ({ cycle: PoolGraph.cycle(start, k.a, k.az, k.b, k.bz, k.c, k.cz), rate: k.rate, estimate: k.estimate }));
