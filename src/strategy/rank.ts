@@ -44,16 +44,18 @@ export type RankedCycle = { cycle: Cycle; rate: number; estimate: number };
 
 type Kept = { rank: number; rate: number; estimate: number; a: GraphPool; az: boolean; b: GraphPool; bz: boolean; c: GraphPool | undefined; cz: boolean };
 
-/**
- * The `limit` best cycles from `start` through any of `moved`, on `view`, best first: every cycle is
- * estimated (no cap on how many are looked at), those that cannot profit are dropped, and only the kept ones
- * are built. Each cycle is counted once even when it runs through several moved pools.
- */
+/** Stamps the per-search memos on the graph's entries (searches are synchronous: one at a time). */
 let searches = 0;
 
 /** What the search reads: the canonical market, and the victim's (and prior trades') overlay over it, if any. */
 export type RankSource = { market: MarketState; overlay?: PendingOverlay | undefined };
 
+/**
+ * The `limit` best cycles from `start` through any of `moved`, on the overlay (else the market), best first:
+ * every cycle is estimated (no cap on how many are looked at, nor taken in the order pools were added), those
+ * that cannot profit are dropped, and only the kept ones are built. Each cycle is counted once even when it
+ * runs through several moved pools. `gasPriceWei`: what a unit of gas costs us (base fee plus tip).
+ */
 export function rankCycles(source: RankSource, graph: PoolGraph, moved: readonly Pool[], start: Address, limit: number, gasPriceWei: bigint): RankedCycle[] {
   const { market, overlay } = source;
   const gasPrice = Number(gasPriceWei);
