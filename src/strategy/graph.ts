@@ -14,6 +14,9 @@ export type GraphPool = {
   readonly key: string;
   readonly token0: string;
   readonly token1: string;
+  /** The tokens' records (their exclusion memo); undefined for a pool the graph does not hold. */
+  readonly t0: TokenMemo | undefined;
+  readonly t1: TokenMemo | undefined;
   /** Exclusion as checked in the walk stamped `excludedAt`. */
   excludedAt: number;
   excluded: boolean;
@@ -25,6 +28,9 @@ export type GraphPool = {
   shapeFor: Pool | undefined;
   shape: unknown;
 };
+
+/** A token as the graph holds it: lowercase once, as the pools spell it, and its exclusion in the last walk. */
+export type TokenMemo = { readonly key: string; readonly token: Address; excludedAt: number; excluded: boolean };
 
 /**
  * Called once per cycle: its two or three pools, and for each whether it is traded token0 -> token1. `c` is
@@ -67,24 +73,38 @@ export class PoolGraph {
   /** Bumped when a token pair gets its first pool (a memo of a pair's pools is then stale). */
   private version = 0;
 
-  constructor(pools: Iterable<Pool>, private readonly excluded: (pool: Pool) => boolean = () => false) {
+  private readonly excludedPool: ((pool: Pool) => boolean) | undefined;
+  private readonly excludedToken: ((token: string) => boolean) | undefined;
+
+  /**
+   * `excluded`: pools never traded (asked again on every walk: a verdict found later takes effect). And/or
+   * `options.excludedToken`: a pool is excluded when either token is, and a walk asks once per token rather
+   * than once per pool (a hub's walk meets thousands of pools but only half as many tokens).
+   */
+  constructor(pools: Iterable<Pool>, excluded?: (pool: Pool) => boolean, options: { excludedToken?: (token: string) => boolean } = {}) {
+    this.excludedPool = excluded;
+    this.excludedToken = options.excludedToken;
     for (const pool of pools) this.add(pool);
   }
 
-  /** One string per lowercase token, so that the walk compares tokens by identity (no character compare). */
-  private readonly tokens = new Map<string, string>();
+  /**
+   * One record per token: its lowercase string (one string object per token, so the walk compares tokens by
+   * identity, no character compare) and its exclusion as asked in the walk stamped `excludedAt`.
+   */
+  private readonly tokens = new Map<string, TokenMemo>();
 
-  private intern(token: string): string {
+  private intern(token: Address): TokenMemo {
     const lower = token.toLowerCase();
-    const known = this.tokens.get(lower);
-    if (known !== undefined) return known;
-    this.tokens.set(lower, lower);
-    return lower;
+    let known = this.tokens.get(lower);
+    if (!known) this.tokens.set(lower, (known = { key: lower, token, excludedAt: 0, excluded: false }));
+    return known;
   }
 
   add(pool: Pool): void {
     if (this.excluded(pool)) return;
-    const entry: GraphPool = { pool, key: pool.address.toLowerCase(), token0: this.intern(pool.token0), token1: this.intern(pool.token1), excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined };
+    const t0 = this.intern(pool.token0);
+    const t1 = this.intern(pool.token1);
+    const entry: GraphPool = { pool, key: pool.address.toLowerCase(), token0: t0.key, token1: t1.key, t0, t1, excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined };
     if (this.byAddress.has(entry.key)) return;
     this.byAddress.set(entry.key, entry);
     for (const [a, b, spelt] of [[entry.token0, entry.token1, pool.token1], [entry.token1, entry.token0, pool.token0]] as const) {
@@ -103,6 +123,11 @@ export class PoolGraph {
     return this.entries(a.toLowerCase(), b.toLowerCase()).map((entry) => entry.pool);
   }
 
+  private excluded(pool: Pool): boolean {
+    const byToken = this.excludedToken;
+    return (byToken !== undefined && (byToken(pool.token0) || byToken(pool.token1))) || (this.excludedPool?.(pool) ?? false);
+  }
+
   /** The graph's entry for a pool address, if the pool is in the graph. */
   entry(address: string): GraphPool | undefined {
     return this.byAddress.get(address.toLowerCase());
@@ -119,18 +144,30 @@ export class PoolGraph {
    * With `pair`, the three-hop cycles that run through the same pools both ways go to it in one call.
    */
   visitCyclesThrough(pool: Pool, start: Address, visit: CycleVisitor, pair?: CyclePairVisitor): void {
-    const p = this.byAddress.get(pool.address.toLowerCase()) ?? { pool, key: pool.address.toLowerCase(), token0: pool.token0.toLowerCase(), token1: pool.token1.toLowerCase(), excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined };
+    const p = this.byAddress.get(pool.address.toLowerCase()) ?? { pool, key: pool.address.toLowerCase(), token0: pool.token0.toLowerCase(), token1: pool.token1.toLowerCase(), t0: undefined, t1: undefined, excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined };
     if (this.excluded(p.pool)) return;
     // Each pool's exclusion is asked once per walk, however many cycles it is in.
     const walk = ++walks;
+    const byToken = this.excludedToken;
+    const tokenExcluded = (memo: TokenMemo) => {
+      if (memo.excludedAt !== walk) {
+        memo.excludedAt = walk;
+        memo.excluded = byToken!(memo.token);
+      }
+      return memo.excluded;
+    };
     const allowed = (entry: GraphPool) => {
       if (entry.excludedAt !== walk) {
         entry.excludedAt = walk;
-        entry.excluded = entry.key === p.key || this.excluded(entry.pool);
+        entry.excluded =
+          entry.key === p.key ||
+          (byToken !== undefined && entry.t0 !== undefined && entry.t1 !== undefined
+            ? tokenExcluded(entry.t0) || tokenExcluded(entry.t1) || (this.excludedPool?.(entry.pool) ?? false)
+            : this.excluded(entry.pool));
       }
       return !entry.excluded;
     };
-    const s = this.tokens.get(start.toLowerCase()) ?? start.toLowerCase();
+    const s = this.tokens.get(start.toLowerCase())?.key ?? start.toLowerCase();
     if (p.token0 === s || p.token1 === s) {
       const other = p.token0 === s ? p.token1 : p.token0;
       const pFromStart = p.token0 === s;

@@ -94,6 +94,45 @@ describe('search at hub scale', () => {
     expect(best.grossProfitWei).toBe(wethOut - best.amountIn);
   });
 
+  it('a token found unsafe after the graph was built drops out, and each walk asks once per token, not per pool', () => {
+    const HUB = addr(0xabc0001);
+    const hubPair = v2(1, 'uniswapV2', WETH, 10_000n * E18, HUB, 20_000_000n * E18);
+    const pools: Pool[] = [hubPair];
+    const NEIGHBOURS = 500;
+    let n = 10;
+    let Y: Address | undefined;
+    for (let i = 0; i < NEIGHBOURS; i++) {
+      const y = addr(0x100000 + i);
+      const last = i === NEIGHBOURS - 1;
+      // Each neighbour on three pools: one with the hub, two with WETH (both venues).
+      pools.push(v2(n++, 'uniswapV2', HUB, 1_000_000n * E18, y, 1_000_000n * E18));
+      pools.push(v2(n++, 'sushiswap', y, (last ? 2_200_000n : 2_000_000n) * E18, WETH, 1_000n * E18));
+      pools.push(v2(n++, 'uniswapV2', y, 2_000_000n * E18, WETH, 1_000n * E18));
+      if (last) Y = y;
+    }
+    const state = marketOf(pools);
+    const unsafe = new Set<string>();
+    let asked = 0;
+    const graph = new PoolGraph(state.all(), undefined, {
+      excludedToken: (token) => {
+        asked++;
+        return unsafe.has(token.toLowerCase());
+      },
+    });
+    asked = 0;
+    const first = backrunCandidates(state, graph, victim(hubPair, HUB, 20_000n * E18), BASE_FEE, config);
+    if (!Array.isArray(first)) throw new Error(first.reason);
+    expect(first[0]!.cycle.hops.some((hop) => hop.tokenOut === Y)).toBe(true);
+    // 1,500 pools through the hub's neighbours, 502 tokens: asked about each token once in the walk (and about
+    // the moved pool's two tokens once more, before it starts), never once per pool.
+    expect(asked).toBeGreaterThan(NEIGHBOURS);
+    expect(asked).toBeLessThanOrEqual(NEIGHBOURS + 4);
+    unsafe.add(Y!.toLowerCase());
+    const second = backrunCandidates(state, graph, victim(hubPair, HUB, 20_000n * E18, '0xv2'), BASE_FEE, config);
+    if (!Array.isArray(second)) throw new Error(second.reason);
+    expect(second.every((candidate) => candidate.cycle.hops.every((hop) => hop.tokenIn !== Y && hop.tokenOut !== Y))).toBe(true);
+  });
+
   it('the ranked, bounded search returns the best candidate of an exhaustive search, on random markets', () => {
     let seed = 7;
     const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
