@@ -19,7 +19,14 @@ const config: EngineConfig = {
 
 const built = performance.now();
 const hub = hubMarket(wethNeighbours, usdcNeighbours);
-const graph = new PoolGraph(hub.market.all());
+// Exclusion as the engine does it: the configured tokens, then the token-safety verdicts (every token has one).
+const excludedTokens = new Set([hub.tokens[7]!.toLowerCase(), hub.tokens[42]!.toLowerCase()]);
+const verdicts = new Map(hub.tokens.map((token, i) => [token.toLowerCase(), { safe: i % 97 !== 0 }]));
+const unsafe = (token: string) => excludedTokens.has(token.toLowerCase()) || verdicts.get(token.toLowerCase())?.safe === false;
+// BENCH_POOL_PREDICATE=1: the same exclusion as a per-pool predicate (the only form the graph took before).
+const graph = process.env.BENCH_POOL_PREDICATE
+  ? new PoolGraph(hub.market.all(), (pool) => unsafe(pool.token0) || unsafe(pool.token1))
+  : new PoolGraph(hub.market.all(), undefined, { excludedToken: unsafe });
 const victims = hubVictims(hub, victimCount, usdcNeighbours);
 const buildMs = performance.now() - built;
 
