@@ -79,7 +79,8 @@ export class PoolGraph {
   /**
    * `excluded`: pools never traded (asked again on every walk: a verdict found later takes effect). And/or
    * `options.excludedToken`: a pool is excluded when either token is, and a walk asks once per token rather
-   * than once per pool (a hub's walk meets thousands of pools but only half as many tokens).
+   * than once per pool (a hub's walk meets thousands of pools but only half as many tokens). It must accept
+   * any case: walks ask with the lowercase address.
    */
   constructor(pools: Iterable<Pool>, excluded?: (pool: Pool) => boolean, options: { excludedToken?: (token: string) => boolean } = {}) {
     this.excludedPool = excluded;
@@ -152,7 +153,7 @@ export class PoolGraph {
     const tokenExcluded = (memo: TokenMemo) => {
       if (memo.excludedAt !== walk) {
         memo.excludedAt = walk;
-        memo.excluded = byToken!(memo.token);
+        memo.excluded = byToken!(memo.key); // lowercase already: the predicate lowercases nothing new
       }
       return memo.excluded;
     };
