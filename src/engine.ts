@@ -208,7 +208,8 @@ export class SearcherEngine {
     const excluded = new Set(config.strategy.excludedTokens.map((token) => token.toLowerCase()));
     this.safety = new TokenSafety({ client: this.client, weth: chain.weth, logger, scope: scope.scope, ...(scope.genesis && this.parameters.verdictStore ? { store: this.parameters.verdictStore } : {}) });
     const unsafe = (token: string) => excluded.has(token.toLowerCase()) || this.safety.isUnsafe(token);
-    this.graph = new PoolGraph(this.market.all(), (pool) => unsafe(pool.token0) || unsafe(pool.token1));
+    // Exclusion by token: a search walk asks once per token, not once per pool (a hub meets thousands).
+    this.graph = new PoolGraph(this.market.all(), undefined, { excludedToken: unsafe });
     logger.info({ pools: this.market.size, block: String(block.number) }, 'engine: market loaded');
 
     this.simulator =

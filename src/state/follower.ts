@@ -1,5 +1,6 @@
 import { type Address, type Hex, type Log, type PublicClient } from 'viem';
 import type { Logger } from '../log.ts';
+import { driftSample } from './driftSample.ts';
 import { decodePoolLog, poolStateTopics as stateTopics, type PoolLog } from './events.ts';
 import { MarketState, type BlockRef } from './market.ts';
 import { bootstrapPools, creationTopics, discoverPools, poolsCreatedIn, type DiscoveredPools, type Factories } from './bootstrap.ts';
@@ -325,13 +326,8 @@ export class StateFollower {
   private async checkDrift(block: BlockRef, changed: ReadonlySet<Address>): Promise<void> {
     const sampleSize = this.parameters.driftSample ?? 4;
     if (sampleSize === 0) return;
-    const candidates = [...changed];
-    const all = this.market.addresses();
-    while (candidates.length < sampleSize && candidates.length < all.length) {
-      const pick = all[Math.floor(Math.random() * all.length)]!;
-      if (!candidates.includes(pick)) candidates.push(pick);
-    }
-    const sample = candidates.slice(0, sampleSize).map((address) => this.market.get(address)!);
+    // Changed pools first, then random ones drawn by index: no per-block copy of every address.
+    const sample = driftSample(this.market, changed, sampleSize).map((address) => this.market.get(address)!);
     const fresh = await readPools(this.parameters.client, {
       windows: (pool) => (this.market.get(pool.address) as V3Pool | undefined)?.wordRange,
       v3: sample.filter((pool) => pool.kind === 'v3').map((pool) => pool.address),

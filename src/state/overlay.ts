@@ -27,6 +27,11 @@ export class PendingOverlay {
     return this.changed.get(address.toLowerCase()) ?? this.market.get(address);
   }
 
+  /** The pool's state if a pending swap here changed it (`key`: its lowercase address), else undefined. */
+  changedPool(key: string): Pool | undefined {
+    return this.changed.size === 0 ? undefined : this.changed.get(key);
+  }
+
   touched(): Address[] {
     return [...this.changed.values()].map((pool) => pool.address);
   }

@@ -6,8 +6,9 @@ import type { MarketState } from '../state/market.ts';
 import type { Pool } from '../state/types.ts';
 import { sizeWithinCaps, type ExposureLimits } from './capSizing.ts';
 import { estimateGas, type CostPolicy } from './costs.ts';
-import { cycleKey, marginalRate, type Cycle, type PoolView } from './cycle.ts';
+import type { Cycle, PoolView } from './cycle.ts';
 import type { PoolGraph } from './graph.ts';
+import { rankCycles, type RankSource } from './rank.ts';
 import { approximateProfit, sizeCycle } from './sizing.ts';
 
 export type Candidate = {
@@ -45,8 +46,12 @@ export type EngineConfig = {
   policy: CostPolicy;
   /** The exposure caps to size within (unset: every cycle at its optimum). */
   exposure?: ExposureLimits;
+  /**
+   * No longer bounds the search (kept so existing configs still load): every cycle through the moved pools is
+   * estimated, and maxSizedPerSearch bounds the exact work.
+   */
   maxCyclesPerPool?: number;
-  /** Cycles sized exactly per search (best in-range estimates first). */
+  /** Cycles sized exactly per search: the best-ranked by their estimate after the victim (rank.ts). */
   maxSizedPerSearch?: number;
 };
 
@@ -93,29 +98,27 @@ export function applyVictim(overlay: PendingOverlay, graph: PoolGraph, config: E
   return { moved };
 }
 
-/** Cycles sized exactly per search, best estimates first: bounds the worst case when a token has many routes. */
+/** Cycles sized exactly per search, best-ranked first: bounds the worst case when a token has many routes. */
 export const DEFAULT_MAX_SIZED_PER_SEARCH = 4;
 
-function evaluate(
-  view: PoolView,
-  cycles: Cycle[],
-  victim: string | null,
-  nextBaseFeeWei: bigint,
-  policy: CostPolicy,
-  maxSized = DEFAULT_MAX_SIZED_PER_SEARCH,
-  exposure?: ExposureLimits,
-): Candidate[] {
+/**
+ * The candidates of one search: the cycles through the moved pools ranked by their estimate after the victim
+ * (rankCycles: every cycle looked at, the best `maxSized` kept, never the first found), then those sized
+ * exactly and priced, best net first.
+ */
+function evaluate(source: RankSource, graph: PoolGraph, moved: readonly Pool[], victim: string | null, nextBaseFeeWei: bigint, config: EngineConfig): Candidate[] {
+  const { policy, exposure } = config;
+  const view: PoolView = source.overlay ?? source.market;
+  const maxSized = config.maxSizedPerSearch ?? DEFAULT_MAX_SIZED_PER_SEARCH;
   const out: Candidate[] = [];
-  // Cheap filters first: the marginal rate must be above 1, and the in-range estimate must pay half the gas.
+  // The exact pre-filter on the ranked few: the in-range estimate (bigint) must pay half the gas.
   const promising: Array<{ cycle: Cycle; estimate: bigint }> = [];
-  for (const cycle of cycles) {
-    if (marginalRate(view, cycle) <= 1) continue;
+  for (const { cycle } of rankCycles(source, graph, moved, config.startToken, maxSized, nextBaseFeeWei + policy.priorityFeeWei)) {
     const estimate = approximateProfit(view, cycle);
     if (estimate * 2n < estimateGas(cycle, 0) * (nextBaseFeeWei + policy.priorityFeeWei)) continue;
     promising.push({ cycle, estimate });
   }
-  promising.sort((a, b) => (b.estimate > a.estimate ? 1 : b.estimate < a.estimate ? -1 : 0));
-  for (const { cycle } of promising.slice(0, maxSized)) {
+  for (const { cycle } of promising) {
     const optimum = sizeCycle(view, cycle);
     if (!optimum) continue;
     const { evaluations: _, profit, optimalAmountIn, capNote, sizeRefusal, ...sized } = sizeWithinCaps(view, cycle, optimum, exposure, nextBaseFeeWei, policy);
@@ -131,21 +134,6 @@ function evaluate(
     });
   }
   return out.sort((a, b) => (b.netProfitWei > a.netProfitWei ? 1 : b.netProfitWei < a.netProfitWei ? -1 : 0));
-}
-
-function cyclesThrough(graph: PoolGraph, pools: readonly Pool[], config: EngineConfig): Cycle[] {
-  const seen = new Set<string>();
-  const cycles: Cycle[] = [];
-  for (const pool of pools) {
-    for (const cycle of graph.cyclesThrough(pool, config.startToken, config.maxCyclesPerPool)) {
-      const key = cycleKey(cycle);
-      if (!seen.has(key)) {
-        seen.add(key);
-        cycles.push(cycle);
-      }
-    }
-  }
-  return cycles;
 }
 
 /** Backrun candidates for one pending transaction: its swaps applied to an overlay, cycles through what moved. */
@@ -170,16 +158,16 @@ export function backrunCandidates(market: MarketState, graph: PoolGraph, victim:
   applyPriorTrades(overlay, graph, config, prior);
   const applied = applyVictim(overlay, graph, config, victim.swaps);
   if ('reason' in applied) return { victim: victim.tx.hash, reason: applied.reason };
-  return evaluate(overlay, cyclesThrough(graph, applied.moved, config), victim.tx.hash, nextBaseFeeWei, config.policy, config.maxSizedPerSearch, config.exposure);
+  return evaluate({ market, overlay }, graph, applied.moved, victim.tx.hash, nextBaseFeeWei, config);
 }
 
 /** Block arbitrage: cycles through the pools a block changed, on the canonical state. */
 export function blockCandidates(market: MarketState, graph: PoolGraph, changed: readonly Address[], nextBaseFeeWei: bigint, config: EngineConfig, prior: readonly PriorTrade[] = []): Candidate[] {
   const pools = changed.map((address) => market.get(address)).filter((pool): pool is Pool => pool !== undefined);
-  if (prior.length === 0) return evaluate(market, cyclesThrough(graph, pools, config), null, nextBaseFeeWei, config.policy, config.maxSizedPerSearch, config.exposure);
+  if (prior.length === 0) return evaluate({ market }, graph, pools, null, nextBaseFeeWei, config);
   const overlay = new PendingOverlay(market);
   applyPriorTrades(overlay, graph, config, prior);
-  return evaluate(overlay, cyclesThrough(graph, pools, config), null, nextBaseFeeWei, config.policy, config.maxSizedPerSearch, config.exposure);
+  return evaluate({ market, overlay }, graph, pools, null, nextBaseFeeWei, config);
 }
 
 /**

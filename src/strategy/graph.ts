@@ -1,83 +1,246 @@
 import type { Address } from 'viem';
+import type { PoolSlot } from '../state/market.ts';
 import type { Pool } from '../state/types.ts';
 import type { Cycle, CycleHop } from './cycle.ts';
 
-const key = (a: string, b: string) => (a.toLowerCase() < b.toLowerCase() ? `${a.toLowerCase()}|${b.toLowerCase()}` : `${b.toLowerCase()}|${a.toLowerCase()}`);
+/**
+ * A pool as the graph holds it: the pool it was added with (its identity; read its state from a view) and
+ * its address and tokens lowercased once, so that walking thousands of cycles compares and looks up strings
+ * without lowercasing them again. The mutable fields are scratch memos for one search at a time (searches are
+ * synchronous): a value is valid only while its stamp is the current search's.
+ */
+export type GraphPool = {
+  readonly pool: Pool;
+  readonly key: string;
+  readonly token0: string;
+  readonly token1: string;
+  /** The tokens' records (their exclusion memo); undefined for a pool the graph does not hold. */
+  readonly t0: TokenMemo | undefined;
+  readonly t1: TokenMemo | undefined;
+  /** Exclusion as checked in the walk stamped `excludedAt`. */
+  excludedAt: number;
+  excluded: boolean;
+  /** The ranking's memos (rank.ts): the search stamp, the market slot found once, the state last shaped. */
+  memoAt: number;
+  memo: unknown;
+  slotIn: unknown;
+  slot: PoolSlot | undefined;
+  shapeFor: Pool | undefined;
+  shape: unknown;
+};
+
+/** A token as the graph holds it: lowercase once, as the pools spell it, and its exclusion in the last walk. */
+export type TokenMemo = { readonly key: string; readonly token: Address; excludedAt: number; excluded: boolean };
 
 /**
- * The token graph of the market: pools by token pair and each token's neighbours. Cycle search starts at a
- * pool that moved (a victim's, or one a block changed) and finds the two- and three-hop cycles from the start
- * token (WETH) through it, without walking the whole graph.
+ * Called once per cycle: its two or three pools, and for each whether it is traded token0 -> token1. `c` is
+ * undefined for a two-hop cycle.
+ */
+export type CycleVisitor = (a: GraphPool, aZeroForOne: boolean, b: GraphPool, bZeroForOne: boolean, c: GraphPool | undefined, cZeroForOne: boolean) => void;
+
+/**
+ * Called once for two cycles that use the same three pools in opposite directions: `a`, `b`, `c` with the
+ * directions given, and `c`, `b`, `a` with each direction flipped. The ranking reads the three pools once for
+ * both (a hub's cycles come in such pairs).
+ */
+export type CyclePairVisitor = (a: GraphPool, aZeroForOne: boolean, b: GraphPool, bZeroForOne: boolean, c: GraphPool, cZeroForOne: boolean) => void;
+
+/** A token's link to one neighbour: the neighbour as the pools spell it, and the pools between them. */
+type Link = {
+  key: string;
+  token: Address;
+  pools: GraphPool[];
+  /** Memo: the pools from this neighbour to `endsTo` (the start token), as of graph version `endsAt`. */
+  ends?: readonly GraphPool[];
+  endsTo?: string;
+  endsAt?: number;
+};
+
+const NO_LINKS: ReadonlyMap<string, Link> = new Map();
+const NO_POOLS: readonly GraphPool[] = [];
+
+let walks = 0;
+
+/**
+ * The token graph of the market: each token's neighbours and the pools between them. Cycle search starts at
+ * a pool that moved (a victim's, or one a block changed) and finds the two- and three-hop cycles from the
+ * start token (WETH) through it, without walking the whole graph.
  */
 export class PoolGraph {
-  private readonly byPair = new Map<string, Pool[]>();
-  private readonly neighbours = new Map<string, Set<Address>>();
+  private readonly byAddress = new Map<string, GraphPool>();
+  /** Lowercase token -> lowercase neighbour -> link, in the order pools were added. */
+  private readonly links = new Map<string, Map<string, Link>>();
+  /** Bumped when a token pair gets its first pool (a memo of a pair's pools is then stale). */
+  private version = 0;
 
-  constructor(pools: Iterable<Pool>, private readonly excluded: (pool: Pool) => boolean = () => false) {
+  private readonly excludedPool: ((pool: Pool) => boolean) | undefined;
+  private readonly excludedToken: ((token: string) => boolean) | undefined;
+
+  /**
+   * `excluded`: pools never traded (asked again on every walk: a verdict found later takes effect). And/or
+   * `options.excludedToken`: a pool is excluded when either token is, and a walk asks once per token rather
+   * than once per pool (a hub's walk meets thousands of pools but only half as many tokens). It must accept
+   * any case: walks ask with the lowercase address.
+   */
+  constructor(pools: Iterable<Pool>, excluded?: (pool: Pool) => boolean, options: { excludedToken?: (token: string) => boolean } = {}) {
+    this.excludedPool = excluded;
+    this.excludedToken = options.excludedToken;
     for (const pool of pools) this.add(pool);
+  }
+
+  /**
+   * One record per token: its lowercase string (one string object per token, so the walk compares tokens by
+   * identity, no character compare) and its exclusion as asked in the walk stamped `excludedAt`.
+   */
+  private readonly tokens = new Map<string, TokenMemo>();
+
+  private intern(token: Address): TokenMemo {
+    const lower = token.toLowerCase();
+    let known = this.tokens.get(lower);
+    if (!known) this.tokens.set(lower, (known = { key: lower, token, excludedAt: 0, excluded: false }));
+    return known;
   }
 
   add(pool: Pool): void {
     if (this.excluded(pool)) return;
-    const pair = key(pool.token0, pool.token1);
-    const list = this.byPair.get(pair) ?? [];
-    list.push(pool);
-    this.byPair.set(pair, list);
-    for (const [a, b] of [[pool.token0, pool.token1], [pool.token1, pool.token0]] as const) {
-      const set = this.neighbours.get(a.toLowerCase()) ?? new Set<Address>();
-      set.add(b);
-      this.neighbours.set(a.toLowerCase(), set);
+    const t0 = this.intern(pool.token0);
+    const t1 = this.intern(pool.token1);
+    const entry: GraphPool = { pool, key: pool.address.toLowerCase(), token0: t0.key, token1: t1.key, t0, t1, excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined };
+    if (this.byAddress.has(entry.key)) return;
+    this.byAddress.set(entry.key, entry);
+    for (const [a, b, spelt] of [[entry.token0, entry.token1, pool.token1], [entry.token1, entry.token0, pool.token0]] as const) {
+      let map = this.links.get(a);
+      if (!map) this.links.set(a, (map = new Map()));
+      const link = map.get(b);
+      if (link) link.pools.push(entry);
+      else {
+        map.set(b, { key: b, token: spelt, pools: [entry] });
+        this.version++;
+      }
     }
   }
 
   pools(a: string, b: string): readonly Pool[] {
-    return this.byPair.get(key(a, b)) ?? [];
+    return this.entries(a.toLowerCase(), b.toLowerCase()).map((entry) => entry.pool);
   }
 
-  private hop(pool: Pool, tokenIn: Address): CycleHop {
-    const tokenOut = pool.token0.toLowerCase() === tokenIn.toLowerCase() ? pool.token1 : pool.token0;
-    return { pool, tokenIn, tokenOut, zeroForOne: pool.token0.toLowerCase() === tokenIn.toLowerCase() };
+  private excluded(pool: Pool): boolean {
+    const byToken = this.excludedToken;
+    return (byToken !== undefined && (byToken(pool.token0) || byToken(pool.token1))) || (this.excludedPool?.(pool) ?? false);
   }
 
-  /** Every 2- and 3-hop cycle from `start` that uses `pool` exactly once and no pool twice (at most `limit`). */
-  cyclesThrough(pool: Pool, start: Address, limit = 256): Cycle[] {
-    if (this.excluded(pool)) return [];
-    const cycles: Cycle[] = [];
-    // Exclusion is checked again here, not only when pools are added: a token found unsafe later drops out.
-    const push = (hops: CycleHop[]) => {
-      if (cycles.length >= limit || new Set(hops.map((hop) => hop.pool.address)).size !== hops.length) return;
-      if (hops.some((hop) => this.excluded(hop.pool))) return;
-      cycles.push({ startToken: start, hops });
+  /** The graph's entry for a pool address, if the pool is in the graph. */
+  entry(address: string): GraphPool | undefined {
+    return this.byAddress.get(address.toLowerCase());
+  }
+
+  private entries(a: string, b: string): readonly GraphPool[] {
+    return this.links.get(a)?.get(b)?.pools ?? NO_POOLS;
+  }
+
+  /**
+   * Every 2- and 3-hop cycle from `start` that uses `pool` exactly once and no pool twice, each visited once,
+   * without building it (the search estimates thousands of cycles and builds only the few it sizes).
+   * Excluded pools are skipped (checked here, not only when added: a token found unsafe later drops out).
+   * With `pair`, the three-hop cycles that run through the same pools both ways go to it in one call.
+   */
+  visitCyclesThrough(pool: Pool, start: Address, visit: CycleVisitor, pair?: CyclePairVisitor): void {
+    const p = this.byAddress.get(pool.address.toLowerCase()) ?? { pool, key: pool.address.toLowerCase(), token0: pool.token0.toLowerCase(), token1: pool.token1.toLowerCase(), t0: undefined, t1: undefined, excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined };
+    if (this.excluded(p.pool)) return;
+    // Each pool's exclusion is asked once per walk, however many cycles it is in.
+    const walk = ++walks;
+    const byToken = this.excludedToken;
+    const tokenExcluded = (memo: TokenMemo) => {
+      if (memo.excludedAt !== walk) {
+        memo.excludedAt = walk;
+        memo.excluded = byToken!(memo.key); // lowercase already: the predicate lowercases nothing new
+      }
+      return memo.excluded;
     };
-    const s = start.toLowerCase();
-    const [t0, t1] = [pool.token0, pool.token1];
-    const containsStart = t0.toLowerCase() === s || t1.toLowerCase() === s;
-    if (containsStart) {
-      const other = t0.toLowerCase() === s ? t1 : t0;
+    const allowed = (entry: GraphPool) => {
+      if (entry.excludedAt !== walk) {
+        entry.excludedAt = walk;
+        entry.excluded =
+          entry.key === p.key ||
+          (byToken !== undefined && entry.t0 !== undefined && entry.t1 !== undefined
+            ? tokenExcluded(entry.t0) || tokenExcluded(entry.t1) || (this.excludedPool?.(entry.pool) ?? false)
+            : this.excluded(entry.pool));
+      }
+      return !entry.excluded;
+    };
+    const s = this.tokens.get(start.toLowerCase())?.key ?? start.toLowerCase();
+    if (p.token0 === s || p.token1 === s) {
+      const other = p.token0 === s ? p.token1 : p.token0;
+      const pFromStart = p.token0 === s;
       // two hops: start -> other -> start, the pool first or second
-      for (const back of this.pools(other, start)) {
-        if (back.address === pool.address) continue;
-        push([this.hop(pool, start), this.hop(back, other)]);
-        push([this.hop(back, start), this.hop(pool, other)]);
+      for (const back of this.entries(other, s)) {
+        if (!allowed(back)) continue;
+        const backFromOther = back.token0 === other;
+        visit(p, pFromStart, back, backFromOther, undefined, false);
+        visit(back, !backFromOther, p, !pFromStart, undefined, false);
       }
       // three hops with the pool first (start -> other -> y -> start) or last (start -> y -> other -> start)
-      for (const y of this.neighbours.get(other.toLowerCase()) ?? []) {
-        if (y.toLowerCase() === s) continue;
-        for (const middle of this.pools(other, y)) {
-          for (const end of this.pools(y, start)) {
-            push([this.hop(pool, start), this.hop(middle, other), this.hop(end, y)]);
-            push([this.hop(end, start), this.hop(middle, y), this.hop(pool, other)]);
+      for (const link of (this.links.get(other) ?? NO_LINKS).values()) {
+        const y = link.key;
+        if (y === s) continue;
+        // The pools from y back to the start: looked up once per neighbour, then remembered on the link.
+        let ends = link.endsTo === s && link.endsAt === this.version ? link.ends! : undefined;
+        if (ends === undefined) {
+          ends = this.entries(y, s);
+          link.ends = ends;
+          link.endsTo = s;
+          link.endsAt = this.version;
+        }
+        if (ends.length === 0) continue;
+        for (const middle of link.pools) {
+          if (!allowed(middle)) continue;
+          const middleFromOther = middle.token0 === other;
+          for (const end of ends) {
+            if (!allowed(end)) continue;
+            const endFromY = end.token0 === y;
+            if (pair) pair(p, pFromStart, middle, middleFromOther, end, endFromY);
+            else {
+              visit(p, pFromStart, middle, middleFromOther, end, endFromY);
+              visit(end, !endFromY, middle, !middleFromOther, p, !pFromStart);
+            }
           }
         }
       }
     } else {
       // three hops with the pool in the middle, both directions
-      for (const [x, y] of [[t0, t1], [t1, t0]] as const) {
-        for (const first of this.pools(start, x)) {
-          for (const last of this.pools(y, start)) push([this.hop(first, start), this.hop(pool, x), this.hop(last, y)]);
+      for (const [x, y] of [[p.token0, p.token1], [p.token1, p.token0]] as const) {
+        for (const first of this.entries(s, x)) {
+          if (!allowed(first)) continue;
+          for (const last of this.entries(y, s)) {
+            if (allowed(last)) visit(first, first.token0 === s, p, p.token0 === x, last, last.token0 === y);
+          }
         }
       }
     }
+  }
+
+  /** A cycle's hops from the visitor's pools and directions. */
+  static cycle(start: Address, a: GraphPool, aZeroForOne: boolean, b: GraphPool, bZeroForOne: boolean, c: GraphPool | undefined, cZeroForOne: boolean): Cycle {
+    const hop = (entry: GraphPool, zeroForOne: boolean): CycleHop => ({
+      pool: entry.pool,
+      tokenIn: zeroForOne ? entry.pool.token0 : entry.pool.token1,
+      tokenOut: zeroForOne ? entry.pool.token1 : entry.pool.token0,
+      zeroForOne,
+    });
+    const hops = [hop(a, aZeroForOne), hop(b, bZeroForOne)];
+    if (c) hops.push(hop(c, cZeroForOne));
+    return { startToken: start, hops };
+  }
+
+  /**
+   * Every 2- and 3-hop cycle from `start` that uses `pool` exactly once and no pool twice, built, in the order
+   * the pools were added (at most `limit`). For tools and tests that want them all; the search ranks them.
+   */
+  cyclesThrough(pool: Pool, start: Address, limit = 256): Cycle[] {
+    const cycles: Cycle[] = [];
+    this.visitCyclesThrough(pool, start, (a, az, b, bz, c, cz) => {
+      if (cycles.length < limit) cycles.push(PoolGraph.cycle(start, a, az, b, bz, c, cz));
+    });
     return cycles;
   }
 }

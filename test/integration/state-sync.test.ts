@@ -1,5 +1,5 @@
 import { createPublicClient, http, keccak256, parseAbi, toHex, type Address, type PublicClient } from 'viem';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mainnet } from '../../src/chain/addresses.ts';
 import { callAndConfirm } from '../../src/devnet/client.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
@@ -145,6 +145,29 @@ describe('market state', () => {
     await mineBlock(32);
     await drifting.sync();
     expect(staleSignals).toEqual([true, false]);
+    await expectMarketEqualsChain();
+  }, 60_000);
+
+  it('per block, the follower never walks every pool: its drift sample is drawn by index', async () => {
+    const all = vi.spyOn(market, 'all');
+    const addresses = vi.spyOn(market, 'addresses');
+    try {
+      // A sample larger than what a block changes, so random pools are drawn on every block.
+      const sampling = new StateFollower({ client: devnet.client as never, market, logger: createLogger('test'), driftSample: 6 });
+      for (let step = 40; step < 43; step++) {
+        await mineBlock(step);
+        await sampling.sync();
+      }
+      // Three steps, and the blocks their liquidity changes mined.
+      expect(sampling.stats.blocks).toBeGreaterThanOrEqual(3);
+      expect(sampling.stats.driftChecks).toBe(sampling.stats.blocks);
+      expect(sampling.stats.drift).toBe(0);
+      expect(all).not.toHaveBeenCalled();
+      expect(addresses).not.toHaveBeenCalled();
+    } finally {
+      all.mockRestore();
+      addresses.mockRestore();
+    }
     await expectMarketEqualsChain();
   }, 60_000);
 

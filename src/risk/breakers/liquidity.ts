@@ -42,14 +42,25 @@ export class LiquidityBreaker implements Breaker {
       this.pauses.pause(pool, `liquidity fell ${fell} bps from its peak ${peak} to ${liquidity} (limit ${this.config.maxDropBps} bps)`, now + this.config.poolPauseMs, now);
       samples = undefined;
     }
-    if (!samples) this.peaks.set(pool, (samples = []));
+    if (!samples) samples = [];
     while (samples.length > 0 && samples.at(-1)!.liquidity <= liquidity) samples.pop();
     samples.push({ at: now, liquidity });
+    // Re-inserted: the map stays in order of each pool's newest sample, so tick stops at the first live one.
+    this.peaks.delete(pool);
+    this.peaks.set(pool, samples);
   }
 
+  /**
+   * Forgets pools with nothing left in the window. Runs on every head and every check, so it walks only the
+   * expired pools (oldest newest-sample first) and stops at the first pool still in the window: its work is
+   * what expired, not every pool seen in the last hour.
+   */
   tick(now: number): void {
     this.pauses.tick(now);
-    for (const pool of this.peaks.keys()) if (this.peak(pool, now) === undefined) this.peaks.delete(pool);
+    for (const pool of this.peaks.keys()) {
+      if (this.peak(pool, now) !== undefined) break;
+      this.peaks.delete(pool);
+    }
   }
 
   check(proposal: BundleProposal): Refusal | undefined {
