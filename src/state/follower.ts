@@ -52,6 +52,8 @@ export type StateFollowerParameters = {
   reload?: (block: BlockRef) => Promise<Pool[]>;
   /** The V3 tick window to load around a pool's price (absent: the market holds whole bitmaps). */
   v3Window?: TickWindows;
+  /** Pool events of this block from contracts the market does not track (pools below the floor, among others). */
+  onUntrackedLogs?: (block: BlockRef, logs: readonly PoolLog[]) => void;
 };
 
 /** One line about a failure: viem's short message and the node's own words (its `details`), else the first line. */
@@ -264,11 +266,11 @@ export class StateFollower {
     const { client } = this.parameters;
     // One request per block: the pools' state logs and the factories' creation logs together.
     const raw = (await client.getLogs({ blockHash: block.hash, topics: [this.topics] } as never)) as Log[];
-    const logs = raw
-      .map(decodePoolLog)
-      .filter((log): log is PoolLog => log !== undefined && !log.removed && this.market.get(log.address) !== undefined);
+    const decoded = raw.map(decodePoolLog).filter((log): log is PoolLog => log !== undefined && !log.removed);
+    const logs = decoded.filter((log) => this.market.get(log.address) !== undefined);
     const created = await this.newPools(raw, block.number);
     const changed = this.market.applyBlock(block, logs);
+    if (this.parameters.onUntrackedLogs && logs.length < decoded.length) this.parameters.onUntrackedLogs(block, decoded.filter((log) => this.market.get(log.address) === undefined));
     // New pools join with their state after this block (read at it), so this block's logs are not applied
     // to them a second time.
     if (created.length > 0) {

@@ -10,7 +10,7 @@ import type { Pool } from './types.ts';
 const Q96 = 2n ** 96n;
 
 /** A token's price in WETH as a rational: `wethPerToken = num / den`, from the pool it was read off. */
-type Price = { num: bigint; den: bigint; depth: bigint };
+export type Price = { num: bigint; den: bigint; depth: bigint };
 
 /** The amounts a swap near the current price trades against: V2 reserves, V3 virtual reserves of the active liquidity. */
 export function sideAmounts(pool: Pool): [bigint, bigint] {
@@ -25,8 +25,9 @@ const key = (token: Address) => token.toLowerCase();
  * Every token's WETH price, each read off its deepest pool with an already-priced token (WETH first, then one more
  * token away, and so on): a deep pool sets the price, a dust pool with a made-up price never does.
  */
-export function wethPrices(pools: readonly Pool[], weth: Address, maxRounds = 3): Map<string, Price> {
-  const prices = new Map<string, Price>([[key(weth), { num: 1n, den: 1n, depth: 2n ** 255n }]]);
+export function wethPrices(pools: readonly Pool[], weth: Address, maxRounds = 3, known?: ReadonlyMap<string, Price>): Map<string, Price> {
+  const prices = new Map<string, Price>(known ?? []);
+  prices.set(key(weth), { num: 1n, den: 1n, depth: 2n ** 255n });
   for (let round = 0; round < maxRounds; round++) {
     const next = new Map<string, Price>();
     for (const pool of pools) {
@@ -69,9 +70,9 @@ export type FloorResult = { kept: Pool[]; dropped: number };
  * The pools whose both sides are worth at least `floorWei` of WETH (a floor of 0 keeps every pool). Prices come
  * from these pools and `priceReference` (the pools already known, when only some are judged: a warm restart).
  */
-export function applyLiquidityFloor(pools: readonly Pool[], weth: Address, floorWei: bigint, priceReference: readonly Pool[] = []): FloorResult {
+export function applyLiquidityFloor(pools: readonly Pool[], weth: Address, floorWei: bigint, priceReference: readonly Pool[] = [], knownPrices?: ReadonlyMap<string, Price>): FloorResult {
   if (floorWei === 0n) return { kept: [...pools], dropped: 0 };
-  const prices = wethPrices(priceReference.length > 0 ? [...priceReference, ...pools] : pools, weth);
+  const prices = wethPrices(priceReference.length > 0 ? [...priceReference, ...pools] : pools, weth, 3, knownPrices);
   const kept = pools.filter((pool) => (depthInWeth(pool, prices) ?? 0n) >= floorWei);
   return { kept, dropped: pools.length - kept.length };
 }
