@@ -4,11 +4,15 @@ import type { Devnet } from './devnet.ts';
 import { bestBackrun, type CycleBest } from './truth/best.ts';
 import { cyclesThrough, poolsOfManifest } from './truth/cycles.ts';
 import { TruthFork } from './truth/fork.ts';
+import { executeOnFork } from './truth/execute.ts';
 import { balancesOf, quoteCycles } from './truth/quote.ts';
 
 /** What the bot captured of what was there to take. Amounts are decimal wei strings. */
 export type Capture = {
-  /** Victims (router swaps that landed) after which some backrun gains WETH (gross: before gas and the builder). */
+  /**
+   * Victims (router swaps that landed) with a profitable backrun: its best gross pays the gas the trade burns
+   * when run through the executor at the block's base fee plus the tip.
+   */
   victims: number;
   /** Of those, backrun by us. */
   captured: number;
@@ -32,6 +36,14 @@ export type Capture = {
    * a size (a check on the truth itself).
    */
   aboveBest: number;
+  /** Swaps whose best backrun gains WETH but not its gas: not counted as victims. */
+  belowGas: number;
+  /**
+   * Victims whose best trade ran through the executor on the fork and realised exactly the quoted gross (the
+   * rest are listed in `unverified`, at most 20, and still counted at their quoted gross).
+   */
+  verified: number;
+  unverified: Array<{ victim: Hex; reason: string }>;
   /** Cycle quotes asked of the chain, and the time the measurement took. */
   quotes: number;
   ms: number;
@@ -64,6 +76,8 @@ export async function measureCapture(input: {
   toBlock: bigint;
   /** The bot's largest input (its inventory cap, or the flash cap when it borrows): the best is held to it. */
   maxAmountInWei?: bigint;
+  /** The tip per gas the bot pays on top of the base fee (default 1 gwei), to price a backrun's gas. */
+  priorityFeeWei?: bigint;
 }): Promise<Capture> {
   const started = performance.now();
   const { manifest, client } = input.devnet;
@@ -79,6 +93,9 @@ export async function measureCapture(input: {
   let capturedVictims = 0;
   let quotes = 0;
   let aboveBest = 0;
+  let belowGas = 0;
+  let verified = 0;
+  const unverified: Capture['unverified'] = [];
   const shortfalls: Capture['shortfalls'] = [];
   const result = (): Capture => ({
     victims,
@@ -92,6 +109,9 @@ export async function measureCapture(input: {
     uncappedBestGrossWei: String(uncapped),
     uncappedRatio: ratioOf(captured, uncapped),
     aboveBest,
+    belowGas,
+    verified,
+    unverified,
     quotes,
     ms: Math.round(performance.now() - started),
   });
@@ -126,6 +146,18 @@ export async function measureCapture(input: {
         const ours = capturedByVictim.get(tx.hash.toLowerCase());
         if (ours !== undefined && ours > top) aboveBest++;
         if (top === 0n) continue;
+        // Run the best trade through the executor: the chain must pay exactly the quoted gross, and its gas decides
+        // whether the backrun was worth sending at all.
+        const run = await executeOnFork(fork.url, { executor: manifest.executor.address, operator: manifest.executor.operator, cycle: found.capped!.cycle, amountIn: found.capped!.amountIn, nextBlock: number + 1n });
+        if ('error' in run || run.profit !== top) {
+          if (unverified.length < 20) unverified.push({ victim: tx.hash, reason: 'error' in run ? run.error : `the executor realised ${run.profit}, the quotes said ${top}` });
+        } else {
+          verified++;
+          if (top <= run.gasUsed * (replayBlock.baseFeePerGas + (input.priorityFeeWei ?? 1_000_000_000n))) {
+            belowGas++;
+            continue;
+          }
+        }
         victims++;
         best += top;
         uncapped += gross(found.uncapped);
