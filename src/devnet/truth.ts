@@ -5,7 +5,7 @@ import { bestBackrun, type CycleBest } from './truth/best.ts';
 import { cyclesThrough, poolsOfManifest } from './truth/cycles.ts';
 import { TruthFork } from './truth/fork.ts';
 import { executeOnFork } from './truth/execute.ts';
-import { balancesOf, quoteCycles } from './truth/quote.ts';
+import { balancesOf, quoteCycles, quoteEdges } from './truth/quote.ts';
 
 /** What the bot captured of what was there to take. Amounts are decimal wei strings. */
 export type Capture = {
@@ -140,7 +140,7 @@ export async function measureCapture(input: {
         if (cycles.length === 0) continue;
         await fork.replay(replayBlock, tx.transactionIndex! + 1);
         const depth = await balancesOf(fork.url, mainnet.weth, cycles.map((cycle) => cycle[0]!.pool.address as Address));
-        const found = await bestBackrun((requests) => quoteCycles(fork.url, requests), cycles, { depth, ...(input.maxAmountInWei !== undefined ? { cap: input.maxAmountInWei } : {}) });
+        const found = await bestBackrun({ edges: (requests) => quoteEdges(fork.url, requests), forward: (requests) => quoteCycles(fork.url, requests) }, cycles, { depth, ...(input.maxAmountInWei !== undefined ? { cap: input.maxAmountInWei } : {}) });
         quotes += found.quotes;
         const top = gross(found.capped);
         const ours = capturedByVictim.get(tx.hash.toLowerCase());

@@ -1,5 +1,5 @@
 import type { TruthCycle } from './cycles.ts';
-import type { QuoteRequest } from './quote.ts';
+import type { EdgeQuote, QuoteRequest } from './quote.ts';
 
 export type CycleBest = { cycle: TruthCycle; amountIn: bigint; gross: bigint };
 
@@ -29,7 +29,8 @@ export type BestOptions = {
   relativeWidth?: bigint;
 };
 
-type Quote = (requests: readonly QuoteRequest[]) => Promise<bigint[]>;
+/** The chain's quotes: a cycle's output and the least input that gets it (the search's figure), and a plain forward quote (the result's). */
+export type Quotes = { edges: (requests: readonly QuoteRequest[]) => Promise<EdgeQuote[]>; forward: (requests: readonly QuoteRequest[]) => Promise<bigint[]> };
 
 /** The input grid of one cycle: log-spaced from the minimum to the depth, the depth and the cap included. */
 function gridOf(minAmountIn: bigint, upper: bigint, perDecade: number, cap: bigint | undefined): bigint[] {
@@ -52,16 +53,22 @@ function gridOf(minAmountIn: bigint, upper: bigint, perDecade: number, cap: bigi
  * integers inside the bracket around its best grid point (the bracket's best point and its neighbours become the
  * next bracket) until the bracket is a billionth of the input. A cycle's gain is concave in its input (every
  * hop's output is concave), so the bracket keeps the maximum, and a cycle whose best grid gain times the grid
- * ratio is below another's best cannot win and is not refined. Done twice over the same quotes: up to the cap,
- * and up to the pool's depth.
+ * ratio is below another's best cannot win and is not refined. Each tried input is scored at its step's left
+ * edge (quoteEdges: hops round to whole units, so the raw gain is a staircase whose noise, up to ~10^11 wei on a
+ * WBTC hop, would mislead the bracket); the result is the better of the winner's edge and the best tried input,
+ * both by forward quote. Done twice over the same quotes: up to the cap, and up to the pool's depth.
  */
-export async function bestBackrun(quote: Quote, cycles: readonly TruthCycle[], options: BestOptions): Promise<BestBackrun> {
+export async function bestBackrun(quote: Quotes, cycles: readonly TruthCycle[], options: BestOptions): Promise<BestBackrun> {
   const minAmountIn = options.minAmountIn ?? 10n ** 15n;
   const perDecade = options.perDecade ?? 8;
   const sections = BigInt(options.sections ?? 16);
   const relativeWidth = options.relativeWidth ?? 10n ** 9n;
   const chunk = options.chunk ?? 6;
   const gains = cycles.map(() => new Map<bigint, bigint>());
+  // The least input that gets what each tried input gets (the step's left edge), by cycle and tried input.
+  const edges = cycles.map(() => new Map<bigint, bigint>());
+  // The forward gain at each tried input itself (an exact quote already: a candidate for the result too).
+  const plain = cycles.map(() => new Map<bigint, bigint>());
   let quotes = 0;
   const evaluate = async (points: ReadonlyArray<{ cycle: number; amountIn: bigint }>) => {
     const fresh = new Map<string, { cycle: number; amountIn: bigint }>();
@@ -69,8 +76,13 @@ export async function bestBackrun(quote: Quote, cycles: readonly TruthCycle[], o
     const asked = [...fresh.values()];
     if (asked.length === 0) return;
     quotes += asked.length;
-    const outputs = await quote(asked.map((point) => ({ cycle: cycles[point.cycle]!, amountIn: point.amountIn })));
-    asked.forEach((point, i) => gains[point.cycle]!.set(point.amountIn, outputs[i]! > 0n ? outputs[i]! - point.amountIn : -point.amountIn));
+    const quoted = await quote.edges(asked.map((point) => ({ cycle: cycles[point.cycle]!, amountIn: point.amountIn })));
+    asked.forEach((point, i) => {
+      const { amountOut, amountIn } = quoted[i]!;
+      gains[point.cycle]!.set(point.amountIn, amountOut > 0n ? amountOut - amountIn : -point.amountIn);
+      edges[point.cycle]!.set(point.amountIn, amountIn);
+      plain[point.cycle]!.set(point.amountIn, amountOut > 0n ? amountOut - point.amountIn : -point.amountIn);
+    });
   };
 
   // The grid is walked upward a chunk at a time per cycle, and a cycle's walk ends once its gain has fallen for
@@ -138,20 +150,38 @@ export async function bestBackrun(quote: Quote, cycles: readonly TruthCycle[], o
     }
   };
 
-  const bestOf = (limitOf: (cycle: number) => bigint): CycleBest | undefined => {
-    let chosen: CycleBest | undefined;
+  // The winner's figure is a forward quote of its edge input (and of the tried input, should the edge fall short).
+  const bestOf = async (limitOf: (cycle: number) => bigint): Promise<CycleBest | undefined> => {
+    let chosen: { cycle: number; tried: bigint; gain: bigint } | undefined;
     gains.forEach((byInput, cycle) => {
-      for (const [amountIn, gain] of byInput) {
-        if (amountIn > limitOf(cycle) || gain <= 0n) continue;
-        if (!chosen || gain > chosen.gross) chosen = { cycle: cycles[cycle]!, amountIn, gross: gain };
+      for (const [tried, gain] of byInput) {
+        if (tried > limitOf(cycle) || gain <= 0n) continue;
+        if (!chosen || gain > chosen.gain) chosen = { cycle, tried, gain };
       }
     });
-    return chosen;
+    if (!chosen) return undefined;
+    const cycle = cycles[chosen.cycle]!;
+    const inputs = [...new Set([edges[chosen.cycle]!.get(chosen.tried)!, chosen.tried])];
+    const outputs = await quote.forward(inputs.map((amountIn) => ({ cycle, amountIn })));
+    quotes += inputs.length;
+    let best: CycleBest | undefined;
+    inputs.forEach((amountIn, i) => {
+      const gross = outputs[i]! - amountIn;
+      if (outputs[i]! > 0n && gross > 0n && (!best || gross > best.gross)) best = { cycle, amountIn, gross };
+    });
+    plain.forEach((byInput, index) => {
+      for (const [amountIn, gross] of byInput) {
+        if (amountIn <= limitOf(index) && gross > 0n && (!best || gross > best.gross)) best = { cycle: cycles[index]!, amountIn, gross };
+      }
+    });
+    return best;
   };
 
   const uncappedLimit = (cycle: number) => options.depth[cycle]!;
   const cappedLimit = (cycle: number) => (options.cap !== undefined && options.cap < options.depth[cycle]! ? options.cap : options.depth[cycle]!);
   await refine(brackets(uncappedLimit));
   await refine(brackets(cappedLimit));
-  return { capped: bestOf(cappedLimit), uncapped: bestOf(uncappedLimit), quotes };
+  const capped = await bestOf(cappedLimit);
+  const uncapped = await bestOf(uncappedLimit);
+  return { capped, uncapped, quotes };
 }
