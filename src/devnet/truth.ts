@@ -44,6 +44,8 @@ export type Capture = {
    */
   verified: number;
   unverified: Array<{ victim: Hex; reason: string }>;
+  /** Router swaps measured (replayed and searched), victims or not. */
+  analyzed: number;
   /** Cycle quotes asked of the chain, and the time the measurement took. */
   quotes: number;
   ms: number;
@@ -94,6 +96,7 @@ export async function measureCapture(input: {
   let quotes = 0;
   let aboveBest = 0;
   let belowGas = 0;
+  let analyzed = 0;
   let verified = 0;
   const unverified: Capture['unverified'] = [];
   const shortfalls: Capture['shortfalls'] = [];
@@ -110,6 +113,7 @@ export async function measureCapture(input: {
     uncappedRatio: ratioOf(captured, uncapped),
     aboveBest,
     belowGas,
+    analyzed,
     verified,
     unverified,
     quotes,
@@ -139,6 +143,7 @@ export async function measureCapture(input: {
         const cycles = cyclesThrough(pools, moved, mainnet.weth, excluded);
         if (cycles.length === 0) continue;
         await fork.replay(replayBlock, tx.transactionIndex! + 1);
+        analyzed++;
         const depth = await balancesOf(fork.url, mainnet.weth, cycles.map((cycle) => cycle[0]!.pool.address as Address));
         const found = await bestBackrun({ edges: (requests) => quoteEdges(fork.url, requests), forward: (requests) => quoteCycles(fork.url, requests) }, cycles, { depth, ...(input.maxAmountInWei !== undefined ? { cap: input.maxAmountInWei } : {}) });
         quotes += found.quotes;
