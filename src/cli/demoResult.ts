@@ -3,6 +3,8 @@ import type { BlockSummary } from '../monitor/queries.ts';
 import type { LandedBundle } from '../monitor/ledger.ts';
 import type { SearcherApp } from '../searcher.ts';
 import { measureCapture, type Capture } from '../devnet/truth.ts';
+import { mainnet } from '../chain/addresses.ts';
+import { exposureCaps } from '../risk/config.ts';
 
 export type DemoResult = {
   blocks: Array<{ number: number; seen: number; candidates: number; sent: number; included: number; grossProfitWei: string; gasCostWei: string; bribeWei: string; netProfitWei: string }>;
@@ -35,7 +37,9 @@ export async function demoResult(input: { app: SearcherApp; devnet: Devnet; summ
   // This run's trips only: the store may hold earlier runs.
   const tripped = [...new Set(app.store.breakerEvents(10_000).filter((event) => event.at >= input.startedAtMs && (event.kind === 'trip' || event.kind === 'halt')).map((event) => event.breaker))];
   const latency = app.engine.latency.seenToSent;
-  const capture = await measureCapture({ devnet: input.devnet, landed, fromBlock: input.startBlock + 1n, toBlock: BigInt(summaries.at(-1)?.number ?? input.startBlock) });
+  // The best is held to the input the bot may take from inventory (the demo runs with flash swaps off).
+  const maxAmountInWei = exposureCaps(app.risk.gate.config, mainnet.weth).maxInventoryAmountIn;
+  const capture = await measureCapture({ devnet: input.devnet, landed, fromBlock: input.startBlock + 1n, toBlock: BigInt(summaries.at(-1)?.number ?? input.startBlock), maxAmountInWei });
   return {
     blocks: summaries.map((block) => ({
       number: block.number,

@@ -1,111 +1,184 @@
-import type { Address, Hex, PublicClient } from 'viem';
+import { toEventSelector, type Address, type Hex } from 'viem';
 import { mainnet } from '../chain/addresses.ts';
 import type { Devnet } from './devnet.ts';
-import { decodeTransaction, mainnetRouters } from '../mempool/decode.ts';
-import { applyPoolEvent } from '../state/apply.ts';
-import { bootstrapPools, discoverPools } from '../state/bootstrap.ts';
-import { decodePoolLog } from '../state/events.ts';
-import { MarketState } from '../state/market.ts';
-import type { Pool } from '../state/types.ts';
-import { blockCandidates, type EngineConfig } from '../strategy/candidates.ts';
-import { PoolGraph } from '../strategy/graph.ts';
-import { mainnetFactories, venueOfProtocol } from '../state/venues.ts';
+import { bestBackrun, type CycleBest } from './truth/best.ts';
+import { cyclesThrough, poolsOfManifest } from './truth/cycles.ts';
+import { TruthFork } from './truth/fork.ts';
+import { executeOnFork } from './truth/execute.ts';
+import { balancesOf, quoteCycles, quoteEdges } from './truth/quote.ts';
 
 /** What the bot captured of what was there to take. Amounts are decimal wei strings. */
 export type Capture = {
-  /** Victims (router swaps) with a profitable backrun. */
+  /**
+   * Victims (router swaps that landed) with a profitable backrun: its best gross pays the gas the trade burns
+   * when run through the executor at the block's base fee plus the tip.
+   */
   victims: number;
   /** Of those, backrun by us. */
   captured: number;
+  /** The best gross per victim, summed, within the bot's input cap (`capWei`) when one was given. */
   bestGrossWei: string;
   capturedGrossWei: string;
   /** capturedGross / bestGross, 4 decimals; null when there was nothing to take. */
   ratio: number | null;
   /** Victims where we took less than 99% of the best (at most 20), to see where the rest went. */
   shortfalls: Array<{ victim: Hex; block: string; bestGrossWei: string; capturedGrossWei: string }>;
+  /** How the best was found: by the chain's own quoters on a fork, with no code of the bot's search. */
+  truth: 'independent';
+  /** The input cap the best was held to (the bot's inventory cap), or null when uncapped. */
+  capWei: string | null;
+  /** The best gross per victim with no cap on the input (up to the pool's depth), summed over the same victims. */
+  uncappedBestGrossWei: string;
+  /** capturedGross / uncappedBestGross, 4 decimals. */
+  uncappedRatio: number | null;
+  /**
+   * Victims where a landed backrun of ours made more than the truth's best: 0 unless the truth missed a cycle or
+   * a size (a check on the truth itself).
+   */
+  aboveBest: number;
+  /** Swaps whose best backrun gains WETH but not its gas: not counted as victims. */
+  belowGas: number;
+  /**
+   * Victims whose best trade ran through the executor on the fork and realised exactly the quoted gross (the
+   * rest are listed in `unverified`, at most 20, and still counted at their quoted gross).
+   */
+  verified: number;
+  unverified: Array<{ victim: Hex; reason: string }>;
+  /** Router swaps measured (replayed and searched), victims or not. */
+  analyzed: number;
+  /** Cycle quotes asked of the chain, and the time the measurement took. */
+  quotes: number;
+  ms: number;
 };
 
 const poisonedKinds = new Set(['feeOnTransfer', 'honeypot', 'salmonella']);
+const swapTopics = new Set([
+  toEventSelector('event Swap(address indexed sender, uint256 amount0In, uint256 amount1In, uint256 amount0Out, uint256 amount1Out, address indexed to)'),
+  toEventSelector('event Swap(address indexed sender, address indexed recipient, int256 amount0, int256 amount1, uint160 sqrtPriceX96, uint128 liquidity, int24 tick)'),
+]);
+/** The routers whose callers are victims (traders), as opposed to searchers calling pools through their own contracts. */
+const routers = new Set([mainnet.uniswapV2Router02, mainnet.sushiswapRouter, mainnet.swapRouter, mainnet.swapRouter02, mainnet.universalRouter].map((address) => address.toLowerCase()));
 
-/** An exhaustive search: every cycle, every one sized exactly (what the bot trades away for latency). */
-const exhaustive = (startToken: Address): EngineConfig => ({
-  startToken,
-  venues: venueOfProtocol,
-  policy: { priorityFeeWei: 1_000_000_000n, builderShareBps: 0n, minNetProfitWei: 0n },
-  maxCyclesPerPool: 100_000,
-  maxSizedPerSearch: 1_000,
-});
+const ratioOf = (part: bigint, whole: bigint) => (whole === 0n ? null : Number((part * 10_000n) / whole) / 10_000);
 
 /**
- * The devnet knows the truth. After a run, for every router swap that landed, it rebuilds the exact pool state
- * right after the swap (the state at the parent block plus the block's logs up to and including the swap's
- * transaction, read from the chain) and searches it exhaustively for the best backrun. The capture ratio is the
- * gross our landed backruns made over the best gross there was.
+ * The devnet knows the truth, found without the bot's code. After a run, for every router swap that landed, a
+ * fork of the devnet is brought to the state right after that swap (the block's parent plus the block's own
+ * signed transactions up to and including it, each checked to do exactly what it did on the devnet), and the best
+ * backrun there is searched on the chain's own quotes (Router02 getAmountsOut, QuoterV2): every two- and
+ * three-hop WETH cycle through a pool the swap moved, a dense input grid and a k-section refinement. The best
+ * gross is the cycle's WETH out minus WETH in at its best input (what the bot's executor books as gross, before
+ * gas and the builder's share), held to the bot's input cap when given (`capWei`); the uncapped best is
+ * reported beside it. The capture ratio is the gross our landed backruns made over the best gross there was.
  */
-export async function measureCapture(input: { devnet: Devnet; landed: ReadonlyArray<{ victim?: Hex; execution: { gross: bigint } }>; fromBlock: bigint; toBlock: bigint }): Promise<Capture> {
-  const client = input.devnet.client as unknown as PublicClient;
-  const poisoned = new Set(input.devnet.manifest.tokens.filter((token) => poisonedKinds.has(token.kind)).map((token) => token.address.toLowerCase()));
+export async function measureCapture(input: {
+  devnet: Devnet;
+  landed: ReadonlyArray<{ victim?: Hex; execution: { gross: bigint } }>;
+  fromBlock: bigint;
+  toBlock: bigint;
+  /** The bot's largest input (its inventory cap, or the flash cap when it borrows): the best is held to it. */
+  maxAmountInWei?: bigint;
+  /** The tip per gas the bot pays on top of the base fee (default 1 gwei), to price a backrun's gas. */
+  priorityFeeWei?: bigint;
+}): Promise<Capture> {
+  const started = performance.now();
+  const { manifest, client } = input.devnet;
+  const pools = poolsOfManifest(manifest.pools);
+  const known = new Set(pools.map((pool) => pool.address.toLowerCase()));
+  const excluded = new Set(manifest.tokens.filter((token) => poisonedKinds.has(token.kind)).map((token) => token.address.toLowerCase()));
   const capturedByVictim = new Map<string, bigint>();
   for (const bundle of input.landed) if (bundle.victim) capturedByVictim.set(bundle.victim.toLowerCase(), bundle.execution.gross);
-  const config = exhaustive(mainnet.weth);
   let best = 0n;
+  let uncapped = 0n;
   let captured = 0n;
   let victims = 0;
   let capturedVictims = 0;
+  let quotes = 0;
+  let aboveBest = 0;
+  let belowGas = 0;
+  let analyzed = 0;
+  let verified = 0;
+  const unverified: Capture['unverified'] = [];
   const shortfalls: Capture['shortfalls'] = [];
-  if (input.toBlock < input.fromBlock) return { victims, captured: capturedVictims, bestGrossWei: '0', capturedGrossWei: '0', ratio: null, shortfalls };
-  const discovered = await discoverPools(client, mainnetFactories, input.toBlock);
-  for (let number = input.fromBlock; number <= input.toBlock; number++) {
-    const block = await client.getBlock({ blockNumber: number, includeTransactions: true });
-    const swaps = block.transactions.filter((tx) => {
-      if (!tx.to) return false;
-      const decoded = decodeTransaction({ hash: tx.hash, from: tx.from.toLowerCase(), to: tx.to.toLowerCase(), value: tx.value, input: tx.input }, { routers: mainnetRouters });
-      return !('error' in decoded) && decoded.swaps.length > 0;
-    });
-    if (swaps.length === 0) continue;
-    const pools = new Map<string, Pool>((await bootstrapPools(client, discovered, number - 1n)).map((pool) => [pool.address.toLowerCase(), pool]));
-    const logs = (await client.getLogs({ fromBlock: number, toBlock: number })).flatMap((log) => {
-      const decoded = decodePoolLog(log);
-      return decoded ? [{ index: log.transactionIndex!, decoded }] : [];
-    });
-    let applied = 0;
-    for (const swap of swaps) {
-      const touched = new Set<Address>();
-      while (applied < logs.length && logs[applied]!.index <= swap.transactionIndex!) {
-        const { decoded, index } = logs[applied]!;
-        const key = decoded.address.toLowerCase();
-        const pool = pools.get(key);
-        if (pool) {
-          pools.set(key, applyPoolEvent(pool, decoded.event));
-          if (index === swap.transactionIndex) touched.add(pool.address);
-        }
-        applied++;
-      }
-      if (touched.size === 0) continue;
-      const market = new MarketState();
-      market.reset([...pools.values()], { number, hash: block.hash!, parentHash: block.parentHash });
-      const graph = new PoolGraph(market.all(), (pool) => poisoned.has(pool.token0.toLowerCase()) || poisoned.has(pool.token1.toLowerCase()));
-      const candidates = blockCandidates(market, graph, [...touched], block.baseFeePerGas ?? 0n, config).filter((candidate) => candidate.netProfitWei > 0n);
-      const top = candidates.reduce((max, candidate) => (candidate.grossProfitWei > max ? candidate.grossProfitWei : max), 0n);
-      if (top === 0n) continue;
-      victims++;
-      best += top;
-      const ours = capturedByVictim.get(swap.hash.toLowerCase());
-      if (ours !== undefined) {
-        capturedVictims++;
-        captured += ours;
-      }
-      if ((ours ?? 0n) * 100n < top * 99n && shortfalls.length < 20) {
-        shortfalls.push({ victim: swap.hash, block: String(number), bestGrossWei: String(top), capturedGrossWei: String(ours ?? 0n) });
-      }
-    }
-  }
-  return {
+  const result = (): Capture => ({
     victims,
     captured: capturedVictims,
     bestGrossWei: String(best),
     capturedGrossWei: String(captured),
-    ratio: best === 0n ? null : Number((captured * 10_000n) / best) / 10_000,
+    ratio: ratioOf(captured, best),
     shortfalls,
-  };
+    truth: 'independent',
+    capWei: input.maxAmountInWei === undefined ? null : String(input.maxAmountInWei),
+    uncappedBestGrossWei: String(uncapped),
+    uncappedRatio: ratioOf(captured, uncapped),
+    aboveBest,
+    belowGas,
+    analyzed,
+    verified,
+    unverified,
+    quotes,
+    ms: Math.round(performance.now() - started),
+  });
+  if (input.toBlock < input.fromBlock) return result();
+
+  const fork = await TruthFork.start({ devnetUrl: manifest.rpcUrl, chainId: manifest.chainId, atBlock: input.fromBlock - 1n });
+  try {
+    for (let number = input.fromBlock; number <= input.toBlock; number++) {
+      const block = await client.getBlock({ blockNumber: number, includeTransactions: true });
+      const candidates = block.transactions.filter((tx) => tx.to && routers.has(tx.to.toLowerCase()));
+      if (candidates.length === 0) continue;
+      const replayBlock = {
+        number,
+        timestamp: block.timestamp,
+        baseFeePerGas: block.baseFeePerGas ?? 0n,
+        gasLimit: block.gasLimit,
+        miner: block.miner,
+        transactions: block.transactions.map((tx) => ({ hash: tx.hash })),
+      };
+      await fork.loadBlock(replayBlock);
+      for (const tx of candidates) {
+        const receipt = fork.receipt(tx.hash)!;
+        const moved = new Set(receipt.logs.filter((log) => swapTopics.has(log.topics[0] as Hex) && known.has(log.address.toLowerCase())).map((log) => log.address.toLowerCase()));
+        if (receipt.status !== '0x1' || moved.size === 0) continue;
+        const cycles = cyclesThrough(pools, moved, mainnet.weth, excluded);
+        if (cycles.length === 0) continue;
+        await fork.replay(replayBlock, tx.transactionIndex! + 1);
+        analyzed++;
+        const depth = await balancesOf(fork.url, mainnet.weth, cycles.map((cycle) => cycle[0]!.pool.address as Address));
+        const found = await bestBackrun({ edges: (requests) => quoteEdges(fork.url, requests), forward: (requests) => quoteCycles(fork.url, requests) }, cycles, { depth, ...(input.maxAmountInWei !== undefined ? { cap: input.maxAmountInWei } : {}) });
+        quotes += found.quotes;
+        const top = gross(found.capped);
+        const ours = capturedByVictim.get(tx.hash.toLowerCase());
+        if (ours !== undefined && ours > top) aboveBest++;
+        if (top === 0n) continue;
+        // Run the best trade through the executor: the chain must pay exactly the quoted gross, and its gas decides
+        // whether the backrun was worth sending at all.
+        const run = await executeOnFork(fork.url, { executor: manifest.executor.address, operator: manifest.executor.operator, cycle: found.capped!.cycle, amountIn: found.capped!.amountIn, nextBlock: number + 1n });
+        if ('error' in run || run.profit !== top) {
+          if (unverified.length < 20) unverified.push({ victim: tx.hash, reason: 'error' in run ? run.error : `the executor realised ${run.profit}, the quotes said ${top}` });
+        } else {
+          verified++;
+          if (top <= run.gasUsed * (replayBlock.baseFeePerGas + (input.priorityFeeWei ?? 1_000_000_000n))) {
+            belowGas++;
+            continue;
+          }
+        }
+        victims++;
+        best += top;
+        uncapped += gross(found.uncapped);
+        if (ours !== undefined) {
+          capturedVictims++;
+          captured += ours;
+        }
+        if ((ours ?? 0n) * 100n < top * 99n && shortfalls.length < 20) {
+          shortfalls.push({ victim: tx.hash, block: String(number), bestGrossWei: String(top), capturedGrossWei: String(ours ?? 0n) });
+        }
+      }
+    }
+  } finally {
+    await fork.stop();
+  }
+  return result();
 }
+
+const gross = (best: CycleBest | undefined) => (best ? best.gross : 0n);

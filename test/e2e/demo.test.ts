@@ -12,7 +12,7 @@ type DemoJson = {
   totals: { seen: number; candidates: number; sent: number; included: number; netProfitWei: string; realizedEqualsSimulated: boolean | null; lossWei: string };
   breakers: { tripped: string[] };
   latencyUs: { p50: number; p99: number; count: number; stages: Record<'decode' | 'search' | 'simulate' | 'send', { p50: number; p99: number; count: number }> };
-  capture: { victims: number; captured: number; bestGrossWei: string; capturedGrossWei: string; ratio: number | null };
+  capture: { victims: number; captured: number; bestGrossWei: string; capturedGrossWei: string; ratio: number | null; truth: string; aboveBest: number; verified: number; unverified: unknown[] };
   builders: Array<{ name: string; sent: number; accepted: number; refused: number; timeout: number; error: number; included: number }>;
 };
 
@@ -60,6 +60,11 @@ describe('searcher demo, end to end (devnet + local builder + bot + dashboard)',
     expect(result.capture.victims).toBeGreaterThan(0);
     expect(result.capture.ratio).not.toBeNull();
     expect(BigInt(result.capture.capturedGrossWei)).toBeLessThanOrEqual(BigInt(result.capture.bestGrossWei));
+    // Graded by the independent truth: no victim where we beat its best, and every best trade realised on the fork.
+    expect(result.capture.truth).toBe('independent');
+    expect(result.capture.aboveBest).toBe(0);
+    expect(result.capture.unverified).toEqual([]);
+    expect(result.capture.verified).toBeGreaterThanOrEqual(result.capture.victims);
 
     // `searcher report` reads the same store and agrees to the wei.
     const report = await runCli(['report', '--db', db, '--json']);
