@@ -1,22 +1,41 @@
 import type { Address, Hex, PublicClient } from 'viem';
 import { encodePlan } from './bundle/plan.ts';
-import type { CandidateReport, SearcherEngineParameters } from './engine.ts';
+import type { LocalAccount } from 'viem/accounts';
+import type { Dispatcher } from './bundle/dispatch.ts';
+import type { ResolvedChain, RunConfig } from './config/runConfig.ts';
+import type { Logger } from './log.ts';
+import type { CandidateReport } from './monitor/candidateReport.ts';
+import type { RiskGate } from './risk/gate.ts';
 import type { Head, PendingSwaps } from './mempool/watcher.ts';
-import type { LatencyHistogram } from './monitor/histogram.ts';
-import type { BundleSimulator, BundleTx } from './sim/bundle.ts';
+import type { LatencyHistogram } from './histogram.ts';
+import type { BundleTx } from './bundle/bundleTx.ts';
+import type { BundleSimulator } from './sim/bundle.ts';
 import { executorBundleTx, pendingBundleTx } from './sim/bundleTxs.ts';
 import { ForkSimulator } from './sim/fork.ts';
 import type { Candidate, EngineConfig, PriorTrade } from './strategy/candidates.ts';
 import { applyCosts, netAfterGasWei } from './strategy/costs.ts';
 import type { PoolGraph } from './strategy/graph.ts';
-import { planFor } from './strategy/toPlan.ts';
+import { planFor } from './bundle/toPlan.ts';
 import { probeMarket, type TokenSafety } from './strategy/tokenSafety.ts';
 
 /** What we sent for one coming block, in nonce order: later opportunities for it are judged after these. */
 export type PriorSends = { target: bigint; trades: PriorTrade[]; txs: BundleTx[]; victims: Set<string> };
 
+/** What a decision needs of the engine's parameters (the engine passes its own; decision.ts does not import engine.ts). */
+export type DecisionParameters = {
+  config: RunConfig;
+  chain: ResolvedChain;
+  logger: Logger;
+  /** The operator's key: signs our transaction for the simulators that run signed bytes. */
+  signer?: LocalAccount;
+  risk?: RiskGate;
+  /** Sends what simulates; without it the decision is reported only. */
+  dispatcher?: Dispatcher;
+  onCandidate: (report: CandidateReport) => void;
+};
+
 export type DecisionContext = {
-  parameters: SearcherEngineParameters;
+  parameters: DecisionParameters;
   engineConfig: EngineConfig;
   client: PublicClient;
   simulator: BundleSimulator;

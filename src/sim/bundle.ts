@@ -1,18 +1,5 @@
-import type { Address, Hex } from 'viem';
-
-/** A transaction of the bundle, as the chain will run it. */
-export type BundleTx = {
-  from: Address;
-  to: Address | null;
-  data: Hex;
-  value: bigint;
-  gas: bigint;
-  nonce?: number;
-  maxFeePerGas?: bigint;
-  maxPriorityFeePerGas?: bigint;
-  /** The signed transaction (the fork backend sends it as is). */
-  raw?: Hex;
-};
+import type { Address } from 'viem';
+import type { BundleTx } from '../bundle/bundleTx.ts';
 
 /** What a bundle simulation reports about our transaction (the last of the bundle). */
 export type BundleSimulation = {

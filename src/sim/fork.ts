@@ -2,7 +2,7 @@ import { createTestClient, http, numberToHex, publicActions, type Address, type 
 import { startAnvil, type Anvil } from '../chain/anvil.ts';
 import { nextBaseFee } from '../chain/baseFee.ts';
 import { startRpcForwarder, type RpcForwarder } from '../chain/rpcForwarder.ts';
-import { accountExecution } from '../monitor/accounting.ts';
+import { accountExecution } from '../chain/executionAccount.ts';
 import type { BundleSimulation, BundleSimulator, SimulateBundleParameters } from './bundle.ts';
 import { SimulateV1Simulator, SimulationError } from './simulateV1.ts';
 

@@ -1,6 +1,7 @@
 import { encodeFunctionData, numberToHex, parseAbi, type Hex, type PublicClient } from 'viem';
 import { SearcherError } from '../errors.ts';
-import type { BundleSimulation, BundleSimulator, BundleTx, SimulateBundleParameters } from './bundle.ts';
+import type { BundleTx } from '../bundle/bundleTx.ts';
+import type { BundleSimulation, BundleSimulator, SimulateBundleParameters } from './bundle.ts';
 
 const balanceOfAbi = parseAbi(['function balanceOf(address) view returns (uint256)']);
 
