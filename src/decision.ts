@@ -11,7 +11,6 @@ import type { LatencyHistogram } from './histogram.ts';
 import type { BundleTx } from './bundle/bundleTx.ts';
 import type { BundleSimulator } from './sim/bundle.ts';
 import { executorBundleTx, pendingBundleTx } from './sim/bundleTxs.ts';
-import { ForkSimulator } from './sim/fork.ts';
 import type { Candidate, EngineConfig, PriorTrade } from './strategy/candidates.ts';
 import { applyCosts, netAfterGasWei } from './strategy/costs.ts';
 import type { PoolGraph } from './strategy/graph.ts';
@@ -247,13 +246,13 @@ export class CandidateDecider {
       nextBaseFeeWei: this.head().nextBaseFeePerGas,
       chainId: this.context.parameters.chain.chainId,
       // Only the fork backend runs signed bytes; eth_simulateV1 takes the call as is (no signing on the hot path).
-      ...(this.context.parameters.signer && this.context.simulator instanceof ForkSimulator ? { signer: this.context.parameters.signer } : {}),
+      ...(this.context.parameters.signer && this.context.simulator.runsSignedTransactions ? { signer: this.context.parameters.signer } : {}),
     });
   }
 
   /** A victim as the simulator runs it; the fork backend mines signed bytes, so it gets them from the node. */
   private async victimTransaction(victim: PendingSwaps): Promise<BundleTx> {
-    const raw = this.context.simulator instanceof ForkSimulator ? ((await this.context.client.request({ method: 'eth_getRawTransactionByHash' as never, params: [victim.tx.hash] as never })) as Hex) : undefined;
+    const raw = this.context.simulator.runsSignedTransactions ? ((await this.context.client.request({ method: 'eth_getRawTransactionByHash' as never, params: [victim.tx.hash] as never })) as Hex) : undefined;
     return pendingBundleTx(victim.tx, raw);
   }
 }

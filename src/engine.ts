@@ -266,7 +266,7 @@ export class SearcherEngine {
 
   private async onHead(head: Head): Promise<void> {
     this.head = head;
-    if (this.simulator instanceof ForkSimulator) await this.simulator.moveTo(head.number, head.nextBaseFeePerGas);
+    await this.simulator.onHead(head.number, head.nextBaseFeePerGas);
     // Victims of the new block queue behind this: only what their search needs is awaited here (the state,
     // the block's transactions, our nonce); bookkeeping runs after, beside them.
     // The watcher reads the block's transactions once per head; the node is asked again only if that failed.
@@ -351,7 +351,7 @@ export class SearcherEngine {
     await this.bookkeeping;
     await this.follower?.settled();
     this.checkpoints?.save();
-    if (this.simulator instanceof ForkSimulator) await this.simulator.stop();
+    await this.simulator?.stop();
     await this.safety?.flush();
   }
 }

@@ -127,4 +127,13 @@ describe('layering', () => {
     const upward = edges.filter((edge) => (rank[edge.from] ?? Infinity) < (rank[edge.to] ?? -Infinity));
     expect(upward.map((edge) => `${edge.from} -> ${edge.to}: ${edge.file} imports ${edge.target}`).sort()).toEqual([]);
   });
+
+  it('the simulator is an interface: nothing branches on which BundleSimulator it holds (no instanceof on an implementation)', () => {
+    const implementations = runtimeFiles.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/class\s+(\w+)[^{]*\bimplements\b[^{]*\bBundleSimulator\b/g)].map((match) => match[1]!));
+    expect(implementations).toEqual(expect.arrayContaining(['ForkSimulator', 'SimulateV1Simulator']));
+    const branching = runtimeFiles.flatMap((file) =>
+      implementations.filter((name) => new RegExp(`instanceof\\s+${name}\\b`).test(readFileSync(file, 'utf8'))).map((name) => `${relative(src, file)}: instanceof ${name}`),
+    );
+    expect(branching).toEqual([]);
+  });
 });
