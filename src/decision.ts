@@ -15,7 +15,8 @@ import type { Candidate, EngineConfig, PriorTrade } from './strategy/candidates.
 import { applyCosts, netAfterGasWei } from './strategy/costs.ts';
 import type { PoolGraph } from './strategy/graph.ts';
 import { planFor } from './bundle/toPlan.ts';
-import { probeMarket, type TokenSafety } from './strategy/tokenSafety.ts';
+import type { TokenSafety } from './sim/tokenSafety.ts';
+import { probeMarket } from './strategy/tokenVerdict.ts';
 
 /** What we sent for one coming block, in nonce order: later opportunities for it are judged after these. */
 export type PriorSends = { target: bigint; trades: PriorTrade[]; txs: BundleTx[]; victims: Set<string> };

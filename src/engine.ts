@@ -22,7 +22,7 @@ import { StateFollower } from './state/follower.ts';
 import { MarketState } from './state/market.ts';
 import { backrunCandidates, blockCandidates, resolveConflicts, type EngineConfig } from './strategy/candidates.ts';
 import { PoolGraph } from './strategy/graph.ts';
-import { TokenSafety } from './strategy/tokenSafety.ts';
+import { TokenSafety } from './sim/tokenSafety.ts';
 import type { VerdictStore } from './strategy/verdictStore.ts';
 import { builderShareProblem, readBuilderShareCap } from './bundle/builderShareCap.ts';
 import type { Dispatcher } from './bundle/dispatch.ts';

@@ -136,4 +136,45 @@ describe('layering', () => {
     );
     expect(branching).toEqual([]);
   });
+
+  /**
+   * The strategy core and the AMM math do no I/O: what they run (their own files and every file they import
+   * for a value, transitively; `import type` is erased) shows no sign of it. The signs, checkable in the text:
+   * - a module other than viem (node:*, node builtins, better-sqlite3, pino, ws, ...);
+   * - viem's clients and transports (create*Client, http, webSocket, fallback, custom) or a client type
+   *   (PublicClient, WalletClient, TestClient, Client, Transport) anywhere in the file;
+   * - a clock, a timer, the network or the process (performance.now, Date.now, setTimeout, setInterval,
+   *   fetch, process.);
+   * - the logger (log.ts, even as a type: a core reports by what it returns).
+   * No exceptions today.
+   */
+  it('strategy/ and amm/ do no I/O: no client, transport, node module, clock, timer or logger in what they run', () => {
+    const core = runtimeFiles.filter((file) => /^(strategy|amm)\//.test(relative(src, file)));
+    expect(core.length).toBeGreaterThan(10);
+    const valueImports = (file: string): string[] => {
+      const text = readFileSync(file, 'utf8');
+      const specifiers = [...text.matchAll(/\bimport\s+(?!type\b)[^'";]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|\bimport\s*\(\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((match) => (match[1] ?? match[2])!);
+      return specifiers.map((specifier) => resolve(dirname(file), specifier));
+    };
+    const reached = new Set<string>();
+    const pending = [...core];
+    while (pending.length > 0) {
+      const file = pending.pop()!;
+      if (reached.has(file)) continue;
+      reached.add(file);
+      pending.push(...valueImports(file));
+    }
+    const signs: Array<[string, RegExp]> = [
+      ['a module other than viem', /\bfrom\s*['"](?!\.{1,2}\/|viem['"])[^'"]+['"]|\bimport\s*\(\s*['"](?!\.{1,2}\/)[^'"]+['"]|\brequire\s*\(/],
+      ['a viem client or transport', /\b(?:create\w*Client|webSocket|fallback|custom|http)\b\s*[,}(]|\b(?:PublicClient|WalletClient|TestClient|Client|Transport)\b/],
+      ['a clock, timer, the network or the process', /\b(?:performance\.now|Date\.now|setTimeout|setInterval|setImmediate|fetch)\s*\(|\bprocess\./],
+      ['the logger', /from\s*['"](?:\.\.\/)+log\.ts['"]/],
+    ];
+    const offending = [...reached].flatMap((file) => {
+      const text = readFileSync(file, 'utf8');
+      return signs.filter(([, sign]) => sign.test(text)).map(([what]) => `${relative(src, file)}: ${what}`);
+    });
+    expect(reached.size).toBeGreaterThanOrEqual(core.length);
+    expect(offending.sort()).toEqual([]);
+  });
 });
