@@ -1,21 +1,21 @@
 import type { Address, Hex, PublicClient } from 'viem';
-import { encodePlan } from './bundle/plan.ts';
 import type { LocalAccount } from 'viem/accounts';
-import type { Dispatcher } from './bundle/dispatch.ts';
-import type { ResolvedChain, RunConfig } from './config/runConfig.ts';
-import type { Logger } from './log.ts';
-import type { CandidateReport } from './monitor/candidateReport.ts';
-import { decideCandidate, isDecision, repriceAfterSimulation, type Decision, type DecisionFacts } from './decisionPolicy.ts';
-import type { RiskGate } from './risk/gate.ts';
-import type { Head, PendingSwaps } from './mempool/watcher.ts';
-import type { LatencyHistogram } from './histogram.ts';
 import type { BundleTx } from './bundle/bundleTx.ts';
+import type { Dispatcher } from './bundle/dispatch.ts';
+import { encodePlan } from './bundle/plan.ts';
+import { planFor } from './bundle/toPlan.ts';
+import type { ResolvedChain, RunConfig } from './config/runConfig.ts';
+import { decideCandidate, isDecision, repriceAfterSimulation, type Decision, type DecisionFacts } from './decisionPolicy.ts';
+import type { LatencyHistogram } from './histogram.ts';
+import type { Logger } from './log.ts';
+import type { Head, PendingSwaps } from './mempool/watcher.ts';
+import type { CandidateReport } from './monitor/candidateReport.ts';
+import type { RiskGate } from './risk/gate.ts';
 import type { BundleSimulation, BundleSimulator } from './sim/bundle.ts';
 import { executorBundleTx, pendingBundleTx } from './sim/bundleTxs.ts';
+import type { TokenSafety } from './sim/tokenSafety.ts';
 import type { Candidate, EngineConfig, PriorTrade } from './strategy/candidates.ts';
 import type { PoolGraph } from './strategy/graph.ts';
-import { planFor } from './bundle/toPlan.ts';
-import type { TokenSafety } from './sim/tokenSafety.ts';
 import { probeMarket } from './strategy/tokenVerdict.ts';
 
 /** What we sent for one coming block, in nonce order: later opportunities for it are judged after these. */
