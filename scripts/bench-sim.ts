@@ -12,14 +12,14 @@ import { buildSwapCall } from '../src/devnet/traffic/calldata.ts';
 import { resolveRoute } from '../src/devnet/traffic/route.ts';
 import { createLogger } from '../src/log.ts';
 import { decodeTransaction, mainnetRouters } from '../src/mempool/decode.ts';
-import { LatencyHistogram } from '../src/monitor/histogram.ts';
+import { LatencyHistogram } from '../src/histogram.ts';
 import { ForkSimulator } from '../src/sim/fork.ts';
 import { SimulateV1Simulator } from '../src/sim/simulateV1.ts';
 import { bootstrapPools, discoverPools } from '../src/state/bootstrap.ts';
 import { MarketState } from '../src/state/market.ts';
 import { backrunCandidates } from '../src/strategy/candidates.ts';
 import { PoolGraph } from '../src/strategy/graph.ts';
-import { planFor } from '../src/strategy/toPlan.ts';
+import { planFor } from '../src/bundle/toPlan.ts';
 
 process.env.SEARCHER_LOG_LEVEL ??= 'silent';
 const RUNS = 200;

@@ -9,7 +9,8 @@ import { mainnetRouters } from './mempool/decode.ts';
 import { nextBaseFee } from './chain/baseFee.ts';
 import { MempoolWatcher, type Head, type PendingSwaps } from './mempool/watcher.ts';
 import { PendingBySender } from './mempool/pendingBySender.ts';
-import { LatencyHistogram } from './monitor/histogram.ts';
+import { LatencyHistogram } from './histogram.ts';
+import type { CandidateReport } from './monitor/candidateReport.ts';
 import type { BundleSimulator } from './sim/bundle.ts';
 import { ForkSimulator } from './sim/fork.ts';
 import { SimulateV1Simulator } from './sim/simulateV1.ts';
@@ -23,7 +24,7 @@ import { StateFollower } from './state/follower.ts';
 import { MarketState } from './state/market.ts';
 import { backrunCandidates, blockCandidates, resolveConflicts, type EngineConfig } from './strategy/candidates.ts';
 import { PoolGraph } from './strategy/graph.ts';
-import { TokenSafety } from './strategy/tokenSafety.ts';
+import { TokenSafety } from './sim/tokenSafety.ts';
 import type { VerdictStore } from './strategy/verdictStore.ts';
 import { builderShareProblem, readBuilderShareCap } from './bundle/builderShareCap.ts';
 import type { Dispatcher } from './bundle/dispatch.ts';
@@ -33,33 +34,6 @@ import { CandidateDecider } from './decision.ts';
 import { observePool } from './risk/poolObservation.ts';
 import { exposureCaps } from './risk/config.ts';
 import { venueOfProtocol } from './state/venues.ts';
-
-/** One evaluated opportunity, as `searcher run --json` prints it. */
-export type CandidateReport = {
-  block: bigint;
-  victim: string | null;
-  path: Address[];
-  amountIn: bigint;
-  grossProfitWei: bigint;
-  gasCostWei: bigint;
-  bribeWei: bigint;
-  netProfitWei: bigint;
-  simulatedNetProfitWei: bigint | null;
-  /** The executor's start-token gain in the simulation (gross − builder payment); must equal the prediction. */
-  simulatedGainWei: bigint | null;
-  decision: 'send' | 'reject';
-  reason: string;
-  /** The bundle, when the candidate went to the builders (or to the dry-run log). */
-  bundle?: { uuid: string; ourTxHash: Hex };
-  simulatedGas?: bigint;
-  /** The first leg is borrowed in a flash swap. */
-  flash?: boolean;
-  /** The best input, when the exposure caps held amountIn below it. */
-  optimalAmountIn?: bigint;
-  /** performance.now() when the victim was first seen (or the block search started). */
-  firstSeenMs: number;
-  latencyUs: { decode: number; search: number; simulate: number; send: number; total: number };
-};
 
 export type SearcherEngineParameters = {
   config: RunConfig;
@@ -297,7 +271,7 @@ export class SearcherEngine {
 
   private async onHead(head: Head): Promise<void> {
     this.head = head;
-    if (this.simulator instanceof ForkSimulator) await this.simulator.moveTo(head.number, head.nextBaseFeePerGas);
+    await this.simulator.onHead(head.number, head.nextBaseFeePerGas);
     // Victims of the new block queue behind this: only what their search needs is awaited here (the state,
     // the block's transactions, our nonce); bookkeeping runs after, beside them.
     // The watcher reads the block's transactions once per head; the node is asked again only if that failed.
@@ -390,7 +364,7 @@ export class SearcherEngine {
     await this.bookkeeping;
     await this.follower?.settled();
     this.checkpoints?.save();
-    if (this.simulator instanceof ForkSimulator) await this.simulator.stop();
+    await this.simulator?.stop();
     await this.safety?.flush();
   }
 }

@@ -6,7 +6,7 @@ import type { RiskGate } from '../risk/gate.ts';
 import type { BundleProposal } from '../risk/types.ts';
 import type { Candidate, EngineConfig } from '../strategy/candidates.ts';
 import { netAfterGasWei } from '../strategy/costs.ts';
-import { planFor } from '../strategy/toPlan.ts';
+import { planFor } from './toPlan.ts';
 import { feesForTargetBlock } from './fees.ts';
 import { signExecutorTransaction } from './signTransaction.ts';
 import type { Opportunity, Submitter } from './submitter.ts';

@@ -1,6 +1,6 @@
 import type { Hex } from 'viem';
 import type { Logger } from '../log.ts';
-import { LatencyHistogram } from '../monitor/histogram.ts';
+import { LatencyHistogram } from '../histogram.ts';
 import { BuilderError, builderErrorKinds, type BuilderClient, type BuilderErrorKind, type BundleRequest, type SendPermit } from './types.ts';
 
 export type FanoutBuilder = {

@@ -2,7 +2,7 @@ import { encodeFunctionData, keccak256, type Address, type Hex } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
 import { executorAbi } from '../abi/executor.generated.ts';
 import { SearcherError } from '../errors.ts';
-import type { BundleTx } from '../sim/bundle.ts';
+import type { BundleTx } from './bundleTx.ts';
 import { encodePlan, type ExecutorPlan } from './plan.ts';
 
 export class SignTransactionError extends SearcherError {

@@ -1,4 +1,4 @@
-import type { Heartbeat } from '../monitor/heartbeat.ts';
+import type { Heartbeat } from '../risk/riskStore.ts';
 import { heartbeatStaleAfterMs } from '../risk/heartbeat.ts';
 
 /** What `searcher halt` learned about the bots on the store after writing (or finding) a latch. */

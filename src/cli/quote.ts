@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createPublicClient, getAddress, http, isAddress, type Address } from 'viem';
-import { QuoteError, quoteExactInput } from '../amm/quote.ts';
+import { QuoteError, quoteExactInput } from '../state/quote.ts';
 import { loadPools } from '../state/detect.ts';
 import { integerFlag, parseFlags, UsageError } from './args.ts';
 import { reportError } from './report.ts';

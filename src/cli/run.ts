@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { loadAuthAccount } from '../config/authKey.ts';
 import { loadRunConfig } from '../config/runConfig.ts';
 import { loadSigner } from '../config/secrets.ts';
-import type { CandidateReport } from '../engine.ts';
+import type { CandidateReport } from '../monitor/candidateReport.ts';
 import { createLogger } from '../log.ts';
 import { defaultDbFile } from '../monitor/store.ts';
 import { redactUrl } from '../redact.ts';

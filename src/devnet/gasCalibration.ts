@@ -9,7 +9,7 @@ import type { Candidate } from '../strategy/candidates.ts';
 import { quoteCycle, type Cycle } from '../strategy/cycle.ts';
 import { PoolGraph } from '../strategy/graph.ts';
 import { sizeCycle } from '../strategy/sizing.ts';
-import { planFor } from '../strategy/toPlan.ts';
+import { planFor } from '../bundle/toPlan.ts';
 import { devAccount } from './accounts.ts';
 import { mainnet } from '../chain/addresses.ts';
 import type { Devnet } from './devnet.ts';

@@ -1,23 +1,5 @@
 import type Database from 'better-sqlite3';
-
-/** One bot run's heartbeat row (unix ms throughout). */
-export type Heartbeat = {
-  /** host:pid:started, unique per run. */
-  id: string;
-  pid: number;
-  host: string;
-  started: number;
-  /** The last beat. */
-  beat: number;
-  /** How often the bot reads the halt latch: how long `searcher halt` should wait for it. */
-  pollMs: number;
-  /** The `at` of the halt the bot holds in memory; null while it may send. */
-  haltedSince: number | null;
-  /** When the bot took that halt (adopted the store's latch, or halted itself). */
-  ackedAt: number | null;
-  /** Set when the bot stopped cleanly: it no longer reads the store. */
-  stopped: number | null;
-};
+import type { Heartbeat } from '../risk/riskStore.ts';
 
 type Row = { id: string; pid: number; host: string; started: number; beat: number; poll_ms: number; halted_since: number | null; acked_at: number | null; stopped: number | null };
 

@@ -1,6 +1,6 @@
 import type { Address, Hash, Hex } from 'viem';
 import type { MissReason as SubmitterMiss, SendOutcome, SubmissionSink } from '../bundle/submitter.ts';
-import type { CandidateReport } from '../engine.ts';
+import type { CandidateReport } from './candidateReport.ts';
 import type { Logger } from '../log.ts';
 import type { RiskGate } from '../risk/gate.ts';
 import { accountInclusion, type ReceiptReader, type RealisedExecution } from './accounting.ts';

@@ -3,10 +3,11 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { SearcherError } from '../errors.ts';
+import type { BreakerEvent, Heartbeat, RiskStore } from '../risk/riskStore.ts';
 import type { VerdictStore } from '../strategy/verdictStore.ts';
 import type { PoolCheckpoint, PoolCheckpointStore, PoolCheckpointUpdate } from '../state/poolCheckpoint.ts';
 import { queryPoolCheckpoint, writePoolCheckpoint } from './poolCheckpoints.ts';
-import { readHeartbeats, writeHeartbeat, type Heartbeat } from './heartbeat.ts';
+import { readHeartbeats, writeHeartbeat } from './heartbeat.ts';
 import { migrations } from './migrations.ts';
 import {
   queryBlockSummaries,
@@ -60,16 +61,6 @@ export const defaultDbFile = join(homedir(), '.searcher', 'searcher.db');
  */
 export const defaultDemoDbFile = join(homedir(), '.searcher', 'demo.db');
 
-export type BreakerEvent = {
-  /** Unix ms. */
-  at: number;
-  breaker: string;
-  kind: 'trip' | 'reset' | 'halt' | 'resume' | 'drop';
-  reason: string;
-  /** Pool or builder the event is about, when it is about one. */
-  scope?: string;
-};
-
 export type StoreOptions = {
   /** Unix ms clock for the rows' `at` columns (tests inject a fake one). */
   now?: () => number;
@@ -82,7 +73,7 @@ export type StoreOptions = {
  * numbered migrations. One Store per process; better-sqlite3 is synchronous, so every write is a
  * transaction that has committed when the call returns.
  */
-export class Store implements VerdictStore, PoolCheckpointStore {
+export class Store implements VerdictStore, PoolCheckpointStore, RiskStore {
   readonly file: string;
   readonly db: Database.Database;
   private readonly now: () => number;

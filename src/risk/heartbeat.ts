@@ -1,9 +1,8 @@
 import { hostname } from 'node:os';
-import type { Heartbeat } from '../monitor/heartbeat.ts';
-import type { Store } from '../monitor/store.ts';
+import type { Heartbeat, RiskStore } from './riskStore.ts';
 import type { HaltLatch } from './types.ts';
 
-export type HeartbeatStore = Pick<Store, 'recordHeartbeat'>;
+export type HeartbeatStore = Pick<RiskStore, 'recordHeartbeat'>;
 
 /** How often a running bot beats; `searcher halt` calls a store without a beat in the last `staleAfterMs` unused. */
 export const heartbeatIntervalMs = 1_000;

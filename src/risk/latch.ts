@@ -1,4 +1,4 @@
-import type { Store } from '../monitor/store.ts';
+import type { RiskStore } from './riskStore.ts';
 import { haltLatchSchema } from './snapshot.ts';
 import type { HaltLatch } from './types.ts';
 
@@ -6,7 +6,7 @@ import type { HaltLatch } from './types.ts';
 export const haltKey = 'halt';
 export const stateKey = 'state';
 
-export type LatchStore = Pick<Store, 'riskValue' | 'setRiskValue' | 'deleteRiskValue'>;
+export type LatchStore = Pick<RiskStore, 'riskValue' | 'setRiskValue' | 'deleteRiskValue'>;
 
 /**
  * The latched halt in the store, if any. A value that cannot be read is a halt too: when in doubt about

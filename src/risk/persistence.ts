@@ -1,5 +1,5 @@
 import { createLogger, type Logger } from '../log.ts';
-import type { Store } from '../monitor/store.ts';
+import type { RiskStore } from './riskStore.ts';
 import type { RiskConfig } from './config.ts';
 import { RiskGate } from './gate.ts';
 import { BotHeartbeat, heartbeatIntervalMs } from './heartbeat.ts';
@@ -8,7 +8,7 @@ import { parseSnapshot, type RiskSnapshot } from './snapshot.ts';
 import type { HaltLatch } from './types.ts';
 
 export type OpenRiskGateParameters = {
-  store: Pick<Store, 'riskValue' | 'setRiskValue' | 'deleteRiskValue' | 'recordBreakerEvent' | 'recordHeartbeat'>;
+  store: Pick<RiskStore, 'riskValue' | 'setRiskValue' | 'deleteRiskValue' | 'recordBreakerEvent' | 'recordHeartbeat'>;
   config: RiskConfig;
   /** Unix ms. */
   now?: () => number;

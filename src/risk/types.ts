@@ -1,5 +1,5 @@
 import type { Address } from 'viem';
-import type { BreakerEvent } from '../monitor/store.ts';
+import type { BreakerEvent } from './riskStore.ts';
 
 /** The breakers, by the name a refusal, an event, a log line and a metric carry. */
 export const breakerNames = ['killSwitch', 'loss', 'failures', 'connectivity', 'integrity', 'liquidity', 'exposure', 'gas', 'frequency'] as const;

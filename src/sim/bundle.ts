@@ -1,18 +1,5 @@
-import type { Address, Hex } from 'viem';
-
-/** A transaction of the bundle, as the chain will run it. */
-export type BundleTx = {
-  from: Address;
-  to: Address | null;
-  data: Hex;
-  value: bigint;
-  gas: bigint;
-  nonce?: number;
-  maxFeePerGas?: bigint;
-  maxPriorityFeePerGas?: bigint;
-  /** The signed transaction (the fork backend sends it as is). */
-  raw?: Hex;
-};
+import type { Address } from 'viem';
+import type { BundleTx } from '../bundle/bundleTx.ts';
 
 /** What a bundle simulation reports about our transaction (the last of the bundle). */
 export type BundleSimulation = {
@@ -38,7 +25,21 @@ export type SimulateBundleParameters = {
   baseFeePerGas?: bigint;
 };
 
+/**
+ * A bundle simulator. The engine and the decision know only this interface: what differs between backends is
+ * said here (does it run signed bytes, does it follow the heads, does it hold resources), never found out by
+ * asking which class it is.
+ */
 export interface BundleSimulator {
   readonly name: string;
+  /**
+   * The backend runs signed transactions as they are (the victims' raw bytes from the node, ours signed by
+   * the operator key); otherwise it takes the calls unsigned (no signing on the hot path).
+   */
+  readonly runsSignedTransactions: boolean;
   simulate(parameters: SimulateBundleParameters): Promise<BundleSimulation>;
+  /** A new head: later simulations run on top of block `number`, whose successor pays `nextBaseFeePerGas`. */
+  onHead(number: bigint, nextBaseFeePerGas: bigint): Promise<void>;
+  /** Releases what the backend holds (processes, ports); simulate is not called after. */
+  stop(): Promise<void>;
 }

@@ -3,7 +3,7 @@ import type { LocalAccount } from 'viem/accounts';
 import { executorAbi } from '../abi/executor.generated.ts';
 import { signExecutorTransaction } from '../bundle/signTransaction.ts';
 import type { PendingTx } from '../mempool/watcher.ts';
-import type { BundleTx } from './bundle.ts';
+import type { BundleTx } from '../bundle/bundleTx.ts';
 
 /** A pending transaction as the simulator runs it (with its signed bytes when the backend needs them). */
 export function pendingBundleTx(tx: PendingTx, raw?: Hex): BundleTx {

@@ -2,7 +2,7 @@ import { createTestClient, http, numberToHex, publicActions, type Address, type 
 import { startAnvil, type Anvil } from '../chain/anvil.ts';
 import { nextBaseFee } from '../chain/baseFee.ts';
 import { startRpcForwarder, type RpcForwarder } from '../chain/rpcForwarder.ts';
-import { accountExecution } from '../monitor/accounting.ts';
+import { accountExecution } from '../chain/executionAccount.ts';
 import type { BundleSimulation, BundleSimulator, SimulateBundleParameters } from './bundle.ts';
 import { SimulateV1Simulator, SimulationError } from './simulateV1.ts';
 
@@ -29,6 +29,8 @@ export type ForkSimulatorParameters = {
  */
 export class ForkSimulator implements BundleSimulator {
   readonly name = 'anvil-fork';
+  /** anvil mines (or validates) the bundle's transactions as the chain would: signed bytes, real nonces and fees. */
+  readonly runsSignedTransactions = true;
   private queue: Promise<unknown> = Promise.resolve();
 
   private readonly simulateV1: SimulateV1Simulator;
@@ -74,6 +76,11 @@ export class ForkSimulator implements BundleSimulator {
       throw error;
     }
     return simulator;
+  }
+
+  /** Each new head re-forks at it (`moveTo`). */
+  onHead(number: bigint, nextBaseFeePerGas: bigint): Promise<void> {
+    return this.moveTo(number, nextBaseFeePerGas);
   }
 
   /** The fork's own RPC endpoint (127.0.0.1). */

@@ -1,6 +1,7 @@
 import { encodeFunctionData, numberToHex, parseAbi, type Hex, type PublicClient } from 'viem';
 import { SearcherError } from '../errors.ts';
-import type { BundleSimulation, BundleSimulator, BundleTx, SimulateBundleParameters } from './bundle.ts';
+import type { BundleTx } from '../bundle/bundleTx.ts';
+import type { BundleSimulation, BundleSimulator, SimulateBundleParameters } from './bundle.ts';
 
 const balanceOfAbi = parseAbi(['function balanceOf(address) view returns (uint256)']);
 
@@ -28,12 +29,20 @@ function call(tx: BundleTx) {
  */
 export class SimulateV1Simulator implements BundleSimulator {
   readonly name = 'eth_simulateV1';
+  /** eth_simulateV1 takes the calls as they are: nothing is signed on the hot path. */
+  readonly runsSignedTransactions = false;
 
   /** `validation`: check nonces, balances and fees as block building would (the fork backend turns it on). */
   constructor(
     private readonly client: PublicClient,
     private readonly validation = false,
   ) {}
+
+  /** Each simulation names its block (the node's head): nothing to move. */
+  async onHead(): Promise<void> {}
+
+  /** Holds nothing but the caller's client. */
+  async stop(): Promise<void> {}
 
   async simulate(parameters: SimulateBundleParameters): Promise<BundleSimulation> {
     const { txs, executor, startToken, targetBlock } = parameters;

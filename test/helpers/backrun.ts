@@ -12,7 +12,7 @@ import { bootstrapPools, discoverPools } from '../../src/state/bootstrap.ts';
 import { MarketState } from '../../src/state/market.ts';
 import { backrunCandidates, type Candidate, type EngineConfig } from '../../src/strategy/candidates.ts';
 import { PoolGraph } from '../../src/strategy/graph.ts';
-import { planFor } from '../../src/strategy/toPlan.ts';
+import { planFor } from '../../src/bundle/toPlan.ts';
 import { mainnetFactories, venueOfProtocol } from '../../src/state/venues.ts';
 
 

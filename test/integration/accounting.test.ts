@@ -11,7 +11,8 @@ import { mainnet } from '../../src/chain/addresses.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { buildSwapCall } from '../../src/devnet/traffic/calldata.ts';
 import { resolveRoute } from '../../src/devnet/traffic/route.ts';
-import { AccountingError, accountInclusion, type RealisedExecution } from '../../src/monitor/accounting.ts';
+import { AccountingError } from '../../src/chain/executionAccount.ts';
+import { accountInclusion, type RealisedExecution } from '../../src/monitor/accounting.ts';
 import { Store } from '../../src/monitor/store.ts';
 import { sendSignedAndMine, startTestDevnet } from '../helpers/devnet.ts';
 

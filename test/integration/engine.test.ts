@@ -16,7 +16,7 @@ import { pendingBundleTx } from '../../src/sim/bundleTxs.ts';
 import { ForkSimulator } from '../../src/sim/fork.ts';
 import { SimulateV1Simulator } from '../../src/sim/simulateV1.ts';
 import { backrunCandidates, type EngineConfig } from '../../src/strategy/candidates.ts';
-import { planFor } from '../../src/strategy/toPlan.ts';
+import { planFor } from '../../src/bundle/toPlan.ts';
 import { engineConfig, loadMarket, signVictim } from '../helpers/backrun.ts';
 import { startTestBot, stepBlock } from '../helpers/bot.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';

@@ -2,7 +2,7 @@ import { createTestClient, http, parseEther, publicActions, walletActions } from
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnvil, type Anvil } from '../../src/chain/anvil.ts';
 import { devAccount } from '../../src/devnet/accounts.ts';
-import type { BundleTx } from '../../src/sim/bundle.ts';
+import type { BundleTx } from '../../src/bundle/bundleTx.ts';
 import { ForkSimulator } from '../../src/sim/fork.ts';
 
 // The chain: a real anvil with a small gas limit (target 50 000 gas), so a few plain transfers put a block

@@ -3,7 +3,7 @@ import { mainnet } from '../../src/chain/addresses.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { createLogger } from '../../src/log.ts';
 import { readPools } from '../../src/state/reader.ts';
-import { TokenSafety } from '../../src/strategy/tokenSafety.ts';
+import { TokenSafety } from '../../src/sim/tokenSafety.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
 
 let devnet: Devnet;

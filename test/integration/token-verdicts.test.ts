@@ -12,7 +12,8 @@ import { createLogger } from '../../src/log.ts';
 import { Store } from '../../src/monitor/store.ts';
 import { readPools } from '../../src/state/reader.ts';
 import type { Pool } from '../../src/state/types.ts';
-import { probeMarket, TokenSafety, wethDepth } from '../../src/strategy/tokenSafety.ts';
+import { TokenSafety } from '../../src/sim/tokenSafety.ts';
+import { probeMarket, wethDepth } from '../../src/strategy/tokenVerdict.ts';
 import { sendSignedAndMine, startTestDevnet } from '../helpers/devnet.ts';
 import { RpcProxy } from '../helpers/rpcProxy.ts';
 

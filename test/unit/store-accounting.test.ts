@@ -1,6 +1,6 @@
 import { numberToHex, pad, type Address } from 'viem';
 import { describe, expect, it } from 'vitest';
-import { accountExecution, AccountingError, transferTopic, withdrawalTopic, type LogLike } from '../../src/monitor/accounting.ts';
+import { accountExecution, AccountingError, transferTopic, withdrawalTopic, type LogLike } from '../../src/chain/executionAccount.ts';
 
 const weth = '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2' as Address;
 const usdc = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48' as Address;

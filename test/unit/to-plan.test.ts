@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodePlan, encodePlan } from '../../src/bundle/plan.ts';
 import type { V2Pair, V3Pool } from '../../src/state/types.ts';
 import type { Candidate } from '../../src/strategy/candidates.ts';
-import { planFor } from '../../src/strategy/toPlan.ts';
+import { planFor } from '../../src/bundle/toPlan.ts';
 
 const weth = getAddress('0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2');
 const usdc = getAddress('0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48');

@@ -4,23 +4,8 @@ import { classifyRpcFailure, describeRpcFailure } from '../chain/rpcFailure.ts';
 import type { Logger } from '../log.ts';
 import { redactText } from '../redact.ts';
 import type { Pool } from '../state/types.ts';
-import type { StoredVerdict, VerdictStore } from './verdictStore.ts';
-
-/**
- * A token's verdict. `unknown` means the probe could not judge the token (the node did not answer, or no WETH
- * market is deep enough to buy a measurable amount through): the token is neither traded nor condemned, and is
- * probed again after `retryAtMs`. `safe` is true for `safe` only.
- */
-export type TokenVerdict = {
-  token: Address;
-  verdict: 'safe' | 'unsafe' | 'unknown';
-  safe: boolean;
-  reason: string;
-  /** The block the probe ran at (or was attempted at). */
-  block: string;
-  /** For `unknown`: the clock time (of the clock TokenSafety was given) after which the token is probed again. */
-  retryAtMs?: number;
-};
+import { judgeProbe, PROBE_WEI, retryWaitMs, trustedStoredVerdict, unprobeableMarket, verdictOfStored, type ProbeResult, type TokenVerdict } from '../strategy/tokenVerdict.ts';
+import type { StoredVerdict, VerdictStore } from '../strategy/verdictStore.ts';
 
 export type TokenSafetyParameters = {
   client: PublicClient;
@@ -42,54 +27,9 @@ export type TokenSafetyParameters = {
   minProbeDepthWei?: bigint;
 };
 
-/**
- * Units a probe's buy must bring for the buy to show a fee of 1 bp (10,000 units: 1 unit of fee). WBTC, with 8
- * decimals, brings ~30,000 for the 0.01 ETH probe at 30 ETH/BTC.
- */
-const MIN_MEASURABLE_UNITS = 10_000n;
-
-type ProbeResult = { bought: boolean; promisedOut: bigint; received: bigint; moved: boolean; movedReceived: bigint; sold: boolean; pairReceived: bigint };
-
 /** Where the probe's code is put for the call (never deployed) and who calls it. */
 const PROBE = getAddress('0x00000000000000000000000000000000700be000');
 const CALLER = getAddress('0x00000000000000000000000000000000700be001');
-const PROBE_WEI = 10n ** 16n;
-const EXACT = 'bought, moved and sold back exactly';
-/**
- * Anyone can make a WETH pair for any token for a fraction of a cent (say 1e7 wei of WETH against 1 wei of the
- * token), where the probe's buy is promised nothing. Only a market holding at least 100 times the probe's WETH
- * is probed through; the deepest one is chosen, so a dust pair next to a real market changes nothing.
- */
-export const MIN_PROBE_DEPTH_WEI = 100n * PROBE_WEI;
-/** Stored verdicts older versions reached through any pair, however shallow: not trusted, probed again. */
-const MARKET_VERDICTS = new Set(['cannot be bought', 'no WETH pair or pool to test a round trip through']);
-
-/**
- * The WETH side of a market, comparable between kinds: a V2 pair's WETH reserve; for a V3 pool the virtual
- * WETH reserve of its active liquidity at its price (L/sqrtP when WETH is token0, L*sqrtP when token1), which
- * is what a V2 pair of the same depth at that price would hold. Undefined when the pool does not trade WETH.
- */
-export function wethDepth(pool: Pool, weth: Address): bigint | undefined {
-  const wethIs0 = pool.token0.toLowerCase() === weth.toLowerCase();
-  if (!wethIs0 && pool.token1.toLowerCase() !== weth.toLowerCase()) return undefined;
-  if (pool.kind === 'v2') return wethIs0 ? pool.reserve0 : pool.reserve1;
-  if (pool.sqrtPriceX96 === 0n) return 0n;
-  return wethIs0 ? (pool.liquidity << 96n) / pool.sqrtPriceX96 : (pool.liquidity * pool.sqrtPriceX96) >> 96n;
-}
-
-/**
- * The market a token is probed through, among its WETH pools: the deepest on the WETH side (`wethDepth`), a V2
- * pair on a tie (its promise is a formula of its reserves). Whether it is deep enough is `TokenSafety`'s call.
- */
-export function probeMarket(wethPools: readonly Pool[], weth: Address): Pool | undefined {
-  let best: { pool: Pool; depth: bigint } | undefined;
-  for (const pool of wethPools) {
-    const depth = wethDepth(pool, weth);
-    if (depth === undefined) continue;
-    if (!best || depth > best.depth || (depth === best.depth && pool.kind === 'v2' && best.pool.kind === 'v3')) best = { pool, depth };
-  }
-  return best?.pool;
-}
 
 /**
  * Token safety before a token is first traded: a buy, a transfer and a sale through the token's deepest WETH
@@ -99,6 +39,8 @@ export function probeMarket(wethPools: readonly Pool[], weth: Address): Pool | u
  * about the token itself gives "unknown": a probe that never got an answer (timeout, refused connection, 5xx,
  * rate limit), no WETH market, none deep enough, or a buy the market promised 0 tokens for. An unknown token is
  * probed again after an exponential backoff, never condemned and never stored.
+ *
+ * This is the shell (the eth_call, the clock, the store); the rules it applies are strategy/tokenVerdict.ts.
  */
 export class TokenSafety {
   private readonly verdicts = new Map<string, TokenVerdict>();
@@ -117,8 +59,7 @@ export class TokenSafety {
     this.wallClock = parameters.wallClock ?? Date.now;
     this.backoff = parameters.backoff ?? { baseMs: 2_000, maxMs: 300_000 };
     for (const stored of parameters.store?.loadTokenVerdicts(parameters.scope) ?? []) {
-      if (stored.verdict === 'unsafe' && MARKET_VERDICTS.has(stored.reason)) continue;
-      this.verdicts.set(stored.token.toLowerCase(), { token: stored.token, verdict: stored.verdict, safe: stored.verdict === 'safe', reason: stored.reason, block: String(stored.probeBlock) });
+      if (trustedStoredVerdict(stored)) this.verdicts.set(stored.token.toLowerCase(), verdictOfStored(stored));
     }
   }
 
@@ -161,11 +102,8 @@ export class TokenSafety {
     const { client, weth } = this.parameters;
     const block = String(blockNumber);
     if (token.toLowerCase() === weth.toLowerCase()) return this.record({ token, verdict: 'safe', safe: true, reason: 'WETH', block });
-    // About our market data, not the token: the token may gain a deeper market later, so it is asked again.
-    const depth = market && wethDepth(market, weth);
-    if (!market || depth === undefined) return this.unknown(token, block, 'no WETH pair or pool to probe through');
-    const minimum = this.parameters.minProbeDepthWei ?? MIN_PROBE_DEPTH_WEI;
-    if (depth < minimum) return this.unknown(token, block, `no WETH market deep enough to probe: the deepest (${market.address}) holds ${depth} wei of WETH, under ${minimum}`);
+    const unprobeable = unprobeableMarket(market, weth, this.parameters.minProbeDepthWei);
+    if (unprobeable || !market) return this.unknown(token, block, unprobeable ?? 'no WETH pair or pool to probe through');
     const data: Hex =
       market.kind === 'v2'
         ? encodeFunctionData({ abi: tokenProbeAbi, functionName: 'probe', args: [weth, market.address, token, market.feeBps] })
@@ -191,26 +129,17 @@ export class TokenSafety {
       const kind = classifyRpcFailure(error) === 'transient' ? 'the node did not answer the probe' : 'the probe failed';
       return this.unknown(token, block, `${kind} (${redactText(describeRpcFailure(error))})`);
     }
-    const kind = market.kind === 'v2' ? 'pair' : 'pool';
-    // A V3 swap that reverted reports no promise; a V2 buy was promised the formula's amount before it swapped.
-    if (result.promisedOut === 0n && (result.bought || kind === 'pair')) {
-      return this.unknown(token, block, `the ${kind} promised 0 tokens for the probe's buy of ${PROBE_WEI} wei (${market.address}): nothing to measure`);
-    }
-    const reason = judge(result, kind);
-    // A round trip of few units cannot show a fee (a 0.5% fee on 100 units rounds to nothing): "exact" there
-    // proves nothing, so it is no verdict. A fault it did see is real at any size.
-    if (reason === EXACT && result.promisedOut < MIN_MEASURABLE_UNITS) {
-      return this.unknown(token, block, `the probe's buy was promised only ${result.promisedOut} units (${market.address}), too few to show a fee of 1 bp`);
-    }
+    const judged = judgeProbe(result, market);
+    if (judged.verdict === 'unknown') return this.unknown(token, block, judged.why);
     this.failures.delete(token.toLowerCase());
-    return this.record({ token, verdict: reason === EXACT ? 'safe' : 'unsafe', safe: reason === EXACT, reason, block });
+    return this.record({ token, verdict: judged.verdict, safe: judged.verdict === 'safe', reason: judged.reason, block });
   }
 
   /** No verdict on the token (no answer, no market to measure it by): "unknown, retry later", the wait doubling per time. */
   private unknown(token: Address, block: string, why: string): TokenVerdict {
     const key = token.toLowerCase();
     const count = (this.failures.get(key)?.count ?? 0) + 1;
-    const waitMs = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** Math.min(count - 1, 30));
+    const waitMs = retryWaitMs(count, this.backoff);
     const retryAtMs = this.now() + waitMs;
     const verdict: TokenVerdict = { token, verdict: 'unknown', safe: false, reason: `retry later: ${why}; next probe in ${waitMs} ms`, block, retryAtMs };
     this.failures.set(key, { count, retryAtMs, verdict });
@@ -247,14 +176,3 @@ export class TokenSafety {
   }
 }
 
-/** The verdict's reason from what the probe measured; `exact` only if every balance moved as promised. */
-function judge(result: ProbeResult, market: 'pair' | 'pool'): string {
-  const half = result.received / 2n;
-  if (!result.bought) return 'cannot be bought';
-  if (result.received !== result.promisedOut) return `delivers ${result.received} where the ${market} promised ${result.promisedOut} (fee on transfer or false balances)`;
-  if (!result.moved) return 'refuses a transfer between holders';
-  if (result.movedReceived !== half) return `a transfer of ${half} credits ${result.movedReceived}`;
-  if (!result.sold) return 'cannot be sold back (honeypot)';
-  if (result.pairReceived !== result.received - half) return `the sale delivers less to the ${market} than was sent`;
-  return EXACT;
-}

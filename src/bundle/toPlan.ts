@@ -1,6 +1,6 @@
-import type { ExecutorPlan } from '../bundle/plan.ts';
-import type { Candidate } from './candidates.ts';
-import type { CostPolicy } from './costs.ts';
+import type { ExecutorPlan } from './plan.ts';
+import type { Candidate } from '../strategy/candidates.ts';
+import type { CostPolicy } from '../strategy/costs.ts';
 
 /**
  * The executor plan for a candidate in `targetBlock`. The minimum profit is the prediction itself (gross

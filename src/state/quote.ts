@@ -1,8 +1,8 @@
 import { getAddress, type Address } from 'viem';
 import { SearcherError } from '../errors.ts';
-import type { Pool } from '../state/types.ts';
-import { getAmountOut } from './v2.ts';
-import { quoteV3ExactInput } from './v3/pool.ts';
+import type { Pool } from './types.ts';
+import { getAmountOut } from '../amm/v2.ts';
+import { quoteV3ExactInput } from '../amm/v3/pool.ts';
 
 /** A quote that cannot be answered from the request (wrong token, bad amount, not a pool). */
 export class QuoteError extends SearcherError {
