@@ -1,4 +1,4 @@
-import { createPublicClient, http, keccak256, toHex, type Address, type Hex, type PublicClient } from 'viem';
+import { createPublicClient, http, type Address, type Hex, type PublicClient } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
 import { MalformedInputs } from './chain/malformedInputs.ts';
 import { WsConnection } from './chain/wsConnection.ts';
@@ -14,13 +14,9 @@ import type { CandidateReport } from './monitor/candidateReport.ts';
 import type { BundleSimulator } from './sim/bundle.ts';
 import { ForkSimulator } from './sim/fork.ts';
 import { SimulateV1Simulator } from './sim/simulateV1.ts';
-import { CheckpointWriter } from './state/checkpointWriter.ts';
-import { loadMarket, type BootstrapStats } from './state/marketLoader.ts';
-import { PoolRegistry } from './state/registry.ts';
-import { windowAround, type TickWindows } from './state/reader.ts';
 import { V3RangeError } from './amm/v3/pool.ts';
+import { MarketKeeper } from './state/marketKeeper.ts';
 import type { PoolCheckpointStore } from './state/poolCheckpoint.ts';
-import { StateFollower } from './state/follower.ts';
 import { MarketState } from './state/market.ts';
 import { backrunCandidates, blockCandidates, resolveConflicts, type EngineConfig } from './strategy/candidates.ts';
 import { PoolGraph } from './strategy/graph.ts';
@@ -77,7 +73,6 @@ export class SearcherEngine {
   private client!: PublicClient;
   private connection!: WsConnection;
   private watcher!: MempoolWatcher;
-  private follower!: StateFollower;
   private simulator!: BundleSimulator;
   private head!: Head;
   private queue: Promise<void> = Promise.resolve();
@@ -85,10 +80,7 @@ export class SearcherEngine {
   /** Per-head bookkeeping (store, summaries), in head order, off the trading path. */
   private bookkeeping: Promise<void> = Promise.resolve();
   private decider!: CandidateDecider;
-  private checkpoints: CheckpointWriter | undefined;
-  private registry = new PoolRegistry([]);
-  /** How the market was loaded at start: pools found and kept, time to a searchable market, checkpoint used. */
-  bootstrap: (BootstrapStats & { ms: number }) | undefined;
+  private keeper!: MarketKeeper;
   private readonly pendingBySender = new PendingBySender();
   private readonly engineConfig: EngineConfig;
   /** Garbage from the node's websocket, by kind (the app exports it as a metric). */
@@ -145,40 +137,28 @@ export class SearcherEngine {
       v2: config.factories.v2.map((f) => ({ ...f, feeBps: BigInt(f.feeBps) })),
       v3: config.factories.v3,
     };
-    const loadStarted = performance.now();
     const headRef = { number: block.number!, hash: block.hash!, parentHash: block.parentHash };
     const scope = await this.chainScope();
-    // The checkpoint belongs to a chain and to the settings that chose its pools: other factories or another
-    // floor start cold.
-    const settings = keccak256(toHex(JSON.stringify({ factories: config.factories, floor: String(config.market.minLiquidityWei) }))).slice(0, 18);
-    const checkpointScope = scope.genesis && this.parameters.poolCheckpoints ? { store: this.parameters.poolCheckpoints, scope: `${scope.scope}:${settings}` } : undefined;
-    const factor = config.market.v3TickWindowPriceFactor;
-    const windows: TickWindows | undefined = factor === 0 ? undefined : (pool) => windowAround(pool.tick, pool.tickSpacing, factor);
-    const readOptions = { maxInFlight: config.market.maxRequestsInFlight, poolsPerCall: config.market.poolsPerCall, ...(windows ? { windows } : {}) };
-    const loaded = await loadMarket({
+    this.keeper = new MarketKeeper({
       client: this.client,
-      factories,
-      head: headRef,
+      market: this.market,
       logger,
-      ...(checkpointScope ? { checkpoints: checkpointScope } : {}),
-      floor: { weth: chain.weth, minLiquidityWei: config.market.minLiquidityWei },
-      ...readOptions,
-      maxWarmGap: BigInt(config.market.maxWarmGapBlocks),
+      factories,
+      weth: chain.weth,
+      settings: config.market,
+      ...(scope.genesis && this.parameters.poolCheckpoints ? { checkpoints: { store: this.parameters.poolCheckpoints, chainScope: scope.scope } } : {}),
+      onNewPools: (pools) => {
+        for (const pool of pools) this.graph.add(pool);
+        logger.info({ pools: pools.map((pool) => pool.address) }, 'engine: new pools');
+      },
+      onStale: (stale) => this.parameters.risk?.onDrift(stale),
+      onPause: (reason) => (reason === undefined ? this.parameters.risk?.resumeSending('state') : this.parameters.risk?.pauseSending('state', reason)),
+      onBlock: (applied, changed) => {
+        this.observePools(changed);
+        if (changed.size > 0) this.enqueue(() => this.onBlockChanged(applied.number, [...changed]));
+      },
     });
-    this.market.reset(loaded.pools, headRef);
-    this.registry = new PoolRegistry(loaded.registry);
-    this.bootstrap = { ...loaded.stats, ms: Math.round(performance.now() - loadStarted) };
-    logger.info({ ...this.bootstrap, fromCheckpoint: loaded.stats.fromCheckpoint === undefined ? undefined : String(loaded.stats.fromCheckpoint) }, 'engine: market bootstrapped');
-    if (checkpointScope) {
-      this.checkpoints = new CheckpointWriter({
-        ...checkpointScope,
-        market: this.market,
-        logger,
-        everyBlocks: config.market.checkpointEveryBlocks,
-        trustworthy: () => !this.follower.stale && !this.follower.paused,
-        registry: () => this.registry.all(),
-      });
-    }
+    await this.keeper.start(headRef);
     const excluded = new Set(config.strategy.excludedTokens.map((token) => token.toLowerCase()));
     this.safety = new TokenSafety({ client: this.client, weth: chain.weth, logger, scope: scope.scope, ...(scope.genesis && this.parameters.verdictStore ? { store: this.parameters.verdictStore } : {}) });
     const unsafe = (token: string) => excluded.has(token.toLowerCase()) || this.safety.isUnsafe(token);
@@ -208,28 +188,6 @@ export class SearcherEngine {
       head: () => this.head,
     });
 
-    this.follower = new StateFollower({
-      client: this.client,
-      market: this.market,
-      logger,
-      factories,
-      onNewPools: (pools) => {
-        this.checkpoints?.onNewPools(this.registry.add(pools, this.market.head?.number), pools);
-        for (const pool of pools) this.graph.add(pool);
-        logger.info({ pools: pools.map((pool) => pool.address) }, 'engine: new pools');
-      },
-      onStale: (stale) => this.parameters.risk?.onDrift(stale),
-      onPause: (reason) => (reason === undefined ? this.parameters.risk?.resumeSending('state') : this.parameters.risk?.pauseSending('state', reason)),
-      driftInBackground: true,
-      onRebootstrap: () => this.checkpoints?.onReplaced(),
-      ...(windows ? { v3Window: windows } : {}),
-      reload: (block) => this.registry.reload(this.client, factories, block, { ...readOptions, floor: { weth: chain.weth, minLiquidityWei: config.market.minLiquidityWei } }),
-      onBlock: (applied, changed) => {
-        this.checkpoints?.onBlock(changed);
-        this.observePools(changed);
-        if (changed.size > 0) this.enqueue(() => this.onBlockChanged(applied.number, [...changed]));
-      },
-    });
     this.connection = new WsConnection({ url: chain.wsUrl, logger, malformed: this.nodeInputs });
     this.connection.on('latency', (ms: number) => this.parameters.risk?.onSocketLatency(ms));
     this.connection.on('up', () => this.parameters.onSocket?.(true));
@@ -277,7 +235,7 @@ export class SearcherEngine {
     // The watcher reads the block's transactions once per head; the node is asked again only if that failed.
     const transactionsRead = head.transactions.then(async (hashes) => (hashes ?? (await this.client.getBlock({ blockHash: head.hash as Hex })).transactions) as Hex[]);
     const nonceRead = this.refreshOperatorNonce();
-    await this.follower.sync({ number: head.number, hash: head.hash as Hex, parentHash: head.parentHash as Hex });
+    await this.keeper.sync({ number: head.number, hash: head.hash as Hex, parentHash: head.parentHash as Hex });
     const transactions = await transactionsRead;
     await nonceRead;
     this.pendingBySender.onBlock(new Set(transactions.map((hash) => hash.toLowerCase())), head.number);
@@ -341,6 +299,11 @@ export class SearcherEngine {
     return this.decider?.knownOperatorNonce();
   }
 
+  /** How the market was loaded at start: pools found and kept, time to a searchable market, checkpoint used. */
+  get bootstrap() {
+    return this.keeper?.bootstrap;
+  }
+
   get headNumber(): bigint {
     return this.head.number;
   }
@@ -362,8 +325,7 @@ export class SearcherEngine {
     this.connection?.close();
     await this.queue;
     await this.bookkeeping;
-    await this.follower?.settled();
-    this.checkpoints?.save();
+    await this.keeper?.stop();
     await this.simulator?.stop();
     await this.safety?.flush();
   }

@@ -52,6 +52,11 @@ export type StateFollowerParameters = {
   reload?: (block: BlockRef) => Promise<Pool[]>;
   /** The V3 tick window to load around a pool's price (absent: the market holds whole bitmaps). */
   v3Window?: TickWindows;
+  /**
+   * Reads pools created in a block and returns those to track (the keeper applies the liquidity floor and the
+   * tick windows, and keeps the others in its registry). Without it every new pool is read whole and tracked.
+   */
+  readNewPools?: (found: DiscoveredPools, blockNumber: bigint) => Promise<Pool[]>;
   /** Pool events of this block from contracts the market does not track (pools below the floor, among others). */
   onUntrackedLogs?: (block: BlockRef, logs: readonly PoolLog[]) => void;
 };
@@ -322,7 +327,7 @@ export class StateFollower {
       v3Factories: found.v3Factories,
     };
     if (fresh.v2.length + fresh.v3.length === 0) return [];
-    return bootstrapPools(client, fresh, blockNumber);
+    return this.parameters.readNewPools ? this.parameters.readNewPools(fresh, blockNumber) : bootstrapPools(client, fresh, blockNumber);
   }
 
   private async checkDrift(block: BlockRef, changed: ReadonlySet<Address>): Promise<void> {

@@ -31,7 +31,8 @@ export type PoolPromoterParameters = {
  */
 export class PoolPromoter {
   private readonly untracked = new Map<string, RegisteredPool>();
-  private prices: ReturnType<typeof wethPrices>;
+  /** Token prices in WETH from the tracked market, refreshed every few blocks (the floor's yardstick). */
+  prices: ReturnType<typeof wethPrices>;
   private blocksSincePrices = 0;
   private work: Promise<unknown> = Promise.resolve();
   promoted = 0;

@@ -43,6 +43,8 @@ export class PoolRegistry {
       ...(pool.venue ? { venue: pool.venue } : {}),
       ...(pool.factory ? { factory: pool.factory } : {}),
       ...(createdAt !== undefined ? { createdAt } : {}),
+      token0: pool.token0,
+      token1: pool.token1,
     }));
     this.entries.push(...added);
     for (const entry of added) this.known.add(entry.address.toLowerCase());
