@@ -5,7 +5,7 @@ import type { Dispatcher } from './bundle/dispatch.ts';
 import { encodePlan } from './bundle/plan.ts';
 import { planFor } from './bundle/toPlan.ts';
 import type { ResolvedChain, RunConfig } from './config/runConfig.ts';
-import { decideCandidate, isDecision, repriceAfterSimulation, type Decision, type DecisionFacts } from './decisionPolicy.ts';
+import { checkSentBundle, decideCandidate, isDecision, repriceAfterSimulation, type Decision, type DecisionFacts } from './decisionPolicy.ts';
 import type { LatencyHistogram } from './histogram.ts';
 import type { Logger } from './log.ts';
 import type { Head, PendingSwaps } from './mempool/watcher.ts';
@@ -56,6 +56,8 @@ const us = (ms: number) => Math.round(ms * 1000);
  */
 export class CandidateDecider {
   private sent: PriorSends = { target: 0n, trades: [], txs: [], victims: new Set() };
+  /** Pools a simulation agreed with to the wei (lowercase): bundles through only these may go out before theirs. */
+  private readonly verifiedPools = new Set<string>();
   /** The operator's transaction count at the head (private bundles do not move it until they land). */
   private operatorNonce: { head: bigint; value: number } | undefined;
 
@@ -98,6 +100,7 @@ export class CandidateDecider {
       nextBaseFeePerGas: this.head().nextBaseFeePerGas,
       priorityFeeWei: config.strategy.priorityFeeWei,
       sending: dispatcher !== undefined,
+      optimistic: config.simulation.mode === 'optimistic' && dispatcher !== undefined && candidate.cycle.hops.every((hop) => this.verifiedPools.has(hop.pool.address.toLowerCase())),
     };
     const prior = this.prior(target);
     const victims = victim ? [...leading, victim] : [];
@@ -108,38 +111,29 @@ export class CandidateDecider {
       if (step.need === 'tokens') {
         facts.unsafeToken = (await this.firstUnsafeToken(candidate)) ?? null;
       } else if (step.need === 'simulation') {
-        const operator = this.context.parameters.signer?.address ?? chain.operator!;
-        const victimTxs = await Promise.all(victims.map((pending) => this.victimTransaction(pending)));
-        const simulate = async (sized: Candidate) => {
-          const plan = encodePlan(planFor(sized, target, this.context.engineConfig.policy));
-          // Our own earlier transactions for this block come first, nonce by nonce (leading victims are not ours).
-          txs = [...victimTxs, await this.ourTransaction(operator, chain.executor, plan, prior.trades.filter((trade) => trade.cycle).length)];
-          const simulateStarted = performance.now();
-          // A later timestamp than the head's, as the target block will have: pools that accrue oracles per block
-          // (V2 price accumulators, V3 observations) then spend the same gas as they will on chain.
-          const result = await this.context.simulator.simulate({ txs, prefix: prior.txs, executor: chain.executor, startToken: chain.weth, targetBlock: target, timestamp: this.head().timestamp + 1n });
-          simulateMs += performance.now() - simulateStarted;
-          return result;
-        };
+        const simulate = await this.simulator(victims, target, prior);
         let simulation = await simulate(candidate);
-        const repriced = repriceAfterSimulation(candidate, simulation, this.head().nextBaseFeePerGas, this.context.engineConfig.policy);
+        const repriced = repriceAfterSimulation(candidate, simulation.result, this.head().nextBaseFeePerGas, this.context.engineConfig.policy);
         if (repriced) {
           candidate = repriced;
           facts.candidate = candidate;
           simulation = await simulate(candidate);
         }
-        facts.simulation = simulation;
+        ({ txs } = simulation);
+        simulateMs += simulation.ms;
+        facts.simulation = simulation.result;
       } else if (step.need === 'gate') {
-        const checked = dispatcher!.check({ candidate, target, simulatedGas: facts.simulation!.gasUsed });
+        // Sent before its simulation: the estimated gas stands in for the simulated one.
+        const checked = dispatcher!.check({ candidate, target, simulatedGas: facts.simulation?.gasUsed ?? candidate.gas });
         if (checked.ok) proposal = checked.proposal;
         facts.gate = checked.ok ? { ok: true } : { ok: false, reason: checked.reason };
       } else {
-        const simulation = facts.simulation!;
+        const simulated = facts.simulation ? { gainWei: facts.simulation.gain, gasUsed: facts.simulation.gasUsed } : { gainWei: candidate.grossProfitWei - candidate.bribeWei, gasUsed: candidate.gas };
         const sendStarted = performance.now();
         // The latency that decides who wins a backrun: from the victim's first sighting to our bundle's bytes on a
         // builder's socket (the builder's own processing is not ours).
         const onSent = victim ? (at: number) => this.context.latency.seenToSent.record(us(at - firstSeenMs)) : undefined;
-        const dispatched = await dispatcher!.send({ candidate, ...(victim ? { victim } : {}), leading, target, simulated: { gainWei: simulation.gain, gasUsed: simulation.gasUsed }, ...(onSent ? { onSent } : {}) }, proposal!).catch((error: Error) => ({
+        const dispatched = await dispatcher!.send({ candidate, ...(victim ? { victim } : {}), leading, target, simulated, ...(onSent ? { onSent } : {}) }, proposal!).catch((error: Error) => ({
           sent: false as const,
           reason: `send failed: ${error.message.split('\n')[0]}`,
           uuid: undefined,
@@ -152,11 +146,38 @@ export class CandidateDecider {
           // The next opportunity for this block is judged after this one, and its nonce follows this one's.
           for (const earlier of leading) prior.trades.push({ swaps: earlier.swaps });
           prior.trades.push({ ...(victim ? { swaps: victim.swaps } : {}), cycle: candidate.cycle, amountIn: candidate.amountIn });
-          prior.txs.push(...txs);
+          prior.txs.push(...txs); // empty when sent before its simulation: pushed once that has run
           for (const pending of victims) prior.victims.add(pending.tx.hash.toLowerCase());
         }
       }
       step = decideCandidate(facts);
+    }
+    if (step.unsimulated && bundle) {
+      // Sent before its simulation: simulate now (the bundle is already on its way) and cancel it if it disagrees.
+      // Our earlier transactions for this block, not counting this one (already among the trades sent).
+      const simulation = await (await this.simulator(victims, target, prior, prior.trades.filter((trade) => trade.cycle).length - 1))(candidate);
+      simulateMs += simulation.ms;
+      prior.txs.push(...simulation.txs);
+      facts.simulation = simulation.result;
+      const check = checkSentBundle({ ...facts, simulation: simulation.result });
+      const simulatedNet = check.simulatedNetWei !== undefined ? { simulatedNetWei: check.simulatedNetWei } : {};
+      if (check.keep) {
+        step = { decision: 'send', reason: `${step.reason}; the simulation agrees: ${check.reason}`, ...simulatedNet };
+      } else {
+        const cancelled = await dispatcher!.cancel(bundle.uuid, `cancelled after its simulation: ${check.reason}`).catch(() => false);
+        this.context.parameters.logger.warn({ uuid: bundle.uuid, reason: check.reason, cancelled }, 'engine: a bundle sent before its simulation disagreed with it; cancelled');
+        step = { decision: 'send', reason: `${step.reason}; ${cancelled ? 'cancelled' : 'could not cancel (no longer live)'} after its simulation: ${check.reason}`, ...simulatedNet, ...(check.mismatch ? { mismatch: check.mismatch } : {}) };
+        for (const hop of candidate.cycle.hops) {
+          this.verifiedPools.delete(hop.pool.address.toLowerCase());
+          // A mismatch is signalled below; a revert or a loss of a verified cycle is a signal to the breaker too.
+          if (!check.mismatch) this.context.parameters.risk?.onMismatch(hop.pool.address);
+        }
+      }
+    }
+    const agreed = facts.simulation?.ok && facts.simulation.victimsOk && facts.simulation.gain === candidate.grossProfitWei - candidate.bribeWei;
+    for (const hop of candidate.cycle.hops) {
+      if (agreed) this.verifiedPools.add(hop.pool.address.toLowerCase());
+      else if (step.mismatch) this.verifiedPools.delete(hop.pool.address.toLowerCase());
     }
     if (step.mismatch) {
       this.context.stats.mismatches++;
@@ -164,6 +185,25 @@ export class CandidateDecider {
       this.context.parameters.logger.warn({ predicted: String(step.mismatch.predicted), simulated: String(step.mismatch.simulated) }, 'engine: prediction and simulation differ');
     }
     this.report(step, { candidate, victim, target, firstSeenMs, searchStarted, searched, simulateMs, sendMs, bundle, simulation: facts.simulation });
+  }
+
+  /**
+   * Simulates a candidate's bundle for `target` after our earlier sends for the block: the victims' transactions,
+   * then ours (nonce after our earlier ones). Returns the result, the transactions simulated and the time it took.
+   */
+  private async simulator(victims: readonly PendingSwaps[], target: bigint, prior: PriorSends, earlierOfOurs = prior.trades.filter((trade) => trade.cycle).length): Promise<(sized: Candidate) => Promise<{ result: BundleSimulation; txs: BundleTx[]; ms: number }>> {
+    const { chain } = this.context.parameters;
+    const operator = this.context.parameters.signer?.address ?? chain.operator!;
+    const victimTxs = await Promise.all(victims.map((pending) => this.victimTransaction(pending)));
+    return async (sized) => {
+      const plan = encodePlan(planFor(sized, target, this.context.engineConfig.policy));
+      const txs = [...victimTxs, await this.ourTransaction(operator, chain.executor, plan, earlierOfOurs)];
+      const started = performance.now();
+      // A later timestamp than the head's, as the target block will have: pools that accrue oracles per block
+      // (V2 price accumulators, V3 observations) then spend the same gas as they will on chain.
+      const result = await this.context.simulator.simulate({ txs, prefix: prior.txs, executor: chain.executor, startToken: chain.weth, targetBlock: target, timestamp: this.head().timestamp + 1n });
+      return { result, txs, ms: performance.now() - started };
+    };
   }
 
   /** The decision reported (`onCandidate`), counted, and its latencies recorded. */

@@ -29,6 +29,12 @@ export type DecisionFacts = {
   gate?: { ok: true } | { ok: false; reason: string };
   /** The send's outcome (a failed send is `sent: false` with why). */
   sent?: { sent: boolean; reason: string };
+  /**
+   * Send first, simulate after (optimistic mode, for pools an earlier simulation agreed with to the wei and tokens
+   * with a safe verdict): the math is exact and the executor reverts unless it profits, so the simulation leaves
+   * the critical path; one that then disagrees cancels the bundle (`checkSentBundle`).
+   */
+  optimistic?: boolean;
 };
 
 /** The next fact the policy needs before it can decide. */
@@ -41,6 +47,8 @@ export type Decision = {
   simulatedNetWei?: bigint;
   /** The simulation disagreed with the prediction (the pools' math is suspect: the risk layer hears of it). */
   mismatch?: { predicted: bigint; simulated: bigint };
+  /** Sent before its simulation: the simulation is still to run, and may cancel it. */
+  unsimulated?: true;
 };
 
 export type DecisionStep = Decision | DecisionNeed;
@@ -59,6 +67,13 @@ export function decideCandidate(facts: DecisionFacts): DecisionStep {
   if (facts.unsafeToken === undefined) return { need: 'tokens' };
   // "unsafe" is a verdict; "unknown" means the probe got no answer: skipped now, probed again after a backoff.
   if (facts.unsafeToken) return reject(`token ${facts.unsafeToken.token} is ${facts.unsafeToken.verdict}: ${facts.unsafeToken.reason}`);
+  if (facts.optimistic && facts.sending && !facts.simulation) {
+    if (!facts.gate) return { need: 'gate' };
+    if (!facts.gate.ok) return reject(facts.gate.reason);
+    if (!facts.sent) return { need: 'send' };
+    if (!facts.sent.sent) return reject(facts.sent.reason);
+    return { decision: 'send', reason: `sent before its simulation (verified pools and tokens); ${facts.sent.reason}`, unsimulated: true };
+  }
   const simulation = facts.simulation;
   if (!simulation) return { need: 'simulation' };
   const predicted = candidate.grossProfitWei - candidate.bribeWei;
@@ -82,6 +97,18 @@ export function decideCandidate(facts: DecisionFacts): DecisionStep {
   if (!facts.sent) return { need: 'send' };
   if (!facts.sent.sent) return simulated('reject', facts.sent.reason);
   return simulated('send', `${reason}; ${facts.sent.reason}`);
+}
+
+/**
+ * A bundle sent before its simulation, judged once the simulation is in: kept, or to be cancelled (with the
+ * mismatch, if the gain was not the prediction). The same rules as simulate-first, applied after the fact.
+ */
+export function checkSentBundle(facts: DecisionFacts & { simulation: BundleSimulation }): { keep: true; reason: string; simulatedNetWei?: bigint } | { keep: false; reason: string; simulatedNetWei?: bigint; mismatch?: Decision['mismatch'] } {
+  const judged = decideCandidate({ ...facts, optimistic: false, sending: false });
+  if (!isDecision(judged)) throw new Error(`checkSentBundle: the policy still needs ${judged.need}`);
+  const simulated = judged.simulatedNetWei !== undefined ? { simulatedNetWei: judged.simulatedNetWei } : {};
+  if (judged.decision === 'send') return { keep: true, reason: judged.reason, ...simulated };
+  return { keep: false, reason: judged.reason, ...simulated, ...(judged.mismatch ? { mismatch: judged.mismatch } : {}) };
 }
 
 /**

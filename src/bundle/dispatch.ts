@@ -118,4 +118,9 @@ export class Dispatcher {
     risk.onBundleSent(result.uuid, proposal);
     return { sent: true, reason: this.parameters.dryRun ? 'dry run: logged, not sent' : 'handed to the builders', uuid: result.uuid, ourHash: result.ourHash, proposal };
   }
+
+  /** Withdraws a bundle sent before its simulation, which then disagreed (optimistic mode). */
+  cancel(uuid: string, reason: string): Promise<boolean> {
+    return this.parameters.submitter.cancel(uuid, reason);
+  }
 }

@@ -261,6 +261,19 @@ export class Submitter {
     this.parameters.sink.missed({ uuid: tracked.uuid, key: tracked.opportunity.key, block, reason, detail });
   }
 
+  /**
+   * Withdraws one live bundle from every builder (eth_cancelBundle by replacementUuid) once its sends are out, and
+   * gives its nonce back: a bundle found wrong after it was sent. False when it is no longer live.
+   */
+  async cancel(uuid: string, detail: string): Promise<boolean> {
+    await this.flushed();
+    const tracked = [...this.live.values()].find((entry) => entry.uuid === uuid);
+    if (!tracked) return false;
+    await this.close(tracked, tracked.target, 'cancelled', detail, true);
+    await Promise.resolve(this.parameters.nonces.resync()).catch(() => {});
+    return true;
+  }
+
   /** Halt: withdraw every live bundle from every builder (eth_cancelBundle by replacementUuid). */
   async cancelAll(detail: string): Promise<number> {
     await this.settled();

@@ -83,7 +83,17 @@ export const runConfigSchema = z.strictObject({
       v3TickWindowPriceFactor: z.number().refine((value) => value === 0 || value >= 1.01, 'expected 0 (every tick) or a factor of at least 1.01').default(4),
     })
     .default({ minLiquidityWei: 10n ** 18n, maxRequestsInFlight: 8, poolsPerCall: 200, checkpointEveryBlocks: 50, maxWarmGapBlocks: 5_000, v3TickWindowPriceFactor: 4 }),
-  simulation: z.strictObject({ backend: z.enum(['simulateV1', 'fork']).default('simulateV1') }).default({ backend: 'simulateV1' }),
+  simulation: z
+    .strictObject({
+      backend: z.enum(['simulateV1', 'fork']).default('simulateV1'),
+      /**
+       * `optimistic`: a bundle through pools an earlier simulation agreed with (to the wei) and tokens with a safe
+       * verdict is sent first and simulated beside it; a disagreement cancels it (eth_cancelBundle) and pauses the
+       * pools. `simulate-first`: every bundle is simulated before it is sent.
+       */
+      mode: z.enum(['optimistic', 'simulate-first']).default('optimistic'),
+    })
+    .default({ backend: 'simulateV1', mode: 'optimistic' }),
   /**
    * Deprecated and ignored: token verdicts live in the store (`--db`) since the JSON file was retired. Still
    * accepted so old configs load; `searcher run` warns when it is set.

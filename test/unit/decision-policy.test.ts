@@ -1,6 +1,6 @@
 import { getAddress } from 'viem';
 import { describe, expect, it } from 'vitest';
-import { decideCandidate, isDecision, repriceAfterSimulation, type DecisionFacts } from '../../src/decisionPolicy.ts';
+import { checkSentBundle, decideCandidate, isDecision, repriceAfterSimulation, type DecisionFacts } from '../../src/decisionPolicy.ts';
 import type { Candidate } from '../../src/strategy/candidates.ts';
 
 /*
@@ -105,5 +105,39 @@ describe('repriceAfterSimulation', () => {
     expect(repriceAfterSimulation(estimated, { ...matching, gasUsed: 150_000n }, 10_000_000_000n, policy)).toBeUndefined();
     expect(repriceAfterSimulation(estimated, { ...matching, gain: matching.gain - 1n, gasUsed: 250_000n }, 10_000_000_000n, policy)).toBeUndefined();
     expect(repriceAfterSimulation(estimated, { ...matching, ok: false, gasUsed: 250_000n }, 10_000_000_000n, policy)).toBeUndefined();
+  });
+});
+
+describe('optimistic: sent before the simulation, judged after it', () => {
+  const optimistic: DecisionFacts = { ...base, unsafeToken: null, optimistic: true };
+
+  it('asks the gate, then sends, without a simulation; the decision says it is still to be simulated', () => {
+    expect(decideCandidate(optimistic)).toEqual({ need: 'gate' });
+    expect(decideCandidate({ ...optimistic, gate: { ok: false, reason: 'risk gas: over the cap' } })).toEqual({ decision: 'reject', reason: 'risk gas: over the cap' });
+    expect(decideCandidate({ ...optimistic, gate: { ok: true } })).toEqual({ need: 'send' });
+    expect(decideCandidate({ ...optimistic, gate: { ok: true }, sent: { sent: true, reason: 'handed to the builders' } })).toEqual({
+      decision: 'send',
+      reason: 'sent before its simulation (verified pools and tokens); handed to the builders',
+      unsimulated: true,
+    });
+  });
+
+  it('still probes the tokens first, and a dry run (no sending) simulates first', () => {
+    expect(decideCandidate({ ...base, optimistic: true })).toEqual({ need: 'tokens' });
+    expect(decideCandidate({ ...optimistic, sending: false })).toEqual({ need: 'simulation' });
+  });
+
+  it('the simulation after the send keeps it when it agrees, cancels it when it does not (with the mismatch)', () => {
+    const sent = { ...optimistic, gate: { ok: true as const }, sent: { sent: true, reason: 'handed to the builders' } };
+    expect(checkSentBundle({ ...sent, simulation: goodSimulation })).toEqual({ keep: true, reason: 'simulated gain equals the prediction; net after simulated gas 5800000000000000 wei', simulatedNetWei: 5_800_000_000_000_000n });
+    expect(checkSentBundle({ ...sent, simulation: { ...goodSimulation, gain: 8_000_000_000_000_001n } })).toEqual({
+      keep: false,
+      reason: 'simulation mismatch: predicted 8000000000000000, simulated 8000000000000001',
+      simulatedNetWei: 5_800_000_000_000_001n,
+      mismatch: { predicted: 8_000_000_000_000_000n, simulated: 8_000_000_000_000_001n },
+    });
+    // 700,000 gas at 11 gwei = 7.7e15: net 3e14, under the 1e15 minimum.
+    expect(checkSentBundle({ ...sent, simulation: { ...goodSimulation, gasUsed: 700_000n } })).toMatchObject({ keep: false, simulatedNetWei: 300_000_000_000_000n });
+    expect(checkSentBundle({ ...sent, simulation: { ...goodSimulation, ok: false, revertReason: 'NoProfit()' } })).toMatchObject({ keep: false, reason: 'simulation reverted: NoProfit()' });
   });
 });
