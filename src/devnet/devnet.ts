@@ -1,3 +1,4 @@
+import type { Hash } from 'viem';
 import type { Logger } from '../log.ts';
 import { accountIndex, devAccount } from './accounts.ts';
 import { startAnvil, type Anvil } from '../chain/anvil.ts';
@@ -17,6 +18,8 @@ import { LocalBuilder } from './builder/builder.ts';
 import { openScaleChain, type ScaleManifestInfo } from './scale/chain.ts';
 import { defaultScaleCacheDir } from './scale/cache.ts';
 import { defaultScaleSeed } from './scale/generate.ts';
+import { scaleTraffic } from './scale/scenario.ts';
+import type { BackgroundOrder } from './traffic/background.ts';
 import type { DevnetPool } from './seed/pools.ts';
 import type { DevnetToken } from './tokens.ts';
 
@@ -31,6 +34,8 @@ export type StartDevnetParameters = {
   traffic?: boolean;
   logger: Logger;
   onSwapSent?: (swap: SentSwap) => void;
+  /** Each non-swap transaction the traffic sends (scale market only). */
+  onBackgroundSent?: (order: BackgroundOrder, hash: Hash) => void;
   /** Extra anvil flags (tests raise the gas limit, for instance). */
   anvilArgs?: readonly string[];
   /** The local builder's HTTP port (default 0: a free one; the manifest says which). */
@@ -148,6 +153,10 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
         startBlock,
         logger,
         onSent: parameters.onSwapSent,
+        ...(parameters.scale
+          ? { mix: { txsPerBlock: scaleTraffic.txsPerBlock, held: tokens.filter((token) => token.symbol in scenario.traders.tokens) } }
+          : {}),
+        onBackgroundSent: parameters.onBackgroundSent,
       });
       traffic.start();
     }

@@ -33,25 +33,33 @@ export async function sendPipelined(client: DevnetClient, txs: readonly Pipeline
         nonces.set(tx.from, nonce + 1);
         wave.push({ tx, nonce });
       }
-      hashes.push(
-        ...(await Promise.all(
-          wave.map(({ tx, nonce }) =>
-            client.request({
-              method: 'eth_sendTransaction' as never,
-              params: [
-                {
-                  from: tx.from,
-                  ...(tx.to ? { to: tx.to } : {}),
-                  data: tx.data ?? '0x',
-                  value: numberToHex(tx.value ?? 0n),
-                  gas: numberToHex(tx.gas),
-                  nonce: numberToHex(nonce),
-                },
-              ] as never,
-            }) as Promise<Hash>,
-          ),
-        )),
-      );
+      // Requests go out in slices of at most ~512 KB of calldata: anvil refuses larger request bodies.
+      for (let from = 0; from < wave.length; ) {
+        const slice: typeof wave = [];
+        for (let bytes = 0; from < wave.length && (slice.length === 0 || bytes + (wave[from]!.tx.data?.length ?? 0) <= 1_000_000); from++) {
+          bytes += wave[from]!.tx.data?.length ?? 0;
+          slice.push(wave[from]!);
+        }
+        hashes.push(
+          ...(await Promise.all(
+            slice.map(({ tx, nonce }) =>
+              client.request({
+                method: 'eth_sendTransaction' as never,
+                params: [
+                  {
+                    from: tx.from,
+                    ...(tx.to ? { to: tx.to } : {}),
+                    data: tx.data ?? '0x',
+                    value: numberToHex(tx.value ?? 0n),
+                    gas: numberToHex(tx.gas),
+                    nonce: numberToHex(nonce),
+                  },
+                ] as never,
+              }) as Promise<Hash>,
+            ),
+          )),
+        );
+      }
       await client.mine({ blocks: 1 });
       const status = (await client.request({ method: 'txpool_status' as never })) as { pending: string | number; queued: string | number };
       if (Number(status.pending) !== 0 || Number(status.queued) !== 0) {
@@ -62,10 +70,9 @@ export async function sendPipelined(client: DevnetClient, txs: readonly Pipeline
     await client.setAutomine(true);
   }
   const receipts: TransactionReceipt[] = [];
-  for (let start = 0; start < hashes.length; start += 400) {
-    receipts.push(
-      ...(await Promise.all(hashes.slice(start, start + 400).map((hash) => client.getTransactionReceipt({ hash })))),
-    );
+  // 20 at a time: a seeder receipt carries hundreds of logs, and one batched response must stay under 10 MB.
+  for (let start = 0; start < hashes.length; start += 20) {
+    receipts.push(...(await Promise.all(hashes.slice(start, start + 20).map((hash) => client.getTransactionReceipt({ hash })))));
   }
   const failed = receipts.findIndex((receipt) => receipt.status !== 'success');
   if (failed !== -1) {
