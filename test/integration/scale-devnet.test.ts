@@ -146,8 +146,9 @@ describe('scale devnet (scale:600)', () => {
       const head = await client.getBlockNumber({ cacheTime: 0 });
       while (traffic!.handledHead < head) await new Promise((resolve) => setTimeout(resolve, 20));
       const report = await builder.buildBlock();
-      blocks.push(report.number);
+      blocks.push(BigInt(report.blockNumber));
     }
+    expect(new Set(blocks).size).toBe(4);
     const mined = await Promise.all(blocks.map((number) => client.getBlock({ blockNumber: number, includeTransactions: true })));
     const txs = mined.flatMap((block) => block.transactions);
     const swapHashes = new Set(swapsSent.map((swap) => swap.hash));

@@ -63,7 +63,12 @@ const chunks = <T>(items: readonly T[], size: number): T[][] =>
  * amounts the pools need minted to it, then every pair and pool through the real factories in few transactions.
  * Checks that the pools took exactly what the generator computed (the seeder ends with nothing) and fails otherwise.
  */
-export async function buildScaleMarket(client: DevnetClient, deployer: Address, market: ScaleMarket): Promise<BuiltScaleMarket> {
+export async function buildScaleMarket(
+  client: DevnetClient,
+  deployer: Address,
+  market: ScaleMarket,
+  onProgress?: (progress: { done: number; of: number; ms: number }) => void,
+): Promise<BuiltScaleMarket> {
   const tokens = await deployScaleTokens(client, deployer, market);
   const addressOf = (index: number) => tokens[index]!.address;
   const seederArtifact = forgeArtifact('MarketSeeder.sol', 'MarketSeeder');
@@ -131,7 +136,16 @@ export async function buildScaleMarket(client: DevnetClient, deployer: Address, 
       label: `seed ${chunk.length} V3 pools`,
     });
   }
-  const receipts = await sendPipelined(client, seeding);
+  // One seeder transaction per block: anvil validates a new transaction against the pending block, so queueing
+  // several of these (each creating a hundred contracts) makes every send re-run the ones before it.
+  const receipts: TransactionReceipt[] = [];
+  const seedingStarted = performance.now();
+  for (const [i, tx] of seeding.entries()) {
+    receipts.push(...(await sendPipelined(client, [tx])));
+    if ((i + 1) % 20 === 0 || i + 1 === seeding.length) {
+      onProgress?.({ done: i + 1, of: seeding.length, ms: Math.round(performance.now() - seedingStarted) });
+    }
+  }
   const pools = collectPools(receipts, market, tokens, layouts);
   await assertSeederEmpty(client, seeder, tokens);
   return { tokens, pools, seeder, layouts };

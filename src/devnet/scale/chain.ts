@@ -107,12 +107,15 @@ async function buildIntoCache(parameters: OpenScaleChainParameters, key: string,
   });
   let entry: ScaleCacheEntry;
   try {
-    const client = createDevnetClient(anvil.rpcUrl, chainId);
+    // A long timeout: a block of ~100 pool creations takes seconds on a busy machine.
+    const client = createDevnetClient(anvil.rpcUrl, chainId, { timeoutMs: 300_000 });
     const deployer = devAccount(accountIndex.deployer).address;
     const searcher = devAccount(accountIndex.searcher).address;
     await placeUniswapContracts(client, deployer);
     await verifyUniswapContracts(client, deployer);
-    const built = await buildScaleMarket(client, deployer, market);
+    const built = await buildScaleMarket(client, deployer, market, (progress) =>
+      logger.info(progress, 'scale devnet: seeder transactions mined'),
+    );
     logger.info({ pools: built.pools.length, ms: Math.round(performance.now() - started) }, 'scale devnet: pools built');
     const traders = Array.from({ length: scenario.traders.count }, (_, i) => devAccount(accountIndex.firstTrader + i).address);
     await fundScaleTraders(client, deployer, traders, scenario, built.tokens);
