@@ -16,6 +16,7 @@ import { buildBlockGasLimit, buildScaleMarket, ScaleBuildError } from './build.t
 import { readScaleCache, scaleBuildVersion, scaleCacheKey, scaleDumpPath, writeScaleCache, type ScaleCacheEntry } from './cache.ts';
 import { generateScaleMarket } from './generate.ts';
 import { sendPipelined, type PipelinedTx } from './pipeline.ts';
+import { stripTraces } from './stripTraces.ts';
 
 /** Mainnet's block gas limit: the traffic's blocks are mainnet-sized once the build is done. */
 export const scaleBlockGasLimit = 30_000_000n;
@@ -101,7 +102,8 @@ async function buildIntoCache(parameters: OpenScaleChainParameters, key: string,
     port: 0,
     chainId,
     accounts,
-    extraArgs: ['--gas-limit', String(buildBlockGasLimit), '--dump-state', dumpPath],
+    // (A long state interval: anvil would otherwise also dump the growing state periodically during the build.)
+    extraArgs: ['--gas-limit', String(buildBlockGasLimit), '--dump-state', dumpPath, '--state-interval', '86400'],
     // Dumping a full-size market takes a while: give anvil time to finish writing before it is killed.
     stopGraceMs: 600_000,
   });
@@ -139,10 +141,17 @@ async function buildIntoCache(parameters: OpenScaleChainParameters, key: string,
     rmSync(dumpPath, { force: true });
     throw error;
   }
-  // anvil writes the dump as it exits.
+  // anvil writes the dump as it exits; the cache keeps it without the call traces (see stripTraces).
   await anvil.stop();
+  const strippedPath = `${dumpPath}.stripped`;
+  try {
+    const stripped = stripTraces(dumpPath, strippedPath);
+    logger.info(stripped, 'scale devnet: call traces dropped from the dump');
+  } finally {
+    rmSync(dumpPath, { force: true });
+  }
   entry.buildMs = Math.round(performance.now() - started);
-  writeScaleCache(cacheDir, dumpPath, entry);
+  writeScaleCache(cacheDir, strippedPath, entry);
   logger.info({ key, buildMs: entry.buildMs, head: entry.head }, 'scale devnet: built and cached');
 }
 
