@@ -150,6 +150,12 @@ describe('scale devnet (scale:600)', () => {
     }
     expect(new Set(blocks).size).toBe(4);
     const mined = await Promise.all(blocks.map((number) => client.getBlock({ blockNumber: number, includeTransactions: true })));
+    // After a load, numbers continue from the build's last block and time from the clock, never backwards.
+    const loadedHead = await client.getBlock({ blockNumber: BigInt(second!.manifest.startBlock) });
+    expect(blocks[0]).toBe(BigInt(second!.manifest.startBlock) + 1n);
+    expect(mined[0]!.timestamp).toBeGreaterThan(loadedHead.timestamp);
+    for (let i = 1; i < mined.length; i++) expect(mined[i]!.timestamp).toBeGreaterThan(mined[i - 1]!.timestamp);
+    expect(mined.every((block) => block.gasLimit === 30_000_000n)).toBe(true);
     const txs = mined.flatMap((block) => block.transactions);
     const swapHashes = new Set(swapsSent.map((swap) => swap.hash));
     const backgroundHashes = new Set(backgroundSent.map((sent) => sent.hash));
