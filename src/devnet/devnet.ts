@@ -62,7 +62,8 @@ export type Devnet = {
 
 /**
  * Starts anvil, places the real Uniswap contracts at their mainnet addresses, builds the scenario's tokens,
- * pools and funded traders, then turns on block production and the scenario's traffic.
+ * pools and funded traders, then turns on block production and the scenario's traffic. With `scale`, anvil
+ * instead loads the generated market's cached chain (building and caching it first if needed).
  */
 export async function startDevnet(parameters: StartDevnetParameters): Promise<Devnet> {
   const started = performance.now();
