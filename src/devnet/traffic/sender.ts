@@ -55,6 +55,9 @@ export class TrafficGenerator {
   private readonly random;
   private readonly flowPools: DevnetPool[];
   private readonly held: ReadonlySet<string> | undefined;
+  /** Mixed blocks: the next nonce this generator would use per trader, and the node's count at the last block. */
+  private readonly mixedNext = new Map<Address, number>();
+  private readonly mixedFetched = new Map<Address, number>();
   private readonly nonces = new Map<Address, number>();
   private lastHead: bigint;
   private timer: NodeJS.Timeout | undefined;
@@ -139,7 +142,16 @@ export class TrafficGenerator {
       Promise.all(traders.map((trader) => client.getTransactionCount({ address: trader.address, blockTag: 'pending' }))),
     ]);
     this.nonces.clear();
-    traders.forEach((trader, i) => this.nonces.set(trader.address, nonces[i]!));
+    traders.forEach((trader, i) => {
+      // The node's pending count can lag what this generator has sent (the builder takes the pool apart while it
+      // seals a block), so keep our own count ahead of it; but if the node has made no progress for this trader
+      // since the last block while we are ahead, one of ours never made it: go back to the node's count.
+      const fetched = nonces[i]!;
+      const ours = this.mixedNext.get(trader.address) ?? fetched;
+      const stalled = this.mixedFetched.get(trader.address) === fetched;
+      this.nonces.set(trader.address, stalled ? fetched : Math.max(fetched, ours));
+      this.mixedFetched.set(trader.address, fetched);
+    });
     const baseFee = block.baseFeePerGas ?? 0n;
     const byTrader = new Map<number, SwapOrder[]>();
     for (const order of swaps) byTrader.set(order.trader, [...(byTrader.get(order.trader) ?? []), order]);
@@ -171,13 +183,14 @@ export class TrafficGenerator {
           this.parameters.onBackgroundSent?.(order, hash);
         } catch (error) {
           this.stats.failed++;
-          this.parameters.logger.warn({ err: (error as Error).message.split('\n')[0], kind: order.kind }, 'traffic: transaction not sent');
+          this.parameters.logger.warn({ err: (error as Error).message.split('\n')[0], details: (error as { details?: string }).details, kind: order.kind }, 'traffic: transaction not sent');
         }
       }),
       ...[...byTrader.values()].map(async (orders) => {
         for (const order of orders) await this.sendCounted(order, target, baseFee);
       }),
     ]);
+    for (const trader of traders) this.mixedNext.set(trader.address, this.nonces.get(trader.address)!);
   }
 
   private async send(order: SwapOrder, target: bigint, baseFee: bigint): Promise<boolean> {
