@@ -35,5 +35,18 @@ describe('stripTraces', () => {
     expect(stripped).not.toEqual(dump);
     expect(result.stripped).toBe(3);
     expect(result.bytesOut).toBeLessThan(result.bytesIn);
+    // Chunk boundaries anywhere (inside keys, strings, escapes) change nothing.
+    for (const chunkBytes of [1, 2, 3, 7, 64]) {
+      stripTraces(join(dir, 'in.json'), join(dir, `out-${chunkBytes}.json`), chunkBytes);
+      expect(readFileSync(join(dir, `out-${chunkBytes}.json`), 'utf8')).toBe(readFileSync(join(dir, 'out.json'), 'utf8'));
+    }
+  });
+
+  it('keeps long strings (contract code) intact, in and out of the stripped arrays', () => {
+    const code = `0x${'60806040'.repeat(5000)}`;
+    const dump = { accounts: { a: { code } }, transactions: [{ info: { traces: [{ data: code, output: code }] }, receipt: { logs: [{ data: code }] } }] };
+    writeFileSync(join(dir, 'long.json'), JSON.stringify(dump));
+    stripTraces(join(dir, 'long.json'), join(dir, 'long-out.json'), 1000);
+    expect(JSON.parse(readFileSync(join(dir, 'long-out.json'), 'utf8'))).toEqual(emptyTraces(dump));
   });
 });

@@ -18,10 +18,10 @@ const KEY = 'traces';
 export type StripResult = { bytesIn: number; bytesOut: number; stripped: number };
 
 /** Copies the JSON file `from` to `to` with the value of every "traces" key replaced by `[]`. */
-export function stripTraces(from: string, to: string): StripResult {
+export function stripTraces(from: string, to: string, chunkBytes = 16 * 1024 * 1024): StripResult {
   const input = openSync(from, 'r');
   const output = openSync(to, 'w');
-  const chunk = Buffer.allocUnsafe(16 * 1024 * 1024);
+  const chunk = Buffer.allocUnsafe(chunkBytes);
   const out = Buffer.allocUnsafe(chunk.length * 2);
   let outLength = 0;
   let bytesIn = 0;
@@ -47,6 +47,19 @@ export function stripTraces(from: string, to: string): StripResult {
       bytesIn += read;
       for (let i = 0; i < read; i++) {
         const byte = chunk[i]!;
+        if (inString && !escaped && byte !== QUOTE && byte !== BACKSLASH && (skipDepth > 0 || stringLength > KEY.length)) {
+          // The bulk of a dump is long hex strings: jump to the next quote or backslash at once.
+          // (The backslash is looked for only up to the quote: searching the whole chunk for one would make this
+          // quadratic in a dump that has none.)
+          let end = read;
+          const quote = chunk.indexOf(QUOTE, i);
+          if (quote !== -1 && quote < end) end = quote;
+          const backslash = chunk.subarray(i, end).indexOf(BACKSLASH);
+          if (backslash !== -1) end = i + backslash;
+          if (skipDepth === 0) outLength += chunk.copy(out, outLength, i, end);
+          i = end - 1;
+          continue;
+        }
         if (inString) {
           if (escaped) escaped = false;
           else if (byte === BACKSLASH) escaped = true;
