@@ -15,6 +15,8 @@ export type StartAnvilParameters = {
   accounts: number;
   /** Extra CLI flags, e.g. `--fork-url`. Never a secret: every local user can read a command line. */
   extraArgs?: readonly string[];
+  /** How long stop() waits after SIGTERM before SIGKILL (default 3 s; longer when anvil dumps its state on exit). */
+  stopGraceMs?: number;
 };
 
 export type Anvil = {
@@ -161,7 +163,7 @@ export async function startAnvil(parameters: StartAnvilParameters): Promise<Anvi
     stopping ??= (async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), parameters.stopGraceMs ?? 3000);
       await exited;
       clearTimeout(timer);
       child.stdin.destroy();

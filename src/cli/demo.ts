@@ -7,6 +7,7 @@ import { startFaultyBuilder, type FaultyBuilder } from '../devnet/builder/faulty
 import { startDevnet } from '../devnet/devnet.ts';
 import { writeManifest } from '../devnet/manifest.ts';
 import { defaultScenarioPath, loadScenario } from '../devnet/scenario/load.ts';
+import { parseScaleScenario, scaleScenario } from '../devnet/scale/scenario.ts';
 import { createLogger } from '../log.ts';
 import type { LandedBundle } from '../monitor/ledger.ts';
 import type { BlockSummary } from '../monitor/queries.ts';
@@ -17,7 +18,7 @@ import { formatBlockLine } from './blockLine.ts';
 import { demoResult } from './demoResult.ts';
 import { reportError } from './report.ts';
 
-export const demoUsage = `Usage: searcher demo [--blocks N] [--scenario FILE] [--db FILE] [--json] [--block-time S] [--dashboard-port N] [--manifest FILE]
+export const demoUsage = `Usage: searcher demo [--blocks N] [--scenario FILE|scale|scale:N] [--db FILE] [--json] [--block-time S] [--dashboard-port N] [--manifest FILE]
 
 The whole searcher on this machine: a devnet (anvil with the real Uniswap contracts and the scenario's
 traffic), its local block builder, the bot sending real bundles to it, and the dashboard. Prints the
@@ -29,11 +30,12 @@ and sent to as well, to show that a failing builder costs the others nothing.
 
 Options:
   --blocks N          stop after N blocks and exit 0 (default: run until Ctrl-C)
-  --scenario FILE     scenario JSON (default scenarios/default.json)
+  --scenario FILE     scenario JSON (default scenarios/default.json); scale or scale:N for the generated
+                      mainnet-shaped market (see \`searcher devnet --help\`)
   --db FILE           the store (default ${defaultDemoDbFile}, apart from a real bot's); \`searcher report --db FILE\` reads it afterwards
   --json              with --blocks: print one JSON object as the last stdout line (blocks, totals,
                       breakers, latencyUs, capture)
-  --block-time S      seconds between blocks (default 2)
+  --block-time S      seconds between blocks (default 2, 12 for scale)
   --dashboard-port N  dashboard and /metrics port on 127.0.0.1 (default 8787; 0 = any free port)
   --manifest FILE     also write the devnet's manifest (URLs, addresses, accounts) for other tools
 `;
@@ -56,15 +58,18 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     const blocks = flags.blocks === undefined ? undefined : integerFlag(flags.blocks, 'blocks', 0, 1, 100_000);
-    const blockTime = integerFlag(flags['block-time'], 'block-time', 2, 1, 60);
+
     const dashboardPort = integerFlag(flags['dashboard-port'], 'dashboard-port', 8787, 0, 65535);
-    const scenario = loadScenario(resolve(flags.scenario ?? defaultScenarioPath()));
+    const scale = flags.scenario === undefined ? undefined : parseScaleScenario(flags.scenario);
+    const scenario = scale ? scaleScenario(scale) : loadScenario(resolve(flags.scenario ?? defaultScenarioPath()));
+    // Mainnet's 12 s blocks for the mainnet-shaped market; the small scenarios default to 2 s.
+    const blockTime = integerFlag(flags['block-time'], 'block-time', scale ? 12 : 2, 1, 60);
     const logger = createLogger('demo');
     const out = (line: string) => {
       if (!flags.json) process.stdout.write(`${line}\n`);
     };
 
-    const devnet = await startDevnet({ scenario, port: 0, blockTime, logger: createLogger('devnet') });
+    const devnet = await startDevnet({ scenario, port: 0, blockTime, logger: createLogger('devnet'), ...(scale ? { scale } : {}) });
     let app: SearcherApp | undefined;
     const faulty: FaultyBuilder[] = [];
     try {

@@ -3,10 +3,11 @@ import { createLogger } from '../log.ts';
 import { startDevnet } from '../devnet/devnet.ts';
 import { writeManifest } from '../devnet/manifest.ts';
 import { defaultScenarioPath, loadScenario } from '../devnet/scenario/load.ts';
+import { parseScaleScenario, scaleScenario } from '../devnet/scale/scenario.ts';
 import { integerFlag, parseFlags } from './args.ts';
 import { reportError } from './report.ts';
 
-export const devnetUsage = `Usage: searcher devnet [--scenario FILE] [--port N] [--block-time S] [--manifest FILE]
+export const devnetUsage = `Usage: searcher devnet [--scenario FILE|scale|scale:N] [--port N] [--block-time S] [--manifest FILE]
 
 Starts anvil with the real Uniswap contracts (WETH9, V2 factory + Router02, SushiSwap at its mainnet
 addresses, V3 factory, SwapRouter, SwapRouter02, QuoterV2, NonfungiblePositionManager, UniversalRouter)
@@ -17,8 +18,11 @@ bundles first, public transactions by fee. Ctrl-C stops everything.
 
 Options:
   --scenario FILE   scenario JSON (default: scenarios/default.json; format in README.md)
+  --scenario scale  a generated mainnet-shaped market (22,500 pools, ~200 txs per block); scale:N for about
+                    N pools. Built once (minutes at full size), then loaded from ~/.searcher/cache/devnet
+                    (or $SEARCHER_CACHE_DIR/devnet) in seconds
   --port N          JSON-RPC and websocket port on 127.0.0.1 (default 8545; 0 = any free port)
-  --block-time S    seconds between blocks built by the local builder (default 2; 0 = only on evm_mine)
+  --block-time S    seconds between blocks built by the local builder (default 2, 12 for scale; 0 = only on evm_mine)
   --manifest FILE   write chain id, URLs, every address and the test accounts as JSON
   --no-traffic      do not send the scenario's swaps
   -h, --help        this help
@@ -39,17 +43,22 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     const port = integerFlag(flags.port, 'port', 8545, 0, 65535);
-    const blockTime = integerFlag(flags['block-time'], 'block-time', 2, 0, 3600);
-    const scenarioFile = resolve(flags.scenario ?? defaultScenarioPath());
-    const scenario = loadScenario(scenarioFile);
+
+    const scale = flags.scenario === undefined ? undefined : parseScaleScenario(flags.scenario);
+    const scenario = scale ? scaleScenario(scale) : loadScenario(resolve(flags.scenario ?? defaultScenarioPath()));
+    // Mainnet's 12 s blocks for the mainnet-shaped market; the small scenarios default to 2 s.
+    const blockTime = integerFlag(flags['block-time'], 'block-time', scale ? 12 : 2, 0, 3600);
     const logger = createLogger('devnet');
 
-    const devnet = await startDevnet({ scenario, port, blockTime, traffic: !flags['no-traffic'], logger });
+    const devnet = await startDevnet({ scenario, port, blockTime, traffic: !flags['no-traffic'], logger, ...(scale ? { scale } : {}) });
     if (flags.manifest) writeManifest(resolve(flags.manifest), devnet.manifest);
     const { manifest } = devnet;
     process.stdout.write(
       [
         `devnet ready in ${devnet.readyMs} ms (scenario "${manifest.scenario}": ${manifest.tokens.length} tokens, ${manifest.pools.length} pools, ${manifest.accounts.traders.length} traders)`,
+        ...(manifest.scale
+          ? [`  scale market ${manifest.scale.cached ? 'loaded from the cache' : `built in ${manifest.scale.buildMs} ms and cached`}: ${manifest.scale.statePath}`]
+          : []),
         `  rpc ${manifest.rpcUrl}   ws ${manifest.wsUrl}   chain id ${manifest.chainId}`,
         `  builder ${manifest.builderUrl} (eth_sendBundle with X-Flashbots-Signature)`,
         `  blocks ${blockTime > 0 ? `every ${blockTime} s` : 'on evm_mine only'}; traffic ${flags['no-traffic'] ? 'off' : 'on'}${flags.manifest ? `; manifest ${resolve(flags.manifest)}` : ''}`,

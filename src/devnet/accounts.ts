@@ -1,4 +1,5 @@
-import { mnemonicToAccount, type HDAccount } from 'viem/accounts';
+import { pbkdf2Sync } from 'node:crypto';
+import { HDKey, hdKeyToAccount, type HDAccount } from 'viem/accounts';
 
 /**
  * anvil's public test mnemonic. Its keys are known to everyone: they are fine for a local devnet and must
@@ -9,7 +10,20 @@ export const anvilMnemonic = 'test test test test test test test test test test 
 /** Account roles by derivation index. */
 export const accountIndex = { deployer: 0, searcher: 1, firstTrader: 2 } as const;
 
-/** The signing account of dev account `index` (traffic signs locally, like a real wallet). */
+let master: HDKey | undefined;
+const derived = new Map<number, HDAccount>();
+
+/**
+ * The signing account of dev account `index` (traffic signs locally, like a real wallet). The BIP-39 seed
+ * (2048 rounds of PBKDF2, ~100 ms in JS) is computed once, natively, and every account derives from it: a
+ * start that needs 50 traders pays for one seed, not 50.
+ */
 export function devAccount(index: number): HDAccount {
-  return mnemonicToAccount(anvilMnemonic, { addressIndex: index });
+  let account = derived.get(index);
+  if (!account) {
+    master ??= HDKey.fromMasterSeed(pbkdf2Sync(anvilMnemonic.normalize('NFKD'), 'mnemonic', 2048, 64, 'sha512'));
+    account = hdKeyToAccount(master, { addressIndex: index });
+    derived.set(index, account);
+  }
+  return account;
 }

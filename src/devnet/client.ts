@@ -14,7 +14,7 @@ import {
 import { SearcherError } from '../errors.ts';
 
 /** A viem client with test (anvil_*), public and wallet actions against one devnet node. */
-export function createDevnetClient(rpcUrl: string, chainId: number) {
+export function createDevnetClient(rpcUrl: string, chainId: number, options: { timeoutMs?: number } = {}) {
   const chain = defineChain({
     id: chainId,
     name: 'searcher devnet',
@@ -25,7 +25,7 @@ export function createDevnetClient(rpcUrl: string, chainId: number) {
     chain,
     mode: 'anvil',
     // Batching turns setup's many independent calls into few HTTP round trips.
-    transport: http(rpcUrl, { batch: { batchSize: 500, wait: 0 }, retryCount: 0 }),
+    transport: http(rpcUrl, { batch: { batchSize: 500, wait: 0 }, retryCount: 0, ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}) }),
     pollingInterval: 25,
   })
     .extend(publicActions)

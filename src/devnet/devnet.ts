@@ -1,3 +1,4 @@
+import type { Hash } from 'viem';
 import type { Logger } from '../log.ts';
 import { accountIndex, devAccount } from './accounts.ts';
 import { startAnvil, type Anvil } from '../chain/anvil.ts';
@@ -14,6 +15,13 @@ import { placeUniswapContracts, verifyUniswapContracts } from './uniswap.ts';
 import { deployDevnetExecutor } from './executor.ts';
 import { parseUnitsExact } from '../units/decimal.ts';
 import { LocalBuilder } from './builder/builder.ts';
+import { openScaleChain, type ScaleManifestInfo } from './scale/chain.ts';
+import { defaultScaleCacheDir } from './scale/cache.ts';
+import { defaultScaleSeed } from './scale/generate.ts';
+import { scaleTraffic } from './scale/scenario.ts';
+import type { BackgroundOrder } from './traffic/background.ts';
+import type { DevnetPool } from './seed/pools.ts';
+import type { DevnetToken } from './tokens.ts';
 
 export type StartDevnetParameters = {
   scenario: Scenario;
@@ -26,10 +34,17 @@ export type StartDevnetParameters = {
   traffic?: boolean;
   logger: Logger;
   onSwapSent?: (swap: SentSwap) => void;
+  /** Each non-swap transaction the traffic sends (scale market only). */
+  onBackgroundSent?: (order: BackgroundOrder, hash: Hash) => void;
   /** Extra anvil flags (tests raise the gas limit, for instance). */
   anvilArgs?: readonly string[];
   /** The local builder's HTTP port (default 0: a free one; the manifest says which). */
   builderPort?: number;
+  /**
+   * A generated mainnet-shaped market (`--scenario scale[:N]`) instead of the scenario's tokens and pools; the
+   * scenario then gives traders, executor and traffic (see scale/scenario.ts). Built once, then loaded from the cache.
+   */
+  scale?: { pools: number; seed?: number; cacheDir?: string };
 };
 
 export type Devnet = {
@@ -47,20 +62,38 @@ export type Devnet = {
 
 /**
  * Starts anvil, places the real Uniswap contracts at their mainnet addresses, builds the scenario's tokens,
- * pools and funded traders, then turns on block production and the scenario's traffic.
+ * pools and funded traders, then turns on block production and the scenario's traffic. With `scale`, anvil
+ * instead loads the generated market's cached chain (building and caching it first if needed).
  */
 export async function startDevnet(parameters: StartDevnetParameters): Promise<Devnet> {
   const started = performance.now();
   const { scenario, logger } = parameters;
   const chainId = parameters.chainId ?? devnetChainId;
   const traderCount = scenario.traders.count;
-  const anvil = await startAnvil({
-    port: parameters.port,
-    chainId,
-    accounts: accountIndex.firstTrader + traderCount,
-    // First in, first out: the local builder decides each block's order and feeds it to the pool in that order.
-    extraArgs: ['--order', 'fifo', ...(parameters.anvilArgs ?? [])],
-  });
+  let anvil: Anvil;
+  let world: { tokens: DevnetToken[]; pools: DevnetPool[]; executor: DevnetManifest['executor']; scale?: ScaleManifestInfo };
+  if (parameters.scale) {
+    const opened = await openScaleChain({
+      pools: parameters.scale.pools,
+      seed: parameters.scale.seed ?? defaultScaleSeed,
+      scenario,
+      port: parameters.port,
+      chainId,
+      cacheDir: parameters.scale.cacheDir ?? defaultScaleCacheDir(),
+      anvilArgs: parameters.anvilArgs ?? [],
+      logger,
+    });
+    anvil = opened.anvil;
+    world = { tokens: opened.tokens, pools: opened.pools, executor: opened.executor, scale: opened.info };
+  } else {
+    anvil = await startAnvil({
+      port: parameters.port,
+      chainId,
+      accounts: accountIndex.firstTrader + traderCount,
+      // First in, first out: the local builder decides each block's order and feeds it to the pool in that order.
+      extraArgs: ['--order', 'fifo', ...(parameters.anvilArgs ?? [])],
+    });
+  }
   let builder: LocalBuilder | undefined;
   try {
     const client = createDevnetClient(anvil.rpcUrl, chainId);
@@ -68,13 +101,17 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
     const searcher = devAccount(accountIndex.searcher).address;
     const traders = Array.from({ length: traderCount }, (_, i) => devAccount(accountIndex.firstTrader + i));
 
-    await placeUniswapContracts(client, deployer);
-    await verifyUniswapContracts(client, deployer);
-    const tokens = await deployTokens(client, deployer, scenario.tokens);
-    const pools = await createPools(client, deployer, scenario.pools, tokens);
-    await fundTraders(client, deployer, traders.map((trader) => trader.address), scenario.traders, tokens);
+    if (!parameters.scale) {
+      await placeUniswapContracts(client, deployer);
+      await verifyUniswapContracts(client, deployer);
+      const tokens = await deployTokens(client, deployer, scenario.tokens);
+      const pools = await createPools(client, deployer, scenario.pools, tokens);
+      await fundTraders(client, deployer, traders.map((trader) => trader.address), scenario.traders, tokens);
+      const executor = await deployDevnetExecutor(client, deployer, searcher, parseUnitsExact(scenario.executor.inventoryWeth, 18));
+      world = { tokens, pools, executor };
+    }
+    const { tokens, pools, executor } = world!;
     const explicit = planExplicitSwaps(scenario, pools, tokens);
-    const executor = await deployDevnetExecutor(client, deployer, searcher, parseUnitsExact(scenario.executor.inventoryWeth, 18));
 
     // Setup mined hundreds of near-empty blocks, which drove the EIP-1559 base fee to a few wei; traffic starts
     // from a mainnet-like 1 gwei and the base fee follows the EIP-1559 rule from there.
@@ -95,6 +132,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
       tokens: tokens.map(({ symbol, name, address, decimals, kind }) => ({ symbol, name, address, decimals, kind })),
       pools: pools.map((pool) => ({ ...pool })),
       executor,
+      ...(world!.scale ? { scale: world!.scale } : {}),
       accounts: {
         mnemonic: 'anvil default test mnemonic',
         deployer: { address: deployer, index: accountIndex.deployer },
@@ -116,6 +154,10 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
         startBlock,
         logger,
         onSent: parameters.onSwapSent,
+        ...(parameters.scale
+          ? { mix: { txsPerBlock: scaleTraffic.txsPerBlock, held: tokens.filter((token) => token.symbol in scenario.traders.tokens) } }
+          : {}),
+        onBackgroundSent: parameters.onBackgroundSent,
       });
       traffic.start();
     }

@@ -33,6 +33,8 @@ export type DevnetManifest = {
     fee?: number;
     tickSpacing?: number;
   }>;
+  /** Only for a generated scale market: its size and seed, its cache entry, and whether this start loaded it. */
+  scale?: { pools: number; seed: number; cacheKey: string; cached: boolean; buildMs: number; loadMs: number; statePath: string };
   /** The searcher's executor contract: owned by the deployer account, operated by the searcher account. */
   executor: { address: Address; owner: Address; operator: Address; inventoryWei: string };
   accounts: {

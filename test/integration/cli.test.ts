@@ -56,6 +56,19 @@ describe('searcher CLI', () => {
     expect(result.stderr).toMatch(/traders\.count: /);
   });
 
+  it('takes --scenario scale and scale:N, and exits 2 on a malformed size for devnet and demo', async () => {
+    const devnetHelp = await runCli(['devnet', '--help']);
+    expect(devnetHelp.stdout).toMatch(/--scenario scale/);
+    expect(devnetHelp.stdout).toMatch(/scale:N/);
+    for (const command of ['devnet', 'demo']) {
+      for (const value of ['scale:12', 'scale:lots', 'scale:']) {
+        const result = await runCli([command, '--scenario', value]);
+        expect(result.code).toBe(2);
+        expect(result.stderr).toContain(`--scenario ${value}: expected scale or scale:N`);
+      }
+    }
+  });
+
   it('explains a busy port', async () => {
     const server = createServer();
     servers.push(server);

@@ -70,6 +70,8 @@ export function planRandomSwaps(
   traderCount: number,
   flowPools: readonly DevnetPool[],
   tokens: readonly DevnetToken[],
+  /** Symbols the traders hold: when given, a swap sells one of them (the drawn direction flips if needed). */
+  held?: ReadonlySet<string>,
 ): SwapOrder[] {
   const orders: SwapOrder[] = [];
   const count = poisson(random, config.swapsPerBlock);
@@ -81,6 +83,7 @@ export function planRandomSwaps(
     if (!router) break;
     const pool = pickOne(random, usable(router))!;
     let [inSymbol, outSymbol] = random() < 0.5 ? pool.pair : [pool.pair[1], pool.pair[0]];
+    if (held && !held.has(inSymbol)) [inSymbol, outSymbol] = [outSymbol, inSymbol];
     // The devnet has no Permit2, so UniversalRouter users pay in ETH.
     if (router === 'universalRouter' && inSymbol !== 'WETH') [inSymbol, outSymbol] = [outSymbol, inSymbol];
     const tokenIn = tokens.find((token) => token.symbol === inSymbol)!;

@@ -11,13 +11,15 @@ import { buildSwapCall, encodeV3Path, v2Path } from './calldata.ts';
 import { planRandomSwaps, randomFlowPools, type SwapOrder } from './plan.ts';
 import { seededRandom } from './random.ts';
 import { isV3 } from './route.ts';
+import { planBackground, type BackgroundOrder } from './background.ts';
+import { poisson } from './random.ts';
 
 const balanceOfAbi = parseAbi(['function balanceOf(address) view returns (uint256)']);
 
 /** Gas limit per user swap; generous, since an unused limit costs nothing. */
 const swapGasLimit = 600_000n;
 
-export type TrafficStats = { sent: number; skipped: number; failed: number };
+export type TrafficStats = { sent: number; skipped: number; failed: number; background: number };
 export type SentSwap = { hash: Hash; block: bigint; order: SwapOrder; amountIn: bigint; minAmountOut: bigint };
 
 export type TrafficParameters = {
@@ -32,6 +34,13 @@ export type TrafficParameters = {
   startBlock: bigint;
   logger: Logger;
   onSent?: (swap: SentSwap) => void;
+  /**
+   * Mainnet-shaped blocks (the scale market): about `txsPerBlock` transactions per block, the scenario's swaps
+   * (selling only tokens in `held`) and, for the rest, transfers, approvals and other calls that trade nothing.
+   * Sent concurrently across traders, so a block's worth goes out well within a block time.
+   */
+  mix?: { txsPerBlock: number; held: readonly DevnetToken[] };
+  onBackgroundSent?: (order: BackgroundOrder, hash: Hash) => void;
 };
 
 /**
@@ -40,11 +49,15 @@ export type TrafficParameters = {
  * A swap that cannot be built (no balance, failed quote) is skipped and counted; it never stops the flow.
  */
 export class TrafficGenerator {
-  readonly stats: TrafficStats = { sent: 0, skipped: 0, failed: 0 };
+  readonly stats: TrafficStats = { sent: 0, skipped: 0, failed: 0, background: 0 };
   /** The last head whose next-block traffic has been sent. */
   handledHead = 0n;
   private readonly random;
   private readonly flowPools: DevnetPool[];
+  private readonly held: ReadonlySet<string> | undefined;
+  /** Mixed blocks: the next nonce this generator would use per trader, and the node's count at the last block. */
+  private readonly mixedNext = new Map<Address, number>();
+  private readonly mixedFetched = new Map<Address, number>();
   private readonly nonces = new Map<Address, number>();
   private lastHead: bigint;
   private timer: NodeJS.Timeout | undefined;
@@ -52,7 +65,11 @@ export class TrafficGenerator {
 
   constructor(private readonly parameters: TrafficParameters) {
     this.random = seededRandom(parameters.scenario.traffic.random?.seed ?? 0);
-    this.flowPools = randomFlowPools(parameters.scenario, parameters.pools, parameters.tokens);
+    const flowPools = randomFlowPools(parameters.scenario, parameters.pools, parameters.tokens);
+    const held = parameters.mix && new Set(parameters.mix.held.map((token) => token.symbol));
+    // With a held set, only pools where a trader can sell something: the others would only be skipped.
+    this.flowPools = held ? flowPools.filter((pool) => pool.pair.some((symbol) => held.has(symbol))) : flowPools;
+    this.held = held;
     this.lastHead = parameters.startBlock - 1n;
   }
 
@@ -86,23 +103,94 @@ export class TrafficGenerator {
     const index = Number(target - startBlock);
     const orders = [...(explicit.get(index) ?? [])];
     const random = scenario.traffic.random;
-    if (random) orders.push(...planRandomSwaps(this.random, random, this.parameters.traders.length, this.flowPools, tokens));
+    if (random) orders.push(...planRandomSwaps(this.random, random, this.parameters.traders.length, this.flowPools, tokens, this.held));
+    if (this.parameters.mix) return this.sendMixedBlock(target, orders);
     if (orders.length === 0) return;
     // Nonces are read afresh each block: tests sign with the same traders, and a cached count would replace their
     // transactions.
     this.nonces.clear();
     const block = await this.parameters.client.getBlock({ blockTag: 'latest' });
-    for (const order of orders) {
-      try {
-        const sent = await this.send(order, target, block.baseFeePerGas ?? 0n);
-        if (sent) this.stats.sent++;
-        else this.stats.skipped++;
-      } catch (error) {
-        this.stats.failed++;
-        this.parameters.logger.warn({ err: (error as Error).message.split('\n')[0], router: order.router }, 'traffic: swap not sent');
-        this.nonces.clear();
-      }
+    for (const order of orders) await this.sendCounted(order, target, block.baseFeePerGas ?? 0n);
+  }
+
+  private async sendCounted(order: SwapOrder, target: bigint, baseFee: bigint): Promise<void> {
+    try {
+      const sent = await this.send(order, target, baseFee);
+      if (sent) this.stats.sent++;
+      else this.stats.skipped++;
+    } catch (error) {
+      this.stats.failed++;
+      this.parameters.logger.warn({ err: (error as Error).message.split('\n')[0], router: order.router }, 'traffic: swap not sent');
+      // (Mixed blocks read every nonce at the start of the next block anyway; clearing here would race other sends.)
+      if (!this.parameters.mix) this.nonces.clear();
     }
+  }
+
+  /**
+   * A mainnet-shaped block: the swaps plus enough non-swap transactions to make about `txsPerBlock`. Every trader's
+   * nonce is read once up front (one batch), so traders send concurrently without racing for nonces.
+   */
+  private async sendMixedBlock(target: bigint, swaps: readonly SwapOrder[]): Promise<void> {
+    const { client, traders, mix, chainId, tokens } = this.parameters;
+    const background = planBackground(this.random, Math.max(0, poisson(this.random, mix!.txsPerBlock) - swaps.length), {
+      traderCount: traders.length,
+      held: mix!.held,
+      tokens,
+    });
+    const [block, nonces] = await Promise.all([
+      client.getBlock({ blockTag: 'latest' }),
+      Promise.all(traders.map((trader) => client.getTransactionCount({ address: trader.address, blockTag: 'pending' }))),
+    ]);
+    this.nonces.clear();
+    traders.forEach((trader, i) => {
+      // The node's pending count can lag what this generator has sent (the builder takes the pool apart while it
+      // seals a block), so keep our own count ahead of it; but if the node has made no progress for this trader
+      // since the last block while we are ahead, one of ours never made it: go back to the node's count.
+      const fetched = nonces[i]!;
+      const ours = this.mixedNext.get(trader.address) ?? fetched;
+      const stalled = this.mixedFetched.get(trader.address) === fetched;
+      this.nonces.set(trader.address, stalled ? fetched : Math.max(fetched, ours));
+      this.mixedFetched.set(trader.address, fetched);
+    });
+    const baseFee = block.baseFeePerGas ?? 0n;
+    const byTrader = new Map<number, SwapOrder[]>();
+    for (const order of swaps) byTrader.set(order.trader, [...(byTrader.get(order.trader) ?? []), order]);
+    // Background first (its nonces are assigned synchronously), then each trader's swaps in order.
+    const signed = await Promise.all(
+      background.map(async (order) => {
+        const account = traders[order.trader]!;
+        const nonce = this.nonces.get(account.address)!;
+        this.nonces.set(account.address, nonce + 1);
+        const raw = await account.signTransaction({
+          chainId,
+          type: 'eip1559',
+          nonce,
+          to: order.to,
+          data: order.data,
+          value: order.value,
+          gas: order.gas,
+          maxPriorityFeePerGas: order.tip,
+          maxFeePerGas: baseFee * 2n + order.tip,
+        });
+        return { order, raw };
+      }),
+    );
+    await Promise.all([
+      ...signed.map(async ({ order, raw }) => {
+        try {
+          const hash = await client.sendRawTransaction({ serializedTransaction: raw });
+          this.stats.background++;
+          this.parameters.onBackgroundSent?.(order, hash);
+        } catch (error) {
+          this.stats.failed++;
+          this.parameters.logger.warn({ err: (error as Error).message.split('\n')[0], details: (error as { details?: string }).details, kind: order.kind }, 'traffic: transaction not sent');
+        }
+      }),
+      ...[...byTrader.values()].map(async (orders) => {
+        for (const order of orders) await this.sendCounted(order, target, baseFee);
+      }),
+    ]);
+    for (const trader of traders) this.mixedNext.set(trader.address, this.nonces.get(trader.address)!);
   }
 
   private async send(order: SwapOrder, target: bigint, baseFee: bigint): Promise<boolean> {
