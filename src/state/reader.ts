@@ -6,6 +6,18 @@ import type { V2Pair, V3Pool } from './types.ts';
 
 export class StateReadError extends SearcherError {}
 
+/** The reader's answer would exceed what a contract creation may return (EIP-170, 24,576 bytes): fewer per call. */
+export class ReturnTooLargeError extends StateReadError {}
+
+/**
+ * The reader returns its answer as the code of the contract it pretends to create, so an answer is capped at
+ * 24,576 bytes (EIP-170; nodes enforce it on eth_call too). ABI sizes: a V2 pair 5 words; a V3 header 11 words
+ * plus 3 array lengths and its offset; an initialized tick 3 words. Batches are cut to fit, with room to spare.
+ */
+const ANSWER_BUDGET = 22_000;
+const answerBytes = (v2: number, v3: number) => 256 + 160 * v2 + 480 * v3;
+const sizeLimited = /CreateContractSizeLimit|max code size|code size (limit|exceeded)|contract code size|exceeds? .*24576/i;
+
 export type ReadPoolsParameters = {
   v3?: readonly Address[];
   v2?: readonly Address[];
@@ -63,10 +75,22 @@ async function callReader(client: PublicClient, ranges: readonly WordRange[], v2
   try {
     ({ data: returned } = await client.call({ data, blockNumber }));
   } catch (cause) {
-    throw new StateReadError('STATE_READ', `reading ${ranges.length + v2.length} pools failed: ${(cause as Error).message.split('\n')[0]}`, { cause });
+    const message = (cause as Error).message.split('\n')[0];
+    if (sizeLimited.test(errorText(cause))) throw new ReturnTooLargeError('STATE_READ', `reading ${ranges.length + v2.length} pools returned more than a call may (${message})`, { cause });
+    throw new StateReadError('STATE_READ', `reading ${ranges.length + v2.length} pools failed: ${message}`, { cause });
   }
   if (!returned) throw new StateReadError('STATE_READ', 'the state reader returned nothing');
   return decodeAbiParameters(resultTypes, returned);
+}
+
+/** Every message and detail down an error's cause chain. */
+function errorText(error: unknown): string {
+  const parts: string[] = [];
+  for (let at = error, depth = 0; at && typeof at === 'object' && depth < 8; at = (at as { cause?: unknown }).cause, depth++) {
+    const { message, details } = at as { message?: unknown; details?: unknown };
+    for (const text of [message, details]) if (typeof text === 'string') parts.push(text);
+  }
+  return parts.join('\n');
 }
 
 /** Every bitmap word a pool has: from MIN_TICK's to MAX_TICK's, compressed by its spacing. */
@@ -84,6 +108,30 @@ export function windowAround(tick: number, tickSpacing: number, priceFactor: num
   const radius = Math.max(1, Math.ceil(ticks / (256 * tickSpacing)));
   const word = Math.floor(Math.floor(tick / tickSpacing) / 256);
   return { from: Math.max(full.from, word - radius), to: Math.min(full.to, word + radius) };
+}
+
+/**
+ * One planned call of tick words; when its answer would be too large (pools with many initialized ticks), the
+ * call is halved (by ranges, then by words) until each part fits. A single word over the cap cannot be split.
+ */
+async function readWordRanges(client: PublicClient, calls: readonly WordRange[], blockNumber: bigint, limiter: Limiter): Promise<Array<Awaited<ReturnType<typeof callReader>>>> {
+  try {
+    return [await limiter(() => callReader(client, calls, [], blockNumber))];
+  } catch (error) {
+    if (!(error instanceof ReturnTooLargeError)) throw error;
+    let halves: WordRange[][];
+    if (calls.length > 1) halves = [calls.slice(0, Math.ceil(calls.length / 2)), calls.slice(Math.ceil(calls.length / 2))];
+    else {
+      const [range] = calls as [WordRange];
+      if (range.from >= range.to) throw new StateReadError('STATE_READ', `the initialized ticks of one bitmap word of ${range.pool} (word ${range.from}) do not fit one answer`, { cause: error });
+      const middle = Math.floor((range.from + range.to) / 2);
+      halves = [[{ ...range, to: middle }], [{ ...range, from: middle + 1 }]];
+    }
+    // In order: the first half's words come before the second's, so appended tick lists stay sorted.
+    const first = await readWordRanges(client, halves[0]!, blockNumber, limiter);
+    const second = await readWordRanges(client, halves[1]!, blockNumber, limiter);
+    return [...first, ...second];
+  }
 }
 
 /** Splits each pool's word range into chunks of at most WORDS_PER_CALL words, packed into calls. */
@@ -128,8 +176,20 @@ export type TickWindows = (pool: V3Pool) => { from: number; to: number } | undef
  * back with empty tick lists: enough to value them, not to quote them; `readPoolTicks` completes them).
  */
 export async function readPoolHeaders(client: PublicClient, parameters: ReadPoolsParameters & { blockNumber: bigint }): Promise<{ v3: V3Pool[]; v2: V2Pair[] }> {
+  const v2List = parameters.v2 ?? [];
+  const v3List = parameters.v3 ?? [];
+  // More than fits one answer: in parts within the EIP-170 cap (V2 pairs and V3 headers apart), in order.
+  if (answerBytes(v2List.length, v3List.length) > ANSWER_BUDGET) {
+    const v2Per = Math.floor((ANSWER_BUDGET - 256) / 160);
+    const v3Per = Math.floor((ANSWER_BUDGET - 256) / 480);
+    const parts: Array<{ v2: readonly Address[]; v3: readonly Address[] }> = [];
+    for (let i = 0; i < v2List.length; i += v2Per) parts.push({ v2: v2List.slice(i, i + v2Per), v3: [] });
+    for (let i = 0; i < v3List.length; i += v3Per) parts.push({ v2: [], v3: v3List.slice(i, i + v3Per) });
+    const results = await Promise.all(parts.map((part) => readPoolHeaders(client, { ...parameters, ...part })));
+    return { v2: results.flatMap((result) => result.v2), v3: results.flatMap((result) => result.v3) };
+  }
   const limiter = parameters.limiter ?? unbounded;
-  const [headers, v2] = await limiter(() => callReader(client, (parameters.v3 ?? []).map((pool) => ({ pool, from: 1, to: 0 })), parameters.v2 ?? [], parameters.blockNumber));
+  const [headers, v2] = await limiter(() => callReader(client, v3List.map((pool) => ({ pool, from: 1, to: 0 })), v2List, parameters.blockNumber));
   return {
     v3: headers.map((pool) => ({
       kind: 'v3' as const,
@@ -166,7 +226,7 @@ export async function readPoolTicks(client: PublicClient, pools: readonly V3Pool
   const ticks = new Map<Address, { ticks: number[]; liquidityNet: bigint[]; liquidityGross: bigint[] }>(
     [...ranges.keys()].map((pool) => [pool, { ticks: [], liquidityNet: [], liquidityGross: [] }]),
   );
-  const chunks = await Promise.all(planWordCalls(ranges).map((calls) => limiter(() => callReader(client, calls, [], blockNumber))));
+  const chunks = (await Promise.all(planWordCalls(ranges).map((calls) => readWordRanges(client, calls, blockNumber, limiter)))).flat();
   // Chunks are in ascending word order per pool, so appending keeps every tick list sorted.
   for (const [states] of chunks) {
     for (const state of states) {

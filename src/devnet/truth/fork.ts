@@ -84,10 +84,11 @@ export class TruthFork {
     await rpc(url, 'anvil_setBlockGasLimit', [hex(block.gasLimit)]);
     await rpc(url, 'anvil_setNextBlockBaseFeePerGas', [hex(block.baseFeePerGas)]);
     await rpc(url, 'anvil_setCoinbase', [block.miner]);
-    const sent = await rpcBatch(url, txs.map((tx) => ({ method: 'eth_sendRawTransaction', params: [this.raws.get(tx.hash)] })));
-    sent.forEach((answer, i) => {
-      if ('error' in answer) throw new TruthError('TRUTH_REPLAY', `the fork refused ${txs[i]!.hash} of block ${block.number}: ${answer.error.message}`);
-    });
+    // One by one, in block order: the fork's pool is first-in first-out, and a batch's items may arrive in any order.
+    for (const tx of txs) {
+      const [answer] = await rpcBatch(url, [{ method: 'eth_sendRawTransaction', params: [this.raws.get(tx.hash)] }]);
+      if (answer && 'error' in answer) throw new TruthError('TRUTH_REPLAY', `the fork refused ${tx.hash} of block ${block.number}: ${answer.error.message}`);
+    }
     await rpc(url, 'evm_setNextBlockTimestamp', [hex(block.timestamp)]);
     await rpc(url, 'evm_mine');
     const mined = await rpc<{ number: Hex; transactions: Hex[] }>(url, 'eth_getBlockByNumber', ['latest', false]);
