@@ -49,6 +49,9 @@ export type DecisionContext = {
 
 const us = (ms: number) => Math.round(ms * 1000);
 
+/** What the report of one candidate is made of. */
+type ReportRun = { candidate: Candidate; victim: PendingSwaps | undefined; target: bigint; firstSeenMs: number; searchStarted: number; searched: number; simulateMs: number; sendMs: number; bundle: CandidateReport['bundle']; simulation: BundleSimulation | undefined };
+
 /**
  * One candidate, from search result to a decision: token safety, the bundle simulated after our earlier sends
  * for the block, the prediction checked to the wei, the risk gate, the send, and the report. The engine runs
@@ -56,6 +59,8 @@ const us = (ms: number) => Math.round(ms * 1000);
  */
 export class CandidateDecider {
   private sent: PriorSends = { target: 0n, trades: [], txs: [], victims: new Set() };
+  /** The simulations of bundles sent before them, in order (each sees our earlier transactions of the block). */
+  private verifying: Promise<void> = Promise.resolve();
   /** Pools a simulation agreed with to the wei (lowercase): bundles through only these may go out before theirs. */
   private readonly verifiedPools = new Set<string>();
   /** The operator's transaction count at the head (private bundles do not move it until they land). */
@@ -111,6 +116,8 @@ export class CandidateDecider {
       if (step.need === 'tokens') {
         facts.unsafeToken = (await this.firstUnsafeToken(candidate)) ?? null;
       } else if (step.need === 'simulation') {
+        // Our bundles sent before their simulations come first in this one's prefix: wait until they are simulated.
+        await this.verifying;
         const simulate = await this.simulator(victims, target, prior);
         let simulation = await simulate(candidate);
         const repriced = repriceAfterSimulation(candidate, simulation.result, this.head().nextBaseFeePerGas, this.context.engineConfig.policy);
@@ -152,39 +159,61 @@ export class CandidateDecider {
       }
       step = decideCandidate(facts);
     }
+    const run = { candidate, victim, target, firstSeenMs, searchStarted, searched, simulateMs, sendMs, bundle, simulation: facts.simulation };
     if (step.unsimulated && bundle) {
-      // Sent before its simulation: simulate now (the bundle is already on its way) and cancel it if it disagrees.
-      // Our earlier transactions for this block, not counting this one (already among the trades sent).
-      const simulation = await (await this.simulator(victims, target, prior, prior.trades.filter((trade) => trade.cycle).length - 1))(candidate);
-      simulateMs += simulation.ms;
-      prior.txs.push(...simulation.txs);
-      facts.simulation = simulation.result;
-      const check = checkSentBundle({ ...facts, simulation: simulation.result });
-      const simulatedNet = check.simulatedNetWei !== undefined ? { simulatedNetWei: check.simulatedNetWei } : {};
-      if (check.keep) {
-        step = { decision: 'send', reason: `${step.reason}; the simulation agrees: ${check.reason}`, ...simulatedNet };
-      } else {
-        const cancelled = await dispatcher!.cancel(bundle.uuid, `cancelled after its simulation: ${check.reason}`).catch(() => false);
-        this.context.parameters.logger.warn({ uuid: bundle.uuid, reason: check.reason, cancelled }, 'engine: a bundle sent before its simulation disagreed with it; cancelled');
-        step = { decision: 'send', reason: `${step.reason}; ${cancelled ? 'cancelled' : 'could not cancel (no longer live)'} after its simulation: ${check.reason}`, ...simulatedNet, ...(check.mismatch ? { mismatch: check.mismatch } : {}) };
-        for (const hop of candidate.cycle.hops) {
-          this.verifiedPools.delete(hop.pool.address.toLowerCase());
-          // A mismatch is signalled below; a revert or a loss of a verified cycle is a signal to the breaker too.
-          if (!check.mismatch) this.context.parameters.risk?.onMismatch(hop.pool.address);
-        }
-      }
+      // Sent before its simulation: it is simulated beside the trading path (the next victim need not wait), in
+      // order with the others so each sees our earlier transactions for the block first.
+      const sent = step;
+      const earlierOfOurs = prior.trades.filter((trade) => trade.cycle).length - 1;
+      const verification = this.verifying.then(() => this.verifyAfterSend(sent, facts, run, { victims, prior, earlierOfOurs, uuid: bundle.uuid }));
+      this.verifying = verification.catch((error: Error) => this.context.parameters.logger.error({ err: error.message }, 'engine: checking a bundle sent before its simulation failed'));
+      return;
     }
-    const agreed = facts.simulation?.ok && facts.simulation.victimsOk && facts.simulation.gain === candidate.grossProfitWei - candidate.bribeWei;
+    this.conclude(step, run);
+  }
+
+  /** Resolves when every bundle sent before its simulation has been simulated, and cancelled if it disagreed. */
+  settled(): Promise<void> {
+    return this.verifying;
+  }
+
+  /**
+   * The simulation of a bundle already sent, and what follows from it: kept, or withdrawn from every builder
+   * (eth_cancelBundle) when it disagrees, its pools no longer verified and the breaker told.
+   */
+  private async verifyAfterSend(step: Decision, facts: DecisionFacts, run: ReportRun, sent: { victims: readonly PendingSwaps[]; prior: PriorSends; earlierOfOurs: number; uuid: string }): Promise<void> {
+    const { candidate } = run;
+    const simulation = await (await this.simulator(sent.victims, run.target, sent.prior, sent.earlierOfOurs))(candidate);
+    sent.prior.txs.push(...simulation.txs);
+    const check = checkSentBundle({ ...facts, simulation: simulation.result });
+    const simulatedNet = check.simulatedNetWei !== undefined ? { simulatedNetWei: check.simulatedNetWei } : {};
+    let decided: Decision;
+    if (check.keep) {
+      decided = { decision: 'send', reason: `${step.reason}; the simulation agrees: ${check.reason}`, ...simulatedNet };
+    } else {
+      const cancelled = await this.context.parameters.dispatcher!.cancel(sent.uuid, `cancelled after its simulation: ${check.reason}`).catch(() => false);
+      this.context.parameters.logger.warn({ uuid: sent.uuid, reason: check.reason, cancelled }, 'engine: a bundle sent before its simulation disagreed with it; cancelled');
+      decided = { decision: 'send', reason: `${step.reason}; ${cancelled ? 'cancelled' : 'could not cancel (no longer live)'} after its simulation: ${check.reason}`, ...simulatedNet, ...(check.mismatch ? { mismatch: check.mismatch } : {}) };
+      // A mismatch is signalled in conclude; a revert or a loss of a verified cycle is a signal to the breaker too.
+      if (!check.mismatch) for (const hop of candidate.cycle.hops) this.context.parameters.risk?.onMismatch(hop.pool.address);
+    }
+    this.conclude(decided, { ...run, simulateMs: run.simulateMs + simulation.ms, simulation: simulation.result });
+  }
+
+  /** Pools verified or not by the simulation, a mismatch counted and signalled, the decision reported. */
+  private conclude(step: Decision, run: ReportRun): void {
+    const { candidate, simulation } = run;
+    const agreed = simulation?.ok && simulation.victimsOk && simulation.gain === candidate.grossProfitWei - candidate.bribeWei;
     for (const hop of candidate.cycle.hops) {
       if (agreed) this.verifiedPools.add(hop.pool.address.toLowerCase());
-      else if (step.mismatch) this.verifiedPools.delete(hop.pool.address.toLowerCase());
+      else if (step.mismatch || step.decision === 'send') this.verifiedPools.delete(hop.pool.address.toLowerCase());
     }
     if (step.mismatch) {
       this.context.stats.mismatches++;
       for (const hop of candidate.cycle.hops) this.context.parameters.risk?.onMismatch(hop.pool.address);
       this.context.parameters.logger.warn({ predicted: String(step.mismatch.predicted), simulated: String(step.mismatch.simulated) }, 'engine: prediction and simulation differ');
     }
-    this.report(step, { candidate, victim, target, firstSeenMs, searchStarted, searched, simulateMs, sendMs, bundle, simulation: facts.simulation });
+    this.report(step, run);
   }
 
   /**
@@ -207,10 +236,7 @@ export class CandidateDecider {
   }
 
   /** The decision reported (`onCandidate`), counted, and its latencies recorded. */
-  private report(
-    decided: Decision,
-    run: { candidate: Candidate; victim: PendingSwaps | undefined; target: bigint; firstSeenMs: number; searchStarted: number; searched: number; simulateMs: number; sendMs: number; bundle: CandidateReport['bundle']; simulation: BundleSimulation | undefined },
-  ): void {
+  private report(decided: Decision, run: ReportRun): void {
     const { candidate, victim, bundle, simulation } = run;
     if (decided.decision === 'send') this.context.stats.sendDecisions++;
     else this.context.stats.rejects++;

@@ -324,6 +324,7 @@ export class SearcherEngine {
     this.watcher?.stop();
     this.connection?.close();
     await this.queue;
+    await this.decider?.settled();
     await this.bookkeeping;
     await this.keeper?.stop();
     await this.simulator?.stop();

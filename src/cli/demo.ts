@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import { loadRunConfig } from '../config/runConfig.ts';
 import { devAccount } from '../devnet/accounts.ts';
 import { startFaultyBuilder, type FaultyBuilder } from '../devnet/builder/faulty.ts';
-import { startDevnet } from '../devnet/devnet.ts';
 import { writeManifest } from '../devnet/manifest.ts';
 import { defaultScenarioPath, loadScenario } from '../devnet/scenario/load.ts';
 import { parseScaleScenario, scaleScenario } from '../devnet/scale/scenario.ts';
@@ -16,6 +15,7 @@ import { SearcherApp } from '../searcher.ts';
 import { integerFlag, parseFlags } from './args.ts';
 import { formatBlockLine } from './blockLine.ts';
 import { demoResult } from './demoResult.ts';
+import { startDevnetProcess } from './devnetProcess.ts';
 import { reportError } from './report.ts';
 
 export const demoUsage = `Usage: searcher demo [--blocks N] [--scenario FILE|scale|scale:N] [--db FILE] [--json] [--block-time S] [--dashboard-port N] [--manifest FILE]
@@ -69,7 +69,9 @@ export async function run(argv: string[]): Promise<number> {
       if (!flags.json) process.stdout.write(`${line}\n`);
     };
 
-    const devnet = await startDevnet({ scenario, port: 0, blockTime, logger: createLogger('devnet'), ...(scale ? { scale } : {}) });
+    // The devnet (anvil, the local builder, the traffic) runs in a process of its own: its work never sits in the
+    // bot's event loop, so the latencies the demo reports are the bot's.
+    const devnet = await startDevnetProcess({ scenario: flags.scenario === undefined ? defaultScenarioPath() : scale ? flags.scenario : resolve(flags.scenario), blockTime });
     let app: SearcherApp | undefined;
     const faulty: FaultyBuilder[] = [];
     try {

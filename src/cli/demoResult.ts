@@ -17,7 +17,7 @@ export type DemoResult = {
   builders: Array<{ name: string; sent: number; accepted: number; refused: number; timeout: number; error: number; included: number }>;
   /** How the market was loaded: pools found, pools kept after the liquidity floor, time to a searchable market, checkpoint used. */
   bootstrap: { discovered: number; tracked: number; ms: number; warm: boolean; read: number; getLogsRequests: number; getLogsCapped: number };
-  /** This process's peak resident memory (the bot, and in the demo the devnet's JavaScript side; anvil is its own process). */
+  /** This process's peak resident memory: the bot's (the devnet, its builder and traffic run in a process of their own). */
   memory: { maxRssBytes: number };
 };
 
@@ -31,7 +31,7 @@ export function realizedEqualsSimulated(landed: readonly LandedBundle[]): boolea
 }
 
 /** The demo's last line: per block and in total, from the store; realised against simulated; the truth. */
-export async function demoResult(input: { app: SearcherApp; devnet: Devnet; summaries: BlockSummary[]; landed: readonly LandedBundle[]; startBlock: bigint; startedAtMs: number }): Promise<DemoResult> {
+export async function demoResult(input: { app: SearcherApp; devnet: Pick<Devnet, 'manifest' | 'client'>; summaries: BlockSummary[]; landed: readonly LandedBundle[]; startBlock: bigint; startedAtMs: number }): Promise<DemoResult> {
   const { app, summaries, landed } = input;
   const loss = landed.reduce((sum, bundle) => (bundle.execution.net < 0n ? sum - bundle.execution.net : sum), 0n);
   // This run's trips only: the store may hold earlier runs.

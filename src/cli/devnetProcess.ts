@@ -32,11 +32,11 @@ export async function startDevnetProcess(parameters: StartDevnetProcessParameter
     stderr = (stderr + chunk.toString('utf8')).slice(-4_000);
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + (parameters.readyTimeoutMs ?? 180_000);
+  const deadline = Date.now() + (parameters.readyTimeoutMs ?? 1_800_000);
   try {
     while (!existsSync(manifestFile)) {
       if (child.exitCode !== null) throw new DevnetProcessError('DEVNET_PROCESS', `the devnet process exited (code ${child.exitCode}) before it was ready: ${lastLine(stderr)}`);
-      if (Date.now() > deadline) throw new DevnetProcessError('DEVNET_PROCESS', `the devnet process was not ready within ${parameters.readyTimeoutMs ?? 180_000} ms`);
+      if (Date.now() > deadline) throw new DevnetProcessError('DEVNET_PROCESS', `the devnet process was not ready within ${parameters.readyTimeoutMs ?? 1_800_000} ms`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   } catch (error) {

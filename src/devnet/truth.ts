@@ -46,6 +46,8 @@ export type Capture = {
   unverified: Array<{ victim: Hex; reason: string }>;
   /** Router swaps measured (replayed and searched), victims or not. */
   analyzed: number;
+  /** Router swaps in the run: when more than the budget (`maxSwaps`), `analyzed` covers an evenly spread sample. */
+  sampledFrom: number;
   /** Cycle quotes asked of the chain, and the time the measurement took. */
   quotes: number;
   ms: number;
@@ -72,7 +74,8 @@ const ratioOf = (part: bigint, whole: bigint) => (whole === 0n ? null : Number((
  * reported beside it. The capture ratio is the gross our landed backruns made over the best gross there was.
  */
 export async function measureCapture(input: {
-  devnet: Devnet;
+  /** The devnet's manifest and a client of its node (the devnet may run in another process). */
+  devnet: Pick<Devnet, 'manifest' | 'client'>;
   landed: ReadonlyArray<{ victim?: Hex; execution: { gross: bigint } }>;
   fromBlock: bigint;
   toBlock: bigint;
@@ -80,6 +83,11 @@ export async function measureCapture(input: {
   maxAmountInWei?: bigint;
   /** The tip per gas the bot pays on top of the base fee (default 1 gwei), to price a backrun's gas. */
   priorityFeeWei?: bigint;
+  /**
+   * At most this many router swaps are analysed (each costs a replay and a search on the fork); when a run has
+   * more, an evenly spread sample of them (`sampledFrom` says of how many). Default 60.
+   */
+  maxSwaps?: number;
 }): Promise<Capture> {
   const started = performance.now();
   const { manifest, client } = input.devnet;
@@ -97,6 +105,7 @@ export async function measureCapture(input: {
   let aboveBest = 0;
   let belowGas = 0;
   let analyzed = 0;
+  let sampledFrom = 0;
   let verified = 0;
   const unverified: Capture['unverified'] = [];
   const shortfalls: Capture['shortfalls'] = [];
@@ -114,6 +123,7 @@ export async function measureCapture(input: {
     aboveBest,
     belowGas,
     analyzed,
+    sampledFrom,
     verified,
     unverified,
     quotes,
@@ -121,11 +131,18 @@ export async function measureCapture(input: {
   });
   if (input.toBlock < input.fromBlock) return result();
 
+  // Every router swap of the run, then an evenly spread sample of them if there are more than the budget.
+  const blocks = [];
+  for (let number = input.fromBlock; number <= input.toBlock; number++) blocks.push(await client.getBlock({ blockNumber: number, includeTransactions: true }));
+  const all = blocks.flatMap((block) => block.transactions.filter((tx) => tx.to && routers.has(tx.to.toLowerCase())).map((tx) => tx.hash));
+  const budget = input.maxSwaps ?? 60;
+  const sample = new Set(all.length <= budget ? all : Array.from({ length: budget }, (_, i) => all[Math.floor((i * all.length) / budget)]!));
+  sampledFrom = all.length;
   const fork = await TruthFork.start({ devnetUrl: manifest.rpcUrl, chainId: manifest.chainId, atBlock: input.fromBlock - 1n });
   try {
-    for (let number = input.fromBlock; number <= input.toBlock; number++) {
-      const block = await client.getBlock({ blockNumber: number, includeTransactions: true });
-      const candidates = block.transactions.filter((tx) => tx.to && routers.has(tx.to.toLowerCase()));
+    for (const block of blocks) {
+      const number = block.number!;
+      const candidates = block.transactions.filter((tx) => sample.has(tx.hash));
       if (candidates.length === 0) continue;
       const replayBlock = {
         number,

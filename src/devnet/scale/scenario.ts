@@ -50,7 +50,7 @@ export function scaleScenario(request: ScaleRequest, seed = defaultScaleSeed): S
       random: {
         seed,
         swapsPerBlock: scaleTraffic.txsPerBlock * scaleTraffic.swapShare,
-        size: { distribution: 'lognormal', medianBps: 10, sigma: 1, maxBps: 200 },
+        size: { distribution: 'lognormal', medianBps: 10, sigma: 1.8, maxBps: 500 },
         routers: { uniswapV2Router02: 4, sushiswapRouter: 2, swapRouter: 2, swapRouter02: 3, universalRouter: 1 },
         slippageBps: 300,
       },
