@@ -22,6 +22,8 @@ const capMessages = [
   /limit(ed)? to \d+ (blocks|logs|results)/i,
   /more than \d+ (logs|results)/i,
   /logs? limit exceeded/i,
+  // Our own HTTP client's cap on an answer's size (viem: 10 MB): a narrower range is a smaller answer.
+  /response body exceeded the size limit/i,
 ];
 
 const rateLimited = /rate.?limit|request count|too many requests|requests per second|credits/i;

@@ -62,6 +62,8 @@ describe('provider log caps', () => {
     expect(logCapOf(rpc(-32602, 'Log response size exceeded. ... this block range should work: [0x10, 0x2f]'))).toEqual({ suggested: { from: 16n, to: 47n } });
     expect(logCapOf(rpc(-32600, 'exceed maximum block range: 10000'))).toEqual({});
     expect(logCapOf(rpc(-32000, 'block range is too wide'))).toEqual({});
+    // viem refuses an answer over its 10 MB limit before it reaches us: split like a provider's cap.
+    expect(logCapOf(Object.assign(new Error('LOG'), { cause: { name: 'ResponseBodyTooLargeError', shortMessage: 'HTTP response body exceeded the size limit.' } }))).toEqual({});
   });
 
   it('a rate limit (Infura uses -32005 for it too) or a node error is not a cap', () => {
