@@ -32,6 +32,7 @@ contract ExecutorHandler is Test {
     /// @dev How often each guarded path was actually tried, so the invariants are known not to hold vacuously.
     uint256 public strangerAttempts;
     uint256 public operatorSuccesses;
+    uint256 public operatorAttempts;
     uint256 public forgedPlansRun;
     ForgeryParts internal parts;
 
@@ -128,6 +129,7 @@ contract ExecutorHandler is Test {
     }
 
     function operatorExecutes() external {
+        operatorAttempts++;
         vm.prank(operator);
         try executor.execute(profitablePlan) {
             operatorSuccesses++;
@@ -211,11 +213,12 @@ contract ExecutorInvariantTest is ExecutorBase {
         assertEq(handler.strangerSuccesses(), 0);
     }
 
-    /// @dev The campaign really tried the guarded paths: strangers called, and the operator's plan ran at least once
-    /// (otherwise "holdings only fall through withdraw" would hold for want of any trade).
+    /// @dev The campaign really tried the guarded paths: strangers called, and when the operator tried its plan, the
+    /// first try at least traded (otherwise "holdings only fall through withdraw" would hold for want of any trade).
+    /// A run whose 64 calls never drew `operatorExecutes` (about 1 run in 450) has nothing to say about it.
     function afterInvariant() public view {
         assertGt(handler.strangerAttempts(), 0);
-        assertGt(handler.operatorSuccesses(), 0);
+        if (handler.operatorAttempts() > 0) assertGt(handler.operatorSuccesses(), 0);
     }
 
     /// @dev The executor never grants an allowance to anyone who could spend its tokens.
