@@ -183,7 +183,17 @@ export class CandidateDecider {
    */
   private async verifyAfterSend(step: Decision, facts: DecisionFacts, run: ReportRun, sent: { victims: readonly PendingSwaps[]; prior: PriorSends; earlierOfOurs: number; uuid: string }): Promise<void> {
     const { candidate } = run;
-    const simulation = await (await this.simulator(sent.victims, run.target, sent.prior, sent.earlierOfOurs))(candidate);
+    let simulation: Awaited<ReturnType<Awaited<ReturnType<CandidateDecider['simulator']>>>>;
+    try {
+      simulation = await (await this.simulator(sent.victims, run.target, sent.prior, sent.earlierOfOurs))(candidate);
+    } catch (error) {
+      // No simulation, no proof: a bundle sent on trust is withdrawn rather than left to land unchecked.
+      const why = `its simulation failed: ${(error as Error).message.split('\n')[0]}`;
+      const cancelled = await this.context.parameters.dispatcher!.cancel(sent.uuid, `cancelled: ${why}`).catch(() => false);
+      this.context.parameters.logger.warn({ uuid: sent.uuid, reason: why, cancelled }, 'engine: a bundle sent before its simulation could not be simulated; cancelled');
+      this.conclude({ decision: 'send', reason: `${step.reason}; ${cancelled ? 'cancelled' : 'could not cancel (no longer live)'}: ${why}` }, run);
+      return;
+    }
     sent.prior.txs.push(...simulation.txs);
     const check = checkSentBundle({ ...facts, simulation: simulation.result });
     const simulatedNet = check.simulatedNetWei !== undefined ? { simulatedNetWei: check.simulatedNetWei } : {};

@@ -105,3 +105,48 @@ describe('optimistic sending', () => {
     expect(await executorTxIn(receipt.blockNumber)).toEqual([]);
   }, 120_000);
 });
+
+describe('optimistic sending when the simulation cannot run', () => {
+  it('a bundle sent before its simulation is withdrawn when that simulation fails (no proof, no bundle)', async () => {
+    const { RpcProxy } = await import('../helpers/rpcProxy.ts');
+    const own = await startTestDevnet();
+    const proxy = await RpcProxy.for(own.manifest.rpcUrl).start();
+    const { app: bot } = await startTestBot({ ...own, manifest: { ...own.manifest, rpcUrl: proxy.url } });
+    try {
+      await stepBlock(own, bot);
+      const decide = async (trader: number) => {
+        const sent = await signVictim(own, { router: 'sushiswapRouter', path: ['WETH', 'USDC'], amount: 8n * 10n ** 18n, trader });
+        const deadline = Date.now() + 20_000;
+        for (;;) {
+          const report = bot.store.recentOpportunities(20).find((row) => row.victim?.toLowerCase() === sent.hash.toLowerCase());
+          if (report && (report.decision === 'reject' || /simulation agrees|simulation failed|after its simulation|simulated gain equals/.test(report.reason))) return { ...report, hash: sent.hash };
+          if (Date.now() > deadline) throw new Error(`no decision on victim ${sent.hash}`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      };
+      // A first round verifies the pools (its simulation agrees); from then on the node fails every simulation, so
+      // the next bundle through them goes out on trust and its simulation cannot run.
+      const first = await decide(2);
+      expect(first.reason).toMatch(/simulated gain equals the prediction/);
+      await stepBlock(own, bot);
+      proxy.failNext('eth_simulateV1', 1_000);
+      let failed: Awaited<ReturnType<typeof decide>> | undefined;
+      for (let round = 1; round < 5 && !failed; round++) {
+        const report = await decide(2 + round);
+        if (/before its simulation/.test(report.reason)) failed = report;
+        await stepBlock(own, bot);
+      }
+      expect(failed, 'no bundle went out before its simulation').toBeDefined();
+      expect(failed!.reason).toMatch(/sent before its simulation.*; cancelled: its simulation failed: /);
+      expect(own.builder.counts.cancelled).toBeGreaterThan(0);
+      const receipt = await own.client.getTransactionReceipt({ hash: failed!.hash });
+      const executor = own.manifest.executor.address.toLowerCase();
+      const block = await own.client.getBlock({ blockNumber: receipt.blockNumber, includeTransactions: true });
+      expect(block.transactions.filter((tx) => tx.to?.toLowerCase() === executor)).toEqual([]);
+    } finally {
+      await bot.stop();
+      await proxy.stop();
+      await own.stop();
+    }
+  }, 180_000);
+});
