@@ -64,25 +64,11 @@ describe('the capture truth: an independent search on the chain\'s own quotes', 
   }, 120_000);
 
   it('finds at least the bot\'s exact optimum for a V2 dump (closed-form sizing on the bot\'s side)', async () => {
-    const order: VictimOrder = { router: 'uniswapV2Router02', path: ['WETH', 'DAI'], amount: 40n * ether };
-    const { best, hash, block } = await botOptimum(devnet, order);
-    const capture = await measureCapture({ devnet, landed: [{ victim: hash, execution: { gross: best.grossProfitWei } }], fromBlock: block, toBlock: block });
-    expect(capture.victims).toBe(1);
-    expect(capture.verified, JSON.stringify(capture.unverified)).toBe(1);
-    const truth = BigInt(capture.bestGrossWei);
-    expect(truth).toBeGreaterThanOrEqual(best.grossProfitWei);
-    expect((truth - best.grossProfitWei) * 1_000_000n).toBeLessThanOrEqual(best.grossProfitWei);
+    await expectAtLeastTheBotsOptimum(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'DAI'], amount: 40n * ether });
   }, 120_000);
 
   it('finds at least the bot\'s exact optimum for a two-pool victim through a non-WETH pool (three-hop cycles)', async () => {
-    const order: VictimOrder = { router: 'swapRouter', path: ['WETH', 'USDC', 'USDT'], fees: [500, 100], amount: 30n * ether };
-    const { best, hash, block } = await botOptimum(devnet, order);
-    const capture = await measureCapture({ devnet, landed: [{ victim: hash, execution: { gross: best.grossProfitWei } }], fromBlock: block, toBlock: block });
-    expect(capture.victims).toBe(1);
-    expect(capture.verified, JSON.stringify(capture.unverified)).toBe(1);
-    const truth = BigInt(capture.bestGrossWei);
-    expect(truth).toBeGreaterThanOrEqual(best.grossProfitWei);
-    expect((truth - best.grossProfitWei) * 1_000_000n).toBeLessThanOrEqual(best.grossProfitWei);
+    await expectAtLeastTheBotsOptimum(devnet, { router: 'swapRouter', path: ['WETH', 'USDC', 'USDT'], fees: [500, 100], amount: 30n * ether });
   }, 120_000);
 
   it('held to an input cap below the optimum, the best is the bot\'s capped trade; the uncapped best is reported beside it', async () => {
@@ -123,3 +109,14 @@ describe('the capture truth: an independent search on the chain\'s own quotes', 
     }
   }, 120_000);
 });
+
+/** The truth finds one victim, verifies its best trade on the executor, and it is at least the bot's optimum, within 1 ppm. */
+async function expectAtLeastTheBotsOptimum(devnet: Devnet, order: VictimOrder): Promise<void> {
+  const { best, hash, block } = await botOptimum(devnet, order);
+  const capture = await measureCapture({ devnet, landed: [{ victim: hash, execution: { gross: best.grossProfitWei } }], fromBlock: block, toBlock: block });
+  expect(capture.victims).toBe(1);
+  expect(capture.verified, JSON.stringify(capture.unverified)).toBe(1);
+  const truth = BigInt(capture.bestGrossWei);
+  expect(truth).toBeGreaterThanOrEqual(best.grossProfitWei);
+  expect((truth - best.grossProfitWei) * 1_000_000n).toBeLessThanOrEqual(best.grossProfitWei);
+}
