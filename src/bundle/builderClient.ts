@@ -1,8 +1,7 @@
 import { numberToHex, type Hex } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
-import { randomUUID } from 'node:crypto';
 import { flashbotsSignatureHeader, signFlashbotsBody } from './flashbotsAuth.ts';
-import { requestIdHeader, whenWritten } from './wireTimes.ts';
+import { HttpPoster, ResponseTooLarge, type HttpAnswer } from './httpPost.ts';
 import { BuilderError, clip, networkErrorCode, type BuilderClient, type BundleRequest } from './types.ts';
 
 export type JsonRpcBuilderClientParameters = {
@@ -10,43 +9,14 @@ export type JsonRpcBuilderClientParameters = {
   url: string;
   /** The searcher's reputation identity at the builder; not the account that holds funds. */
   authSigner: LocalAccount;
-  /** Injected for tests of transport faults; the global fetch otherwise. */
-  fetch?: typeof fetch;
   /** A longer answer is refused (malformed) as soon as it is known to be longer, without reading the rest. */
   maxResponseBytes?: number;
+  /** Connections kept open and ready for the next bundle (see HttpPoster); 0 opens them on demand. */
+  warmConnections?: number;
 };
 
 /** A bundle hash or an error page fits many times over; a builder sending more is broken or hostile. */
 export const defaultMaxResponseBytes = 2 * 1024 * 1024;
-
-class ResponseTooLarge extends Error {}
-
-/**
- * The body as text, read chunk by chunk and abandoned (the connection closed) once it passes `cap` bytes, or
- * before reading anything when its content-length already says so. Throws ResponseTooLarge.
- */
-async function readCapped(response: Response, cap: number): Promise<string> {
-  const declared = response.headers.get('content-length');
-  if (declared !== null && Number(declared) > cap) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new ResponseTooLarge(`the answer exceeds the cap of ${cap} bytes (content-length ${clip(declared, 20)})`);
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > cap) {
-      await reader.cancel().catch(() => undefined);
-      throw new ResponseTooLarge(`the answer exceeds the cap of ${cap} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, total).toString('utf8');
-}
 
 const bundleHashPattern = /^0x[0-9a-fA-F]{64}$/;
 
@@ -61,22 +31,20 @@ export function sendBundleParams(bundle: BundleRequest): Record<string, unknown>
 }
 
 /**
- * A builder's Flashbots-dialect JSON-RPC endpoint over the global fetch: each call is one signed POST, and every
+ * A builder's Flashbots-dialect JSON-RPC endpoint over kept-alive HTTP(S): each call is one signed POST, and every
  * way it can fail comes back as a BuilderError of the right kind. No retries here.
  */
 export class JsonRpcBuilderClient implements BuilderClient {
   readonly name: string;
-  private readonly url: string;
   private readonly authSigner: LocalAccount;
-  private readonly fetch: typeof fetch;
+  private readonly poster: HttpPoster;
   private readonly maxResponseBytes: number;
   private nextId = 1;
 
   constructor(parameters: JsonRpcBuilderClientParameters) {
     this.name = parameters.name;
-    this.url = parameters.url;
     this.authSigner = parameters.authSigner;
-    this.fetch = parameters.fetch ?? globalThis.fetch;
+    this.poster = new HttpPoster(parameters.url, { warmConnections: parameters.warmConnections ?? 0 });
     this.maxResponseBytes = parameters.maxResponseBytes ?? defaultMaxResponseBytes;
   }
 
@@ -94,6 +62,10 @@ export class JsonRpcBuilderClient implements BuilderClient {
     await this.call('eth_cancelBundle', [{ replacementUuid }], signal);
   }
 
+  close(): void {
+    this.poster.close();
+  }
+
   /** One signed JSON-RPC call; resolves to `result` (which may be null), throws a BuilderError. */
   private async call(method: string, params: unknown[], signal: AbortSignal, onWritten?: (at: number) => void): Promise<unknown> {
     // Key order as @flashbots/ethers-provider-bundle writes it, so equal requests are equal bytes.
@@ -106,26 +78,21 @@ export class JsonRpcBuilderClient implements BuilderClient {
         ? fail('timeout', 'no answer before the deadline', { cause })
         : fail('network', `connection failed (${networkErrorCode(cause) ?? (cause instanceof Error ? cause.message : 'unknown')})`, { cause });
 
-    let response: Response;
-    let text: string;
-    const requestId = randomUUID();
-    const forget = onWritten ? whenWritten(requestId, onWritten) : undefined;
+    let response: HttpAnswer;
     try {
-      response = await this.fetch(this.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [flashbotsSignatureHeader]: signature, [requestIdHeader]: requestId },
-        body,
+      response = await this.poster.post(body, {
+        headers: { 'content-type': 'application/json', [flashbotsSignatureHeader]: signature },
         signal,
+        maxResponseBytes: this.maxResponseBytes,
+        ...(onWritten ? { onWritten } : {}),
       });
-      text = await readCapped(response, this.maxResponseBytes);
     } catch (cause) {
-      if (cause instanceof ResponseTooLarge) throw fail('malformed', cause.message, { status: response!.status, cause });
+      if (cause instanceof ResponseTooLarge) throw fail('malformed', cause.message, { status: cause.status, cause });
       throw transportFailure(cause);
-    } finally {
-      forget?.();
     }
+    const text = response.text;
     if (response.status === 429) {
-      const retryAfter = response.headers.get('retry-after');
+      const retryAfter = response.header('retry-after');
       throw fail('rate-limited', `rate limited (HTTP 429${retryAfter ? `, retry after ${clip(retryAfter, 20)}` : ''})`, { status: 429 });
     }
     if (response.status < 200 || response.status > 299) {

@@ -115,6 +115,11 @@ export class BuilderFanout {
     );
   }
 
+  /** Releases every builder client's connections and timers. */
+  close(): void {
+    for (const { client } of this.builders) client.close?.();
+  }
+
   /** Withdraws a bundle everywhere. A lost response is retried once: cancelling twice is harmless. */
   async cancel(replacementUuid: string, options: SendOptions = {}): Promise<FanoutResult[]> {
     const settled = await Promise.allSettled(

@@ -13,7 +13,8 @@ export class FlashbotsAuthError extends SearcherError {}
  * The auth key is a reputation identity, not the key that holds funds.
  */
 export async function signFlashbotsBody(account: LocalAccount, body: string): Promise<string> {
-  const signature = await account.signMessage({ message: keccak256(stringToHex(body)) });
+  // The body's bytes hashed directly (the same hash as of its hex, without building the hex).
+  const signature = await account.signMessage({ message: keccak256(Buffer.from(body, 'utf8')) });
   return `${account.address}:${signature}`;
 }
 

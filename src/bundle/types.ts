@@ -29,6 +29,8 @@ export interface BuilderClient {
   /** `onWritten` gets performance.now() when the request's bytes were written to the socket (where the client can tell). */
   sendBundle(bundle: BundleRequest, signal: AbortSignal, onWritten?: (at: number) => void): Promise<{ bundleHash: Hex }>;
   cancelBundle(replacementUuid: string, signal: AbortSignal): Promise<void>;
+  /** Releases connections and timers (shutdown). */
+  close?(): void;
 }
 
 /**

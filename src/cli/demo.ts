@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadRunConfig } from '../config/runConfig.ts';
-import { devAccount } from '../devnet/accounts.ts';
+import { devSigningAccount } from '../devnet/accounts.ts';
 import { startFaultyBuilder, type FaultyBuilder } from '../devnet/builder/faulty.ts';
 import { writeManifest } from '../devnet/manifest.ts';
 import { defaultScenarioPath, loadScenario } from '../devnet/scenario/load.ts';
@@ -88,7 +88,7 @@ export async function run(argv: string[]): Promise<number> {
         ...scenario.faultyBuilders.map((entry, i) => ({ name: entry.name, url: faulty[i]!.url, kind: 'json-rpc' as const, timeoutMs: 250, stats: false })),
       ];
       // The devnet's operator is anvil's public test account 1: a devnet key, never a secret.
-      const signer = devAccount(devnet.manifest.accounts.searcher.index);
+      const signer = devSigningAccount(devnet.manifest.accounts.searcher.index);
       const summaries: BlockSummary[] = [];
       const landed: LandedBundle[] = [];
       const startedAtMs = Date.now();
@@ -105,7 +105,7 @@ export async function run(argv: string[]): Promise<number> {
         dbFile: resolve(flags.db ?? defaultDemoDbFile),
         dryRun: false,
         signer,
-        authAccount: devAccount(devnet.manifest.accounts.searcher.index + 100),
+        authAccount: devSigningAccount(devnet.manifest.accounts.searcher.index + 100),
         dashboard: { host: '127.0.0.1', port: dashboardPort },
         logger: createLogger('engine'),
         onLanded: (bundle) => landed.push(bundle),

@@ -1,4 +1,5 @@
-import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+import { generatePrivateKey, type PrivateKeyAccount } from 'viem/accounts';
+import { signingAccount } from '../chain/nativeSigning.ts';
 import { accountFromKey } from './secrets.ts';
 
 /**
@@ -7,6 +8,6 @@ import { accountFromKey } from './secrets.ts';
  */
 export function loadAuthAccount(keyEnv: string, env: NodeJS.ProcessEnv = process.env): { account: PrivateKeyAccount; ephemeral: boolean } {
   const value = env[keyEnv]?.trim();
-  if (!value) return { account: privateKeyToAccount(generatePrivateKey()), ephemeral: true };
+  if (!value) return { account: signingAccount(generatePrivateKey()), ephemeral: true };
   return { account: accountFromKey(value, keyEnv), ephemeral: false };
 }

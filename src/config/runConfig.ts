@@ -31,6 +31,9 @@ const explicitChain = z.object({
   contracts: z.object({ weth: address }).loose().default({ weth: mainnet.weth }),
 }).loose();
 
+/** Connections kept ready per builder by default: a burst of bundles finds one open while the builder still answers the last. */
+const defaultWarmConnections = 4;
+
 export const runConfigSchema = z.strictObject({
   chain: z.union([z.strictObject({ manifest: z.string() }), explicitChain]),
   factories: z
@@ -116,6 +119,8 @@ export const runConfigSchema = z.strictObject({
         url: z.url(),
         kind: z.enum(['flashbots-library', 'json-rpc']).default('json-rpc'),
         timeoutMs: z.number().int().min(10).max(60_000).default(1_000),
+        /** Connections to it kept open and ready (`json-rpc` kind): a bundle then skips the TCP/TLS handshake. */
+        warmConnections: z.number().int().min(0).max(32).default(defaultWarmConnections),
         /** The builder answers flashbots_getBundleStatsV2 (why a bundle missed). */
         stats: z.boolean().default(false),
       }),
@@ -141,7 +146,7 @@ export type RunConfig = z.infer<typeof runConfigSchema>;
 
 export type ResolvedChain = { chainId: number; rpcUrl: string; wsUrl: string; executor: Address; operator?: Address; weth: Address };
 
-export type ResolvedBuilder = { name: string; url: string; kind: 'flashbots-library' | 'json-rpc'; timeoutMs: number; stats: boolean };
+export type ResolvedBuilder = { name: string; url: string; kind: 'flashbots-library' | 'json-rpc'; timeoutMs: number; stats: boolean; warmConnections?: number };
 
 export class ConfigError extends SearcherError {
   constructor(source: string, issues: string[]) {
@@ -185,8 +190,8 @@ export function loadRunConfig(file: string): { config: RunConfig; chain: Resolve
   const builders: ResolvedBuilder[] =
     config.builders ??
     (typeof devnetBuilder === 'string'
-      ? [{ name: 'local', url: devnetBuilder, kind: 'json-rpc', timeoutMs: 1_000, stats: true }]
-      : mainnetBuilders.map((builder) => ({ ...builder, timeoutMs: 1_000, stats: false })));
+      ? [{ name: 'local', url: devnetBuilder, kind: 'json-rpc', timeoutMs: 1_000, stats: true, warmConnections: defaultWarmConnections }]
+      : mainnetBuilders.map((builder) => ({ ...builder, timeoutMs: 1_000, stats: false, warmConnections: defaultWarmConnections })));
   return {
     config,
     builders,

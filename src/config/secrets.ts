@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+import type { PrivateKeyAccount } from 'viem/accounts';
+import { signingAccount } from '../chain/nativeSigning.ts';
 import type { Hex } from 'viem';
 import { SearcherError } from '../errors.ts';
 
@@ -36,7 +37,7 @@ export function accountFromKey(value: string, source: string): PrivateKeyAccount
   const scalar = BigInt(hex);
   if (scalar === 0n || scalar >= secp256k1Order) throw new SecretError(`${source} is not a valid secp256k1 private key (zero or not below the curve order)`);
   try {
-    return privateKeyToAccount(hex);
+    return signingAccount(hex);
   } catch {
     throw new SecretError(`${source} is not a valid secp256k1 private key`);
   }

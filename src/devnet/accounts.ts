@@ -1,5 +1,7 @@
 import { pbkdf2Sync } from 'node:crypto';
-import { HDKey, hdKeyToAccount, type HDAccount } from 'viem/accounts';
+import { toHex } from 'viem';
+import { HDKey, hdKeyToAccount, type HDAccount, type PrivateKeyAccount } from 'viem/accounts';
+import { signingAccount } from '../chain/nativeSigning.ts';
 
 /**
  * anvil's public test mnemonic. Its keys are known to everyone: they are fine for a local devnet and must
@@ -25,5 +27,15 @@ export function devAccount(index: number): HDAccount {
     account = hdKeyToAccount(master, { addressIndex: index });
     derived.set(index, account);
   }
+  return account;
+}
+
+/** Dev account `index` as the bot signs with a key it is given (libsecp256k1 when the addon loads), for the demo's bot. */
+export function devSigningAccount(index: number): PrivateKeyAccount {
+  devAccount(index);
+  const key = master!.derive(`m/44'/60'/0'/0/${index}`).privateKey;
+  if (!key) throw new Error(`dev account ${index} has no private key`);
+  const account = signingAccount(toHex(key));
+  if (account.address !== devAccount(index).address) throw new Error(`dev account ${index}: derived addresses disagree`);
   return account;
 }

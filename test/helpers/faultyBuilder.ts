@@ -60,6 +60,8 @@ export class FaultyBuilder {
 
   async start(): Promise<this> {
     this.server = createServer((request, response) => {
+      // A client keeping its connections warm (OPTIONS) is not a builder request: answered as a JSON-RPC server does.
+      if (request.method !== 'POST') return void response.writeHead(405, { allow: 'POST' }).end();
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => void this.handle(Buffer.concat(chunks).toString('utf8'), request.headers, response));

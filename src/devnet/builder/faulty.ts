@@ -15,6 +15,8 @@ export type FaultyBuilder = { url: string; fault: BuilderFault; requests: () => 
 export async function startFaultyBuilder(fault: BuilderFault, host = '127.0.0.1'): Promise<FaultyBuilder> {
   let count = 0;
   const server: Server = createServer((request, response) => {
+    // A client keeping its connections warm (OPTIONS) is not a bundle: answered as a JSON-RPC server does, not counted.
+    if (request.method !== 'POST') return void response.writeHead(405, { allow: 'POST' }).end();
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
