@@ -27,6 +27,9 @@ export type GraphPool = {
   slot: PoolSlot | undefined;
   shapeFor: Pool | undefined;
   shape: unknown;
+  /** The pending state (rank.ts): the overlay's for this pool in the search stamped `pendingAt`. */
+  pendingAt: number;
+  pending: Pool | undefined;
 };
 
 /** A token as the graph holds it: lowercase once, as the pools spell it, and its exclusion in the last walk. */
@@ -43,17 +46,28 @@ export type CycleVisitor = (a: GraphPool, aZeroForOne: boolean, b: GraphPool, bZ
  * directions given, and `c`, `b`, `a` with each direction flipped. The ranking reads the three pools once for
  * both (a hub's cycles come in such pairs).
  */
-export type CyclePairVisitor = (a: GraphPool, aZeroForOne: boolean, b: GraphPool, bZeroForOne: boolean, c: GraphPool, cZeroForOne: boolean) => void;
+export type CyclePairVisitor = (a: GraphPool, aZeroForOne: boolean, b: GraphPool, bZeroForOne: boolean, c: GraphPool, cZeroForOne: boolean, unchecked?: AllowedInWalk) => void;
+
+/**
+ * Whether a pool may be traded in the current walk (its tokens' and its own exclusion, asked once per walk).
+ * Given to a pair visitor as `unchecked` when the walk was asked for late exclusion: `b` and `c` are then not
+ * yet checked, and the visitor must not keep the cycles unless both are allowed.
+ */
+export type AllowedInWalk = (entry: GraphPool) => boolean;
+
+/**
+ * The three-hop routes from a token `o` back to the start through each neighbour y (o -> y -> start), flat and
+ * in the order the walk meets them (neighbours, then their pools, in the order added): the o/y pool (`middles`,
+ * traded token0 -> token1 when `middleForward`) and the y/start pool (`ends`, likewise). Built once per
+ * (token, start) and kept until a pool is added: a hub's walk is then a loop over two arrays.
+ */
+type Fan = { middles: GraphPool[]; middleForward: boolean[]; ends: GraphPool[]; endForward: boolean[]; at: number };
 
 /** A token's link to one neighbour: the neighbour as the pools spell it, and the pools between them. */
 type Link = {
   key: string;
   token: Address;
   pools: GraphPool[];
-  /** Memo: the pools from this neighbour to `endsTo` (the start token), as of graph version `endsAt`. */
-  ends?: readonly GraphPool[];
-  endsTo?: string;
-  endsAt?: number;
 };
 
 const NO_LINKS: ReadonlyMap<string, Link> = new Map();
@@ -70,8 +84,10 @@ export class PoolGraph {
   private readonly byAddress = new Map<string, GraphPool>();
   /** Lowercase token -> lowercase neighbour -> link, in the order pools were added. */
   private readonly links = new Map<string, Map<string, Link>>();
-  /** Bumped when a token pair gets its first pool (a memo of a pair's pools is then stale). */
+  /** Bumped when a pool is added (a fan built before is then stale). */
   private version = 0;
+  /** Lowercase token + '>' + lowercase start -> its fan (see Fan). */
+  private readonly fans = new Map<string, Fan>();
 
   private readonly excludedPool: ((pool: Pool) => boolean) | undefined;
   private readonly excludedToken: ((token: string) => boolean) | undefined;
@@ -105,18 +121,16 @@ export class PoolGraph {
     if (this.excluded(pool)) return;
     const t0 = this.intern(pool.token0);
     const t1 = this.intern(pool.token1);
-    const entry: GraphPool = { pool, key: pool.address.toLowerCase(), token0: t0.key, token1: t1.key, t0, t1, excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined };
+    const entry: GraphPool = { pool, key: pool.address.toLowerCase(), token0: t0.key, token1: t1.key, t0, t1, excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined, pendingAt: 0, pending: undefined };
     if (this.byAddress.has(entry.key)) return;
     this.byAddress.set(entry.key, entry);
+    this.version++;
     for (const [a, b, spelt] of [[entry.token0, entry.token1, pool.token1], [entry.token1, entry.token0, pool.token0]] as const) {
       let map = this.links.get(a);
       if (!map) this.links.set(a, (map = new Map()));
       const link = map.get(b);
       if (link) link.pools.push(entry);
-      else {
-        map.set(b, { key: b, token: spelt, pools: [entry] });
-        this.version++;
-      }
+      else map.set(b, { key: b, token: spelt, pools: [entry] });
     }
   }
 
@@ -138,14 +152,40 @@ export class PoolGraph {
     return this.links.get(a)?.get(b)?.pools ?? NO_POOLS;
   }
 
+  /** The fan of `other` (lowercase) back to `s` (lowercase, as the graph spells it): see Fan. */
+  private fan(other: string, s: string): Fan {
+    const key = `${other}>${s}`;
+    const known = this.fans.get(key);
+    if (known !== undefined && known.at === this.version) return known;
+    const fan: Fan = { middles: [], middleForward: [], ends: [], endForward: [], at: this.version };
+    for (const link of (this.links.get(other) ?? NO_LINKS).values()) {
+      const y = link.key;
+      if (y === s) continue;
+      const ends = this.entries(y, s);
+      if (ends.length === 0) continue;
+      for (const middle of link.pools) {
+        for (const end of ends) {
+          fan.middles.push(middle);
+          fan.middleForward.push(middle.token0 === other);
+          fan.ends.push(end);
+          fan.endForward.push(end.token0 === y);
+        }
+      }
+    }
+    this.fans.set(key, fan);
+    return fan;
+  }
+
   /**
    * Every 2- and 3-hop cycle from `start` that uses `pool` exactly once and no pool twice, each visited once,
    * without building it (the search estimates thousands of cycles and builds only the few it sizes).
    * Excluded pools are skipped (checked here, not only when added: a token found unsafe later drops out).
    * With `pair`, the three-hop cycles that run through the same pools both ways go to it in one call.
+   * `lateExclusion` (with `pair`): those pairs go to it before their exclusion is asked, with the walk's check
+   * as `unchecked` (see AllowedInWalk): a visitor that keeps a handful of thousands asks about those only.
    */
-  visitCyclesThrough(pool: Pool, start: Address, visit: CycleVisitor, pair?: CyclePairVisitor): void {
-    const p = this.byAddress.get(pool.address.toLowerCase()) ?? { pool, key: pool.address.toLowerCase(), token0: pool.token0.toLowerCase(), token1: pool.token1.toLowerCase(), t0: undefined, t1: undefined, excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined };
+  visitCyclesThrough(pool: Pool, start: Address, visit: CycleVisitor, pair?: CyclePairVisitor, lateExclusion = false): void {
+    const p = this.byAddress.get(pool.address.toLowerCase()) ?? { pool, key: pool.address.toLowerCase(), token0: pool.token0.toLowerCase(), token1: pool.token1.toLowerCase(), t0: undefined, t1: undefined, excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined, pendingAt: 0, pending: undefined };
     if (this.excluded(p.pool)) return;
     // Each pool's exclusion is asked once per walk, however many cycles it is in.
     const walk = ++walks;
@@ -179,31 +219,22 @@ export class PoolGraph {
         visit(p, pFromStart, back, backFromOther, undefined, false);
         visit(back, !backFromOther, p, !pFromStart, undefined, false);
       }
-      // three hops with the pool first (start -> other -> y -> start) or last (start -> y -> other -> start)
-      for (const link of (this.links.get(other) ?? NO_LINKS).values()) {
-        const y = link.key;
-        if (y === s) continue;
-        // The pools from y back to the start: looked up once per neighbour, then remembered on the link.
-        let ends = link.endsTo === s && link.endsAt === this.version ? link.ends! : undefined;
-        if (ends === undefined) {
-          ends = this.entries(y, s);
-          link.ends = ends;
-          link.endsTo = s;
-          link.endsAt = this.version;
-        }
-        if (ends.length === 0) continue;
-        for (const middle of link.pools) {
-          if (!allowed(middle)) continue;
-          const middleFromOther = middle.token0 === other;
-          for (const end of ends) {
-            if (!allowed(end)) continue;
-            const endFromY = end.token0 === y;
-            if (pair) pair(p, pFromStart, middle, middleFromOther, end, endFromY);
-            else {
-              visit(p, pFromStart, middle, middleFromOther, end, endFromY);
-              visit(end, !endFromY, middle, !middleFromOther, p, !pFromStart);
-            }
-          }
+      // three hops with the pool first (start -> other -> y -> start) or last (start -> y -> other -> start):
+      // the fan of `other` (neither of its pools can be `p`: the middle joins other to y, the end y to start)
+      const { middles, middleForward, ends, endForward } = this.fan(other, s);
+      const count = middles.length;
+      if (pair && lateExclusion) {
+        for (let i = 0; i < count; i++) pair(p, pFromStart, middles[i]!, middleForward[i]!, ends[i]!, endForward[i]!, allowed);
+        return;
+      }
+      for (let i = 0; i < count; i++) {
+        const middle = middles[i]!;
+        const end = ends[i]!;
+        if (!allowed(middle) || !allowed(end)) continue;
+        if (pair) pair(p, pFromStart, middle, middleForward[i]!, end, endForward[i]!);
+        else {
+          visit(p, pFromStart, middle, middleForward[i]!, end, endForward[i]!);
+          visit(end, !endForward[i]!, middle, !middleForward[i]!, p, !pFromStart);
         }
       }
     } else {

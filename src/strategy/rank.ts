@@ -4,7 +4,7 @@ import { estimateGas } from './costs.ts';
 import type { MarketState } from '../state/market.ts';
 import type { PendingOverlay } from '../state/overlay.ts';
 import type { Cycle } from './cycle.ts';
-import { PoolGraph, type GraphPool } from './graph.ts';
+import { PoolGraph, type AllowedInWalk, type GraphPool } from './graph.ts';
 
 /**
  * Ranking the cycles through the pools a victim (or a block) moved, so that the bounded exact sizing goes to
@@ -72,12 +72,23 @@ export function rankCycles(source: RankSource, graph: PoolGraph, moved: readonly
   };
   // A graph pool's state as a shape: the overlay's if a pending swap moved it, else the market's, read from
   // the pool's market slot (found once per graph entry, then no lookup at all). Once per search per pool, and
-  // shaped again only when the pool's state object changed (states are never mutated).
+  // shaped again only when the pool's state object changed (states are never mutated). The few pools the
+  // overlay changed are stamped on their entries first, so the thousands it did not change cost no lookup; an
+  // entry the graph does not hold (t0 undefined: a moved pool added to the market after the graph) asks.
   const search = ++searches;
+  if (overlay) {
+    for (const address of overlay.touched()) {
+      const entry = graph.entry(address);
+      if (entry) {
+        entry.pendingAt = search;
+        entry.pending = overlay.changedPool(entry.key);
+      }
+    }
+  }
   const stateOf = (entry: GraphPool): Shape => {
     if (entry.memoAt !== search) {
       entry.memoAt = search;
-      let pool = overlay?.changedPool(entry.key);
+      let pool = entry.pendingAt === search ? entry.pending : entry.t0 === undefined ? overlay?.changedPool(entry.key) : undefined;
       if (!pool) {
         if (entry.slotIn !== market) {
           entry.slotIn = market;
@@ -143,7 +154,9 @@ export function rankCycles(source: RankSource, graph: PoolGraph, moved: readonly
   };
   // The same three pools both ways: the two rates multiply to the product of the fee factors squared (< 1),
   // so at most one direction can be above 1; the reserves are read once for both.
-  const pair = (a: GraphPool, az: boolean, b: GraphPool, bz: boolean, c: GraphPool, cz: boolean) => {
+  // `unchecked`: the walk left the exclusion of b and c to us (late exclusion): asked only for a cycle whose rate
+  // is above 1, a handful of the thousands (a filter drops the same cycles from the kept whenever it is asked).
+  const pair = (a: GraphPool, az: boolean, b: GraphPool, bz: boolean, c: GraphPool, cz: boolean, unchecked?: AllowedInWalk) => {
     if (throughEarlier(a, b, c)) return;
     const sa = stateOf(a);
     const sb = stateOf(b);
@@ -159,14 +172,17 @@ export function rankCycles(source: RankSource, graph: PoolGraph, moved: readonly
     const outs = aOut * bOut * cOut;
     const ins = aIn * bIn * cIn;
     // Backward (c, b, a flipped) trades each pool the other way: its ins are the forward outs.
-    if (g * outs > ins) consider(g * outs, ins, a, az, b, bz, c, cz);
-    else if (g * ins > outs) consider(g * ins, outs, c, !cz, b, !bz, a, !az);
+    if (g * outs > ins) {
+      if (unchecked === undefined || (unchecked(b) && unchecked(c))) consider(g * outs, ins, a, az, b, bz, c, cz);
+    } else if (g * ins > outs) {
+      if (unchecked === undefined || (unchecked(b) && unchecked(c))) consider(g * ins, outs, c, !cz, b, !bz, a, !az);
+    }
   };
   for (const pool of moved) {
     const entry = graph.entry(pool.address);
     if (entry && seen.includes(entry)) continue;
     earlier = seen.slice();
-    graph.visitCyclesThrough(pool, start, visit, pair);
+    graph.visitCyclesThrough(pool, start, visit, pair, true);
     if (entry) seen.push(entry);
   }
   return kept.map((k) => ({ cycle: PoolGraph.cycle(start, k.a, k.az, k.b, k.bz, k.c, k.cz), rate: k.rate, estimate: k.estimate }));
