@@ -1,6 +1,7 @@
 import type { Address } from 'viem';
 import { getAmountOut, MAX_UINT112 } from '../amm/v2.ts';
-import { simulateV3Swap, V3RangeError, type V3SwapResult } from '../amm/v3/pool.ts';
+import { V3RangeError } from '../amm/v3/pool.ts';
+import { quoteExactInputOnPath, type V3ExactInputQuote } from '../amm/v3/quotePath.ts';
 import type { Pool } from '../state/types.ts';
 
 /** One hop of a cycle: a pool and the direction of travel through it. */
@@ -31,9 +32,10 @@ export function quoteCycle(view: PoolView, cycle: Cycle, amountIn: bigint): Cycl
       amount = getAmountOut(amount, reserveIn, reserveOut, pool.feeBps);
     } else {
       if (pool.liquidity === 0n && pool.ticks.length === 0) return { amountOut: 0n, ticksCrossed };
-      let result: V3SwapResult;
+      let result: V3ExactInputQuote;
       try {
-        result = simulateV3Swap(pool, { zeroForOne: hop.zeroForOne, amountSpecified: amount });
+        // The pool's whole-range steps are computed once per state and replayed (sizing quotes it many times).
+        result = quoteExactInputOnPath(pool, hop.zeroForOne, amount);
       } catch (error) {
         // Past the loaded tick window the output is unknown: refused like an unfillable size, never guessed.
         if (error instanceof V3RangeError) return { amountOut: 0n, ticksCrossed };
@@ -41,9 +43,8 @@ export function quoteCycle(view: PoolView, cycle: Cycle, amountIn: bigint): Cycl
       }
       // A swap that could not use all its input ran out of liquidity: the real executor would leave the rest
       // unspent; treat it as unfillable rather than pretend.
-      const used = hop.zeroForOne ? result.amount0 : result.amount1;
-      if (used !== amount) return { amountOut: 0n, ticksCrossed };
-      amount = -(hop.zeroForOne ? result.amount1 : result.amount0);
+      if (result.amountIn !== amount) return { amountOut: 0n, ticksCrossed };
+      amount = result.amountOut;
       ticksCrossed += result.ticksCrossed;
     }
   }
