@@ -34,8 +34,24 @@ const bitMultipliers: readonly bigint[] = [
 
 export class TickOutOfRangeError extends RangeError {}
 
+/**
+ * The ratios computed lately, by tick: a swap's steps end on the same initialized ticks quote after quote (a
+ * sizing quotes a pool twenty-odd times), and the ratio is a pure function of the tick. Bounded: emptied when full.
+ */
+const ratioMemo = new Map<number, bigint>();
+const RATIO_MEMO_SIZE = 4096;
+
 /** sqrt(1.0001^tick) * 2^96 as a Q64.96, rounded up like TickMath.getSqrtRatioAtTick. */
 export function getSqrtRatioAtTick(tick: number): bigint {
+  const known = ratioMemo.get(tick);
+  if (known !== undefined) return known;
+  const ratio = sqrtRatioAtTick(tick);
+  if (ratioMemo.size >= RATIO_MEMO_SIZE) ratioMemo.clear();
+  ratioMemo.set(tick, ratio);
+  return ratio;
+}
+
+function sqrtRatioAtTick(tick: number): bigint {
   if (!Number.isInteger(tick) || tick < MIN_TICK || tick > MAX_TICK) {
     throw new TickOutOfRangeError(`tick ${tick} is outside [${MIN_TICK}, ${MAX_TICK}]`);
   }
