@@ -86,12 +86,15 @@ export function sizeCycle(view: PoolView, cycle: Cycle, minInput = 10n ** 12n): 
     atMid = f(mid);
   }
   if (atMid.profit <= 0n) return undefined;
-  // Bracket: grow until profit stops rising (or the cycle stops filling).
+  // Bracket: grow until profit stops rising (or the cycle stops filling). The quotes at the bracket's ends are
+  // kept as it narrows, so that the final pick does not quote them again.
   let low = 0n;
+  let atLow: ReturnType<typeof f> | undefined;
   let high = mid * 2n;
   let atHigh = f(high);
   while (atHigh.profit > atMid.profit && atHigh.amountOut > 0n && high < 1n << 200n) {
     low = mid;
+    atLow = atMid;
     mid = high;
     atMid = atHigh;
     high *= 2n;
@@ -100,30 +103,38 @@ export function sizeCycle(view: PoolView, cycle: Cycle, minInput = 10n ** 12n): 
   // Golden-section search on [low, high] for the maximum of a concave function: one new evaluation per step.
   const inner = (a: bigint, b: bigint) => [a + ((b - a) * 382n) / 1000n, a + ((b - a) * 618n) / 1000n] as const;
   let [c, d] = inner(low, high);
-  let fc = f(c).profit;
-  let fd = f(d).profit;
+  let atC = f(c);
+  let atD = f(d);
+  let fc = atC.profit;
+  let fd = atD.profit;
   // Stop at 1 part in 10^3 of the input: near the top the profit is flat (quadratic in the distance), so the
   // profit given up is of order 10^-6 of it, far inside the 0.01% the sizing promises.
   while (high - low > 2n && (high - low) * 1_000n > high) {
     if (fc < fd) {
       low = c;
+      atLow = atC;
       c = d;
+      atC = atD;
       fc = fd;
       d = low + ((high - low) * 618n) / 1000n;
       if (d <= c) d = c + 1n;
-      fd = f(d).profit;
+      atD = f(d);
+      fd = atD.profit;
     } else {
       high = d;
+      atHigh = atD;
       d = c;
+      atD = atC;
       fd = fc;
       c = low + ((high - low) * 382n) / 1000n;
       if (c >= d) c = d - 1n;
-      fc = f(c).profit;
+      atC = f(c);
+      fc = atC.profit;
     }
   }
-  let best = { x: low, ...f(low) };
-  for (const x of [low + (high - low) / 2n, high]) {
-    const at = f(x);
+  let best = { x: low, ...(atLow ?? f(low)) };
+  const middle = low + (high - low) / 2n;
+  for (const [x, at] of [[middle, f(middle)], [high, atHigh]] as const) {
     if (at.profit > best.profit) best = { x, ...at };
   }
   if (best.profit <= 0n) return undefined;
