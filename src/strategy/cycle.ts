@@ -15,16 +15,24 @@ export type PoolView = { get(address: Address): Pool | undefined };
 
 export type CycleQuote = { amountOut: bigint; ticksCrossed: number };
 
+/** The state of each hop's pool on the view, in hop order (to quote one cycle many times on one view). */
+export function cyclePools(view: PoolView, cycle: Cycle): Pool[] {
+  return cycle.hops.map((hop) => view.get(hop.pool.address) ?? hop.pool);
+}
+
 /**
  * Exact output of a cycle for `amountIn`, hop by hop on the view's current state (each hop's own rounding).
  * 0 when a hop cannot fill (no liquidity, a V3 pool runs out of range, or past the ticks loaded for it).
+ * `pools`: the hops' states on that view (cyclePools), when the caller has them already.
  */
-export function quoteCycle(view: PoolView, cycle: Cycle, amountIn: bigint): CycleQuote {
+export function quoteCycle(view: PoolView, cycle: Cycle, amountIn: bigint, pools?: readonly Pool[]): CycleQuote {
   let amount = amountIn;
   let ticksCrossed = 0;
-  for (const hop of cycle.hops) {
+  const { hops } = cycle;
+  for (let i = 0; i < hops.length; i++) {
+    const hop = hops[i]!;
     if (amount <= 0n) return { amountOut: 0n, ticksCrossed };
-    const pool = view.get(hop.pool.address) ?? hop.pool;
+    const pool = pools?.[i] ?? view.get(hop.pool.address) ?? hop.pool;
     if (pool.kind === 'v2') {
       const [reserveIn, reserveOut] = hop.zeroForOne ? [pool.reserve0, pool.reserve1] : [pool.reserve1, pool.reserve0];
       // An empty pair, or an input the pair could not hold (uint112 reserves): the swap would revert.

@@ -1,5 +1,6 @@
 import { composeHops, optimalCycleInput } from '../amm/v2.ts';
-import { isV2Only, quoteCycle, type Cycle, type CycleHop, type PoolView } from './cycle.ts';
+import type { Pool } from '../state/types.ts';
+import { cyclePools, isV2Only, quoteCycle, type Cycle, type CycleHop, type PoolView } from './cycle.ts';
 import type { V2Hop } from '../amm/v2.ts';
 
 const Q96 = 1n << 96n;
@@ -17,9 +18,9 @@ function virtualHop(view: PoolView, hop: CycleHop): V2Hop {
 
 export type Sized = { amountIn: bigint; amountOut: bigint; profit: bigint; ticksCrossed: number; evaluations: number };
 
-const profitAt = (view: PoolView, cycle: Cycle, x: bigint) => {
-  const quote = quoteCycle(view, cycle, x);
-  return { ...quote, profit: quote.amountOut - x };
+const profitAt = (view: PoolView, cycle: Cycle, x: bigint, pools?: readonly Pool[]) => {
+  const quote = quoteCycle(view, cycle, x, pools);
+  return { amountOut: quote.amountOut, ticksCrossed: quote.ticksCrossed, profit: quote.amountOut - x };
 };
 
 /**
@@ -60,9 +61,11 @@ export function sizeCycle(view: PoolView, cycle: Cycle, minInput = 10n ** 12n): 
   }
 
   let evaluations = 0;
+  // The hops' states looked up once: the search below quotes the cycle twenty-odd times on the same view.
+  const pools = cyclePools(view, cycle);
   const f = (x: bigint) => {
     evaluations++;
-    return profitAt(view, cycle, x);
+    return profitAt(view, cycle, x, pools);
   };
   // Start from the closed-form optimum of the cycle with each V3 hop replaced by its current virtual reserves
   // (exact for a trade that stays inside the active range), then bracket and refine on the exact function.

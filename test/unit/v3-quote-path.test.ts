@@ -75,6 +75,8 @@ describe('V3 exact-input quotes on a replayed path', () => {
       for (const zeroForOne of [true, false]) {
         // Inputs from dust to far past the pool's depth, in random order (the path grows as they need it).
         const inputs = Array.from({ length: 30 }, () => BigInt(Math.floor(10 ** (random() * 30))) + 1n);
+        // And inputs past uint256, where the pool's own arithmetic overflows.
+        inputs.push(1n << 256n, (1n << 257n) + 12_345n);
         // The exact input that ends each of the first few steps on its edge, and one wei either side.
         for (let crossings = 0; crossings < 4; crossings++) {
           const edge = edgeInput(pool, zeroForOne, crossings);

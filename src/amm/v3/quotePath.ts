@@ -6,7 +6,7 @@
  * range is computed as UniswapV3Pool.swap computes it (swapSteps from there on). The amounts equal
  * simulateV3Swap's to the wei; only the final tick is not computed (a quote does not read it).
  */
-import { mulDiv } from './fullMath.ts';
+import { MAX_UINT256 } from './fullMath.ts';
 import { addDelta } from './liquidityMath.ts';
 import { checkWordLoaded, crossedNet, skipEmptyWords, swapSteps, V3SwapError, type V3PoolState, type V3SwapState } from './pool.ts';
 import { computeSwapStep } from './swapMath.ts';
@@ -17,8 +17,13 @@ const ONE_MILLION = 1_000_000n;
 /** An input no real swap has: a step computed with it is a step taken whole (checked, never assumed). */
 const UNBOUNDED = 1n << 250n;
 
-/** One step across a whole range: what it takes (before the fee), the fee, what it pays, and the state after. */
-type WholeStep = { amountIn: bigint; feeAmount: bigint; amountOut: bigint; sqrtPriceX96: bigint; tick: number; liquidity: bigint; ticksCrossed: number };
+/**
+ * One step across a whole range: what it takes (before the fee) and the fee, what it pays, the state after, and
+ * `least`, the least input left that takes it whole. computeSwapStep takes the range whole when
+ * floor(left * (10^6 - fee) / 10^6) >= amountIn, that is left * (10^6 - fee) >= amountIn * 10^6 (amountIn is
+ * an integer), that is left >= ceil(amountIn * 10^6 / (10^6 - fee)): one comparison per step replayed.
+ */
+type WholeStep = { amountIn: bigint; feeAmount: bigint; amountOut: bigint; least: bigint; sqrtPriceX96: bigint; tick: number; liquidity: bigint; ticksCrossed: number };
 
 /** The whole steps from a pool state in one direction, computed as far as a quote has needed. */
 type Path = { steps: WholeStep[]; complete: boolean };
@@ -66,8 +71,10 @@ function nextWholeStep(pool: V3PoolState, zeroForOne: boolean, limit: bigint, fr
   }
   if (step.sqrtRatioNextX96 !== sqrtPriceNextX96) return undefined;
   const crossed = next.initialized;
+  const feeLeft = ONE_MILLION - BigInt(pool.fee);
   return {
     amountIn: step.amountIn,
+    least: (step.amountIn * ONE_MILLION + feeLeft - 1n) / feeLeft,
     feeAmount: step.feeAmount,
     amountOut: step.amountOut,
     sqrtPriceX96: sqrtPriceNextX96,
@@ -75,6 +82,12 @@ function nextWholeStep(pool: V3PoolState, zeroForOne: boolean, limit: bigint, fr
     liquidity: crossed ? addDelta(liquidity, zeroForOne ? -crossedNet(pool, tickNext) : crossedNet(pool, tickNext)) : liquidity,
     ticksCrossed: from.ticksCrossed + (crossed ? 1 : 0),
   };
+}
+
+function quoteByLoop(pool: V3PoolState, zeroForOne: boolean, amountIn: bigint): V3ExactInputQuote {
+  const state: V3SwapState = { remaining: amountIn, calculated: 0n, sqrtPriceX96: pool.sqrtPriceX96, tick: pool.tick, liquidity: pool.liquidity, ticksCrossed: 0 };
+  swapSteps(pool, zeroForOne, zeroForOne ? MIN_SQRT_RATIO + 1n : MAX_SQRT_RATIO - 1n, state, false);
+  return { amountIn: amountIn - state.remaining, amountOut: -state.calculated, ticksCrossed: state.ticksCrossed };
 }
 
 export type V3ExactInputQuote = { amountIn: bigint; amountOut: bigint; ticksCrossed: number };
@@ -88,8 +101,9 @@ export function quoteExactInputOnPath(pool: V3PoolState, zeroForOne: boolean, am
   if (amountIn <= 0n) throw new V3SwapError('amountIn must be positive');
   const limit = zeroForOne ? MIN_SQRT_RATIO + 1n : MAX_SQRT_RATIO - 1n;
   if (zeroForOne ? !(limit < pool.sqrtPriceX96) : !(limit > pool.sqrtPriceX96)) throw new V3SwapError('price limit is on the wrong side of the price (SPL)');
+  // Past uint256 the pool's own test (a mulDiv) can overflow, which the replay's comparison would not: the loop.
+  if (amountIn > MAX_UINT256) return quoteByLoop(pool, zeroForOne, amountIn);
   const path = pathOf(pool, zeroForOne);
-  const feeLeft = ONE_MILLION - BigInt(pool.fee);
   let remaining = amountIn;
   let calculated = 0n;
   let at: { sqrtPriceX96: bigint; tick: number; liquidity: bigint; ticksCrossed: number } = { sqrtPriceX96: pool.sqrtPriceX96, tick: pool.tick, liquidity: pool.liquidity, ticksCrossed: 0 };
@@ -103,8 +117,8 @@ export function quoteExactInputOnPath(pool: V3PoolState, zeroForOne: boolean, am
       path.steps.push(step);
     }
     const step = path.steps[i]!;
-    // computeSwapStep's test: the input left after the fee covers the whole range.
-    if (mulDiv(remaining, feeLeft, ONE_MILLION) < step.amountIn) break;
+    // computeSwapStep's test: the input left after the fee covers the whole range (see WholeStep).
+    if (remaining < step.least) break;
     remaining -= step.amountIn + step.feeAmount;
     calculated -= step.amountOut;
     at = step;
