@@ -41,26 +41,26 @@ export type TokenMemo = { readonly key: string; readonly token: Address; exclude
  */
 export type CycleVisitor = (a: GraphPool, aZeroForOne: boolean, b: GraphPool, bZeroForOne: boolean, c: GraphPool | undefined, cZeroForOne: boolean) => void;
 
-/**
- * Called once for two cycles that use the same three pools in opposite directions: `a`, `b`, `c` with the
- * directions given, and `c`, `b`, `a` with each direction flipped. The ranking reads the three pools once for
- * both (a hub's cycles come in such pairs).
- */
-export type CyclePairVisitor = (a: GraphPool, aZeroForOne: boolean, b: GraphPool, bZeroForOne: boolean, c: GraphPool, cZeroForOne: boolean, unchecked?: AllowedInWalk) => void;
-
-/**
- * Whether a pool may be traded in the current walk (its tokens' and its own exclusion, asked once per walk).
- * Given to a pair visitor as `unchecked` when the walk was asked for late exclusion: `b` and `c` are then not
- * yet checked, and the visitor must not keep the cycles unless both are allowed.
- */
+/** Whether a pool may be traded in the current walk (its tokens' and its own exclusion, asked once per walk). */
 export type AllowedInWalk = (entry: GraphPool) => boolean;
 
 /**
  * The three-hop routes from a token `o` back to the start through each neighbour y (o -> y -> start), flat and
- * in the order the walk meets them (neighbours, then their pools, in the order added): the o/y pool (`middles`,
- * traded token0 -> token1 when `middleForward`) and the y/start pool (`ends`, likewise). Built once per
- * (token, start) and kept until a pool is added: a hub's walk is then a loop over two arrays.
+ * in the order the walk meets them (neighbours, then their pools, in the order added): route i is the o/y pool
+ * `middles[i]` (traded token0 -> token1 when `middleForward[i]`) then the y/start pool `ends[i]` (likewise).
  */
+export type CycleFan = { readonly middles: readonly GraphPool[]; readonly middleForward: readonly boolean[]; readonly ends: readonly GraphPool[]; readonly endForward: readonly boolean[] };
+
+/**
+ * Called once for all the three-hop cycles that start or end with the pool `a` (traded in the direction
+ * `aZeroForOne` when first): for each route i of the fan, the cycle a, middles[i], ends[i], and the same pools
+ * the other way round (ends[i], middles[i], a, each direction flipped). A hub's thousands of cycles come this
+ * way in one call, and their exclusion is left to the visitor: it must keep a cycle only if `unchecked` allows
+ * both its middle and its end (asked for the few it keeps, not the thousands it drops).
+ */
+export type CycleFanVisitor = (a: GraphPool, aZeroForOne: boolean, fan: CycleFan, unchecked: AllowedInWalk) => void;
+
+/** A CycleFan built once per (token, start) and kept until a pool is added (`at`: the graph version). */
 type Fan = { middles: GraphPool[]; middleForward: boolean[]; ends: GraphPool[]; endForward: boolean[]; at: number };
 
 /** A token's link to one neighbour: the neighbour as the pools spell it, and the pools between them. */
@@ -180,11 +180,9 @@ export class PoolGraph {
    * Every 2- and 3-hop cycle from `start` that uses `pool` exactly once and no pool twice, each visited once,
    * without building it (the search estimates thousands of cycles and builds only the few it sizes).
    * Excluded pools are skipped (checked here, not only when added: a token found unsafe later drops out).
-   * With `pair`, the three-hop cycles that run through the same pools both ways go to it in one call.
-   * `lateExclusion` (with `pair`): those pairs go to it before their exclusion is asked, with the walk's check
-   * as `unchecked` (see AllowedInWalk): a visitor that keeps a handful of thousands asks about those only.
+   * With `fan`, the three-hop cycles with the pool first or last go to it in one call (see CycleFanVisitor).
    */
-  visitCyclesThrough(pool: Pool, start: Address, visit: CycleVisitor, pair?: CyclePairVisitor, lateExclusion = false): void {
+  visitCyclesThrough(pool: Pool, start: Address, visit: CycleVisitor, fan?: CycleFanVisitor): void {
     const p = this.byAddress.get(pool.address.toLowerCase()) ?? { pool, key: pool.address.toLowerCase(), token0: pool.token0.toLowerCase(), token1: pool.token1.toLowerCase(), t0: undefined, t1: undefined, excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined, pendingAt: 0, pending: undefined };
     if (this.excluded(p.pool)) return;
     // Each pool's exclusion is asked once per walk, however many cycles it is in.
@@ -221,21 +219,18 @@ export class PoolGraph {
       }
       // three hops with the pool first (start -> other -> y -> start) or last (start -> y -> other -> start):
       // the fan of `other` (neither of its pools can be `p`: the middle joins other to y, the end y to start)
-      const { middles, middleForward, ends, endForward } = this.fan(other, s);
-      const count = middles.length;
-      if (pair && lateExclusion) {
-        for (let i = 0; i < count; i++) pair(p, pFromStart, middles[i]!, middleForward[i]!, ends[i]!, endForward[i]!, allowed);
+      const routes = this.fan(other, s);
+      if (fan) {
+        fan(p, pFromStart, routes, allowed);
         return;
       }
-      for (let i = 0; i < count; i++) {
+      const { middles, middleForward, ends, endForward } = routes;
+      for (let i = 0; i < middles.length; i++) {
         const middle = middles[i]!;
         const end = ends[i]!;
         if (!allowed(middle) || !allowed(end)) continue;
-        if (pair) pair(p, pFromStart, middle, middleForward[i]!, end, endForward[i]!);
-        else {
-          visit(p, pFromStart, middle, middleForward[i]!, end, endForward[i]!);
-          visit(end, !endForward[i]!, middle, !middleForward[i]!, p, !pFromStart);
-        }
+        visit(p, pFromStart, middle, middleForward[i]!, end, endForward[i]!);
+        visit(end, !endForward[i]!, middle, !middleForward[i]!, p, !pFromStart);
       }
     } else {
       // three hops with the pool in the middle, both directions
