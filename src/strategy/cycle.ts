@@ -1,7 +1,7 @@
 import type { Address } from 'viem';
 import { getAmountOut, MAX_UINT112 } from '../amm/v2.ts';
 import { V3RangeError } from '../amm/v3/pool.ts';
-import { quoteExactInputOnPath, type V3ExactInputQuote } from '../amm/v3/quotePath.ts';
+import { V3QuotePaths, type V3ExactInputQuote } from '../amm/v3/quotePath.ts';
 import type { Pool } from '../state/types.ts';
 
 /** One hop of a cycle: a pool and the direction of travel through it. */
@@ -15,20 +15,28 @@ export type PoolView = { get(address: Address): Pool | undefined };
 
 export type CycleQuote = { amountOut: bigint; ticksCrossed: number };
 
-/** The state of each hop's pool on the view, in hop order (to quote one cycle many times on one view). */
-export function cyclePools(view: PoolView, cycle: Cycle): Pool[] {
-  return cycle.hops.map((hop) => view.get(hop.pool.address) ?? hop.pool);
+/**
+ * What quoting one cycle many times on one view can keep (a sizing quotes it twenty-odd times): each hop's pool
+ * state on the view, in hop order, and the V3 pools' whole-range steps, computed once and replayed.
+ */
+export type PreparedCycle = { pools: readonly Pool[]; paths: V3QuotePaths };
+
+/** The view's state of the cycle's pools, and room for their V3 paths (share `paths` across a search's cycles). */
+export function prepareCycle(view: PoolView, cycle: Cycle, paths = new V3QuotePaths()): PreparedCycle {
+  return { pools: cycle.hops.map((hop) => view.get(hop.pool.address) ?? hop.pool), paths };
 }
 
 /**
  * Exact output of a cycle for `amountIn`, hop by hop on the view's current state (each hop's own rounding).
  * 0 when a hop cannot fill (no liquidity, a V3 pool runs out of range, or past the ticks loaded for it).
- * `pools`: the hops' states on that view (cyclePools), when the caller has them already.
+ * `prepared`: prepareCycle's on the same view, when the caller quotes the cycle more than once.
  */
-export function quoteCycle(view: PoolView, cycle: Cycle, amountIn: bigint, pools?: readonly Pool[]): CycleQuote {
+export function quoteCycle(view: PoolView, cycle: Cycle, amountIn: bigint, prepared?: PreparedCycle): CycleQuote {
   let amount = amountIn;
   let ticksCrossed = 0;
   const { hops } = cycle;
+  const pools = prepared?.pools;
+  const paths = prepared?.paths ?? new V3QuotePaths();
   for (let i = 0; i < hops.length; i++) {
     const hop = hops[i]!;
     if (amount <= 0n) return { amountOut: 0n, ticksCrossed };
@@ -43,7 +51,7 @@ export function quoteCycle(view: PoolView, cycle: Cycle, amountIn: bigint, pools
       let result: V3ExactInputQuote;
       try {
         // The pool's whole-range steps are computed once per state and replayed (sizing quotes it many times).
-        result = quoteExactInputOnPath(pool, hop.zeroForOne, amount);
+        result = paths.quote(pool, hop.zeroForOne, amount);
       } catch (error) {
         // Past the loaded tick window the output is unknown: refused like an unfillable size, never guessed.
         if (error instanceof V3RangeError) return { amountOut: 0n, ticksCrossed };

@@ -1,6 +1,6 @@
 import { composeHops, optimalCycleInput } from '../amm/v2.ts';
-import type { Pool } from '../state/types.ts';
-import { cyclePools, isV2Only, quoteCycle, type Cycle, type CycleHop, type PoolView } from './cycle.ts';
+import type { V3QuotePaths } from '../amm/v3/quotePath.ts';
+import { isV2Only, prepareCycle, quoteCycle, type Cycle, type CycleHop, type PoolView, type PreparedCycle } from './cycle.ts';
 import type { V2Hop } from '../amm/v2.ts';
 
 const Q96 = 1n << 96n;
@@ -18,8 +18,8 @@ function virtualHop(view: PoolView, hop: CycleHop): V2Hop {
 
 export type Sized = { amountIn: bigint; amountOut: bigint; profit: bigint; ticksCrossed: number; evaluations: number };
 
-const profitAt = (view: PoolView, cycle: Cycle, x: bigint, pools?: readonly Pool[]) => {
-  const quote = quoteCycle(view, cycle, x, pools);
+const profitAt = (view: PoolView, cycle: Cycle, x: bigint, prepared?: PreparedCycle) => {
+  const quote = quoteCycle(view, cycle, x, prepared);
   return { amountOut: quote.amountOut, ticksCrossed: quote.ticksCrossed, profit: quote.amountOut - x };
 };
 
@@ -41,9 +41,10 @@ export function approximateProfit(view: PoolView, cycle: Cycle): bigint {
  * (then the exact chain is evaluated there). Cycles with V3 hops: the profit is concave in the input (each
  * hop's output is concave and increasing), so a doubling bracket and a golden-section search on integers close in on
  * the optimum until the bracket is within 1 part in 10^3 of the input, then the best point is taken; the
- * profit lost to the remaining bracket is far below 0.01% (tests compare with brute force).
+ * profit lost to the remaining bracket is far below 0.01% (tests compare with brute force). `paths`: V3 paths
+ * shared with the other cycles sized on the same view (they often share a pool).
  */
-export function sizeCycle(view: PoolView, cycle: Cycle, minInput = 10n ** 12n): Sized | undefined {
+export function sizeCycle(view: PoolView, cycle: Cycle, minInput = 10n ** 12n, paths?: V3QuotePaths): Sized | undefined {
   if (isV2Only(cycle)) {
     const hops = cycle.hops.map((hop) => {
       const pool = view.get(hop.pool.address) ?? hop.pool;
@@ -61,11 +62,12 @@ export function sizeCycle(view: PoolView, cycle: Cycle, minInput = 10n ** 12n): 
   }
 
   let evaluations = 0;
-  // The hops' states looked up once: the search below quotes the cycle twenty-odd times on the same view.
-  const pools = cyclePools(view, cycle);
+  // The hops' states looked up once, the V3 hops' whole-range steps computed once: the search below quotes
+  // the cycle twenty-odd times on the same view.
+  const prepared = prepareCycle(view, cycle, paths);
   const f = (x: bigint) => {
     evaluations++;
-    return profitAt(view, cycle, x, pools);
+    return profitAt(view, cycle, x, prepared);
   };
   // Start from the closed-form optimum of the cycle with each V3 hop replaced by its current virtual reserves
   // (exact for a trade that stays inside the active range), then bracket and refine on the exact function.

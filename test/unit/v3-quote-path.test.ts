@@ -1,7 +1,7 @@
 import { CurrencyAmount } from '@uniswap/sdk-core';
 import { describe, expect, it } from 'vitest';
 import { simulateV3Swap, V3RangeError, type V3PoolState } from '../../src/amm/v3/pool.ts';
-import { quoteExactInputOnPath } from '../../src/amm/v3/quotePath.ts';
+import { V3QuotePaths } from '../../src/amm/v3/quotePath.ts';
 import { getSqrtRatioAtTick } from '../../src/amm/v3/tickMath.ts';
 import type { V3Pool } from '../../src/state/types.ts';
 import { sdkV3Pool, tokenA, tokenB } from '../helpers/benchPools.ts';
@@ -22,9 +22,9 @@ function byLoop(pool: V3PoolState, zeroForOne: boolean, amountIn: bigint): Loop 
   }
 }
 
-function byPath(pool: V3PoolState, zeroForOne: boolean, amountIn: bigint): Loop {
+function byPath(paths: V3QuotePaths, pool: V3PoolState, zeroForOne: boolean, amountIn: bigint): Loop {
   try {
-    return quoteExactInputOnPath(pool, zeroForOne, amountIn);
+    return paths.quote(pool, zeroForOne, amountIn);
   } catch (error) {
     return error instanceof V3RangeError ? 'range' : 'error';
   }
@@ -72,6 +72,8 @@ describe('V3 exact-input quotes on a replayed path', () => {
     const outcomes = { inside: 0, crossed: 0, edges: 0, dry: 0, range: 0 };
     for (let trial = 0; trial < 120; trial++) {
       const pool = randomPool(random, trial % 3 === 0);
+      // One set of paths for all the inputs on this pool: each quote replays what the earlier ones computed.
+      const paths = new V3QuotePaths();
       for (const zeroForOne of [true, false]) {
         // Inputs from dust to far past the pool's depth, in random order (the path grows as they need it).
         const inputs = Array.from({ length: 30 }, () => BigInt(Math.floor(10 ** (random() * 30))) + 1n);
@@ -85,7 +87,7 @@ describe('V3 exact-input quotes on a replayed path', () => {
         for (const amountIn of inputs) {
           if (amountIn <= 0n) continue;
           const loop = byLoop(pool, zeroForOne, amountIn);
-          expect(byPath(pool, zeroForOne, amountIn), `trial ${trial} ${zeroForOne} ${amountIn}`).toEqual(loop);
+          expect(byPath(paths, pool, zeroForOne, amountIn), `trial ${trial} ${zeroForOne} ${amountIn}`).toEqual(loop);
           if (loop === 'range') outcomes.range++;
           else if (loop === 'error') continue;
           else if (loop.amountIn < amountIn) outcomes.dry++;
@@ -106,11 +108,12 @@ describe('V3 exact-input quotes on a replayed path', () => {
   it('equal the Uniswap v3-sdk on a pool of forty ranges', async () => {
     const pool = sdkShapedPool();
     const sdk = sdkV3Pool(pool);
+    const paths = new V3QuotePaths();
     let checked = 0;
     for (const exponent of [15, 18, 20, 21, 22, 23]) {
       for (const zeroForOne of [true, false]) {
         const amountIn = 7n * 10n ** BigInt(exponent) + 12_345n;
-        const quote = quoteExactInputOnPath(pool, zeroForOne, amountIn);
+        const quote = paths.quote(pool, zeroForOne, amountIn);
         const [out] = await sdk.getOutputAmount(CurrencyAmount.fromRawAmount(zeroForOne ? tokenA : tokenB, amountIn.toString()));
         expect(quote.amountOut).toBe(BigInt(out.quotient.toString()));
         if (quote.ticksCrossed > 0) checked++;

@@ -28,17 +28,28 @@ type WholeStep = { amountIn: bigint; feeAmount: bigint; amountOut: bigint; least
 /** The whole steps from a pool state in one direction, computed as far as a quote has needed. */
 type Path = { steps: WholeStep[]; complete: boolean };
 
-const paths = new WeakMap<V3PoolState, { down?: Path; up?: Path }>();
+/**
+ * The paths of the pool states one search quotes (a sizing, or the sizings of one search): kept by the caller
+ * for as long as those states are what it quotes, then dropped with it (nothing is kept between searches).
+ */
+export class V3QuotePaths {
+  private readonly known = new Map<V3PoolState, { down?: Path; up?: Path }>();
 
-function pathOf(pool: V3PoolState, zeroForOne: boolean): Path {
-  let both = paths.get(pool);
-  if (both === undefined) paths.set(pool, (both = {}));
-  const known = zeroForOne ? both.down : both.up;
-  if (known !== undefined) return known;
-  const path: Path = { steps: [], complete: false };
-  if (zeroForOne) both.down = path;
-  else both.up = path;
-  return path;
+  pathOf(pool: V3PoolState, zeroForOne: boolean): Path {
+    let both = this.known.get(pool);
+    if (both === undefined) this.known.set(pool, (both = {}));
+    const known = zeroForOne ? both.down : both.up;
+    if (known !== undefined) return known;
+    const path: Path = { steps: [], complete: false };
+    if (zeroForOne) both.down = path;
+    else both.up = path;
+    return path;
+  }
+
+  /** quoteExactInputOnPath on this pool state's path. */
+  quote(pool: V3PoolState, zeroForOne: boolean, amountIn: bigint): V3ExactInputQuote {
+    return quoteExactInputOnPath(pool, zeroForOne, amountIn, this.pathOf(pool, zeroForOne));
+  }
 }
 
 /**
@@ -95,15 +106,14 @@ export type V3ExactInputQuote = { amountIn: bigint; amountOut: bigint; ticksCros
 /**
  * What an exact-input swap of `amountIn` (> 0) with no price limit takes and pays: `amountIn` used (less when
  * the pool runs out of liquidity) and the output, as simulateV3Swap computes them. Throws what it throws
- * (V3RangeError past the loaded ticks).
+ * (V3RangeError past the loaded ticks). `path`: this pool state's, in this direction.
  */
-export function quoteExactInputOnPath(pool: V3PoolState, zeroForOne: boolean, amountIn: bigint): V3ExactInputQuote {
+function quoteExactInputOnPath(pool: V3PoolState, zeroForOne: boolean, amountIn: bigint, path: Path): V3ExactInputQuote {
   if (amountIn <= 0n) throw new V3SwapError('amountIn must be positive');
   const limit = zeroForOne ? MIN_SQRT_RATIO + 1n : MAX_SQRT_RATIO - 1n;
   if (zeroForOne ? !(limit < pool.sqrtPriceX96) : !(limit > pool.sqrtPriceX96)) throw new V3SwapError('price limit is on the wrong side of the price (SPL)');
   // Past uint256 the pool's own test (a mulDiv) can overflow, which the replay's comparison would not: the loop.
   if (amountIn > MAX_UINT256) return quoteByLoop(pool, zeroForOne, amountIn);
-  const path = pathOf(pool, zeroForOne);
   let remaining = amountIn;
   let calculated = 0n;
   let at: { sqrtPriceX96: bigint; tick: number; liquidity: bigint; ticksCrossed: number } = { sqrtPriceX96: pool.sqrtPriceX96, tick: pool.tick, liquidity: pool.liquidity, ticksCrossed: 0 };
