@@ -45,23 +45,28 @@ export type CycleVisitor = (a: GraphPool, aZeroForOne: boolean, b: GraphPool, bZ
 export type AllowedInWalk = (entry: GraphPool) => boolean;
 
 /**
- * The three-hop routes from a token `o` back to the start through each neighbour y (o -> y -> start), flat and
- * in the order the walk meets them (neighbours, then their pools, in the order added): route i is the o/y pool
- * `middles[i]` (traded token0 -> token1 when `middleForward[i]`) then the y/start pool `ends[i]` (likewise).
+ * The three-hop routes from a token `other` back to the start (other -> y -> start), by neighbour y in the order
+ * the neighbours were added: each route is one of `middles` (the other/y pools) then one of `ends` (the y/start
+ * pools), in the order the pools were added. Only neighbours with a pool to the start are listed. A middle is
+ * traded token0 -> token1 when its `t0` is `other`, an end when its `t0` is `y` (token records: compared by
+ * identity, where two addresses as strings would be compared character by character).
  */
-export type CycleFan = { readonly middles: readonly GraphPool[]; readonly middleForward: readonly boolean[]; readonly ends: readonly GraphPool[]; readonly endForward: readonly boolean[] };
+export type CycleFan = { readonly other: TokenMemo; readonly neighbours: ReadonlyArray<{ readonly y: TokenMemo; readonly middles: readonly GraphPool[]; readonly ends: readonly GraphPool[] }> };
 
 /**
  * Called once for all the three-hop cycles that start or end with the pool `a` (traded in the direction
- * `aZeroForOne` when first): for each route i of the fan, the cycle a, middles[i], ends[i], and the same pools
- * the other way round (ends[i], middles[i], a, each direction flipped). A hub's thousands of cycles come this
- * way in one call, and their exclusion is left to the visitor: it must keep a cycle only if `unchecked` allows
- * both its middle and its end (asked for the few it keeps, not the thousands it drops).
+ * `aZeroForOne` when first): for each route of the fan, the cycle a, middle, end, and the same pools the other
+ * way round (end, middle, a, each direction flipped). A hub's thousands of cycles come this way in one call,
+ * and their exclusion is left to the visitor: it must keep a cycle only if `unchecked` allows both its middle
+ * and its end (asked for the few it keeps, not the thousands it drops).
  */
 export type CycleFanVisitor = (a: GraphPool, aZeroForOne: boolean, fan: CycleFan, unchecked: AllowedInWalk) => void;
 
-/** A CycleFan built once per (token, start) and kept until a pool is added (`at`: the graph version). */
-type Fan = { middles: GraphPool[]; middleForward: boolean[]; ends: GraphPool[]; endForward: boolean[]; at: number };
+/**
+ * A CycleFan built once per (token, start), kept until a token pair gets its first pool (`at`: the graph
+ * version): its arrays are the links' own, so a pool added on a known pair is in it at once.
+ */
+type Fan = CycleFan & { at: number };
 
 /** A token's link to one neighbour: the neighbour as the pools spell it, and the pools between them. */
 type Link = {
@@ -84,7 +89,7 @@ export class PoolGraph {
   private readonly byAddress = new Map<string, GraphPool>();
   /** Lowercase token -> lowercase neighbour -> link, in the order pools were added. */
   private readonly links = new Map<string, Map<string, Link>>();
-  /** Bumped when a pool is added (a fan built before is then stale). */
+  /** Bumped when a token pair gets its first pool (a fan built before may then miss a neighbour). */
   private version = 0;
   /** Lowercase token + '>' + lowercase start -> its fan (see Fan). */
   private readonly fans = new Map<string, Fan>();
@@ -124,13 +129,15 @@ export class PoolGraph {
     const entry: GraphPool = { pool, key: pool.address.toLowerCase(), token0: t0.key, token1: t1.key, t0, t1, excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined, pendingAt: 0, pending: undefined };
     if (this.byAddress.has(entry.key)) return;
     this.byAddress.set(entry.key, entry);
-    this.version++;
     for (const [a, b, spelt] of [[entry.token0, entry.token1, pool.token1], [entry.token1, entry.token0, pool.token0]] as const) {
       let map = this.links.get(a);
       if (!map) this.links.set(a, (map = new Map()));
       const link = map.get(b);
       if (link) link.pools.push(entry);
-      else map.set(b, { key: b, token: spelt, pools: [entry] });
+      else {
+        map.set(b, { key: b, token: spelt, pools: [entry] });
+        this.version++;
+      }
     }
   }
 
@@ -157,21 +164,17 @@ export class PoolGraph {
     const key = `${other}>${s}`;
     const known = this.fans.get(key);
     if (known !== undefined && known.at === this.version) return known;
-    const fan: Fan = { middles: [], middleForward: [], ends: [], endForward: [], at: this.version };
+    const otherMemo = this.tokens.get(other);
+    // A token with no pool in the graph (the moved pool is not in it either): no routes.
+    if (otherMemo === undefined) return { other: { key: other, token: other as Address, excludedAt: 0, excluded: false }, neighbours: [], at: this.version };
+    const neighbours: Array<CycleFan['neighbours'][number]> = [];
     for (const link of (this.links.get(other) ?? NO_LINKS).values()) {
       const y = link.key;
       if (y === s) continue;
       const ends = this.entries(y, s);
-      if (ends.length === 0) continue;
-      for (const middle of link.pools) {
-        for (const end of ends) {
-          fan.middles.push(middle);
-          fan.middleForward.push(middle.token0 === other);
-          fan.ends.push(end);
-          fan.endForward.push(end.token0 === y);
-        }
-      }
+      if (ends.length > 0) neighbours.push({ y: this.tokens.get(y)!, middles: link.pools, ends });
     }
+    const fan: Fan = { other: otherMemo, neighbours, at: this.version };
     this.fans.set(key, fan);
     return fan;
   }
@@ -224,13 +227,17 @@ export class PoolGraph {
         fan(p, pFromStart, routes, allowed);
         return;
       }
-      const { middles, middleForward, ends, endForward } = routes;
-      for (let i = 0; i < middles.length; i++) {
-        const middle = middles[i]!;
-        const end = ends[i]!;
-        if (!allowed(middle) || !allowed(end)) continue;
-        visit(p, pFromStart, middle, middleForward[i]!, end, endForward[i]!);
-        visit(end, !endForward[i]!, middle, !middleForward[i]!, p, !pFromStart);
+      for (const { y, middles, ends } of routes.neighbours) {
+        for (const middle of middles) {
+          if (!allowed(middle)) continue;
+          const middleFromOther = middle.t0 === routes.other;
+          for (const end of ends) {
+            if (!allowed(end)) continue;
+            const endFromY = end.t0 === y;
+            visit(p, pFromStart, middle, middleFromOther, end, endFromY);
+            visit(end, !endFromY, middle, !middleFromOther, p, !pFromStart);
+          }
+        }
       }
     } else {
       // three hops with the pool in the middle, both directions

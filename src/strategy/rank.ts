@@ -154,8 +154,8 @@ export function rankCycles(source: RankSource, graph: PoolGraph, moved: readonly
   };
   // The three-hop cycles through `a` first or last, for each route of the fan: the same three pools both ways.
   // The two rates multiply to the product of the fee factors squared (< 1), so at most one direction can be
-  // above 1; `a`'s side is read once for the whole fan, each route's pools once for both directions. The
-  // products keep the order a, b, c of visit's (the same doubles). The walk left the exclusion of the middle and
+  // above 1; `a`'s side is read once for the whole fan, each middle once for its ends, each route once for both
+  // directions. The products keep the order a, b, c of visit's (the same doubles). The walk left the exclusion of the middle and
   // the end to us: asked only for a cycle whose rate is above 1, a handful of the thousands (a filter drops the
   // same cycles from the kept whenever it is asked).
   const fan = (a: GraphPool, az: boolean, routes: CycleFan, unchecked: AllowedInWalk) => {
@@ -163,24 +163,34 @@ export function rankCycles(source: RankSource, graph: PoolGraph, moved: readonly
     const ga = sa.g;
     const aIn = az ? sa.r0 : sa.r1;
     const aOut = az ? sa.r1 : sa.r0;
-    const { middles, middleForward, ends, endForward } = routes;
+    const { other } = routes;
     const checkEarlier = earlier.length > 0;
-    for (let i = 0; i < middles.length; i++) {
-      const b = middles[i]!;
-      const c = ends[i]!;
-      if (checkEarlier && throughEarlier(a, b, c)) continue;
-      const sb = stateOf(b);
-      const sc = stateOf(c);
-      const bz = middleForward[i]!;
-      const cz = endForward[i]!;
-      const g = ga * sb.g * sc.g;
-      // Forward: a, b, c. Backward (c, b, a flipped) trades each pool the other way: its ins are these outs.
-      const outs = aOut * (bz ? sb.r1 : sb.r0) * (cz ? sc.r1 : sc.r0);
-      const ins = aIn * (bz ? sb.r0 : sb.r1) * (cz ? sc.r0 : sc.r1);
-      if (g * outs > ins) {
-        if (unchecked(b) && unchecked(c)) consider(g * outs, ins, a, az, b, bz, c, cz);
-      } else if (g * ins > outs) {
-        if (unchecked(b) && unchecked(c)) consider(g * ins, outs, c, !cz, b, !bz, a, !az);
+    const { neighbours } = routes;
+    for (let n = 0; n < neighbours.length; n++) {
+      const { y, middles, ends } = neighbours[n]!;
+      for (let j = 0; j < middles.length; j++) {
+        const b = middles[j]!;
+        const sb = stateOf(b);
+        const bz = b.t0 === other;
+        const gab = ga * sb.g;
+        // a then b, out-side and in-side reserves (forward: a, b, c)
+        const abOut = aOut * (bz ? sb.r1 : sb.r0);
+        const abIn = aIn * (bz ? sb.r0 : sb.r1);
+        for (let k = 0; k < ends.length; k++) {
+          const c = ends[k]!;
+          if (checkEarlier && throughEarlier(a, b, c)) continue;
+          const sc = stateOf(c);
+          const cz = c.t0 === y;
+          const g = gab * sc.g;
+          // Backward (c, b, a flipped) trades each pool the other way: its ins are these outs.
+          const outs = abOut * (cz ? sc.r1 : sc.r0);
+          const ins = abIn * (cz ? sc.r0 : sc.r1);
+          if (g * outs > ins) {
+            if (unchecked(b) && unchecked(c)) consider(g * outs, ins, a, az, b, bz, c, cz);
+          } else if (g * ins > outs) {
+            if (unchecked(b) && unchecked(c)) consider(g * ins, outs, c, !cz, b, !bz, a, !az);
+          }
+        }
       }
     }
   };
