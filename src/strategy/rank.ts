@@ -154,10 +154,10 @@ export function rankCycles(source: RankSource, graph: PoolGraph, moved: readonly
   };
   // The three-hop cycles through `a` first or last, for each route of the fan: the same three pools both ways.
   // The two rates multiply to the product of the fee factors squared (< 1), so at most one direction can be
-  // above 1; `a`'s side is read once for the whole fan, each middle once for its ends, each route once for both
-  // directions. The products keep the order a, b, c of visit's (the same doubles). The walk left the exclusion of the middle and
-  // the end to us: asked only for a cycle whose rate is above 1, a handful of the thousands (a filter drops the
-  // same cycles from the kept whenever it is asked).
+  // above 1; `a`'s side is read once for the whole fan, each middle once for its ends, each route once for
+  // both directions. The products keep the order a, b, c of visit's (the same doubles). The walk left the
+  // exclusion of the middle and the end to us: asked only for a cycle whose rate is above 1, a handful of the
+  // thousands (a filter drops the same cycles from the kept whenever it is asked).
   const fan = (a: GraphPool, az: boolean, routes: CycleFan, unchecked: AllowedInWalk) => {
     const sa = stateOf(a);
     const ga = sa.g;
