@@ -1,4 +1,5 @@
 import type { Address } from 'viem';
+import { V3QuotePaths } from '../amm/v3/quotePath.ts';
 import type { PendingSwaps } from '../mempool/watcher.ts';
 import type { SwapIntent, SwapProtocol } from '../mempool/types.ts';
 import { PendingOverlay } from '../state/overlay.ts';
@@ -118,8 +119,10 @@ function evaluate(source: RankSource, graph: PoolGraph, moved: readonly Pool[], 
     if (estimate * 2n < estimateGas(cycle, 0) * (nextBaseFeeWei + policy.priorityFeeWei)) continue;
     promising.push({ cycle, estimate });
   }
+  // The V3 pools' whole-range steps on this view, shared by the cycles sized here (they often share a pool).
+  const paths = new V3QuotePaths();
   for (const { cycle } of promising) {
-    const optimum = sizeCycle(view, cycle);
+    const optimum = sizeCycle(view, cycle, undefined, paths);
     if (!optimum) continue;
     const { evaluations: _, profit, optimalAmountIn, capNote, sizeRefusal, ...sized } = sizeWithinCaps(view, cycle, optimum, exposure, nextBaseFeeWei, policy);
     out.push({

@@ -35,10 +35,19 @@ function extrapolate(shape: string[], mode: Mode): number {
   return base + shape.slice(3).reduce((sum, kind) => sum + addedCost(kind), 0);
 }
 
+/** Extrapolated figures by shape and mode (the calibration is fixed: worked out once, not per candidate). */
+const extrapolated = new Map<string, number>();
+
 function calibrated(cycle: Cycle, flash: boolean): number {
   const mode: Mode = flash ? 'flash' : 'inventory';
   const shape = cycle.hops.map((hop) => hop.pool.kind as string);
-  return measured[shape.join('')]?.[mode] ?? extrapolate(shape, mode);
+  const name = shape.join('');
+  const known = measured[name]?.[mode];
+  if (known !== undefined) return known;
+  const key = `${name}:${mode}`;
+  let gas = extrapolated.get(key);
+  if (gas === undefined) extrapolated.set(key, (gas = extrapolate(shape, mode)));
+  return gas;
 }
 
 /** The gas the builder payment is priced on: above what the transaction should burn, so the payment never

@@ -1,6 +1,7 @@
 import type { Address } from 'viem';
 import { getAmountOut, MAX_UINT112 } from '../amm/v2.ts';
-import { simulateV3Swap, V3RangeError, type V3SwapResult } from '../amm/v3/pool.ts';
+import { V3RangeError } from '../amm/v3/pool.ts';
+import { V3QuotePaths, type V3ExactInputQuote } from '../amm/v3/quotePath.ts';
 import type { Pool } from '../state/types.ts';
 
 /** One hop of a cycle: a pool and the direction of travel through it. */
@@ -15,15 +16,31 @@ export type PoolView = { get(address: Address): Pool | undefined };
 export type CycleQuote = { amountOut: bigint; ticksCrossed: number };
 
 /**
+ * What quoting one cycle many times on one view can keep (a sizing quotes it twenty-odd times): each hop's pool
+ * state on the view, in hop order, and the V3 pools' whole-range steps, computed once and replayed.
+ */
+export type PreparedCycle = { pools: readonly Pool[]; paths: V3QuotePaths };
+
+/** The view's state of the cycle's pools, and room for their V3 paths (share `paths` across a search's cycles). */
+export function prepareCycle(view: PoolView, cycle: Cycle, paths = new V3QuotePaths()): PreparedCycle {
+  return { pools: cycle.hops.map((hop) => view.get(hop.pool.address) ?? hop.pool), paths };
+}
+
+/**
  * Exact output of a cycle for `amountIn`, hop by hop on the view's current state (each hop's own rounding).
  * 0 when a hop cannot fill (no liquidity, a V3 pool runs out of range, or past the ticks loaded for it).
+ * `prepared`: prepareCycle's on the same view, when the caller quotes the cycle more than once.
  */
-export function quoteCycle(view: PoolView, cycle: Cycle, amountIn: bigint): CycleQuote {
+export function quoteCycle(view: PoolView, cycle: Cycle, amountIn: bigint, prepared?: PreparedCycle): CycleQuote {
   let amount = amountIn;
   let ticksCrossed = 0;
-  for (const hop of cycle.hops) {
+  const { hops } = cycle;
+  const pools = prepared?.pools;
+  const paths = prepared?.paths ?? new V3QuotePaths();
+  for (let i = 0; i < hops.length; i++) {
+    const hop = hops[i]!;
     if (amount <= 0n) return { amountOut: 0n, ticksCrossed };
-    const pool = view.get(hop.pool.address) ?? hop.pool;
+    const pool = pools?.[i] ?? view.get(hop.pool.address) ?? hop.pool;
     if (pool.kind === 'v2') {
       const [reserveIn, reserveOut] = hop.zeroForOne ? [pool.reserve0, pool.reserve1] : [pool.reserve1, pool.reserve0];
       // An empty pair, or an input the pair could not hold (uint112 reserves): the swap would revert.
@@ -31,9 +48,10 @@ export function quoteCycle(view: PoolView, cycle: Cycle, amountIn: bigint): Cycl
       amount = getAmountOut(amount, reserveIn, reserveOut, pool.feeBps);
     } else {
       if (pool.liquidity === 0n && pool.ticks.length === 0) return { amountOut: 0n, ticksCrossed };
-      let result: V3SwapResult;
+      let result: V3ExactInputQuote;
       try {
-        result = simulateV3Swap(pool, { zeroForOne: hop.zeroForOne, amountSpecified: amount });
+        // The pool's whole-range steps are computed once per state and replayed (sizing quotes it many times).
+        result = paths.quote(pool, hop.zeroForOne, amount);
       } catch (error) {
         // Past the loaded tick window the output is unknown: refused like an unfillable size, never guessed.
         if (error instanceof V3RangeError) return { amountOut: 0n, ticksCrossed };
@@ -41,9 +59,8 @@ export function quoteCycle(view: PoolView, cycle: Cycle, amountIn: bigint): Cycl
       }
       // A swap that could not use all its input ran out of liquidity: the real executor would leave the rest
       // unspent; treat it as unfillable rather than pretend.
-      const used = hop.zeroForOne ? result.amount0 : result.amount1;
-      if (used !== amount) return { amountOut: 0n, ticksCrossed };
-      amount = -(hop.zeroForOne ? result.amount1 : result.amount0);
+      if (result.amountIn !== amount) return { amountOut: 0n, ticksCrossed };
+      amount = result.amountOut;
       ticksCrossed += result.ticksCrossed;
     }
   }

@@ -27,6 +27,9 @@ export type GraphPool = {
   slot: PoolSlot | undefined;
   shapeFor: Pool | undefined;
   shape: unknown;
+  /** The pending state (rank.ts): the overlay's for this pool in the search stamped `pendingAt`. */
+  pendingAt: number;
+  pending: Pool | undefined;
 };
 
 /** A token as the graph holds it: lowercase once, as the pools spell it, and its exclusion in the last walk. */
@@ -38,22 +41,38 @@ export type TokenMemo = { readonly key: string; readonly token: Address; exclude
  */
 export type CycleVisitor = (a: GraphPool, aZeroForOne: boolean, b: GraphPool, bZeroForOne: boolean, c: GraphPool | undefined, cZeroForOne: boolean) => void;
 
+/** Whether a pool may be traded in the current walk (its tokens' and its own exclusion, asked once per walk). */
+export type AllowedInWalk = (entry: GraphPool) => boolean;
+
 /**
- * Called once for two cycles that use the same three pools in opposite directions: `a`, `b`, `c` with the
- * directions given, and `c`, `b`, `a` with each direction flipped. The ranking reads the three pools once for
- * both (a hub's cycles come in such pairs).
+ * The three-hop routes from a token `other` back to the start (other -> y -> start), by neighbour y in the order
+ * the neighbours were added: each route is one of `middles` (the other/y pools) then one of `ends` (the y/start
+ * pools), in the order the pools were added. Only neighbours with a pool to the start are listed. A middle is
+ * traded token0 -> token1 when its `t0` is `other`, an end when its `t0` is `y` (token records: compared by
+ * identity, where two addresses as strings would be compared character by character).
  */
-export type CyclePairVisitor = (a: GraphPool, aZeroForOne: boolean, b: GraphPool, bZeroForOne: boolean, c: GraphPool, cZeroForOne: boolean) => void;
+export type CycleFan = { readonly other: TokenMemo; readonly neighbours: ReadonlyArray<{ readonly y: TokenMemo; readonly middles: readonly GraphPool[]; readonly ends: readonly GraphPool[] }> };
+
+/**
+ * Called once for all the three-hop cycles that start or end with the pool `a` (traded in the direction
+ * `aZeroForOne` when first): for each route of the fan, the cycle a, middle, end, and the same pools the other
+ * way round (end, middle, a, each direction flipped). A hub's thousands of cycles come this way in one call,
+ * and their exclusion is left to the visitor: it must keep a cycle only if `unchecked` allows both its middle
+ * and its end (asked for the few it keeps, not the thousands it drops).
+ */
+export type CycleFanVisitor = (a: GraphPool, aZeroForOne: boolean, fan: CycleFan, unchecked: AllowedInWalk) => void;
+
+/**
+ * A CycleFan built once per (token, start), kept until a token pair gets its first pool (`at`: the graph
+ * version): its arrays are the links' own, so a pool added on a known pair is in it at once.
+ */
+type Fan = CycleFan & { at: number };
 
 /** A token's link to one neighbour: the neighbour as the pools spell it, and the pools between them. */
 type Link = {
   key: string;
   token: Address;
   pools: GraphPool[];
-  /** Memo: the pools from this neighbour to `endsTo` (the start token), as of graph version `endsAt`. */
-  ends?: readonly GraphPool[];
-  endsTo?: string;
-  endsAt?: number;
 };
 
 const NO_LINKS: ReadonlyMap<string, Link> = new Map();
@@ -70,8 +89,10 @@ export class PoolGraph {
   private readonly byAddress = new Map<string, GraphPool>();
   /** Lowercase token -> lowercase neighbour -> link, in the order pools were added. */
   private readonly links = new Map<string, Map<string, Link>>();
-  /** Bumped when a token pair gets its first pool (a memo of a pair's pools is then stale). */
+  /** Bumped when a token pair gets its first pool (a fan built before may then miss a neighbour). */
   private version = 0;
+  /** Lowercase token + '>' + lowercase start -> its fan (see Fan). */
+  private readonly fans = new Map<string, Fan>();
 
   private readonly excludedPool: ((pool: Pool) => boolean) | undefined;
   private readonly excludedToken: ((token: string) => boolean) | undefined;
@@ -105,7 +126,7 @@ export class PoolGraph {
     if (this.excluded(pool)) return;
     const t0 = this.intern(pool.token0);
     const t1 = this.intern(pool.token1);
-    const entry: GraphPool = { pool, key: pool.address.toLowerCase(), token0: t0.key, token1: t1.key, t0, t1, excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined };
+    const entry: GraphPool = { pool, key: pool.address.toLowerCase(), token0: t0.key, token1: t1.key, t0, t1, excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined, pendingAt: 0, pending: undefined };
     if (this.byAddress.has(entry.key)) return;
     this.byAddress.set(entry.key, entry);
     for (const [a, b, spelt] of [[entry.token0, entry.token1, pool.token1], [entry.token1, entry.token0, pool.token0]] as const) {
@@ -138,14 +159,34 @@ export class PoolGraph {
     return this.links.get(a)?.get(b)?.pools ?? NO_POOLS;
   }
 
+  /** The fan of `other` (lowercase) back to `s` (lowercase, as the graph spells it): see Fan. */
+  private fan(other: string, s: string): Fan {
+    const key = `${other}>${s}`;
+    const known = this.fans.get(key);
+    if (known !== undefined && known.at === this.version) return known;
+    const otherMemo = this.tokens.get(other);
+    // A token with no pool in the graph (the moved pool is not in it either): no routes.
+    if (otherMemo === undefined) return { other: { key: other, token: other as Address, excludedAt: 0, excluded: false }, neighbours: [], at: this.version };
+    const neighbours: Array<CycleFan['neighbours'][number]> = [];
+    for (const link of (this.links.get(other) ?? NO_LINKS).values()) {
+      const y = link.key;
+      if (y === s) continue;
+      const ends = this.entries(y, s);
+      if (ends.length > 0) neighbours.push({ y: this.tokens.get(y)!, middles: link.pools, ends });
+    }
+    const fan: Fan = { other: otherMemo, neighbours, at: this.version };
+    this.fans.set(key, fan);
+    return fan;
+  }
+
   /**
    * Every 2- and 3-hop cycle from `start` that uses `pool` exactly once and no pool twice, each visited once,
    * without building it (the search estimates thousands of cycles and builds only the few it sizes).
    * Excluded pools are skipped (checked here, not only when added: a token found unsafe later drops out).
-   * With `pair`, the three-hop cycles that run through the same pools both ways go to it in one call.
+   * With `fan`, the three-hop cycles with the pool first or last go to it in one call (see CycleFanVisitor).
    */
-  visitCyclesThrough(pool: Pool, start: Address, visit: CycleVisitor, pair?: CyclePairVisitor): void {
-    const p = this.byAddress.get(pool.address.toLowerCase()) ?? { pool, key: pool.address.toLowerCase(), token0: pool.token0.toLowerCase(), token1: pool.token1.toLowerCase(), t0: undefined, t1: undefined, excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined };
+  visitCyclesThrough(pool: Pool, start: Address, visit: CycleVisitor, fan?: CycleFanVisitor): void {
+    const p = this.byAddress.get(pool.address.toLowerCase()) ?? { pool, key: pool.address.toLowerCase(), token0: pool.token0.toLowerCase(), token1: pool.token1.toLowerCase(), t0: undefined, t1: undefined, excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined, pendingAt: 0, pending: undefined };
     if (this.excluded(p.pool)) return;
     // Each pool's exclusion is asked once per walk, however many cycles it is in.
     const walk = ++walks;
@@ -179,30 +220,22 @@ export class PoolGraph {
         visit(p, pFromStart, back, backFromOther, undefined, false);
         visit(back, !backFromOther, p, !pFromStart, undefined, false);
       }
-      // three hops with the pool first (start -> other -> y -> start) or last (start -> y -> other -> start)
-      for (const link of (this.links.get(other) ?? NO_LINKS).values()) {
-        const y = link.key;
-        if (y === s) continue;
-        // The pools from y back to the start: looked up once per neighbour, then remembered on the link.
-        let ends = link.endsTo === s && link.endsAt === this.version ? link.ends! : undefined;
-        if (ends === undefined) {
-          ends = this.entries(y, s);
-          link.ends = ends;
-          link.endsTo = s;
-          link.endsAt = this.version;
-        }
-        if (ends.length === 0) continue;
-        for (const middle of link.pools) {
+      // three hops with the pool first (start -> other -> y -> start) or last (start -> y -> other -> start):
+      // the fan of `other` (neither of its pools can be `p`: the middle joins other to y, the end y to start)
+      const routes = this.fan(other, s);
+      if (fan) {
+        fan(p, pFromStart, routes, allowed);
+        return;
+      }
+      for (const { y, middles, ends } of routes.neighbours) {
+        for (const middle of middles) {
           if (!allowed(middle)) continue;
-          const middleFromOther = middle.token0 === other;
+          const middleFromOther = middle.t0 === routes.other;
           for (const end of ends) {
             if (!allowed(end)) continue;
-            const endFromY = end.token0 === y;
-            if (pair) pair(p, pFromStart, middle, middleFromOther, end, endFromY);
-            else {
-              visit(p, pFromStart, middle, middleFromOther, end, endFromY);
-              visit(end, !endFromY, middle, !middleFromOther, p, !pFromStart);
-            }
+            const endFromY = end.t0 === y;
+            visit(p, pFromStart, middle, middleFromOther, end, endFromY);
+            visit(end, !endFromY, middle, !middleFromOther, p, !pFromStart);
           }
         }
       }

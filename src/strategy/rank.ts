@@ -4,7 +4,7 @@ import { estimateGas } from './costs.ts';
 import type { MarketState } from '../state/market.ts';
 import type { PendingOverlay } from '../state/overlay.ts';
 import type { Cycle } from './cycle.ts';
-import { PoolGraph, type GraphPool } from './graph.ts';
+import { PoolGraph, type AllowedInWalk, type CycleFan, type GraphPool } from './graph.ts';
 
 /**
  * Ranking the cycles through the pools a victim (or a block) moved, so that the bounded exact sizing goes to
@@ -72,12 +72,23 @@ export function rankCycles(source: RankSource, graph: PoolGraph, moved: readonly
   };
   // A graph pool's state as a shape: the overlay's if a pending swap moved it, else the market's, read from
   // the pool's market slot (found once per graph entry, then no lookup at all). Once per search per pool, and
-  // shaped again only when the pool's state object changed (states are never mutated).
+  // shaped again only when the pool's state object changed (states are never mutated). The few pools the
+  // overlay changed are stamped on their entries first, so the thousands it did not change cost no lookup; an
+  // entry the graph does not hold (t0 undefined: a moved pool added to the market after the graph) asks.
   const search = ++searches;
+  if (overlay) {
+    for (const address of overlay.touched()) {
+      const entry = graph.entry(address);
+      if (entry) {
+        entry.pendingAt = search;
+        entry.pending = overlay.changedPool(entry.key);
+      }
+    }
+  }
   const stateOf = (entry: GraphPool): Shape => {
     if (entry.memoAt !== search) {
       entry.memoAt = search;
-      let pool = overlay?.changedPool(entry.key);
+      let pool = entry.pendingAt === search ? entry.pending : entry.t0 === undefined ? overlay?.changedPool(entry.key) : undefined;
       if (!pool) {
         if (entry.slotIn !== market) {
           entry.slotIn = market;
@@ -141,32 +152,53 @@ export function rankCycles(source: RankSource, graph: PoolGraph, moved: readonly
     // Rate at most 1 (or an empty hop: A = 0): no input can profit.
     if (A > B) consider(A, B, a, az, b, bz, c, cz);
   };
-  // The same three pools both ways: the two rates multiply to the product of the fee factors squared (< 1),
-  // so at most one direction can be above 1; the reserves are read once for both.
-  const pair = (a: GraphPool, az: boolean, b: GraphPool, bz: boolean, c: GraphPool, cz: boolean) => {
-    if (throughEarlier(a, b, c)) return;
+  // The three-hop cycles through `a` first or last, for each route of the fan: the same three pools both ways.
+  // The two rates multiply to the product of the fee factors squared (< 1), so at most one direction can be
+  // above 1; `a`'s side is read once for the whole fan, each middle once for its ends, each route once for
+  // both directions. The products keep the order a, b, c of visit's (the same doubles). The walk left the
+  // exclusion of the middle and the end to us: asked only for a cycle whose rate is above 1, a handful of the
+  // thousands (a filter drops the same cycles from the kept whenever it is asked).
+  const fan = (a: GraphPool, az: boolean, routes: CycleFan, unchecked: AllowedInWalk) => {
     const sa = stateOf(a);
-    const sb = stateOf(b);
-    const sc = stateOf(c);
-    const g = sa.g * sb.g * sc.g;
-    // Forward: a (az), b (bz), c (cz). In-side and out-side reserves of each hop in that direction.
+    const ga = sa.g;
     const aIn = az ? sa.r0 : sa.r1;
     const aOut = az ? sa.r1 : sa.r0;
-    const bIn = bz ? sb.r0 : sb.r1;
-    const bOut = bz ? sb.r1 : sb.r0;
-    const cIn = cz ? sc.r0 : sc.r1;
-    const cOut = cz ? sc.r1 : sc.r0;
-    const outs = aOut * bOut * cOut;
-    const ins = aIn * bIn * cIn;
-    // Backward (c, b, a flipped) trades each pool the other way: its ins are the forward outs.
-    if (g * outs > ins) consider(g * outs, ins, a, az, b, bz, c, cz);
-    else if (g * ins > outs) consider(g * ins, outs, c, !cz, b, !bz, a, !az);
+    const { other } = routes;
+    const checkEarlier = earlier.length > 0;
+    const { neighbours } = routes;
+    for (let n = 0; n < neighbours.length; n++) {
+      const { y, middles, ends } = neighbours[n]!;
+      for (let j = 0; j < middles.length; j++) {
+        const b = middles[j]!;
+        const sb = stateOf(b);
+        const bz = b.t0 === other;
+        const gab = ga * sb.g;
+        // a then b, out-side and in-side reserves (forward: a, b, c)
+        const abOut = aOut * (bz ? sb.r1 : sb.r0);
+        const abIn = aIn * (bz ? sb.r0 : sb.r1);
+        for (let k = 0; k < ends.length; k++) {
+          const c = ends[k]!;
+          if (checkEarlier && throughEarlier(a, b, c)) continue;
+          const sc = stateOf(c);
+          const cz = c.t0 === y;
+          const g = gab * sc.g;
+          // Backward (c, b, a flipped) trades each pool the other way: its ins are these outs.
+          const outs = abOut * (cz ? sc.r1 : sc.r0);
+          const ins = abIn * (cz ? sc.r0 : sc.r1);
+          if (g * outs > ins) {
+            if (unchecked(b) && unchecked(c)) consider(g * outs, ins, a, az, b, bz, c, cz);
+          } else if (g * ins > outs) {
+            if (unchecked(b) && unchecked(c)) consider(g * ins, outs, c, !cz, b, !bz, a, !az);
+          }
+        }
+      }
+    }
   };
   for (const pool of moved) {
     const entry = graph.entry(pool.address);
     if (entry && seen.includes(entry)) continue;
     earlier = seen.slice();
-    graph.visitCyclesThrough(pool, start, visit, pair);
+    graph.visitCyclesThrough(pool, start, visit, fan);
     if (entry) seen.push(entry);
   }
   return kept.map((k) => ({ cycle: PoolGraph.cycle(start, k.a, k.az, k.b, k.bz, k.c, k.cz), rate: k.rate, estimate: k.estimate }));

@@ -1,5 +1,6 @@
 import { composeHops, optimalCycleInput } from '../amm/v2.ts';
-import { isV2Only, quoteCycle, type Cycle, type CycleHop, type PoolView } from './cycle.ts';
+import type { V3QuotePaths } from '../amm/v3/quotePath.ts';
+import { isV2Only, prepareCycle, quoteCycle, type Cycle, type CycleHop, type PoolView, type PreparedCycle } from './cycle.ts';
 import type { V2Hop } from '../amm/v2.ts';
 
 const Q96 = 1n << 96n;
@@ -17,9 +18,9 @@ function virtualHop(view: PoolView, hop: CycleHop): V2Hop {
 
 export type Sized = { amountIn: bigint; amountOut: bigint; profit: bigint; ticksCrossed: number; evaluations: number };
 
-const profitAt = (view: PoolView, cycle: Cycle, x: bigint) => {
-  const quote = quoteCycle(view, cycle, x);
-  return { ...quote, profit: quote.amountOut - x };
+const profitAt = (view: PoolView, cycle: Cycle, x: bigint, prepared?: PreparedCycle) => {
+  const quote = quoteCycle(view, cycle, x, prepared);
+  return { amountOut: quote.amountOut, ticksCrossed: quote.ticksCrossed, profit: quote.amountOut - x };
 };
 
 /**
@@ -40,9 +41,10 @@ export function approximateProfit(view: PoolView, cycle: Cycle): bigint {
  * (then the exact chain is evaluated there). Cycles with V3 hops: the profit is concave in the input (each
  * hop's output is concave and increasing), so a doubling bracket and a golden-section search on integers close in on
  * the optimum until the bracket is within 1 part in 10^3 of the input, then the best point is taken; the
- * profit lost to the remaining bracket is far below 0.01% (tests compare with brute force).
+ * profit lost to the remaining bracket is far below 0.01% (tests compare with brute force). `paths`: V3 paths
+ * shared with the other cycles sized on the same view (they often share a pool).
  */
-export function sizeCycle(view: PoolView, cycle: Cycle, minInput = 10n ** 12n): Sized | undefined {
+export function sizeCycle(view: PoolView, cycle: Cycle, minInput = 10n ** 12n, paths?: V3QuotePaths): Sized | undefined {
   if (isV2Only(cycle)) {
     const hops = cycle.hops.map((hop) => {
       const pool = view.get(hop.pool.address) ?? hop.pool;
@@ -60,9 +62,12 @@ export function sizeCycle(view: PoolView, cycle: Cycle, minInput = 10n ** 12n): 
   }
 
   let evaluations = 0;
+  // The hops' states looked up once, the V3 hops' whole-range steps computed once: the search below quotes
+  // the cycle twenty-odd times on the same view.
+  const prepared = prepareCycle(view, cycle, paths);
   const f = (x: bigint) => {
     evaluations++;
-    return profitAt(view, cycle, x);
+    return profitAt(view, cycle, x, prepared);
   };
   // Start from the closed-form optimum of the cycle with each V3 hop replaced by its current virtual reserves
   // (exact for a trade that stays inside the active range), then bracket and refine on the exact function.
@@ -86,12 +91,15 @@ export function sizeCycle(view: PoolView, cycle: Cycle, minInput = 10n ** 12n): 
     atMid = f(mid);
   }
   if (atMid.profit <= 0n) return undefined;
-  // Bracket: grow until profit stops rising (or the cycle stops filling).
+  // Bracket: grow until profit stops rising (or the cycle stops filling). The quotes at the bracket's ends are
+  // kept as it narrows, so that the final pick does not quote them again.
   let low = 0n;
+  let atLow: ReturnType<typeof f> | undefined;
   let high = mid * 2n;
   let atHigh = f(high);
   while (atHigh.profit > atMid.profit && atHigh.amountOut > 0n && high < 1n << 200n) {
     low = mid;
+    atLow = atMid;
     mid = high;
     atMid = atHigh;
     high *= 2n;
@@ -100,30 +108,38 @@ export function sizeCycle(view: PoolView, cycle: Cycle, minInput = 10n ** 12n): 
   // Golden-section search on [low, high] for the maximum of a concave function: one new evaluation per step.
   const inner = (a: bigint, b: bigint) => [a + ((b - a) * 382n) / 1000n, a + ((b - a) * 618n) / 1000n] as const;
   let [c, d] = inner(low, high);
-  let fc = f(c).profit;
-  let fd = f(d).profit;
+  let atC = f(c);
+  let atD = f(d);
+  let fc = atC.profit;
+  let fd = atD.profit;
   // Stop at 1 part in 10^3 of the input: near the top the profit is flat (quadratic in the distance), so the
   // profit given up is of order 10^-6 of it, far inside the 0.01% the sizing promises.
   while (high - low > 2n && (high - low) * 1_000n > high) {
     if (fc < fd) {
       low = c;
+      atLow = atC;
       c = d;
+      atC = atD;
       fc = fd;
       d = low + ((high - low) * 618n) / 1000n;
       if (d <= c) d = c + 1n;
-      fd = f(d).profit;
+      atD = f(d);
+      fd = atD.profit;
     } else {
       high = d;
+      atHigh = atD;
       d = c;
+      atD = atC;
       fd = fc;
       c = low + ((high - low) * 382n) / 1000n;
       if (c >= d) c = d - 1n;
-      fc = f(c).profit;
+      atC = f(c);
+      fc = atC.profit;
     }
   }
-  let best = { x: low, ...f(low) };
-  for (const x of [low + (high - low) / 2n, high]) {
-    const at = f(x);
+  let best = { x: low, ...(atLow ?? f(low)) };
+  const middle = low + (high - low) / 2n;
+  for (const [x, at] of [[middle, f(middle)], [high, atHigh]] as const) {
     if (at.profit > best.profit) best = { x, ...at };
   }
   if (best.profit <= 0n) return undefined;

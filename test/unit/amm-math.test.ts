@@ -1,3 +1,4 @@
+import { TickMath } from '@uniswap/v3-sdk';
 import { describe, expect, it } from 'vitest';
 import { isqrt } from '../../src/amm/isqrt.ts';
 import { encodeSqrtRatioX96 } from '../../src/amm/v3/sqrtPrice.ts';
@@ -39,6 +40,21 @@ describe('TickMath', () => {
       expect(getTickAtSqrtRatio(ratio)).toBe(tick);
       if (tick < MAX_TICK - 1) expect(getTickAtSqrtRatio(getSqrtRatioAtTick(tick + 1) - 1n)).toBe(tick);
     }
+  });
+
+  it('gives the Uniswap v3-sdk ratio every time, for ticks asked again and for ticks that take turns in its memory', () => {
+    // The ratios are remembered by tick (4,096 slots): ticks 4,096 apart share a slot and replace each other.
+    const ticks = [-887_272 + 4_096 * 3, -198_000, -60, 0, 61, 4_157, 8_253, 200_040, 887_272 - 4_096 * 5];
+    let asked = 0;
+    for (let round = 0; round < 3; round++) {
+      for (const base of ticks) {
+        for (const tick of [base, base + 4_096, base - 4_096, base]) {
+          expect(getSqrtRatioAtTick(tick), `tick ${tick}`).toBe(BigInt(TickMath.getSqrtRatioAtTick(tick).toString()));
+          asked++;
+        }
+      }
+    }
+    expect(asked).toBe(3 * ticks.length * 4);
   });
 
   it('refuses ticks and prices out of range', () => {

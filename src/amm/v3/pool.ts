@@ -70,7 +70,7 @@ function tickIndex(ticks: readonly number[], tick: number): number {
  * at that boundary and the tick the pool sets there. The words that remain are stepped normally.
  * Returns undefined when there is not at least one whole word to skip.
  */
-function skipEmptyWords(
+export function skipEmptyWords(
   pool: V3PoolState,
   tick: number,
   zeroForOne: boolean,
@@ -109,15 +109,31 @@ export function simulateV3Swap(pool: V3PoolState, parameters: V3SwapParameters):
   ) {
     throw new V3SwapError('price limit is on the wrong side of the price (SPL)');
   }
+  const state: V3SwapState = { remaining: amountSpecified, calculated: 0n, sqrtPriceX96: pool.sqrtPriceX96, tick: pool.tick, liquidity: pool.liquidity, ticksCrossed: 0 };
+  swapSteps(pool, zeroForOne, sqrtPriceLimitX96, state, true);
   const exactInput = amountSpecified > 0n;
-  const feePips = BigInt(pool.fee);
-  let remaining = amountSpecified;
-  let calculated = 0n;
-  let sqrtPriceX96 = pool.sqrtPriceX96;
-  let tick = pool.tick;
-  let liquidity = pool.liquidity;
-  let ticksCrossed = 0;
+  const { remaining, calculated } = state;
+  const [amount0, amount1] =
+    zeroForOne === exactInput ? [amountSpecified - remaining, calculated] : [calculated, amountSpecified - remaining];
+  return { amount0, amount1, sqrtPriceX96: state.sqrtPriceX96, tick: state.tick, liquidity: state.liquidity, ticksCrossed: state.ticksCrossed };
+}
 
+/**
+ * A swap in progress: what is left of amountSpecified (> 0 exact input, < 0 exact output), the other amount so
+ * far (UniswapV3Pool.swap's amountCalculated), and the pool's price, tick and active liquidity.
+ */
+export type V3SwapState = { remaining: bigint; calculated: bigint; sqrtPriceX96: bigint; tick: number; liquidity: bigint; ticksCrossed: number };
+
+/**
+ * UniswapV3Pool.swap's loop from `state` (updated in place) until the amount is used or the price reaches the
+ * limit. `finalTick`: set the tick where a step ends inside a range (a log2, the dearest part of a step); a
+ * quote that reads only amounts passes false, and the tick is then left at the last one the walk passed (the
+ * step that ends inside a range is always the last: it used all that remained, or reached the limit).
+ */
+export function swapSteps(pool: V3PoolState, zeroForOne: boolean, sqrtPriceLimitX96: bigint, state: V3SwapState, finalTick: boolean): void {
+  const feePips = BigInt(pool.fee);
+  let { remaining, calculated, sqrtPriceX96, tick, liquidity, ticksCrossed } = state;
+  const exactInput = remaining > 0n;
   let limitTick: number | undefined;
   while (remaining !== 0n && sqrtPriceX96 !== sqrtPriceLimitX96) {
     if (liquidity === 0n) {
@@ -126,12 +142,7 @@ export function simulateV3Swap(pool: V3PoolState, parameters: V3SwapParameters):
       if (skipped) ({ sqrtPriceX96, tick } = skipped);
     }
     const sqrtPriceStartX96 = sqrtPriceX96;
-    if (pool.wordRange) {
-      const word = wordSearched(tick, pool.tickSpacing, zeroForOne);
-      if (word < pool.wordRange.from || word > pool.wordRange.to) {
-        throw new V3RangeError(`the swap needs bitmap word ${word}, outside the loaded words ${pool.wordRange.from}..${pool.wordRange.to}`);
-      }
-    }
+    checkWordLoaded(pool, tick, zeroForOne);
     const next = nextInitializedTickWithinOneWord(pool.ticks, tick, pool.tickSpacing, zeroForOne);
     const tickNext = Math.min(MAX_TICK, Math.max(MIN_TICK, next.tick));
     const sqrtPriceNextX96 = getSqrtRatioAtTick(tickNext);
@@ -149,18 +160,29 @@ export function simulateV3Swap(pool: V3PoolState, parameters: V3SwapParameters):
     }
     if (sqrtPriceX96 === sqrtPriceNextX96) {
       if (next.initialized) {
-        const net = pool.liquidityNet[tickIndex(pool.ticks, tickNext)]!;
-        liquidity = addDelta(liquidity, zeroForOne ? -net : net);
+        liquidity = addDelta(liquidity, zeroForOne ? -crossedNet(pool, tickNext) : crossedNet(pool, tickNext));
         ticksCrossed++;
       }
       tick = zeroForOne ? tickNext - 1 : tickNext;
-    } else if (sqrtPriceX96 !== sqrtPriceStartX96) {
+    } else if (sqrtPriceX96 !== sqrtPriceStartX96 && finalTick) {
       tick = getTickAtSqrtRatio(sqrtPriceX96);
     }
   }
-  const [amount0, amount1] =
-    zeroForOne === exactInput ? [amountSpecified - remaining, calculated] : [calculated, amountSpecified - remaining];
-  return { amount0, amount1, sqrtPriceX96, tick, liquidity, ticksCrossed };
+  Object.assign(state, { remaining, calculated, sqrtPriceX96, tick, liquidity, ticksCrossed });
+}
+
+/** The liquidityNet of an initialized tick the swap crosses. */
+export function crossedNet(pool: V3PoolState, tick: number): bigint {
+  return pool.liquidityNet[tickIndex(pool.ticks, tick)]!;
+}
+
+/** Throws V3RangeError when the step from `tick` searches a bitmap word outside the loaded window. */
+export function checkWordLoaded(pool: V3PoolState, tick: number, zeroForOne: boolean): void {
+  if (!pool.wordRange) return;
+  const word = wordSearched(tick, pool.tickSpacing, zeroForOne);
+  if (word < pool.wordRange.from || word > pool.wordRange.to) {
+    throw new V3RangeError(`the swap needs bitmap word ${word}, outside the loaded words ${pool.wordRange.from}..${pool.wordRange.to}`);
+  }
 }
 
 /** Exact-input quote: what the pool pays out for `amountIn` (0 if it cannot fill any of it). */

@@ -34,11 +34,29 @@ const bitMultipliers: readonly bigint[] = [
 
 export class TickOutOfRangeError extends RangeError {}
 
+/**
+ * The ratios computed lately, by tick: a swap's steps end on the same initialized ticks quote after quote (a
+ * sizing quotes a pool twenty-odd times), and the ratio is a pure function of the tick. Direct-mapped (a tick
+ * has one slot, a newer tick in the same slot replaces it): fixed size, no table that grows and is dropped.
+ */
+const MEMO_SLOTS = 4096;
+const memoTicks = new Int32Array(MEMO_SLOTS).fill(MAX_TICK + 1); // out of range: no tick is looked up with it
+const memoRatios: bigint[] = new Array<bigint>(MEMO_SLOTS).fill(0n);
+
 /** sqrt(1.0001^tick) * 2^96 as a Q64.96, rounded up like TickMath.getSqrtRatioAtTick. */
 export function getSqrtRatioAtTick(tick: number): bigint {
   if (!Number.isInteger(tick) || tick < MIN_TICK || tick > MAX_TICK) {
     throw new TickOutOfRangeError(`tick ${tick} is outside [${MIN_TICK}, ${MAX_TICK}]`);
   }
+  const slot = tick & (MEMO_SLOTS - 1);
+  if (memoTicks[slot] === tick) return memoRatios[slot]!;
+  const ratio = sqrtRatioAtTick(tick);
+  memoTicks[slot] = tick;
+  memoRatios[slot] = ratio;
+  return ratio;
+}
+
+function sqrtRatioAtTick(tick: number): bigint {
   const absTick = Math.abs(tick);
   let ratio = absTick & 1 ? 0xfffcb933bd6fad37aa2d162d1a594001n : 0x100000000000000000000000000000000n;
   for (let bit = 1; bit < 20; bit++) {
