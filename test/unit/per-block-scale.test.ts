@@ -233,3 +233,28 @@ describe('the risk layer forgets pools the market no longer holds', () => {
     expect(status).toEqual([pools[0]!.toLowerCase()]);
   });
 });
+
+describe('the floor judges a block\'s new pools against the known prices without copying them', () => {
+  it('looks up the tokens of the pools judged, never walks the 50,000 prices it is given', async () => {
+    const { applyLiquidityFloor } = await import('../../src/state/liquidityFloor.ts');
+    // The prices the promoter keeps for the whole market: a Map here, counted when walked.
+    let walked = 0;
+    class CountedMap<K, V> extends Map<K, V> {
+      override *[Symbol.iterator](): MapIterator<[K, V]> {
+        for (const entry of super.entries()) {
+          walked++;
+          yield entry;
+        }
+      }
+    }
+    const known = new CountedMap<string, { num: bigint; den: bigint; depth: bigint }>();
+    for (let i = 0; i < 50_000; i++) known.set(address(0x9_0000 + i).toLowerCase(), { num: 1n, den: 2n, depth: e18 });
+    walked = 0;
+    // A block's two new pairs: one deep against a known token, one dust.
+    const deepPair = pair(0x801, address(0x9_0000), address(0xb1), 400n * e18, 100n * e18);
+    const dustPair = pair(0x802, address(0x9_0001), address(0xb2), e18, e18);
+    const { kept } = applyLiquidityFloor([deepPair, dustPair], WETH, 100n * e18, [], known);
+    expect(kept).toEqual([deepPair]);
+    expect(walked).toBe(0);
+  });
+});
