@@ -10,6 +10,7 @@ import { MarketState } from '../../src/state/market.ts';
 import { MarketKeeper } from '../../src/state/marketKeeper.ts';
 import { mainnetFactories } from '../../src/state/venues.ts';
 import { PoolGraph } from '../../src/strategy/graph.ts';
+import { startTestBot } from '../helpers/bot.ts';
 import { sendSignedAndMine, startTestDevnet } from '../helpers/devnet.ts';
 
 /**
@@ -107,4 +108,38 @@ describe('a pool gone from the market after a reorg deeper than the journal', ()
     for (const pool of market.all()) expect(graph.entry(pool.address), pool.address).toBeDefined();
     await keeper.stop();
   }, 120_000);
+});
+
+describe('the bot, after a reorg deeper than its journal of 64 blocks', () => {
+  it('searches no pool the market dropped, and its risk layer holds nothing of it', async () => {
+    const { app } = await startTestBot(devnet, { market: { minLiquidityWei: '0' } });
+    try {
+      const engine = app.engine as unknown as { graph: PoolGraph; market: MarketState };
+      const gate = app.risk.gate as unknown as RiskGate & { integrity: { prices: Map<string, bigint> } };
+      const waitForHead = async (number: bigint) => {
+        const deadline = Date.now() + 60_000;
+        while (app.engine.headNumber < number && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(app.engine.headNumber).toBe(number);
+        await (app.engine as unknown as { keeper: MarketKeeper }).keeper.settled();
+      };
+      const snapshot = await devnet.client.snapshot();
+      const abandoned = (await createEmptyV3Pool()).toLowerCase() as Address;
+      await devnet.client.mine({ blocks: 66 });
+      await waitForHead((await head()).number);
+      expect(engine.market.get(abandoned)).toBeDefined();
+      expect(engine.graph.entry(abandoned)).toBeDefined();
+      gate.onPoolObservation({ pool: abandoned, price: 1_000n, explainedByLog: true });
+      expect(gate.integrity.prices.has(abandoned)).toBe(true);
+
+      await devnet.client.revert({ id: snapshot });
+      await devnet.client.mine({ blocks: 70 });
+      await waitForHead((await head()).number);
+      expect(engine.market.get(abandoned)).toBeUndefined();
+      expect(engine.graph.entry(abandoned)).toBeUndefined();
+      expect(gate.integrity.prices.has(abandoned)).toBe(false);
+      for (const pool of engine.market.all()) expect(engine.graph.entry(pool.address), pool.address).toBeDefined();
+    } finally {
+      await app.stop();
+    }
+  }, 180_000);
 });
