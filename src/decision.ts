@@ -176,6 +176,11 @@ export class CandidateDecider {
     this.conclude(step, run);
   }
 
+  /** Pools the market dropped: no longer verified (a pool that comes back is simulated first again). */
+  forgetPools(addresses: readonly string[]): void {
+    for (const address of addresses) this.verifiedPools.delete(address.toLowerCase());
+  }
+
   /** Resolves when every bundle sent before its simulation has been simulated, and cancelled if it disagreed. */
   settled(): Promise<void> {
     return this.verifying;

@@ -155,6 +155,7 @@ export class SearcherEngine {
       onGonePools: (addresses) => {
         for (const address of addresses) this.graph?.remove(address);
         this.parameters.risk?.onPoolsGone(addresses);
+        this.decider?.forgetPools(addresses);
         logger.warn({ pools: addresses }, 'engine: pools gone from the market');
       },
       onStale: (stale) => this.parameters.risk?.onDrift(stale),

@@ -130,6 +130,9 @@ describe('the bot, after a reorg deeper than its journal of 64 blocks', () => {
       expect(engine.graph.entry(abandoned)).toBeDefined();
       gate.onPoolObservation({ pool: abandoned, price: 1_000n, explainedByLog: true });
       expect(gate.integrity.prices.has(abandoned)).toBe(true);
+      // As if a simulation had agreed with a trade through it (optimistic mode would then send first).
+      const verified = (app.engine as unknown as { decider: { verifiedPools: Set<string> } }).decider.verifiedPools;
+      verified.add(abandoned);
 
       await devnet.client.revert({ id: snapshot });
       await devnet.client.mine({ blocks: 70 });
@@ -137,6 +140,7 @@ describe('the bot, after a reorg deeper than its journal of 64 blocks', () => {
       expect(engine.market.get(abandoned)).toBeUndefined();
       expect(engine.graph.entry(abandoned)).toBeUndefined();
       expect(gate.integrity.prices.has(abandoned)).toBe(false);
+      expect(verified.has(abandoned)).toBe(false);
       for (const pool of engine.market.all()) expect(engine.graph.entry(pool.address), pool.address).toBeDefined();
     } finally {
       await app.stop();
