@@ -115,7 +115,8 @@ describe('the bot, after a reorg deeper than its journal of 64 blocks', () => {
     const { app } = await startTestBot(devnet, { market: { minLiquidityWei: '0' } });
     try {
       const engine = app.engine as unknown as { graph: PoolGraph; market: MarketState };
-      const gate = app.risk.gate as unknown as RiskGate & { integrity: { prices: Map<string, bigint> } };
+      const gate = app.risk.gate;
+      const integrity = (gate as unknown as { integrity: { prices: Map<string, bigint> } }).integrity;
       const waitForHead = async (number: bigint) => {
         const deadline = Date.now() + 60_000;
         while (app.engine.headNumber < number && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -129,7 +130,7 @@ describe('the bot, after a reorg deeper than its journal of 64 blocks', () => {
       expect(engine.market.get(abandoned)).toBeDefined();
       expect(engine.graph.entry(abandoned)).toBeDefined();
       gate.onPoolObservation({ pool: abandoned, price: 1_000n, explainedByLog: true });
-      expect(gate.integrity.prices.has(abandoned)).toBe(true);
+      expect(integrity.prices.has(abandoned)).toBe(true);
       // As if a simulation had agreed with a trade through it (optimistic mode would then send first).
       const verified = (app.engine as unknown as { decider: { verifiedPools: Set<string> } }).decider.verifiedPools;
       verified.add(abandoned);
@@ -139,7 +140,7 @@ describe('the bot, after a reorg deeper than its journal of 64 blocks', () => {
       await waitForHead((await head()).number);
       expect(engine.market.get(abandoned)).toBeUndefined();
       expect(engine.graph.entry(abandoned)).toBeUndefined();
-      expect(gate.integrity.prices.has(abandoned)).toBe(false);
+      expect(integrity.prices.has(abandoned)).toBe(false);
       expect(verified.has(abandoned)).toBe(false);
       for (const pool of engine.market.all()) expect(engine.graph.entry(pool.address), pool.address).toBeDefined();
     } finally {
