@@ -298,8 +298,8 @@ export class CandidateDecider {
     for (const hop of candidate.cycle.hops) {
       const token = hop.tokenOut;
       if (token.toLowerCase() === this.context.parameters.chain.weth.toLowerCase()) continue;
-      const market = probeMarket(this.wethPools(token), this.context.parameters.chain.weth);
-      const verdict = await this.context.safety.check(token, market, this.head().number);
+      // A token with a verdict needs no market to probe through (most candidates: looked up, nothing built).
+      const verdict = this.context.safety.verdict(token) ?? (await this.context.safety.check(token, probeMarket(this.wethPools(token), this.context.parameters.chain.weth), this.head().number));
       if (!verdict.safe) return verdict;
     }
     return undefined;
