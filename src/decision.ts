@@ -14,7 +14,9 @@ import type { RiskGate } from './risk/gate.ts';
 import type { BundleSimulation, BundleSimulator } from './sim/bundle.ts';
 import { executorBundleTx, pendingBundleTx } from './sim/bundleTxs.ts';
 import type { TokenSafety } from './sim/tokenSafety.ts';
+import type { Pool } from './state/types.ts';
 import type { Candidate, EngineConfig, PriorTrade } from './strategy/candidates.ts';
+import type { PoolView } from './strategy/cycle.ts';
 import type { PoolGraph } from './strategy/graph.ts';
 import { probeMarket } from './strategy/tokenVerdict.ts';
 
@@ -41,6 +43,8 @@ export type DecisionContext = {
   simulator: BundleSimulator;
   safety: TokenSafety;
   graph: PoolGraph;
+  /** The market now (the graph's pools are identities: their states are the market's). */
+  market: PoolView;
   latency: Record<'decode' | 'search' | 'simulate' | 'send' | 'total' | 'seenToSent', LatencyHistogram>;
   stats: { candidates: number; sendDecisions: number; rejects: number; mismatches: number };
   /** The newest head (moves while a decision is in flight only between decisions: the engine serialises them). */
@@ -172,6 +176,11 @@ export class CandidateDecider {
     this.conclude(step, run);
   }
 
+  /** Pools the market dropped: no longer verified (a pool that comes back is simulated first again). */
+  forgetPools(addresses: readonly string[]): void {
+    for (const address of addresses) this.verifiedPools.delete(address.toLowerCase());
+  }
+
   /** Resolves when every bundle sent before its simulation has been simulated, and cancelled if it disagreed. */
   settled(): Promise<void> {
     return this.verifying;
@@ -289,11 +298,24 @@ export class CandidateDecider {
     for (const hop of candidate.cycle.hops) {
       const token = hop.tokenOut;
       if (token.toLowerCase() === this.context.parameters.chain.weth.toLowerCase()) continue;
-      const market = probeMarket(this.context.graph.pools(token, this.context.parameters.chain.weth), this.context.parameters.chain.weth);
-      const verdict = await this.context.safety.check(token, market, this.head().number);
+      // A token with a verdict needs no market to probe through (most candidates: looked up, nothing built).
+      const verdict = this.context.safety.verdict(token) ?? (await this.context.safety.check(token, probeMarket(this.wethPools(token), this.context.parameters.chain.weth), this.head().number));
       if (!verdict.safe) return verdict;
     }
     return undefined;
+  }
+
+  /**
+   * The token's WETH pools as the market holds them now: the graph names the pair's few pools (no walk over the
+   * market), their depth is the market's at the head, and a pool the market no longer holds is not among them.
+   */
+  private wethPools(token: Address): Pool[] {
+    const pools: Pool[] = [];
+    for (const named of this.context.graph.pools(token, this.context.parameters.chain.weth)) {
+      const now = this.context.market.get(named.address);
+      if (now) pools.push(now);
+    }
+    return pools;
   }
 
   /** Our sends for a target block (a new target starts empty). */

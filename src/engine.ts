@@ -151,6 +151,13 @@ export class SearcherEngine {
         for (const pool of pools) this.graph.add(pool);
         logger.info({ pools: pools.map((pool) => pool.address) }, 'engine: new pools');
       },
+      // A pool the market dropped must not be searched or quoted (the graph would keep its last state).
+      onGonePools: (addresses) => {
+        for (const address of addresses) this.graph?.remove(address);
+        this.parameters.risk?.onPoolsGone(addresses);
+        this.decider?.forgetPools(addresses);
+        logger.warn({ pools: addresses }, 'engine: pools gone from the market');
+      },
       onStale: (stale) => this.parameters.risk?.onDrift(stale),
       onPause: (reason) => (reason === undefined ? this.parameters.risk?.resumeSending('state') : this.parameters.risk?.pauseSending('state', reason)),
       onBlock: (applied, changed) => {
@@ -183,6 +190,7 @@ export class SearcherEngine {
       simulator: this.simulator,
       safety: this.safety,
       graph: this.graph,
+      market: this.market,
       latency: this.latency,
       stats: this.stats,
       head: () => this.head,

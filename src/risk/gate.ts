@@ -268,6 +268,12 @@ export class RiskGate {
     this.liquidity.observe(observation, now);
   }
 
+  /** Pools the market no longer holds (a re-read after a deep reorg): what the breakers keep per pool goes with them. */
+  onPoolsGone(pools: readonly string[]): void {
+    this.integrity.forget(pools);
+    this.liquidity.forget(pools);
+  }
+
   /** The equity the loss caps are a share of (wei of the start token, inventory at its value). */
   setEquity(wei: bigint): void {
     this.loss.setEquity(wei, this.now());

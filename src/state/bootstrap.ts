@@ -1,6 +1,6 @@
 import { decodeEventLog, getAddress, parseAbiItem, toEventSelector, type Address, type Hex, type Log, type PublicClient } from 'viem';
 import { limitInFlight } from '../chain/inFlight.ts';
-import { applyLiquidityFloor, type Price } from './liquidityFloor.ts';
+import { applyLiquidityFloor, type PriceLookup } from './liquidityFloor.ts';
 import { scanLogs } from './logScan.ts';
 import { readPoolHeaders, readPoolTicks, type ReadPoolsParameters, type TickWindows } from './reader.ts';
 import type { Pool, V2Pair, V3Pool } from './types.ts';
@@ -80,7 +80,7 @@ export type ReadMarketOptions = {
   /** Pools per header call (default 200). */
   poolsPerCall?: number;
   /** Pools thinner than this (each side, in WETH) are not tracked; no floor: every pool is. */
-  floor?: { weth: Address; minLiquidityWei: bigint; priceReference?: readonly Pool[]; knownPrices?: ReadonlyMap<string, Price> };
+  floor?: { weth: Address; minLiquidityWei: bigint; priceReference?: readonly Pool[]; knownPrices?: PriceLookup };
   /** Which V3 bitmap words to load per pool (default: all of them). */
   windows?: TickWindows;
 };

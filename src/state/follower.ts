@@ -36,6 +36,8 @@ export type StateFollowerParameters = {
   /** Factories to watch: pools they create are read and added as their block is applied. */
   factories?: Factories;
   onNewPools?: (pools: readonly Pool[]) => void;
+  /** Pools the market no longer holds (a re-read after a deep reorg left them out): whatever holds them per pool forgets them. */
+  onGonePools?: (addresses: readonly Address[]) => void;
   /** Run each block's drift check beside the trading path instead of before `onBlock` (the engine does). */
   driftInBackground?: boolean;
   /**
@@ -57,8 +59,11 @@ export type StateFollowerParameters = {
    * tick windows, and keeps the others in its registry). Without it every new pool is read whole and tracked.
    */
   readNewPools?: (found: DiscoveredPools, blockNumber: bigint) => Promise<Pool[]>;
-  /** Pool events of this block from contracts the market does not track (pools below the floor, among others). */
-  onUntrackedLogs?: (block: BlockRef, logs: readonly PoolLog[]) => void;
+  /**
+   * Pool events of this block from contracts the market does not track (pools below the floor, among others), and
+   * the tracked pools the block changed (applied already).
+   */
+  onUntrackedLogs?: (block: BlockRef, logs: readonly PoolLog[], changed: ReadonlySet<Address>) => void;
 };
 
 /** One line about a failure: viem's short message and the node's own words (its `details`), else the first line. */
@@ -243,13 +248,17 @@ export class StateFollower {
     const pools = this.parameters.reload ? await this.parameters.reload(block) : await bootstrapPools(client, await this.wantedAfterReorg(latest, tracked), latest);
     this.market.reset(pools, block);
     this.stats.rebootstraps++;
+    const kept = new Set(pools.map((pool) => pool.address.toLowerCase()));
+    const removed = tracked.filter((pool) => !kept.has(pool.address.toLowerCase())).map((pool) => pool.address);
+    // Told before anything else: nothing may quote a pool the market no longer holds (the graph, the risk layer).
+    if (removed.length > 0) this.parameters.onGonePools?.(removed);
     this.parameters.onRebootstrap?.();
     const added = pools.filter((pool) => !known.has(pool.address.toLowerCase()));
     if (added.length > 0) {
       this.stats.discovered += added.length;
       this.parameters.onNewPools?.(added);
     }
-    logger.warn({ block: String(latest), pools: pools.length, added: added.length }, 'state: re-bootstrapped after a deep reorg');
+    logger.warn({ block: String(latest), pools: pools.length, added: added.length, removed: removed.length }, 'state: re-bootstrapped after a deep reorg');
   }
 
   /** Without a registry: every pool the factories created (from block 0), or the pools tracked now, with their fee and venue. */
@@ -275,7 +284,7 @@ export class StateFollower {
     const logs = decoded.filter((log) => this.market.get(log.address) !== undefined);
     const created = await this.newPools(raw, block.number);
     const changed = this.market.applyBlock(block, logs);
-    if (this.parameters.onUntrackedLogs && logs.length < decoded.length) this.parameters.onUntrackedLogs(block, decoded.filter((log) => this.market.get(log.address) === undefined));
+    if (this.parameters.onUntrackedLogs && logs.length < decoded.length) this.parameters.onUntrackedLogs(block, decoded.filter((log) => this.market.get(log.address) === undefined), changed);
     // New pools join with their state after this block (read at it), so this block's logs are not applied
     // to them a second time.
     if (created.length > 0) {

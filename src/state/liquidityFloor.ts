@@ -12,6 +12,9 @@ const Q96 = 2n ** 96n;
 /** A token's price in WETH as a rational: `wethPerToken = num / den`, from the pool it was read off. */
 export type Price = { num: bigint; den: bigint; depth: bigint };
 
+/** Where prices are looked up (by lowercase token): a map, or a book that keeps them with the blocks (priceBook.ts). */
+export type PriceLookup = { get(token: string): Price | undefined };
+
 /** The amounts a swap near the current price trades against: V2 reserves, V3 virtual reserves of the active liquidity. */
 export function sideAmounts(pool: Pool): [bigint, bigint] {
   if (pool.kind === 'v2') return [pool.reserve0, pool.reserve1];
@@ -23,11 +26,16 @@ const key = (token: Address) => token.toLowerCase();
 
 /**
  * Every token's WETH price, each read off its deepest pool with an already-priced token (WETH first, then one more
- * token away, and so on): a deep pool sets the price, a dust pool with a made-up price never does.
+ * token away, and so on): a deep pool sets the price, a dust pool with a made-up price never does. Tokens
+ * `knownPrices` already has keep that price and are not in the result (it is looked up, never copied: it may be the whole
+ * market's, and this runs on a few pools a block).
  */
-export function wethPrices(pools: readonly Pool[], weth: Address, maxRounds = 3, known?: ReadonlyMap<string, Price>): Map<string, Price> {
-  const prices = new Map<string, Price>(known ?? []);
-  prices.set(key(weth), { num: 1n, den: 1n, depth: 2n ** 255n });
+export function wethPrices(pools: readonly Pool[], weth: Address, maxRounds = 3, knownPrices?: PriceLookup): Map<string, Price> {
+  const found = new Map<string, Price>();
+  found.set(key(weth), { num: 1n, den: 1n, depth: 2n ** 255n });
+  const prices: PriceLookup & { has(token: string): boolean } = knownPrices
+    ? { get: (token) => found.get(token) ?? knownPrices.get(token), has: (token) => found.has(token) || knownPrices.get(token) !== undefined }
+    : found;
   for (let round = 0; round < maxRounds; round++) {
     const next = new Map<string, Price>();
     for (const pool of pools) {
@@ -48,13 +56,13 @@ export function wethPrices(pools: readonly Pool[], weth: Address, maxRounds = 3,
       }
     }
     if (next.size === 0) break;
-    for (const [token, price] of next) prices.set(token, price);
+    for (const [token, price] of next) found.set(token, price);
   }
-  return prices;
+  return found;
 }
 
 /** The pool's thinner side valued in WETH (wei), or undefined when a token has no price (no route to WETH). */
-export function depthInWeth(pool: Pool, prices: ReadonlyMap<string, Price>): bigint | undefined {
+export function depthInWeth(pool: Pool, prices: PriceLookup): bigint | undefined {
   const price0 = prices.get(key(pool.token0));
   const price1 = prices.get(key(pool.token1));
   if (!price0 || !price1) return undefined;
@@ -70,9 +78,10 @@ export type FloorResult = { kept: Pool[]; dropped: number };
  * The pools whose both sides are worth at least `floorWei` of WETH (a floor of 0 keeps every pool). Prices come
  * from these pools and `priceReference` (the pools already known, when only some are judged: a warm restart).
  */
-export function applyLiquidityFloor(pools: readonly Pool[], weth: Address, floorWei: bigint, priceReference: readonly Pool[] = [], knownPrices?: ReadonlyMap<string, Price>): FloorResult {
+export function applyLiquidityFloor(pools: readonly Pool[], weth: Address, floorWei: bigint, priceReference: readonly Pool[] = [], knownPrices?: PriceLookup): FloorResult {
   if (floorWei === 0n) return { kept: [...pools], dropped: 0 };
-  const prices = wethPrices(priceReference.length > 0 ? [...priceReference, ...pools] : pools, weth, 3, knownPrices);
+  const found = wethPrices(priceReference.length > 0 ? [...priceReference, ...pools] : pools, weth, 3, knownPrices);
+  const prices: PriceLookup = knownPrices ? { get: (token) => found.get(token) ?? knownPrices.get(token) } : found;
   const kept = pools.filter((pool) => (depthInWeth(pool, prices) ?? 0n) >= floorWei);
   return { kept, dropped: pools.length - kept.length };
 }

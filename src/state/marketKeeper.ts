@@ -33,6 +33,8 @@ export type MarketKeeperParameters = {
   checkpoints?: { store: PoolCheckpointStore; chainScope: string };
   /** Pools that joined the market while following (created, or risen above the floor). */
   onNewPools: (pools: readonly Pool[]) => void;
+  /** Pools the market dropped (a re-read after a deep reorg left them out): the search and the risk layer forget them. */
+  onGonePools?: (addresses: readonly Address[]) => void;
   onStale: (stale: boolean) => void;
   onPause: (reason: string | undefined) => void;
   onBlock: (block: BlockRef, changed: ReadonlySet<Address>) => void;
@@ -104,15 +106,22 @@ export class MarketKeeper {
       onNewPools: (pools) => {
         const entries = this.registry.add(pools, market.head?.number);
         this.checkpoints?.onNewPools(entries, pools);
+        this.promoter?.joined(pools);
         this.parameters.onNewPools(pools);
       },
+      ...(this.parameters.onGonePools ? { onGonePools: this.parameters.onGonePools } : {}),
       onStale: this.parameters.onStale,
       onPause: this.parameters.onPause,
-      onRebootstrap: () => this.checkpoints?.onReplaced(),
+      onRebootstrap: () => {
+        this.checkpoints?.onReplaced();
+        // The registry is the new branch's: watch its untracked pools, price off the market read again.
+        this.promoter?.reset(this.registry.all().filter((entry) => market.get(entry.address) === undefined));
+      },
       reload: (block) => this.registry.reload(client, factories, block, { ...read, floor }),
       readNewPools: (found, blockNumber) => this.readNewPools(found, blockNumber, { ...read, floor }),
-      ...(this.promoter ? { onUntrackedLogs: (block: BlockRef, logs: Parameters<PoolPromoter['onLogs']>[1]) => this.promoter!.onLogs(block, logs) } : {}),
+      ...(this.promoter ? { onUntrackedLogs: (block: BlockRef, logs: Parameters<PoolPromoter['onLogs']>[1], changed: ReadonlySet<Address>) => this.promoter!.onLogs(block, logs, changed) } : {}),
       onBlock: (block, changed) => {
+        this.promoter?.onBlock(block, changed);
         this.checkpoints?.onBlock(changed);
         this.parameters.onBlock(block, changed);
       },

@@ -141,6 +141,29 @@ export class PoolGraph {
     }
   }
 
+  /**
+   * A pool the market no longer holds (a re-read after a deep reorg left it out): no walk meets it from now on,
+   * so no search quotes it. Work: the pool's two links. A pair left without pools loses its link (memos of it go
+   * stale with the version).
+   */
+  remove(address: string): void {
+    const entry = this.byAddress.get(address.toLowerCase());
+    if (!entry) return;
+    this.byAddress.delete(entry.key);
+    for (const [a, b] of [[entry.token0, entry.token1], [entry.token1, entry.token0]] as const) {
+      const map = this.links.get(a);
+      const link = map?.get(b);
+      if (!map || !link) continue;
+      const at = link.pools.indexOf(entry);
+      // In place: a memo of this link's pools (another link's `ends`) is this very array.
+      if (at >= 0) link.pools.splice(at, 1);
+      if (link.pools.length > 0) continue;
+      map.delete(b);
+      if (map.size === 0) this.links.delete(a);
+      this.version++;
+    }
+  }
+
   pools(a: string, b: string): readonly Pool[] {
     return this.entries(a.toLowerCase(), b.toLowerCase()).map((entry) => entry.pool);
   }

@@ -42,6 +42,18 @@ export class IntegrityBreaker implements Breaker {
     }
   }
 
+  /**
+   * Pools the market no longer holds: their last prices go (the map holds the tracked pools' only, not every pool
+   * ever seen). A pool that comes back starts without a baseline, as a new one does. Pauses stay until they elapse.
+   */
+  forget(pools: Iterable<string>): void {
+    for (const pool of pools) {
+      const key = normalizePool(pool);
+      this.prices.delete(key);
+      this.mismatches.delete(key);
+    }
+  }
+
   mismatch(pool: string, now: number): void {
     const key = normalizePool(pool);
     let counter = this.mismatches.get(key);

@@ -50,6 +50,11 @@ export class LiquidityBreaker implements Breaker {
     this.peaks.set(pool, samples);
   }
 
+  /** Pools the market no longer holds: their peaks go (a pool that comes back starts a new peak). Pauses stay. */
+  forget(pools: Iterable<string>): void {
+    for (const pool of pools) this.peaks.delete(normalizePool(pool));
+  }
+
   /**
    * Forgets pools with nothing left in the window. Runs on every head and every check, so it walks only the
    * expired pools (oldest newest-sample first) and stops at the first pool still in the window: its work is
