@@ -19,7 +19,7 @@ import { V3RangeError } from './amm/v3/pool.ts';
 import { MarketKeeper } from './state/marketKeeper.ts';
 import type { PoolCheckpointStore } from './state/poolCheckpoint.ts';
 import { MarketState } from './state/market.ts';
-import { backrunCandidates, blockCandidates, poolsOfSwaps, resolveConflicts, type EngineConfig, type PriorTrade } from './strategy/candidates.ts';
+import { backrunCandidates, blockCandidates, resolveConflicts, type EngineConfig, type PriorTrade } from './strategy/candidates.ts';
 import { PoolGraph } from './strategy/graph.ts';
 import { TokenSafety } from './sim/tokenSafety.ts';
 import type { VerdictStore } from './strategy/verdictStore.ts';
@@ -83,7 +83,7 @@ export class SearcherEngine {
   private decider!: CandidateDecider;
   private keeper!: MarketKeeper;
   private readonly pendingBySender = new PendingBySender();
-  /** Victims of the coming block without a bundle of ours: searched again when a later bundle of ours moves their pools. */
+  /** Victims of the coming block without a bundle of ours: searched again when a later bundle of ours trades their tokens. */
   private readonly unsent = new UnsentVictims();
   private readonly engineConfig: EngineConfig;
   /** Garbage from the node's websocket, by kind (the app exports it as a metric). */
@@ -309,19 +309,26 @@ export class SearcherEngine {
 
   /**
    * After a decision for `target`: a victim that went without a bundle is remembered; when a bundle went out, the
-   * remembered victims trading one of its pools are searched again, in the queue (behind what arrived meanwhile).
+   * remembered victims trading one of its tokens are searched again, in the queue (behind what arrived meanwhile).
    */
   private afterDecision(target: bigint, sentBefore: number, firstSeenMs: number, event?: PendingSwaps): void {
     const sent = this.decider.prior(target);
-    if (event && !sent.victims.has(event.tx.hash.toLowerCase())) this.unsent.remember(target, event, poolsOfSwaps(this.graph, this.engineConfig, event.swaps));
+    if (event && !sent.victims.has(event.tx.hash.toLowerCase())) this.unsent.remember(target, event, this.tokensOf({ swaps: event.swaps }));
     if (sent.trades.length === sentBefore) return;
     this.unsent.forget(target, sent.victims);
-    const due = this.unsent.touching(target, new Set(sent.trades.slice(sentBefore).flatMap((trade) => this.poolsOfTrade(trade))));
+    const due = this.unsent.touching(target, new Set(sent.trades.slice(sentBefore).flatMap((trade) => this.tokensOf(trade))));
     if (due.length > 0) this.enqueue(() => this.searchAgain(target, due, firstSeenMs));
   }
 
-  private poolsOfTrade(trade: PriorTrade): string[] {
-    return [...(trade.swaps ? poolsOfSwaps(this.graph, this.engineConfig, trade.swaps) : []), ...(trade.cycle?.hops.map((hop) => hop.pool.address.toLowerCase()) ?? [])];
+  /**
+   * The tokens a trade swaps, but the start token (lowercase). A victim's cycles back run through pools of its own
+   * tokens (2 hops: the same pair; 3 hops: one of its tokens' pools), so a bundle of ours trading none of them
+   * cannot have moved a pool its backrun needs (but the third pool of a 3-hop cycle, which is left out: rare).
+   */
+  private tokensOf(trade: PriorTrade): string[] {
+    const start = this.engineConfig.startToken.toLowerCase();
+    const tokens = [...(trade.swaps ?? []).flatMap((swap) => swap.path), ...(trade.cycle?.hops.flatMap((hop) => [hop.tokenIn, hop.tokenOut]) ?? [])];
+    return tokens.map((token) => token.toLowerCase()).filter((token) => token !== start);
   }
 
   /** Victims searched again after a bundle of ours moved their pools, while their block is still the coming one. */

@@ -69,18 +69,6 @@ function poolFor(graph: PoolGraph, config: EngineConfig, swap: SwapIntent, hop: 
     .find((pool) => pool.venue === venue && (pool.kind === 'v2' ? fee === null : pool.fee === fee));
 }
 
-/** The tracked pools a victim's swaps trade in (lowercase addresses); a hop with no tracked pool is left out. */
-export function poolsOfSwaps(graph: PoolGraph, config: EngineConfig, swaps: readonly SwapIntent[]): string[] {
-  const pools: string[] = [];
-  for (const swap of swaps) {
-    for (let hop = 0; hop + 1 < swap.path.length; hop++) {
-      const pool = poolFor(graph, config, swap, hop);
-      if (pool) pools.push(pool.address.toLowerCase());
-    }
-  }
-  return pools;
-}
-
 /**
  * Applies a victim's swaps to a pending overlay, exactly as the routers would execute them. Returns the pools
  * it moved, or why it cannot (unknown pool, or the victim would revert on its own limits).
