@@ -322,8 +322,9 @@ export class SearcherEngine {
 
   /**
    * The tokens a trade swaps, but the start token (lowercase). A victim's cycles back run through pools of its own
-   * tokens (2 hops: the same pair; 3 hops: one of its tokens' pools), so a bundle of ours trading none of them
-   * cannot have moved a pool its backrun needs (but the third pool of a 3-hop cycle, which is left out: rare).
+   * tokens (2 hops: the same pair; 3 hops WETH -> A -> B -> WETH: a pool of A), so a bundle of ours trading none of
+   * them has not moved those pools (only the far B/WETH pool of a 3-hop cycle can be missed this way). Per token,
+   * not per pool: a search again costs a search, and victims share hubs.
    */
   private tokensOf(trade: PriorTrade): string[] {
     const start = this.engineConfig.startToken.toLowerCase();
