@@ -9,6 +9,7 @@ import { mainnetRouters } from './mempool/decode.ts';
 import { nextBaseFee } from './chain/baseFee.ts';
 import { MempoolWatcher, type Head, type PendingSwaps } from './mempool/watcher.ts';
 import { PendingBySender } from './mempool/pendingBySender.ts';
+import { UnsentVictims } from './mempool/unsentVictims.ts';
 import { LatencyHistogram } from './histogram.ts';
 import type { CandidateReport } from './monitor/candidateReport.ts';
 import type { BundleSimulator } from './sim/bundle.ts';
@@ -18,7 +19,7 @@ import { V3RangeError } from './amm/v3/pool.ts';
 import { MarketKeeper } from './state/marketKeeper.ts';
 import type { PoolCheckpointStore } from './state/poolCheckpoint.ts';
 import { MarketState } from './state/market.ts';
-import { backrunCandidates, blockCandidates, resolveConflicts, type EngineConfig } from './strategy/candidates.ts';
+import { backrunCandidates, blockCandidates, resolveConflicts, type EngineConfig, type PriorTrade } from './strategy/candidates.ts';
 import { PoolGraph } from './strategy/graph.ts';
 import { TokenSafety } from './sim/tokenSafety.ts';
 import type { VerdictStore } from './strategy/verdictStore.ts';
@@ -82,6 +83,8 @@ export class SearcherEngine {
   private decider!: CandidateDecider;
   private keeper!: MarketKeeper;
   private readonly pendingBySender = new PendingBySender();
+  /** Victims of the coming block without a bundle of ours: searched again when a later bundle of ours trades their tokens. */
+  private readonly unsent = new UnsentVictims();
   private readonly engineConfig: EngineConfig;
   /** Garbage from the node's websocket, by kind (the app exports it as a metric). */
   readonly nodeInputs: MalformedInputs;
@@ -269,15 +272,29 @@ export class SearcherEngine {
   private async onBlockChanged(number: bigint, changed: Address[]): Promise<void> {
     if (number !== this.head.number) return; // an older block while catching up: only the newest state trades
     const started = performance.now();
-    const candidates = blockCandidates(this.market, this.graph, changed, this.head.nextBaseFeePerGas, this.engineConfig, this.decider.prior(this.head.number + 1n).trades);
+    const target = this.head.number + 1n;
+    const sentBefore = this.decider.prior(target).trades.length;
+    const candidates = blockCandidates(this.market, this.graph, changed, this.head.nextBaseFeePerGas, this.engineConfig, this.decider.prior(target).trades);
     await this.decider.decide(resolveConflicts(candidates, 0n)[0] ?? candidates[0], undefined, started, started);
+    this.afterDecision(target, sentBefore, started);
   }
 
   private async onVictim(event: PendingSwaps): Promise<void> {
     this.stats.victims++;
     const started = performance.now();
     this.pendingBySender.add(event, this.head.number);
-    const sent = this.decider.prior(this.head.number + 1n);
+    await this.searchVictim(event, event.firstSeenMs, started);
+  }
+
+  /**
+   * A victim searched on the state our sends for the block leave, and decided. `firstSeenMs`: when the news that
+   * made it worth a search was first seen (its own sighting, or for a search again, the sighting of the victim
+   * whose bundle changed its state).
+   */
+  private async searchVictim(event: PendingSwaps, firstSeenMs: number, started: number): Promise<void> {
+    const target = this.head.number + 1n;
+    const sent = this.decider.prior(target);
+    const sentBefore = sent.trades.length;
     // The sender's earlier swaps still pending land before this one: bundle them ahead of it, judge after them.
     const leading = this.pendingBySender.before(event).filter((earlier) => !sent.victims.has(earlier.tx.hash.toLowerCase()));
     const prior = [...sent.trades, ...leading.map((earlier) => ({ swaps: earlier.swaps }))];
@@ -294,7 +311,42 @@ export class SearcherEngine {
       this.parameters.logger.debug({ victim: event.tx.hash, reason: result.reason }, 'engine: no backrun');
       return;
     }
-    await this.decider.decide(result[0], event, event.firstSeenMs, started, leading);
+    await this.decider.decide(result[0], event, firstSeenMs, started, leading);
+    this.afterDecision(target, sentBefore, firstSeenMs, event);
+  }
+
+  /**
+   * After a decision for `target`: a victim that went without a bundle is remembered; when a bundle went out, the
+   * remembered victims trading one of its tokens are searched again, in the queue (behind what arrived meanwhile).
+   */
+  private afterDecision(target: bigint, sentBefore: number, firstSeenMs: number, event?: PendingSwaps): void {
+    const sent = this.decider.prior(target);
+    if (event && !sent.victims.has(event.tx.hash.toLowerCase())) this.unsent.remember(target, event, this.tokensOf({ swaps: event.swaps }));
+    if (sent.trades.length === sentBefore) return;
+    this.unsent.forget(target, sent.victims);
+    const due = this.unsent.touching(target, new Set(sent.trades.slice(sentBefore).flatMap((trade) => this.tokensOf(trade))));
+    if (due.length > 0) this.enqueue(() => this.searchAgain(target, due, firstSeenMs));
+  }
+
+  /**
+   * The tokens a trade swaps, but the start token (lowercase). A victim's cycles back run through pools of its own
+   * tokens (2 hops: the same pair; 3 hops WETH -> A -> B -> WETH: a pool of A), so a bundle of ours trading none of
+   * them has not moved those pools (only the far B/WETH pool of a 3-hop cycle can be missed this way). Per token,
+   * not per pool: a search again costs a search, and victims share hubs.
+   */
+  private tokensOf(trade: PriorTrade): string[] {
+    const start = this.engineConfig.startToken.toLowerCase();
+    const tokens = [...(trade.swaps ?? []).flatMap((swap) => swap.path), ...(trade.cycle?.hops.flatMap((hop) => [hop.tokenIn, hop.tokenOut]) ?? [])];
+    return tokens.map((token) => token.toLowerCase()).filter((token) => token !== start);
+  }
+
+  /** Victims searched again after a bundle of ours moved their pools, while their block is still the coming one. */
+  private async searchAgain(target: bigint, victims: readonly PendingSwaps[], firstSeenMs: number): Promise<void> {
+    for (const event of victims) {
+      if (this.head.number + 1n !== target) return;
+      if (this.decider.prior(target).victims.has(event.tx.hash.toLowerCase())) continue;
+      await this.searchVictim(event, firstSeenMs, performance.now());
+    }
   }
 
   /** The next block's base fee, by the EIP-1559 rule from the newest head. */

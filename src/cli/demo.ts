@@ -18,7 +18,7 @@ import { demoResult } from './demoResult.ts';
 import { startDevnetProcess } from './devnetProcess.ts';
 import { reportError } from './report.ts';
 
-export const demoUsage = `Usage: searcher demo [--blocks N] [--scenario FILE|scale|scale:N] [--db FILE] [--json] [--block-time S] [--dashboard-port N] [--manifest FILE]
+export const demoUsage = `Usage: searcher demo [--blocks N] [--scenario FILE|scale|scale:N] [--db FILE] [--json] [--block-time S] [--dashboard-port N] [--manifest FILE] [--truth-swaps N]
 
 The whole searcher on this machine: a devnet (anvil with the real Uniswap contracts and the scenario's
 traffic), its local block builder, the bot sending real bundles to it, and the dashboard. Prints the
@@ -38,6 +38,8 @@ Options:
   --block-time S      seconds between blocks (default 2, 12 for scale)
   --dashboard-port N  dashboard and /metrics port on 127.0.0.1 (default 8787; 0 = any free port)
   --manifest FILE     also write the devnet's manifest (URLs, addresses, accounts) for other tools
+  --truth-swaps N     with --json: the independent truth grades at most N of the run's router swaps (an even
+                      sample when there are more; default 60); each costs a replay and a search on a fork
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -51,6 +53,7 @@ export async function run(argv: string[]): Promise<number> {
       'block-time': { type: 'string' },
       'dashboard-port': { type: 'string' },
       manifest: { type: 'string' },
+      'truth-swaps': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (flags.help) {
@@ -59,6 +62,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     const blocks = flags.blocks === undefined ? undefined : integerFlag(flags.blocks, 'blocks', 0, 1, 100_000);
 
+    const truthSwaps = integerFlag(flags['truth-swaps'], 'truth-swaps', 60, 1, 1_000_000);
     const dashboardPort = integerFlag(flags['dashboard-port'], 'dashboard-port', 8787, 0, 65535);
     const scale = flags.scenario === undefined ? undefined : parseScaleScenario(flags.scenario);
     const scenario = scale ? scaleScenario(scale) : loadScenario(resolve(flags.scenario ?? defaultScenarioPath()));
@@ -120,7 +124,7 @@ export async function run(argv: string[]): Promise<number> {
       logger.info({ dashboard: app.dashboardUrl }, 'demo: running');
       await finished;
       await app.quiesce();
-      const result = await demoResult({ app, devnet, summaries, landed, startBlock: BigInt(devnet.manifest.startBlock), startedAtMs });
+      const result = await demoResult({ app, devnet, summaries, landed, startBlock: BigInt(devnet.manifest.startBlock), startedAtMs, truthSwaps });
       if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else out(`searcher demo: ${result.totals.included} bundles included, net ${result.totals.netProfitWei} wei, capture ${result.capture.ratio}`);
       return 0;

@@ -31,7 +31,7 @@ export function realizedEqualsSimulated(landed: readonly LandedBundle[]): boolea
 }
 
 /** The demo's last line: per block and in total, from the store; realised against simulated; the truth. */
-export async function demoResult(input: { app: SearcherApp; devnet: Pick<Devnet, 'manifest' | 'client'>; summaries: BlockSummary[]; landed: readonly LandedBundle[]; startBlock: bigint; startedAtMs: number }): Promise<DemoResult> {
+export async function demoResult(input: { app: SearcherApp; devnet: Pick<Devnet, 'manifest' | 'client'>; summaries: BlockSummary[]; landed: readonly LandedBundle[]; startBlock: bigint; startedAtMs: number; truthSwaps?: number }): Promise<DemoResult> {
   const { app, summaries, landed } = input;
   const loss = landed.reduce((sum, bundle) => (bundle.execution.net < 0n ? sum - bundle.execution.net : sum), 0n);
   // This run's trips only: the store may hold earlier runs.
@@ -39,7 +39,7 @@ export async function demoResult(input: { app: SearcherApp; devnet: Pick<Devnet,
   const latency = app.engine.latency.seenToSent;
   // The best is held to the input the bot may take from inventory (the demo runs with flash swaps off).
   const maxAmountInWei = exposureCaps(app.risk.gate.config, mainnet.weth).maxInventoryAmountIn;
-  const capture = await measureCapture({ devnet: input.devnet, landed, fromBlock: input.startBlock + 1n, toBlock: BigInt(summaries.at(-1)?.number ?? input.startBlock), maxAmountInWei });
+  const capture = await measureCapture({ devnet: input.devnet, landed, fromBlock: input.startBlock + 1n, toBlock: BigInt(summaries.at(-1)?.number ?? input.startBlock), maxAmountInWei, ...(input.truthSwaps !== undefined ? { maxSwaps: input.truthSwaps } : {}) });
   return {
     blocks: summaries.map((block) => ({
       number: block.number,

@@ -69,6 +69,15 @@ describe('searcher CLI', () => {
     }
   });
 
+  it('demo takes --truth-swaps N (how many swaps the truth grades), listed in its help, and exits 2 below 1', async () => {
+    const help = await runCli(['demo', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--truth-swaps N/);
+    const zero = await runCli(['demo', '--truth-swaps', '0']);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain('--truth-swaps must be an integer from 1 to');
+  });
+
   it('explains a busy port', async () => {
     const server = createServer();
     servers.push(server);

@@ -8,7 +8,9 @@ import { devAccount } from '../../src/devnet/accounts.ts';
 import { mainnet } from '../../src/chain/addresses.ts';
 import type { BlockReport } from '../../src/devnet/builder/builder.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
-import { prepareBackrun, signBackrun } from '../helpers/backrun.ts';
+import { nextBaseFee } from '../../src/chain/baseFee.ts';
+import { backrunCandidates, type PriorTrade } from '../../src/strategy/candidates.ts';
+import { engineConfig, loadMarket, prepareBackrun, signBackrun, signVictim } from '../helpers/backrun.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
 
 const wethAbi = parseAbi(['function balanceOf(address) view returns (uint256)']);
@@ -134,6 +136,39 @@ describe('local builder: nonces', () => {
     // The same victim again, now that it has landed: its nonce is spent.
     const stale = await rpc('eth_sendBundle', [{ txs: [a.victim.raw, oursA.raw], blockNumber: toHex(a.target + 1n) }]);
     expect(stale.json.error?.message).toMatch(/^bundle cannot run: nonce too low: tx 0/);
+  });
+
+  it('lands a nonce chain of three whatever order its bundles arrive in (the third before the second)', async () => {
+    // Requests on separate connections reach a builder in any order: a searcher's sends of N, N+1, N+2 may arrive as
+    // N, N+2, N+1. Each can run once the one before it is placed, as a block builder that tracks nonces places them.
+    // Each backrun sized on the state the ones before it leave (as the bot does: the nonces fix the order).
+    const { market, graph, head: parent } = await loadMarket(devnet);
+    const baseFee = nextBaseFee(parent.baseFeePerGas!, parent.gasUsed, parent.gasLimit);
+    const target = parent.number! + 1n;
+    const prior: PriorTrade[] = [];
+    const prepared = [];
+    for (const [i, path] of [['WETH', 'WBTC'], ['WETH', 'DAI'], ['WETH', 'USDT']].entries()) {
+      const victim = await signVictim(devnet, { router: 'uniswapV2Router02', path, amount: 30n * 10n ** 18n, trader: 4 + i });
+      const found = backrunCandidates(market, graph, victim.pending, baseFee, engineConfig(), prior);
+      if (!Array.isArray(found) || !found[0]) throw new Error(`no backrun of victim ${i}`);
+      prior.push({ swaps: victim.pending.swaps, cycle: found[0].cycle, amountIn: found[0].amountIn });
+      prepared.push({ victim, candidate: found[0] });
+    }
+    const [a, b, c] = prepared as [(typeof prepared)[0], (typeof prepared)[0], (typeof prepared)[0]];
+    const nonce = await devnet.client.getTransactionCount({ address: devnet.manifest.accounts.searcher.address, blockTag: 'latest' });
+    const ours = await Promise.all(prepared.map((entry, i) => signBackrun(devnet, entry.candidate, target, { nonce: nonce + i })));
+    const hashes: Hex[] = [];
+    for (const i of [0, 2, 1]) {
+      const sent = await rpc('eth_sendBundle', [{ txs: [prepared[i]!.victim.raw, ours[i]!.raw], blockNumber: toHex(target) }]);
+      expect(sent.json.result?.bundleHash).toMatch(/^0x/);
+      hashes[i] = sent.json.result.bundleHash;
+    }
+    const report = await devnet.builder.buildBlock();
+    expect(report.excluded).toEqual([]);
+    expect(report.included.map((bundle) => bundle.bundleHash)).toEqual(hashes);
+    const block = await devnet.client.getBlock({ blockNumber: target });
+    expect(block.transactions.slice(0, 6)).toEqual([a.victim.hash, ours[0]!.hash, b.victim.hash, ours[1]!.hash, c.victim.hash, ours[2]!.hash]);
+    for (const { hash } of ours) expect((await devnet.client.getTransactionReceipt({ hash })).status).toBe('success');
   });
 });
 

@@ -149,8 +149,24 @@ export async function assembleBlock(input: AssemblyInput): Promise<Assembly> {
     for (const hash of bundle.txHashes) takenBy.set(hash.toLowerCase(), winner);
   };
   for (const candidate of priced) await place(candidate.bundle, candidate.outcomes, 'outbid');
-  // Nonce chains: a bundle whose sender's earlier nonce is in a bundle placed above can run now.
-  for (const { bundle } of deferred.sort((a, b) => a.bundle.receivedAtMs - b.bundle.receivedAtMs)) await place(bundle, undefined, 'reverted');
+  // Nonce chains: a bundle whose sender's earlier nonce is in a bundle placed above can run now. Requests reach a
+  // builder in any order (a searcher's N+2 may arrive before its N+1), so, as a builder that tracks nonces does, the
+  // waiting ones are walked again after each pass that placed one; what still has a gap at the end is left out.
+  let waiting = deferred.sort((a, b) => a.bundle.receivedAtMs - b.bundle.receivedAtMs).map((entry) => entry.bundle);
+  for (let placedOne = true; placedOne && waiting.length > 0; ) {
+    placedOne = false;
+    const later: StoredBundle[] = [];
+    for (const bundle of waiting) {
+      if ((await gapFillers(input.decoded.get(bundle)!)) === undefined) {
+        later.push(bundle);
+        continue;
+      }
+      await place(bundle, undefined, 'reverted');
+      placedOne = true;
+    }
+    waiting = later;
+  }
+  for (const bundle of waiting) await place(bundle, undefined, 'reverted');
 
   const publicTxs = publicByFee(input.publicTxs, order, block.baseFeePerGas);
   order.push(...publicTxs);

@@ -86,15 +86,18 @@ export async function bestBackrun(quote: Quotes, cycles: readonly TruthCycle[], 
   };
 
   // The grid is walked upward a chunk at a time per cycle, and a cycle's walk ends once its gain has fallen for
-  // two points past its best (concave: it only falls further), or when its first chunk gains nothing (concave
-  // with no gain at zero input: a loss at some input is a loss at every larger one).
+  // two points past its best (concave: it only falls further), or when what it walked gains nothing (concave
+  // with no gain at zero input: a loss at some input is a loss at every larger one). The first step is the
+  // smallest input alone: most cycles through a hub lose there, and need no more quotes (at the scale devnet's hubs,
+  // thousands of cycles per swap).
   const fullGrids = cycles.map((_, i) => gridOf(minAmountIn, options.depth[i]!, perDecade, options.cap));
   const walked = cycles.map(() => 0);
   const open = new Set(cycles.map((_, i) => i).filter((i) => fullGrids[i]!.length > 0));
+  const step = (cycle: number) => (walked[cycle] === 0 ? 1 : chunk);
   while (open.size > 0) {
-    await evaluate([...open].flatMap((cycle) => fullGrids[cycle]!.slice(walked[cycle]!, walked[cycle]! + chunk).map((amountIn) => ({ cycle, amountIn }))));
+    await evaluate([...open].flatMap((cycle) => fullGrids[cycle]!.slice(walked[cycle]!, walked[cycle]! + step(cycle)).map((amountIn) => ({ cycle, amountIn }))));
     for (const cycle of [...open]) {
-      walked[cycle] = Math.min(walked[cycle]! + chunk, fullGrids[cycle]!.length);
+      walked[cycle] = Math.min(walked[cycle]! + step(cycle), fullGrids[cycle]!.length);
       const seen = fullGrids[cycle]!.slice(0, walked[cycle]);
       const gainsSeen = seen.map((x) => gains[cycle]!.get(x)!);
       const top = gainsSeen.reduce((max, gain, i) => (gain > gainsSeen[max]! ? i : max), 0);
