@@ -17,6 +17,12 @@ export type BotTrade = {
   opportunities: OpportunityView[];
   /** Bundles the builder received. */
   bundles: number;
+  /**
+   * Bundles the builder received for the victim's block. A later block can draw a block-state arbitrage of what
+   * was left (at that block's lower base fee it may clear the minimum the backrun missed), so only these are
+   * about the victim.
+   */
+  bundlesForVictimBlock: number;
   victimStatus: 'success' | 'reverted';
   /** Our transaction in the sealed block, when one landed. */
   ours?: { plan: ExecutorPlan; receipt: TransactionReceipt };
@@ -75,6 +81,7 @@ export async function runBotOnVictim(order: VictimOrder, config: Record<string, 
       return {
         opportunities: app.store.recentOpportunities(100),
         bundles: devnet.builder.counts.bundles,
+        bundlesForVictimBlock: bundlesFor(devnet, victimReceipt.blockNumber),
         victimStatus: victimReceipt.status,
         ...(ours ? { ours } : {}),
         executorDelta: (await balance()) - before,
@@ -87,6 +94,12 @@ export async function runBotOnVictim(order: VictimOrder, config: Record<string, 
   } finally {
     await devnet.stop();
   }
+}
+
+function bundlesFor(devnet: Devnet, blockNumber: bigint): number {
+  const report = devnet.builder.report(blockNumber);
+  if (!report) throw new Error(`the builder has no report of block ${blockNumber}`);
+  return report.included.length + report.excluded.length;
 }
 
 const v2Routers: Record<string, Address> = { uniswapV2: mainnet.uniswapV2Router02, sushiswap: mainnet.sushiswapRouter };

@@ -38,7 +38,7 @@ describe('only bundles that are profitable after their simulated gas are sent', 
 
     const below = await runLike(probe, net + 1n);
     expect(below.victimStatus).toBe('success');
-    expect(below.bundles, why(below)).toBe(0);
+    expect(below.bundlesForVictimBlock, why(below)).toBe(0);
     expect(below.ours).toBeUndefined();
     const rejected = below.opportunities.filter((opportunity) => opportunity.decision === 'reject');
     expect(rejected.length).toBeGreaterThan(0);
