@@ -180,6 +180,10 @@ export class Submitter {
     });
     this.inFlight.add(delivered);
     void delivered.finally(() => this.inFlight.delete(delivered)).catch(() => {});
+    // The request is written on a later tick (node:http hands a kept-alive socket over on process.nextTick, after
+    // the signature's promises): one turn of the event loop lets every builder's bytes go out before the caller's
+    // bookkeeping (reports, the store, the next victim's search) runs ahead of them.
+    if (mode === 'send') await new Promise<void>((resolve) => setImmediate(resolve));
     return { delivered };
   }
 
