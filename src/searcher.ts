@@ -83,7 +83,8 @@ export class SearcherApp {
           client:
             builder.kind === 'flashbots-library'
               ? new FlashbotsLibraryClient({ name: builder.name, url: builder.url, authSigner: parameters.authAccount, timeoutMs: builder.timeoutMs, chainId: chain.chainId })
-              : new JsonRpcBuilderClient({ name: builder.name, url: builder.url, authSigner: parameters.authAccount, warmConnections: builder.warmConnections ?? 0 }),
+              : // A dry run sends nothing to builders, not even the warm-up requests.
+                new JsonRpcBuilderClient({ name: builder.name, url: builder.url, authSigner: parameters.authAccount, warmConnections: this.mode === 'send' ? (builder.warmConnections ?? 0) : 0 }),
         })),
       });
       const fanout = this.fanout;
