@@ -23,9 +23,12 @@ const envName = z
   .refine((value) => !looksLikeKey(value), 'looks like a key: name the environment variable that holds it, never the key')
   .refine((value) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(value), 'expected an environment variable name');
 
+/** Nodes and builders are spoken to over HTTP(S); `z.url()` alone would let `ftp://` or `file:` through to the sender. */
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
+
 const explicitChain = z.object({
   chainId: z.number().int().positive(),
-  rpcUrl: z.url(),
+  rpcUrl: httpUrl,
   wsUrl: z.string().regex(/^wss?:\/\//, 'expected a ws:// or wss:// URL'),
   executor: z.object({ address, operator: address.optional() }).loose(),
   contracts: z.object({ weth: address }).loose().default({ weth: mainnet.weth }),
@@ -116,7 +119,7 @@ export const runConfigSchema = z.strictObject({
     .array(
       z.strictObject({
         name: z.string().min(1),
-        url: z.url(),
+        url: httpUrl,
         kind: z.enum(['flashbots-library', 'json-rpc']).default('json-rpc'),
         timeoutMs: z.number().int().min(10).max(60_000).default(1_000),
         /** Connections to it kept open and ready (`json-rpc` kind): a bundle then skips the TCP/TLS handshake. */
