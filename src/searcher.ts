@@ -198,6 +198,8 @@ export class SearcherApp {
   async quiesce(): Promise<void> {
     if (this.quiesced) return;
     this.quiesced = true;
+    // Nothing more goes out from here, not even what the engine decides while it finishes the work in hand.
+    this.submitter?.stopSending('searcher stopping');
     await this.engine.stop().catch(() => {});
     if (this.submitter) await this.submitter.cancelAll('searcher stopped').catch(() => {});
     await this.ledger.settled();

@@ -17,6 +17,7 @@ import { formatBlockLine } from './blockLine.ts';
 import { demoResult } from './demoResult.ts';
 import { startDevnetProcess } from './devnetProcess.ts';
 import { reportError } from './report.ts';
+import { stopSignals } from './shutdown.ts';
 
 export const demoUsage = `Usage: searcher demo [--blocks N] [--scenario FILE|scale|scale:N] [--db FILE] [--json] [--block-time S] [--dashboard-port N] [--manifest FILE] [--truth-swaps N]
 
@@ -99,8 +100,7 @@ export async function run(argv: string[]): Promise<number> {
       let finish: () => void = () => {};
       const finished = new Promise<void>((done) => {
         finish = done;
-        process.once('SIGINT', done);
-        process.once('SIGTERM', done);
+        void stopSignals().then(() => done());
       });
       app = await SearcherApp.start({
         config,

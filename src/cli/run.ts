@@ -10,6 +10,7 @@ import { SearcherApp } from '../searcher.ts';
 import { integerFlag, parseFlags, UsageError } from './args.ts';
 import { formatBlockLine } from './blockLine.ts';
 import { reportError } from './report.ts';
+import { stopSignals } from './shutdown.ts';
 
 export const runUsage = `Usage: searcher run --config FILE [--dry-run] [--json] [--db FILE] [--dashboard-port N | --no-dashboard]
 
@@ -81,10 +82,7 @@ export async function run(argv: string[]): Promise<number> {
         if (!flags.json) process.stdout.write(`${formatBlockLine(summary)}\n`);
       },
     });
-    const stopped = new Promise<void>((done) => {
-      process.once('SIGINT', done);
-      process.once('SIGTERM', done);
-    });
+    const stopped = stopSignals();
     process.stderr.write(
       `searcher: running against ${redactUrl(chain.rpcUrl)} (${app.mode === 'send' ? `sending to ${builders.map((builder) => builder.name).join(', ')}` : 'dry run: nothing is sent'})` +
         `${app.dashboardUrl ? `; dashboard ${app.dashboardUrl}` : ''}${auth.ephemeral ? '; builder auth key: fresh for this run' : ''}\n`,
