@@ -30,6 +30,9 @@ Options:
   --dashboard-port N    dashboard + /metrics on 127.0.0.1:N (default from the config, 8787; 0 = any free port)
   --no-dashboard        no HTTP server
 
+Stopping: SIGTERM or Ctrl-C sends nothing more, cancels the outstanding bundles at the builders, writes the store
+and exits 0; a second signal exits at once with 1. As a service: deploy/systemd/searcher.service (README.md).
+
 Keys: the operator key from SEARCHER_PRIVATE_KEY or a keystore (config signer.keystore with
 SEARCHER_KEYSTORE_PASSWORD), never from the command line; the builders' auth key from
 SEARCHER_FLASHBOTS_AUTH_KEY (a fresh one per run when unset). A dry run with eth_simulateV1 needs no key.
