@@ -5,7 +5,7 @@
  * an operator who will not wait) exits at once with 1: the stop was not finished, and the exit code says so.
  *
  * The handlers stay installed until the process exits (they do not keep it alive), so a second signal is never
- * met by Node's default of dying by the signal, which a service manager reads as neither success nor failure.
+ * met by Node's default (dying by the signal, with no exit code and no word of what was left undone).
  */
 export type StopSignalsParameters = {
   /** Where the two messages go (default: stderr). */
