@@ -271,6 +271,7 @@ export class SearcherEngine {
 
   private async onBlockChanged(number: bigint, changed: Address[]): Promise<void> {
     if (number !== this.head.number) return; // an older block while catching up: only the newest state trades
+    if (this.stopping) return; // a stopping bot sends nothing: searching would only delay the stop
     const started = performance.now();
     const target = this.head.number + 1n;
     const sentBefore = this.decider.prior(target).trades.length;
@@ -280,6 +281,7 @@ export class SearcherEngine {
   }
 
   private async onVictim(event: PendingSwaps): Promise<void> {
+    if (this.stopping) return; // queued before the stop: a stopping bot takes no new victims (heads are still tracked)
     this.stats.victims++;
     const started = performance.now();
     this.pendingBySender.add(event, this.head.number);
@@ -343,7 +345,7 @@ export class SearcherEngine {
   /** Victims searched again after a bundle of ours moved their pools, while their block is still the coming one. */
   private async searchAgain(target: bigint, victims: readonly PendingSwaps[], firstSeenMs: number): Promise<void> {
     for (const event of victims) {
-      if (this.head.number + 1n !== target) return;
+      if (this.stopping || this.head.number + 1n !== target) return;
       if (this.decider.prior(target).victims.has(event.tx.hash.toLowerCase())) continue;
       await this.searchVictim(event, firstSeenMs, performance.now());
     }

@@ -69,6 +69,8 @@ export class SearcherApp {
     this.store = Store.open(parameters.dbFile);
     this.risk = openRiskGate({ store: this.store, config: config.risk, logger: logger.child({ component: 'risk' }) });
     registerRiskMetrics(this.risk.gate, this.metrics.registry);
+    // From the store, not 0: a restart must not read as a loss to whoever watches the gauge (the alert rules do).
+    this.metrics.setCumulativePnl(this.store.totals().netWei);
     this.mode = parameters.dryRun ? 'dry-run' : submissionMode(chain.chainId, config.submit);
     this.ledger = new Ledger({ store: this.store, metrics: this.metrics, risk: this.risk.gate, client: this.client as never, executor: chain.executor, startToken: chain.weth, logger, ...(parameters.onLanded ? { onLanded: parameters.onLanded } : {}) });
 
@@ -198,6 +200,8 @@ export class SearcherApp {
   async quiesce(): Promise<void> {
     if (this.quiesced) return;
     this.quiesced = true;
+    // Nothing more goes out from here, not even what the engine decides while it finishes the work in hand.
+    this.submitter?.stopSending('searcher stopping');
     await this.engine.stop().catch(() => {});
     if (this.submitter) await this.submitter.cancelAll('searcher stopped').catch(() => {});
     await this.ledger.settled();

@@ -97,8 +97,18 @@ export class Submitter {
    * still seal one. Watched, by our transaction's hash, until their block has passed (the plan runs in no other).
    */
   private readonly withdrawn = new Map<string, Tracked>();
+  /** Set by a shutdown: the reason every send from then on is refused. */
+  private stopReason: string | undefined;
 
   constructor(private readonly parameters: SubmitterParameters) {}
+
+  /**
+   * Shutdown: from now on nothing more goes out (a new bundle, a re-send, a builder's retry), whatever the risk
+   * layer says; what is live stays live until `cancelAll` withdraws it. Not undone: a stopped bot is restarted.
+   */
+  stopSending(reason: string): void {
+    this.stopReason = reason;
+  }
 
   get outstanding(): number {
     return this.live.size;
@@ -112,6 +122,10 @@ export class Submitter {
   async submit(opportunity: Opportunity, target: bigint): Promise<{ uuid: string; ourHash: Hex; delivered: Promise<SendOutcome[]>; refused?: string }> {
     const previous = this.live.get(opportunity.key);
     if (previous) await this.close(previous, target - 1n, 'superseded', 'a better bundle for the same opportunity replaced it', true);
+    // Every check of this bundle's permit (before each send and re-send, and the fan-out's before each request) sees a stop.
+    const { allowed } = opportunity;
+    const permit: SendPermit = (block) => (this.stopReason === undefined ? allowed(block) : { ok: false, reason: this.stopReason });
+    opportunity = { ...opportunity, allowed: permit };
     const tracked: Tracked = { opportunity, uuid: randomUUID(), target, ourHash: '0x', bundleHashes: [], attempts: 0 };
     const verdict = opportunity.allowed(target);
     if (!verdict.ok) return { uuid: tracked.uuid, ourHash: '0x', delivered: Promise.resolve([]), refused: verdict.reason };

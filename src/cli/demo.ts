@@ -17,13 +17,15 @@ import { formatBlockLine } from './blockLine.ts';
 import { demoResult } from './demoResult.ts';
 import { startDevnetProcess } from './devnetProcess.ts';
 import { reportError } from './report.ts';
+import { stopSignals } from './shutdown.ts';
 
 export const demoUsage = `Usage: searcher demo [--blocks N] [--scenario FILE|scale|scale:N] [--db FILE] [--json] [--block-time S] [--dashboard-port N] [--manifest FILE] [--truth-swaps N]
 
 The whole searcher on this machine: a devnet (anvil with the real Uniswap contracts and the scenario's
 traffic), its local block builder, the bot sending real bundles to it, and the dashboard. Prints the
 dashboard URL and one line per block (seen, candidates, sent, included, net profit, cumulative).
-Ctrl-C stops everything; nothing keeps running.
+Ctrl-C (or SIGTERM) stops everything, cancelling the bot's outstanding bundles first; nothing keeps running. A
+second Ctrl-C exits at once (code 1).
 
 A scenario's "faultyBuilders" (HTTP 500, 429, malformed answers, JSON-RPC refusals, no answer) are started
 and sent to as well, to show that a failing builder costs the others nothing.
@@ -99,8 +101,7 @@ export async function run(argv: string[]): Promise<number> {
       let finish: () => void = () => {};
       const finished = new Promise<void>((done) => {
         finish = done;
-        process.once('SIGINT', done);
-        process.once('SIGTERM', done);
+        void stopSignals().then(() => done());
       });
       app = await SearcherApp.start({
         config,

@@ -10,6 +10,7 @@ import { SearcherApp } from '../searcher.ts';
 import { integerFlag, parseFlags, UsageError } from './args.ts';
 import { formatBlockLine } from './blockLine.ts';
 import { reportError } from './report.ts';
+import { stopSignals } from './shutdown.ts';
 
 export const runUsage = `Usage: searcher run --config FILE [--dry-run] [--json] [--db FILE] [--dashboard-port N | --no-dashboard]
 
@@ -28,6 +29,9 @@ Options:
                         \`searcher halt/resume/report\` need the same file
   --dashboard-port N    dashboard + /metrics on 127.0.0.1:N (default from the config, 8787; 0 = any free port)
   --no-dashboard        no HTTP server
+
+Stopping: SIGTERM or Ctrl-C sends nothing more, cancels the outstanding bundles at the builders, writes the store
+and exits 0; a second signal exits at once with 1. As a service: deploy/systemd/searcher.service (README.md).
 
 Keys: the operator key from SEARCHER_PRIVATE_KEY or a keystore (config signer.keystore with
 SEARCHER_KEYSTORE_PASSWORD), never from the command line; the builders' auth key from
@@ -81,10 +85,7 @@ export async function run(argv: string[]): Promise<number> {
         if (!flags.json) process.stdout.write(`${formatBlockLine(summary)}\n`);
       },
     });
-    const stopped = new Promise<void>((done) => {
-      process.once('SIGINT', done);
-      process.once('SIGTERM', done);
-    });
+    const stopped = stopSignals();
     process.stderr.write(
       `searcher: running against ${redactUrl(chain.rpcUrl)} (${app.mode === 'send' ? `sending to ${builders.map((builder) => builder.name).join(', ')}` : 'dry run: nothing is sent'})` +
         `${app.dashboardUrl ? `; dashboard ${app.dashboardUrl}` : ''}${auth.ephemeral ? '; builder auth key: fresh for this run' : ''}\n`,

@@ -1,5 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { RiskGate } from './gate.ts';
+import { breakerNames } from './types.ts';
 
 /**
  * Prometheus view of the gate, read from `status()` at scrape time (the gate stays free of metric objects).
@@ -50,7 +51,9 @@ export function registerRiskMetrics(gate: Pick<RiskGate, 'status'>, registry: Re
       const { counters } = gate.status();
       this.reset();
       this.inc({ result: 'allowed', breaker: '' }, counters.allowed);
-      for (const [breaker, count] of Object.entries(counters.refused)) this.inc({ result: 'refused', breaker }, count ?? 0);
+      // Every breaker from the start, at 0: an alert on increase() sees the first refusal (a series that appears
+      // already at 1 shows no increase), and a query for a breaker that never refused finds a 0, not nothing.
+      for (const breaker of breakerNames) this.inc({ result: 'refused', breaker }, counters.refused[breaker] ?? 0);
     },
   });
   new Counter({
@@ -61,7 +64,7 @@ export function registerRiskMetrics(gate: Pick<RiskGate, 'status'>, registry: Re
     collect() {
       const { counters } = gate.status();
       this.reset();
-      for (const [breaker, count] of Object.entries(counters.trips)) this.inc({ breaker }, count ?? 0);
+      for (const breaker of breakerNames) this.inc({ breaker }, counters.trips[breaker] ?? 0); // every breaker, from 0 (as above)
     },
   });
   new Counter({

@@ -278,6 +278,37 @@ describe('Submitter', () => {
     expect(sender.cancels).toHaveLength(3);
   });
 
+  it('stopSending (shutdown): nothing more goes out, not a new bundle, a re-send or a builder retry; cancelAll then withdraws what is live', async () => {
+    const { sender, sink, submitter } = setup({ extraBlocks: 2 });
+    const first = opportunity('victim-a');
+    const sent = await submitter.submit(first.op, 11n);
+    await sent.delivered;
+    // The fan-out asks the permit it was given before each request (a retry too): after the stop it says no.
+    const permits: Array<(block: bigint) => { ok: boolean }> = [];
+    const send = sender.send;
+    sender.send = async (bundle: BundleRequest, allowed?: (block: bigint) => { ok: boolean }) => (allowed && permits.push(allowed), send(bundle));
+    await submitter.onHead({ number: 10n, transactions: [] }); // an older head: nothing to re-send
+    const second = await submitter.submit(opportunity('victim-b').op, 11n);
+    await second.delivered;
+    expect(permits.at(-1)!(11n)).toEqual({ ok: true });
+
+    submitter.stopSending('searcher stopping');
+    expect(permits.at(-1)!(11n)).toEqual({ ok: false, reason: 'searcher stopping' });
+    const late = opportunity('victim-c');
+    expect((await submitter.submit(late.op, 11n)).refused).toBe('searcher stopping');
+    expect(late.signed).toEqual([]);
+    // Block 11 without them, victims still pending: no re-send, each closed and withdrawn.
+    await submitter.onHead({ number: 11n, transactions: [] });
+    await submitter.settled();
+    expect(sender.bundles).toHaveLength(2);
+    expect([...sender.cancels].sort()).toEqual([sent.uuid, second.uuid].sort());
+    expect(sink.missed.map(({ reason, detail }) => ({ reason, detail }))).toEqual([
+      { reason: 'risk', detail: 'not re-sent: searcher stopping' },
+      { reason: 'risk', detail: 'not re-sent: searcher stopping' },
+    ]);
+    expect(await submitter.cancelAll('searcher stopped')).toBe(0);
+  });
+
   it('asks the risk layer again before every send: a halt after approval stops the send, and a re-send the gate refuses is closed and cancelled', async () => {
     const { sender, sink, submitter } = setup({ extraBlocks: 2 });
     let halted = false;
