@@ -35,11 +35,9 @@ export class Metrics {
   private readonly bundlesIncluded: Counter;
   private readonly bundlesMissed: Counter<'reason'>;
   private readonly submissions: Counter<'builder' | 'outcome'>;
-  private readonly breakerTrips: Counter<'breaker'>;
   private readonly mismatches: Counter;
   private readonly stageLatency: Histogram<'stage'>;
   private readonly pnlEth: Gauge;
-  private readonly breakerOpen: Gauge<'breaker'>;
   private readonly socketConnected: Gauge<'socket'>;
   private readonly headBlock: Gauge;
 
@@ -58,7 +56,6 @@ export class Metrics {
     this.bundlesIncluded = counter('bundles_included_total', 'Bundles whose executor transaction landed and succeeded.');
     this.bundlesMissed = counter('bundles_missed_total', 'Bundles that did not land, by reason.', ['reason']);
     this.submissions = counter('builder_submissions_total', 'Bundle submissions to builders, by builder and outcome.', ['builder', 'outcome']);
-    this.breakerTrips = counter('breaker_trips_total', 'Circuit breaker trips, by breaker.', ['breaker']);
     this.mismatches = counter('pnl_mismatches_total', 'Landed bundles whose realised net differs from the simulated net.');
     this.stageLatency = new Histogram<'stage'>({
       name: `${p}stage_latency_seconds`,
@@ -68,7 +65,6 @@ export class Metrics {
       registers,
     });
     this.pnlEth = gauge('cumulative_pnl_eth', 'Realised cumulative net profit in ETH (a float: exact wei are in the store).');
-    this.breakerOpen = gauge('breaker_open', '1 while a circuit breaker is tripped, else 0.', ['breaker']);
     this.socketConnected = gauge('socket_connected', '1 while the node subscription socket is connected, else 0.', ['socket']);
     this.headBlock = gauge('head_block', 'Number of the newest block seen.');
     const self = this;
@@ -122,10 +118,6 @@ export class Metrics {
     this.submissions.inc({ builder, outcome });
   }
 
-  breakerTrip(breaker: string): void {
-    this.breakerTrips.inc({ breaker });
-  }
-
   mismatch(): void {
     this.mismatches.inc();
   }
@@ -138,10 +130,6 @@ export class Metrics {
   /** The realised cumulative net, exact wei in, nearest double in ETH out. */
   setCumulativePnl(wei: bigint): void {
     this.pnlEth.set(Number(formatUnitsExact(wei, 18)));
-  }
-
-  setBreaker(breaker: string, open: boolean): void {
-    this.breakerOpen.set({ breaker }, open ? 1 : 0);
   }
 
   setSocketConnected(connected: boolean, socket = 'node'): void {

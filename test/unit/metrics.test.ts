@@ -21,7 +21,6 @@ describe('Metrics', () => {
     metrics.submission('flashbots', 'accepted');
     metrics.submission('flashbots', 'accepted');
     metrics.submission('titan', 'timeout');
-    metrics.breakerTrip('loss');
     metrics.mismatch();
     const text = await metrics.text();
     expect(sample(text, 'searcher_pending_swaps_seen_total')).toBe(8);
@@ -31,7 +30,6 @@ describe('Metrics', () => {
     expect(sample(text, 'searcher_bundles_missed_total{reason="outbid"}')).toBe(1);
     expect(sample(text, 'searcher_builder_submissions_total{builder="flashbots",outcome="accepted"}')).toBe(2);
     expect(sample(text, 'searcher_builder_submissions_total{builder="titan",outcome="timeout"}')).toBe(1);
-    expect(sample(text, 'searcher_breaker_trips_total{breaker="loss"}')).toBe(1);
     expect(sample(text, 'searcher_pnl_mismatches_total')).toBe(1);
     expect(text).toContain('# TYPE searcher_candidates_total counter');
   });
@@ -53,19 +51,15 @@ describe('Metrics', () => {
     expect(sample(text, 'searcher_stage_latency_seconds_bucket{le="+Inf",stage="simulate"}')).toBe(1);
   });
 
-  it('reports PnL in ETH, breaker and socket state, and head age from the injected clock', async () => {
+  it('reports PnL in ETH, socket state, and head age from the injected clock', async () => {
     let now = 1_700_000_100_000;
     const metrics = new Metrics({ now: () => now });
     expect(sample(await metrics.text(), 'searcher_head_age_seconds')).toBeNaN();
     metrics.setCumulativePnl(1_234_500_000_000_000_000n);
-    metrics.setBreaker('loss', true);
-    metrics.setBreaker('revert-rate', false);
     metrics.setSocketConnected(true);
     metrics.setHead(19_000_000n, 1_700_000_088n);
     let text = await metrics.text();
     expect(sample(text, 'searcher_cumulative_pnl_eth')).toBe(1.2345);
-    expect(sample(text, 'searcher_breaker_open{breaker="loss"}')).toBe(1);
-    expect(sample(text, 'searcher_breaker_open{breaker="revert-rate"}')).toBe(0);
     expect(sample(text, 'searcher_socket_connected{socket="node"}')).toBe(1);
     expect(sample(text, 'searcher_head_block')).toBe(19_000_000);
     expect(sample(text, 'searcher_head_age_seconds')).toBe(12);
