@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createWalletClient, http, toHex, type Address, type Hex } from 'viem';
-import { generatePrivateKey } from 'viem/accounts';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executorImmutableReferences } from '../../src/abi/executor.generated.ts';
 import { deployExecutor } from '../../src/bundle/deployExecutor.ts';
@@ -221,10 +221,15 @@ describe('searcher doctor: each check fails on its broken variant', () => {
   it('no operator key, and an operator without ETH for gas: operatorKey ✗, operatorGas ✗', async () => {
     expectFailed(await doctor({}, { env: { SEARCHER_RISK_TOKEN: riskToken } }), 'operatorKey', /SEARCHER_PRIVATE_KEY/, /SEARCHER_PRIVATE_KEY|keystore/);
     const broke = generatePrivateKey();
-    const checks = await doctor({}, { env: { SEARCHER_PRIVATE_KEY: broke, SEARCHER_RISK_TOKEN: riskToken } });
+    // The config names this key's address as the operator (as an operator who deployed with it would).
+    const operator = privateKeyToAccount(broke).address;
+    const checks = await doctor({ chain: { executor: { address: devnet.manifest.executor.address, operator } } }, { env: { SEARCHER_PRIVATE_KEY: broke, SEARCHER_RISK_TOKEN: riskToken } });
     expect(check(checks, 'operatorKey').ok).toBe(true);
     expectFailed(checks, 'operatorGas', /balance 0 ETH/, /send/i);
     for (const entry of checks) expect(entry.detail + entry.fix).not.toContain(broke.slice(2));
+    // A key that is not the operator the config names.
+    const mismatch = await doctor({}, { env: { SEARCHER_PRIVATE_KEY: broke, SEARCHER_RISK_TOKEN: riskToken } });
+    expectFailed(mismatch, 'operatorKey', new RegExp(`${operator}.*chain\\.executor\\.operator`), /operator/);
   }, 60_000);
 
   it('executor code: another build or contract ✗; the same build with other immutables ✓', async () => {
@@ -271,13 +276,13 @@ describe('searcher doctor: each check fails on its broken variant', () => {
     expectFailed(await doctor({ chain: { executor: { address: notOurs.address } } }), 'executorPermissions', /not an operator/, /setOperator/);
 
     // The config tracks a factory the executor does not know: every plan through its pools would revert.
-    const unknownFactory = '0x00000000000000000000000000000000000FAc70';
+    const unknownFactory = '0x00000000000000000000000000000000000fac70';
     const extra = await doctor({ factories: { v2: [{ address: unknownFactory, feeBps: 30, venue: 'other' }], v3: [] } });
     expectFailed(extra, 'executorPermissions', /not registered/i, /registerFactory/);
     // A builder share above the owner's cap (9,000 bps): every plan would revert.
     expectFailed(await doctor({ strategy: { builderShareBps: 9_500 } }), 'executorPermissions', /9500 .* above .* 9000/, /setMaxBuilderShareBps|builderShareBps/);
     // An inventory cap above what the executor holds (100 WETH): trades near the cap would revert.
-    expectFailed(await doctor({ risk: { exposure: { maxInventoryAmountIn: (1000n * 10n ** 18n).toString() } } }), 'inventory', /100 WETH .* below .* 1000 WETH/, /maxInventoryAmountIn|fund/);
+    expectFailed(await doctor({ risk: { exposure: { maxInventoryAmountIn: (1000n * 10n ** 18n).toString() } } }), 'inventory', /holds 100 WETH, below the inventory cap 1000 WETH/, /maxInventoryAmountIn|fund/);
   }, 120_000);
 
   it('an unwritable store (its folder is a file; a file that is not a database): store ✗', async () => {
