@@ -6,7 +6,7 @@ import type { Address } from 'viem';
 import type { ResolvedChain, RunConfig } from '../../config/runConfig.ts';
 import { loadSigner } from '../../config/secrets.ts';
 import { minTokenLength } from '../../risk/killSwitch.ts';
-import { fail, pass, reason, type Check } from './check.ts';
+import { eth, fail, pass, reason, type Check } from './check.ts';
 
 /**
  * The operator key, loaded as `searcher run` loads it (SEARCHER_PRIVATE_KEY or a keystore with
@@ -82,9 +82,12 @@ export function breakerProblems(config: RunConfig): string[] {
 
 export function checkBreakers(config: RunConfig): Check {
   const problems = breakerProblems(config);
-  const { loss, gas, exposure } = config.risk;
+  const { loss, gas, exposure, failures } = config.risk;
   if (problems.length > 0) return fail('breakers', problems.join('; '), 'fix these risk.* limits in the config (README: Safety model, breakers table); omit a field to take its default');
-  return pass('breakers', `loss caps ${loss.maxHourlyLossBps}/${loss.maxDailyLossBps} bps of equity per hour/day; gas ${gas.maxSpendPerBlockWei} wei per block, ${gas.maxSpendPerWindowWei} wei per window; inventory cap ${exposure.maxInventoryAmountIn} wei`);
+  return pass(
+    'breakers',
+    `loss caps ${loss.maxHourlyLossBps}/${loss.maxDailyLossBps} bps of equity per hour/day; gas ${eth(gas.maxSpendPerBlockWei)} per block, ${eth(gas.maxSpendPerWindowWei)} per ${gas.windowMs / 3_600_000} h; inventory cap ${eth(exposure.maxInventoryAmountIn, 'WETH')}; ${failures.maxConsecutive} failures in a row pause ${failures.cooldownMs / 60_000} min`,
+  );
 }
 
 /** The HTTP kill switch's token: without it POST /api/halt is off (searcher halt still works). Never printed. */
