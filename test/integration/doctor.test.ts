@@ -218,6 +218,15 @@ describe('searcher doctor: each check fails on its broken variant', () => {
     expectFailed(checks, 'builder:rewritten', /401|signature/i, /signature/i);
   }, 60_000);
 
+  it('a builder auth key that does not load: every builder ✗ naming the variable, never the value', async () => {
+    const bad = '0x1234567890abcdef1234567890abcdef';
+    const checks = await doctor({}, { env: { ...env, SEARCHER_FLASHBOTS_AUTH_KEY: bad } });
+    expectFailed(checks, 'builder:local', /SEARCHER_FLASHBOTS_AUTH_KEY/, /SEARCHER_FLASHBOTS_AUTH_KEY/);
+    for (const entry of checks) expect(entry.detail + entry.fix).not.toContain(bad.slice(2));
+    const fresh = check(await doctor(), 'config');
+    expect(fresh.detail).toMatch(/builder auth key: fresh per run/);
+  }, 60_000);
+
   it('no operator key, and an operator without ETH for gas: operatorKey ✗, operatorGas ✗', async () => {
     expectFailed(await doctor({}, { env: { SEARCHER_RISK_TOKEN: riskToken } }), 'operatorKey', /SEARCHER_PRIVATE_KEY/, /SEARCHER_PRIVATE_KEY|keystore/);
     const broke = generatePrivateKey();

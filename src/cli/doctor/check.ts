@@ -24,12 +24,3 @@ export function reason(error: unknown): string {
   const message = typeof short === 'string' ? short : error instanceof Error ? error.message : String(error);
   return message.split('\n')[0]!.slice(0, 200);
 }
-
-/** Resolves to the promise's value, or rejects after `ms` (a check never hangs the doctor). */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}

@@ -42,8 +42,19 @@ export async function runDoctor(parameters: DoctorParameters): Promise<Check[]> 
 
   // The websocket waits for mempool traffic: it runs beside everything else.
   const websocket = checkWebsocket({ wsUrl: chain.wsUrl, chainId: chain.chainId, pendingWaitMs: parameters.pendingWaitMs ?? 15_000, requestTimeoutMs: timeout });
-  const auth = loadAuthAccount(config.auth.keyEnv, env);
-  const builderChecks = Promise.all(builders.map((builder) => checkBuilder(builder, auth.account)));
+  // The builders' reputation key, as `searcher run` loads it; one that does not load fails every builder check.
+  let auth: ReturnType<typeof loadAuthAccount> | undefined;
+  let authProblem = '';
+  try {
+    auth = loadAuthAccount(config.auth.keyEnv, env);
+  } catch (error) {
+    authProblem = (error as Error).message; // a SecretError: names the variable, never the key
+  }
+  const builderChecks = Promise.all(
+    builders.map((builder) =>
+      auth ? checkBuilder(builder, auth.account) : blocked(`builder:${builder.name}`, `the builder auth key did not load: ${authProblem}`, `set ${config.auth.keyEnv} to a 32-byte hex key, or unset it for a fresh key per run`),
+    ),
+  );
   const key = await checkOperatorKey(config, chain, env);
   const node = await checkNode(client, chain.rpcUrl);
   const facts = node.facts;
@@ -69,7 +80,11 @@ export async function runDoctor(parameters: DoctorParameters): Promise<Check[]> 
   const headAge = facts ? checkHeadAge(facts, config, now()) : blocked('headAge', nodeDown, nodeFix);
 
   const checks: Check[] = [
-    pass('config', `${chain.chainId === 1 ? 'mainnet' : `chain ${chain.chainId}`}, ${builders.length} builder(s), ${config.submit ? 'submit: true (bundles are sent)' : 'submit: false (dry: nothing is sent)'}, simulation ${config.simulation.backend}`),
+    pass(
+      'config',
+      `${chain.chainId === 1 ? 'mainnet' : `chain ${chain.chainId}`}, ${builders.length} builder(s), ${config.submit ? 'submit: true (bundles are sent)' : 'submit: false (dry: nothing is sent)'}, simulation ${config.simulation.backend}` +
+        (auth?.ephemeral ? `; builder auth key: fresh per run (${config.auth.keyEnv} unset: builders see a new identity each start)` : ''),
+    ),
     node.check,
     chainId,
     headAge,
