@@ -39,6 +39,14 @@ const commands: Record<string, Command> = {
     summary: 'print decoded pending swaps from a websocket node, live, with first-seen latency',
     load: () => import('./watch.ts'),
   },
+  init: {
+    summary: 'write a commented mainnet config with safe defaults ("submit": false); then searcher doctor',
+    load: () => import('./init.ts'),
+  },
+  doctor: {
+    summary: 'check a setup before real money: node, websocket, simulation, builders, keys, executor, store, breakers',
+    load: () => import('./doctor.ts'),
+  },
   quote: {
     summary: 'quote an exact-input swap on a V2 pair or V3 pool from our own math (single or JSONL batch)',
     load: () => import('./quote.ts'),

@@ -8,6 +8,7 @@ import { mainnet } from '../chain/addresses.ts';
 import { formatPath } from '../errors.ts';
 import { mainnetBuilders } from '../bundle/builders.ts';
 import { riskConfigSchema } from '../risk/config.ts';
+import { JsonCommentError, stripJsonComments } from './jsonc.ts';
 
 /**
  * The bot's configuration file (JSON). `chain` is either the devnet manifest itself (`searcher devnet
@@ -171,8 +172,10 @@ function readJson(file: string): unknown {
     throw new ConfigError(file, [`(root): cannot read the file (${(cause as NodeJS.ErrnoException).code ?? 'error'})`]);
   }
   try {
-    return JSON.parse(text);
+    // Comments are allowed (`searcher init` writes a commented config); they become spaces, positions unchanged.
+    return JSON.parse(stripJsonComments(text));
   } catch (cause) {
+    if (cause instanceof JsonCommentError) throw new ConfigError(file, [`(root): ${cause.message}`]);
     // V8 quotes a piece of the text ("{"a": 0xff..."... is not valid JSON), which may be a pasted key: the
     // message keeps only what it says about the position.
     const message = (cause as Error).message.replace(/, ".*" is not valid JSON$/s, '').replace(/[0-9a-fA-F]{16,}/g, '(hex)');

@@ -1,0 +1,44 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseFlags, UsageError } from './args.ts';
+import { mainnetConfigTemplate } from './initTemplate.ts';
+import { reportError } from './report.ts';
+
+export const initUsage = `Usage: searcher init [--out FILE] [--force]
+
+Writes a commented mainnet config with safe defaults: "submit": false (nothing is sent), every bundle simulated
+first, breakers tighter than the defaults, the dashboard on localhost, the major builders listed (not contacted).
+Fill in the node and the executor, then: searcher doctor --config FILE.
+
+Options:
+  --out FILE   where to write it (default mainnet.json in the working directory)
+  --force      overwrite FILE if it exists (refused otherwise)
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  try {
+    const flags = parseFlags(argv, { out: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+    if (flags.help) {
+      process.stdout.write(initUsage);
+      return 0;
+    }
+    const out = resolve(flags.out ?? 'mainnet.json');
+    try {
+      // 'wx' refuses an existing file in the same system call that creates it: no check-then-write race.
+      writeFileSync(out, mainnetConfigTemplate(), { flag: flags.force ? 'w' : 'wx', mode: 0o600 });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw new UsageError(`--out: ${out} exists; pass --force to overwrite it`);
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw new UsageError(`--out: the folder of ${out} does not exist`);
+      throw new UsageError(`--out: cannot write ${out} (${code ?? (error as Error).message})`);
+    }
+    process.stdout.write(
+      `searcher: wrote ${out} ("submit": false: nothing is sent)\n` +
+        `next: fill in chain.rpcUrl, chain.wsUrl and chain.executor.address, then\n` +
+        `  searcher doctor --config ${out}\n`,
+    );
+    return 0;
+  } catch (error) {
+    return reportError(error);
+  }
+}
