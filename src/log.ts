@@ -31,7 +31,8 @@ export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): LogLevel 
 
 /** The more detailed of two levels ("silent" is the least detailed). */
 export function moreDetailed(a: LogLevel, b: LogLevel): LogLevel {
-  return logLevels.indexOf(a) >= logLevels.indexOf(b) ? a : b;
+  const detail = (level: LogLevel) => (level === 'silent' ? -1 : logLevels.indexOf(level));
+  return detail(a) >= detail(b) ? a : b;
 }
 
 /**

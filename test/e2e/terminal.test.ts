@@ -173,16 +173,27 @@ describe('a websocket that does not answer, on a terminal', () => {
     await devnet?.stop();
   });
 
-  it('watch: says in words that it is still trying, naming the URL and the next attempt', async () => {
+  it('watch: says in words that it is still trying, naming the URL (credentials hidden, on the terminal and in the log file) and the next attempt', async () => {
     const port = await closedPort();
-    const { text } = await onTerminal(['watch', '--ws', `ws://127.0.0.1:${port}`], { until: (shown) => (shown.match(/still trying/g) ?? []).length >= 2, timeoutMs: 30_000 });
+    const logFile = join(dir, 'watch.log');
+    const secretPath = '0123456789abcdef0123456789abcdef';
+    const { text } = await onTerminal(['watch', '--ws', `ws://carol:hunter22@127.0.0.1:${port}/v3/${secretPath}`, '--log-file', logFile], {
+      until: (shown) => (shown.match(/still trying/g) ?? []).length >= 2,
+      timeoutMs: 30_000,
+    });
     const warnings = lines(text).filter((line) => line.includes('still trying'));
     expect(warnings.length).toBeGreaterThanOrEqual(2);
     expect(warnings[0]).toMatch(ansi);
     expect(warnings[0]!.replace(ansiAll, '')).toMatch(
-      new RegExp(`warning +mempool: cannot connect to the node's websocket ws://127\\.0\\.0\\.1:${port} \\(.*ECONNREFUSED.*\\); still trying: attempt 2 at \\d\\d:\\d\\d:\\d\\d`),
+      new RegExp(`warning +mempool: cannot connect to the node's websocket ws://\\*\\*\\*@127\\.0\\.0\\.1:${port}/v3/\\*\\*\\* \\(.*ECONNREFUSED.*\\); still trying: attempt 2 at \\d\\d:\\d\\d:\\d\\d`),
     );
     expect(lines(text).filter(isJsonLine)).toEqual([]);
+    const logged = readFileSync(logFile, 'utf8');
+    expect(lines(logged).filter((line) => JSON.parse(line).level === 40).length).toBeGreaterThanOrEqual(2);
+    for (const shown of [text, logged]) {
+      expect(shown).not.toContain('hunter22');
+      expect(shown).not.toContain(secretPath);
+    }
   }, 60_000);
 
   it('run with a wrong wsUrl in the config: warns on the terminal instead of hanging in silence', async () => {
