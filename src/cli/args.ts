@@ -17,7 +17,7 @@ export class UsageError extends SearcherError {
  * a secret typed in the wrong place is never echoed to the terminal, a log or a CI transcript.
  */
 export function quoteArg(value: string): string {
-  if (value.length > 200 || /[0-9a-fA-F]{16,}/.test(value) || /[A-Za-z0-9+/_=-]{40,}/.test(value.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, ''))) {
+  if (value.length > 200 || /[0-9a-fA-F]{16,}/.test(value) || /[A-Za-z0-9+_=-]{40,}/.test(value.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, ''))) {
     return '(not shown: it looks like a key)';
   }
   return `"${redactText(value)}"`;

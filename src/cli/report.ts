@@ -30,14 +30,16 @@ function fsMessage(error: NodeJS.ErrnoException): string | undefined {
   return `cannot ${error.syscall ?? 'use'} ${error.path}: ${words[error.code] ?? error.code} (${error.code})`;
 }
 
-/** The system error code deepest in a chain of causes (fetch's "fetch failed" hides ECONNREFUSED there). */
+/** The system error code in a chain of causes (fetch's "fetch failed" hides ECONNREFUSED there), else the deepest cause's words. */
 function systemCode(error: unknown): string | undefined {
   let found: string | undefined;
+  let deepest: string | undefined;
   for (let current = error, depth = 0; current instanceof Error && depth < 8; current = current.cause, depth++) {
     const code = (current as NodeJS.ErrnoException).code;
     if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) found = code;
+    if (depth > 0 && current.message) deepest = current.message.split('\n')[0];
   }
-  return found;
+  return found ?? deepest;
 }
 
 /** A node that did not answer (viem's HttpRequestError / TimeoutError carry the URL): say which, without credentials. */
