@@ -116,7 +116,9 @@ export class WsConnection extends EventEmitter {
   private beat(socket: WebSocket): void {
     if (performance.now() - this.lastPong > this.deadAfterMs) {
       this.stats.deadSockets++;
-      this.options.logger.warn({ silentMs: Math.round(performance.now() - this.lastPong) }, 'ws: no pong, socket is dead');
+      const silentMs = Math.round(performance.now() - this.lastPong);
+      this.options.logger.warn({ url: redactUrl(this.options.url), silentMs }, `the node's websocket ${redactUrl(this.options.url)} stopped answering pings (silent for ${silentMs} ms): replacing the socket`);
+      this.lastError = `no answer to pings for ${silentMs} ms`;
       socket.terminate();
       this.onGone(socket);
       return;
