@@ -10,8 +10,11 @@ const levelWords: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info
 /** SGR colours: grey trace/debug, green info, yellow warning, red error, inverse red fatal. */
 const levelColours: Record<number, string> = { 10: '90', 20: '90', 30: '32', 40: '33', 50: '31', 60: '41;97' };
 
-/** Keys pino or the logger itself writes, and fields the message already puts in words. */
-const shownElsewhere = new Set(['level', 'time', 'msg', 'component', 'pid', 'hostname', 'retryAt', 'retryInMs']);
+/**
+ * Keys pino or the logger itself writes, and machine fields whose message already puts them in words (the
+ * websocket's retries: "still trying: attempt 4 at 07:02:12 (in 0.8 s)").
+ */
+const shownElsewhere = new Set(['level', 'time', 'msg', 'component', 'pid', 'hostname', 'retryAt', 'retryInMs', 'attempt', 'failedAttempts', 'silentMs']);
 
 const paint = (colour: string, text: string, enabled: boolean) => (enabled ? `\x1b[${colour}m${text}\x1b[0m` : text);
 
