@@ -46,7 +46,12 @@ function systemCode(error: unknown): string | undefined {
 function unreachableMessage(error: Error): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    const { url, details, shortMessage } = current as Error & { url?: unknown; details?: unknown; shortMessage?: unknown };
+    const { url, details, shortMessage, status } = current as Error & { url?: unknown; details?: unknown; shortMessage?: unknown; status?: unknown };
+    if (typeof url === 'string' && /^https?:/i.test(url) && typeof status === 'number') {
+      // It answered, but not as a JSON-RPC node does: a wrong URL or path, or a provider refusing the key.
+      const body = typeof details === 'string' && details ? `: ${details.slice(0, 120).replace(/[0-9a-fA-F]{16,}/g, '(hex)')}` : '';
+      return `the node at ${redactUrl(url)} answered HTTP ${status}${body} (is this the node's JSON-RPC URL?)`;
+    }
     if (typeof url === 'string' && /^https?:/i.test(url)) {
       const why = typeof details === 'string' && details ? details : typeof shortMessage === 'string' ? shortMessage : current.message.split('\n')[0];
       return `cannot reach the node at ${redactUrl(url)} (${systemCode(current) ?? why})`;

@@ -130,6 +130,18 @@ describe('searcher CLI: one clear line per mistake', () => {
     expect(line).not.toContain('0123456789abcdef0123456789abcdef');
   });
 
+  it('an --rpc that answers but is no node says what it answered (exit 1)', async () => {
+    const server = createHttpServer((_req, res) => res.writeHead(404).end('no such project'));
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const result = await runCli(['quote', '--rpc', `http://127.0.0.1:${port}/v3/0123456789abcdef0123456789abcdef`, '--pool', address(1), '--token-in', address(2), '--amount-in', '5']);
+    expect(result.code).toBe(1);
+    const line = oneLine(result);
+    expect(line).toContain(`the node at http://127.0.0.1:${port}/v3/*** answered HTTP 404`);
+    expect(line).not.toContain('0123456789abcdef0123456789abcdef');
+  });
+
   it('never echoes a key-looking argument: positionals, unknown commands, --key=..., unknown options with values', async () => {
     const nearKey = `0x${'ab'.repeat(31)}c`; // 63 hex digits: not a valid key, still a secret to whoever typed it
     const hexTail = 'ab'.repeat(31) + 'c';
