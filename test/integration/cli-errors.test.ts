@@ -181,6 +181,27 @@ describe('searcher CLI: one clear line per mistake', () => {
     expect(verbose.stderr).toMatch(stackFrame);
   }, 60_000);
 
+  it('what escapes every command (a throw in a callback) is one line and exit 1 through the top-level handler; the stack with --verbose', async () => {
+    const main = join(binPath, '..', '..', 'dist', 'main.js');
+    const crash = (verbose: boolean) =>
+      new Promise<CliResult>((resolve) => {
+        const script = `const { installFatalHandlers, run } = await import(${JSON.stringify(main)}); installFatalHandlers(); ${verbose ? "await run(['report', '--help', '--verbose']);" : ''} setTimeout(() => { throw new TypeError('boom at http://user:pw@127.0.0.1:1/v3/0123456789abcdef0123'); }, 10);`;
+        const child = spawn(process.execPath, ['--input-type=module', '-e', script]);
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk) => (stdout += chunk));
+        child.stderr.on('data', (chunk) => (stderr += chunk));
+        child.on('exit', (code) => resolve({ code, stdout, stderr }));
+      });
+    const quiet = await crash(false);
+    expect(quiet.code).toBe(1);
+    expect(oneLine(quiet)).toMatch(/^searcher: unexpected error: TypeError: boom at http:\/\/\*\*\*@127\.0\.0\.1:1\/v3\/\*\*\* \(run with --verbose for the stack\)$/);
+    const verbose = await crash(true);
+    expect(verbose.code).toBe(1);
+    expect(verbose.stderr).toMatch(stackFrame);
+    expect(verbose.stderr).not.toContain('pw@');
+  });
+
   it('halt and resume usage mistakes are one line too', async () => {
     const halt = await runCli(['halt', '--db', join(dir, 'x.db')]);
     expect(halt.code).toBe(2);
