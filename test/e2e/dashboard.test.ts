@@ -401,6 +401,7 @@ describe('dashboard in a real browser, fed by a real store and risk gate', () =>
     expect(dayText.endsWith(` / ${formatEther(dayCap)} ETH`)).toBe(true);
     expect(await perDay.getAttribute('title')).toMatch(new RegExp(` / ${dayCap} wei$`));
     expect(await level('gas.perBundle').textContent()).toBe(`0 gas / ${config.gas.maxGasPerBundle} gas`);
+    expect(await level('connectivity.headSilence').textContent()).toMatch(new RegExp(` ms / ${config.connectivity.maxHeadSilenceMs} ms$`));
     // Header and bundle amounts: units in the text, the exact wei as the title.
     const cumulative = planned.reduce((sum, b) => sum + b.netWei, 0n);
     expect(await attr('cumulative-eth', 'title')).toBe(`${cumulative} wei`);

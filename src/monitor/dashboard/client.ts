@@ -68,6 +68,7 @@ export const clientScript = String.raw`
       if (v === undefined) return '';
       if (b.unit === 'wei') return formatAmount(v);
       if (b.unit === 'gas' && parseWei(v) !== null) return v + ' gas';
+      if (b.unit === 'ms' && v !== '' && isFinite(Number(v))) return Math.round(Number(v) * 10) / 10 + ' ms';
       return String(v);
     };
     var title = b.unit === 'wei' ? weiTitle(b.current) + ' / ' + weiTitle(b.threshold) : '';

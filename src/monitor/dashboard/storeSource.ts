@@ -14,7 +14,7 @@ export type DashboardStore = Pick<Store, 'blockSummaries' | 'recentBundles' | 'b
 export type DashboardRisk = {
   status(): {
     halted: { reason: string; by: string; at: number } | null;
-    breakers: ReadonlyArray<{ breaker: string; limit: string; scope?: string; state: 'ok' | 'tripped'; threshold?: string; current?: string; unit?: 'wei' | 'gas'; reason?: string; since?: number }>;
+    breakers: ReadonlyArray<{ breaker: string; limit: string; scope?: string; state: 'ok' | 'tripped'; threshold?: string; current?: string; unit?: 'wei' | 'gas' | 'ms'; reason?: string; since?: number }>;
   };
 };
 
