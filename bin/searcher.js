@@ -8,5 +8,6 @@ if (!existsSync(main)) {
   process.stderr.write('searcher: dist/main.js is missing; run `npm install` (or `npm run build`) in the repository root\n');
   process.exit(1);
 }
-const { run } = await import(main);
+const { run, installFatalHandlers } = await import(main);
+installFatalHandlers();
 process.exitCode = await run(process.argv.slice(2));

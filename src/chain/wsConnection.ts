@@ -45,6 +45,8 @@ export class WsConnection extends EventEmitter {
   private heartbeat: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private attempt = 0;
+  /** Why the last socket failed (the ws library's words: ECONNREFUSED, "Unexpected server response: 404", ...). */
+  private lastError: string | undefined;
   private closed = false;
   connected = false;
   readonly stats = { connects: 0, disconnects: 0, deadSockets: 0 };
@@ -81,6 +83,7 @@ export class WsConnection extends EventEmitter {
     socket.on('open', () => {
       if (socket !== this.socket) return;
       this.connected = true;
+      if (this.attempt > 0) this.options.logger.info({ url: redactUrl(this.options.url), failedAttempts: this.attempt }, `connected to the node's websocket ${redactUrl(this.options.url)} after ${this.attempt} failed attempts`);
       this.attempt = 0;
       this.lastPong = performance.now();
       this.stats.connects++;
@@ -105,6 +108,7 @@ export class WsConnection extends EventEmitter {
         this.malformed.record('oversized', `a message larger than ${maxPayload} bytes: socket closed, reconnecting`);
       }
       this.options.logger.debug({ err: error.message }, 'ws: socket error');
+      if (socket === this.socket) this.lastError = error.message || (error as { code?: string }).code || 'socket error';
       this.onGone(socket);
     });
   }
@@ -112,7 +116,9 @@ export class WsConnection extends EventEmitter {
   private beat(socket: WebSocket): void {
     if (performance.now() - this.lastPong > this.deadAfterMs) {
       this.stats.deadSockets++;
-      this.options.logger.warn({ silentMs: Math.round(performance.now() - this.lastPong) }, 'ws: no pong, socket is dead');
+      const silentMs = Math.round(performance.now() - this.lastPong);
+      this.options.logger.warn({ url: redactUrl(this.options.url), silentMs }, `the node's websocket ${redactUrl(this.options.url)} stopped answering pings (silent for ${silentMs} ms): replacing the socket`);
+      this.lastError = `no answer to pings for ${silentMs} ms`;
       socket.terminate();
       this.onGone(socket);
       return;
@@ -140,15 +146,26 @@ export class WsConnection extends EventEmitter {
       this.pending.delete(id);
     }
     for (const subscription of this.subscriptions.values()) subscription.serverId = undefined;
+    const lost = this.connected;
     if (this.connected) {
       this.connected = false;
       this.stats.disconnects++;
       this.emit('down');
     }
     if (this.closed) return;
-    // One warning per outage, naming the endpoint without its credentials (src/redact.ts).
-    if (this.attempt === 0) this.options.logger.warn({ url: redactUrl(this.options.url) }, 'ws: connection lost or refused, reconnecting');
-    const delay = backoffDelay(this.attempt++, this.options.backoffBaseMs ?? 100, this.options.backoffMaxMs ?? 5000);
+    // A warning per failed attempt, naming the endpoint without its credentials (src/redact.ts), why it failed and
+    // when the next try is: an operator with a wrong URL sees it at once instead of a silent retry loop.
+    if (!lost) this.attempt++;
+    const delay = backoffDelay(this.attempt, this.options.backoffBaseMs ?? 100, this.options.backoffMaxMs ?? 5000);
+    const retryAt = Date.now() + delay;
+    const url = redactUrl(this.options.url);
+    const error = this.lastError ?? 'the socket closed';
+    this.lastError = undefined;
+    const next = `attempt ${this.attempt + 1} at ${new Date(retryAt).toTimeString().slice(0, 8)} (in ${(delay / 1000).toFixed(1)} s)`;
+    this.options.logger.warn(
+      { url, attempt: this.attempt, error, retryInMs: delay, retryAt: new Date(retryAt).toISOString() },
+      lost ? `lost the connection to the node's websocket ${url} (${error}); reconnecting: ${next}` : `cannot connect to the node's websocket ${url} (${error}); still trying: ${next}`,
+    );
     this.reconnectTimer = setTimeout(() => this.open(), delay);
   }
 

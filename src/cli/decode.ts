@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { decodeTransaction, mainnetRouters } from '../mempool/decode.ts';
 import { parseTxLine, swapToJson, TxLineError } from '../mempool/json.ts';
-import { parseFlags } from './args.ts';
+import { openInputFile, parseFlags } from './args.ts';
 import { reportError } from './report.ts';
 
 export const decodeUsage = `Usage: searcher decode [--jsonl FILE]
@@ -22,7 +22,7 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(decodeUsage);
       return 0;
     }
-    const input = flags.jsonl ? createReadStream(flags.jsonl) : process.stdin;
+    const input = flags.jsonl ? createReadStream('', { fd: openInputFile(flags.jsonl, 'jsonl') }) : process.stdin;
     const lines = createInterface({ input, crlfDelay: Infinity });
     const config = { routers: mainnetRouters };
     let out = '';

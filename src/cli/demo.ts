@@ -12,7 +12,9 @@ import type { LandedBundle } from '../monitor/ledger.ts';
 import type { BlockSummary } from '../monitor/queries.ts';
 import { defaultDemoDbFile } from '../monitor/store.ts';
 import { SearcherApp } from '../searcher.ts';
+import { formatUnitsExact } from '../units/decimal.ts';
 import { integerFlag, parseFlags } from './args.ts';
+import { logOptionsUsage } from './logging.ts';
 import { formatBlockLine } from './blockLine.ts';
 import { demoResult } from './demoResult.ts';
 import { startDevnetProcess } from './devnetProcess.ts';
@@ -42,7 +44,8 @@ Options:
   --manifest FILE     also write the devnet's manifest (URLs, addresses, accounts) for other tools
   --truth-swaps N     with --json: the independent truth grades at most N of the run's router swaps (an even
                       sample when there are more; default 60); each costs a replay and a search on a fork
-`;
+
+${logOptionsUsage}`;
 
 export async function run(argv: string[]): Promise<number> {
   let workDir: string | undefined;
@@ -127,7 +130,7 @@ export async function run(argv: string[]): Promise<number> {
       await app.quiesce();
       const result = await demoResult({ app, devnet, summaries, landed, startBlock: BigInt(devnet.manifest.startBlock), startedAtMs, truthSwaps });
       if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-      else out(`searcher demo: ${result.totals.included} bundles included, net ${result.totals.netProfitWei} wei, capture ${result.capture.ratio}`);
+      else out(`searcher demo: ${result.totals.included} bundles included, net ${formatUnitsExact(BigInt(result.totals.netProfitWei), 18)} ETH, capture ${result.capture.ratio}`);
       return 0;
     } finally {
       await app?.stop().catch(() => {});

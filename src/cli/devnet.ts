@@ -51,7 +51,15 @@ export async function run(argv: string[]): Promise<number> {
     const logger = createLogger('devnet');
 
     const devnet = await startDevnet({ scenario, port, blockTime, traffic: !flags['no-traffic'], logger, ...(scale ? { scale } : {}) });
-    if (flags.manifest) writeManifest(resolve(flags.manifest), devnet.manifest);
+    if (flags.manifest) {
+      try {
+        writeManifest(resolve(flags.manifest), devnet.manifest);
+      } catch (error) {
+        // The devnet is up: take it down, or the process would stay alive behind the error.
+        await devnet.stop();
+        throw error;
+      }
+    }
     const { manifest } = devnet;
     process.stdout.write(
       [

@@ -103,10 +103,6 @@ export async function run(argv: string[]): Promise<number> {
       store.close();
     }
   } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`searcher halt: ${error.message}\n\n${haltUsage}`);
-      return 2;
-    }
     return reportError(error);
   }
 }

@@ -3,6 +3,10 @@
  * and quick commands start without loading viem, anvil helpers or the engine.
  */
 import { assertNoSecretsInArgv } from '../config/secrets.ts';
+import { logLevelFromEnv } from '../log.ts';
+import { quoteArg } from './args.ts';
+import { logOptionsUsage, setVerbose } from './logging.ts';
+import { reportError } from './report.ts';
 
 type Command = { summary: string; load: () => Promise<{ run: (argv: string[]) => Promise<number> }> };
 
@@ -64,9 +68,12 @@ ${Object.entries(commands)
 
 Run \`searcher <command> --help\` for a command's options.
 Exit codes: 0 ok, 1 runtime error, 2 bad usage or invalid configuration.
-`;
+
+${logOptionsUsage}`;
 
 export async function run(argv: string[]): Promise<number> {
+  // Before anything can fail: a mistake in parsing shows its stack too when --verbose was typed.
+  setVerbose(argv.includes('--verbose'));
   try {
     assertNoSecretsInArgv(argv);
   } catch (error) {
@@ -80,9 +87,25 @@ export async function run(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   if (!command) {
-    process.stderr.write(`searcher: unknown command "${name}"\n\n${usage}`);
+    process.stderr.write(`searcher: unknown command ${quoteArg(name)} (run \`searcher --help\` for the commands)\n`);
     return 2;
   }
-  const module = await command.load();
-  return module.run(rest);
+  try {
+    // Every command: a wrong SEARCHER_LOG_LEVEL is a one-line error (exit 2), not a stack from the logger.
+    logLevelFromEnv();
+    const module = await command.load();
+    return await module.run(rest);
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+/** Last resort for what escapes a command (a background task's rejection, a throw in a callback): one line, exit 1. */
+export function installFatalHandlers(): void {
+  const fatal = (error: unknown) => {
+    reportError(error);
+    process.exit(1);
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
 }

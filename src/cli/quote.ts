@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { createPublicClient, getAddress, http, isAddress, type Address } from 'viem';
 import { QuoteError, quoteExactInput } from '../state/quote.ts';
 import { loadPools } from '../state/detect.ts';
-import { integerFlag, parseFlags, UsageError } from './args.ts';
+import { httpUrlFlag, integerFlag, parseFlags, readInputFile, UsageError } from './args.ts';
 import { reportError } from './report.ts';
 
 export const quoteUsage = `Usage: searcher quote --rpc URL --pool ADDR --token-in ADDR --amount-in WEI [--block N] [--json]
@@ -49,9 +48,10 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     if (!flags.rpc) throw new UsageError('--rpc URL is required');
+    const rpc = httpUrlFlag(flags.rpc, 'rpc');
     const requests: Array<Request | { error: string; line: string }> = [];
     if (flags.batch) {
-      const lines = readFileSync(flags.batch, 'utf8').split('\n').filter((line) => line.trim());
+      const lines = readInputFile(flags.batch, 'batch').split('\n').filter((line) => line.trim());
       lines.forEach((line, index) => {
         try {
           const item = JSON.parse(line);
@@ -64,7 +64,7 @@ export async function run(argv: string[]): Promise<number> {
       requests.push(parseRequest(flags.pool, flags['token-in'], flags['amount-in'], 'arguments'));
     }
     const v2FeeBps = BigInt(integerFlag(flags['v2-fee-bps'], 'v2-fee-bps', 30, 0, 9999));
-    const client = createPublicClient({ transport: http(flags.rpc, { batch: true, retryCount: 1 }) });
+    const client = createPublicClient({ transport: http(rpc, { batch: true, retryCount: 1 }) });
     const blockNumber = flags.block ? BigInt(integerFlag(flags.block, 'block', 0)) : await client.getBlockNumber();
     const valid = requests.filter((r): r is Request => 'pool' in r);
     const { pools } = await loadPools(client as never, valid.map((r) => r.pool), blockNumber, v2FeeBps);

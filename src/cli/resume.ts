@@ -1,6 +1,6 @@
 import { defaultDbFile } from '../monitor/store.ts';
 import { clearHaltLatch, readHaltLatch } from '../risk/latch.ts';
-import { parseFlags, UsageError } from './args.ts';
+import { parseFlags } from './args.ts';
 import { openStore, operatorName } from './halt.ts';
 import { reportError } from './report.ts';
 
@@ -41,10 +41,6 @@ export async function run(argv: string[]): Promise<number> {
       store.close();
     }
   } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`searcher resume: ${error.message}\n\n${resumeUsage}`);
-      return 2;
-    }
     return reportError(error);
   }
 }

@@ -9,6 +9,7 @@ import { redactUrl } from '../redact.ts';
 import { SearcherApp } from '../searcher.ts';
 import { integerFlag, parseFlags, UsageError } from './args.ts';
 import { formatBlockLine } from './blockLine.ts';
+import { logOptionsUsage } from './logging.ts';
 import { reportError } from './report.ts';
 import { stopSignals } from './shutdown.ts';
 
@@ -36,7 +37,8 @@ and exits 0; a second signal exits at once with 1. As a service: deploy/systemd/
 Keys: the operator key from SEARCHER_PRIVATE_KEY or a keystore (config signer.keystore with
 SEARCHER_KEYSTORE_PASSWORD), never from the command line; the builders' auth key from
 SEARCHER_FLASHBOTS_AUTH_KEY (a fresh one per run when unset). A dry run with eth_simulateV1 needs no key.
-`;
+
+${logOptionsUsage}`;
 
 const asJson = (report: CandidateReport) => JSON.stringify(report, (_, value) => (typeof value === 'bigint' ? value.toString() : value));
 

@@ -3,7 +3,7 @@ import { createLogger } from '../log.ts';
 import { mainnetRouters } from '../mempool/decode.ts';
 import { swapToJson } from '../mempool/json.ts';
 import { MempoolWatcher, type PendingSwaps } from '../mempool/watcher.ts';
-import { parseFlags, UsageError } from './args.ts';
+import { parseFlags, wsUrlFlag } from './args.ts';
 import { reportError } from './report.ts';
 import { redactUrl } from '../redact.ts';
 
@@ -33,13 +33,13 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(watchUsage);
       return 0;
     }
-    if (!flags.ws || !/^wss?:\/\//.test(flags.ws)) throw new UsageError('--ws must be a ws:// or wss:// URL');
+    const url = wsUrlFlag(flags.ws, 'ws');
     const logger = createLogger('mempool');
-    const connection = new WsConnection({ url: flags.ws, logger });
+    const connection = new WsConnection({ url, logger });
     const watcher = new MempoolWatcher({ connection, decoder: { routers: mainnetRouters }, logger });
     watcher.on('swaps', (event: PendingSwaps) => process.stdout.write(`${line(event, !!flags.json)}\n`));
     watcher.on('blind', (blind: boolean) => process.stderr.write(blind ? 'blind: the stream is down, reconnecting\n' : 'watching\n'));
-    process.stderr.write(`connecting to ${redactUrl(flags.ws)}\n`);
+    process.stderr.write(`connecting to ${redactUrl(url)}\n`);
     const stopped = new Promise<void>((done) => {
       process.once('SIGINT', done);
       process.once('SIGTERM', done);

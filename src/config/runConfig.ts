@@ -129,6 +129,13 @@ export const runConfigSchema = z.strictObject({
         stats: z.boolean().default(false),
       }),
     )
+    // Builders are told apart by name (metrics, the store's submissions, the dashboard): two of one name would merge.
+    .superRefine((builders, context) => {
+      builders.forEach((builder, index) => {
+        const first = builders.findIndex((other) => other.name === builder.name);
+        if (first < index) context.addIssue({ code: 'custom', path: [index, 'name'], message: `duplicate builder name "${builder.name}" (also builders[${first}]): give each builder its own name` });
+      });
+    })
     .optional(),
   /** Off the devnet, bundles are only sent when this is true; otherwise the bot logs what it would send. */
   submit: z.boolean().default(false),

@@ -318,7 +318,8 @@ export class RiskGate {
     if (!this.gas.resolved(outcome, now)) this.log.warn({ bundle: outcome.id }, 'risk: resolved a bundle that was not outstanding (counted anyway)');
     this.loss.resolved(outcome, now);
     this.failures.resolved(outcome, now);
-    this.log.info({ bundle: outcome.id, included: outcome.included, failed: outcome.failed, netWei: String(outcome.netWei), gasPaidWei: String(outcome.gasPaidWei) }, 'risk: bundle resolved');
+    // Per bundle: debug (the block line, the store and the dashboard already say it; info is one line per block).
+    this.log.debug({ bundle: outcome.id, included: outcome.included, failed: outcome.failed, netWei: String(outcome.netWei), gasPaidWei: String(outcome.gasPaidWei) }, 'risk: bundle resolved');
     this.notify(this.listeners.change, outcome.included || outcome.netWei !== 0n || outcome.gasPaidWei !== 0n);
   }
 

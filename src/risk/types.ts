@@ -67,6 +67,8 @@ export type BreakerStatus = {
   state: 'ok' | 'tripped';
   threshold: string;
   current: string;
+  /** What threshold and current count, when they are numbers: wei (shown in ETH/gwei), gas units or milliseconds. */
+  unit?: 'wei' | 'gas' | 'ms';
   reason?: string;
   /** Unix ms when it tripped. */
   since?: number;

@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { Hash } from 'viem';
+import { formatEther, formatGwei, type Hash } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboardServer, type DashboardServer } from '../../src/monitor/dashboard/server.ts';
 import { storeDashboardSource } from '../../src/monitor/dashboard/storeSource.ts';
@@ -22,7 +22,7 @@ const gwei = 10n ** 9n;
 
 /** What the test reads from the page's global scope (the project compiles without DOM types). */
 type PageGlobals = {
-  searcherDashboard: { charts(): { profit: { data: number[][] } } };
+  searcherDashboard: { charts(): { profit: { data: number[][] } }; formatAmount(wei: string): string };
   __xss?: number;
   __sameDocument?: boolean;
   sessionStorage: { getItem(key: string): string | null };
@@ -379,6 +379,42 @@ describe('dashboard in a real browser, fed by a real store and risk gate', () =>
     await page.waitForSelector('[data-testid="breaker-row"][data-name="killSwitch"][data-state="ok"]');
     expect(gate.halted).toBeUndefined();
     expect(await page.textContent('[data-testid="control-result"]')).toBe('resumed');
+  });
+
+  it('shows amounts and breaker limits in ETH/gwei with units, the exact wei on hover', async () => {
+    // An equity the loss caps are a share of; every limit's expected text comes from viem's formatEther/formatGwei.
+    const equity = 123_456_789_012_345_678_901n;
+    gate.setEquity(equity);
+    const config = parseRiskConfig({});
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    const level = (name: string) => page.locator(`[data-testid="breakers-table"] tr[data-name="${name}"] td`).nth(2);
+    const gasPerBlock = level('gas.perBlock');
+    expect(await gasPerBlock.textContent()).toBe(`0 ETH / ${formatEther(config.gas.maxSpendPerBlockWei)} ETH`);
+    expect(await gasPerBlock.getAttribute('title')).toBe(`0 wei / ${config.gas.maxSpendPerBlockWei} wei`);
+    const gasPerWindow = level('gas.perWindow');
+    expect(await gasPerWindow.textContent()).toBe(`0 ETH / ${formatEther(config.gas.maxSpendPerWindowWei)} ETH`);
+    const perDay = level('loss.perDay');
+    const dayCap = (equity * BigInt(config.loss.maxDailyLossBps)) / 10_000n;
+    const dayText = (await perDay.textContent())!;
+    expect(dayText).toMatch(/ ETH \/ .* ETH$/);
+    expect(dayText.endsWith(` / ${formatEther(dayCap)} ETH`)).toBe(true);
+    expect(await perDay.getAttribute('title')).toMatch(new RegExp(` / ${dayCap} wei$`));
+    expect(await level('gas.perBundle').textContent()).toBe(`0 gas / ${config.gas.maxGasPerBundle} gas`);
+    expect(await level('connectivity.headSilence').textContent()).toMatch(new RegExp(` ms / ${config.connectivity.maxHeadSilenceMs} ms$`));
+    // Header and bundle amounts: units in the text, the exact wei as the title.
+    const cumulative = planned.reduce((sum, b) => sum + b.netWei, 0n);
+    expect(await attr('cumulative-eth', 'title')).toBe(`${cumulative} wei`);
+    const included = page.locator('[data-testid="bundles-table"] tbody tr[data-status="included"] td.num');
+    const titles = await included.evaluateAll((tds) => tds.map((td) => (td as unknown as { title: string }).title));
+    const texts = await included.allTextContents();
+    expect(titles.length).toBeGreaterThan(0);
+    const wins = planned.filter((b) => b.netWei > 0n).map((b) => `${b.netWei} wei`);
+    expect(titles.sort()).toEqual(wins.sort());
+    for (const text of texts) expect(text).toMatch(/^-?\d+\.\d{6} ETH$/);
+    // A fee-sized amount reads in gwei, exactly.
+    const small = await page.evaluate(() => (globalThis as unknown as PageGlobals).searcherDashboard.formatAmount('1234567890'));
+    expect(small).toBe(`${formatGwei(1_234_567_890n)} gwei`);
   });
 
   it('renders a bot with no history yet (empty charts and tables) without errors', async () => {

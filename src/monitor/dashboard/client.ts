@@ -44,6 +44,36 @@ export const clientScript = String.raw`
     var text = (rounded / unit).toString() + '.' + (rounded % unit).toString().padStart(digits, '0');
     return (neg && rounded !== 0n ? '-' : '') + text;
   }
+  // Exact decimal text of a non-negative integer in units of 10^decimals: no float, no rounding.
+  function exactUnits(v, decimals) {
+    var unit = 10n ** BigInt(decimals);
+    var frac = (v % unit).toString().padStart(decimals, '0').replace(/0+$/, '');
+    return (v / unit).toString() + (frac ? '.' + frac : '');
+  }
+  // An amount with its unit, exact: ETH, or gwei below a millionth of an ETH (fees, dust).
+  function formatAmount(wei) {
+    var v = parseWei(wei);
+    if (v === null) return String(wei);
+    var neg = v < 0n;
+    var a = neg ? -v : v;
+    var text = a !== 0n && a < 10n ** 12n ? exactUnits(a, 9) + ' gwei' : exactUnits(a, 18) + ' ETH';
+    return (neg ? '-' : '') + text;
+  }
+  // The exact wei on hover.
+  function weiTitle(wei) { return parseWei(wei) === null ? '' : String(wei) + ' wei'; }
+  // A breaker's "now / limit", in its unit (exact; the wei on hover).
+  function breakerLevel(b) {
+    if (b.current === undefined && b.threshold === undefined) return { text: '', title: '' };
+    var show = function (v) {
+      if (v === undefined) return '';
+      if (b.unit === 'wei') return formatAmount(v);
+      if (b.unit === 'gas' && parseWei(v) !== null) return v + ' gas';
+      if (b.unit === 'ms' && v !== '' && isFinite(Number(v))) return Math.round(Number(v) * 10) / 10 + ' ms';
+      return String(v);
+    };
+    var title = b.unit === 'wei' ? weiTitle(b.current) + ' / ' + weiTitle(b.threshold) : '';
+    return { text: show(b.current) + ' / ' + show(b.threshold), title: title };
+  }
   function fmtUs(us) {
     if (us < 1000) return us + ' µs';
     if (us < 1e6) return +(us / 1000).toFixed(2) + ' ms';
@@ -157,6 +187,7 @@ export const clientScript = String.raw`
     markBars(profitChart);
     var tail = blocks[blocks.length - 1];
     byId('cumulative-eth').textContent = tail ? fmtEth(tail.cumulativeNetWei) + ' ETH' : '0 ETH';
+    byId('cumulative-eth').title = tail ? weiTitle(tail.cumulativeNetWei) : '';
     byId('last-block').textContent = tail ? String(tail.number) : '';
     var totals = blocks.reduce(function (t, b) { t.seen += b.seen; t.candidates += b.candidates; t.sent += b.sent; t.included += b.included; return t; }, { seen: 0, candidates: 0, sent: 0, included: 0 });
     byId('funnel').textContent = totals.seen + ' seen → ' + totals.candidates + ' candidates → ' + totals.sent + ' sent → ' + totals.included + ' included';
@@ -167,7 +198,9 @@ export const clientScript = String.raw`
       var tr = document.createElement('tr');
       var status = STATUSES.indexOf(b.status) >= 0 ? b.status : 'unknown';
       tr.dataset.status = status;
-      tr.append(cell(b.id, 'mono'), cell(b.targetBlock), cell(b.status, 'status st-' + status), cell(fmtEth(b.netWei), 'num'), cell((b.builders || []).join(', ')), cell(b.reason));
+      var net = cell(b.netWei === undefined || b.netWei === null ? '' : fmtEth(b.netWei) + ' ETH', 'num');
+      if (b.netWei !== undefined && b.netWei !== null) net.title = weiTitle(b.netWei);
+      tr.append(cell(b.id, 'mono'), cell(b.targetBlock), cell(b.status, 'status st-' + status), net, cell((b.builders || []).join(', ')), cell(b.reason));
       return tr;
     }), 'no bundles yet', 6);
     fillTable('builders-table', (s.builders || []).map(function (b) {
@@ -181,8 +214,10 @@ export const clientScript = String.raw`
       tr.dataset.testid = 'breaker-row';
       tr.dataset.name = b.name;
       tr.dataset.state = state;
-      var level = b.current === undefined && b.threshold === undefined ? '' : (b.current === undefined ? '' : b.current) + ' / ' + (b.threshold === undefined ? '' : b.threshold);
-      tr.append(cell(b.name), cell(b.state, 'status br-' + state), cell(level, 'num'), cell(b.reason), cell(fmtAgo(b.sinceMs, s.generatedAtMs)));
+      var level = breakerLevel(b);
+      var levelCell = cell(level.text, 'num');
+      if (level.title) levelCell.title = level.title;
+      tr.append(cell(b.name), cell(b.state, 'status br-' + state), levelCell, cell(b.reason), cell(fmtAgo(b.sinceMs, s.generatedAtMs)));
       return tr;
     }), 'no breakers', 5);
   }
@@ -276,7 +311,7 @@ export const clientScript = String.raw`
     if (latencyChart) latencyChart.setSize({ width: chartWidth(byId('latency-chart')), height: 220 });
   });
   // For tests and the curious: the live uPlot instances.
-  window.searcherDashboard = { charts: function () { return { profit: profitChart, latency: latencyChart }; }, last: function () { return last; } };
+  window.searcherDashboard = { charts: function () { return { profit: profitChart, latency: latencyChart }; }, last: function () { return last; }, formatAmount: formatAmount };
   refresh();
   connect();
 })();

@@ -95,7 +95,7 @@ export function dashboardPage(): string {
   <section class="wide">
     <h2>Recent bundles</h2>
     <table data-testid="bundles-table">
-      <thead><tr><th>bundle</th><th>target block</th><th>status</th><th>net ETH</th><th>builders</th><th>reason</th></tr></thead>
+      <thead><tr><th>bundle</th><th>target block</th><th>status</th><th>net</th><th>builders</th><th>reason</th></tr></thead>
       <tbody></tbody>
     </table>
   </section>

@@ -14,7 +14,7 @@ export type DashboardStore = Pick<Store, 'blockSummaries' | 'recentBundles' | 'b
 export type DashboardRisk = {
   status(): {
     halted: { reason: string; by: string; at: number } | null;
-    breakers: ReadonlyArray<{ breaker: string; limit: string; scope?: string; state: 'ok' | 'tripped'; threshold?: string; current?: string; reason?: string; since?: number }>;
+    breakers: ReadonlyArray<{ breaker: string; limit: string; scope?: string; state: 'ok' | 'tripped'; threshold?: string; current?: string; unit?: 'wei' | 'gas' | 'ms'; reason?: string; since?: number }>;
   };
 };
 
@@ -112,6 +112,7 @@ export function toBreakerRows(status: ReturnType<DashboardRisk['status']> | unde
     if (b.since !== undefined) row.sinceMs = b.since;
     if (b.current !== undefined) row.current = b.current;
     if (b.threshold !== undefined) row.threshold = b.threshold;
+    if (b.unit !== undefined) row.unit = b.unit;
     return row;
   });
 }

@@ -59,6 +59,8 @@ export type BreakerRow = {
   /** The measured value and its limit, as the risk layer words them (display only). */
   current?: string;
   threshold?: string;
+  /** `wei`: current and threshold are decimal wei (the page shows ETH or gwei, the exact wei on hover); `gas`: gas units; `ms`. */
+  unit?: 'wei' | 'gas' | 'ms';
 };
 
 export type LatencyHistogramView = {

@@ -79,7 +79,8 @@ export class ConnectivityBreaker implements Breaker {
   status(now: number): BreakerStatus[] {
     const row = (condition: Condition, threshold: number | string, current: number | string): BreakerStatus => {
       const active = this.active.get(condition);
-      return { breaker: 'connectivity', limit: condition, state: active ? 'tripped' : 'ok', threshold: String(threshold), current: String(current), ...(active ? { reason: active.reason, since: active.since } : {}) };
+      const unit = condition === 'blind' ? {} : { unit: 'ms' as const };
+      return { breaker: 'connectivity', limit: condition, state: active ? 'tripped' : 'ok', threshold: String(threshold), current: String(current), ...unit, ...(active ? { reason: active.reason, since: active.since } : {}) };
     };
     return [
       row('headLatency', this.config.maxHeadLatencyMs, this.last.headLatency),

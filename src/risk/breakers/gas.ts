@@ -135,14 +135,15 @@ export class GasBreaker implements Breaker {
       if (spent > worstBlock) worstBlock = spent;
     }
     return [
-      { breaker: 'gas', limit: 'perBundle', state: 'ok', threshold: String(this.config.maxGasPerBundle), current: String(this.lastGasLimit) },
-      { breaker: 'gas', limit: 'perBlock', state: worstBlock >= this.config.maxSpendPerBlockWei ? 'tripped' : 'ok', threshold: String(this.config.maxSpendPerBlockWei), current: String(worstBlock) },
+      { breaker: 'gas', limit: 'perBundle', state: 'ok', threshold: String(this.config.maxGasPerBundle), current: String(this.lastGasLimit), unit: 'gas' },
+      { breaker: 'gas', limit: 'perBlock', state: worstBlock >= this.config.maxSpendPerBlockWei ? 'tripped' : 'ok', threshold: String(this.config.maxSpendPerBlockWei), current: String(worstBlock), unit: 'wei' },
       {
         breaker: 'gas',
         limit: 'perWindow',
         state: this.exhaustedSince === undefined ? 'ok' : 'tripped',
         threshold: String(this.config.maxSpendPerWindowWei),
         current: String(spend),
+        unit: 'wei',
         ...(this.exhaustedSince !== undefined ? { reason: 'gas spend cap used up', since: this.exhaustedSince } : {}),
       },
     ];

@@ -120,6 +120,7 @@ export class LossBreaker implements Breaker {
       state: cap !== undefined && drawdown > 0n && drawdown >= cap ? ('tripped' as const) : ('ok' as const),
       threshold: cap === undefined ? 'unknown equity' : String(cap),
       current: String(drawdown),
+      unit: 'wei' as const,
     }));
   }
 
