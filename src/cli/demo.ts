@@ -11,6 +11,7 @@ import { createLogger } from '../log.ts';
 import type { LandedBundle } from '../monitor/ledger.ts';
 import type { BlockSummary } from '../monitor/queries.ts';
 import { defaultDemoDbFile } from '../monitor/store.ts';
+import { storeTarget } from './storeTarget.ts';
 import { SearcherApp } from '../searcher.ts';
 import { integerFlag, parseFlags } from './args.ts';
 import { formatBlockLine } from './blockLine.ts';
@@ -18,7 +19,7 @@ import { demoResult } from './demoResult.ts';
 import { startDevnetProcess } from './devnetProcess.ts';
 import { reportError } from './report.ts';
 
-export const demoUsage = `Usage: searcher demo [--blocks N] [--scenario FILE|scale|scale:N] [--db FILE] [--json] [--block-time S] [--dashboard-port N] [--manifest FILE] [--truth-swaps N]
+export const demoUsage = `Usage: searcher demo [--blocks N] [--scenario FILE|scale|scale:N] [--db FILE|URL] [--instance NAME] [--json] [--block-time S] [--dashboard-port N] [--manifest FILE] [--truth-swaps N]
 
 The whole searcher on this machine: a devnet (anvil with the real Uniswap contracts and the scenario's
 traffic), its local block builder, the bot sending real bundles to it, and the dashboard. Prints the
@@ -32,7 +33,9 @@ Options:
   --blocks N          stop after N blocks and exit 0 (default: run until Ctrl-C)
   --scenario FILE     scenario JSON (default scenarios/default.json); scale or scale:N for the generated
                       mainnet-shaped market (see \`searcher devnet --help\`)
-  --db FILE           the store (default ${defaultDemoDbFile}, apart from a real bot's); \`searcher report --db FILE\` reads it afterwards
+  --db FILE|URL       the store (default ${defaultDemoDbFile}, apart from a real bot's; $SEARCHER_DB is not read), or a
+                      postgres:// URL; \`searcher report --db FILE\` reads it afterwards
+  --instance NAME     the demo's instance name in a shared store (default: the host name)
   --json              with --blocks: print one JSON object as the last stdout line (blocks, totals,
                       breakers, latencyUs, capture)
   --block-time S      seconds between blocks (default 2, 12 for scale)
@@ -49,6 +52,7 @@ export async function run(argv: string[]): Promise<number> {
       blocks: { type: 'string' },
       scenario: { type: 'string' },
       db: { type: 'string' },
+      instance: { type: 'string' },
       json: { type: 'boolean' },
       'block-time': { type: 'string' },
       'dashboard-port': { type: 'string' },
@@ -63,6 +67,8 @@ export async function run(argv: string[]): Promise<number> {
     const blocks = flags.blocks === undefined ? undefined : integerFlag(flags.blocks, 'blocks', 0, 1, 100_000);
 
     const truthSwaps = integerFlag(flags['truth-swaps'], 'truth-swaps', 60, 1, 1_000_000);
+    // The demo never reads $SEARCHER_DB: that is a real bot's store.
+    const store = storeTarget(flags, defaultDemoDbFile, {});
     const dashboardPort = integerFlag(flags['dashboard-port'], 'dashboard-port', 8787, 0, 65535);
     const scale = flags.scenario === undefined ? undefined : parseScaleScenario(flags.scenario);
     const scenario = scale ? scaleScenario(scale) : loadScenario(resolve(flags.scenario ?? defaultScenarioPath()));
@@ -106,7 +112,8 @@ export async function run(argv: string[]): Promise<number> {
         config,
         chain,
         builders,
-        dbFile: resolve(flags.db ?? defaultDemoDbFile),
+        dbFile: store.location,
+        instance: store.instance,
         dryRun: false,
         signer,
         authAccount: devSigningAccount(devnet.manifest.accounts.searcher.index + 100),

@@ -1,7 +1,7 @@
 import { SearcherError } from '../errors.ts';
 import { redactText } from '../redact.ts';
 
-const badInputCodes = new Set(['USAGE', 'SCENARIO_INVALID', 'SECRET', 'QUOTE', 'ENGINE_CONFIG', 'STORE_MISSING']);
+const badInputCodes = new Set(['USAGE', 'SCENARIO_INVALID', 'SECRET', 'QUOTE', 'ENGINE_CONFIG', 'STORE_MISSING', 'STORE_URL']);
 
 /** Prints a failure the way a user can act on it; exit code 2 for bad input, 1 otherwise. */
 export function reportError(error: unknown): number {

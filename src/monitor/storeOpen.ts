@@ -75,7 +75,6 @@ function migrate({ db, dialect, location }: OpenedDatabase, options: { mustExist
   const migrations = migrationsFor(dialect, options.instance);
   const run = () => {
     if (dialect === 'postgres') {
-      db.prepare('SELECT pg_advisory_xact_lock(?)').get(migrationLock);
       const present = db.prepare("SELECT to_regclass('schema_version') IS NOT NULL AS present").get() as { present: boolean };
       if (!present.present && options.mustExist) {
         throw new StoreError('STORE_MISSING', `no searcher store in ${location} (\`searcher run --db URL\` creates it)`);
@@ -99,6 +98,13 @@ function migrate({ db, dialect, location }: OpenedDatabase, options: { mustExist
       version++;
     }
   };
-  if (dialect === 'postgres') db.transaction(run)();
-  else run();
+  if (dialect === 'sqlite') return run();
+  // A session lock taken before the transaction starts: the migration's snapshot (repeatable read) is taken after
+  // it, so an instance that waited sees the schema the first one committed.
+  db.prepare('SELECT pg_advisory_lock(?)').get(migrationLock);
+  try {
+    db.transaction(run)();
+  } finally {
+    db.prepare('SELECT pg_advisory_unlock(?)').get(migrationLock);
+  }
 }

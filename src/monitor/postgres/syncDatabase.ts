@@ -118,7 +118,8 @@ export class PgSyncDatabase implements SqlDatabase {
     if (!this.open) throw new StoreError('STORE', `the PostgreSQL store ${this.target.shown} is closed`);
     const reply = this.call({ op: 'query', sql, params }, this.statementMs, 'query');
     if (!reply.ok) {
-      const error = new StoreError(reply.code === 'LOST' ? 'STORE_UNREACHABLE' : 'STORE_SQL', redactText(reply.message));
+      const lost = reply.code === 'LOST';
+      const error = new StoreError(lost ? 'STORE_UNREACHABLE' : 'STORE_SQL', redactText(lost ? `the PostgreSQL store ${this.target.shown}: ${reply.message}` : reply.message));
       (error as StoreError & { sqlState?: string }).sqlState = reply.code;
       throw error;
     }
