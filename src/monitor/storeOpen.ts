@@ -19,8 +19,9 @@ export function defaultInstance(): string {
 
 /** An instance name: letters, digits and . _ : - (it is shown in reports, metrics labels and the dashboard). */
 export function checkInstance(name: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/.test(name)) {
-    throw new StoreError('USAGE', `--instance "${name}" must be 1 to 64 letters, digits, '.', '_', ':' or '-', starting with a letter or digit`);
+  // "all" is what `report` and the dashboard call every instance at once.
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/.test(name) || name === 'all') {
+    throw new StoreError('USAGE', `--instance "${name}" must be 1 to 64 letters, digits, '.', '_', ':' or '-', starting with a letter or digit, and not "all"`);
   }
   return name;
 }

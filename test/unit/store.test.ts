@@ -332,6 +332,7 @@ describe.each(storeBackends)('store on $name', (backend) => {
     it('refuses an instance name that could not be shown or labelled', () => {
       expect(() => Store.open(target, { instance: 'two words' })).toThrow(expect.objectContaining({ code: 'USAGE' }));
       expect(() => Store.open(target, { instance: '' })).toThrow(/--instance/);
+      expect(() => Store.open(target, { instance: 'all' })).toThrow(/not "all"/);
     });
   });
 });
