@@ -86,6 +86,21 @@ describe('a fleet on one PostgreSQL store', () => {
     expect(table.stdout.trim().split('\n').at(-1)).toMatch(/^blocks 6; .*; instances east, west$/);
   });
 
+  it('the whole bot runs on it: `searcher demo --db postgres://...` records every block, and `report` reads the same', async () => {
+    const demoDb = await server.createDatabase('demo');
+    const demo = await runCli(['demo', '--blocks', '3', '--json', '--dashboard-port', '0', '--db', server.url(demoDb, false), '--instance', 'demo-1'], secretEnv());
+    expect(demo.code, demo.stderr).toBe(0);
+    const result = JSON.parse(demo.stdout.trim().split('\n').at(-1)!) as { totals: { included: number; netProfitWei: string } };
+    expect(result.totals.included).toBeGreaterThan(0);
+    const report = await runCli(['report', '--db', server.url(demoDb, false), '--json'], secretEnv());
+    expect(report.code).toBe(0);
+    const json = JSON.parse(report.stdout);
+    expect(json.instances).toEqual(['demo-1']);
+    // The demo's blocks are all in the report (it may hold one more: a bundle for the block after the last counted).
+    expect(json.totals.included).toBe(result.totals.included);
+    expect(json.totals.netWei).toBe(result.totals.netProfitWei);
+  }, 300_000);
+
   it('exact wei above 2^63 round-trip through the store as written', () => {
     const store = Store.open(server.url(database), { instance: 'east' });
     try {
