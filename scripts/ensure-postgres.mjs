@@ -5,7 +5,7 @@
 //   node scripts/ensure-postgres.mjs      prints the bin directory (installs first if needed), exit 1 with a reason otherwise
 //   import { ensurePostgres } from './scripts/ensure-postgres.mjs'   same, as a function (returns the directory)
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -75,7 +75,16 @@ export function ensurePostgres(options = {}) {
   // Another test process may be installing at the same time: wait for the dpkg lock instead of failing.
   const lock = ['-o', 'DPkg::Lock::Timeout=600'];
   aptGet(['-qq', ...lock, 'update']);
-  aptGet(['-qq', ...lock, 'install', '-y', '--no-install-recommends', 'postgresql']);
+  // The package would start Debian's own cluster as a service: the tests need only the binaries, and leave no
+  // daemon behind. A policy-rc.d that answers 101 ("not allowed") is Debian's way to install without starting.
+  const policy = '/usr/sbin/policy-rc.d';
+  const placed = !existsSync(policy);
+  if (placed) writeFileSync(policy, '#!/bin/sh\n# placed by searcher scripts/ensure-postgres.mjs while installing postgresql\nexit 101\n', { mode: 0o755 });
+  try {
+    aptGet(['-qq', ...lock, 'install', '-y', '--no-install-recommends', 'postgresql']);
+  } finally {
+    if (placed) rmSync(policy, { force: true });
+  }
   const installed = installedBinDir();
   if (installed) return installed;
   throw new Error(`ensure-postgres: installed the postgresql package but found no initdb under ${debianPostgresRoot}`);
