@@ -113,7 +113,7 @@ export async function run(argv: string[]): Promise<number> {
         chain,
         builders,
         dbFile: store.location,
-        instance: store.instance,
+        ...(store.instance ? { instance: store.instance } : {}),
         dryRun: false,
         signer,
         authAccount: devSigningAccount(devnet.manifest.accounts.searcher.index + 100),

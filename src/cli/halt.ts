@@ -38,12 +38,20 @@ export function operatorName(): string {
  * StoreError.
  */
 export function openStore(target: StoreTarget): Store {
+  let store: Store;
   try {
-    return Store.open(target.location, { mustExist: true, instance: target.instance });
+    store = Store.open(target.location, { mustExist: true, ...(target.instance ? { instance: target.instance } : {}) });
   } catch (cause) {
     if (cause instanceof SearcherError) throw cause;
     throw new StoreError('STORE', `cannot open the store ${target.shown}: ${(cause as Error).message}`, { cause });
   }
+  // In a store other instances use, a halt (or resume) of the default instance could reach no bot at all: name it.
+  const others = target.instance === undefined ? store.instances().filter((name) => name !== store.instance) : [];
+  if (others.length > 0) {
+    store.close();
+    throw new UsageError(`the store ${target.shown} is shared by instances ${[store.instance, ...others].sort().join(', ')}: name one with --instance NAME`);
+  }
+  return store;
 }
 
 /** Waits until every live bot on the store has answered the halt written at `at`, or its wait is over. */

@@ -80,7 +80,7 @@ export async function run(argv: string[]): Promise<number> {
     const target = storeTarget(flags, defaultDbFile);
     let store: Store;
     try {
-      store = Store.open(target.location, { mustExist: true, instance: target.instance });
+      store = Store.open(target.location, { mustExist: true, ...(target.instance ? { instance: target.instance } : {}) });
     } catch (error) {
       // A wrong --db (missing, or not a searcher store) is bad input, not a runtime failure; a server that
       // cannot be reached is a runtime failure (exit 1).
@@ -88,7 +88,7 @@ export async function run(argv: string[]): Promise<number> {
       throw error;
     }
     try {
-      const instance = target.instanceGiven ? target.instance : null;
+      const instance = target.instance ?? null;
       const blocks = store.blockSummaries({ last, instance });
       const totals = store.totals(instance);
       const instances = instance === null ? store.instances() : [instance];

@@ -8,6 +8,8 @@ import { defaultDbFile } from '../monitor/store.ts';
 import { redactUrl } from '../redact.ts';
 import { SearcherApp } from '../searcher.ts';
 import { integerFlag, parseFlags, UsageError } from './args.ts';
+import { isPostgresUrl } from '../monitor/postgres/url.ts';
+import { defaultInstance } from '../monitor/storeOpen.ts';
 import { storeFlagsUsage, storeTarget } from './storeTarget.ts';
 import { formatBlockLine } from './blockLine.ts';
 import { reportError } from './report.ts';
@@ -56,7 +58,7 @@ export async function run(argv: string[]): Promise<number> {
     if (!flags.config) throw new UsageError('--config FILE is required');
     const store = storeTarget(flags, defaultDbFile);
     // First, before anything can fail or log: the store this bot uses is the one `searcher halt` must be given.
-    const shared = store.location !== store.shown || flags.instance !== undefined ? ` --instance ${store.instance}` : '';
+    const shared = isPostgresUrl(store.location) || store.instance !== undefined ? ` --instance ${store.instance ?? defaultInstance()}` : '';
     process.stderr.write(`searcher: store ${store.shown} (stop this bot with: searcher halt --db ${store.shown}${shared} --reason TEXT)\n`);
     const { config, chain, builders, warnings } = loadRunConfig(resolve(flags.config));
     for (const warning of warnings) process.stderr.write(`searcher: warning: ${warning}\n`);
@@ -72,7 +74,7 @@ export async function run(argv: string[]): Promise<number> {
       chain,
       builders,
       dbFile: store.location,
-      instance: store.instance,
+      ...(store.instance ? { instance: store.instance } : {}),
       dryRun,
       ...(signer ? { signer } : {}),
       authAccount: auth.account,

@@ -15,17 +15,19 @@ export type StoreTarget = {
   location: string;
   /** For lines a person reads and copies: the file, or the URL without its password. */
   shown: string;
-  /** The instance this command writes and reads as (--instance, default the host name). */
-  instance: string;
-  /** Whether --instance was given (readers such as `report` show every instance without it). */
-  instanceGiven: boolean;
+  /**
+   * --instance, checked; undefined when not given: the store then picks (a SQLite file: the instance that first
+   * wrote it; PostgreSQL: the host name), and readers such as `report` show every instance.
+   */
+  instance: string | undefined;
 };
 
 /** The usage lines of --db and --instance, shared by the commands that open a store. */
 export const storeFlagsUsage = (defaultFile: string) => `  --db FILE|URL     the store: a SQLite file (default ${defaultFile}; $SEARCHER_DB when set) or a
                     PostgreSQL URL postgres://USER@HOST:PORT/DB shared by a fleet (password from
                     PGPASSWORD or ~/.pgpass, never on the command line)
-  --instance NAME   this instance's name in a shared store (default: the host name, ${defaultInstance()})`;
+  --instance NAME   this instance's name in a shared store (default: the host name, ${defaultInstance()};
+                    a SQLite file keeps the instance that first wrote it)`;
 
 export function withoutPassword(url: string): string {
   const parsed = new URL(url);
@@ -37,20 +39,19 @@ export function storeTarget(flags: { db?: string | undefined; instance?: string 
   const fromFlag = flags.db !== undefined;
   const given = flags.db ?? env.SEARCHER_DB ?? defaultFile;
   if (given.trim() === '') throw new UsageError('--db must name a file or a postgres:// URL');
-  let instance: string;
+  let instance: string | undefined;
   try {
-    instance = checkInstance(flags.instance ?? defaultInstance());
+    instance = flags.instance === undefined ? undefined : checkInstance(flags.instance);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const instanceGiven = flags.instance !== undefined;
   if (!isPostgresUrl(given)) {
     const file = resolve(given);
-    return { location: file, shown: file, instance, instanceGiven };
+    return { location: file, shown: file, instance };
   }
   const parsed = parsePostgresUrl(given);
   if (fromFlag && parsed.hasPassword) {
     throw new UsageError(`--db ${redactUrl(given)}: a password on the command line is visible to every user of this machine; put it in PGPASSWORD or ~/.pgpass, or the whole URL in SEARCHER_DB`);
   }
-  return { location: given, shown: withoutPassword(given), instance, instanceGiven };
+  return { location: given, shown: withoutPassword(given), instance };
 }

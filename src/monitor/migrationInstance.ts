@@ -8,13 +8,15 @@ const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
  * carries its instance and every key includes it: two instances on one chain count their own blocks, keep their
  * own risk state and halt latch, and their own pool checkpoints. Tables are rebuilt (SQLite cannot change a
  * primary key in place): new tables, rows copied under the given instance, old tables dropped, new ones renamed
- * (renaming rewrites the foreign keys that name them). A PostgreSQL store is created at this version, so its
- * copies are of empty tables.
+ * (renaming rewrites the foreign keys that name them). store_meta keeps the first instance: a SQLite file's
+ * default instance from then on (storeOpen.ts).
  */
 export function instanceMigration(dialect: SqlDialect, wei: (column: string, nullable?: boolean) => string, instance: string): string {
   const tag = literal(instance);
   const copy = (table: string, columns: string) => `INSERT INTO ${table}_v6 (instance, ${columns}) SELECT ${tag}, ${columns} FROM ${table};`;
   return `
+  CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+  INSERT INTO store_meta (key, value) VALUES ('first_instance', ${tag});
   CREATE TABLE risk_state_v6 (instance TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (instance, key)) STRICT;
   CREATE TABLE breaker_events_v6 (
     id INTEGER PRIMARY KEY, instance TEXT NOT NULL, at INTEGER NOT NULL, breaker TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL, scope TEXT

@@ -8,7 +8,7 @@ import { queryPoolCheckpoint, writePoolCheckpoint } from './poolCheckpoints.ts';
 import { readHeartbeats, writeHeartbeat } from './heartbeat.ts';
 import type { PostgresTimeouts } from './postgres/syncDatabase.ts';
 import type { SqlDatabase, SqlDialect } from './sqlDatabase.ts';
-import { checkInstance, defaultInstance, openDatabase, type OpenedDatabase } from './storeOpen.ts';
+import { checkInstance, openDatabase, type OpenedStore } from './storeOpen.ts';
 import {
   queryBlockSummaries,
   queryBuilderStats,
@@ -67,7 +67,10 @@ export type StoreOptions = {
   now?: () => number;
   /** Refuse to create the store: readers such as `searcher report` must not leave an empty store behind. */
   mustExist?: boolean;
-  /** The instance this store's rows are written as (default: the host name); reads default to it too. */
+  /**
+   * The instance this store's rows are written as; reads default to it too. Default: for a SQLite file, the
+   * instance that first wrote it; for PostgreSQL, the host name.
+   */
   instance?: string;
   /** PostgreSQL only: how long to wait for the server. */
   postgres?: PostgresTimeouts;
@@ -90,18 +93,18 @@ export class Store implements VerdictStore, PoolCheckpointStore, RiskStore {
   readonly instance: string;
   private readonly now: () => number;
 
-  private constructor(opened: OpenedDatabase, instance: string, options: StoreOptions) {
+  private constructor(opened: OpenedStore, options: StoreOptions) {
     this.file = opened.location;
     this.db = opened.db;
     this.dialect = opened.dialect;
-    this.instance = instance;
+    this.instance = opened.instance;
     this.now = options.now ?? Date.now;
   }
 
   /** Opens a SQLite file (a path) or a PostgreSQL database (a postgres:// URL, password redacted in every error). */
   static open(target: string = defaultDbFile, options: StoreOptions = {}): Store {
-    const instance = checkInstance(options.instance ?? defaultInstance());
-    return new Store(openDatabase(target, { instance, ...(options.mustExist ? { mustExist: true } : {}), ...(options.postgres ? { postgres: options.postgres } : {}) }), instance, options);
+    const instance = options.instance === undefined ? {} : { instance: checkInstance(options.instance) };
+    return new Store(openDatabase(target, { ...instance, ...(options.mustExist ? { mustExist: true } : {}), ...(options.postgres ? { postgres: options.postgres } : {}) }), options);
   }
 
   /** Runs `write` in one transaction; a constraint the row breaks becomes a StoreError naming what was recorded. */

@@ -11,6 +11,11 @@ import type { SqlDatabase, SqlDialect } from './sqlDatabase.ts';
 
 export type OpenedDatabase = { db: SqlDatabase; dialect: SqlDialect; /** The file, or the URL with its credentials hidden. */ location: string };
 
+/** An open store and the instance it writes as. */
+export type OpenedStore = OpenedDatabase & { instance: string };
+
+type OpenOptions = { mustExist?: boolean; /** Named by --instance; else see resolveInstance. */ instance?: string; postgres?: PostgresTimeouts };
+
 /** The instance a store's rows are tagged with unless --instance names another: this machine's host name. */
 export function defaultInstance(): string {
   const name = hostname().replace(/[^A-Za-z0-9._:-]/g, '-').slice(0, 64);
@@ -30,7 +35,7 @@ export function checkInstance(name: string): string {
  * Opens the store at `target` (a SQLite file path, or a postgres:// URL) and brings its schema to the newest
  * version. `mustExist`: a reader's open, which creates nothing (no file, no tables).
  */
-export function openDatabase(target: string, options: { mustExist?: boolean; instance: string; postgres?: PostgresTimeouts }): OpenedDatabase {
+export function openDatabase(target: string, options: OpenOptions): OpenedStore {
   if (isPostgresUrl(target)) {
     const parsed = parsePostgresUrl(target);
     const db = PgSyncDatabase.connect(parsed, options.postgres);
@@ -57,16 +62,31 @@ export function openDatabase(target: string, options: { mustExist?: boolean; ins
   });
 }
 
-function finish(opened: OpenedDatabase, options: { mustExist?: boolean; instance: string }, setup?: () => void): OpenedDatabase {
+function finish(opened: OpenedDatabase, options: OpenOptions, setup?: () => void): OpenedStore {
   try {
     setup?.();
-    migrate(opened, options);
-    return opened;
+    const instance = options.instance ?? resolveInstance(opened);
+    migrate(opened, { ...options, instance });
+    return { ...opened, instance };
   } catch (cause) {
     opened.db.close();
     if (cause instanceof SearcherError) throw cause;
     throw new StoreError('STORE', `cannot open the store ${opened.location}: ${(cause as Error).message}`, { cause });
   }
+}
+
+/**
+ * The instance when --instance names none. A SQLite file belongs to one machine's bot: it keeps the instance
+ * that first wrote it (store_meta), so its halt latch and risk state stay its own even if the host is renamed.
+ * A shared PostgreSQL store tells its instances apart by host name.
+ */
+function resolveInstance({ db, dialect }: OpenedDatabase): string {
+  if (dialect === 'sqlite') {
+    const meta = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'").get();
+    const pinned = meta ? (db.prepare("SELECT value FROM store_meta WHERE key = 'first_instance'").get() as { value: string } | undefined) : undefined;
+    if (pinned) return pinned.value;
+  }
+  return defaultInstance();
 }
 
 /** Any fixed number: the lock that keeps two instances starting at once from migrating the same database twice. */

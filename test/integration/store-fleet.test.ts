@@ -81,6 +81,22 @@ describe('a fleet on one PostgreSQL store', () => {
     expect(allJson.blocks[0]).toMatchObject({ number: 7000, seen: 4, candidates: 2, sent: 2, included: 2 });
     expect(allJson.totals).toMatchObject({ blocks: 6, seen: 24, candidates: 12, sent: 12, ...expectedTotals(['east', 'west']) });
 
+    // A halt must reach a bot: in a shared store it names the instance, and halts only that one.
+    const ambiguous = await runCli(['halt', '--db', server.url(database, false), '--reason', 'drill'], secretEnv());
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toMatch(/^searcher halt: the store \S+ is shared by instances .*east, .*west.*: name one with --instance NAME\n/);
+    const halted = await runCli(['halt', '--db', server.url(database, false), '--instance', 'east', '--reason', 'drill'], secretEnv());
+    expect(halted.code, halted.stderr).toBe(0);
+    const check = Store.open(server.url(database), { instance: 'west' });
+    try {
+      expect(check.riskValue('halt')).toBeUndefined();
+      const eastView = Store.open(server.url(database), { instance: 'east' });
+      expect(JSON.parse(eastView.riskValue('halt')!)).toMatchObject({ reason: 'drill' });
+      eastView.close();
+    } finally {
+      check.close();
+    }
+
     const table = await runCli(['report', '--db', server.url(database, false)], secretEnv());
     expect(table.code).toBe(0);
     expect(table.stdout.trim().split('\n').at(-1)).toMatch(/^blocks 6; .*; instances east, west$/);

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { RealisedExecution } from '../../src/monitor/accounting.ts';
 import { migrations, migrationsFor } from '../../src/monitor/migrations.ts';
 import { Store, StoreError, type OpportunityRecord } from '../../src/monitor/store.ts';
+import { defaultInstance } from '../../src/monitor/storeOpen.ts';
 import { postgresSetupTimeoutMs } from '../helpers/postgres.ts';
 import { storeBackends } from '../helpers/storeBackends.ts';
 
@@ -327,6 +328,22 @@ describe.each(storeBackends)('store on $name', (backend) => {
       expect(east.riskValue('halt')).toBe('{"by":"east"}');
       expect(east.instances()).toEqual(['east', 'west']);
       expect(east.inconsistencies(null)).toEqual([]);
+    });
+
+    it('without --instance: a SQLite file keeps the instance that first wrote it, a shared PostgreSQL store uses the host name', () => {
+      const first = Store.open(target, { now, instance: 'alpha' });
+      first.setRiskValue('halt', '{"by":"alpha"}');
+      first.close();
+      const again = Store.open(target, { now });
+      open.push(again);
+      if (backend.name === 'sqlite') {
+        // A renamed host still finds its own halt latch.
+        expect(again.instance).toBe('alpha');
+        expect(again.riskValue('halt')).toBe('{"by":"alpha"}');
+      } else {
+        expect(again.instance).toBe(defaultInstance());
+        expect(again.riskValue('halt')).toBeUndefined();
+      }
     });
 
     it('refuses an instance name that could not be shown or labelled', () => {
