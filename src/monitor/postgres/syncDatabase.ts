@@ -84,18 +84,28 @@ export class PgSyncDatabase implements SqlDatabase {
         result = fn();
       } catch (error) {
         this.depth--;
-        if (!this.broken) this.exec(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}` : 'ROLLBACK');
+        this.rollback(savepoint);
         throw error;
       }
       this.depth--;
       try {
         this.exec(savepoint ? `RELEASE SAVEPOINT ${savepoint}` : 'COMMIT');
       } catch (error) {
-        if (!this.broken && !savepoint) this.exec('ROLLBACK');
+        if (!savepoint) this.rollback(undefined);
         throw error;
       }
       return result;
     };
+  }
+
+  /** Best effort: the error that made the transaction fail is what the caller must see, not a failed ROLLBACK. */
+  private rollback(savepoint: string | undefined): void {
+    if (this.broken || !this.open) return;
+    try {
+      this.exec(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}` : 'ROLLBACK');
+    } catch {
+      // The connection is gone or broken: the server rolls the transaction back itself.
+    }
   }
 
   pragma(): never {
