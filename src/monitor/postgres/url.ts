@@ -25,14 +25,14 @@ export function parsePostgresUrl(url: string): PostgresTarget {
   try {
     parsed = new URL(url);
   } catch {
-    throw new StoreUrlError(`--db ${shown} is not a valid PostgreSQL URL (expected postgres://USER@HOST:PORT/DATABASE)`);
+    throw new StoreUrlError(`--db ${shown} is not a valid PostgreSQL URL (expected postgres://HOST:PORT/DATABASE, with the user before the host as NAME@)`);
   }
   const socketHost = parsed.searchParams.get('host');
-  if (!parsed.hostname && !socketHost) throw new StoreUrlError(`--db ${shown} names no host (expected postgres://USER@HOST:PORT/DATABASE)`);
+  if (!parsed.hostname && !socketHost) throw new StoreUrlError(`--db ${shown} names no host (expected postgres://HOST:PORT/DATABASE, with the user before the host as NAME@)`);
   if (parsed.port !== '' && !(Number(parsed.port) >= 1 && Number(parsed.port) <= 65535)) {
     throw new StoreUrlError(`--db ${shown}: the port must be from 1 to 65535`);
   }
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-  if (!database || database.includes('/')) throw new StoreUrlError(`--db ${shown} names no database (expected postgres://USER@HOST:PORT/DATABASE)`);
+  if (!database || database.includes('/')) throw new StoreUrlError(`--db ${shown} names no database (expected postgres://HOST:PORT/DATABASE, with the user before the host as NAME@)`);
   return { url, shown, hasPassword: parsed.password !== '' };
 }
