@@ -70,7 +70,8 @@ function finish(opened: OpenedDatabase, options: OpenOptions, setup?: () => void
     return { ...opened, instance };
   } catch (cause) {
     opened.db.close();
-    if (cause instanceof SearcherError) throw cause;
+    // A statement the server refused (e.g. no right to create tables) is named with the store it was for.
+    if (cause instanceof SearcherError && cause.code !== 'STORE_SQL') throw cause;
     throw new StoreError('STORE', `cannot open the store ${opened.location}: ${(cause as Error).message}`, { cause });
   }
 }
