@@ -27,7 +27,10 @@ export type SearcherAppParameters = {
   config: RunConfig;
   chain: ResolvedChain;
   builders: ResolvedBuilder[];
+  /** The store: a SQLite file or a postgres:// URL. */
   dbFile: string;
+  /** The instance the store's rows are tagged with (default: the host name). */
+  instance?: string;
   /** Decide and log, never send (forced off the devnet unless the config says submit). */
   dryRun: boolean;
   /** The executor's operator; without it only a dry run with eth_simulateV1 is possible. */
@@ -66,7 +69,7 @@ export class SearcherApp {
   private constructor(private readonly parameters: SearcherAppParameters) {
     const { config, chain, logger, signer } = parameters;
     this.client = createPublicClient({ transport: http(chain.rpcUrl, { batch: true }) }) as PublicClient;
-    this.store = Store.open(parameters.dbFile);
+    this.store = Store.open(parameters.dbFile, parameters.instance ? { instance: parameters.instance } : {});
     this.risk = openRiskGate({ store: this.store, config: config.risk, logger: logger.child({ component: 'risk' }) });
     registerRiskMetrics(this.risk.gate, this.metrics.registry);
     // From the store, not 0: a restart must not read as a loss to whoever watches the gauge (the alert rules do).

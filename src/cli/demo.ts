@@ -11,6 +11,7 @@ import { createLogger } from '../log.ts';
 import type { LandedBundle } from '../monitor/ledger.ts';
 import type { BlockSummary } from '../monitor/queries.ts';
 import { defaultDemoDbFile } from '../monitor/store.ts';
+import { storeTarget } from './storeTarget.ts';
 import { SearcherApp } from '../searcher.ts';
 import { formatUnitsExact } from '../units/decimal.ts';
 import { integerFlag, parseFlags } from './args.ts';
@@ -21,7 +22,7 @@ import { startDevnetProcess } from './devnetProcess.ts';
 import { reportError } from './report.ts';
 import { stopSignals } from './shutdown.ts';
 
-export const demoUsage = `Usage: searcher demo [--blocks N] [--scenario FILE|scale|scale:N] [--db FILE] [--json] [--block-time S] [--dashboard-port N] [--manifest FILE] [--truth-swaps N]
+export const demoUsage = `Usage: searcher demo [--blocks N] [--scenario FILE|scale|scale:N] [--db FILE|URL] [--instance NAME] [--json] [--block-time S] [--dashboard-port N] [--manifest FILE] [--truth-swaps N]
 
 The whole searcher on this machine: a devnet (anvil with the real Uniswap contracts and the scenario's
 traffic), its local block builder, the bot sending real bundles to it, and the dashboard. Prints the
@@ -36,7 +37,9 @@ Options:
   --blocks N          stop after N blocks and exit 0 (default: run until Ctrl-C)
   --scenario FILE     scenario JSON (default scenarios/default.json); scale or scale:N for the generated
                       mainnet-shaped market (see \`searcher devnet --help\`)
-  --db FILE           the store (default ${defaultDemoDbFile}, apart from a real bot's); \`searcher report --db FILE\` reads it afterwards
+  --db FILE|URL       the store (default ${defaultDemoDbFile}, apart from a real bot's; $SEARCHER_DB is not read), or a
+                      postgres:// URL; \`searcher report --db FILE\` reads it afterwards
+  --instance NAME     the demo's instance name in a shared store (default: the host name)
   --json              with --blocks: print one JSON object as the last stdout line (blocks, totals,
                       breakers, latencyUs, capture)
   --block-time S      seconds between blocks (default 2, 12 for scale)
@@ -54,6 +57,7 @@ export async function run(argv: string[]): Promise<number> {
       blocks: { type: 'string' },
       scenario: { type: 'string' },
       db: { type: 'string' },
+      instance: { type: 'string' },
       json: { type: 'boolean' },
       'block-time': { type: 'string' },
       'dashboard-port': { type: 'string' },
@@ -68,6 +72,8 @@ export async function run(argv: string[]): Promise<number> {
     const blocks = flags.blocks === undefined ? undefined : integerFlag(flags.blocks, 'blocks', 0, 1, 100_000);
 
     const truthSwaps = integerFlag(flags['truth-swaps'], 'truth-swaps', 60, 1, 1_000_000);
+    // The demo never reads $SEARCHER_DB: that is a real bot's store.
+    const store = storeTarget(flags, defaultDemoDbFile, {});
     const dashboardPort = integerFlag(flags['dashboard-port'], 'dashboard-port', 8787, 0, 65535);
     const scale = flags.scenario === undefined ? undefined : parseScaleScenario(flags.scenario);
     const scenario = scale ? scaleScenario(scale) : loadScenario(resolve(flags.scenario ?? defaultScenarioPath()));
@@ -110,7 +116,8 @@ export async function run(argv: string[]): Promise<number> {
         config,
         chain,
         builders,
-        dbFile: resolve(flags.db ?? defaultDemoDbFile),
+        dbFile: store.location,
+        ...(store.instance ? { instance: store.instance } : {}),
         dryRun: false,
         signer,
         authAccount: devSigningAccount(devnet.manifest.accounts.searcher.index + 100),

@@ -4,10 +4,11 @@ import { defaultDbFile, Store, StoreError } from '../monitor/store.ts';
 import { readHaltLatch, writeHaltLatch } from '../risk/latch.ts';
 import { heartbeatStaleAfterMs } from '../risk/heartbeat.ts';
 import { parseFlags, UsageError } from './args.ts';
+import { storeFlagsUsage, storeTarget, type StoreTarget } from './storeTarget.ts';
 import { ackOf, ackWaitMs, describeAck, liveBots, type HaltAck } from './haltAck.ts';
 import { reportError } from './report.ts';
 
-export const haltUsage = `Usage: searcher halt --reason TEXT [--db FILE]
+export const haltUsage = `Usage: searcher halt --reason TEXT [--db FILE] [--instance NAME]
 
 Pulls the kill switch: writes a latched halt into the store. A running bot using the same store stops
 sending bundles within a fraction of a second (it polls the latch) and cancels what is outstanding. The
@@ -17,8 +18,9 @@ in the last 10 s. Exit 0 when latched (and acknowledged, or no bot to hear it), 
 acknowledge it, 2 when the store does not exist (nothing is created).
 
 Options:
-  --reason TEXT   why (kept with the halt and in the breaker events; required)
-  --db FILE       the store (default ${defaultDbFile})
+  --reason TEXT     why (kept with the halt and in the breaker events; required)
+${storeFlagsUsage(defaultDbFile)}
+                    (in a shared store, the instance to halt)
 `;
 
 /** Who pulled the switch, for the record. */
@@ -35,13 +37,21 @@ export function operatorName(): string {
  * missing file is a StoreError STORE_MISSING (exit 2) and nothing is created; every other failure a one-line
  * StoreError.
  */
-export function openStore(file: string): Store {
+export function openStore(target: StoreTarget): Store {
+  let store: Store;
   try {
-    return Store.open(file, { mustExist: true });
+    store = Store.open(target.location, { mustExist: true, ...(target.instance ? { instance: target.instance } : {}) });
   } catch (cause) {
     if (cause instanceof SearcherError) throw cause;
-    throw new StoreError('STORE', `cannot open the store ${file}: ${(cause as Error).message}`, { cause });
+    throw new StoreError('STORE', `cannot open the store ${target.shown}: ${(cause as Error).message}`, { cause });
   }
+  // In a store other instances use, a halt (or resume) of the default instance could reach no bot at all: name it.
+  const others = target.instance === undefined ? store.instances().filter((name) => name !== store.instance) : [];
+  if (others.length > 0) {
+    store.close();
+    throw new UsageError(`the store ${target.shown} is shared by instances ${[store.instance, ...others].sort().join(', ')}: name one with --instance NAME`);
+  }
+  return store;
 }
 
 /** Waits until every live bot on the store has answered the halt written at `at`, or its wait is over. */
@@ -69,6 +79,7 @@ export async function run(argv: string[]): Promise<number> {
     const flags = parseFlags(argv, {
       reason: { type: 'string' },
       db: { type: 'string' },
+      instance: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (flags.help) {
@@ -77,8 +88,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     const reason = flags.reason?.trim();
     if (!reason) throw new UsageError('--reason TEXT is required: say why the bot is halted');
-    const file = flags.db ?? defaultDbFile;
-    const store = openStore(file);
+    const store = openStore(storeTarget(flags, defaultDbFile));
     try {
       const existing = readHaltLatch(store);
       let at: number;

@@ -1,22 +1,24 @@
-import { resolve } from 'node:path';
 import type { BlockSummary, Totals } from '../monitor/queries.ts';
 import { defaultDbFile, Store, StoreError } from '../monitor/store.ts';
+import { storeFlagsUsage, storeTarget } from './storeTarget.ts';
 import { formatUnitsExact } from '../units/decimal.ts';
 import { integerFlag, parseFlags, UsageError } from './args.ts';
 import { reportError } from './report.ts';
 
-export const reportUsage = `Usage: searcher report [--db FILE] [--last N] [--json]
+export const reportUsage = `Usage: searcher report [--db FILE] [--last N] [--json] [--instance NAME]
 
 Profit per block from the searcher's store: pending swaps seen, candidates, bundles sent and included, and
 the realised gross, gas, builder payment (bribe) and net of what landed, read from the receipts, with a
-running total. Amounts in the table are exact ETH; --json prints {"blocks": [...], "totals": {...}} with
-amounts as decimal wei strings.
+running total. Amounts in the table are exact ETH; --json prints {"blocks": [...], "totals": {...},
+"instances": [...]} with amounts as decimal wei strings. A store shared by a fleet is reported for every
+instance (one block's counters and amounts added up across instances) unless --instance names one.
 
 Options:
-  --db FILE    the store (default ${defaultDbFile})
-  --last N     only the newest N blocks (totals and the cumulative column still cover the whole store)
-  --json       JSON instead of a table
-  -h, --help   this help
+${storeFlagsUsage(defaultDbFile)}
+                    (here: report only this instance; default every instance in the store)
+  --last N          only the newest N blocks (totals and the cumulative column still cover the whole store)
+  --json            JSON instead of a table
+  -h, --help        this help
 `;
 
 const eth = (wei: bigint) => formatUnitsExact(wei, 18);
@@ -42,8 +44,8 @@ function totalCells(totals: Totals): string[] {
   return ['total', String(totals.seen), String(totals.candidates), String(totals.sent), String(totals.included), eth(totals.grossWei), eth(totals.gasWei), eth(totals.bribeWei), eth(totals.netWei), eth(totals.netWei)];
 }
 
-/** Pure: the human report, columns right-aligned to their widest cell. */
-export function formatReportTable(blocks: readonly BlockSummary[], totals: Totals): string {
+/** Pure: the human report, columns right-aligned to their widest cell; `instances` are the ones it covers. */
+export function formatReportTable(blocks: readonly BlockSummary[], totals: Totals, instances: readonly string[] = []): string {
   const rows = [[...columns], ...blocks.map(blockCells), totalCells(totals)];
   const widths = columns.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const line = (row: string[]) => row.map((cell, i) => cell.padStart(widths[i]!)).join('  ').trimEnd();
@@ -51,20 +53,21 @@ export function formatReportTable(blocks: readonly BlockSummary[], totals: Total
   if (blocks.length === 0) out.push('(no blocks recorded)');
   out.push(...rows.slice(1, -1).map(line), line(rows[rows.length - 1]!));
   out.push(
-    `blocks ${totals.blocks}; bundles missed ${totals.missed}, reverted on chain ${totals.reverted}; simulated net of the landed ${eth(totals.simulatedNetWei)} ETH, mismatches ${totals.mismatches}`,
+    `blocks ${totals.blocks}; bundles missed ${totals.missed}, reverted on chain ${totals.reverted}; simulated net of the landed ${eth(totals.simulatedNetWei)} ETH, mismatches ${totals.mismatches}${instances.length > 0 ? `; ${instances.length === 1 ? 'instance' : 'instances'} ${instances.join(', ')}` : ''}`,
   );
   return `${out.join('\n')}\n`;
 }
 
 /** Pure: the --json document (bigint amounts as decimal wei strings). */
-export function reportJson(blocks: readonly BlockSummary[], totals: Totals): string {
-  return JSON.stringify({ blocks, totals }, (_, value) => (typeof value === 'bigint' ? value.toString() : value));
+export function reportJson(blocks: readonly BlockSummary[], totals: Totals, instances: readonly string[] = []): string {
+  return JSON.stringify({ blocks, totals, instances }, (_, value) => (typeof value === 'bigint' ? value.toString() : value));
 }
 
 export async function run(argv: string[]): Promise<number> {
   try {
     const flags = parseFlags(argv, {
       db: { type: 'string' },
+      instance: { type: 'string' },
       last: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -74,19 +77,22 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     const last = flags.last === undefined ? undefined : integerFlag(flags.last, 'last', 0, 1);
-    const file = resolve(flags.db ?? defaultDbFile);
+    const target = storeTarget(flags, defaultDbFile);
     let store: Store;
     try {
-      store = Store.open(file, { mustExist: true });
+      store = Store.open(target.location, { mustExist: true, ...(target.instance ? { instance: target.instance } : {}) });
     } catch (error) {
-      // A wrong --db (missing, or not a searcher store) is bad input, not a runtime failure.
-      if (error instanceof StoreError) throw new UsageError(error.message);
+      // A wrong --db (missing, or not a searcher store) is bad input, not a runtime failure; a server that
+      // cannot be reached is a runtime failure (exit 1).
+      if (error instanceof StoreError && error.code !== 'STORE_UNREACHABLE') throw new UsageError(error.message);
       throw error;
     }
     try {
-      const blocks = store.blockSummaries({ last });
-      const totals = store.totals();
-      process.stdout.write(flags.json ? `${reportJson(blocks, totals)}\n` : formatReportTable(blocks, totals));
+      const instance = target.instance ?? null;
+      const blocks = store.blockSummaries({ last, instance });
+      const totals = store.totals(instance);
+      const instances = instance === null ? store.instances() : [instance];
+      process.stdout.write(flags.json ? `${reportJson(blocks, totals, instances)}\n` : formatReportTable(blocks, totals, instances));
     } finally {
       store.close();
     }

@@ -2,7 +2,7 @@ import { SearcherError } from '../errors.ts';
 import { redactText, redactUrl } from '../redact.ts';
 import { isVerbose } from './logging.ts';
 
-const badInputCodes = new Set(['USAGE', 'SCENARIO_INVALID', 'SECRET', 'QUOTE', 'ENGINE_CONFIG', 'STORE_MISSING']);
+const badInputCodes = new Set(['USAGE', 'SCENARIO_INVALID', 'SECRET', 'QUOTE', 'ENGINE_CONFIG', 'STORE_MISSING', 'STORE_URL']);
 
 /**
  * A message on one line: a validation message that lists its issues one per line ("invalid config F:\n  a\n

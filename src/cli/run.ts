@@ -8,12 +8,15 @@ import { defaultDbFile } from '../monitor/store.ts';
 import { redactUrl } from '../redact.ts';
 import { SearcherApp } from '../searcher.ts';
 import { integerFlag, parseFlags, UsageError } from './args.ts';
+import { isPostgresUrl } from '../monitor/postgres/url.ts';
+import { defaultInstance } from '../monitor/storeOpen.ts';
+import { storeFlagsUsage, storeTarget } from './storeTarget.ts';
 import { formatBlockLine } from './blockLine.ts';
 import { logOptionsUsage } from './logging.ts';
 import { reportError } from './report.ts';
 import { stopSignals } from './shutdown.ts';
 
-export const runUsage = `Usage: searcher run --config FILE [--dry-run] [--json] [--db FILE] [--dashboard-port N | --no-dashboard]
+export const runUsage = `Usage: searcher run --config FILE [--dry-run] [--json] [--db FILE] [--instance NAME] [--dashboard-port N | --no-dashboard]
 
 Runs the bot: watches the mempool and new blocks, finds backruns and block arbitrage, sizes them, simulates
 each bundle, asks the risk layer, signs and sends bundles to every configured builder, tracks inclusion and
@@ -26,8 +29,8 @@ Options:
   --json                one JSON line per candidate: {"block", "victim", "path", "amountIn", "grossProfitWei",
                         "gasCostWei", "bribeWei", "netProfitWei", "simulatedNetProfitWei", "decision", "reason",
                         "bundle", "latencyUs": {"decode", "search", "simulate", "send", "total"}}
-  --db FILE             the store (SQLite; default ${defaultDbFile}, shown in the first line);
-                        \`searcher halt/resume/report\` need the same file
+${storeFlagsUsage(defaultDbFile)}
+                    (the store is shown in the first line; \`searcher halt/resume/report\` need the same one)
   --dashboard-port N    dashboard + /metrics on 127.0.0.1:N (default from the config, 8787; 0 = any free port)
   --no-dashboard        no HTTP server
 
@@ -49,6 +52,7 @@ export async function run(argv: string[]): Promise<number> {
       'dry-run': { type: 'boolean' },
       json: { type: 'boolean' },
       db: { type: 'string' },
+      instance: { type: 'string' },
       'dashboard-port': { type: 'string' },
       'no-dashboard': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -58,9 +62,10 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     if (!flags.config) throw new UsageError('--config FILE is required');
-    const dbFile = resolve(flags.db ?? defaultDbFile);
+    const store = storeTarget(flags, defaultDbFile);
     // First, before anything can fail or log: the store this bot uses is the one `searcher halt` must be given.
-    process.stderr.write(`searcher: store ${dbFile} (stop this bot with: searcher halt --db ${dbFile} --reason TEXT)\n`);
+    const shared = isPostgresUrl(store.location) || store.instance !== undefined ? ` --instance ${store.instance ?? defaultInstance()}` : '';
+    process.stderr.write(`searcher: store ${store.shown} (stop this bot with: searcher halt --db ${store.shown}${shared} --reason TEXT)\n`);
     const { config, chain, builders, warnings } = loadRunConfig(resolve(flags.config));
     for (const warning of warnings) process.stderr.write(`searcher: warning: ${warning}\n`);
     const dryRun = Boolean(flags['dry-run']);
@@ -74,7 +79,8 @@ export async function run(argv: string[]): Promise<number> {
       config,
       chain,
       builders,
-      dbFile,
+      dbFile: store.location,
+      ...(store.instance ? { instance: store.instance } : {}),
       dryRun,
       ...(signer ? { signer } : {}),
       authAccount: auth.account,

@@ -1,12 +1,25 @@
-/** A wei amount column: exact decimal TEXT (signed where a loss is possible), never REAL and never a rounded float. */
-const wei = (column: string, nullable = false) =>
-  `${column} TEXT${nullable ? '' : ' NOT NULL'} CHECK (${column} IS NULL OR (${column} GLOB '[0-9]*' OR ${column} GLOB '-[0-9]*') AND ltrim(${column}, '-') NOT GLOB '*[^0-9]*' AND ltrim(${column}, '-') <> '')`;
+import { instanceMigration } from './migrationInstance.ts';
+import type { SqlDialect } from './sqlDatabase.ts';
 
 /**
- * Schema changes, in order; a store at version k runs migrations k.. on open, each in one transaction.
- * Never edit a released migration: add the next one.
+ * A wei amount column, exact and signed where a loss is possible, never REAL and never a rounded float: decimal
+ * TEXT in SQLite (whose integers stop at 2^63), NUMERIC with no fraction in PostgreSQL (exact at any size, read
+ * back as a decimal string, and summable in SQL by an operator's own queries).
  */
-export const migrations: readonly string[] = [
+const weiColumn = (dialect: SqlDialect) => (column: string, nullable = false) =>
+  dialect === 'postgres'
+    ? `${column} NUMERIC${nullable ? '' : ' NOT NULL'} CHECK (scale(${column}) = 0)`
+    : `${column} TEXT${nullable ? '' : ' NOT NULL'} CHECK (${column} IS NULL OR (${column} GLOB '[0-9]*' OR ${column} GLOB '-[0-9]*') AND ltrim(${column}, '-') NOT GLOB '*[^0-9]*' AND ltrim(${column}, '-') <> '')`;
+
+/**
+ * Schema changes, in order; a store at version k runs migrations k.. on open, in a transaction.
+ * Never edit a released migration: add the next one. Written once for both engines: the PostgreSQL backend
+ * translates types (postgres/dialect.ts), and only wei columns are declared per dialect. `instance` names the
+ * rows a store had before migration 6 tagged every row with its instance.
+ */
+export function migrationsFor(dialect: SqlDialect, instance: string): readonly string[] {
+  const wei = weiColumn(dialect);
+  return [
   `
   CREATE TABLE risk_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE breaker_events (
@@ -172,4 +185,9 @@ export const migrations: readonly string[] = [
     at INTEGER NOT NULL
   ) STRICT;
   `,
-];
+    instanceMigration(dialect, wei, instance),
+  ];
+}
+
+/** The SQLite migrations (what a store file runs), for the instance name of rows written before migration 6. */
+export const migrations: readonly string[] = migrationsFor('sqlite', 'default');

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sqlDatabase.ts';
 import { getAddress, type Hex } from 'viem';
 import { decodePoolState, encodePoolState, type PoolCheckpoint, type PoolCheckpointUpdate, type RegisteredPool } from '../state/poolCheckpoint.ts';
 
@@ -6,10 +6,10 @@ type RegistryRow = { address: string; kind: 'v2' | 'v3'; fee_bps: number | null;
 type CheckpointRow = { block: number; hash: string; parent_hash: string };
 
 /** The chain's pool checkpoint: registry rows with the tracked pools' states, and the block they hold at. */
-export function queryPoolCheckpoint(db: Database.Database, chain: string): PoolCheckpoint | undefined {
-  const head = db.prepare('SELECT block, hash, parent_hash FROM pool_checkpoints WHERE chain = ?').get(chain) as CheckpointRow | undefined;
+export function queryPoolCheckpoint(db: SqlDatabase, instance: string, chain: string): PoolCheckpoint | undefined {
+  const head = db.prepare('SELECT block, hash, parent_hash FROM pool_checkpoints WHERE instance = ? AND chain = ?').get(instance, chain) as CheckpointRow | undefined;
   if (!head) return undefined;
-  const rows = db.prepare('SELECT address, kind, fee_bps, venue, factory, created_at, token0, token1, state FROM pool_registry WHERE chain = ?').all(chain) as RegistryRow[];
+  const rows = db.prepare('SELECT address, kind, fee_bps, venue, factory, created_at, token0, token1, state FROM pool_registry WHERE instance = ? AND chain = ?').all(instance, chain) as RegistryRow[];
   const registry: RegisteredPool[] = rows.map((row) => ({
     address: getAddress(row.address),
     kind: row.kind,
@@ -24,30 +24,30 @@ export function queryPoolCheckpoint(db: Database.Database, chain: string): PoolC
 }
 
 /** Applies one checkpoint update; the caller runs it in a transaction (all of it lands, or none). */
-export function writePoolCheckpoint(db: Database.Database, chain: string, update: PoolCheckpointUpdate, now: number): void {
-  if (update.replace) db.prepare('DELETE FROM pool_registry WHERE chain = ?').run(chain);
+export function writePoolCheckpoint(db: SqlDatabase, instance: string, chain: string, update: PoolCheckpointUpdate, now: number): void {
+  if (update.replace) db.prepare('DELETE FROM pool_registry WHERE instance = ? AND chain = ?').run(instance, chain);
   const upsert = db.prepare(
-    `INSERT INTO pool_registry (chain, address, kind, fee_bps, venue, factory, created_at, token0, token1, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
-     ON CONFLICT (chain, address) DO UPDATE SET kind = excluded.kind, fee_bps = excluded.fee_bps, venue = excluded.venue, factory = excluded.factory,
+    `INSERT INTO pool_registry (instance, chain, address, kind, fee_bps, venue, factory, created_at, token0, token1, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+     ON CONFLICT (instance, chain, address) DO UPDATE SET kind = excluded.kind, fee_bps = excluded.fee_bps, venue = excluded.venue, factory = excluded.factory,
        created_at = excluded.created_at, token0 = coalesce(excluded.token0, pool_registry.token0), token1 = coalesce(excluded.token1, pool_registry.token1)`,
   );
   for (const pool of update.registry) {
-    upsert.run(chain, pool.address.toLowerCase(), pool.kind, pool.feeBps === undefined ? null : Number(pool.feeBps), pool.venue ?? null, pool.factory ?? null, pool.createdAt === undefined ? null : Number(pool.createdAt), pool.token0 ?? null, pool.token1 ?? null);
+    upsert.run(instance, chain, pool.address.toLowerCase(), pool.kind, pool.feeBps === undefined ? null : Number(pool.feeBps), pool.venue ?? null, pool.factory ?? null, pool.createdAt === undefined ? null : Number(pool.createdAt), pool.token0 ?? null, pool.token1 ?? null);
   }
-  const setState = db.prepare('UPDATE pool_registry SET state = ? WHERE chain = ? AND address = ?');
+  const setState = db.prepare('UPDATE pool_registry SET state = ? WHERE instance = ? AND chain = ? AND address = ?');
   for (const pool of update.states) {
-    const changed = setState.run(encodePoolState(pool), chain, pool.address.toLowerCase()).changes;
+    const changed = setState.run(encodePoolState(pool), instance, chain, pool.address.toLowerCase()).changes;
     // A tracked pool the registry does not hold yet (a pool the caller named by hand): registered with its state.
     if (changed === 0) {
-      upsert.run(chain, pool.address.toLowerCase(), pool.kind, pool.kind === 'v2' ? Number(pool.feeBps) : null, pool.venue ?? null, pool.factory ?? null, null, pool.token0, pool.token1);
-      setState.run(encodePoolState(pool), chain, pool.address.toLowerCase());
+      upsert.run(instance, chain, pool.address.toLowerCase(), pool.kind, pool.kind === 'v2' ? Number(pool.feeBps) : null, pool.venue ?? null, pool.factory ?? null, null, pool.token0, pool.token1);
+      setState.run(encodePoolState(pool), instance, chain, pool.address.toLowerCase());
     }
   }
-  for (const address of update.untracked) setState.run(null, chain, address.toLowerCase());
-  const remove = db.prepare('DELETE FROM pool_registry WHERE chain = ? AND address = ?');
-  for (const address of update.removed ?? []) remove.run(chain, address.toLowerCase());
+  for (const address of update.untracked) setState.run(null, instance, chain, address.toLowerCase());
+  const remove = db.prepare('DELETE FROM pool_registry WHERE instance = ? AND chain = ? AND address = ?');
+  for (const address of update.removed ?? []) remove.run(instance, chain, address.toLowerCase());
   db.prepare(
-    `INSERT INTO pool_checkpoints (chain, block, hash, parent_hash, at) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (chain) DO UPDATE SET block = excluded.block, hash = excluded.hash, parent_hash = excluded.parent_hash, at = excluded.at`,
-  ).run(chain, Number(update.block.number), update.block.hash, update.block.parentHash, now);
+    `INSERT INTO pool_checkpoints (instance, chain, block, hash, parent_hash, at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (instance, chain) DO UPDATE SET block = excluded.block, hash = excluded.hash, parent_hash = excluded.parent_hash, at = excluded.at`,
+  ).run(instance, chain, Number(update.block.number), update.block.hash, update.block.parentHash, now);
 }

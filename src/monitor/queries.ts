@@ -1,107 +1,31 @@
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sqlDatabase.ts';
 import type { Address, Hash } from 'viem';
-import type { MissReason, SubmissionOutcome, TokenVerdictRecord } from './records.ts';
+import type { MissReason, TokenVerdictRecord } from './records.ts';
+import type { BlockSummary, BuilderStats, BundleView, Mismatch, OpportunityView, Totals } from './storeViews.ts';
+
+export type { BlockSummary, BuilderStats, BundleStatus, BundleView, Mismatch, OpportunityView, Totals } from './storeViews.ts';
 
 /**
  * Read side of the store, for `searcher report` and the dashboard. SQLite cannot add 256-bit integers (its
- * INTEGER is 64-bit and SUM of TEXT goes through REAL), so amounts are summed here, in bigint.
+ * INTEGER is 64-bit and SUM of TEXT goes through REAL), so amounts are summed here, in bigint. Each read covers
+ * one instance or, with a null filter, every instance (a fleet's totals); the SQL is the portable subset.
  */
 
-export type BlockSummary = {
-  number: number;
-  hash: Hash | null;
-  /** Unix seconds. */
-  timestamp: number | null;
-  baseFeeWei: bigint | null;
-  /** Pending swaps seen while this block was next. */
-  seen: number;
-  candidates: number;
-  sent: number;
-  included: number;
-  /** Realised, from the receipts of our transactions landed in this block. */
-  grossWei: bigint;
-  gasWei: bigint;
-  bribeWei: bigint;
-  netWei: bigint;
-  /** What the simulations said the landed bundles would net (for simulated vs realised). */
-  simulatedNetWei: bigint;
-  /** Realised net of every block up to and including this one. */
-  cumulativeNetWei: bigint;
-};
+/** One instance by name, or null for all of them. */
+type Filter = string | null;
 
-export type Totals = {
-  blocks: number;
-  seen: number;
-  candidates: number;
-  sent: number;
-  included: number;
-  /** Our transaction landed and reverted (gas lost). */
-  reverted: number;
-  missed: number;
-  grossWei: bigint;
-  gasWei: bigint;
-  bribeWei: bigint;
-  netWei: bigint;
-  simulatedNetWei: bigint;
-  mismatches: number;
-};
+/** `alias.instance = ?` for one instance, an always-true condition for all; with its parameters. */
+function where(filter: Filter, alias = ''): { sql: string; params: unknown[] } {
+  return filter === null ? { sql: '1 = 1', params: [] } : { sql: `${alias}instance = ?`, params: [filter] };
+}
 
-export type BuilderStats = {
-  builder: string;
-  /** Distinct bundles sent to this builder. */
-  sent: number;
-  submissions: number;
-  accepted: number;
-  refused: number;
-  timeout: number;
-  error: number;
-  /** Bundles it was sent that landed: credited to the block's builder when known, else to every builder that accepted. */
-  included: number;
-  /** included / sent, 0 when nothing was sent. */
-  inclusionRate: number;
-  meanLatencyMs: number;
-};
-
-export type BundleStatus = 'pending' | 'included' | 'reverted' | 'missed';
-
-export type BundleView = {
-  id: string;
-  opportunityId: number | null;
-  targetBlock: number;
-  ourTxHash: Hash;
-  txHashes: Hash[];
-  predictedNetWei: bigint;
-  simulatedNetWei: bigint | null;
-  sentAtMs: number;
-  status: BundleStatus;
-  /** The miss reason, 'reverted' for a reverted landing, null otherwise. */
-  reason: MissReason | null;
-  /** The builder's words for a miss. */
-  detail: string | null;
-  /** Realised net when landed. */
-  netWei: bigint | null;
-  landedBlock: number | null;
-  submissions: Array<{ builder: string; outcome: SubmissionOutcome; latencyMs: number; error: string | null; bundleHash: string | null }>;
-};
-
-export type Mismatch = { bundleId: string; block: number; txHash: Hash; netWei: bigint; simulatedNetWei: bigint; differenceWei: bigint };
-
-export type OpportunityView = {
-  id: number;
-  block: number;
-  victim: Hash | null;
-  path: Address[];
-  amountInWei: bigint;
-  grossWei: bigint;
-  gasWei: bigint;
-  bribeWei: bigint;
-  netWei: bigint;
-  decision: 'send' | 'reject';
-  reason: string;
-  firstSeenMs: number | null;
-  latencyUs: number;
-  simulations: Array<{ backend: string; ok: boolean; gainWei: bigint | null; netWei: bigint | null; gasUsed: number | null; error: string | null }>;
-};
+/** The instances that wrote anything to the store, by name. */
+export function queryInstances(db: SqlDatabase): string[] {
+  const rows = db
+    .prepare('SELECT instance FROM blocks UNION SELECT instance FROM bot_heartbeats UNION SELECT instance FROM risk_state UNION SELECT instance FROM bundles ORDER BY instance')
+    .all() as Array<{ instance: string }>;
+  return rows.map((row) => row.instance);
+}
 
 const big = (value: string): bigint => BigInt(value);
 const bigOrNull = (value: string | null): bigint | null => (value === null ? null : BigInt(value));
@@ -109,7 +33,29 @@ const bigOrNull = (value: string | null): bigint | null => (value === null ? nul
 type BlockRow = { number: number; hash: Hash | null; timestamp: number | null; base_fee_wei: string | null; seen: number; candidates: number; bundles_sent: number; included: number };
 type LandedRow = { block: number; gross_wei: string; gas_paid_wei: string; builder_payment_wei: string; net_wei: string; simulated_net_wei: string | null };
 
-/** Pure core: per-block counters plus the realised amounts of what landed in each block, with a running net. */
+/** Rows of one block number from several instances, as one row: counters added, header from the first that has it. */
+function mergeBlocks(blocks: readonly BlockRow[]): BlockRow[] {
+  const merged = new Map<number, BlockRow>();
+  for (const row of blocks) {
+    const seen = merged.get(row.number);
+    if (!seen) merged.set(row.number, { ...row });
+    else {
+      seen.hash ??= row.hash;
+      seen.timestamp ??= row.timestamp;
+      seen.base_fee_wei ??= row.base_fee_wei;
+      seen.seen += row.seen;
+      seen.candidates += row.candidates;
+      seen.bundles_sent += row.bundles_sent;
+      seen.included += row.included;
+    }
+  }
+  return [...merged.values()];
+}
+
+/**
+ * Pure core: per-block counters plus the realised amounts of what landed in each block, with a running net.
+ * Several instances' rows for one block number (a fleet on one chain) add up into one block.
+ */
 export function summarizeBlocks(blocks: readonly BlockRow[], landed: readonly LandedRow[]): BlockSummary[] {
   const amounts = new Map<number, { gross: bigint; gas: bigint; bribe: bigint; net: bigint; simulated: bigint }>();
   for (const row of landed) {
@@ -122,7 +68,7 @@ export function summarizeBlocks(blocks: readonly BlockRow[], landed: readonly La
     amounts.set(row.block, sum);
   }
   let cumulative = 0n;
-  return [...blocks]
+  return mergeBlocks(blocks)
     .sort((a, b) => a.number - b.number)
     .map((row) => {
       const sum = amounts.get(row.number);
@@ -148,28 +94,31 @@ export function summarizeBlocks(blocks: readonly BlockRow[], landed: readonly La
 
 const landedColumns = 'block, gross_wei, gas_paid_wei, builder_payment_wei, net_wei, simulated_net_wei';
 
-export function queryBlockSummaries(db: Database.Database, options: { last?: number } = {}): BlockSummary[] {
+export function queryBlockSummaries(db: SqlDatabase, filter: Filter, options: { last?: number } = {}): BlockSummary[] {
+  const only = where(filter);
   const read = db.transaction(() => ({
-    blocks: db.prepare('SELECT number, hash, timestamp, base_fee_wei, seen, candidates, bundles_sent, included FROM blocks').all() as BlockRow[],
-    landed: db.prepare(`SELECT ${landedColumns} FROM inclusions`).all() as LandedRow[],
+    blocks: db.prepare(`SELECT number, hash, timestamp, base_fee_wei, seen, candidates, bundles_sent, included FROM blocks WHERE ${only.sql}`).all(...only.params) as BlockRow[],
+    landed: db.prepare(`SELECT ${landedColumns} FROM inclusions WHERE ${only.sql}`).all(...only.params) as LandedRow[],
   }));
   const { blocks, landed } = read();
   const all = summarizeBlocks(blocks, landed);
   return options.last === undefined ? all : all.slice(Math.max(0, all.length - options.last));
 }
 
-export function queryTotals(db: Database.Database): Totals {
+export function queryTotals(db: SqlDatabase, filter: Filter): Totals {
+  const only = where(filter);
   const read = db.transaction(() => {
+    // CAST: PostgreSQL sums BIGINT into NUMERIC (read back as text); these counters are plain numbers.
     const counts = db
       .prepare(
-        `SELECT count(*) AS blocks, coalesce(sum(seen), 0) AS seen, coalesce(sum(candidates), 0) AS candidates,
-           coalesce(sum(bundles_sent), 0) AS sent, coalesce(sum(included), 0) AS included FROM blocks`,
+        `SELECT count(DISTINCT number) AS blocks, CAST(coalesce(sum(seen), 0) AS BIGINT) AS seen, CAST(coalesce(sum(candidates), 0) AS BIGINT) AS candidates,
+           CAST(coalesce(sum(bundles_sent), 0) AS BIGINT) AS sent, CAST(coalesce(sum(included), 0) AS BIGINT) AS included FROM blocks WHERE ${only.sql}`,
       )
-      .get() as { blocks: number; seen: number; candidates: number; sent: number; included: number };
-    const reverted = (db.prepare("SELECT count(*) AS n FROM inclusions WHERE status = 'reverted'").get() as { n: number }).n;
-    const missed = (db.prepare('SELECT count(*) AS n FROM misses').get() as { n: number }).n;
-    const mismatches = (db.prepare('SELECT count(*) AS n FROM inclusions WHERE mismatch = 1').get() as { n: number }).n;
-    const landed = db.prepare(`SELECT ${landedColumns} FROM inclusions`).all() as LandedRow[];
+      .get(...only.params) as { blocks: number; seen: number; candidates: number; sent: number; included: number };
+    const reverted = (db.prepare(`SELECT count(*) AS n FROM inclusions WHERE status = 'reverted' AND ${only.sql}`).get(...only.params) as { n: number }).n;
+    const missed = (db.prepare(`SELECT count(*) AS n FROM misses WHERE ${only.sql}`).get(...only.params) as { n: number }).n;
+    const mismatches = (db.prepare(`SELECT count(*) AS n FROM inclusions WHERE mismatch = 1 AND ${only.sql}`).get(...only.params) as { n: number }).n;
+    const landed = db.prepare(`SELECT ${landedColumns} FROM inclusions WHERE ${only.sql}`).all(...only.params) as LandedRow[];
     return { counts, reverted, missed, mismatches, landed };
   });
   const { counts, reverted, missed, mismatches, landed } = read();
@@ -184,41 +133,51 @@ export function queryTotals(db: Database.Database): Totals {
   return totals;
 }
 
-export function queryBuilderStats(db: Database.Database): BuilderStats[] {
+const countOf = (outcome: string) => `CAST(sum(CASE WHEN s.outcome = '${outcome}' THEN 1 ELSE 0 END) AS BIGINT)`;
+
+export function queryBuilderStats(db: SqlDatabase, filter: Filter): BuilderStats[] {
+  const only = where(filter, 's.');
+  const inner = where(filter, 't.');
+  // Bundles are counted per (instance, id): two instances may use one id. Quoted aliases keep their case in PostgreSQL.
   const rows = db
     .prepare(
-      `SELECT s.builder AS builder, count(DISTINCT s.bundle_id) AS sent, count(*) AS submissions,
-         sum(s.outcome = 'accepted') AS accepted, sum(s.outcome = 'refused') AS refused,
-         sum(s.outcome = 'timeout') AS timeout, sum(s.outcome = 'error') AS error, avg(s.latency_ms) AS meanLatencyMs,
-         (SELECT count(DISTINCT i.bundle_id) FROM inclusions i JOIN submissions t ON t.bundle_id = i.bundle_id
-           WHERE t.builder = s.builder AND i.status = 'success'
+      `SELECT s.builder AS builder, count(DISTINCT s.instance || ' ' || s.bundle_id) AS sent, count(*) AS submissions,
+         ${countOf('accepted')} AS accepted, ${countOf('refused')} AS refused,
+         ${countOf('timeout')} AS timeout, ${countOf('error')} AS error, avg(s.latency_ms) AS "meanLatencyMs",
+         (SELECT count(DISTINCT i.instance || ' ' || i.bundle_id) FROM inclusions i JOIN submissions t ON t.instance = i.instance AND t.bundle_id = i.bundle_id
+           WHERE t.builder = s.builder AND i.status = 'success' AND ${inner.sql}
              AND (i.builder = t.builder OR (i.builder IS NULL AND t.outcome = 'accepted'))) AS included
-       FROM submissions s GROUP BY s.builder ORDER BY s.builder`,
+       FROM submissions s WHERE ${only.sql} GROUP BY s.builder ORDER BY s.builder`,
     )
-    .all() as Array<Omit<BuilderStats, 'inclusionRate'>>;
+    .all(...inner.params, ...only.params) as Array<Omit<BuilderStats, 'inclusionRate'>>;
   return rows.map((row) => ({ ...row, inclusionRate: row.sent === 0 ? 0 : row.included / row.sent }));
 }
 
 type BundleRow = {
-  id: string; opportunity_id: number | null; target_block: number; our_tx: Hash; txs: string; predicted_net_wei: string;
+  instance: string; id: string; opportunity_id: number | null; target_block: number; our_tx: Hash; txs: string; predicted_net_wei: string;
   simulated_net_wei: string | null; sent_at: number; landed_status: 'success' | 'reverted' | null; landed_net: string | null;
   landed_block: number | null; miss_reason: MissReason | null; miss_detail: string | null;
 };
 
-export function queryRecentBundles(db: Database.Database, limit: number): BundleView[] {
+export function queryRecentBundles(db: SqlDatabase, filter: Filter, limit: number): BundleView[] {
+  const only = where(filter, 'b.');
   const read = db.transaction(() => {
+    // Ties on sent_at: the newer opportunity first (bundles have no row order PostgreSQL keeps).
     const rows = db
       .prepare(
-        `SELECT b.id, b.opportunity_id, b.target_block, b.our_tx, b.txs, b.predicted_net_wei, b.simulated_net_wei, b.sent_at,
+        `SELECT b.instance, b.id, b.opportunity_id, b.target_block, b.our_tx, b.txs, b.predicted_net_wei, b.simulated_net_wei, b.sent_at,
            i.status AS landed_status, i.net_wei AS landed_net, i.block AS landed_block, m.reason AS miss_reason, m.detail AS miss_detail
-         FROM bundles b LEFT JOIN inclusions i ON i.bundle_id = b.id LEFT JOIN misses m ON m.bundle_id = b.id
-         ORDER BY b.sent_at DESC, b.rowid DESC LIMIT ?`,
+         FROM bundles b LEFT JOIN inclusions i ON i.instance = b.instance AND i.bundle_id = b.id LEFT JOIN misses m ON m.instance = b.instance AND m.bundle_id = b.id
+         WHERE ${only.sql} ORDER BY b.sent_at DESC, b.opportunity_id DESC, b.id DESC LIMIT ?`,
       )
-      .all(limit) as BundleRow[];
-    const submissions = db.prepare('SELECT builder, outcome, latency_ms AS latencyMs, error, bundle_hash AS bundleHash FROM submissions WHERE bundle_id = ? ORDER BY id');
-    return rows.map((row) => ({ row, submissions: submissions.all(row.id) as BundleView['submissions'] }));
+      .all(...only.params, limit) as BundleRow[];
+    const submissions = db.prepare(
+      'SELECT builder, outcome, latency_ms AS "latencyMs", error, bundle_hash AS "bundleHash" FROM submissions WHERE instance = ? AND bundle_id = ? ORDER BY id',
+    );
+    return rows.map((row) => ({ row, submissions: submissions.all(row.instance, row.id) as BundleView['submissions'] }));
   });
   return read().map(({ row, submissions }) => ({
+    instance: row.instance,
     id: row.id,
     opportunityId: row.opportunity_id,
     targetBlock: row.target_block,
@@ -236,10 +195,11 @@ export function queryRecentBundles(db: Database.Database, limit: number): Bundle
   }));
 }
 
-export function queryMismatches(db: Database.Database, limit = 1000): Mismatch[] {
+export function queryMismatches(db: SqlDatabase, filter: Filter, limit = 1000): Mismatch[] {
+  const only = where(filter);
   const rows = db
-    .prepare('SELECT bundle_id, block, tx_hash, net_wei, simulated_net_wei FROM inclusions WHERE mismatch = 1 ORDER BY block DESC, rowid DESC LIMIT ?')
-    .all(limit) as Array<{ bundle_id: string; block: number; tx_hash: Hash; net_wei: string; simulated_net_wei: string }>;
+    .prepare(`SELECT bundle_id, block, tx_hash, net_wei, simulated_net_wei FROM inclusions WHERE mismatch = 1 AND ${only.sql} ORDER BY block DESC, at DESC, bundle_id DESC LIMIT ?`)
+    .all(...only.params, limit) as Array<{ bundle_id: string; block: number; tx_hash: Hash; net_wei: string; simulated_net_wei: string }>;
   return rows.map((row) => {
     const netWei = big(row.net_wei);
     const simulatedNetWei = big(row.simulated_net_wei);
@@ -248,13 +208,14 @@ export function queryMismatches(db: Database.Database, limit = 1000): Mismatch[]
 }
 
 type OpportunityRow = {
-  id: number; block: number; victim: Hash | null; path: string; amount_in_wei: string; gross_wei: string; gas_wei: string; bribe_wei: string;
+  instance: string; id: number; block: number; victim: Hash | null; path: string; amount_in_wei: string; gross_wei: string; gas_wei: string; bribe_wei: string;
   net_wei: string; decision: 'send' | 'reject'; reason: string; first_seen_ms: number | null; latency_us: number;
 };
 
-export function queryRecentOpportunities(db: Database.Database, limit: number): OpportunityView[] {
+export function queryRecentOpportunities(db: SqlDatabase, filter: Filter, limit: number): OpportunityView[] {
+  const only = where(filter);
   const read = db.transaction(() => {
-    const rows = db.prepare('SELECT * FROM opportunities ORDER BY id DESC LIMIT ?').all(limit) as OpportunityRow[];
+    const rows = db.prepare(`SELECT * FROM opportunities WHERE ${only.sql} ORDER BY id DESC LIMIT ?`).all(...only.params, limit) as OpportunityRow[];
     const simulations = db.prepare('SELECT backend, ok, gain_wei, net_wei, gas_used, error FROM simulations WHERE opportunity_id = ? ORDER BY id');
     return rows.map((row) => ({
       row,
@@ -262,6 +223,7 @@ export function queryRecentOpportunities(db: Database.Database, limit: number): 
     }));
   });
   return read().map(({ row, simulations }) => ({
+    instance: row.instance,
     id: row.id,
     block: row.block,
     victim: row.victim,
@@ -279,8 +241,8 @@ export function queryRecentOpportunities(db: Database.Database, limit: number): 
   }));
 }
 
-export function queryTokenVerdicts(db: Database.Database, chain: string): TokenVerdictRecord[] {
-  const rows = db.prepare('SELECT token, verdict, reason, probe_block, probed_at FROM token_verdicts WHERE chain = ? ORDER BY token').all(chain) as Array<{
+export function queryTokenVerdicts(db: SqlDatabase, instance: string, chain: string): TokenVerdictRecord[] {
+  const rows = db.prepare('SELECT token, verdict, reason, probe_block, probed_at FROM token_verdicts WHERE instance = ? AND chain = ? ORDER BY token').all(instance, chain) as Array<{
     token: Address;
     verdict: 'safe' | 'unsafe';
     reason: string;
@@ -291,26 +253,30 @@ export function queryTokenVerdicts(db: Database.Database, chain: string): TokenV
 }
 
 /** Counters that disagree with the rows they count (empty when the store is consistent). */
-export function queryInconsistencies(db: Database.Database): string[] {
+export function queryInconsistencies(db: SqlDatabase, filter: Filter): string[] {
+  const only = where(filter, 't.');
   const rows = db
     .prepare(
-      `WITH touched (number) AS (SELECT number FROM blocks UNION SELECT block FROM opportunities UNION SELECT target_block FROM bundles UNION SELECT block FROM inclusions),
+      `WITH touched (instance, number) AS (SELECT instance, number FROM blocks UNION SELECT instance, block FROM opportunities
+         UNION SELECT instance, target_block FROM bundles UNION SELECT instance, block FROM inclusions),
        counted AS (
-         SELECT t.number AS number,
-           (SELECT count(*) FROM opportunities o WHERE o.block = t.number) AS candidates,
-           (SELECT count(*) FROM bundles b WHERE b.target_block = t.number) AS bundles_sent,
-           (SELECT count(*) FROM inclusions i WHERE i.block = t.number AND i.status = 'success') AS included
-         FROM touched t)
-       SELECT c.number, coalesce(b.candidates, -1) AS kept_candidates, c.candidates, coalesce(b.bundles_sent, -1) AS kept_sent, c.bundles_sent,
+         SELECT t.instance AS instance, t.number AS number,
+           (SELECT count(*) FROM opportunities o WHERE o.instance = t.instance AND o.block = t.number) AS candidates,
+           (SELECT count(*) FROM bundles b WHERE b.instance = t.instance AND b.target_block = t.number) AS bundles_sent,
+           (SELECT count(*) FROM inclusions i WHERE i.instance = t.instance AND i.block = t.number AND i.status = 'success') AS included
+         FROM touched t WHERE ${only.sql})
+       SELECT c.instance, c.number, coalesce(b.candidates, -1) AS kept_candidates, c.candidates, coalesce(b.bundles_sent, -1) AS kept_sent, c.bundles_sent,
          coalesce(b.included, -1) AS kept_included, c.included
-       FROM counted c LEFT JOIN blocks b ON b.number = c.number
+       FROM counted c LEFT JOIN blocks b ON b.instance = c.instance AND b.number = c.number
        WHERE b.number IS NULL OR b.candidates <> c.candidates OR b.bundles_sent <> c.bundles_sent OR b.included <> c.included`,
     )
-    .all() as Array<{ number: number; kept_candidates: number; candidates: number; kept_sent: number; bundles_sent: number; kept_included: number; included: number }>;
+    .all(...only.params) as Array<{ instance: string; number: number; kept_candidates: number; candidates: number; kept_sent: number; bundles_sent: number; kept_included: number; included: number }>;
   const problems = rows.map(
-    (r) => `block ${r.number}: counters candidates/sent/included ${r.kept_candidates}/${r.kept_sent}/${r.kept_included}, rows ${r.candidates}/${r.bundles_sent}/${r.included}`,
+    (r) => `${filter === null ? `${r.instance} ` : ''}block ${r.number}: counters candidates/sent/included ${r.kept_candidates}/${r.kept_sent}/${r.kept_included}, rows ${r.candidates}/${r.bundles_sent}/${r.included}`,
   );
-  const both = db.prepare('SELECT count(*) AS n FROM inclusions i JOIN misses m ON m.bundle_id = i.bundle_id').get() as { n: number };
+  const both = db
+    .prepare(`SELECT count(*) AS n FROM inclusions i JOIN misses m ON m.instance = i.instance AND m.bundle_id = i.bundle_id WHERE ${where(filter, 'i.').sql}`)
+    .get(...where(filter, 'i.').params) as { n: number };
   if (both.n > 0) problems.push(`${both.n} bundles are both included and missed`);
   return problems;
 }

@@ -1,10 +1,10 @@
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sqlDatabase.ts';
 import { getAddress, type Address, type Hash } from 'viem';
 import { SearcherError } from '../errors.ts';
 import type { RealisedExecution } from './accounting.ts';
 
 /**
- * The rows the pipeline writes to the store. Amounts are bigint here and decimal TEXT in SQLite; each write
+ * The rows the pipeline writes to the store. Amounts are bigint here and exact decimals in the store (TEXT in SQLite, NUMERIC in PostgreSQL); each write
  * below runs in one transaction that also keeps the per-block counters equal to the rows they count.
  */
 
@@ -104,30 +104,33 @@ const int = (value: BlockNumber): number => {
   return number;
 };
 
-const bumpBlock = (db: Database.Database, block: number, column: 'seen' | 'candidates' | 'bundles_sent' | 'included', by: number) =>
-  db.prepare(`INSERT INTO blocks (number, ${column}) VALUES (?, ?) ON CONFLICT(number) DO UPDATE SET ${column} = ${column} + excluded.${column}`).run(block, by);
+const bumpBlock = (db: SqlDatabase, instance: string, block: number, column: 'seen' | 'candidates' | 'bundles_sent' | 'included', by: number) =>
+  db
+    .prepare(`INSERT INTO blocks (instance, number, ${column}) VALUES (?, ?, ?) ON CONFLICT (instance, number) DO UPDATE SET ${column} = blocks.${column} + excluded.${column}`)
+    .run(instance, block, by);
 
-export function writeBlock(db: Database.Database, record: BlockRecord): void {
+export function writeBlock(db: SqlDatabase, instance: string, record: BlockRecord): void {
   db.prepare(
-    `INSERT INTO blocks (number, hash, timestamp, base_fee_wei) VALUES (?, ?, ?, ?)
-     ON CONFLICT(number) DO UPDATE SET hash = coalesce(excluded.hash, hash), timestamp = coalesce(excluded.timestamp, timestamp),
-       base_fee_wei = coalesce(excluded.base_fee_wei, base_fee_wei)`,
-  ).run(int(record.number), record.hash ?? null, record.timestamp ?? null, text(record.baseFeeWei));
+    `INSERT INTO blocks (instance, number, hash, timestamp, base_fee_wei) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (instance, number) DO UPDATE SET hash = coalesce(excluded.hash, blocks.hash), timestamp = coalesce(excluded.timestamp, blocks.timestamp),
+       base_fee_wei = coalesce(excluded.base_fee_wei, blocks.base_fee_wei)`,
+  ).run(instance, int(record.number), record.hash ?? null, record.timestamp ?? null, text(record.baseFeeWei));
 }
 
-export function writeSeen(db: Database.Database, block: BlockNumber, count: number): void {
+export function writeSeen(db: SqlDatabase, instance: string, block: BlockNumber, count: number): void {
   if (!Number.isSafeInteger(count) || count < 0) throw new StoreError('STORE', `seen count must be a non-negative integer (got ${count})`);
-  bumpBlock(db, int(block), 'seen', count);
+  bumpBlock(db, instance, int(block), 'seen', count);
 }
 
-export function writeOpportunity(db: Database.Database, record: OpportunityRecord, at: number): number {
+export function writeOpportunity(db: SqlDatabase, instance: string, record: OpportunityRecord, at: number): number {
   const block = int(record.block);
-  const { lastInsertRowid } = db
+  const { id } = db
     .prepare(
-      `INSERT INTO opportunities (block, victim, path, amount_in_wei, gross_wei, gas_wei, bribe_wei, net_wei, decision, reason, first_seen_ms, latency_us, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO opportunities (instance, block, victim, path, amount_in_wei, gross_wei, gas_wei, bribe_wei, net_wei, decision, reason, first_seen_ms, latency_us, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     )
-    .run(
+    .get(
+      instance,
       block,
       record.victim,
       JSON.stringify(record.path),
@@ -141,15 +144,16 @@ export function writeOpportunity(db: Database.Database, record: OpportunityRecor
       record.firstSeenMs ?? null,
       Math.round(record.latencyUs),
       at,
-    );
-  bumpBlock(db, block, 'candidates', 1);
-  return Number(lastInsertRowid);
+    ) as { id: number };
+  bumpBlock(db, instance, block, 'candidates', 1);
+  return id;
 }
 
-export function writeSimulation(db: Database.Database, record: SimulationRecord, at: number): number {
-  const { lastInsertRowid } = db
-    .prepare('INSERT INTO simulations (opportunity_id, backend, ok, gain_wei, net_wei, gas_used, error, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(
+export function writeSimulation(db: SqlDatabase, instance: string, record: SimulationRecord, at: number): number {
+  const { id } = db
+    .prepare('INSERT INTO simulations (instance, opportunity_id, backend, ok, gain_wei, net_wei, gas_used, error, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id')
+    .get(
+      instance,
       record.opportunityId,
       record.backend,
       record.ok ? 1 : 0,
@@ -158,47 +162,48 @@ export function writeSimulation(db: Database.Database, record: SimulationRecord,
       record.gasUsed === undefined || record.gasUsed === null ? null : Number(record.gasUsed),
       record.error ?? null,
       at,
-    );
-  return Number(lastInsertRowid);
+    ) as { id: number };
+  return id;
 }
 
-export function writeBundle(db: Database.Database, record: BundleRecord, at: number): void {
+export function writeBundle(db: SqlDatabase, instance: string, record: BundleRecord, at: number): void {
   const block = int(record.targetBlock);
   db.prepare(
-    'INSERT INTO bundles (id, opportunity_id, target_block, our_tx, txs, predicted_net_wei, simulated_net_wei, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-  ).run(record.id, record.opportunityId ?? null, block, record.ourTxHash, JSON.stringify(record.txHashes), text(record.predictedNetWei), text(record.simulatedNetWei), record.sentAtMs ?? at);
-  bumpBlock(db, block, 'bundles_sent', 1);
+    'INSERT INTO bundles (instance, id, opportunity_id, target_block, our_tx, txs, predicted_net_wei, simulated_net_wei, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(instance, record.id, record.opportunityId ?? null, block, record.ourTxHash, JSON.stringify(record.txHashes), text(record.predictedNetWei), text(record.simulatedNetWei), record.sentAtMs ?? at);
+  bumpBlock(db, instance, block, 'bundles_sent', 1);
 }
 
-export function writeSubmission(db: Database.Database, record: SubmissionRecord, at: number): number {
-  const { lastInsertRowid } = db
-    .prepare('INSERT INTO submissions (bundle_id, builder, outcome, latency_ms, error, bundle_hash, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(record.bundleId, record.builder, record.outcome, record.latencyMs, record.error ?? null, record.bundleHash ?? null, at);
-  return Number(lastInsertRowid);
+export function writeSubmission(db: SqlDatabase, instance: string, record: SubmissionRecord, at: number): number {
+  const { id } = db
+    .prepare('INSERT INTO submissions (instance, bundle_id, builder, outcome, latency_ms, error, bundle_hash, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id')
+    .get(instance, record.bundleId, record.builder, record.outcome, record.latencyMs, record.error ?? null, record.bundleHash ?? null, at) as { id: number };
+  return id;
 }
 
 /** A bundle has one final outcome; a later one (after a reorg) replaces the earlier, counters included. */
-function clearOutcome(db: Database.Database, bundleId: string): void {
-  const landed = db.prepare('SELECT block, status FROM inclusions WHERE bundle_id = ?').get(bundleId) as { block: number; status: string } | undefined;
+function clearOutcome(db: SqlDatabase, instance: string, bundleId: string): void {
+  const landed = db.prepare('SELECT block, status FROM inclusions WHERE instance = ? AND bundle_id = ?').get(instance, bundleId) as { block: number; status: string } | undefined;
   if (landed) {
-    db.prepare('DELETE FROM inclusions WHERE bundle_id = ?').run(bundleId);
-    if (landed.status === 'success') bumpBlock(db, landed.block, 'included', -1);
+    db.prepare('DELETE FROM inclusions WHERE instance = ? AND bundle_id = ?').run(instance, bundleId);
+    if (landed.status === 'success') bumpBlock(db, instance, landed.block, 'included', -1);
   }
-  db.prepare('DELETE FROM misses WHERE bundle_id = ?').run(bundleId);
+  db.prepare('DELETE FROM misses WHERE instance = ? AND bundle_id = ?').run(instance, bundleId);
 }
 
-export function writeInclusion(db: Database.Database, record: InclusionRecord, at: number): void {
+export function writeInclusion(db: SqlDatabase, instance: string, record: InclusionRecord, at: number): void {
   const e = record.execution;
   if (e.gasPaid !== e.gasUsed * e.effectiveGasPrice || e.net !== e.gross - e.builderPayment - e.gasPaid) {
     throw new StoreError('STORE', `inclusion of bundle ${record.bundleId}: the account does not add up (gas paid or net)`);
   }
   const block = int(e.blockNumber);
   const simulated = record.simulatedNetWei ?? null;
-  clearOutcome(db, record.bundleId);
+  clearOutcome(db, instance, record.bundleId);
   db.prepare(
-    `INSERT INTO inclusions (bundle_id, block, tx_hash, status, builder, gas_used, effective_gas_price_wei, gross_wei, gas_paid_wei,
-       builder_payment_wei, net_wei, simulated_net_wei, mismatch, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO inclusions (instance, bundle_id, block, tx_hash, status, builder, gas_used, effective_gas_price_wei, gross_wei, gas_paid_wei,
+       builder_payment_wei, net_wei, simulated_net_wei, mismatch, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
+    instance,
     record.bundleId,
     block,
     e.txHash,
@@ -215,17 +220,17 @@ export function writeInclusion(db: Database.Database, record: InclusionRecord, a
     at,
   );
   // A reverted landing costs gas (it is in the block's PnL) but is not an inclusion of the bundle.
-  bumpBlock(db, block, 'included', e.status === 'success' ? 1 : 0);
+  bumpBlock(db, instance, block, 'included', e.status === 'success' ? 1 : 0);
 }
 
-export function writeMiss(db: Database.Database, record: MissRecord, at: number): void {
-  clearOutcome(db, record.bundleId);
-  db.prepare('INSERT INTO misses (bundle_id, block, reason, detail, at) VALUES (?, ?, ?, ?, ?)').run(record.bundleId, int(record.block), record.reason, record.detail ?? null, at);
+export function writeMiss(db: SqlDatabase, instance: string, record: MissRecord, at: number): void {
+  clearOutcome(db, instance, record.bundleId);
+  db.prepare('INSERT INTO misses (instance, bundle_id, block, reason, detail, at) VALUES (?, ?, ?, ?, ?, ?)').run(instance, record.bundleId, int(record.block), record.reason, record.detail ?? null, at);
 }
 
-export function writeTokenVerdict(db: Database.Database, chain: string, record: TokenVerdictRecord): void {
+export function writeTokenVerdict(db: SqlDatabase, instance: string, chain: string, record: TokenVerdictRecord): void {
   db.prepare(
-    `INSERT INTO token_verdicts (chain, token, verdict, reason, probe_block, probed_at) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT(chain, token) DO UPDATE SET verdict = excluded.verdict, reason = excluded.reason, probe_block = excluded.probe_block, probed_at = excluded.probed_at`,
-  ).run(chain, getAddress(record.token), record.verdict, record.reason, int(record.probeBlock), record.probedAt);
+    `INSERT INTO token_verdicts (instance, chain, token, verdict, reason, probe_block, probed_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (instance, chain, token) DO UPDATE SET verdict = excluded.verdict, reason = excluded.reason, probe_block = excluded.probe_block, probed_at = excluded.probed_at`,
+  ).run(instance, chain, getAddress(record.token), record.verdict, record.reason, int(record.probeBlock), record.probedAt);
 }

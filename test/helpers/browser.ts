@@ -32,8 +32,8 @@ export function watchPageErrors(page: Page): string[] {
     if (message.type() === 'error') problems.push(`console: ${message.text()} (${message.location().url})`);
   });
   page.on('requestfailed', (request) => {
-    // An EventSource torn down by navigation or close is not a failure of the page.
-    if (!request.url().endsWith('/events')) problems.push(`requestfailed: ${request.url()} ${request.failure()?.errorText ?? ''}`);
+    // An EventSource torn down by navigation or close (e.g. switching the instance shown) is not a failure of the page.
+    if (new URL(request.url()).pathname !== '/events') problems.push(`requestfailed: ${request.url()} ${request.failure()?.errorText ?? ''}`);
   });
   return problems;
 }

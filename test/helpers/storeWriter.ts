@@ -3,7 +3,7 @@
  * acknowledges each committed write on stdout (one line, written synchronously after the call returned,
  * i.e. after the transaction committed). The parent kills it with SIGKILL mid-way.
  *
- * Usage: node --import tsx test/helpers/storeWriter.ts FILE START
+ * Usage: node --import tsx test/helpers/storeWriter.ts STORE START [INSTANCE]   (STORE: a SQLite file or a postgres:// URL)
  */
 import { writeSync } from 'node:fs';
 import type { Hash } from 'viem';
@@ -29,8 +29,8 @@ export function planned(i: number) {
 const ack = (line: string) => writeSync(1, `${line}\n`);
 
 if (process.argv[1]?.endsWith('storeWriter.ts')) {
-  const [file, start] = process.argv.slice(2);
-  const store = Store.open(file!);
+  const [file, start, instance] = process.argv.slice(2);
+  const store = Store.open(file!, instance ? { instance } : {});
   ack('ready');
   for (let i = Number(start); ; i++) {
     const p = planned(i);

@@ -102,7 +102,7 @@ describe('searcher report', () => {
     const { code, stdout } = await report(['--db', file, '--json']);
     expect(code).toBe(0);
     const json = JSON.parse(stdout);
-    expect(Object.keys(json).sort()).toEqual(['blocks', 'totals']);
+    expect(Object.keys(json).sort()).toEqual(['blocks', 'instances', 'totals']);
     expect(json.blocks).toHaveLength(expected.length);
     json.blocks.forEach((block: Record<string, unknown>, i: number) => {
       const row = expected[i]!;

@@ -81,7 +81,7 @@ describe('a halt whose latch cannot be written fails closed', () => {
     const other = new Database(file);
     other.pragma('busy_timeout = 0');
     other.exec('BEGIN EXCLUSIVE');
-    other.prepare("INSERT INTO breaker_events (at, breaker, kind, reason) VALUES (0, 'test', 'trip', 'lock holder')").run();
+    other.prepare("INSERT INTO breaker_events (instance, at, breaker, kind, reason) VALUES ('lock-holder', 0, 'test', 'trip', 'lock holder')").run();
     try {
       expect(risk.gate.halt('operator halt during a lock', 'test')).toBe(true);
       risk.poll();

@@ -13,6 +13,10 @@ export const clientScript = String.raw`
   var WEI_PER_ETH = 10n ** 18n;
   var STATUSES = ['pending', 'included', 'outbid', 'not-included', 'reverted', 'cancelled', 'refused'];
   var last = null;
+  // The instance shown ('' = the bot's own, 'all', or a name), kept in the address so a reload keeps it.
+  var view = new URLSearchParams(location.search).get('instance') || '';
+  var events = null;
+  function viewQuery() { return view ? '?instance=' + encodeURIComponent(view) : ''; }
   var profitChart = null;
   var latencyChart = null;
 
@@ -230,10 +234,33 @@ export const clientScript = String.raw`
     else latencyChart.setData(data);
   }
 
+  function viewOf(s) { return s.instance === null ? 'all' : (s.instance || ''); }
+
+  function renderInstances(s) {
+    var select = byId('instance-select');
+    var names = ['all'].concat(s.instances || []);
+    var key = names.join('\n');
+    if (select.dataset.options !== key) {
+      select.textContent = '';
+      names.forEach(function (name) {
+        var option = document.createElement('option');
+        option.value = name;
+        option.textContent = name === 'all' ? 'all instances' : name;
+        select.appendChild(option);
+      });
+      select.dataset.options = key;
+    }
+    select.value = viewOf(s);
+    document.body.dataset.instance = viewOf(s);
+  }
+
   function render(s) {
+    // A push of the view just left can cross the switch on the wire: show only the chosen view.
+    if (view !== '' && viewOf(s) !== view) return;
     // A push and a fetch can cross on the wire; never go back in time.
-    if (last !== null && s.generatedAtMs < last.generatedAtMs) return;
+    if (last !== null && s.generatedAtMs < last.generatedAtMs && viewOf(s) === viewOf(last)) return;
     last = s;
+    renderInstances(s);
     renderHalt(s);
     renderProfit(s);
     renderTables(s);
@@ -243,7 +270,7 @@ export const clientScript = String.raw`
   }
 
   function refresh() {
-    return fetch('/api/snapshot', { cache: 'no-store' }).then(function (r) { return r.json(); }).then(render).catch(function () {});
+    return fetch('/api/snapshot' + viewQuery(), { cache: 'no-store' }).then(function (r) { return r.json(); }).then(render).catch(function () {});
   }
 
   function setConnection(state) {
@@ -253,14 +280,15 @@ export const clientScript = String.raw`
   }
 
   function connect() {
-    var events = new EventSource('/events');
+    if (events !== null) events.close();
+    events = new EventSource('/events' + viewQuery());
     events.addEventListener('snapshot', function (ev) {
       try { render(JSON.parse(ev.data)); } catch (e) { setConnection('bad data'); }
     });
     events.onopen = function () { setConnection('live'); };
     events.onerror = function () {
       // CLOSED means the browser gave up (e.g. a 503): try again ourselves.
-      if (events.readyState === 2) { setConnection('offline'); setTimeout(connect, 5000); }
+      if (this.readyState === 2 && this === events) { setConnection('offline'); setTimeout(connect, 5000); }
       else setConnection('reconnecting');
     };
   }
@@ -304,6 +332,12 @@ export const clientScript = String.raw`
 
   byId('token').value = sessionStorage.getItem(TOKEN_KEY) || '';
   byId('token').addEventListener('change', function () { sessionStorage.setItem(TOKEN_KEY, byId('token').value); });
+  byId('instance-select').addEventListener('change', function () {
+    view = byId('instance-select').value;
+    history.replaceState(null, '', location.pathname + viewQuery());
+    refresh();
+    connect();
+  });
   byId('halt-button').addEventListener('click', function () { control('halt'); });
   byId('resume-button').addEventListener('click', function () { control('resume'); });
   window.addEventListener('resize', function () {

@@ -32,7 +32,7 @@ const style = `
   [data-testid="halt-state"][data-halted="true"] { background: var(--bad); }
   [data-testid="connection"][data-state="live"] { color: var(--ok); }
   .controls { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin-top: 10px; }
-  input { background: var(--bg); color: var(--text); border: 1px solid var(--line); border-radius: 4px; padding: 5px 8px; }
+  input, select { background: var(--bg); color: var(--text); border: 1px solid var(--line); border-radius: 4px; padding: 5px 8px; }
   button { background: #21262d; color: var(--text); border: 1px solid var(--line); border-radius: 4px; padding: 5px 12px; cursor: pointer; }
   button.danger { border-color: var(--bad); color: #ff7b72; }
   [data-testid="control-result"][data-state="refused"], [data-testid="control-result"][data-state="error"] { color: #ff7b72; }
@@ -63,6 +63,7 @@ export function dashboardPage(): string {
   <span>cumulative <strong data-testid="cumulative-eth"></strong></span>
   <span class="dim">block <span data-testid="last-block"></span></span>
   <span class="dim" data-testid="funnel"></span>
+  <label class="dim">instance <select data-testid="instance-select" aria-label="instance shown"></select></label>
   <span class="dim">stream: <span data-testid="connection" data-state="connecting">connecting</span>, updated <span data-testid="generated"></span></span>
 </header>
 <main>

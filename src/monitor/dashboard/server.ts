@@ -7,6 +7,7 @@ import { SearcherError } from '../../errors.ts';
 import { createLogger, type Logger } from '../../log.ts';
 import { dashboardPage, dashboardScript } from './page.ts';
 import { SseHub } from './sse.ts';
+import { requestedView, ViewHubs, viewFilter } from './instanceViews.ts';
 import type { DashboardSource } from './types.ts';
 
 export class DashboardError extends SearcherError {}
@@ -85,8 +86,8 @@ export async function startDashboardServer(options: StartDashboardServerOptions)
     'content-security-policy': `default-src 'none'; script-src 'self' 'sha256-${scriptHash}'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`,
   };
   const loopback = loopbackNames.has(host);
-  const snapshotJson = () => JSON.stringify(options.source.snapshot());
-  const hub = new SseHub({ payload: snapshotJson, logger, refreshMs: options.refreshMs, heartbeatMs: options.heartbeatMs });
+  const snapshotJson = (view: string) => JSON.stringify(options.source.snapshot(viewFilter(view)));
+  const hub = new ViewHubs((view) => new SseHub({ payload: () => snapshotJson(view), logger, refreshMs: options.refreshMs, heartbeatMs: options.heartbeatMs }));
 
   const send = (res: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': type, 'x-content-type-options': 'nosniff', ...extra }).end(body);
@@ -96,11 +97,15 @@ export async function startDashboardServer(options: StartDashboardServerOptions)
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let path: string;
+    let view: string | undefined;
     try {
-      path = new URL(req.url ?? '/', 'http://dashboard.invalid').pathname;
+      const url = new URL(req.url ?? '/', 'http://dashboard.invalid');
+      path = url.pathname;
+      view = requestedView(url.searchParams);
     } catch {
       return text(res, 400, 'bad request');
     }
+    if (view === undefined) return text(res, 400, 'bad instance name');
     // A web page that rebinds its DNS name to 127.0.0.1 would otherwise read the bot's data through the
     // visitor's browser; a loopback dashboard answers only to loopback names.
     if (loopback && !loopbackNames.has(hostName(req.headers.host))) return text(res, 403, 'unexpected Host header');
@@ -121,10 +126,12 @@ export async function startDashboardServer(options: StartDashboardServerOptions)
     if (!read) return text(res, 405, 'use GET', { allow: 'GET, HEAD' });
 
     if (path === '/') return send(res, 200, pageHeaders['content-type'], page, pageHeaders);
-    if (path === '/api/snapshot') return send(res, 200, 'application/json; charset=utf-8', snapshotJson(), { 'cache-control': 'no-store' });
+    if (path === '/api/snapshot') return send(res, 200, 'application/json; charset=utf-8', snapshotJson(view), { 'cache-control': 'no-store' });
     if (path === '/events') {
       if (method === 'HEAD') return send(res, 200, 'text/event-stream; charset=utf-8', '');
-      return hub.accept(req, res);
+      const views = hub.get(view);
+      if (!views) return text(res, 503, 'too many dashboard views', { 'retry-after': '5' });
+      return views.accept(req, res);
     }
     if (path === '/metrics') {
       if (!options.metricsText) return text(res, 404, 'metrics are not enabled');

@@ -8,7 +8,7 @@ import type { BreakerRow, BuilderRow, BundleRow, DashboardSnapshot, DashboardSou
  */
 
 /** The part of the store the dashboard reads. */
-export type DashboardStore = Pick<Store, 'blockSummaries' | 'recentBundles' | 'builderStats' | 'recentOpportunities'>;
+export type DashboardStore = Pick<Store, 'blockSummaries' | 'recentBundles' | 'builderStats' | 'recentOpportunities' | 'instances'> & { readonly instance: string };
 
 /** What the dashboard needs of the risk layer; a `RiskGate` (src/risk/gate.ts) fits as it is. */
 export type DashboardRisk = {
@@ -146,20 +146,23 @@ export function storeDashboardSource(parameters: StoreDashboardSourceParameters)
   const now = parameters.now ?? Date.now;
   const bundleRows = parameters.bundles ?? 50;
   return {
-    snapshot(): DashboardSnapshot {
-      const recent = store.recentBundles(Math.max(bundleRows, parameters.latencyBundles ?? 500));
+    snapshot(instance?: string | null): DashboardSnapshot {
+      const view = instance === undefined ? store.instance : instance;
+      const recent = store.recentBundles(Math.max(bundleRows, parameters.latencyBundles ?? 500), view);
       const status = risk?.status();
       const latency =
         parameters.latency?.() ??
-        toLatencyHistogram('decode->decision', store.recentOpportunities(parameters.latencyOpportunities ?? 1000).map((o) => o.latencyUs));
+        toLatencyHistogram('decode->decision', store.recentOpportunities(parameters.latencyOpportunities ?? 1000, view).map((o) => o.latencyUs));
       return {
         generatedAtMs: now(),
         halted: toHaltState(status),
-        blocks: toBlockRows(store.blockSummaries({ last: parameters.blocks ?? 300 })),
+        blocks: toBlockRows(store.blockSummaries({ last: parameters.blocks ?? 300, instance: view })),
         bundles: recent.slice(0, bundleRows).map(toBundleRow),
-        builders: toBuilderRows(store.builderStats(), recent),
+        builders: toBuilderRows(store.builderStats(view), recent),
         breakers: toBreakerRows(status),
         latency,
+        instance: view,
+        instances: store.instances(),
       };
     },
   };

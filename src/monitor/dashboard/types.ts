@@ -82,9 +82,17 @@ export type DashboardSnapshot = {
   builders: BuilderRow[];
   breakers: BreakerRow[];
   latency: LatencyHistogramView;
+  /** The instance the data is of (blocks, bundles, builders, latency), or null for every instance in the store. */
+  instance?: string | null;
+  /** The instances the store holds (a fleet sharing one store), for the page's selector. */
+  instances?: string[];
 };
 
-/** Where the dashboard reads its data; called on every request and push, so it should be cheap. */
+/**
+ * Where the dashboard reads its data; called on every request and push, so it should be cheap. `instance`:
+ * undefined for the bot's own instance, null for all, or an instance's name; the halt and breakers are always
+ * the running bot's own.
+ */
 export interface DashboardSource {
-  snapshot(): DashboardSnapshot;
+  snapshot(instance?: string | null): DashboardSnapshot;
 }
