@@ -84,7 +84,7 @@ describe('a fleet on one PostgreSQL store', () => {
     // A halt must reach a bot: in a shared store it names the instance, and halts only that one.
     const ambiguous = await runCli(['halt', '--db', server.url(database, false), '--reason', 'drill'], secretEnv());
     expect(ambiguous.code).toBe(2);
-    expect(ambiguous.stderr).toMatch(/^searcher halt: the store \S+ is shared by instances .*east, .*west.*: name one with --instance NAME\n/);
+    expect(ambiguous.stderr).toMatch(/^searcher: the store \S+ is shared by instances .*east, .*west.*: name one with --instance NAME\n/);
     const halted = await runCli(['halt', '--db', server.url(database, false), '--instance', 'east', '--reason', 'drill'], secretEnv());
     expect(halted.code, halted.stderr).toBe(0);
     const check = Store.open(server.url(database), { instance: 'west' });

@@ -1,0 +1,4 @@
+// Types for scripts/debian-package.mjs (plain JS so it runs without a build step).
+export declare function executable(path: string): boolean;
+export declare function installDebianPackage(request: { tool: string; pkg: string; missing: string; advice: string; install?: boolean }): void;
+export declare function runAsScript(moduleUrl: string, ensure: () => string): void;
