@@ -5,6 +5,7 @@
  * per gas in gwei), never through a float. Pure: no I/O, no clock.
  */
 import { formatUnitsExact } from '../units/decimal.ts';
+import { visible } from './terminalText.ts';
 
 const levelWords: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warning', 50: 'error', 60: 'fatal' };
 /** SGR colours: grey trace/debug, green info, yellow warning, red error, inverse red fatal. */
@@ -73,6 +74,7 @@ export function formatLogLine(json: string, options: { colour: boolean }): strin
     .filter(([key, value]) => !shownElsewhere.has(key) && value !== undefined && !(typeof value === 'string' && value !== '' && message.includes(value)))
     .map(([key, value]) => fieldText(key, value));
   const time = typeof record.time === 'number' ? `${paint('2', timeOfDay(record.time), options.colour)} ` : '';
-  const text = `${speaker}${message}${fields.length > 0 ? `  ${fields.join(' ')}` : ''}`;
+  // Messages and fields quote peers (builder refusals, socket errors): their control characters are shown, never obeyed.
+  const text = visible(`${speaker}${message}${fields.length > 0 ? `  ${fields.join(' ')}` : ''}`);
   return `${time}${paint(levelColours[level] ?? '0', word.padEnd(7), options.colour)} ${level >= 40 ? paint(levelColours[level]!, text, options.colour) : text}`;
 }

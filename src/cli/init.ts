@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseFlags, UsageError } from './args.ts';
 import { mainnetConfigTemplate } from './initTemplate.ts';
@@ -25,7 +26,19 @@ export async function run(argv: string[]): Promise<number> {
     const out = resolve(flags.out ?? 'mainnet.json');
     try {
       // 'wx' refuses an existing file in the same system call that creates it: no check-then-write race.
-      writeFileSync(out, mainnetConfigTemplate(), { flag: flags.force ? 'w' : 'wx', mode: 0o600 });
+      if (!flags.force) writeFileSync(out, mainnetConfigTemplate(), { flag: 'wx', mode: 0o600 });
+      else {
+        // --force: a new 0600 file renamed over FILE, so an old file's mode is not kept and a symlink is replaced,
+        // never written through.
+        const temporary = `${out}.init-${process.pid}-${randomBytes(4).toString('hex')}`;
+        writeFileSync(temporary, mainnetConfigTemplate(), { flag: 'wx', mode: 0o600 });
+        try {
+          renameSync(temporary, out);
+        } catch (error) {
+          rmSync(temporary, { force: true });
+          throw error;
+        }
+      }
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') throw new UsageError(`--out: ${out} exists; pass --force to overwrite it`);

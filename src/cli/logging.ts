@@ -75,7 +75,8 @@ function humanStderr(colour: boolean): DestinationStream {
 function openLogFile(file: string): DestinationStream {
   let fd: number;
   try {
-    fd = openSync(file, 'a');
+    // A new log file is its owner's alone (it tells the bot's whole story); an existing one keeps its mode.
+    fd = openSync(file, 'a', 0o600);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code ?? 'error';
     throw new LogConfigError(`--log-file ${file}: cannot open it for writing (${code})`, { cause });

@@ -76,7 +76,8 @@ export async function loadSigner(parameters: LoadSignerParameters): Promise<Priv
 }
 
 const secretFlag = /^--?(private[-_]?key|priv[-_]?key|key|secret|mnemonic|seed|password)(=|$)/i;
-const rawKey = /(^|=)(0x)?[0-9a-fA-F]{64}$/;
+// Pasted keys come with 0X, spaces, or a CR/newline from a copied line: all of them are still the key.
+const rawKey = /(^|=)\s*(0x)?[0-9a-f]{64}\s*$/i;
 
 /**
  * Refuses command lines that carry a secret: flags named like one, or any 32-byte hex value. Arguments are

@@ -60,4 +60,13 @@ describe('assertNoSecretsInArgv', () => {
   it('lets ordinary arguments through', () => {
     expect(() => assertNoSecretsInArgv(['devnet', '--port', '0', '--manifest', 'm.json', '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2'])).not.toThrow();
   });
+
+  it('refuses a raw key however it was pasted: 0X, surrounding spaces, a CR or newline from a copied file line', () => {
+    const hex = key.slice(2);
+    for (const pasted of [`0X${hex}`, `0x${hex} `, ` 0x${hex}`, `0x${hex}\r`, `${hex}\n`, `0x${hex.toUpperCase()}`]) {
+      for (const argv of [['doctor', '--config', pasted], ['run', `--db=${pasted}`], ['devnet', pasted]]) {
+        expect(() => assertNoSecretsInArgv(argv), JSON.stringify(argv)).toThrow(/refusing a secret on the command line/);
+      }
+    }
+  });
 });

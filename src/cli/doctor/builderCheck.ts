@@ -44,6 +44,11 @@ export async function checkBuilder(builder: ResolvedBuilder, authSigner: LocalAc
         return fail(name, `${url} did not answer JSON-RPC: ${error.message.replace(/^[^:]*: /, '')}`, `check the url of builder "${builder.name}" (its JSON-RPC bundle endpoint, not its website)`);
       case 'rpc':
         if (error.rpcCode === -32001 || authRefusal.test(error.message)) return fail(name, `${url} refused our signature: ${error.message.replace(/^[^:]*: /, '')}`, signatureFix);
+        // "Method not found" is what any JSON-RPC server says (an Ethereum node's URL pasted here): it proves neither a
+        // bundle endpoint nor that our signature is accepted, and a halt could cancel nothing there. Fail closed.
+        if (error.rpcCode === -32601) {
+          return fail(name, `${url} does not know eth_cancelBundle (${error.message.replace(/^[^:]*: /, '')}): not a builder's bundle endpoint`, `point builder "${builder.name}" at the builder's bundle endpoint (eth_sendBundle, eth_cancelBundle), not a node's RPC URL`);
+        }
         // It parsed our signed request and answered about the uuid or the method: reachable, and we are not refused.
         return pass(name, `${url} answers our signed requests (eth_cancelBundle: ${error.message.replace(/^[^:]*: /, '')}; a halt may not be able to cancel bundles there)`);
     }

@@ -1,11 +1,13 @@
+import { visible } from '../terminalText.ts';
 import type { Check } from './check.ts';
 
 /** The human checklist: one ✓/✗ line per check, the fix indented under each failure, a verdict last. Pure. */
 export function formatChecklist(checks: readonly Check[]): string {
   const lines: string[] = [];
   for (const check of checks) {
-    lines.push(`${check.ok ? '✓' : '✗'} ${check.name}: ${check.detail}`);
-    if (!check.ok) lines.push(`    fix: ${check.fix}`);
+    // Details quote builders' and nodes' answers: their control characters are shown, never obeyed.
+    lines.push(`${check.ok ? '✓' : '✗'} ${visible(check.name)}: ${visible(check.detail)}`);
+    if (!check.ok) lines.push(`    fix: ${visible(check.fix)}`);
   }
   const failed = checks.filter((check) => !check.ok).length;
   lines.push('');

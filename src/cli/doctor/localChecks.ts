@@ -95,6 +95,11 @@ export function checkKillSwitch(config: RunConfig, env: NodeJS.ProcessEnv): Chec
   const name = config.risk.killSwitch.tokenEnv;
   const token = env[name];
   const fix = `set ${name} in the bot's environment to a random token of at least ${minTokenLength} characters (for example: openssl rand -hex 24)`;
+  // A bearer token is typed into curl and sent in headers: a variable that holds a key or the keystore password must not be it.
+  const secretVariables = [config.signer.keyEnv, config.auth.keyEnv, 'SEARCHER_KEYSTORE_PASSWORD'];
+  if (secretVariables.includes(name)) {
+    return fail('killSwitch', `risk.killSwitch.tokenEnv is ${name}, which holds a key or the keystore password: that secret would be the HTTP kill switch's bearer token`, `give the token its own variable (risk.killSwitch.tokenEnv, default SEARCHER_RISK_TOKEN) with a random value of at least ${minTokenLength} characters`);
+  }
   if (!token) return fail('killSwitch', `${name} is not set: POST /api/halt and the dashboard's halt button are off`, fix);
   if (token.length < minTokenLength) return fail('killSwitch', `${name} has fewer than ${minTokenLength} characters: the bot refuses it and the HTTP kill switch is off`, fix);
   return pass('killSwitch', `${name} is set (${token.length} characters): POST /api/halt works`);
