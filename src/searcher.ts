@@ -38,6 +38,7 @@ export type SearcherAppParameters = {
   /** The Flashbots reputation key. */
   authAccount: LocalAccount;
   dashboard: { host: string; port: number } | false;
+  /** The process's logger, without a component: the app names its parts (engine, risk, builders, submitter, dashboard). */
   logger: Logger;
   onCandidate?: (report: CandidateReport) => void;
   /** Called once per block, when its inclusions are accounted. */
@@ -67,10 +68,12 @@ export class SearcherApp {
   private readonly client: PublicClient;
 
   private constructor(private readonly parameters: SearcherAppParameters) {
-    const { config, chain, logger, signer } = parameters;
+    const { config, chain, logger: base, signer } = parameters;
+    // One `component` per line: pino appends a child's bindings, so a part's logger is a child of the base, not of the engine's.
+    const logger = base.child({ component: 'engine' });
     this.client = createPublicClient({ transport: http(chain.rpcUrl, { batch: true }) }) as PublicClient;
     this.store = Store.open(parameters.dbFile, parameters.instance ? { instance: parameters.instance } : {});
-    this.risk = openRiskGate({ store: this.store, config: config.risk, logger: logger.child({ component: 'risk' }) });
+    this.risk = openRiskGate({ store: this.store, config: config.risk, logger: base.child({ component: 'risk' }) });
     registerRiskMetrics(this.risk.gate, this.metrics.registry);
     // From the store, not 0: a restart must not read as a loss to whoever watches the gauge (the alert rules do).
     this.metrics.setCumulativePnl(this.store.totals().netWei);
@@ -82,7 +85,7 @@ export class SearcherApp {
       // Two signatures stand between a victim and our bundle on the wire; without the addon each is ~7x slower.
       if (signingBackend !== 'libsecp256k1') logger.warn({ signing: signingBackend }, 'searcher: the native secp256k1 addon did not load, signing in JavaScript (slower sends)');
       this.fanout = new BuilderFanout({
-        logger: logger.child({ component: 'builders' }),
+        logger: base.child({ component: 'builders' }),
         builders: parameters.builders.map((builder) => ({
           timeoutMs: builder.timeoutMs,
           client:
@@ -102,7 +105,7 @@ export class SearcherApp {
         mode: this.mode,
         extraBlocks: config.extraBlocks,
         sink: this.ledger,
-        logger: logger.child({ component: 'submitter' }),
+        logger: base.child({ component: 'submitter' }),
         explain: bundleStatsExplainer(parameters.builders.filter((builder) => builder.stats), parameters.authAccount),
       });
       const submitter = this.submitter;

@@ -7,7 +7,7 @@ import { startFaultyBuilder, type FaultyBuilder } from '../devnet/builder/faulty
 import { writeManifest } from '../devnet/manifest.ts';
 import { defaultScenarioPath, loadScenario } from '../devnet/scenario/load.ts';
 import { parseScaleScenario, scaleScenario } from '../devnet/scale/scenario.ts';
-import { createLogger } from '../log.ts';
+import { createLogger, rootLogger } from '../log.ts';
 import type { LandedBundle } from '../monitor/ledger.ts';
 import type { BlockSummary } from '../monitor/queries.ts';
 import { defaultDemoDbFile } from '../monitor/store.ts';
@@ -122,7 +122,7 @@ export async function run(argv: string[]): Promise<number> {
         signer,
         authAccount: devSigningAccount(devnet.manifest.accounts.searcher.index + 100),
         dashboard: { host: '127.0.0.1', port: dashboardPort },
-        logger: createLogger('engine'),
+        logger: rootLogger(),
         onLanded: (bundle) => landed.push(bundle),
         onBlock: (summary) => {
           summaries.push(summary);

@@ -3,7 +3,7 @@ import { loadAuthAccount } from '../config/authKey.ts';
 import { loadRunConfig } from '../config/runConfig.ts';
 import { loadSigner } from '../config/secrets.ts';
 import type { CandidateReport } from '../monitor/candidateReport.ts';
-import { createLogger } from '../log.ts';
+import { rootLogger } from '../log.ts';
 import { defaultDbFile } from '../monitor/store.ts';
 import { redactUrl } from '../redact.ts';
 import { SearcherApp } from '../searcher.ts';
@@ -73,7 +73,7 @@ export async function run(argv: string[]): Promise<number> {
     if (!dryRun && !hasKey) throw new UsageError(`sending needs the operator key: set ${config.signer.keyEnv} (or signer.keystore), or run with --dry-run`);
     const signer = hasKey ? await loadSigner({ keyEnvVar: config.signer.keyEnv, keystoreFile: config.signer.keystore, passwordEnvVar: 'SEARCHER_KEYSTORE_PASSWORD' }) : undefined;
     const auth = loadAuthAccount(config.auth.keyEnv);
-    const logger = createLogger('engine');
+    const logger = rootLogger();
     const dashboardPort = integerFlag(flags['dashboard-port'], 'dashboard-port', config.dashboard.port, 0, 65535);
     const app = await SearcherApp.start({
       config,

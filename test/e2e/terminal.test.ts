@@ -123,6 +123,9 @@ describe('searcher demo on a terminal and through a pipe', () => {
     expect(logs.length).toBeGreaterThan(0);
     expect(logs.filter((line) => !isJsonLine(line))).toEqual([]);
     expect(logs.map((line) => JSON.parse(line).msg)).toContain('demo: running');
+    // Each line names one component (a parser keeps only one of two `component` keys, and which is up to it).
+    expect(logs.some((line) => JSON.parse(line).component === 'dashboard')).toBe(true);
+    expect(logs.filter((line) => (line.match(/"component":/g) ?? []).length !== 1)).toEqual([]);
     expect(stdout + stderr).not.toMatch(ansi);
     expect(lines(stdout).filter((line) => blockLine.test(line))).toHaveLength(2);
   }, 120_000);

@@ -5,7 +5,7 @@ import { loadRunConfig } from '../../src/config/runConfig.ts';
 import { devAccount } from '../../src/devnet/accounts.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { writeManifest } from '../../src/devnet/manifest.ts';
-import { createLogger } from '../../src/log.ts';
+import { rootLogger } from '../../src/log.ts';
 import { SearcherApp } from '../../src/searcher.ts';
 
 /** The whole bot in this process against a test devnet, with a config of the test's own (merged over the defaults). */
@@ -22,7 +22,7 @@ export async function startTestBot(devnet: Devnet, config: Record<string, unknow
     signer: devAccount(devnet.manifest.accounts.searcher.index),
     authAccount: devAccount(devnet.manifest.accounts.searcher.index + 100),
     dashboard: options.dashboard ? { host: '127.0.0.1', port: 0 } : false,
-    logger: createLogger('test-bot'),
+    logger: rootLogger(),
   });
   return { app, dbFile, dir };
 }
