@@ -6,6 +6,7 @@ import type { CandidateReport } from '../monitor/candidateReport.ts';
 import { rootLogger } from '../log.ts';
 import { defaultDbFile } from '../monitor/store.ts';
 import { redactUrl } from '../redact.ts';
+import { submissionMode } from '../bundle/submitter.ts';
 import { SearcherApp } from '../searcher.ts';
 import { integerFlag, parseFlags, UsageError } from './args.ts';
 import { isPostgresUrl } from '../monitor/postgres/url.ts';
@@ -69,6 +70,8 @@ export async function run(argv: string[]): Promise<number> {
     const { config, chain, builders, warnings } = loadRunConfig(resolve(flags.config));
     for (const warning of warnings) process.stderr.write(`searcher: warning: ${warning}\n`);
     const dryRun = Boolean(flags['dry-run']);
+    // What SearcherApp will decide (its `mode`): known here, before its first block line.
+    const sends = !dryRun && submissionMode(chain.chainId, config.submit) === 'send';
     const hasKey = Boolean(process.env[config.signer.keyEnv] || config.signer.keystore);
     if (!dryRun && !hasKey) throw new UsageError(`sending needs the operator key: set ${config.signer.keyEnv} (or signer.keystore), or run with --dry-run`);
     const signer = hasKey ? await loadSigner({ keyEnvVar: config.signer.keyEnv, keystoreFile: config.signer.keystore, passwordEnvVar: 'SEARCHER_KEYSTORE_PASSWORD' }) : undefined;
@@ -90,7 +93,7 @@ export async function run(argv: string[]): Promise<number> {
         if (flags.json) process.stdout.write(`${asJson(report)}\n`);
       },
       onBlock: (summary) => {
-        if (!flags.json) process.stdout.write(`${formatBlockLine(summary)}\n`);
+        if (!flags.json) process.stdout.write(`${formatBlockLine(summary, { dryRun: !sends })}\n`);
       },
     });
     const stopped = stopSignals();
@@ -103,7 +106,7 @@ export async function run(argv: string[]): Promise<number> {
     const { total, search, simulate } = app.engine.latency;
     const { stats } = app.engine;
     process.stderr.write(
-      `searcher: stopped. ${stats.candidates} candidates, ${stats.sendDecisions} send, ${stats.rejects} reject, ${stats.mismatches} mismatches; ` +
+      `searcher: stopped. ${stats.candidates} candidates, ${stats.sendDecisions} decided to send, ${stats.rejects} rejected, ${stats.mismatches} mismatches; ` +
         `latency p50/p99 us: search ${search.quantile(0.5)}/${search.quantile(0.99)}, simulate ${simulate.quantile(0.5)}/${simulate.quantile(0.99)}, total ${total.quantile(0.5)}/${total.quantile(0.99)}\n`,
     );
     return 0;
