@@ -89,6 +89,16 @@ export async function run(argv: string[]): Promise<number> {
     // The devnet (anvil, the local builder, the traffic) runs in a process of its own: its work never sits in the
     // bot's event loop, so the latencies the demo reports are the bot's.
     const devnet = await startDevnetProcess({ scenario: flags.scenario === undefined ? defaultScenarioPath() : scale ? flags.scenario : resolve(flags.scenario), blockTime });
+    // An exit at once (a second signal, one during the grading, a fatal error) skips the teardown below: the
+    // devnet process is told to stop anyway (it takes its anvil down), rather than outliving the demo.
+    const stopDevnetOnExit = () => {
+      try {
+        process.kill(devnet.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    };
+    process.on('exit', stopDevnetOnExit);
     let app: SearcherApp | undefined;
     const faulty: FaultyBuilder[] = [];
     try {
@@ -160,6 +170,7 @@ export async function run(argv: string[]): Promise<number> {
       await app?.stop().catch(() => {});
       for (const builder of faulty) await builder.stop();
       await devnet.stop();
+      process.off('exit', stopDevnetOnExit);
     }
   } catch (error) {
     return reportError(error);

@@ -9,7 +9,7 @@ import { devAccount } from '../../src/devnet/accounts.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { writeManifest } from '../../src/devnet/manifest.ts';
 import { Store } from '../../src/monitor/store.ts';
-import { binPath } from '../helpers/cli.ts';
+import { binPath, childPids, isAlive } from '../helpers/cli.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
 
 /**
@@ -174,8 +174,16 @@ describe('searcher demo: stopping', () => {
     const db = join(root, 'demo-grade.db');
     const bot = spawnCli(['demo', '--blocks', '3', '--block-time', '1', '--dashboard-port', '0', '--db', db], {});
     await until('the grading', () => /searcher demo: 3 blocks done, the bot stopped \(no bundle outstanding\); grading/.test(bot.stderr()), bot, 150_000);
+    // The devnet runs in a process of its own (a child of the demo): exiting at once must not leave it behind.
+    const children = childPids(bot.child.pid!);
+    expect(children.length).toBeGreaterThan(0);
     bot.child.kill('SIGINT');
     expect(await bot.exited, bot.stderr()).toBe(1);
+    const deadline = Date.now() + 30_000;
+    while (children.some(isAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    const left = children.filter(isAlive);
+    for (const pid of left) process.kill(pid, 'SIGTERM'); // not left running if the assertion fails
+    expect(left, 'the devnet process outlived the demo').toEqual([]);
     expect(bot.stderr()).toMatch(/searcher: SIGINT: exiting now; the bot had already stopped \(no bundle outstanding/);
     expect(bot.stderr()).not.toMatch(/may still be outstanding/);
     const store = Store.open(db, { mustExist: true });
