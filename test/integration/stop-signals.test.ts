@@ -111,9 +111,12 @@ describe('searcher run: the terminal goes away', () => {
     }
   }, 120_000);
 
-  it('a closed output pipe (EPIPE on stdout and stderr) does not crash it: it keeps accounting blocks, then stops gracefully on SIGTERM with 0', async () => {
-    const logFile = join(root, 'epipe.log');
-    const { bot, db } = startRun('epipe', devnet.manifest, ['--log-file', logFile, '--verbose']);
+  it.each([
+    ['json', 'JSON log lines (asynchronous writes)'],
+    ['human', 'human log lines (synchronous writes)'],
+  ])('a closed output pipe (EPIPE on stdout and stderr, %s logs) does not crash it: it keeps accounting blocks, then stops gracefully on SIGTERM with 0', async (format) => {
+    const logFile = join(root, `epipe-${format}.log`);
+    const { bot, db } = startRun(`epipe-${format}`, devnet.manifest, ['--log-file', logFile, '--verbose', '--log-format', format]);
     await until('the start', () => running.test(bot.stderr()), bot);
     const loggedBefore = readFileSync(logFile, 'utf8').split('\n').length;
     // The reader of both pipes goes away (`| (timeout 8 cat)`): every later write of the bot meets EPIPE.
