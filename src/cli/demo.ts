@@ -20,15 +20,16 @@ import { formatBlockLine } from './blockLine.ts';
 import { demoResult } from './demoResult.ts';
 import { startDevnetProcess } from './devnetProcess.ts';
 import { reportError } from './report.ts';
-import { stopSignals } from './shutdown.ts';
+import { stopSignals, surviveClosedOutput } from './shutdown.ts';
 
 export const demoUsage = `Usage: searcher demo [--blocks N] [--scenario FILE|scale|scale:N] [--db FILE|URL] [--instance NAME] [--json] [--block-time S] [--dashboard-port N] [--manifest FILE] [--truth-swaps N]
 
 The whole searcher on this machine: a devnet (anvil with the real Uniswap contracts and the scenario's
 traffic), its local block builder, the bot sending real bundles to it, and the dashboard. Prints the
 dashboard URL and one line per block (seen, candidates, sent, included, net profit, cumulative).
-Ctrl-C (or SIGTERM) stops everything, cancelling the bot's outstanding bundles first; nothing keeps running. A
-second Ctrl-C exits at once (code 1).
+Ctrl-C (or SIGTERM) stops everything, cancelling the bot's outstanding bundles first; nothing keeps running; a run
+cut short is not graded (exit 0). A second Ctrl-C exits at once (code 1), as does one during the grading at the
+end of --blocks N (the bot has stopped by then: nothing is outstanding).
 
 A scenario's "faultyBuilders" (HTTP 500, 429, malformed answers, JSON-RPC refusals, no answer) are started
 and sent to as well, to show that a failing builder costs the others nothing.
@@ -52,6 +53,7 @@ ${logOptionsUsage}`;
 
 export async function run(argv: string[]): Promise<number> {
   let workDir: string | undefined;
+  surviveClosedOutput();
   try {
     const flags = parseFlags(argv, {
       blocks: { type: 'string' },
@@ -87,6 +89,16 @@ export async function run(argv: string[]): Promise<number> {
     // The devnet (anvil, the local builder, the traffic) runs in a process of its own: its work never sits in the
     // bot's event loop, so the latencies the demo reports are the bot's.
     const devnet = await startDevnetProcess({ scenario: flags.scenario === undefined ? defaultScenarioPath() : scale ? flags.scenario : resolve(flags.scenario), blockTime });
+    // An exit at once (a second signal, one during the grading, a fatal error) skips the teardown below: the
+    // devnet process is told to stop anyway (it takes its anvil down), rather than outliving the demo.
+    const stopDevnetOnExit = () => {
+      try {
+        process.kill(devnet.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    };
+    process.on('exit', stopDevnetOnExit);
     let app: SearcherApp | undefined;
     const faulty: FaultyBuilder[] = [];
     try {
@@ -108,9 +120,14 @@ export async function run(argv: string[]): Promise<number> {
       const landed: LandedBundle[] = [];
       const startedAtMs = Date.now();
       let finish: () => void = () => {};
+      let botStopped = false;
+      let signalled: NodeJS.Signals | undefined;
       const finished = new Promise<void>((done) => {
         finish = done;
-        void stopSignals().then(() => done());
+        void stopSignals({ stopped: () => botStopped }).then((signal) => {
+          signalled ??= signal;
+          done();
+        });
       });
       app = await SearcherApp.start({
         config,
@@ -134,7 +151,17 @@ export async function run(argv: string[]): Promise<number> {
       out(`searcher demo: dashboard ${app.dashboardUrl}   metrics ${app.dashboardUrl}/metrics   Ctrl-C to stop`);
       logger.info({ dashboard: app.dashboardUrl }, 'demo: running');
       await finished;
+      if (signalled) {
+        // Stopped by a signal: the bot stops first (cancel, store, dashboard), and a cut-short run is not graded
+        // (the grading replays the run on a fork: tens of seconds nobody asked for).
+        await app.stop();
+        botStopped = true;
+        process.stderr.write(`searcher demo: stopped (no bundle outstanding: cancelled at the builders; the store written); not graded, the run was cut short by ${signalled} (searcher report --db ${store.shown} shows what ran)\n`);
+        return 0;
+      }
       await app.quiesce();
+      botStopped = true;
+      process.stderr.write(`searcher demo: ${summaries.length} blocks done, the bot stopped (no bundle outstanding); grading what ran against the independent truth (Ctrl-C to skip)\n`);
       const result = await demoResult({ app, devnet, summaries, landed, startBlock: BigInt(devnet.manifest.startBlock), startedAtMs, truthSwaps });
       if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else out(`searcher demo: ${result.totals.included} bundles included, net ${formatUnitsExact(BigInt(result.totals.netProfitWei), 18)} ETH, capture ${result.capture.ratio}`);
@@ -143,6 +170,7 @@ export async function run(argv: string[]): Promise<number> {
       await app?.stop().catch(() => {});
       for (const builder of faulty) await builder.stop();
       await devnet.stop();
+      process.off('exit', stopDevnetOnExit);
     }
   } catch (error) {
     return reportError(error);

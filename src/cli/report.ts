@@ -1,6 +1,7 @@
 import { SearcherError } from '../errors.ts';
 import { redactText, redactUrl } from '../redact.ts';
 import { isVerbose } from './logging.ts';
+import { visible } from './terminalText.ts';
 
 const badInputCodes = new Set(['USAGE', 'SCENARIO_INVALID', 'SECRET', 'QUOTE', 'ENGINE_CONFIG', 'STORE_MISSING', 'STORE_URL']);
 
@@ -78,8 +79,10 @@ function stackOf(error: unknown): string {
  * 1 otherwise. The stack (and the causes) only with --verbose; without it an unexpected error says how to get it.
  */
 export function reportError(error: unknown): number {
-  // Node and builder URLs in messages and stacks lose their credentials.
-  const write = (text: string) => process.stderr.write(redactText(text));
+  // Node and builder URLs in messages and stacks lose their credentials; control characters from peers' text (a
+  // node's or a builder's error: ESC sequences, CR, BEL, OSC 52) are shown as escapes, line by line (the line
+  // breaks are ours), so an error cannot erase or forge lines on the operator's terminal.
+  const write = (text: string) => process.stderr.write(redactText(text).split('\n').map(visible).join('\n'));
   const verbose = isVerbose();
   const details = verbose ? `${stackOf(error)}\n` : '';
   if (error instanceof SearcherError) {

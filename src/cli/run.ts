@@ -15,7 +15,7 @@ import { storeFlagsUsage, storeTarget } from './storeTarget.ts';
 import { formatBlockLine } from './blockLine.ts';
 import { logOptionsUsage } from './logging.ts';
 import { reportError } from './report.ts';
-import { stopSignals } from './shutdown.ts';
+import { stopSignals, surviveClosedOutput } from './shutdown.ts';
 
 export const runUsage = `Usage: searcher run --config FILE [--dry-run] [--json] [--db FILE] [--instance NAME] [--dashboard-port N | --no-dashboard]
 
@@ -35,8 +35,9 @@ ${storeFlagsUsage(defaultDbFile)}
   --dashboard-port N    dashboard + /metrics on 127.0.0.1:N (default from the config, 8787; 0 = any free port)
   --no-dashboard        no HTTP server
 
-Stopping: SIGTERM or Ctrl-C sends nothing more, cancels the outstanding bundles at the builders, writes the store
-and exits 0; a second signal exits at once with 1. As a service: deploy/systemd/searcher.service (README.md).
+Stopping: SIGTERM, Ctrl-C or SIGHUP (the terminal or ssh session went away) sends nothing more, cancels the outstanding bundles at the builders, writes the store
+and exits 0; a second signal exits at once with 1. A closed stdout/stderr (EPIPE: the terminal or the reader of a
+pipe went away) does not stop the bot: its lines are dropped (--log-file keeps the log). As a service: deploy/systemd/searcher.service (README.md).
 
 Keys: the operator key from SEARCHER_PRIVATE_KEY or a keystore (config signer.keystore with
 SEARCHER_KEYSTORE_PASSWORD), never from the command line; the builders' auth key from
@@ -47,6 +48,7 @@ ${logOptionsUsage}`;
 const asJson = (report: CandidateReport) => JSON.stringify(report, (_, value) => (typeof value === 'bigint' ? value.toString() : value));
 
 export async function run(argv: string[]): Promise<number> {
+  surviveClosedOutput();
   try {
     const flags = parseFlags(argv, {
       config: { type: 'string' },

@@ -66,6 +66,9 @@ export class Metrics {
     });
     this.pnlEth = gauge('cumulative_pnl_eth', 'Realised cumulative net profit in ETH (a float: exact wei are in the store).');
     this.socketConnected = gauge('socket_connected', '1 while the node subscription socket is connected, else 0.', ['socket']);
+    // 0 from the start, not a missing series: a websocket that never connects is the blind mempool the alert
+    // rules watch for (the engine reports only connects and drops, and a first connect may never come).
+    this.socketConnected.set({ socket: 'node' }, 0);
     this.headBlock = gauge('head_block', 'Number of the newest block seen.');
     const self = this;
     new Gauge({

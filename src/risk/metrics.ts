@@ -4,10 +4,15 @@ import { breakerNames } from './types.ts';
 
 /**
  * Prometheus view of the gate, read from `status()` at scrape time (the gate stays free of metric objects).
- * Totals come from the gate's persisted counters, so they carry on across restarts.
+ * The counters count from 0 in each process: the gate's totals restored from the store (what the dashboard shows)
+ * are taken as the baseline at registration. A crash before the periodic save restores an older total; exported
+ * as is, the counter would go backwards, which Prometheus reads as a reset and increase() as a burst of trips.
+ * A fresh process starting at 0 is a reset Prometheus handles exactly.
  */
 export function registerRiskMetrics(gate: Pick<RiskGate, 'status'>, registry: Registry): void {
   const registers = [registry];
+  const base = gate.status().counters;
+  const since = (now: number, then: number | undefined) => Math.max(0, now - (then ?? 0));
   new Gauge({
     name: 'searcher_risk_halted',
     help: '1 while the kill-switch latch (manual or loss cap) is set',
@@ -50,10 +55,10 @@ export function registerRiskMetrics(gate: Pick<RiskGate, 'status'>, registry: Re
     collect() {
       const { counters } = gate.status();
       this.reset();
-      this.inc({ result: 'allowed', breaker: '' }, counters.allowed);
+      this.inc({ result: 'allowed', breaker: '' }, since(counters.allowed, base.allowed));
       // Every breaker from the start, at 0: an alert on increase() sees the first refusal (a series that appears
       // already at 1 shows no increase), and a query for a breaker that never refused finds a 0, not nothing.
-      for (const breaker of breakerNames) this.inc({ result: 'refused', breaker }, counters.refused[breaker] ?? 0);
+      for (const breaker of breakerNames) this.inc({ result: 'refused', breaker }, since(counters.refused[breaker] ?? 0, base.refused[breaker]));
     },
   });
   new Counter({
@@ -64,7 +69,7 @@ export function registerRiskMetrics(gate: Pick<RiskGate, 'status'>, registry: Re
     collect() {
       const { counters } = gate.status();
       this.reset();
-      for (const breaker of breakerNames) this.inc({ breaker }, counters.trips[breaker] ?? 0); // every breaker, from 0 (as above)
+      for (const breaker of breakerNames) this.inc({ breaker }, since(counters.trips[breaker] ?? 0, base.trips[breaker])); // every breaker, from 0 (as above)
     },
   });
   new Counter({
@@ -75,9 +80,9 @@ export function registerRiskMetrics(gate: Pick<RiskGate, 'status'>, registry: Re
     collect() {
       const { counters } = gate.status();
       this.reset();
-      this.inc({ event: 'sent' }, counters.sent);
-      this.inc({ event: 'resolved' }, counters.resolved);
-      this.inc({ event: 'timed_out' }, counters.timedOut);
+      this.inc({ event: 'sent' }, since(counters.sent, base.sent));
+      this.inc({ event: 'resolved' }, since(counters.resolved, base.resolved));
+      this.inc({ event: 'timed_out' }, since(counters.timedOut, base.timedOut));
     },
   });
 }

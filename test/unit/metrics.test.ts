@@ -72,6 +72,14 @@ describe('Metrics', () => {
     expect(sample(text, 'searcher_socket_connected{socket="node"}')).toBe(0);
   });
 
+  it('exports the node socket as down (0) from the start, before any connect or disconnect', async () => {
+    // A websocket that never connects must still be a 0 the blind-mempool alert can see, not a missing series.
+    const metrics = new Metrics();
+    expect(sample(await metrics.text(), 'searcher_socket_connected{socket="node"}')).toBe(0);
+    metrics.setSocketConnected(true);
+    expect(sample(await metrics.text(), 'searcher_socket_connected{socket="node"}')).toBe(1);
+  });
+
   it('keeps each instance in its own registry, away from the global one', async () => {
     const a = new Metrics();
     const b = new Metrics({ processMetrics: true });

@@ -144,4 +144,39 @@ describe('risk metrics', () => {
     expect(text).toMatch(/^searcher_risk_breaker_tripped\{breaker="killSwitch",limit="latch"\} 1$/m);
     expect(text).toMatch(/^searcher_risk_trips_total\{breaker="killSwitch"\} 1$/m);
   });
+
+  it('counters count from 0 in each process, whatever totals the store restored (a restart is a reset to Prometheus, never a drop)', async () => {
+    let now = 1_700_000_000_000;
+    const config = parseRiskConfig();
+    const before = new RiskGate({ config, now: () => now });
+    before.setEquity(10n ** 20n);
+    before.onHead({ number: 1n });
+    const proposal = { targetBlock: 2n, gasLimit: 100_000n, maxGasCostWei: 1n, pools: [], startToken: '0x0000000000000000000000000000000000000001' as const, amountIn: 1n, flash: false };
+    before.check(proposal);
+    before.onBlind(true);
+    before.check(proposal);
+    before.onBlind(false);
+    const snapshot = before.snapshot();
+    expect(snapshot.counters.trips.connectivity).toBe(1);
+    expect(snapshot.counters.allowed).toBe(1);
+
+    // The next process restores those totals (the dashboard shows them), and exports what happens in it alone.
+    now += 60_000;
+    const gate = new RiskGate({ config, now: () => now, restore: { snapshot } });
+    expect(gate.status().counters.trips.connectivity).toBe(1);
+    const registry = new Registry();
+    registerRiskMetrics(gate, registry);
+    let text = await registry.metrics();
+    expect(text).toMatch(/^searcher_risk_trips_total\{breaker="connectivity"\} 0$/m);
+    expect(text).toMatch(/^searcher_risk_decisions_total\{result="allowed",breaker=""\} 0$/m);
+    expect(text).toMatch(/^searcher_risk_decisions_total\{result="refused",breaker="connectivity"\} 0$/m);
+    gate.setEquity(10n ** 20n);
+    gate.onHead({ number: 3n });
+    gate.check({ ...proposal, targetBlock: 4n });
+    gate.onBlind(true);
+    text = await registry.metrics();
+    expect(text).toMatch(/^searcher_risk_trips_total\{breaker="connectivity"\} 1$/m);
+    expect(text).toMatch(/^searcher_risk_decisions_total\{result="allowed",breaker=""\} 1$/m);
+    expect(gate.status().counters.trips.connectivity).toBe(2);
+  });
 });
