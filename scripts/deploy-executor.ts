@@ -19,7 +19,7 @@ import { mainnet } from '../src/chain/addresses.ts';
 import { SearcherError } from '../src/errors.ts';
 
 async function main(argv: string[]): Promise<number> {
-  assertNoSecretsInArgv(argv, 'SEARCHER_DEPLOYER_KEY');
+  assertNoSecretsInArgv(argv, 'SEARCHER_DEPLOYER_KEY', 'pass --keystore FILE');
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -42,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
     keyEnvVar: 'SEARCHER_DEPLOYER_KEY',
     keystoreFile: values.keystore,
     passwordEnvVar: 'SEARCHER_KEYSTORE_PASSWORD',
+    keystoreHint: 'pass --keystore FILE',
   });
   const transport = http(values.rpc);
   const probe = createPublicClient({ transport });
