@@ -150,6 +150,18 @@ export const runConfigSchema = z.strictObject({
       port: z.number().int().min(0).max(65535).default(8787),
     })
     .default({ host: '127.0.0.1', port: 8787 }),
+}).superRefine((config, context) => {
+  // The operator key holds the funds' authority: it never doubles as a bearer token (typed into curl, sent in
+  // headers, kept by proxies) nor as the builders' reputation identity (its signature is sent to every builder).
+  const operator = config.signer.keyEnv;
+  if (config.auth.keyEnv === operator) {
+    context.addIssue({ code: 'custom', path: ['auth', 'keyEnv'], message: `is ${operator}, the operator key's variable (signer.keyEnv): the operator key must not double as the builders' reputation key; give that its own variable (default SEARCHER_FLASHBOTS_AUTH_KEY)` });
+  }
+  const tokenEnv = config.risk.killSwitch.tokenEnv;
+  const secrets: Record<string, string> = { [operator]: "the operator key's variable (signer.keyEnv)", [config.auth.keyEnv]: "the builders' reputation key's variable (auth.keyEnv)", SEARCHER_KEYSTORE_PASSWORD: "the keystore's password" };
+  if (tokenEnv in secrets) {
+    context.addIssue({ code: 'custom', path: ['risk', 'killSwitch', 'tokenEnv'], message: `is ${tokenEnv}, ${secrets[tokenEnv]}: that secret would be the kill switch's bearer token; give the token its own variable (default SEARCHER_RISK_TOKEN)` });
+  }
 });
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
