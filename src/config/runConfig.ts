@@ -200,7 +200,7 @@ function readJson(file: string): unknown {
     throw new ConfigError(file, [`(root): cannot read the file (${(cause as NodeJS.ErrnoException).code ?? 'error'})`]);
   }
   // Editors on Windows start UTF-8 files with a byte-order mark: invisible, and not JSON.
-  if (text.charCodeAt(0) === 0xfeff) text = ` ${text.slice(1)}`;
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let json: string;
   try {
     // Comments are allowed (`searcher init` writes a commented config); they become spaces, positions unchanged.
