@@ -1,8 +1,10 @@
 // Deploys the executor and verifies owner, operator, WETH and the registered factories by calls.
 //
-//   SEARCHER_DEPLOYER_KEY=0x... npx tsx scripts/deploy-executor.ts --rpc URL --operator ADDR [--owner ADDR] [--weth ADDR] [--same-owner]
+//   read -rs SEARCHER_DEPLOYER_KEY && export SEARCHER_DEPLOYER_KEY   (not KEY=0x... on the line: shell history)
+//   npx tsx scripts/deploy-executor.ts --rpc URL --operator ADDR [--owner ADDR] [--weth ADDR] [--same-owner]
 //       [--max-builder-share-bps N]
-//   SEARCHER_KEYSTORE_PASSWORD=... npx tsx scripts/deploy-executor.ts --rpc URL --keystore FILE ...
+//   read -rs SEARCHER_KEYSTORE_PASSWORD && export SEARCHER_KEYSTORE_PASSWORD
+//   npx tsx scripts/deploy-executor.ts --rpc URL --keystore FILE ...
 //
 // The key comes from SEARCHER_DEPLOYER_KEY or an encrypted keystore, never from the command line.
 // Owner and operator default to the deployer, but owner == operator is refused (exit 2) unless --same-owner:
