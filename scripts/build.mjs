@@ -1,4 +1,4 @@
-// Builds what `npx searcher` runs: the TypeScript CLI bundled by esbuild (one chunk per command, so
+// Builds what `node bin/searcher.js` runs: the TypeScript CLI bundled by esbuild (one chunk per command, so
 // `--help` loads almost nothing) and the Solidity artifacts the devnet deploys (forge build).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';

@@ -1,8 +1,10 @@
 // Deploys the executor and verifies owner, operator, WETH and the registered factories by calls.
 //
-//   SEARCHER_DEPLOYER_KEY=0x... npx tsx scripts/deploy-executor.ts --rpc URL --operator ADDR [--owner ADDR] [--weth ADDR] [--same-owner]
+//   read -rs SEARCHER_DEPLOYER_KEY && export SEARCHER_DEPLOYER_KEY   (not KEY=0x... on the line: shell history)
+//   npx tsx scripts/deploy-executor.ts --rpc URL --operator ADDR [--owner ADDR] [--weth ADDR] [--same-owner]
 //       [--max-builder-share-bps N]
-//   SEARCHER_KEYSTORE_PASSWORD=... npx tsx scripts/deploy-executor.ts --rpc URL --keystore FILE ...
+//   read -rs SEARCHER_KEYSTORE_PASSWORD && export SEARCHER_KEYSTORE_PASSWORD
+//   npx tsx scripts/deploy-executor.ts --rpc URL --keystore FILE ...
 //
 // The key comes from SEARCHER_DEPLOYER_KEY or an encrypted keystore, never from the command line.
 // Owner and operator default to the deployer, but owner == operator is refused (exit 2) unless --same-owner:
@@ -19,7 +21,7 @@ import { mainnet } from '../src/chain/addresses.ts';
 import { SearcherError } from '../src/errors.ts';
 
 async function main(argv: string[]): Promise<number> {
-  assertNoSecretsInArgv(argv, 'SEARCHER_DEPLOYER_KEY');
+  assertNoSecretsInArgv(argv, 'SEARCHER_DEPLOYER_KEY', 'pass --keystore FILE');
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -42,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
     keyEnvVar: 'SEARCHER_DEPLOYER_KEY',
     keystoreFile: values.keystore,
     passwordEnvVar: 'SEARCHER_KEYSTORE_PASSWORD',
+    keystoreHint: 'pass --keystore FILE',
   });
   const transport = http(values.rpc);
   const probe = createPublicClient({ transport });

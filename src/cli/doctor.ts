@@ -13,7 +13,8 @@ chain id, head age, latency measured), the websocket (pending transactions with 
 (eth_simulateV1 or the anvil fork), each builder (reachable, accepting our X-Flashbots-Signature, by a harmless
 eth_cancelBundle of a uuid never used), the operator key and its ETH for gas, the executor (this build's code,
 owner != operator, WETH inventory, operator allowed, factories registered, builder-share cap), the store
-(writable), the breaker limits (sane) and the kill-switch token (set). Sends no transaction and no bundle.
+(writable), the breaker limits (sane, and within absolute ceilings), the kill-switch token (set) and the
+dashboard (loopback, or exposed with a token). Sends no transaction and no bundle.
 
 Options:
   --config FILE   the bot's config, as for searcher run

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseFlags, UsageError } from './args.ts';
 import { mainnetConfigTemplate } from './initTemplate.ts';
 import { reportError } from './report.ts';
@@ -23,6 +23,8 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(initUsage);
       return 0;
     }
+    // resolve('') is the working directory itself: the write would fail with "exists; pass --force".
+    if (flags.out !== undefined && flags.out.trim() === '') throw new UsageError('--out is empty: give the config file to write (default mainnet.json)');
     const out = resolve(flags.out ?? 'mainnet.json');
     try {
       // 'wx' refuses an existing file in the same system call that creates it: no check-then-write race.
@@ -42,8 +44,9 @@ export async function run(argv: string[]): Promise<number> {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') throw new UsageError(`--out: ${out} exists; pass --force to overwrite it`);
-      if (code === 'ENOENT' || code === 'ENOTDIR') throw new UsageError(`--out: the folder of ${out} does not exist`);
-      throw new UsageError(`--out: cannot write ${out} (${code ?? (error as Error).message})`);
+      if ((code === 'ENOENT' || code === 'ENOTDIR') && !isFolder(dirname(out))) throw new UsageError(`--out: the folder of ${out} does not exist`);
+      // The folder exists but refuses the file (/proc, a read-only mount, no permission): say which call failed.
+      throw new UsageError(`--out: cannot create ${out} in ${dirname(out)} (${code ?? (error as Error).message})`);
     }
     process.stdout.write(
       `searcher: wrote ${out} ("submit": false: nothing is sent)\n` +
@@ -53,5 +56,13 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     return reportError(error);
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }

@@ -66,10 +66,11 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (!flags.config) throw new UsageError('--config FILE is required');
     const store = storeTarget(flags, defaultDbFile);
-    // First, before anything can fail or log: the store this bot uses is the one `searcher halt` must be given.
+    // A config that does not load ends here, in one line: no "stop this bot" for a bot that never starts.
+    const { config, chain, builders, warnings } = loadRunConfig(resolve(flags.config));
+    // Then, before anything else can fail or log: the store this bot uses is the one `searcher halt` must be given.
     const shared = isPostgresUrl(store.location) || store.instance !== undefined ? ` --instance ${store.instance ?? defaultInstance()}` : '';
     process.stderr.write(`searcher: store ${store.shown} (stop this bot with: searcher halt --db ${store.shown}${shared} --reason TEXT)\n`);
-    const { config, chain, builders, warnings } = loadRunConfig(resolve(flags.config));
     for (const warning of warnings) process.stderr.write(`searcher: warning: ${warning}\n`);
     const dryRun = Boolean(flags['dry-run']);
     // What SearcherApp will decide (its `mode`): known here, before its first block line.

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { getAddress, isAddress, type Address } from 'viem';
 import { z } from 'zod';
@@ -9,6 +9,7 @@ import { formatPath } from '../errors.ts';
 import { mainnetBuilders } from '../bundle/builders.ts';
 import { riskConfigSchema } from '../risk/config.ts';
 import { JsonCommentError, stripJsonComments } from './jsonc.ts';
+import { lineColumn, scanJson } from './jsonScan.ts';
 
 /**
  * The bot's configuration file (JSON). `chain` is either the devnet manifest itself (`searcher devnet
@@ -150,6 +151,18 @@ export const runConfigSchema = z.strictObject({
       port: z.number().int().min(0).max(65535).default(8787),
     })
     .default({ host: '127.0.0.1', port: 8787 }),
+}).superRefine((config, context) => {
+  // The operator key holds the funds' authority: it never doubles as a bearer token (typed into curl, sent in
+  // headers, kept by proxies) nor as the builders' reputation identity (its signature is sent to every builder).
+  const operator = config.signer.keyEnv;
+  if (config.auth.keyEnv === operator) {
+    context.addIssue({ code: 'custom', path: ['auth', 'keyEnv'], message: `is ${operator}, the operator key's variable (signer.keyEnv): the operator key must not double as the builders' reputation key; give that its own variable (default SEARCHER_FLASHBOTS_AUTH_KEY)` });
+  }
+  const tokenEnv = config.risk.killSwitch.tokenEnv;
+  const secrets: Record<string, string> = { [operator]: "the operator key's variable (signer.keyEnv)", [config.auth.keyEnv]: "the builders' reputation key's variable (auth.keyEnv)", SEARCHER_KEYSTORE_PASSWORD: "the keystore's password" };
+  if (tokenEnv in secrets) {
+    context.addIssue({ code: 'custom', path: ['risk', 'killSwitch', 'tokenEnv'], message: `is ${tokenEnv}, ${secrets[tokenEnv]}: that secret would be the kill switch's bearer token; give the token its own variable (default SEARCHER_RISK_TOKEN)` });
+  }
 });
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
@@ -171,23 +184,51 @@ function parse<T>(schema: z.ZodType<T>, json: unknown, source: string): T {
   return parsed.data;
 }
 
+/** A config is a few kB; a larger file is a wrong path (a log, a database), read whole into memory otherwise. */
+const maxConfigBytes = 1_000_000;
+
 function readJson(file: string): unknown {
   let text: string;
   try {
+    // /dev/zero, a FIFO or a huge file would be read without end (a native abort): refused before reading.
+    const stats = statSync(file);
+    if (!stats.isFile()) throw new ConfigError(file, [`(root): not a regular file (${stats.isDirectory() ? 'a folder' : 'a device, pipe or socket'})`]);
+    if (stats.size > maxConfigBytes) throw new ConfigError(file, [`(root): larger than 1 MB (${stats.size} bytes): not a config file`]);
     text = readFileSync(file, 'utf8');
   } catch (cause) {
+    if (cause instanceof ConfigError) throw cause;
     throw new ConfigError(file, [`(root): cannot read the file (${(cause as NodeJS.ErrnoException).code ?? 'error'})`]);
   }
+  // Editors on Windows start UTF-8 files with a byte-order mark: invisible, and not JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let json: string;
   try {
     // Comments are allowed (`searcher init` writes a commented config); they become spaces, positions unchanged.
-    return JSON.parse(stripJsonComments(text));
+    json = stripJsonComments(text);
   } catch (cause) {
     if (cause instanceof JsonCommentError) throw new ConfigError(file, [`(root): ${cause.message}`]);
-    // V8 quotes a piece of the text ("{"a": 0xff..."... is not valid JSON), which may be a pasted key: the
-    // message keeps only what it says about the position.
-    const message = (cause as Error).message.replace(/, ".*" is not valid JSON$/s, '').replace(/[0-9a-fA-F]{16,}/g, '(hex)');
-    throw new ConfigError(file, [`(root): not valid JSON: ${message}`]);
+    throw cause;
   }
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (cause) {
+    // Our own walk says where (line, column); V8's message is a fallback and may quote a pasted key, so only
+    // its position is kept from it.
+    const scanned = scanJson(json).problem;
+    if (scanned) throw new ConfigError(file, [`(root): not valid JSON at line ${scanned.line}, column ${scanned.column}: ${scanned.message}`]);
+    const position = /at position (\d+)/.exec((cause as Error).message);
+    const at = lineColumn(json, position ? Number(position[1]) : json.length);
+    throw new ConfigError(file, [`(root): not valid JSON at line ${at.line}, column ${at.column}`]);
+  }
+  const duplicates = scanJson(json).duplicates;
+  if (duplicates.length > 0) {
+    throw new ConfigError(
+      file,
+      duplicates.map((duplicate) => `${duplicate.path}: duplicate key (lines ${duplicate.firstLine} and ${duplicate.secondLine}): JSON would keep only the last; merge them into one`),
+    );
+  }
+  return value;
 }
 
 /** Reads and validates the config; a manifest path is read relative to the config file. */

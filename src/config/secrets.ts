@@ -19,7 +19,12 @@ export type LoadSignerParameters = {
   /** Environment variable holding the keystore's password. */
   passwordEnvVar: string;
   env?: NodeJS.ProcessEnv;
+  /** How this program is given a keystore, for the error when no key is found (default: searcher's config). */
+  keystoreHint?: string;
 };
+
+/** searcher takes a keystore from its config only: it has no --keystore flag (the deploy script has). */
+const configKeystoreHint = "name an encrypted keystore in the config's signer.keystore";
 
 const hexKey = /^(0x)?[0-9a-fA-F]{64}$/;
 /** The secp256k1 group order: a private key is an integer in [1, n). */
@@ -70,7 +75,7 @@ export async function loadSigner(parameters: LoadSignerParameters): Promise<Priv
   }
   const value = env[parameters.keyEnvVar];
   if (!value) {
-    throw new SecretError(`no signing key: set ${parameters.keyEnvVar}, or pass --keystore FILE with ${parameters.passwordEnvVar}`);
+    throw new SecretError(`no signing key: set ${parameters.keyEnvVar}, or ${parameters.keystoreHint ?? configKeystoreHint} with ${parameters.passwordEnvVar}`);
   }
   return accountFromKey(value, parameters.keyEnvVar);
 }
@@ -83,11 +88,11 @@ const rawKey = /(^|=)\s*(0x)?[0-9a-f]{64}\s*$/i;
  * Refuses command lines that carry a secret: flags named like one, or any 32-byte hex value. Arguments are
  * visible to every user of the machine (ps) and stay in shell history.
  */
-export function assertNoSecretsInArgv(argv: readonly string[], keyEnvVar = 'SEARCHER_PRIVATE_KEY'): void {
+export function assertNoSecretsInArgv(argv: readonly string[], keyEnvVar = 'SEARCHER_PRIVATE_KEY', keystoreHint = configKeystoreHint): void {
   for (const arg of argv) {
     if (secretFlag.test(arg) || rawKey.test(arg)) {
       throw new SecretError(
-        `refusing a secret on the command line (it would leak through ps and shell history): put the key in ${keyEnvVar} or use --keystore FILE`,
+        `refusing a secret on the command line (it would leak through ps and shell history): put the key in ${keyEnvVar} or ${keystoreHint} with SEARCHER_KEYSTORE_PASSWORD`,
       );
     }
   }

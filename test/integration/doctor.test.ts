@@ -52,6 +52,7 @@ const healthyNames = [
   'store',
   'breakers',
   'killSwitch',
+  'dashboard',
 ];
 
 let variant = 0;

@@ -41,7 +41,18 @@ describe('doctor killSwitch check', () => {
       { extra: { risk: { killSwitch: { tokenEnv: 'SEARCHER_KEYSTORE_PASSWORD' } } }, env: { SEARCHER_KEYSTORE_PASSWORD: 'a-long-keystore-password' } },
     ];
     for (const [i, { extra, env }] of cases.entries()) {
-      const check = checkKillSwitch(config(extra, `same-${i}`), env);
+      // Such a config no longer loads (runConfig refuses it, naming the field and never the value) ...
+      expect(() => config(extra, `same-${i}`)).toThrow(/risk\.killSwitch\.tokenEnv: is [A-Z_]+, /);
+      try {
+        config(extra, `same-${i}`);
+      } catch (error) {
+        expect(String((error as Error).message)).not.toContain(key.slice(2));
+      }
+      // ... and the doctor still fails one built another way (defence in depth).
+      const { signer, risk } = extra as { signer?: { keyEnv: string }; risk: { killSwitch: { tokenEnv: string } } };
+      const loaded = config(signer ? { signer } : {}, `base-${i}`);
+      const built = { ...loaded, risk: { ...loaded.risk, killSwitch: { ...loaded.risk.killSwitch, tokenEnv: risk.killSwitch.tokenEnv } } };
+      const check = checkKillSwitch(built, env);
       expect(check.ok, check.detail).toBe(false);
       expect(check.detail).toMatch(/key|password/);
       expect(check.fix).toMatch(/own variable/);

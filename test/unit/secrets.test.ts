@@ -33,7 +33,14 @@ describe('loadSigner', () => {
     expect(error.message).toBe('TEST_KEY is not a 32-byte hex private key');
     expect(JSON.stringify(error) + String(error.stack)).not.toContain(key.slice(2, 42));
     const missing = await errorOf(loadSigner({ ...base, env: {} }));
-    expect(missing.message).toMatch(/set TEST_KEY, or pass --keystore FILE with TEST_PASSWORD/);
+    expect(missing.message).toMatch(/set TEST_KEY, or name an encrypted keystore in the config's signer\.keystore with TEST_PASSWORD/);
+  });
+
+  it('names a --keystore flag only for a program that has one (the deploy script), never for searcher', async () => {
+    const bot = await errorOf(loadSigner({ ...base, env: {} }));
+    expect(bot.message).not.toContain('--keystore');
+    const deploy = await errorOf(loadSigner({ ...base, env: {}, keystoreHint: 'pass --keystore FILE' }));
+    expect(deploy.message).toBe('no signing key: set TEST_KEY, or pass --keystore FILE with TEST_PASSWORD');
   });
 
   it('decrypts a keystore with the password from the environment', async () => {
@@ -55,6 +62,12 @@ describe('assertNoSecretsInArgv', () => {
     for (const argv of [['--private-key', '1'], ['--privateKey=abc'], ['--mnemonic', 'a b c'], ['devnet', key], [`--x=${key.slice(2)}`]]) {
       expect(() => assertNoSecretsInArgv(argv)).toThrow(/refusing a secret on the command line/);
     }
+  });
+
+  it("tells searcher's user the real way to a keystore (the config's signer.keystore), not a flag searcher lacks", () => {
+    expect(() => assertNoSecretsInArgv(['run', key])).toThrow(/put the key in SEARCHER_PRIVATE_KEY or name an encrypted keystore in the config's signer\.keystore with SEARCHER_KEYSTORE_PASSWORD/);
+    expect(() => assertNoSecretsInArgv(['run', key])).not.toThrow(/--keystore/);
+    expect(() => assertNoSecretsInArgv([key], 'SEARCHER_DEPLOYER_KEY', 'pass --keystore FILE')).toThrow(/put the key in SEARCHER_DEPLOYER_KEY or pass --keystore FILE with SEARCHER_KEYSTORE_PASSWORD/);
   });
 
   it('lets ordinary arguments through', () => {

@@ -16,6 +16,19 @@ export const blocked = (name: string, because: string, fix: string): Check => fa
 /** Amounts in ETH (or any 18-decimal token), exact. */
 export const eth = (wei: bigint, unit = 'ETH'): string => `${formatUnitsExact(wei, 18)} ${unit}`;
 
+const durationUnits: readonly (readonly [string, number])[] = [
+  ['h', 3_600_000],
+  ['min', 60_000],
+  ['s', 1_000],
+  ['ms', 1],
+];
+
+/** A duration in ms, in the largest unit it reaches, to at most 2 decimals ("1 s", "5 min", "24 h", "1.5 min"); hours at most, as windows are set. */
+export function duration(ms: number): string {
+  const [unit, size] = durationUnits.find(([, size]) => ms >= size) ?? durationUnits[durationUnits.length - 1]!;
+  return `${Number((ms / size).toFixed(2))} ${unit}`;
+}
+
 /** The short reason of a failed request: the system error code when there is one, else the first line. */
 export function reason(error: unknown): string {
   const code = networkErrorCode(error);

@@ -5,7 +5,7 @@ import { redactText } from '../../redact.ts';
 import { checkBuilder } from './builderCheck.ts';
 import { blocked, fail, pass, type Check } from './check.ts';
 import { checkExecutorCode, checkExecutorPermissions, checkInventory, checkOperatorGas, checkOwnerOperator } from './executorChecks.ts';
-import { checkBreakers, checkKillSwitch, checkOperatorKey, checkStore } from './localChecks.ts';
+import { checkBreakers, checkDashboard, checkKillSwitch, checkOperatorKey, checkStore } from './localChecks.ts';
 import { checkChainId, checkHeadAge, checkLatency, checkNode } from './nodeChecks.ts';
 import { checkSimulation } from './simulationCheck.ts';
 import { checkWebsocket } from './websocketCheck.ts';
@@ -101,6 +101,7 @@ export async function runDoctor(parameters: DoctorParameters): Promise<Check[]> 
     checkStore(dbFile),
     checkBreakers(config),
     checkKillSwitch(config, env),
+    checkDashboard(config, env),
   ];
   return checks.map((check) => ({ name: check.name, ok: check.ok, detail: redactText(check.detail), fix: redactText(check.fix) }));
 }

@@ -6,7 +6,8 @@ import type { Address } from 'viem';
 import type { ResolvedChain, RunConfig } from '../../config/runConfig.ts';
 import { loadSigner } from '../../config/secrets.ts';
 import { minTokenLength } from '../../risk/killSwitch.ts';
-import { eth, fail, pass, reason, type Check } from './check.ts';
+import { ceilings } from './ceilings.ts';
+import { duration, eth, fail, pass, reason, type Check } from './check.ts';
 
 /**
  * The operator key, loaded as `searcher run` loads it (SEARCHER_PRIVATE_KEY or a keystore with
@@ -64,6 +65,25 @@ export function checkStore(dbFile: string): Check {
   }
 }
 
+/** Limits past the doctor's absolute ceilings (./ceilings.ts): a breaker that can never trip. Pure. */
+function ceilingProblems(config: RunConfig): string[] {
+  const { gas, loss, exposure, failures, connectivity, killSwitch } = config.risk;
+  const problems: string[] = [];
+  const bps = (value: number) => `${value} bps (${value / 100}%)`;
+  if (loss.maxDailyLossBps > ceilings.maxDailyLossBps) problems.push(`risk.loss.maxDailyLossBps is ${bps(loss.maxDailyLossBps)}: above the ceiling of ${bps(ceilings.maxDailyLossBps)} of equity a day`);
+  if (loss.maxHourlyLossBps > ceilings.maxHourlyLossBps) problems.push(`risk.loss.maxHourlyLossBps is ${bps(loss.maxHourlyLossBps)}: above the ceiling of ${bps(ceilings.maxHourlyLossBps)} of equity an hour`);
+  if (failures.maxConsecutive > ceilings.maxConsecutiveFailures) problems.push(`risk.failures.maxConsecutive is ${failures.maxConsecutive}: above the ceiling of ${ceilings.maxConsecutiveFailures} failed bundles in a row`);
+  if (failures.cooldownMs < ceilings.minFailureCooldownMs) problems.push(`risk.failures.cooldownMs is ${duration(failures.cooldownMs)}: below the floor of ${duration(ceilings.minFailureCooldownMs)}, no pause at all`);
+  if (gas.maxSpendPerBlockWei > ceilings.maxSpendPerBlockWei) problems.push(`risk.gas.maxSpendPerBlockWei is ${eth(gas.maxSpendPerBlockWei)}: above the ceiling of ${eth(ceilings.maxSpendPerBlockWei)} of gas a block`);
+  const inventoryCeiling = exposure.maxInventoryAmountIn * ceilings.gasPerBlockPerInventoryCap;
+  if (gas.maxSpendPerBlockWei > inventoryCeiling) problems.push(`risk.gas.maxSpendPerBlockWei is ${eth(gas.maxSpendPerBlockWei)}: above risk.exposure.maxInventoryAmountIn (${eth(inventoryCeiling, 'WETH')}), more gas in a block than a trade may risk`);
+  if (connectivity.maxHeadSilenceMs > ceilings.maxHeadSilenceMs) problems.push(`risk.connectivity.maxHeadSilenceMs is ${duration(connectivity.maxHeadSilenceMs)}: above the ceiling of ${duration(ceilings.maxHeadSilenceMs)} without a new head`);
+  if (connectivity.maxHeadLatencyMs > ceilings.maxHeadLatencyMs) problems.push(`risk.connectivity.maxHeadLatencyMs is ${duration(connectivity.maxHeadLatencyMs)}: above the ceiling of ${duration(ceilings.maxHeadLatencyMs)} (a slot)`);
+  if (connectivity.maxSocketLatencyMs > ceilings.maxSocketLatencyMs) problems.push(`risk.connectivity.maxSocketLatencyMs is ${duration(connectivity.maxSocketLatencyMs)}: above the ceiling of ${duration(ceilings.maxSocketLatencyMs)} a round trip`);
+  if (killSwitch.pollMs > ceilings.maxKillSwitchPollMs) problems.push(`risk.killSwitch.pollMs is ${duration(killSwitch.pollMs)}: a halt from another shell would wait that long (ceiling ${duration(ceilings.maxKillSwitchPollMs)})`);
+  return problems;
+}
+
 /** Breaker limits that would not protect anything, or would stop every bundle. Pure. */
 export function breakerProblems(config: RunConfig): string[] {
   const { gas, loss, exposure, failures } = config.risk;
@@ -76,17 +96,17 @@ export function breakerProblems(config: RunConfig): string[] {
   if (loss.maxDailyLossBps >= 10_000) problems.push(`risk.loss.maxDailyLossBps (${loss.maxDailyLossBps}) lets a day lose the whole inventory: the loss cap must be below it`);
   if (exposure.maxInventoryAmountIn === 0n) problems.push('risk.exposure.maxInventoryAmountIn is 0: no trade can take inventory');
   if (config.strategy.flash && exposure.maxFlashAmount === 0n) problems.push('strategy.flash is on but risk.exposure.maxFlashAmount is 0');
-  if (failures.maxConsecutive > 100) problems.push(`risk.failures.maxConsecutive (${failures.maxConsecutive}) lets over 100 failed bundles in a row through`);
+  problems.push(...ceilingProblems(config));
   return problems;
 }
 
 export function checkBreakers(config: RunConfig): Check {
   const problems = breakerProblems(config);
   const { loss, gas, exposure, failures } = config.risk;
-  if (problems.length > 0) return fail('breakers', problems.join('; '), 'fix these risk.* limits in the config (README: Safety model, breakers table); omit a field to take its default');
+  if (problems.length > 0) return fail('breakers', problems.join('; '), 'fix these risk.* limits in the config (README: Safety model, breakers table; the doctor\'s ceilings: src/cli/doctor/ceilings.ts); omit a field to take its default');
   return pass(
     'breakers',
-    `loss caps ${loss.maxHourlyLossBps}/${loss.maxDailyLossBps} bps of equity per hour/day; gas ${eth(gas.maxSpendPerBlockWei)} per block, ${eth(gas.maxSpendPerWindowWei)} per ${gas.windowMs / 3_600_000} h; inventory cap ${eth(exposure.maxInventoryAmountIn, 'WETH')}; ${failures.maxConsecutive} failures in a row pause ${failures.cooldownMs / 60_000} min`,
+    `loss caps ${loss.maxHourlyLossBps}/${loss.maxDailyLossBps} bps of equity per hour/day; gas ${eth(gas.maxSpendPerBlockWei)} per block, ${eth(gas.maxSpendPerWindowWei)} per ${duration(gas.windowMs)}; inventory cap ${eth(exposure.maxInventoryAmountIn, 'WETH')}; ${failures.maxConsecutive} failures in a row pause ${duration(failures.cooldownMs)}; kill switch read every ${duration(config.risk.killSwitch.pollMs)}`,
   );
 }
 
@@ -103,4 +123,29 @@ export function checkKillSwitch(config: RunConfig, env: NodeJS.ProcessEnv): Chec
   if (!token) return fail('killSwitch', `${name} is not set: POST /api/halt and the dashboard's halt button are off`, fix);
   if (token.length < minTokenLength) return fail('killSwitch', `${name} has fewer than ${minTokenLength} characters: the bot refuses it and the HTTP kill switch is off`, fix);
   return pass('killSwitch', `${name} is set (${token.length} characters): POST /api/halt works`);
+}
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine reaches the dashboard (an operator uses ssh -L). */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
+}
+
+/**
+ * The dashboard (P&L, positions, breaker state, the halt and resume API) on an address beyond loopback is
+ * reachable from the network. With no kill-switch token its halt API is off too; either way the doctor says so.
+ */
+export function checkDashboard(config: RunConfig, env: NodeJS.ProcessEnv): Check {
+  const { host, port } = config.dashboard;
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (isLoopbackHost(host)) return pass('dashboard', `on ${where}: this machine only (reach it with ssh -L ${port}:${where})`);
+  const token = env[config.risk.killSwitch.tokenEnv];
+  if (!token || token.length < minTokenLength) {
+    return fail(
+      'dashboard',
+      `on ${where}: exposed to the network, and ${config.risk.killSwitch.tokenEnv} is not set (or too short), so its halt API is off`,
+      `bind it to loopback ("dashboard": {"host": "127.0.0.1"}) and use ssh -L; if it must be reachable, set ${config.risk.killSwitch.tokenEnv} and put it behind a firewall or an authenticating proxy`,
+    );
+  }
+  return pass('dashboard', `on ${where}: exposed to the network (anyone who reaches it reads P&L and positions; halt and resume need ${config.risk.killSwitch.tokenEnv})`);
 }

@@ -1,7 +1,8 @@
 import type { PublicClient } from 'viem';
 import type { RunConfig } from '../../config/runConfig.ts';
 import { redactUrl } from '../../redact.ts';
-import { fail, pass, reason, type Check } from './check.ts';
+import { ceilings } from './ceilings.ts';
+import { duration, fail, pass, reason, type Check } from './check.ts';
 
 /** What the node said when it was reached: later checks start from it. */
 export type NodeFacts = { head: bigint; timestamp: bigint; baseFeePerGas: bigint };
@@ -39,10 +40,12 @@ export async function checkChainId(client: PublicClient, expected: number): Prom
  * would stop sending as soon as it started: the node is not following the chain.
  */
 export function checkHeadAge(facts: NodeFacts, config: RunConfig, nowMs: number): Check {
-  const boundMs = config.risk.connectivity.maxHeadSilenceMs;
+  // The config's bound, or the doctor's ceiling when the config allows more (a bound of years passes anything).
+  const configured = config.risk.connectivity.maxHeadSilenceMs;
+  const boundMs = Math.min(configured, ceilings.maxHeadSilenceMs);
   const ageMs = nowMs - Number(facts.timestamp) * 1000;
   const age = `${Math.round(ageMs / 1000)} s`;
-  const bound = `limit ${boundMs / 1000} s: risk.connectivity.maxHeadSilenceMs`;
+  const bound = configured <= boundMs ? `limit ${duration(boundMs)}: risk.connectivity.maxHeadSilenceMs` : `limit ${duration(boundMs)}: the doctor's ceiling, risk.connectivity.maxHeadSilenceMs allows ${duration(configured)}`;
   if (ageMs > boundMs) {
     return fail('headAge', `head ${facts.head} is ${age} old (${bound})`, 'the node is not following the chain: wait for it to sync, check its peers and its consensus client, or use another node');
   }
@@ -57,7 +60,8 @@ const latencySamples = 5;
 
 /** Round trips of eth_blockNumber, measured; the median against the bound the connectivity breaker uses. */
 export async function checkLatency(client: PublicClient, config: RunConfig): Promise<Check> {
-  const boundMs = config.risk.connectivity.maxSocketLatencyMs;
+  const configured = config.risk.connectivity.maxSocketLatencyMs;
+  const boundMs = Math.min(configured, ceilings.maxSocketLatencyMs);
   const samples: number[] = [];
   try {
     for (let i = 0; i < latencySamples; i++) {
@@ -71,7 +75,7 @@ export async function checkLatency(client: PublicClient, config: RunConfig): Pro
   samples.sort((a, b) => a - b);
   const median = samples[Math.floor(samples.length / 2)]!;
   const max = samples[samples.length - 1]!;
-  const detail = `median ${median.toFixed(1)} ms, max ${max.toFixed(1)} ms over ${latencySamples} eth_blockNumber round trips (bound ${boundMs} ms: risk.connectivity.maxSocketLatencyMs)`;
+  const detail = `median ${median.toFixed(1)} ms, max ${max.toFixed(1)} ms over ${latencySamples} eth_blockNumber round trips (bound ${boundMs} ms: ${configured <= boundMs ? 'risk.connectivity.maxSocketLatencyMs' : `the doctor's ceiling, risk.connectivity.maxSocketLatencyMs allows ${configured} ms`})`;
   if (median > boundMs) return fail('latency', detail, 'run the bot close to its node (the same machine or data centre): every block and every bundle waits for these round trips');
   return pass('latency', detail);
 }

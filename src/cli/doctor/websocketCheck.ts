@@ -16,7 +16,7 @@ const fixUrl = 'check chain.wsUrl (ws:// or wss://, the node\'s websocket port: 
 const fixBodies =
   'use a node that streams pending transactions with their bodies (geth, reth or erigon with eth_subscribe("newPendingTransactions", true), or a provider that offers full-body pending streams); with hashes only the bot fetches each body, a round trip behind rivals';
 
-type Outcome = { kind: 'body'; afterMs: number } | { kind: 'hash' } | { kind: 'garbage'; why: string };
+type Outcome = { kind: 'body'; afterMs: number } | { kind: 'hash' } | { kind: 'garbage'; why: string } | { kind: 'closed'; why: string };
 
 /**
  * The mempool socket as the watcher uses it: connect, same chain, subscribe to newPendingTransactions with full
@@ -68,6 +68,15 @@ export async function checkWebsocket(parameters: WebsocketCheckParameters): Prom
     socket.terminate();
     return fail('websocket', `cannot connect to ${url}: ${reason(error)}`, fixUrl);
   }
+  // The node closing the socket ends every wait at once (an answer or a transaction will never come on it).
+  const closed = new Promise<Outcome>((resolve) => {
+    socket.once('close', (code: number, why: Buffer) => {
+      const text = `socket closed by the node (code ${code}${why.length > 0 ? `, ${why.toString().slice(0, 100)}` : ''})`;
+      for (const waiting of replies.values()) waiting.reject(new Error(text));
+      replies.clear();
+      resolve({ kind: 'closed', why: text });
+    });
+  });
   try {
     const chainId = Number(await request('eth_chainId'));
     if (chainId !== parameters.chainId) {
@@ -87,10 +96,11 @@ export async function checkWebsocket(parameters: WebsocketCheckParameters): Prom
       return fail('websocket', `${url} refused eth_subscribe("newPendingTransactions", true): ${reason(error)}`, fixBodies);
     }
     let timer: NodeJS.Timeout | undefined;
-    const outcome = await Promise.race([first, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), parameters.pendingWaitMs)))]).finally(() => clearTimeout(timer));
+    const outcome = await Promise.race([first, closed, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), parameters.pendingWaitMs)))]).finally(() => clearTimeout(timer));
     if (outcome === undefined) {
       return fail('websocket', `${url}: no pending transaction in ${parameters.pendingWaitMs / 1000} s`, "the node shares no mempool: check that it has peers and its txpool is on (not a light or archive-only node), or use a provider's full pending stream");
     }
+    if (outcome.kind === 'closed') return fail('websocket', `${url}: ${outcome.why} while waiting for a pending transaction`, `${fixUrl}; a node or proxy that drops subscriptions (idle timeout, connection limit) leaves the bot blind`);
     if (outcome.kind === 'hash') return fail('websocket', `${url} streams pending transactions as hashes only, without their bodies`, fixBodies);
     if (outcome.kind === 'garbage') return fail('websocket', `${url} streams pending transactions the watcher cannot read (${outcome.why})`, fixBodies);
     return pass('websocket', `${url}: pending transactions arrive with bodies (the first after ${Math.round(outcome.afterMs)} ms)`);
