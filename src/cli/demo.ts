@@ -85,6 +85,9 @@ export async function run(argv: string[]): Promise<number> {
     const out = (line: string) => {
       if (!flags.json) process.stdout.write(`${line}\n`);
     };
+    // What the demo tells its user about its own progress: with the block lines on stdout, or on stderr under
+    // --json (stdout then carries only the JSON document).
+    const say = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
 
     // The devnet (anvil, the local builder, the traffic) runs in a process of its own: its work never sits in the
     // bot's event loop, so the latencies the demo reports are the bot's.
@@ -156,12 +159,12 @@ export async function run(argv: string[]): Promise<number> {
         // (the grading replays the run on a fork: tens of seconds nobody asked for).
         await app.stop();
         botStopped = true;
-        process.stderr.write(`searcher demo: stopped (no bundle outstanding: cancelled at the builders; the store written); not graded, the run was cut short by ${signalled} (searcher report --db ${store.shown} shows what ran)\n`);
+        say(`searcher demo: stopped (no bundle outstanding: cancelled at the builders; the store written); not graded, the run was cut short by ${signalled} (searcher report --db ${store.shown} shows what ran)`);
         return 0;
       }
       await app.quiesce();
       botStopped = true;
-      process.stderr.write(`searcher demo: ${summaries.length} blocks done, the bot stopped (no bundle outstanding); grading what ran against the independent truth (Ctrl-C to skip)\n`);
+      say(`searcher demo: ${summaries.length} blocks done, the bot stopped (no bundle outstanding); grading what ran against the independent truth (Ctrl-C to skip)`);
       const result = await demoResult({ app, devnet, summaries, landed, startBlock: BigInt(devnet.manifest.startBlock), startedAtMs, truthSwaps });
       if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else out(`searcher demo: ${result.totals.included} bundles included, net ${formatUnitsExact(BigInt(result.totals.netProfitWei), 18)} ETH, capture ${result.capture.ratio}`);
