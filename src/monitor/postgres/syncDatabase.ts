@@ -35,6 +35,7 @@ export class PgSyncDatabase implements SqlDatabase {
   private readonly statementMs: number;
   private broken: string | undefined;
   private depth = 0;
+  private sequence = 0;
 
   private constructor(private readonly target: PostgresTarget, timeouts: PostgresTimeouts) {
     this.statementMs = timeouts.statementMs ?? 30_000;
@@ -136,18 +137,35 @@ export class PgSyncDatabase implements SqlDatabase {
     return reply;
   }
 
-  /** Posts one request to the worker and sleeps until it answers (or `timeoutMs` passes: then the connection is broken). */
+  /**
+   * Posts one request to the worker and sleeps until its answer is there (or `timeoutMs` passes: then the
+   * connection is broken). Replies carry the request's number: a reply to anything else (one abandoned by a
+   * timeout) is dropped, never taken as this request's. A wake-up with no reply yet waits again, in short steps.
+   */
   private call(request: Record<string, unknown>, timeoutMs: number, what: string): Reply {
     if (this.broken) throw new StoreError('STORE_UNREACHABLE', this.broken);
+    const id = ++this.sequence;
+    const deadline = performance.now() + timeoutMs;
     Atomics.store(this.signal, 0, 0);
-    this.port.postMessage(request);
-    const waited = Atomics.wait(this.signal, 0, 0, timeoutMs);
-    const message = receiveMessageOnPort(this.port);
-    if (waited === 'timed-out' && message === undefined) {
-      this.broken = `the PostgreSQL store ${this.target.shown} did not answer a ${what} within ${timeoutMs} ms: the connection is given up`;
-      this.terminate();
-      throw new StoreError('STORE_UNREACHABLE', this.broken);
+    this.port.postMessage({ ...request, id });
+    let first = true;
+    for (;;) {
+      const message = receiveMessageOnPort(this.port);
+      if (message !== undefined) {
+        const reply = message.message as Reply & { id?: number };
+        if (reply.id === id) return reply;
+        continue;
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        this.broken = `the PostgreSQL store ${this.target.shown} did not answer a ${what} within ${timeoutMs} ms: the connection is given up`;
+        this.terminate();
+        throw new StoreError('STORE_UNREACHABLE', this.broken);
+      }
+      // The first wait sleeps until the worker signals; after a signal without our reply, the signal stays set,
+      // so the next waits are short naps rather than a spin.
+      Atomics.wait(this.signal, 0, 0, first ? left : Math.min(left, 1));
+      first = false;
     }
-    return message!.message as Reply;
   }
 }
