@@ -64,6 +64,24 @@ export function installDebianPackage({ tool, pkg, missing, advice, install = tru
 }
 
 /**
+ * The path of a tool's executable: `$envVar` when set (an error if it is not executable), else `path`; when
+ * missing, installs Debian package `pkg` (see installDebianPackage) and checks again.
+ * @param {{ tool: string, name: string, envVar: string, path: string, pkg: string, advice: string, env?: NodeJS.ProcessEnv, install?: boolean }} request
+ * @returns {string}
+ */
+export function ensureExecutable({ tool, name, envVar, path, pkg, advice, env = process.env, install }) {
+  const chosen = env[envVar];
+  if (chosen) {
+    if (executable(chosen)) return chosen;
+    throw new Error(`${tool}: ${envVar}=${chosen} is not an executable file; fix or unset it`);
+  }
+  if (executable(path)) return path;
+  installDebianPackage({ tool, pkg, install, missing: `no ${name} at ${path}`, advice });
+  if (executable(path)) return path;
+  throw new Error(`${tool}: installed the ${pkg} package but ${path} is still missing`);
+}
+
+/**
  * Runs `ensure` when the script is the process's entry point: prints what it returns, or the reason and exit 1.
  * @param {string} moduleUrl the caller's import.meta.url
  * @param {() => string} ensure

@@ -4,7 +4,7 @@
 //
 //   node scripts/ensure-chromium.mjs      prints the path (installs first if needed), exit 1 with a reason otherwise
 //   import { ensureChromium } from './scripts/ensure-chromium.mjs'   same, as a function (returns the path)
-import { executable, installDebianPackage, runAsScript } from './debian-package.mjs';
+import { ensureExecutable, runAsScript } from './debian-package.mjs';
 
 export const defaultChromiumPath = '/usr/bin/chromium';
 
@@ -15,21 +15,15 @@ export const defaultChromiumPath = '/usr/bin/chromium';
  * @returns {string}
  */
 export function ensureChromium(options = {}) {
-  const env = options.env ?? process.env;
-  if (env.CHROMIUM_PATH) {
-    if (executable(env.CHROMIUM_PATH)) return env.CHROMIUM_PATH;
-    throw new Error(`ensure-chromium: CHROMIUM_PATH=${env.CHROMIUM_PATH} is not an executable file; fix or unset it`);
-  }
-  if (executable(defaultChromiumPath)) return defaultChromiumPath;
-  installDebianPackage({
+  return ensureExecutable({
+    ...options,
     tool: 'ensure-chromium',
+    name: 'Chromium',
+    envVar: 'CHROMIUM_PATH',
+    path: defaultChromiumPath,
     pkg: 'chromium',
-    install: options.install,
-    missing: `no Chromium at ${defaultChromiumPath}`,
     advice: 'install it (Debian/Ubuntu: `sudo apt-get install chromium`) or set CHROMIUM_PATH to a Chromium executable',
   });
-  if (executable(defaultChromiumPath)) return defaultChromiumPath;
-  throw new Error(`ensure-chromium: installed the chromium package but ${defaultChromiumPath} is still missing`);
 }
 
 runAsScript(import.meta.url, ensureChromium);

@@ -5,7 +5,7 @@
 //
 //   node scripts/ensure-promtool.mjs      prints the path (installs first if needed), exit 1 with a reason otherwise
 //   import { ensurePromtool } from './scripts/ensure-promtool.mjs'   same, as a function (returns the path)
-import { executable, installDebianPackage, runAsScript } from './debian-package.mjs';
+import { ensureExecutable, runAsScript } from './debian-package.mjs';
 
 export const defaultPromtoolPath = '/usr/bin/promtool';
 
@@ -17,21 +17,15 @@ export const defaultPromtoolPath = '/usr/bin/promtool';
  * @returns {string}
  */
 export function ensurePromtool(options = {}) {
-  const env = options.env ?? process.env;
-  if (env.PROMTOOL_PATH) {
-    if (executable(env.PROMTOOL_PATH)) return env.PROMTOOL_PATH;
-    throw new Error(`ensure-promtool: PROMTOOL_PATH=${env.PROMTOOL_PATH} is not an executable file; fix or unset it`);
-  }
-  if (executable(defaultPromtoolPath)) return defaultPromtoolPath;
-  installDebianPackage({
+  return ensureExecutable({
+    ...options,
     tool: 'ensure-promtool',
+    name: 'promtool',
+    envVar: 'PROMTOOL_PATH',
+    path: defaultPromtoolPath,
     pkg: 'prometheus',
-    install: options.install,
-    missing: `no promtool at ${defaultPromtoolPath}`,
     advice: 'install it (Debian/Ubuntu: `sudo apt-get install prometheus`, which ships promtool) or set PROMTOOL_PATH to a promtool executable',
   });
-  if (executable(defaultPromtoolPath)) return defaultPromtoolPath;
-  throw new Error(`ensure-promtool: installed the prometheus package but ${defaultPromtoolPath} is still missing`);
 }
 
 runAsScript(import.meta.url, ensurePromtool);

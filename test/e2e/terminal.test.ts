@@ -5,7 +5,6 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import type { Devnet } from '../../src/devnet/devnet.ts';
 import { writeManifest } from '../../src/devnet/manifest.ts';
 import { binPath, runCli } from '../helpers/cli.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
+import { unusedPort } from '../helpers/ports.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'searcher-terminal-'));
 const script = '/usr/bin/script';
@@ -78,14 +78,6 @@ const isJsonLine = (line: string) => {
   }
 };
 const blockLine = /^block \d+: seen \d+, candidates \d+, sent \d+, included \d+, net -?\d+(\.\d+)? ETH, cumulative -?\d+(\.\d+)? ETH$/;
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const demoArgs = (name: string) => ['demo', '--blocks', '2', '--block-time', '1', '--dashboard-port', '0', '--db', join(dir, `${name}.db`)];
 
@@ -177,7 +169,7 @@ describe('a websocket that does not answer, on a terminal', () => {
   });
 
   it('watch: says in words that it is still trying, naming the URL (credentials hidden, on the terminal and in the log file) and the next attempt', async () => {
-    const port = await closedPort();
+    const port = await unusedPort();
     const logFile = join(dir, 'watch.log');
     const secretPath = '0123456789abcdef0123456789abcdef';
     const { text } = await onTerminal(['watch', '--ws', `ws://carol:hunter22@127.0.0.1:${port}/v3/${secretPath}`, '--log-file', logFile], {
@@ -200,7 +192,7 @@ describe('a websocket that does not answer, on a terminal', () => {
   }, 60_000);
 
   it('run with a wrong wsUrl in the config: warns on the terminal instead of hanging in silence', async () => {
-    const port = await closedPort();
+    const port = await unusedPort();
     const manifest = { ...devnet.manifest, wsUrl: `ws://127.0.0.1:${port}` };
     writeManifest(join(dir, 'manifest.json'), manifest);
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ chain: { manifest: 'manifest.json' } }));

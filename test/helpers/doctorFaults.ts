@@ -1,6 +1,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
+import { unusedPort } from './ports.ts';
 
 /**
  * Faults `searcher doctor` must catch that a real node or builder shows and anvil / the local builder cannot be
@@ -20,12 +21,7 @@ const close = (server: Server): Promise<void> =>
   });
 
 /** A port nothing listens on (bound, then released): a connection to it is refused. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  const url = await listen(server);
-  await close(server);
-  return Number(new URL(url).port);
-}
+export const closedPort = unusedPort;
 
 function forward(target: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {

@@ -1,10 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ensurePostgres } from '../../scripts/ensure-postgres.mjs';
+import { unusedPort } from './ports.ts';
 
 /** Ten minutes: the first run on a fresh machine installs PostgreSQL through apt. */
 export const postgresSetupTimeoutMs = 10 * 60_000;
@@ -21,18 +21,6 @@ export type PostgresServer = {
   createDatabase(prefix?: string): Promise<string>;
   stop(): void;
 };
-
-/** A free TCP port on 127.0.0.1 (the OS picks it; the server binds it right after). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** postgres refuses to run as root: as root, every server command runs as the `postgres` user. */
 function asServerUser(command: string, args: string[]): void {
@@ -62,7 +50,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   }
   asServerUser(join(bin, 'initdb'), ['-D', data, '-U', 'searcher', '--auth=scram-sha-256', `--pwfile=${pwFile}`, '--no-sync', '-E', 'UTF8', '--locale=C']);
   rmSync(pwFile);
-  const port = await freePort();
+  const port = await unusedPort();
   asServerUser(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, 'start']);
   let stopped = false;
   const stop = () => {

@@ -6,11 +6,12 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer, type Server } from 'node:net';
+import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { binPath, runCli, type CliResult } from '../helpers/cli.ts';
+import { unusedPort } from '../helpers/ports.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'searcher-cli-errors-'));
 const servers: Array<Server | HttpServer> = [];
@@ -25,15 +26,6 @@ function oneLine(result: CliResult): string {
   expect(result.stderr).not.toMatch(stackFrame);
   expect(lines, result.stderr).toHaveLength(1);
   return lines[0]!;
-}
-
-/** A TCP port on 127.0.0.1 that nothing listens on (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Runs the CLI until `done(stderr)` holds (or 20 s), then Ctrl-C; resolves with the output and exit code. */
@@ -119,7 +111,7 @@ describe('searcher CLI: one clear line per mistake', () => {
   });
 
   it('an unreachable --rpc names the URL without its credentials (exit 1)', async () => {
-    const port = await closedPort();
+    const port = await unusedPort();
     const url = `http://alice:s3cret-pw@127.0.0.1:${port}/v3/0123456789abcdef0123456789abcdef`;
     const result = await runCli(['quote', '--rpc', url, '--pool', address(1), '--token-in', address(2), '--amount-in', '5']);
     expect(result.code).toBe(1);
@@ -211,7 +203,7 @@ describe('searcher CLI: one clear line per mistake', () => {
 
 describe('an unreachable or wrong websocket: a warning per attempt with the URL and the next retry, not silence', () => {
   it('watch --ws to a closed port: warns at every failed attempt with the redacted URL and when it tries next', async () => {
-    const port = await closedPort();
+    const port = await unusedPort();
     const url = `ws://bob:pa55word@127.0.0.1:${port}/v3/0123456789abcdef0123456789abcdef`;
     const result = await runUntil(['watch', '--ws', url], { SEARCHER_LOG_LEVEL: 'info' }, (stderr) => jsonLines(stderr).filter((line) => line.level === 40).length >= 3);
     expect(result.code).toBe(0);

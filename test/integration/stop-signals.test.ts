@@ -1,6 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toHex } from 'viem';
@@ -11,6 +10,7 @@ import { writeManifest } from '../../src/devnet/manifest.ts';
 import { Store } from '../../src/monitor/store.ts';
 import { binPath, childPids, isAlive } from '../helpers/cli.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
+import { unusedPort } from '../helpers/ports.ts';
 
 /**
  * How `searcher run` and `searcher demo` meet the ways a process is told to stop, or loses its terminal, as real
@@ -66,18 +66,10 @@ function startRun(name: string, manifest = devnet.manifest, extra: string[] = []
 
 const running = /searcher: running against .*sending to/;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('searcher run: a websocket that never connects', () => {
   it('/metrics says the node socket is down (0) from the start, and the connectivity breaker is not tripped by the start', async () => {
     // Nothing listens there: the connection is refused on every attempt, so no connect or disconnect ever happens.
-    const { bot } = startRun('dead-ws', { ...devnet.manifest, wsUrl: `ws://127.0.0.1:${await freePort()}` });
+    const { bot } = startRun('dead-ws', { ...devnet.manifest, wsUrl: `ws://127.0.0.1:${await unusedPort()}` });
     try {
       await until('the dashboard', () => /"url":"http:\/\/127\.0\.0\.1:\d+"[^\n]*dashboard listening|dashboard listening[^\n]*"url":"http:\/\/127\.0\.0\.1:\d+"/.test(bot.stderr()), bot);
       await until('a failed websocket attempt', () => /cannot connect to the node's websocket/.test(bot.stderr()), bot);
