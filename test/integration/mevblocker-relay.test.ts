@@ -95,7 +95,7 @@ describe('MEV Blocker relay: private transactions stream unsigned and stay out o
 
       expect(await publicPoolHashes()).not.toContain(victim.hash.toLowerCase());
       expect(publicSocket.messages.some((message) => message.params?.result === victim.hash)).toBe(false);
-      expect(await devnet.client.request({ method: 'eth_getTransactionByHash', params: [victim.hash] })).toBeNull();
+      await expect(devnet.client.getTransaction({ hash: victim.hash })).rejects.toThrow(/could not be found/);
 
       // A private transaction nobody backruns still lands: the relay handed it to the builder itself.
       const report = await devnet.builder.buildBlock();

@@ -10,6 +10,7 @@ import type { DevnetToken } from '../tokens.ts';
 import { buildSwapCall, encodeV3Path, v2Path } from './calldata.ts';
 import { planRandomSwaps, randomFlowPools, type SwapOrder } from './plan.ts';
 import { seededRandom } from './random.ts';
+import type { PrivateRouter, SwapRoute } from './privateRoute.ts';
 import { isV3 } from './route.ts';
 import { planBackground, type BackgroundOrder } from './background.ts';
 import { poisson } from './random.ts';
@@ -20,7 +21,8 @@ const balanceOfAbi = parseAbi(['function balanceOf(address) view returns (uint25
 const swapGasLimit = 600_000n;
 
 export type TrafficStats = { sent: number; skipped: number; failed: number; background: number };
-export type SentSwap = { hash: Hash; block: bigint; order: SwapOrder; amountIn: bigint; minAmountOut: bigint };
+/** `route`: where the swap went (public mempool, or a private relay by the scenario's privateFlow). */
+export type SentSwap = { hash: Hash; block: bigint; order: SwapOrder; amountIn: bigint; minAmountOut: bigint; route: SwapRoute };
 
 export type TrafficParameters = {
   client: DevnetClient;
@@ -41,6 +43,8 @@ export type TrafficParameters = {
    */
   mix?: { txsPerBlock: number; held: readonly DevnetToken[] };
   onBackgroundSent?: (order: BackgroundOrder, hash: Hash) => void;
+  /** Chooses public or a private relay for each user swap (absent: every swap is public). */
+  privateRouter?: PrivateRouter;
 };
 
 /**
@@ -226,8 +230,11 @@ export class TrafficGenerator {
       maxPriorityFeePerGas: order.tip,
       maxFeePerGas: baseFee * 2n + order.tip,
     });
-    const hash = await client.sendRawTransaction({ serializedTransaction: raw });
-    this.parameters.onSent?.({ hash, block: target, order, amountIn, minAmountOut });
+    const route = this.parameters.privateRouter?.route(account.address, nonce) ?? 'public';
+    const sink = this.parameters.privateRouter?.sink(route);
+    // A private swap goes only to its relay: never to the node, so it is in no public mempool before it lands.
+    const hash = sink ? await sink.submit(raw) : await client.sendRawTransaction({ serializedTransaction: raw });
+    this.parameters.onSent?.({ hash, block: target, order, amountIn, minAmountOut, route });
     return true;
   }
 
