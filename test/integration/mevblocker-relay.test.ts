@@ -10,6 +10,7 @@ import { startTestDevnet } from '../helpers/devnet.ts';
 
 let devnet: Devnet;
 const auth = privateKeyToAccount(generatePrivateKey());
+const otherSearcher = privateKeyToAccount(generatePrivateKey());
 type RpcAnswer = { id?: unknown; result?: any; error?: { code: number; message: string } };
 
 beforeAll(async () => {
@@ -20,13 +21,12 @@ afterAll(async () => {
 });
 
 /** A JSON-RPC POST to the relay, Flashbots-signed as a searcher would. */
-async function relayRpc(method: string, params: unknown, raw?: string): Promise<{ status: number; json: RpcAnswer }> {
+async function relayRpc(method: string, params: unknown, raw?: string, signer: typeof auth | 'none' | 'forged' = auth): Promise<{ status: number; json: RpcAnswer }> {
   const body = raw ?? JSON.stringify({ jsonrpc: '2.0', id: 7, method, params });
-  const response = await fetch(devnet.manifest.mevBlocker.rpcUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'X-Flashbots-Signature': await signFlashbotsBody(auth, body) },
-    body,
-  });
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (signer === 'forged') headers['X-Flashbots-Signature'] = await signFlashbotsBody(auth, `${body} `);
+  else if (signer !== 'none') headers['X-Flashbots-Signature'] = await signFlashbotsBody(signer, body);
+  const response = await fetch(devnet.manifest.mevBlocker.rpcUrl, { method: 'POST', headers, body });
   return { status: response.status, json: (await response.json()) as RpcAnswer };
 }
 
@@ -103,6 +103,9 @@ describe('MEV Blocker relay: private transactions stream unsigned and stay out o
       expect(block.transactions).toContain(victim.hash);
       expect((await devnet.client.getTransactionReceipt({ hash: victim.hash })).status).toBe('success');
       expect(report.privateTxHashes).toContain(victim.hash);
+      expect(report.publicTxHashes).not.toContain(victim.hash);
+      const late = await relayRpc('eth_sendBundle', [{ txs: [victim.hash, '0x02'], blockNumber: `0x${(BigInt(report.blockNumber) + 1n).toString(16)}` }]);
+      expect(late.json.error?.message).toMatch(/already landed in block/);
     } finally {
       socket.close();
       publicSocket.socket.close();
@@ -180,6 +183,63 @@ describe('MEV Blocker relay: eth_sendBundle with the target hash first', () => {
     const block = await devnet.client.getBlock({ blockNumber: target });
     expect(block.transactions.slice(0, 2)).toEqual([victim.hash, better.hash]);
     expect(block.transactions).not.toContain(first.hash);
+  });
+});
+
+describe('MEV Blocker relay: the other ways in', () => {
+  it('takes a user\'s eth_sendRawTransaction over HTTP and a searcher\'s bid over the same websocket it streams on', async () => {
+    const { socket, waitFor } = await openSocket(devnet.manifest.mevBlocker.wsUrl);
+    try {
+      socket.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_subscribe', params: ['mevblocker_partialPendingTransactions'] }));
+      await waitFor((message) => message.id === 1);
+      const { victim, candidate, target } = await prepareBackrun(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'USDC'], amount: 30n * 10n ** 18n, trader: 1 }, { sendVictim: false });
+      const user = await fetch(devnet.manifest.mevBlocker.rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_sendRawTransaction', params: [victim.raw] }) });
+      expect(((await user.json()) as RpcAnswer).result).toBe(victim.hash);
+      await waitFor((message) => message.params?.result?.hash === victim.hash);
+      expect(await publicPoolHashes()).not.toContain(victim.hash.toLowerCase());
+
+      const ours = await signBackrun(devnet, candidate, target);
+      socket.send(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'eth_sendBundle', params: [{ txs: [victim.hash, ours.raw], blockNumber: `0x${target.toString(16)}` }] }));
+      const bid = await waitFor((message) => message.id === 2);
+      expect(bid.error).toBeUndefined();
+      const report = await devnet.builder.buildBlock();
+      expect(report.included.map((bundle) => bundle.bundleHash)).toEqual([bid.result.bundleHash]);
+      const block = await devnet.client.getBlock({ blockNumber: target });
+      expect(block.transactions.slice(0, 2)).toEqual([victim.hash, ours.hash]);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('does not let another searcher replace a bid by reusing its replacementUuid', async () => {
+    const { victim, candidateWith, target } = await privateVictim(2);
+    const blockNumber = `0x${target.toString(16)}`;
+    const replacementUuid = '2c0e8d9f-4c2b-4a8f-8d66-1b6d2e3f4a51';
+    const mine = await signBackrun(devnet, candidateWith(8000n), target, { builderShareBps: 8000n });
+    const sentMine = await relayRpc('eth_sendBundle', [{ txs: [victim.hash, mine.raw], blockNumber, replacementUuid }]);
+    expect(sentMine.json.error).toBeUndefined();
+    // The other searcher's copy pays less (2000 bps) with the same searcher account nonce: only one can land.
+    const theirs = await signBackrun(devnet, candidateWith(2000n), target, { builderShareBps: 2000n });
+    const sentTheirs = await relayRpc('eth_sendBundle', [{ txs: [victim.hash, theirs.raw], blockNumber, replacementUuid }], undefined, otherSearcher);
+    expect(sentTheirs.json.error).toBeUndefined();
+
+    const report = await devnet.builder.buildBlock();
+    expect(report.included.map((bundle) => bundle.bundleHash)).toEqual([sentMine.json.result.bundleHash]);
+    const theirsExcluded = report.excluded.find((bundle) => bundle.bundleHash === sentTheirs.json.result.bundleHash);
+    expect(theirsExcluded).toBeDefined();
+    expect(theirsExcluded!.reason).not.toBe('cancelled');
+    expect(report.excluded.some((bundle) => bundle.reason === 'cancelled')).toBe(false);
+  });
+
+  it('refuses a bid with a forged Flashbots signature (401) and keeps serving', async () => {
+    const forged = await relayRpc('eth_sendBundle', [{ txs: [`0x${'ef'.repeat(32)}`, '0x02'], blockNumber: '0x1' }], undefined, 'forged');
+    expect(forged.status).toBe(401);
+    expect(forged.json.error?.code).toBe(-32001);
+    const unsigned = await relayRpc('eth_sendBundle', [{ txs: [`0x${'ef'.repeat(32)}`, '0x02'], blockNumber: '0x1' }], undefined, 'none');
+    expect(unsigned.json.error?.message).toMatch(/unknown target/);
+    const garbageTx = await relayRpc('eth_sendRawTransaction', ['0x1234']);
+    expect(garbageTx.json.error?.code).toBe(-32602);
+    expect(garbageTx.json.error?.message).toMatch(/not a signed transaction/);
   });
 });
 
