@@ -211,6 +211,27 @@ describe('MEV Blocker relay: the other ways in', () => {
     }
   });
 
+  it('keeps a public transaction queued behind the private target out of the bundle; it lands in the next block', async () => {
+    const { victim, candidate, target } = await privateVictim(0);
+    // The same user's next transaction goes public: it waits in anvil's queue for the private nonce.
+    const trader = devAccount(devnet.manifest.accounts.traders[0]!.index);
+    const pending = await devnet.client.getBlock({ blockTag: 'pending' });
+    const follow = await trader.signTransaction({ chainId: devnet.manifest.chainId, type: 'eip1559', nonce: Number(victim.pending.tx.nonce) + 1, to: trader.address, value: 1n, gas: 21_000n, maxPriorityFeePerGas: 50n * 10n ** 9n, maxFeePerGas: pending.baseFeePerGas! * 2n + 50n * 10n ** 9n });
+    const followHash = await devnet.client.sendRawTransaction({ serializedTransaction: follow });
+    const ours = await signBackrun(devnet, candidate, target);
+    const sent = await relayRpc('eth_sendBundle', [{ txs: [victim.hash, ours.raw], blockNumber: `0x${target.toString(16)}` }]);
+    expect(sent.json.error).toBeUndefined();
+
+    const report = await devnet.builder.buildBlock();
+    expect(report.orderVerified).toBe(true);
+    const block = await devnet.client.getBlock({ blockNumber: target });
+    expect(block.transactions.slice(0, 2)).toEqual([victim.hash, ours.hash]);
+    expect(block.transactions).not.toContain(followHash);
+    const next = await devnet.builder.buildBlock();
+    expect(next.publicTxHashes).toContain(followHash);
+    expect((await devnet.client.getTransactionReceipt({ hash: followHash })).blockNumber).toBe(target + 1n);
+  });
+
   it('does not let another searcher replace a bid by reusing its replacementUuid', async () => {
     const { victim, candidateWith, target } = await privateVictim(2);
     const blockNumber = `0x${target.toString(16)}`;
