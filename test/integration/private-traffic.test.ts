@@ -76,3 +76,36 @@ describe('devnet traffic with privateFlow', () => {
     await expect(startTestDevnet({ scenario: withShare, traffic: true })).rejects.toThrow(/mevShareShare > 0 but no MEV-Share relay/);
   });
 });
+
+describe('devnet traffic with privateFlow: nonces', () => {
+  it('gives a user the next nonce after a private swap that has not landed yet (the node does not know it)', async () => {
+    const allPrivate = parseScenario({
+      ...defaultJson(),
+      traffic: { ...defaultJson().traffic, random: undefined, swaps: [
+        { block: 1, trader: 0, router: 'sushiswapRouter', path: ['WETH', 'USDC'], amountIn: '1' },
+        { block: 2, trader: 0, router: 'sushiswapRouter', path: ['WETH', 'USDC'], amountIn: '1' },
+      ] },
+      privateFlow: { mevBlockerShare: 1, mevShareShare: 0, hints: [] },
+    });
+    const swaps: SentSwap[] = [];
+    const net = await startTestDevnet({ scenario: allPrivate, traffic: true, onSwapSent: (swap) => swaps.push(swap) });
+    try {
+      const handled = async () => {
+        const head = await net.client.getBlockNumber({ cacheTime: 0 });
+        while (net.traffic!.handledHead < head) await new Promise((resolve) => setTimeout(resolve, 10));
+      };
+      await handled();
+      expect(swaps.length).toBe(1);
+      // A block without the builder: the private swap is not in it, and the next swap is sent meanwhile.
+      await net.client.mine({ blocks: 1 });
+      await handled();
+      expect(swaps.length).toBe(2);
+      expect(swaps.every((swap) => swap.route === 'mevBlocker')).toBe(true);
+      await net.builder.buildBlock();
+      await net.builder.buildBlock();
+      for (const swap of swaps) expect((await net.client.getTransactionReceipt({ hash: swap.hash })).status).toBe('success');
+    } finally {
+      await net.stop();
+    }
+  });
+});

@@ -11,6 +11,7 @@ import { buildSwapCall, encodeV3Path, v2Path } from './calldata.ts';
 import { planRandomSwaps, randomFlowPools, type SwapOrder } from './plan.ts';
 import { seededRandom } from './random.ts';
 import type { PrivateRouter, SwapRoute } from './privateRoute.ts';
+import { privateTxDefaultBlocks } from '../builder/privatePool.ts';
 import { isV3 } from './route.ts';
 import { planBackground, type BackgroundOrder } from './background.ts';
 import { poisson } from './random.ts';
@@ -63,6 +64,8 @@ export class TrafficGenerator {
   private readonly mixedNext = new Map<Address, number>();
   private readonly mixedFetched = new Map<Address, number>();
   private readonly nonces = new Map<Address, number>();
+  /** Each user's next nonce after its last private swap, and that swap's target block: the node cannot count it. */
+  private readonly privateNext = new Map<Address, { nonce: number; block: bigint }>();
   private lastHead: bigint;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
@@ -150,7 +153,7 @@ export class TrafficGenerator {
       // The node's pending count can lag what this generator has sent (the builder takes the pool apart while it
       // seals a block), so keep our own count ahead of it; but if the node has made no progress for this trader
       // since the last block while we are ahead, one of ours never made it: go back to the node's count.
-      const fetched = nonces[i]!;
+      const fetched = this.afterPrivate(trader.address, nonces[i]!);
       const ours = this.mixedNext.get(trader.address) ?? fetched;
       const stalled = this.mixedFetched.get(trader.address) === fetched;
       this.nonces.set(trader.address, stalled ? fetched : Math.max(fetched, ours));
@@ -234,6 +237,7 @@ export class TrafficGenerator {
     const sink = this.parameters.privateRouter?.sink(route);
     // A private swap goes only to its relay: never to the node, so it is in no public mempool before it lands.
     const hash = sink ? await sink.submit(raw) : await client.sendRawTransaction({ serializedTransaction: raw });
+    if (sink) this.privateNext.set(account.address, { nonce: nonce + 1, block: target });
     this.parameters.onSent?.({ hash, block: target, order, amountIn, minAmountOut, route });
     return true;
   }
@@ -260,9 +264,20 @@ export class TrafficGenerator {
     return amounts[amounts.length - 1]!;
   }
 
+  /**
+   * A private swap is in no node's pool until it lands; while it still may (the builder holds one for
+   * privateTxDefaultBlocks), the user's next nonce comes after it, whatever the node counts.
+   */
+  private afterPrivate(address: Address, fromNode: number): number {
+    const held = this.privateNext.get(address);
+    return held && held.nonce > fromNode && this.lastHead <= held.block + privateTxDefaultBlocks ? held.nonce : fromNode;
+  }
+
   private async nextNonce(address: Address): Promise<number> {
     let nonce = this.nonces.get(address);
-    if (nonce === undefined) nonce = await this.parameters.client.getTransactionCount({ address, blockTag: 'pending' });
+    if (nonce === undefined) {
+      nonce = this.afterPrivate(address, await this.parameters.client.getTransactionCount({ address, blockTag: 'pending' }));
+    }
     this.nonces.set(address, nonce + 1);
     return nonce;
   }
