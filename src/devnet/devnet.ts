@@ -17,6 +17,7 @@ import { parseUnitsExact } from '../units/decimal.ts';
 import { LocalBuilder } from './builder/builder.ts';
 import { MevBlockerRelay } from './relays/mevBlocker.ts';
 import { PrivateRouter } from './traffic/privateRoute.ts';
+import { PendingFilter } from './relays/pendingFilter.ts';
 import { openScaleChain, type ScaleManifestInfo } from './scale/chain.ts';
 import { defaultScaleCacheDir } from './scale/cache.ts';
 import { defaultScaleSeed } from './scale/generate.ts';
@@ -100,6 +101,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
   }
   let builder: LocalBuilder | undefined;
   let mevBlocker: MevBlockerRelay | undefined;
+  let pendingFilter: PendingFilter | undefined;
   try {
     const client = createDevnetClient(anvil.rpcUrl, chainId);
     const deployer = devAccount(accountIndex.deployer).address;
@@ -124,12 +126,19 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
     await client.setAutomine(false);
     builder = await LocalBuilder.start({ client, chainId, logger, port: parameters.builderPort ?? 0 });
     mevBlocker = await MevBlockerRelay.start({ client, chainId, builderUrl: builder.url, logger, port: 0 });
+    // With private flow, the public websocket is anvil's behind a filter that withholds the announcements of
+    // private transactions (anvil announces them when the builder seals them). Without it: anvil's own, as before.
+    const privateShare = (scenario.privateFlow?.mevBlockerShare ?? 0) + (scenario.privateFlow?.mevShareShare ?? 0);
+    if (privateShare > 0) {
+      const sealing = builder;
+      pendingFilter = await PendingFilter.start({ upstreamUrl: anvil.wsUrl, hidden: (hash) => sealing.isPrivate(hash), logger });
+    }
     const startBlock = await client.getBlockNumber({ cacheTime: 0 });
 
     const manifest = buildManifest({
       chainId,
       rpcUrl: anvil.rpcUrl,
-      wsUrl: anvil.wsUrl,
+      wsUrl: pendingFilter?.url ?? anvil.wsUrl,
       scenario: scenario.name,
       startBlock: Number(startBlock),
       blockTime: parameters.blockTime,
@@ -173,14 +182,17 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
     builder.startProducing(parameters.blockTime);
     const running = builder;
     const relay = mevBlocker;
+    const filter = pendingFilter;
     const stop = async () => {
       await traffic?.stop();
+      await filter?.stop();
       await relay.stop();
       await running.stop();
       await anvil.stop();
     };
     return { manifest, client, anvil, traffic, builder: running, mevBlocker: relay, readyMs: Math.round(performance.now() - started), stop };
   } catch (error) {
+    await pendingFilter?.stop();
     await mevBlocker?.stop();
     await builder?.stop();
     await anvil.stop();

@@ -16,6 +16,9 @@ const streamed = new Set<string>();
 /** Private swaps found in anvil's public pool before a block was built (must stay empty). */
 const leaked: string[] = [];
 let builtBlocks = 0;
+/** What a bot on the devnet's public websocket saw announced as pending (full bodies, as the watcher asks). */
+let publicStream: WebSocket;
+const announced = new Set<string>();
 
 beforeAll(async () => {
   devnet = await startTestDevnet({ scenario, traffic: true, onSwapSent: (swap) => sent.push(swap) });
@@ -27,6 +30,14 @@ beforeAll(async () => {
   });
   stream.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_subscribe', params: ['mevblocker_partialPendingTransactions'] }));
   await new Promise((resolve) => stream.once('message', resolve));
+  publicStream = new WebSocket(devnet.manifest.wsUrl);
+  await new Promise((resolve, reject) => publicStream.once('open', resolve).once('error', reject));
+  publicStream.on('message', (raw) => {
+    const message = JSON.parse(raw.toString());
+    if (message.method === 'eth_subscription') announced.add(String(message.params.result.hash).toLowerCase());
+  });
+  publicStream.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_subscribe', params: ['newPendingTransactions', true] }));
+  await new Promise((resolve) => publicStream.once('message', resolve));
   const handled = async () => {
     const head = await devnet.client.getBlockNumber({ cacheTime: 0 });
     while (devnet.traffic!.handledHead < head) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -39,10 +50,12 @@ beforeAll(async () => {
     await devnet.builder.buildBlock();
     builtBlocks++;
   }
+  await new Promise((resolve) => setTimeout(resolve, 200)); // let the websockets deliver
 });
 
 afterAll(async () => {
   stream?.close();
+  publicStream?.close();
   await devnet?.stop();
 });
 
@@ -69,6 +82,15 @@ describe('devnet traffic with privateFlow', () => {
       expect(report.publicTxHashes).not.toContain(swap.hash);
     }
     expect(devnet.mevBlocker.counts.privateTxs).toBe(routed.length);
+  });
+
+  it("never announces a private swap on the devnet's public websocket, not even while the builder seals it", () => {
+    const routed = sent.filter((swap) => swap.route === 'mevBlocker');
+    const publicSwaps = sent.filter((swap) => swap.route === 'public');
+    expect(routed.length).toBeGreaterThan(0);
+    expect(publicSwaps.length).toBeGreaterThan(0);
+    for (const swap of publicSwaps) expect(announced.has(swap.hash.toLowerCase())).toBe(true);
+    expect(routed.filter((swap) => announced.has(swap.hash.toLowerCase())).map((swap) => swap.hash)).toEqual([]);
   });
 
   it('refuses to start when mevShareShare > 0 and no MEV-Share relay runs (no private user silently made public)', async () => {

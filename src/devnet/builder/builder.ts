@@ -148,6 +148,11 @@ export class LocalBuilder {
     });
   }
 
+  /** Whether this transaction reached the builder privately (held now, or lately). */
+  isPrivate(hash: string): boolean {
+    return this.privatePool.wasPrivate(hash);
+  }
+
   report(blockNumber: bigint): BlockReport | undefined {
     return this.reports.get(blockNumber);
   }

@@ -11,6 +11,8 @@ export const privateTxDefaultBlocks = 25n;
  */
 export class PrivatePool {
   private readonly held = new Map<string, { tx: SignedTx; maxBlock: bigint }>();
+  /** Hashes that left the pool lately (a node's announcement of them may still be on its way). */
+  private readonly gone = new Set<string>();
 
   add(tx: SignedTx, maxBlock: bigint): void {
     this.held.set(tx.hash.toLowerCase(), { tx, maxBlock });
@@ -18,6 +20,11 @@ export class PrivatePool {
 
   has(hash: string): boolean {
     return this.held.has(hash.toLowerCase());
+  }
+
+  /** Held now, or among the last 10,000 that left. */
+  wasPrivate(hash: string): boolean {
+    return this.held.has(hash.toLowerCase()) || this.gone.has(hash.toLowerCase());
   }
 
   /** The transactions that may go into this block. */
@@ -28,7 +35,11 @@ export class PrivatePool {
   /** After a block: forget what landed, what can no longer land, and what expired. */
   async settle(blockNumber: bigint, chainNonce: (sender: string) => Promise<number>): Promise<void> {
     for (const [hash, entry] of [...this.held]) {
-      if (entry.maxBlock <= blockNumber || entry.tx.nonce < (await chainNonce(entry.tx.from))) this.held.delete(hash);
+      if (entry.maxBlock <= blockNumber || entry.tx.nonce < (await chainNonce(entry.tx.from))) {
+        this.held.delete(hash);
+        this.gone.add(hash);
+        if (this.gone.size > 10_000) this.gone.delete(this.gone.values().next().value!);
+      }
     }
   }
 }
