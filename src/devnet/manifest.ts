@@ -9,6 +9,7 @@ import type { DevnetToken } from './tokens.ts';
 export type DevnetManifest = {
   chainId: number;
   rpcUrl: string;
+  /** anvil's websocket; with private flow, relayed without the pending announcements of private transactions. */
   wsUrl: string;
   scenario: string;
   /** The head when the devnet became ready; scenario block k lands in startBlock + k. */
