@@ -2,18 +2,14 @@ import { parseTransaction, type Address, type Hash, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount, type LocalAccount } from 'viem/accounts';
 import { WebSocket } from 'ws';
 import type { Logger } from '../../log.ts';
-import { SearcherError } from '../../errors.ts';
 import type { DevnetClient } from '../client.ts';
-import { rpcErrorCodes } from '../builder/protocol.ts';
+import { invalidParamsMessage, rpcErrorCodes } from '../builder/protocol.ts';
 import { RpcError } from '../builder/server.ts';
 import { decodeSignedTx, SignedTxError, type SignedTx } from '../builder/simulate.ts';
 import type { PrivateSink } from '../traffic/privateRoute.ts';
 import { callBuilder } from './builderCall.ts';
 import { JsonRpcEndpoint, newSubscriptionId, type Caller } from './jsonRpcEndpoint.ts';
 import { builderUuid, partialPendingTopic, partialTransaction, relayBundleParams, splitBid } from './mevBlockerProtocol.ts';
-import { invalidParamsMessage } from '../builder/protocol.ts';
-
-export class MevBlockerRelayError extends SearcherError {}
 
 export type MevBlockerRelayParameters = {
   client: DevnetClient;
