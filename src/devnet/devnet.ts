@@ -15,6 +15,9 @@ import { placeUniswapContracts, verifyUniswapContracts } from './uniswap.ts';
 import { deployDevnetExecutor } from './executor.ts';
 import { parseUnitsExact } from '../units/decimal.ts';
 import { LocalBuilder } from './builder/builder.ts';
+import { MevBlockerRelay } from './relays/mevBlocker.ts';
+import { PrivateRouter } from './traffic/privateRoute.ts';
+import { PendingFilter } from './relays/pendingFilter.ts';
 import { openScaleChain, type ScaleManifestInfo } from './scale/chain.ts';
 import { defaultScaleCacheDir } from './scale/cache.ts';
 import { defaultScaleSeed } from './scale/generate.ts';
@@ -54,6 +57,8 @@ export type Devnet = {
   traffic: TrafficGenerator | undefined;
   /** The Flashbots-dialect builder that produces the devnet's blocks (every blockTime seconds, or on buildBlock()). */
   builder: LocalBuilder;
+  /** The MEV Blocker-style relay (private transactions to the builder, unsigned stream and bids for searchers). */
+  mevBlocker: MevBlockerRelay;
   /** Milliseconds from start to ready. */
   readyMs: number;
   stop(): Promise<void>;
@@ -95,6 +100,8 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
     });
   }
   let builder: LocalBuilder | undefined;
+  let mevBlocker: MevBlockerRelay | undefined;
+  let pendingFilter: PendingFilter | undefined;
   try {
     const client = createDevnetClient(anvil.rpcUrl, chainId);
     const deployer = devAccount(accountIndex.deployer).address;
@@ -118,17 +125,26 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
     await client.setNextBlockBaseFeePerGas({ baseFeePerGas: 1_000_000_000n });
     await client.setAutomine(false);
     builder = await LocalBuilder.start({ client, chainId, logger, port: parameters.builderPort ?? 0 });
+    mevBlocker = await MevBlockerRelay.start({ client, chainId, builderUrl: builder.url, logger, port: 0 });
+    // With private flow, the public websocket is anvil's behind a filter that withholds the announcements of
+    // private transactions (anvil announces them when the builder seals them). Without it: anvil's own, as before.
+    const privateShare = (scenario.privateFlow?.mevBlockerShare ?? 0) + (scenario.privateFlow?.mevShareShare ?? 0);
+    if (privateShare > 0) {
+      const sealing = builder;
+      pendingFilter = await PendingFilter.start({ upstreamUrl: anvil.wsUrl, hidden: (hash) => sealing.isPrivate(hash), logger });
+    }
     const startBlock = await client.getBlockNumber({ cacheTime: 0 });
 
     const manifest = buildManifest({
       chainId,
       rpcUrl: anvil.rpcUrl,
-      wsUrl: anvil.wsUrl,
+      wsUrl: pendingFilter?.url ?? anvil.wsUrl,
       scenario: scenario.name,
       startBlock: Number(startBlock),
       blockTime: parameters.blockTime,
       builderUrl: builder.url,
       builderCoinbase: builder.coinbase,
+      mevBlocker: { rpcUrl: mevBlocker.url, wsUrl: mevBlocker.wsUrl },
       tokens: tokens.map(({ symbol, name, address, decimals, kind }) => ({ symbol, name, address, decimals, kind })),
       pools: pools.map((pool) => ({ ...pool })),
       executor,
@@ -154,6 +170,8 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
         startBlock,
         logger,
         onSent: parameters.onSwapSent,
+        // The MEV-Share relay's sink joins here when it exists; until then a mevShareShare > 0 fails the start.
+        privateRouter: new PrivateRouter(scenario.traffic.random?.seed ?? 0, scenario.privateFlow, { mevBlocker }),
         ...(parameters.scale
           ? { mix: { txsPerBlock: scaleTraffic.txsPerBlock, held: tokens.filter((token) => token.symbol in scenario.traders.tokens) } }
           : {}),
@@ -163,13 +181,19 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
     }
     builder.startProducing(parameters.blockTime);
     const running = builder;
+    const relay = mevBlocker;
+    const filter = pendingFilter;
     const stop = async () => {
       await traffic?.stop();
+      await filter?.stop();
+      await relay.stop();
       await running.stop();
       await anvil.stop();
     };
-    return { manifest, client, anvil, traffic, builder: running, readyMs: Math.round(performance.now() - started), stop };
+    return { manifest, client, anvil, traffic, builder: running, mevBlocker: relay, readyMs: Math.round(performance.now() - started), stop };
   } catch (error) {
+    await pendingFilter?.stop();
+    await mevBlocker?.stop();
     await builder?.stop();
     await anvil.stop();
     throw error;

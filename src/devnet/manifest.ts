@@ -9,6 +9,7 @@ import type { DevnetToken } from './tokens.ts';
 export type DevnetManifest = {
   chainId: number;
   rpcUrl: string;
+  /** anvil's websocket; with private flow, relayed without the pending announcements of private transactions. */
   wsUrl: string;
   scenario: string;
   /** The head when the devnet became ready; scenario block k lands in startBlock + k. */
@@ -17,6 +18,11 @@ export type DevnetManifest = {
   blockTime: number;
   /** The local builder's JSON-RPC endpoint (eth_sendBundle, Flashbots auth); it produces the blocks. */
   builderUrl: string;
+  /**
+   * The devnet's MEV Blocker-style relay: users' private swaps go to `rpcUrl` (eth_sendRawTransaction); searchers
+   * subscribe on `wsUrl` to `mevblocker_partialPendingTransactions` and bid with eth_sendBundle (either endpoint).
+   */
+  mevBlocker: { rpcUrl: string; wsUrl: string };
   /** Where block rewards and bundle payments go. */
   builderCoinbase: Address;
   contracts: typeof mainnet;

@@ -110,6 +110,10 @@ describe('searcher CLI', () => {
     const factory = await client.readContract({ address: mainnet.uniswapV2Router02, abi: parseAbi(['function factory() view returns (address)']), functionName: 'factory' });
     expect(factory).toBe(mainnet.uniswapV2Factory);
     expect(manifest.pools.length).toBeGreaterThan(10);
+    // the MEV Blocker relay answers at the URLs the manifest lists
+    expect(manifest.mevBlocker.wsUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
+    const relay = await fetch(manifest.mevBlocker.rpcUrl, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_sendBundle', params: [{ txs: [`0x${'ab'.repeat(32)}`, '0x02'], blockNumber: '0x1' }] }) });
+    expect(((await relay.json()) as { error: { message: string } }).error.message).toMatch(/unknown target/);
     // addresses only: the only 32-byte hex values in it are the public init code hashes
     const words = JSON.stringify(manifest).match(/0x[0-9a-fA-F]{64}/g) ?? [];
     expect(new Set(words)).toEqual(new Set(Object.values(manifest.initCodeHashes)));

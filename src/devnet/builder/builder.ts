@@ -13,12 +13,14 @@ import {
   invalidParamsMessage,
   rpcErrorCodes,
   sendBundleParams,
+  sendPrivateTransactionParams,
   type ExclusionReason,
   type StoredBundle,
   type TxOutcome,
 } from './protocol.ts';
 import { RpcError, serveJsonRpc } from './server.ts';
 import { readPendingPool, sealBlock } from './seal.ts';
+import { PrivatePool, privateTxDefaultBlocks } from './privatePool.ts';
 import { decodeSignedTx, SequenceInvalidError, SignedTxError, simulateSequence, type SignedTx, type SimulationBlock } from './simulate.ts';
 import type { z } from 'zod';
 
@@ -35,6 +37,8 @@ export type BlockReport = {
   included: Array<{ bundleHash: Hex; signer: Address; txHashes: Hex[]; gasUsed: string; coinbaseDiff: string; bundleGasPrice: string }>;
   excluded: Array<{ bundleHash: Hex; signer: Address; reason: ExclusionReason; detail: string }>;
   publicTxHashes: Hex[];
+  /** Transactions sent privately (eth_sendPrivateTransaction) that this block holds outside any bundle. */
+  privateTxHashes: Hex[];
   /** The sealed block starts with the winning bundles' transactions, in the order simulated. */
   orderVerified: boolean;
 };
@@ -69,6 +73,7 @@ export class LocalBuilder {
   readonly coinbase: Address;
   private readonly book = new BundleBook();
   private readonly decoded = new Map<StoredBundle, SignedTx[]>();
+  private readonly privatePool = new PrivatePool();
   private readonly reports = new Map<bigint, BlockReport>();
   private building: Promise<unknown> = Promise.resolve();
   /** Since start: bundles accepted by eth_sendBundle, bundles it refused, bundles withdrawn by eth_cancelBundle. */
@@ -95,6 +100,7 @@ export class LocalBuilder {
             throw error;
           }),
         eth_callBundle: (params) => builder.callBundle(params),
+        eth_sendPrivateTransaction: (params) => builder.sendPrivateTransaction(params),
         eth_cancelBundle: async (params, signer) => {
           const cancelled = builder.book.cancel(signer, parse(cancelBundleParams, params)[0].replacementUuid);
           builder.counts.cancelled += cancelled.length;
@@ -140,6 +146,11 @@ export class LocalBuilder {
       this.server.closeAllConnections();
       this.server.close(() => resolve());
     });
+  }
+
+  /** Whether this transaction reached the builder privately (held now, or lately). */
+  isPrivate(hash: string): boolean {
+    return this.privatePool.wasPrivate(hash);
   }
 
   report(blockNumber: bigint): BlockReport | undefined {
@@ -229,6 +240,17 @@ export class LocalBuilder {
     return { bundleHash: bundle.bundleHash };
   }
 
+  private async sendPrivateTransaction(params: unknown): Promise<Hex> {
+    const [request] = parse(sendPrivateTransactionParams, params);
+    const [tx] = await this.decodeAll([request.tx as Hex]);
+    const next = await this.nextBlock();
+    const maxBlock = request.maxBlockNumber ?? next.number + privateTxDefaultBlocks;
+    if (maxBlock < next.number) throw new RpcError(rpcErrorCodes.invalidParams, `expired: maxBlockNumber ${maxBlock} is before the next block (${next.number})`);
+    this.privatePool.add(tx!, maxBlock);
+    this.parameters.logger.debug({ tx: tx!.hash, maxBlock: String(maxBlock) }, 'builder: private transaction received');
+    return tx!.hash;
+  }
+
   private async callBundle(params: unknown) {
     const [request] = parse(callBundleParams, params);
     const txs = await this.decodeAll(request.txs as Hex[]);
@@ -313,12 +335,14 @@ export class LocalBuilder {
     const next = await this.nextBlock();
     const bundles = this.book.open(next.number);
     const pooled = await readPendingPool(this.parameters.client);
+    const pooledHashes = new Set(pooled.map((tx) => tx.hash.toLowerCase()));
+    const privateTxs = this.privatePool.pending(next.number).filter((tx) => !pooledHashes.has(tx.hash.toLowerCase()));
     const nonces = new Map<string, number>();
     const assembly: Assembly = await assembleBlock({
       block: next,
       bundles,
       decoded: this.decoded,
-      publicTxs: pooled,
+      publicTxs: [...pooled, ...privateTxs],
       simulate: (txs) => simulateSequence(this.client, txs, next, next.number - 1n, nonces),
       chainNonce: async (sender) => {
         if (!nonces.has(sender)) nonces.set(sender, await this.client.getTransactionCount({ address: sender as Address, blockNumber: next.number - 1n }));
@@ -332,7 +356,9 @@ export class LocalBuilder {
     for (const winner of assembly.included) winner.bundle.outcome = { included: true, blockHash: sealed.hash };
     for (const loser of assembly.excluded) loser.bundle.outcome = { included: false, reason: loser.reason, detail: loser.detail };
     const late = this.book.settle(next.number);
+    await this.privatePool.settle(sealed.number, (sender) => this.client.getTransactionCount({ address: sender as Address, blockNumber: sealed.number }));
     for (const bundle of this.book.all(next.number)) this.decoded.delete(bundle);
+    const privateHashes = new Set(privateTxs.map((tx) => tx.hash.toLowerCase()));
     const report: BlockReport = {
       blockNumber: String(sealed.number),
       blockHash: sealed.hash,
@@ -348,7 +374,8 @@ export class LocalBuilder {
         bundleGasPrice: String(gasUsed === 0n ? 0n : coinbaseDiff / gasUsed),
       })),
       excluded: [...assembly.excluded, ...late].map(({ bundle, reason, detail }) => ({ bundleHash: bundle.bundleHash, signer: bundle.signer, reason, detail })),
-      publicTxHashes: assembly.publicHashes as Hex[],
+      publicTxHashes: assembly.publicHashes.filter((hash) => !privateHashes.has(hash.toLowerCase())) as Hex[],
+      privateTxHashes: assembly.publicHashes.filter((hash) => privateHashes.has(hash.toLowerCase())) as Hex[],
       orderVerified,
     };
     this.reports.set(sealed.number, report);

@@ -35,6 +35,15 @@ export const callBundleParams = z.tuple([
   }),
 ]);
 
+/** Flashbots' eth_sendPrivateTransaction: one signed transaction, included by `maxBlockNumber` or dropped. */
+export const sendPrivateTransactionParams = z.tuple([
+  z.object({
+    tx: hex,
+    maxBlockNumber: quantity.optional(),
+    preferences: z.unknown().optional(),
+  }),
+]);
+
 export const cancelBundleParams = z.tuple([z.object({ replacementUuid: uuid })]);
 
 export const bundleStatsParams = z.tuple([z.object({ bundleHash: hash, blockNumber: quantity })]);

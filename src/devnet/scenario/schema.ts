@@ -106,6 +106,23 @@ export const randomTrafficSchema = z.strictObject({
   slippageBps: bps.default(100),
 });
 
+/** What a MEV-Share user lets searchers see (Flashbots' hint names); the MEV-Share relay reads them. */
+export const mevShareHints = ['hash', 'logs', 'default_logs', 'calldata', 'function_selector', 'contract_address', 'tx_hash'] as const;
+const share = z.number().min(0).max(1);
+
+/**
+ * Which share of the users' swaps go through each private order-flow auction instead of the public mempool.
+ * Absent or null: every swap is public. Shares are fractions of the swaps; the rest stays public.
+ */
+export const privateFlowSchema = z
+  .strictObject({
+    mevBlockerShare: share,
+    mevShareShare: share,
+    /** Hints MEV-Share users share (default in the MEV-Share relay: hash and logs). */
+    hints: z.array(z.enum(mevShareHints)),
+  })
+  .refine((flow) => flow.mevBlockerShare + flow.mevShareShare <= 1, 'mevBlockerShare + mevShareShare must sum to 1 or less');
+
 export const scenarioSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().optional(),
@@ -128,6 +145,8 @@ export const scenarioSchema = z.strictObject({
     .default({ swaps: [] }),
   /** Builders besides the local one that `searcher demo` also sends to, each failing in its own way. */
   faultyBuilders: z.array(z.strictObject({ name: z.string().regex(/^[a-z0-9-]{1,32}$/), fault: z.enum(builderFaults) })).default([]),
+  /** Private order flow (MEV Blocker, MEV-Share); absent or null = public mempool only. */
+  privateFlow: privateFlowSchema.nullable().optional(),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
@@ -135,3 +154,4 @@ export type ScenarioToken = z.infer<typeof tokenSchema>;
 export type ScenarioPool = z.infer<typeof poolSchema>;
 export type ExplicitSwap = z.infer<typeof explicitSwapSchema>;
 export type RandomTraffic = z.infer<typeof randomTrafficSchema>;
+export type PrivateFlow = z.infer<typeof privateFlowSchema>;

@@ -10,6 +10,8 @@ import type { DevnetToken } from '../tokens.ts';
 import { buildSwapCall, encodeV3Path, v2Path } from './calldata.ts';
 import { planRandomSwaps, randomFlowPools, type SwapOrder } from './plan.ts';
 import { seededRandom } from './random.ts';
+import type { PrivateRouter, SwapRoute } from './privateRoute.ts';
+import { privateTxDefaultBlocks } from '../builder/privatePool.ts';
 import { isV3 } from './route.ts';
 import { planBackground, type BackgroundOrder } from './background.ts';
 import { poisson } from './random.ts';
@@ -20,7 +22,8 @@ const balanceOfAbi = parseAbi(['function balanceOf(address) view returns (uint25
 const swapGasLimit = 600_000n;
 
 export type TrafficStats = { sent: number; skipped: number; failed: number; background: number };
-export type SentSwap = { hash: Hash; block: bigint; order: SwapOrder; amountIn: bigint; minAmountOut: bigint };
+/** `route`: where the swap went (public mempool, or a private relay by the scenario's privateFlow). */
+export type SentSwap = { hash: Hash; block: bigint; order: SwapOrder; amountIn: bigint; minAmountOut: bigint; route: SwapRoute };
 
 export type TrafficParameters = {
   client: DevnetClient;
@@ -41,6 +44,8 @@ export type TrafficParameters = {
    */
   mix?: { txsPerBlock: number; held: readonly DevnetToken[] };
   onBackgroundSent?: (order: BackgroundOrder, hash: Hash) => void;
+  /** Chooses public or a private relay for each user swap (absent: every swap is public). */
+  privateRouter?: PrivateRouter;
 };
 
 /**
@@ -59,6 +64,8 @@ export class TrafficGenerator {
   private readonly mixedNext = new Map<Address, number>();
   private readonly mixedFetched = new Map<Address, number>();
   private readonly nonces = new Map<Address, number>();
+  /** Each user's next nonce after its last private swap, and that swap's target block: the node cannot count it. */
+  private readonly privateNext = new Map<Address, { nonce: number; block: bigint }>();
   private lastHead: bigint;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
@@ -146,7 +153,7 @@ export class TrafficGenerator {
       // The node's pending count can lag what this generator has sent (the builder takes the pool apart while it
       // seals a block), so keep our own count ahead of it; but if the node has made no progress for this trader
       // since the last block while we are ahead, one of ours never made it: go back to the node's count.
-      const fetched = nonces[i]!;
+      const fetched = this.afterPrivate(trader.address, nonces[i]!);
       const ours = this.mixedNext.get(trader.address) ?? fetched;
       const stalled = this.mixedFetched.get(trader.address) === fetched;
       this.nonces.set(trader.address, stalled ? fetched : Math.max(fetched, ours));
@@ -226,8 +233,12 @@ export class TrafficGenerator {
       maxPriorityFeePerGas: order.tip,
       maxFeePerGas: baseFee * 2n + order.tip,
     });
-    const hash = await client.sendRawTransaction({ serializedTransaction: raw });
-    this.parameters.onSent?.({ hash, block: target, order, amountIn, minAmountOut });
+    const route = this.parameters.privateRouter?.route(account.address, nonce) ?? 'public';
+    const sink = this.parameters.privateRouter?.sink(route);
+    // A private swap goes only to its relay: never to the node, so it is in no public mempool before it lands.
+    const hash = sink ? await sink.submit(raw) : await client.sendRawTransaction({ serializedTransaction: raw });
+    if (sink) this.privateNext.set(account.address, { nonce: nonce + 1, block: target });
+    this.parameters.onSent?.({ hash, block: target, order, amountIn, minAmountOut, route });
     return true;
   }
 
@@ -253,9 +264,20 @@ export class TrafficGenerator {
     return amounts[amounts.length - 1]!;
   }
 
+  /**
+   * A private swap is in no node's pool until it lands; while it still may (the builder holds one for
+   * privateTxDefaultBlocks), the user's next nonce comes after it, whatever the node counts.
+   */
+  private afterPrivate(address: Address, fromNode: number): number {
+    const held = this.privateNext.get(address);
+    return held && held.nonce > fromNode && this.lastHead <= held.block + privateTxDefaultBlocks ? held.nonce : fromNode;
+  }
+
   private async nextNonce(address: Address): Promise<number> {
     let nonce = this.nonces.get(address);
-    if (nonce === undefined) nonce = await this.parameters.client.getTransactionCount({ address, blockTag: 'pending' });
+    if (nonce === undefined) {
+      nonce = this.afterPrivate(address, await this.parameters.client.getTransactionCount({ address, blockTag: 'pending' }));
+    }
     this.nonces.set(address, nonce + 1);
     return nonce;
   }
