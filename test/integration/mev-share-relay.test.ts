@@ -1,4 +1,6 @@
 import { connect } from 'node:net';
+import mevShareModule from '@flashbots/mev-share-client';
+import { Wallet } from 'ethers';
 import { getAddress, keccak256, numberToHex, parseAbi, toHex, type Address, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +14,8 @@ import { startTestDevnet } from '../helpers/devnet.ts';
 const pairAbi = parseAbi(['function getReserves() view returns (uint112, uint112, uint32)']);
 const syncTopic = keccak256(toHex('Sync(uint112,uint112)'));
 const v2SwapTopic = keccak256(toHex('Swap(address,uint256,uint256,uint256,uint256,address)'));
+// CommonJS with `exports.default`: Node's loader gives the exports object, vitest's interop may give the class.
+const MevShareClient = ((mevShareModule as unknown as { default?: unknown }).default ?? mevShareModule) as unknown as typeof mevShareModule.default;
 const zero32: Hex = `0x${'0'.repeat(64)}`;
 
 let devnet: Devnet;
@@ -28,7 +32,7 @@ afterAll(async () => {
   await devnet?.stop();
 });
 
-type Hint = { hash: Hex; logs: Array<{ address: Address; topics: Hex[]; data: Hex }>; txs: Array<Record<string, Hex>> };
+type Hint = { hash: Hex; logs: Array<{ address: Address; topics: Hex[]; data: Hex }>; txs: Array<Record<string, Hex>> | null };
 
 /** A plain SSE subscriber over fetch: collects `data:` events. */
 async function subscribe(url: string) {
@@ -110,7 +114,7 @@ describe('MEV-Share relay: hints on SSE, backruns by mev_sendBundle, refunds in 
     const hint = await stream.hintFor(victim.hash);
     stream.close();
     expect(Object.keys(hint).sort()).toEqual(['hash', 'logs', 'txs']);
-    expect(hint.txs).toEqual([]);
+    expect(hint.txs).toBeNull();
     expect(hint.logs).toHaveLength(1);
     expect(hint.logs[0]!.topics).toEqual([v2SwapTopic, zero32, zero32]);
     expect(hint.logs[0]!.data).toBe('0x');
@@ -255,5 +259,62 @@ describe('MEV-Share relay: hints on SSE, backruns by mev_sendBundle, refunds in 
     expect((await devnet.client.getTransactionReceipt({ hash: second.victim.hash })).status).toBe('success');
     expect(relay.subscribers).toBe(1);
     healthy.close();
+  });
+});
+
+describe('the unmodified @flashbots/mev-share-client against the relay', () => {
+  it('sends a private tx, receives its hint on the stream, simulates and sends the backrun, which lands right after it', async () => {
+    const wallet = new Wallet(generatePrivateKey());
+    // A custom network: the same two endpoints mainnet has (stream and API), here on the devnet.
+    const client = new MevShareClient(wallet as never, { name: 'devnet', chainId: devnet.manifest.chainId, streamUrl: relay.streamUrl, apiUrl: relay.apiUrl } as never);
+    const { victim, candidate, target } = await prepareBackrun(devnet, order, { sendVictim: false });
+    const seen = new Promise<{ hash: string; to?: string; functionSelector?: string; logs?: unknown[] }>((resolve) => {
+      const stream = client.on('transaction', (event: { hash: string }) => {
+        if (event.hash !== victim.hash) return;
+        stream.close();
+        resolve(event as never);
+      });
+    });
+    // eventsource connects asynchronously: wait until the relay counts the subscriber before sending.
+    while (relay.subscribers === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await client.sendTransaction(victim.raw, { hints: { functionSelector: true, logs: true } })).toBe(victim.hash);
+    const pending = await seen;
+    const parsed = (await import('viem')).parseTransaction(victim.raw);
+    expect(pending.functionSelector).toBe(parsed.data!.slice(0, 10));
+    expect(getAddress(pending.to!)).toBe(getAddress(parsed.to!));
+    expect(pending.logs!.length).toBeGreaterThan(0);
+
+    const ours = await signBackrun(devnet, candidate, target);
+    const sim = await client.simulateBundle({ inclusion: { block: Number(target) }, body: [{ tx: victim.raw, canRevert: false }, { tx: ours.raw, canRevert: false }] });
+    expect(sim.success).toBe(true);
+    expect(sim.refundableValue).toBeGreaterThan(0n);
+    const sent = await client.sendBundle({ inclusion: { block: Number(target), maxBlock: Number(target) + 1 }, body: [{ hash: victim.hash }, { tx: ours.raw, canRevert: false }] });
+    expect(sent.bundleHash).toBe(keccak256(`0x${victim.hash.slice(2)}${ours.hash.slice(2)}`));
+
+    const report = await buildAndPoll();
+    const block = await devnet.client.getBlock({ blockNumber: target });
+    expect(block.transactions.slice(0, 2)).toEqual([victim.hash, ours.hash]);
+    const receipts = await Promise.all([victim.hash, ours.hash].map((hash) => devnet.client.getTransactionReceipt({ hash })));
+    expect(sim.gasUsed).toBe(receipts[0]!.gasUsed + receipts[1]!.gasUsed);
+    expect(report.included.find((bundle) => bundle.txHashes[1] === ours.hash)!.refund!.refundWei).toBe(String((sim.refundableValue * 90n) / 100n));
+  });
+
+  it('delivers a default-hints event (txs null, one scrubbed Swap log) to the client as a transaction', async () => {
+    const client = new MevShareClient(new Wallet(generatePrivateKey()) as never, { name: 'devnet', chainId: devnet.manifest.chainId, streamUrl: relay.streamUrl, apiUrl: relay.apiUrl } as never);
+    const { victim } = await prepareBackrun(devnet, order, { sendVictim: false });
+    const seen = new Promise<{ hash: string; to?: string; logs?: Array<{ data: string }> }>((resolve) => {
+      const stream = client.on('transaction', (event: { hash: string }) => {
+        if (event.hash !== victim.hash) return;
+        stream.close();
+        resolve(event as never);
+      });
+    });
+    while (relay.subscribers === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    await relay.sendPrivateTransaction(victim.raw);
+    const pending = await seen;
+    expect(pending.to).toBeNull(); // the client's own munging of `txs: null`
+    expect(pending.logs!.map((log) => log.data)).toEqual(['0x']);
+    await buildAndPoll();
+    expect((await devnet.client.getTransactionReceipt({ hash: victim.hash })).status).toBe('success');
   });
 });

@@ -17,8 +17,12 @@ export const defaultRefundPercent = 90;
 
 export type HintLog = { address: Address; topics: Hex[]; data: Hex };
 export type TxHint = { hash?: Hex; to?: Address; functionSelector?: Hex; callData?: Hex };
-/** One SSE event, the shape the real stream sends (`Hint` in mev-share-node). */
-export type MevShareHint = { hash: Hex; logs: HintLog[]; txs: TxHint[] };
+/**
+ * One SSE event, the shape the real stream sends (`Hint` in mev-share-node): `logs` and `txs` are `null`, not
+ * `[]`, when nothing of that kind is shared (Go's nil slices), and clients rely on it (`@flashbots/mev-share-client`
+ * reads `event.txs && event.txs[0].to`).
+ */
+export type MevShareHint = { hash: Hex; logs: HintLog[] | null; txs: TxHint[] | null };
 
 /** Uniswap V2 `Swap`, V3 `Swap`, Curve `TokenExchange`, Balancer `Swap`: the only logs `default_logs` leaks. */
 export const specialLogTopics = {
@@ -57,16 +61,20 @@ export function buildHint(tx: { hash: Hex; to: Address | null; data: Hex }, logs
   if (want.size === 0) return undefined;
   if (want.has('calldata')) want.add('function_selector');
   if (want.has('function_selector')) want.add('contract_address');
-  const hint: MevShareHint = { hash: tx.hash, logs: [], txs: [] };
-  if (want.has('logs')) hint.logs = logs.map((log) => ({ address: log.address, topics: [...log.topics], data: log.data }));
-  else if (want.has('default_logs') || want.has('special_logs')) hint.logs = filterDefaultLogs(logs);
+  const hint: MevShareHint = { hash: tx.hash, logs: null, txs: null };
+  const shared = want.has('logs')
+    ? logs.map((log) => ({ address: log.address, topics: [...log.topics], data: log.data }))
+    : want.has('default_logs') || want.has('special_logs')
+      ? filterDefaultLogs(logs)
+      : [];
+  if (shared.length > 0) hint.logs = shared;
   if (want.has('contract_address') || want.has('tx_hash')) {
     const txHint: TxHint = {};
     if (want.has('tx_hash')) txHint.hash = tx.hash;
     if (want.has('contract_address') && tx.to) txHint.to = tx.to;
     if (want.has('function_selector')) txHint.functionSelector = tx.data.length >= 10 ? (tx.data.slice(0, 10) as Hex) : (`0x${tx.data.slice(2).padEnd(8, '0')}` as Hex);
     if (want.has('calldata')) txHint.callData = tx.data;
-    hint.txs.push(txHint);
+    hint.txs = [txHint];
   }
   return hint;
 }
