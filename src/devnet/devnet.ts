@@ -15,6 +15,7 @@ import { placeUniswapContracts, verifyUniswapContracts } from './uniswap.ts';
 import { deployDevnetExecutor } from './executor.ts';
 import { parseUnitsExact } from '../units/decimal.ts';
 import { LocalBuilder } from './builder/builder.ts';
+import { MevShareRelay } from './relays/mevShareRelay.ts';
 import { openScaleChain, type ScaleManifestInfo } from './scale/chain.ts';
 import { defaultScaleCacheDir } from './scale/cache.ts';
 import { defaultScaleSeed } from './scale/generate.ts';
@@ -54,6 +55,8 @@ export type Devnet = {
   traffic: TrafficGenerator | undefined;
   /** The Flashbots-dialect builder that produces the devnet's blocks (every blockTime seconds, or on buildBlock()). */
   builder: LocalBuilder;
+  /** The MEV-Share-style relay (SSE hints, mev_sendBundle, mev_simBundle); it hands private transactions to the builder. */
+  mevShare: MevShareRelay;
   /** Milliseconds from start to ready. */
   readyMs: number;
   stop(): Promise<void>;
@@ -95,6 +98,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
     });
   }
   let builder: LocalBuilder | undefined;
+  let mevShare: MevShareRelay | undefined;
   try {
     const client = createDevnetClient(anvil.rpcUrl, chainId);
     const deployer = devAccount(accountIndex.deployer).address;
@@ -118,6 +122,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
     await client.setNextBlockBaseFeePerGas({ baseFeePerGas: 1_000_000_000n });
     await client.setAutomine(false);
     builder = await LocalBuilder.start({ client, chainId, logger, port: parameters.builderPort ?? 0 });
+    mevShare = await MevShareRelay.start({ client, chainId, builderUrl: builder.url, builderCoinbase: builder.coinbase, logger });
     const startBlock = await client.getBlockNumber({ cacheTime: 0 });
 
     const manifest = buildManifest({
@@ -129,6 +134,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
       blockTime: parameters.blockTime,
       builderUrl: builder.url,
       builderCoinbase: builder.coinbase,
+      mevShare: { streamUrl: mevShare.streamUrl, apiUrl: mevShare.apiUrl },
       tokens: tokens.map(({ symbol, name, address, decimals, kind }) => ({ symbol, name, address, decimals, kind })),
       pools: pools.map((pool) => ({ ...pool })),
       executor,
@@ -163,13 +169,16 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
     }
     builder.startProducing(parameters.blockTime);
     const running = builder;
+    const relay = mevShare;
     const stop = async () => {
       await traffic?.stop();
+      await relay.stop();
       await running.stop();
       await anvil.stop();
     };
-    return { manifest, client, anvil, traffic, builder: running, readyMs: Math.round(performance.now() - started), stop };
+    return { manifest, client, anvil, traffic, builder: running, mevShare: relay, readyMs: Math.round(performance.now() - started), stop };
   } catch (error) {
+    await mevShare?.stop();
     await builder?.stop();
     await anvil.stop();
     throw error;

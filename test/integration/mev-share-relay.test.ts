@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signFlashbotsBody } from '../../src/bundle/flashbotsAuth.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { MevShareRelay } from '../../src/devnet/relays/mevShareRelay.ts';
+import { mevShareSink, privateFlowHintsSchema } from '../../src/devnet/relays/mevShareSink.ts';
 import { createLogger } from '../../src/log.ts';
 import { prepareBackrun, signBackrun } from '../helpers/backrun.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
@@ -105,11 +106,13 @@ async function buildAndPoll() {
 }
 
 const order = { router: 'sushiswapRouter' as const, path: ['WETH', 'USDC'], amount: 40n * 10n ** 18n };
+/** For tests that land a swap without a backrun: small, so the pools drift little between tests. */
+const small = { ...order, amount: 10n ** 18n };
 
 describe('MEV-Share relay: hints on SSE, backruns by mev_sendBundle, refunds in the block', () => {
   it('streams a default hint with only the hash and the scrubbed V2 Swap log, and keeps the tx out of the public mempool until it lands', async () => {
     const stream = await subscribe(relay.streamUrl);
-    const { victim } = await prepareBackrun(devnet, order, { sendVictim: false });
+    const { victim } = await prepareBackrun(devnet, small, { sendVictim: false });
     await relay.sendPrivateTransaction(victim.raw);
     const hint = await stream.hintFor(victim.hash);
     stream.close();
@@ -130,7 +133,7 @@ describe('MEV-Share relay: hints on SSE, backruns by mev_sendBundle, refunds in 
 
   it('with the "logs" and "calldata" hints, shares every log in full (the Sync reserves equal the pool after the tx lands) and to/selector/calldata', async () => {
     const stream = await subscribe(relay.streamUrl);
-    const { victim } = await prepareBackrun(devnet, order, { sendVictim: false });
+    const { victim } = await prepareBackrun(devnet, small, { sendVictim: false });
     await relay.sendPrivateTransaction(victim.raw, { hints: ['logs', 'calldata'] });
     const hint = await stream.hintFor(victim.hash);
     stream.close();
@@ -235,6 +238,23 @@ describe('MEV-Share relay: hints on SSE, backruns by mev_sendBundle, refunds in 
     expect(devnet.builder.counts.bundles).toBe(bundlesBefore);
   });
 
+  it('is started by the devnet and listed in its manifest; the traffic sink sends through it with the scenario\'s hints', async () => {
+    const listed = devnet.manifest.mevShare!;
+    expect(listed).toEqual({ streamUrl: devnet.mevShare.streamUrl, apiUrl: devnet.mevShare.apiUrl });
+    const stream = await subscribe(listed.streamUrl);
+    const { victim } = await prepareBackrun(devnet, small, { sendVictim: false });
+    const hints = privateFlowHintsSchema.parse(['calldata']);
+    expect(await mevShareSink(devnet.mevShare, hints).submit(victim.raw)).toBe(victim.hash);
+    const hint = await stream.hintFor(victim.hash);
+    stream.close();
+    expect(hint.logs).toBeNull();
+    expect(Object.keys(hint.txs![0]!).sort()).toEqual(['callData', 'functionSelector', 'to']);
+    expect(privateFlowHintsSchema.parse(undefined)).toEqual(['hash', 'default_logs']);
+    expect(privateFlowHintsSchema.safeParse(['amounts']).success).toBe(false);
+    await devnet.builder.buildBlock();
+    expect((await devnet.client.getTransactionReceipt({ hash: victim.hash })).status).toBe('success');
+  });
+
   it('keeps streaming to the others when a subscriber dies mid-stream', async () => {
     const healthy = await subscribe(relay.streamUrl);
     // A subscriber on a raw socket that reads one event and then vanishes without closing politely.
@@ -245,13 +265,13 @@ describe('MEV-Share relay: hints on SSE, backruns by mev_sendBundle, refunds in 
     await new Promise<void>((resolve) => dying.once('data', () => resolve()));
     expect(relay.subscribers).toBe(2);
 
-    const first = await prepareBackrun(devnet, order, { sendVictim: false });
+    const first = await prepareBackrun(devnet, small, { sendVictim: false });
     await relay.sendPrivateTransaction(first.victim.raw);
     await healthy.hintFor(first.victim.hash);
     dying.resetAndDestroy();
     await buildAndPoll();
 
-    const second = await prepareBackrun(devnet, order, { sendVictim: false });
+    const second = await prepareBackrun(devnet, small, { sendVictim: false });
     await relay.sendPrivateTransaction(second.victim.raw);
     const hint = await healthy.hintFor(second.victim.hash);
     expect(hint.hash).toBe(second.victim.hash);
@@ -286,7 +306,7 @@ describe('the unmodified @flashbots/mev-share-client against the relay', () => {
 
     const ours = await signBackrun(devnet, candidate, target);
     const sim = await client.simulateBundle({ inclusion: { block: Number(target) }, body: [{ tx: victim.raw, canRevert: false }, { tx: ours.raw, canRevert: false }] });
-    expect(sim.success).toBe(true);
+    expect(sim.success, sim.error).toBe(true);
     expect(sim.refundableValue).toBeGreaterThan(0n);
     const sent = await client.sendBundle({ inclusion: { block: Number(target), maxBlock: Number(target) + 1 }, body: [{ hash: victim.hash }, { tx: ours.raw, canRevert: false }] });
     expect(sent.bundleHash).toBe(keccak256(`0x${victim.hash.slice(2)}${ours.hash.slice(2)}`));
@@ -301,7 +321,7 @@ describe('the unmodified @flashbots/mev-share-client against the relay', () => {
 
   it('delivers a default-hints event (txs null, one scrubbed Swap log) to the client as a transaction', async () => {
     const client = new MevShareClient(new Wallet(generatePrivateKey()) as never, { name: 'devnet', chainId: devnet.manifest.chainId, streamUrl: relay.streamUrl, apiUrl: relay.apiUrl } as never);
-    const { victim } = await prepareBackrun(devnet, order, { sendVictim: false });
+    const { victim } = await prepareBackrun(devnet, small, { sendVictim: false });
     const seen = new Promise<{ hash: string; to?: string; logs?: Array<{ data: string }> }>((resolve) => {
       const stream = client.on('transaction', (event: { hash: string }) => {
         if (event.hash !== victim.hash) return;
