@@ -255,6 +255,19 @@ describe('MEV-Share relay: hints on SSE, backruns by mev_sendBundle, refunds in 
     expect((await devnet.client.getTransactionReceipt({ hash: victim.hash })).status).toBe('success');
   });
 
+  it('the builder refuses a half or out-of-range refund request (refundPercent without refundRecipient, 100%)', async () => {
+    const head = await devnet.client.getBlockNumber({ cacheTime: 0 });
+    const { victim } = await prepareBackrun(devnet, small, { sendVictim: false });
+    const send = async (extra: Record<string, unknown>) => {
+      const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_sendBundle', params: [{ txs: [victim.raw], blockNumber: numberToHex(head + 1n), ...extra }] });
+      const response = await fetch(devnet.manifest.builderUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'X-Flashbots-Signature': await signFlashbotsBody(searcherAuth, body) }, body });
+      return ((await response.json()) as { error?: { code: number; message: string } }).error;
+    };
+    expect((await send({ refundPercent: 90 }))?.message).toMatch(/refundPercent and refundRecipient go together/);
+    expect((await send({ refundPercent: 100, refundRecipient: searcherAuth.address }))?.message).toMatch(/refundPercent: Too big/i);
+    expect((await send({ refundPercent: 0, refundRecipient: searcherAuth.address }))?.message).toMatch(/refundPercent: Too small/i);
+  });
+
   it('keeps streaming to the others when a subscriber dies mid-stream', async () => {
     const healthy = await subscribe(relay.streamUrl);
     // A subscriber on a raw socket that reads one event and then vanishes without closing politely.
