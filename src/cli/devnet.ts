@@ -70,6 +70,7 @@ export async function run(argv: string[]): Promise<number> {
         `  rpc ${manifest.rpcUrl}   ws ${manifest.wsUrl}   chain id ${manifest.chainId}`,
         `  builder ${manifest.builderUrl} (eth_sendBundle with X-Flashbots-Signature)`,
         `  MEV Blocker ${manifest.mevBlocker.rpcUrl}   ws ${manifest.mevBlocker.wsUrl} (mevblocker_partialPendingTransactions; eth_sendBundle [targetHash, backrun])`,
+        ...(manifest.mevShare ? [`  mev-share stream ${manifest.mevShare.streamUrl} (SSE hints)   api ${manifest.mevShare.apiUrl} (mev_sendBundle, mev_simBundle)`] : []),
         `  blocks ${blockTime > 0 ? `every ${blockTime} s` : 'on evm_mine only'}; traffic ${flags['no-traffic'] ? 'off' : 'on'}${flags.manifest ? `; manifest ${resolve(flags.manifest)}` : ''}`,
         '  Ctrl-C to stop',
         '',

@@ -18,6 +18,8 @@ import { LocalBuilder } from './builder/builder.ts';
 import { MevBlockerRelay } from './relays/mevBlocker.ts';
 import { PrivateRouter } from './traffic/privateRoute.ts';
 import { PendingFilter } from './relays/pendingFilter.ts';
+import { MevShareRelay } from './relays/mevShareRelay.ts';
+import { mevShareSink } from './relays/mevShareSink.ts';
 import { openScaleChain, type ScaleManifestInfo } from './scale/chain.ts';
 import { defaultScaleCacheDir } from './scale/cache.ts';
 import { defaultScaleSeed } from './scale/generate.ts';
@@ -59,6 +61,8 @@ export type Devnet = {
   builder: LocalBuilder;
   /** The MEV Blocker-style relay (private transactions to the builder, unsigned stream and bids for searchers). */
   mevBlocker: MevBlockerRelay;
+  /** The MEV-Share-style relay (SSE hints, mev_sendBundle, mev_simBundle); it hands private transactions to the builder. */
+  mevShare: MevShareRelay;
   /** Milliseconds from start to ready. */
   readyMs: number;
   stop(): Promise<void>;
@@ -102,6 +106,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
   let builder: LocalBuilder | undefined;
   let mevBlocker: MevBlockerRelay | undefined;
   let pendingFilter: PendingFilter | undefined;
+  let mevShare: MevShareRelay | undefined;
   try {
     const client = createDevnetClient(anvil.rpcUrl, chainId);
     const deployer = devAccount(accountIndex.deployer).address;
@@ -133,6 +138,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
       const sealing = builder;
       pendingFilter = await PendingFilter.start({ upstreamUrl: anvil.wsUrl, hidden: (hash) => sealing.isPrivate(hash), logger });
     }
+    mevShare = await MevShareRelay.start({ client, chainId, builderUrl: builder.url, builderCoinbase: builder.coinbase, logger });
     const startBlock = await client.getBlockNumber({ cacheTime: 0 });
 
     const manifest = buildManifest({
@@ -145,6 +151,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
       builderUrl: builder.url,
       builderCoinbase: builder.coinbase,
       mevBlocker: { rpcUrl: mevBlocker.url, wsUrl: mevBlocker.wsUrl },
+      mevShare: { streamUrl: mevShare.streamUrl, apiUrl: mevShare.apiUrl },
       tokens: tokens.map(({ symbol, name, address, decimals, kind }) => ({ symbol, name, address, decimals, kind })),
       pools: pools.map((pool) => ({ ...pool })),
       executor,
@@ -171,7 +178,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
         logger,
         onSent: parameters.onSwapSent,
         // The MEV-Share relay's sink joins here when it exists; until then a mevShareShare > 0 fails the start.
-        privateRouter: new PrivateRouter(scenario.traffic.random?.seed ?? 0, scenario.privateFlow, { mevBlocker }),
+        privateRouter: new PrivateRouter(scenario.traffic.random?.seed ?? 0, scenario.privateFlow, { mevBlocker, mevShare: mevShareSink(mevShare, scenario.privateFlow?.hints) }),
         ...(parameters.scale
           ? { mix: { txsPerBlock: scaleTraffic.txsPerBlock, held: tokens.filter((token) => token.symbol in scenario.traders.tokens) } }
           : {}),
@@ -182,18 +189,21 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
     builder.startProducing(parameters.blockTime);
     const running = builder;
     const relay = mevBlocker;
+    const shareRelay = mevShare;
     const filter = pendingFilter;
     const stop = async () => {
       await traffic?.stop();
       await filter?.stop();
       await relay.stop();
+      await shareRelay.stop();
       await running.stop();
       await anvil.stop();
     };
-    return { manifest, client, anvil, traffic, builder: running, mevBlocker: relay, readyMs: Math.round(performance.now() - started), stop };
+    return { manifest, client, anvil, traffic, builder: running, mevBlocker: relay, mevShare: shareRelay, readyMs: Math.round(performance.now() - started), stop };
   } catch (error) {
     await pendingFilter?.stop();
     await mevBlocker?.stop();
+    await mevShare?.stop();
     await builder?.stop();
     await anvil.stop();
     throw error;

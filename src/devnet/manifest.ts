@@ -25,6 +25,8 @@ export type DevnetManifest = {
   mevBlocker: { rpcUrl: string; wsUrl: string };
   /** Where block rewards and bundle payments go. */
   builderCoinbase: Address;
+  /** The MEV-Share-style relay: SSE hint stream, and JSON-RPC (mev_sendBundle, mev_simBundle, Flashbots auth). */
+  mevShare?: { streamUrl: string; apiUrl: string };
   contracts: typeof mainnet;
   /** CREATE2 init code hash of each DEX's pairs on this devnet. */
   initCodeHashes: { uniswapV2: string; sushiswap: string; uniswapV3: string };

@@ -7,7 +7,7 @@ import type { SentSwap } from '../../src/devnet/traffic/sender.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
 
 const defaultJson = () => JSON.parse(readFileSync(defaultScenarioPath(), 'utf8'));
-const scenario = parseScenario({ ...defaultJson(), privateFlow: { mevBlockerShare: 0.5, mevShareShare: 0, hints: [] } });
+const scenario = parseScenario({ ...defaultJson(), privateFlow: { mevBlockerShare: 0.35, mevShareShare: 0.35, hints: ['hash', 'default_logs'] } });
 
 let devnet: Devnet;
 let stream: WebSocket;
@@ -46,7 +46,7 @@ beforeAll(async () => {
     await handled();
     const content = (await devnet.client.request({ method: 'txpool_content' as never })) as { pending: Record<string, Record<string, { hash: string }>> };
     const pooled = new Set(Object.values(content.pending ?? {}).flatMap((byNonce) => Object.values(byNonce).map((tx) => tx.hash.toLowerCase())));
-    for (const swap of sent) if (swap.route === 'mevBlocker' && pooled.has(swap.hash.toLowerCase())) leaked.push(swap.hash);
+    for (const swap of sent) if (swap.route !== 'public' && pooled.has(swap.hash.toLowerCase())) leaked.push(swap.hash);
     await devnet.builder.buildBlock();
     builtBlocks++;
   }
@@ -66,7 +66,7 @@ describe('devnet traffic with privateFlow', () => {
     const publicSwaps = sent.filter((swap) => swap.route === 'public');
     expect(routed.length).toBeGreaterThan(0);
     expect(publicSwaps.length).toBeGreaterThan(0);
-    expect(routed.length + publicSwaps.length).toBe(sent.length);
+    expect(routed.length + publicSwaps.length + sent.filter((swap) => swap.route === 'mevShare').length).toBe(sent.length);
     expect(leaked).toEqual([]);
     for (const swap of routed) expect(streamed.has(swap.hash)).toBe(true);
     for (const swap of publicSwaps) expect(streamed.has(swap.hash)).toBe(false);
@@ -93,9 +93,21 @@ describe('devnet traffic with privateFlow', () => {
     expect(routed.filter((swap) => announced.has(swap.hash.toLowerCase())).map((swap) => swap.hash)).toEqual([]);
   });
 
-  it('refuses to start when mevShareShare > 0 and no MEV-Share relay runs (no private user silently made public)', async () => {
-    const withShare = parseScenario({ ...defaultJson(), privateFlow: { mevBlockerShare: 0.3, mevShareShare: 0.4, hints: ['hash', 'logs'] } });
-    await expect(startTestDevnet({ scenario: withShare, traffic: true })).rejects.toThrow(/mevShareShare > 0 but no MEV-Share relay/);
+  it('sends about mevShareShare of the user swaps to the MEV-Share relay, which hints them and hands them to the builder privately; they land', async () => {
+    const routed = sent.filter((swap) => swap.route === 'mevShare');
+    expect(routed.length).toBeGreaterThan(0);
+    expect(leaked).toEqual([]);
+    expect(routed.filter((swap) => announced.has(swap.hash.toLowerCase())).map((swap) => swap.hash)).toEqual([]);
+    for (const swap of routed) expect(streamed.has(swap.hash)).toBe(false);
+    const head = await devnet.client.getBlockNumber({ cacheTime: 0 });
+    const settled = routed.filter((swap) => swap.block < head);
+    expect(settled.length).toBeGreaterThan(0);
+    for (const swap of settled) {
+      const receipt = await devnet.client.getTransactionReceipt({ hash: swap.hash });
+      expect(devnet.builder.report(receipt.blockNumber)!.privateTxHashes).toContain(swap.hash);
+    }
+    expect(devnet.mevShare.counts.privateTxs).toBe(routed.length);
+    expect(devnet.mevShare.counts.hints).toBe(routed.length);
   });
 });
 

@@ -19,6 +19,7 @@ import {
   type TxOutcome,
 } from './protocol.ts';
 import { RpcError, serveJsonRpc } from './server.ts';
+import { queueRefunds, refundsDue } from './refunds.ts';
 import { readPendingPool, sealBlock } from './seal.ts';
 import { PrivatePool, privateTxDefaultBlocks } from './privatePool.ts';
 import { decodeSignedTx, SequenceInvalidError, SignedTxError, simulateSequence, type SignedTx, type SimulationBlock } from './simulate.ts';
@@ -34,7 +35,16 @@ export type BlockReport = {
   timestamp: number;
   coinbase: Address;
   baseFeePerGas: string;
-  included: Array<{ bundleHash: Hex; signer: Address; txHashes: Hex[]; gasUsed: string; coinbaseDiff: string; bundleGasPrice: string }>;
+  included: Array<{
+    bundleHash: Hex;
+    signer: Address;
+    txHashes: Hex[];
+    gasUsed: string;
+    coinbaseDiff: string;
+    bundleGasPrice: string;
+    /** Only for bundles sent with refundPercent/refundRecipient: what the builder paid back, and in which tx. */
+    refund?: { recipient: Address; percent: number; paymentWei: string; refundWei: string; txHash: Hex };
+  }>;
   excluded: Array<{ bundleHash: Hex; signer: Address; reason: ExclusionReason; detail: string }>;
   publicTxHashes: Hex[];
   /** Transactions sent privately (eth_sendPrivateTransaction) that this block holds outside any bundle. */
@@ -230,6 +240,7 @@ export class LocalBuilder {
       ...(request.maxTimestamp !== undefined ? { maxTimestamp: request.maxTimestamp } : {}),
       revertingTxHashes: reverting,
       ...(request.replacementUuid ? { replacementUuid: request.replacementUuid } : {}),
+      ...(request.refundPercent !== undefined ? { refund: { percent: request.refundPercent, recipient: request.refundRecipient as Address } } : {}),
       receivedAtMs: this.now(),
       ...(request.blockNumber === next.number ? { simulatedAtMs: this.now() } : {}),
     };
@@ -349,7 +360,21 @@ export class LocalBuilder {
         return nonces.get(sender)!;
       },
     });
-    const sealed = await sealBlock(this.parameters.client, { order: assembly.order, pooled, timestamp: next.timestamp, logger: this.parameters.logger });
+    const due = refundsDue(assembly.included);
+    let refundHashes: Hex[] = [];
+    const sealed = await sealBlock(this.parameters.client, {
+      order: assembly.order,
+      pooled,
+      timestamp: next.timestamp,
+      logger: this.parameters.logger,
+      beforeMine: async () => {
+        refundHashes = await queueRefunds(this.parameters.client, this.coinbase, due, next.baseFeePerGas);
+      },
+    });
+    const landed = new Set(sealed.transactions.map((hash) => hash.toLowerCase()));
+    for (const [i, hash] of refundHashes.entries()) {
+      if (!landed.has(hash.toLowerCase())) this.parameters.logger.error({ block: String(sealed.number), tx: hash, refundWei: String(due[i]!.refundWei) }, 'builder: a refund was not paid in its block');
+    }
     const bundleTxs = assembly.included.flatMap((winner) => winner.bundle.txHashes);
     const orderVerified = sealed.number === next.number && bundleTxs.every((hash, i) => sealed.transactions[i]?.toLowerCase() === hash.toLowerCase());
     if (!orderVerified) this.parameters.logger.warn({ block: String(sealed.number) }, 'builder: the sealed block does not start with the winning bundles in order');
@@ -365,14 +390,21 @@ export class LocalBuilder {
       timestamp: Number(sealed.timestamp),
       coinbase: this.coinbase,
       baseFeePerGas: String(next.baseFeePerGas),
-      included: assembly.included.map(({ bundle, gasUsed, coinbaseDiff }) => ({
-        bundleHash: bundle.bundleHash,
-        signer: bundle.signer,
-        txHashes: bundle.txHashes,
-        gasUsed: String(gasUsed),
-        coinbaseDiff: String(coinbaseDiff),
-        bundleGasPrice: String(gasUsed === 0n ? 0n : coinbaseDiff / gasUsed),
-      })),
+      included: assembly.included.map(({ bundle, gasUsed, coinbaseDiff }) => {
+        const index = due.findIndex((refund) => refund.bundleHash === bundle.bundleHash);
+        const refund = index >= 0 ? due[index]! : undefined;
+        return {
+          bundleHash: bundle.bundleHash,
+          signer: bundle.signer,
+          txHashes: bundle.txHashes,
+          gasUsed: String(gasUsed),
+          coinbaseDiff: String(coinbaseDiff),
+          bundleGasPrice: String(gasUsed === 0n ? 0n : coinbaseDiff / gasUsed),
+          ...(refund && refundHashes[index] && landed.has(refundHashes[index]!.toLowerCase())
+            ? { refund: { recipient: refund.recipient, percent: refund.percent, paymentWei: String(refund.paymentWei), refundWei: String(refund.refundWei), txHash: refundHashes[index]! } }
+            : {}),
+        };
+      }),
       excluded: [...assembly.excluded, ...late].map(({ bundle, reason, detail }) => ({ bundleHash: bundle.bundleHash, signer: bundle.signer, reason, detail })),
       publicTxHashes: assembly.publicHashes.filter((hash) => !privateHashes.has(hash.toLowerCase())) as Hex[],
       privateTxHashes: assembly.publicHashes.filter((hash) => privateHashes.has(hash.toLowerCase())) as Hex[],

@@ -22,7 +22,11 @@ export const sendBundleParams = z.tuple([
     maxTimestamp: seconds.optional(),
     revertingTxHashes: z.array(hash).optional(),
     replacementUuid: uuid.optional(),
-  }),
+    // The "refund-recipient" builder API that MEV-Share nodes forward matched bundles with: the builder pays
+    // `refundPercent` of what the transactions after the first (the backrun) paid it to `refundRecipient`.
+    refundPercent: z.number().int().min(1).max(99).optional(),
+    refundRecipient: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected an address').optional(),
+  }).refine((bundle) => (bundle.refundPercent === undefined) === (bundle.refundRecipient === undefined), 'refundPercent and refundRecipient go together'),
 ]);
 
 export const callBundleParams = z.tuple([
@@ -64,6 +68,8 @@ export type StoredBundle = {
   maxTimestamp?: number;
   revertingTxHashes: Set<string>;
   replacementUuid?: string;
+  /** Paid by the builder after the bundle lands (see sendBundleParams). */
+  refund?: { percent: number; recipient: Address };
   receivedAtMs: number;
   cancelled?: string;
   /** Set once the target block is built. */

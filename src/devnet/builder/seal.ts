@@ -59,7 +59,10 @@ export type SealedBlock = { number: bigint; hash: Hex; timestamp: bigint; transa
  * pool (anvil runs with `--order fifo`) and one block is mined at the chosen timestamp. Transactions that arrived
  * while the block was being assembled are appended after it; queued ones wait outside the pool until it is mined.
  */
-export async function sealBlock(client: DevnetClient, parameters: { order: readonly SignedTx[]; pooled: readonly SignedTx[]; timestamp: bigint; logger: Logger }): Promise<SealedBlock> {
+export async function sealBlock(
+  client: DevnetClient,
+  parameters: { order: readonly SignedTx[]; pooled: readonly SignedTx[]; timestamp: bigint; logger: Logger; beforeMine?: () => Promise<void> },
+): Promise<SealedBlock> {
   const { order, logger } = parameters;
   const known = new Set(parameters.pooled.map((tx) => tx.hash.toLowerCase()));
   await Promise.all(parameters.pooled.map((tx) => request(client, 'anvil_dropTransaction', [tx.hash])));
@@ -94,6 +97,8 @@ export async function sealBlock(client: DevnetClient, parameters: { order: reado
     }
   };
   await resend([...order, ...late]);
+  // Last in the pool, so last in the block (the builder's refund payments).
+  await parameters.beforeMine?.();
   await request(client, 'evm_setNextBlockTimestamp', [Number(parameters.timestamp)]);
   await request(client, 'evm_mine');
   await resend([...queued].sort((a, b) => a.nonce - b.nonce));

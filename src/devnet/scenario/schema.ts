@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { v3FeeTickSpacing } from '../../chain/addresses.ts';
 import { builderFaults } from '../builder/faulty.ts';
+import { privateFlowHintsSchema } from '../relays/mevShareSink.ts';
 
 /**
  * The scenario file: what the devnet holds and what its users do. Amounts are decimal strings in token
@@ -106,8 +107,6 @@ export const randomTrafficSchema = z.strictObject({
   slippageBps: bps.default(100),
 });
 
-/** What a MEV-Share user lets searchers see (Flashbots' hint names); the MEV-Share relay reads them. */
-export const mevShareHints = ['hash', 'logs', 'default_logs', 'calldata', 'function_selector', 'contract_address', 'tx_hash'] as const;
 const share = z.number().min(0).max(1);
 
 /**
@@ -118,8 +117,8 @@ export const privateFlowSchema = z
   .strictObject({
     mevBlockerShare: share,
     mevShareShare: share,
-    /** Hints MEV-Share users share (default in the MEV-Share relay: hash and logs). */
-    hints: z.array(z.enum(mevShareHints)),
+    /** What MEV-Share users let searchers see (mev-share-node's hint names); default Flashbots Protect's: hash and default_logs. */
+    hints: privateFlowHintsSchema,
   })
   .refine((flow) => flow.mevBlockerShare + flow.mevShareShare <= 1, 'mevBlockerShare + mevShareShare must sum to 1 or less');
 
