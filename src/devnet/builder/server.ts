@@ -17,9 +17,10 @@ export class RpcError extends Error {
 
 export type RpcHandler = (params: unknown, signer: Address) => Promise<unknown>;
 
-const maxBodyBytes = 1_000_000;
+export const maxBodyBytes = 1_000_000;
 
-function readBody(request: IncomingMessage): Promise<string | undefined> {
+/** The request's body as text, or undefined when it exceeds 1 MB (the connection is then dropped). */
+export function readBody(request: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -3,6 +3,21 @@ import { effectivePriorityFee } from '../../bundle/fees.ts';
 import { SearcherError } from '../../errors.ts';
 import type { TxOutcome } from './protocol.ts';
 
+/** A signed transaction as one call of an `eth_simulateV1` block (the relays simulate with the same shape). */
+export function simulationCall(tx: SignedTx) {
+  return {
+    from: tx.from,
+    ...(tx.to ? { to: tx.to } : {}),
+    input: tx.data,
+    value: numberToHex(tx.value),
+    gas: numberToHex(tx.gas),
+    nonce: numberToHex(tx.nonce),
+    maxFeePerGas: numberToHex(tx.maxFeePerGas),
+    maxPriorityFeePerGas: numberToHex(tx.maxPriorityFeePerGas),
+    ...(tx.accessList ? { accessList: tx.accessList } : {}),
+  };
+}
+
 /** A signed transaction the builder has decoded once: sender recovered, hash computed. */
 export type SignedTx = {
   raw: Hex;
@@ -108,17 +123,7 @@ export async function simulateSequence(
           feeRecipient: block.coinbase,
           gasLimit: numberToHex(block.gasLimit),
         },
-        calls: txs.map((tx) => ({
-          from: tx.from,
-          ...(tx.to ? { to: tx.to } : {}),
-          input: tx.data,
-          value: numberToHex(tx.value),
-          gas: numberToHex(tx.gas),
-          nonce: numberToHex(tx.nonce),
-          maxFeePerGas: numberToHex(tx.maxFeePerGas),
-          maxPriorityFeePerGas: numberToHex(tx.maxPriorityFeePerGas),
-          ...(tx.accessList ? { accessList: tx.accessList } : {}),
-        })),
+        calls: txs.map(simulationCall),
       },
     ],
     validation: true,

@@ -1,35 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket } from 'ws';
 import { FlashbotsAuthError, verifyFlashbotsSignature } from '../../bundle/flashbotsAuth.ts';
 import type { Logger } from '../../log.ts';
 import { rpcErrorCodes } from '../builder/protocol.ts';
-import { RpcError } from '../builder/server.ts';
+import { maxBodyBytes, readBody, RpcError } from '../builder/server.ts';
 
 /** Who sent a request: a Flashbots signer over HTTP, 'anonymous' without one, or one websocket connection. */
 export type Caller = { identity: string; socket?: WebSocket };
 export type RelayHandler = (params: unknown, caller: Caller) => Promise<unknown>;
-
-const maxBodyBytes = 1_000_000;
-
-function readBody(request: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBodyBytes) {
-        resolve(undefined);
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
 
 type Answer = { jsonrpc: '2.0'; id: unknown; result?: unknown; error?: { code: number; message: string } };
 

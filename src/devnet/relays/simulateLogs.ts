@@ -1,6 +1,6 @@
 import { numberToHex, type Address, type Hex, type PublicClient } from 'viem';
 import { effectivePriorityFee } from '../../bundle/fees.ts';
-import type { SignedTx } from '../builder/simulate.ts';
+import { simulationCall, type SignedTx } from '../builder/simulate.ts';
 import type { HintLog } from './mevShareHints.ts';
 
 /** One transaction run by eth_simulateV1: its logs (without the node's ETH-transfer pseudo-logs) and what it paid the coinbase. */
@@ -25,16 +25,7 @@ export async function simulateWithLogs(client: PublicClient, txs: readonly Signe
         blockStateCalls: [
           {
             blockOverrides: { number: numberToHex(parent + 1n), time: numberToHex(parentBlock.timestamp + 1n), baseFeePerGas: numberToHex(baseFee), feeRecipient: coinbase },
-            calls: txs.map((tx) => ({
-              from: tx.from,
-              ...(tx.to ? { to: tx.to } : {}),
-              input: tx.data,
-              value: numberToHex(tx.value),
-              gas: numberToHex(tx.gas),
-              nonce: numberToHex(tx.nonce),
-              maxFeePerGas: numberToHex(tx.maxFeePerGas),
-              maxPriorityFeePerGas: numberToHex(tx.maxPriorityFeePerGas),
-            })),
+            calls: txs.map(simulationCall),
           },
         ],
         validation: true,
