@@ -1,6 +1,13 @@
 /** A transaction as the watcher and `searcher decode` see it. Addresses lower-case, amounts in wei. */
 export type RawTx = { hash: string; from: string; to: string | null; value: bigint; input: string };
 
+/**
+ * Where a pending transaction (or a hint of one) was seen: the node's public mempool, MEV Blocker's stream of
+ * private transactions (full bodies, no signatures), or MEV-Share's stream of hints. A bundle built on it can only
+ * go where its target is held: public targets to the builders, private ones back to the relay that showed them.
+ */
+export type OrderFlowSource = 'public' | 'mevBlocker' | 'mevShare';
+
 export type SwapProtocol = 'uniswap-v2' | 'sushiswap' | 'uniswap-v3' | 'v2-pair';
 
 /**

@@ -6,7 +6,7 @@ import type { WsConnection } from '../chain/wsConnection.ts';
 import type { Logger } from '../log.ts';
 import { decodeTransaction, type DecoderConfig } from './decode.ts';
 import { checkBlockHashes, checkNodeHead, checkNodeTx, isTxHash, type NodeTx } from './nodeJson.ts';
-import type { RawTx, SwapIntent } from './types.ts';
+import type { OrderFlowSource, RawTx, SwapIntent } from './types.ts';
 
 export type PendingTx = RawTx & {
   nonce: bigint;
@@ -23,6 +23,8 @@ export type PendingSwaps = {
   /** performance.now() when the hash was first seen, and when the swaps were decoded. */
   firstSeenMs: number;
   decodedMs: number;
+  /** Where it was seen; the public mempool when absent. */
+  source?: OrderFlowSource;
 };
 
 export type Head = {
