@@ -49,7 +49,7 @@ export class JsonRpcBuilderClient implements BuilderClient {
   }
 
   async sendBundle(bundle: BundleRequest, signal: AbortSignal, onWritten?: (at: number) => void): Promise<{ bundleHash: Hex }> {
-    const result = await this.call('eth_sendBundle', [sendBundleParams(bundle)], signal, onWritten);
+    const result = await this.request('eth_sendBundle', [sendBundleParams(bundle)], signal, onWritten);
     // Most builders answer { bundleHash }; a few answer the bare hash.
     const bundleHash = typeof result === 'string' ? result : (result as { bundleHash?: unknown } | null)?.bundleHash;
     if (typeof bundleHash !== 'string' || !bundleHashPattern.test(bundleHash)) {
@@ -59,15 +59,18 @@ export class JsonRpcBuilderClient implements BuilderClient {
   }
 
   async cancelBundle(replacementUuid: string, signal: AbortSignal): Promise<void> {
-    await this.call('eth_cancelBundle', [{ replacementUuid }], signal);
+    await this.request('eth_cancelBundle', [{ replacementUuid }], signal);
   }
 
   close(): void {
     this.poster.close();
   }
 
-  /** One signed JSON-RPC call; resolves to `result` (which may be null), throws a BuilderError. */
-  private async call(method: string, params: unknown[], signal: AbortSignal, onWritten?: (at: number) => void): Promise<unknown> {
+  /**
+   * One signed JSON-RPC call; resolves to `result` (which may be null), throws a BuilderError. Public for the
+   * relays' dialects (MEV-Share's `mev_sendBundle`), which share the transport and its failure kinds.
+   */
+  async request(method: string, params: unknown[], signal: AbortSignal, onWritten?: (at: number) => void): Promise<unknown> {
     // Key order as @flashbots/ethers-provider-bundle writes it, so equal requests are equal bytes.
     const body = JSON.stringify({ method, params, id: this.nextId++, jsonrpc: '2.0' });
     const signature = await signFlashbotsBody(this.authSigner, body);

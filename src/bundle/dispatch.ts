@@ -86,11 +86,14 @@ export class Dispatcher {
       const { raw } = await victimRawTransaction(signed, { fetchRaw: this.parameters.fetchRaw });
       return { raw, hash: pending.tx.hash as Hex };
     };
-    const victimRaw = victim ? await rawOf(victim) : undefined;
+    // A private victim has no signature here: its relay holds the signed bytes and puts them back in.
+    const route = victim?.source ?? 'public';
+    const victimRaw = victim ? (route === 'public' ? await rawOf(victim) : { hash: victim.tx.hash as Hex }) : undefined;
     const leading = await Promise.all((input.leading ?? []).map(rawOf));
     const opportunity: Opportunity = {
       key: victim ? victim.tx.hash : `block:${proposal.pools.map((pool) => pool.toLowerCase()).sort().join(',')}`,
       ...(victimRaw ? { victim: victimRaw } : {}),
+      route,
       ...(leading.length > 0 ? { leading } : {}),
       // Between the check and the send the victims' bytes and the nonce may need node round trips, a lost
       // response is retried and re-sends come blocks later: the gate is asked again right before each network

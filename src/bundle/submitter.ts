@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Hex } from 'viem';
 import { devnetChainId } from '../chain/chainIds.ts';
 import type { Logger } from '../log.ts';
+import type { OrderFlowSource } from '../mempool/types.ts';
 import type { BundleRequest, SendPermit } from './types.ts';
 
 /** What a fan-out to the builders reports per builder (see fanout.ts); error kind `risk`: the gate refused first. */
@@ -27,7 +28,13 @@ export interface NonceSource {
 export type Opportunity = {
   /** One live bundle per key: the victim's hash, or the block arbitrage's pools. A new one supersedes the old. */
   key: string;
-  victim?: { raw: Hex; hash: Hex };
+  /** The target: its signed bytes for a public victim; a private one is named by hash (its relay holds the bytes). */
+  victim?: { raw?: Hex; hash: Hex };
+  /**
+   * Where the victim was seen, and so where the bundle goes: a public victim to every builder, a private one only
+   * to the relay that showed it (`[targetHash, ours]`). Public when absent.
+   */
+  route?: OrderFlowSource;
   /** The victim's sender's earlier transactions still pending: they must land before it, so they go first. */
   leading?: ReadonlyArray<{ raw: Hex; hash: Hex }>;
   /** Signs our executor transaction for a target block (the plan is only valid in that block). */
@@ -76,7 +83,31 @@ export type SubmitterParameters = {
   sink: SubmissionSink;
   logger: Logger;
   explain?: Explain;
+  /** The private order-flow relays (MEV Blocker, MEV-Share): bundles on their victims go there and nowhere else. */
+  relays?: Partial<Record<PrivateRoute, BundleSender>>;
 };
+
+export type PrivateRoute = Exclude<OrderFlowSource, 'public'>;
+
+/**
+ * Where a bundle goes and what it holds: a public victim's signed bytes (after the sender's earlier pending
+ * transactions) to every builder; a private victim by hash to its relay, alone (one target per bundle, and
+ * nothing may stand between it and the backrun).
+ */
+function bundleRoute(opportunity: Opportunity, relays: SubmitterParameters['relays']): { sender?: BundleSender; before: Array<{ raw: Hex; hash: Hex }>; head: Hex[] } | { refused: string } {
+  const route = opportunity.route ?? 'public';
+  const victim = opportunity.victim;
+  if (route === 'public') {
+    if (victim && !victim.raw) return { refused: 'a public victim without its signed bytes' };
+    const before = [...(opportunity.leading ?? []), ...(victim ? [victim as { raw: Hex; hash: Hex }] : [])];
+    return { before, head: before.map((tx) => tx.raw) };
+  }
+  const sender = relays?.[route];
+  if (!sender) return { refused: `no ${route} relay configured: its victims cannot be backrun` };
+  if (!victim) return { refused: `a ${route} bundle needs its target` };
+  if ((opportunity.leading?.length ?? 0) > 0) return { refused: `a ${route} bundle holds one target: the victim's sender has earlier transactions pending` };
+  return { sender, before: [{ raw: victim.hash, hash: victim.hash }], head: [victim.hash] };
+}
 
 /** Whether a chain may receive bundles: the devnet always; anything else only when the config says submit. */
 export function submissionMode(chainId: number, submit: boolean): 'send' | 'dry-run' {
@@ -165,9 +196,16 @@ export class Submitter {
       logger.info({ target: String(target), uuid: tracked.uuid, reason: verdict.reason }, 'submitter: refused by the risk layer after signing, not sent');
       return { refused: verdict.reason };
     }
-    const victim = tracked.opportunity.victim;
-    const before = [...(tracked.opportunity.leading ?? []), ...(victim ? [victim] : [])];
-    const txs = [...before.map((tx) => tx.raw), ours.raw];
+    const routed = bundleRoute(tracked.opportunity, this.parameters.relays);
+    if ('refused' in routed) {
+      const resync = nonces.resync();
+      if (resync) resync.catch(() => {});
+      logger.warn({ target: String(target), uuid: tracked.uuid, reason: routed.refused }, 'submitter: not sent');
+      return { refused: routed.refused };
+    }
+    const { before } = routed;
+    const to = routed.sender ?? sender;
+    const txs = [...routed.head, ours.raw];
     tracked.target = target;
     tracked.ourHash = ours.hash;
     tracked.attempts++;
@@ -178,14 +216,14 @@ export class Submitter {
       logger.info({ target: String(target), txs: txs.length, uuid: tracked.uuid, ourTx: ours.hash }, 'submitter: dry run, bundle not sent');
       onSent?.(performance.now());
     }
-    const delivered = (mode === 'send' ? sender.send(bundle, tracked.opportunity.allowed, onSent) : Promise.resolve([])).then(async (outcomes) => {
+    const delivered = (mode === 'send' ? to.send(bundle, tracked.opportunity.allowed, onSent) : Promise.resolve([])).then(async (outcomes) => {
       if (tracked.attempts === attempt) tracked.bundleHashes = outcomes.flatMap((outcome) => (outcome.bundleHash ? [outcome.bundleHash] : []));
       sink.sent({ uuid: tracked.uuid, key: tracked.opportunity.key, target, ourHash: ours.hash, txHashes: [...before.map((tx) => tx.hash), ours.hash], outcomes, dryRun: mode !== 'send', attempt });
       if (mode === 'send' && outcomes.every((outcome) => !outcome.ok) && this.live.get(tracked.opportunity.key) === tracked) {
         // Nobody took it: do not wait a block to learn that, and give the nonce back. A lost response means a
         // builder may hold it after all: withdraw it there. Stopped by the risk layer is no builder failure.
         this.live.delete(tracked.opportunity.key);
-        if (outcomes.some((outcome) => outcome.error?.kind === 'timeout' || outcome.error?.kind === 'network')) await sender.cancel(tracked.uuid).catch(() => {});
+        if (outcomes.some((outcome) => outcome.error?.kind === 'timeout' || outcome.error?.kind === 'network')) await to.cancel(tracked.uuid).catch(() => {});
         await nonces.resync();
         const stopped = outcomes.length > 0 && outcomes.every((outcome) => outcome.error?.kind === 'risk');
         sink.missed({ uuid: tracked.uuid, key: tracked.opportunity.key, block: target, reason: stopped ? 'risk' : 'refused', detail: outcomes.map((outcome) => `${outcome.builder}: ${outcome.error?.message ?? 'refused'}`).join('; ') });
@@ -258,6 +296,12 @@ export class Submitter {
     void done.finally(() => this.closing.delete(done));
   }
 
+  /** Where this opportunity's bundles went: its relay for a private victim, the builders otherwise. */
+  private senderOf(opportunity: Opportunity): BundleSender {
+    const route = opportunity.route ?? 'public';
+    return (route !== 'public' ? this.parameters.relays?.[route] : undefined) ?? this.parameters.sender;
+  }
+
   private async builderSays(tracked: Tracked, block: bigint): Promise<string | undefined> {
     const explain = this.parameters.explain;
     if (!explain) return undefined;
@@ -275,7 +319,7 @@ export class Submitter {
   private async close(tracked: Tracked, block: bigint, reason: MissReason, detail: string, cancel: boolean): Promise<void> {
     this.live.delete(tracked.opportunity.key);
     if (cancel && this.parameters.mode === 'send' && tracked.attempts > 0) this.withdrawn.set(tracked.ourHash.toLowerCase(), tracked);
-    if (cancel && this.parameters.mode === 'send') await this.parameters.sender.cancel(tracked.uuid).catch(() => {});
+    if (cancel && this.parameters.mode === 'send') await this.senderOf(tracked.opportunity).cancel(tracked.uuid).catch(() => {});
     this.parameters.sink.missed({ uuid: tracked.uuid, key: tracked.opportunity.key, block, reason, detail });
   }
 

@@ -139,7 +139,11 @@ function evaluate(source: RankSource, graph: PoolGraph, moved: readonly Pool[], 
   return out.sort((a, b) => (b.netProfitWei > a.netProfitWei ? 1 : b.netProfitWei < a.netProfitWei ? -1 : 0));
 }
 
-/** Backrun candidates for one pending transaction: its swaps applied to an overlay, cycles through what moved. */
+/** The candidates through `moved` on a view the caller prepared (a blind backrun's assumed victim applied to it). */
+export function candidatesOnOverlay(market: MarketState, overlay: PendingOverlay, graph: PoolGraph, moved: readonly Pool[], nextBaseFeeWei: bigint, config: EngineConfig): Candidate[] {
+  return evaluate({ market, overlay }, graph, moved, null, nextBaseFeeWei, config);
+}
+
 /** Something we already sent for the target block: its victim's swaps (if any), then our cycle. */
 export type PriorTrade = { swaps?: readonly SwapIntent[]; cycle?: Cycle; amountIn?: bigint };
 

@@ -1,0 +1,164 @@
+import type { Address } from 'viem';
+import { PendingOverlay } from '../state/overlay.ts';
+import type { MarketState } from '../state/market.ts';
+import type { Pool } from '../state/types.ts';
+import { applyPriorTrades, candidatesOnOverlay, type EngineConfig, type PriorTrade } from './candidates.ts';
+import { sizeWithinCaps } from './capSizing.ts';
+import { cycleKey, type Cycle } from './cycle.ts';
+import type { PoolGraph } from './graph.ts';
+import { sizeCycle } from './sizing.ts';
+
+/**
+ * The state of a pool the executor reads at execution time to size a blind backrun: a V2 pair's reserve0, a V3
+ * pool's sqrtPriceX96. Both move one way with each direction of a swap, so along one direction the key names the
+ * state after the victim uniquely.
+ */
+export function sizingKey(pool: Pool): bigint {
+  return pool.kind === 'v2' ? pool.reserve0 : pool.sqrtPriceX96;
+}
+
+/** One row of a sizing table: at this key, trade this much (0: no trade pays there). */
+export type SizingPoint = { key: bigint; amountIn: bigint };
+
+/**
+ * A backrun for a victim whose amounts are hidden: the cycle to trade if the victim swapped `pool` in the
+ * direction `victimZeroForOne`, and the input as a function of the pool's state after it (keys strictly
+ * increasing; the executor interpolates between neighbours and trades nothing outside them).
+ */
+export type BlindLeg = {
+  pool: Pool;
+  victimZeroForOne: boolean;
+  cycle: Cycle;
+  points: SizingPoint[];
+  /** The largest input in the table: what the risk layer approves. */
+  maxAmountIn: bigint;
+  /** The best gross over the grid and the victim input it assumes (what the report shows). */
+  bestGrossWei: bigint;
+  ticksCrossed: number;
+};
+
+export type BlindSizingOptions = {
+  /** Victim inputs assumed, as parts per million of the pool's reserve of the input token (virtual reserve for V3). */
+  gridPpm?: readonly number[];
+};
+
+/** 0.5 bps to 6% of the reserve, 40 steps of ~20%: interpolation between neighbours loses far below 0.1% of a backrun. */
+export const defaultGridPpm: readonly number[] = Array.from({ length: 40 }, (_, i) => Math.round(50 * Math.pow(60_000 / 50, i / 39)));
+
+const Q96 = 1n << 96n;
+
+/** How much of `zeroForOne`'s input token the pool holds: a V2 reserve, or a V3 pool's virtual reserve at its price. */
+function reserveIn(pool: Pool, zeroForOne: boolean): bigint {
+  if (pool.kind === 'v2') return zeroForOne ? pool.reserve0 : pool.reserve1;
+  if (pool.sqrtPriceX96 === 0n) return 0n;
+  return zeroForOne ? (pool.liquidity * Q96) / pool.sqrtPriceX96 : (pool.liquidity * pool.sqrtPriceX96) / Q96;
+}
+
+type GridState = { victimIn: bigint; key: bigint; overlay: PendingOverlay };
+
+/**
+ * Sizing tables for a victim known only by the pool it swapped in (MEV-Share's default hints): for each direction
+ * the victim may have swapped, the victim's input is assumed on a grid; at each point the pool's state after it is
+ * computed exactly and the best cycle through the pool searched (cycles through `excluded` pools are left out:
+ * their state after the victim is unknown too). The cycle best over the grid is kept and sized exactly at every
+ * point, within the exposure caps; a point where it does not pay after gas and the builder trades 0. Empty when
+ * no direction pays anywhere.
+ */
+export function blindLegs(input: {
+  market: MarketState;
+  graph: PoolGraph;
+  pool: Address;
+  excluded?: ReadonlySet<string>;
+  prior?: readonly PriorTrade[];
+  nextBaseFeeWei: bigint;
+  config: EngineConfig;
+  /** Gas the sizing itself adds to the executor transaction (state read, interpolation). */
+  overheadGas?: bigint;
+  options?: BlindSizingOptions;
+}): BlindLeg[] {
+  const { market, graph, config, nextBaseFeeWei } = input;
+  const grid = input.options?.gridPpm ?? defaultGridPpm;
+  const excluded = input.excluded ?? new Set<string>();
+  const base = new PendingOverlay(market);
+  applyPriorTrades(base, graph, config, input.prior ?? []);
+  const start = base.get(input.pool);
+  if (!start) return [];
+  const legs: BlindLeg[] = [];
+  for (const victimZeroForOne of [true, false]) {
+    const depth = reserveIn(start, victimZeroForOne);
+    if (depth <= 0n) continue;
+    const states: GridState[] = [];
+    for (const ppm of grid) {
+      const victimIn = (depth * BigInt(ppm)) / 1_000_000n;
+      if (victimIn <= 0n) continue;
+      const overlay = new PendingOverlay(market);
+      applyPriorTrades(overlay, graph, config, input.prior ?? []);
+      if (overlay.applySwap({ pool: input.pool, zeroForOne: victimZeroForOne, amountIn: victimIn }) <= 0n) continue;
+      states.push({ victimIn, key: sizingKey(overlay.get(input.pool)!), overlay });
+    }
+    // The cycle that earns most over the grid: one plan per direction (the executor runs one cycle per leg).
+    const earned = new Map<string, { cycle: Cycle; gross: bigint }>();
+    for (const state of states) {
+      const moved = state.overlay.get(input.pool)!;
+      const found = candidatesOnOverlay(market, state.overlay, graph, [moved], nextBaseFeeWei, config).filter((candidate) => candidate.cycle.hops.every((hop) => hop.pool.address.toLowerCase() === input.pool.toLowerCase() || !excluded.has(hop.pool.address.toLowerCase())));
+      const best = found[0];
+      if (!best || best.netProfitWei <= 0n) continue;
+      const key = cycleKey(best.cycle);
+      const entry = earned.get(key) ?? { cycle: best.cycle, gross: 0n };
+      entry.gross += best.grossProfitWei;
+      earned.set(key, entry);
+    }
+    const chosen = [...earned.values()].sort((a, b) => (b.gross > a.gross ? 1 : b.gross < a.gross ? -1 : 0))[0];
+    if (!chosen) continue;
+    const leg = legAlong(chosen.cycle, states, start, victimZeroForOne, nextBaseFeeWei, config, input.overheadGas ?? 0n);
+    if (leg) legs.push(leg);
+  }
+  return legs;
+}
+
+/** The chosen cycle sized at every grid point, as a table in increasing key order, with the pre-victim state as its 0 end. */
+function legAlong(cycle: Cycle, states: readonly GridState[], start: Pool, victimZeroForOne: boolean, nextBaseFeeWei: bigint, config: EngineConfig, overheadGas: bigint): BlindLeg | undefined {
+  const points: SizingPoint[] = [{ key: sizingKey(start), amountIn: 0n }];
+  let bestGrossWei = 0n;
+  let ticksCrossed = 0;
+  const gasPrice = nextBaseFeeWei + config.policy.priorityFeeWei;
+  for (const state of states) {
+    const optimum = sizeCycle(state.overlay, cycle);
+    let amountIn = 0n;
+    if (optimum) {
+      const sized = sizeWithinCaps(state.overlay, cycle, optimum, config.exposure, nextBaseFeeWei, config.policy);
+      if (!sized.sizeRefusal && !sized.flash && sized.netProfitWei - overheadGas * gasPrice > 0n) {
+        amountIn = sized.amountIn;
+        if (sized.profit > bestGrossWei) bestGrossWei = sized.profit;
+        ticksCrossed = Math.max(ticksCrossed, sized.ticksCrossed);
+      }
+    }
+    points.push({ key: state.key, amountIn });
+  }
+  if (bestGrossWei === 0n) return undefined;
+  // Keys run with the victim's size: up for a V2 zeroForOne (reserve0 grows), down otherwise; the table is ascending.
+  const ascending = points.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).filter((point, i, all) => i === 0 || point.key !== all[i - 1]!.key);
+  return {
+    pool: start,
+    victimZeroForOne,
+    cycle,
+    points: ascending,
+    maxAmountIn: ascending.reduce((max, point) => (point.amountIn > max ? point.amountIn : max), 0n),
+    bestGrossWei,
+    ticksCrossed,
+  };
+}
+
+/** The input a table gives at `key`, as the executor computes it: linear between neighbours, 0 outside. */
+export function interpolateAmount(points: readonly SizingPoint[], key: bigint): bigint {
+  const first = points[0];
+  const last = points.at(-1);
+  if (!first || !last || key < first.key || key > last.key) return 0n;
+  let i = 1;
+  while (i < points.length && points[i]!.key < key) i++;
+  if (i >= points.length) return last.amountIn;
+  const high = points[i]!;
+  if (high.key === key) return high.amountIn;
+  const low = points[i - 1]!;
+  return low.amountIn + ((high.amountIn - low.amountIn) * (key - low.key)) / (high.key - low.key);
+}
