@@ -12,7 +12,7 @@ import type { PendingSwaps, PendingTx } from './watcher.ts';
 export const partialPendingTopic = 'mevblocker_partialPendingTransactions';
 
 export type MevBlockerStreamOptions = {
-  /** The relay's websocket (mainnet: wss://rpc.mevblocker.io). */
+  /** The relay's websocket (mainnet: wss://searchers.mevblocker.io). */
   url: string;
   logger: Logger;
   decoder: DecoderConfig;
