@@ -40,6 +40,8 @@ export type PrivateHint = {
   txs: HintTx[];
   /** The logs as shared, checked (addresses lower-case). */
   logs: HintLog[];
+  /** performance.now() when the stream delivered it (set by MevShareStream; absent from the pure parser). */
+  seenMs?: number;
 };
 
 export type HintProblem = { kind: 'not-json' | 'not-object' | 'bad-hash' | 'bad-logs' | 'bad-txs'; reason: string };
@@ -123,6 +125,7 @@ function readLogs(logs: readonly HintLog[]) {
     const signature = log.topics[0];
     const pool = log.address;
     if (signature === topics.v2Sync) {
+      if (log.data === '0x') continue; // scrubbed: tells nothing about the reserves
       const [reserve0, reserve1] = words(log.data, 2) ?? [];
       if (reserve0 === undefined || reserve1 === undefined || !fits(reserve0, 112) || !fits(reserve1, 112)) {
         odd(log, 'a V2 Sync');

@@ -170,6 +170,7 @@ export class MevShareStream extends EventEmitter {
 
   /** One whole event: checked, de-duplicated, emitted. Nothing in it may throw out of here. */
   private onEvent(type: string, data: string): void {
+    const seenMs = performance.now();
     this.stats.events++;
     if (type !== 'message') {
       this.malformed.record('unknown-event', `an event of type "${type.slice(0, 40)}"`);
@@ -192,7 +193,7 @@ export class MevShareStream extends EventEmitter {
     this.seen.add(hash);
     this.stats.hints++;
     try {
-      this.emit('hint', parsed.hint satisfies PrivateHint);
+      this.emit('hint', { ...parsed.hint, seenMs } satisfies PrivateHint);
     } catch (error) {
       // A consumer that chokes on one hint must not take the stream down with it.
       this.malformed.record('unhandled', (error as Error).message);

@@ -134,6 +134,28 @@ describe('MEV Blocker stream collector on the devnet relay', () => {
     }
   });
 
+  it('stays blind (and says why in the log) when the endpoint refuses the subscription: a node that is not MEV Blocker', async () => {
+    const lines: string[] = [];
+    const logger = createLogger('test');
+    const error = logger.error.bind(logger);
+    logger.error = ((...args: unknown[]) => {
+      lines.push(String(args.find((arg) => typeof arg === 'string')));
+      return (error as (...a: unknown[]) => void)(...args);
+    }) as typeof logger.error;
+    const stream = new MevBlockerStream({ url: devnet.manifest.wsUrl, logger, decoder: { routers: mainnetRouters }, silenceMs: 1_000 });
+    const blind: boolean[] = [];
+    stream.on('blind', (value: boolean) => blind.push(value));
+    try {
+      await stream.start();
+      expect(stream.connection.connected).toBe(true);
+      expect(stream.blind).toBe(true);
+      expect(blind).toEqual([]);
+      expect(lines.join('\n')).toMatch(/cannot subscribe to mevblocker_partialPendingTransactions/);
+    } finally {
+      stream.stop();
+    }
+  });
+
   it('goes blind when the socket is cut and when it goes silent, resubscribes, and sees the next private transaction each time', async () => {
     const proxy = new TcpProxy(Number(new URL(devnet.manifest.mevBlocker.wsUrl).port));
     await proxy.start();

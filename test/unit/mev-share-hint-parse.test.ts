@@ -54,13 +54,15 @@ describe('MEV-Share hint parser', () => {
   it('reads the relay\'s scrubbed default_logs as the pool and the fact of a swap, amounts hidden, no state after', () => {
     const scrubbed = filterDefaultLogs([syncLog(1n, 2n), v2SwapLog([1n, 0n, 0n, 3n]), v3SwapLog(1n, -1n, 2n ** 96n, 1n, 0)]);
     expect(scrubbed.length).toBe(2);
-    const parsed = parseHint({ hash, logs: scrubbed, txs: null });
+    // A relay that scrubs the Sync too (instead of leaving it out) tells no reserves either.
+    const parsed = parseHint({ hash, logs: [{ ...syncLog(0n, 0n), data: '0x' }, ...scrubbed], txs: null });
     if (!parsed.ok) throw new Error(parsed.reason);
     expect(parsed.hint.swaps).toEqual([
       { pool: pair, protocol: 'v2', amounts: 'hidden' },
       { pool, protocol: 'v3', amounts: 'hidden' },
     ]);
     expect(parsed.hint.after).toEqual([]);
+    expect(parsed.ignored).toEqual([]);
   });
 
   it('keeps the last Sync of a pair as its state after the transaction (two swaps through one pair)', () => {
