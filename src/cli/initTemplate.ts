@@ -31,6 +31,11 @@ export function mainnetConfigTemplate(): string {
     // Add "operator": "0x..." to have the doctor check that the key in the environment is that operator.
     "executor": { "address": "0x0000000000000000000000000000000000000000" },
     "contracts": { "weth": "${mainnet.weth}" }
+    // Private order flow, read beside the public mempool (absent = off). Uncomment (with a comma after "contracts")
+    // to read MEV Blocker's unsigned private transactions and MEV-Share's hints; backruns of them go back to the
+    // relay that showed them.
+    // "mevBlocker": { "wsUrl": "wss://searchers.mevblocker.io", "rpcUrl": "https://searchers.mevblocker.io" },
+    // "mevShare": { "streamUrl": "https://mev-share.flashbots.net", "apiUrl": "https://relay.flashbots.net" }
   },
 
   // false: the bot decides and logs what it would send, and sends nothing. Set true only after doctor and a dry run.

@@ -28,12 +28,26 @@ const envName = z
 /** Nodes and builders are spoken to over HTTP(S); `z.url()` alone would let `ftp://` or `file:` through to the sender. */
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
 
+const wsUrl = z.url({ protocol: /^wss?$/, error: 'expected a ws:// or wss:// URL' });
+
+/**
+ * The private order-flow streams the bot reads beside the public mempool; absent = that collector is off. A
+ * devnet manifest lists the devnet's relays under the same names.
+ */
+const privateFlowChain = {
+  /** MEV Blocker: `wsUrl` streams `mevblocker_partialPendingTransactions`; bids go to `rpcUrl` (eth_sendBundle). */
+  mevBlocker: z.object({ wsUrl, rpcUrl: httpUrl }).loose().optional(),
+  /** MEV-Share: `streamUrl` is the SSE hint stream; bundles go to `apiUrl` (mev_sendBundle). */
+  mevShare: z.object({ streamUrl: httpUrl, apiUrl: httpUrl }).loose().optional(),
+};
+
 const explicitChain = z.object({
   chainId: z.number().int().positive(),
   rpcUrl: httpUrl,
   wsUrl: z.string().regex(/^wss?:\/\//, 'expected a ws:// or wss:// URL'),
   executor: z.object({ address, operator: address.optional() }).loose(),
   contracts: z.object({ weth: address }).loose().default({ weth: mainnet.weth }),
+  ...privateFlowChain,
 }).loose();
 
 /** Connections kept ready per builder by default: a burst of bundles finds one open while the builder still answers the last. */
@@ -168,7 +182,18 @@ export const runConfigSchema = z.strictObject({
 export type RunConfig = z.infer<typeof runConfigSchema>;
 
 
-export type ResolvedChain = { chainId: number; rpcUrl: string; wsUrl: string; executor: Address; operator?: Address; weth: Address };
+export type ResolvedChain = {
+  chainId: number;
+  rpcUrl: string;
+  wsUrl: string;
+  executor: Address;
+  operator?: Address;
+  weth: Address;
+  /** MEV Blocker's stream and bid endpoint; absent: the MEV Blocker collector is off. */
+  mevBlocker?: { wsUrl: string; rpcUrl: string };
+  /** MEV-Share's hint stream and bundle endpoint; absent: the MEV-Share collector is off. */
+  mevShare?: { streamUrl: string; apiUrl: string };
+};
 
 export type ResolvedBuilder = { name: string; url: string; kind: 'flashbots-library' | 'json-rpc'; timeoutMs: number; stats: boolean; warmConnections?: number };
 
@@ -260,6 +285,8 @@ export function loadRunConfig(file: string): { config: RunConfig; chain: Resolve
       executor: explicit.executor.address,
       ...(explicit.executor.operator ? { operator: explicit.executor.operator } : {}),
       weth: explicit.contracts.weth,
+      ...(explicit.mevBlocker ? { mevBlocker: { wsUrl: explicit.mevBlocker.wsUrl, rpcUrl: explicit.mevBlocker.rpcUrl } } : {}),
+      ...(explicit.mevShare ? { mevShare: { streamUrl: explicit.mevShare.streamUrl, apiUrl: explicit.mevShare.apiUrl } } : {}),
     },
   };
 }

@@ -6,6 +6,7 @@ import type { WsConnection } from '../chain/wsConnection.ts';
 import type { Logger } from '../log.ts';
 import { decodeTransaction, type DecoderConfig } from './decode.ts';
 import { checkBlockHashes, checkNodeHead, checkNodeTx, isTxHash, type NodeTx } from './nodeJson.ts';
+import { RecentSet } from './recentSet.ts';
 import type { OrderFlowSource, RawTx, SwapIntent } from './types.ts';
 
 export type PendingTx = RawTx & {
@@ -68,22 +69,6 @@ export type WatcherStats = {
   fetchErrors: number;
   backfilled: number;
 };
-
-/** A set that forgets its oldest members beyond `limit`. */
-class RecentSet {
-  private readonly items = new Set<string>();
-  constructor(private readonly limit: number) {}
-  has(item: string): boolean {
-    return this.items.has(item);
-  }
-  delete(item: string): void {
-    this.items.delete(item);
-  }
-  add(item: string): void {
-    this.items.add(item);
-    if (this.items.size > this.limit) this.items.delete(this.items.values().next().value!);
-  }
-}
 
 /**
  * The bot's eyes on the mempool: pending transactions (full bodies where the node sends them, else hashes

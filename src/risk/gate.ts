@@ -10,6 +10,7 @@ import { LossBreaker, type UnresolvedRef } from './breakers/loss.ts';
 import { refuse } from './breakers/breaker.ts';
 import type { RiskConfig } from './config.ts';
 import type { RiskCounters, RiskSnapshot } from './snapshot.ts';
+import type { OrderFlowSource } from '../mempool/types.ts';
 import type { BreakerName, BreakerStatus, BundleOutcome, BundleProposal, Emit, HaltLatch, HeadObservation, PoolObservation, Refusal, RiskEvent, Verdict } from './types.ts';
 
 export type RiskGateParameters = {
@@ -201,13 +202,14 @@ export class RiskGate {
     this.counters.checks++;
     const refusal =
       this.stopped() ??
+      this.connectivity.checkSource(proposal) ??
       this.loss.check(proposal, now) ??
       this.integrity.check(proposal) ??
       this.liquidity.check(proposal) ??
       this.exposure.check(proposal) ??
       this.gas.check(proposal, now) ??
       this.frequency.check(proposal, now);
-    const context = { targetBlock: String(proposal.targetBlock), pools: proposal.pools, gasLimit: String(proposal.gasLimit), maxGasCostWei: String(proposal.maxGasCostWei), amountIn: String(proposal.amountIn), flash: proposal.flash };
+    const context = { ...(proposal.source ? { source: proposal.source } : {}), targetBlock: String(proposal.targetBlock), pools: proposal.pools, gasLimit: String(proposal.gasLimit), maxGasCostWei: String(proposal.maxGasCostWei), amountIn: String(proposal.amountIn), flash: proposal.flash };
     if (!refusal) {
       this.counters.allowed++;
       this.log.debug(context, 'risk: allow');
@@ -228,7 +230,7 @@ export class RiskGate {
   recheck(proposal: BundleProposal): Verdict {
     const now = this.now();
     for (const breaker of this.all()) breaker.tick(now);
-    const refusal = this.stopped() ?? this.loss.check(proposal, now) ?? this.integrity.check(proposal) ?? this.liquidity.check(proposal);
+    const refusal = this.stopped() ?? this.connectivity.checkSource(proposal) ?? this.loss.check(proposal, now) ?? this.integrity.check(proposal) ?? this.liquidity.check(proposal);
     if (!refusal) return { ok: true };
     this.log.info({ targetBlock: String(proposal.targetBlock), breaker: refusal.breaker, scope: refusal.scope, reason: refusal.reason }, 'risk: refuse on recheck (before a network write)');
     return refusal;
@@ -250,6 +252,15 @@ export class RiskGate {
   /** The mempool watcher's 'blind' event (wire `watcher.blind` once at start too: it begins blind). */
   onBlind(blind: boolean): void {
     this.connectivity.setBlind(blind, this.now());
+  }
+
+  /**
+   * An order-flow source's 'blind' event (wire each stream's current `blind` once at start too: they begin blind).
+   * 'public' is the mempool watcher's (as onBlind: every send stops); a private stream that is blind refuses only
+   * the proposals whose `source` is that stream.
+   */
+  onSourceBlind(source: OrderFlowSource, blind: boolean): void {
+    this.connectivity.setSourceBlind(source, blind, this.now());
   }
 
   /** The state follower's onStale signal. */

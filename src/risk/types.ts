@@ -1,4 +1,5 @@
 import type { Address } from 'viem';
+import type { OrderFlowSource } from '../mempool/types.ts';
 import type { BreakerEvent } from './riskStore.ts';
 
 /** The breakers, by the name a refusal, an event, a log line and a metric carry. */
@@ -19,6 +20,8 @@ export type BundleProposal = {
   amountIn: bigint;
   /** Borrowed in a flash swap rather than taken from the executor's inventory. */
   flash: boolean;
+  /** Where the victim was seen; the public mempool when absent. A blind private stream refuses its own proposals. */
+  source?: OrderFlowSource;
 };
 
 export type Refusal = { ok: false; breaker: BreakerName; reason: string; scope?: string };

@@ -88,12 +88,12 @@ export class WsRelay {
   }
 
   /** The subscription id of `kind` on the current connection, once the node has answered the subscribe. */
-  subscription(kind: 'newHeads' | 'newPendingTransactions'): string | undefined {
+  subscription(kind: 'newHeads' | 'newPendingTransactions' | (string & {})): string | undefined {
     return this.subscriptionIds.get(kind);
   }
 
   /** An eth_subscription notification on the current connection, as the node would send it. */
-  notify(kind: 'newHeads' | 'newPendingTransactions', result: unknown): void {
+  notify(kind: 'newHeads' | 'newPendingTransactions' | (string & {}), result: unknown): void {
     const subscription = this.subscription(kind);
     if (!subscription) throw new Error(`no ${kind} subscription yet`);
     this.send(JSON.stringify({ jsonrpc: '2.0', method: 'eth_subscription', params: { subscription, result } }));

@@ -35,6 +35,8 @@ export type MevShareRelayParameters = {
   port?: number;
   /** SSE port; 0 = free. */
   streamPort?: number;
+  /** Comment (`:ping`) interval on the stream; default 10 s like the real one (tests of a heartbeat use less). */
+  pingMs?: number;
   /** How often the relay looks for a new head (ms); 0 = only when `poll()` is called. */
   pollMs?: number;
   /** The hints a user shares when they choose none (default: Protect's `hash` + `default_logs`). */
@@ -78,7 +80,7 @@ export class MevShareRelay {
   static async start(parameters: MevShareRelayParameters): Promise<MevShareRelay> {
     const relay = new MevShareRelay(parameters);
     const host = parameters.host ?? '127.0.0.1';
-    relay.hub = await SseHub.start({ host, port: parameters.streamPort ?? 0, logger: parameters.logger });
+    relay.hub = await SseHub.start({ host, port: parameters.streamPort ?? 0, logger: parameters.logger, ...(parameters.pingMs !== undefined ? { pingMs: parameters.pingMs } : {}) });
     const { server, url } = await serveJsonRpc({
       host,
       port: parameters.port ?? 0,
