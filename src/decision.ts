@@ -135,7 +135,7 @@ export class CandidateDecider {
         facts.simulation = simulation.result;
       } else if (step.need === 'gate') {
         // Sent before its simulation: the estimated gas stands in for the simulated one.
-        const checked = dispatcher!.check({ candidate, target, simulatedGas: facts.simulation?.gasUsed ?? candidate.gas });
+        const checked = dispatcher!.check({ candidate, target, simulatedGas: facts.simulation?.gasUsed ?? candidate.gas, ...(victim?.source ? { source: victim.source } : {}) });
         if (checked.ok) proposal = checked.proposal;
         facts.gate = checked.ok ? { ok: true } : { ok: false, reason: checked.reason };
       } else {

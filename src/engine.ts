@@ -8,6 +8,9 @@ import type { Logger } from './log.ts';
 import { mainnetRouters } from './mempool/decode.ts';
 import { nextBaseFee } from './chain/baseFee.ts';
 import { MempoolWatcher, type Head, type PendingSwaps } from './mempool/watcher.ts';
+import { MevBlockerStream } from './mempool/mevBlockerStream.ts';
+import { MevShareStream } from './mempool/mevShareStream.ts';
+import type { PrivateHint } from './mempool/mevShareHint.ts';
 import { PendingBySender } from './mempool/pendingBySender.ts';
 import { UnsentVictims } from './mempool/unsentVictims.ts';
 import { LatencyHistogram } from './histogram.ts';
@@ -60,6 +63,9 @@ export type SearcherEngineParameters = {
 
 export class EngineError extends SearcherError {}
 
+/** How long a start waits for a private stream to connect before going on without it (it keeps retrying). */
+const privateStreamStartWaitMs = 5_000;
+
 /**
  * The pipeline: mempool watcher -> victim applied to a pending overlay -> cycle search and sizing -> bundle
  * simulation -> decision. New heads move the market (log by log, reorg-safe) and trigger block arbitrage on
@@ -74,6 +80,10 @@ export class SearcherEngine {
   private client!: PublicClient;
   private connection!: WsConnection;
   private watcher!: MempoolWatcher;
+  /** The private order flow: MEV Blocker's transactions (full, unsigned) and MEV-Share's hints, when configured. */
+  private mevBlocker: MevBlockerStream | undefined;
+  private mevShare: MevShareStream | undefined;
+  private blind: { onHint(hint: PrivateHint, firstSeenMs: number): Promise<void> } | undefined;
   private simulator!: BundleSimulator;
   private head!: Head;
   private queue: Promise<void> = Promise.resolve();
@@ -88,10 +98,15 @@ export class SearcherEngine {
   private readonly engineConfig: EngineConfig;
   /** Garbage from the node's websocket, by kind (the app exports it as a metric). */
   readonly nodeInputs: MalformedInputs;
+  /** Garbage from the private streams, by kind. */
+  readonly mevBlockerInputs: MalformedInputs;
+  readonly mevShareInputs: MalformedInputs;
 
   constructor(private readonly parameters: SearcherEngineParameters) {
     const { config, chain } = parameters;
     this.nodeInputs = new MalformedInputs({ logger: parameters.logger, source: 'node' });
+    this.mevBlockerInputs = new MalformedInputs({ logger: parameters.logger, source: 'mevBlocker' });
+    this.mevShareInputs = new MalformedInputs({ logger: parameters.logger, source: 'mevShare' });
     this.engineConfig = {
       startToken: chain.weth,
       venues: venueOfProtocol,
@@ -217,6 +232,61 @@ export class SearcherEngine {
       if (!this.stopping) this.parameters.risk?.onBlind(blind);
     });
     await this.watcher.start();
+    await this.startPrivateFlow(pairs);
+  }
+
+  /**
+   * The private order flow beside the public mempool: MEV Blocker's victims take the same exact path as public ones
+   * (their bundles go back to MEV Blocker by hash); MEV-Share's hints are backrun blind, sized on chain. Each stream
+   * has its own blind signal: while one is blind, only bundles of its source are held.
+   */
+  private async startPrivateFlow(pairs: (address: string) => { token0: string; token1: string } | undefined): Promise<void> {
+    const { chain, logger, risk } = this.parameters;
+    if (chain.mevBlocker) {
+      const stream = new MevBlockerStream({ url: chain.mevBlocker.wsUrl, decoder: { routers: mainnetRouters, pairs }, chainId: chain.chainId, logger, malformed: this.mevBlockerInputs });
+      this.mevBlocker = stream;
+      stream.on('swaps', (event: PendingSwaps) => {
+        this.parameters.onSeen?.(this.head.number + 1n);
+        this.enqueue(() => this.onVictim(event));
+      });
+      stream.on('blind', (blind: boolean) => {
+        if (!this.stopping) risk?.onSourceBlind('mevBlocker', blind);
+      });
+      risk?.onSourceBlind('mevBlocker', true);
+      // Waited for a moment, so the first private transactions after a start are seen; beyond that it keeps retrying
+      // in the background and its blind signal holds its bundles meanwhile.
+      const started = stream.start().catch((error: Error) => logger.error({ err: error.message }, 'engine: the MEV Blocker stream did not start; its victims are not seen'));
+      await Promise.race([started, new Promise((resolve) => setTimeout(resolve, privateStreamStartWaitMs).unref())]);
+    }
+    if (chain.mevShare) {
+      logger.warn('engine: MEV-Share hints are read but not backrun yet');
+      const stream = new MevShareStream({ url: chain.mevShare.streamUrl, logger, malformed: this.mevShareInputs });
+      this.mevShare = stream;
+      stream.on('hint', (hint: PrivateHint) => {
+        this.parameters.onSeen?.(this.head.number + 1n);
+        this.enqueue(() => this.onHint(hint, hint.seenMs ?? performance.now()));
+      });
+      stream.on('blind', (blind: boolean) => {
+        if (!this.stopping) risk?.onSourceBlind('mevShare', blind);
+      });
+      risk?.onSourceBlind('mevShare', true);
+      const open = new Promise<void>((resolve) => {
+        const onBlind = (blind: boolean) => {
+          if (blind) return;
+          stream.off('blind', onBlind);
+          resolve();
+        };
+        stream.on('blind', onBlind);
+      });
+      stream.start();
+      await Promise.race([open, new Promise((resolve) => setTimeout(resolve, privateStreamStartWaitMs).unref())]);
+    }
+  }
+
+  private async onHint(hint: PrivateHint, firstSeenMs: number): Promise<void> {
+    if (this.stopping || !this.blind) return;
+    this.stats.victims++;
+    await this.blind.onHint(hint, firstSeenMs);
   }
 
   /**
@@ -384,6 +454,8 @@ export class SearcherEngine {
   async stop(): Promise<void> {
     this.stopping = true;
     this.watcher?.stop();
+    this.mevBlocker?.stop();
+    await this.mevShare?.stop();
     this.connection?.close();
     await this.queue;
     await this.decider?.settled();

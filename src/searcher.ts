@@ -7,7 +7,9 @@ import { Dispatcher } from './bundle/dispatch.ts';
 import { BuilderFanout } from './bundle/fanout.ts';
 import { FlashbotsLibraryClient } from './bundle/flashbotsLibraryClient.ts';
 import { NonceManager } from './bundle/nonceManager.ts';
-import { submissionMode, Submitter } from './bundle/submitter.ts';
+import { submissionMode, Submitter, type BundleSender, type PrivateRoute } from './bundle/submitter.ts';
+import { MevShareClient } from './bundle/mevShareClient.ts';
+import type { BuilderClient } from './bundle/types.ts';
 import { nodeRawTransactionSource } from './bundle/victimRaw.ts';
 import type { ResolvedBuilder, ResolvedChain, RunConfig } from './config/runConfig.ts';
 import { SearcherEngine } from './engine.ts';
@@ -60,6 +62,8 @@ export class SearcherApp {
   readonly engine: SearcherEngine;
   readonly ledger: Ledger;
   readonly fanout: BuilderFanout | undefined;
+  /** The private order-flow relays bundles on their victims go to (each its own fan-out of one). */
+  readonly relayFanouts: BuilderFanout[] = [];
   readonly submitter: Submitter | undefined;
   readonly mode: 'send' | 'dry-run';
   private dashboard: DashboardServer | undefined;
@@ -96,7 +100,9 @@ export class SearcherApp {
         })),
       });
       const fanout = this.fanout;
+      const relays = this.relaySenders(base);
       this.submitter = new Submitter({
+        relays,
         sender: { send: (bundle, allowed, onFirstWrite) => fanout.send(bundle, { allowed, ...(onFirstWrite ? { onFirstWrite } : {}) }), cancel: (uuid) => fanout.cancel(uuid) },
         // The engine reads the count once per head for its simulations; the submitter's resync reuses it.
         nonces: new NonceManager({
@@ -149,6 +155,26 @@ export class SearcherApp {
       },
     });
     this.metrics.countMalformed(this.engine.nodeInputs);
+    this.metrics.countMalformed(this.engine.mevBlockerInputs);
+    this.metrics.countMalformed(this.engine.mevShareInputs);
+  }
+
+  /**
+   * MEV Blocker takes `eth_sendBundle` with the target's hash first (the builders' dialect), MEV-Share takes
+   * `mev_sendBundle`; both are signed with our Flashbots identity, with the builders' timeout and retry rules.
+   */
+  private relaySenders(base: Logger): Partial<Record<PrivateRoute, BundleSender>> {
+    const { chain, authAccount } = this.parameters;
+    const timeoutMs = Math.max(...this.parameters.builders.map((builder) => builder.timeoutMs), 2_000);
+    const relays: Partial<Record<PrivateRoute, BundleSender>> = {};
+    const add = (route: PrivateRoute, client: BuilderClient) => {
+      const fanout = new BuilderFanout({ logger: base.child({ component: 'relays' }), builders: [{ client, timeoutMs }] });
+      this.relayFanouts.push(fanout);
+      relays[route] = { send: (bundle, allowed, onFirstWrite) => fanout.send(bundle, { allowed, ...(onFirstWrite ? { onFirstWrite } : {}) }), cancel: (uuid) => fanout.cancel(uuid) };
+    };
+    if (chain.mevBlocker) add('mevBlocker', new JsonRpcBuilderClient({ name: 'mevBlocker', url: chain.mevBlocker.rpcUrl, authSigner: authAccount }));
+    if (chain.mevShare) add('mevShare', new MevShareClient({ name: 'mevShare', url: chain.mevShare.apiUrl, authSigner: authAccount }));
+    return relays;
   }
 
   static async start(parameters: SearcherAppParameters): Promise<SearcherApp> {
@@ -219,6 +245,7 @@ export class SearcherApp {
     this.closed = true;
     await this.dashboard?.close();
     this.fanout?.close();
+    for (const fanout of this.relayFanouts) fanout.close();
     this.risk.close();
     this.store.close();
   }

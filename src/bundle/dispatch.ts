@@ -2,6 +2,7 @@ import type { Address, Hex } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
 import type { Logger } from '../log.ts';
 import type { PendingSwaps } from '../mempool/watcher.ts';
+import type { OrderFlowSource } from '../mempool/types.ts';
 import type { RiskGate } from '../risk/gate.ts';
 import type { BundleProposal } from '../risk/types.ts';
 import type { Candidate, EngineConfig } from '../strategy/candidates.ts';
@@ -48,7 +49,7 @@ export class Dispatcher {
    * The risk layer's answer for a candidate about to be sent (synchronous, so the engine can commit to the send
    * before it lets the next opportunity in).
    */
-  check(input: { candidate: Candidate; target: bigint; simulatedGas: bigint }): { ok: true; proposal: BundleProposal } | { ok: false; reason: string; proposal: BundleProposal } {
+  check(input: { candidate: Candidate; target: bigint; simulatedGas: bigint; source?: OrderFlowSource }): { ok: true; proposal: BundleProposal } | { ok: false; reason: string; proposal: BundleProposal } {
     const { candidate, target } = input;
     const gas = gasLimitFor(input.simulatedGas);
     const plan = planFor(candidate, target, this.parameters.policy);
@@ -60,6 +61,8 @@ export class Dispatcher {
       startToken: plan.startToken,
       amountIn: plan.amountIn,
       flash: plan.flash,
+      // A private stream that is blind holds its own bundles only.
+      ...(input.source && input.source !== 'public' ? { source: input.source } : {}),
     };
     const verdict = this.parameters.risk.check(proposal);
     return verdict.ok ? { ok: true, proposal } : { ok: false, reason: `risk ${verdict.breaker}: ${verdict.reason}`, proposal };
@@ -89,7 +92,9 @@ export class Dispatcher {
     // A private victim has no signature here: its relay holds the signed bytes and puts them back in.
     const route = victim?.source ?? 'public';
     const victimRaw = victim ? (route === 'public' ? await rawOf(victim) : { hash: victim.tx.hash as Hex }) : undefined;
-    const leading = await Promise.all((input.leading ?? []).map(rawOf));
+    // A private victim's earlier pending transactions are private too: the builder holds them and places them ahead
+    // of the target (the relay's bundle names one target only); the search has already assumed them.
+    const leading = route === 'public' ? await Promise.all((input.leading ?? []).map(rawOf)) : [];
     const opportunity: Opportunity = {
       key: victim ? victim.tx.hash : `block:${proposal.pools.map((pool) => pool.toLowerCase()).sort().join(',')}`,
       ...(victimRaw ? { victim: victimRaw } : {}),

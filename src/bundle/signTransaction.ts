@@ -35,16 +35,20 @@ export type SignedExecutorTransaction = BundleTx & {
 };
 
 /** Builds and signs `executor.execute(plan)` as an EIP-1559 transaction. The key never leaves the account. */
-export async function signExecutorTransaction(parameters: SignExecutorTransactionParameters): Promise<SignedExecutorTransaction> {
-  const { account, chainId, executor, nonce, gas, maxFeePerGas, maxPriorityFeePerGas } = parameters;
+export function signExecutorTransaction(parameters: SignExecutorTransactionParameters): Promise<SignedExecutorTransaction> {
+  const plan = typeof parameters.plan === 'string' ? parameters.plan : encodePlan(parameters.plan);
+  return signExecutorCall({ ...parameters, data: encodeFunctionData({ abi: executorAbi, functionName: 'execute', args: [plan] }) });
+}
+
+/** Signs any call to the executor (`execute`, `executeSizedLegs`) as an EIP-1559 transaction, after checking its fields. */
+export async function signExecutorCall(parameters: Omit<SignExecutorTransactionParameters, 'plan'> & { data: Hex }): Promise<SignedExecutorTransaction> {
+  const { account, chainId, executor, nonce, gas, maxFeePerGas, maxPriorityFeePerGas, data } = parameters;
   if (!Number.isSafeInteger(chainId) || chainId <= 0) throw new SignTransactionError(`chainId must be a positive integer (got ${chainId})`);
   if (!Number.isSafeInteger(nonce) || nonce < 0) throw new SignTransactionError(`nonce must be a non-negative integer (got ${nonce})`);
   if (gas <= 0n) throw new SignTransactionError(`gas must be positive (got ${gas})`);
   if (maxPriorityFeePerGas < 0n || maxFeePerGas < maxPriorityFeePerGas) {
     throw new SignTransactionError(`fees must satisfy 0 <= maxPriorityFeePerGas (${maxPriorityFeePerGas}) <= maxFeePerGas (${maxFeePerGas})`);
   }
-  const plan = typeof parameters.plan === 'string' ? parameters.plan : encodePlan(parameters.plan);
-  const data = encodeFunctionData({ abi: executorAbi, functionName: 'execute', args: [plan] });
   let raw: Hex;
   try {
     raw = await account.signTransaction({ type: 'eip1559', chainId, to: executor, data, value: 0n, gas, nonce, maxFeePerGas, maxPriorityFeePerGas, accessList: [] });

@@ -131,6 +131,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
     await client.setAutomine(false);
     builder = await LocalBuilder.start({ client, chainId, logger, port: parameters.builderPort ?? 0 });
     mevBlocker = await MevBlockerRelay.start({ client, chainId, builderUrl: builder.url, logger, port: 0 });
+    builder.requireCoinbaseTransfer(mevBlocker.signer);
     // With private flow, the public websocket is anvil's behind a filter that withholds the announcements of
     // private transactions (anvil announces them when the builder seals them). Without it: anvil's own, as before.
     const privateShare = (scenario.privateFlow?.mevBlockerShare ?? 0) + (scenario.privateFlow?.mevShareShare ?? 0);

@@ -336,3 +336,48 @@ describe('Submitter', () => {
     expect(submitter.outstanding).toBe(0);
   });
 });
+
+describe('Submitter: private victims go back to the relay that showed them', () => {
+  function withRelays() {
+    const chain = fakeChain(3);
+    const builders = fakeSender();
+    const mevBlocker = fakeSender();
+    const { sink, asSink } = recordingSink();
+    const submitter = new Submitter({ sender: builders, relays: { mevBlocker }, nonces: new NonceManager(chain), mode: 'send', extraBlocks: 1, sink: asSink, logger: createLogger('test') });
+    return { builders, mevBlocker, sink, submitter };
+  }
+
+  it('a MEV Blocker victim: [targetHash, ours] to the relay only, re-sent there, cancelled there', async () => {
+    const { builders, mevBlocker, sink, submitter } = withRelays();
+    const a = opportunity('private-a');
+    const privateVictim = { hash: a.victim.hash };
+    const sent = await submitter.submit({ ...a.op, victim: privateVictim, route: 'mevBlocker' }, 8n);
+    await sent.delivered;
+    expect(builders.bundles).toEqual([]);
+    expect(mevBlocker.bundles).toEqual([{ txs: [a.victim.hash, a.signed[0]!.raw], blockNumber: 8n, replacementUuid: sent.uuid }]);
+    expect(sink.sent[0]!.txHashes).toEqual([a.victim.hash, a.signed[0]!.hash]);
+    // Neither landed in block 8: re-sent for 9, to the relay again; then closed and withdrawn there.
+    await submitter.onHead({ number: 8n, transactions: [] });
+    await submitter.settled();
+    expect(mevBlocker.bundles.map((bundle) => bundle.blockNumber)).toEqual([8n, 9n]);
+    await submitter.onHead({ number: 9n, transactions: [] });
+    await submitter.settled();
+    expect(mevBlocker.cancels).toEqual([sent.uuid]);
+    expect(builders.cancels).toEqual([]);
+  });
+
+  it('refused, with nothing sent anywhere: a route without a relay, or a private victim whose sender has earlier transactions pending', async () => {
+    const { builders, mevBlocker, submitter } = withRelays();
+    const a = opportunity('private-b');
+    const noRelay = await submitter.submit({ ...a.op, victim: { hash: a.victim.hash }, route: 'mevShare' }, 8n);
+    expect(noRelay.refused).toMatch(/no mevShare relay configured/);
+    const b = opportunity('private-c');
+    const leading = await submitter.submit({ ...b.op, victim: { hash: b.victim.hash }, route: 'mevBlocker', leading: [tx('earlier')] }, 8n);
+    expect(leading.refused).toMatch(/one target/);
+    const c = opportunity('public-without-bytes');
+    const unsigned = await submitter.submit({ ...c.op, victim: { hash: c.victim.hash } }, 8n);
+    expect(unsigned.refused).toMatch(/without its signed bytes/);
+    expect([...builders.bundles, ...mevBlocker.bundles]).toEqual([]);
+    expect(submitter.outstanding).toBe(0);
+  });
+});

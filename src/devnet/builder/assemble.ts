@@ -136,6 +136,10 @@ export async function assembleBlock(input: AssemblyInput): Promise<Assembly> {
       excluded.push({ bundle, reason: conflict, detail: `after the bundles ahead of it (${ahead() || 'none'}), ${revert}` });
       return;
     }
+    if (bundle.paidByTransfer && outcomes.slice(1).reduce((sum, outcome) => sum + outcome.ethSentToCoinbase, 0n) <= 0n) {
+      excluded.push({ bundle, reason: 'unpaid', detail: "the relay's rule: the backrun must pay its bid as an ETH transfer to the block's fee recipient, and it transfers 0 wei" });
+      return;
+    }
     const totals = summed(outcomes);
     if (gasUsed + totals.gasUsed > block.gasLimit) {
       excluded.push({ bundle, reason: 'gas limit', detail: `needs ${totals.gasUsed} gas, ${block.gasLimit - gasUsed} left` });

@@ -82,6 +82,8 @@ const bundleHashOf = (hashes: readonly Hex[]) => keccak256(concat(hashes));
 export class LocalBuilder {
   readonly coinbase: Address;
   private readonly book = new BundleBook();
+  /** Lowercase signers whose bundles must pay the fee recipient by transfer (requireCoinbaseTransfer). */
+  private readonly paidByTransferSigners = new Set<string>();
   private readonly decoded = new Map<StoredBundle, SignedTx[]>();
   private readonly privatePool = new PrivatePool();
   private readonly reports = new Map<bigint, BlockReport>();
@@ -196,6 +198,14 @@ export class LocalBuilder {
     return decoded;
   }
 
+  /**
+   * Bundles signed by `signer` (a relay's identity, e.g. MEV Blocker's) land only if their transactions after the
+   * target pay the fee recipient by ETH transfer: the relay's rule, kept by the builders it sends to.
+   */
+  requireCoinbaseTransfer(signer: Address): void {
+    this.paidByTransferSigners.add(signer.toLowerCase());
+  }
+
   private async sendBundle(params: unknown, signer: Address): Promise<{ bundleHash: Hex }> {
     const [request] = parse(sendBundleParams, params);
     if (request.txs.length > bundleLimits.maxTxs) throw new RpcError(rpcErrorCodes.invalidParams, `bundle too large: ${request.txs.length} transactions, the limit is ${bundleLimits.maxTxs}`);
@@ -241,6 +251,7 @@ export class LocalBuilder {
       revertingTxHashes: reverting,
       ...(request.replacementUuid ? { replacementUuid: request.replacementUuid } : {}),
       ...(request.refundPercent !== undefined ? { refund: { percent: request.refundPercent, recipient: request.refundRecipient as Address } } : {}),
+      ...(this.paidByTransferSigners.has(signer.toLowerCase()) ? { paidByTransfer: true as const } : {}),
       receivedAtMs: this.now(),
       ...(request.blockNumber === next.number ? { simulatedAtMs: this.now() } : {}),
     };

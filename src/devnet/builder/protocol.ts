@@ -55,7 +55,7 @@ export const bundleStatsParams = z.tuple([z.object({ bundleHash: hash, blockNumb
 export const blockReportParams = z.union([z.tuple([quantity]), z.tuple([z.object({ blockNumber: quantity })]).transform(([value]) => [value.blockNumber] as const)]);
 
 /** Why a bundle was not in the block it targeted. */
-export type ExclusionReason = 'reverted' | 'outbid' | 'wrong block' | 'expired' | 'too early' | 'cancelled' | 'gas limit';
+export type ExclusionReason = 'reverted' | 'outbid' | 'wrong block' | 'expired' | 'too early' | 'cancelled' | 'gas limit' | 'unpaid';
 
 /** A bundle as the builder holds it. */
 export type StoredBundle = {
@@ -70,6 +70,11 @@ export type StoredBundle = {
   replacementUuid?: string;
   /** Paid by the builder after the bundle lands (see sendBundleParams). */
   refund?: { percent: number; recipient: Address };
+  /**
+   * A relay's rule for the bundles it forwards (MEV Blocker): the transactions after the target must pay the
+   * block's fee recipient by ETH transfer; checked where the bundle is placed, after the bundles ahead of it.
+   */
+  paidByTransfer?: true;
   receivedAtMs: number;
   cancelled?: string;
   /** Set once the target block is built. */

@@ -24,8 +24,6 @@ export type MevBlockerRelayParameters = {
 /** How many private transactions the relay remembers (oldest forgotten first). */
 const maxHeld = 10_000;
 
-type CallBundleAnswer = { results: Array<{ txHash: Hex; ethSentToCoinbase: string; error?: string }> };
-
 /**
  * The devnet's MEV Blocker: users send swaps to it instead of the public mempool; it hands each one to the local
  * builder privately (eth_sendPrivateTransaction, so the transaction lands even if nobody bids), streams it without
@@ -136,14 +134,10 @@ export class MevBlockerRelay implements PrivateSink {
       this.held.delete(target.hash.toLowerCase());
       throw new RpcError(rpcErrorCodes.invalidParams, `target ${target.hash} already landed in block ${BigInt(receipt.blockNumber)}`);
     }
+    // MEV Blocker's rule (the bid is an ETH transfer from the backrun to the fee recipient) is kept by the builder,
+    // which sees each bundle after the ones ahead of it: a searcher's second bundle of a block (its next nonce) can
+    // only be judged there.
     const txs = [target.raw, ...backruns];
-    // MEV Blocker's rule: the bid is an ETH transfer from the backrun to the fee recipient. The builder's own
-    // simulation traces those transfers (ethSentToCoinbase); priority fees alone are not a bid.
-    const simulated = await callBuilder<CallBundleAnswer>(this.parameters.builderUrl, this.auth, 'eth_callBundle', [{ txs, blockNumber: request.blockNumber, stateBlockNumber: 'latest' }]);
-    const paid = simulated.results.slice(1).reduce((sum, result) => sum + BigInt(result.ethSentToCoinbase), 0n);
-    if (paid <= 0n) {
-      throw new RpcError(rpcErrorCodes.invalidParams, "the backrun must pay its bid as an ETH transfer to the block's fee recipient (coinbase); simulated, it transfers 0 wei");
-    }
     const forwarded = await callBuilder<{ bundleHash: Hex }>(this.parameters.builderUrl, this.auth, 'eth_sendBundle', [
       {
         txs,
