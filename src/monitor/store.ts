@@ -8,6 +8,8 @@ import { queryPoolCheckpoint, writePoolCheckpoint } from './poolCheckpoints.ts';
 import { readHeartbeats, writeHeartbeat } from './heartbeat.ts';
 import type { PostgresTimeouts } from './postgres/syncDatabase.ts';
 import type { SqlDatabase, SqlDialect } from './sqlDatabase.ts';
+import { querySourceTotals, type SourceTotals } from './sourceQueries.ts';
+import type { OrderFlowSource } from '../mempool/types.ts';
 import { checkInstance, openDatabase, type OpenedStore } from './storeOpen.ts';
 import {
   queryBlockSummaries,
@@ -217,6 +219,11 @@ export class Store implements VerdictStore, PoolCheckpointStore, RiskStore {
     return queryTotals(this.db, this.scope(instance));
   }
 
+  /** Per order-flow source (public, MEV Blocker, MEV-Share): opportunities, sent, landed, gross, expected refunds, net. */
+  sourceTotals(instance?: InstanceFilter): Record<OrderFlowSource, SourceTotals> {
+    return querySourceTotals(this.db, this.scope(instance));
+  }
+
   builderStats(instance?: InstanceFilter): BuilderStats[] {
     return queryBuilderStats(this.db, this.scope(instance));
   }
@@ -278,6 +285,7 @@ export type {
   OpportunityRecord,
   OpportunityView,
   SimulationRecord,
+  SourceTotals,
   SubmissionRecord,
   TokenVerdictRecord,
   Totals,
