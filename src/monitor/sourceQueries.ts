@@ -62,3 +62,17 @@ export function querySourceTotals(db: SqlDatabase, filter: string | null): Recor
   }
   return totals;
 }
+
+/** The source of one bundle (its candidate's), or undefined when the store has no such bundle. */
+export function queryBundleSource(db: SqlDatabase, instance: string, bundleId: string): OrderFlowSource | undefined {
+  const row = db
+    .prepare("SELECT coalesce(o.source, 'public') AS source FROM bundles b LEFT JOIN opportunities o ON o.instance = b.instance AND o.id = b.opportunity_id WHERE b.instance = ? AND b.id = ?")
+    .get(instance, bundleId) as { source: OrderFlowSource } | undefined;
+  return row?.source;
+}
+
+/** A block's base fee as the bot recorded it at its head, or undefined. */
+export function queryBlockBaseFee(db: SqlDatabase, instance: string, block: number): bigint | undefined {
+  const row = db.prepare('SELECT base_fee_wei FROM blocks WHERE instance = ? AND number = ?').get(instance, block) as { base_fee_wei: string | null } | undefined;
+  return row?.base_fee_wei == null ? undefined : BigInt(row.base_fee_wei);
+}

@@ -6,6 +6,18 @@ import { devnetCall } from '../../src/devnet/truth/devnetCall.ts';
 import { readSwapRoutes } from '../../src/devnet/truth/routes.ts';
 import { measureCaptureBySource } from '../../src/devnet/truth.ts';
 import { accountInclusion, type RealisedExecution } from '../../src/monitor/accounting.ts';
+import type { OrderFlowSource } from '../../src/mempool/types.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '../../src/log.ts';
+import type { ReceiptReader } from '../../src/monitor/accounting.ts';
+import type { CandidateReport } from '../../src/monitor/candidateReport.ts';
+import { Ledger, type LandedBundle } from '../../src/monitor/ledger.ts';
+import { Metrics } from '../../src/monitor/metrics.ts';
+import { Store } from '../../src/monitor/store.ts';
+import { parseRiskConfig } from '../../src/risk/config.ts';
+import { RiskGate } from '../../src/risk/gate.ts';
 import { prepareBackrun, signBackrun, type VictimOrder } from '../helpers/backrun.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
 
@@ -89,5 +101,43 @@ describe('the capture truth per route (public, MEV Blocker, MEV-Share)', () => {
     expect(sources.mevShare.refundsWei).toBe(String(refunds[0]!.value));
     expect(sources.mevBlocker.refundsWei).toBe('0');
     expect(sources.public.refundsWei).toBe('0');
+  }, 180_000);
+
+  it("the ledger carries each candidate's source to its landed bundle, the store and the metrics; the expected MEV-Share refund is what the builder paid, to the wei", async () => {
+    const logger = createLogger('test');
+    const store = Store.open(join(mkdtempSync(join(tmpdir(), 'ledger-sources-')), 'store.db'));
+    const metrics = new Metrics();
+    const seen: LandedBundle[] = [];
+    const ledger = new Ledger({ store, metrics, risk: new RiskGate({ config: parseRiskConfig(), logger }), client: devnet.client as unknown as ReceiptReader, executor: devnet.manifest.executor.address, startToken: mainnet.weth, logger, onLanded: (bundle) => seen.push(bundle) });
+    const sources: OrderFlowSource[] = ['mevBlocker', 'mevShare'];
+    for (const [i, bundle] of landed.entries()) {
+      const { execution } = bundle;
+      const report: CandidateReport = {
+        block: execution.blockNumber, victim: bundle.victim, path: [], amountIn: 1n, grossProfitWei: execution.gross, gasCostWei: 0n, bribeWei: execution.builderPayment, netProfitWei: execution.net,
+        simulatedNetProfitWei: execution.net, simulatedGainWei: null, decision: 'send', reason: 'test', bundle: { uuid: `bundle-${i}`, ourTxHash: execution.txHash }, firstSeenMs: 0,
+        latencyUs: { decode: 1, search: 1, simulate: 1, send: 1, total: 4 }, source: sources[i]!,
+      };
+      ledger.onCandidate(report);
+      const block = await devnet.client.getBlock({ blockNumber: execution.blockNumber });
+      ledger.onHead({ number: block.number!, hash: block.hash!, timestamp: block.timestamp, baseFeePerGas: block.baseFeePerGas! });
+      ledger.included({ uuid: `bundle-${i}`, key: `bundle-${i}`, block: execution.blockNumber, ourHash: execution.txHash, victim: bundle.victim });
+    }
+    await ledger.settled();
+    expect(seen.map((bundle) => bundle.source)).toEqual(['mevBlocker', 'mevShare']);
+    // The chain's own record of the refund: the builder's transfer to the MEV-Share user in that block.
+    const block = await devnet.client.getBlock({ blockNumber: shareVictim!.block, includeTransactions: true });
+    const paid = block.transactions.find((tx) => getAddress(tx.from) === getAddress(devnet.manifest.builderCoinbase) && tx.to && getAddress(tx.to) === getAddress(shareVictim!.from))!.value;
+    expect(paid).toBeGreaterThan(0n);
+    expect(seen[1]!.expectedRefundWei).toBe(paid);
+    expect(seen[0]!.expectedRefundWei).toBe(0n);
+    const totals = store.sourceTotals();
+    expect(totals.mevShare).toMatchObject({ opportunities: 1, sent: 1, landed: 1, expectedRefundsWei: paid, grossWei: landed[1]!.execution.gross, netWei: landed[1]!.execution.net });
+    expect(totals.mevBlocker).toMatchObject({ opportunities: 1, sent: 1, landed: 1, expectedRefundsWei: 0n, grossWei: landed[0]!.execution.gross });
+    expect(totals.public).toMatchObject({ opportunities: 0, sent: 0, landed: 0 });
+    const text = await metrics.text();
+    expect(text).toContain('searcher_bundles_included_total{source="mevShare"} 1');
+    expect(text).toContain('searcher_bundles_included_total{source="mevBlocker"} 1');
+    expect(text).toContain('searcher_bundles_sent_total{source="public"} 0');
+    store.close();
   }, 180_000);
 });
