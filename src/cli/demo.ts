@@ -17,7 +17,7 @@ import { formatUnitsExact } from '../units/decimal.ts';
 import { integerFlag, parseFlags } from './args.ts';
 import { logOptionsUsage } from './logging.ts';
 import { formatBlockLine } from './blockLine.ts';
-import { demoResult } from './demoResult.ts';
+import { demoResult, formatSourcesLine } from './demoResult.ts';
 import { startDevnetProcess } from './devnetProcess.ts';
 import { reportError } from './report.ts';
 import { stopSignals, surviveClosedOutput } from './shutdown.ts';
@@ -42,7 +42,7 @@ Options:
                       postgres:// URL; \`searcher report --db FILE\` reads it afterwards
   --instance NAME     the demo's instance name in a shared store (default: the host name)
   --json              with --blocks: print one JSON object as the last stdout line (blocks, totals,
-                      breakers, latencyUs, capture)
+                      breakers, latencyUs, capture, sources)
   --block-time S      seconds between blocks (default 2, 12 for scale)
   --dashboard-port N  dashboard and /metrics port on 127.0.0.1 (default 8787; 0 = any free port)
   --manifest FILE     also write the devnet's manifest (URLs, addresses, accounts) for other tools
@@ -167,7 +167,10 @@ export async function run(argv: string[]): Promise<number> {
       say(`searcher demo: ${summaries.length} blocks done, the bot stopped (no bundle outstanding); grading what ran against the independent truth (Ctrl-C to skip)`);
       const result = await demoResult({ app, devnet, summaries, landed, startBlock: BigInt(devnet.manifest.startBlock), startedAtMs, truthSwaps });
       if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-      else out(`searcher demo: ${result.totals.included} bundles included, net ${formatUnitsExact(BigInt(result.totals.netProfitWei), 18)} ETH, capture ${result.capture.ratio}`);
+      else {
+        out(`searcher demo: ${result.totals.included} bundles included, net ${formatUnitsExact(BigInt(result.totals.netProfitWei), 18)} ETH, capture ${result.capture.ratio}`);
+        out(`searcher demo: ${formatSourcesLine(result.sources)}`);
+      }
       return 0;
     } finally {
       await app?.stop().catch(() => {});

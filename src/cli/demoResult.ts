@@ -2,9 +2,11 @@ import type { Devnet } from '../devnet/devnet.ts';
 import type { BlockSummary } from '../monitor/queries.ts';
 import type { LandedBundle } from '../monitor/ledger.ts';
 import type { SearcherApp } from '../searcher.ts';
-import { measureCapture, type Capture } from '../devnet/truth.ts';
+import { measureCaptureBySource, type Capture, type SourceCaptures } from '../devnet/truth.ts';
+import { readSwapRoutes } from '../devnet/truth/routes.ts';
 import { mainnet } from '../chain/addresses.ts';
 import { exposureCaps } from '../risk/config.ts';
+import { formatUnitsExact } from '../units/decimal.ts';
 
 export type DemoResult = {
   blocks: Array<{ number: number; seen: number; candidates: number; sent: number; included: number; grossProfitWei: string; gasCostWei: string; bribeWei: string; netProfitWei: string }>;
@@ -13,6 +15,12 @@ export type DemoResult = {
   /** First seen -> bundle handed to the builders, and each stage's share of it; `count` is how many samples each has. */
   latencyUs: { p50: number; p99: number; count: number; stages: Record<'decode' | 'search' | 'simulate' | 'send', { p50: number; p99: number; count: number }> };
   capture: Capture;
+  /**
+   * The capture per order-flow source: the devnet's victims grouped by the route each user's swap took (the
+   * relays' own record), each against the same independent truth, with the refunds the builder paid those users
+   * for our backruns (its block reports). The three add up to `capture`.
+   */
+  sources: SourceCaptures;
   /** Per builder: bundles sent, accepted, included, and failures by kind, from the store. */
   builders: Array<{ name: string; sent: number; accepted: number; refused: number; timeout: number; error: number; included: number }>;
   /** How the market was loaded: pools found, pools kept after the liquidity floor, time to a searchable market, checkpoint used. */
@@ -30,6 +38,13 @@ export function realizedEqualsSimulated(landed: readonly LandedBundle[]): boolea
   return landed.every((bundle) => bundle.simulatedNetWei === bundle.execution.net);
 }
 
+/** The human end line's per-source part: captured of the victims, the capture ratio, and (private routes) the refunds. */
+export function formatSourcesLine(sources: SourceCaptures): string {
+  const part = (name: string, source: SourceCaptures['public'], refunds: boolean) =>
+    `${name} ${source.captured}/${source.victims} victims, capture ${source.ratio ?? '-'}${refunds ? `, refunds ${formatUnitsExact(BigInt(source.refundsWei), 18)} ETH` : ''}`;
+  return `by source: ${part('public', sources.public, false)}; ${part('MEV Blocker', sources.mevBlocker, true)}; ${part('MEV-Share', sources.mevShare, true)}`;
+}
+
 /** The demo's last line: per block and in total, from the store; realised against simulated; the truth. */
 export async function demoResult(input: { app: SearcherApp; devnet: Pick<Devnet, 'manifest' | 'client'>; summaries: BlockSummary[]; landed: readonly LandedBundle[]; startBlock: bigint; startedAtMs: number; truthSwaps?: number }): Promise<DemoResult> {
   const { app, summaries, landed } = input;
@@ -39,7 +54,16 @@ export async function demoResult(input: { app: SearcherApp; devnet: Pick<Devnet,
   const latency = app.engine.latency.seenToSent;
   // The best is held to the input the bot may take from inventory (the demo runs with flash swaps off).
   const maxAmountInWei = exposureCaps(app.risk.gate.config, mainnet.weth).maxInventoryAmountIn;
-  const capture = await measureCapture({ devnet: input.devnet, landed, fromBlock: input.startBlock + 1n, toBlock: BigInt(summaries.at(-1)?.number ?? input.startBlock), maxAmountInWei, ...(input.truthSwaps !== undefined ? { maxSwaps: input.truthSwaps } : {}) });
+  const routes = await readSwapRoutes(input.devnet.manifest);
+  const { capture, sources } = await measureCaptureBySource({
+    devnet: input.devnet,
+    landed,
+    routes,
+    fromBlock: input.startBlock + 1n,
+    toBlock: BigInt(summaries.at(-1)?.number ?? input.startBlock),
+    maxAmountInWei,
+    ...(input.truthSwaps !== undefined ? { maxSwaps: input.truthSwaps } : {}),
+  });
   return {
     blocks: summaries.map((block) => ({
       number: block.number,
@@ -74,6 +98,7 @@ export async function demoResult(input: { app: SearcherApp; devnet: Pick<Devnet,
       ) as DemoResult['latencyUs']['stages'],
     },
     capture,
+    sources,
     bootstrap: bootstrapOf(app),
     memory: { maxRssBytes: process.resourceUsage().maxRSS * 1024 },
     builders: app.store.builderStats().map((builder) => ({

@@ -1,5 +1,6 @@
 import type { BlockSummary, Totals } from '../monitor/queries.ts';
-import { defaultDbFile, Store, StoreError } from '../monitor/store.ts';
+import { defaultDbFile, Store, StoreError, type SourceTotals } from '../monitor/store.ts';
+import type { OrderFlowSource } from '../mempool/types.ts';
 import { storeFlagsUsage, storeTarget } from './storeTarget.ts';
 import { formatUnitsExact } from '../units/decimal.ts';
 import { integerFlag, parseFlags, UsageError } from './args.ts';
@@ -9,9 +10,11 @@ export const reportUsage = `Usage: searcher report [--db FILE] [--last N] [--jso
 
 Profit per block from the searcher's store: pending swaps seen, candidates, bundles sent and included, and
 the realised gross, gas, builder payment (bribe) and net of what landed, read from the receipts, with a
-running total. Amounts in the table are exact ETH; --json prints {"blocks": [...], "totals": {...},
-"instances": [...]} with amounts as decimal wei strings. A store shared by a fleet is reported for every
-instance (one block's counters and amounts added up across instances) unless --instance names one.
+running total; then the same per order-flow source (public mempool, MEV Blocker, MEV-Share: candidates, sent,
+landed, gross, the refunds the relays' builders are expected to pay users out of our payments, net). Amounts in
+the tables are exact ETH; --json prints {"blocks": [...], "totals": {...}, "instances": [...], "sources": {...}}
+with amounts as decimal wei strings. A store shared by a fleet is reported for every instance (one block's
+counters and amounts added up across instances) unless --instance names one.
 
 Options:
 ${storeFlagsUsage(defaultDbFile)}
@@ -44,14 +47,37 @@ function totalCells(totals: Totals): string[] {
   return ['total', String(totals.seen), String(totals.candidates), String(totals.sent), String(totals.included), eth(totals.grossWei), eth(totals.gasWei), eth(totals.bribeWei), eth(totals.netWei), eth(totals.netWei)];
 }
 
+const sourceColumns = ['source', 'candidates', 'sent', 'landed', 'gross ETH', 'expected refunds ETH', 'net ETH'] as const;
+
+/** Right-aligned columns, each as wide as its widest cell. */
+function aligned(rows: readonly string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows.map((row) => row.map((cell, i) => cell.padStart(widths[i]!)).join('  ').trimEnd());
+}
+
+/** Pure: the per-source table (one line per order-flow source). */
+export function formatSourcesTable(sources: Record<OrderFlowSource, SourceTotals>): string[] {
+  const rows = (Object.entries(sources) as Array<[OrderFlowSource, SourceTotals]>).map(([source, t]) => [
+    source,
+    String(t.opportunities),
+    String(t.sent),
+    String(t.landed),
+    eth(t.grossWei),
+    eth(t.expectedRefundsWei),
+    eth(t.netWei),
+  ]);
+  return aligned([[...sourceColumns], ...rows]);
+}
+
 /** Pure: the human report, columns right-aligned to their widest cell; `instances` are the ones it covers. */
-export function formatReportTable(blocks: readonly BlockSummary[], totals: Totals, instances: readonly string[] = []): string {
+export function formatReportTable(blocks: readonly BlockSummary[], totals: Totals, instances: readonly string[] = [], sources?: Record<OrderFlowSource, SourceTotals>): string {
   const rows = [[...columns], ...blocks.map(blockCells), totalCells(totals)];
   const widths = columns.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const line = (row: string[]) => row.map((cell, i) => cell.padStart(widths[i]!)).join('  ').trimEnd();
   const out = [line(rows[0]!)];
   if (blocks.length === 0) out.push('(no blocks recorded)');
   out.push(...rows.slice(1, -1).map(line), line(rows[rows.length - 1]!));
+  if (sources) out.push('', ...formatSourcesTable(sources));
   out.push(
     `blocks ${totals.blocks}; bundles missed ${totals.missed}, reverted on chain ${totals.reverted}; simulated net of the landed ${eth(totals.simulatedNetWei)} ETH, mismatches ${totals.mismatches}${instances.length > 0 ? `; ${instances.length === 1 ? 'instance' : 'instances'} ${instances.join(', ')}` : ''}`,
   );
@@ -59,8 +85,8 @@ export function formatReportTable(blocks: readonly BlockSummary[], totals: Total
 }
 
 /** Pure: the --json document (bigint amounts as decimal wei strings). */
-export function reportJson(blocks: readonly BlockSummary[], totals: Totals, instances: readonly string[] = []): string {
-  return JSON.stringify({ blocks, totals, instances }, (_, value) => (typeof value === 'bigint' ? value.toString() : value));
+export function reportJson(blocks: readonly BlockSummary[], totals: Totals, instances: readonly string[] = [], sources?: Record<OrderFlowSource, SourceTotals>): string {
+  return JSON.stringify({ blocks, totals, instances, ...(sources ? { sources } : {}) }, (_, value) => (typeof value === 'bigint' ? value.toString() : value));
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -92,7 +118,8 @@ export async function run(argv: string[]): Promise<number> {
       const blocks = store.blockSummaries({ last, instance });
       const totals = store.totals(instance);
       const instances = instance === null ? store.instances() : [instance];
-      process.stdout.write(flags.json ? `${reportJson(blocks, totals, instances)}\n` : formatReportTable(blocks, totals, instances));
+      const sources = store.sourceTotals(instance);
+      process.stdout.write(flags.json ? `${reportJson(blocks, totals, instances, sources)}\n` : formatReportTable(blocks, totals, instances, sources));
     } finally {
       store.close();
     }

@@ -6,6 +6,11 @@ import { cyclesThrough, poolsOfManifest } from './truth/cycles.ts';
 import { TruthFork } from './truth/fork.ts';
 import { executeOnFork } from './truth/execute.ts';
 import { balancesOf, quoteCycles, quoteEdges } from './truth/quote.ts';
+import { routeOf, type SwapRoutes } from './truth/routes.ts';
+import { emptyTallies, refundsByRoute, sourceCaptures, type RouteTally, type SourceCaptures } from './truth/sources.ts';
+import type { SwapRoute } from './traffic/privateRoute.ts';
+
+export type { SourceCapture, SourceCaptures } from './truth/sources.ts';
 
 /** What the bot captured of what was there to take. Amounts are decimal wei strings. */
 export type Capture = {
@@ -63,20 +68,11 @@ const routers = new Set([mainnet.uniswapV2Router02, mainnet.sushiswapRouter, mai
 
 const ratioOf = (part: bigint, whole: bigint) => (whole === 0n ? null : Number((part * 10_000n) / whole) / 10_000);
 
-/**
- * The devnet knows the truth, found without the bot's code. After a run, for every router swap that landed, a
- * fork of the devnet is brought to the state right after that swap (the block's parent plus the block's own
- * signed transactions up to and including it, each checked to do exactly what it did on the devnet), and the best
- * backrun there is searched on the chain's own quotes (Router02 getAmountsOut, QuoterV2): every two- and
- * three-hop WETH cycle through a pool the swap moved, a dense input grid and a k-section refinement. The best
- * gross is the cycle's WETH out minus WETH in at its best input (what the bot's executor books as gross, before
- * gas and the builder's share), held to the bot's input cap when given (`capWei`); the uncapped best is
- * reported beside it. The capture ratio is the gross our landed backruns made over the best gross there was.
- */
-export async function measureCapture(input: {
+export type MeasureCaptureParameters = {
   /** The devnet's manifest and a client of its node (the devnet may run in another process). */
   devnet: Pick<Devnet, 'manifest' | 'client'>;
-  landed: ReadonlyArray<{ victim?: Hex; execution: { gross: bigint } }>;
+  /** Our landed bundles: the victim backrun, and what the receipt says (`txHash`, `blockNumber` find the refunds). */
+  landed: ReadonlyArray<{ victim?: Hex; execution: { gross: bigint; txHash?: Hex; blockNumber?: bigint } }>;
   fromBlock: bigint;
   toBlock: bigint;
   /** The bot's largest input (its inventory cap, or the flash cap when it borrows): the best is held to it. */
@@ -88,7 +84,34 @@ export async function measureCapture(input: {
    * more, an evenly spread sample of them (`sampledFrom` says of how many). Default 60.
    */
   maxSwaps?: number;
-}): Promise<Capture> {
+};
+
+/**
+ * The devnet knows the truth, found without the bot's code. After a run, for every router swap that landed, a
+ * fork of the devnet is brought to the state right after that swap (the block's parent plus the block's own
+ * signed transactions up to and including it, each checked to do exactly what it did on the devnet), and the best
+ * backrun there is searched on the chain's own quotes (Router02 getAmountsOut, QuoterV2): every two- and
+ * three-hop WETH cycle through a pool the swap moved, a dense input grid and a k-section refinement. The best
+ * gross is the cycle's WETH out minus WETH in at its best input (what the bot's executor books as gross, before
+ * gas and the builder's share), held to the bot's input cap when given (`capWei`); the uncapped best is
+ * reported beside it. The capture ratio is the gross our landed backruns made over the best gross there was.
+ */
+export async function measureCapture(input: MeasureCaptureParameters): Promise<Capture> {
+  return (await measure(input)).capture;
+}
+
+/**
+ * The same measurement, and the victims grouped by the route each user's swap took (`routes`: the relays' record,
+ * see truth/routes.ts readSwapRoutes), with the refunds the builder paid for our backruns of each route's victims.
+ * The routes add up to the capture: victims, captured, best and captured gross.
+ */
+export async function measureCaptureBySource(input: MeasureCaptureParameters & { routes: SwapRoutes }): Promise<{ capture: Capture; sources: SourceCaptures }> {
+  const { capture, tallies } = await measure(input, input.routes);
+  const refunds = await refundsByRoute(input.devnet.manifest.builderUrl, input.landed, input.routes, input);
+  return { capture, sources: sourceCaptures(tallies, refunds) };
+}
+
+async function measure(input: MeasureCaptureParameters, routes: SwapRoutes = new Map()): Promise<{ capture: Capture; tallies: Record<SwapRoute, RouteTally> }> {
   const started = performance.now();
   const { manifest, client } = input.devnet;
   const pools = poolsOfManifest(manifest.pools);
@@ -109,7 +132,8 @@ export async function measureCapture(input: {
   let verified = 0;
   const unverified: Capture['unverified'] = [];
   const shortfalls: Capture['shortfalls'] = [];
-  const result = (): Capture => ({
+  const tallies = emptyTallies();
+  const result = (): { capture: Capture; tallies: Record<SwapRoute, RouteTally> } => ({ tallies, capture: {
     victims,
     captured: capturedVictims,
     bestGrossWei: String(best),
@@ -128,7 +152,7 @@ export async function measureCapture(input: {
     unverified,
     quotes,
     ms: Math.round(performance.now() - started),
-  });
+  } });
   if (input.toBlock < input.fromBlock) return result();
 
   // Every router swap of the run, then an evenly spread sample of them if there are more than the budget.
@@ -183,9 +207,14 @@ export async function measureCapture(input: {
         victims++;
         best += top;
         uncapped += gross(found.uncapped);
+        const tally = tallies[routeOf(routes, tx.hash)];
+        tally.victims++;
+        tally.best += top;
         if (ours !== undefined) {
           capturedVictims++;
           captured += ours;
+          tally.captured++;
+          tally.capturedGross += ours;
         }
         if ((ours ?? 0n) * 100n < top * 99n && shortfalls.length < 20) {
           shortfalls.push({ victim: tx.hash, block: String(number), bestGrossWei: String(top), capturedGrossWei: String(ours ?? 0n) });

@@ -1,4 +1,5 @@
 import type { Address, Hex } from 'viem';
+import type { OrderFlowSource } from '../mempool/types.ts';
 
 /**
  * One evaluated opportunity, as `searcher run --json` prints it. The decision makes it and the ledger records it:
@@ -28,4 +29,15 @@ export type CandidateReport = {
   /** performance.now() when the victim was first seen (or the block search started). */
   firstSeenMs: number;
   latencyUs: { decode: number; search: number; simulate: number; send: number; total: number };
+  /**
+   * Where the victim was seen: the public mempool, MEV Blocker's stream or MEV-Share's hints. Absent means public
+   * (block arbitrage has no victim and needs no private flow, so it is public too). The ledger carries it to the
+   * bundle, its inclusion, the store and the metrics.
+   */
+  source?: OrderFlowSource;
+  /**
+   * The share of our payment to the builder (priority fees + coinbase transfer) the relay refunds the victim's user,
+   * in percent, when it is not the source's default (MEV-Share: 90; MEV Blocker and public: none).
+   */
+  refundPercent?: number;
 };

@@ -7,6 +7,8 @@ import { accountInclusion, type ReceiptReader, type RealisedExecution } from './
 import type { Metrics } from './metrics.ts';
 import type { MissReason, SubmissionOutcome } from './records.ts';
 import type { Store } from './store.ts';
+import type { OrderFlowSource } from '../mempool/types.ts';
+import { defaultRefundPercent, expectedRefundWei } from './refunds.ts';
 
 export type LedgerParameters = {
   store: Store;
@@ -21,8 +23,15 @@ export type LedgerParameters = {
   onLanded?: (bundle: LandedBundle) => void;
 };
 
-/** One included bundle, as the demo and the dashboard report it. */
-export type LandedBundle = { uuid: string; block: bigint; execution: RealisedExecution; simulatedNetWei: bigint | null; victim?: Hex };
+/**
+ * One included bundle, as the demo and the dashboard report it: `source` is its candidate's order-flow source, and
+ * `expectedRefundWei` what the relay's builder is expected to refund the user out of our payment (0 when none); the
+ * ledger always sets both (optional only for bundles made elsewhere, e.g. in tests).
+ */
+export type LandedBundle = { uuid: string; block: bigint; execution: RealisedExecution; simulatedNetWei: bigint | null; victim?: Hex; source?: OrderFlowSource; expectedRefundWei?: bigint };
+
+/** Base fees of recent heads kept for the refund basis (older ones are read from the store). */
+const baseFeesKept = 256;
 
 const missReason: Record<SubmitterMiss, MissReason> = {
   outbid: 'outbid',
@@ -53,7 +62,12 @@ export class Ledger implements SubmissionSink {
   /** Bundles whose builder answers arrived before the engine reported the candidate (the send comes first). */
   private readonly early = new Map<string, Array<{ outcomes: SendOutcome[] }>>();
   /** Sent bundles: the block they were simulated for, and what the simulation found there. */
-  private readonly known = new Map<string, { target: bigint; simulatedNetWei: bigint | null; simulatedGainWei: bigint | null; simulatedGas: bigint | null }>();
+  private readonly known = new Map<
+    string,
+    { target: bigint; simulatedNetWei: bigint | null; simulatedGainWei: bigint | null; simulatedGas: bigint | null; source: OrderFlowSource; refundPercent: number }
+  >();
+  /** Base fees of recent heads: the part of our gas price that is a payment to the builder is above it. */
+  private readonly baseFees = new Map<bigint, bigint>();
   private seen = new Map<bigint, number>();
   private accounting: Promise<unknown> = Promise.resolve();
   private readonly deferred: Array<() => void> = [];
@@ -61,6 +75,8 @@ export class Ledger implements SubmissionSink {
   private readonly unresolved = new Map<string, Parameters<SubmissionSink['included']>[0]>();
 
   constructor(private readonly parameters: LedgerParameters) {
+    // The per-source money from the store, so the gauges start where the last run left them.
+    this.guarded('read the per-source totals', () => parameters.metrics?.setSourceTotals(parameters.store.sourceTotals()));
     // Landed bundles a previous run could not read (the risk state kept them at their worst case): read again
     // from the first head on, or they would count at their worst forever.
     for (const { id, txHash, block } of parameters.risk.unresolvedBundles()) {
@@ -68,14 +84,16 @@ export class Ledger implements SubmissionSink {
     }
   }
 
-  /** A pending swap seen, counted toward the block it may land in (flushed with the next head). */
-  countSeen(targetBlock: bigint): void {
+  /** A pending swap seen (through `source`, public by default), counted toward the block it may land in (flushed with the next head). */
+  countSeen(targetBlock: bigint, source: OrderFlowSource = 'public'): void {
     this.seen.set(targetBlock, (this.seen.get(targetBlock) ?? 0) + 1);
-    this.parameters.metrics?.seen();
+    this.parameters.metrics?.seen(1, source);
   }
 
   onHead(block: { number: bigint; hash: Hex; timestamp: bigint; baseFeePerGas: bigint }): void {
     const { store } = this.parameters;
+    this.baseFees.set(block.number, block.baseFeePerGas);
+    for (const number of this.baseFees.keys()) if (number + BigInt(baseFeesKept) < block.number) this.baseFees.delete(number);
     this.guarded(`record block ${block.number}`, () => {
       store.recordBlock({ number: block.number, hash: block.hash as Hash, timestamp: Number(block.timestamp), baseFeeWei: block.baseFeePerGas });
       for (const [target, count] of this.seen) store.countSeen(target, count);
@@ -115,8 +133,14 @@ export class Ledger implements SubmissionSink {
   }
 
   private recordCandidate(report: CandidateReport): void {
-    const { store, metrics } = this.parameters;
-    metrics?.candidate();
+    const { store, metrics, logger } = this.parameters;
+    const source = report.source ?? 'public';
+    let refundPercent = defaultRefundPercent[source];
+    if (report.refundPercent !== undefined) {
+      if (Number.isInteger(report.refundPercent) && report.refundPercent >= 0 && report.refundPercent <= 100) refundPercent = report.refundPercent;
+      else logger.error({ refundPercent: report.refundPercent, source }, `ledger: a refund percent must be an integer 0..100; the ${source} default (${refundPercent}) is recorded instead`);
+    }
+    metrics?.candidate(1, source);
     metrics?.observeStage('search', report.latencyUs.search);
     if (report.latencyUs.simulate > 0) metrics?.observeStage('simulate', report.latencyUs.simulate);
     if (report.bundle) metrics?.observeStage('send', report.latencyUs.send);
@@ -134,6 +158,7 @@ export class Ledger implements SubmissionSink {
       reason: report.reason,
       firstSeenMs: report.victim ? Math.round(performance.timeOrigin + report.firstSeenMs) : null,
       latencyUs: report.latencyUs.total,
+      source,
     });
     if (report.simulatedNetProfitWei !== null) {
       store.recordSimulation({ opportunityId, backend: 'engine', ok: true, netWei: report.simulatedNetProfitWei, gasUsed: report.simulatedGas ?? null });
@@ -149,8 +174,8 @@ export class Ledger implements SubmissionSink {
       predictedNetWei: report.netProfitWei,
       simulatedNetWei: report.simulatedNetProfitWei,
     });
-    metrics?.bundleSent();
-    this.known.set(uuid, { target: report.block, simulatedNetWei: report.simulatedNetProfitWei, simulatedGainWei: report.simulatedGainWei, simulatedGas: report.simulatedGas ?? null });
+    metrics?.bundleSent(source);
+    this.known.set(uuid, { target: report.block, simulatedNetWei: report.simulatedNetProfitWei, simulatedGainWei: report.simulatedGainWei, simulatedGas: report.simulatedGas ?? null, source, refundPercent });
     for (const early of this.early.get(uuid) ?? []) this.writeSubmissions(uuid, early.outcomes);
     this.early.delete(uuid);
   }
@@ -204,12 +229,34 @@ export class Ledger implements SubmissionSink {
     // The loss breaker first, in memory: nothing after this line can hide the outcome from it.
     risk.onBundleResolved({ id: event.uuid, included: true, netWei: execution.net, gasPaidWei: execution.gasPaid, failed: execution.status !== 'success' });
     const simulatedNetWei = this.simulatedNetIn(event.uuid, event.block, execution);
+    const { source, refund } = this.refundOf(event.uuid, execution);
     this.known.delete(event.uuid);
-    metrics?.included();
+    metrics?.included(source);
     if (simulatedNetWei !== null && simulatedNetWei !== execution.net) metrics?.mismatch();
-    this.guarded(`record the inclusion of ${event.uuid}`, () => store.recordInclusion({ bundleId: event.uuid, execution, simulatedNetWei }));
-    this.parameters.onLanded?.({ uuid: event.uuid, block: event.block, execution, simulatedNetWei, ...(event.victim ? { victim: event.victim } : {}) });
-    this.guarded('read the cumulative profit', () => metrics?.setCumulativePnl(store.totals().netWei));
+    this.guarded(`record the inclusion of ${event.uuid}`, () => store.recordInclusion({ bundleId: event.uuid, execution, simulatedNetWei, expectedRefundWei: refund }));
+    this.parameters.onLanded?.({ uuid: event.uuid, block: event.block, execution, simulatedNetWei, ...(event.victim ? { victim: event.victim } : {}), source, expectedRefundWei: refund });
+    this.guarded('read the cumulative profit', () => {
+      metrics?.setCumulativePnl(store.totals().netWei);
+      metrics?.setSourceTotals(store.sourceTotals());
+    });
+  }
+
+  /**
+   * The landed bundle's source (its candidate's; from the store for a bundle of an earlier run) and the refund its
+   * relay's builder is expected to pay out of our payment. The base fee that splits our gas price into burn and
+   * payment is the head's (or the store's record of it); without it the refund counts the coinbase transfer alone
+   * (a floor), and says so.
+   */
+  private refundOf(uuid: string, execution: RealisedExecution): { source: OrderFlowSource; refund: bigint } {
+    const known = this.known.get(uuid);
+    let source: OrderFlowSource = known?.source ?? 'public';
+    if (!known) this.guarded(`read the source of ${uuid}`, () => (source = this.parameters.store.bundleSource(uuid) ?? 'public'));
+    const percent = known?.refundPercent ?? defaultRefundPercent[source];
+    if (percent === 0) return { source, refund: 0n };
+    let baseFee = this.baseFees.get(execution.blockNumber);
+    if (baseFee === undefined) this.guarded(`read the base fee of block ${execution.blockNumber}`, () => (baseFee = this.parameters.store.blockBaseFee(execution.blockNumber)));
+    if (baseFee === undefined) this.parameters.logger.warn({ bundle: uuid, block: String(execution.blockNumber) }, 'ledger: base fee unknown; the expected refund counts the coinbase transfer only');
+    return { source, refund: expectedRefundWei(execution, baseFee ?? execution.effectiveGasPrice, percent) };
   }
 
   /**
@@ -230,12 +277,13 @@ export class Ledger implements SubmissionSink {
     this.flushDeferred();
     const { store, metrics, risk } = this.parameters;
     const reason = missReason[event.reason];
+    const source = this.known.get(event.uuid)?.source ?? 'public';
     risk.onBundleResolved({ id: event.uuid, included: false, netWei: 0n, gasPaidWei: 0n, failed: event.reason === 'refused' });
     // Refused by every builder inside the send: the engine reports it as a reject, with no bundle to attach to.
     if (this.known.has(event.uuid)) this.guarded(`record the miss of ${event.uuid}`, () => store.recordMiss({ bundleId: event.uuid, block: event.block, reason, detail: event.detail }));
     this.known.delete(event.uuid);
     this.early.delete(event.uuid);
-    metrics?.missed(reason);
+    metrics?.missed(reason, source);
   }
 
   /** Waits for the receipts being accounted and writes what is deferred (shutdown, end of a demo, each head). */

@@ -2,6 +2,14 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { MalformedInputs } from '../chain/malformedInputs.ts';
 import { formatUnitsExact } from '../units/decimal.ts';
 import type { MissReason, SubmissionOutcome } from './records.ts';
+import type { OrderFlowSource } from '../mempool/types.ts';
+
+const sources: readonly OrderFlowSource[] = ['public', 'mevBlocker', 'mevShare'];
+
+/** One source's money, as setSourceTotals takes it (the store's SourceTotals has these fields). */
+export type SourceMoney = { grossWei: bigint; expectedRefundsWei: bigint; netWei: bigint };
+
+const eth = (wei: bigint) => Number(formatUnitsExact(wei, 18));
 
 /** Pipeline stages with a latency histogram. */
 export type Stage = 'decode' | 'search' | 'simulate' | 'sign' | 'send' | 'total';
@@ -29,11 +37,14 @@ export class Metrics {
   private headTimestampMs: number | undefined;
   private readonly malformedSources: MalformedInputs[] = [];
 
-  private readonly swapsSeen: Counter;
-  private readonly candidates: Counter;
-  private readonly bundlesSent: Counter;
-  private readonly bundlesIncluded: Counter;
-  private readonly bundlesMissed: Counter<'reason'>;
+  // By order-flow source (public, MEV Blocker, MEV-Share); the names are those of before the label, so sum() reads
+  // them as it did.
+  private readonly swapsSeen: Counter<'source'>;
+  private readonly candidates: Counter<'source'>;
+  private readonly bundlesSent: Counter<'source'>;
+  private readonly bundlesIncluded: Counter<'source'>;
+  private readonly bundlesMissed: Counter<'reason' | 'source'>;
+  private readonly sourceMoney: Record<keyof SourceMoney, Gauge<'source'>>;
   private readonly submissions: Counter<'builder' | 'outcome'>;
   private readonly mismatches: Counter;
   private readonly stageLatency: Histogram<'stage'>;
@@ -50,11 +61,18 @@ export class Metrics {
     const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
       new Gauge<L>({ name: `${p}${name}`, help, labelNames, registers });
 
-    this.swapsSeen = counter('pending_swaps_seen_total', 'Pending transactions decoded as swaps.');
-    this.candidates = counter('candidates_total', 'Opportunities evaluated (sized and costed).');
-    this.bundlesSent = counter('bundles_sent_total', 'Bundles sent to builders.');
-    this.bundlesIncluded = counter('bundles_included_total', 'Bundles whose executor transaction landed and succeeded.');
-    this.bundlesMissed = counter('bundles_missed_total', 'Bundles that did not land, by reason.', ['reason']);
+    this.swapsSeen = counter('pending_swaps_seen_total', 'Pending transactions decoded as swaps, by order-flow source.', ['source']);
+    this.candidates = counter('candidates_total', 'Opportunities evaluated (sized and costed), by order-flow source.', ['source']);
+    this.bundlesSent = counter('bundles_sent_total', 'Bundles sent to builders, by order-flow source.', ['source']);
+    this.bundlesIncluded = counter('bundles_included_total', 'Bundles whose executor transaction landed and succeeded, by order-flow source.', ['source']);
+    this.bundlesMissed = counter('bundles_missed_total', 'Bundles that did not land, by reason and order-flow source.', ['reason', 'source']);
+    // Every source from 0: a private source that never fires is a flat line, not a missing series.
+    for (const source of sources) for (const series of [this.swapsSeen, this.candidates, this.bundlesSent, this.bundlesIncluded]) series.inc({ source }, 0);
+    this.sourceMoney = {
+      grossWei: gauge('source_gross_eth', 'Realised gross of landed bundles in ETH, by order-flow source (a float: exact wei are in the store).', ['source']),
+      expectedRefundsWei: gauge('source_expected_refunds_eth', "Refunds the relays' builders are expected to pay users out of our payments, in ETH, by source.", ['source']),
+      netWei: gauge('source_net_eth', 'Realised net of landed bundles in ETH, by order-flow source.', ['source']),
+    };
     this.submissions = counter('builder_submissions_total', 'Bundle submissions to builders, by builder and outcome.', ['builder', 'outcome']);
     this.mismatches = counter('pnl_mismatches_total', 'Landed bundles whose realised net differs from the simulated net.');
     this.stageLatency = new Histogram<'stage'>({
@@ -97,24 +115,31 @@ export class Metrics {
     this.malformedSources.push(inputs);
   }
 
-  seen(count = 1): void {
-    this.swapsSeen.inc(count);
+  seen(count = 1, source: OrderFlowSource = 'public'): void {
+    this.swapsSeen.inc({ source }, count);
   }
 
-  candidate(count = 1): void {
-    this.candidates.inc(count);
+  candidate(count = 1, source: OrderFlowSource = 'public'): void {
+    this.candidates.inc({ source }, count);
   }
 
-  bundleSent(): void {
-    this.bundlesSent.inc();
+  bundleSent(source: OrderFlowSource = 'public'): void {
+    this.bundlesSent.inc({ source });
   }
 
-  included(): void {
-    this.bundlesIncluded.inc();
+  included(source: OrderFlowSource = 'public'): void {
+    this.bundlesIncluded.inc({ source });
   }
 
-  missed(reason: MissReason): void {
-    this.bundlesMissed.inc({ reason });
+  missed(reason: MissReason, source: OrderFlowSource = 'public'): void {
+    this.bundlesMissed.inc({ reason, source });
+  }
+
+  /** Each source's realised money, exact wei in (the store's per-source totals), nearest double in ETH out. */
+  setSourceTotals(totals: Record<OrderFlowSource, SourceMoney>): void {
+    for (const source of sources) {
+      for (const field of ['grossWei', 'expectedRefundsWei', 'netWei'] as const) this.sourceMoney[field].set({ source }, eth(totals[source][field]));
+    }
   }
 
   submission(builder: string, outcome: SubmissionOutcome): void {
@@ -132,7 +157,7 @@ export class Metrics {
 
   /** The realised cumulative net, exact wei in, nearest double in ETH out. */
   setCumulativePnl(wei: bigint): void {
-    this.pnlEth.set(Number(formatUnitsExact(wei, 18)));
+    this.pnlEth.set(eth(wei));
   }
 
   setSocketConnected(connected: boolean, socket = 'node'): void {

@@ -186,6 +186,15 @@ export function migrationsFor(dialect: SqlDialect, instance: string): readonly s
   ) STRICT;
   `,
     instanceMigration(dialect, wei, instance),
+    // 7: order-flow sources. Each candidate names where its victim was seen (public mempool, MEV Blocker, MEV-Share;
+    // block arbitrage is public: it needs no private flow), and its bundle inherits it through opportunity_id; each
+    // landed bundle keeps the refund the relay's builder is expected to pay its user out of our payment (what the
+    // bot can know: its payment times the refund percent). Rows from before are public with no refund.
+    `
+  ALTER TABLE opportunities ADD COLUMN source TEXT NOT NULL DEFAULT 'public' CHECK (source IN ('public', 'mevBlocker', 'mevShare'));
+  ALTER TABLE inclusions ADD COLUMN ${wei('expected_refund_wei').replace(' NOT NULL', ` NOT NULL DEFAULT ${dialect === 'postgres' ? '0' : "'0'"}`)};
+  CREATE INDEX opportunities_source ON opportunities (instance, source);
+  `,
   ];
 }
 

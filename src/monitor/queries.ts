@@ -209,7 +209,7 @@ export function queryMismatches(db: SqlDatabase, filter: Filter, limit = 1000): 
 
 type OpportunityRow = {
   instance: string; id: number; block: number; victim: Hash | null; path: string; amount_in_wei: string; gross_wei: string; gas_wei: string; bribe_wei: string;
-  net_wei: string; decision: 'send' | 'reject'; reason: string; first_seen_ms: number | null; latency_us: number;
+  net_wei: string; decision: 'send' | 'reject'; reason: string; first_seen_ms: number | null; latency_us: number; source: OpportunityView['source'];
 };
 
 export function queryRecentOpportunities(db: SqlDatabase, filter: Filter, limit: number): OpportunityView[] {
@@ -237,6 +237,7 @@ export function queryRecentOpportunities(db: SqlDatabase, filter: Filter, limit:
     reason: row.reason,
     firstSeenMs: row.first_seen_ms,
     latencyUs: row.latency_us,
+    source: row.source,
     simulations: simulations.map((s) => ({ backend: s.backend, ok: s.ok === 1, gainWei: bigOrNull(s.gain_wei), netWei: bigOrNull(s.net_wei), gasUsed: s.gas_used, error: s.error })),
   }));
 }

@@ -2,6 +2,7 @@ import type { SqlDatabase } from './sqlDatabase.ts';
 import { getAddress, type Address, type Hash } from 'viem';
 import { SearcherError } from '../errors.ts';
 import type { RealisedExecution } from './accounting.ts';
+import type { OrderFlowSource } from '../mempool/types.ts';
 
 /**
  * The rows the pipeline writes to the store. Amounts are bigint here and exact decimals in the store (TEXT in SQLite, NUMERIC in PostgreSQL); each write
@@ -35,6 +36,8 @@ export type OpportunityRecord = {
   firstSeenMs?: number | null;
   /** Decode to decision, microseconds. */
   latencyUs: number;
+  /** Where the victim was seen (default public; block arbitrage is public). Its bundle inherits it. */
+  source?: OrderFlowSource;
 };
 
 export type SimulationRecord = {
@@ -81,6 +84,11 @@ export type InclusionRecord = {
   simulatedNetWei?: bigint | null;
   /** The builder that built the block, when known (credits the inclusion to it alone). */
   builder?: string | null;
+  /**
+   * What the relay's builder is expected to refund the victim's user out of our payment (MEV-Share: the payment
+   * times the refund percent); the bot cannot see the refund itself. Default 0.
+   */
+  expectedRefundWei?: bigint;
 };
 
 export type MissReason = 'outbid' | 'not_included' | 'reverted' | 'expired' | 'cancelled';
@@ -126,8 +134,8 @@ export function writeOpportunity(db: SqlDatabase, instance: string, record: Oppo
   const block = int(record.block);
   const { id } = db
     .prepare(
-      `INSERT INTO opportunities (instance, block, victim, path, amount_in_wei, gross_wei, gas_wei, bribe_wei, net_wei, decision, reason, first_seen_ms, latency_us, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      `INSERT INTO opportunities (instance, block, victim, path, amount_in_wei, gross_wei, gas_wei, bribe_wei, net_wei, decision, reason, first_seen_ms, latency_us, at, source)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     )
     .get(
       instance,
@@ -144,6 +152,7 @@ export function writeOpportunity(db: SqlDatabase, instance: string, record: Oppo
       record.firstSeenMs ?? null,
       Math.round(record.latencyUs),
       at,
+      record.source ?? 'public',
     ) as { id: number };
   bumpBlock(db, instance, block, 'candidates', 1);
   return id;
@@ -196,12 +205,13 @@ export function writeInclusion(db: SqlDatabase, instance: string, record: Inclus
   if (e.gasPaid !== e.gasUsed * e.effectiveGasPrice || e.net !== e.gross - e.builderPayment - e.gasPaid) {
     throw new StoreError('STORE', `inclusion of bundle ${record.bundleId}: the account does not add up (gas paid or net)`);
   }
+  if ((record.expectedRefundWei ?? 0n) < 0n) throw new StoreError('STORE', `inclusion of bundle ${record.bundleId}: a refund cannot be negative`);
   const block = int(e.blockNumber);
   const simulated = record.simulatedNetWei ?? null;
   clearOutcome(db, instance, record.bundleId);
   db.prepare(
     `INSERT INTO inclusions (instance, bundle_id, block, tx_hash, status, builder, gas_used, effective_gas_price_wei, gross_wei, gas_paid_wei,
-       builder_payment_wei, net_wei, simulated_net_wei, mismatch, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       builder_payment_wei, net_wei, simulated_net_wei, mismatch, at, expected_refund_wei) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     instance,
     record.bundleId,
@@ -218,6 +228,7 @@ export function writeInclusion(db: SqlDatabase, instance: string, record: Inclus
     text(simulated),
     simulated !== null && simulated !== e.net ? 1 : 0,
     at,
+    text(record.expectedRefundWei ?? 0n),
   );
   // A reverted landing costs gas (it is in the block's PnL) but is not an inclusion of the bundle.
   bumpBlock(db, instance, block, 'included', e.status === 'success' ? 1 : 0);

@@ -8,6 +8,8 @@ import { queryPoolCheckpoint, writePoolCheckpoint } from './poolCheckpoints.ts';
 import { readHeartbeats, writeHeartbeat } from './heartbeat.ts';
 import type { PostgresTimeouts } from './postgres/syncDatabase.ts';
 import type { SqlDatabase, SqlDialect } from './sqlDatabase.ts';
+import { queryBlockBaseFee, queryBundleSource, querySourceTotals, type SourceTotals } from './sourceQueries.ts';
+import type { OrderFlowSource } from '../mempool/types.ts';
 import { checkInstance, openDatabase, type OpenedStore } from './storeOpen.ts';
 import {
   queryBlockSummaries,
@@ -217,6 +219,21 @@ export class Store implements VerdictStore, PoolCheckpointStore, RiskStore {
     return queryTotals(this.db, this.scope(instance));
   }
 
+  /** Per order-flow source (public, MEV Blocker, MEV-Share): opportunities, sent, landed, gross, expected refunds, net. */
+  sourceTotals(instance?: InstanceFilter): Record<OrderFlowSource, SourceTotals> {
+    return querySourceTotals(this.db, this.scope(instance));
+  }
+
+  /** The order-flow source of one of this instance's bundles (its candidate's), undefined when unknown. */
+  bundleSource(bundleId: string): OrderFlowSource | undefined {
+    return queryBundleSource(this.db, this.instance, bundleId);
+  }
+
+  /** The base fee this instance recorded for a block at its head, undefined when it has none. */
+  blockBaseFee(block: BlockNumber): bigint | undefined {
+    return queryBlockBaseFee(this.db, this.instance, Number(block));
+  }
+
   builderStats(instance?: InstanceFilter): BuilderStats[] {
     return queryBuilderStats(this.db, this.scope(instance));
   }
@@ -278,6 +295,7 @@ export type {
   OpportunityRecord,
   OpportunityView,
   SimulationRecord,
+  SourceTotals,
   SubmissionRecord,
   TokenVerdictRecord,
   Totals,

@@ -1,5 +1,6 @@
 import type { Address, Hash } from 'viem';
 import type { MissReason, SubmissionOutcome } from './records.ts';
+import type { OrderFlowSource } from '../mempool/types.ts';
 
 /** What the store's reads return (queries.ts), for `searcher report`, the dashboard and the bot's own summaries. */
 
@@ -100,5 +101,7 @@ export type OpportunityView = {
   reason: string;
   firstSeenMs: number | null;
   latencyUs: number;
+  /** Where the victim was seen (public for block arbitrage and rows from before sources were recorded). */
+  source: OrderFlowSource;
   simulations: Array<{ backend: string; ok: boolean; gainWei: bigint | null; netWei: bigint | null; gasUsed: number | null; error: string | null }>;
 };

@@ -236,19 +236,29 @@ describe('dashboard in a real browser, fed by a real store and risk gate', () =>
   const clock = 1_700_000_000_000;
   // What the chart must show, kept apart from the store so the test checks the store's arithmetic too.
   const planned: Array<{ number: number; netWei: bigint }> = [];
+  /** Per order-flow source, what was recorded (the per-source panel must show exactly this). */
+  type Planned = { opportunities: number; sent: number; landed: number; gross: bigint; refunds: bigint; net: bigint };
+  const plannedSources: Record<'public' | 'mevBlocker' | 'mevShare', Planned> = {
+    public: { opportunities: 0, sent: 0, landed: 0, gross: 0n, refunds: 0n, net: 0n },
+    mevBlocker: { opportunities: 0, sent: 0, landed: 0, gross: 0n, refunds: 0n, net: 0n },
+    mevShare: { opportunities: 0, sent: 0, landed: 0, gross: 0n, refunds: 0n, net: 0n },
+  };
 
   /** One block as the pipeline records it: swaps seen, an opportunity, and when it made or lost money, a landed bundle. */
-  const recordBlock = (number: number, netWei: bigint) => {
+  const recordBlock = (number: number, netWei: bigint, source: 'public' | 'mevBlocker' | 'mevShare' = 'public', refundWei = 0n) => {
     planned.push({ number, netWei });
+    const bySource = plannedSources[source];
+    bySource.opportunities++;
     const ours = `0x${number.toString(16).padStart(64, 'a')}` as Hash;
     const victim = `0x${number.toString(16).padStart(64, 'b')}` as Hash;
     store.recordBlock({ number, timestamp: Math.floor(clock / 1000) });
     store.countSeen(number, 40);
     const opportunityId = store.recordOpportunity({
       block: number, victim, path: [pool, pool], amountInWei: 10n ** 18n, grossWei: netWei, gasWei: 0n, bribeWei: 0n, netWei,
-      decision: 'send', reason: 'profitable', latencyUs: 180 + (number % 7) * 400,
+      decision: 'send', reason: 'profitable', latencyUs: 180 + (number % 7) * 400, source,
     });
     if (netWei === 0n) return;
+    bySource.sent++;
     const id = `bundle-${number}`;
     store.recordBundle({ id, opportunityId, targetBlock: number, ourTxHash: ours, txHashes: [victim, ours], predictedNetWei: netWei });
     store.recordSubmission({ bundleId: id, builder: 'local-builder', outcome: 'accepted', latencyMs: 12 });
@@ -261,7 +271,12 @@ describe('dashboard in a real browser, fed by a real store and risk gate', () =>
     store.recordInclusion({
       bundleId: id,
       execution: { txHash: ours, blockNumber: BigInt(number), status: netWei > 0n ? 'success' : 'reverted', gasUsed, effectiveGasPrice, gross, builderPayment: 0n, gasPaid, net: netWei },
+      expectedRefundWei: refundWei,
     });
+    if (netWei > 0n) bySource.landed++;
+    bySource.gross += gross;
+    bySource.refunds += refundWei;
+    bySource.net += netWei;
   };
 
   beforeAll(async () => {
@@ -270,10 +285,13 @@ describe('dashboard in a real browser, fed by a real store and risk gate', () =>
     store = Store.open(join(dir, 'searcher.db'), { now: () => clock });
     shell = openRiskGate({ store, config: parseRiskConfig({}), now: () => clock, timer: false });
     gate = shell.gate;
-    [3_000_000n, -1_200_000n, 0n, 7_500_000n, 2_250_000n].forEach((net, i) => recordBlock(19_000_000 + i, net * gwei));
+    const sources = ['public', 'mevBlocker', 'mevShare', 'mevShare', 'mevBlocker'] as const;
+    const refunds = [0n, 0n, 0n, 900_000n * gwei, 0n];
+    [3_000_000n, -1_200_000n, 0n, 7_500_000n, 2_250_000n].forEach((net, i) => recordBlock(19_000_000 + i, net * gwei, sources[i], refunds[i]));
     // Two bundles that did not land: outbid (with a builder's words that look like markup) and refused by every builder.
     for (const [id, target] of [['bundle-outbid', 19_000_003], ['bundle-refused', 19_000_004]] as const) {
       store.recordBundle({ id, targetBlock: target, ourTxHash: `0x${'c'.repeat(64)}`, txHashes: [], predictedNetWei: 10n ** 15n });
+      plannedSources.public.sent++; // no candidate row: counted as public
     }
     store.recordSubmission({ bundleId: 'bundle-outbid', builder: 'titan', outcome: 'accepted', latencyMs: 40 });
     store.recordMiss({ bundleId: 'bundle-outbid', block: 19_000_003, reason: 'outbid', detail: hostile });
@@ -324,6 +342,21 @@ describe('dashboard in a real browser, fed by a real store and risk gate', () =>
     expect(await refused.textContent()).toBe('titan: refused (bundle already known)');
     expect(await page.locator('[data-testid="bundles-table"] img').count()).toBe(0);
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__xss)).toBeUndefined();
+  });
+
+  it('shows a panel per order-flow source (public, MEV Blocker, MEV-Share): candidates, sent, landed, gross, expected refunds, net, exact from the store', async () => {
+    const rows = page.locator('[data-testid="sources-table"] tbody tr');
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => (tr as unknown as { dataset: { source: string } }).dataset.source))).toEqual(['public', 'mevBlocker', 'mevShare']);
+    expect(plannedSources.mevShare.refunds).toBeGreaterThan(0n);
+    expect(plannedSources.mevBlocker.landed).toBe(1);
+    const shown = (wei: bigint) => `${formatEther(wei)} ETH`;
+    for (const [source, name] of [['public', 'public'], ['mevBlocker', 'MEV Blocker'], ['mevShare', 'MEV-Share']] as const) {
+      const plan = plannedSources[source];
+      const cells = await page.locator(`[data-testid="sources-table"] tbody tr[data-source="${source}"] td`).allTextContents();
+      expect(cells).toEqual([name, String(plan.opportunities), String(plan.sent), String(plan.landed), shown(plan.gross), shown(plan.refunds), shown(plan.net)]);
+      // The exact wei on hover.
+      expect(await page.getAttribute(`[data-testid="sources-table"] tbody tr[data-source="${source}"] td:nth-child(7)`, 'title')).toBe(`${plan.net} wei`);
+    }
   });
 
   it('shows a new block live (SSE), without a reload', async () => {

@@ -14,6 +14,7 @@ type DemoJson = {
   latencyUs: { p50: number; p99: number; count: number; stages: Record<'decode' | 'search' | 'simulate' | 'send', { p50: number; p99: number; count: number }> };
   capture: { victims: number; captured: number; bestGrossWei: string; capturedGrossWei: string; ratio: number | null; truth: string; aboveBest: number; verified: number; unverified: unknown[] };
   builders: Array<{ name: string; sent: number; accepted: number; refused: number; timeout: number; error: number; included: number }>;
+  sources: Record<'public' | 'mevBlocker' | 'mevShare', { victims: number; captured: number; bestGrossWei: string; capturedGrossWei: string; ratio: number | null; refundsWei: string }>;
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'demo-'));
@@ -65,6 +66,14 @@ describe('searcher demo, end to end (devnet + local builder + bot + dashboard)',
     expect(result.capture.aboveBest).toBe(0);
     expect(result.capture.unverified).toEqual([]);
     expect(result.capture.verified).toBeGreaterThanOrEqual(result.capture.victims);
+    // Per source (the route each victim's swap took, by the relays' record): the sources add up to the capture.
+    const sources = [result.sources.public, result.sources.mevBlocker, result.sources.mevShare];
+    for (const source of sources) expect(Object.keys(source)).toEqual(expect.arrayContaining(['victims', 'captured', 'bestGrossWei', 'capturedGrossWei', 'ratio', 'refundsWei']));
+    expect(sources.reduce((sum, source) => sum + source.victims, 0)).toBe(result.capture.victims);
+    expect(sources.reduce((sum, source) => sum + source.captured, 0)).toBe(result.capture.captured);
+    expect(sources.reduce((sum, source) => sum + BigInt(source.bestGrossWei), 0n)).toBe(BigInt(result.capture.bestGrossWei));
+    expect(sources.reduce((sum, source) => sum + BigInt(source.capturedGrossWei), 0n)).toBe(BigInt(result.capture.capturedGrossWei));
+    expect(result.sources.public.refundsWei).toBe('0');
 
     // `searcher report` reads the same store and agrees to the wei.
     const report = await runCli(['report', '--db', db, '--json']);

@@ -5,6 +5,7 @@ import type { Devnet } from '../../src/devnet/devnet.ts';
 import { defaultScenarioPath, parseScenario } from '../../src/devnet/scenario/load.ts';
 import type { SentSwap } from '../../src/devnet/traffic/sender.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
+import { readSwapRoutes, routeOf } from '../../src/devnet/truth/routes.ts';
 
 const defaultJson = () => JSON.parse(readFileSync(defaultScenarioPath(), 'utf8'));
 const scenario = parseScenario({ ...defaultJson(), privateFlow: { mevBlockerShare: 0.35, mevShareShare: 0.35, hints: ['hash', 'default_logs'] } });
@@ -108,6 +109,16 @@ describe('devnet traffic with privateFlow', () => {
     }
     expect(devnet.mevShare.counts.privateTxs).toBe(routed.length);
     expect(devnet.mevShare.counts.hints).toBe(routed.length);
+  });
+
+  it("records each private swap's route at the relay that took it; readSwapRoutes (over the relays' JSON-RPC) gives every sent swap the route the traffic chose, public by default", async () => {
+    const routes = await readSwapRoutes(devnet.manifest);
+    expect(new Set(sent.map((swap) => swap.route))).toEqual(new Set(['public', 'mevBlocker', 'mevShare']));
+    for (const swap of sent) expect(routeOf(routes, swap.hash), swap.hash).toBe(swap.route);
+    // The relays' own view: exactly the private swaps, nothing else.
+    expect(routes.size).toBe(sent.filter((swap) => swap.route !== 'public').length);
+    expect([...routes.values()].filter((route) => route === 'mevBlocker').length).toBe(devnet.mevBlocker.counts.privateTxs);
+    expect([...routes.values()].filter((route) => route === 'mevShare').length).toBe(devnet.mevShare.counts.privateTxs);
   });
 });
 

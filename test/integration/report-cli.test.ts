@@ -40,9 +40,12 @@ const plan = [
   { block: 502, seen: 9, landed: [[10n ** 14n, 0n, 300_000n, 1_500_000_000n]] }, // loses money
 ] as const;
 const missedBlock = 501;
+/** The order-flow source of the n-th bundle (1-based), and the refund its builder is expected to pay; the rest are public. */
+const sourceOf: Record<number, { source: 'mevBlocker' | 'mevShare'; refund: bigint }> = { 2: { source: 'mevBlocker', refund: 0n }, 4: { source: 'mevShare', refund: 9n * 10n ** 13n } };
 
 type Expected = { block: number; seen: number; candidates: number; sent: number; included: number; gross: bigint; gas: bigint; bribe: bigint; net: bigint; cumulative: bigint };
 const expected: Expected[] = [];
+const landedBySource: Array<{ n: number; gross: bigint; net: bigint }> = [];
 
 beforeAll(() => {
   const store = Store.open(file);
@@ -54,7 +57,7 @@ beforeAll(() => {
     const bundles = block === missedBlock ? [null] : landed;
     for (const amounts of bundles) {
       n++;
-      const opportunityId = store.recordOpportunity({ block, victim: hash(n), path: [], amountInWei: 10n ** 18n, grossWei: 1n, gasWei: 1n, bribeWei: 0n, netWei: 0n, decision: 'send', reason: 'test', latencyUs: 100 });
+      const opportunityId = store.recordOpportunity({ block, victim: hash(n), path: [], amountInWei: 10n ** 18n, grossWei: 1n, gasWei: 1n, bribeWei: 0n, netWei: 0n, decision: 'send', reason: 'test', latencyUs: 100, ...(sourceOf[n] ? { source: sourceOf[n]!.source } : {}) });
       store.recordBundle({ id: `bundle-${n}`, opportunityId, targetBlock: block, ourTxHash: hash(1000 + n), txHashes: [hash(n), hash(1000 + n)], predictedNetWei: 1n });
       store.recordSubmission({ bundleId: `bundle-${n}`, builder: 'local', outcome: 'accepted', latencyMs: 3 });
       row.candidates++;
@@ -66,7 +69,8 @@ beforeAll(() => {
       const [gross, builderPayment, gasUsed, effectiveGasPrice] = amounts;
       const gasPaid = gasUsed * effectiveGasPrice;
       const net = gross - builderPayment - gasPaid;
-      store.recordInclusion({ bundleId: `bundle-${n}`, execution: { txHash: hash(1000 + n), blockNumber: BigInt(block), status: 'success', gasUsed, effectiveGasPrice, gross, gasPaid, builderPayment, net } });
+      store.recordInclusion({ bundleId: `bundle-${n}`, execution: { txHash: hash(1000 + n), blockNumber: BigInt(block), status: 'success', gasUsed, effectiveGasPrice, gross, gasPaid, builderPayment, net }, ...(sourceOf[n] ? { expectedRefundWei: sourceOf[n]!.refund } : {}) });
+      landedBySource.push({ n, gross, net });
       row.included++;
       row.gross += gross;
       row.gas += gasPaid;
@@ -102,7 +106,7 @@ describe('searcher report', () => {
     const { code, stdout } = await report(['--db', file, '--json']);
     expect(code).toBe(0);
     const json = JSON.parse(stdout);
-    expect(Object.keys(json).sort()).toEqual(['blocks', 'instances', 'totals']);
+    expect(Object.keys(json).sort()).toEqual(['blocks', 'instances', 'sources', 'totals']);
     expect(json.blocks).toHaveLength(expected.length);
     json.blocks.forEach((block: Record<string, unknown>, i: number) => {
       const row = expected[i]!;
@@ -122,6 +126,28 @@ describe('searcher report', () => {
     const net = expected.reduce((s, row) => s + row.net, 0n);
     expect(json.totals).toMatchObject({ blocks: 3, seen: 25, candidates: 4, sent: 4, included: 3, missed: 1, netWei: net.toString() });
     expect(typeof json.totals.grossWei).toBe('string');
+  });
+
+  it('reports per order-flow source (public, MEV Blocker, MEV-Share): candidates, sent, landed, gross, expected refunds, net; in the table and in --json', async () => {
+    const of = (source: 'public' | 'mevBlocker' | 'mevShare') => landedBySource.filter((bundle) => (sourceOf[bundle.n]?.source ?? 'public') === source);
+    const sum = (rows: typeof landedBySource, key: 'gross' | 'net') => rows.reduce((total, row) => total + row[key], 0n);
+    expect(of('mevBlocker')).toHaveLength(1);
+    expect(of('mevShare')).toHaveLength(1);
+    const { stdout: json } = await report(['--db', file, '--json']);
+    const { sources } = JSON.parse(json);
+    expect(sources.public).toMatchObject({ opportunities: 2, sent: 2, landed: 1, grossWei: String(sum(of('public'), 'gross')), expectedRefundsWei: '0', netWei: String(sum(of('public'), 'net')) });
+    expect(sources.mevBlocker).toMatchObject({ opportunities: 1, sent: 1, landed: 1, grossWei: String(sum(of('mevBlocker'), 'gross')), expectedRefundsWei: '0', netWei: String(sum(of('mevBlocker'), 'net')) });
+    expect(sources.mevShare).toMatchObject({ opportunities: 1, sent: 1, landed: 1, grossWei: String(sum(of('mevShare'), 'gross')), expectedRefundsWei: String(9n * 10n ** 13n), netWei: String(sum(of('mevShare'), 'net')) });
+    const { stdout } = await report(['--db', file]);
+    const lines = stdout.trimEnd().split('\n');
+    const header = lines.findIndex((line) => line.trim().startsWith('source'));
+    expect(header).toBeGreaterThan(expected.length + 1);
+    expect(lines[header]!.trim().split(/\s{2,}/)).toEqual(['source', 'candidates', 'sent', 'landed', 'gross ETH', 'expected refunds ETH', 'net ETH']);
+    expect(lines.slice(header + 1, header + 4).map((line) => line.trim().split(/\s+/))).toEqual([
+      ['public', '2', '2', '1', eth(sum(of('public'), 'gross')), '0', eth(sum(of('public'), 'net'))],
+      ['mevBlocker', '1', '1', '1', eth(sum(of('mevBlocker'), 'gross')), '0', eth(sum(of('mevBlocker'), 'net'))],
+      ['mevShare', '1', '1', '1', eth(sum(of('mevShare'), 'gross')), eth(9n * 10n ** 13n), eth(sum(of('mevShare'), 'net'))],
+    ]);
   });
 
   it('keeps the newest N blocks with --last, cumulative still from the first block', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { realizedEqualsSimulated } from '../../src/cli/demoResult.ts';
+import { formatSourcesLine, realizedEqualsSimulated } from '../../src/cli/demoResult.ts';
 import type { LandedBundle } from '../../src/monitor/ledger.ts';
 
 /** A landed bundle whose realised net is `net` and whose simulation predicted `simulated`. */
@@ -27,5 +27,13 @@ describe('the demo result: realised against simulated', () => {
   it('is false when a landed bundle has no simulated figure (never compared means not equal)', () => {
     expect(realizedEqualsSimulated([landed('a', 0n, null)])).toBe(false);
     expect(realizedEqualsSimulated([landed('a', 5n, 5n), landed('b', 0n, null)])).toBe(false);
+  });
+});
+
+describe('the demo result: the per-source line', () => {
+  it('shows each source\'s captured victims, ratio and refunds, exactly in ETH', () => {
+    const source = (victims: number, captured: number, ratio: number | null, refundsWei: string) => ({ victims, captured, bestGrossWei: '0', capturedGrossWei: '0', ratio, refundsWei, refundsUnread: 0 });
+    const line = formatSourcesLine({ public: source(4, 3, 0.9512, '0'), mevBlocker: source(2, 2, 1, '0'), mevShare: source(0, 0, null, '1230000000000000') });
+    expect(line).toBe('by source: public 3/4 victims, capture 0.9512; MEV Blocker 2/2 victims, capture 1, refunds 0 ETH; MEV-Share 0/0 victims, capture -, refunds 0.00123 ETH');
   });
 });

@@ -23,11 +23,12 @@ describe('Metrics', () => {
     metrics.submission('titan', 'timeout');
     metrics.mismatch();
     const text = await metrics.text();
-    expect(sample(text, 'searcher_pending_swaps_seen_total')).toBe(8);
-    expect(sample(text, 'searcher_candidates_total')).toBe(3);
-    expect(sample(text, 'searcher_bundles_sent_total')).toBe(2);
-    expect(sample(text, 'searcher_bundles_included_total')).toBe(1);
-    expect(sample(text, 'searcher_bundles_missed_total{reason="outbid"}')).toBe(1);
+    // Counted under source="public" when no source is given (the names are unchanged: sum() over the label reads them).
+    expect(sample(text, 'searcher_pending_swaps_seen_total{source="public"}')).toBe(8);
+    expect(sample(text, 'searcher_candidates_total{source="public"}')).toBe(3);
+    expect(sample(text, 'searcher_bundles_sent_total{source="public"}')).toBe(2);
+    expect(sample(text, 'searcher_bundles_included_total{source="public"}')).toBe(1);
+    expect(sample(text, 'searcher_bundles_missed_total{reason="outbid",source="public"}')).toBe(1);
     expect(sample(text, 'searcher_builder_submissions_total{builder="flashbots",outcome="accepted"}')).toBe(2);
     expect(sample(text, 'searcher_builder_submissions_total{builder="titan",outcome="timeout"}')).toBe(1);
     expect(sample(text, 'searcher_pnl_mismatches_total')).toBe(1);
@@ -84,11 +85,46 @@ describe('Metrics', () => {
     const a = new Metrics();
     const b = new Metrics({ processMetrics: true });
     a.candidate(5);
-    expect(sample(await a.text(), 'searcher_candidates_total')).toBe(5);
-    expect(sample(await b.text(), 'searcher_candidates_total')).toBe(0);
+    expect(sample(await a.text(), 'searcher_candidates_total{source="public"}')).toBe(5);
+    expect(sample(await b.text(), 'searcher_candidates_total{source="public"}')).toBe(0);
     expect(await b.text()).toContain('searcher_process_cpu_user_seconds_total');
     expect(await a.text()).not.toContain('process_cpu');
     expect(await globalRegistry.metrics()).not.toContain('searcher_candidates_total');
     expect(a.contentType).toMatch(/^text\/plain/);
+  });
+
+  it('counts candidates, bundles sent, included and missed per order-flow source, each source from zero; money per source in ETH', async () => {
+    const metrics = new Metrics();
+    let text = await metrics.text();
+    for (const source of ['public', 'mevBlocker', 'mevShare']) {
+      expect(sample(text, `searcher_candidates_total{source="${source}"}`), source).toBe(0);
+      expect(sample(text, `searcher_bundles_sent_total{source="${source}"}`), source).toBe(0);
+      expect(sample(text, `searcher_bundles_included_total{source="${source}"}`), source).toBe(0);
+    }
+    metrics.seen(4, 'mevShare');
+    metrics.candidate(2, 'mevBlocker');
+    metrics.candidate(1, 'mevShare');
+    metrics.bundleSent('mevBlocker');
+    metrics.bundleSent('mevShare');
+    metrics.bundleSent('mevShare');
+    metrics.included('mevShare');
+    metrics.missed('outbid', 'mevShare');
+    metrics.setSourceTotals({
+      public: { grossWei: 0n, expectedRefundsWei: 0n, netWei: -3n * 10n ** 15n },
+      mevBlocker: { grossWei: 10n ** 18n, expectedRefundsWei: 0n, netWei: 4n * 10n ** 17n },
+      mevShare: { grossWei: 2n * 10n ** 17n, expectedRefundsWei: 9n * 10n ** 16n, netWei: 10n ** 16n },
+    });
+    text = await metrics.text();
+    expect(sample(text, 'searcher_pending_swaps_seen_total{source="mevShare"}')).toBe(4);
+    expect(sample(text, 'searcher_candidates_total{source="mevBlocker"}')).toBe(2);
+    expect(sample(text, 'searcher_candidates_total{source="mevShare"}')).toBe(1);
+    expect(sample(text, 'searcher_candidates_total{source="public"}')).toBe(0);
+    expect(sample(text, 'searcher_bundles_sent_total{source="mevShare"}')).toBe(2);
+    expect(sample(text, 'searcher_bundles_included_total{source="mevShare"}')).toBe(1);
+    expect(sample(text, 'searcher_bundles_missed_total{reason="outbid",source="mevShare"}')).toBe(1);
+    expect(sample(text, 'searcher_source_gross_eth{source="mevBlocker"}')).toBe(1);
+    expect(sample(text, 'searcher_source_expected_refunds_eth{source="mevShare"}')).toBe(0.09);
+    expect(sample(text, 'searcher_source_net_eth{source="mevShare"}')).toBe(0.01);
+    expect(sample(text, 'searcher_source_net_eth{source="public"}')).toBe(-0.003);
   });
 });

@@ -8,6 +8,7 @@ import { RpcError } from '../builder/server.ts';
 import { decodeSignedTx, SignedTxError, type SignedTx } from '../builder/simulate.ts';
 import type { PrivateSink } from '../traffic/privateRoute.ts';
 import { callBuilder } from './builderCall.ts';
+import { PrivateLog, privateTransactionsMethod } from './privateLog.ts';
 import { JsonRpcEndpoint, newSubscriptionId, type Caller } from './jsonRpcEndpoint.ts';
 import { builderUuid, partialPendingTopic, partialTransaction, relayBundleParams, splitBid } from './mevBlockerProtocol.ts';
 
@@ -37,6 +38,8 @@ export class MevBlockerRelay implements PrivateSink {
   private readonly auth: LocalAccount = privateKeyToAccount(generatePrivateKey());
   private readonly held = new Map<string, { tx: SignedTx; partial: Record<string, unknown> }>();
   private readonly subscriptions = new Map<string, WebSocket>();
+  /** Every private transaction taken, landed or not (`devnet_privateTransactions`: the truth's record of routes). */
+  private readonly log = new PrivateLog('mevBlocker');
   private endpoint!: JsonRpcEndpoint;
 
   private constructor(private readonly parameters: MevBlockerRelayParameters) {}
@@ -57,6 +60,8 @@ export class MevBlockerRelay implements PrivateSink {
           }),
         eth_subscribe: async (params, caller) => relay.subscribe(params, caller),
         eth_unsubscribe: async (params, caller) => relay.unsubscribe(params, caller),
+        // Devnet only (no such method on mainnet): what the relay took, for the devnet's truth.
+        [privateTransactionsMethod]: async () => relay.log.list(),
       },
       parameters.logger,
       (socket) => {
@@ -98,6 +103,7 @@ export class MevBlockerRelay implements PrivateSink {
     await callBuilder<Hex>(this.parameters.builderUrl, this.auth, 'eth_sendPrivateTransaction', [{ tx: raw }]);
     const partial = partialTransaction(tx, parseTransaction(raw));
     this.held.set(tx.hash.toLowerCase(), { tx, partial });
+    this.log.record(tx.hash);
     if (this.held.size > maxHeld) this.held.delete(this.held.keys().next().value!);
     this.counts.privateTxs++;
     const notifications = [...this.subscriptions].map(([subscription, socket]) => ({ socket, text: JSON.stringify({ jsonrpc: '2.0', method: 'eth_subscription', params: { subscription, result: partial } }) }));

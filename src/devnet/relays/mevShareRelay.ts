@@ -13,6 +13,7 @@ import { buildHint, defaultHints, defaultRefundPercent, hintNameSchema, type Hin
 import { simulateWithLogs } from './simulateLogs.ts';
 import { SseHub } from './sseHub.ts';
 import { callBuilder } from './builderCall.ts';
+import { PrivateLog, privateTransactionsMethod } from './privateLog.ts';
 
 /** How long a private transaction is retried, as Protect does by default. */
 const defaultMaxBlocks = 25n;
@@ -67,6 +68,8 @@ function parse<T extends z.ZodType>(schema: T, params: unknown): z.infer<T> {
 export class MevShareRelay {
   readonly counts = { privateTxs: 0, hints: 0, bundles: 0, refused: 0, landed: 0, expired: 0 };
   private readonly pending = new Map<string, PrivateTx>();
+  /** Every private transaction taken, landed or not (`devnet_privateTransactions`: the truth's record of routes). */
+  private readonly log = new PrivateLog('mevShare');
   private readonly auth: PrivateKeyAccount = privateKeyToAccount(generatePrivateKey());
   private server!: Server;
   private hub!: SseHub;
@@ -97,6 +100,8 @@ export class MevShareRelay {
           const hints = request.preferences?.privacy?.hints;
           return relay.sendPrivateTransaction(request.tx as Hex, { ...(hints ? { hints } : {}), ...(request.maxBlockNumber !== undefined ? { maxBlockNumber: request.maxBlockNumber } : {}) });
         },
+        // Devnet only (no such method on mainnet): what the relay took, for the devnet's truth.
+        [privateTransactionsMethod]: async () => relay.log.list(),
       },
     });
     relay.server = server;
@@ -149,6 +154,7 @@ export class MevShareRelay {
     // the builder knows it is private (the devnet's public websocket then never announces it).
     await callBuilder(this.parameters.builderUrl, this.auth, 'eth_sendPrivateTransaction', [{ tx: tx.raw, maxBlockNumber: numberToHex(entry.maxBlock) }]);
     this.pending.set(tx.hash.toLowerCase(), entry);
+    this.log.record(tx.hash);
     this.counts.privateTxs++;
     if (entry.hint) {
       this.hub.broadcast(entry.hint);

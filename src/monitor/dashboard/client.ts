@@ -12,6 +12,7 @@ export const clientScript = String.raw`
   var TOKEN_KEY = 'searcher.dashboard.token';
   var WEI_PER_ETH = 10n ** 18n;
   var STATUSES = ['pending', 'included', 'outbid', 'not-included', 'reverted', 'cancelled', 'refused'];
+  var SOURCE_NAMES = { public: 'public', mevBlocker: 'MEV Blocker', mevShare: 'MEV-Share' };
   var last = null;
   // The instance shown ('' = the bot's own, 'all', or a name), kept in the address so a reload keeps it.
   var view = new URLSearchParams(location.search).get('instance') || '';
@@ -207,6 +208,17 @@ export const clientScript = String.raw`
       tr.append(cell(b.id, 'mono'), cell(b.targetBlock), cell(b.status, 'status st-' + status), net, cell((b.builders || []).join(', ')), cell(b.reason));
       return tr;
     }), 'no bundles yet', 6);
+    fillTable('sources-table', (s.sources || []).map(function (r) {
+      var tr = document.createElement('tr');
+      tr.dataset.source = SOURCE_NAMES[r.source] ? r.source : 'unknown';
+      var money = function (wei) {
+        var td = cell(formatAmount(wei), 'num');
+        td.title = weiTitle(wei);
+        return td;
+      };
+      tr.append(cell(SOURCE_NAMES[r.source] || r.source), cell(r.opportunities, 'num'), cell(r.sent, 'num'), cell(r.landed, 'num'), money(r.grossWei), money(r.expectedRefundsWei), money(r.netWei));
+      return tr;
+    }), 'no per-source data', 7);
     fillTable('builders-table', (s.builders || []).map(function (b) {
       var tr = document.createElement('tr');
       tr.append(cell(b.name), cell(b.sent, 'num'), cell(b.accepted, 'num'), cell(b.included, 'num'), cell((100 * b.inclusionRate).toFixed(1) + ' %', 'num'), cell(b.p50LatencyMs + ' ms', 'num'));

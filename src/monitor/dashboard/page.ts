@@ -101,6 +101,13 @@ export function dashboardPage(): string {
     </table>
   </section>
   <section class="wide">
+    <h2>By order-flow source</h2>
+    <table data-testid="sources-table">
+      <thead><tr><th>source</th><th>candidates</th><th>sent</th><th>landed</th><th>gross</th><th>expected refunds</th><th>net</th></tr></thead>
+      <tbody></tbody>
+    </table>
+  </section>
+  <section class="wide">
     <h2>Builders</h2>
     <table data-testid="builders-table">
       <thead><tr><th>builder</th><th>sent</th><th>accepted</th><th>included</th><th>inclusion</th><th>p50 latency</th></tr></thead>

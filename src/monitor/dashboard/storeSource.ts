@@ -1,5 +1,6 @@
-import type { BlockSummary, BuilderStats, BundleView, Store } from '../store.ts';
-import type { BreakerRow, BuilderRow, BundleRow, DashboardSnapshot, DashboardSource, HaltState, LatencyHistogramView } from './types.ts';
+import type { OrderFlowSource } from '../../mempool/types.ts';
+import type { BlockSummary, BuilderStats, BundleView, SourceTotals, Store } from '../store.ts';
+import type { BreakerRow, BuilderRow, BundleRow, DashboardSnapshot, DashboardSource, HaltState, LatencyHistogramView, SourceRow } from './types.ts';
 
 /**
  * The dashboard's data from the real parts: the store (blocks, bundles, builders, opportunity latencies) and
@@ -8,7 +9,11 @@ import type { BreakerRow, BuilderRow, BundleRow, DashboardSnapshot, DashboardSou
  */
 
 /** The part of the store the dashboard reads. */
-export type DashboardStore = Pick<Store, 'blockSummaries' | 'recentBundles' | 'builderStats' | 'recentOpportunities' | 'instances'> & { readonly instance: string };
+export type DashboardStore = Pick<Store, 'blockSummaries' | 'recentBundles' | 'builderStats' | 'recentOpportunities' | 'instances'> & {
+  readonly instance: string;
+  /** Per order-flow source (a Store has it; a store without it shows no per-source panel). */
+  sourceTotals?: Store['sourceTotals'];
+};
 
 /** What the dashboard needs of the risk layer; a `RiskGate` (src/risk/gate.ts) fits as it is. */
 export type DashboardRisk = {
@@ -48,6 +53,19 @@ export function toBlockRows(summaries: readonly BlockSummary[]): DashboardSnapsh
     included: b.included,
     netWei: b.netWei.toString(),
     cumulativeNetWei: b.cumulativeNetWei.toString(),
+  }));
+}
+
+/** The store's per-source totals as the page's rows, public first. */
+export function toSourceRows(totals: Record<OrderFlowSource, SourceTotals>): SourceRow[] {
+  return (['public', 'mevBlocker', 'mevShare'] as const).map((source) => ({
+    source,
+    opportunities: totals[source].opportunities,
+    sent: totals[source].sent,
+    landed: totals[source].landed,
+    grossWei: totals[source].grossWei.toString(),
+    expectedRefundsWei: totals[source].expectedRefundsWei.toString(),
+    netWei: totals[source].netWei.toString(),
   }));
 }
 
@@ -163,6 +181,7 @@ export function storeDashboardSource(parameters: StoreDashboardSourceParameters)
         latency,
         instance: view,
         instances: store.instances(),
+        ...(store.sourceTotals ? { sources: toSourceRows(store.sourceTotals(view)) } : {}),
       };
     },
   };

@@ -63,6 +63,19 @@ export type BreakerRow = {
   unit?: 'wei' | 'gas' | 'ms';
 };
 
+/** One order-flow source's account (public mempool, MEV Blocker, MEV-Share), from the store. Amounts in wei. */
+export type SourceRow = {
+  source: 'public' | 'mevBlocker' | 'mevShare';
+  opportunities: number;
+  sent: number;
+  /** Landed and succeeded. */
+  landed: number;
+  grossWei: string;
+  /** What the relays' builders are expected to refund users out of our payments. */
+  expectedRefundsWei: string;
+  netWei: string;
+};
+
 export type LatencyHistogramView = {
   /** Pipeline stage the histogram measures (e.g. "pending->sent"). */
   stage: string;
@@ -86,6 +99,8 @@ export type DashboardSnapshot = {
   instance?: string | null;
   /** The instances the store holds (a fleet sharing one store), for the page's selector. */
   instances?: string[];
+  /** Per order-flow source, in the order public, MEV Blocker, MEV-Share (absent: the panel says so). */
+  sources?: SourceRow[];
 };
 
 /**
