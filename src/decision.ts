@@ -290,6 +290,7 @@ export class CandidateDecider {
       ...(candidate.optimalAmountIn !== undefined ? { optimalAmountIn: candidate.optimalAmountIn } : {}),
       firstSeenMs: run.firstSeenMs,
       latencyUs,
+      ...(victim?.source ? { source: victim.source } : {}),
     });
   }
 

@@ -11,6 +11,7 @@ import { MempoolWatcher, type Head, type PendingSwaps } from './mempool/watcher.
 import { MevBlockerStream } from './mempool/mevBlockerStream.ts';
 import { MevShareStream } from './mempool/mevShareStream.ts';
 import type { PrivateHint } from './mempool/mevShareHint.ts';
+import type { OrderFlowSource } from './mempool/types.ts';
 import { PendingBySender } from './mempool/pendingBySender.ts';
 import { UnsentVictims } from './mempool/unsentVictims.ts';
 import { LatencyHistogram } from './histogram.ts';
@@ -58,7 +59,7 @@ export type SearcherEngineParameters = {
   /** The node's websocket came up or went down. */
   onSocket?: (up: boolean) => void;
   /** A pending swap transaction was decoded (counted toward the block it may land in). */
-  onSeen?: (targetBlock: bigint) => void;
+  onSeen?: (targetBlock: bigint, source: OrderFlowSource) => void;
 };
 
 export class EngineError extends SearcherError {}
@@ -225,7 +226,7 @@ export class SearcherEngine {
     this.watcher = new MempoolWatcher({ connection: this.connection, decoder: { routers: mainnetRouters, pairs }, logger });
     this.watcher.on('head', (head: Head) => this.enqueue(() => this.onHead(head)));
     this.watcher.on('swaps', (event: PendingSwaps) => {
-      this.parameters.onSeen?.(this.head.number + 1n);
+      this.parameters.onSeen?.(this.head.number + 1n, 'public');
       this.enqueue(() => this.onVictim(event));
     });
     this.watcher.on('blind', (blind: boolean) => {
@@ -246,7 +247,7 @@ export class SearcherEngine {
       const stream = new MevBlockerStream({ url: chain.mevBlocker.wsUrl, decoder: { routers: mainnetRouters, pairs }, chainId: chain.chainId, logger, malformed: this.mevBlockerInputs });
       this.mevBlocker = stream;
       stream.on('swaps', (event: PendingSwaps) => {
-        this.parameters.onSeen?.(this.head.number + 1n);
+        this.parameters.onSeen?.(this.head.number + 1n, 'mevBlocker');
         this.enqueue(() => this.onVictim(event));
       });
       stream.on('blind', (blind: boolean) => {
@@ -263,7 +264,7 @@ export class SearcherEngine {
       const stream = new MevShareStream({ url: chain.mevShare.streamUrl, logger, malformed: this.mevShareInputs });
       this.mevShare = stream;
       stream.on('hint', (hint: PrivateHint) => {
-        this.parameters.onSeen?.(this.head.number + 1n);
+        this.parameters.onSeen?.(this.head.number + 1n, 'mevShare');
         this.enqueue(() => this.onHint(hint, hint.seenMs ?? performance.now()));
       });
       stream.on('blind', (blind: boolean) => {

@@ -142,7 +142,7 @@ export class SearcherApp {
       ...(dispatcher ? { dispatcher } : {}),
       ...(this.submitter ? { submitter: this.submitter } : {}),
       risk: this.risk.gate,
-      onSeen: (target) => this.ledger.countSeen(target),
+      onSeen: (target, source) => this.ledger.countSeen(target, source),
       onSocket: (up) => this.metrics.setSocketConnected(up),
       onHead: (block) => {
         this.ledger.onHead(block);

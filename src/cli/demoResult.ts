@@ -34,8 +34,11 @@ export type DemoResult = {
  * nothing to compare, and "true" would read as a proof it is not.
  */
 export function realizedEqualsSimulated(landed: readonly LandedBundle[]): boolean | null {
-  if (landed.length === 0) return null;
-  return landed.every((bundle) => bundle.simulatedNetWei === bundle.execution.net);
+  // Blind backruns (MEV-Share victims whose amounts are hidden) were sized by the chain, not simulated: there is
+  // nothing to hold them to but the executor's profit floor, which lossWei shows. Every other one must agree.
+  const compared = landed.filter((bundle) => !bundle.sizedOnChain);
+  if (compared.length === 0) return null;
+  return compared.every((bundle) => bundle.simulatedNetWei === bundle.execution.net);
 }
 
 /** The human end line's per-source part: captured of the victims, the capture ratio, and (private routes) the refunds. */

@@ -30,6 +30,11 @@ export type CandidateReport = {
   firstSeenMs: number;
   latencyUs: { decode: number; search: number; simulate: number; send: number; total: number };
   /**
+   * Sized on chain (a blind MEV-Share backrun): the executor chose the input from the pools' state after a victim
+   * whose amounts were hidden, so there is no simulated figure to hold the realised one to.
+   */
+  sizedOnChain?: true;
+  /**
    * Where the victim was seen: the public mempool, MEV Blocker's stream or MEV-Share's hints. Absent means public
    * (block arbitrage has no victim and needs no private flow, so it is public too). The ledger carries it to the
    * bundle, its inclusion, the store and the metrics.

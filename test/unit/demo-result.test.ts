@@ -24,6 +24,13 @@ describe('the demo result: realised against simulated', () => {
     expect(realizedEqualsSimulated([landed('a', 5n, 4n)])).toBe(false);
   });
 
+  it('leaves out blind backruns sized on chain (nothing was simulated for them), and only them', () => {
+    const blind = { ...landed('blind', 9n, null), sizedOnChain: true as const };
+    expect(realizedEqualsSimulated([blind])).toBeNull();
+    expect(realizedEqualsSimulated([landed('a', 5n, 5n), blind])).toBe(true);
+    expect(realizedEqualsSimulated([landed('a', 5n, 4n), blind])).toBe(false);
+  });
+
   it('is false when a landed bundle has no simulated figure (never compared means not equal)', () => {
     expect(realizedEqualsSimulated([landed('a', 0n, null)])).toBe(false);
     expect(realizedEqualsSimulated([landed('a', 5n, 5n), landed('b', 0n, null)])).toBe(false);
