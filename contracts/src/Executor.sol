@@ -207,9 +207,9 @@ contract Executor {
     ///        (SizingPoolNotInPlan), so a stolen operator key cannot make it read an arbitrary contract;
     ///      - the key is that pool's reserve0 (V2-style hop, getReserves) or sqrtPriceX96 (V3 hop, slot0); keys must
     ///        strictly increase, the table be 2..64 entries of exactly its length (BadSizing);
-    ///      - a key outside [first, last], or an input that interpolates to 0, reverts NoOpportunity before any
-    ///        swap; the input is linear between the two entries around the key and never exceeds the plan's
-    ///        amountIn (the ceiling the bot's risk checks approved);
+    ///      - the input is linear between the two entries around the key and never exceeds the plan's amountIn
+    ///        (the ceiling the bot's risk checks approved); a key outside [first, last], or an input of 0 (after
+    ///        interpolation and the cap), reverts NoOpportunity before any swap;
     ///      - builderShareBps <= the plan's maxBuilderShareBps (BuilderShareAbovePlanCap) <= the owner's cap;
     ///        payment = realisedProfit * builderShareBps / 10_000, sent in ETH to block.coinbase (unwrapped WETH,
     ///        so the start token must be WETH when the share is not 0);
@@ -235,8 +235,7 @@ contract Executor {
             sizedPool = _pool(sized, Plan.hop(plan, s.hopIndex - 1).tokenOut);
         }
         if (sizedPool != s.pool) revert SizingPoolNotInPlan(s.pool);
-        uint256 amountIn = _sizedAmount(sizing, s.count, sizedPool, sized.v3);
-        if (amountIn > h.amountIn) amountIn = h.amountIn;
+        uint256 amountIn = _sizedAmount(sizing, s.count, sizedPool, sized.v3, h.amountIn);
 
         uint256 balanceBefore = h.startToken.balanceOf(address(this));
         if (!first.v3) h.startToken.transfer(firstPool, amountIn);
@@ -420,9 +419,13 @@ contract Executor {
         if (h.maxBuilderShareBps > ownerCap) revert BuilderShareAboveOwnerCap(h.maxBuilderShareBps, ownerCap);
     }
 
-    /// @dev The table's input for `pool`'s live key; reverts BadSizing on unsorted keys, NoOpportunity when the
-    ///      key is outside the table or the input is 0.
-    function _sizedAmount(bytes calldata sizing, uint256 count, address pool, bool v3) private view returns (uint256) {
+    /// @dev The table's input for `pool`'s live key, capped at `ceiling` (the plan's amountIn); reverts BadSizing on
+    ///      unsorted keys, NoOpportunity when the key is outside the table or the input is 0.
+    function _sizedAmount(bytes calldata sizing, uint256 count, address pool, bool v3, uint256 ceiling)
+        private
+        view
+        returns (uint256)
+    {
         uint256 key;
         if (v3) {
             (key,,,,,,) = IUniswapV3Pool(pool).slot0();
@@ -431,6 +434,7 @@ contract Executor {
         }
         (bool sorted, bool inRange, uint256 amount) = Sizing.amountAt(sizing, count, key);
         if (!sorted) revert BadSizing();
+        if (amount > ceiling) amount = ceiling;
         if (!inRange || amount == 0) revert NoOpportunity(key);
         return amount;
     }

@@ -123,6 +123,8 @@ contract ExecutorSizedTest is ExecutorSizedBase {
         _expectNoOpportunity(plan, _sizing(sushiWethUsdc, 0, 0, _pair(key - 1, key + 1), _pair(0, 0)), key);
         // Interpolation that rounds down to zero: 0 + floor(1 * 1 / 3).
         _expectNoOpportunity(plan, _sizing(sushiWethUsdc, 0, 0, _pair(key - 1, key + 2), _pair(0, 1)), key);
+        // A plan whose ceiling is 0.
+        _expectNoOpportunity(_plan(_v2v2(), 0, 0, 0), _sizing(sushiWethUsdc, 0, 0, _pair(key - 1, key + 1), _pair(5 ether, 5 ether)), key);
         uint256 v3Key = _keyOf(v3WethUsdc3000, true);
         _expectNoOpportunity(_plan(_v3v3(), CEILING, 0, 0), _sizing(v3WethUsdc3000, 0, 0, _pair(v3Key, v3Key + 5), _pair(0, 1 ether)), v3Key);
     }
