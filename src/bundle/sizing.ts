@@ -1,4 +1,5 @@
 import { concat, getAddress, hexToBigInt, hexToNumber, numberToHex, sliceHex, type Address, type Hex } from 'viem';
+import type { SizingEntry } from '../strategy/sizingTable.ts';
 import { PlanError, type ExecutorPlan } from './plan.ts';
 
 /**
@@ -11,13 +12,9 @@ import { PlanError, type ExecutorPlan } from './plan.ts';
  * best input there. The executor reads the pool's live key at execution time, interpolates the input linearly
  * between the two entries around it, caps it at the plan's amountIn, and pays the builder `builderShareBps` of the
  * realised profit. A key outside the table or an input of 0 reverts with NoOpportunity before any swap.
+ * The bot builds the entries with src/strategy/sizingTable.ts.
  */
-export type SizingEntry = {
-  /** The touched pool's state after the victim: V2 `reserve0` (getReserves), V3 `sqrtPriceX96` (slot0). */
-  key: bigint;
-  /** The cycle's best input in that state, in the plan's start token (0: no opportunity there). */
-  amountIn: bigint;
-};
+export type { SizingEntry };
 
 export type SizingTable = {
   /** The touched pool: must be the pool of one of the plan's hops (the executor checks it against its own derivation). */

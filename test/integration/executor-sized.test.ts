@@ -8,6 +8,10 @@ import { encodePlan, type ExecutorPlan, type PlanHop } from '../../src/bundle/pl
 import { signExecutorSizedTransaction } from '../../src/bundle/signTransaction.ts';
 import { encodeSizing, sizedAmountIn, type SizingEntry } from '../../src/bundle/sizing.ts';
 import { mainnet } from '../../src/chain/addresses.ts';
+import { MarketState } from '../../src/state/market.ts';
+import { readPools } from '../../src/state/reader.ts';
+import type { Cycle } from '../../src/strategy/cycle.ts';
+import { sizingEntries } from '../../src/strategy/sizingTable.ts';
 import { devAccount } from '../../src/devnet/accounts.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { devnetExecutorFactories } from '../../src/devnet/executor.ts';
@@ -171,6 +175,40 @@ async function sendSized(plan: ExecutorPlan, sizing: { pool: Address; builderSha
   return receipt;
 }
 
+/**
+ * The bot's own table (src/strategy/sizingTable.ts: exact pool math on the market read from the chain) for the same
+ * grid: its keys must be the chain's keys after the real router swaps, to the unit, and its inputs the brute-force
+ * optima within 1%.
+ */
+async function expectBotTableMatches(side: Side, bruteForce: readonly SizingEntry[]): Promise<void> {
+  const legs = [side.sell, side.buy];
+  const read = await readPools(devnet.client as never, {
+    v2: legs.filter((leg) => leg.protocol === 'v2').map((leg) => leg.pool),
+    v3: legs.filter((leg) => leg.protocol === 'v3').map((leg) => leg.pool),
+  });
+  const block = await devnet.client.getBlock();
+  const market = new MarketState();
+  market.reset([...read.v2, ...read.v3], { number: block.number!, hash: block.hash!, parentHash: block.parentHash });
+  const pool = (address: Address) => market.get(address)!;
+  const cycle: Cycle = {
+    startToken: mainnet.weth,
+    hops: [
+      { pool: pool(side.sell.pool), tokenIn: mainnet.weth, tokenOut: usdc(), zeroForOne: pool(side.sell.pool).token0 === mainnet.weth },
+      { pool: pool(side.buy.pool), tokenIn: usdc(), tokenOut: mainnet.weth, zeroForOne: pool(side.buy.pool).token0 === usdc() },
+    ],
+  };
+  const victimTokenIn = side.buysWeth ? usdc() : mainnet.weth;
+  const bot = sizingEntries({ market, pool: side.touched.pool, victimZeroForOne: pool(side.touched.pool).token0 === victimTokenIn, victimAmounts: side.grid, cycle });
+  expect(bot.map((entry) => entry.key)).toEqual(bruteForce.map((entry) => entry.key));
+  for (const [index, entry] of bruteForce.entries()) {
+    const botAmount = bot[index]!.amountIn;
+    if (entry.amountIn >= 10n ** 15n) expect(absolute(botAmount - entry.amountIn) * 100n, `grid point ${index}`).toBeLessThanOrEqual(entry.amountIn);
+    else expect(botAmount, `grid point ${index}`).toBeLessThan(10n ** 15n);
+  }
+}
+
+const absolute = (value: bigint) => (value < 0n ? -value : value);
+
 type CaseResult = { victim: bigint; optimum: bigint; realised: bigint; captureBps: bigint };
 
 async function runCase(right: Side, wrong: Side, router: RouterKind, fee: number | undefined, victim: bigint, shareBps: number): Promise<CaseResult> {
@@ -178,6 +216,7 @@ async function runCase(right: Side, wrong: Side, router: RouterKind, fee: number
   const tableRight = await buildTable(right, router, fee);
   const tableWrong = await buildTable(wrong, router, fee);
   expect(tableRight.filter((entry) => entry.amountIn > 0n).length).toBeGreaterThan(3);
+  await expectBotTableMatches(right, tableRight);
 
   await victimSwap(router, fee, right.buysWeth, victim);
   const liveKey = await keyOf(right.touched);
