@@ -6,6 +6,7 @@ import {IUniswapV3Pool} from "./interfaces/IUniswapV3Pool.sol";
 import {IWETH} from "./interfaces/IWETH.sol";
 import {Plan} from "./libraries/Plan.sol";
 import {PoolAddress} from "./libraries/PoolAddress.sol";
+import {Sizing} from "./libraries/Sizing.sol";
 import {TokenTransfer} from "./libraries/TokenTransfer.sol";
 
 /// @title Executor
@@ -30,6 +31,9 @@ import {TokenTransfer} from "./libraries/TokenTransfer.sol";
 ///      - The plan names its block; run in any other block (late, or replayed) it reverts.
 ///      - The builder's share of the profit is capped by the owner (`maxBuilderShareBps`): a plan stating a higher
 ///        share reverts, so a stolen operator key cannot hand a whole profit to a builder it controls or bribes.
+///      - `executeSized` (for victims whose amounts are hidden) takes its input from a table keyed by the live state
+///        of one of the plan's own pools, as the executor derives it; the input never exceeds the plan's amountIn,
+///        and the builder gets a share of the realised profit under the same caps. Every rule above holds for it.
 contract Executor {
     using TokenTransfer for address;
 
@@ -79,6 +83,12 @@ contract Executor {
     error BuilderPaymentFailed();
     error EthTransferFailed();
     error EthNotAccepted();
+    error FlashPlanNotSizable();
+    error FixedBuilderPaymentInSizedPlan();
+    error BadSizing();
+    error SizingPoolNotInPlan(address pool);
+    error BuilderShareAbovePlanCap(uint256 shareBps, uint256 planCapBps);
+    error NoOpportunity(uint256 key);
 
     /*//////////////////////////////////////////////////////////////
                                  STATE
@@ -145,22 +155,7 @@ contract Executor {
     ///      exceed the owner's cap.
     /// @param plan The packed plan.
     function execute(bytes calldata plan) external {
-        if (!isOperator[msg.sender]) revert NotOperator();
-        if (_tload(LOCK_SLOT) != 0) revert Reentered();
-        _tstore(LOCK_SLOT, 1);
-
-        Plan.Header memory h = Plan.header(plan);
-        if (
-            plan.length < Plan.HEADER_SIZE || h.hopCount < 2 || h.hopCount > Plan.MAX_HOPS
-                || plan.length != Plan.HEADER_SIZE + h.hopCount * Plan.HOP_SIZE
-                || Plan.hop(plan, h.hopCount - 1).tokenOut != h.startToken
-        ) revert BadPlan();
-        if (block.number != h.targetBlock) revert WrongBlock(h.targetBlock, block.number);
-        if (h.startToken != WETH && !isStartToken[h.startToken]) revert StartTokenNotAllowed(h.startToken);
-        // Checked before any swap, so such a plan costs the least gas; from here on the plan's share is
-        // min(plan, owner cap), which the payment check below uses.
-        uint256 ownerCap = maxBuilderShareBps;
-        if (h.maxBuilderShareBps > ownerCap) revert BuilderShareAboveOwnerCap(h.maxBuilderShareBps, ownerCap);
+        Plan.Header memory h = _openPlan(plan);
 
         uint256 balanceBefore = h.startToken.balanceOf(address(this));
         Plan.Hop memory first = Plan.hop(plan, 0);
@@ -196,10 +191,64 @@ contract Executor {
             uint256 cap = profit * h.maxBuilderShareBps / 10_000;
             if (h.builderPayment > cap) revert BuilderPaymentAboveCap(h.builderPayment, cap);
             if (h.startToken != WETH) revert BuilderPaymentNeedsWeth();
-            IWETH(WETH).withdraw(h.builderPayment);
-            (bool paid,) = block.coinbase.call{value: h.builderPayment}("");
-            if (!paid) revert BuilderPaymentFailed();
+            _payBuilder(h.builderPayment);
         }
+        _tstore(LOCK_SLOT, 0);
+    }
+
+    /// @notice Runs a planned cycle with an input read off a sizing table at execution time (see Sizing.sol for
+    ///         the encoding), for a victim whose amounts were hidden: the table maps the touched pool's state
+    ///         after each possible victim to the cycle's best input there, and the pool's live state picks the
+    ///         entry. The builder gets `builderShareBps` of the realised profit.
+    /// @dev Same rules as `execute` (operator only, not re-entrant, the same plan checks, the target block), and:
+    ///      - only inventory plans (flash mode reverts FlashPlanNotSizable) with builderPayment 0
+    ///        (FixedBuilderPaymentInSizedPlan): the payment here is a share, not a sum;
+    ///      - the table's pool must be the pool the executor itself derives for the plan hop it names
+    ///        (SizingPoolNotInPlan), so a stolen operator key cannot make it read an arbitrary contract;
+    ///      - the key is that pool's reserve0 (V2-style hop, getReserves) or sqrtPriceX96 (V3 hop, slot0); keys must
+    ///        strictly increase, the table be 2..64 entries of exactly its length (BadSizing);
+    ///      - the input is linear between the two entries around the key and never exceeds the plan's amountIn
+    ///        (the ceiling the bot's risk checks approved); a key outside [first, last], or an input of 0 (after
+    ///        interpolation and the cap), reverts NoOpportunity before any swap;
+    ///      - builderShareBps <= the plan's maxBuilderShareBps (BuilderShareAbovePlanCap) <= the owner's cap;
+    ///        payment = realisedProfit * builderShareBps / 10_000, sent in ETH to block.coinbase (unwrapped WETH,
+    ///        so the start token must be WETH when the share is not 0);
+    ///      - realisedProfit - payment >= minProfit, else InsufficientProfit: a wrong table or a wrong direction
+    ///        costs only the revert.
+    /// @param plan The packed plan; its amountIn is the most the table may ask for.
+    /// @param sizing The packed sizing table.
+    function executeSized(bytes calldata plan, bytes calldata sizing) external {
+        Plan.Header memory h = _openPlan(plan);
+        if (h.flash) revert FlashPlanNotSizable();
+        if (h.builderPayment != 0) revert FixedBuilderPaymentInSizedPlan();
+        (Sizing.Header memory s, bool wellFormed) = Sizing.header(sizing);
+        if (!wellFormed || s.hopIndex >= h.hopCount) revert BadSizing();
+        if (s.builderShareBps > h.maxBuilderShareBps) revert BuilderShareAbovePlanCap(s.builderShareBps, h.maxBuilderShareBps);
+        if (s.builderShareBps != 0 && h.startToken != WETH) revert BuilderPaymentNeedsWeth();
+
+        Plan.Hop memory first = Plan.hop(plan, 0);
+        address firstPool = _pool(first, h.startToken);
+        Plan.Hop memory sized = first;
+        address sizedPool = firstPool;
+        if (s.hopIndex != 0) {
+            sized = Plan.hop(plan, s.hopIndex);
+            sizedPool = _pool(sized, Plan.hop(plan, s.hopIndex - 1).tokenOut);
+        }
+        if (sizedPool != s.pool) revert SizingPoolNotInPlan(s.pool);
+        uint256 amountIn = _sizedAmount(sizing, s.count, sizedPool, sized.v3, h.amountIn);
+
+        uint256 balanceBefore = h.startToken.balanceOf(address(this));
+        if (!first.v3) h.startToken.transfer(firstPool, amountIn);
+        _runHops(plan, 0, h.hopCount, h.startToken, first, firstPool, amountIn);
+        uint256 balanceAfter = h.startToken.balanceOf(address(this));
+
+        if (balanceAfter < balanceBefore + h.minProfit) {
+            revert InsufficientProfit(int256(balanceAfter) - int256(balanceBefore), h.minProfit);
+        }
+        uint256 profit = balanceAfter - balanceBefore;
+        uint256 payment = profit * s.builderShareBps / 10_000;
+        if (profit - payment < h.minProfit) revert InsufficientProfit(int256(profit), h.minProfit + payment);
+        if (payment != 0) _payBuilder(payment);
         _tstore(LOCK_SLOT, 0);
     }
 
@@ -348,6 +397,54 @@ contract Executor {
     /*//////////////////////////////////////////////////////////////
                                 INTERNAL
     //////////////////////////////////////////////////////////////*/
+
+    /// @dev What `execute` and `executeSized` check before anything else: the caller, the lock (taken here and
+    ///      released by the caller at its end), the plan's shape, block, start token and builder share.
+    function _openPlan(bytes calldata plan) private returns (Plan.Header memory h) {
+        if (!isOperator[msg.sender]) revert NotOperator();
+        if (_tload(LOCK_SLOT) != 0) revert Reentered();
+        _tstore(LOCK_SLOT, 1);
+
+        h = Plan.header(plan);
+        if (
+            plan.length < Plan.HEADER_SIZE || h.hopCount < 2 || h.hopCount > Plan.MAX_HOPS
+                || plan.length != Plan.HEADER_SIZE + h.hopCount * Plan.HOP_SIZE
+                || Plan.hop(plan, h.hopCount - 1).tokenOut != h.startToken
+        ) revert BadPlan();
+        if (block.number != h.targetBlock) revert WrongBlock(h.targetBlock, block.number);
+        if (h.startToken != WETH && !isStartToken[h.startToken]) revert StartTokenNotAllowed(h.startToken);
+        // Checked before any swap, so such a plan costs the least gas; from here on the plan's share is
+        // min(plan, owner cap), which the payment checks use.
+        uint256 ownerCap = maxBuilderShareBps;
+        if (h.maxBuilderShareBps > ownerCap) revert BuilderShareAboveOwnerCap(h.maxBuilderShareBps, ownerCap);
+    }
+
+    /// @dev The table's input for `pool`'s live key, capped at `ceiling` (the plan's amountIn); reverts BadSizing on
+    ///      unsorted keys, NoOpportunity when the key is outside the table or the input is 0.
+    function _sizedAmount(bytes calldata sizing, uint256 count, address pool, bool v3, uint256 ceiling)
+        private
+        view
+        returns (uint256)
+    {
+        uint256 key;
+        if (v3) {
+            (key,,,,,,) = IUniswapV3Pool(pool).slot0();
+        } else {
+            (key,,) = IUniswapV2Pair(pool).getReserves();
+        }
+        (bool sorted, bool inRange, uint256 amount) = Sizing.amountAt(sizing, count, key);
+        if (!sorted) revert BadSizing();
+        if (amount > ceiling) amount = ceiling;
+        if (!inRange || amount == 0) revert NoOpportunity(key);
+        return amount;
+    }
+
+    /// @dev Pays block.coinbase `amount` in ETH, unwrapped from WETH (relays require the bid as an ETH transfer).
+    function _payBuilder(uint256 amount) private {
+        IWETH(WETH).withdraw(amount);
+        (bool paid,) = block.coinbase.call{value: amount}("");
+        if (!paid) revert BuilderPaymentFailed();
+    }
 
     /// @dev Runs hops [from, to) with `amount` of input already where hop `from` (`hop`, in `pool`) takes it: in its
     ///      pair for V2, here for V3 (paid in the callback). Each hop's output goes straight to a V2 next pair.

@@ -1,5 +1,6 @@
-import type { ExecutorPlan } from './plan.ts';
+import type { ExecutorPlan, PlanHop } from './plan.ts';
 import type { Candidate } from '../strategy/candidates.ts';
+import type { Cycle } from '../strategy/cycle.ts';
 import type { CostPolicy } from '../strategy/costs.ts';
 
 /**
@@ -18,13 +19,37 @@ export function planFor(candidate: Candidate, targetBlock: bigint, policy: CostP
     builderPayment: candidate.bribeWei,
     maxBuilderShareBps: Number(policy.builderShareBps),
     startToken: candidate.cycle.startToken,
-    hops: candidate.cycle.hops.map((hop) => ({
-      pool: hop.pool.address,
-      ...(hop.pool.factory ? { factory: hop.pool.factory } : {}),
-      tokenOut: hop.tokenOut,
-      protocol: hop.pool.kind,
-      zeroForOne: hop.zeroForOne,
-      ...(hop.pool.kind === 'v2' ? { v2FeeBps: Number(hop.pool.feeBps) } : { v3Fee: hop.pool.fee }),
-    })),
+    hops: planHops(candidate.cycle),
   };
+}
+
+export type SizedPlanParameters = {
+  cycle: Cycle;
+  targetBlock: bigint;
+  /** The most the sizing table may ask for (the input the risk limits allow): the plan's amountIn. */
+  ceiling: bigint;
+  /** What must be left after the builder's share, in the start token (at least the transaction's gas cost). */
+  minProfit: bigint;
+  /** The most the table's builderShareBps may be (at most the executor owner's cap). */
+  maxBuilderShareBps: number;
+};
+
+/**
+ * The plan for `executeSized` (a victim whose size is hidden): inventory mode, amountIn the ceiling the table's
+ * input is capped at, no fixed builder payment (the table's share of the realised profit is paid instead).
+ */
+export function sizedPlanFor(parameters: SizedPlanParameters): ExecutorPlan {
+  const { cycle, targetBlock, ceiling, minProfit, maxBuilderShareBps } = parameters;
+  return { flash: false, targetBlock, amountIn: ceiling, minProfit, builderPayment: 0n, maxBuilderShareBps, startToken: cycle.startToken, hops: planHops(cycle) };
+}
+
+function planHops(cycle: Cycle): PlanHop[] {
+  return cycle.hops.map((hop) => ({
+    pool: hop.pool.address,
+    ...(hop.pool.factory ? { factory: hop.pool.factory } : {}),
+    tokenOut: hop.tokenOut,
+    protocol: hop.pool.kind,
+    zeroForOne: hop.zeroForOne,
+    ...(hop.pool.kind === 'v2' ? { v2FeeBps: Number(hop.pool.feeBps) } : { v3Fee: hop.pool.fee }),
+  }));
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodePlan, encodePlan } from '../../src/bundle/plan.ts';
 import type { V2Pair, V3Pool } from '../../src/state/types.ts';
 import type { Candidate } from '../../src/strategy/candidates.ts';
-import { planFor } from '../../src/bundle/toPlan.ts';
+import { planFor, sizedPlanFor } from '../../src/bundle/toPlan.ts';
 
 const weth = getAddress('0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2');
 const usdc = getAddress('0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48');
@@ -43,5 +43,13 @@ describe('planFor', () => {
       { factory: uniswapV2Factory, tokenOut: dai, protocol: 'v2', zeroForOne: false, v2FeeBps: 30 },
       { pool: unknown.address, listed: true, tokenOut: weth, protocol: 'v2', zeroForOne: true, v2FeeBps: 25 },
     ]);
+  });
+});
+
+describe('sizedPlanFor (executeSized: the input comes from the table, the builder gets a share)', () => {
+  it('the same hops as planFor, inventory mode, the ceiling as amountIn, no fixed builder payment', () => {
+    const plan = sizedPlanFor({ cycle: candidate.cycle, targetBlock: 100n, ceiling: 7n * 10n ** 18n, minProfit: 123n, maxBuilderShareBps: 4000 });
+    expect(plan).toMatchObject({ flash: false, targetBlock: 100n, amountIn: 7n * 10n ** 18n, minProfit: 123n, builderPayment: 0n, maxBuilderShareBps: 4000, startToken: weth });
+    expect(plan.hops).toEqual(planFor(candidate, 100n, { priorityFeeWei: 0n, builderShareBps: 5000n, minNetProfitWei: 0n }).hops);
   });
 });

@@ -34,6 +34,9 @@ contract ExecutorHandler is Test {
     uint256 public operatorSuccesses;
     uint256 public operatorAttempts;
     uint256 public forgedPlansRun;
+    uint256 public sizedAttempts;
+    uint256 public sizedSuccesses;
+    uint256 public forgedSizedAttempts;
     ForgeryParts internal parts;
 
     constructor(
@@ -136,11 +139,68 @@ contract ExecutorHandler is Test {
         } catch {}
     }
 
+    function operatorRunsForgedPlan(uint256 seed, uint256 amountIn, bool flash) external {
+        bytes memory plan = _forgedPlan(seed, amountIn, flash);
+        vm.prank(operator);
+        try executor.execute(plan) {
+            forgedPlansRun++;
+        } catch {}
+    }
+
+    /// @dev The stolen key's plan through `executeSized`, with a sizing table that names any of the forgery's
+    ///      sources (the attacker's pool included) at any hop and asks for anything over the whole key range.
+    function operatorRunsForgedSizedPlan(uint256 seed, uint256 amountIn, uint256 tableAmount, uint16 shareBps) external {
+        bytes memory plan = _forgedPlan(seed, amountIn, false);
+        bytes memory sizing = abi.encodePacked(
+            parts.sources[(seed >> 128) % 4], uint8((seed >> 136) % 3), uint16(bound(shareBps, 0, 10_000)), uint8(2),
+            uint160(0), uint128(bound(tableAmount, 1, type(uint128).max)), type(uint160).max, uint128(tableAmount)
+        );
+        forgedSizedAttempts++;
+        vm.prank(operator);
+        try executor.executeSized(plan, sizing) {
+            forgedPlansRun++;
+        } catch {}
+    }
+
+    /// @dev The operator's profitable cycle through `executeSized`, keyed on the second hop's pair with a random
+    ///      table around its live reserve0 (never asking for 0, so the first try trades) and a random builder share.
+    function operatorExecutesSized(uint256 below, uint256 above, uint256 amount0, uint256 amount1, uint16 shareBps) external {
+        (uint112 reserve0,,) = IV2PairFull(pair).getReserves();
+        below = bound(below, 0, reserve0 / 10);
+        above = bound(above, 1, reserve0 / 10);
+        shareBps = uint16(bound(shareBps, 0, 9_000));
+        bytes memory plan = _withShare(profitablePlan, shareBps);
+        bytes memory sizing = abi.encodePacked(
+            pair, uint8(1), shareBps, uint8(2), uint160(reserve0 - below), uint128(bound(amount0, 1 ether, 50 ether)),
+            uint160(reserve0 + above), uint128(bound(amount1, 1 ether, 50 ether))
+        );
+        sizedAttempts++;
+        vm.prank(operator);
+        try executor.executeSized(plan, sizing) {
+            sizedSuccesses++;
+        } catch {}
+    }
+
+    function strangerExecutesSized(uint256 seed, bytes calldata plan, bytes calldata sizing) external {
+        vm.prank(_stranger(seed));
+        strangerAttempts++;
+        try executor.executeSized(plan, sizing) {
+            strangerSuccesses++;
+        } catch {}
+    }
+
+    /// @dev The profitable plan with its maxBuilderShareBps (bytes 57..59) set to `bps`.
+    function _withShare(bytes memory plan, uint16 bps) internal pure returns (bytes memory out) {
+        out = bytes.concat(plan);
+        out[57] = bytes1(uint8(bps >> 8));
+        out[58] = bytes1(uint8(bps));
+    }
+
     /// @dev The operator key is stolen: a plan of the attacker's making (Plan.sol layout), coherent (a token path
     ///      back to the start, zeroForOne from the token order) but with fuzzed tokens, pool sources, kinds and
     ///      fees; the attacker's pool is armed to claim everything the executor holds of the token it would pay
     ///      after the first hop, to report a made-up output and to top the fake token up.
-    function operatorRunsForgedPlan(uint256 seed, uint256 amountIn, bool flash) external {
+    function _forgedPlan(uint256 seed, uint256 amountIn, bool flash) internal returns (bytes memory plan) {
         uint256 hopCount = bound(seed, 2, 3);
         address[4] memory path;
         path[0] = parts.tokens[(seed >> 8) % 4];
@@ -151,7 +211,7 @@ contract ExecutorHandler is Test {
         path[hopCount] = path[0];
         parts.attackerPool.arm(type(uint256).max, path[1], bound(seed >> 64, 0, 2_000 ether));
         parts.attackerPool.armTopUp(parts.tokens[3], 1 ether);
-        bytes memory plan = abi.encodePacked(
+        plan = abi.encodePacked(
             uint8(flash ? 1 : 0), uint64(block.number), uint128(bound(amountIn, 0, 100 ether)), uint128(0), uint128(0),
             uint16(0), path[0], uint8(hopCount)
         );
@@ -165,10 +225,6 @@ contract ExecutorHandler is Test {
                 | ((attackers || (h >> 9) & 1 == 1) ? 4 : 0);
             plan = abi.encodePacked(plan, parts.sources[pick], path[i + 1], flags, fees[(h >> 16) % 5]);
         }
-        vm.prank(operator);
-        try executor.execute(plan) {
-            forgedPlansRun++;
-        } catch {}
     }
 
     function ownerWithdraws(uint256 amount) external {
@@ -214,11 +270,15 @@ contract ExecutorInvariantTest is ExecutorBase {
     }
 
     /// @dev The campaign really tried the guarded paths: strangers called, and when the operator tried its plan, the
-    /// first try at least traded (otherwise "holdings only fall through withdraw" would hold for want of any trade).
+    /// first try at least traded (otherwise "holdings only fall through withdraw" would hold for want of any trade);
+    /// the same for the operator's sized runs of that cycle.
     /// A run whose 64 calls never drew `operatorExecutes` (about 1 run in 450) has nothing to say about it.
     function afterInvariant() public view {
         assertGt(handler.strangerAttempts(), 0);
-        if (handler.operatorAttempts() > 0) assertGt(handler.operatorSuccesses(), 0);
+        // Sized runs trade the same cycle, so whichever of the two came first traded.
+        if (handler.operatorAttempts() + handler.sizedAttempts() > 0) {
+            assertGt(handler.operatorSuccesses() + handler.sizedSuccesses(), 0);
+        }
     }
 
     /// @dev The executor never grants an allowance to anyone who could spend its tokens.

@@ -1,0 +1,129 @@
+import { concat, getAddress, hexToBigInt, hexToNumber, numberToHex, sliceHex, type Address, type Hex } from 'viem';
+import type { SizingEntry } from '../strategy/sizingTable.ts';
+import { PlanError, type ExecutorPlan } from './plan.ts';
+
+/**
+ * A sizing table for `Executor.executeSized` (contracts/src/libraries/Sizing.sol documents the same layout):
+ * header 24 bytes = pool address | hopIndex u8 | builderShareBps u16 | count u8, then 36 bytes per entry =
+ * key u160 | amountIn u128, keys strictly increasing.
+ *
+ * For a victim whose amounts are hidden (a MEV-Share hint names only the pool), the bot lists, for a grid of
+ * possible victim sizes in one direction, the touched pool's state after the victim (the key) and the cycle's
+ * best input there. The executor reads the pool's live key at execution time, interpolates the input linearly
+ * between the two entries around it, caps it at the plan's amountIn, and pays the builder `builderShareBps` of the
+ * realised profit. A key outside the table or an input of 0 reverts with NoOpportunity before any swap.
+ * The bot builds the entries with src/strategy/sizingTable.ts.
+ */
+export type { SizingEntry };
+
+export type SizingTable = {
+  /** The touched pool: must be the pool of one of the plan's hops (the executor checks it against its own derivation). */
+  pool: Address;
+  /** block.coinbase's share of the realised profit, at most the plan's maxBuilderShareBps. */
+  builderShareBps: number;
+  /** 2..64 entries with distinct keys, in any order (encoded sorted by key). */
+  entries: readonly SizingEntry[];
+};
+
+/** What the key of a hop's pool is: the executor reads reserve0 of a V2 pair and sqrtPriceX96 of a V3 pool. */
+export type SizingKeyKind = 'v2Reserve0' | 'v3SqrtPriceX96';
+
+export type DecodedSizing = { pool: Address; hopIndex: number; builderShareBps: number; entries: SizingEntry[] };
+
+export const SIZING_HEADER_SIZE = 24;
+export const SIZING_ENTRY_SIZE = 36;
+export const SIZING_MIN_ENTRIES = 2;
+export const SIZING_MAX_ENTRIES = 64;
+
+const MAX_U160 = (1n << 160n) - 1n;
+const MAX_U128 = (1n << 128n) - 1n;
+
+/**
+ * Gas `executeSized` costs above `execute` for the same plan and input, as a bound for the transaction's gas
+ * limit: the table's calldata (about 570 gas an entry), the read of the pool and the lookup. Measured 2,400 to
+ * 11,200 for 2 to 16 entries on two-hop V2 and V3 cycles; contracts/test/executor/ExecutorSizedGas.t.sol checks
+ * this bound (snapshots/ExecutorSizedGasTest.json).
+ */
+export function sizedExtraGas(entryCount: number): bigint {
+  return 2_500n + 650n * BigInt(entryCount);
+}
+
+/** The plan hop whose pool the table keys on; throws unless exactly that pool is one of the plan's hops. */
+export function sizingHopIndex(plan: Pick<ExecutorPlan, 'hops'>, pool: Address): number {
+  const wanted = getAddress(pool);
+  const index = plan.hops.findIndex((hop) => getAddress(hop.pool) === wanted);
+  if (index < 0) throw new PlanError(`sizing pool ${wanted} is not one of the plan's hops`);
+  return index;
+}
+
+/** The key the executor reads for `pool` in `plan`. */
+export function sizingKeyKind(plan: Pick<ExecutorPlan, 'hops'>, pool: Address): SizingKeyKind {
+  return plan.hops[sizingHopIndex(plan, pool)]!.protocol === 'v3' ? 'v3SqrtPriceX96' : 'v2Reserve0';
+}
+
+/**
+ * Packs `table` for `executeSized(plan, sizing)`, refusing what the contract would refuse as malformed and what
+ * it would run differently from what the caller meant: a flash plan, a plan with a fixed builder payment, a share
+ * above the plan's cap, a pool not in the plan, duplicate keys.
+ */
+export function encodeSizing(plan: ExecutorPlan, table: SizingTable): Hex {
+  if (plan.flash) throw new PlanError('executeSized runs inventory plans only (flash is set)');
+  if (plan.builderPayment !== 0n) throw new PlanError('a sized plan pays the builder a share of the realised profit: builderPayment must be 0');
+  const share = table.builderShareBps;
+  if (!Number.isInteger(share) || share < 0 || share > plan.maxBuilderShareBps) {
+    throw new PlanError(`builderShareBps must be an integer 0..${plan.maxBuilderShareBps} (the plan's cap; got ${share})`);
+  }
+  const hopIndex = sizingHopIndex(plan, table.pool);
+  const count = table.entries.length;
+  if (count < SIZING_MIN_ENTRIES || count > SIZING_MAX_ENTRIES) {
+    throw new PlanError(`a sizing table has ${SIZING_MIN_ENTRIES} to ${SIZING_MAX_ENTRIES} entries (got ${count})`);
+  }
+  const entries = [...table.entries].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const parts: Hex[] = [getAddress(table.pool), numberToHex(hopIndex, { size: 1 }), numberToHex(share, { size: 2 }), numberToHex(count, { size: 1 })];
+  for (const [index, entry] of entries.entries()) {
+    if (entry.key < 0n || entry.key > MAX_U160) throw new PlanError(`sizing key ${entry.key} does not fit in 160 bits`);
+    if (entry.amountIn < 0n || entry.amountIn > MAX_U128) throw new PlanError(`sizing amountIn ${entry.amountIn} does not fit in 128 bits`);
+    if (index > 0 && entry.key === entries[index - 1]!.key) throw new PlanError(`sizing key ${entry.key} appears twice`);
+    parts.push(numberToHex(entry.key, { size: 20 }), numberToHex(entry.amountIn, { size: 16 }));
+  }
+  return concat(parts).toLowerCase() as Hex;
+}
+
+/** Unpacks a sizing table (for logs and post-mortems). */
+export function decodeSizing(data: Hex): DecodedSizing {
+  const size = (data.length - 2) / 2;
+  if (size < SIZING_HEADER_SIZE) throw new PlanError(`a sizing table is at least ${SIZING_HEADER_SIZE} bytes (got ${size})`);
+  const field = (start: number, length: number) => sliceHex(data, start, start + length, { strict: true });
+  const count = hexToNumber(field(23, 1));
+  if (size !== SIZING_HEADER_SIZE + count * SIZING_ENTRY_SIZE) {
+    throw new PlanError(`a ${count}-entry sizing table is ${SIZING_HEADER_SIZE + count * SIZING_ENTRY_SIZE} bytes (got ${size})`);
+  }
+  const entries: SizingEntry[] = [];
+  for (let index = 0; index < count; index++) {
+    const at = SIZING_HEADER_SIZE + index * SIZING_ENTRY_SIZE;
+    entries.push({ key: hexToBigInt(field(at, 20)), amountIn: hexToBigInt(field(at + 20, 16)) });
+  }
+  return { pool: getAddress(field(0, 20)), hopIndex: hexToNumber(field(20, 1)), builderShareBps: hexToNumber(field(21, 2)), entries };
+}
+
+/**
+ * The input `executeSized` runs with when the pool's live key is `key` and the plan's amountIn is `ceiling`, or
+ * undefined where it reverts NoOpportunity (key outside the table, input 0). The same rule as the contract:
+ * linear between the two entries around the key, the step rounded toward the lower key's amount. For a bot that
+ * wants to know what a table will do in a simulated state (tests check it against the contract).
+ */
+export function sizedAmountIn(entries: readonly SizingEntry[], key: bigint, ceiling: bigint): bigint | undefined {
+  const sorted = [...entries].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  if (sorted.some((entry, index) => index > 0 && entry.key === sorted[index - 1]!.key)) throw new PlanError('sizing keys must be distinct');
+  if (sorted.length < SIZING_MIN_ENTRIES || key < sorted[0]!.key || key > sorted[sorted.length - 1]!.key) return undefined;
+  let amount = sorted[0]!.amountIn;
+  for (let index = 1; index < sorted.length && key > sorted[index - 1]!.key; index++) {
+    const [low, high] = [sorted[index - 1]!, sorted[index]!];
+    if (key > high.key) continue;
+    const [step, span] = [key - low.key, high.key - low.key];
+    amount = high.amountIn >= low.amountIn ? low.amountIn + ((high.amountIn - low.amountIn) * step) / span : low.amountIn - ((low.amountIn - high.amountIn) * step) / span;
+    break;
+  }
+  if (amount > ceiling) amount = ceiling;
+  return amount === 0n ? undefined : amount;
+}
