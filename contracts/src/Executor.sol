@@ -117,6 +117,8 @@ contract Executor {
     uint256 private constant FLASH_PLAN_SLOT = 0x7d6ad0c6d2e3f2b8a1a4d1e0b7b5d0d1c3f1e2a4b6c8d0e2f4a6b8c0d2e4f6a5;
 
     uint256 private constant V3_VENUE = 1 << 24;
+    /// @notice The most legs one executeSizedLegs call may carry (two directions for each of a few pools).
+    uint256 public constant MAX_SIZED_LEGS = 8;
 
     uint160 private constant MIN_SQRT_RATIO_PLUS_ONE = 4295128740;
     uint160 private constant MAX_SQRT_RATIO_MINUS_ONE = 1461446703485210103287273052203988822378723970341;
@@ -219,36 +221,50 @@ contract Executor {
     /// @param sizing The packed sizing table.
     function executeSized(bytes calldata plan, bytes calldata sizing) external {
         Plan.Header memory h = _openPlan(plan);
-        if (h.flash) revert FlashPlanNotSizable();
-        if (h.builderPayment != 0) revert FixedBuilderPaymentInSizedPlan();
-        (Sizing.Header memory s, bool wellFormed) = Sizing.header(sizing);
-        if (!wellFormed || s.hopIndex >= h.hopCount) revert BadSizing();
-        if (s.builderShareBps > h.maxBuilderShareBps) revert BuilderShareAbovePlanCap(s.builderShareBps, h.maxBuilderShareBps);
-        if (s.builderShareBps != 0 && h.startToken != WETH) revert BuilderPaymentNeedsWeth();
-
-        Plan.Hop memory first = Plan.hop(plan, 0);
-        address firstPool = _pool(first, h.startToken);
-        Plan.Hop memory sized = first;
-        address sizedPool = firstPool;
-        if (s.hopIndex != 0) {
-            sized = Plan.hop(plan, s.hopIndex);
-            sizedPool = _pool(sized, Plan.hop(plan, s.hopIndex - 1).tokenOut);
-        }
-        if (sizedPool != s.pool) revert SizingPoolNotInPlan(s.pool);
-        uint256 amountIn = _sizedAmount(sizing, s.count, sizedPool, sized.v3, h.amountIn);
+        SizedLeg memory leg = _sizedLeg(plan, h, sizing);
+        if (leg.amountIn == 0) revert NoOpportunity(leg.key);
 
         uint256 balanceBefore = h.startToken.balanceOf(address(this));
-        if (!first.v3) h.startToken.transfer(firstPool, amountIn);
-        _runHops(plan, 0, h.hopCount, h.startToken, first, firstPool, amountIn);
-        uint256 balanceAfter = h.startToken.balanceOf(address(this));
+        _runSizedLeg(plan, h, leg);
+        _settleShare(h.startToken, balanceBefore, h.minProfit, leg.shareBps);
+        _tstore(LOCK_SLOT, 0);
+    }
 
-        if (balanceAfter < balanceBefore + h.minProfit) {
-            revert InsufficientProfit(int256(balanceAfter) - int256(balanceBefore), h.minProfit);
+    /// @notice Runs several sized legs in one call, for a victim whose direction is hidden too (and whose swap may
+    ///         have touched several pools): one leg per pool and direction it may have traded, each trading only if
+    ///         its pool's live state lies inside its table with a non-zero input there.
+    /// @dev Every leg obeys `executeSized`'s rules (plan checks, table checks, caps), with one start token and one
+    ///      builder share for all (BadPlan, BadSizing otherwise); 1..MAX_SIZED_LEGS legs. Legs run in order; one
+    ///      whose key is outside its table or whose input is 0 is skipped, and NoOpportunity(0) reverts the call
+    ///      when none trades. The floor is the sum of the plans' minProfit and holds for the whole call: its
+    ///      realised profit less the builder's share (a share of that profit, paid once in ETH to block.coinbase)
+    ///      must reach it, else InsufficientProfit.
+    /// @param plans The packed plans, one per leg.
+    /// @param sizings The packed sizing tables, in the plans' order.
+    function executeSizedLegs(bytes[] calldata plans, bytes[] calldata sizings) external {
+        uint256 legs = plans.length;
+        if (legs == 0 || legs > MAX_SIZED_LEGS || sizings.length != legs) revert BadSizing();
+        Plan.Header memory h = _openPlan(plans[0]);
+        address startToken = h.startToken;
+        uint256 balanceBefore = startToken.balanceOf(address(this));
+        uint256 shareBps;
+        uint256 floor;
+        bool traded;
+        for (uint256 i; i < legs; ++i) {
+            if (i != 0) {
+                h = _checkPlan(plans[i]);
+                if (h.startToken != startToken) revert BadPlan();
+            }
+            SizedLeg memory leg = _sizedLeg(plans[i], h, sizings[i]);
+            if (i == 0) shareBps = leg.shareBps;
+            else if (leg.shareBps != shareBps) revert BadSizing();
+            floor += h.minProfit;
+            if (leg.amountIn == 0) continue;
+            _runSizedLeg(plans[i], h, leg);
+            traded = true;
         }
-        uint256 profit = balanceAfter - balanceBefore;
-        uint256 payment = profit * s.builderShareBps / 10_000;
-        if (profit - payment < h.minProfit) revert InsufficientProfit(int256(profit), h.minProfit + payment);
-        if (payment != 0) _payBuilder(payment);
+        if (!traded) revert NoOpportunity(0);
+        _settleShare(startToken, balanceBefore, floor, shareBps);
         _tstore(LOCK_SLOT, 0);
     }
 
@@ -404,7 +420,11 @@ contract Executor {
         if (!isOperator[msg.sender]) revert NotOperator();
         if (_tload(LOCK_SLOT) != 0) revert Reentered();
         _tstore(LOCK_SLOT, 1);
+        h = _checkPlan(plan);
+    }
 
+    /// @dev A plan's shape, block, start token and builder share against the owner's cap (no state written).
+    function _checkPlan(bytes calldata plan) private view returns (Plan.Header memory h) {
         h = Plan.header(plan);
         if (
             plan.length < Plan.HEADER_SIZE || h.hopCount < 2 || h.hopCount > Plan.MAX_HOPS
@@ -419,24 +439,74 @@ contract Executor {
         if (h.maxBuilderShareBps > ownerCap) revert BuilderShareAboveOwnerCap(h.maxBuilderShareBps, ownerCap);
     }
 
-    /// @dev The table's input for `pool`'s live key, capped at `ceiling` (the plan's amountIn); reverts BadSizing on
-    ///      unsorted keys, NoOpportunity when the key is outside the table or the input is 0.
+    /// @dev One sized leg, checked and read before any swap: its first hop and pool, the table's input at the sized
+    ///      pool's live key (0 when the key is outside the table), the key, and the table's builder share.
+    struct SizedLeg {
+        Plan.Hop first;
+        address firstPool;
+        uint256 amountIn;
+        uint256 key;
+        uint256 shareBps;
+    }
+
+    function _sizedLeg(bytes calldata plan, Plan.Header memory h, bytes calldata sizing) private view returns (SizedLeg memory leg) {
+        if (h.flash) revert FlashPlanNotSizable();
+        if (h.builderPayment != 0) revert FixedBuilderPaymentInSizedPlan();
+        (Sizing.Header memory s, bool wellFormed) = Sizing.header(sizing);
+        if (!wellFormed || s.hopIndex >= h.hopCount) revert BadSizing();
+        if (s.builderShareBps > h.maxBuilderShareBps) revert BuilderShareAbovePlanCap(s.builderShareBps, h.maxBuilderShareBps);
+        if (s.builderShareBps != 0 && h.startToken != WETH) revert BuilderPaymentNeedsWeth();
+
+        leg.first = Plan.hop(plan, 0);
+        leg.firstPool = _pool(leg.first, h.startToken);
+        Plan.Hop memory sized = leg.first;
+        address sizedPool = leg.firstPool;
+        if (s.hopIndex != 0) {
+            sized = Plan.hop(plan, s.hopIndex);
+            sizedPool = _pool(sized, Plan.hop(plan, s.hopIndex - 1).tokenOut);
+        }
+        if (sizedPool != s.pool) revert SizingPoolNotInPlan(s.pool);
+        (leg.key, leg.amountIn) = _sizedAmount(sizing, s.count, sizedPool, sized.v3, h.amountIn);
+        leg.shareBps = s.builderShareBps;
+    }
+
+    /// @dev Runs a checked sized leg from inventory.
+    function _runSizedLeg(bytes calldata plan, Plan.Header memory h, SizedLeg memory leg) private {
+        if (!leg.first.v3) h.startToken.transfer(leg.firstPool, leg.amountIn);
+        _runHops(plan, 0, h.hopCount, h.startToken, leg.first, leg.firstPool, leg.amountIn);
+    }
+
+    /// @dev The sized calls' end: the realised profit less the builder's share of it must reach `floor`; the share
+    ///      goes to block.coinbase in ETH.
+    function _settleShare(address startToken, uint256 balanceBefore, uint256 floor, uint256 shareBps) private {
+        uint256 balanceAfter = startToken.balanceOf(address(this));
+        if (balanceAfter < balanceBefore + floor) {
+            revert InsufficientProfit(int256(balanceAfter) - int256(balanceBefore), floor);
+        }
+        uint256 profit = balanceAfter - balanceBefore;
+        uint256 payment = profit * shareBps / 10_000;
+        if (profit - payment < floor) revert InsufficientProfit(int256(profit), floor + payment);
+        if (payment != 0) _payBuilder(payment);
+    }
+
+    /// @dev The pool's live key and the table's input there, capped at `ceiling` (the plan's amountIn); 0 when the
+    ///      key is outside the table; reverts BadSizing on unsorted keys.
     function _sizedAmount(bytes calldata sizing, uint256 count, address pool, bool v3, uint256 ceiling)
         private
         view
-        returns (uint256)
+        returns (uint256 key, uint256 amount)
     {
-        uint256 key;
         if (v3) {
             (key,,,,,,) = IUniswapV3Pool(pool).slot0();
         } else {
             (key,,) = IUniswapV2Pair(pool).getReserves();
         }
-        (bool sorted, bool inRange, uint256 amount) = Sizing.amountAt(sizing, count, key);
+        bool sorted;
+        bool inRange;
+        (sorted, inRange, amount) = Sizing.amountAt(sizing, count, key);
         if (!sorted) revert BadSizing();
+        if (!inRange) return (key, 0);
         if (amount > ceiling) amount = ceiling;
-        if (!inRange || amount == 0) revert NoOpportunity(key);
-        return amount;
     }
 
     /// @dev Pays block.coinbase `amount` in ETH, unwrapped from WETH (relays require the bid as an ETH transfer).
