@@ -37,7 +37,13 @@ contract ExecutorHandler is Test {
     uint256 public sizedAttempts;
     uint256 public sizedSuccesses;
     uint256 public forgedSizedAttempts;
+    uint256 public legsAttempts;
+    uint256 public legsSuccesses;
+    uint256 public forgedLegsAttempts;
     ForgeryParts internal parts;
+    /// @dev The profitable cycle's reverse (WETH -> USDC on `pair`, back on the other pair): the leg for a victim
+    ///      moving the pair the other way.
+    bytes internal reversePlan;
 
     constructor(
         Executor executor_,
@@ -46,6 +52,7 @@ contract ExecutorHandler is Test {
         address operator_,
         address pair_,
         bytes memory plan_,
+        bytes memory reversePlan_,
         ForgeryParts memory parts_
     ) {
         executor = executor_;
@@ -54,6 +61,7 @@ contract ExecutorHandler is Test {
         operator = operator_;
         pair = pair_;
         profitablePlan = plan_;
+        reversePlan = reversePlan_;
         parts = parts_;
     }
 
@@ -189,6 +197,85 @@ contract ExecutorHandler is Test {
         } catch {}
     }
 
+    /// @dev The operator's `executeSizedLegs` for a victim of hidden direction on `pair`: the profitable cycle keyed
+    ///      on `pair` (hop 1) with a random table around its live reserve0, and the reverse cycle keyed on `pair`
+    ///      (hop 0) either out of its table, or in it with a small input (so the first try still pays); either order,
+    ///      one random share.
+    function operatorExecutesSizedLegs(uint256 below, uint256 above, uint256 amount, uint256 reverseAmount, uint16 shareBps, bool reverseFirst, bool reverseTrades)
+        external
+    {
+        (uint112 reserve0,,) = IV2PairFull(pair).getReserves();
+        below = bound(below, 0, reserve0 / 10);
+        above = bound(above, 1, reserve0 / 10);
+        shareBps = uint16(bound(shareBps, 0, 9_000));
+        bytes memory forward = abi.encodePacked(
+            pair, uint8(1), shareBps, uint8(2), uint160(reserve0 - below), uint128(bound(amount, 1 ether, 50 ether)),
+            uint160(reserve0 + above), uint128(bound(amount >> 128, 1 ether, 50 ether))
+        );
+        (uint160 lo, uint160 hi) = reverseTrades ? (uint160(reserve0 - below), uint160(reserve0 + above)) : (uint160(reserve0 / 4), uint160(reserve0 / 2));
+        uint128 small = uint128(bound(reverseAmount, 1, 0.1 ether));
+        bytes memory reverse = abi.encodePacked(pair, uint8(0), shareBps, uint8(2), lo, small, hi, small);
+        bytes[] memory plans = new bytes[](2);
+        bytes[] memory sizings = new bytes[](2);
+        (plans[0], plans[1]) = (_withShare(profitablePlan, shareBps), _withShare(reversePlan, shareBps));
+        (sizings[0], sizings[1]) = (forward, reverse);
+        if (reverseFirst) (plans[0], plans[1], sizings[0], sizings[1]) = (plans[1], plans[0], sizings[1], sizings[0]);
+        lastLegsPlans = plans;
+        lastLegsSizings = sizings;
+        legsAttempts++;
+        vm.prank(operator);
+        try executor.executeSizedLegs(plans, sizings) {
+            legsSuccesses++;
+        } catch {}
+    }
+
+    bytes[] internal lastLegsPlans;
+    bytes[] internal lastLegsSizings;
+
+    /// @dev The stolen key's plans through `executeSizedLegs`: 1..8 forged legs, each with a table naming any of the
+    ///      forgery's sources at any hop over the whole key range, one share for all.
+    function operatorRunsForgedSizedLegs(uint256 seed, uint256 legs, uint256 amountIn, uint256 tableAmount, uint16 shareBps)
+        external
+    {
+        legs = bound(legs, 1, 8);
+        bytes[] memory plans = new bytes[](legs);
+        bytes[] memory sizings = new bytes[](legs);
+        shareBps = uint16(bound(shareBps, 0, 10_000));
+        for (uint256 i; i < legs; ++i) {
+            uint256 h = uint256(keccak256(abi.encode(seed, i)));
+            plans[i] = _forgedPlan(h, amountIn >> (i * 8), false);
+            sizings[i] = abi.encodePacked(
+                parts.sources[(h >> 128) % 4], uint8((h >> 136) % 3), shareBps, uint8(2),
+                uint160(0), uint128(bound(tableAmount, 1, type(uint128).max)), type(uint160).max, uint128(tableAmount >> (i * 8))
+            );
+        }
+        forgedLegsAttempts++;
+        vm.prank(operator);
+        try executor.executeSizedLegs(plans, sizings) {
+            forgedPlansRun++;
+        } catch {}
+    }
+
+    function strangerExecutesSizedLegs(uint256 seed, bytes[] calldata plans, bytes[] calldata sizings) external {
+        vm.prank(_stranger(seed));
+        strangerAttempts++;
+        try executor.executeSizedLegs(plans, sizings) {
+            strangerSuccesses++;
+        } catch {}
+    }
+
+    /// @dev A stranger replays the operator's last legs (valid in this block).
+    function strangerReplaysSizedLegs(uint256 seed) external {
+        if (lastLegsPlans.length == 0) return;
+        bytes[] memory plans = lastLegsPlans;
+        bytes[] memory sizings = lastLegsSizings;
+        vm.prank(_stranger(seed));
+        strangerAttempts++;
+        try executor.executeSizedLegs(plans, sizings) {
+            strangerSuccesses++;
+        } catch {}
+    }
+
     /// @dev The profitable plan with its maxBuilderShareBps (bytes 57..59) set to `bps`.
     function _withShare(bytes memory plan, uint16 bps) internal pure returns (bytes memory out) {
         out = bytes.concat(plan);
@@ -250,7 +337,13 @@ contract ExecutorInvariantTest is ExecutorBase {
             [uniFactory, v3Factory, uniWethUsdc, address(attackerPool)],
             attackerPool
         );
-        handler = new ExecutorHandler(executor, weth, owner, operator, uniWethUsdc, _simplePlan(_v2v2(), 2 ether, false), parts);
+        HopSpec[] memory reverse = _two(
+            _hop(uniWethUsdc, address(weth), usdc, false, 0, address(uniRouter)),
+            _hop(sushiWethUsdc, usdc, address(weth), false, 0, address(sushiRouter))
+        );
+        handler = new ExecutorHandler(
+            executor, weth, owner, operator, uniWethUsdc, _simplePlan(_v2v2(), 2 ether, false), _simplePlan(reverse, 2 ether, false), parts
+        );
         targetContract(address(handler));
     }
 
@@ -275,9 +368,9 @@ contract ExecutorInvariantTest is ExecutorBase {
     /// A run whose 64 calls never drew `operatorExecutes` (about 1 run in 450) has nothing to say about it.
     function afterInvariant() public view {
         assertGt(handler.strangerAttempts(), 0);
-        // Sized runs trade the same cycle, so whichever of the two came first traded.
-        if (handler.operatorAttempts() + handler.sizedAttempts() > 0) {
-            assertGt(handler.operatorSuccesses() + handler.sizedSuccesses(), 0);
+        // Sized runs (one leg or several) trade the same cycle, so whichever came first traded.
+        if (handler.operatorAttempts() + handler.sizedAttempts() + handler.legsAttempts() > 0) {
+            assertGt(handler.operatorSuccesses() + handler.sizedSuccesses() + handler.legsSuccesses(), 0);
         }
     }
 
