@@ -44,7 +44,7 @@ contract ExecutorSizedGasTest is ExecutorSizedBase {
 
     function test_gas_executeSizedVsExecute() public {
         string[2] memory names = ["v2v2", "v3v3"];
-        uint256[3] memory sizes = [uint256(2), 8, 16];
+        uint256[4] memory sizes = [uint256(2), 8, 16, 64];
         for (uint256 c; c < 2; ++c) {
             HopSpec[] memory hops = c == 0 ? _v2v2() : _v3v3();
             bytes memory plan = _plan(false, block.number, AMOUNT_IN, 0, 0, 0, hops);
