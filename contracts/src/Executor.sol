@@ -234,9 +234,10 @@ contract Executor {
     ///         have touched several pools): one leg per pool and direction it may have traded, each trading only if
     ///         its pool's live state lies inside its table with a non-zero input there.
     /// @dev Every leg obeys `executeSized`'s rules (plan checks, table checks, caps), with one start token and one
-    ///      builder share for all (BadPlan, BadSizing otherwise); 1..MAX_SIZED_LEGS legs. Legs run in order; one
-    ///      whose key is outside its table or whose input is 0 is skipped, and NoOpportunity(0) reverts the call
-    ///      when none trades. The floor is the sum of the plans' minProfit and holds for the whole call: its
+    ///      builder share for all (BadPlan, BadSizing otherwise); 1..MAX_SIZED_LEGS legs. Every leg is checked and
+    ///      its key read before any leg swaps (so an earlier leg's trade cannot move a later leg into its table); then
+    ///      legs run in order, one whose key was outside its table or whose input is 0 skipped; NoOpportunity(0)
+    ///      reverts the call, before any swap, when none would trade. The floor is the sum of the plans' minProfit and holds for the whole call: its
     ///      realised profit less the builder's share (a share of that profit, paid once in ETH to block.coinbase)
     ///      must reach it, else InsufficientProfit.
     /// @param plans The packed plans, one per leg.
@@ -246,10 +247,14 @@ contract Executor {
         if (legs == 0 || legs > MAX_SIZED_LEGS || sizings.length != legs) revert BadSizing();
         Plan.Header memory h = _openPlan(plans[0]);
         address startToken = h.startToken;
-        uint256 balanceBefore = startToken.balanceOf(address(this));
+        uint256[] memory amounts = new uint256[](legs);
+        address[] memory firstPools = new address[](legs);
         uint256 shareBps;
         uint256 floor;
-        bool traded;
+        bool anyTrades;
+        // Every leg is checked and its input read before any leg swaps: each key is the state the victim left. Read
+        // later, an earlier leg's own backrun could move a shared pool into another leg's table (the other
+        // direction's, say) and make that leg trade against it.
         for (uint256 i; i < legs; ++i) {
             if (i != 0) {
                 h = _checkPlan(plans[i]);
@@ -259,11 +264,14 @@ contract Executor {
             if (i == 0) shareBps = leg.shareBps;
             else if (leg.shareBps != shareBps) revert BadSizing();
             floor += h.minProfit;
-            if (leg.amountIn == 0) continue;
-            _runSizedLeg(plans[i], h, leg);
-            traded = true;
+            (amounts[i], firstPools[i]) = (leg.amountIn, leg.firstPool);
+            if (leg.amountIn != 0) anyTrades = true;
         }
-        if (!traded) revert NoOpportunity(0);
+        if (!anyTrades) revert NoOpportunity(0);
+        uint256 balanceBefore = startToken.balanceOf(address(this));
+        for (uint256 i; i < legs; ++i) {
+            if (amounts[i] != 0) _runCheckedLeg(plans[i], firstPools[i], amounts[i]);
+        }
         _settleShare(startToken, balanceBefore, floor, shareBps);
         _tstore(LOCK_SLOT, 0);
     }
@@ -474,6 +482,12 @@ contract Executor {
     function _runSizedLeg(bytes calldata plan, Plan.Header memory h, SizedLeg memory leg) private {
         if (!leg.first.v3) h.startToken.transfer(leg.firstPool, leg.amountIn);
         _runHops(plan, 0, h.hopCount, h.startToken, leg.first, leg.firstPool, leg.amountIn);
+    }
+
+    /// @dev Runs a leg executeSizedLegs checked and sized before any swap: its plan is decoded again rather than kept
+    ///      (cheaper than memory arrays of structs).
+    function _runCheckedLeg(bytes calldata plan, address firstPool, uint256 amountIn) private {
+        _runSizedLeg(plan, Plan.header(plan), SizedLeg(Plan.hop(plan, 0), firstPool, amountIn, 0, 0));
     }
 
     /// @dev The sized calls' end: the realised profit less the builder's share of it must reach `floor`; the share

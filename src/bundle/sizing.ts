@@ -54,9 +54,10 @@ export const MAX_SIZED_LEGS = 8;
 /**
  * Gas `executeSizedLegs` costs above `execute` of the one leg that trades, for `legs` legs of at most
  * `entriesPerLeg` entries each, as a bound for the transaction's gas limit: the trading leg as in sizedExtraGas plus
- * the bytes[] encoding, and per skipped leg its plan's and table's calldata, the plan checks, its pools' addresses,
- * one pool read and the lookup. Measured (two-hop V2 and V3 cycles, the skipped legs the other direction of the
- * same pool): 4,700 to 40,500 for one leg of 2 to 64 entries; 12,800 to 49,500 per skipped leg;
+ * the bytes[] encoding and the second pass (every leg is sized before any swaps), and per skipped leg its plan's and
+ * table's calldata, the plan checks, its pools' addresses, one pool read and the lookup. Measured (two-hop V2 and V3
+ * cycles, the skipped legs the other direction of the same pool): 6,400 to 42,200 for one leg of 2 to 64 entries;
+ * 13,400 to 49,200 per skipped leg;
  * contracts/test/executor/ExecutorSizedLegsGas.t.sol checks this bound (snapshots/ExecutorSizedLegsGasTest.json).
  * Throws PlanError outside 1..MAX_SIZED_LEGS legs or SIZING_MIN_ENTRIES..SIZING_MAX_ENTRIES entries.
  */
@@ -68,7 +69,7 @@ export function sizedLegsExtraGas(legs: number, entriesPerLeg: number): bigint {
     throw new PlanError(`a sizing table has ${SIZING_MIN_ENTRIES} to ${SIZING_MAX_ENTRIES} entries (got ${entriesPerLeg})`);
   }
   const entries = BigInt(entriesPerLeg);
-  return 5_000n + 650n * entries + BigInt(legs - 1) * (14_000n + 650n * entries);
+  return 7_000n + 650n * entries + BigInt(legs - 1) * (14_000n + 650n * entries);
 }
 
 /** The plan hop whose pool the table keys on; throws unless exactly that pool is one of the plan's hops. */

@@ -69,6 +69,32 @@ contract ExecutorSizedLegsTest is ExecutorSizedLegsBase {
         _onlyVictimSideTrades(v3WethUsdc3000, true, _legC(), _legD(), false);
     }
 
+    /// @dev Both directions of one pool, the victim's side first with a large input: its own backrun pushes the pool
+    ///      back past the pre-victim key, into the other direction's table. That leg must still be skipped (the
+    ///      tables describe the state the victim left, not one an earlier leg made): only A trades, and the gain is
+    ///      A's alone, not A's less a losing reverse trade.
+    function test_executeSizedLegs_earlierLegCannotTriggerLaterLegOnSamePool() public {
+        bytes memory sizingA = _victimTable(sushiWethUsdc, false, 0, true, 0, 8 ether);
+        bytes memory sizingB = _victimTable(sushiWethUsdc, false, 1, false, 0, INPUT);
+        (uint256 preVictimKey, bool buyRaises) = (_keyOf(sushiWethUsdc, false), _buyRaisesKey(sushiWethUsdc, false));
+        _victimBuysWeth(sushiWethUsdc, false, 5 ether);
+        int256 predicted = _predictProfit(_legA(), 8 ether);
+        assertGt(predicted, 0);
+        // A alone would leave the pool on B's side of the pre-victim key (so B's table covers it).
+        uint256 snapshot = vm.snapshotState();
+        vm.prank(operator);
+        executor.executeSized(_legPlan(_legA(), CEILING, 0, 0), sizingA);
+        uint256 keyAfterA = _keyOf(sushiWethUsdc, false);
+        assertTrue(buyRaises ? keyAfterA < preVictimKey : keyAfterA > preVictimKey, "A does not overshoot: no test");
+        vm.revertToState(snapshot);
+        _recordInputs();
+        int256 gain = _run(_two(_legPlan(_legA(), CEILING, 0, 0), _legPlan(_legB(), CEILING, 0, 0)), _two(sizingA, sizingB));
+        (address[] memory to, uint256[] memory amount) = _inputs();
+        assertEq(to.length, 1, "the reverse leg traded too");
+        assertEq(amount[0], 8 ether);
+        assertEq(gain, predicted);
+    }
+
     /// @dev Four legs (both directions of a V2 and of a V3 pool); a victim buys WETH on both pools: A and C trade,
     ///      B and D are skipped, and the gain is the sum of A's and C's profits (disjoint pools, so each is quoted
     ///      on the same state it runs on).
