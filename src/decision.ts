@@ -15,13 +15,18 @@ import type { BundleSimulation, BundleSimulator } from './sim/bundle.ts';
 import { executorBundleTx, pendingBundleTx } from './sim/bundleTxs.ts';
 import type { TokenSafety } from './sim/tokenSafety.ts';
 import type { Pool } from './state/types.ts';
-import type { Candidate, EngineConfig, PriorTrade } from './strategy/candidates.ts';
+import { victimPools, type Candidate, type EngineConfig, type PriorTrade } from './strategy/candidates.ts';
 import type { PoolView } from './strategy/cycle.ts';
 import type { PoolGraph } from './strategy/graph.ts';
 import { probeMarket } from './strategy/tokenVerdict.ts';
 
 /** What we sent for one coming block, in nonce order: later opportunities for it are judged after these. */
-export type PriorSends = { target: bigint; trades: PriorTrade[]; txs: BundleTx[]; victims: Set<string> };
+/**
+ * Our sends for one target block: what they trade (in nonce order), their transactions, their victims, and the
+ * pools whose state in the block nobody can simulate (lowercase): those a MEV-Share transaction known only by its
+ * hint will move, and those our blind backruns of it may trade.
+ */
+export type PriorSends = { target: bigint; trades: PriorTrade[]; txs: BundleTx[]; victims: Set<string>; hiddenPools: Set<string> };
 
 /** What a decision needs of the engine's parameters (the engine passes its own; decision.ts does not import engine.ts). */
 export type DecisionParameters = {
@@ -54,7 +59,7 @@ export type DecisionContext = {
 const us = (ms: number) => Math.round(ms * 1000);
 
 /** What the report of one candidate is made of. */
-type ReportRun = { candidate: Candidate; victim: PendingSwaps | undefined; target: bigint; firstSeenMs: number; searchStarted: number; searched: number; simulateMs: number; sendMs: number; bundle: CandidateReport['bundle']; simulation: BundleSimulation | undefined };
+type ReportRun = { candidate: Candidate; victim: PendingSwaps | undefined; target: bigint; firstSeenMs: number; searchStarted: number; searched: number; simulateMs: number; sendMs: number; bundle: CandidateReport['bundle']; simulation: BundleSimulation | undefined; afterBlind?: boolean };
 
 /**
  * One candidate, from search result to a decision: token safety, the bundle simulated after our earlier sends
@@ -62,7 +67,7 @@ type ReportRun = { candidate: Candidate; victim: PendingSwaps | undefined; targe
  * decisions one at a time, so each sees the state the previous one left.
  */
 export class CandidateDecider {
-  private sent: PriorSends = { target: 0n, trades: [], txs: [], victims: new Set() };
+  private sent: PriorSends = { target: 0n, trades: [], txs: [], victims: new Set(), hiddenPools: new Set() };
   /** The simulations of bundles sent before them, in order (each sees our earlier transactions of the block). */
   private verifying: Promise<void> = Promise.resolve();
   /** Pools a simulation agreed with to the wei (lowercase): bundles through only these may go out before theirs. */
@@ -112,6 +117,16 @@ export class CandidateDecider {
       optimistic: config.simulation.mode === 'optimistic' && dispatcher !== undefined && candidate.cycle.hops.every((hop) => this.verifiedPools.has(hop.pool.address.toLowerCase())),
     };
     const prior = this.prior(target);
+    // A MEV-Share transaction known only by its hint (or our blind backrun of it) will move one of these pools in
+    // this block, and the builder may run it first: the state this backrun meets is then no one's to simulate. Sent
+    // all the same (an exact backrun is worth the most), held to the executor's floor rather than to the prediction,
+    // so it lands on the state it meets instead of reverting.
+    const afterBlind = candidate.cycle.hops.some((hop) => prior.hiddenPools.has(hop.pool.address.toLowerCase()));
+    // What this bundle trades, its victim's swaps (and the victim's sender's earlier ones) included: a bundle of ours
+    // for the block touching none of it does not move its state, so the two need not share a nonce chain.
+    const pools = new Set([...candidate.cycle.hops.map((hop) => hop.pool.address.toLowerCase()), ...[...leading, ...(victim ? [victim] : [])].flatMap((pending) => victimPools(this.context.graph, this.context.engineConfig, pending.swaps))]);
+    // Blind bundles (size 0 in our view) are not waited for: run first, an exact backrun realises its prediction.
+    const dependsOn = [...prior.trades].reverse().find((trade) => trade.lane !== undefined && trade.amountIn !== 0n && [...(trade.pools ?? [])].some((pool) => pools.has(pool)))?.lane;
     const victims = victim ? [...leading, victim] : [];
     let txs: BundleTx[] = [];
     let proposal: Parameters<Dispatcher['send']>[1] | undefined;
@@ -144,7 +159,8 @@ export class CandidateDecider {
         // The latency that decides who wins a backrun: from the victim's first sighting to our bundle's bytes on a
         // builder's socket (the builder's own processing is not ours).
         const onSent = victim ? (at: number) => this.context.latency.seenToSent.record(us(at - firstSeenMs)) : undefined;
-        const dispatched = await dispatcher!.send({ candidate, ...(victim ? { victim } : {}), leading, target, simulated, ...(onSent ? { onSent } : {}) }, proposal!).catch((error: Error) => ({
+        const lane = dispatcher!.lane(dependsOn);
+        const dispatched = await dispatcher!.send({ candidate, ...(victim ? { victim } : {}), leading, target, simulated, ...(onSent ? { onSent } : {}), ...(afterBlind ? { floorOnly: true } : {}), lane }, proposal!).catch((error: Error) => ({
           sent: false as const,
           reason: `send failed: ${error.message.split('\n')[0]}`,
           uuid: undefined,
@@ -156,14 +172,14 @@ export class CandidateDecider {
           bundle = { uuid: dispatched.uuid!, ourTxHash: dispatched.ourHash! };
           // The next opportunity for this block is judged after this one, and its nonce follows this one's.
           for (const earlier of leading) prior.trades.push({ swaps: earlier.swaps });
-          prior.trades.push({ ...(victim ? { swaps: victim.swaps } : {}), cycle: candidate.cycle, amountIn: candidate.amountIn });
+          prior.trades.push({ ...(victim ? { swaps: victim.swaps } : {}), cycle: candidate.cycle, amountIn: candidate.amountIn, pools, lane });
           prior.txs.push(...txs); // empty when sent before its simulation: pushed once that has run
           for (const pending of victims) prior.victims.add(pending.tx.hash.toLowerCase());
         }
       }
       step = decideCandidate(facts);
     }
-    const run = { candidate, victim, target, firstSeenMs, searchStarted, searched, simulateMs, sendMs, bundle, simulation: facts.simulation };
+    const run = { candidate, victim, target, firstSeenMs, searchStarted, searched, simulateMs, sendMs, bundle, simulation: facts.simulation, afterBlind };
     if (step.unsimulated && bundle) {
       // Sent before its simulation: it is simulated beside the trading path (the next victim need not wait), in
       // order with the others so each sees our earlier transactions for the block first.
@@ -291,6 +307,7 @@ export class CandidateDecider {
       firstSeenMs: run.firstSeenMs,
       latencyUs,
       ...(victim?.source ? { source: victim.source } : {}),
+      ...(run.afterBlind && bundle ? { uncompared: 'its pools may be moved first by a MEV-Share transaction known only by its hint' } : {}),
     });
   }
 
@@ -321,7 +338,7 @@ export class CandidateDecider {
 
   /** Our sends for a target block (a new target starts empty). */
   prior(target: bigint): PriorSends {
-    if (this.sent.target !== target) this.sent = { target, trades: [], txs: [], victims: new Set() };
+    if (this.sent.target !== target) this.sent = { target, trades: [], txs: [], victims: new Set(), hiddenPools: new Set() };
     return this.sent;
   }
 

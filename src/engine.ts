@@ -11,6 +11,7 @@ import { MempoolWatcher, type Head, type PendingSwaps } from './mempool/watcher.
 import { MevBlockerStream } from './mempool/mevBlockerStream.ts';
 import { MevShareStream } from './mempool/mevShareStream.ts';
 import type { PrivateHint } from './mempool/mevShareHint.ts';
+import { BlindBackruns } from './blindBackrun.ts';
 import type { OrderFlowSource } from './mempool/types.ts';
 import { PendingBySender } from './mempool/pendingBySender.ts';
 import { UnsentVictims } from './mempool/unsentVictims.ts';
@@ -51,6 +52,8 @@ export type SearcherEngineParameters = {
   dispatcher?: Dispatcher;
   /** Tracks inclusion of what was sent, on every head. */
   submitter?: Submitter;
+  /** Blind MEV-Share backruns' operators, each with its own submitter (nonce chain); tracked on every head too. */
+  operatorLanes?: ReadonlyArray<{ account: LocalAccount; submitter: Submitter }>;
   risk?: RiskGate;
   /** A new head was applied (the store counts blocks from here). */
   onHead?: (block: { number: bigint; hash: Hex; timestamp: bigint; baseFeePerGas: bigint; transactions: readonly Hex[] }) => void;
@@ -84,7 +87,7 @@ export class SearcherEngine {
   /** The private order flow: MEV Blocker's transactions (full, unsigned) and MEV-Share's hints, when configured. */
   private mevBlocker: MevBlockerStream | undefined;
   private mevShare: MevShareStream | undefined;
-  private blind: { onHint(hint: PrivateHint, firstSeenMs: number): Promise<void> } | undefined;
+  private blind: BlindBackruns | undefined;
   private simulator!: BundleSimulator;
   private head!: Head;
   private queue: Promise<void> = Promise.resolve();
@@ -253,14 +256,32 @@ export class SearcherEngine {
       stream.on('blind', (blind: boolean) => {
         if (!this.stopping) risk?.onSourceBlind('mevBlocker', blind);
       });
-      risk?.onSourceBlind('mevBlocker', true);
       // Waited for a moment, so the first private transactions after a start are seen; beyond that it keeps retrying
       // in the background and its blind signal holds its bundles meanwhile.
       const started = stream.start().catch((error: Error) => logger.error({ err: error.message }, 'engine: the MEV Blocker stream did not start; its victims are not seen'));
       await Promise.race([started, new Promise((resolve) => setTimeout(resolve, privateStreamStartWaitMs).unref())]);
     }
     if (chain.mevShare) {
-      logger.warn('engine: MEV-Share hints are read but not backrun yet');
+      const { signer, submitter } = this.parameters;
+      if (signer && submitter && risk) {
+        this.blind = new BlindBackruns({
+          market: this.market,
+          graph: () => this.graph,
+          engineConfig: this.engineConfig,
+          head: () => this.head,
+          prior: (target) => this.decider.prior(target),
+          // Their own operators when there are some (a revert there drops no other bundle of ours), else the main chain.
+          lanes: [{ account: signer, submitter }, ...(this.parameters.operatorLanes ?? [])],
+          risk,
+          chainId: chain.chainId,
+          executor: chain.executor,
+          startToken: chain.weth,
+          logger,
+          onCandidate: (report) => this.parameters.onCandidate(report),
+        });
+      } else {
+        logger.warn('engine: MEV-Share hints are read but not backrun (no operator key to sign the on-chain sizing call)');
+      }
       const stream = new MevShareStream({ url: chain.mevShare.streamUrl, logger, malformed: this.mevShareInputs });
       this.mevShare = stream;
       stream.on('hint', (hint: PrivateHint) => {
@@ -270,7 +291,6 @@ export class SearcherEngine {
       stream.on('blind', (blind: boolean) => {
         if (!this.stopping) risk?.onSourceBlind('mevShare', blind);
       });
-      risk?.onSourceBlind('mevShare', true);
       const open = new Promise<void>((resolve) => {
         const onBlind = (blind: boolean) => {
           if (blind) return;
@@ -324,6 +344,7 @@ export class SearcherEngine {
     const { submitter, risk, onHead, afterHead } = this.parameters;
     risk?.onHead({ number: head.number, latencyMs: Math.max(0, Date.now() - Number(head.timestamp) * 1000) });
     await submitter?.onHead({ number: head.number, transactions });
+    for (const blind of this.parameters.operatorLanes ?? []) await blind.submitter.onHead({ number: head.number, transactions });
     this.bookkeeping = this.bookkeeping
       .then(async () => {
         onHead?.({ number: head.number, hash: head.hash as Hex, timestamp: head.timestamp, baseFeePerGas: head.baseFeePerGas, transactions });

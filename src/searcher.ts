@@ -37,6 +37,13 @@ export type SearcherAppParameters = {
   dryRun: boolean;
   /** The executor's operator; without it only a dry run with eth_simulateV1 is possible. */
   signer?: LocalAccount;
+  /**
+   * More executor operators, each its own nonce chain ("lanes"): a bundle that depends on none of our earlier ones
+   * of the block goes out from a free one, so one that misses (outbid, a blind backrun whose victim was too small,
+   * a state moved by a private transaction) cannot drop the others through our nonces. Blind MEV-Share backruns
+   * use only these when there are some. Without them everything goes out on the main operator's chain.
+   */
+  laneSigners?: readonly LocalAccount[];
   /** The Flashbots reputation key. */
   authAccount: LocalAccount;
   dashboard: { host: string; port: number } | false;
@@ -65,6 +72,8 @@ export class SearcherApp {
   /** The private order-flow relays bundles on their victims go to (each its own fan-out of one). */
   readonly relayFanouts: BuilderFanout[] = [];
   readonly submitter: Submitter | undefined;
+  /** One submitter per extra operator (its own nonces), sharing the builders, the relays and the ledger. */
+  readonly operatorLanes: Array<{ account: LocalAccount; submitter: Submitter }> = [];
   readonly mode: 'send' | 'dry-run';
   private dashboard: DashboardServer | undefined;
   private quiesced = false;
@@ -101,9 +110,10 @@ export class SearcherApp {
       });
       const fanout = this.fanout;
       const relays = this.relaySenders(base);
+      const builders: BundleSender = { send: (bundle, allowed, onFirstWrite) => fanout.send(bundle, { allowed, ...(onFirstWrite ? { onFirstWrite } : {}) }), cancel: (uuid) => fanout.cancel(uuid) };
       this.submitter = new Submitter({
         relays,
-        sender: { send: (bundle, allowed, onFirstWrite) => fanout.send(bundle, { allowed, ...(onFirstWrite ? { onFirstWrite } : {}) }), cancel: (uuid) => fanout.cancel(uuid) },
+        sender: builders,
         // The engine reads the count once per head for its simulations; the submitter's resync reuses it.
         nonces: new NonceManager({
           fetchNonce: async () => this.engine.knownOperatorNonce() ?? this.client.getTransactionCount({ address: signer.address, blockTag: 'latest' }),
@@ -115,10 +125,27 @@ export class SearcherApp {
         explain: bundleStatsExplainer(parameters.builders.filter((builder) => builder.stats), parameters.authAccount),
       });
       const submitter = this.submitter;
+      // The fork backend simulates our signed transactions in the main operator's nonce order: one lane there.
+      if (config.simulation.backend === 'fork' && (parameters.laneSigners?.length ?? 0) > 0) logger.warn('searcher: the fork backend simulates one nonce chain; the extra operators are not used');
+      for (const account of config.simulation.backend === 'fork' ? [] : (parameters.laneSigners ?? [])) {
+        this.operatorLanes.push({
+          account,
+          submitter: new Submitter({
+            sender: builders,
+            relays,
+            nonces: new NonceManager({ fetchNonce: () => this.client.getTransactionCount({ address: account.address, blockTag: 'latest' }) }),
+            mode: this.mode,
+            extraBlocks: config.extraBlocks,
+            sink: this.ledger,
+            logger: base.child({ component: 'submitter', operator: account.address }),
+          }),
+        });
+      }
       dispatcher = new Dispatcher({
         submitter,
         risk: this.risk.gate,
         account: signer,
+        lanes: this.operatorLanes,
         chainId: chain.chainId,
         executor: chain.executor,
         policy: { priorityFeeWei: config.strategy.priorityFeeWei, builderShareBps: BigInt(config.strategy.builderShareBps), minNetProfitWei: config.strategy.minNetProfitWei },
@@ -128,7 +155,8 @@ export class SearcherApp {
         dryRun: this.mode !== 'send',
       });
       this.risk.gate.onHalt((notice) => {
-        void submitter.cancelAll(`halted: ${notice.reason}`).then((count) => logger.warn({ cancelled: count, reason: notice.reason }, 'searcher: halted, outstanding bundles cancelled'));
+        const all = [submitter, ...this.operatorLanes.map((blind) => blind.submitter)];
+        void Promise.all(all.map((each) => each.cancelAll(`halted: ${notice.reason}`))).then((counts) => logger.warn({ cancelled: counts.reduce((sum, count) => sum + count, 0), reason: notice.reason }, 'searcher: halted, outstanding bundles cancelled'));
       });
     }
 
@@ -141,6 +169,7 @@ export class SearcherApp {
       ...(signer ? { signer } : {}),
       ...(dispatcher ? { dispatcher } : {}),
       ...(this.submitter ? { submitter: this.submitter } : {}),
+      operatorLanes: this.operatorLanes,
       risk: this.risk.gate,
       onSeen: (target, source) => this.ledger.countSeen(target, source),
       onSocket: (up) => this.metrics.setSocketConnected(up),
@@ -233,9 +262,10 @@ export class SearcherApp {
     if (this.quiesced) return;
     this.quiesced = true;
     // Nothing more goes out from here, not even what the engine decides while it finishes the work in hand.
-    this.submitter?.stopSending('searcher stopping');
+    const submitters = [...(this.submitter ? [this.submitter] : []), ...this.operatorLanes.map((blind) => blind.submitter)];
+    for (const submitter of submitters) submitter.stopSending('searcher stopping');
     await this.engine.stop().catch(() => {});
-    if (this.submitter) await this.submitter.cancelAll('searcher stopped').catch(() => {});
+    await Promise.all(submitters.map((submitter) => submitter.cancelAll('searcher stopped').catch(() => {})));
     await this.ledger.settled();
   }
 

@@ -19,6 +19,11 @@ export type DispatcherParameters = {
   risk: Pick<RiskGate, 'check' | 'recheck' | 'onBundleSent'>;
   /** The executor's operator (signs our transactions). */
   account: LocalAccount;
+  /**
+   * More operators, each with its own submitter (nonce chain): a bundle that depends on none of our earlier ones
+   * of the block goes out from a free one, so that a miss of one bundle cannot drop another through our nonces.
+   */
+  lanes?: ReadonlyArray<{ account: LocalAccount; submitter: Submitter }>;
   chainId: number;
   executor: Address;
   policy: EngineConfig['policy'];
@@ -79,11 +84,23 @@ export class Dispatcher {
    * still nets `minNetProfitWei` at that block's gas price.
    */
   async send(
-    input: { candidate: Candidate; victim?: PendingSwaps; leading?: readonly PendingSwaps[]; target: bigint; simulated: { gainWei: bigint; gasUsed: bigint }; onSent?: (at: number) => void },
+    input: {
+      candidate: Candidate;
+      victim?: PendingSwaps;
+      leading?: readonly PendingSwaps[];
+      target: bigint;
+      simulated: { gainWei: bigint; gasUsed: bigint };
+      onSent?: (at: number) => void;
+      /** Hold it to the gas and the minimum net, not to the prediction (the state it meets is not known to the wei). */
+      floorOnly?: boolean;
+      /** Which operator sends it: 0 the main one, i > 0 lanes[i - 1] (see lane()). */
+      lane?: number;
+    },
     proposal: BundleProposal,
   ): Promise<Dispatch> {
     const { candidate, victim, target } = input;
-    const { risk, policy, account, chainId, executor } = this.parameters;
+    const { risk, policy, chainId, executor } = this.parameters;
+    const { account, submitter } = this.laneAt(input.lane ?? 0);
     const rawOf = async (pending: PendingSwaps) => {
       const signed = (pending.tx.signed ?? { hash: pending.tx.hash }) as SignedTransactionFields;
       const { raw } = await victimRawTransaction(signed, { fetchRaw: this.parameters.fetchRaw });
@@ -115,11 +132,15 @@ export class Dispatcher {
       },
       ...(input.onSent ? { onSent: input.onSent } : {}),
       sign: async (block, nonce) => {
-        const signed = await signExecutorTransaction({ account, chainId, executor, plan: planFor(candidate, block, policy), nonce, gas: proposal.gasLimit, ...this.fees() });
+        const fees = this.fees();
+        const plan = planFor(candidate, block, policy);
+        // The floor: what the gas costs in this block at our price, plus the minimum net (never below 0 after gas).
+        const floor = proposal.gasLimit * (this.parameters.nextBaseFee() + policy.priorityFeeWei) + policy.minNetProfitWei;
+        const signed = await signExecutorTransaction({ account, chainId, executor, plan: input.floorOnly ? { ...plan, minProfit: floor < plan.minProfit ? floor : plan.minProfit } : plan, nonce, gas: proposal.gasLimit, ...fees });
         return { raw: signed.raw, hash: signed.hash };
       },
     };
-    const result = await this.parameters.submitter.submit(opportunity, target);
+    const result = await submitter.submit(opportunity, target);
     if (result.refused) return { sent: false, reason: result.refused, proposal };
     // Counted as outstanding spend from now; the builders' answers arrive in the ledger (a refusal by all of
     // them resolves it as failed).
@@ -128,7 +149,28 @@ export class Dispatcher {
   }
 
   /** Withdraws a bundle sent before its simulation, which then disagreed (optimistic mode). */
-  cancel(uuid: string, reason: string): Promise<boolean> {
-    return this.parameters.submitter.cancel(uuid, reason);
+  async cancel(uuid: string, reason: string): Promise<boolean> {
+    for (const { submitter } of this.allLanes()) if (await submitter.cancel(uuid, reason)) return true;
+    return false;
+  }
+
+  private allLanes(): Array<{ account: LocalAccount; submitter: Submitter }> {
+    return [{ account: this.parameters.account, submitter: this.parameters.submitter }, ...(this.parameters.lanes ?? [])];
+  }
+
+  private laneAt(lane: number): { account: LocalAccount; submitter: Submitter } {
+    return this.allLanes()[lane] ?? this.allLanes()[0]!;
+  }
+
+  /**
+   * The operator for a bundle: the lane of the last earlier bundle of the block it depends on (its nonce then
+   * follows, so the builder can only run it after); with none, a lane with nothing live (the main one first); with
+   * every lane busy, the main one.
+   */
+  lane(dependsOn: number | undefined): number {
+    if (dependsOn !== undefined) return dependsOn;
+    const lanes = this.allLanes();
+    const free = lanes.findIndex((lane) => lane.submitter.outstanding === 0);
+    return free >= 0 ? free : 0;
   }
 }

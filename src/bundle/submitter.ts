@@ -50,6 +50,11 @@ export type Opportunity = {
    * when it is logged instead): the end of the bot's side of "seen -> sent".
    */
   onSent?: (at: number) => void;
+  /**
+   * Sized on chain (a blind backrun): it reverts by design when the victim it waits for turns out too small, so a
+   * relay refusing it because it reverts is a miss ("not included"), not a failure of ours.
+   */
+  sizedOnChain?: true;
 };
 
 export type MissReason = 'outbid' | 'not included' | 'cancelled' | 'superseded' | 'refused' | 'risk';
@@ -226,7 +231,9 @@ export class Submitter {
         if (outcomes.some((outcome) => outcome.error?.kind === 'timeout' || outcome.error?.kind === 'network')) await to.cancel(tracked.uuid).catch(() => {});
         await nonces.resync();
         const stopped = outcomes.length > 0 && outcomes.every((outcome) => outcome.error?.kind === 'risk');
-        sink.missed({ uuid: tracked.uuid, key: tracked.opportunity.key, block: target, reason: stopped ? 'risk' : 'refused', detail: outcomes.map((outcome) => `${outcome.builder}: ${outcome.error?.message ?? 'refused'}`).join('; ') });
+        const noOpportunity = tracked.opportunity.sizedOnChain === true && outcomes.length > 0 && outcomes.every((outcome) => outcome.error?.kind === 'rpc' && /revert/i.test(outcome.error.message));
+        const detail = outcomes.map((outcome) => `${outcome.builder}: ${outcome.error?.message ?? 'refused'}`).join('; ');
+        sink.missed({ uuid: tracked.uuid, key: tracked.opportunity.key, block: target, reason: stopped ? 'risk' : noOpportunity ? 'not included' : 'refused', detail: noOpportunity ? `no trade at the victim's actual size (sized on chain): ${detail}` : detail });
       }
       return outcomes;
     });

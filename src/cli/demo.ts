@@ -140,6 +140,7 @@ export async function run(argv: string[]): Promise<number> {
         ...(store.instance ? { instance: store.instance } : {}),
         dryRun: false,
         signer,
+        laneSigners: devnet.manifest.accounts.operators.map((operator) => devSigningAccount(operator.index)),
         authAccount: devSigningAccount(devnet.manifest.accounts.searcher.index + 100),
         dashboard: { host: '127.0.0.1', port: dashboardPort },
         logger: rootLogger(),
@@ -150,6 +151,10 @@ export async function run(argv: string[]): Promise<number> {
           if (blocks !== undefined && summaries.length >= blocks) finish();
         },
       });
+      // Private flow has no backlog to read (a relay streams what arrives while one listens, as on mainnet): the
+      // truth counts from the first block whose traffic was certainly sent after the bot was listening (a head that
+      // arrived while it started may have had its traffic streamed before it subscribed).
+      const listeningAt = (await devnet.client.getBlockNumber({ cacheTime: 0 })) + 1n;
       out(`searcher demo: devnet ${devnet.manifest.rpcUrl} (scenario "${devnet.manifest.scenario}"), builders ${builders.map((builder) => `${builder.name} ${builder.url}`).join(', ')}`);
       out(`searcher demo: dashboard ${app.dashboardUrl}   metrics ${app.dashboardUrl}/metrics   Ctrl-C to stop`);
       logger.info({ dashboard: app.dashboardUrl }, 'demo: running');
@@ -165,7 +170,7 @@ export async function run(argv: string[]): Promise<number> {
       await app.quiesce();
       botStopped = true;
       say(`searcher demo: ${summaries.length} blocks done, the bot stopped (no bundle outstanding); grading what ran against the independent truth (Ctrl-C to skip)`);
-      const result = await demoResult({ app, devnet, summaries, landed, startBlock: BigInt(devnet.manifest.startBlock), startedAtMs, truthSwaps });
+      const result = await demoResult({ app, devnet, summaries, landed, startBlock: listeningAt > BigInt(devnet.manifest.startBlock) ? listeningAt : BigInt(devnet.manifest.startBlock), startedAtMs, truthSwaps });
       if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else {
         out(`searcher demo: ${result.totals.included} bundles included, net ${formatUnitsExact(BigInt(result.totals.netProfitWei), 18)} ETH, capture ${result.capture.ratio}`);

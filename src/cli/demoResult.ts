@@ -34,9 +34,9 @@ export type DemoResult = {
  * nothing to compare, and "true" would read as a proof it is not.
  */
 export function realizedEqualsSimulated(landed: readonly LandedBundle[]): boolean | null {
-  // Blind backruns (MEV-Share victims whose amounts are hidden) were sized by the chain, not simulated: there is
-  // nothing to hold them to but the executor's profit floor, which lossWei shows. Every other one must agree.
-  const compared = landed.filter((bundle) => !bundle.sizedOnChain);
+  // Blind backruns (sized by the chain) and backruns behind one of ours on their pools meet states nobody could
+  // simulate: they are held to the executor's profit floor, which lossWei shows. Every other one must agree.
+  const compared = landed.filter((bundle) => bundle.uncompared === undefined);
   if (compared.length === 0) return null;
   return compared.every((bundle) => bundle.simulatedNetWei === bundle.execution.net);
 }

@@ -10,7 +10,13 @@ import { signingAccount } from '../chain/nativeSigning.ts';
 export const anvilMnemonic = 'test test test test test test test test test test test junk';
 
 /** Account roles by derivation index. */
-export const accountIndex = { deployer: 0, searcher: 1, firstTrader: 2 } as const;
+export const accountIndex = { deployer: 0, searcher: 1, firstTrader: 2, firstExtraOperator: 1000 } as const;
+
+/**
+ * Extra executor operators beside the searcher account, each its own nonce chain: a bundle sent from one of them
+ * does not depend on the searcher's other bundles of the block landing (blind MEV-Share backruns use them).
+ */
+export const devnetExtraOperators = 4;
 
 let master: HDKey | undefined;
 const derived = new Map<number, HDAccount>();

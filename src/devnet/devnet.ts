@@ -1,6 +1,6 @@
 import type { Hash } from 'viem';
 import type { Logger } from '../log.ts';
-import { accountIndex, devAccount } from './accounts.ts';
+import { accountIndex, devAccount, devnetExtraOperators } from './accounts.ts';
 import { startAnvil, type Anvil } from '../chain/anvil.ts';
 import { createDevnetClient, type DevnetClient } from './client.ts';
 import { devnetChainId } from '../chain/chainIds.ts';
@@ -12,7 +12,7 @@ import { deployTokens } from './tokens.ts';
 import { planExplicitSwaps } from './traffic/plan.ts';
 import { TrafficGenerator, type SentSwap } from './traffic/sender.ts';
 import { placeUniswapContracts, verifyUniswapContracts } from './uniswap.ts';
-import { deployDevnetExecutor } from './executor.ts';
+import { addDevnetOperators, deployDevnetExecutor } from './executor.ts';
 import { parseUnitsExact } from '../units/decimal.ts';
 import { LocalBuilder } from './builder/builder.ts';
 import { MevBlockerRelay } from './relays/mevBlocker.ts';
@@ -123,6 +123,8 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
       world = { tokens, pools, executor };
     }
     const { tokens, pools, executor } = world!;
+    const operators = Array.from({ length: devnetExtraOperators }, (_, i) => ({ address: devAccount(accountIndex.firstExtraOperator + i).address, index: accountIndex.firstExtraOperator + i }));
+    await addDevnetOperators(client, deployer, executor.address, operators.map((operator) => operator.address));
     const explicit = planExplicitSwaps(scenario, pools, tokens);
 
     // Setup mined hundreds of near-empty blocks, which drove the EIP-1559 base fee to a few wei; traffic starts
@@ -162,6 +164,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
         deployer: { address: deployer, index: accountIndex.deployer },
         searcher: { address: searcher, index: accountIndex.searcher },
         traders: traders.map((trader, i) => ({ address: trader.address, index: accountIndex.firstTrader + i })),
+        operators,
       },
     });
 

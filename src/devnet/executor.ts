@@ -1,5 +1,6 @@
 import { createWalletClient, http, parseAbi, type Address } from 'viem';
 import { deployExecutor } from '../bundle/deployExecutor.ts';
+import { executorAbi } from '../abi/executor.generated.ts';
 import { executorFactoriesFor } from '../bundle/executorFactories.ts';
 import { mainnetFactories } from '../state/venues.ts';
 import { initCodeHashes, mainnet } from '../chain/addresses.ts';
@@ -41,4 +42,15 @@ export async function deployDevnetExecutor(
     await callAndConfirm(client, { from: owner, to: mainnet.weth, abi: wethAbi, functionName: 'transfer', args: [address, inventoryWei], label: 'fund executor' });
   }
   return { address, owner, operator, inventoryWei: inventoryWei.toString() };
+}
+
+/**
+ * Makes more accounts operators of the executor (the owner's setOperator) and gives each gas money: on the devnet,
+ * where the owner's key is at hand.
+ */
+export async function addDevnetOperators(client: DevnetClient, owner: Address, executor: Address, operators: readonly Address[], gasMoneyWei = 100n * 10n ** 18n): Promise<void> {
+  for (const operator of operators) {
+    await client.setBalance({ address: operator, value: gasMoneyWei });
+    await callAndConfirm(client, { from: owner, to: executor, abi: executorAbi, functionName: 'setOperator', args: [operator, true], label: `make ${operator} an executor operator` });
+  }
 }

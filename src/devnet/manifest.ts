@@ -51,6 +51,8 @@ export type DevnetManifest = {
     deployer: { address: Address; index: number };
     searcher: { address: Address; index: number };
     traders: Array<{ address: Address; index: number }>;
+    /** More executor operators, each its own nonce chain (the bot's blind MEV-Share backruns go out from them). */
+    operators: Array<{ address: Address; index: number }>;
   };
 };
 

@@ -30,10 +30,11 @@ export type CandidateReport = {
   firstSeenMs: number;
   latencyUs: { decode: number; search: number; simulate: number; send: number; total: number };
   /**
-   * Sized on chain (a blind MEV-Share backrun): the executor chose the input from the pools' state after a victim
-   * whose amounts were hidden, so there is no simulated figure to hold the realised one to.
+   * Why what this bundle realises is not held to its simulation, when it is not: a blind MEV-Share backrun is sized
+   * on chain from a state nobody could simulate; a backrun sent after a blind one of ours on the same pools meets
+   * a state that one leaves, unknown to the wei. Both still carry the executor's profit floor (no loss).
    */
-  sizedOnChain?: true;
+  uncompared?: string;
   /**
    * Where the victim was seen: the public mempool, MEV Blocker's stream or MEV-Share's hints. Absent means public
    * (block arbitrage has no victim and needs no private flow, so it is public too). The ledger carries it to the

@@ -28,7 +28,7 @@ export type LedgerParameters = {
  * `expectedRefundWei` what the relay's builder is expected to refund the user out of our payment (0 when none); the
  * ledger always sets both (optional only for bundles made elsewhere, e.g. in tests).
  */
-export type LandedBundle = { uuid: string; block: bigint; execution: RealisedExecution; simulatedNetWei: bigint | null; victim?: Hex; source?: OrderFlowSource; expectedRefundWei?: bigint; sizedOnChain?: true };
+export type LandedBundle = { uuid: string; block: bigint; execution: RealisedExecution; simulatedNetWei: bigint | null; victim?: Hex; source?: OrderFlowSource; expectedRefundWei?: bigint; uncompared?: string };
 
 /** Base fees of recent heads kept for the refund basis (older ones are read from the store). */
 const baseFeesKept = 256;
@@ -64,7 +64,7 @@ export class Ledger implements SubmissionSink {
   /** Sent bundles: the block they were simulated for, and what the simulation found there. */
   private readonly known = new Map<
     string,
-    { target: bigint; simulatedNetWei: bigint | null; simulatedGainWei: bigint | null; simulatedGas: bigint | null; source: OrderFlowSource; refundPercent: number; sizedOnChain?: true }
+    { target: bigint; simulatedNetWei: bigint | null; simulatedGainWei: bigint | null; simulatedGas: bigint | null; source: OrderFlowSource; refundPercent: number; uncompared?: string }
   >();
   /** Base fees of recent heads: the part of our gas price that is a payment to the builder is above it. */
   private readonly baseFees = new Map<bigint, bigint>();
@@ -175,7 +175,7 @@ export class Ledger implements SubmissionSink {
       simulatedNetWei: report.simulatedNetProfitWei,
     });
     metrics?.bundleSent(source);
-    this.known.set(uuid, { target: report.block, simulatedNetWei: report.simulatedNetProfitWei, simulatedGainWei: report.simulatedGainWei, simulatedGas: report.simulatedGas ?? null, source, refundPercent, ...(report.sizedOnChain ? { sizedOnChain: true as const } : {}) });
+    this.known.set(uuid, { target: report.block, simulatedNetWei: report.simulatedNetProfitWei, simulatedGainWei: report.simulatedGainWei, simulatedGas: report.simulatedGas ?? null, source, refundPercent, ...(report.uncompared ? { uncompared: report.uncompared } : {}) });
     for (const early of this.early.get(uuid) ?? []) this.writeSubmissions(uuid, early.outcomes);
     this.early.delete(uuid);
   }
@@ -230,12 +230,12 @@ export class Ledger implements SubmissionSink {
     risk.onBundleResolved({ id: event.uuid, included: true, netWei: execution.net, gasPaidWei: execution.gasPaid, failed: execution.status !== 'success' });
     const simulatedNetWei = this.simulatedNetIn(event.uuid, event.block, execution);
     const { source, refund } = this.refundOf(event.uuid, execution);
-    const sizedOnChain = this.known.get(event.uuid)?.sizedOnChain;
+    const uncompared = this.known.get(event.uuid)?.uncompared;
     this.known.delete(event.uuid);
     metrics?.included(source);
     if (simulatedNetWei !== null && simulatedNetWei !== execution.net) metrics?.mismatch();
     this.guarded(`record the inclusion of ${event.uuid}`, () => store.recordInclusion({ bundleId: event.uuid, execution, simulatedNetWei, expectedRefundWei: refund }));
-    this.parameters.onLanded?.({ uuid: event.uuid, block: event.block, execution, simulatedNetWei, ...(event.victim ? { victim: event.victim } : {}), source, expectedRefundWei: refund, ...(sizedOnChain ? { sizedOnChain } : {}) });
+    this.parameters.onLanded?.({ uuid: event.uuid, block: event.block, execution, simulatedNetWei, ...(event.victim ? { victim: event.victim } : {}), source, expectedRefundWei: refund, ...(uncompared ? { uncompared } : {}) });
     this.guarded('read the cumulative profit', () => {
       metrics?.setCumulativePnl(store.totals().netWei);
       metrics?.setSourceTotals(store.sourceTotals());

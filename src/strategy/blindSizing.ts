@@ -7,6 +7,7 @@ import { sizeWithinCaps } from './capSizing.ts';
 import { cycleKey, type Cycle } from './cycle.ts';
 import type { PoolGraph } from './graph.ts';
 import { sizeCycle } from './sizing.ts';
+import type { SizingEntry } from './sizingTable.ts';
 
 /**
  * The state of a pool the executor reads at execution time to size a blind backrun: a V2 pair's reserve0, a V3
@@ -17,8 +18,6 @@ export function sizingKey(pool: Pool): bigint {
   return pool.kind === 'v2' ? pool.reserve0 : pool.sqrtPriceX96;
 }
 
-/** One row of a sizing table: at this key, trade this much (0: no trade pays there). */
-export type SizingPoint = { key: bigint; amountIn: bigint };
 
 /**
  * A backrun for a victim whose amounts are hidden: the cycle to trade if the victim swapped `pool` in the
@@ -29,7 +28,7 @@ export type BlindLeg = {
   pool: Pool;
   victimZeroForOne: boolean;
   cycle: Cycle;
-  points: SizingPoint[];
+  entries: SizingEntry[];
   /** The largest input in the table: what the risk layer approves. */
   maxAmountIn: bigint;
   /** The best gross over the grid and the victim input it assumes (what the report shows). */
@@ -42,8 +41,11 @@ export type BlindSizingOptions = {
   gridPpm?: readonly number[];
 };
 
-/** 0.5 bps to 6% of the reserve, 40 steps of ~20%: interpolation between neighbours loses far below 0.1% of a backrun. */
-export const defaultGridPpm: readonly number[] = Array.from({ length: 40 }, (_, i) => Math.round(50 * Math.pow(60_000 / 50, i / 39)));
+/**
+ * 0.5 bps to 6% of the reserve in 24 steps of ~36%: each entry costs ~650 gas of calldata on chain, and linear
+ * interpolation between such neighbours still loses below 0.1% of a backrun (blind-sizing.test.ts).
+ */
+export const defaultGridPpm: readonly number[] = Array.from({ length: 24 }, (_, i) => Math.round(50 * Math.pow(60_000 / 50, i / 23)));
 
 const Q96 = 1n << 96n;
 
@@ -72,8 +74,14 @@ export function blindLegs(input: {
   prior?: readonly PriorTrade[];
   nextBaseFeeWei: bigint;
   config: EngineConfig;
-  /** Gas the sizing itself adds to the executor transaction (state read, interpolation). */
-  overheadGas?: bigint;
+  /**
+   * What the executor will require the leg's profit, less the builder's share, to reach (its floor: the gas limit at
+   * the block's price plus the minimum net). A point where the cycle's best cannot reach it trades 0: the chain
+   * would revert there anyway.
+   */
+  floorWei: (cycle: Cycle, ticksCrossed: number) => bigint;
+  /** The builder's share of the realised profit the executor pays (bps). */
+  builderShareBps: bigint;
   options?: BlindSizingOptions;
 }): BlindLeg[] {
   const { market, graph, config, nextBaseFeeWei } = input;
@@ -110,24 +118,24 @@ export function blindLegs(input: {
     }
     const chosen = [...earned.values()].sort((a, b) => (b.gross > a.gross ? 1 : b.gross < a.gross ? -1 : 0))[0];
     if (!chosen) continue;
-    const leg = legAlong(chosen.cycle, states, start, victimZeroForOne, nextBaseFeeWei, config, input.overheadGas ?? 0n);
+    const leg = legAlong(chosen.cycle, states, start, victimZeroForOne, nextBaseFeeWei, config, (ticks) => input.floorWei(chosen.cycle, ticks), input.builderShareBps);
     if (leg) legs.push(leg);
   }
   return legs;
 }
 
 /** The chosen cycle sized at every grid point, as a table in increasing key order, with the pre-victim state as its 0 end. */
-function legAlong(cycle: Cycle, states: readonly GridState[], start: Pool, victimZeroForOne: boolean, nextBaseFeeWei: bigint, config: EngineConfig, overheadGas: bigint): BlindLeg | undefined {
-  const points: SizingPoint[] = [{ key: sizingKey(start), amountIn: 0n }];
+function legAlong(cycle: Cycle, states: readonly GridState[], start: Pool, victimZeroForOne: boolean, nextBaseFeeWei: bigint, config: EngineConfig, floorWei: (ticksCrossed: number) => bigint, builderShareBps: bigint): BlindLeg | undefined {
+  const points: SizingEntry[] = [{ key: sizingKey(start), amountIn: 0n }];
   let bestGrossWei = 0n;
   let ticksCrossed = 0;
-  const gasPrice = nextBaseFeeWei + config.policy.priorityFeeWei;
   for (const state of states) {
     const optimum = sizeCycle(state.overlay, cycle);
     let amountIn = 0n;
     if (optimum) {
       const sized = sizeWithinCaps(state.overlay, cycle, optimum, config.exposure, nextBaseFeeWei, config.policy);
-      if (!sized.sizeRefusal && !sized.flash && sized.netProfitWei - overheadGas * gasPrice > 0n) {
+      // The executor keeps profit less the builder's share of it, and reverts below the floor.
+      if (!sized.sizeRefusal && !sized.flash && (sized.profit * (10_000n - builderShareBps)) / 10_000n >= floorWei(sized.ticksCrossed)) {
         amountIn = sized.amountIn;
         if (sized.profit > bestGrossWei) bestGrossWei = sized.profit;
         ticksCrossed = Math.max(ticksCrossed, sized.ticksCrossed);
@@ -142,23 +150,9 @@ function legAlong(cycle: Cycle, states: readonly GridState[], start: Pool, victi
     pool: start,
     victimZeroForOne,
     cycle,
-    points: ascending,
-    maxAmountIn: ascending.reduce((max, point) => (point.amountIn > max ? point.amountIn : max), 0n),
+    entries: ascending,
+    maxAmountIn: ascending.reduce((max, entry) => (entry.amountIn > max ? entry.amountIn : max), 0n),
     bestGrossWei,
     ticksCrossed,
   };
-}
-
-/** The input a table gives at `key`, as the executor computes it: linear between neighbours, 0 outside. */
-export function interpolateAmount(points: readonly SizingPoint[], key: bigint): bigint {
-  const first = points[0];
-  const last = points.at(-1);
-  if (!first || !last || key < first.key || key > last.key) return 0n;
-  let i = 1;
-  while (i < points.length && points[i]!.key < key) i++;
-  if (i >= points.length) return last.amountIn;
-  const high = points[i]!;
-  if (high.key === key) return high.amountIn;
-  const low = points[i - 1]!;
-  return low.amountIn + ((high.amountIn - low.amountIn) * (key - low.key)) / (high.key - low.key);
 }

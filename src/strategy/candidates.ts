@@ -145,7 +145,27 @@ export function candidatesOnOverlay(market: MarketState, overlay: PendingOverlay
 }
 
 /** Something we already sent for the target block: its victim's swaps (if any), then our cycle. */
-export type PriorTrade = { swaps?: readonly SwapIntent[]; cycle?: Cycle; amountIn?: bigint };
+export type PriorTrade = {
+  swaps?: readonly SwapIntent[];
+  cycle?: Cycle;
+  amountIn?: bigint;
+  /** Every pool it and its victim trade (lowercase): a later bundle touching none of them does not depend on it. */
+  pools?: ReadonlySet<string>;
+  /** The operator lane it went out on. */
+  lane?: number;
+};
+
+/** The pools a victim's swaps trade in (lowercase), resolved as applyVictim resolves them (unknown hops left out). */
+export function victimPools(graph: PoolGraph, config: EngineConfig, swaps: readonly SwapIntent[]): string[] {
+  const pools: string[] = [];
+  for (const swap of swaps) {
+    for (let hop = 0; hop + 1 < swap.path.length; hop++) {
+      const pool = poolFor(graph, config, swap, hop);
+      if (pool) pools.push(pool.address.toLowerCase());
+    }
+  }
+  return pools;
+}
 
 /**
  * Our bundles already at the builders for the same block land first (their nonces come first), so a new

@@ -7,9 +7,10 @@ import type { Devnet } from '../../src/devnet/devnet.ts';
 import { writeManifest } from '../../src/devnet/manifest.ts';
 import { rootLogger } from '../../src/log.ts';
 import { SearcherApp } from '../../src/searcher.ts';
+import type { LandedBundle } from '../../src/monitor/ledger.ts';
 
 /** The whole bot in this process against a test devnet, with a config of the test's own (merged over the defaults). */
-export async function startTestBot(devnet: Devnet, config: Record<string, unknown> = {}, options: { dashboard?: boolean; dbFile?: string } = {}) {
+export async function startTestBot(devnet: Devnet, config: Record<string, unknown> = {}, options: { dashboard?: boolean; dbFile?: string; onLanded?: (bundle: LandedBundle) => void } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'bot-'));
   writeManifest(join(dir, 'manifest.json'), devnet.manifest);
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ chain: { manifest: 'manifest.json' }, ...config }));
@@ -20,9 +21,11 @@ export async function startTestBot(devnet: Devnet, config: Record<string, unknow
     dbFile,
     dryRun: false,
     signer: devAccount(devnet.manifest.accounts.searcher.index),
+    laneSigners: devnet.manifest.accounts.operators.map((operator) => devAccount(operator.index)),
     authAccount: devAccount(devnet.manifest.accounts.searcher.index + 100),
     dashboard: options.dashboard ? { host: '127.0.0.1', port: 0 } : false,
     logger: rootLogger(),
+    ...(options.onLanded ? { onLanded: options.onLanded } : {}),
   });
   return { app, dbFile, dir };
 }

@@ -24,8 +24,7 @@ let startBlock: bigint;
 
 beforeAll(async () => {
   devnet = await startTestDevnet({ scenario, traffic: true, onSwapSent: (swap) => sent.push(swap) });
-  ({ app } = await startTestBot(devnet));
-  app.ledger['parameters'].onLanded = (bundle: LandedBundle) => landed.push(bundle);
+  ({ app } = await startTestBot(devnet, {}, { onLanded: (bundle) => landed.push(bundle) }));
   // The traffic of the block the bot started in was streamed before it subscribed (a relay sends no backlog): measured from the next.
   await stepBlock(devnet, app);
   startBlock = await devnet.client.getBlockNumber({ cacheTime: 0 });

@@ -25,7 +25,7 @@ describe('the demo result: realised against simulated', () => {
   });
 
   it('leaves out blind backruns sized on chain (nothing was simulated for them), and only them', () => {
-    const blind = { ...landed('blind', 9n, null), sizedOnChain: true as const };
+    const blind = { ...landed('blind', 9n, null), uncompared: 'sized on chain' };
     expect(realizedEqualsSimulated([blind])).toBeNull();
     expect(realizedEqualsSimulated([landed('a', 5n, 5n), blind])).toBe(true);
     expect(realizedEqualsSimulated([landed('a', 5n, 4n), blind])).toBe(false);

@@ -95,7 +95,7 @@ const rank: Record<string, number> = {
   strategy: 2,
   sim: 3, bundle: 3, risk: 3,
   monitor: 4, config: 4,
-  engine: 5, decision: 5, decisionPolicy: 5, searcher: 5, devnet: 5,
+  engine: 5, decision: 5, decisionPolicy: 5, blindBackrun: 5, searcher: 5, devnet: 5,
   cli: 6,
 };
 

@@ -381,3 +381,29 @@ describe('Submitter: private victims go back to the relay that showed them', () 
     expect(submitter.outstanding).toBe(0);
   });
 });
+
+describe('Submitter: a blind backrun the relay refuses because it reverts', () => {
+  function refusingRelay(message: string) {
+    const relay = fakeSender();
+    relay.answer = () => [{ builder: 'mevShare', ok: false, error: { kind: 'rpc', message } }];
+    return relay;
+  }
+
+  it('is a miss (not included: no trade at the victim’s actual size), not a failure; any other refusal stays a refusal', async () => {
+    const reverts = 'mev_sendBundle: refused: bundle reverts: tx 1 reverted (execution failed)';
+    for (const [sizedOnChain, message, reason] of [
+      [true, reverts, 'not included'],
+      [false, reverts, 'refused'],
+      [true, 'mev_sendBundle: refused: unknown target', 'refused'],
+    ] as const) {
+      const { sink, asSink } = recordingSink();
+      const submitter = new Submitter({ sender: fakeSender(), relays: { mevShare: refusingRelay(message) }, nonces: new NonceManager(fakeChain(0)), mode: 'send', extraBlocks: 0, sink: asSink, logger: createLogger('test') });
+      const a = opportunity(`blind-${sizedOnChain}-${reason}`);
+      const sent = await submitter.submit({ ...a.op, victim: { hash: a.victim.hash }, route: 'mevShare', ...(sizedOnChain ? { sizedOnChain: true as const } : {}) }, 8n);
+      await sent.delivered;
+      await submitter.settled();
+      expect(sink.missed.map((miss) => miss.reason)).toEqual([reason]);
+      if (reason === 'not included') expect(sink.missed[0]!.detail).toMatch(/no trade at the victim's actual size/);
+    }
+  });
+});

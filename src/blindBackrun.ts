@@ -1,0 +1,216 @@
+import type { Address, Hex } from 'viem';
+import type { LocalAccount } from 'viem/accounts';
+import type { Logger } from './log.ts';
+import type { PrivateHint } from './mempool/mevShareHint.ts';
+import type { CandidateReport } from './monitor/candidateReport.ts';
+import type { Opportunity, Submitter } from './bundle/submitter.ts';
+import { feesForTargetBlock } from './bundle/fees.ts';
+import { gasLimitFor } from './bundle/dispatch.ts';
+import { signSizedLegsTransaction, type SizedLeg } from './bundle/sizedPlan.ts';
+import type { RiskGate } from './risk/gate.ts';
+import type { BundleProposal } from './risk/types.ts';
+import type { MarketState } from './state/market.ts';
+import type { Pool } from './state/types.ts';
+import { blindLegs, defaultGridPpm, type BlindLeg } from './strategy/blindSizing.ts';
+import { MAX_SIZED_LEGS, sizedLegsExtraGas } from './bundle/sizing.ts';
+import type { EngineConfig, PriorTrade } from './strategy/candidates.ts';
+import { estimateGas } from './strategy/costs.ts';
+import type { PoolGraph } from './strategy/graph.ts';
+
+/**
+ * Which way the victim traded `pool`, when the hint's full logs tell its state after the victim (undefined when
+ * hidden): a V2 pair's reserve0 grows, a V3 pool's price falls, when token0 went in.
+ */
+function victimDirection(hint: PrivateHint, pool: string, before: Pool | undefined): boolean | undefined {
+  const after = hint.after.find((state) => state.pool.toLowerCase() === pool);
+  if (!after || !before) return undefined;
+  if (after.protocol === 'v2' && before.kind === 'v2') return after.reserve0 === before.reserve0 ? undefined : after.reserve0 > before.reserve0;
+  if (after.protocol === 'v3' && before.kind === 'v3') return after.sqrtPriceX96 === before.sqrtPriceX96 ? undefined : after.sqrtPriceX96 < before.sqrtPriceX96;
+  return undefined;
+}
+
+
+export type BlindBackrunsParameters = {
+  market: MarketState;
+  graph: () => PoolGraph;
+  engineConfig: EngineConfig;
+  head: () => { number: bigint; nextBaseFeePerGas: bigint };
+  /** Our sends for the target block so far (the decider's), which land before this one. */
+  prior: (target: bigint) => { trades: PriorTrade[]; victims: Set<string>; hiddenPools: Set<string> };
+  /**
+   * The operators to send from, each with its submitter (its nonce chain), indexed as the dispatcher's lanes: 0 the
+   * main operator, then the extra ones.
+   */
+  lanes: ReadonlyArray<{ account: LocalAccount; submitter: Submitter }>;
+  risk: Pick<RiskGate, 'check' | 'recheck' | 'onBundleSent'>;
+  chainId: number;
+  executor: Address;
+  startToken: Address;
+  logger: Logger;
+  onCandidate: (report: CandidateReport) => void;
+};
+
+/**
+ * Backruns of MEV-Share transactions whose amounts are hidden (default hints: the pools a swap touched, not what it
+ * swapped): for every touched pool we track, a sizing table per direction the victim may have traded (blindSizing.ts);
+ * all of them go in one executor transaction that, on chain, reads each pool's state after the victim, trades the
+ * table's input for it (nothing where it does not pay) and reverts unless the whole makes at least its floor: gas at
+ * this block's price plus the minimum net. The builder's share is a share of what it realises. Nothing is simulated
+ * (the victim's body is the relay's): the chain's own profit check is the guard, and a bundle that reverts is
+ * dropped by the builder at no cost to us.
+ */
+export class BlindBackruns {
+  readonly stats = { hints: 0, untracked: 0, unprofitable: 0, sent: 0, refused: 0 };
+
+  constructor(private readonly parameters: BlindBackrunsParameters) {}
+
+  /** `firstSeenMs`: performance.now() when the hint arrived. */
+  async onHint(hint: PrivateHint, firstSeenMs: number): Promise<void> {
+    const { market, engineConfig, logger } = this.parameters;
+    this.stats.hints++;
+    const started = performance.now();
+    const head = this.parameters.head();
+    const target = head.number + 1n;
+    const touched = [...new Set([...hint.swaps, ...hint.after].map((swap) => swap.pool.toLowerCase()))].filter((pool) => market.get(pool as Address));
+    if (touched.length === 0) {
+      this.stats.untracked++;
+      logger.debug({ victim: hint.hash }, 'blind: the hint names no pool we track');
+      return;
+    }
+    const sent = this.parameters.prior(target);
+    // Whatever we do with it, this transaction moves these pools in the block, by amounts nobody can know.
+    for (const pool of touched) sent.hiddenPools.add(pool);
+    const prior = sent.trades;
+    // Pools our exact bundles of the block trade: a blind leg there would race them (the builder orders bundles by
+    // what they pay, not by our plan), and whichever ran second would find its state moved. The exact ones win:
+    // an exact backrun spoiled by a blind one run first is worth more than the blind one makes.
+    const exactPools = new Set(prior.flatMap((trade) => (trade.cycle && trade.amountIn !== 0n ? trade.cycle.hops.map((hop) => hop.pool.address.toLowerCase()) : [])));
+    const legs: BlindLeg[] = [];
+    for (const pool of touched) {
+      if (exactPools.has(pool)) continue;
+      const excluded = new Set([...touched.filter((other) => other !== pool), ...exactPools]);
+      const found = blindLegs({ market, graph: this.parameters.graph(), pool: pool as Address, excluded, prior, nextBaseFeeWei: head.nextBaseFeePerGas, config: engineConfig, floorWei: (cycle, ticks) => this.floor(gasLimitFor(estimateGas(cycle, ticks) + sizedLegsExtraGas(2, defaultGridPpm.length + 1))), builderShareBps: engineConfig.policy.builderShareBps });
+      // Full logs tell the state after the victim, so its direction: only that side's table can trade.
+      const direction = victimDirection(hint, pool, found[0]?.pool);
+      legs.push(...found.filter((leg) => direction === undefined || leg.victimZeroForOne === direction));
+    }
+    const searchedUs = Math.round((performance.now() - started) * 1000);
+    // The executor takes at most MAX_SIZED_LEGS: the legs that may earn most first.
+    legs.sort((a, b) => (b.bestGrossWei > a.bestGrossWei ? 1 : b.bestGrossWei < a.bestGrossWei ? -1 : 0));
+    legs.splice(MAX_SIZED_LEGS);
+    if (legs.length === 0) {
+      this.stats.unprofitable++;
+      logger.debug({ victim: hint.hash, pools: touched }, 'blind: no size of the victim makes a backrun pay');
+      return;
+    }
+    await this.send(hint, legs, target, firstSeenMs, searchedUs);
+  }
+
+  /**
+   * The lane for a blind bundle: a free extra one (a blind bundle reverts by design when its victim turns out too
+   * small, so it must not be ahead of another bundle in a nonce chain), else the least busy extra one; the main
+   * operator's only when there are no others.
+   */
+  private lane(): number {
+    const lanes = this.parameters.lanes;
+    const free = lanes.findIndex((lane, index) => index > 0 && lane.submitter.outstanding === 0);
+    if (free > 0) return free;
+    let best = lanes.length > 1 ? 1 : 0;
+    for (let index = 2; index < lanes.length; index++) if (lanes[index]!.submitter.outstanding < lanes[best]!.submitter.outstanding) best = index;
+    return best;
+  }
+
+  /** What a call with this gas limit must leave us after the builder: its gas at the block's price, plus the minimum net. */
+  private floor(gasLimit: bigint): bigint {
+    const { policy } = this.parameters.engineConfig;
+    return gasLimit * (this.parameters.head().nextBaseFeePerGas + policy.priorityFeeWei) + policy.minNetProfitWei;
+  }
+
+  private async send(hint: PrivateHint, legs: readonly BlindLeg[], target: bigint, firstSeenMs: number, searchedUs: number): Promise<void> {
+    const { engineConfig, risk, chainId, executor, startToken, logger } = this.parameters;
+    // An operator with nothing live has no bundle this one could depend on; with none free, the least busy.
+    const laneIndex = this.lane();
+    const { account, submitter } = this.parameters.lanes[laneIndex]!;
+    const policy = engineConfig.policy;
+    const sizedLegs: SizedLeg[] = legs.map((leg) => ({ cycle: leg.cycle, pool: leg.pool, entries: leg.entries }));
+    // At most one leg per pool trades (its two directions' tables do not overlap), but every table is read.
+    const pools = new Set(legs.map((leg) => leg.pool.address.toLowerCase()));
+    const swapsGas = [...pools].reduce((sum, pool) => sum + legs.filter((leg) => leg.pool.address.toLowerCase() === pool).reduce((max, leg) => { const gas = estimateGas(leg.cycle, leg.ticksCrossed); return gas > max ? gas : max; }, 0n), 0n);
+    const gas = gasLimitFor(swapsGas + sizedLegsExtraGas(sizedLegs.length, Math.max(...sizedLegs.map((leg) => leg.entries.length))));
+    const fees = () => feesForTargetBlock({ nextBaseFee: this.parameters.head().nextBaseFeePerGas, blocksAfterNext: 0, priorityFee: policy.priorityFeeWei });
+    // Legs run one after another from inventory and each returns more than it took: the largest is what is at risk.
+    const amountIn = legs.reduce((max, leg) => (leg.maxAmountIn > max ? leg.maxAmountIn : max), 0n);
+    const proposal: BundleProposal & { source?: 'mevShare' } = {
+      targetBlock: target,
+      gasLimit: gas,
+      maxGasCostWei: gas * fees().maxFeePerGas,
+      pools: [...new Set(legs.flatMap((leg) => leg.cycle.hops.map((hop) => hop.pool.address)))],
+      startToken,
+      amountIn,
+      flash: false,
+      source: 'mevShare',
+    };
+    const bestGross = legs.reduce((max, leg) => (leg.bestGrossWei > max ? leg.bestGrossWei : max), 0n);
+    const report = (decision: 'send' | 'reject', reason: string, bundle?: CandidateReport['bundle']) =>
+      this.parameters.onCandidate({
+        block: target,
+        victim: hint.hash,
+        path: legs[0]!.cycle.hops.map((hop) => hop.pool.address),
+        amountIn,
+        grossProfitWei: bestGross,
+        gasCostWei: gas * (this.parameters.head().nextBaseFeePerGas + policy.priorityFeeWei),
+        bribeWei: 0n,
+        netProfitWei: 0n,
+        simulatedNetProfitWei: null,
+        simulatedGainWei: null,
+        decision,
+        reason,
+        ...(bundle ? { bundle } : {}),
+        firstSeenMs,
+        latencyUs: { decode: 0, search: searchedUs, simulate: 0, send: 0, total: Math.round((performance.now() - firstSeenMs) * 1000) },
+        source: 'mevShare',
+        uncompared: 'sized on chain (a blind MEV-Share backrun)',
+      });
+    const verdict = risk.check(proposal);
+    if (!verdict.ok) {
+      this.stats.refused++;
+      report('reject', `risk ${verdict.breaker}: ${verdict.reason}`);
+      return;
+    }
+    
+    const opportunity: Opportunity = {
+      key: hint.hash,
+      victim: { hash: hint.hash as Hex },
+      route: 'mevShare',
+      sizedOnChain: true,
+      allowed: (block) => {
+        const again = block === proposal.targetBlock ? risk.recheck(proposal) : risk.check({ ...proposal, targetBlock: block, maxGasCostWei: gas * fees().maxFeePerGas });
+        return again.ok ? { ok: true } : { ok: false, reason: `risk ${again.breaker}: ${again.reason}` };
+      },
+      sign: async (block, nonce) => {
+        const price = fees();
+        // The floor: this block's gas at what we pay per gas, plus the minimum net; the builder is paid on top of it.
+        const minProfit = this.floor(gas);
+        const signed = await signSizedLegsTransaction({ account, chainId, executor, targetBlock: block, legs: sizedLegs, minProfit, builderShareBps: Number(policy.builderShareBps), maxAmountIn: amountIn, nonce, gas, ...price });
+        return { raw: signed.raw, hash: signed.hash };
+      },
+    };
+    const sendStarted = performance.now();
+    const result = await submitter.submit(opportunity, target).catch((error: Error) => ({ refused: `send failed: ${error.message.split('\n')[0]}`, uuid: '', ourHash: '0x' as Hex }));
+    if (result.refused) {
+      this.stats.refused++;
+      report('reject', result.refused);
+      return;
+    }
+    risk.onBundleSent(result.uuid, proposal);
+    this.stats.sent++;
+    const sent = this.parameters.prior(target);
+    sent.victims.add(hint.hash.toLowerCase());
+    for (const leg of legs) for (const hop of leg.cycle.hops) sent.hiddenPools.add(hop.pool.address.toLowerCase());
+    // On the main operator's chain our later transactions of the block come after this one (their nonces follow);
+    // what it trades is decided on chain, so it moves no pool in their view: counted, at size 0.
+    sent.trades.push({ cycle: legs[0]!.cycle, amountIn: 0n, lane: laneIndex, pools: new Set(legs.flatMap((leg) => leg.cycle.hops.map((hop) => hop.pool.address.toLowerCase()))) });
+    logger.info({ victim: hint.hash, legs: legs.length, amountIn: String(amountIn), sendUs: Math.round((performance.now() - sendStarted) * 1000) }, 'blind: backrun sent to MEV-Share');
+    report('send', `blind: ${legs.length} sized leg(s), sized on chain from the pools' state after the victim`, { uuid: result.uuid, ourTxHash: result.ourHash });
+  }
+}
