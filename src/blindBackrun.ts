@@ -1,6 +1,7 @@
 import type { Address, Hex } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
 import type { Logger } from './log.ts';
+import type { LatencyHistogram } from './histogram.ts';
 import type { PrivateHint } from './mempool/mevShareHint.ts';
 import type { CandidateReport } from './monitor/candidateReport.ts';
 import type { Opportunity, Submitter } from './bundle/submitter.ts';
@@ -16,6 +17,9 @@ import { MAX_SIZED_LEGS, sizedLegsExtraGas } from './bundle/sizing.ts';
 import type { EngineConfig, PriorTrade } from './strategy/candidates.ts';
 import { estimateGas } from './strategy/costs.ts';
 import type { PoolGraph } from './strategy/graph.ts';
+
+/** Pools a hint may name and still be searched (two directions each, a grid of sizes each). */
+const maxPoolsPerHint = 4;
 
 /**
  * Which way the victim traded `pool`, when the hint's full logs tell its state after the victim (undefined when
@@ -48,6 +52,8 @@ export type BlindBackrunsParameters = {
   startToken: Address;
   logger: Logger;
   onCandidate: (report: CandidateReport) => void;
+  /** The engine's latency histograms: a blind decision is counted in them like any other. */
+  latency?: Record<'decode' | 'search' | 'simulate' | 'send' | 'total' | 'seenToSent', LatencyHistogram>;
 };
 
 /**
@@ -60,18 +66,31 @@ export type BlindBackrunsParameters = {
  * dropped by the builder at no cost to us.
  */
 export class BlindBackruns {
-  readonly stats = { hints: 0, untracked: 0, unprofitable: 0, sent: 0, refused: 0 };
+  readonly stats = { hints: 0, stale: 0, tooManyPools: 0, untracked: 0, unprofitable: 0, noFreeLane: 0, sent: 0, refused: 0 };
 
   constructor(private readonly parameters: BlindBackrunsParameters) {}
 
-  /** `firstSeenMs`: performance.now() when the hint arrived. */
-  async onHint(hint: PrivateHint, firstSeenMs: number): Promise<void> {
+  /** `firstSeenMs`: performance.now() when the hint arrived; `headAtHint`: the newest head then. */
+  async onHint(hint: PrivateHint, firstSeenMs: number, headAtHint: bigint): Promise<void> {
     const { market, engineConfig, logger } = this.parameters;
     this.stats.hints++;
     const started = performance.now();
     const head = this.parameters.head();
     const target = head.number + 1n;
-    const touched = [...new Set([...hint.swaps, ...hint.after].map((swap) => swap.pool.toLowerCase()))].filter((pool) => market.get(pool as Address));
+    if (this.parameters.head().number !== headAtHint) {
+      // A new head came while the hint waited: it may have landed, and the tables would be for a past block.
+      this.stats.stale++;
+      logger.debug({ victim: hint.hash }, 'blind: hint older than the newest head, not backrun');
+      return;
+    }
+    const named = [...new Set([...hint.swaps, ...hint.after].map((swap) => swap.pool.toLowerCase()))];
+    // Anyone can send a hint naming every pool (it need not land): at most a few pools are searched, or none.
+    if (named.length > maxPoolsPerHint) {
+      this.stats.tooManyPools++;
+      logger.debug({ victim: hint.hash, pools: named.length }, 'blind: the hint names too many pools, not backrun');
+      return;
+    }
+    const touched = named.filter((pool) => market.get(pool as Address));
     if (touched.length === 0) {
       this.stats.untracked++;
       logger.debug({ victim: hint.hash }, 'blind: the hint names no pool we track');
@@ -95,9 +114,16 @@ export class BlindBackruns {
       legs.push(...found.filter((leg) => direction === undefined || leg.victimZeroForOne === direction));
     }
     const searchedUs = Math.round((performance.now() - started) * 1000);
-    // The executor takes at most MAX_SIZED_LEGS: the legs that may earn most first.
+    // The legs that may earn most first; a leg of another pool whose cycle shares a pool with one kept is dropped
+    // (its input is read before any swap, on a state the kept one may move), and at most MAX_SIZED_LEGS stay.
     legs.sort((a, b) => (b.bestGrossWei > a.bestGrossWei ? 1 : b.bestGrossWei < a.bestGrossWei ? -1 : 0));
-    legs.splice(MAX_SIZED_LEGS);
+    const kept: BlindLeg[] = [];
+    for (const leg of legs) {
+      const pools = leg.cycle.hops.map((hop) => hop.pool.address.toLowerCase());
+      const clash = kept.some((other) => other.pool.address.toLowerCase() !== leg.pool.address.toLowerCase() && other.cycle.hops.some((hop) => pools.includes(hop.pool.address.toLowerCase())));
+      if (!clash && kept.length < MAX_SIZED_LEGS) kept.push(leg);
+    }
+    legs.splice(0, legs.length, ...kept);
     if (legs.length === 0) {
       this.stats.unprofitable++;
       logger.debug({ victim: hint.hash, pools: touched }, 'blind: no size of the victim makes a backrun pay');
@@ -106,18 +132,10 @@ export class BlindBackruns {
     await this.send(hint, legs, target, firstSeenMs, searchedUs);
   }
 
-  /**
-   * The lane for a blind bundle: a free extra one (a blind bundle reverts by design when its victim turns out too
-   * small, so it must not be ahead of another bundle in a nonce chain), else the least busy extra one; the main
-   * operator's only when there are no others.
-   */
-  private lane(): number {
-    const lanes = this.parameters.lanes;
-    const free = lanes.findIndex((lane, index) => index > 0 && lane.submitter.outstanding === 0);
-    if (free > 0) return free;
-    let best = lanes.length > 1 ? 1 : 0;
-    for (let index = 2; index < lanes.length; index++) if (lanes[index]!.submitter.outstanding < lanes[best]!.submitter.outstanding) best = index;
-    return best;
+  /** An extra operator (never the main one, whose chain carries the exact bundles) with nothing live, if any. */
+  private freeLane(): number | undefined {
+    const index = this.parameters.lanes.findIndex((lane, i) => i > 0 && lane.submitter.outstanding === 0);
+    return index > 0 ? index : undefined;
   }
 
   /** What a call with this gas limit must leave us after the builder: its gas at the block's price, plus the minimum net. */
@@ -129,7 +147,14 @@ export class BlindBackruns {
   private async send(hint: PrivateHint, legs: readonly BlindLeg[], target: bigint, firstSeenMs: number, searchedUs: number): Promise<void> {
     const { engineConfig, risk, chainId, executor, startToken, logger } = this.parameters;
     // An operator with nothing live has no bundle this one could depend on; with none free, the least busy.
-    const laneIndex = this.lane();
+    const laneIndex = this.freeLane();
+    if (laneIndex === undefined) {
+      // A blind bundle reverts by design when its victim turns out too small: ahead of others in a nonce chain it
+      // would drop them. With no extra operator free, it is not sent.
+      this.stats.noFreeLane++;
+      logger.debug({ victim: hint.hash }, 'blind: no free extra operator, not sent');
+      return;
+    }
     const { account, submitter } = this.parameters.lanes[laneIndex]!;
     const policy = engineConfig.policy;
     const sizedLegs: SizedLeg[] = legs.map((leg) => ({ cycle: leg.cycle, pool: leg.pool, entries: leg.entries }));
@@ -151,7 +176,17 @@ export class BlindBackruns {
       source: 'mevShare',
     };
     const bestGross = legs.reduce((max, leg) => (leg.bestGrossWei > max ? leg.bestGrossWei : max), 0n);
-    const report = (decision: 'send' | 'reject', reason: string, bundle?: CandidateReport['bundle']) =>
+    let sendUs = 0;
+    const report = (decision: 'send' | 'reject', reason: string, bundle?: CandidateReport['bundle']) => {
+      const latencyUs = { decode: 0, search: searchedUs, simulate: 0, send: sendUs, total: Math.round((performance.now() - firstSeenMs) * 1000) };
+      const latency = this.parameters.latency;
+      if (latency) {
+        latency.decode.record(latencyUs.decode);
+        latency.search.record(latencyUs.search);
+        latency.simulate.record(latencyUs.simulate);
+        if (bundle) latency.send.record(latencyUs.send);
+        latency.total.record(latencyUs.total);
+      }
       this.parameters.onCandidate({
         block: target,
         victim: hint.hash,
@@ -167,10 +202,11 @@ export class BlindBackruns {
         reason,
         ...(bundle ? { bundle } : {}),
         firstSeenMs,
-        latencyUs: { decode: 0, search: searchedUs, simulate: 0, send: 0, total: Math.round((performance.now() - firstSeenMs) * 1000) },
+        latencyUs,
         source: 'mevShare',
         uncompared: 'sized on chain (a blind MEV-Share backrun)',
       });
+    };
     const verdict = risk.check(proposal);
     if (!verdict.ok) {
       this.stats.refused++;
@@ -196,12 +232,15 @@ export class BlindBackruns {
       },
     };
     const sendStarted = performance.now();
+    const latency = this.parameters.latency;
+    if (latency) opportunity.onSent = (at) => latency.seenToSent.record(Math.max(0, Math.round((at - firstSeenMs) * 1000)));
     const result = await submitter.submit(opportunity, target).catch((error: Error) => ({ refused: `send failed: ${error.message.split('\n')[0]}`, uuid: '', ourHash: '0x' as Hex }));
     if (result.refused) {
       this.stats.refused++;
       report('reject', result.refused);
       return;
     }
+    sendUs = Math.round((performance.now() - sendStarted) * 1000);
     risk.onBundleSent(result.uuid, proposal);
     this.stats.sent++;
     const sent = this.parameters.prior(target);
@@ -210,7 +249,7 @@ export class BlindBackruns {
     // On the main operator's chain our later transactions of the block come after this one (their nonces follow);
     // what it trades is decided on chain, so it moves no pool in their view: counted, at size 0.
     sent.trades.push({ cycle: legs[0]!.cycle, amountIn: 0n, lane: laneIndex, pools: new Set(legs.flatMap((leg) => leg.cycle.hops.map((hop) => hop.pool.address.toLowerCase()))) });
-    logger.info({ victim: hint.hash, legs: legs.length, amountIn: String(amountIn), sendUs: Math.round((performance.now() - sendStarted) * 1000) }, 'blind: backrun sent to MEV-Share');
+    logger.info({ victim: hint.hash, legs: legs.length, amountIn: String(amountIn), sendUs }, 'blind: backrun sent to MEV-Share');
     report('send', `blind: ${legs.length} sized leg(s), sized on chain from the pools' state after the victim`, { uuid: result.uuid, ourTxHash: result.ourHash });
   }
 }

@@ -260,6 +260,8 @@ export class SearcherEngine {
       // in the background and its blind signal holds its bundles meanwhile.
       const started = stream.start().catch((error: Error) => logger.error({ err: error.message }, 'engine: the MEV Blocker stream did not start; its victims are not seen'));
       await Promise.race([started, new Promise((resolve) => setTimeout(resolve, privateStreamStartWaitMs).unref())]);
+      // Still not up: the breaker shows it (the stream reports only changes from here on).
+      if (stream.blind) risk?.onSourceBlind('mevBlocker', true);
     }
     if (chain.mevShare) {
       const { signer, submitter } = this.parameters;
@@ -278,6 +280,7 @@ export class SearcherEngine {
           startToken: chain.weth,
           logger,
           onCandidate: (report) => this.parameters.onCandidate(report),
+          latency: this.latency,
         });
       } else {
         logger.warn('engine: MEV-Share hints are read but not backrun (no operator key to sign the on-chain sizing call)');
@@ -286,7 +289,8 @@ export class SearcherEngine {
       this.mevShare = stream;
       stream.on('hint', (hint: PrivateHint) => {
         this.parameters.onSeen?.(this.head.number + 1n, 'mevShare');
-        this.enqueue(() => this.onHint(hint, hint.seenMs ?? performance.now()));
+        const head = this.head.number;
+        this.enqueue(() => this.onHint(hint, hint.seenMs ?? performance.now(), head));
       });
       stream.on('blind', (blind: boolean) => {
         if (!this.stopping) risk?.onSourceBlind('mevShare', blind);
@@ -301,13 +305,14 @@ export class SearcherEngine {
       });
       stream.start();
       await Promise.race([open, new Promise((resolve) => setTimeout(resolve, privateStreamStartWaitMs).unref())]);
+      if (stream.blind) risk?.onSourceBlind('mevShare', true);
     }
   }
 
-  private async onHint(hint: PrivateHint, firstSeenMs: number): Promise<void> {
+  private async onHint(hint: PrivateHint, firstSeenMs: number, headAtHint: bigint): Promise<void> {
     if (this.stopping || !this.blind) return;
     this.stats.victims++;
-    await this.blind.onHint(hint, firstSeenMs);
+    await this.blind.onHint(hint, firstSeenMs, headAtHint);
   }
 
   /**
@@ -390,7 +395,9 @@ export class SearcherEngine {
     const sent = this.decider.prior(target);
     const sentBefore = sent.trades.length;
     // The sender's earlier swaps still pending land before this one: bundle them ahead of it, judge after them.
-    const leading = this.pendingBySender.before(event).filter((earlier) => !sent.victims.has(earlier.tx.hash.toLowerCase()));
+    // Only the sender's earlier transactions seen where this one was: a public victim cannot carry a private one's
+    // bytes (its relay holds them, and the builder places it ahead by its nonce anyway).
+    const leading = this.pendingBySender.before(event).filter((earlier) => !sent.victims.has(earlier.tx.hash.toLowerCase()) && (earlier.source ?? 'public') === (event.source ?? 'public'));
     const prior = [...sent.trades, ...leading.map((earlier) => ({ swaps: earlier.swaps }))];
     let result: ReturnType<typeof backrunCandidates>;
     try {

@@ -1,4 +1,5 @@
 import { signingBackend } from './chain/nativeSigning.ts';
+import { SearcherError } from './errors.ts';
 import { createPublicClient, http, parseAbi, type PublicClient } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
 import { bundleStatsExplainer } from './bundle/bundleStats.ts';
@@ -57,6 +58,13 @@ export type SearcherAppParameters = {
 };
 
 const balanceOfAbi = parseAbi(['function balanceOf(address) view returns (uint256)']);
+const isOperatorAbi = parseAbi(['function isOperator(address) view returns (bool)']);
+
+export class SearcherAppError extends SearcherError {
+  constructor(message: string) {
+    super('SEARCHER_CONFIG', message);
+  }
+}
 
 /**
  * The whole bot, wired: engine (watch, search, simulate) -> risk gate -> signer -> builders, with the store,
@@ -210,6 +218,7 @@ export class SearcherApp {
     const app = new SearcherApp(parameters);
     try {
       await app.refreshEquity();
+      await app.checkLanes();
       if (parameters.dashboard) {
         const killSwitch = createKillSwitchHandler({ gate: app.risk, tokenEnv: parameters.config.risk.killSwitch.tokenEnv });
         app.dashboard = await startDashboardServer({
@@ -240,6 +249,21 @@ export class SearcherApp {
 
   get dashboardUrl(): string | undefined {
     return this.dashboard?.url;
+  }
+
+  /**
+   * Every extra operator must be one of the executor's (a transaction from any other reverts NotOperator, which a
+   * blind bundle's relay would report like a victim too small to backrun): refused at start, not found by misses.
+   */
+  private async checkLanes(): Promise<void> {
+    const { chain } = this.parameters;
+    const seen = new Set<string>([this.parameters.signer?.address.toLowerCase() ?? '']);
+    for (const { account } of this.operatorLanes) {
+      if (seen.has(account.address.toLowerCase())) throw new SearcherAppError(`extra operator ${account.address} is given twice (or is the main operator): each needs its own nonce chain`);
+      seen.add(account.address.toLowerCase());
+      const allowed = await this.client.readContract({ address: chain.executor, abi: isOperatorAbi, functionName: 'isOperator', args: [account.address] });
+      if (!allowed) throw new SearcherAppError(`extra operator ${account.address} is not an operator of the executor ${chain.executor}: the owner calls setOperator(${account.address}, true), or leave it out`);
+    }
   }
 
   /** The loss caps are a share of equity: the executor's start-token holdings. */

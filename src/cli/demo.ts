@@ -173,8 +173,9 @@ export async function run(argv: string[]): Promise<number> {
       const result = await demoResult({ app, devnet, summaries, landed, startBlock: listeningAt > BigInt(devnet.manifest.startBlock) ? listeningAt : BigInt(devnet.manifest.startBlock), startedAtMs, truthSwaps });
       if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else {
-        out(`searcher demo: ${result.totals.included} bundles included, net ${formatUnitsExact(BigInt(result.totals.netProfitWei), 18)} ETH, capture ${result.capture.ratio}`);
+        // The capture line stays last (scripts read it).
         out(`searcher demo: ${formatSourcesLine(result.sources)}`);
+        out(`searcher demo: ${result.totals.included} bundles included, net ${formatUnitsExact(BigInt(result.totals.netProfitWei), 18)} ETH, capture ${result.capture.ratio}`);
       }
       return 0;
     } finally {

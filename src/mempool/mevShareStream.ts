@@ -147,10 +147,11 @@ export class MevShareStream extends EventEmitter {
       const limit = this.options.maxEventChars ?? 4_000_000;
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
         arm();
-        received = true;
         const comments = parser.comments;
         const events = parser.feed(decoder.decode(chunk, { stream: true }));
         this.stats.heartbeats += parser.comments - comments;
+        // Healthy means whole events (or pings) arrived: a server that sends a byte and hangs up is retried with backoff.
+        if (events.length > 0 || parser.comments > comments) received = true;
         for (const event of events) this.onEvent(event.type, event.data);
         if (parser.bufferedChars > limit) {
           this.malformed.record('oversized', `an event larger than ${limit} characters: stream replaced`);

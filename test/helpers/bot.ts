@@ -1,3 +1,4 @@
+import type { LocalAccount } from 'viem/accounts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { SearcherApp } from '../../src/searcher.ts';
 import type { LandedBundle } from '../../src/monitor/ledger.ts';
 
 /** The whole bot in this process against a test devnet, with a config of the test's own (merged over the defaults). */
-export async function startTestBot(devnet: Devnet, config: Record<string, unknown> = {}, options: { dashboard?: boolean; dbFile?: string; onLanded?: (bundle: LandedBundle) => void } = {}) {
+export async function startTestBot(devnet: Devnet, config: Record<string, unknown> = {}, options: { dashboard?: boolean; dbFile?: string; onLanded?: (bundle: LandedBundle) => void; laneSigners?: LocalAccount[] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'bot-'));
   writeManifest(join(dir, 'manifest.json'), devnet.manifest);
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ chain: { manifest: 'manifest.json' }, ...config }));
@@ -21,7 +22,7 @@ export async function startTestBot(devnet: Devnet, config: Record<string, unknow
     dbFile,
     dryRun: false,
     signer: devAccount(devnet.manifest.accounts.searcher.index),
-    laneSigners: devnet.manifest.accounts.operators.map((operator) => devAccount(operator.index)),
+    laneSigners: options.laneSigners ?? devnet.manifest.accounts.operators.map((operator) => devAccount(operator.index)),
     authAccount: devAccount(devnet.manifest.accounts.searcher.index + 100),
     dashboard: options.dashboard ? { host: '127.0.0.1', port: 0 } : false,
     logger: rootLogger(),

@@ -2,12 +2,21 @@ import type { Address, Hex, TransactionReceipt } from 'viem';
 import type { HDAccount } from 'viem/accounts';
 import { startDevnet, type Devnet, type StartDevnetParameters } from '../../src/devnet/devnet.ts';
 import { defaultScenarioPath, loadScenario } from '../../src/devnet/scenario/load.ts';
+import type { Scenario } from '../../src/devnet/scenario/schema.ts';
 import { createLogger } from '../../src/log.ts';
+
+/**
+ * The default scenario with every swap public: what the tests of the public mempool, the state and the risk layer
+ * run on (the default sends 70% of its swaps privately; the private-flow tests pass it, or their own mix).
+ */
+export function publicOnlyDefaultScenario(): Scenario {
+  return { ...loadScenario(defaultScenarioPath()), privateFlow: null };
+}
 
 /** A devnet on a free port, blocks on demand, traffic off unless asked: tests drive it step by step. */
 export function startTestDevnet(overrides: Partial<StartDevnetParameters> = {}): Promise<Devnet> {
   return startDevnet({
-    scenario: loadScenario(defaultScenarioPath()),
+    scenario: publicOnlyDefaultScenario(),
     port: 0,
     blockTime: 0,
     traffic: false,

@@ -8,9 +8,11 @@ import { routerAddress } from '../../src/devnet/traffic/calldata.ts';
 import type { SentSwap } from '../../src/devnet/traffic/sender.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
 
-// The default scenario plus two explicit swaps, so both kinds of traffic are checked.
+// The default scenario plus two explicit swaps, so both kinds of traffic are checked; all public (what this file
+// checks is the public mempool: private-traffic.test.ts checks the private routes).
 const scenario = parseScenario({
   ...JSON.parse(readFileSync(defaultScenarioPath(), 'utf8')),
+  privateFlow: null,
   traffic: {
     ...JSON.parse(readFileSync(defaultScenarioPath(), 'utf8')).traffic,
     swaps: [

@@ -10,6 +10,7 @@ import { exposureCaps } from '../../src/risk/config.ts';
 import type { LandedBundle } from '../../src/monitor/ledger.ts';
 import type { SearcherApp } from '../../src/searcher.ts';
 import { startTestBot, stepBlock } from '../helpers/bot.ts';
+import { devAccount } from '../../src/devnet/accounts.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
 
 // Every user swap goes through MEV Blocker: the bot sees them only on the relay's stream, unsigned.
@@ -34,6 +35,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
   await devnet?.stop();
+});
+
+describe('extra operators (lanes)', () => {
+  it('a bot refuses to start with an extra operator the executor does not know, or one given twice', async () => {
+    const stranger = devAccount(4321);
+    await expect(startTestBot(devnet, {}, { laneSigners: [stranger] })).rejects.toThrow(new RegExp(`extra operator ${stranger.address} is not an operator of the executor`));
+    const lane = devAccount(devnet.manifest.accounts.operators[0]!.index);
+    await expect(startTestBot(devnet, {}, { laneSigners: [lane, lane] })).rejects.toThrow(/given twice/);
+  });
 });
 
 describe('MEV Blocker victims, backrun through the relay that showed them', () => {

@@ -10,6 +10,7 @@ import { exposureCaps } from '../../src/risk/config.ts';
 import type { SearcherApp } from '../../src/searcher.ts';
 import { startTestBot, stepBlock } from '../helpers/bot.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
+import { defaultScenarioPath, loadScenario } from '../../src/devnet/scenario/load.ts';
 
 // The default scenario: 30% of the users' swaps through MEV Blocker, 40% through MEV-Share with its default hints
 // (the pools touched, no amounts), the rest public. The bot runs with its extra operators (one nonce chain each).
@@ -20,7 +21,7 @@ let capture: Capture;
 let sources: SourceCaptures;
 
 beforeAll(async () => {
-  devnet = await startTestDevnet({ traffic: true });
+  devnet = await startTestDevnet({ scenario: loadScenario(defaultScenarioPath()), traffic: true });
   ({ app } = await startTestBot(devnet, {}, { onLanded: (bundle) => landed.push(bundle) }));
   // The traffic of the block the bot started in was streamed before it subscribed (a relay sends no backlog).
   await stepBlock(devnet, app);

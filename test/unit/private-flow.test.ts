@@ -20,10 +20,16 @@ const sink = (name: PrivateSink['name']): PrivateSink => ({ name, submit: async 
 const trader = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' as const;
 
 describe('scenario privateFlow', () => {
-  it('leaves the default scenario public only (privateFlow absent) in this round', () => {
+  it('sends 70% of the default scenario privately: 30% through MEV Blocker, 40% through MEV-Share with the default hints', () => {
     const scenario = loadScenario(defaultScenarioPath());
-    expect(scenario.privateFlow).toBeUndefined();
-    expect(new PrivateRouter(1, scenario.privateFlow, {}).route(trader, 0)).toBe('public');
+    expect(scenario.privateFlow).toEqual({ mevBlockerShare: 0.3, mevShareShare: 0.4, hints: ['hash', 'default_logs'] });
+    const router = new PrivateRouter(1, scenario.privateFlow, { mevBlocker: sink('mevBlocker'), mevShare: sink('mevShare') });
+    const routes = Array.from({ length: 2000 }, (_, nonce) => router.route(trader, nonce));
+    const share = (route: string) => routes.filter((each) => each === route).length / routes.length;
+    expect(share('mevBlocker')).toBeGreaterThan(0.27);
+    expect(share('mevBlocker')).toBeLessThan(0.33);
+    expect(share('mevShare')).toBeGreaterThan(0.37);
+    expect(share('mevShare')).toBeLessThan(0.43);
   });
 
   it('accepts null (public only) and a valid mix with hints', () => {
