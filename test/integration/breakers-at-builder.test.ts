@@ -68,8 +68,11 @@ async function untilBundlesFlow(): Promise<number> {
 async function decided(): Promise<void> {
   const { stats } = app.engine;
   await until(() => stats.sendDecisions + stats.rejects >= stats.candidates, 'every candidate to be decided');
-  await app.submitter!.settled();
+  await Promise.all(submitters().map((submitter) => submitter.settled()));
 }
+
+/** The main operator's submitter and each extra operator's (every nonce chain the bot sends on). */
+const submitters = () => [app.submitter!, ...app.operatorLanes.map((lane) => lane.submitter)];
 
 /**
  * Right after a trip: every candidate counted so far has been decided (those that passed the gate before the
@@ -78,7 +81,7 @@ async function decided(): Promise<void> {
  */
 async function drained(): Promise<void> {
   await decided();
-  await until(() => app.submitter!.outstanding === 0, 'the halt to leave no bundle outstanding (a bundle still live would be re-sent on the next head)');
+  await until(() => submitters().every((submitter) => submitter.outstanding === 0), 'the halt to leave no bundle outstanding on any operator (a bundle still live would be re-sent on the next head)');
 }
 
 /** Tripped: blocks of traffic go by, candidates are found, and the builder receives nothing. */
