@@ -77,7 +77,7 @@ export class BlindBackruns {
     const started = performance.now();
     const head = this.parameters.head();
     const target = head.number + 1n;
-    if (this.parameters.head().number !== headAtHint) {
+    if (head.number !== headAtHint) {
       // A new head came while the hint waited: it may have landed, and the tables would be for a past block.
       this.stats.stale++;
       logger.debug({ victim: hint.hash }, 'blind: hint older than the newest head, not backrun');
@@ -105,6 +105,7 @@ export class BlindBackruns {
     // an exact backrun spoiled by a blind one run first is worth more than the blind one makes.
     const exactPools = new Set(prior.flatMap((trade) => (trade.cycle && trade.amountIn !== 0n ? trade.cycle.hops.map((hop) => hop.pool.address.toLowerCase()) : [])));
     const legs: BlindLeg[] = [];
+    const yielded = touched.filter((pool) => exactPools.has(pool));
     for (const pool of touched) {
       if (exactPools.has(pool)) continue;
       const excluded = new Set([...touched.filter((other) => other !== pool), ...exactPools]);
@@ -126,7 +127,8 @@ export class BlindBackruns {
     legs.splice(0, legs.length, ...kept);
     if (legs.length === 0) {
       this.stats.unprofitable++;
-      logger.debug({ victim: hint.hash, pools: touched }, 'blind: no size of the victim makes a backrun pay');
+      // Say which: pools left to our exact bundles of the block, or no size of the victim that pays on the others.
+      logger.debug({ victim: hint.hash, pools: touched, leftToExactBundles: yielded }, yielded.length === touched.length ? 'blind: every pool it touched is traded by an exact bundle of ours this block' : 'blind: no size of the victim makes a backrun pay');
       return;
     }
     await this.send(hint, legs, target, firstSeenMs, searchedUs);
