@@ -262,7 +262,9 @@ async function runCase(right: Side, wrong: Side, router: RouterKind, fee: number
 const v2Grid = Array.from({ length: 13 }, (_, i) => (BigInt(i) * 300_000n * USDC_UNIT) / 12n);
 // The 0.05% pool is deep (most of its liquidity within 10% of the price): a victim needs about 550k USDC to open
 // a gap worth the two fees.
-const v3Grid = Array.from({ length: 17 }, (_, i) => (BigInt(i) * 2_000_000n * USDC_UNIT) / 16n);
+// 33 points (62.5k USDC apart): at 17 (125k apart) a victim just past the no-gap threshold (~826k USDC, a 0.004 ETH
+// backrun) fell between a 0 entry and a large one, and linear interpolation there took 88.9% of the optimum.
+const v3Grid = Array.from({ length: 33 }, (_, i) => (BigInt(i) * 2_000_000n * USDC_UNIT) / 32n);
 const sellGrid = Array.from({ length: 5 }, (_, i) => (BigInt(i) * 100n * WETH_UNIT) / 4n);
 
 describe('executeSized on the devnet: a table built before a victim of unknown size', () => {
