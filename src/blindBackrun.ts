@@ -52,6 +52,11 @@ export type BlindBackrunsParameters = {
   startToken: Address;
   logger: Logger;
   onCandidate: (report: CandidateReport) => void;
+  /**
+   * Bundles of ours already sent for the block whose pools the hint's transaction trades: it may run before them, by
+   * amounts nobody knows, so their realised net can no longer be compared with their simulation.
+   */
+  onStateHidden?: (uuids: readonly string[], target: bigint, reason: string) => void;
   /** The engine's latency histograms: a blind decision is counted in them like any other. */
   latency?: Record<'decode' | 'search' | 'simulate' | 'send' | 'total' | 'seenToSent', LatencyHistogram>;
 };
@@ -100,15 +105,16 @@ export class BlindBackruns {
     // Whatever we do with it, this transaction moves these pools in the block, by amounts nobody can know.
     for (const pool of touched) sent.hiddenPools.add(pool);
     const prior = sent.trades;
-    // Pools our exact bundles of the block trade: a blind leg there would race them (the builder orders bundles by
-    // what they pay, not by our plan), and whichever ran second would find its state moved. The exact ones win:
-    // an exact backrun spoiled by a blind one run first is worth more than the blind one makes.
-    const exactPools = new Set(prior.flatMap((trade) => (trade.cycle && trade.amountIn !== 0n ? trade.cycle.hops.map((hop) => hop.pool.address.toLowerCase()) : [])));
+    const overtaken = prior.filter((trade) => trade.uuid !== undefined && trade.amountIn !== 0n && touched.some((pool) => trade.pools?.has(pool))).map((trade) => trade.uuid!);
+    if (overtaken.length > 0) this.parameters.onStateHidden?.(overtaken, target, `a MEV-Share transaction known only by its hint (${hint.hash}) trades its pools in the block and may run first`);
+    // Our exact bundles of the block, and the operator each went out from. The tables are built on the state they
+    // leave (blindLegs applies every earlier trade of ours), so a blind leg that trades a pool of theirs must run
+    // after them: it follows them in their operator's nonce chain, as a leaf (see send()).
+    const exact = prior.filter((trade) => trade.lane !== undefined && trade.cycle !== undefined && trade.amountIn !== undefined && trade.amountIn !== 0n);
+    const lanesTrading = (pools: readonly string[]) => new Set(exact.filter((trade) => pools.some((pool) => trade.pools?.has(pool))).map((trade) => trade.lane!));
     const legs: BlindLeg[] = [];
-    const yielded = touched.filter((pool) => exactPools.has(pool));
     for (const pool of touched) {
-      if (exactPools.has(pool)) continue;
-      const excluded = new Set([...touched.filter((other) => other !== pool), ...exactPools]);
+      const excluded = new Set(touched.filter((other) => other !== pool));
       const found = blindLegs({ market, graph: this.parameters.graph(), pool: pool as Address, excluded, prior, nextBaseFeeWei: head.nextBaseFeePerGas, config: engineConfig, floorWei: (cycle, ticks) => this.floor(gasLimitFor(estimateGas(cycle, ticks) + sizedLegsExtraGas(2, defaultGridPpm.length + 1))), builderShareBps: engineConfig.policy.builderShareBps });
       // Full logs tell the state after the victim, so its direction: only that side's table can trade.
       const direction = victimDirection(hint, pool, found[0]?.pool);
@@ -116,22 +122,32 @@ export class BlindBackruns {
     }
     const searchedUs = Math.round((performance.now() - started) * 1000);
     // The legs that may earn most first; a leg of another pool whose cycle shares a pool with one kept is dropped
-    // (its input is read before any swap, on a state the kept one may move), and at most MAX_SIZED_LEGS stay.
+    // (its input is read before any swap, on a state the kept one may move), and at most MAX_SIZED_LEGS stay. One
+    // transaction follows at most one of our nonce chains: a leg whose pools our bundles on another chain trade
+    // (the builder may run those after it) is dropped too.
     legs.sort((a, b) => (b.bestGrossWei > a.bestGrossWei ? 1 : b.bestGrossWei < a.bestGrossWei ? -1 : 0));
     const kept: BlindLeg[] = [];
+    let after: number | undefined;
+    let otherChains = 0;
     for (const leg of legs) {
-      const pools = leg.cycle.hops.map((hop) => hop.pool.address.toLowerCase());
+      const pools = [leg.pool.address.toLowerCase(), ...leg.cycle.hops.map((hop) => hop.pool.address.toLowerCase())];
       const clash = kept.some((other) => other.pool.address.toLowerCase() !== leg.pool.address.toLowerCase() && other.cycle.hops.some((hop) => pools.includes(hop.pool.address.toLowerCase())));
-      if (!clash && kept.length < MAX_SIZED_LEGS) kept.push(leg);
+      if (clash || kept.length >= MAX_SIZED_LEGS) continue;
+      const lanes = [...lanesTrading(pools)];
+      if (lanes.length > 1 || (lanes.length === 1 && after !== undefined && lanes[0] !== after)) {
+        otherChains++;
+        continue;
+      }
+      if (lanes.length === 1) after = lanes[0];
+      kept.push(leg);
     }
     legs.splice(0, legs.length, ...kept);
     if (legs.length === 0) {
       this.stats.unprofitable++;
-      // Say which: pools left to our exact bundles of the block, or no size of the victim that pays on the others.
-      logger.debug({ victim: hint.hash, pools: touched, leftToExactBundles: yielded }, yielded.length === touched.length ? 'blind: every pool it touched is traded by an exact bundle of ours this block' : 'blind: no size of the victim makes a backrun pay');
+      logger.debug({ victim: hint.hash, pools: touched, otherChains }, otherChains > 0 ? 'blind: every leg that pays trades pools of our bundles on more than one nonce chain' : 'blind: no size of the victim makes a backrun pay');
       return;
     }
-    await this.send(hint, legs, target, firstSeenMs, searchedUs);
+    await this.send(hint, legs, target, firstSeenMs, searchedUs, after);
   }
 
   /** An extra operator (never the main one, whose chain carries the exact bundles) with nothing live, if any. */
@@ -146,10 +162,16 @@ export class BlindBackruns {
     return gasLimit * (this.parameters.head().nextBaseFeePerGas + policy.priorityFeeWei) + policy.minNetProfitWei;
   }
 
-  private async send(hint: PrivateHint, legs: readonly BlindLeg[], target: bigint, firstSeenMs: number, searchedUs: number): Promise<void> {
+  /**
+   * `after`: the operator whose bundles of the block trade pools of these legs. The blind transaction then ends that
+   * operator's nonce chain as a leaf: the builder can only run it after them, on the state the tables assume, and
+   * when its victim turns out too small and it reverts, it holds no later bundle back (the next bundle of the chain
+   * takes the same nonce: the builder runs one of the two).
+   */
+  private async send(hint: PrivateHint, legs: readonly BlindLeg[], target: bigint, firstSeenMs: number, searchedUs: number, after: number | undefined): Promise<void> {
     const { engineConfig, risk, chainId, executor, startToken, logger } = this.parameters;
-    // An operator with nothing live has no bundle this one could depend on; with none free, the least busy.
-    const laneIndex = this.freeLane();
+    // Otherwise an extra operator with nothing live: no bundle of ours depends on it, none it depends on.
+    const laneIndex = after ?? this.freeLane();
     if (laneIndex === undefined) {
       // A blind bundle reverts by design when its victim turns out too small: ahead of others in a nonce chain it
       // would drop them. With no extra operator free, it is not sent.
@@ -221,6 +243,7 @@ export class BlindBackruns {
       victim: { hash: hint.hash as Hex },
       route: 'mevShare',
       sizedOnChain: true,
+      ...(after !== undefined ? { leaf: true as const } : {}),
       allowed: (block) => {
         const again = block === proposal.targetBlock ? risk.recheck(proposal) : risk.check({ ...proposal, targetBlock: block, maxGasCostWei: gas * fees().maxFeePerGas });
         return again.ok ? { ok: true } : { ok: false, reason: `risk ${again.breaker}: ${again.reason}` };
@@ -251,7 +274,7 @@ export class BlindBackruns {
     // On the main operator's chain our later transactions of the block come after this one (their nonces follow);
     // what it trades is decided on chain, so it moves no pool in their view: counted, at size 0.
     sent.trades.push({ cycle: legs[0]!.cycle, amountIn: 0n, lane: laneIndex, pools: new Set(legs.flatMap((leg) => leg.cycle.hops.map((hop) => hop.pool.address.toLowerCase()))) });
-    logger.info({ victim: hint.hash, legs: legs.length, amountIn: String(amountIn), sendUs }, 'blind: backrun sent to MEV-Share');
+    logger.info({ victim: hint.hash, legs: legs.length, amountIn: String(amountIn), sendUs, ...(after !== undefined ? { afterOperator: after } : {}) }, 'blind: backrun sent to MEV-Share');
     report('send', `blind: ${legs.length} sized leg(s), sized on chain from the pools' state after the victim`, { uuid: result.uuid, ourTxHash: result.ourHash });
   }
 }

@@ -172,7 +172,7 @@ export class CandidateDecider {
           bundle = { uuid: dispatched.uuid!, ourTxHash: dispatched.ourHash! };
           // The next opportunity for this block is judged after this one, and its nonce follows this one's.
           for (const earlier of leading) prior.trades.push({ swaps: earlier.swaps });
-          prior.trades.push({ ...(victim ? { swaps: victim.swaps } : {}), cycle: candidate.cycle, amountIn: candidate.amountIn, pools, lane });
+          prior.trades.push({ ...(victim ? { swaps: victim.swaps } : {}), cycle: candidate.cycle, amountIn: candidate.amountIn, pools, lane, uuid: dispatched.uuid! });
           prior.txs.push(...txs); // empty when sent before its simulation: pushed once that has run
           for (const pending of victims) prior.victims.add(pending.tx.hash.toLowerCase());
         }

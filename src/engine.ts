@@ -48,6 +48,8 @@ export type SearcherEngineParameters = {
   /** The operator's key (signs the executor transaction); required by the fork backend. */
   signer?: LocalAccount;
   onCandidate: (report: CandidateReport) => void;
+  /** Bundles already sent that a hint-only MEV-Share transaction may run before (their state is nobody's to simulate). */
+  onStateHidden?: (uuids: readonly string[], target: bigint, reason: string) => void;
   /** Sends what simulates (risk gate, signing, builders). Without it the engine only decides. */
   dispatcher?: Dispatcher;
   /** Tracks inclusion of what was sent, on every head. */
@@ -280,6 +282,7 @@ export class SearcherEngine {
           startToken: chain.weth,
           logger,
           onCandidate: (report) => this.parameters.onCandidate(report),
+          ...(this.parameters.onStateHidden ? { onStateHidden: this.parameters.onStateHidden } : {}),
           latency: this.latency,
         });
       } else {

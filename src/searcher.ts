@@ -190,6 +190,9 @@ export class SearcherApp {
         this.ledger.onCandidate(report);
         parameters.onCandidate?.(report);
       },
+      onStateHidden: (uuids, target, reason) => {
+        for (const uuid of uuids) this.ledger.markUncompared(uuid, target, reason);
+      },
     });
     this.metrics.countMalformed(this.engine.nodeInputs);
     this.metrics.countMalformed(this.engine.mevBlockerInputs);

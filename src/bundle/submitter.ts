@@ -21,6 +21,8 @@ export interface BundleSender {
 /** Gives each of our transactions its nonce; one writer, resynced from the chain every head. */
 export interface NonceSource {
   next(): Promise<number>;
+  /** The next nonce without taking it (a leaf opportunity's). */
+  current(): Promise<number>;
   resync(): Promise<unknown> | void;
 }
 
@@ -55,6 +57,13 @@ export type Opportunity = {
    * relay refusing it because it reverts is a miss ("not included"), not a failure of ours.
    */
   sizedOnChain?: true;
+  /**
+   * It ends its operator's nonce chain without extending it: it takes the chain's next nonce and leaves it to the
+   * next bundle as well. It runs after every bundle of ours sent on that chain before it, and never holds a later
+   * one back: a later bundle of the chain is its alternative (the builder runs at most one of the two). For a
+   * bundle that must come after ours and may well revert (a blind backrun of a state our bundles move).
+   */
+  leaf?: true;
 };
 
 export type MissReason = 'outbid' | 'not included' | 'cancelled' | 'superseded' | 'refused' | 'risk';
@@ -192,19 +201,23 @@ export class Submitter {
    */
   private async send(tracked: Tracked, target: bigint): Promise<{ delivered: Promise<SendOutcome[]> } | { refused: string }> {
     const { sender, nonces, sink, logger, mode } = this.parameters;
-    const nonce = await nonces.next();
+    const leaf = tracked.opportunity.leaf === true;
+    const nonce = leaf ? await nonces.current() : await nonces.next();
+    // A leaf took no nonce: there is nothing to give back, and the chain's count would undo the live bundles' nonces.
+    const giveBack = () => {
+      const resync = leaf ? undefined : nonces.resync();
+      if (resync) resync.catch(() => {}); // a failed read fails the next nonce request, which reads again
+    };
     const ours = await tracked.opportunity.sign(target, nonce);
     const verdict = tracked.opportunity.allowed(target);
     if (!verdict.ok) {
-      const resync = nonces.resync();
-      if (resync) resync.catch(() => {}); // a failed read fails the next nonce request, which reads again
+      giveBack();
       logger.info({ target: String(target), uuid: tracked.uuid, reason: verdict.reason }, 'submitter: refused by the risk layer after signing, not sent');
       return { refused: verdict.reason };
     }
     const routed = bundleRoute(tracked.opportunity, this.parameters.relays);
     if ('refused' in routed) {
-      const resync = nonces.resync();
-      if (resync) resync.catch(() => {});
+      giveBack();
       logger.warn({ target: String(target), uuid: tracked.uuid, reason: routed.refused }, 'submitter: not sent');
       return { refused: routed.refused };
     }
@@ -229,7 +242,7 @@ export class Submitter {
         // builder may hold it after all: withdraw it there. Stopped by the risk layer is no builder failure.
         this.live.delete(tracked.opportunity.key);
         if (outcomes.some((outcome) => outcome.error?.kind === 'timeout' || outcome.error?.kind === 'network')) await to.cancel(tracked.uuid).catch(() => {});
-        await nonces.resync();
+        if (!leaf) await nonces.resync();
         const stopped = outcomes.length > 0 && outcomes.every((outcome) => outcome.error?.kind === 'risk');
         const noOpportunity = tracked.opportunity.sizedOnChain === true && outcomes.length > 0 && outcomes.every((outcome) => outcome.error?.kind === 'rpc' && /revert/i.test(outcome.error.message));
         const detail = outcomes.map((outcome) => `${outcome.builder}: ${outcome.error?.message ?? 'refused'}`).join('; ');

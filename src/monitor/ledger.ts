@@ -66,6 +66,8 @@ export class Ledger implements SubmissionSink {
     string,
     { target: bigint; simulatedNetWei: bigint | null; simulatedGainWei: bigint | null; simulatedGas: bigint | null; source: OrderFlowSource; refundPercent: number; uncompared?: string }
   >();
+  /** Sent bundles found uncomparable after they were sent, before the engine reported them: applied when it does. */
+  private readonly uncomparedEarly = new Map<string, { reason: string; target: bigint }>();
   /** Base fees of recent heads: the part of our gas price that is a payment to the builder is above it. */
   private readonly baseFees = new Map<bigint, bigint>();
   private seen = new Map<bigint, number>();
@@ -93,6 +95,7 @@ export class Ledger implements SubmissionSink {
   onHead(block: { number: bigint; hash: Hex; timestamp: bigint; baseFeePerGas: bigint }): void {
     const { store } = this.parameters;
     this.baseFees.set(block.number, block.baseFeePerGas);
+    for (const [uuid, early] of this.uncomparedEarly) if (early.target + BigInt(baseFeesKept) < block.number) this.uncomparedEarly.delete(uuid);
     for (const number of this.baseFees.keys()) if (number + BigInt(baseFeesKept) < block.number) this.baseFees.delete(number);
     this.guarded(`record block ${block.number}`, () => {
       store.recordBlock({ number: block.number, hash: block.hash as Hash, timestamp: Number(block.timestamp), baseFeeWei: block.baseFeePerGas });
@@ -116,6 +119,19 @@ export class Ledger implements SubmissionSink {
    * A decided candidate. Recorded after the burst of work in progress (setImmediate): the engine's next
    * victim, already queued, is not kept waiting for the disk.
    */
+  /**
+   * A bundle already sent turns out to meet a state nobody can simulate (a transaction known only by its hint trades
+   * its pools in the same block, and may run first): its realised net is no longer compared with its simulation.
+   */
+  markUncompared(uuid: string, target: bigint, reason: string): void {
+    const known = this.known.get(uuid);
+    if (known) {
+      if (known.uncompared === undefined) known.uncompared = reason;
+      return;
+    }
+    this.uncomparedEarly.set(uuid, { reason, target });
+  }
+
   onCandidate(report: CandidateReport): void {
     this.deferred.push(() => this.recordCandidate(report));
     if (this.deferred.length === 1) setImmediate(() => this.flushDeferred());
@@ -175,7 +191,9 @@ export class Ledger implements SubmissionSink {
       simulatedNetWei: report.simulatedNetProfitWei,
     });
     metrics?.bundleSent(source);
-    this.known.set(uuid, { target: report.block, simulatedNetWei: report.simulatedNetProfitWei, simulatedGainWei: report.simulatedGainWei, simulatedGas: report.simulatedGas ?? null, source, refundPercent, ...(report.uncompared ? { uncompared: report.uncompared } : {}) });
+    const uncompared = report.uncompared ?? this.uncomparedEarly.get(uuid)?.reason;
+    this.uncomparedEarly.delete(uuid);
+    this.known.set(uuid, { target: report.block, simulatedNetWei: report.simulatedNetProfitWei, simulatedGainWei: report.simulatedGainWei, simulatedGas: report.simulatedGas ?? null, source, refundPercent, ...(uncompared ? { uncompared } : {}) });
     for (const early of this.early.get(uuid) ?? []) this.writeSubmissions(uuid, early.outcomes);
     this.early.delete(uuid);
   }

@@ -153,6 +153,8 @@ export type PriorTrade = {
   pools?: ReadonlySet<string>;
   /** The operator lane it went out on. */
   lane?: number;
+  /** The bundle it went out in (the submitter's uuid). */
+  uuid?: string;
 };
 
 /** The pools a victim's swaps trade in (lowercase), resolved as applyVictim resolves them (unknown hops left out). */

@@ -137,3 +137,53 @@ describe('losses always reach the loss breaker', () => {
     expect(gate.check(proposal({ targetBlock: 13n }))).toMatchObject({ ok: false, breaker: 'loss' });
   });
 });
+
+describe('a bundle whose state a hint-only transaction may move after it was sent', () => {
+  it('is no longer compared with its simulation, whether the mark comes before or after the engine reports it; others still are', async () => {
+    const store = Store.open(join(dir, 'uncompared.db'));
+    const gate = new RiskGate({ config: parseRiskConfig(), logger });
+    const landed: Array<{ uuid: string; uncompared?: string; simulatedNetWei: bigint | null }> = [];
+    const ledger = new Ledger({ store, risk: gate, client: client as unknown as ReceiptReader, executor, startToken: mainnet.weth, logger, onLanded: (bundle) => landed.push(bundle) });
+    const cases = [
+      { uuid: 'marked-before', mark: 'before' },
+      { uuid: 'marked-after', mark: 'after' },
+      { uuid: 'not-marked', mark: 'none' },
+    ] as const;
+    for (const { uuid, mark } of cases) {
+      const { hash, block } = await landedLoss();
+      gate.onHead({ number: block.number });
+      gate.onBundleSent(uuid, proposal({ targetBlock: block.number }));
+      const report = {
+        block: block.number,
+        victim: null,
+        path: [],
+        amountIn: 10n ** 18n,
+        grossProfitWei: 10n ** 15n,
+        gasCostWei: 10n ** 14n,
+        bribeWei: 0n,
+        netProfitWei: 9n * 10n ** 14n,
+        simulatedNetProfitWei: 9n * 10n ** 14n,
+        simulatedGainWei: 10n ** 15n,
+        decision: 'send' as const,
+        reason: 'sent',
+        bundle: { uuid, ourTxHash: hash },
+        firstSeenMs: 0,
+        latencyUs: { decode: 0, search: 0, simulate: 0, send: 0, total: 0 },
+      };
+      if (mark === 'before') ledger.markUncompared(uuid, block.number, 'a hint-only transaction trades its pools');
+      ledger.onCandidate(report);
+      await new Promise((resolve) => setImmediate(resolve)); // the ledger records candidates on the next tick
+      if (mark === 'after') ledger.markUncompared(uuid, block.number, 'a hint-only transaction trades its pools');
+      ledger.included({ uuid, key: uuid, block: block.number, ourHash: hash });
+      await ledger.settled();
+    }
+    expect(landed.map((bundle) => [bundle.uuid, bundle.uncompared])).toEqual([
+      ['marked-before', 'a hint-only transaction trades its pools'],
+      ['marked-after', 'a hint-only transaction trades its pools'],
+      ['not-marked', undefined],
+    ]);
+    // The simulation is still recorded (the store shows the difference); only the comparison is waived.
+    expect(landed.every((bundle) => bundle.simulatedNetWei === 9n * 10n ** 14n)).toBe(true);
+    store.close();
+  });
+});

@@ -172,6 +172,46 @@ describe('local builder: nonces', () => {
   });
 });
 
+describe('local builder: two bundles with the same nonce', () => {
+  it('after their common parent, the one paying more per gas runs, whatever their order of arrival; the other is left out (nonce too low)', async () => {
+    // A searcher's leaf bundle and a later bundle of the same nonce chain both follow the chain's last bundle: at most
+    // one can run, and a builder that tracks nonces takes the one worth more to it.
+    const { market, graph, head: parent } = await loadMarket(devnet);
+    const baseFee = nextBaseFee(parent.baseFeePerGas!, parent.gasUsed, parent.gasLimit);
+    const target = parent.number! + 1n;
+    const prior: PriorTrade[] = [];
+    const prepared = [];
+    for (const [i, [path, shareBps]] of ([[['WETH', 'WBTC'], 5_000n], [['WETH', 'DAI'], 500n], [['WETH', 'USDT'], 9_000n]] as const).entries()) {
+      const victim = await signVictim(devnet, { router: 'uniswapV2Router02', path: [...path], amount: 30n * 10n ** 18n, trader: 1 + i });
+      const found = backrunCandidates(market, graph, victim.pending, baseFee, engineConfig(shareBps), prior);
+      if (!Array.isArray(found) || !found[0]) throw new Error(`no backrun of victim ${i}`);
+      prior.push({ swaps: victim.pending.swaps, cycle: found[0].cycle, amountIn: found[0].amountIn });
+      prepared.push({ victim, candidate: found[0], shareBps });
+    }
+    const [parentBundle, lowBid, highBid] = prepared as [(typeof prepared)[0], (typeof prepared)[0], (typeof prepared)[0]];
+    expect(highBid.candidate.bribeWei).toBeGreaterThan(lowBid.candidate.bribeWei);
+    const nonce = await devnet.client.getTransactionCount({ address: devnet.manifest.accounts.searcher.address, blockTag: 'latest' });
+    const signed = [
+      await signBackrun(devnet, parentBundle.candidate, target, { nonce, builderShareBps: parentBundle.shareBps }),
+      await signBackrun(devnet, lowBid.candidate, target, { nonce: nonce + 1, builderShareBps: lowBid.shareBps }),
+      await signBackrun(devnet, highBid.candidate, target, { nonce: nonce + 1, builderShareBps: highBid.shareBps }),
+    ];
+    const hashes: Hex[] = [];
+    // The low bid arrives first, the parent last.
+    for (const i of [1, 2, 0]) {
+      const sent = await rpc('eth_sendBundle', [{ txs: [prepared[i]!.victim.raw, signed[i]!.raw], blockNumber: toHex(target) }]);
+      expect(sent.json.result?.bundleHash).toMatch(/^0x/);
+      hashes[i] = sent.json.result.bundleHash;
+    }
+    const report = await devnet.builder.buildBlock();
+    expect(report.included.map((bundle) => bundle.bundleHash)).toEqual([hashes[0], hashes[2]]);
+    expect(report.excluded.map((bundle) => bundle.bundleHash)).toEqual([hashes[1]]);
+    expect(report.excluded[0]!.detail).toMatch(/nonce too low/);
+    expect((await devnet.client.getTransactionReceipt({ hash: signed[2]!.hash })).status).toBe('success');
+    await expect(devnet.client.getTransactionReceipt({ hash: signed[1]!.hash })).rejects.toThrow();
+  });
+});
+
 describe('local builder: refusals', () => {
   it('refuses a missing or wrong X-Flashbots-Signature with a clear JSON-RPC error', async () => {
     const missing = await rpc('eth_sendBundle', [{ txs: ['0x01'], blockNumber: '0x1' }], 'none');

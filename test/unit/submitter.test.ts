@@ -231,6 +231,31 @@ describe('Submitter', () => {
     expect(sink.missed).toHaveLength(1);
   });
 
+  it('a leaf takes the chain\'s next nonce without extending the chain: the next bundle gets the same one; refused, it undoes nothing', async () => {
+    const { chain, sender, sink, submitter } = setup({ nonce: 5 });
+    const first = opportunity('victim-a');
+    await (await submitter.submit(first.op, 11n)).delivered;
+    const leaf = opportunity('hint-b');
+    await (await submitter.submit({ ...leaf.op, leaf: true }, 11n)).delivered;
+    const after = opportunity('victim-c');
+    await (await submitter.submit(after.op, 11n)).delivered;
+    expect([first, leaf, after].map((op) => op.signed[0]!.nonce)).toEqual([5, 6, 6]);
+
+    // A leaf every builder refuses gives nothing back: a resync to the chain's count (5) would hand 5 out again
+    // while the bundle holding it is live.
+    const accept = sender.answer;
+    sender.answer = () => [{ builder: 'alpha', ok: false, error: { kind: 'rpc', message: 'bundle reverts' } }];
+    const refusedLeaf = opportunity('hint-d');
+    await (await submitter.submit({ ...refusedLeaf.op, leaf: true }, 11n)).delivered;
+    expect(sink.missed.map((miss) => miss.key)).toEqual(['hint-d']);
+    expect(chain.reads).toBe(1);
+    sender.answer = accept;
+    const next = opportunity('victim-e');
+    await (await submitter.submit(next.op, 11n)).delivered;
+    expect(refusedLeaf.signed[0]!.nonce).toBe(7);
+    expect(next.signed[0]!.nonce).toBe(7);
+  });
+
   it('dry run: the sender is never called, yet the bundle is recorded as sent with dryRun', async () => {
     const { sender, sink, submitter } = setup({ mode: 'dry-run' });
     const a = opportunity('victim-a');

@@ -152,23 +152,52 @@ export async function assembleBlock(input: AssemblyInput): Promise<Assembly> {
     for (const tx of [...fillers, ...txs]) placedNext.set(tx.from.toLowerCase(), tx.nonce + 1);
     for (const hash of bundle.txHashes) takenBy.set(hash.toLowerCase(), winner);
   };
-  for (const candidate of priced) await place(candidate.bundle, candidate.outcomes, 'outbid');
-  // Nonce chains: a bundle whose sender's earlier nonce is in a bundle placed above can run now. Requests reach a
-  // builder in any order (a searcher's N+2 may arrive before its N+1), so, as a builder that tracks nonces does, the
-  // waiting ones are walked again after each pass that placed one; what still has a gap at the end is left out.
+  // Nonce chains: a bundle whose sender's earlier nonce is not yet placed waits, and joins the others once it is.
+  // Requests reach a builder in any order (a searcher's N+2 may arrive before its N+1), so, as a builder that tracks
+  // nonces does, the waiting ones are priced again after each placement, where they would now run. Each step places
+  // whichever pays the builder most per gas: the next of those that ran at the top of the block (priced there), or
+  // a waiting one that can now run (priced after what is placed). Two bundles may carry the same nonce: the builder
+  // runs the better one, and the other, no longer able to run, is left out. One whose gap only public transactions
+  // fill waits until every bundle that could run at the top is placed (public transactions follow the bundles).
+  // What still has a gap at the end is left out.
   let waiting = deferred.sort((a, b) => a.bundle.receivedAtMs - b.bundle.receivedAtMs).map((entry) => entry.bundle);
-  for (let placedOne = true; placedOne && waiting.length > 0; ) {
-    placedOne = false;
-    const later: StoredBundle[] = [];
+  let next = 0;
+  while (next < priced.length || waiting.length > 0) {
+    let ready: IncludedBundle | undefined;
+    const cannotRun: StoredBundle[] = [];
     for (const bundle of waiting) {
-      if ((await gapFillers(input.decoded.get(bundle)!)) === undefined) {
-        later.push(bundle);
+      const txs = input.decoded.get(bundle)!;
+      const fillers = await gapFillers(txs);
+      // Public transactions go after the bundles: one that needs some ahead of it waits for the bundles to be placed.
+      if (fillers === undefined || (fillers.length > 0 && next < priced.length)) continue;
+      let outcomes: TxOutcome[];
+      try {
+        outcomes = (await input.simulate([...order, ...fillers, ...txs])).slice(order.length + fillers.length);
+      } catch (error) {
+        if (!(error instanceof SequenceInvalidError)) throw error;
+        cannotRun.push(bundle);
         continue;
       }
-      await place(bundle, undefined, 'reverted');
-      placedOne = true;
+      if (forbiddenRevert(bundle, outcomes)) {
+        cannotRun.push(bundle);
+        continue;
+      }
+      const candidate = { bundle, outcomes, ...summed(outcomes) };
+      if (!ready || paysMore(candidate, ready) > 0n) ready = candidate;
     }
-    waiting = later;
+    // place() runs each again where it now stands, and records why it is left out.
+    for (const bundle of cannotRun) await place(bundle, undefined, 'reverted');
+    const top = priced[next];
+    if (top && (!ready || paysMore(top, ready) >= 0n)) {
+      next++;
+      await place(top.bundle, top.outcomes, 'outbid');
+    } else if (ready) {
+      await place(ready.bundle, undefined, 'reverted');
+    } else if (cannotRun.length === 0) {
+      break;
+    }
+    const done = new Set([...cannotRun, ...(ready && !(top && paysMore(top, ready) >= 0n) ? [ready.bundle] : [])]);
+    waiting = waiting.filter((bundle) => !done.has(bundle));
   }
   for (const bundle of waiting) await place(bundle, undefined, 'reverted');
 
