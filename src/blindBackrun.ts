@@ -115,7 +115,7 @@ export class BlindBackruns {
     const legs: BlindLeg[] = [];
     for (const pool of touched) {
       const excluded = new Set(touched.filter((other) => other !== pool));
-      const found = blindLegs({ market, graph: this.parameters.graph(), pool: pool as Address, excluded, prior, nextBaseFeeWei: head.nextBaseFeePerGas, config: engineConfig, floorWei: (cycle, ticks) => this.floor(gasLimitFor(estimateGas(cycle, ticks) + sizedLegsExtraGas(2, defaultGridPpm.length + 1))), builderShareBps: engineConfig.policy.builderShareBps });
+      const found = blindLegs({ market, graph: this.parameters.graph(), pool: pool as Address, excluded, prior, nextBaseFeeWei: head.nextBaseFeePerGas, config: engineConfig, floorWei: (cycle, ticks) => this.floor(gasLimitFor(estimateGas(cycle, ticks) + sizedLegsExtraGas(2, defaultGridPpm.length + 3))), builderShareBps: engineConfig.policy.builderShareBps });
       // Full logs tell the state after the victim, so its direction: only that side's table can trade.
       const direction = victimDirection(hint, pool, found[0]?.pool);
       legs.push(...found.filter((leg) => direction === undefined || leg.victimZeroForOne === direction));

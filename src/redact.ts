@@ -58,5 +58,11 @@ export function redactUrl(url: string): string {
 
 /** `text` with every URL in it redacted (error messages, log fields, stacks). */
 export function redactText(text: string): string {
-  return text.includes('://') ? text.replace(userinfoInText, `$1${MASK}@`).replace(urlInText, redactUrl) : text;
+  // Punctuation right after a URL ends the sentence, not the URL ("--db postgres://.../name: a password ..."): left
+  // as it is, so a masked last segment does not take it along.
+  const redactWithoutTrailing = (url: string) => {
+    const trailing = /[.,;:!?]+$/.exec(url)?.[0] ?? '';
+    return redactUrl(url.slice(0, url.length - trailing.length)) + trailing;
+  };
+  return text.includes('://') ? text.replace(userinfoInText, `$1${MASK}@`).replace(urlInText, redactWithoutTrailing) : text;
 }

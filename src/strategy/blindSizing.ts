@@ -58,6 +58,9 @@ function reserveIn(pool: Pool, zeroForOne: boolean): bigint {
 
 type GridState = { victimIn: bigint; key: bigint; overlay: PendingOverlay };
 
+/** Halvings of the victim-size interval that brackets where a cycle starts to pay: ~1e-6 of a grid step. */
+const thresholdSteps = 20;
+
 /**
  * Sizing tables for a victim known only by the pool it swapped in (MEV-Share's default hints): for each direction
  * the victim may have swapped, the victim's input is assumed on a grid; at each point the pool's state after it is
@@ -95,15 +98,15 @@ export function blindLegs(input: {
   for (const victimZeroForOne of [true, false]) {
     const depth = reserveIn(start, victimZeroForOne);
     if (depth <= 0n) continue;
-    const states: GridState[] = [];
-    for (const ppm of grid) {
-      const victimIn = (depth * BigInt(ppm)) / 1_000_000n;
-      if (victimIn <= 0n) continue;
+    /** The state after a victim of this size, on top of our earlier trades of the block. */
+    const stateAt = (victimIn: bigint): GridState | undefined => {
+      if (victimIn <= 0n) return undefined;
       const overlay = new PendingOverlay(market);
       applyPriorTrades(overlay, graph, config, input.prior ?? []);
-      if (overlay.applySwap({ pool: input.pool, zeroForOne: victimZeroForOne, amountIn: victimIn }) <= 0n) continue;
-      states.push({ victimIn, key: sizingKey(overlay.get(input.pool)!), overlay });
-    }
+      if (overlay.applySwap({ pool: input.pool, zeroForOne: victimZeroForOne, amountIn: victimIn }) <= 0n) return undefined;
+      return { victimIn, key: sizingKey(overlay.get(input.pool)!), overlay };
+    };
+    const states = grid.map((ppm) => stateAt((depth * BigInt(ppm)) / 1_000_000n)).filter((state): state is GridState => state !== undefined);
     // The cycle that earns most over the grid: one plan per direction (the executor runs one cycle per leg).
     const earned = new Map<string, { cycle: Cycle; gross: bigint }>();
     for (const state of states) {
@@ -118,30 +121,42 @@ export function blindLegs(input: {
     }
     const chosen = [...earned.values()].sort((a, b) => (b.gross > a.gross ? 1 : b.gross < a.gross ? -1 : 0))[0];
     if (!chosen) continue;
-    const leg = legAlong(chosen.cycle, states, start, victimZeroForOne, nextBaseFeeWei, config, (ticks) => input.floorWei(chosen.cycle, ticks), input.builderShareBps);
+    const leg = legAlong(chosen.cycle, states, stateAt, start, victimZeroForOne, nextBaseFeeWei, config, (ticks) => input.floorWei(chosen.cycle, ticks), input.builderShareBps);
     if (leg) legs.push(leg);
   }
   return legs;
 }
 
-/** The chosen cycle sized at every grid point, as a table in increasing key order, with the pre-victim state as its 0 end. */
-function legAlong(cycle: Cycle, states: readonly GridState[], start: Pool, victimZeroForOne: boolean, nextBaseFeeWei: bigint, config: EngineConfig, floorWei: (ticksCrossed: number) => bigint, builderShareBps: bigint): BlindLeg | undefined {
-  const points: SizingEntry[] = [{ key: sizingKey(start), amountIn: 0n }];
+/**
+ * The chosen cycle sized at every grid point, as a table in increasing key order, with the pre-victim state as its 0
+ * end. Where the input turns from 0 to positive between two grid points (the victim size from which the backrun pays
+ * its floor), the exact turning point is found by bisection and both sides of it are added: the optimum grows from
+ * there about linearly with the key, so interpolating from the grid point below, where nothing pays, would put in
+ * too much for a victim just past it (and revert, or capture a fraction).
+ */
+function legAlong(cycle: Cycle, grid: readonly GridState[], stateAt: (victimIn: bigint) => GridState | undefined, start: Pool, victimZeroForOne: boolean, nextBaseFeeWei: bigint, config: EngineConfig, floorWei: (ticksCrossed: number) => bigint, builderShareBps: bigint): BlindLeg | undefined {
   let bestGrossWei = 0n;
   let ticksCrossed = 0;
-  for (const state of states) {
+  /** The table's input at a state: the capped optimum when what the executor keeps of it reaches the floor, else 0. */
+  const inputAt = (state: GridState): { amountIn: bigint; profit: bigint; ticksCrossed: number } => {
     const optimum = sizeCycle(state.overlay, cycle);
-    let amountIn = 0n;
-    if (optimum) {
-      const sized = sizeWithinCaps(state.overlay, cycle, optimum, config.exposure, nextBaseFeeWei, config.policy);
-      // The executor keeps profit less the builder's share of it, and reverts below the floor.
-      if (!sized.sizeRefusal && !sized.flash && (sized.profit * (10_000n - builderShareBps)) / 10_000n >= floorWei(sized.ticksCrossed)) {
-        amountIn = sized.amountIn;
-        if (sized.profit > bestGrossWei) bestGrossWei = sized.profit;
-        ticksCrossed = Math.max(ticksCrossed, sized.ticksCrossed);
-      }
+    if (!optimum) return { amountIn: 0n, profit: 0n, ticksCrossed: 0 };
+    const sized = sizeWithinCaps(state.overlay, cycle, optimum, config.exposure, nextBaseFeeWei, config.policy);
+    // The executor keeps profit less the builder's share of it, and reverts below the floor.
+    if (sized.sizeRefusal || sized.flash || (sized.profit * (10_000n - builderShareBps)) / 10_000n < floorWei(sized.ticksCrossed)) return { amountIn: 0n, profit: 0n, ticksCrossed: 0 };
+    return { amountIn: sized.amountIn, profit: sized.profit, ticksCrossed: sized.ticksCrossed };
+  };
+  const points: SizingEntry[] = [{ key: sizingKey(start), amountIn: 0n }];
+  let below: GridState | undefined;
+  for (const state of grid) {
+    const sized = inputAt(state);
+    if (sized.amountIn > 0n) {
+      if (sized.profit > bestGrossWei) bestGrossWei = sized.profit;
+      ticksCrossed = Math.max(ticksCrossed, sized.ticksCrossed);
+      if (below) points.push(...turningPoint(below, state, stateAt, inputAt));
     }
-    points.push({ key: state.key, amountIn });
+    below = sized.amountIn === 0n ? state : undefined;
+    points.push({ key: state.key, amountIn: sized.amountIn });
   }
   if (bestGrossWei === 0n) return undefined;
   // Keys run with the victim's size: up for a V2 zeroForOne (reserve0 grows), down otherwise; the table is ascending.
@@ -155,4 +170,22 @@ function legAlong(cycle: Cycle, states: readonly GridState[], start: Pool, victi
     bestGrossWei,
     ticksCrossed,
   };
+}
+
+/** The last state where nothing pays and the first where it does, between two grid states on either side. */
+function turningPoint(lo: GridState, hi: GridState, stateAt: (victimIn: bigint) => GridState | undefined, inputAt: (state: GridState) => { amountIn: bigint }): SizingEntry[] {
+  let low = lo;
+  let high = hi;
+  let highInput = inputAt(hi).amountIn;
+  for (let step = 0; step < thresholdSteps && high.victimIn - low.victimIn > 1n; step++) {
+    const middle = stateAt((low.victimIn + high.victimIn) / 2n);
+    if (!middle) break;
+    const input = inputAt(middle).amountIn;
+    if (input === 0n) low = middle;
+    else [high, highInput] = [middle, input];
+  }
+  return [
+    { key: low.key, amountIn: 0n },
+    { key: high.key, amountIn: highInput },
+  ];
 }

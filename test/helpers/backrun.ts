@@ -61,9 +61,10 @@ export async function signVictim(devnet: Devnet, order: VictimOrder, send = true
 }
 
 /** Our executor transaction for a candidate, signed by the devnet's searcher (the executor's operator). */
-export async function signBackrun(devnet: Devnet, candidate: Candidate, target: bigint, options: { builderShareBps?: bigint; nonce?: number } = {}) {
+export async function signBackrun(devnet: Devnet, candidate: Candidate, target: bigint, options: { builderShareBps?: bigint; nonce?: number; operatorIndex?: number } = {}) {
   const { policy } = engineConfig(options.builderShareBps);
-  const searcher = devAccount(devnet.manifest.accounts.searcher.index);
+  // The searcher account, or another of the executor's operators (the devnet registers a few).
+  const searcher = devAccount(options.operatorIndex ?? devnet.manifest.accounts.searcher.index);
   const head = await devnet.client.getBlock({ blockTag: 'pending' });
   const { raw, hash } = await signExecutorTransaction({
     account: searcher,

@@ -212,6 +212,45 @@ describe('local builder: two bundles with the same nonce', () => {
   });
 });
 
+describe('local builder: a public transaction is no bundle\'s to pull in ahead of the bundle that backruns it', () => {
+  it('a bundle whose gap only a public transaction fills waits until the bundles that can run are placed, even paying more', async () => {
+    // A trader's swap A is public and pending; their next swap B went privately. Our backrun of A follows a bundle of
+    // ours on our nonce chain. Another operator's backrun of B pays the builder far more, and B needs A before it:
+    // placed first, it would pull A in without its backrun. A builder places public transactions after bundles.
+    const { market, graph, head: parent } = await loadMarket(devnet);
+    const baseFee = nextBaseFee(parent.baseFeePerGas!, parent.gasUsed, parent.gasLimit);
+    const target = parent.number! + 1n;
+    const prior: PriorTrade[] = [];
+    const first = await signVictim(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'WBTC'], amount: 30n * 10n ** 18n, trader: 4 });
+    const publicSwap = await signVictim(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'DAI'], amount: 30n * 10n ** 18n, trader: 5 }, true);
+    const privateSwap = await signVictim(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'USDT'], amount: 30n * 10n ** 18n, trader: 5 }, false);
+    expect(privateSwap.pending.tx.nonce).toBe(publicSwap.pending.tx.nonce + 1n);
+    const candidates = [];
+    for (const [victim, shareBps] of [[first, 5_000n], [publicSwap, 500n], [privateSwap, 9_000n]] as const) {
+      const found = backrunCandidates(market, graph, victim.pending, baseFee, engineConfig(shareBps), prior);
+      if (!Array.isArray(found) || !found[0]) throw new Error('no backrun');
+      prior.push({ swaps: victim.pending.swaps, cycle: found[0].cycle, amountIn: found[0].amountIn });
+      candidates.push(found[0]);
+    }
+    const nonce = await devnet.client.getTransactionCount({ address: devnet.manifest.accounts.searcher.address, blockTag: 'latest' });
+    const ours = await signBackrun(devnet, candidates[0]!, target, { nonce });
+    const oursAfter = await signBackrun(devnet, candidates[1]!, target, { nonce: nonce + 1, builderShareBps: 500n });
+    const operator = devnet.manifest.accounts.operators[0]!;
+    const theirs = await signBackrun(devnet, candidates[2]!, target, { builderShareBps: 9_000n, operatorIndex: operator.index, nonce: await devnet.client.getTransactionCount({ address: operator.address, blockTag: 'latest' }) });
+    const hashes: Hex[] = [];
+    for (const txs of [[privateSwap.raw, theirs.raw], [publicSwap.raw, oursAfter.raw], [first.raw, ours.raw]]) {
+      const sent = await rpc('eth_sendBundle', [{ txs, blockNumber: toHex(target) }]);
+      expect(sent.json.result?.bundleHash).toMatch(/^0x/);
+      hashes.push(sent.json.result.bundleHash);
+    }
+    const report = await devnet.builder.buildBlock();
+    expect(report.excluded).toEqual([]);
+    expect(report.included.map((bundle) => bundle.bundleHash)).toEqual([hashes[2], hashes[1], hashes[0]]);
+    const block = await devnet.client.getBlock({ blockNumber: target });
+    expect(block.transactions.slice(0, 6)).toEqual([first.hash, ours.hash, publicSwap.hash, oursAfter.hash, privateSwap.hash, theirs.hash]);
+  });
+});
+
 describe('local builder: refusals', () => {
   it('refuses a missing or wrong X-Flashbots-Signature with a clear JSON-RPC error', async () => {
     const missing = await rpc('eth_sendBundle', [{ txs: ['0x01'], blockNumber: '0x1' }], 'none');

@@ -70,6 +70,9 @@ describe('redactUrl', () => {
     expect(redactText('rpc https://u:p@h.example, next')).toBe('rpc https://***@h.example, next');
     expect(redactText('https://nd-123.p2pify.example/deadbeefdeadbeef')).toBe('https://nd-123.p2pify.example/***');
     expect(redactText('see https://docs.example/getting-started/page')).toBe('see https://docs.example/getting-started/page');
+    // The sentence's punctuation after a URL stays, even when the URL's last segment is hidden.
+    expect(redactText('--db postgres://u:p@127.0.0.1:5432/fleet_123456_3: a password')).toBe('--db postgres://***@127.0.0.1:5432/***: a password');
+    expect(redactText('see https://docs.example/page.')).toBe('see https://docs.example/page.');
   });
 });
 

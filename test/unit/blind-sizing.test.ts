@@ -76,6 +76,54 @@ describe('blind sizing tables (victim amounts hidden)', () => {
     expect(checked).toBeGreaterThan(100);
   });
 
+  it.each([
+    { name: 'a floor of 0.0006 ETH', floor: 300_000n * 2n * 10n ** 9n },
+    { name: 'a floor of 1 wei: it pays from where the price gap opens', floor: 1n },
+  ])('a V2 victim just past the size from which a backrun pays its floor ($name): the table still takes 99 in 100 and never falls below the floor', ({ floor }) => {
+    const uni = pair(1, 'uniswapV2', 3_000_000n * E18, 1000n * E18);
+    const sushi = pair(2, 'sushiswap', 1_500_000n * E18, 500n * E18);
+    const state = new MarketState(8);
+    state.reset([uni, sushi], { number: 1n, hash: '0x01', parentHash: '0x00' });
+    const graph = new PoolGraph(state.all());
+    const legs = blindLegs({ market: state, graph, pool: uni.address, nextBaseFeeWei: 10n ** 9n, config, floorWei: () => floor, builderShareBps: 5000n });
+    /** The pair after the victim, and the best profit there by the closed form (independent of the table). */
+    const after = (victimZeroForOne: boolean, victimIn: bigint) => {
+      const overlay = new PendingOverlay(state);
+      overlay.applySwap({ pool: uni.address, zeroForOne: victimZeroForOne, amountIn: victimIn });
+      const moved = overlay.get(uni.address) as V2Pair;
+      const [cheap, dear] = victimZeroForOne ? [moved, sushi] : [sushi, moved];
+      const optimum = closedFormOptimum(cheap, dear);
+      return { moved, cheap, dear, best: optimum > 0n ? profitOf(cheap, dear, optimum) : 0n };
+    };
+    let checked = 0;
+    let worst = 1;
+    for (const victimZeroForOne of [true, false]) {
+      // The smallest victim whose best backrun leaves the executor its floor after a 50% share (bisection, closed form).
+      let [low, high] = [1n, (victimZeroForOne ? uni.reserve0 : uni.reserve1) / 10n];
+      while (high - low > 1n) {
+        const middle = (low + high) / 2n;
+        if (after(victimZeroForOne, middle).best / 2n >= floor) high = middle;
+        else low = middle;
+      }
+      const leg = legs.find((candidate) => candidate.victimZeroForOne === victimZeroForOne)!;
+      // From just past it to 30% past it: where a table interpolating from the last grid point that pays nothing
+      // would put in too much.
+      for (let i = 1; i <= 60; i++) {
+        const victimIn = high + (high * BigInt(i)) / 200n;
+        const { moved, cheap, dear, best } = after(victimZeroForOne, victimIn);
+        const amount = interpolateAmount(leg.entries, moved.reserve0);
+        expect(amount > 0n, `victim ${victimIn}`).toBe(true);
+        const got = profitOf(cheap, dear, amount);
+        expect(got / 2n >= floor, `victim ${victimIn}: keeps ${got / 2n} < floor ${floor}`).toBe(true);
+        expect(got * 100n >= best * 99n, `victim ${victimIn}: ${got} of ${best}`).toBe(true);
+        worst = Math.min(worst, Number((got * 10_000n) / best) / 10_000);
+        checked++;
+      }
+    }
+    expect(checked).toBe(120);
+    console.info(`[blind-sizing] worst capture just past a floor of ${floor} wei: ${worst}`);
+  });
+
   it('a V3 pool keyed by its price: the table is ascending and trades only on the side the victim moved it', () => {
     const { market } = syntheticMarket(12);
     const graph = new PoolGraph(market.all());

@@ -158,18 +158,22 @@ export async function assembleBlock(input: AssemblyInput): Promise<Assembly> {
   // whichever pays the builder most per gas: the next of those that ran at the top of the block (priced there), or
   // a waiting one that can now run (priced after what is placed). Two bundles may carry the same nonce: the builder
   // runs the better one, and the other, no longer able to run, is left out. One whose gap only public transactions
-  // fill waits until every bundle that could run at the top is placed (public transactions follow the bundles).
-  // What still has a gap at the end is left out.
+  // fill waits until no other bundle can run (public transactions follow the bundles). What still has a gap at the
+  // end is left out.
   let waiting = deferred.sort((a, b) => a.bundle.receivedAtMs - b.bundle.receivedAtMs).map((entry) => entry.bundle);
   let next = 0;
   while (next < priced.length || waiting.length > 0) {
     let ready: IncludedBundle | undefined;
     const cannotRun: StoredBundle[] = [];
+    // Public transactions go after the bundles: one that needs some ahead of it waits until no other bundle can run
+    // (the public transaction may be another bundle's victim, which that bundle places with its backrun).
+    const fillerFree = new Set<StoredBundle>();
+    for (const bundle of waiting) if ((await gapFillers(input.decoded.get(bundle)!))?.length === 0) fillerFree.add(bundle);
+    const onlyFillerFree = next < priced.length || fillerFree.size > 0;
     for (const bundle of waiting) {
       const txs = input.decoded.get(bundle)!;
       const fillers = await gapFillers(txs);
-      // Public transactions go after the bundles: one that needs some ahead of it waits for the bundles to be placed.
-      if (fillers === undefined || (fillers.length > 0 && next < priced.length)) continue;
+      if (fillers === undefined || (onlyFillerFree && !fillerFree.has(bundle))) continue;
       let outcomes: TxOutcome[];
       try {
         outcomes = (await input.simulate([...order, ...fillers, ...txs])).slice(order.length + fillers.length);
