@@ -45,6 +45,7 @@ describe('private order flow, default mix: backruns of public, MEV Blocker and M
   });
 
   it('captures at least 90% of the value in all, 97% behind MEV Blocker victims, 70% behind MEV-Share victims (default hints)', () => {
+    console.info(`[private-mix] capture: all ${capture.ratio} (${capture.victims} victims), public ${sources.public.ratio}, MEV Blocker ${sources.mevBlocker.ratio}, MEV-Share ${sources.mevShare.ratio}`);
     expect(capture.ratio!).toBeGreaterThanOrEqual(0.9);
     expect(sources.mevBlocker.ratio!).toBeGreaterThanOrEqual(0.97);
     expect(sources.mevShare.ratio!).toBeGreaterThanOrEqual(0.7);
