@@ -39,6 +39,32 @@ async function rpc(method: string, params: unknown[], sign: 'ok' | 'none' | 'oth
   return { status: response.status, json: (await response.json()) as { result?: any; error?: { code: number; message: string } } };
 }
 
+/** Backruns of these victims for the next block, each sized on the state the ones before it leave (as the bot does). */
+async function chainedBackruns(victims: ReadonlyArray<{ victim: Awaited<ReturnType<typeof signVictim>>; shareBps?: bigint }>) {
+  const { market, graph, head: parent } = await loadMarket(devnet);
+  const baseFee = nextBaseFee(parent.baseFeePerGas!, parent.gasUsed, parent.gasLimit);
+  const prior: PriorTrade[] = [];
+  const candidates = [];
+  for (const [i, { victim, shareBps }] of victims.entries()) {
+    const found = backrunCandidates(market, graph, victim.pending, baseFee, engineConfig(shareBps), prior);
+    if (!Array.isArray(found) || !found[0]) throw new Error(`no backrun of victim ${i}`);
+    prior.push({ swaps: victim.pending.swaps, cycle: found[0].cycle, amountIn: found[0].amountIn });
+    candidates.push(found[0]);
+  }
+  return { target: parent.number! + 1n, candidates };
+}
+
+/** Sends the bundles to the builder for `target`, in the order `arrival` gives (indexes); their hashes by index. */
+async function sendInOrder(bundles: ReadonlyArray<readonly Hex[]>, target: bigint, arrival: readonly number[] = bundles.map((_, i) => i)): Promise<Hex[]> {
+  const hashes: Hex[] = [];
+  for (const i of arrival) {
+    const sent = await rpc('eth_sendBundle', [{ txs: bundles[i], blockNumber: toHex(target) }]);
+    expect(sent.json.result?.bundleHash).toMatch(/^0x/);
+    hashes[i] = sent.json.result.bundleHash;
+  }
+  return hashes;
+}
+
 async function head() {
   return devnet.client.getBlockNumber({ cacheTime: 0 });
 }
@@ -142,27 +168,14 @@ describe('local builder: nonces', () => {
     // Requests on separate connections reach a builder in any order: a searcher's sends of N, N+1, N+2 may arrive as
     // N, N+2, N+1. Each can run once the one before it is placed, as a block builder that tracks nonces places them.
     // Each backrun sized on the state the ones before it leave (as the bot does: the nonces fix the order).
-    const { market, graph, head: parent } = await loadMarket(devnet);
-    const baseFee = nextBaseFee(parent.baseFeePerGas!, parent.gasUsed, parent.gasLimit);
-    const target = parent.number! + 1n;
-    const prior: PriorTrade[] = [];
-    const prepared = [];
-    for (const [i, path] of [['WETH', 'WBTC'], ['WETH', 'DAI'], ['WETH', 'USDT']].entries()) {
-      const victim = await signVictim(devnet, { router: 'uniswapV2Router02', path, amount: 30n * 10n ** 18n, trader: 4 + i });
-      const found = backrunCandidates(market, graph, victim.pending, baseFee, engineConfig(), prior);
-      if (!Array.isArray(found) || !found[0]) throw new Error(`no backrun of victim ${i}`);
-      prior.push({ swaps: victim.pending.swaps, cycle: found[0].cycle, amountIn: found[0].amountIn });
-      prepared.push({ victim, candidate: found[0] });
-    }
+    const victims = [];
+    for (const [i, path] of [['WETH', 'WBTC'], ['WETH', 'DAI'], ['WETH', 'USDT']].entries()) victims.push({ victim: await signVictim(devnet, { router: 'uniswapV2Router02', path, amount: 30n * 10n ** 18n, trader: 4 + i }) });
+    const { target, candidates } = await chainedBackruns(victims);
+    const prepared = victims.map(({ victim }, i) => ({ victim, candidate: candidates[i]! }));
     const [a, b, c] = prepared as [(typeof prepared)[0], (typeof prepared)[0], (typeof prepared)[0]];
     const nonce = await devnet.client.getTransactionCount({ address: devnet.manifest.accounts.searcher.address, blockTag: 'latest' });
     const ours = await Promise.all(prepared.map((entry, i) => signBackrun(devnet, entry.candidate, target, { nonce: nonce + i })));
-    const hashes: Hex[] = [];
-    for (const i of [0, 2, 1]) {
-      const sent = await rpc('eth_sendBundle', [{ txs: [prepared[i]!.victim.raw, ours[i]!.raw], blockNumber: toHex(target) }]);
-      expect(sent.json.result?.bundleHash).toMatch(/^0x/);
-      hashes[i] = sent.json.result.bundleHash;
-    }
+    const hashes = await sendInOrder(prepared.map((entry, i) => [entry.victim.raw, ours[i]!.raw]), target, [0, 2, 1]);
     const report = await devnet.builder.buildBlock();
     expect(report.excluded).toEqual([]);
     expect(report.included.map((bundle) => bundle.bundleHash)).toEqual(hashes);
@@ -176,18 +189,12 @@ describe('local builder: two bundles with the same nonce', () => {
   it('after their common parent, the one paying more per gas runs, whatever their order of arrival; the other is left out (nonce too low)', async () => {
     // A searcher's leaf bundle and a later bundle of the same nonce chain both follow the chain's last bundle: at most
     // one can run, and a builder that tracks nonces takes the one worth more to it.
-    const { market, graph, head: parent } = await loadMarket(devnet);
-    const baseFee = nextBaseFee(parent.baseFeePerGas!, parent.gasUsed, parent.gasLimit);
-    const target = parent.number! + 1n;
-    const prior: PriorTrade[] = [];
-    const prepared = [];
+    const victims = [];
     for (const [i, [path, shareBps]] of ([[['WETH', 'WBTC'], 5_000n], [['WETH', 'DAI'], 500n], [['WETH', 'USDT'], 9_000n]] as const).entries()) {
-      const victim = await signVictim(devnet, { router: 'uniswapV2Router02', path: [...path], amount: 30n * 10n ** 18n, trader: 1 + i });
-      const found = backrunCandidates(market, graph, victim.pending, baseFee, engineConfig(shareBps), prior);
-      if (!Array.isArray(found) || !found[0]) throw new Error(`no backrun of victim ${i}`);
-      prior.push({ swaps: victim.pending.swaps, cycle: found[0].cycle, amountIn: found[0].amountIn });
-      prepared.push({ victim, candidate: found[0], shareBps });
+      victims.push({ victim: await signVictim(devnet, { router: 'uniswapV2Router02', path: [...path], amount: 30n * 10n ** 18n, trader: 1 + i }), shareBps });
     }
+    const { target, candidates } = await chainedBackruns(victims);
+    const prepared = victims.map(({ victim, shareBps }, i) => ({ victim, candidate: candidates[i]!, shareBps }));
     const [parentBundle, lowBid, highBid] = prepared as [(typeof prepared)[0], (typeof prepared)[0], (typeof prepared)[0]];
     expect(highBid.candidate.bribeWei).toBeGreaterThan(lowBid.candidate.bribeWei);
     const nonce = await devnet.client.getTransactionCount({ address: devnet.manifest.accounts.searcher.address, blockTag: 'latest' });
@@ -196,13 +203,8 @@ describe('local builder: two bundles with the same nonce', () => {
       await signBackrun(devnet, lowBid.candidate, target, { nonce: nonce + 1, builderShareBps: lowBid.shareBps }),
       await signBackrun(devnet, highBid.candidate, target, { nonce: nonce + 1, builderShareBps: highBid.shareBps }),
     ];
-    const hashes: Hex[] = [];
     // The low bid arrives first, the parent last.
-    for (const i of [1, 2, 0]) {
-      const sent = await rpc('eth_sendBundle', [{ txs: [prepared[i]!.victim.raw, signed[i]!.raw], blockNumber: toHex(target) }]);
-      expect(sent.json.result?.bundleHash).toMatch(/^0x/);
-      hashes[i] = sent.json.result.bundleHash;
-    }
+    const hashes = await sendInOrder(prepared.map((entry, i) => [entry.victim.raw, signed[i]!.raw]), target, [1, 2, 0]);
     const report = await devnet.builder.buildBlock();
     expect(report.included.map((bundle) => bundle.bundleHash)).toEqual([hashes[0], hashes[2]]);
     expect(report.excluded.map((bundle) => bundle.bundleHash)).toEqual([hashes[1]]);
@@ -217,32 +219,17 @@ describe('local builder: a public transaction is no bundle\'s to pull in ahead o
     // A trader's swap A is public and pending; their next swap B went privately. Our backrun of A follows a bundle of
     // ours on our nonce chain. Another operator's backrun of B pays the builder far more, and B needs A before it:
     // placed first, it would pull A in without its backrun. A builder places public transactions after bundles.
-    const { market, graph, head: parent } = await loadMarket(devnet);
-    const baseFee = nextBaseFee(parent.baseFeePerGas!, parent.gasUsed, parent.gasLimit);
-    const target = parent.number! + 1n;
-    const prior: PriorTrade[] = [];
     const first = await signVictim(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'WBTC'], amount: 30n * 10n ** 18n, trader: 4 });
     const publicSwap = await signVictim(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'DAI'], amount: 30n * 10n ** 18n, trader: 5 }, true);
     const privateSwap = await signVictim(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'USDT'], amount: 30n * 10n ** 18n, trader: 5 }, false);
     expect(privateSwap.pending.tx.nonce).toBe(publicSwap.pending.tx.nonce + 1n);
-    const candidates = [];
-    for (const [victim, shareBps] of [[first, 5_000n], [publicSwap, 500n], [privateSwap, 9_000n]] as const) {
-      const found = backrunCandidates(market, graph, victim.pending, baseFee, engineConfig(shareBps), prior);
-      if (!Array.isArray(found) || !found[0]) throw new Error('no backrun');
-      prior.push({ swaps: victim.pending.swaps, cycle: found[0].cycle, amountIn: found[0].amountIn });
-      candidates.push(found[0]);
-    }
+    const { target, candidates } = await chainedBackruns([{ victim: first, shareBps: 5_000n }, { victim: publicSwap, shareBps: 500n }, { victim: privateSwap, shareBps: 9_000n }]);
     const nonce = await devnet.client.getTransactionCount({ address: devnet.manifest.accounts.searcher.address, blockTag: 'latest' });
     const ours = await signBackrun(devnet, candidates[0]!, target, { nonce });
     const oursAfter = await signBackrun(devnet, candidates[1]!, target, { nonce: nonce + 1, builderShareBps: 500n });
     const operator = devnet.manifest.accounts.operators[0]!;
     const theirs = await signBackrun(devnet, candidates[2]!, target, { builderShareBps: 9_000n, operatorIndex: operator.index, nonce: await devnet.client.getTransactionCount({ address: operator.address, blockTag: 'latest' }) });
-    const hashes: Hex[] = [];
-    for (const txs of [[privateSwap.raw, theirs.raw], [publicSwap.raw, oursAfter.raw], [first.raw, ours.raw]]) {
-      const sent = await rpc('eth_sendBundle', [{ txs, blockNumber: toHex(target) }]);
-      expect(sent.json.result?.bundleHash).toMatch(/^0x/);
-      hashes.push(sent.json.result.bundleHash);
-    }
+    const hashes = await sendInOrder([[privateSwap.raw, theirs.raw], [publicSwap.raw, oursAfter.raw], [first.raw, ours.raw]], target);
     const report = await devnet.builder.buildBlock();
     expect(report.excluded).toEqual([]);
     expect(report.included.map((bundle) => bundle.bundleHash)).toEqual([hashes[2], hashes[1], hashes[0]]);
