@@ -57,6 +57,12 @@ export type BlindBackrunsParameters = {
    * amounts nobody knows, so their realised net can no longer be compared with their simulation.
    */
   onStateHidden?: (uuids: readonly string[], target: bigint, reason: string) => void;
+  /**
+   * Holds a bundle of ours already sent for `target` (by uuid, on its operator's lane) to the executor's floor
+   * instead of its prediction, in place (Submitter.relax): a hint-only transaction, or our blind backrun of it, may
+   * run before it.
+   */
+  relax?: (uuid: string, lane: number, target: bigint) => Promise<boolean>;
   /** The engine's latency histograms: a blind decision is counted in them like any other. */
   latency?: Record<'decode' | 'search' | 'simulate' | 'send' | 'total' | 'seenToSent', LatencyHistogram>;
 };
@@ -101,53 +107,54 @@ export class BlindBackruns {
       logger.debug({ victim: hint.hash }, 'blind: the hint names no pool we track');
       return;
     }
-    const sent = this.parameters.prior(target);
+    const sends = this.parameters.prior(target);
     // Whatever we do with it, this transaction moves these pools in the block, by amounts nobody can know.
-    for (const pool of touched) sent.hiddenPools.add(pool);
-    const prior = sent.trades;
-    const overtaken = prior.filter((trade) => trade.uuid !== undefined && trade.amountIn !== 0n && touched.some((pool) => trade.pools?.has(pool))).map((trade) => trade.uuid!);
-    if (overtaken.length > 0) this.parameters.onStateHidden?.(overtaken, target, `a MEV-Share transaction known only by its hint (${hint.hash}) trades its pools in the block and may run first`);
-    // Our exact bundles of the block, and the operator each went out from. The tables are built on the state they
-    // leave (blindLegs applies every earlier trade of ours), so a blind leg that trades a pool of theirs must run
-    // after them: it follows them in their operator's nonce chain, as a leaf (see send()).
-    const exact = prior.filter((trade) => trade.lane !== undefined && trade.cycle !== undefined && trade.amountIn !== undefined && trade.amountIn !== 0n);
-    const lanesTrading = (pools: readonly string[]) => new Set(exact.filter((trade) => pools.some((pool) => trade.pools?.has(pool))).map((trade) => trade.lane!));
+    for (const pool of touched) sends.hiddenPools.add(pool);
+    const prior = sends.trades;
+    // Pools our exact bundles of the block trade: a blind leg there would race them (the builder orders bundles by
+    // what they pay, not by our plan), and whichever ran second would find its state moved. The exact ones win: an
+    // exact backrun spoiled by a blind one run first is worth more than the blind one makes (measured in the demo:
+    // sent anyway, the blind ones took 0.875 of their value and the MEV Blocker ones fell to 0.38).
+    const exactPools = new Set(prior.flatMap((trade) => (trade.cycle && trade.amountIn !== 0n ? trade.cycle.hops.map((hop) => hop.pool.address.toLowerCase()) : [])));
     const legs: BlindLeg[] = [];
+    const yielded = touched.filter((pool) => exactPools.has(pool));
     for (const pool of touched) {
-      const excluded = new Set(touched.filter((other) => other !== pool));
-      const found = blindLegs({ market, graph: this.parameters.graph(), pool: pool as Address, excluded, prior, nextBaseFeeWei: head.nextBaseFeePerGas, config: engineConfig, floorWei: (cycle, ticks) => this.floor(gasLimitFor(estimateGas(cycle, ticks) + sizedLegsExtraGas(2, defaultGridPpm.length + 3))), builderShareBps: engineConfig.policy.builderShareBps });
+      if (exactPools.has(pool)) continue;
+      const excluded = new Set([...touched.filter((other) => other !== pool), ...exactPools]);
+      // On the state at the top of the block, as the relay simulates it before any builder sees it (Flashbots'
+      // mev-share-node forwards only bundles whose simulation there succeeds): tables that assume our earlier bundles
+      // of the block first would fail there, and a nonce that follows theirs cannot run there at all.
+      const found = blindLegs({ market, graph: this.parameters.graph(), pool: pool as Address, excluded, prior: [], nextBaseFeeWei: head.nextBaseFeePerGas, config: engineConfig, floorWei: (cycle, ticks) => this.floor(gasLimitFor(estimateGas(cycle, ticks) + sizedLegsExtraGas(2, defaultGridPpm.length + 3))), builderShareBps: engineConfig.policy.builderShareBps });
       // Full logs tell the state after the victim, so its direction: only that side's table can trade.
       const direction = victimDirection(hint, pool, found[0]?.pool);
       legs.push(...found.filter((leg) => direction === undefined || leg.victimZeroForOne === direction));
     }
     const searchedUs = Math.round((performance.now() - started) * 1000);
     // The legs that may earn most first; a leg of another pool whose cycle shares a pool with one kept is dropped
-    // (its input is read before any swap, on a state the kept one may move), and at most MAX_SIZED_LEGS stay. One
-    // transaction follows at most one of our nonce chains: a leg whose pools our bundles on another chain trade
-    // (the builder may run those after it) is dropped too.
+    // (its input is read before any swap, on a state the kept one may move), and at most MAX_SIZED_LEGS stay.
     legs.sort((a, b) => (b.bestGrossWei > a.bestGrossWei ? 1 : b.bestGrossWei < a.bestGrossWei ? -1 : 0));
     const kept: BlindLeg[] = [];
-    let after: number | undefined;
-    let otherChains = 0;
     for (const leg of legs) {
-      const pools = [leg.pool.address.toLowerCase(), ...leg.cycle.hops.map((hop) => hop.pool.address.toLowerCase())];
+      const pools = leg.cycle.hops.map((hop) => hop.pool.address.toLowerCase());
       const clash = kept.some((other) => other.pool.address.toLowerCase() !== leg.pool.address.toLowerCase() && other.cycle.hops.some((hop) => pools.includes(hop.pool.address.toLowerCase())));
-      if (clash || kept.length >= MAX_SIZED_LEGS) continue;
-      const lanes = [...lanesTrading(pools)];
-      if (lanes.length > 1 || (lanes.length === 1 && after !== undefined && lanes[0] !== after)) {
-        otherChains++;
-        continue;
-      }
-      if (lanes.length === 1) after = lanes[0];
-      kept.push(leg);
+      if (!clash && kept.length < MAX_SIZED_LEGS) kept.push(leg);
     }
     legs.splice(0, legs.length, ...kept);
+    // The hint's transaction lands in this block whatever we do, anywhere the builder puts it: our exact bundles of
+    // the block on its pools (or on our blind backrun's, which cannot be theirs) are held to their floor, so they
+    // land on the state they meet rather than revert.
+    const backrun = legs.length > 0 && (await this.send(hint, legs, target, firstSeenMs, searchedUs));
+    const moved = new Set([...touched, ...(backrun ? legs.flatMap((leg) => leg.cycle.hops.map((hop) => hop.pool.address.toLowerCase())) : [])]);
+    const overtaken = prior.filter((trade) => trade.uuid !== undefined && trade.lane !== undefined && trade.amountIn !== 0n && [...moved].some((pool) => trade.pools?.has(pool)));
+    if (overtaken.length > 0) {
+      this.parameters.onStateHidden?.(overtaken.map((trade) => trade.uuid!), target, `a MEV-Share transaction known only by its hint (${hint.hash}) or our blind backrun of it trades its pools in the block and may run first`);
+      for (const trade of overtaken) await this.parameters.relax?.(trade.uuid!, trade.lane!, target);
+    }
     if (legs.length === 0) {
       this.stats.unprofitable++;
-      logger.debug({ victim: hint.hash, pools: touched, otherChains }, otherChains > 0 ? 'blind: every leg that pays trades pools of our bundles on more than one nonce chain' : 'blind: no size of the victim makes a backrun pay');
-      return;
+      // Say which: pools left to our exact bundles of the block, or no size of the victim that pays on the others.
+      logger.debug({ victim: hint.hash, pools: touched, leftToExactBundles: yielded }, yielded.length === touched.length ? 'blind: every pool it touched is traded by an exact bundle of ours this block' : 'blind: no size of the victim makes a backrun pay');
     }
-    await this.send(hint, legs, target, firstSeenMs, searchedUs, after);
   }
 
   /** An extra operator (never the main one, whose chain carries the exact bundles) with nothing live, if any. */
@@ -162,22 +169,17 @@ export class BlindBackruns {
     return gasLimit * (this.parameters.head().nextBaseFeePerGas + policy.priorityFeeWei) + policy.minNetProfitWei;
   }
 
-  /**
-   * `after`: the operator whose bundles of the block trade pools of these legs. The blind transaction then ends that
-   * operator's nonce chain as a leaf: the builder can only run it after them, on the state the tables assume, and
-   * when its victim turns out too small and it reverts, it holds no later bundle back (the next bundle of the chain
-   * takes the same nonce: the builder runs one of the two).
-   */
-  private async send(hint: PrivateHint, legs: readonly BlindLeg[], target: bigint, firstSeenMs: number, searchedUs: number, after: number | undefined): Promise<void> {
+  /** Sends the blind backrun from a free extra operator; true when it went out. */
+  private async send(hint: PrivateHint, legs: readonly BlindLeg[], target: bigint, firstSeenMs: number, searchedUs: number): Promise<boolean> {
     const { engineConfig, risk, chainId, executor, startToken, logger } = this.parameters;
-    // Otherwise an extra operator with nothing live: no bundle of ours depends on it, none it depends on.
-    const laneIndex = after ?? this.freeLane();
+    // An extra operator with nothing live: no bundle of ours depends on it, none it depends on.
+    const laneIndex = this.freeLane();
     if (laneIndex === undefined) {
       // A blind bundle reverts by design when its victim turns out too small: ahead of others in a nonce chain it
       // would drop them. With no extra operator free, it is not sent.
       this.stats.noFreeLane++;
       logger.debug({ victim: hint.hash }, 'blind: no free extra operator, not sent');
-      return;
+      return false;
     }
     const { account, submitter } = this.parameters.lanes[laneIndex]!;
     const policy = engineConfig.policy;
@@ -235,7 +237,7 @@ export class BlindBackruns {
     if (!verdict.ok) {
       this.stats.refused++;
       report('reject', `risk ${verdict.breaker}: ${verdict.reason}`);
-      return;
+      return false;
     }
     
     const opportunity: Opportunity = {
@@ -243,7 +245,6 @@ export class BlindBackruns {
       victim: { hash: hint.hash as Hex },
       route: 'mevShare',
       sizedOnChain: true,
-      ...(after !== undefined ? { leaf: true as const } : {}),
       allowed: (block) => {
         const again = block === proposal.targetBlock ? risk.recheck(proposal) : risk.check({ ...proposal, targetBlock: block, maxGasCostWei: gas * fees().maxFeePerGas });
         return again.ok ? { ok: true } : { ok: false, reason: `risk ${again.breaker}: ${again.reason}` };
@@ -263,7 +264,7 @@ export class BlindBackruns {
     if (result.refused) {
       this.stats.refused++;
       report('reject', result.refused);
-      return;
+      return false;
     }
     sendUs = Math.round((performance.now() - sendStarted) * 1000);
     risk.onBundleSent(result.uuid, proposal);
@@ -274,7 +275,8 @@ export class BlindBackruns {
     // On the main operator's chain our later transactions of the block come after this one (their nonces follow);
     // what it trades is decided on chain, so it moves no pool in their view: counted, at size 0.
     sent.trades.push({ cycle: legs[0]!.cycle, amountIn: 0n, lane: laneIndex, pools: new Set(legs.flatMap((leg) => leg.cycle.hops.map((hop) => hop.pool.address.toLowerCase()))) });
-    logger.info({ victim: hint.hash, legs: legs.length, amountIn: String(amountIn), sendUs, ...(after !== undefined ? { afterOperator: after } : {}) }, 'blind: backrun sent to MEV-Share');
+    logger.info({ victim: hint.hash, legs: legs.length, amountIn: String(amountIn), sendUs }, 'blind: backrun sent to MEV-Share');
     report('send', `blind: ${legs.length} sized leg(s), sized on chain from the pools' state after the victim`, { uuid: result.uuid, ourTxHash: result.ourHash });
+    return true;
   }
 }

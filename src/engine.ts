@@ -283,6 +283,10 @@ export class SearcherEngine {
           logger,
           onCandidate: (report) => this.parameters.onCandidate(report),
           ...(this.parameters.onStateHidden ? { onStateHidden: this.parameters.onStateHidden } : {}),
+          relax: async (uuid, lane, target) => {
+            const lanes = [submitter, ...(this.parameters.operatorLanes ?? []).map((operator) => operator.submitter)];
+            return (await lanes[lane]?.relax(uuid, target).catch(() => false)) ?? false;
+          },
           latency: this.latency,
         });
       } else {

@@ -112,6 +112,8 @@ export class Dispatcher {
     // A private victim's earlier pending transactions are private too: the builder holds them and places them ahead
     // of the target (the relay's bundle names one target only); the search has already assumed them.
     const leading = route === 'public' ? await Promise.all((input.leading ?? []).map(rawOf)) : [];
+    // Held to the floor from the start, or from when a hint-only transaction turns up on its pools (Submitter.relax).
+    let floorOnly = input.floorOnly === true;
     const opportunity: Opportunity = {
       key: victim ? victim.tx.hash : `block:${proposal.pools.map((pool) => pool.toLowerCase()).sort().join(',')}`,
       ...(victimRaw ? { victim: victimRaw } : {}),
@@ -131,12 +133,15 @@ export class Dispatcher {
         return verdict.ok ? { ok: true as const } : { ok: false as const, reason: `risk ${verdict.breaker}: ${verdict.reason}` };
       },
       ...(input.onSent ? { onSent: input.onSent } : {}),
+      relax: () => {
+        floorOnly = true;
+      },
       sign: async (block, nonce) => {
         const fees = this.fees();
         const plan = planFor(candidate, block, policy);
         // The floor: what the gas costs in this block at our price, plus the minimum net (never below 0 after gas).
         const floor = proposal.gasLimit * (this.parameters.nextBaseFee() + policy.priorityFeeWei) + policy.minNetProfitWei;
-        const signed = await signExecutorTransaction({ account, chainId, executor, plan: input.floorOnly ? { ...plan, minProfit: floor < plan.minProfit ? floor : plan.minProfit } : plan, nonce, gas: proposal.gasLimit, ...fees });
+        const signed = await signExecutorTransaction({ account, chainId, executor, plan: floorOnly ? { ...plan, minProfit: floor < plan.minProfit ? floor : plan.minProfit } : plan, nonce, gas: proposal.gasLimit, ...fees });
         return { raw: signed.raw, hash: signed.hash };
       },
     };

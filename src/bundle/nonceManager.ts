@@ -47,19 +47,6 @@ export class NonceManager {
     });
   }
 
-  /**
-   * The next nonce without taking it: for a leaf transaction that ends the chain so far and that later ones may
-   * replace (they get the same nonce; a builder runs at most one of them). Rejects as `next()` does.
-   */
-  current(): Promise<number> {
-    const ticket = ++this.issued;
-    return this.enqueue(async () => {
-      if (this.failure && ticket <= this.failure.upToTicket) throw this.failure.error;
-      if (this.counter === undefined) this.counter = await this.read();
-      return this.counter;
-    });
-  }
-
   /** Re-reads the chain's count; nonces handed out after this continue from it. Resolves to that count. */
   resync(): Promise<number> {
     this.issued++;

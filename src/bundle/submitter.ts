@@ -21,8 +21,6 @@ export interface BundleSender {
 /** Gives each of our transactions its nonce; one writer, resynced from the chain every head. */
 export interface NonceSource {
   next(): Promise<number>;
-  /** The next nonce without taking it (a leaf opportunity's). */
-  current(): Promise<number>;
   resync(): Promise<unknown> | void;
 }
 
@@ -58,12 +56,10 @@ export type Opportunity = {
    */
   sizedOnChain?: true;
   /**
-   * It ends its operator's nonce chain without extending it: it takes the chain's next nonce and leaves it to the
-   * next bundle as well. It runs after every bundle of ours sent on that chain before it, and never holds a later
-   * one back: a later bundle of the chain is its alternative (the builder runs at most one of the two). For a
-   * bundle that must come after ours and may well revert (a blind backrun of a state our bundles move).
+   * From now on, sign it held to the executor's floor instead of its prediction (see Submitter.relax): for a bundle
+   * whose state a transaction known only by its hint may move before it.
    */
-  leaf?: true;
+  relax?: () => void;
 };
 
 export type MissReason = 'outbid' | 'not included' | 'cancelled' | 'superseded' | 'refused' | 'risk';
@@ -85,6 +81,8 @@ type Tracked = {
   ourHash: Hex;
   bundleHashes: Hex[];
   attempts: number;
+  /** The nonce of the last signature: a replacement in place keeps it. */
+  nonce?: number;
 };
 
 export type SubmitterParameters = {
@@ -199,13 +197,12 @@ export class Submitter {
    * await the builders. Refused when the gate says no after the nonce and the signature (a halt that landed
    * during those round trips): nothing is sent and the nonce is given back.
    */
-  private async send(tracked: Tracked, target: bigint): Promise<{ delivered: Promise<SendOutcome[]> } | { refused: string }> {
+  private async send(tracked: Tracked, target: bigint, inPlace = false): Promise<{ delivered: Promise<SendOutcome[]> } | { refused: string }> {
     const { sender, nonces, sink, logger, mode } = this.parameters;
-    const leaf = tracked.opportunity.leaf === true;
-    const nonce = leaf ? await nonces.current() : await nonces.next();
-    // A leaf took no nonce: there is nothing to give back, and the chain's count would undo the live bundles' nonces.
+    // A replacement in place keeps the nonce the live bundle holds: nothing to give back then.
+    const nonce = inPlace ? tracked.nonce! : await nonces.next();
     const giveBack = () => {
-      const resync = leaf ? undefined : nonces.resync();
+      const resync = inPlace ? undefined : nonces.resync();
       if (resync) resync.catch(() => {}); // a failed read fails the next nonce request, which reads again
     };
     const ours = await tracked.opportunity.sign(target, nonce);
@@ -226,6 +223,7 @@ export class Submitter {
     const txs = [...routed.head, ours.raw];
     tracked.target = target;
     tracked.ourHash = ours.hash;
+    tracked.nonce = nonce;
     tracked.attempts++;
     const bundle: BundleRequest = { txs, blockNumber: target, replacementUuid: tracked.uuid };
     const attempt = tracked.attempts;
@@ -237,12 +235,17 @@ export class Submitter {
     const delivered = (mode === 'send' ? to.send(bundle, tracked.opportunity.allowed, onSent) : Promise.resolve([])).then(async (outcomes) => {
       if (tracked.attempts === attempt) tracked.bundleHashes = outcomes.flatMap((outcome) => (outcome.bundleHash ? [outcome.bundleHash] : []));
       sink.sent({ uuid: tracked.uuid, key: tracked.opportunity.key, target, ourHash: ours.hash, txHashes: [...before.map((tx) => tx.hash), ours.hash], outcomes, dryRun: mode !== 'send', attempt });
+      if (inPlace && mode === 'send' && outcomes.every((outcome) => !outcome.ok)) {
+        // The replacement did not take: the bundle it was to replace is still live at the builders, and tracked.
+        logger.warn({ target: String(target), uuid: tracked.uuid }, 'submitter: no builder took the replacement held to the floor; the bundle sent before stands');
+        return outcomes;
+      }
       if (mode === 'send' && outcomes.every((outcome) => !outcome.ok) && this.live.get(tracked.opportunity.key) === tracked) {
         // Nobody took it: do not wait a block to learn that, and give the nonce back. A lost response means a
         // builder may hold it after all: withdraw it there. Stopped by the risk layer is no builder failure.
         this.live.delete(tracked.opportunity.key);
         if (outcomes.some((outcome) => outcome.error?.kind === 'timeout' || outcome.error?.kind === 'network')) await to.cancel(tracked.uuid).catch(() => {});
-        if (!leaf) await nonces.resync();
+        await nonces.resync();
         const stopped = outcomes.length > 0 && outcomes.every((outcome) => outcome.error?.kind === 'risk');
         const noOpportunity = tracked.opportunity.sizedOnChain === true && outcomes.length > 0 && outcomes.every((outcome) => outcome.error?.kind === 'rpc' && /revert/i.test(outcome.error.message));
         const detail = outcomes.map((outcome) => `${outcome.builder}: ${outcome.error?.message ?? 'refused'}`).join('; ');
@@ -257,6 +260,21 @@ export class Submitter {
     // bookkeeping (reports, the store, the next victim's search) runs ahead of them.
     if (mode === 'send') await new Promise<void>((resolve) => setImmediate(resolve));
     return { delivered };
+  }
+
+  /**
+   * Holds a live bundle for `target` to the executor's floor instead of its prediction, in place: its transaction is
+   * signed again for the same block with the same nonce and sent under the same replacementUuid, so the builders
+   * replace it. For a bundle whose pools a transaction known only by its hint (or our blind backrun of one) may move
+   * before it: held to its prediction it would revert there, held to its floor it lands on the state it meets. False
+   * when no such bundle is live or it cannot be relaxed.
+   */
+  async relax(uuid: string, target: bigint): Promise<boolean> {
+    const tracked = [...this.live.values()].find((candidate) => candidate.uuid === uuid);
+    if (!tracked || tracked.target !== target || tracked.nonce === undefined || !tracked.opportunity.relax) return false;
+    tracked.opportunity.relax();
+    const sent = await this.send(tracked, target, true);
+    return !('refused' in sent);
   }
 
   /**

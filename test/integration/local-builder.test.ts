@@ -187,8 +187,8 @@ describe('local builder: nonces', () => {
 
 describe('local builder: two bundles with the same nonce', () => {
   it('after their common parent, the one paying more per gas runs, whatever their order of arrival; the other is left out (nonce too low)', async () => {
-    // A searcher's leaf bundle and a later bundle of the same nonce chain both follow the chain's last bundle: at most
-    // one can run, and a builder that tracks nonces takes the one worth more to it.
+    // Two bundles of one searcher with the same nonce both follow the chain's last bundle (a replacement, or two
+    // alternatives): at most one can run, and a builder that tracks nonces takes the one worth more to it.
     const victims = [];
     for (const [i, [path, shareBps]] of ([[['WETH', 'WBTC'], 5_000n], [['WETH', 'DAI'], 500n], [['WETH', 'USDT'], 9_000n]] as const).entries()) {
       victims.push({ victim: await signVictim(devnet, { router: 'uniswapV2Router02', path: [...path], amount: 30n * 10n ** 18n, trader: 1 + i }), shareBps });

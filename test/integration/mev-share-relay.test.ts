@@ -188,6 +188,22 @@ describe('MEV-Share relay: hints on SSE, backruns by mev_sendBundle, refunds in 
     expect(included.refund!.paymentWei).toBe(String(payment));
   });
 
+  it('simulates a bundle on the head before any builder sees it, as mev-share-node does: a backrun whose nonce follows one not yet landed is refused, and nothing is forwarded', async () => {
+    const { victim, candidate, target } = await prepareBackrun(devnet, order, { sendVictim: false });
+    await relay.sendPrivateTransaction(victim.raw);
+    const searcher = devnet.manifest.accounts.searcher.address;
+    const nonce = await devnet.client.getTransactionCount({ address: searcher, blockTag: 'latest' });
+    // Our next nonce but one: valid only after a bundle of ours holding `nonce` (a builder would wait for it).
+    const ahead = await signBackrun(devnet, candidate, target, { nonce: nonce + 1 });
+    const refused = await rpc('mev_sendBundle', [{ version: 'v0.1', inclusion: { block: numberToHex(target) }, body: [{ hash: victim.hash }, { tx: ahead.raw, canRevert: false }] }]);
+    expect(refused.error?.message).toMatch(/^bundle simulation failed on block \d+: .*nonce/i);
+    const report = await buildAndPoll();
+    expect(report.included.flatMap((bundle: { txHashes?: string[] }) => bundle.txHashes ?? [])).not.toContain(ahead.hash);
+    await expect(devnet.client.getTransactionReceipt({ hash: ahead.hash })).rejects.toThrow();
+    // The private transaction itself lands (the builder holds it), without a backrun.
+    expect((await devnet.client.getTransactionReceipt({ hash: victim.hash })).status).toBe('success');
+  });
+
   it('mev_simBundle on the head returns the gas, logs, profit and refundable value the chain then shows', async () => {
     const { victim, candidate, target } = await prepareBackrun(devnet, order, { sendVictim: false });
     await relay.sendPrivateTransaction(victim.raw);

@@ -31,18 +31,6 @@ describe('NonceManager', () => {
     expect(nonces.peek()).toBe(67);
   });
 
-  it('current() is the next nonce, not taken: the following next() hands out the same one', async () => {
-    const chain = fakeChain(9);
-    const nonces = new NonceManager(chain);
-    expect(await nonces.current()).toBe(9);
-    expect(await nonces.next()).toBe(9);
-    expect(await Promise.all([nonces.current(), nonces.current(), nonces.next(), nonces.current()])).toEqual([10, 10, 10, 11]);
-    expect(chain.reads).toBe(1);
-    chain.failNext = 1;
-    await expect(nonces.resync()).rejects.toBeInstanceOf(NonceError);
-    await expect(nonces.current()).resolves.toBe(9);
-  });
-
   it('after a failure and resync, numbering follows the chain again', async () => {
     const chain = fakeChain(5);
     const nonces = new NonceManager(chain);

@@ -231,29 +231,45 @@ describe('Submitter', () => {
     expect(sink.missed).toHaveLength(1);
   });
 
-  it('a leaf takes the chain\'s next nonce without extending the chain: the next bundle gets the same one; refused, it undoes nothing', async () => {
+  it('relax: re-signed for the same block with the same nonce, held to the floor, under the same replacementUuid; a refused replacement leaves the bundle live', async () => {
     const { chain, sender, sink, submitter } = setup({ nonce: 5 });
-    const first = opportunity('victim-a');
-    await (await submitter.submit(first.op, 11n)).delivered;
-    const leaf = opportunity('hint-b');
-    await (await submitter.submit({ ...leaf.op, leaf: true }, 11n)).delivered;
-    const after = opportunity('victim-c');
-    await (await submitter.submit(after.op, 11n)).delivered;
-    expect([first, leaf, after].map((op) => op.signed[0]!.nonce)).toEqual([5, 6, 6]);
+    let floorOnly = false;
+    const a = opportunity('victim-a');
+    const relaxable: Opportunity = {
+      ...a.op,
+      relax: () => {
+        floorOnly = true;
+      },
+      sign: async (target, nonce) => a.op.sign(target, floorOnly ? nonce + 1_000 : nonce), // the signature shows which it was
+    };
+    const { uuid, delivered } = await submitter.submit(relaxable, 11n);
+    await delivered;
+    expect(await submitter.relax('no-such-uuid', 11n)).toBe(false);
+    expect(await submitter.relax(uuid, 12n)).toBe(false); // not live for that block
+    expect(await submitter.relax(uuid, 11n)).toBe(true);
+    await submitter.flushed();
+    // Signed twice for block 11 with nonce 5: once held to the prediction, once to the floor (nonce 1005 in the fake).
+    expect(a.signed.map(({ target, nonce }) => ({ target, nonce }))).toEqual([{ target: 11n, nonce: 5 }, { target: 11n, nonce: 1_005 }]);
+    expect(sender.bundles.map((bundle) => bundle.replacementUuid)).toEqual([uuid, uuid]);
+    expect(sender.bundles[1]!.txs).toEqual([a.victim.raw, a.signed[1]!.raw]);
+    expect(submitter.outstanding).toBe(1);
+    // The next bundle takes the next nonce: the replacement took none.
+    const b = opportunity('victim-b');
+    await (await submitter.submit(b.op, 11n)).delivered;
+    expect(b.signed[0]!.nonce).toBe(6);
 
-    // A leaf every builder refuses gives nothing back: a resync to the chain's count (5) would hand 5 out again
-    // while the bundle holding it is live.
-    const accept = sender.answer;
-    sender.answer = () => [{ builder: 'alpha', ok: false, error: { kind: 'rpc', message: 'bundle reverts' } }];
-    const refusedLeaf = opportunity('hint-d');
-    await (await submitter.submit({ ...refusedLeaf.op, leaf: true }, 11n)).delivered;
-    expect(sink.missed.map((miss) => miss.key)).toEqual(['hint-d']);
-    expect(chain.reads).toBe(1);
-    sender.answer = accept;
-    const next = opportunity('victim-e');
-    await (await submitter.submit(next.op, 11n)).delivered;
-    expect(refusedLeaf.signed[0]!.nonce).toBe(7);
-    expect(next.signed[0]!.nonce).toBe(7);
+    // A replacement no builder takes: the bundle sent before stands, still tracked, and no nonce is given back.
+    sender.answer = () => [{ builder: 'alpha', ok: false, error: { kind: 'rpc', message: 'unknown replacementUuid' } }];
+    const reads = chain.reads;
+    expect(await submitter.relax(uuid, 11n)).toBe(true);
+    await submitter.flushed();
+    expect(submitter.outstanding).toBe(2);
+    expect(chain.reads).toBe(reads);
+    expect(sink.missed).toEqual([]);
+    // Landing with the relaxed signature's hash: included.
+    await submitter.onHead({ number: 11n, transactions: [a.victim.hash, a.signed.at(-1)!.hash] });
+    await submitter.settled();
+    expect(sink.included.map((event) => event.uuid)).toContain(uuid);
   });
 
   it('dry run: the sender is never called, yet the bundle is recorded as sent with dryRun', async () => {

@@ -77,7 +77,7 @@ export class SequenceInvalidError extends SearcherError {}
  * transactions in the sequence). anvil's eth_simulateV1 does not check nonces, so a bundle whose victim already
  * landed would look valid; real block building refuses it. `nonces` caches the chain's counts per state block.
  */
-async function checkNonces(client: PublicClient, txs: readonly SignedTx[], stateBlock: bigint | 'latest', nonces: Map<string, number>): Promise<void> {
+export async function checkNonces(client: PublicClient, txs: readonly SignedTx[], stateBlock: bigint | 'latest', nonces: Map<string, number>): Promise<void> {
   const missing = [...new Set(txs.map((tx) => tx.from.toLowerCase()))].filter((sender) => !nonces.has(sender));
   const counts = await Promise.all(
     missing.map((sender) => client.getTransactionCount({ address: sender as Address, ...(stateBlock === 'latest' ? { blockTag: 'latest' as const } : { blockNumber: stateBlock }) })),

@@ -197,6 +197,11 @@ export class MevShareRelay {
     const first = checked.block > head + 1n ? checked.block : head + 1n;
     const last = checked.maxBlock < target.maxBlock ? checked.maxBlock : target.maxBlock;
     if (last < first) throw new RpcError(rpcErrorCodes.invalidParams, `invalid inclusion: the target transaction is only valid until block ${target.maxBlock}`);
+    // As Flashbots' mev-share-node does (mevshare/sim_result_backend.go): the bundle is simulated on the newest block
+    // first and goes to builders only if that succeeds. A backrun that reverts there, or whose nonce follows one still
+    // elsewhere (a bundle of the searcher's not yet landed), never reaches a builder.
+    const simulated = await this.simulateOn(head, [target.tx, backrun], [false, checked.backrun.canRevert ?? false]);
+    if (!simulated.success) throw new RpcError(rpcErrorCodes.invalidParams, `bundle simulation failed on block ${head}: ${simulated.error}`);
     const extra = {
       refundPercent: target.refundPercent,
       // Protect refunds tx.origin.
@@ -240,9 +245,14 @@ export class MevShareRelay {
     }
     const parentOption = options?.parentBlock;
     const parent = parentOption === undefined || parentOption === 'latest' ? await this.client.getBlockNumber({ cacheTime: 0 }) : parentOption;
+    return this.simulateOn(parent, txs, canRevert);
+  }
+
+  /** mev_simBundle's answer for these transactions on top of block `parent`. */
+  private async simulateOn(parent: bigint, txs: readonly SignedTx[], canRevert: readonly boolean[]) {
     let outcomes: Awaited<ReturnType<typeof simulateWithLogs>>;
     try {
-      outcomes = await simulateWithLogs(this.client, txs, parent, this.parameters.builderCoinbase);
+      outcomes = await simulateWithLogs(this.client, txs, parent, this.parameters.builderCoinbase, { checkNonces: true });
     } catch (cause) {
       return { success: false, error: (cause as { details?: string }).details ?? (cause as Error).message.split('\n')[0], stateBlock: numberToHex(parent), mevGasPrice: '0x0', profit: '0x0', refundableValue: '0x0', gasUsed: '0x0' };
     }

@@ -1,6 +1,6 @@
 import { numberToHex, type Address, type Hex, type PublicClient } from 'viem';
 import { effectivePriorityFee } from '../../bundle/fees.ts';
-import { simulationCall, type SignedTx } from '../builder/simulate.ts';
+import { checkNonces, simulationCall, type SignedTx } from '../builder/simulate.ts';
 import type { HintLog } from './mevShareHints.ts';
 
 /** One transaction run by eth_simulateV1: its logs (without the node's ETH-transfer pseudo-logs) and what it paid the coinbase. */
@@ -13,9 +13,13 @@ type Call = { status: Hex; returnData: Hex; gasUsed: Hex; logs?: Array<{ address
 
 /**
  * Runs signed transactions in order as the next block on top of `parent` (anvil's eth_simulateV1, validation on,
- * ETH transfers traced), so a relay can show a private transaction's logs before it lands.
+ * ETH transfers traced), so a relay can show a private transaction's logs before it lands. With `checkNonces`,
+ * throws SequenceInvalidError when a nonce does not follow its sender's count at `parent` (a bundle's simulation;
+ * a private transaction may wait for its sender's earlier one).
  */
-export async function simulateWithLogs(client: PublicClient, txs: readonly SignedTx[], parent: bigint, coinbase: Address): Promise<LoggedOutcome[]> {
+export async function simulateWithLogs(client: PublicClient, txs: readonly SignedTx[], parent: bigint, coinbase: Address, options: { checkNonces?: boolean } = {}): Promise<LoggedOutcome[]> {
+  // anvil's eth_simulateV1 does not check nonces; a node simulating a bundle does (a later nonce cannot run yet).
+  if (options.checkNonces) await checkNonces(client, txs, parent, new Map());
   const [parentBlock, pending] = await Promise.all([client.getBlock({ blockNumber: parent }), client.getBlock({ blockTag: 'pending' })]);
   const baseFee = pending.number === parent + 1n ? (pending.baseFeePerGas ?? 0n) : (parentBlock.baseFeePerGas ?? 0n);
   const blocks = (await client.request({
