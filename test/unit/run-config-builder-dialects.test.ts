@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mainnetBuilders } from '../../src/bundle/builders.ts';
+import { mainnetBuilders, type BuilderEndpoint } from '../../src/bundle/builders.ts';
 import { ConfigError, loadRunConfig } from '../../src/config/runConfig.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'run-config-dialects-'));
@@ -33,7 +33,7 @@ describe('builder dialects in the run config', () => {
     const { builders } = loadRunConfig(configFile({}));
     expect(builders.map((builder) => builder.name)).toEqual(['flashbots', 'titan', 'quasar']);
     for (const builder of builders) {
-      const builtIn = mainnetBuilders.find((entry) => entry.name === builder.name)!;
+      const builtIn: BuilderEndpoint = mainnetBuilders.find((entry) => entry.name === builder.name)!;
       expect(builder).toMatchObject({ url: builtIn.url, kind: builtIn.kind, fields: builtIn.dialect.fields, signatureRequired: builtIn.dialect.signatureRequired, stats: false });
       expect(builder.maxRequestsPerSecond).toBe(builtIn.dialect.maxRequestsPerSecond);
     }
