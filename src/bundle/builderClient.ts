@@ -33,8 +33,8 @@ export function sendBundleParams(bundle: BundleRequest, fields?: readonly Bundle
   return { txs: bundle.txs, blockNumber: numberToHex(bundle.blockNumber), ...acceptedFields(optional, fields ?? bundleRequestFields) };
 }
 
-/** Every optional field a BundleRequest can carry. */
-const bundleRequestFields: readonly BundleField[] = ['minTimestamp', 'maxTimestamp', 'revertingTxHashes', 'replacementUuid'];
+/** Every optional field a BundleRequest can carry (all of them go to a builder without a dialect). */
+export const bundleRequestFields: readonly BundleField[] = ['minTimestamp', 'maxTimestamp', 'revertingTxHashes', 'replacementUuid'];
 
 /**
  * A bundle the bot may have to withdraw (it carries a replacementUuid: an optimistic send, a halt) cannot go to a

@@ -3,7 +3,7 @@ import { FlashbotsBundleProvider } from '@flashbots/ethers-provider-bundle';
 import type { Provider, Signer, TypedDataDomain, TypedDataField } from 'ethers';
 import type { Hex } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
-import { defaultMaxResponseBytes, unwithdrawable } from './builderClient.ts';
+import { bundleRequestFields, defaultMaxResponseBytes, unwithdrawable } from './builderClient.ts';
 import { acceptedFields, type BundleField } from './builders.ts';
 import { cappedGetUrl, EthersResponseTooLarge } from './ethersGetUrl.ts';
 import { BuilderError, clip, networkErrorCode, type BuilderClient, type BuilderErrorKind, type BundleRequest } from './types.ts';
@@ -90,7 +90,7 @@ export class FlashbotsLibraryClient implements BuilderClient {
     const refused = unwithdrawable(this.name, bundle, this.parameters.fields);
     if (refused) throw refused;
     const all = { minTimestamp: bundle.minTimestamp, maxTimestamp: bundle.maxTimestamp, revertingTxHashes: bundle.revertingTxHashes, replacementUuid: bundle.replacementUuid };
-    const opts = acceptedFields(all, this.parameters.fields ?? ['minTimestamp', 'maxTimestamp', 'revertingTxHashes', 'replacementUuid']) as Parameters<FlashbotsBundleProvider['sendRawBundle']>[2];
+    const opts = acceptedFields(all, this.parameters.fields ?? bundleRequestFields) as Parameters<FlashbotsBundleProvider['sendRawBundle']>[2];
     let response: Awaited<ReturnType<FlashbotsBundleProvider['sendRawBundle']>>;
     try {
       response = await untilAborted(provider.sendRawBundle(bundle.txs, Number(bundle.blockNumber), opts), signal);
