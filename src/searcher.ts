@@ -111,9 +111,9 @@ export class SearcherApp {
           timeoutMs: builder.timeoutMs,
           client:
             builder.kind === 'flashbots-library'
-              ? new FlashbotsLibraryClient({ name: builder.name, url: builder.url, authSigner: parameters.authAccount, timeoutMs: builder.timeoutMs, chainId: chain.chainId })
+              ? new FlashbotsLibraryClient({ name: builder.name, url: builder.url, authSigner: parameters.authAccount, timeoutMs: builder.timeoutMs, chainId: chain.chainId, ...(builder.fields ? { fields: builder.fields } : {}) })
               : // A dry run sends nothing to builders, not even the warm-up requests.
-                new JsonRpcBuilderClient({ name: builder.name, url: builder.url, authSigner: parameters.authAccount, warmConnections: this.mode === 'send' ? (builder.warmConnections ?? 0) : 0 }),
+                new JsonRpcBuilderClient({ name: builder.name, url: builder.url, authSigner: parameters.authAccount, warmConnections: this.mode === 'send' ? (builder.warmConnections ?? 0) : 0, ...(builder.fields ? { fields: builder.fields } : {}) }),
         })),
       });
       const fanout = this.fanout;

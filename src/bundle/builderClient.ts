@@ -1,5 +1,6 @@
 import { numberToHex, type Hex } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
+import { acceptedFields, type BundleField } from './builders.ts';
 import { flashbotsSignatureHeader, signFlashbotsBody } from './flashbotsAuth.ts';
 import { HttpPoster, ResponseTooLarge, type HttpAnswer } from './httpPost.ts';
 import { BuilderError, clip, networkErrorCode, type BuilderClient, type BundleRequest } from './types.ts';
@@ -13,6 +14,8 @@ export type JsonRpcBuilderClientParameters = {
   maxResponseBytes?: number;
   /** Connections kept open and ready for the next bundle (see HttpPoster); 0 opens them on demand. */
   warmConnections?: number;
+  /** The optional eth_sendBundle fields this builder takes (its dialect); others are left out. Absent: all we have. */
+  fields?: readonly BundleField[];
 };
 
 /** A bundle hash or an error page fits many times over; a builder sending more is broken or hostile. */
@@ -20,14 +23,26 @@ export const defaultMaxResponseBytes = 2 * 1024 * 1024;
 
 const bundleHashPattern = /^0x[0-9a-fA-F]{64}$/;
 
-/** The `eth_sendBundle` parameter object, fields in the order the Flashbots library writes them, undefined ones left out. */
-export function sendBundleParams(bundle: BundleRequest): Record<string, unknown> {
-  const params: Record<string, unknown> = { txs: bundle.txs, blockNumber: numberToHex(bundle.blockNumber) };
-  if (bundle.minTimestamp !== undefined) params.minTimestamp = bundle.minTimestamp;
-  if (bundle.maxTimestamp !== undefined) params.maxTimestamp = bundle.maxTimestamp;
-  if (bundle.revertingTxHashes !== undefined) params.revertingTxHashes = bundle.revertingTxHashes;
-  if (bundle.replacementUuid !== undefined) params.replacementUuid = bundle.replacementUuid;
-  return params;
+/**
+ * The `eth_sendBundle` parameter object, fields in the order the Flashbots library writes them, undefined ones left
+ * out, and with `fields` (a builder's dialect) only the optional fields that builder takes: a builder may refuse a
+ * bundle for a field it does not know.
+ */
+export function sendBundleParams(bundle: BundleRequest, fields?: readonly BundleField[]): Record<string, unknown> {
+  const optional = { minTimestamp: bundle.minTimestamp, maxTimestamp: bundle.maxTimestamp, revertingTxHashes: bundle.revertingTxHashes, replacementUuid: bundle.replacementUuid };
+  return { txs: bundle.txs, blockNumber: numberToHex(bundle.blockNumber), ...acceptedFields(optional, fields ?? bundleRequestFields) };
+}
+
+/** Every optional field a BundleRequest can carry (all of them go to a builder without a dialect). */
+export const bundleRequestFields: readonly BundleField[] = ['minTimestamp', 'maxTimestamp', 'revertingTxHashes', 'replacementUuid'];
+
+/**
+ * A bundle the bot may have to withdraw (it carries a replacementUuid: an optimistic send, a halt) cannot go to a
+ * builder that takes none: dropping the field would leave a bundle nobody can cancel, so it is refused unsent.
+ */
+export function unwithdrawable(builder: string, bundle: BundleRequest, fields: readonly BundleField[] | undefined): BuilderError | undefined {
+  if (bundle.replacementUuid === undefined || fields === undefined || fields.includes('replacementUuid')) return undefined;
+  return new BuilderError({ builder, kind: 'malformed', message: 'eth_sendBundle: refused before sending: the bundle carries a replacementUuid to withdraw it by, and this builder\'s dialect takes none' });
 }
 
 /**
@@ -39,6 +54,7 @@ export class JsonRpcBuilderClient implements BuilderClient {
   private readonly authSigner: LocalAccount;
   private readonly poster: HttpPoster;
   private readonly maxResponseBytes: number;
+  private readonly fields: readonly BundleField[] | undefined;
   private nextId = 1;
 
   constructor(parameters: JsonRpcBuilderClientParameters) {
@@ -46,10 +62,13 @@ export class JsonRpcBuilderClient implements BuilderClient {
     this.authSigner = parameters.authSigner;
     this.poster = new HttpPoster(parameters.url, { warmConnections: parameters.warmConnections ?? 0 });
     this.maxResponseBytes = parameters.maxResponseBytes ?? defaultMaxResponseBytes;
+    this.fields = parameters.fields;
   }
 
   async sendBundle(bundle: BundleRequest, signal: AbortSignal, onWritten?: (at: number) => void): Promise<{ bundleHash: Hex }> {
-    const result = await this.request('eth_sendBundle', [sendBundleParams(bundle)], signal, onWritten);
+    const refused = unwithdrawable(this.name, bundle, this.fields);
+    if (refused) throw refused;
+    const result = await this.request('eth_sendBundle', [sendBundleParams(bundle, this.fields)], signal, onWritten);
     // Most builders answer { bundleHash }; a few answer the bare hash.
     const bundleHash = typeof result === 'string' ? result : (result as { bundleHash?: unknown } | null)?.bundleHash;
     if (typeof bundleHash !== 'string' || !bundleHashPattern.test(bundleHash)) {

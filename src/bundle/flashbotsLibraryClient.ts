@@ -3,7 +3,8 @@ import { FlashbotsBundleProvider } from '@flashbots/ethers-provider-bundle';
 import type { Provider, Signer, TypedDataDomain, TypedDataField } from 'ethers';
 import type { Hex } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
-import { defaultMaxResponseBytes } from './builderClient.ts';
+import { bundleRequestFields, defaultMaxResponseBytes, unwithdrawable } from './builderClient.ts';
+import { acceptedFields, type BundleField } from './builders.ts';
 import { cappedGetUrl, EthersResponseTooLarge } from './ethersGetUrl.ts';
 import { BuilderError, clip, networkErrorCode, type BuilderClient, type BuilderErrorKind, type BundleRequest } from './types.ts';
 
@@ -58,6 +59,8 @@ export type FlashbotsLibraryClientParameters = {
   timeoutMs?: number;
   /** Spares the library a network lookup; 1 (mainnet) by default. */
   chainId?: number;
+  /** The optional eth_sendBundle fields this builder takes (its dialect); others are left out. Absent: all we have. */
+  fields?: readonly BundleField[];
 };
 
 const bundleHashPattern = /^0x[0-9a-fA-F]{64}$/;
@@ -84,12 +87,10 @@ export class FlashbotsLibraryClient implements BuilderClient {
   async sendBundle(bundle: BundleRequest, signal: AbortSignal): Promise<{ bundleHash: Hex }> {
     const method = 'eth_sendBundle';
     const provider = await this.connect();
-    const opts = {
-      ...(bundle.minTimestamp !== undefined ? { minTimestamp: bundle.minTimestamp } : {}),
-      ...(bundle.maxTimestamp !== undefined ? { maxTimestamp: bundle.maxTimestamp } : {}),
-      ...(bundle.revertingTxHashes !== undefined ? { revertingTxHashes: bundle.revertingTxHashes } : {}),
-      ...(bundle.replacementUuid !== undefined ? { replacementUuid: bundle.replacementUuid } : {}),
-    };
+    const refused = unwithdrawable(this.name, bundle, this.parameters.fields);
+    if (refused) throw refused;
+    const all = { minTimestamp: bundle.minTimestamp, maxTimestamp: bundle.maxTimestamp, revertingTxHashes: bundle.revertingTxHashes, replacementUuid: bundle.replacementUuid };
+    const opts = acceptedFields(all, this.parameters.fields ?? bundleRequestFields) as Parameters<FlashbotsBundleProvider['sendRawBundle']>[2];
     let response: Awaited<ReturnType<FlashbotsBundleProvider['sendRawBundle']>>;
     try {
       response = await untilAborted(provider.sendRawBundle(bundle.txs, Number(bundle.blockNumber), opts), signal);

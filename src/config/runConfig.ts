@@ -6,7 +6,8 @@ import { SearcherError } from '../errors.ts';
 import { redactText } from '../redact.ts';
 import { mainnet } from '../chain/addresses.ts';
 import { formatPath } from '../errors.ts';
-import { mainnetBuilders } from '../bundle/builders.ts';
+import { bundleFields, mainnetBuilders } from '../bundle/builders.ts';
+import { dialectProblems, resolveBuilder, type ResolvedBuilder } from './builderDialect.ts';
 import { riskConfigSchema } from '../risk/config.ts';
 import { JsonCommentError, stripJsonComments } from './jsonc.ts';
 import { lineColumn, scanJson } from './jsonScan.ts';
@@ -140,8 +141,16 @@ export const runConfigSchema = z.strictObject({
         timeoutMs: z.number().int().min(10).max(60_000).default(1_000),
         /** Connections to it kept open and ready (`json-rpc` kind): a bundle then skips the TCP/TLS handshake. */
         warmConnections: z.number().int().min(0).max(32).default(defaultWarmConnections),
+        // The builder's dialect (src/bundle/builders.ts): each option defaults to the built-in entry of this name,
+        // else to the classic Flashbots fields; for a builder the list knows, an entry may only be stricter than its docs.
         /** The builder answers flashbots_getBundleStatsV2 (why a bundle missed). */
-        stats: z.boolean().default(false),
+        stats: z.boolean().optional(),
+        /** The optional eth_sendBundle fields it takes; others are left out of what we send it. */
+        fields: z.array(z.enum(bundleFields)).optional(),
+        /** Its docs require X-Flashbots-Signature (we always sign). */
+        signatureRequired: z.boolean().optional(),
+        /** Its eth_sendBundle rate limit, requests per second. */
+        maxRequestsPerSecond: z.number().positive().max(100_000).optional(),
       }),
     )
     // Builders are told apart by name (metrics, the store's submissions, the dashboard): two of one name would merge.
@@ -149,6 +158,7 @@ export const runConfigSchema = z.strictObject({
       builders.forEach((builder, index) => {
         const first = builders.findIndex((other) => other.name === builder.name);
         if (first < index) context.addIssue({ code: 'custom', path: [index, 'name'], message: `duplicate builder name "${builder.name}" (also builders[${first}]): give each builder its own name` });
+        for (const problem of dialectProblems(builder)) context.addIssue({ code: 'custom', path: [index, problem.field], message: problem.message });
       });
     })
     .optional(),
@@ -195,7 +205,7 @@ export type ResolvedChain = {
   mevShare?: { streamUrl: string; apiUrl: string };
 };
 
-export type ResolvedBuilder = { name: string; url: string; kind: 'flashbots-library' | 'json-rpc'; timeoutMs: number; stats: boolean; warmConnections?: number };
+export type { ResolvedBuilder } from './builderDialect.ts';
 
 export class ConfigError extends SearcherError {
   constructor(source: string, issues: string[]) {
@@ -266,11 +276,11 @@ export function loadRunConfig(file: string): { config: RunConfig; chain: Resolve
     explicit = parse(explicitChain, readJson(manifestFile), manifestFile);
   }
   const devnetBuilder = (explicit as { builderUrl?: unknown }).builderUrl;
-  const builders: ResolvedBuilder[] =
-    config.builders ??
-    (typeof devnetBuilder === 'string'
-      ? [{ name: 'local', url: devnetBuilder, kind: 'json-rpc', timeoutMs: 1_000, stats: true, warmConnections: defaultWarmConnections }]
-      : mainnetBuilders.map((builder) => ({ ...builder, timeoutMs: 1_000, stats: false, warmConnections: defaultWarmConnections })));
+  const builders: ResolvedBuilder[] = config.builders
+    ? config.builders.map(resolveBuilder)
+    : typeof devnetBuilder === 'string'
+      ? [resolveBuilder({ name: 'local', url: devnetBuilder, kind: 'json-rpc', timeoutMs: 1_000, stats: true, signatureRequired: true, warmConnections: defaultWarmConnections })]
+      : mainnetBuilders.map((builder) => resolveBuilder({ name: builder.name, url: builder.url, kind: builder.kind, timeoutMs: 1_000, warmConnections: defaultWarmConnections }));
   return {
     config,
     builders,

@@ -81,7 +81,8 @@ describe('builder endpoints and errors', () => {
       expect(['flashbots-library', 'json-rpc']).toContain(builder.kind);
     }
     expect(mainnetBuilders.find((builder) => builder.name === 'flashbots')).toMatchObject({ url: 'https://relay.flashbots.net', kind: 'flashbots-library' });
-    expect(names).toEqual(expect.arrayContaining(['titan', 'beaverbuild', 'rsync']));
+    expect(names).toEqual(expect.arrayContaining(['titan', 'quasar']));
+    for (const retired of ['beaverbuild', 'rsync', 'buildai']) expect(names).not.toContain(retired);
   });
 
   it('BuilderError keeps messages short and says which failures are lost responses', () => {
