@@ -20,6 +20,7 @@ import {
 } from './protocol.ts';
 import { RpcError, serveJsonRpc } from './server.ts';
 import { queueRefunds, refundsDue } from './refunds.ts';
+import { blockValue, contributionRefunds, type ContributionRefund, type ContributionRefundOptions } from './contributionRefunds.ts';
 import { readPendingPool, sealBlock } from './seal.ts';
 import { PrivatePool, privateTxDefaultBlocks } from './privatePool.ts';
 import { decodeSignedTx, SequenceInvalidError, SignedTxError, simulateSequence, type SignedTx, type SimulationBlock } from './simulate.ts';
@@ -55,6 +56,8 @@ export type BlockReport = {
    * devnet's own: it names the winner's signer, which a real builder keeps private; see bundleStats).
    */
   excluded: Array<{ bundleHash: Hex; signer: Address; reason: ExclusionReason; detail: string; outbidBy?: WinningBid & { bundleHash: Hex; signer: Address } }>;
+  /** Only with the contributionRefunds option: each signer's BuilderNet-style refund (see contributionRefunds.ts). */
+  contributionRefunds?: Array<{ signer: Address; bundleHashes: Hex[]; paymentWei: string; contributionWei: string; refundWei: string; txHash: Hex }>;
   publicTxHashes: Hex[];
   /** Transactions sent privately (eth_sendPrivateTransaction) that this block holds outside any bundle. */
   privateTxHashes: Hex[];
@@ -81,6 +84,8 @@ export type LocalBuilderParameters = {
   coinbase?: Address;
   /** Unix ms (tests inject a clock). */
   now?: () => number;
+  /** BuilderNet-style refunds by marginal contribution, paid in the block (default off; see contributionRefunds.ts). */
+  contributionRefunds?: ContributionRefundOptions;
 };
 
 function parse<T extends z.ZodType>(schema: T, params: unknown): z.infer<T> {
@@ -401,18 +406,39 @@ export class LocalBuilder {
     const pooledHashes = new Set(pooled.map((tx) => tx.hash.toLowerCase()));
     const privateTxs = this.privatePool.pending(next.number).filter((tx) => !pooledHashes.has(tx.hash.toLowerCase()));
     const nonces = new Map<string, number>();
-    const assembly: Assembly = await assembleBlock({
-      block: next,
-      bundles,
-      decoded: this.decoded,
-      publicTxs: [...pooled, ...privateTxs],
-      simulate: (txs) => simulateSequence(this.client, txs, next, next.number - 1n, nonces),
-      chainNonce: async (sender) => {
-        if (!nonces.has(sender)) nonces.set(sender, await this.client.getTransactionCount({ address: sender as Address, blockNumber: next.number - 1n }));
-        return nonces.get(sender)!;
-      },
-    });
+    const simulate = (txs: readonly SignedTx[]) => simulateSequence(this.client, txs, next, next.number - 1n, nonces);
+    const assemble = (from: readonly StoredBundle[]) =>
+      assembleBlock({
+        block: next,
+        bundles: from,
+        decoded: this.decoded,
+        publicTxs: [...pooled, ...privateTxs],
+        simulate,
+        chainNonce: async (sender) => {
+          if (!nonces.has(sender)) nonces.set(sender, await this.client.getTransactionCount({ address: sender as Address, blockNumber: next.number - 1n }));
+          return nonces.get(sender)!;
+        },
+      });
+    const assembly: Assembly = await assemble(bundles);
     const due = refundsDue(assembly.included);
+    let contribution: ContributionRefund[] = [];
+    if (this.parameters.contributionRefunds) {
+      const onlyPublic = (bundle: StoredBundle) => this.decoded.get(bundle)!.every((tx) => pooledHashes.has(tx.hash.toLowerCase()));
+      try {
+        contribution = await contributionRefunds({
+          assembly,
+          options: this.parameters.contributionRefunds,
+          publicHashes: pooledHashes,
+          alreadyRefunded: new Map(due.map((refund) => [refund.bundleHash, refund.refundWei])),
+          rebuild: (without) => assemble(bundles.filter((bundle) => !without.has(bundle.signer.toLowerCase()) || onlyPublic(bundle))),
+          value: async (built) => blockValue(await simulate(built.order)),
+        });
+      } catch (error) {
+        // Fail closed: a block whose value cannot be measured pays no contribution refunds (and says so).
+        this.parameters.logger.error({ block: String(next.number), err: (error as Error).message }, 'builder: contribution refunds not computed; none paid');
+      }
+    }
+    const payouts = [...due, ...contribution];
     let refundHashes: Hex[] = [];
     const sealed = await sealBlock(this.parameters.client, {
       order: assembly.order,
@@ -420,12 +446,12 @@ export class LocalBuilder {
       timestamp: next.timestamp,
       logger: this.parameters.logger,
       beforeMine: async () => {
-        refundHashes = await queueRefunds(this.parameters.client, this.coinbase, due, next.baseFeePerGas);
+        refundHashes = await queueRefunds(this.parameters.client, this.coinbase, payouts, next.baseFeePerGas);
       },
     });
     const landed = new Set(sealed.transactions.map((hash) => hash.toLowerCase()));
     for (const [i, hash] of refundHashes.entries()) {
-      if (!landed.has(hash.toLowerCase())) this.parameters.logger.error({ block: String(sealed.number), tx: hash, refundWei: String(due[i]!.refundWei) }, 'builder: a refund was not paid in its block');
+      if (!landed.has(hash.toLowerCase())) this.parameters.logger.error({ block: String(sealed.number), tx: hash, refundWei: String(payouts[i]!.refundWei) }, 'builder: a refund was not paid in its block');
     }
     const bundleTxs = assembly.included.flatMap((winner) => winner.txs.map((tx) => tx.hash));
     const orderVerified = sealed.number === next.number && bundleTxs.every((hash, i) => sealed.transactions[i]?.toLowerCase() === hash.toLowerCase());
@@ -467,6 +493,15 @@ export class LocalBuilder {
         detail,
         ...(reason === 'outbid' && winner ? { outbidBy: { bundleHash: winner.bundle.bundleHash, signer: winner.bundle.signer, ...bidOf(winner) } } : {}),
       })),
+      ...(this.parameters.contributionRefunds
+        ? {
+            contributionRefunds: contribution.flatMap((refund, i) => {
+              const txHash = refundHashes[due.length + i];
+              if (!txHash || !landed.has(txHash.toLowerCase())) return [];
+              return [{ signer: refund.signer, bundleHashes: refund.bundleHashes, paymentWei: String(refund.paymentWei), contributionWei: String(refund.contributionWei), refundWei: String(refund.refundWei), txHash }];
+            }),
+          }
+        : {}),
       publicTxHashes: assembly.publicHashes.filter((hash) => !privateHashes.has(hash.toLowerCase())) as Hex[],
       privateTxHashes: assembly.publicHashes.filter((hash) => privateHashes.has(hash.toLowerCase())) as Hex[],
       orderVerified,

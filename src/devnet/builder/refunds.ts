@@ -42,7 +42,7 @@ export function refundsDue(included: readonly IncludedBundle[]): RefundDue[] {
  * the submission only and put back before the block is mined: the block then runs on the true balance, and a
  * refund the coinbase could not really pay fails in the block instead of being paid from nowhere.
  */
-export async function queueRefunds(client: DevnetClient, coinbase: Address, due: readonly RefundDue[], baseFeePerGas: bigint): Promise<Hex[]> {
+export async function queueRefunds(client: DevnetClient, coinbase: Address, due: ReadonlyArray<{ recipient: Address; refundWei: bigint }>, baseFeePerGas: bigint): Promise<Hex[]> {
   if (due.length === 0) return [];
   const request = <T>(method: string, params: unknown[]) => client.request({ method: method as never, params: params as never }) as Promise<T>;
   const balance = await client.getBalance({ address: coinbase, blockTag: 'latest' });
