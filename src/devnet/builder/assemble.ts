@@ -1,6 +1,7 @@
 import type { Hex } from 'viem';
 import type { ExclusionReason, StoredBundle, TxOutcome } from './protocol.ts';
 import { effectivePriorityFee } from '../../bundle/fees.ts';
+import { runDropping, type Ran } from './dropping.ts';
 import { SequenceInvalidError, type SignedTx, type SimulationBlock } from './simulate.ts';
 
 /** A bundle as it runs in the block: `txs` are those that ran (the bundle's, less the `dropped` ones). */
@@ -8,8 +9,7 @@ export type IncludedBundle = { bundle: StoredBundle; txs: SignedTx[]; dropped: H
 /** `winner`: for an outbid bundle, the included one that took its place (a shared transaction or the state it needed). */
 export type ExcludedBundle = { bundle: StoredBundle; reason: ExclusionReason; detail: string; winner?: IncludedBundle };
 
-/** The bundle's transactions that ran after some others, and what they did. */
-type Ran = { txs: SignedTx[]; dropped: Hex[]; outcomes: TxOutcome[] };
+
 
 export type AssemblyInput = {
   block: SimulationBlock;
@@ -43,60 +43,6 @@ function forbiddenRevert(bundle: StoredBundle, outcomes: readonly TxOutcome[]): 
   const index = outcomes.findIndex((outcome) => outcome.reverted && !bundle.revertingTxHashes.has(outcome.txHash.toLowerCase()));
   if (index < 0) return undefined;
   return `tx ${index} (${outcomes[index]!.txHash}) reverted: ${outcomes[index]!.error ?? 'execution reverted'}`;
-}
-
-/**
- * Runs a bundle's transactions after `ahead`, leaving out those listed in droppingTxHashes that cannot run there
- * (invalid: nonce, balance, fee) or revert (BuilderNet's and Titan's rule: "may be discarded, but may not revert"; a
- * hash also in revertingTxHashes may revert and stays), one at a time, until the rest runs. Throws
- * SequenceInvalidError when an unlisted transaction cannot run, or every transaction was dropped.
- */
-export async function runDropping(simulate: AssemblyInput['simulate'], bundle: StoredBundle, txs: readonly SignedTx[], ahead: readonly SignedTx[]): Promise<Ran> {
-  const kept = [...txs];
-  const dropped: Hex[] = [];
-  const droppable = (tx: SignedTx) => bundle.droppingTxHashes.has(tx.hash.toLowerCase());
-  for (;;) {
-    if (kept.length === 0) throw new SequenceInvalidError('BUNDLE_INVALID', 'every transaction of the bundle was dropped (droppingTxHashes)');
-    let outcomes: TxOutcome[];
-    try {
-      outcomes = (await simulate([...ahead, ...kept])).slice(ahead.length);
-    } catch (error) {
-      if (!(error instanceof SequenceInvalidError) || !kept.some(droppable)) throw error;
-      const culprit = await firstInvalid(simulate, ahead, kept, error);
-      if (culprit === undefined || !droppable(kept[culprit]!)) throw error;
-      dropped.push(kept[culprit]!.hash);
-      kept.splice(culprit, 1);
-      continue;
-    }
-    const reverted = outcomes.findIndex((outcome, i) => outcome.reverted && droppable(kept[i]!) && !bundle.revertingTxHashes.has(outcome.txHash.toLowerCase()));
-    if (reverted < 0) {
-      const position = new Map(txs.map((tx, i) => [tx.hash, i]));
-      return { txs: kept, dropped: dropped.sort((a, b) => position.get(a)! - position.get(b)!), outcomes };
-    }
-    dropped.push(kept[reverted]!.hash);
-    kept.splice(reverted, 1);
-  }
-}
-
-/**
- * Which of `txs` (run after `ahead`) cannot run: the nonce check names it; for anything else, the shortest prefix
- * that fails. undefined when every prefix runs.
- */
-async function firstInvalid(simulate: AssemblyInput['simulate'], ahead: readonly SignedTx[], txs: readonly SignedTx[], error: SequenceInvalidError): Promise<number | undefined> {
-  const named = /^nonce too (?:low|high): tx (\d+) /.exec(error.message);
-  if (named) {
-    const index = Number(named[1]) - ahead.length;
-    return index >= 0 ? index : undefined;
-  }
-  for (let end = 1; end <= txs.length; end++) {
-    try {
-      await simulate([...ahead, ...txs.slice(0, end)]);
-    } catch (cause) {
-      if (cause instanceof SequenceInvalidError) return end - 1;
-      throw cause;
-    }
-  }
-  return undefined;
 }
 
 /** a pays the builder more per gas than b (exact: cross-multiplied, no division). */

@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import { concat, keccak256, type Address, type Hex, type PublicClient } from 'viem';
 import type { Logger } from '../../log.ts';
 import type { DevnetClient } from '../client.ts';
-import { assembleBlock, runDropping, type Assembly, type IncludedBundle } from './assemble.ts';
+import { assembleBlock, type Assembly, type IncludedBundle } from './assemble.ts';
+import { runDropping } from './dropping.ts';
 import { BundleBook, StaleReplacementError } from './bundleBook.ts';
 import {
   blockReportParams,
@@ -19,6 +20,7 @@ import {
   type TxOutcome,
 } from './protocol.ts';
 import { RpcError, serveJsonRpc } from './server.ts';
+import { bidOf, bundleStatsAnswer, type WinningBid } from './stats.ts';
 import { queueRefunds, refundsDue } from './refunds.ts';
 import { blockValue, contributionRefunds, type ContributionRefund, type ContributionRefundOptions } from './contributionRefunds.ts';
 import { readPendingPool, sealBlock } from './seal.ts';
@@ -64,15 +66,6 @@ export type BlockReport = {
   /** The sealed block starts with the winning bundles' transactions, in the order simulated. */
   orderVerified: boolean;
 };
-
-/** A winning bundle's bid as the sealed block shows it: what it paid the coinbase, its gas, and the two divided. */
-export type WinningBid = { coinbaseDiff: string; gasUsed: string; bundleGasPrice: string };
-
-const bidOf = (winner: IncludedBundle): WinningBid => ({
-  coinbaseDiff: String(winner.coinbaseDiff),
-  gasUsed: String(winner.gasUsed),
-  bundleGasPrice: String(winner.gasUsed === 0n ? 0n : winner.coinbaseDiff / winner.gasUsed),
-});
 
 export type LocalBuilderParameters = {
   client: DevnetClient;
@@ -260,7 +253,7 @@ export class LocalBuilder {
       try {
         // Listed droppable transactions that cannot run or revert are left out, as the block would.
         const nonces = new Map<string, number>();
-        outcomes = (await runDropping((sequence) => simulateSequence(this.client, sequence, next, next.number - 1n, nonces), { droppingTxHashes: dropping, revertingTxHashes: reverting } as StoredBundle, txs, [])).outcomes;
+        outcomes = (await runDropping((sequence) => simulateSequence(this.client, sequence, next, next.number - 1n, nonces), { droppingTxHashes: dropping, revertingTxHashes: reverting }, txs, [])).outcomes;
       } catch (error) {
         if (!(error instanceof SequenceInvalidError)) throw error;
         // A later nonce of a sender whose earlier one is in another bundle may run after it: keep it.
@@ -365,24 +358,7 @@ export class LocalBuilder {
     const [{ bundleHash, blockNumber }] = parse(bundleStatsParams, params);
     const bundle = this.book.find(signer, bundleHash as Hex, blockNumber);
     if (!bundle) throw new RpcError(rpcErrorCodes.invalidParams, `bundle ${bundleHash} for block ${blockNumber} not found for signer ${signer}`);
-    const report = this.reports.get(blockNumber);
-    const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
-    const outcome = bundle.outcome;
-    return {
-      isHighPriority: true,
-      isSimulated: bundle.simulatedAtMs !== undefined || outcome !== undefined,
-      simulatedAt: iso(bundle.simulatedAtMs),
-      receivedAt: iso(bundle.receivedAtMs),
-      consideredByBuildersAt: outcome && outcome.included === false && outcome.reason === 'wrong block' ? [] : outcome ? [{ pubkey: 'local', timestamp: iso(report ? report.timestamp * 1000 : this.now()) }] : [],
-      sealedByBuildersAt: outcome?.included ? [{ pubkey: 'local', timestamp: iso(report ? report.timestamp * 1000 : this.now()) }] : [],
-      // Not in the Flashbots answer: the local builder can say what happened and why.
-      status: outcome ? (outcome.included ? 'included' : 'excluded') : 'pending',
-      ...(outcome && !outcome.included ? { reason: outcome.reason, detail: outcome.winningBid ? 'a conflicting bundle paid the builder more per gas' : outcome.detail } : {}),
-      // Flashbots' answer carries no reason and no rival's bid. Once the block is sealed, the winner's transactions
-      // and what they paid the coinbase are public on chain, so the loser is told that much and no more: not the
-      // winner's signer nor its bundle hash (those stay private to the winner, and in the devnet's block report).
-      ...(outcome && !outcome.included && outcome.winningBid ? { winningBid: outcome.winningBid } : {}),
-    };
+    return bundleStatsAnswer(bundle, this.reports.get(blockNumber)?.timestamp, this.now());
   }
 
   private blockReportRpc(params: unknown): BlockReport {
