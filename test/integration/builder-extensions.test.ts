@@ -217,4 +217,24 @@ describe('outbid: the loser learns the winning bid, as the sealed block shows it
     const excluded = report.excluded.find((entry) => entry.bundleHash === lost.result.bundleHash)!;
     expect(excluded).toMatchObject({ reason: 'outbid', outbidBy: { bundleHash: won.result.bundleHash, signer: rival.address, coinbaseDiff: String(coinbaseDiff), gasUsed: String(gasUsed), bundleGasPrice: String(coinbaseDiff / gasUsed) } });
   });
+
+  it('a bundle that no longer runs after a better-paying one (no shared transaction: the same operator nonce) names that one as the winner', async () => {
+    const a = await prepareBackrun(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'DAI'], amount: 30n * 10n ** 18n, trader: 2 }, { sendVictim: false });
+    const b = await prepareBackrun(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'WBTC'], amount: 30n * 10n ** 18n, trader: 3 }, { sendVictim: false });
+    const operator = devnet.manifest.accounts.operators[1]!;
+    const nonce = await devnet.client.getTransactionCount({ address: operator.address, blockTag: 'latest' });
+    const cheap = await signBackrun(devnet, a.candidateWith(1000n), a.target, { builderShareBps: 1000n, operatorIndex: operator.index, nonce });
+    const generous = await signBackrun(devnet, b.candidateWith(9000n), a.target, { builderShareBps: 9000n, operatorIndex: operator.index, nonce });
+    const other = privateKeyToAccount(generatePrivateKey());
+    const lost = await rpc('eth_sendBundle', [{ txs: [a.victim.raw, cheap.raw], blockNumber: toHex(a.target) }]);
+    const won = await rpc('eth_sendBundle', [{ txs: [b.victim.raw, generous.raw], blockNumber: toHex(a.target) }], other);
+    const report = await devnet.builder.buildBlock();
+    expect(report.included.map((bundle) => bundle.bundleHash)).toEqual([won.result.bundleHash]);
+    const parts = await Promise.all([b.victim.hash, generous.hash].map(paidToCoinbase));
+    const coinbaseDiff = parts.reduce((sum, part) => sum + part.paid, 0n);
+    const gasUsed = parts.reduce((sum, part) => sum + part.gasUsed, 0n);
+    const stats = await rpc('flashbots_getBundleStatsV2', [{ bundleHash: lost.result.bundleHash, blockNumber: toHex(a.target) }]);
+    expect(stats.result).toMatchObject({ reason: 'outbid', winningBid: { coinbaseDiff: String(coinbaseDiff), gasUsed: String(gasUsed), bundleGasPrice: String(coinbaseDiff / gasUsed) } });
+    expect(report.excluded).toEqual([expect.objectContaining({ bundleHash: lost.result.bundleHash, reason: 'outbid', detail: expect.stringMatching(/nonce too low/), outbidBy: expect.objectContaining({ bundleHash: won.result.bundleHash, signer: other.address }) })]);
+  });
 });
