@@ -118,20 +118,30 @@ export async function assembleBlock(input: AssemblyInput): Promise<Assembly> {
   /** Where each included bundle's transactions end in `order`. */
   const ends = new Map<IncludedBundle, number>();
   /**
-   * The included bundle after which `bundle` no longer runs: the bundles ahead, added one at a time. Names the winner
-   * of a conflict over state (two backruns of one pool), as the shared transaction does for a conflict over a victim.
+   * The included bundle after which `bundle` no longer runs: it ran at the top of the block and does not after all of
+   * them, so a bisection over how many of them run ahead finds one it runs before and not after (log2 of the
+   * included count in simulations). Names the winner of a conflict over state or a nonce, as the shared transaction
+   * does for a conflict over a victim. undefined when it still runs after them all (its own gap fillers failed it).
    */
   const displacedBy = async (bundle: StoredBundle): Promise<IncludedBundle | undefined> => {
-    for (const winner of included) {
+    const runsAfter = async (count: number): Promise<boolean> => {
       try {
-        const ran = await runDropping(input.simulate, bundle, input.decoded.get(bundle)!, order.slice(0, ends.get(winner)));
-        if (forbiddenRevert(bundle, ran.outcomes)) return winner;
+        const ran = await runDropping(input.simulate, bundle, input.decoded.get(bundle)!, order.slice(0, count === 0 ? 0 : ends.get(included[count - 1]!)));
+        return !forbiddenRevert(bundle, ran.outcomes);
       } catch (error) {
         if (!(error instanceof SequenceInvalidError)) throw error;
-        return winner;
+        return false;
       }
+    };
+    if (included.length === 0 || (await runsAfter(included.length))) return undefined;
+    let runs = 0;
+    let fails = included.length;
+    while (fails - runs > 1) {
+      const middle = Math.floor((runs + fails) / 2);
+      if (await runsAfter(middle)) runs = middle;
+      else fails = middle;
     }
-    return undefined;
+    return included[fails - 1];
   };
   const place = async (bundle: StoredBundle, alone: Ran | undefined, conflict: ExclusionReason): Promise<void> => {
     // A transaction the bundle may drop may have landed with another bundle: the rest may still run.
