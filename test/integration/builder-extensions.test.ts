@@ -112,6 +112,24 @@ describe('eth_sendBundle: droppingTxHashes', () => {
     const block = await devnet.client.getBlock({ blockNumber: target });
     expect(block.transactions.slice(0, 3)).toEqual([victim.hash, ours.hash, tip.hash]);
   });
+
+  it('a listed transaction that another bundle already landed is dropped, and the rest of the bundle still lands after it', async () => {
+    const { victim, candidate, target } = await prepareBackrun(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'USDC'], amount: 20n * 10n ** 18n, trader: 5 }, { sendVictim: false });
+    const ours = await signBackrun(devnet, candidate, target);
+    const tip = await signTip(2n);
+    const first = await rpc('eth_sendBundle', [{ txs: [victim.raw, ours.raw], blockNumber: toHex(target) }]);
+    // Pays the builder far less per gas, so it is placed second: its copy of the victim can no longer run there.
+    const second = await rpc('eth_sendBundle', [{ txs: [victim.raw, tip.raw], blockNumber: toHex(target), droppingTxHashes: [victim.hash] }], privateKeyToAccount(generatePrivateKey()));
+    expect(second.error).toBeUndefined();
+    const report = await devnet.builder.buildBlock();
+    expect(report.included.map((bundle) => [bundle.bundleHash, bundle.droppedTxHashes])).toEqual([
+      [first.result.bundleHash, []],
+      [second.result.bundleHash, [victim.hash]],
+    ]);
+    const block = await devnet.client.getBlock({ blockNumber: target });
+    expect(block.transactions.slice(0, 3)).toEqual([victim.hash, ours.hash, tip.hash]);
+    expect(report.orderVerified).toBe(true);
+  });
 });
 
 describe('eth_sendBundle: refunds (refundPercent, refundRecipient, refundTxHashes)', () => {
