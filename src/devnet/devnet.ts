@@ -14,6 +14,7 @@ import { TrafficGenerator, type SentSwap } from './traffic/sender.ts';
 import { placeUniswapContracts, verifyUniswapContracts } from './uniswap.ts';
 import { addDevnetOperators, deployDevnetExecutor } from './executor.ts';
 import { parseUnitsExact } from '../units/decimal.ts';
+import type { ContributionRefundOptions } from './builder/contributionRefunds.ts';
 import { LocalBuilder } from './builder/builder.ts';
 import { MevBlockerRelay } from './relays/mevBlocker.ts';
 import { PrivateRouter } from './traffic/privateRoute.ts';
@@ -45,6 +46,8 @@ export type StartDevnetParameters = {
   anvilArgs?: readonly string[];
   /** The local builder's HTTP port (default 0: a free one; the manifest says which). */
   builderPort?: number;
+  /** BuilderNet-style refunds by the local builder (default off; see builder/contributionRefunds.ts). */
+  builderContributionRefunds?: ContributionRefundOptions;
   /**
    * A generated mainnet-shaped market (`--scenario scale[:N]`) instead of the scenario's tokens and pools; the
    * scenario then gives traders, executor and traffic (see scale/scenario.ts). Built once, then loaded from the cache.
@@ -131,7 +134,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
     // from a mainnet-like 1 gwei and the base fee follows the EIP-1559 rule from there.
     await client.setNextBlockBaseFeePerGas({ baseFeePerGas: 1_000_000_000n });
     await client.setAutomine(false);
-    builder = await LocalBuilder.start({ client, chainId, logger, port: parameters.builderPort ?? 0 });
+    builder = await LocalBuilder.start({ client, chainId, logger, port: parameters.builderPort ?? 0, ...(parameters.builderContributionRefunds ? { contributionRefunds: parameters.builderContributionRefunds } : {}) });
     mevBlocker = await MevBlockerRelay.start({ client, chainId, builderUrl: builder.url, logger, port: 0 });
     builder.requireCoinbaseTransfer(mevBlocker.signer);
     // With private flow, the public websocket is anvil's behind a filter that withholds the announcements of

@@ -271,7 +271,7 @@ describe('MEV-Share relay: hints on SSE, backruns by mev_sendBundle, refunds in 
     expect((await devnet.client.getTransactionReceipt({ hash: victim.hash })).status).toBe('success');
   });
 
-  it('the builder refuses a half or out-of-range refund request (refundPercent without refundRecipient, 100%)', async () => {
+  it('the builder refuses a half or out-of-range refund request (refundRecipient without refundPercent, 100%)', async () => {
     const head = await devnet.client.getBlockNumber({ cacheTime: 0 });
     const { victim } = await prepareBackrun(devnet, small, { sendVictim: false });
     const send = async (extra: Record<string, unknown>) => {
@@ -279,7 +279,8 @@ describe('MEV-Share relay: hints on SSE, backruns by mev_sendBundle, refunds in 
       const response = await fetch(devnet.manifest.builderUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'X-Flashbots-Signature': await signFlashbotsBody(searcherAuth, body) }, body });
       return ((await response.json()) as { error?: { code: number; message: string } }).error;
     };
-    expect((await send({ refundPercent: 90 }))?.message).toMatch(/refundPercent and refundRecipient go together/);
+    // refundPercent alone is whole: the recipient defaults to the first transaction's sender (BuilderNet, Titan).
+    expect((await send({ refundRecipient: searcherAuth.address }))?.message).toMatch(/refundRecipient needs refundPercent/);
     expect((await send({ refundPercent: 100, refundRecipient: searcherAuth.address }))?.message).toMatch(/refundPercent: Too big/i);
     expect((await send({ refundPercent: 0, refundRecipient: searcherAuth.address }))?.message).toMatch(/refundPercent: Too small/i);
   });

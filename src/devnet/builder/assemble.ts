@@ -1,9 +1,15 @@
+import type { Hex } from 'viem';
 import type { ExclusionReason, StoredBundle, TxOutcome } from './protocol.ts';
 import { effectivePriorityFee } from '../../bundle/fees.ts';
+import { runDropping, type Ran } from './dropping.ts';
 import { SequenceInvalidError, type SignedTx, type SimulationBlock } from './simulate.ts';
 
-export type IncludedBundle = { bundle: StoredBundle; outcomes: TxOutcome[]; coinbaseDiff: bigint; gasUsed: bigint };
-export type ExcludedBundle = { bundle: StoredBundle; reason: ExclusionReason; detail: string };
+/** A bundle as it runs in the block: `txs` are those that ran (the bundle's, less the `dropped` ones). */
+export type IncludedBundle = { bundle: StoredBundle; txs: SignedTx[]; dropped: Hex[]; outcomes: TxOutcome[]; coinbaseDiff: bigint; gasUsed: bigint };
+/** `winner`: for an outbid bundle, the included one that took its place (a shared transaction or the state it needed). */
+export type ExcludedBundle = { bundle: StoredBundle; reason: ExclusionReason; detail: string; winner?: IncludedBundle };
+
+
 
 export type AssemblyInput = {
   block: SimulationBlock;
@@ -40,7 +46,7 @@ function forbiddenRevert(bundle: StoredBundle, outcomes: readonly TxOutcome[]): 
 }
 
 /** a pays the builder more per gas than b (exact: cross-multiplied, no division). */
-const paysMore = (a: IncludedBundle, b: IncludedBundle) => a.coinbaseDiff * (b.gasUsed || 1n) - b.coinbaseDiff * (a.gasUsed || 1n);
+const paysMore = (a: Pick<IncludedBundle, 'coinbaseDiff' | 'gasUsed'>, b: Pick<IncludedBundle, 'coinbaseDiff' | 'gasUsed'>) => a.coinbaseDiff * (b.gasUsed || 1n) - b.coinbaseDiff * (a.gasUsed || 1n);
 
 /**
  * The block-building rules of a Flashbots-style builder: a bundle runs whole and in its order or not at all;
@@ -65,10 +71,10 @@ export async function assembleBlock(input: AssemblyInput): Promise<Assembly> {
       continue;
     }
     try {
-      const outcomes = await input.simulate(input.decoded.get(bundle)!);
-      const revert = forbiddenRevert(bundle, outcomes);
+      const ran = await runDropping(input.simulate, bundle, input.decoded.get(bundle)!, []);
+      const revert = forbiddenRevert(bundle, ran.outcomes);
       if (revert) excluded.push({ bundle, reason: 'reverted', detail: revert });
-      else priced.push({ bundle, outcomes, ...summed(outcomes) });
+      else priced.push({ bundle, ...ran, ...summed(ran.outcomes) });
     } catch (error) {
       if (!(error instanceof SequenceInvalidError)) throw error;
       if (/nonce too high/.test(error.message)) deferred.push({ bundle, why: error.message });
@@ -109,11 +115,40 @@ export async function assembleBlock(input: AssemblyInput): Promise<Assembly> {
     }
     return fillers;
   };
-  const place = async (bundle: StoredBundle, outcomesAlone: TxOutcome[] | undefined, conflict: ExclusionReason): Promise<void> => {
-    const shared = bundle.txHashes.find((hash) => takenBy.has(hash.toLowerCase()));
+  /** Where each included bundle's transactions end in `order`. */
+  const ends = new Map<IncludedBundle, number>();
+  /**
+   * The included bundle after which `bundle` no longer runs: it ran at the top of the block and does not after all of
+   * them, so a bisection over how many of them run ahead finds one it runs before and not after (log2 of the
+   * included count in simulations). Names the winner of a conflict over state or a nonce, as the shared transaction
+   * does for a conflict over a victim. undefined when it still runs after them all (its own gap fillers failed it).
+   */
+  const displacedBy = async (bundle: StoredBundle): Promise<IncludedBundle | undefined> => {
+    const runsAfter = async (count: number): Promise<boolean> => {
+      try {
+        const ran = await runDropping(input.simulate, bundle, input.decoded.get(bundle)!, order.slice(0, count === 0 ? 0 : ends.get(included[count - 1]!)));
+        return !forbiddenRevert(bundle, ran.outcomes);
+      } catch (error) {
+        if (!(error instanceof SequenceInvalidError)) throw error;
+        return false;
+      }
+    };
+    if (included.length === 0 || (await runsAfter(included.length))) return undefined;
+    let runs = 0;
+    let fails = included.length;
+    while (fails - runs > 1) {
+      const middle = Math.floor((runs + fails) / 2);
+      if (await runsAfter(middle)) runs = middle;
+      else fails = middle;
+    }
+    return included[fails - 1];
+  };
+  const place = async (bundle: StoredBundle, alone: Ran | undefined, conflict: ExclusionReason): Promise<void> => {
+    // A transaction the bundle may drop may have landed with another bundle: the rest may still run.
+    const shared = bundle.txHashes.find((hash) => takenBy.has(hash.toLowerCase()) && !bundle.droppingTxHashes.has(hash.toLowerCase()));
     if (shared) {
       const winner = takenBy.get(shared.toLowerCase())!;
-      excluded.push({ bundle, reason: 'outbid', detail: `shares tx ${shared} with bundle ${winner.bundle.bundleHash}, which pays more per gas` });
+      excluded.push({ bundle, reason: 'outbid', detail: `shares tx ${shared} with bundle ${winner.bundle.bundleHash}, which pays more per gas`, winner });
       return;
     }
     const txs = input.decoded.get(bundle)!;
@@ -123,17 +158,20 @@ export async function assembleBlock(input: AssemblyInput): Promise<Assembly> {
       return;
     }
     const ahead = () => included.map((winner) => winner.bundle.bundleHash).join(', ');
-    let outcomes: TxOutcome[];
+    let ran: Ran;
     try {
-      outcomes = included.length === 0 && outcomesAlone && fillers.length === 0 ? outcomesAlone : (await input.simulate([...order, ...fillers, ...txs])).slice(order.length + fillers.length);
+      ran = included.length === 0 && alone && fillers.length === 0 ? alone : await runDropping(input.simulate, bundle, txs, [...order, ...fillers]);
     } catch (error) {
       if (!(error instanceof SequenceInvalidError)) throw error;
-      excluded.push({ bundle, reason: conflict, detail: `invalid after the bundles ahead of it (${ahead() || 'none'}): ${error.message}` });
+      const winner = conflict === 'outbid' ? await displacedBy(bundle) : undefined;
+      excluded.push({ bundle, reason: conflict, detail: `invalid after the bundles ahead of it (${ahead() || 'none'}): ${error.message}`, ...(winner ? { winner } : {}) });
       return;
     }
+    const { outcomes } = ran;
     const revert = forbiddenRevert(bundle, outcomes);
     if (revert) {
-      excluded.push({ bundle, reason: conflict, detail: `after the bundles ahead of it (${ahead() || 'none'}), ${revert}` });
+      const winner = conflict === 'outbid' ? await displacedBy(bundle) : undefined;
+      excluded.push({ bundle, reason: conflict, detail: `after the bundles ahead of it (${ahead() || 'none'}), ${revert}`, ...(winner ? { winner } : {}) });
       return;
     }
     if (bundle.paidByTransfer && outcomes.slice(1).reduce((sum, outcome) => sum + outcome.ethSentToCoinbase, 0n) <= 0n) {
@@ -146,11 +184,12 @@ export async function assembleBlock(input: AssemblyInput): Promise<Assembly> {
       return;
     }
     gasUsed += totals.gasUsed;
-    const winner = { bundle, outcomes, ...totals };
+    const winner: IncludedBundle = { bundle, ...ran, ...totals };
     included.push(winner);
-    order.push(...fillers, ...txs);
-    for (const tx of [...fillers, ...txs]) placedNext.set(tx.from.toLowerCase(), tx.nonce + 1);
-    for (const hash of bundle.txHashes) takenBy.set(hash.toLowerCase(), winner);
+    order.push(...fillers, ...ran.txs);
+    ends.set(winner, order.length);
+    for (const tx of [...fillers, ...ran.txs]) placedNext.set(tx.from.toLowerCase(), tx.nonce + 1);
+    for (const tx of ran.txs) takenBy.set(tx.hash.toLowerCase(), winner);
   };
   // Nonce chains: a bundle whose sender's earlier nonce is not yet placed waits, and joins the others once it is.
   // Requests reach a builder in any order (a searcher's N+2 may arrive before its N+1), so, as a builder that tracks
@@ -174,19 +213,19 @@ export async function assembleBlock(input: AssemblyInput): Promise<Assembly> {
       const txs = input.decoded.get(bundle)!;
       const fillers = await gapFillers(txs);
       if (fillers === undefined || (onlyFillerFree && !fillerFree.has(bundle))) continue;
-      let outcomes: TxOutcome[];
+      let ran: Ran;
       try {
-        outcomes = (await input.simulate([...order, ...fillers, ...txs])).slice(order.length + fillers.length);
+        ran = await runDropping(input.simulate, bundle, txs, [...order, ...fillers]);
       } catch (error) {
         if (!(error instanceof SequenceInvalidError)) throw error;
         cannotRun.push(bundle);
         continue;
       }
-      if (forbiddenRevert(bundle, outcomes)) {
+      if (forbiddenRevert(bundle, ran.outcomes)) {
         cannotRun.push(bundle);
         continue;
       }
-      const candidate = { bundle, outcomes, ...summed(outcomes) };
+      const candidate: IncludedBundle = { bundle, ...ran, ...summed(ran.outcomes) };
       if (!ready || paysMore(candidate, ready) > 0n) ready = candidate;
     }
     // place() runs each again where it now stands, and records why it is left out.
@@ -194,7 +233,7 @@ export async function assembleBlock(input: AssemblyInput): Promise<Assembly> {
     const top = priced[next];
     if (top && (!ready || paysMore(top, ready) >= 0n)) {
       next++;
-      await place(top.bundle, top.outcomes, 'outbid');
+      await place(top.bundle, top, 'outbid');
     } else if (ready) {
       await place(ready.bundle, undefined, 'reverted');
     } else if (cannotRun.length === 0) {

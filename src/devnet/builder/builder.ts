@@ -2,8 +2,9 @@ import type { Server } from 'node:http';
 import { concat, keccak256, type Address, type Hex, type PublicClient } from 'viem';
 import type { Logger } from '../../log.ts';
 import type { DevnetClient } from '../client.ts';
-import { assembleBlock, type Assembly } from './assemble.ts';
-import { BundleBook } from './bundleBook.ts';
+import { assembleBlock, type Assembly, type IncludedBundle } from './assemble.ts';
+import { runDropping } from './dropping.ts';
+import { BundleBook, StaleReplacementError } from './bundleBook.ts';
 import {
   blockReportParams,
   bundleLimits,
@@ -19,7 +20,9 @@ import {
   type TxOutcome,
 } from './protocol.ts';
 import { RpcError, serveJsonRpc } from './server.ts';
+import { bidOf, bundleStatsAnswer, type WinningBid } from './stats.ts';
 import { queueRefunds, refundsDue } from './refunds.ts';
+import { blockValue, contributionRefunds, type ContributionRefund, type ContributionRefundOptions } from './contributionRefunds.ts';
 import { readPendingPool, sealBlock } from './seal.ts';
 import { PrivatePool, privateTxDefaultBlocks } from './privatePool.ts';
 import { decodeSignedTx, SequenceInvalidError, SignedTxError, simulateSequence, type SignedTx, type SimulationBlock } from './simulate.ts';
@@ -42,10 +45,21 @@ export type BlockReport = {
     gasUsed: string;
     coinbaseDiff: string;
     bundleGasPrice: string;
-    /** Only for bundles sent with refundPercent/refundRecipient: what the builder paid back, and in which tx. */
-    refund?: { recipient: Address; percent: number; paymentWei: string; refundWei: string; txHash: Hex };
+    /** Transactions of the bundle left out under droppingTxHashes (they reverted or could not run). */
+    droppedTxHashes: Hex[];
+    /**
+     * Only for bundles sent with refundPercent: what the builder paid back, and in which tx; `paymentWei` is what
+     * `refundTxHash` paid the coinbase (see refunds.ts).
+     */
+    refund?: { recipient: Address; percent: number; refundTxHash: Hex; paymentWei: string; refundWei: string; txHash: Hex };
   }>;
-  excluded: Array<{ bundleHash: Hex; signer: Address; reason: ExclusionReason; detail: string }>;
+  /**
+   * `outbidBy`: for a bundle left out because a conflicting one paid more, that bundle and its bid (this report is the
+   * devnet's own: it names the winner's signer, which a real builder keeps private; see bundleStats).
+   */
+  excluded: Array<{ bundleHash: Hex; signer: Address; reason: ExclusionReason; detail: string; outbidBy?: WinningBid & { bundleHash: Hex; signer: Address } }>;
+  /** Only with the contributionRefunds option: each signer's BuilderNet-style refund (see contributionRefunds.ts). */
+  contributionRefunds?: Array<{ signer: Address; bundleHashes: Hex[]; paymentWei: string; contributionWei: string; refundWei: string; txHash: Hex }>;
   publicTxHashes: Hex[];
   /** Transactions sent privately (eth_sendPrivateTransaction) that this block holds outside any bundle. */
   privateTxHashes: Hex[];
@@ -63,6 +77,8 @@ export type LocalBuilderParameters = {
   coinbase?: Address;
   /** Unix ms (tests inject a clock). */
   now?: () => number;
+  /** BuilderNet-style refunds by marginal contribution, paid in the block (default off; see contributionRefunds.ts). */
+  contributionRefunds?: ContributionRefundOptions;
 };
 
 function parse<T extends z.ZodType>(schema: T, params: unknown): z.infer<T> {
@@ -223,11 +239,21 @@ export class LocalBuilder {
       throw new RpcError(rpcErrorCodes.invalidParams, `expired: maxTimestamp ${request.maxTimestamp} is before the next block's timestamp ${next.timestamp}`);
     }
     const reverting = new Set((request.revertingTxHashes ?? []).map((hash) => hash.toLowerCase()));
+    const dropping = new Set((request.droppingTxHashes ?? []).map((hash) => hash.toLowerCase()));
+    // The hashes that decide what is dropped and what a refund is paid on must name the bundle's own transactions.
+    const own = new Set(txs.map((tx) => tx.hash.toLowerCase()));
+    for (const [field, hashes] of [['droppingTxHashes', request.droppingTxHashes], ['refundTxHashes', request.refundTxHashes]] as const) {
+      for (const [i, hash] of (hashes ?? []).entries()) {
+        if (!own.has(hash.toLowerCase())) throw new RpcError(rpcErrorCodes.invalidParams, `invalid params: ${field}[${i}] ${hash} is not a transaction of this bundle`);
+      }
+    }
     if (request.blockNumber === next.number) {
       // Fail fast, as relays do: a bundle that cannot run on top of the next block is refused now, not silently.
       let outcomes: TxOutcome[];
       try {
-        outcomes = await simulateSequence(this.client, txs, next, next.number - 1n);
+        // Listed droppable transactions that cannot run or revert are left out, as the block would.
+        const nonces = new Map<string, number>();
+        outcomes = (await runDropping((sequence) => simulateSequence(this.client, sequence, next, next.number - 1n, nonces), { droppingTxHashes: dropping, revertingTxHashes: reverting }, txs, [])).outcomes;
       } catch (error) {
         if (!(error instanceof SequenceInvalidError)) throw error;
         // A later nonce of a sender whose earlier one is in another bundle may run after it: keep it.
@@ -249,13 +275,22 @@ export class LocalBuilder {
       ...(request.minTimestamp !== undefined ? { minTimestamp: request.minTimestamp } : {}),
       ...(request.maxTimestamp !== undefined ? { maxTimestamp: request.maxTimestamp } : {}),
       revertingTxHashes: reverting,
+      droppingTxHashes: dropping,
       ...(request.replacementUuid ? { replacementUuid: request.replacementUuid } : {}),
-      ...(request.refundPercent !== undefined ? { refund: { percent: request.refundPercent, recipient: request.refundRecipient as Address } } : {}),
+      ...(request.replacementNonce !== undefined ? { replacementNonce: request.replacementNonce } : {}),
+      ...(request.refundPercent !== undefined
+        ? { refund: { percent: request.refundPercent, recipient: (request.refundRecipient as Address | undefined) ?? txs[0]!.from, ...(request.refundTxHashes?.[0] ? { txHash: request.refundTxHashes[0] as Hex } : {}) } }
+        : {}),
       ...(this.paidByTransferSigners.has(signer.toLowerCase()) ? { paidByTransfer: true as const } : {}),
       receivedAtMs: this.now(),
       ...(request.blockNumber === next.number ? { simulatedAtMs: this.now() } : {}),
     };
-    this.book.add(bundle);
+    try {
+      this.book.add(bundle);
+    } catch (error) {
+      if (error instanceof StaleReplacementError) throw new RpcError(rpcErrorCodes.invalidParams, error.message);
+      throw error;
+    }
     this.decoded.set(bundle, txs);
     this.counts.bundles++;
     this.parameters.logger.debug({ bundle: bundle.bundleHash, block: String(bundle.blockNumber), signer }, 'builder: bundle received');
@@ -323,20 +358,7 @@ export class LocalBuilder {
     const [{ bundleHash, blockNumber }] = parse(bundleStatsParams, params);
     const bundle = this.book.find(signer, bundleHash as Hex, blockNumber);
     if (!bundle) throw new RpcError(rpcErrorCodes.invalidParams, `bundle ${bundleHash} for block ${blockNumber} not found for signer ${signer}`);
-    const report = this.reports.get(blockNumber);
-    const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
-    const outcome = bundle.outcome;
-    return {
-      isHighPriority: true,
-      isSimulated: bundle.simulatedAtMs !== undefined || outcome !== undefined,
-      simulatedAt: iso(bundle.simulatedAtMs),
-      receivedAt: iso(bundle.receivedAtMs),
-      consideredByBuildersAt: outcome && outcome.included === false && outcome.reason === 'wrong block' ? [] : outcome ? [{ pubkey: 'local', timestamp: iso(report ? report.timestamp * 1000 : this.now()) }] : [],
-      sealedByBuildersAt: outcome?.included ? [{ pubkey: 'local', timestamp: iso(report ? report.timestamp * 1000 : this.now()) }] : [],
-      // Not in the Flashbots answer: the local builder can say what happened and why.
-      status: outcome ? (outcome.included ? 'included' : 'excluded') : 'pending',
-      ...(outcome && !outcome.included ? { reason: outcome.reason, detail: outcome.detail } : {}),
-    };
+    return bundleStatsAnswer(bundle, this.reports.get(blockNumber)?.timestamp, this.now());
   }
 
   private blockReportRpc(params: unknown): BlockReport {
@@ -360,18 +382,39 @@ export class LocalBuilder {
     const pooledHashes = new Set(pooled.map((tx) => tx.hash.toLowerCase()));
     const privateTxs = this.privatePool.pending(next.number).filter((tx) => !pooledHashes.has(tx.hash.toLowerCase()));
     const nonces = new Map<string, number>();
-    const assembly: Assembly = await assembleBlock({
-      block: next,
-      bundles,
-      decoded: this.decoded,
-      publicTxs: [...pooled, ...privateTxs],
-      simulate: (txs) => simulateSequence(this.client, txs, next, next.number - 1n, nonces),
-      chainNonce: async (sender) => {
-        if (!nonces.has(sender)) nonces.set(sender, await this.client.getTransactionCount({ address: sender as Address, blockNumber: next.number - 1n }));
-        return nonces.get(sender)!;
-      },
-    });
+    const simulate = (txs: readonly SignedTx[]) => simulateSequence(this.client, txs, next, next.number - 1n, nonces);
+    const assemble = (from: readonly StoredBundle[]) =>
+      assembleBlock({
+        block: next,
+        bundles: from,
+        decoded: this.decoded,
+        publicTxs: [...pooled, ...privateTxs],
+        simulate,
+        chainNonce: async (sender) => {
+          if (!nonces.has(sender)) nonces.set(sender, await this.client.getTransactionCount({ address: sender as Address, blockNumber: next.number - 1n }));
+          return nonces.get(sender)!;
+        },
+      });
+    const assembly: Assembly = await assemble(bundles);
     const due = refundsDue(assembly.included);
+    let contribution: ContributionRefund[] = [];
+    if (this.parameters.contributionRefunds) {
+      const onlyPublic = (bundle: StoredBundle) => this.decoded.get(bundle)!.every((tx) => pooledHashes.has(tx.hash.toLowerCase()));
+      try {
+        contribution = await contributionRefunds({
+          assembly,
+          options: this.parameters.contributionRefunds,
+          publicHashes: pooledHashes,
+          alreadyRefunded: new Map(due.map((refund) => [refund.bundleHash, refund.refundWei])),
+          rebuild: (without) => assemble(bundles.filter((bundle) => !without.has(bundle.signer.toLowerCase()) || onlyPublic(bundle))),
+          value: async (built) => blockValue(await simulate(built.order)),
+        });
+      } catch (error) {
+        // Fail closed: a block whose value cannot be measured pays no contribution refunds (and says so).
+        this.parameters.logger.error({ block: String(next.number), err: (error as Error).message }, 'builder: contribution refunds not computed; none paid');
+      }
+    }
+    const payouts = [...due, ...contribution];
     let refundHashes: Hex[] = [];
     const sealed = await sealBlock(this.parameters.client, {
       order: assembly.order,
@@ -379,18 +422,20 @@ export class LocalBuilder {
       timestamp: next.timestamp,
       logger: this.parameters.logger,
       beforeMine: async () => {
-        refundHashes = await queueRefunds(this.parameters.client, this.coinbase, due, next.baseFeePerGas);
+        refundHashes = await queueRefunds(this.parameters.client, this.coinbase, payouts, next.baseFeePerGas);
       },
     });
     const landed = new Set(sealed.transactions.map((hash) => hash.toLowerCase()));
     for (const [i, hash] of refundHashes.entries()) {
-      if (!landed.has(hash.toLowerCase())) this.parameters.logger.error({ block: String(sealed.number), tx: hash, refundWei: String(due[i]!.refundWei) }, 'builder: a refund was not paid in its block');
+      if (!landed.has(hash.toLowerCase())) this.parameters.logger.error({ block: String(sealed.number), tx: hash, refundWei: String(payouts[i]!.refundWei) }, 'builder: a refund was not paid in its block');
     }
-    const bundleTxs = assembly.included.flatMap((winner) => winner.bundle.txHashes);
+    const bundleTxs = assembly.included.flatMap((winner) => winner.txs.map((tx) => tx.hash));
     const orderVerified = sealed.number === next.number && bundleTxs.every((hash, i) => sealed.transactions[i]?.toLowerCase() === hash.toLowerCase());
     if (!orderVerified) this.parameters.logger.warn({ block: String(sealed.number) }, 'builder: the sealed block does not start with the winning bundles in order');
     for (const winner of assembly.included) winner.bundle.outcome = { included: true, blockHash: sealed.hash };
-    for (const loser of assembly.excluded) loser.bundle.outcome = { included: false, reason: loser.reason, detail: loser.detail };
+    for (const loser of assembly.excluded) {
+      loser.bundle.outcome = { included: false, reason: loser.reason, detail: loser.detail, ...(loser.reason === 'outbid' && loser.winner ? { winningBid: bidOf(loser.winner) } : {}) };
+    }
     const late = this.book.settle(next.number);
     await this.privatePool.settle(sealed.number, (sender) => this.client.getTransactionCount({ address: sender as Address, blockNumber: sealed.number }));
     for (const bundle of this.book.all(next.number)) this.decoded.delete(bundle);
@@ -401,7 +446,7 @@ export class LocalBuilder {
       timestamp: Number(sealed.timestamp),
       coinbase: this.coinbase,
       baseFeePerGas: String(next.baseFeePerGas),
-      included: assembly.included.map(({ bundle, gasUsed, coinbaseDiff }) => {
+      included: assembly.included.map(({ bundle, gasUsed, coinbaseDiff, dropped }) => {
         const index = due.findIndex((refund) => refund.bundleHash === bundle.bundleHash);
         const refund = index >= 0 ? due[index]! : undefined;
         return {
@@ -411,12 +456,28 @@ export class LocalBuilder {
           gasUsed: String(gasUsed),
           coinbaseDiff: String(coinbaseDiff),
           bundleGasPrice: String(gasUsed === 0n ? 0n : coinbaseDiff / gasUsed),
+          droppedTxHashes: dropped,
           ...(refund && refundHashes[index] && landed.has(refundHashes[index]!.toLowerCase())
-            ? { refund: { recipient: refund.recipient, percent: refund.percent, paymentWei: String(refund.paymentWei), refundWei: String(refund.refundWei), txHash: refundHashes[index]! } }
+            ? { refund: { recipient: refund.recipient, percent: refund.percent, refundTxHash: refund.refundTxHash, paymentWei: String(refund.paymentWei), refundWei: String(refund.refundWei), txHash: refundHashes[index]! } }
             : {}),
         };
       }),
-      excluded: [...assembly.excluded, ...late].map(({ bundle, reason, detail }) => ({ bundleHash: bundle.bundleHash, signer: bundle.signer, reason, detail })),
+      excluded: [...assembly.excluded, ...late.map((entry) => ({ ...entry, winner: undefined }))].map(({ bundle, reason, detail, winner }) => ({
+        bundleHash: bundle.bundleHash,
+        signer: bundle.signer,
+        reason,
+        detail,
+        ...(reason === 'outbid' && winner ? { outbidBy: { bundleHash: winner.bundle.bundleHash, signer: winner.bundle.signer, ...bidOf(winner) } } : {}),
+      })),
+      ...(this.parameters.contributionRefunds
+        ? {
+            contributionRefunds: contribution.flatMap((refund, i) => {
+              const txHash = refundHashes[due.length + i];
+              if (!txHash || !landed.has(txHash.toLowerCase())) return [];
+              return [{ signer: refund.signer, bundleHashes: refund.bundleHashes, paymentWei: String(refund.paymentWei), contributionWei: String(refund.contributionWei), refundWei: String(refund.refundWei), txHash }];
+            }),
+          }
+        : {}),
       publicTxHashes: assembly.publicHashes.filter((hash) => !privateHashes.has(hash.toLowerCase())) as Hex[],
       privateTxHashes: assembly.publicHashes.filter((hash) => privateHashes.has(hash.toLowerCase())) as Hex[],
       orderVerified,

@@ -1,17 +1,34 @@
 import type { Address, Hex } from 'viem';
+import { SearcherError } from '../../errors.ts';
 import type { ExclusionReason, StoredBundle } from './protocol.ts';
+
+/** A bundle whose replacementNonce is not above the latest accepted for its replacementUuid. */
+export class StaleReplacementError extends SearcherError {}
 
 /**
  * The bundles a builder holds, by target block. Replacement and cancellation follow the Flashbots rules: a
- * `replacementUuid` belongs to the signer who used it; a new bundle with the same uuid replaces the old one.
+ * `replacementUuid` belongs to the signer who used it; a new bundle with the same uuid replaces the old one. With
+ * `replacementNonce` (BuilderNet; Titan's replacementSeqNumber) the order of sends is the sender's, not the order
+ * of arrival: a bundle whose nonce is not above the latest accepted one for its uuid is not taken (BuilderNet
+ * ignores it, Titan drops it; here the sender is told why). One without a nonce replaces by arrival, as before.
  */
 export class BundleBook {
   private readonly byBlock = new Map<bigint, StoredBundle[]>();
+  /** The latest accepted replacementNonce per signer and uuid, with the block it was sent for (to forget it). */
+  private readonly latestNonce = new Map<string, { nonce: number; blockNumber: bigint }>();
 
   constructor(private readonly keepBlocks = 256) {}
 
-  /** Adds a bundle; returns the bundles it replaced. */
+  /** Adds a bundle; returns the bundles it replaced. Throws StaleReplacementError for an old replacementNonce. */
   add(bundle: StoredBundle): StoredBundle[] {
+    if (bundle.replacementUuid && bundle.replacementNonce !== undefined) {
+      const key = `${bundle.signer.toLowerCase()}/${bundle.replacementUuid.toLowerCase()}`;
+      const latest = this.latestNonce.get(key);
+      if (latest && bundle.replacementNonce <= latest.nonce) {
+        throw new StaleReplacementError('BUNDLE_STALE', `replacementNonce ${bundle.replacementNonce} is not above ${latest.nonce}, the latest accepted for replacementUuid ${bundle.replacementUuid}: not taken`);
+      }
+      this.latestNonce.set(key, { nonce: bundle.replacementNonce, blockNumber: bundle.blockNumber });
+    }
     const replaced = bundle.replacementUuid ? this.cancel(bundle.signer, bundle.replacementUuid, `replaced by ${bundle.bundleHash}`) : [];
     const list = this.byBlock.get(bundle.blockNumber) ?? [];
     list.push(bundle);
@@ -65,6 +82,7 @@ export class BundleBook {
       late.push({ bundle, reason, detail });
     }
     for (const block of this.byBlock.keys()) if (block + BigInt(this.keepBlocks) < blockNumber) this.byBlock.delete(block);
+    for (const [key, latest] of this.latestNonce) if (latest.blockNumber + BigInt(this.keepBlocks) < blockNumber) this.latestNonce.delete(key);
     return late;
   }
 }

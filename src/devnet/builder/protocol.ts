@@ -14,19 +14,34 @@ const quantity = z.string().regex(/^0x[0-9a-fA-F]+$/, 'expected a hex quantity')
 const seconds = z.number().int().nonnegative();
 const uuid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'expected a UUID');
 
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected an address');
+
+/**
+ * eth_sendBundle with the extensions BuilderNet's and Titan's builders document: `droppingTxHashes` (listed
+ * transactions that revert or cannot run are left out, the rest runs), `refundPercent` (an integer 1-99) with
+ * `refundRecipient` (default: the sender of the first transaction) and `refundTxHashes` (at most one: the transaction
+ * whose payment to the builder the refund is a share of; default the last), `replacementNonce` (orders bundles that
+ * share a `replacementUuid`). Checks that need the decoded transactions (a listed hash must be one of the bundle's)
+ * are made in the builder.
+ */
 export const sendBundleParams = z.tuple([
-  z.object({
-    txs: z.array(hex).min(1, 'a bundle needs at least one transaction'),
-    blockNumber: quantity,
-    minTimestamp: seconds.optional(),
-    maxTimestamp: seconds.optional(),
-    revertingTxHashes: z.array(hash).optional(),
-    replacementUuid: uuid.optional(),
-    // The "refund-recipient" builder API that MEV-Share nodes forward matched bundles with: the builder pays
-    // `refundPercent` of what the transactions after the first (the backrun) paid it to `refundRecipient`.
-    refundPercent: z.number().int().min(1).max(99).optional(),
-    refundRecipient: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected an address').optional(),
-  }).refine((bundle) => (bundle.refundPercent === undefined) === (bundle.refundRecipient === undefined), 'refundPercent and refundRecipient go together'),
+  z
+    .object({
+      txs: z.array(hex).min(1, 'a bundle needs at least one transaction'),
+      blockNumber: quantity,
+      minTimestamp: seconds.optional(),
+      maxTimestamp: seconds.optional(),
+      revertingTxHashes: z.array(hash).optional(),
+      droppingTxHashes: z.array(hash).optional(),
+      replacementUuid: uuid.optional(),
+      replacementNonce: z.number().int().nonnegative().optional(),
+      refundPercent: z.number().int().min(1).max(99).optional(),
+      refundRecipient: address.optional(),
+      refundTxHashes: z.array(hash).max(1, 'at most 1 transaction hash').optional(),
+    })
+    .refine((bundle) => bundle.refundRecipient === undefined || bundle.refundPercent !== undefined, 'refundRecipient needs refundPercent')
+    .refine((bundle) => (bundle.refundTxHashes ?? []).length === 0 || bundle.refundPercent !== undefined, 'refundTxHashes needs refundPercent')
+    .refine((bundle) => bundle.replacementNonce === undefined || bundle.replacementUuid !== undefined, 'replacementNonce needs replacementUuid'),
 ]);
 
 export const callBundleParams = z.tuple([
@@ -67,9 +82,15 @@ export type StoredBundle = {
   minTimestamp?: number;
   maxTimestamp?: number;
   revertingTxHashes: Set<string>;
+  /** Lowercase hashes of transactions the builder leaves out when they revert or cannot run. */
+  droppingTxHashes: Set<string>;
   replacementUuid?: string;
-  /** Paid by the builder after the bundle lands (see sendBundleParams). */
-  refund?: { percent: number; recipient: Address };
+  replacementNonce?: number;
+  /**
+   * Paid by the builder in the block the bundle lands in (see refunds.ts): `percent` of what the transaction
+   * `txHash` (refundTxHashes[0]; without it, the last that ran) paid the coinbase, to `recipient`.
+   */
+  refund?: { percent: number; recipient: Address; txHash?: Hex };
   /**
    * A relay's rule for the bundles it forwards (MEV Blocker): the transactions after the target must pay the
    * block's fee recipient by ETH transfer; checked where the bundle is placed, after the bundles ahead of it.
@@ -78,7 +99,8 @@ export type StoredBundle = {
   receivedAtMs: number;
   cancelled?: string;
   /** Set once the target block is built. */
-  outcome?: { included: true; blockHash: Hex } | { included: false; reason: ExclusionReason; detail: string };
+  /** `winningBid`: for an outbid bundle, the bid of the bundle that won (see builder.ts bundleStats). */
+  outcome?: { included: true; blockHash: Hex } | { included: false; reason: ExclusionReason; detail: string; winningBid?: { coinbaseDiff: string; gasUsed: string; bundleGasPrice: string } };
   simulatedAtMs?: number;
 };
 

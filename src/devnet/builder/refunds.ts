@@ -3,22 +3,31 @@ import type { DevnetClient } from '../client.ts';
 import type { IncludedBundle } from './assemble.ts';
 
 /** A refund the builder owes for one included bundle. Amounts in wei. */
-export type RefundDue = { bundleHash: Hex; recipient: Address; percent: number; paymentWei: bigint; refundWei: bigint };
+export type RefundDue = { bundleHash: Hex; recipient: Address; percent: number; refundTxHash: Hex; paymentWei: bigint; refundWei: bigint };
 
 /** The refund's gas limit: a plain transfer to an account; 100k leaves room for a recipient contract's receive. */
 const refundGas = 100_000n;
 
 /**
- * What the builder owes: `percent` of what the bundle's transactions after the first (the backrun; the first is
- * the user's own) paid the coinbase, priority fees plus direct transfers, rounded down. Pure.
+ * What the builder owes for bundles sent with `refundPercent`, the rule BuilderNet and Titan document for
+ * eth_sendBundle: the payment is what one transaction of the bundle paid the coinbase (its priority fees plus
+ * direct transfers: the builder's balance change across it), that transaction being `refundTxHashes[0]` or, without
+ * it, the last transaction that ran; the refund is `percent` of it, rounded down to the wei, paid to
+ * `refundRecipient` (default: the sender of the bundle's first transaction) in the same block, after the bundles.
+ * A refund transaction that was dropped (droppingTxHashes) paid nothing, so nothing is owed. BuilderNet and Titan
+ * take the refund transfer's own gas out of the refund; this devnet builder pays it (as the MEV-Share relay's
+ * refunds here, which the bot's ledger expects to the wei), so the recipient receives exactly the refund. Pure.
  */
 export function refundsDue(included: readonly IncludedBundle[]): RefundDue[] {
   const due: RefundDue[] = [];
-  for (const { bundle, outcomes } of included) {
+  for (const { bundle, txs, outcomes } of included) {
     if (!bundle.refund) continue;
-    const paymentWei = outcomes.slice(1).reduce((sum, outcome) => sum + outcome.gasFees + outcome.ethSentToCoinbase, 0n);
+    const basis = bundle.refund.txHash ?? txs.at(-1)?.hash;
+    const outcome = outcomes.find((candidate) => candidate.txHash.toLowerCase() === basis?.toLowerCase());
+    if (!basis || !outcome) continue;
+    const paymentWei = outcome.gasFees + outcome.ethSentToCoinbase;
     const refundWei = (paymentWei * BigInt(bundle.refund.percent)) / 100n;
-    if (refundWei > 0n) due.push({ bundleHash: bundle.bundleHash, recipient: bundle.refund.recipient, percent: bundle.refund.percent, paymentWei, refundWei });
+    if (refundWei > 0n) due.push({ bundleHash: bundle.bundleHash, recipient: bundle.refund.recipient, percent: bundle.refund.percent, refundTxHash: outcome.txHash, paymentWei, refundWei });
   }
   return due;
 }
@@ -33,7 +42,7 @@ export function refundsDue(included: readonly IncludedBundle[]): RefundDue[] {
  * the submission only and put back before the block is mined: the block then runs on the true balance, and a
  * refund the coinbase could not really pay fails in the block instead of being paid from nowhere.
  */
-export async function queueRefunds(client: DevnetClient, coinbase: Address, due: readonly RefundDue[], baseFeePerGas: bigint): Promise<Hex[]> {
+export async function queueRefunds(client: DevnetClient, coinbase: Address, due: ReadonlyArray<{ recipient: Address; refundWei: bigint }>, baseFeePerGas: bigint): Promise<Hex[]> {
   if (due.length === 0) return [];
   const request = <T>(method: string, params: unknown[]) => client.request({ method: method as never, params: params as never }) as Promise<T>;
   const balance = await client.getBalance({ address: coinbase, blockTag: 'latest' });
