@@ -1,6 +1,6 @@
 import { numberToHex, type Hex } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
-import { classifyBundleStats, withBlockReport } from './builderVerdict.ts';
+import { classifyBundleStats, withBlockReport, type BuilderVerdict } from './builderVerdict.ts';
 import { signFlashbotsBody } from './flashbotsAuth.ts';
 import type { Explain } from './submitter.ts';
 
@@ -28,6 +28,8 @@ async function call(builder: Builder, auth: LocalAccount, method: string, params
  */
 export function bundleStatsExplainer(builders: ReadonlyArray<Builder>, auth: LocalAccount): Explain {
   return async (bundleHash: Hex, block: bigint) => {
+    // A builder that only says it never got the bundle, or got it and no more, is asked no more than the next one.
+    let weak: { reason: string; verdict: BuilderVerdict } | undefined;
     for (const builder of builders) {
       const result = (await call(builder, auth, 'flashbots_getBundleStatsV2', [{ bundleHash, blockNumber: numberToHex(block) }])) as
         | { status?: string; reason?: string; detail?: string; consideredByBuildersAt?: unknown[] }
@@ -37,8 +39,8 @@ export function bundleStatsExplainer(builders: ReadonlyArray<Builder>, auth: Loc
       if (verdict?.winner?.bundleHash) verdict = withBlockReport(verdict, await call(builder, auth, 'builder_blockReport', [numberToHex(block)]));
       if (result.reason) return { reason: `${builder.name}: ${result.reason}`, ...(result.detail ? { detail: result.detail } : {}), ...(verdict ? { verdict } : {}) };
       if (Array.isArray(result.consideredByBuildersAt) && result.consideredByBuildersAt.length > 0) return { reason: `${builder.name}: considered, not sealed`, ...(verdict ? { verdict } : {}) };
-      if (verdict) return { reason: `${builder.name}: ${verdict.detail}`, verdict };
+      if (verdict) weak ??= { reason: `${builder.name}: ${verdict.detail}`, verdict };
     }
-    return undefined;
+    return weak;
   };
 }
