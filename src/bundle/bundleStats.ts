@@ -27,7 +27,7 @@ async function call(builder: Builder, auth: LocalAccount, method: string, params
  * builder names, its `builder_blockReport` (where it has one) adds the winner's signer and bid.
  */
 export function bundleStatsExplainer(builders: ReadonlyArray<Builder>, auth: LocalAccount): Explain {
-  return async (bundleHash: Hex, block: bigint) => {
+  return async (bundleHash: Hex, block: bigint, context) => {
     // A builder that only says it never got the bundle, or got it and no more, is asked no more than the next one.
     let weak: { reason: string; verdict: BuilderVerdict } | undefined;
     for (const builder of builders) {
@@ -35,10 +35,11 @@ export function bundleStatsExplainer(builders: ReadonlyArray<Builder>, auth: Loc
         | { status?: string; reason?: string; detail?: string; consideredByBuildersAt?: unknown[] }
         | undefined;
       if (!result || typeof result !== 'object') continue;
-      let verdict = classifyBundleStats(builder.name, result);
+      let verdict = classifyBundleStats(builder.name, result, context ?? {});
       if (verdict?.winner?.bundleHash) verdict = withBlockReport(verdict, await call(builder, auth, 'builder_blockReport', [numberToHex(block)]));
       if (result.reason) return { reason: `${builder.name}: ${result.reason}`, ...(result.detail ? { detail: result.detail } : {}), ...(verdict ? { verdict } : {}) };
-      if (Array.isArray(result.consideredByBuildersAt) && result.consideredByBuildersAt.length > 0) return { reason: `${builder.name}: considered, not sealed`, ...(verdict ? { verdict } : {}) };
+      if (verdict?.kind !== 'late' && Array.isArray(result.consideredByBuildersAt) && result.consideredByBuildersAt.length > 0) return { reason: `${builder.name}: considered, not sealed`, ...(verdict ? { verdict } : {}) };
+      if (verdict?.kind === 'late') return { reason: `${builder.name}: ${verdict.detail}`, verdict };
       if (verdict) weak ??= { reason: `${builder.name}: ${verdict.detail}`, verdict };
     }
     return weak;

@@ -81,7 +81,7 @@ export interface SubmissionSink {
 }
 
 /** The builder's own account of a bundle that did not land, where the builder can give one. */
-export type Explain = (bundleHash: Hex, block: bigint) => Promise<{ reason: string; detail?: string; verdict?: BuilderVerdict } | undefined>;
+export type Explain = (bundleHash: Hex, block: bigint, context?: { blockTimestampSec?: number }) => Promise<{ reason: string; detail?: string; verdict?: BuilderVerdict } | undefined>;
 
 type Tracked = {
   opportunity: Opportunity;
@@ -273,7 +273,7 @@ export class Submitter {
    * resync is queued ahead of any later nonce, without waiting here. Asking builders why a bundle missed, and
    * cancelling, happen in the background.
    */
-  async onHead(head: { number: bigint; transactions: readonly Hex[] }): Promise<void> {
+  async onHead(head: { number: bigint; transactions: readonly Hex[]; timestamp?: bigint }): Promise<void> {
     const resync = this.parameters.nonces.resync();
     if (resync) resync.catch(() => {}); // a failed read fails the next nonce request, which reads again
     const mined = new Set(head.transactions.map((hash) => hash.toLowerCase()));
@@ -295,11 +295,11 @@ export class Submitter {
       }
       const victim = tracked.opportunity.victim;
       if (victim && mined.has(victim.hash.toLowerCase())) {
-        this.closeLater(tracked, head.number, 'outbid', 'the victim landed without our backrun', false);
+        this.closeLater(tracked, head.number, 'outbid', 'the victim landed without our backrun', false, head.timestamp);
         continue;
       }
       if (tracked.attempts > this.parameters.extraBlocks || !victim) {
-        this.closeLater(tracked, head.number, 'not included', `not in block ${head.number}`, true);
+        this.closeLater(tracked, head.number, 'not included', `not in block ${head.number}`, true, head.timestamp);
         continue;
       }
       const verdict = tracked.opportunity.allowed(head.number + 1n);
@@ -313,11 +313,11 @@ export class Submitter {
   }
 
   /** Closes a bundle now (no re-send) and records why after the builders have said what they know. */
-  private closeLater(tracked: Tracked, block: bigint, reason: MissReason, fallback: string, cancel: boolean): void {
+  private closeLater(tracked: Tracked, block: bigint, reason: MissReason, fallback: string, cancel: boolean, timestamp?: bigint): void {
     this.live.delete(tracked.opportunity.key);
     const done = (async () => {
       await this.flushed();
-      const said = await this.builderSays(tracked, block);
+      const said = await this.builderSays(tracked, block, timestamp);
       // What the bot infers (the victim landed without us: "outbid") is only a guess: a nonce gap looks the same.
       await this.close(tracked, block, reason, said?.text ?? fallback, cancel, said?.verdict ?? guessedVerdict(reason, fallback));
     })().catch((error: Error) => this.parameters.logger.warn({ err: error.message }, 'submitter: closing a bundle failed'));
@@ -331,12 +331,13 @@ export class Submitter {
     return (route !== 'public' ? this.parameters.relays?.[route] : undefined) ?? this.parameters.sender;
   }
 
-  private async builderSays(tracked: Tracked, block: bigint): Promise<{ text: string; verdict?: BuilderVerdict } | undefined> {
+  private async builderSays(tracked: Tracked, block: bigint, timestamp?: bigint): Promise<{ text: string; verdict?: BuilderVerdict } | undefined> {
     const explain = this.parameters.explain;
     if (!explain) return undefined;
     for (const hash of tracked.bundleHashes) {
       try {
-        const answer = await explain(hash, block);
+        // The block's timestamp lets a builder's "received at" show a bundle that came too late for it.
+        const answer = await explain(hash, block, timestamp !== undefined ? { blockTimestampSec: Number(timestamp) } : undefined);
         if (answer) return { text: `builder: ${answer.reason}${answer.detail ? ` (${answer.detail})` : ''}`, ...(answer.verdict ? { verdict: answer.verdict } : {}) };
       } catch (error) {
         this.parameters.logger.debug({ err: (error as Error).message }, 'submitter: bundle stats unavailable');

@@ -53,6 +53,19 @@ describe('bundleStatsExplainer with Flashbots-shaped answers', () => {
     expect([...unseen.signed, ...considered.signed]).toEqual([true, true]);
   });
 
+  it('late: received after the block\'s timestamp (given by the head)', async () => {
+    const late = await builder({ isHighPriority: true, isSimulated: true, simulatedAt: '2026-11-30T13:00:12.400Z', receivedAt: '2026-11-30T13:00:12.300Z', consideredByBuildersAt: [], sealedByBuildersAt: [] });
+    const explain = bundleStatsExplainer([{ name: 'flashbots', url: late.url, timeoutMs: 1000 }], privateKeyToAccount(generatePrivateKey()));
+    const blockTimestampSec = Date.parse('2026-11-30T13:00:12.000Z') / 1000;
+    expect((await explain(bundleHash, 12n, { blockTimestampSec }))?.verdict).toEqual({
+      kind: 'late',
+      builder: 'flashbots',
+      detail: 'received at 2026-11-30T13:00:12.300Z, after the block (timestamp 2026-11-30T13:00:12.000Z)',
+    });
+    // Without the block's time it cannot tell.
+    expect((await explain(bundleHash, 12n))?.verdict?.kind).toBe('other');
+  });
+
   it('when no builder says more, the first weak answer stands', async () => {
     const unseen = await builder({ isSimulated: false });
     const explain = bundleStatsExplainer([{ name: 'flashbots', url: unseen.url, timeoutMs: 1000 }], privateKeyToAccount(generatePrivateKey()));

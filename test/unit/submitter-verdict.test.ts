@@ -47,6 +47,20 @@ describe('Submitter: a miss carries the builder\'s verdict, not the bot\'s guess
     expect(missed[0]!.verdict).toEqual({ kind: 'nonce', builder: 'local', detail: "reverted: a transaction's nonce is ahead of its sender's and the public pool does not fill the gap" });
   });
 
+  it("the head's timestamp reaches the builder's explanation (a bundle received after it was late)", async () => {
+    const asked: unknown[] = [];
+    const explain: Explain = async (_hash, _block, context) => {
+      asked.push(context);
+      return undefined;
+    };
+    const { submitter } = setup(accepted, explain);
+    const a = opportunity('a');
+    await (await submitter.submit(a.op, 11n)).delivered;
+    await submitter.onHead({ number: 11n, transactions: [a.victim.hash], timestamp: 1_800_000_000n });
+    await submitter.settled();
+    expect(asked).toEqual([{ blockTimestampSec: 1_800_000_000 }]);
+  });
+
   it('no builder explains: the inference is kept only as a guess, "other"', async () => {
     const { submitter, missed } = setup(accepted);
     const a = opportunity('a');
