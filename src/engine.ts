@@ -355,8 +355,8 @@ export class SearcherEngine {
     this.pendingBySender.onBlock(new Set(transactions.map((hash) => hash.toLowerCase())), head.number);
     const { submitter, risk, onHead, afterHead } = this.parameters;
     risk?.onHead({ number: head.number, latencyMs: Math.max(0, Date.now() - Number(head.timestamp) * 1000) });
-    await submitter?.onHead({ number: head.number, transactions });
-    for (const blind of this.parameters.operatorLanes ?? []) await blind.submitter.onHead({ number: head.number, transactions });
+    await submitter?.onHead({ number: head.number, transactions, timestamp: head.timestamp });
+    for (const blind of this.parameters.operatorLanes ?? []) await blind.submitter.onHead({ number: head.number, transactions, timestamp: head.timestamp });
     this.bookkeeping = this.bookkeeping
       .then(async () => {
         onHead?.({ number: head.number, hash: head.hash as Hex, timestamp: head.timestamp, baseFeePerGas: head.baseFeePerGas, transactions });

@@ -4,6 +4,7 @@ import { devnetChainId } from '../chain/chainIds.ts';
 import type { Logger } from '../log.ts';
 import type { OrderFlowSource } from '../mempool/types.ts';
 import type { BundleRequest, SendPermit } from './types.ts';
+import { classifyRefusal, guessedVerdict, type BuilderVerdict } from './builderVerdict.ts';
 
 /** What a fan-out to the builders reports per builder (see fanout.ts); error kind `risk`: the gate refused first. */
 export type SendOutcome = { builder: string; ok: boolean; bundleHash?: Hex; error?: { kind: string; message: string } };
@@ -68,11 +69,15 @@ export type MissReason = 'outbid' | 'not included' | 'cancelled' | 'superseded' 
 export interface SubmissionSink {
   sent(event: { uuid: string; key: string; target: bigint; ourHash: Hex; txHashes: Hex[]; outcomes: SendOutcome[]; dryRun: boolean; attempt: number }): void;
   included(event: { uuid: string; key: string; block: bigint; ourHash: Hex; victim?: Hex }): void;
-  missed(event: { uuid: string; key: string; block: bigint; reason: MissReason; detail: string }): void;
+  /**
+   * `verdict`: why it missed as a builder reported it (or, marked `guessed`, as the bot infers when none said);
+   * absent where no builder was involved (stopped by the risk layer).
+   */
+  missed(event: { uuid: string; key: string; block: bigint; reason: MissReason; detail: string; verdict?: BuilderVerdict }): void;
 }
 
 /** The builder's own account of a bundle that did not land, where the builder can give one. */
-export type Explain = (bundleHash: Hex, block: bigint) => Promise<{ reason: string; detail?: string } | undefined>;
+export type Explain = (bundleHash: Hex, block: bigint, context?: { blockTimestampSec?: number }) => Promise<{ reason: string; detail?: string; verdict?: BuilderVerdict } | undefined>;
 
 type Tracked = {
   opportunity: Opportunity;
@@ -249,7 +254,10 @@ export class Submitter {
         const stopped = outcomes.length > 0 && outcomes.every((outcome) => outcome.error?.kind === 'risk');
         const noOpportunity = tracked.opportunity.sizedOnChain === true && outcomes.length > 0 && outcomes.every((outcome) => outcome.error?.kind === 'rpc' && /revert/i.test(outcome.error.message));
         const detail = outcomes.map((outcome) => `${outcome.builder}: ${outcome.error?.message ?? 'refused'}`).join('; ');
-        sink.missed({ uuid: tracked.uuid, key: tracked.opportunity.key, block: target, reason: stopped ? 'risk' : noOpportunity ? 'not included' : 'refused', detail: noOpportunity ? `no trade at the victim's actual size (sized on chain): ${detail}` : detail });
+        // The first builder that refused in words (a JSON-RPC error) says why; a timeout or a dropped line says nothing.
+        const said = outcomes.find((outcome) => outcome.error?.kind === 'rpc');
+        const verdict = stopped ? undefined : said ? classifyRefusal(said.builder, said.error!.message) : guessedVerdict('refused', detail);
+        sink.missed({ uuid: tracked.uuid, key: tracked.opportunity.key, block: target, reason: stopped ? 'risk' : noOpportunity ? 'not included' : 'refused', detail: noOpportunity ? `no trade at the victim's actual size (sized on chain): ${detail}` : detail, ...(verdict ? { verdict } : {}) });
       }
       return outcomes;
     });
@@ -283,7 +291,7 @@ export class Submitter {
    * resync is queued ahead of any later nonce, without waiting here. Asking builders why a bundle missed, and
    * cancelling, happen in the background.
    */
-  async onHead(head: { number: bigint; transactions: readonly Hex[] }): Promise<void> {
+  async onHead(head: { number: bigint; transactions: readonly Hex[]; timestamp?: bigint }): Promise<void> {
     const resync = this.parameters.nonces.resync();
     if (resync) resync.catch(() => {}); // a failed read fails the next nonce request, which reads again
     const mined = new Set(head.transactions.map((hash) => hash.toLowerCase()));
@@ -305,11 +313,11 @@ export class Submitter {
       }
       const victim = tracked.opportunity.victim;
       if (victim && mined.has(victim.hash.toLowerCase())) {
-        this.closeLater(tracked, head.number, 'outbid', 'the victim landed without our backrun', false);
+        this.closeLater(tracked, head.number, 'outbid', 'the victim landed without our backrun', false, head.timestamp);
         continue;
       }
       if (tracked.attempts > this.parameters.extraBlocks || !victim) {
-        this.closeLater(tracked, head.number, 'not included', `not in block ${head.number}`, true);
+        this.closeLater(tracked, head.number, 'not included', `not in block ${head.number}`, true, head.timestamp);
         continue;
       }
       const verdict = tracked.opportunity.allowed(head.number + 1n);
@@ -323,12 +331,13 @@ export class Submitter {
   }
 
   /** Closes a bundle now (no re-send) and records why after the builders have said what they know. */
-  private closeLater(tracked: Tracked, block: bigint, reason: MissReason, fallback: string, cancel: boolean): void {
+  private closeLater(tracked: Tracked, block: bigint, reason: MissReason, fallback: string, cancel: boolean, timestamp?: bigint): void {
     this.live.delete(tracked.opportunity.key);
     const done = (async () => {
       await this.flushed();
-      const detail = (await this.builderSays(tracked, block)) ?? fallback;
-      await this.close(tracked, block, reason, detail, cancel);
+      const said = await this.builderSays(tracked, block, timestamp);
+      // What the bot infers (the victim landed without us: "outbid") is only a guess: a nonce gap looks the same.
+      await this.close(tracked, block, reason, said?.text ?? fallback, cancel, said?.verdict ?? guessedVerdict(reason, fallback));
     })().catch((error: Error) => this.parameters.logger.warn({ err: error.message }, 'submitter: closing a bundle failed'));
     this.closing.add(done);
     void done.finally(() => this.closing.delete(done));
@@ -340,13 +349,14 @@ export class Submitter {
     return (route !== 'public' ? this.parameters.relays?.[route] : undefined) ?? this.parameters.sender;
   }
 
-  private async builderSays(tracked: Tracked, block: bigint): Promise<string | undefined> {
+  private async builderSays(tracked: Tracked, block: bigint, timestamp?: bigint): Promise<{ text: string; verdict?: BuilderVerdict } | undefined> {
     const explain = this.parameters.explain;
     if (!explain) return undefined;
     for (const hash of tracked.bundleHashes) {
       try {
-        const answer = await explain(hash, block);
-        if (answer) return `builder: ${answer.reason}${answer.detail ? ` (${answer.detail})` : ''}`;
+        // The block's timestamp lets a builder's "received at" show a bundle that came too late for it.
+        const answer = await explain(hash, block, timestamp !== undefined ? { blockTimestampSec: Number(timestamp) } : undefined);
+        if (answer) return { text: `builder: ${answer.reason}${answer.detail ? ` (${answer.detail})` : ''}`, ...(answer.verdict ? { verdict: answer.verdict } : {}) };
       } catch (error) {
         this.parameters.logger.debug({ err: (error as Error).message }, 'submitter: bundle stats unavailable');
       }
@@ -354,11 +364,13 @@ export class Submitter {
     return undefined;
   }
 
-  private async close(tracked: Tracked, block: bigint, reason: MissReason, detail: string, cancel: boolean): Promise<void> {
+  private async close(tracked: Tracked, block: bigint, reason: MissReason, detail: string, cancel: boolean, verdict?: BuilderVerdict): Promise<void> {
     this.live.delete(tracked.opportunity.key);
     if (cancel && this.parameters.mode === 'send' && tracked.attempts > 0) this.withdrawn.set(tracked.ourHash.toLowerCase(), tracked);
     if (cancel && this.parameters.mode === 'send') await this.senderOf(tracked.opportunity).cancel(tracked.uuid).catch(() => {});
-    this.parameters.sink.missed({ uuid: tracked.uuid, key: tracked.opportunity.key, block, reason, detail });
+    // Withdrawn by us (cancelled, superseded): a fact of ours, not a builder's word, so no builder is named.
+    verdict ??= cancel ? { kind: 'cancelled', detail: `${reason}: ${detail}` } : guessedVerdict(reason, detail);
+    this.parameters.sink.missed({ uuid: tracked.uuid, key: tracked.opportunity.key, block, reason, detail, verdict });
   }
 
   /**

@@ -2,6 +2,7 @@ import type { Devnet } from '../devnet/devnet.ts';
 import type { BlockSummary } from '../monitor/queries.ts';
 import type { LandedBundle } from '../monitor/ledger.ts';
 import type { SearcherApp } from '../searcher.ts';
+import type { MissKindCounts } from '../monitor/missQueries.ts';
 import { measureCaptureBySource, type Capture, type SourceCaptures } from '../devnet/truth.ts';
 import { readSwapRoutes } from '../devnet/truth/routes.ts';
 import { mainnet } from '../chain/addresses.ts';
@@ -25,6 +26,11 @@ export type DemoResult = {
   builders: Array<{ name: string; sent: number; accepted: number; refused: number; timeout: number; error: number; included: number }>;
   /** How the market was loaded: pools found, pools kept after the liquidity floor, time to a searchable market, checkpoint used. */
   bootstrap: { discovered: number; tracked: number; ms: number; warm: boolean; read: number; getLogsRequests: number; getLogsCapped: number };
+  /**
+   * Bundles that missed, by why as the builders reported them (flashbots_getBundleStatsV2, a refusal's words, our
+   * own cancels); the bot's inference when no builder said anything counts as "other".
+   */
+  misses: MissKindCounts;
   /** This process's peak resident memory: the bot's (the devnet, its builder and traffic run in a process of their own). */
   memory: { maxRssBytes: number };
 };
@@ -104,6 +110,7 @@ export async function demoResult(input: { app: SearcherApp; devnet: Pick<Devnet,
     sources,
     bootstrap: bootstrapOf(app),
     memory: { maxRssBytes: process.resourceUsage().maxRSS * 1024 },
+    misses: app.store.missKinds(),
     builders: app.store.builderStats().map((builder) => ({
       name: builder.builder,
       sent: builder.sent,

@@ -1,6 +1,8 @@
 import type { BlockSummary, Totals } from '../monitor/queries.ts';
 import { defaultDbFile, Store, StoreError, type SourceTotals } from '../monitor/store.ts';
 import type { OrderFlowSource } from '../mempool/types.ts';
+import { builderMissKinds } from '../bundle/builderVerdict.ts';
+import type { BuilderMisses, MissKindCounts } from '../monitor/missQueries.ts';
 import { storeFlagsUsage, storeTarget } from './storeTarget.ts';
 import { formatUnitsExact } from '../units/decimal.ts';
 import { integerFlag, parseFlags, UsageError } from './args.ts';
@@ -69,8 +71,29 @@ export function formatSourcesTable(sources: Record<OrderFlowSource, SourceTotals
   return aligned([[...sourceColumns], ...rows]);
 }
 
+const missColumns = ['builder', ...builderMissKinds, 'of which guessed'] as const;
+
+/** Pure: misses per builder as the builders reported them; guesses and our own cancels under no builder. */
+export function formatMissesTable(misses: readonly BuilderMisses[]): string[] {
+  const rows = misses.map((row) => [row.builder ?? '(no builder: ours or guessed)', ...builderMissKinds.map((kind) => String(row[kind])), String(row.guessed)]);
+  return aligned([[...missColumns], ...rows]);
+}
+
+/** Pure: misses per kind over every builder. */
+export function missKindTotals(misses: readonly BuilderMisses[]): MissKindCounts {
+  const counts = Object.fromEntries(builderMissKinds.map((kind) => [kind, 0])) as MissKindCounts;
+  for (const row of misses) for (const kind of builderMissKinds) counts[kind] += row[kind];
+  return counts;
+}
+
 /** Pure: the human report, columns right-aligned to their widest cell; `instances` are the ones it covers. */
-export function formatReportTable(blocks: readonly BlockSummary[], totals: Totals, instances: readonly string[] = [], sources?: Record<OrderFlowSource, SourceTotals>): string {
+export function formatReportTable(
+  blocks: readonly BlockSummary[],
+  totals: Totals,
+  instances: readonly string[] = [],
+  sources?: Record<OrderFlowSource, SourceTotals>,
+  misses?: readonly BuilderMisses[],
+): string {
   const rows = [[...columns], ...blocks.map(blockCells), totalCells(totals)];
   const widths = columns.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const line = (row: string[]) => row.map((cell, i) => cell.padStart(widths[i]!)).join('  ').trimEnd();
@@ -78,6 +101,7 @@ export function formatReportTable(blocks: readonly BlockSummary[], totals: Total
   if (blocks.length === 0) out.push('(no blocks recorded)');
   out.push(...rows.slice(1, -1).map(line), line(rows[rows.length - 1]!));
   if (sources) out.push('', ...formatSourcesTable(sources));
+  if (misses && misses.length > 0) out.push('', 'misses as the builders reported them:', ...formatMissesTable(misses));
   out.push(
     `blocks ${totals.blocks}; bundles missed ${totals.missed}, reverted on chain ${totals.reverted}; simulated net of the landed ${eth(totals.simulatedNetWei)} ETH, mismatches ${totals.mismatches}${instances.length > 0 ? `; ${instances.length === 1 ? 'instance' : 'instances'} ${instances.join(', ')}` : ''}`,
   );
@@ -85,8 +109,9 @@ export function formatReportTable(blocks: readonly BlockSummary[], totals: Total
 }
 
 /** Pure: the --json document (bigint amounts as decimal wei strings). */
-export function reportJson(blocks: readonly BlockSummary[], totals: Totals, instances: readonly string[] = [], sources?: Record<OrderFlowSource, SourceTotals>): string {
-  return JSON.stringify({ blocks, totals, instances, ...(sources ? { sources } : {}) }, (_, value) => (typeof value === 'bigint' ? value.toString() : value));
+export function reportJson(blocks: readonly BlockSummary[], totals: Totals, instances: readonly string[] = [], sources?: Record<OrderFlowSource, SourceTotals>, misses?: readonly BuilderMisses[]): string {
+  const missed = misses ? { misses: { kinds: missKindTotals(misses), byBuilder: misses } } : {};
+  return JSON.stringify({ blocks, totals, instances, ...(sources ? { sources } : {}), ...missed }, (_, value) => (typeof value === 'bigint' ? value.toString() : value));
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -119,7 +144,8 @@ export async function run(argv: string[]): Promise<number> {
       const totals = store.totals(instance);
       const instances = instance === null ? store.instances() : [instance];
       const sources = store.sourceTotals(instance);
-      process.stdout.write(flags.json ? `${reportJson(blocks, totals, instances, sources)}\n` : formatReportTable(blocks, totals, instances, sources));
+      const misses = store.missesByBuilder(instance);
+      process.stdout.write(flags.json ? `${reportJson(blocks, totals, instances, sources, misses)}\n` : formatReportTable(blocks, totals, instances, sources, misses));
     } finally {
       store.close();
     }

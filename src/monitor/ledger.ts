@@ -1,5 +1,6 @@
 import type { Address, Hash, Hex } from 'viem';
 import type { MissReason as SubmitterMiss, SendOutcome, SubmissionSink } from '../bundle/submitter.ts';
+import type { BuilderMissKind } from '../bundle/builderVerdict.ts';
 import type { CandidateReport } from './candidateReport.ts';
 import type { Logger } from '../log.ts';
 import type { RiskGate } from '../risk/gate.ts';
@@ -40,6 +41,19 @@ const missReason: Record<SubmitterMiss, MissReason> = {
   superseded: 'cancelled',
   refused: 'not_included',
   risk: 'cancelled',
+};
+
+/**
+ * The store's `reason` when a builder said why (not a guess): its kind in the store's older words, so a nonce
+ * failure is no longer "outbid" nor a builder's outbid "not included". The full verdict goes beside it.
+ */
+const reportedReason: Record<BuilderMissKind, MissReason> = {
+  outbid: 'outbid',
+  reverted: 'reverted',
+  nonce: 'not_included',
+  late: 'expired',
+  cancelled: 'cancelled',
+  other: 'not_included',
 };
 
 function submissionOutcome(outcome: SendOutcome): SubmissionOutcome {
@@ -295,11 +309,12 @@ export class Ledger implements SubmissionSink {
   missed(event: Parameters<SubmissionSink['missed']>[0]): void {
     this.flushDeferred();
     const { store, metrics, risk } = this.parameters;
-    const reason = missReason[event.reason];
+    const verdict = event.verdict;
+    const reason = verdict?.builder !== undefined && !verdict.guessed ? reportedReason[verdict.kind] : missReason[event.reason];
     const source = this.known.get(event.uuid)?.source ?? 'public';
     risk.onBundleResolved({ id: event.uuid, included: false, netWei: 0n, gasPaidWei: 0n, failed: event.reason === 'refused' });
     // Refused by every builder inside the send: the engine reports it as a reject, with no bundle to attach to.
-    if (this.known.has(event.uuid)) this.guarded(`record the miss of ${event.uuid}`, () => store.recordMiss({ bundleId: event.uuid, block: event.block, reason, detail: event.detail }));
+    if (this.known.has(event.uuid)) this.guarded(`record the miss of ${event.uuid}`, () => store.recordMiss({ bundleId: event.uuid, block: event.block, reason, detail: event.detail, ...(verdict ? { verdict } : {}) }));
     this.known.delete(event.uuid);
     this.early.delete(event.uuid);
     metrics?.missed(reason, source);

@@ -195,6 +195,20 @@ export function migrationsFor(dialect: SqlDialect, instance: string): readonly s
   ALTER TABLE inclusions ADD COLUMN ${wei('expected_refund_wei').replace(' NOT NULL', ` NOT NULL DEFAULT ${dialect === 'postgres' ? '0' : "'0'"}`)};
   CREATE INDEX opportunities_source ON opportunities (instance, source);
   `,
+    // 8: why a bundle missed as the builder reported it (bundle/builderVerdict.ts), beside the bot's own `reason`:
+    // the kind, the builder that said it (null for a guess or our own cancel), its words, whether it is only the
+    // bot's guess, and the winner of an outbid with its bid where the builder exposes them. Older misses have none.
+    `
+  ALTER TABLE misses ADD COLUMN builder_reason TEXT CHECK (builder_reason IN ('outbid', 'reverted', 'nonce', 'late', 'cancelled', 'other'));
+  ALTER TABLE misses ADD COLUMN builder TEXT;
+  ALTER TABLE misses ADD COLUMN builder_detail TEXT;
+  ALTER TABLE misses ADD COLUMN guessed INTEGER NOT NULL DEFAULT 0 CHECK (guessed IN (0, 1));
+  ALTER TABLE misses ADD COLUMN winner_bundle TEXT;
+  ALTER TABLE misses ADD COLUMN winner_signer TEXT;
+  ALTER TABLE misses ADD COLUMN ${wei('winning_bid_wei', true)};
+  ALTER TABLE misses ADD COLUMN ${wei('winning_gas_price_wei', true)};
+  CREATE INDEX misses_builder_reason ON misses (instance, builder, builder_reason);
+  `,
   ];
 }
 

@@ -3,6 +3,7 @@ import { getAddress, type Address, type Hash } from 'viem';
 import { SearcherError } from '../errors.ts';
 import type { RealisedExecution } from './accounting.ts';
 import type { OrderFlowSource } from '../mempool/types.ts';
+import type { BuilderVerdict } from '../bundle/builderVerdict.ts';
 
 /**
  * The rows the pipeline writes to the store. Amounts are bigint here and exact decimals in the store (TEXT in SQLite, NUMERIC in PostgreSQL); each write
@@ -100,6 +101,8 @@ export type MissRecord = {
   reason: MissReason;
   /** The builder's own words, if it said anything. */
   detail?: string | null;
+  /** Why it missed as the builder reported it, or the bot's guess marked as one; absent when unknown. */
+  verdict?: BuilderVerdict | null;
 };
 
 /** A token verdict row (strategy/verdictStore.ts's StoredVerdict, as the store keeps it). */
@@ -236,7 +239,27 @@ export function writeInclusion(db: SqlDatabase, instance: string, record: Inclus
 
 export function writeMiss(db: SqlDatabase, instance: string, record: MissRecord, at: number): void {
   clearOutcome(db, instance, record.bundleId);
-  db.prepare('INSERT INTO misses (instance, bundle_id, block, reason, detail, at) VALUES (?, ?, ?, ?, ?, ?)').run(instance, record.bundleId, int(record.block), record.reason, record.detail ?? null, at);
+  const verdict = record.verdict ?? undefined;
+  const winner = verdict?.winner;
+  db.prepare(
+    `INSERT INTO misses (instance, bundle_id, block, reason, detail, at, builder_reason, builder, builder_detail, guessed, winner_bundle, winner_signer, winning_bid_wei, winning_gas_price_wei)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    instance,
+    record.bundleId,
+    int(record.block),
+    record.reason,
+    record.detail ?? null,
+    at,
+    verdict?.kind ?? null,
+    verdict?.builder ?? null,
+    verdict?.detail ?? null,
+    verdict?.guessed ? 1 : 0,
+    winner?.bundleHash ?? null,
+    winner?.signer ?? null,
+    text(winner?.bidWei),
+    text(winner?.gasPriceWei),
+  );
 }
 
 export function writeTokenVerdict(db: SqlDatabase, instance: string, chain: string, record: TokenVerdictRecord): void {

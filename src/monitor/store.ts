@@ -9,6 +9,7 @@ import { readHeartbeats, writeHeartbeat } from './heartbeat.ts';
 import type { PostgresTimeouts } from './postgres/syncDatabase.ts';
 import type { SqlDatabase, SqlDialect } from './sqlDatabase.ts';
 import { queryBlockBaseFee, queryBundleSource, querySourceTotals, type SourceTotals } from './sourceQueries.ts';
+import { queryMissesByBuilder, queryMissKinds, queryRecentMisses, type BuilderMisses, type MissKindCounts, type MissView } from './missQueries.ts';
 import type { OrderFlowSource } from '../mempool/types.ts';
 import { checkInstance, openDatabase, type OpenedStore } from './storeOpen.ts';
 import {
@@ -236,6 +237,21 @@ export class Store implements VerdictStore, PoolCheckpointStore, RiskStore {
 
   builderStats(instance?: InstanceFilter): BuilderStats[] {
     return queryBuilderStats(this.db, this.scope(instance));
+  }
+
+  /** Misses per builder and kind, as the builders reported them (a guess or a cancel of ours under builder null). */
+  missesByBuilder(instance?: InstanceFilter): BuilderMisses[] {
+    return queryMissesByBuilder(this.db, this.scope(instance));
+  }
+
+  /** Misses per kind as the builders reported them: outbid, reverted, nonce, late, cancelled, other (guesses included). */
+  missKinds(instance?: InstanceFilter): MissKindCounts {
+    return queryMissKinds(this.db, this.scope(instance));
+  }
+
+  /** The newest misses first, each with the builder's verdict. */
+  recentMisses(limit = 50, instance?: InstanceFilter): MissView[] {
+    return queryRecentMisses(this.db, this.scope(instance), limit);
   }
 
   /** Newest first, each with its status (pending / included / reverted / missed), reason and submissions. */

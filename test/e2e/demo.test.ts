@@ -14,6 +14,7 @@ type DemoJson = {
   latencyUs: { p50: number; p99: number; count: number; stages: Record<'decode' | 'search' | 'simulate' | 'send', { p50: number; p99: number; count: number }> };
   capture: { victims: number; captured: number; bestGrossWei: string; capturedGrossWei: string; ratio: number | null; truth: string; aboveBest: number; verified: number; unverified: unknown[] };
   builders: Array<{ name: string; sent: number; accepted: number; refused: number; timeout: number; error: number; included: number }>;
+  misses: Record<'outbid' | 'reverted' | 'nonce' | 'late' | 'cancelled' | 'other', number>;
   sources: Record<'public' | 'mevBlocker' | 'mevShare', { victims: number; captured: number; bestGrossWei: string; capturedGrossWei: string; ratio: number | null; refundsWei: string }>;
 };
 
@@ -66,6 +67,10 @@ describe('searcher demo, end to end (devnet + local builder + bot + dashboard)',
     expect(result.capture.aboveBest).toBe(0);
     expect(result.capture.unverified).toEqual([]);
     expect(result.capture.verified).toBeGreaterThanOrEqual(result.capture.victims);
+    // Misses as the builders reported them: the six kinds, counts of bundles (no more than were sent).
+    expect(Object.keys(result.misses).sort()).toEqual(['cancelled', 'late', 'nonce', 'other', 'outbid', 'reverted']);
+    for (const count of Object.values(result.misses)) expect(Number.isInteger(count) && count >= 0).toBe(true);
+    expect(Object.values(result.misses).reduce((sum, count) => sum + count, 0)).toBeLessThanOrEqual(result.totals.sent);
     // Per source (the route each victim's swap took, by the relays' record): the sources add up to the capture.
     const sources = [result.sources.public, result.sources.mevBlocker, result.sources.mevShare];
     for (const source of sources) expect(Object.keys(source)).toEqual(expect.arrayContaining(['victims', 'captured', 'bestGrossWei', 'capturedGrossWei', 'ratio', 'refundsWei']));

@@ -63,7 +63,7 @@ beforeAll(() => {
       row.candidates++;
       row.sent++;
       if (amounts === null) {
-        store.recordMiss({ bundleId: `bundle-${n}`, block, reason: 'outbid' });
+        store.recordMiss({ bundleId: `bundle-${n}`, block, reason: 'outbid', verdict: { kind: 'outbid', builder: 'local', detail: 'outbid: shares a tx with a bundle that pays more per gas' } });
         continue;
       }
       const [gross, builderPayment, gasUsed, effectiveGasPrice] = amounts;
@@ -100,13 +100,19 @@ describe('searcher report', () => {
       ['total', sum('seen'), sum('candidates'), sum('sent'), sum('included')].map(String).concat([eth(sum('gross')), eth(sum('gas')), eth(sum('bribe')), eth(sum('net')), eth(sum('net'))]),
     );
     expect(lines.at(-1)).toMatch(/^blocks 3; bundles missed 1, reverted on chain 0;/);
+    expect(lines.at(-4)).toBe('misses as the builders reported them:');
+    expect(lines.at(-2)!.trim().split(/\s+/)).toEqual(['local', '1', '0', '0', '0', '0', '0', '0']);
   });
 
   it('prints {"blocks", "totals"} with decimal wei strings for --json', async () => {
     const { code, stdout } = await report(['--db', file, '--json']);
     expect(code).toBe(0);
     const json = JSON.parse(stdout);
-    expect(Object.keys(json).sort()).toEqual(['blocks', 'instances', 'sources', 'totals']);
+    expect(Object.keys(json).sort()).toEqual(['blocks', 'instances', 'misses', 'sources', 'totals']);
+    expect(json.misses).toEqual({
+      kinds: { outbid: 1, reverted: 0, nonce: 0, late: 0, cancelled: 0, other: 0 },
+      byBuilder: [{ builder: 'local', outbid: 1, reverted: 0, nonce: 0, late: 0, cancelled: 0, other: 0, guessed: 0 }],
+    });
     expect(json.blocks).toHaveLength(expected.length);
     json.blocks.forEach((block: Record<string, unknown>, i: number) => {
       const row = expected[i]!;

@@ -142,7 +142,7 @@ describe('Submitter', () => {
     await submitter.onHead({ number: 11n, transactions: [a.victim.hash] });
     await submitter.settled();
 
-    expect(sink.missed).toEqual([{ uuid, key: 'victim-a', block: 11n, reason: 'outbid', detail: 'builder: outbid by another bundle (winner paid 3 gwei more)' }]);
+    expect(sink.missed).toEqual([{ uuid, key: 'victim-a', block: 11n, reason: 'outbid', detail: 'builder: outbid by another bundle (winner paid 3 gwei more)', verdict: { kind: 'other', detail: 'guessed: outbid: the victim landed without our backrun', guessed: true } }]);
     expect(asked).toEqual([{ hash: outcomes[0]!.bundleHash, block: 11n }]);
     expect(sink.included).toEqual([]);
     expect(submitter.outstanding).toBe(0);
@@ -185,7 +185,7 @@ describe('Submitter', () => {
     await submitter.onHead({ number: 12n, transactions: [tx('unrelated 2').hash] });
     await submitter.settled();
     expect(sender.bundles).toHaveLength(2);
-    expect(sink.missed).toEqual([{ uuid, key: 'victim-a', block: 12n, reason: 'not included', detail: 'not in block 12' }]);
+    expect(sink.missed).toEqual([{ uuid, key: 'victim-a', block: 12n, reason: 'not included', detail: 'not in block 12', verdict: { kind: 'other', detail: 'guessed: not included: not in block 12', guessed: true } }]);
     expect(sender.cancels).toEqual([uuid]);
     expect(submitter.outstanding).toBe(0);
   });
@@ -199,7 +199,7 @@ describe('Submitter', () => {
     await submitter.flushed();
 
     expect(sender.cancels).toEqual([one.uuid]);
-    expect(sink.missed).toEqual([{ uuid: one.uuid, key: 'pools-x-y', block: 10n, reason: 'superseded', detail: 'a better bundle for the same opportunity replaced it' }]);
+    expect(sink.missed).toEqual([{ uuid: one.uuid, key: 'pools-x-y', block: 10n, reason: 'superseded', detail: 'a better bundle for the same opportunity replaced it', verdict: { kind: 'cancelled', detail: 'superseded: a better bundle for the same opportunity replaced it' } }]);
     expect(two.uuid).not.toBe(one.uuid);
     expect(sender.bundles.map((bundle) => bundle.replacementUuid)).toEqual([one.uuid, two.uuid]);
     expect(sender.bundles[1]!.txs).toEqual([second.signed[0]!.raw]); // no victim: our transaction alone
@@ -219,7 +219,7 @@ describe('Submitter', () => {
     const a = opportunity('victim-a');
     const { uuid, delivered } = await submitter.submit(a.op, 11n);
     await delivered;
-    expect(sink.missed).toEqual([{ uuid, key: 'victim-a', block: 11n, reason: 'refused', detail: 'alpha: bundle rejected: nonce too high; beta: no answer in 2000 ms' }]);
+    expect(sink.missed).toEqual([{ uuid, key: 'victim-a', block: 11n, reason: 'refused', detail: 'alpha: bundle rejected: nonce too high; beta: no answer in 2000 ms', verdict: { kind: 'nonce', builder: 'alpha', detail: 'refused: bundle rejected: nonce too high' } }]);
     expect(submitter.outstanding).toBe(0);
     expect(chain.reads).toBe(2); // the first read, and the resync
 

@@ -219,11 +219,17 @@ export const clientScript = String.raw`
       tr.append(cell(SOURCE_NAMES[r.source] || r.source), cell(r.opportunities, 'num'), cell(r.sent, 'num'), cell(r.landed, 'num'), money(r.grossWei), money(r.expectedRefundsWei), money(r.netWei));
       return tr;
     }), 'no per-source data', 7);
+    // "outbid 2 · nonce 1": only the kinds this builder reported, "-" when none.
+    var missText = function (m) {
+      if (!m) return '-';
+      var parts = ['outbid', 'reverted', 'nonce', 'late', 'cancelled', 'other'].filter(function (k) { return m[k] > 0; }).map(function (k) { return k + ' ' + m[k]; });
+      return parts.length > 0 ? parts.join(' \u00b7 ') : '-';
+    };
     fillTable('builders-table', (s.builders || []).map(function (b) {
       var tr = document.createElement('tr');
-      tr.append(cell(b.name), cell(b.sent, 'num'), cell(b.accepted, 'num'), cell(b.included, 'num'), cell((100 * b.inclusionRate).toFixed(1) + ' %', 'num'), cell(b.p50LatencyMs + ' ms', 'num'));
+      tr.append(cell(b.name), cell(b.sent, 'num'), cell(b.accepted, 'num'), cell(b.included, 'num'), cell((100 * b.inclusionRate).toFixed(1) + ' %', 'num'), cell(b.p50LatencyMs + ' ms', 'num'), cell(missText(b.misses)));
       return tr;
-    }), 'no builders', 6);
+    }), 'no builders', 7);
     fillTable('breakers-table', (s.breakers || []).map(function (b) {
       var tr = document.createElement('tr');
       var state = b.state === 'tripped' ? 'tripped' : 'ok';

@@ -110,7 +110,7 @@ export function dashboardPage(): string {
   <section class="wide">
     <h2>Builders</h2>
     <table data-testid="builders-table">
-      <thead><tr><th>builder</th><th>sent</th><th>accepted</th><th>included</th><th>inclusion</th><th>p50 latency</th></tr></thead>
+      <thead><tr><th>builder</th><th>sent</th><th>accepted</th><th>included</th><th>inclusion</th><th>p50 latency</th><th>misses (builder's words)</th></tr></thead>
       <tbody></tbody>
     </table>
   </section>

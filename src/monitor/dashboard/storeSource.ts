@@ -1,5 +1,7 @@
 import type { OrderFlowSource } from '../../mempool/types.ts';
 import type { BlockSummary, BuilderStats, BundleView, SourceTotals, Store } from '../store.ts';
+import { builderMissKinds } from '../../bundle/builderVerdict.ts';
+import type { BuilderMisses } from '../missQueries.ts';
 import type { BreakerRow, BuilderRow, BundleRow, DashboardSnapshot, DashboardSource, HaltState, LatencyHistogramView, SourceRow } from './types.ts';
 
 /**
@@ -13,6 +15,8 @@ export type DashboardStore = Pick<Store, 'blockSummaries' | 'recentBundles' | 'b
   readonly instance: string;
   /** Per order-flow source (a Store has it; a store without it shows no per-source panel). */
   sourceTotals?: Store['sourceTotals'];
+  /** Misses per builder as the builders reported them (a store without it shows none). */
+  missesByBuilder?: Store['missesByBuilder'];
 };
 
 /** What the dashboard needs of the risk layer; a `RiskGate` (src/risk/gate.ts) fits as it is. */
@@ -98,7 +102,7 @@ export function median(samples: readonly number[]): number | undefined {
 }
 
 /** Per builder; p50 over the submissions of recent bundles, the all-time mean when it has none recently. */
-export function toBuilderRows(stats: readonly BuilderStats[], recent: readonly BundleView[]): BuilderRow[] {
+export function toBuilderRows(stats: readonly BuilderStats[], recent: readonly BundleView[], misses?: readonly BuilderMisses[]): BuilderRow[] {
   const latencies = new Map<string, number[]>();
   for (const bundle of recent) {
     for (const s of bundle.submissions) {
@@ -114,7 +118,13 @@ export function toBuilderRows(stats: readonly BuilderStats[], recent: readonly B
     included: s.included,
     inclusionRate: s.inclusionRate,
     p50LatencyMs: Math.round(median(latencies.get(s.builder) ?? []) ?? s.meanLatencyMs ?? 0),
+    ...(misses ? { misses: missesOf(misses.find((row) => row.builder === s.builder)) } : {}),
   }));
+}
+
+/** One builder's miss counts by kind (zeros when it reported none). */
+function missesOf(row: BuilderMisses | undefined): NonNullable<BuilderRow['misses']> {
+  return Object.fromEntries(builderMissKinds.map((kind) => [kind, row?.[kind] ?? 0])) as NonNullable<BuilderRow['misses']>;
 }
 
 export function toHaltState(status: ReturnType<DashboardRisk['status']> | undefined): HaltState {
@@ -176,7 +186,7 @@ export function storeDashboardSource(parameters: StoreDashboardSourceParameters)
         halted: toHaltState(status),
         blocks: toBlockRows(store.blockSummaries({ last: parameters.blocks ?? 300, instance: view })),
         bundles: recent.slice(0, bundleRows).map(toBundleRow),
-        builders: toBuilderRows(store.builderStats(view), recent),
+        builders: toBuilderRows(store.builderStats(view), recent, store.missesByBuilder?.(view)),
         breakers: toBreakerRows(status),
         latency,
         instance: view,

@@ -48,6 +48,8 @@ export type BuilderRow = {
   /** 0..1. */
   inclusionRate: number;
   p50LatencyMs: number;
+  /** Its bundles' misses by kind, as this builder reported them (absent when the store cannot say). */
+  misses?: Record<'outbid' | 'reverted' | 'nonce' | 'late' | 'cancelled' | 'other', number>;
 };
 
 export type BreakerRow = {

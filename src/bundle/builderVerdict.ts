@@ -1,0 +1,114 @@
+import { getAddress, isAddress, type Address, type Hex } from 'viem';
+
+/**
+ * Why a bundle missed its block, in the builder's terms. The bidding policy learns from these, so each is what a
+ * builder said (or a fact of ours: we cancelled); the bot's own inference is kept apart as a guess ("other").
+ */
+export const builderMissKinds = ['outbid', 'reverted', 'nonce', 'late', 'cancelled', 'other'] as const;
+export type BuilderMissKind = (typeof builderMissKinds)[number];
+
+/** Who won the block space we lost, as far as the builder exposes it. */
+export type Winner = { bundleHash?: Hex; signer?: Address; bidWei?: bigint; gasPriceWei?: bigint };
+
+export type BuilderVerdict = {
+  kind: BuilderMissKind;
+  /** The builder that said it; absent for a guess and for our own cancel. */
+  builder?: string;
+  /** The builder's words (its exclusion reason and detail), or what the guess rests on. */
+  detail: string;
+  winner?: Winner;
+  /** The bot's inference, not a builder's answer: never learned from as a builder outcome. */
+  guessed?: true;
+};
+
+// A sender's nonce the builder could not line up: "nonce too low/high", "nonce is ahead of its sender's", geth's
+// "nonce too low: address ..., tx: 5 state: 6". Checked before the exclusion word, which names the conflict instead.
+const noncePattern = /\bnonce (too (low|high)|is (ahead|behind))|\bnonce gap\b|\binvalid nonce\b/i;
+const revertPattern = /revert/i;
+const latePattern = /\b(in the past|too late|block .* (already|passed)|expired|past target)\b/i;
+
+/**
+ * The local builder's exclusion reasons (devnet/builder/protocol.ts ExclusionReason) in our kinds. Not imported:
+ * the runtime never imports devnet/, and a mainnet builder that adopts the words means the same.
+ */
+const exclusionKinds: Record<string, BuilderMissKind> = {
+  outbid: 'outbid',
+  reverted: 'reverted',
+  'wrong block': 'late',
+  expired: 'late',
+  cancelled: 'cancelled',
+  'too early': 'other',
+  'gas limit': 'other',
+  unpaid: 'other',
+};
+
+const record = (value: unknown): Record<string, unknown> | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined);
+const count = (value: unknown): number => (Array.isArray(value) ? value.length : 0);
+const builders = (n: number) => `${n} builder${n === 1 ? '' : 's'}`;
+
+/**
+ * A `flashbots_getBundleStatsV2` answer as a miss verdict; undefined when it says nothing about a miss (landed,
+ * pending, not an object). Builders that add `status`/`reason`/`detail` (the local builder) are classified by them;
+ * the Flashbots shape (`isSimulated`, `receivedAt`, `consideredByBuildersAt`, `sealedByBuildersAt`) says only how far
+ * the bundle got, so it is "other" in those words, or "late" when it was received after the block's timestamp.
+ */
+export function classifyBundleStats(builder: string, answer: unknown, context: { blockTimestampSec?: number } = {}): BuilderVerdict | undefined {
+  const stats = record(answer);
+  if (!stats) return undefined;
+  if (stats.status === 'included' || stats.status === 'pending') return undefined;
+  if (typeof stats.reason === 'string' && stats.reason.length > 0) {
+    const detail = typeof stats.detail === 'string' ? stats.detail : '';
+    const words = detail ? `${stats.reason}: ${detail}` : stats.reason;
+    const kind: BuilderMissKind = noncePattern.test(detail) || noncePattern.test(stats.reason) ? 'nonce' : (exclusionKinds[stats.reason] ?? 'other');
+    const verdict: BuilderVerdict = { kind, builder, detail: words };
+    // "shares tx X with bundle Y": Y took our victim. A state conflict names every bundle ahead, none of them alone.
+    const winner = kind === 'outbid' ? /with bundle (0x[0-9a-fA-F]{64})/.exec(detail)?.[1] : undefined;
+    if (winner) verdict.winner = { bundleHash: winner as Hex };
+    return verdict;
+  }
+  if (stats.isSimulated !== true && typeof stats.receivedAt !== 'string') return { kind: 'other', builder, detail: 'not received by the relay' };
+  const received = typeof stats.receivedAt === 'string' ? Date.parse(stats.receivedAt) : Number.NaN;
+  if (context.blockTimestampSec !== undefined && Number.isFinite(received) && received > context.blockTimestampSec * 1000) {
+    return { kind: 'late', builder, detail: `received at ${stats.receivedAt as string}, after the block (timestamp ${new Date(context.blockTimestampSec * 1000).toISOString()})` };
+  }
+  const sealed = count(stats.sealedByBuildersAt);
+  if (sealed > 0) return { kind: 'other', builder, detail: `sealed by ${builders(sealed)}: that block was not the one proposed` };
+  const considered = count(stats.consideredByBuildersAt);
+  if (considered > 0) return { kind: 'other', builder, detail: `considered by ${builders(considered)}, sealed by none` };
+  return { kind: 'other', builder, detail: stats.isSimulated === true ? 'simulated, considered by no builder' : 'received, not simulated' };
+}
+
+const decimal = (value: unknown): bigint | undefined => (typeof value === 'string' && /^[0-9]+$/.test(value) ? BigInt(value) : undefined);
+
+/**
+ * Adds what a block report (the local builder's `builder_blockReport`) exposes about an outbid's winner: its
+ * signer, what it paid the builder (coinbase difference) and per gas. Anything it does not hold, or holds
+ * malformed, is left out.
+ */
+export function withBlockReport(verdict: BuilderVerdict, report: unknown): BuilderVerdict {
+  const hash = verdict.winner?.bundleHash;
+  const included = record(report)?.included;
+  if (!hash || !Array.isArray(included)) return verdict;
+  const entry = included.map(record).find((row) => typeof row?.bundleHash === 'string' && row.bundleHash.toLowerCase() === hash.toLowerCase());
+  if (!entry) return verdict;
+  const bidWei = decimal(entry.coinbaseDiff);
+  const gasPriceWei = decimal(entry.bundleGasPrice);
+  const signer = typeof entry.signer === 'string' && isAddress(entry.signer, { strict: false }) ? getAddress(entry.signer) : undefined;
+  if (bidWei === undefined && signer === undefined) return verdict;
+  return {
+    ...verdict,
+    winner: { bundleHash: hash, ...(signer ? { signer } : {}), ...(bidWei !== undefined ? { bidWei } : {}), ...(gasPriceWei !== undefined ? { gasPriceWei } : {}) },
+  };
+}
+
+/** A builder's refusal at `eth_sendBundle` (its JSON-RPC error message), in our kinds. */
+export function classifyRefusal(builder: string, message: string): BuilderVerdict {
+  const kind: BuilderMissKind = noncePattern.test(message) ? 'nonce' : revertPattern.test(message) ? 'reverted' : latePattern.test(message) ? 'late' : 'other';
+  return { kind, builder, detail: `refused: ${message}` };
+}
+
+/** The bot's own inference when no builder said anything: "other", and marked as a guess. */
+export function guessedVerdict(reason: string, detail: string): BuilderVerdict {
+  return { kind: 'other', detail: `guessed: ${reason}: ${detail}`, guessed: true };
+}
+

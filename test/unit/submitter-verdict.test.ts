@@ -1,0 +1,83 @@
+import { keccak256, toHex, type Hex } from 'viem';
+import { describe, expect, it } from 'vitest';
+import { NonceManager } from '../../src/bundle/nonceManager.ts';
+import { Submitter, type Explain, type Opportunity, type SendOutcome, type SubmissionSink } from '../../src/bundle/submitter.ts';
+import type { BundleRequest } from '../../src/bundle/types.ts';
+import { createLogger } from '../../src/log.ts';
+
+const tx = (label: string): { raw: Hex; hash: Hex } => {
+  const raw = toHex(label);
+  return { raw, hash: keccak256(raw) };
+};
+
+function setup(answer: (bundle: BundleRequest) => SendOutcome[], explain?: Explain) {
+  const missed: Parameters<SubmissionSink['missed']>[0][] = [];
+  const submitter = new Submitter({
+    sender: { send: async (bundle) => answer(bundle), cancel: async () => {} },
+    nonces: new NonceManager({ fetchNonce: async () => 5 }),
+    mode: 'send',
+    extraBlocks: 0,
+    sink: { sent: () => {}, included: () => {}, missed: (event) => missed.push(event) },
+    logger: createLogger('test'),
+    ...(explain ? { explain } : {}),
+  });
+  return { submitter, missed };
+}
+
+function opportunity(key: string): { op: Opportunity; victim: { raw: Hex; hash: Hex } } {
+  const victim = tx(`victim of ${key}`);
+  return { op: { key, victim, allowed: () => ({ ok: true }), sign: async (target, nonce) => tx(`ours ${key} ${target} ${nonce}`) }, victim };
+}
+
+const accepted = (bundle: BundleRequest): SendOutcome[] => [{ builder: 'local', ok: true, bundleHash: keccak256(bundle.txs.at(-1)!) }];
+
+describe('Submitter: a miss carries the builder\'s verdict, not the bot\'s guess', () => {
+  it('the victim landed without us and the builder says "nonce": recorded as nonce, from that builder', async () => {
+    const explain: Explain = async () => ({
+      reason: 'local: reverted',
+      detail: "a transaction's nonce is ahead of its sender's and the public pool does not fill the gap",
+      verdict: { kind: 'nonce', builder: 'local', detail: "reverted: a transaction's nonce is ahead of its sender's and the public pool does not fill the gap" },
+    });
+    const { submitter, missed } = setup(accepted, explain);
+    const a = opportunity('a');
+    await (await submitter.submit(a.op, 11n)).delivered;
+    await submitter.onHead({ number: 11n, transactions: [a.victim.hash] });
+    await submitter.settled();
+    expect(missed).toHaveLength(1);
+    expect(missed[0]!.verdict).toEqual({ kind: 'nonce', builder: 'local', detail: "reverted: a transaction's nonce is ahead of its sender's and the public pool does not fill the gap" });
+  });
+
+  it("the head's timestamp reaches the builder's explanation (a bundle received after it was late)", async () => {
+    const asked: unknown[] = [];
+    const explain: Explain = async (_hash, _block, context) => {
+      asked.push(context);
+      return undefined;
+    };
+    const { submitter } = setup(accepted, explain);
+    const a = opportunity('a');
+    await (await submitter.submit(a.op, 11n)).delivered;
+    await submitter.onHead({ number: 11n, transactions: [a.victim.hash], timestamp: 1_800_000_000n });
+    await submitter.settled();
+    expect(asked).toEqual([{ blockTimestampSec: 1_800_000_000 }]);
+  });
+
+  it('no builder explains: the inference is kept only as a guess, "other"', async () => {
+    const { submitter, missed } = setup(accepted);
+    const a = opportunity('a');
+    await (await submitter.submit(a.op, 11n)).delivered;
+    await submitter.onHead({ number: 11n, transactions: [a.victim.hash] });
+    await submitter.settled();
+    expect(missed.map((event) => event.verdict)).toEqual([{ kind: 'other', detail: 'guessed: outbid: the victim landed without our backrun', guessed: true }]);
+  });
+
+  it('refused at eth_sendBundle in words: classified from the refusal; a withdrawal of ours is "cancelled"', async () => {
+    const refusing = setup(() => [{ builder: 'titan', ok: false, error: { kind: 'rpc', message: 'nonce too low: tx 5 state 6' } }]);
+    await (await refusing.submitter.submit(opportunity('a').op, 11n)).delivered;
+    expect(refusing.missed.map((event) => event.verdict)).toEqual([{ kind: 'nonce', builder: 'titan', detail: 'refused: nonce too low: tx 5 state 6' }]);
+
+    const { submitter, missed } = setup(accepted);
+    const { uuid } = await submitter.submit(opportunity('b').op, 11n);
+    expect(await submitter.cancel(uuid, 'found wrong')).toBe(true);
+    expect(missed.map((event) => event.verdict)).toEqual([{ kind: 'cancelled', detail: 'cancelled: found wrong' }]);
+  });
+});
