@@ -42,6 +42,7 @@ const exclusionKinds: Record<string, BuilderMissKind> = {
   unpaid: 'other',
 };
 
+const decimal = (value: unknown): bigint | undefined => (typeof value === 'string' && /^[0-9]+$/.test(value) ? BigInt(value) : undefined);
 const record = (value: unknown): Record<string, unknown> | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined);
 const count = (value: unknown): number => (Array.isArray(value) ? value.length : 0);
 const builders = (n: number) => `${n} builder${n === 1 ? '' : 's'}`;
@@ -64,6 +65,11 @@ export function classifyBundleStats(builder: string, answer: unknown, context: {
     // "shares tx X with bundle Y": Y took our victim. A state conflict names every bundle ahead, none of them alone.
     const winner = kind === 'outbid' ? /with bundle (0x[0-9a-fA-F]{64})/.exec(detail)?.[1] : undefined;
     if (winner) verdict.winner = { bundleHash: winner as Hex };
+    // The winner's bid as the sealed block shows it (what it paid the coinbase, and per gas), without its identity.
+    const bid = kind === 'outbid' ? record(stats.winningBid) : undefined;
+    const bidWei = decimal(bid?.coinbaseDiff);
+    const gasPriceWei = decimal(bid?.bundleGasPrice);
+    if (bidWei !== undefined || gasPriceWei !== undefined) verdict.winner = { ...verdict.winner, ...(bidWei !== undefined ? { bidWei } : {}), ...(gasPriceWei !== undefined ? { gasPriceWei } : {}) };
     return verdict;
   }
   if (stats.isSimulated !== true && typeof stats.receivedAt !== 'string') return { kind: 'other', builder, detail: 'not received by the relay' };
@@ -78,26 +84,31 @@ export function classifyBundleStats(builder: string, answer: unknown, context: {
   return { kind: 'other', builder, detail: stats.isSimulated === true ? 'simulated, considered by no builder' : 'received, not simulated' };
 }
 
-const decimal = (value: unknown): bigint | undefined => (typeof value === 'string' && /^[0-9]+$/.test(value) ? BigInt(value) : undefined);
-
 /**
  * Adds what a block report (the local builder's `builder_blockReport`) exposes about an outbid's winner: its
- * signer, what it paid the builder (coinbase difference) and per gas. Anything it does not hold, or holds
- * malformed, is left out.
+ * bundle, signer, what it paid the builder (coinbase difference) and per gas, found by our bundle's hash
+ * (`excluded[].outbidBy`) or by the winner's (`included[]`). Anything it does not hold, or holds malformed, is left
+ * out.
  */
-export function withBlockReport(verdict: BuilderVerdict, report: unknown): BuilderVerdict {
+export function withBlockReport(verdict: BuilderVerdict, report: unknown, ourBundleHash?: Hex): BuilderVerdict {
+  if (verdict.kind !== 'outbid') return verdict;
+  const rows = (key: string) => {
+    const value = record(report)?.[key];
+    return Array.isArray(value) ? value.map(record) : [];
+  };
+  const same = (value: unknown, hash: string) => typeof value === 'string' && value.toLowerCase() === hash.toLowerCase();
+  // The report names who outbid each excluded bundle (`excluded[].outbidBy`); older reports only list the winners.
+  const ours = ourBundleHash ? rows('excluded').find((row) => same(row?.bundleHash, ourBundleHash)) : undefined;
   const hash = verdict.winner?.bundleHash;
-  const included = record(report)?.included;
-  if (!hash || !Array.isArray(included)) return verdict;
-  const entry = included.map(record).find((row) => typeof row?.bundleHash === 'string' && row.bundleHash.toLowerCase() === hash.toLowerCase());
+  const entry = record(ours?.outbidBy) ?? (hash ? rows('included').find((row) => same(row?.bundleHash, hash)) : undefined);
   if (!entry) return verdict;
-  const bidWei = decimal(entry.coinbaseDiff);
-  const gasPriceWei = decimal(entry.bundleGasPrice);
+  const winnerHash = typeof entry.bundleHash === 'string' && /^0x[0-9a-fA-F]{64}$/.test(entry.bundleHash) ? (entry.bundleHash as Hex) : hash;
+  const bidWei = decimal(entry.coinbaseDiff) ?? verdict.winner?.bidWei;
+  const gasPriceWei = decimal(entry.bundleGasPrice) ?? verdict.winner?.gasPriceWei;
   const signer = typeof entry.signer === 'string' && isAddress(entry.signer, { strict: false }) ? getAddress(entry.signer) : undefined;
-  if (bidWei === undefined && signer === undefined) return verdict;
   return {
     ...verdict,
-    winner: { bundleHash: hash, ...(signer ? { signer } : {}), ...(bidWei !== undefined ? { bidWei } : {}), ...(gasPriceWei !== undefined ? { gasPriceWei } : {}) },
+    winner: { ...(winnerHash ? { bundleHash: winnerHash } : {}), ...(signer ? { signer } : {}), ...(bidWei !== undefined ? { bidWei } : {}), ...(gasPriceWei !== undefined ? { gasPriceWei } : {}) },
   };
 }
 

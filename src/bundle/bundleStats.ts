@@ -36,7 +36,7 @@ export function bundleStatsExplainer(builders: ReadonlyArray<Builder>, auth: Loc
         | undefined;
       if (!result || typeof result !== 'object') continue;
       let verdict = classifyBundleStats(builder.name, result, context ?? {});
-      if (verdict?.winner?.bundleHash) verdict = withBlockReport(verdict, await call(builder, auth, 'builder_blockReport', [numberToHex(block)]));
+      if (verdict?.kind === 'outbid') verdict = withBlockReport(verdict, await call(builder, auth, 'builder_blockReport', [numberToHex(block)]), bundleHash);
       if (result.reason) return { reason: `${builder.name}: ${result.reason}`, ...(result.detail ? { detail: result.detail } : {}), ...(verdict ? { verdict } : {}) };
       if (verdict?.kind !== 'late' && Array.isArray(result.consideredByBuildersAt) && result.consideredByBuildersAt.length > 0) return { reason: `${builder.name}: considered, not sealed`, ...(verdict ? { verdict } : {}) };
       if (verdict?.kind === 'late') return { reason: `${builder.name}: ${verdict.detail}`, verdict };

@@ -51,3 +51,12 @@ export async function stepBlock(devnet: Devnet, app: SearcherApp): Promise<void>
   while (app.engine.headNumber < sealed) await new Promise((resolve) => setTimeout(resolve, 10));
   await app.ledger.settled();
 }
+
+/** Waits until the bot has taken in this many pending swaps (searched them, whatever it found). */
+export async function victimsHandled(app: SearcherApp, count: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (app.engine.stats.victims < count) {
+    if (Date.now() > deadline) throw new Error(`the bot took in ${app.engine.stats.victims} victims, not ${count}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

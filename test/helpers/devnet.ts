@@ -51,3 +51,15 @@ export async function sendSignedAndMine(
   await client.mine({ blocks: 1 });
   return client.waitForTransactionReceipt({ hash, pollingInterval: 20 });
 }
+
+/** ETH that calls inside the transaction sent to `to` (not the transaction's own value), from the node's call trace. */
+export async function ethSentInside(devnet: Devnet, hash: Hex, to: Address): Promise<bigint> {
+  type Frame = { to?: string; value?: Hex; error?: string; calls?: Frame[] };
+  const root = (await devnet.client.request({ method: 'debug_traceTransaction' as never, params: [hash, { tracer: 'callTracer' }] as never })) as Frame;
+  const walk = (frame: Frame, top: boolean): bigint => {
+    if (frame.error) return 0n;
+    const own = !top && frame.to?.toLowerCase() === to.toLowerCase() && frame.value ? BigInt(frame.value) : 0n;
+    return own + (frame.calls ?? []).reduce((sum, child) => sum + walk(child, false), 0n);
+  };
+  return walk(root, true);
+}

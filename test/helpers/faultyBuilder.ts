@@ -1,6 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import { concat, keccak256, type Address, type Hex } from 'viem';
+import { concat, keccak256, parseEther, type Address, type Hex } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { verifyFlashbotsSignature } from '../../src/bundle/flashbotsAuth.ts';
+import type { BundleRequest } from '../../src/bundle/types.ts';
 
 /**
  * What the builder does with one request: answer like a builder that took the bundle ('ok'), fail over HTTP
@@ -174,4 +176,16 @@ export class FaultyBuilder {
     const txs = ((json.params as Array<{ txs?: Hex[] }> | undefined)?.[0]?.txs ?? []) as Hex[];
     return { bundleHash: keccak256(txs.length ? concat(txs.map((tx) => keccak256(tx))) : '0x') };
   }
+}
+
+/**
+ * A bundle of real signed transactions (a trader's transfer and an operator's call, chain 1) with every classic
+ * field set: what the builder-client tests send (the reference library parses every transaction).
+ */
+export async function sampleSignedBundle(uuid: string): Promise<BundleRequest> {
+  const trader = privateKeyToAccount(generatePrivateKey());
+  const operator = privateKeyToAccount(generatePrivateKey());
+  const victim = await trader.signTransaction({ type: 'legacy', chainId: 1, nonce: 7, to: operator.address, value: parseEther('1'), gas: 21_000n, gasPrice: 30n * 10n ** 9n });
+  const ours = await operator.signTransaction({ type: 'eip1559', chainId: 1, nonce: 3, to: trader.address, data: '0x09c5eabe', gas: 300_000n, maxFeePerGas: 40n * 10n ** 9n, maxPriorityFeePerGas: 2n * 10n ** 9n });
+  return { txs: [victim, ours], blockNumber: 19_000_123n, minTimestamp: 1_700_000_000, maxTimestamp: 1_700_000_120, revertingTxHashes: [keccak256(ours)], replacementUuid: uuid };
 }

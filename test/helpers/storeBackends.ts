@@ -2,12 +2,12 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { PgSyncDatabase } from '../../src/monitor/postgres/syncDatabase.ts';
 import { parsePostgresUrl } from '../../src/monitor/postgres/url.ts';
 import type { SqlDatabase, SqlDialect } from '../../src/monitor/sqlDatabase.ts';
 import type { Store } from '../../src/monitor/store.ts';
-import { startPostgres, type PostgresServer } from './postgres.ts';
+import { postgresSetupTimeoutMs, startPostgres, type PostgresServer } from './postgres.ts';
 
 /**
  * The two places a store can live, for the store test-suites that run against both: a SQLite file in a
@@ -109,3 +109,20 @@ function postgresBackend(): StoreBackend {
 }
 
 export const storeBackends: StoreBackend[] = [sqliteBackend(), postgresBackend()];
+
+/**
+ * A store suite's hooks on one backend: the backend started once, a fresh location before each test
+ * (`suite.target`), and every store a test opened (pushed to `suite.open`) closed after it.
+ */
+export function storeSuite(backend: StoreBackend): { open: Store[]; target: string } {
+  const suite = { open: [] as Store[], target: '' };
+  beforeAll(() => backend.setup(), postgresSetupTimeoutMs);
+  afterAll(() => backend.teardown());
+  beforeEach(async () => {
+    suite.target = await backend.fresh();
+  });
+  afterEach(() => {
+    for (const store of suite.open.splice(0)) if (store.db.open) store.close();
+  });
+  return suite;
+}

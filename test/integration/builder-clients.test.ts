@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { keccak256, parseEther, type Address, type Hex } from 'viem';
+import { keccak256, type Address, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { nextBaseFee } from '../../src/chain/baseFee.ts';
@@ -16,21 +16,16 @@ import { startAnvil, type Anvil } from '../../src/chain/anvil.ts';
 import { createDevnetClient, type DevnetClient } from '../../src/devnet/client.ts';
 import { BuilderError, type BuilderErrorKind, type BundleRequest } from '../../src/bundle/types.ts';
 import { createLogger } from '../../src/log.ts';
-import { FaultyBuilder, hugeBodyBytes, rpcErrorMessage, type Behaviour } from '../helpers/faultyBuilder.ts';
+import { FaultyBuilder, hugeBodyBytes, rpcErrorMessage, type Behaviour, sampleSignedBundle } from '../helpers/faultyBuilder.ts';
 
 const auth = privateKeyToAccount(generatePrivateKey());
 /** These tests are about the builders; the risk layer says yes (its refusals are tested in risk-before-send). */
 const allowed = () => ({ ok: true as const });
-const trader = privateKeyToAccount(generatePrivateKey());
-const operator = privateKeyToAccount(generatePrivateKey());
 const uuid = '0f4b4e2c-7d1a-4c1e-9a37-3c9f2d5a8b61';
 let bundle: BundleRequest;
 
 beforeAll(async () => {
-  // Real signed transactions: the library parses every one after the builder answers.
-  const victim = await trader.signTransaction({ type: 'legacy', chainId: 1, nonce: 7, to: operator.address, value: parseEther('1'), gas: 21_000n, gasPrice: 30n * 10n ** 9n });
-  const ours = await operator.signTransaction({ type: 'eip1559', chainId: 1, nonce: 3, to: trader.address, data: '0x09c5eabe', gas: 300_000n, maxFeePerGas: 40n * 10n ** 9n, maxPriorityFeePerGas: 2n * 10n ** 9n });
-  bundle = { txs: [victim, ours], blockNumber: 19_000_123n, minTimestamp: 1_700_000_000, maxTimestamp: 1_700_000_120, revertingTxHashes: [keccak256(ours)], replacementUuid: uuid };
+  bundle = await sampleSignedBundle(uuid);
 });
 
 const started: FaultyBuilder[] = [];

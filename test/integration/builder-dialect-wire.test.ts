@@ -1,26 +1,21 @@
-import { keccak256, parseEther } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { JsonRpcBuilderClient } from '../../src/bundle/builderClient.ts';
 import { mainnetBuilders } from '../../src/bundle/builders.ts';
 import { FlashbotsLibraryClient } from '../../src/bundle/flashbotsLibraryClient.ts';
 import { BuilderError, type BundleRequest } from '../../src/bundle/types.ts';
-import { FaultyBuilder } from '../helpers/faultyBuilder.ts';
+import { FaultyBuilder, sampleSignedBundle } from '../helpers/faultyBuilder.ts';
 
 /**
  * What goes on the wire per builder dialect: a real HTTP server on 127.0.0.1 stands in for each builder (given the
  * built-in dialect, never the builder's URL), and the recorded request bodies are compared field by field.
  */
 const auth = privateKeyToAccount(generatePrivateKey());
-const trader = privateKeyToAccount(generatePrivateKey());
-const operator = privateKeyToAccount(generatePrivateKey());
 const uuid = '0f4b4e2c-7d1a-4c1e-9a37-3c9f2d5a8b61';
 let bundle: BundleRequest;
 
 beforeAll(async () => {
-  const victim = await trader.signTransaction({ type: 'legacy', chainId: 1, nonce: 7, to: operator.address, value: parseEther('1'), gas: 21_000n, gasPrice: 30n * 10n ** 9n });
-  const ours = await operator.signTransaction({ type: 'eip1559', chainId: 1, nonce: 3, to: trader.address, data: '0x09c5eabe', gas: 300_000n, maxFeePerGas: 40n * 10n ** 9n, maxPriorityFeePerGas: 2n * 10n ** 9n });
-  bundle = { txs: [victim, ours], blockNumber: 19_000_123n, minTimestamp: 1_700_000_000, maxTimestamp: 1_700_000_120, revertingTxHashes: [keccak256(ours)], replacementUuid: uuid };
+  bundle = await sampleSignedBundle(uuid);
 });
 
 const started: FaultyBuilder[] = [];

@@ -6,7 +6,7 @@ import { devAccount } from '../../src/devnet/accounts.ts';
 import { mainnet } from '../../src/chain/addresses.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { prepareBackrun, signBackrun } from '../helpers/backrun.ts';
-import { startTestDevnet } from '../helpers/devnet.ts';
+import { ethSentInside, startTestDevnet } from '../helpers/devnet.ts';
 
 /**
  * The current eth_sendBundle extensions (BuilderNet's api docs, Titan's eth_sendBundle page): droppingTxHashes,
@@ -29,23 +29,11 @@ async function rpc(method: string, params: unknown[], signer = auth) {
   return (await response.json()) as { result?: any; error?: { code: number; message: string } };
 }
 
-/** ETH moved to `to` by calls inside the transaction (not its own value), from the node's call trace. */
-async function transfersTo(hash: Hex, to: Address): Promise<bigint> {
-  type Frame = { to?: string; value?: Hex; error?: string; calls?: Frame[] };
-  const root = (await devnet.client.request({ method: 'debug_traceTransaction' as never, params: [hash, { tracer: 'callTracer' }] as never })) as Frame;
-  const walk = (frame: Frame, top: boolean): bigint => {
-    if (frame.error) return 0n;
-    const own = !top && frame.to?.toLowerCase() === to.toLowerCase() && frame.value ? BigInt(frame.value) : 0n;
-    return own + (frame.calls ?? []).reduce((sum, child) => sum + walk(child, false), 0n);
-  };
-  return walk(root, true);
-}
-
 /** What a landed transaction paid the block's coinbase (priority fees and transfers), from its receipt and trace. */
 async function paidToCoinbase(hash: Hex): Promise<{ paid: bigint; gasUsed: bigint }> {
   const receipt = await devnet.client.getTransactionReceipt({ hash });
   const block = await devnet.client.getBlock({ blockNumber: receipt.blockNumber });
-  return { paid: receipt.gasUsed * (receipt.effectiveGasPrice - block.baseFeePerGas!) + (await transfersTo(hash, devnet.manifest.builderCoinbase)), gasUsed: receipt.gasUsed };
+  return { paid: receipt.gasUsed * (receipt.effectiveGasPrice - block.baseFeePerGas!) + (await ethSentInside(devnet, hash, devnet.manifest.builderCoinbase)), gasUsed: receipt.gasUsed };
 }
 
 const spare = () => devAccount(devnet.manifest.accounts.traders[7]!.index);

@@ -10,7 +10,7 @@ import { MevShareRelay } from '../../src/devnet/relays/mevShareRelay.ts';
 import { mevShareSink, privateFlowHintsSchema } from '../../src/devnet/relays/mevShareSink.ts';
 import { createLogger } from '../../src/log.ts';
 import { prepareBackrun, signBackrun } from '../helpers/backrun.ts';
-import { startTestDevnet } from '../helpers/devnet.ts';
+import { ethSentInside, startTestDevnet } from '../helpers/devnet.ts';
 
 const pairAbi = parseAbi(['function getReserves() view returns (uint112, uint112, uint32)']);
 const syncTopic = keccak256(toHex('Sync(uint112,uint112)'));
@@ -81,22 +81,10 @@ async function inPublicPool(hash: Hex): Promise<boolean> {
   return [...Object.values(content.pending), ...Object.values(content.queued)].some((byNonce) => Object.values(byNonce).some((tx) => tx.hash.toLowerCase() === hash.toLowerCase()));
 }
 
-/** ETH the transaction sent to `coinbase` anywhere in its call tree (the node's own tracer, not our simulator). */
-async function transfersTo(hash: Hex, coinbase: Address): Promise<bigint> {
-  type Frame = { to?: string; value?: Hex; error?: string; calls?: Frame[] };
-  const root = (await devnet.client.request({ method: 'debug_traceTransaction' as never, params: [hash, { tracer: 'callTracer' }] as never })) as Frame;
-  const walk = (frame: Frame, top: boolean): bigint => {
-    if (frame.error) return 0n;
-    const own = !top && frame.to?.toLowerCase() === coinbase.toLowerCase() && frame.value ? BigInt(frame.value) : 0n;
-    return own + (frame.calls ?? []).reduce((sum, child) => sum + walk(child, false), 0n);
-  };
-  return walk(root, true);
-}
-
 /** What a landed transaction paid the block's coinbase, from its receipt and the node's trace. */
 async function paidToCoinbase(hash: Hex, baseFee: bigint, coinbase: Address): Promise<bigint> {
   const receipt = await devnet.client.getTransactionReceipt({ hash });
-  return receipt.gasUsed * (receipt.effectiveGasPrice - baseFee) + (await transfersTo(hash, coinbase));
+  return receipt.gasUsed * (receipt.effectiveGasPrice - baseFee) + (await ethSentInside(devnet, hash, coinbase));
 }
 
 async function buildAndPoll() {

@@ -5,7 +5,7 @@ import { signFlashbotsBody } from '../../src/bundle/flashbotsAuth.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import type { SearcherApp } from '../../src/searcher.ts';
 import { prepareBackrun, signBackrun } from '../helpers/backrun.ts';
-import { startTestBot, stepBlock } from '../helpers/bot.ts';
+import { startTestBot, stepBlock, victimsHandled } from '../helpers/bot.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
 
 /**
@@ -31,14 +31,6 @@ afterAll(async () => {
   await devnet?.stop();
 });
 
-async function victimsHandled(count: number) {
-  const deadline = Date.now() + 20_000;
-  while (app.engine.stats.victims < count) {
-    if (Date.now() > deadline) throw new Error(`the bot took in ${app.engine.stats.victims} victims, not ${count}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 async function bundlesSent(count: number) {
   const deadline = Date.now() + 20_000;
   while (app.store.recentBundles(10).length < count) {
@@ -51,10 +43,10 @@ describe('misses recorded as the local builder reported them', () => {
   it('an outbid (with the winner and its bid) and a nonce failure, not the bot\'s "outbid" guess', async () => {
     const before = app.engine.stats.victims;
     const first = await prepareBackrun(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'WBTC'], amount: 30n * 10n ** 18n, trader: 1 });
-    await victimsHandled(before + 1);
+    await victimsHandled(app, before + 1);
     await bundlesSent(1);
     const second = await prepareBackrun(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'DAI'], amount: 30n * 10n ** 18n, trader: 2 });
-    await victimsHandled(before + 2);
+    await victimsHandled(app, before + 2);
     await bundlesSent(2);
     const ourBundles = app.store.recentBundles(10);
     const bundleOf = (victim: Hex) => ourBundles.find((bundle) => bundle.txHashes[0]?.toLowerCase() === victim.toLowerCase());

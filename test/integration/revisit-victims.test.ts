@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import type { SearcherApp } from '../../src/searcher.ts';
 import { signVictim, type VictimOrder } from '../helpers/backrun.ts';
-import { startTestBot, stepBlock } from '../helpers/bot.ts';
+import { startTestBot, stepBlock, victimsHandled } from '../helpers/bot.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
 
 /**
@@ -30,25 +30,16 @@ afterEach(async () => {
   await devnet?.stop();
 });
 
-/** Waits until the bot has taken in this many pending swaps (searched them, whatever it found). */
-async function victimsHandled(count: number) {
-  const deadline = Date.now() + 20_000;
-  while (app.engine.stats.victims < count) {
-    if (Date.now() > deadline) throw new Error(`the bot took in ${app.engine.stats.victims} victims, not ${count}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 const reportOf = (hash: Hex) => app.store.recentOpportunities(100).filter((row) => row.victim?.toLowerCase() === hash.toLowerCase());
 
 /** The small victim first, then the large one, each from its own trader; the block sealed once the bot decided on both. */
 async function smallThenLarge(small: VictimOrder, large: VictimOrder) {
   const before = app.engine.stats.victims;
   const first = await signVictim(devnet, small);
-  await victimsHandled(before + 1);
+  await victimsHandled(app, before + 1);
   expect(reportOf(first.hash), 'the small victim alone already had a candidate: the test would prove nothing').toEqual([]);
   const second = await signVictim(devnet, large);
-  await victimsHandled(before + 2);
+  await victimsHandled(app, before + 2);
   await stepBlock(devnet, app);
   return { small: first, large: second };
 }

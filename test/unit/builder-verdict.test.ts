@@ -91,6 +91,21 @@ describe('withBlockReport: the winner of an outbid, from the local builder\'s bu
     });
   });
 
+  it('the current local builder: getBundleStatsV2 gives the winning bid only (no identity); the report\'s outbidBy for our bundle names the winner', () => {
+    const answer = { ...local('outbid', 'a conflicting bundle paid the builder more per gas'), winningBid: { coinbaseDiff: '3000000000000000', gasUsed: '150000', bundleGasPrice: '20000000000' } };
+    const verdict = classifyBundleStats('local', answer)!;
+    expect(verdict).toMatchObject({ kind: 'outbid', winner: { bidWei: 3_000_000_000_000_000n, gasPriceWei: 20_000_000_000n } });
+    expect(verdict.winner?.bundleHash).toBeUndefined();
+    const withOutbidBy = {
+      blockNumber: '12',
+      included: [],
+      excluded: [{ bundleHash: ours, signer: '0x00000000000000000000000000000000000000bb', reason: 'outbid', detail: 'x', outbidBy: { bundleHash: rival, signer: '0x00000000000000000000000000000000000000aa', coinbaseDiff: '3000000000000000', gasUsed: '150000', bundleGasPrice: '20000000000' } }],
+    };
+    expect(withBlockReport(verdict, withOutbidBy, ours as `0x${string}`).winner).toEqual({ bundleHash: rival, signer: '0x00000000000000000000000000000000000000AA', bidWei: 3_000_000_000_000_000n, gasPriceWei: 20_000_000_000n });
+    // Another bundle's row is not ours: nothing is added.
+    expect(withBlockReport(verdict, withOutbidBy, rival as `0x${string}`)).toEqual(verdict);
+  });
+
   it('leaves a verdict alone when the report does not hold the winner, or is malformed', () => {
     const verdict = classifyBundleStats('local', local('outbid', `shares tx ${victimTx} with bundle ${ours}, which pays more per gas`))!;
     expect(withBlockReport(verdict, report)).toEqual(verdict);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mainnetBuilders, type BuilderEndpoint } from '../../src/bundle/builders.ts';
 import { ConfigError, loadRunConfig } from '../../src/config/runConfig.ts';
+import { configErrorOf } from '../helpers/configError.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'run-config-dialects-'));
 const chain = { chainId: 1, rpcUrl: 'http://127.0.0.1:9/rpc', wsUrl: 'ws://127.0.0.1:9/ws', executor: { address: '0x5FbDB2315678afecb367f032d93F642f64180aa3' } };
@@ -13,16 +14,6 @@ function configFile(extra: object): string {
   const file = join(dir, `config-${files++}.json`);
   writeFileSync(file, JSON.stringify({ chain, ...extra }));
   return file;
-}
-
-function errorOf(file: string): ConfigError {
-  try {
-    loadRunConfig(file);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error(`${file} loaded without an error`);
 }
 
 /** A builder entry at a local address (never a real builder's URL: nothing here is contacted anyway). */
@@ -72,7 +63,7 @@ describe('builder dialects in the run config', () => {
     ['stats from a builder whose docs say it does not answer flashbots_getBundleStatsV2', local('quasar', { stats: true }), /builders\[0\]\.stats: quasar does not answer flashbots_getBundleStatsV2/],
     ['a zero rate limit', local('custom', { maxRequestsPerSecond: 0 }), /builders\[0\]\.maxRequestsPerSecond: /],
   ])('refuses %s with a config error naming the field', (_name, entry, message) => {
-    const error = errorOf(configFile({ builders: [entry] }));
+    const error = configErrorOf(configFile({ builders: [entry] }));
     expect(error.message).toMatch(message);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadRunConfig } from '../../src/config/runConfig.ts';
+import { configErrorOf } from '../helpers/configError.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'run-config-urls-'));
 const executor = { address: '0x5FbDB2315678afecb367f032d93F642f64180aa3' };
@@ -15,16 +16,6 @@ function configFile(name: string, chain: object, builders?: object[]): string {
 
 const goodChain = { chainId: 1, rpcUrl: 'https://node.example/rpc', wsUrl: 'wss://node.example/ws', executor };
 
-function errorOf(file: string): ConfigError {
-  try {
-    loadRunConfig(file);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error(`${file} loaded without an error`);
-}
-
 describe('config URLs: nodes and builders are HTTP(S), refused at load time rather than at the first bundle', () => {
   it('accepts http and https node and builder URLs', () => {
     const loaded = loadRunConfig(configFile('good', goodChain, [{ name: 'b', url: 'http://127.0.0.1:9/' }]));
@@ -33,12 +24,12 @@ describe('config URLs: nodes and builders are HTTP(S), refused at load time rath
   });
 
   it.each(['ftp://builder.example/', 'ws://builder.example/', 'file:///etc/passwd'])('refuses builder URL %s, naming the field', (url) => {
-    const error = errorOf(configFile('builder', goodChain, [{ name: 'b', url }]));
+    const error = configErrorOf(configFile('builder', goodChain, [{ name: 'b', url }]));
     expect(error.message).toMatch(/builders\[0\]\.url: expected an http:\/\/ or https:\/\/ URL/);
   });
 
   it('refuses a websocket URL given as the rpc URL, naming the field', () => {
-    const error = errorOf(configFile('rpc', { ...goodChain, rpcUrl: 'wss://node.example/ws' }));
+    const error = configErrorOf(configFile('rpc', { ...goodChain, rpcUrl: 'wss://node.example/ws' }));
     expect(error.message).toMatch(/chain\.rpcUrl: expected an http:\/\/ or https:\/\/ URL/);
   });
 });

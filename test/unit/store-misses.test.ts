@@ -1,8 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { migrationsFor } from '../../src/monitor/migrations.ts';
 import { Store } from '../../src/monitor/store.ts';
-import { postgresSetupTimeoutMs } from '../helpers/postgres.ts';
-import { storeBackends } from '../helpers/storeBackends.ts';
+import { storeBackends, storeSuite } from '../helpers/storeBackends.ts';
 import { hash, now, sendBundle } from '../helpers/storeFixtures.ts';
 
 const signer = '0x00000000000000000000000000000000000000AA' as const;
@@ -11,19 +10,11 @@ const bigBid = 2n ** 64n + 7n;
 
 /** Misses as the builders reported them (misses.builder_reason and friends), written and read back on SQLite and PostgreSQL. */
 describe.each(storeBackends)('store misses by builder reason on $name', (backend) => {
-  const open: Store[] = [];
-  let target = '';
-  beforeAll(() => backend.setup(), postgresSetupTimeoutMs);
-  afterAll(() => backend.teardown());
-  beforeEach(async () => {
-    target = await backend.fresh();
-  });
-  afterEach(() => {
-    for (const store of open.splice(0)) if (store.db.open) store.close();
-  });
+  const suite = storeSuite(backend);
+  const open = suite.open;
 
   it('keeps each miss\'s builder verdict (kind, builder, words, winner and its bid, guess or not) and counts them per builder', () => {
-    const store = Store.open(target, { now, instance: 'host-a' });
+    const store = Store.open(suite.target, { now, instance: 'host-a' });
     open.push(store);
     for (const [i, id] of ['m1', 'm2', 'm3', 'm4', 'm5', 'm6'].entries()) sendBundle(store, id, 10 + i);
     store.recordMiss({ bundleId: 'm1', block: 10, reason: 'outbid', detail: 'builder: local: outbid', verdict: { kind: 'outbid', builder: 'local', detail: 'outbid: shares tx', winner: { bundleHash: hash(99), signer, bidWei: bigBid, gasPriceWei: 20n * 10n ** 9n } } });
@@ -53,28 +44,28 @@ describe.each(storeBackends)('store misses by builder reason on $name', (backend
       { builder: 'titan', outbid: 0, reverted: 1, nonce: 0, late: 0, cancelled: 0, other: 0, guessed: 0 },
     ]);
     // Another instance's misses are its own.
-    const other = Store.open(target, { now, instance: 'host-b' });
+    const other = Store.open(suite.target, { now, instance: 'host-b' });
     open.push(other);
     expect(other.missKinds()).toEqual({ outbid: 0, reverted: 0, nonce: 0, late: 0, cancelled: 0, other: 0 });
     expect(store.missKinds(null).outbid).toBe(1);
   });
 
   it('refuses a kind outside the builder kinds', () => {
-    const store = Store.open(target, { now, instance: 'host-a' });
+    const store = Store.open(suite.target, { now, instance: 'host-a' });
     open.push(store);
     sendBundle(store, 'm1', 10);
     expect(() => store.recordMiss({ bundleId: 'm1', block: 10, reason: 'outbid', detail: null, verdict: { kind: 'lost' as 'other', builder: 'x', detail: 'y' } })).toThrow();
   });
 
   it('upgrades a version-7 store: its misses keep their reason and have no builder verdict', () => {
-    const old = backend.raw(target);
+    const old = backend.raw(suite.target);
     old.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)');
     for (const sql of migrationsFor(backend.name, 'old-host').slice(0, 7)) old.exec(sql);
     old.prepare('INSERT INTO schema_version (version) VALUES (7)').run();
     old.prepare("INSERT INTO bundles (instance, id, target_block, our_tx, txs, predicted_net_wei, sent_at) VALUES ('old-host', 'b9', 9, '0x1', '[]', '5', 1)").run();
     old.prepare("INSERT INTO misses (instance, bundle_id, block, reason, detail, at) VALUES ('old-host', 'b9', 9, 'outbid', 'the victim landed without our backrun', 1)").run();
     old.close();
-    const store = Store.open(target, { now, instance: 'old-host' });
+    const store = Store.open(suite.target, { now, instance: 'old-host' });
     open.push(store);
     expect(store.recentMisses(5)).toEqual([{ bundleId: 'b9', block: 9, reason: 'outbid', detail: 'the victim landed without our backrun', verdict: null }]);
     expect(store.missKinds()).toEqual({ outbid: 0, reverted: 0, nonce: 0, late: 0, cancelled: 0, other: 0 });
