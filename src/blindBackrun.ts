@@ -111,16 +111,9 @@ export class BlindBackruns {
     // Whatever we do with it, this transaction moves these pools in the block, by amounts nobody can know.
     for (const pool of touched) sends.hiddenPools.add(pool);
     const prior = sends.trades;
-    // Pools our exact bundles of the block trade: a blind leg there would race them (the builder orders bundles by
-    // what they pay, not by our plan), and whichever ran second would find its state moved. The exact ones win: an
-    // exact backrun spoiled by a blind one run first is worth more than the blind one makes (measured in the demo:
-    // sent anyway, the blind ones took 0.875 of their value and the MEV Blocker ones fell to 0.38).
-    const exactPools = new Set(prior.flatMap((trade) => (trade.cycle && trade.amountIn !== 0n ? trade.cycle.hops.map((hop) => hop.pool.address.toLowerCase()) : [])));
     const legs: BlindLeg[] = [];
-    const yielded = touched.filter((pool) => exactPools.has(pool));
     for (const pool of touched) {
-      if (exactPools.has(pool)) continue;
-      const excluded = new Set([...touched.filter((other) => other !== pool), ...exactPools]);
+      const excluded = new Set(touched.filter((other) => other !== pool));
       // On the state at the top of the block, as the relay simulates it before any builder sees it (Flashbots'
       // mev-share-node forwards only bundles whose simulation there succeeds): tables that assume our earlier bundles
       // of the block first would fail there, and a nonce that follows theirs cannot run there at all.
@@ -145,15 +138,23 @@ export class BlindBackruns {
     // land on the state they meet rather than revert.
     const backrun = legs.length > 0 && (await this.send(hint, legs, target, firstSeenMs, searchedUs));
     const moved = new Set([...touched, ...(backrun ? legs.flatMap((leg) => leg.cycle.hops.map((hop) => hop.pool.address.toLowerCase())) : [])]);
-    const overtaken = prior.filter((trade) => trade.uuid !== undefined && trade.lane !== undefined && trade.amountIn !== 0n && [...moved].some((pool) => trade.pools?.has(pool)));
+    // In the order they were sent: one that meets a moved pool realises an amount nobody knows, so the pools it
+    // trades are moved for those after it too.
+    const overtaken: PriorTrade[] = [];
+    for (const trade of prior) {
+      if (trade.uuid === undefined || trade.lane === undefined || trade.amountIn === 0n || ![...(trade.pools ?? [])].some((pool) => moved.has(pool))) continue;
+      overtaken.push(trade);
+      for (const pool of trade.pools ?? []) moved.add(pool);
+    }
+    // Our later sends of the block on these pools meet states nobody can simulate either.
+    for (const pool of moved) sends.hiddenPools.add(pool);
     if (overtaken.length > 0) {
       this.parameters.onStateHidden?.(overtaken.map((trade) => trade.uuid!), target, `a MEV-Share transaction known only by its hint (${hint.hash}) or our blind backrun of it trades its pools in the block and may run first`);
       for (const trade of overtaken) await this.parameters.relax?.(trade.uuid!, trade.lane!, target);
     }
     if (legs.length === 0) {
       this.stats.unprofitable++;
-      // Say which: pools left to our exact bundles of the block, or no size of the victim that pays on the others.
-      logger.debug({ victim: hint.hash, pools: touched, leftToExactBundles: yielded }, yielded.length === touched.length ? 'blind: every pool it touched is traded by an exact bundle of ours this block' : 'blind: no size of the victim makes a backrun pay');
+      logger.debug({ victim: hint.hash, pools: touched }, 'blind: no size of the victim makes a backrun pay');
     }
   }
 

@@ -9,7 +9,7 @@ import type { Candidate, EngineConfig } from '../strategy/candidates.ts';
 import { netAfterGasWei } from '../strategy/costs.ts';
 import { planFor } from './toPlan.ts';
 import { feesForTargetBlock } from './fees.ts';
-import { signExecutorTransaction } from './signTransaction.ts';
+import { signExecutorSizedTransaction, signExecutorTransaction } from './signTransaction.ts';
 import type { Opportunity, Submitter } from './submitter.ts';
 import { victimRawTransaction, type RawTransactionSource, type SignedTransactionFields } from './victimRaw.ts';
 
@@ -34,6 +34,9 @@ export type DispatcherParameters = {
   /** The submitter only logs (reports say so). */
   dryRun?: boolean;
 };
+
+/** The largest sizing key (a V3 sqrtPriceX96 is below 2^160, a V2 reserve0 below 2^112): a table from 0 to it covers every state. */
+const anyKey = (1n << 160n) - 1n;
 
 export type Dispatch = { sent: boolean; reason: string; uuid?: string; ourHash?: Hex; proposal?: BundleProposal };
 
@@ -141,7 +144,16 @@ export class Dispatcher {
         const plan = planFor(candidate, block, policy);
         // The floor: what the gas costs in this block at our price, plus the minimum net (never below 0 after gas).
         const floor = proposal.gasLimit * (this.parameters.nextBaseFee() + policy.priorityFeeWei) + policy.minNetProfitWei;
-        const signed = await signExecutorTransaction({ account, chainId, executor, plan: floorOnly ? { ...plan, minProfit: floor < plan.minProfit ? floor : plan.minProfit } : plan, nonce, gas: proposal.gasLimit, ...fees });
+        const minProfit = floor < plan.minProfit ? floor : plan.minProfit;
+        if (floorOnly && !plan.flash) {
+          // Held to the floor, it pays the builder its share of what is realised (as a blind backrun does), through
+          // executeSized with the planned input at every key: a fixed payment sized for the predicted profit would
+          // sink it on a state that gives less, which is the state it is held to the floor for.
+          const sizing = { pool: plan.hops[0]!.pool, builderShareBps: Number(policy.builderShareBps), entries: [{ key: 0n, amountIn: plan.amountIn }, { key: anyKey, amountIn: plan.amountIn }] };
+          const signed = await signExecutorSizedTransaction({ account, chainId, executor, plan: { ...plan, minProfit, builderPayment: 0n }, sizing, nonce, gas: proposal.gasLimit, ...fees });
+          return { raw: signed.raw, hash: signed.hash };
+        }
+        const signed = await signExecutorTransaction({ account, chainId, executor, plan: floorOnly ? { ...plan, minProfit } : plan, nonce, gas: proposal.gasLimit, ...fees });
         return { raw: signed.raw, hash: signed.hash };
       },
     };
