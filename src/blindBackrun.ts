@@ -134,7 +134,7 @@ export class BlindBackruns {
     }
     legs.splice(0, legs.length, ...kept);
     // The hint's transaction lands in this block whatever we do, anywhere the builder puts it: our exact bundles of
-    // the block on its pools (or on our blind backrun's, which cannot be theirs) are held to their floor, so they
+    // the block on its pools (or on our blind backrun's) are held to their floor, so they
     // land on the state they meet rather than revert.
     const backrun = legs.length > 0 && (await this.send(hint, legs, target, firstSeenMs, searchedUs));
     const moved = new Set([...touched, ...(backrun ? legs.flatMap((leg) => leg.cycle.hops.map((hop) => hop.pool.address.toLowerCase())) : [])]);

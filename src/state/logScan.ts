@@ -57,7 +57,8 @@ export async function scanLogs(client: PublicClient, parameters: ScanLogsParamet
       const width = end - cursor + 1n;
       const named = cap.suggested && cap.suggested.from === cursor && cap.suggested.to >= cursor && cap.suggested.to < end ? cap.suggested.to - cursor + 1n : undefined;
       span = named ?? (width / 2n > 0n ? width / 2n : 1n);
-      refusedSpan = width;
+      // A range the provider names is the widest that fits from here: growing past it would only be refused again.
+      refusedSpan = named !== undefined ? named + 1n : width;
       sinceRefusal = 0;
       continue;
     }
