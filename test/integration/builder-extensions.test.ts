@@ -224,6 +224,22 @@ describe('outbid: the loser learns the winning bid, as the sealed block shows it
     expect(excluded).toMatchObject({ reason: 'outbid', outbidBy: { bundleHash: won.result.bundleHash, signer: rival.address, coinbaseDiff: String(coinbaseDiff), gasUsed: String(gasUsed), bundleGasPrice: String(coinbaseDiff / gasUsed) } });
   });
 
+  it('a caller asking while the block is being sealed (it may already see the head) gets the outcome, not "pending"', async () => {
+    const { victim, candidateWith, target } = await prepareBackrun(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'USDC'], amount: 30n * 10n ** 18n, trader: 1 }, { sendVictim: false });
+    const cheap = await signBackrun(devnet, candidateWith(2000n), target, { builderShareBps: 2000n });
+    const generous = await signBackrun(devnet, candidateWith(8000n), target, { builderShareBps: 8000n, operatorIndex: devnet.manifest.accounts.operators[0]!.index, nonce: await devnet.client.getTransactionCount({ address: devnet.manifest.accounts.operators[0]!.address, blockTag: 'latest' }) });
+    const lost = await rpc('eth_sendBundle', [{ txs: [victim.raw, cheap.raw], blockNumber: toHex(target) }]);
+    await rpc('eth_sendBundle', [{ txs: [victim.raw, generous.raw], blockNumber: toHex(target) }], privateKeyToAccount(generatePrivateKey()));
+    const sealing = devnet.builder.buildBlock();
+    const [stats, report] = await Promise.all([
+      rpc('flashbots_getBundleStatsV2', [{ bundleHash: lost.result.bundleHash, blockNumber: toHex(target) }]),
+      rpc('builder_blockReport', [toHex(target)]),
+    ]);
+    await sealing;
+    expect(stats.result).toMatchObject({ status: 'excluded', reason: 'outbid' });
+    expect(report.result?.excluded).toEqual([expect.objectContaining({ bundleHash: lost.result.bundleHash, reason: 'outbid' })]);
+  });
+
   it('a bundle that no longer runs after a better-paying one (no shared transaction: the same operator nonce) names that one as the winner', async () => {
     const a = await prepareBackrun(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'DAI'], amount: 30n * 10n ** 18n, trader: 2 }, { sendVictim: false });
     const b = await prepareBackrun(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'WBTC'], amount: 30n * 10n ** 18n, trader: 3 }, { sendVictim: false });

@@ -354,15 +354,19 @@ export class LocalBuilder {
     };
   }
 
-  private bundleStats(params: unknown, signer: Address) {
+  // A block is on chain before its outcomes are written (sealing mines, then records), so a caller that saw the
+  // head asks about a block still being sealed: the answer waits for the seal, as a real builder's does.
+  private async bundleStats(params: unknown, signer: Address) {
     const [{ bundleHash, blockNumber }] = parse(bundleStatsParams, params);
+    await this.building.catch(() => {});
     const bundle = this.book.find(signer, bundleHash as Hex, blockNumber);
     if (!bundle) throw new RpcError(rpcErrorCodes.invalidParams, `bundle ${bundleHash} for block ${blockNumber} not found for signer ${signer}`);
     return bundleStatsAnswer(bundle, this.reports.get(blockNumber)?.timestamp, this.now());
   }
 
-  private blockReportRpc(params: unknown): BlockReport {
+  private async blockReportRpc(params: unknown): Promise<BlockReport> {
     const [blockNumber] = parse(blockReportParams, params);
+    await this.building.catch(() => {});
     const report = this.reports.get(blockNumber);
     if (!report) throw new RpcError(rpcErrorCodes.invalidParams, `no report for block ${blockNumber}: this builder did not build it, or it is too old`);
     return report;
