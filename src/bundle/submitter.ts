@@ -88,6 +88,8 @@ type Tracked = {
   attempts: number;
   /** The nonce of the last signature: a replacement in place keeps it. */
   nonce?: number;
+  /** A copy kept for a signature replaced in place (same uuid as the live entry that replaced it). */
+  replaced?: true;
 };
 
 export type SubmitterParameters = {
@@ -226,6 +228,9 @@ export class Submitter {
     const { before } = routed;
     const to = routed.sender ?? sender;
     const txs = [...routed.head, ours.raw];
+    // A builder that does not take the replacement keeps the signature it replaces, which may still land: watched
+    // like a withdrawn bundle, so landing it counts as ours and not as a victim that landed without us.
+    if (inPlace && mode === 'send' && tracked.ourHash !== '0x') this.withdrawn.set(tracked.ourHash.toLowerCase(), { ...tracked, bundleHashes: [...tracked.bundleHashes], replaced: true });
     tracked.target = target;
     tracked.ourHash = ours.hash;
     tracked.nonce = nonce;
@@ -298,7 +303,10 @@ export class Submitter {
     for (const [hash, tracked] of this.withdrawn) {
       if (mined.has(hash)) {
         const victim = tracked.opportunity.victim?.hash;
-        this.parameters.logger.warn({ uuid: tracked.uuid, block: String(head.number) }, 'submitter: a withdrawn bundle landed anyway; accounted as included');
+        // Its replacement (same uuid) is done with too: it can no longer land, nor be counted a miss.
+        if (this.live.get(tracked.opportunity.key)?.uuid === tracked.uuid) this.live.delete(tracked.opportunity.key);
+        const message = tracked.replaced ? 'submitter: the signature a replacement was to replace landed; accounted as included' : 'submitter: a withdrawn bundle landed anyway; accounted as included';
+        this.parameters.logger.warn({ uuid: tracked.uuid, block: String(head.number) }, message);
         this.parameters.sink.included({ uuid: tracked.uuid, key: tracked.opportunity.key, block: head.number, ourHash: tracked.ourHash, ...(victim ? { victim } : {}) });
       }
       if (mined.has(hash) || tracked.target <= head.number) this.withdrawn.delete(hash);

@@ -272,6 +272,32 @@ describe('Submitter', () => {
     expect(sink.included.map((event) => event.uuid)).toContain(uuid);
   });
 
+  it('relax: when the signature a replacement was to replace lands (a builder kept it), the bundle is included, not missed', async () => {
+    const { sender, sink, submitter } = setup({ nonce: 5 });
+    let floorOnly = false;
+    const a = opportunity('victim-a');
+    const relaxable: Opportunity = { ...a.op, relax: () => (floorOnly = true, undefined), sign: async (target, nonce) => a.op.sign(target, floorOnly ? nonce + 1_000 : nonce) };
+    const { uuid, ourHash, delivered } = await submitter.submit(relaxable, 11n);
+    await delivered;
+    // One builder takes the replacement, the other answers an error and keeps the strict version.
+    sender.answer = () => [
+      { builder: 'alpha', ok: true, bundleHash: keccak256(toHex('alpha replacement')) },
+      { builder: 'beta', ok: false, error: { kind: 'timeout', message: 'timed out' } },
+    ];
+    expect(await submitter.relax(uuid, 11n)).toBe(true);
+    await submitter.flushed();
+    expect(a.signed.at(-1)!.hash).not.toBe(ourHash);
+    await submitter.onHead({ number: 11n, transactions: [a.victim.hash, ourHash] });
+    await submitter.settled();
+    expect(sink.included).toEqual([expect.objectContaining({ uuid, block: 11n, ourHash })]);
+    expect(sink.missed).toEqual([]);
+    expect(submitter.outstanding).toBe(0);
+    // Nothing of it is watched after its block.
+    await submitter.onHead({ number: 12n, transactions: [ourHash, a.signed.at(-1)!.hash] });
+    await submitter.settled();
+    expect(sink.included).toHaveLength(1);
+  });
+
   it('dry run: the sender is never called, yet the bundle is recorded as sent with dryRun', async () => {
     const { sender, sink, submitter } = setup({ mode: 'dry-run' });
     const a = opportunity('victim-a');
