@@ -128,6 +128,12 @@ function bundleRoute(opportunity: Opportunity, relays: SubmitterParameters['rela
   return { sender, before: [{ raw: victim.hash, hash: victim.hash }], head: [victim.hash] };
 }
 
+/** Whether a refusal names one of the bundle's target transactions and not ours (by hash, as relays quote them). */
+function namesOnly(message: string, targets: readonly string[], ours: Hex): boolean {
+  const text = message.toLowerCase();
+  return !text.includes(ours.toLowerCase()) && targets.some((hash) => text.includes(hash));
+}
+
 /** Whether a chain may receive bundles: the devnet always; anything else only when the config says submit. */
 export function submissionMode(chainId: number, submit: boolean): 'send' | 'dry-run' {
   return chainId === devnetChainId || submit ? 'send' : 'dry-run';
@@ -258,11 +264,15 @@ export class Submitter {
         await nonces.resync();
         const stopped = outcomes.length > 0 && outcomes.every((outcome) => outcome.error?.kind === 'risk');
         const noOpportunity = tracked.opportunity.sizedOnChain === true && outcomes.length > 0 && outcomes.every((outcome) => outcome.error?.kind === 'rpc' && /revert/i.test(outcome.error.message));
+        // Refused for the victim's sake (its sender's earlier transaction not landed yet, the victim already mined):
+        // a trade that was not there, not a failure of ours, so the failures breaker does not count it.
+        const targets = before.map((tx) => tx.hash.toLowerCase());
+        const targetsFault = outcomes.length > 0 && outcomes.every((outcome) => outcome.error?.kind === 'rpc' && namesOnly(outcome.error.message, targets, ours.hash));
         const detail = outcomes.map((outcome) => `${outcome.builder}: ${outcome.error?.message ?? 'refused'}`).join('; ');
         // The first builder that refused in words (a JSON-RPC error) says why; a timeout or a dropped line says nothing.
         const said = outcomes.find((outcome) => outcome.error?.kind === 'rpc');
         const verdict = stopped ? undefined : said ? classifyRefusal(said.builder, said.error!.message) : guessedVerdict('refused', detail);
-        sink.missed({ uuid: tracked.uuid, key: tracked.opportunity.key, block: target, reason: stopped ? 'risk' : noOpportunity ? 'not included' : 'refused', detail: noOpportunity ? `no trade at the victim's actual size (sized on chain): ${detail}` : detail, ...(verdict ? { verdict } : {}) });
+        sink.missed({ uuid: tracked.uuid, key: tracked.opportunity.key, block: target, reason: stopped ? 'risk' : noOpportunity || targetsFault ? 'not included' : 'refused', detail: noOpportunity ? `no trade at the victim's actual size (sized on chain): ${detail}` : targetsFault ? `the victim could not run there: ${detail}` : detail, ...(verdict ? { verdict } : {}) });
       }
       return outcomes;
     });

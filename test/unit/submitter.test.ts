@@ -231,6 +231,20 @@ describe('Submitter', () => {
     expect(sink.missed).toHaveLength(1);
   });
 
+  it('every builder refusing because of the victim (named by its hash, ours not): missed as not included, not as our failure', async () => {
+    const { sender, sink, submitter } = setup({ nonce: 5 });
+    const a = opportunity('victim-a');
+    sender.answer = () => [{ builder: 'relay', ok: false, error: { kind: 'rpc', message: `bundle simulation failed on block 10: nonce too high: tx 0 (${a.victim.hash}) has nonce 41, its sender's next is 40` } }];
+    const { uuid, delivered } = await submitter.submit(a.op, 11n);
+    await delivered;
+    expect(sink.missed).toEqual([expect.objectContaining({ uuid, reason: 'not included', detail: expect.stringMatching(/^the victim could not run there: relay: bundle simulation failed/) })]);
+    // Naming our transaction too (or only ours), it stays a refusal of ours.
+    const b = opportunity('victim-b');
+    sender.answer = () => [{ builder: 'relay', ok: false, error: { kind: 'rpc', message: `bundle simulation failed: tx 1 (${b.signed.at(-1)!.hash}) reverted after tx 0 (${b.victim.hash})` } }];
+    await (await submitter.submit(b.op, 11n)).delivered;
+    expect(sink.missed.at(-1)).toMatchObject({ reason: 'refused' });
+  });
+
   it('relax: re-signed for the same block with the same nonce, held to the floor, under the same replacementUuid; a refused replacement leaves the bundle live', async () => {
     const { chain, sender, sink, submitter } = setup({ nonce: 5 });
     let floorOnly = false;
