@@ -40,12 +40,13 @@ export async function loadMarket(devnet: Devnet) {
 export type VictimOrder = { router: Parameters<typeof resolveRoute>[0]; path: string[]; fees?: number[]; amount: bigint; trader?: number };
 
 /** A trader's signed swap (ETH in), sent to the public mempool unless `send` is false, decoded as the watcher would. */
-export async function signVictim(devnet: Devnet, order: VictimOrder, send = true) {
+export async function signVictim(devnet: Devnet, order: VictimOrder, send = true, nonceOffset = 0) {
   const trader = devAccount(devnet.manifest.accounts.traders[order.trader ?? 3]!.index);
   const hops = resolveRoute(order.router, order.path, order.fees, devnet.manifest.pools as never, devnet.manifest.tokens);
   const call = buildSwapCall({ router: order.router, hops, amountIn: order.amount, minAmountOut: 0n, recipient: trader.address, deadline: 2n ** 40n, ethIn: true, ethOut: false });
   const block = await devnet.client.getBlock({ blockTag: 'pending' });
-  const nonce = await devnet.client.getTransactionCount({ address: trader.address, blockTag: 'pending' });
+  // `nonceOffset`: a transaction after the sender's earlier ones the node has not seen (sent privately).
+  const nonce = (await devnet.client.getTransactionCount({ address: trader.address, blockTag: 'pending' })) + nonceOffset;
   const fields = { maxPriorityFeePerGas: 2n * 10n ** 9n, maxFeePerGas: block.baseFeePerGas! * 2n + 2n * 10n ** 9n };
   const raw = await trader.signTransaction({ chainId: devnet.manifest.chainId, type: 'eip1559', nonce, to: call.to, data: call.data, value: call.value, gas: 600_000n, ...fields });
   const hash = send ? await devnet.client.sendRawTransaction({ serializedTransaction: raw }) : keccak256(raw);
@@ -81,8 +82,12 @@ export async function signBackrun(devnet: Devnet, candidate: Candidate, target: 
 
 /** A profitable backrun of a fresh victim: the victim's raw bytes and the best candidate for the next block. */
 export async function prepareBackrun(devnet: Devnet, order: VictimOrder, options: { sendVictim?: boolean; builderShareBps?: bigint } = {}) {
+  return backrunOf(devnet, await signVictim(devnet, order, options.sendVictim ?? true), options);
+}
+
+/** The best backrun of a signed victim on the head's state, for the next block. */
+export async function backrunOf(devnet: Devnet, victim: Awaited<ReturnType<typeof signVictim>>, options: { builderShareBps?: bigint } = {}) {
   const { market, graph, head } = await loadMarket(devnet);
-  const victim = await signVictim(devnet, order, options.sendVictim ?? true);
   const baseFee = nextBaseFee(head.baseFeePerGas!, head.gasUsed, head.gasLimit);
   /** The best candidate when the builder gets this share of the profit. */
   const candidateWith = (builderShareBps: bigint) => {

@@ -9,7 +9,7 @@ import type { Devnet } from '../../src/devnet/devnet.ts';
 import { MevShareRelay } from '../../src/devnet/relays/mevShareRelay.ts';
 import { mevShareSink, privateFlowHintsSchema } from '../../src/devnet/relays/mevShareSink.ts';
 import { createLogger } from '../../src/log.ts';
-import { prepareBackrun, signBackrun } from '../helpers/backrun.ts';
+import { backrunOf, prepareBackrun, signBackrun, signVictim } from '../helpers/backrun.ts';
 import { ethSentInside, startTestDevnet } from '../helpers/devnet.ts';
 
 const pairAbi = parseAbi(['function getReserves() view returns (uint112, uint112, uint32)']);
@@ -174,6 +174,39 @@ describe('MEV-Share relay: hints on SSE, backruns by mev_sendBundle, refunds in 
     expect(refundTx.value).toBe(expected);
     expect(included.refund!.refundWei).toBe(String(expected));
     expect(included.refund!.paymentWei).toBe(String(payment));
+  });
+
+  it('holds a private transaction whose sender\'s earlier one has not landed (as mev-share-node re-simulates on each block): no hint, not at the builder, until that one lands; then hinted and backrunnable', async () => {
+    const stream = await subscribe(relay.streamUrl);
+    const first = await signVictim(devnet, { ...small, trader: 4 }, false);
+    const second = await signVictim(devnet, { ...order, trader: 4 }, false, 1);
+    await relay.sendPrivateTransaction(first.raw);
+    expect(await relay.sendPrivateTransaction(second.raw)).toBe(second.hash);
+    await stream.hintFor(first.hash);
+    expect(relay.isPending(second.hash)).toBe(true);
+    expect(stream.events.some((event) => event.hash === second.hash)).toBe(false);
+    expect(devnet.builder.isPrivate(second.hash)).toBe(false);
+    // A backrun of the held one is refused: the relay does not know it as a pending MEV-Share transaction yet.
+    const early = await rpc('mev_sendBundle', [{ version: 'v0.1', inclusion: { block: numberToHex((await devnet.client.getBlockNumber()) + 1n) }, body: [{ hash: second.hash }, { tx: first.raw }] }]);
+    expect(early.error?.message).toMatch(/unknown transaction hash/);
+
+    const firstBlock = await buildAndPoll();
+    const block = await devnet.client.getBlock({ blockNumber: BigInt(firstBlock.blockNumber) });
+    expect(block.transactions).toContain(first.hash);
+    expect(block.transactions).not.toContain(second.hash);
+
+    // The head moved past its sender's earlier one: simulated again, it runs, so it is hinted and handed to the builder.
+    const hint = await stream.hintFor(second.hash);
+    stream.close();
+    expect(hint.logs.length).toBeGreaterThan(0);
+    expect(devnet.builder.isPrivate(second.hash)).toBe(true);
+    const { candidate, target } = await backrunOf(devnet, second);
+    const ours = await signBackrun(devnet, candidate, target);
+    const sent = await rpc('mev_sendBundle', [{ version: 'v0.1', inclusion: { block: numberToHex(target) }, body: [{ hash: second.hash }, { tx: ours.raw, canRevert: false }] }]);
+    expect(sent.error).toBeUndefined();
+    await buildAndPoll();
+    const landed = await devnet.client.getBlock({ blockNumber: target });
+    expect(landed.transactions.slice(0, 2)).toEqual([second.hash, ours.hash]);
   });
 
   it('simulates a bundle on the head before any builder sees it, as mev-share-node does: a backrun whose nonce follows one not yet landed is refused, and nothing is forwarded', async () => {

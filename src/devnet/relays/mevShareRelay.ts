@@ -7,7 +7,7 @@ import { SearcherError } from '../../errors.ts';
 import type { DevnetClient } from '../client.ts';
 import { invalidParamsMessage, rpcErrorCodes } from '../builder/protocol.ts';
 import { RpcError, serveJsonRpc } from '../builder/server.ts';
-import { decodeSignedTx, SignedTxError, type SignedTx } from '../builder/simulate.ts';
+import { decodeSignedTx, SequenceInvalidError, SignedTxError, type SignedTx } from '../builder/simulate.ts';
 import { BundleRefusal, checkBackrun, mevBundle, simOptions } from './mevShareBundle.ts';
 import { buildHint, defaultHints, defaultRefundPercent, hintNameSchema, type HintName, type MevShareHint } from './mevShareHints.ts';
 import { simulateWithLogs } from './simulateLogs.ts';
@@ -23,6 +23,8 @@ export class MevShareRelayError extends SearcherError {}
 export type PrivateTxOptions = { hints?: readonly HintName[]; refundPercent?: number; maxBlockNumber?: bigint };
 
 type PrivateTx = { tx: SignedTx; hints: readonly HintName[]; refundPercent: number; maxBlock: bigint; hint: MevShareHint | undefined };
+/** A private transaction waiting for its sender's earlier one: not hinted, not at the builder yet. */
+type HeldTx = { tx: SignedTx; options: PrivateTxOptions; maxBlock: bigint };
 
 export type MevShareRelayParameters = {
   client: DevnetClient;
@@ -68,6 +70,7 @@ function parse<T extends z.ZodType>(schema: T, params: unknown): z.infer<T> {
 export class MevShareRelay {
   readonly counts = { privateTxs: 0, hints: 0, bundles: 0, refused: 0, landed: 0, expired: 0 };
   private readonly pending = new Map<string, PrivateTx>();
+  private readonly held = new Map<string, HeldTx>();
   /** Every private transaction taken, landed or not (`devnet_privateTransactions`: the truth's record of routes). */
   private readonly log = new PrivateLog('mevShare');
   private readonly auth: PrivateKeyAccount = privateKeyToAccount(generatePrivateKey());
@@ -137,30 +140,73 @@ export class MevShareRelay {
     }
     if (tx.chainId !== undefined && tx.chainId !== this.parameters.chainId) throw new RpcError(rpcErrorCodes.invalidParams, `tx: chain id ${tx.chainId}, this chain is ${this.parameters.chainId}`);
     const head = await this.client.getBlockNumber({ cacheTime: 0 });
-    const [outcome] = await simulateWithLogs(this.client, [tx], head, this.parameters.builderCoinbase).catch((cause: Error) => {
+    const held: HeldTx = { tx, options, maxBlock: options.maxBlockNumber ?? head + defaultMaxBlocks };
+    const outcome = await this.simulateAlone(tx, head).catch((cause: Error) => {
       throw new RpcError(rpcErrorCodes.invalidParams, `tx cannot run on block ${head}: ${(cause as { details?: string }).details ?? cause.message.split('\n')[0]}`);
     });
+    if (outcome === 'nonce too high') {
+      // As mev-share-node's simulation queue does: a transaction whose sender's earlier one has not landed fails its
+      // simulation recoverably and is simulated again on each new block, unseen (no hint, not at the builder) until
+      // it runs or its last block passes.
+      this.held.set(tx.hash.toLowerCase(), held);
+      this.log.record(tx.hash);
+      this.counts.privateTxs++;
+      return tx.hash;
+    }
     // Protect never includes a reverting transaction, so it does not advertise one either.
-    if (!outcome!.success) throw new RpcError(rpcErrorCodes.invalidParams, `tx reverts on block ${head}: ${outcome!.error}`);
-    const hints = options.hints ?? this.parameters.defaultHints ?? defaultHints;
-    const entry: PrivateTx = {
-      tx,
-      hints,
-      refundPercent: options.refundPercent ?? defaultRefundPercent,
-      maxBlock: options.maxBlockNumber ?? head + defaultMaxBlocks,
-      hint: buildHint(tx, outcome!.logs, hints),
-    };
-    // Held by the builder itself (Flashbots' eth_sendPrivateTransaction): it lands whether or not anyone bids, and
-    // the builder knows it is private (the devnet's public websocket then never announces it).
-    await callBuilder(this.parameters.builderUrl, this.auth, 'eth_sendPrivateTransaction', [{ tx: tx.raw, maxBlockNumber: numberToHex(entry.maxBlock) }]);
-    this.pending.set(tx.hash.toLowerCase(), entry);
+    if (!outcome.success) throw new RpcError(rpcErrorCodes.invalidParams, `tx reverts on block ${head}: ${outcome.error}`);
+    await this.release(held, outcome.logs);
     this.log.record(tx.hash);
     this.counts.privateTxs++;
+    return tx.hash;
+  }
+
+  /**
+   * One private transaction alone on the head, its nonce checked as mev-share-node's simulation does: 'nonce too
+   * high' while its sender's earlier transaction has not landed; a nonce already used throws.
+   */
+  private async simulateAlone(tx: SignedTx, head: bigint): Promise<'nonce too high' | Awaited<ReturnType<typeof simulateWithLogs>>[number]> {
+    try {
+      const [outcome] = await simulateWithLogs(this.client, [tx], head, this.parameters.builderCoinbase, { checkNonces: true });
+      return outcome!;
+    } catch (error) {
+      if (error instanceof SequenceInvalidError && /nonce too high/.test(error.message)) return 'nonce too high';
+      throw error;
+    }
+  }
+
+  /** Hands a private transaction that runs on the head to the builder and streams its hint. */
+  private async release(held: HeldTx, logs: Awaited<ReturnType<typeof simulateWithLogs>>[number]['logs']): Promise<void> {
+    const hints = held.options.hints ?? this.parameters.defaultHints ?? defaultHints;
+    const entry: PrivateTx = { tx: held.tx, hints, refundPercent: held.options.refundPercent ?? defaultRefundPercent, maxBlock: held.maxBlock, hint: buildHint(held.tx, logs, hints) };
+    // Held by the builder itself (Flashbots' eth_sendPrivateTransaction): it lands whether or not anyone bids, and
+    // the builder knows it is private (the devnet's public websocket then never announces it).
+    await callBuilder(this.parameters.builderUrl, this.auth, 'eth_sendPrivateTransaction', [{ tx: held.tx.raw, maxBlockNumber: numberToHex(entry.maxBlock) }]);
+    this.pending.set(held.tx.hash.toLowerCase(), entry);
     if (entry.hint) {
       this.hub.broadcast(entry.hint);
       this.counts.hints++;
     }
-    return tx.hash;
+  }
+
+  /** Simulates the held transactions again on a new head: released when they run, dropped when they cannot any more. */
+  private async retryHeld(head: bigint): Promise<void> {
+    for (const [key, held] of [...this.held]) {
+      if (head >= held.maxBlock) {
+        this.held.delete(key);
+        this.counts.expired++;
+        continue;
+      }
+      const outcome = await this.simulateAlone(held.tx, head).catch(() => undefined);
+      if (outcome === 'nonce too high') continue;
+      this.held.delete(key);
+      if (!outcome || !outcome.success) {
+        // Its nonce was used by another transaction, or it reverts now: mev-share-node gives up on "nonce too low".
+        this.counts.expired++;
+        continue;
+      }
+      await this.release(held, outcome.logs).catch((error: Error) => this.parameters.logger.warn({ tx: held.tx.hash, err: error.message }, 'mev-share relay: a held private transaction could not be handed to the builder'));
+    }
   }
 
   /** Sends one signed eth_sendBundle to the builder; its refusal comes back as an RpcError with the builder's reason. */
@@ -287,6 +333,7 @@ export class MevShareRelay {
     const head = await this.client.getBlockNumber({ cacheTime: 0 });
     if (head === this.lastHead) return;
     this.lastHead = head;
+    await this.retryHeld(head);
     for (const [key, entry] of [...this.pending]) {
       const receipt = await this.client.getTransactionReceipt({ hash: entry.tx.hash }).catch(() => undefined);
       if (receipt) {
@@ -302,9 +349,9 @@ export class MevShareRelay {
     }
   }
 
-  /** True while the relay still holds this transaction for inclusion. */
+  /** True while the relay still holds this transaction for inclusion (at the builder, or waiting for its sender's earlier one). */
   isPending(hash: Hex): boolean {
-    return this.pending.has(hash.toLowerCase());
+    return this.pending.has(hash.toLowerCase()) || this.held.has(hash.toLowerCase());
   }
 
   async stop(): Promise<void> {
