@@ -47,6 +47,20 @@ export function gasLimitFor(simulatedGas: bigint): bigint {
 }
 
 /**
+ * The builder's share of the realised profit for an exact backrun held to its floor (executeSized): the policy's share,
+ * lowered only as far as the trade still keeps `minProfit` on the state it was sized for (`predictedProfitWei`, the
+ * prediction). At the policy's share of the whole profit a small backrun, whose gas is a large part of its profit,
+ * keeps less than its floor even on that state and reverts where the exact bundle lands. Lowered, it pays there at
+ * least the exact bundle's bribe (`minProfit` is at most the prediction less that bribe), to a basis point.
+ */
+export function relaxedShareBps(predictedProfitWei: bigint, minProfit: bigint, policyShareBps: bigint): number {
+  if (predictedProfitWei <= 0n) return Number(policyShareBps);
+  const fits = ((predictedProfitWei - minProfit) * 10_000n) / predictedProfitWei;
+  const bps = fits < policyShareBps ? fits : policyShareBps;
+  return Number(bps > 0n ? bps : 0n);
+}
+
+/**
  * From a simulated candidate to bundles at the builders: the risk layer's yes first, then the victim's signed
  * bytes, our transaction signed per target block (the plan names its block), and the submitter's fan-out.
  */
@@ -146,10 +160,11 @@ export class Dispatcher {
         const floor = proposal.gasLimit * (this.parameters.nextBaseFee() + policy.priorityFeeWei) + policy.minNetProfitWei;
         const minProfit = floor < plan.minProfit ? floor : plan.minProfit;
         if (floorOnly && !plan.flash) {
-          // Held to the floor, it pays the builder its share of what is realised (as a blind backrun does), through
+          // Held to the floor, it pays the builder a share of what is realised (as a blind backrun does), through
           // executeSized with the planned input at every key: a fixed payment sized for the predicted profit would
-          // sink it on a state that gives less, which is the state it is held to the floor for.
-          const sizing = { pool: plan.hops[0]!.pool, builderShareBps: Number(policy.builderShareBps), entries: [{ key: 0n, amountIn: plan.amountIn }, { key: anyKey, amountIn: plan.amountIn }] };
+          // sink it on a state that gives less, which is the state it is held to the floor for. The share is lowered
+          // where the floor needs it (relaxedShareBps): on the state it was sized for it lands, as the exact one would.
+          const sizing = { pool: plan.hops[0]!.pool, builderShareBps: relaxedShareBps(candidate.grossProfitWei, minProfit, policy.builderShareBps), entries: [{ key: 0n, amountIn: plan.amountIn }, { key: anyKey, amountIn: plan.amountIn }] };
           const signed = await signExecutorSizedTransaction({ account, chainId, executor, plan: { ...plan, minProfit, builderPayment: 0n }, sizing, nonce, gas: proposal.gasLimit, ...fees });
           return { raw: signed.raw, hash: signed.hash };
         }

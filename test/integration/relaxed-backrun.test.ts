@@ -114,4 +114,44 @@ describe('an exact backrun held to its floor (relaxed)', () => {
     // It realised less than predicted (the other backrun took much of the gap): the floor, not the prediction, let it land.
     expect(realised).toBeLessThan(candidate.grossProfitWei);
   }, 240_000);
+
+  it('on the state it was sized for, a small backrun relaxed lands where the policy share of its profit would leave less than the floor, paying the exact bundle\'s bribe', async () => {
+    const { victim, candidate, target } = await prepareBackrun(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'USDC'], amount: 40n * 10n ** 18n, trader: 2 }, { sendVictim: false, builderShareBps: shareBps });
+    expect(candidate.flash).toBe(false);
+    expect(candidate.bribeWei).toBeGreaterThan(0n);
+    const gasLimit = 600_000n;
+    // A small backrun, whose gas is a large part of its profit: the block's gas price puts the floor (the gas limit at
+    // that price) at three quarters of the predicted profit, above the half the policy's share of the whole profit
+    // would leave. Held to min(floor, what the exact bundle keeps) it must still land where that one does.
+    const nextBaseFee = (candidate.grossProfitWei * 3n) / 4n / gasLimit - 10n ** 9n;
+    expect(nextBaseFee).toBeGreaterThan((await devnet.client.getBlock()).baseFeePerGas!);
+    const floor = gasLimit * (nextBaseFee + 10n ** 9n);
+    expect(floor).toBeGreaterThan((candidate.grossProfitWei * (10_000n - shareBps)) / 10_000n);
+    expect(floor).toBeGreaterThanOrEqual(candidate.grossProfitWei - candidate.bribeWei);
+    const opportunity = await opportunityFor(candidate, victim, target, gasLimit, nextBaseFee);
+    opportunity.relax!();
+    const nonce = await devnet.client.getTransactionCount({ address: devnet.manifest.accounts.searcher.address, blockTag: 'latest' });
+    const relaxed = await opportunity.sign(target, nonce);
+    const weth = devnet.manifest.tokens.find((token) => token.symbol === 'WETH')!.address as Address;
+    const executor = devnet.manifest.executor.address;
+    const balanceOf = (address: Address) => devnet.client.readContract({ address: weth, abi: [{ type: 'function', name: 'balanceOf', stateMutability: 'view', inputs: [{ name: '', type: 'address' }], outputs: [{ name: '', type: 'uint256' }] }] as const, functionName: 'balanceOf', args: [address] });
+    const wethBefore = await balanceOf(executor);
+    const coinbase = (await devnet.client.getBlock()).miner;
+    const coinbaseBefore = await devnet.client.getBalance({ address: coinbase });
+    // Nothing runs first: the victim, then ours, in the block it was sized for (the state of the prediction).
+    const [victimReceipt, ours] = await mineInOrder([victim.raw, relaxed.raw]);
+    expect(victimReceipt!.status).toBe('success');
+    expect(ours!.status).toBe('success');
+    expect(ours!.blockNumber).toBe(target);
+    const block = await devnet.client.getBlock({ blockNumber: ours!.blockNumber });
+    const tips = victimReceipt!.gasUsed * (victimReceipt!.effectiveGasPrice - block.baseFeePerGas!) + ours!.gasUsed * (ours!.effectiveGasPrice - block.baseFeePerGas!);
+    const gained = (await balanceOf(executor)) - wethBefore;
+    const payment = (await devnet.client.getBalance({ address: coinbase })) - coinbaseBefore - tips;
+    // It realised the prediction, paid the builder the exact bundle's bribe (to a basis point of the profit: the floor
+    // is above what the exact bundle keeps, so that is its minimum) and kept what the exact bundle keeps.
+    expect(gained + payment).toBe(candidate.grossProfitWei);
+    expect(payment).toBeLessThanOrEqual(candidate.bribeWei);
+    expect(candidate.bribeWei - payment).toBeLessThanOrEqual(candidate.grossProfitWei / 10_000n);
+    expect(gained).toBeGreaterThanOrEqual(candidate.grossProfitWei - candidate.bribeWei);
+  }, 240_000);
 });
