@@ -31,9 +31,10 @@ async function contestOneVictim(devnet: Devnet, app: SearcherApp, trader: number
   const before = app.engine.stats.victims;
   const victim = await signVictim(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'WBTC'], amount: 30n * 10n ** 18n, trader });
   await victimsHandled(app, before + 1);
-  const bundleFor = <T extends { txHashes: readonly string[] }>(bundles: readonly T[]) => bundles.find((bundle) => bundle.txHashes[0]?.toLowerCase() === victim.hash.toLowerCase());
-  await until('the bot to send its bundle', () => bundleFor(app.store.recentBundles(10)) !== undefined);
-  await until(`${rival.name} to send its bundle`, () => bundleFor(rival.app.store.recentBundles(10)) !== undefined);
+  const bundleFor = <T extends { txHashes: readonly string[]; submissions: ReadonlyArray<{ outcome: string }> }>(bundles: readonly T[]) =>
+    bundles.find((bundle) => bundle.txHashes[0]?.toLowerCase() === victim.hash.toLowerCase() && bundle.submissions.some((submission) => submission.outcome === 'accepted'));
+  await until('the builder to take the bot\'s bundle', () => bundleFor(app.store.recentBundles(10)) !== undefined);
+  await until(`the builder to take ${rival.name}'s bundle`, () => bundleFor(rival.app.store.recentBundles(10)) !== undefined);
   const target = (await devnet.client.getBlockNumber({ cacheTime: 0 })) + 1n;
   await stepBlock(devnet, app);
   await app.submitter!.settled();

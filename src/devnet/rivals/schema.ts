@@ -79,3 +79,10 @@ export function loadRivalsFile(file: string): Rival[] {
   }
   return parseRivals(json, file);
 }
+
+/** The scenario with a rivals file's rivals added to its own (names must stay distinct across both). */
+export function withRivalsFile<T extends { rivals: Rival[] }>(scenario: T, file: string | undefined): T {
+  if (file === undefined) return scenario;
+  const added = loadRivalsFile(file);
+  return { ...scenario, rivals: parseRivals([...scenario.rivals, ...added], `${file} (with the scenario's ${scenario.rivals.length} rivals first)`) };
+}
