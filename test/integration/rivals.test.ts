@@ -134,4 +134,31 @@ describe.sequential('rivals in the devnet', () => {
       expect(measured.rivals[0]).toMatchObject({ name: 'slow30', won: 0, netWei: '0' });
     }, 120_000);
   });
+
+  describe('an adaptive rival starting at 30% against the bot at 50%', () => {
+    const adaptive: Rival = { name: 'adaptive', latencyMs: 0, policy: { kind: 'adaptive', startBps: 3000, minBps: 1000, maxBps: 9000, stepUpBps: 1000, stepDownBps: 100 }, strategy: 'backrun' };
+    let devnet: Devnet;
+    let app: SearcherApp;
+
+    beforeAll(async () => {
+      devnet = await startTestDevnet({ scenario: { ...publicOnlyDefaultScenario(), rivals: [adaptive] } });
+      ({ app } = await startTestBot(devnet, {}, { laneSigners: [] }));
+      await stepBlock(devnet, app);
+    }, 180_000);
+
+    afterAll(async () => {
+      await app?.stop();
+      await devnet?.stop();
+    });
+
+    it('outbid by the bot, it raises its share by its own step after the block', async () => {
+      const rival = devnet.rivals[0]!;
+      expect(rival.shareBps()).toBe(3000);
+      const { report } = await contestOneVictim(devnet, app, 3);
+      const info = devnet.manifest.rivals![0]!;
+      expect(report.excluded.find((entry) => entry.senders.some((sender) => sender.toLowerCase() === info.operator.toLowerCase()))?.reason).toBe('outbid');
+      await until('the adaptive rival to read the block report', () => rival.shareBps() !== 3000);
+      expect(rival.shareBps()).toBe(4000);
+    }, 120_000);
+  });
 });
