@@ -1,5 +1,5 @@
 import type { Hash } from 'viem';
-import type { Logger } from '../log.ts';
+import { rootLogger, type Logger } from '../log.ts';
 import { accountIndex, devAccount, devnetExtraOperators } from './accounts.ts';
 import { startAnvil, type Anvil } from '../chain/anvil.ts';
 import { createDevnetClient, type DevnetClient } from './client.ts';
@@ -179,7 +179,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
 
     // The rivals listen before the first swap is sent, as the bot does.
     for (const [position, rival] of scenario.rivals.entries()) {
-      rivals.push(await startRival({ rival, position, info: rivalInfos[position]!, manifest, logger: logger.child({ component: 'rival' }) }));
+      rivals.push(await startRival({ rival, position, info: rivalInfos[position]!, manifest, logger: rootLogger() }));
     }
 
     let traffic: TrafficGenerator | undefined;

@@ -48,6 +48,7 @@ export type RunningRival = { name: string; app: SearcherApp; shareBps: () => num
  * node and the private streams `latencyMs` late (a delaying proxy in front of each); a block-state arbitrageur
  * hears only heads (no pending transactions, no private flow).
  */
+/** `logger`: the process's logger without a component (the app names its parts; each line also names the rival). */
 export async function startRival(input: { rival: Rival; position: number; info: RivalInfo; manifest: DevnetManifest; logger: Logger }): Promise<RunningRival> {
   const { rival, info, manifest } = input;
   const dir = mkdtempSync(join(tmpdir(), `searcher-rival-${rival.name}-`));
