@@ -21,11 +21,63 @@ const balanceOfAbi = parseAbi(['function balanceOf(address) view returns (uint25
 type Entry = { txHashes: Hex[]; senders: Address[]; included: boolean };
 
 /**
+ * Bundles the builder did not put in its auction: one that arrived while the block was being sealed, or withdrawn
+ * before. They contested nothing.
+ */
+const notInAuction = new Set(['wrong block', 'cancelled']);
+
+/**
+ * Pure core: the contested victims of some block reports (each with our transactions that landed behind it) and each
+ * rival's landed bundles. A bundle is ours when one of its transactions is sent by one of our operators, a rival's
+ * likewise by its operator; its victims are its other transactions. A victim is contested in a block when bundles of
+ * ours and of at least one rival carrying it were in that block's auction.
+ */
+export function contestsOf(
+  reports: ReadonlyArray<Pick<BlockReport, 'included' | 'excluded'>>,
+  ourOperators: readonly Address[],
+  rivals: ReadonlyArray<Pick<RivalInfo, 'name' | 'operator'>>,
+): { victims: Array<{ victim: Hex; ourLanded: Hex[] }>; rivalWins: Map<string, number> } {
+  const ours = new Set(ourOperators.map((address) => address.toLowerCase()));
+  const rivalOf = new Map(rivals.map((rival) => [rival.operator.toLowerCase(), rival.name]));
+  const owner = (entry: Entry): string | undefined => {
+    for (const sender of entry.senders) {
+      const lower = sender.toLowerCase();
+      if (ours.has(lower)) return '';
+      const rival = rivalOf.get(lower);
+      if (rival) return rival;
+    }
+    return undefined;
+  };
+  /** victim -> whether it was contested in some block, and our landed transactions behind it. */
+  const victims = new Map<string, { contested: boolean; ourLanded: Hex[] }>();
+  const rivalWins = new Map<string, number>(rivals.map((rival) => [rival.name, 0]));
+  for (const report of reports) {
+    const entries: Entry[] = [...report.included.map((entry) => ({ ...entry, included: true })), ...report.excluded.filter((entry) => !notInAuction.has(entry.reason)).map((entry) => ({ ...entry, included: false }))];
+    const perBlock = new Map<string, Set<string>>();
+    for (const entry of entries) {
+      const who = owner(entry);
+      if (who === undefined) continue;
+      if (who !== '' && entry.included) rivalWins.set(who, (rivalWins.get(who) ?? 0) + 1);
+      const own = (sender: Address | undefined) => sender !== undefined && (who === '' ? ours.has(sender.toLowerCase()) : rivalOf.get(sender.toLowerCase()) === who);
+      for (const [i, hash] of entry.txHashes.entries()) {
+        if (own(entry.senders[i])) continue;
+        const victim = hash.toLowerCase();
+        const seen = victims.get(victim) ?? { contested: false, ourLanded: [] };
+        victims.set(victim, seen);
+        if (!perBlock.has(victim)) perBlock.set(victim, new Set());
+        perBlock.get(victim)!.add(who);
+        if (who === '' && entry.included) seen.ourLanded.push(...entry.txHashes.filter((_, j) => own(entry.senders[j])));
+      }
+    }
+    for (const [victim, who] of perBlock) if (who.has('') && who.size > 1) victims.get(victim)!.contested = true;
+  }
+  return { victims: [...victims].filter(([, seen]) => seen.contested).map(([victim, seen]) => ({ victim: victim as Hex, ourLanded: seen.ourLanded })), rivalWins };
+}
+
+/**
  * The contests of a run, from the builder's block reports (who sent which bundle for which block, by its
- * transactions' senders: a relay signs the bundles it forwards) and the chain. A bundle belongs to us when one of
- * its transactions is sent by one of our operators, to a rival likewise by its operator; its victims are its other
- * transactions. A rival's net is the change of its executor's WETH and ETH and its operator's ETH over the range:
- * balances, not our accounting.
+ * transactions' senders: a relay signs the bundles it forwards; see contestsOf) and the chain. A rival's net is the
+ * change of its executor's WETH and ETH and its operator's ETH over the range: balances, not our accounting.
  */
 export async function measureContests(input: {
   client: DevnetClient;
@@ -37,48 +89,16 @@ export async function measureContests(input: {
   toBlock: bigint;
 }): Promise<ContestMeasure> {
   const { client } = input;
-  const ours = new Set(input.ourOperators.map((address) => address.toLowerCase()));
-  const rivalOf = new Map(input.rivals.map((rival) => [rival.operator.toLowerCase(), rival.name]));
-  const owner = (entry: Entry): string | undefined => {
-    for (const sender of entry.senders) {
-      const lower = sender.toLowerCase();
-      if (ours.has(lower)) return '';
-      const rival = rivalOf.get(lower);
-      if (rival) return rival;
-    }
-    return undefined;
-  };
-  /** victim -> who sent a bundle for it (in some block; '' = us) and our landed transactions that backran it. */
-  const victims = new Map<string, { senders: Set<string>; contestedIn: Set<bigint>; ourLanded: Hex[] }>();
-  const rivalWins = new Map<string, number>(input.rivals.map((rival) => [rival.name, 0]));
+  const reports: Array<Pick<BlockReport, 'included' | 'excluded'>> = [];
   for (let block = input.fromBlock; block <= input.toBlock; block++) {
     const report = await devnetCall<BlockReport>(input.builderUrl, 'builder_blockReport', [`0x${block.toString(16)}`]).catch(() => undefined);
-    if (!report) continue;
-    const entries: Entry[] = [...report.included.map((entry) => ({ ...entry, included: true })), ...report.excluded.map((entry) => ({ ...entry, included: false }))];
-    const perBlock = new Map<string, Set<string>>();
-    for (const entry of entries) {
-      const who = owner(entry);
-      if (who === undefined) continue;
-      if (who !== '' && entry.included) rivalWins.set(who, (rivalWins.get(who) ?? 0) + 1);
-      const own = (sender: Address) => (who === '' ? ours.has(sender.toLowerCase()) : rivalOf.get(sender.toLowerCase()) === who);
-      for (const [i, hash] of entry.txHashes.entries()) {
-        if (own(entry.senders[i]!)) continue;
-        const victim = hash.toLowerCase();
-        const seen = victims.get(victim) ?? { senders: new Set(), contestedIn: new Set(), ourLanded: [] };
-        victims.set(victim, seen);
-        seen.senders.add(who);
-        if (!perBlock.has(victim)) perBlock.set(victim, new Set());
-        perBlock.get(victim)!.add(who);
-        if (who === '' && entry.included) seen.ourLanded.push(...entry.txHashes.filter((_, j) => own(entry.senders[j]!)));
-      }
-    }
-    for (const [victim, who] of perBlock) if (who.has('') && who.size > 1) victims.get(victim)!.contestedIn.add(block);
+    if (report) reports.push(report);
   }
+  const { victims, rivalWins } = contestsOf(reports, input.ourOperators, input.rivals);
   let won = 0;
   let lost = 0;
   const shares: bigint[] = [];
-  for (const victim of victims.values()) {
-    if (victim.contestedIn.size === 0) continue;
+  for (const victim of victims) {
     if (victim.ourLanded.length === 0) {
       lost++;
       continue;
