@@ -75,6 +75,10 @@ export async function run(argv: string[]): Promise<number> {
         `  builder ${manifest.builderUrl} (eth_sendBundle with X-Flashbots-Signature)`,
         `  MEV Blocker ${manifest.mevBlocker.rpcUrl}   ws ${manifest.mevBlocker.wsUrl} (mevblocker_partialPendingTransactions; eth_sendBundle [targetHash, backrun])`,
         ...(manifest.mevShare ? [`  mev-share stream ${manifest.mevShare.streamUrl} (SSE hints)   api ${manifest.mevShare.apiUrl} (mev_sendBundle, mev_simBundle)`] : []),
+        ...(manifest.rivals ?? []).map((rival, i) => {
+          const spec = scenario.rivals[i]!;
+          return `  rival ${rival.name}: ${rival.strategy}, ${spec.bidShareBps !== undefined ? `${spec.bidShareBps} bps to the builder` : `adaptive from ${spec.policy!.startBps} bps`}, ${rival.latencyMs} ms late; operator ${rival.operator}, executor ${rival.executor}`;
+        }),
         `  blocks ${blockTime > 0 ? `every ${blockTime} s` : 'on evm_mine only'}; traffic ${flags['no-traffic'] ? 'off' : 'on'}${flags.manifest ? `; manifest ${resolve(flags.manifest)}` : ''}`,
         '  Ctrl-C to stop',
         '',
