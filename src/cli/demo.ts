@@ -7,6 +7,7 @@ import { startFaultyBuilder, type FaultyBuilder } from '../devnet/builder/faulty
 import { writeManifest } from '../devnet/manifest.ts';
 import { defaultScenarioPath, loadScenario } from '../devnet/scenario/load.ts';
 import { parseScaleScenario, scaleScenario } from '../devnet/scale/scenario.ts';
+import { withRivalsFile } from '../devnet/rivals/schema.ts';
 import { createLogger, rootLogger } from '../log.ts';
 import type { LandedBundle } from '../monitor/ledger.ts';
 import type { BlockSummary } from '../monitor/queries.ts';
@@ -22,7 +23,7 @@ import { startDevnetProcess } from './devnetProcess.ts';
 import { reportError } from './report.ts';
 import { stopSignals, surviveClosedOutput } from './shutdown.ts';
 
-export const demoUsage = `Usage: searcher demo [--blocks N] [--scenario FILE|scale|scale:N] [--db FILE|URL] [--instance NAME] [--json] [--block-time S] [--dashboard-port N] [--manifest FILE] [--truth-swaps N]
+export const demoUsage = `Usage: searcher demo [--blocks N] [--scenario FILE|scale|scale:N] [--db FILE|URL] [--instance NAME] [--json] [--block-time S] [--dashboard-port N] [--manifest FILE] [--truth-swaps N] [--rivals FILE]
 
 The whole searcher on this machine: a devnet (anvil with the real Uniswap contracts and the scenario's
 traffic), its local block builder, the bot sending real bundles to it, and the dashboard. Prints the
@@ -48,6 +49,9 @@ Options:
   --manifest FILE     also write the devnet's manifest (URLs, addresses, accounts) for other tools
   --truth-swaps N     with --json: the independent truth grades at most N of the run's router swaps (an even
                       sample when there are more; default 60); each costs a replay and a search on a fork
+  --rivals FILE       rival searchers the devnet runs besides the scenario's (JSON: an array of {name,
+                      latencyMs, bidShareBps | policy, strategy}, or {"rivals": [...]}); --json then reports
+                      "contested" (won, lost, avgBidShareBps) and "rivals" (name, won, netWei)
 
 ${logOptionsUsage}`;
 
@@ -65,6 +69,7 @@ export async function run(argv: string[]): Promise<number> {
       'dashboard-port': { type: 'string' },
       manifest: { type: 'string' },
       'truth-swaps': { type: 'string' },
+      rivals: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (flags.help) {
@@ -78,7 +83,9 @@ export async function run(argv: string[]): Promise<number> {
     const store = storeTarget(flags, defaultDemoDbFile, {});
     const dashboardPort = integerFlag(flags['dashboard-port'], 'dashboard-port', 8787, 0, 65535);
     const scale = flags.scenario === undefined ? undefined : parseScaleScenario(flags.scenario);
-    const scenario = scale ? scaleScenario(scale) : loadScenario(resolve(flags.scenario ?? defaultScenarioPath()));
+    // A bad rivals file is refused here, before anything starts (the devnet process reads it again).
+    const rivalsFile = flags.rivals === undefined ? undefined : resolve(flags.rivals);
+    const scenario = withRivalsFile(scale ? scaleScenario(scale) : loadScenario(resolve(flags.scenario ?? defaultScenarioPath())), rivalsFile);
     // Mainnet's 12 s blocks for the mainnet-shaped market; the small scenarios default to 2 s.
     const blockTime = integerFlag(flags['block-time'], 'block-time', scale ? 12 : 2, 1, 60);
     const logger = createLogger('demo');
@@ -91,7 +98,7 @@ export async function run(argv: string[]): Promise<number> {
 
     // The devnet (anvil, the local builder, the traffic) runs in a process of its own: its work never sits in the
     // bot's event loop, so the latencies the demo reports are the bot's.
-    const devnet = await startDevnetProcess({ scenario: flags.scenario === undefined ? defaultScenarioPath() : scale ? flags.scenario : resolve(flags.scenario), blockTime });
+    const devnet = await startDevnetProcess({ scenario: flags.scenario === undefined ? defaultScenarioPath() : scale ? flags.scenario : resolve(flags.scenario), blockTime, ...(rivalsFile ? { rivals: rivalsFile } : {}) });
     // An exit at once (a second signal, one during the grading, a fatal error) skips the teardown below: the
     // devnet process is told to stop anyway (it takes its anvil down), rather than outliving the demo.
     const stopDevnetOnExit = () => {

@@ -8,6 +8,7 @@ import { readSwapRoutes } from '../devnet/truth/routes.ts';
 import { mainnet } from '../chain/addresses.ts';
 import { exposureCaps } from '../risk/config.ts';
 import { formatUnitsExact } from '../units/decimal.ts';
+import { measureContests, type Contested, type RivalTally } from '../devnet/rivals/contest.ts';
 
 export type DemoResult = {
   blocks: Array<{ number: number; seen: number; candidates: number; sent: number; included: number; grossProfitWei: string; gasCostWei: string; bribeWei: string; netProfitWei: string }>;
@@ -31,6 +32,14 @@ export type DemoResult = {
    * own cancels); the bot's inference when no builder said anything counts as "other".
    */
   misses: MissKindCounts;
+  /**
+   * Backruns we contested with the devnet's rivals (a victim the builder had bundles for from us and at least one
+   * rival, for the same block): won = ours landed; avgBidShareBps = our mean builder share on the won ones, from their
+   * receipts (null when none). From the builder's block reports and the chain.
+   */
+  contested: Contested;
+  /** Each rival: bundles it landed, and its net from the chain (its executor's and operator's balance changes). */
+  rivals: RivalTally[];
   /** This process's peak resident memory: the bot's (the devnet, its builder and traffic run in a process of their own). */
   memory: { maxRssBytes: number };
 };
@@ -73,6 +82,16 @@ export async function demoResult(input: { app: SearcherApp; devnet: Pick<Devnet,
     maxAmountInWei,
     ...(input.truthSwaps !== undefined ? { maxSwaps: input.truthSwaps } : {}),
   });
+  const { manifest } = input.devnet;
+  const contests = await measureContests({
+    client: input.devnet.client,
+    builderUrl: manifest.builderUrl,
+    ourOperators: [manifest.accounts.searcher.address, ...manifest.accounts.operators.map((operator) => operator.address)],
+    ourExecutor: manifest.executor.address,
+    rivals: manifest.rivals ?? [],
+    fromBlock: input.startBlock + 1n,
+    toBlock: BigInt(summaries.at(-1)?.number ?? input.startBlock),
+  });
   return {
     blocks: summaries.map((block) => ({
       number: block.number,
@@ -111,6 +130,8 @@ export async function demoResult(input: { app: SearcherApp; devnet: Pick<Devnet,
     bootstrap: bootstrapOf(app),
     memory: { maxRssBytes: process.resourceUsage().maxRSS * 1024 },
     misses: app.store.missKinds(),
+    contested: contests.contested,
+    rivals: contests.rivals,
     builders: app.store.builderStats().map((builder) => ({
       name: builder.builder,
       sent: builder.sent,

@@ -4,6 +4,7 @@ import { startDevnet } from '../devnet/devnet.ts';
 import { writeManifest } from '../devnet/manifest.ts';
 import { defaultScenarioPath, loadScenario } from '../devnet/scenario/load.ts';
 import { parseScaleScenario, scaleScenario } from '../devnet/scale/scenario.ts';
+import { withRivalsFile } from '../devnet/rivals/schema.ts';
 import { integerFlag, parseFlags } from './args.ts';
 import { reportError } from './report.ts';
 
@@ -24,6 +25,8 @@ Options:
   --port N          JSON-RPC and websocket port on 127.0.0.1 (default 8545; 0 = any free port)
   --block-time S    seconds between blocks built by the local builder (default 2, 12 for scale; 0 = only on evm_mine)
   --manifest FILE   write chain id, URLs, every address and the test accounts as JSON
+  --rivals FILE     rival searchers to run besides the scenario's (JSON: an array of {name, latencyMs,
+                    bidShareBps | policy, strategy}, or {"rivals": [...]}; see README.md)
   --no-traffic      do not send the scenario's swaps
   -h, --help        this help
 `;
@@ -36,6 +39,7 @@ export async function run(argv: string[]): Promise<number> {
       'block-time': { type: 'string' },
       manifest: { type: 'string' },
       'no-traffic': { type: 'boolean' },
+      rivals: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (flags.help) {
@@ -45,7 +49,7 @@ export async function run(argv: string[]): Promise<number> {
     const port = integerFlag(flags.port, 'port', 8545, 0, 65535);
 
     const scale = flags.scenario === undefined ? undefined : parseScaleScenario(flags.scenario);
-    const scenario = scale ? scaleScenario(scale) : loadScenario(resolve(flags.scenario ?? defaultScenarioPath()));
+    const scenario = withRivalsFile(scale ? scaleScenario(scale) : loadScenario(resolve(flags.scenario ?? defaultScenarioPath())), flags.rivals === undefined ? undefined : resolve(flags.rivals));
     // Mainnet's 12 s blocks for the mainnet-shaped market; the small scenarios default to 2 s.
     const blockTime = integerFlag(flags['block-time'], 'block-time', scale ? 12 : 2, 0, 3600);
     const logger = createLogger('devnet');
@@ -71,6 +75,10 @@ export async function run(argv: string[]): Promise<number> {
         `  builder ${manifest.builderUrl} (eth_sendBundle with X-Flashbots-Signature)`,
         `  MEV Blocker ${manifest.mevBlocker.rpcUrl}   ws ${manifest.mevBlocker.wsUrl} (mevblocker_partialPendingTransactions; eth_sendBundle [targetHash, backrun])`,
         ...(manifest.mevShare ? [`  mev-share stream ${manifest.mevShare.streamUrl} (SSE hints)   api ${manifest.mevShare.apiUrl} (mev_sendBundle, mev_simBundle)`] : []),
+        ...(manifest.rivals ?? []).map((rival, i) => {
+          const spec = scenario.rivals[i]!;
+          return `  rival ${rival.name}: ${rival.strategy}, ${spec.bidShareBps !== undefined ? `${spec.bidShareBps} bps to the builder` : `adaptive from ${spec.policy!.startBps} bps`}, ${rival.latencyMs} ms late; operator ${rival.operator}, executor ${rival.executor}`;
+        }),
         `  blocks ${blockTime > 0 ? `every ${blockTime} s` : 'on evm_mine only'}; traffic ${flags['no-traffic'] ? 'off' : 'on'}${flags.manifest ? `; manifest ${resolve(flags.manifest)}` : ''}`,
         '  Ctrl-C to stop',
         '',

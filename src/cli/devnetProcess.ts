@@ -12,7 +12,7 @@ export class DevnetProcessError extends SearcherError {}
 
 export type DevnetProcess = { manifest: DevnetManifest; client: DevnetClient; pid: number; stop(): Promise<void> };
 
-export type StartDevnetProcessParameters = { scenario: string; blockTime: number; readyTimeoutMs?: number };
+export type StartDevnetProcessParameters = { scenario: string; blockTime: number; readyTimeoutMs?: number; /** A rivals file (absolute path) the devnet adds to the scenario's. */ rivals?: string };
 
 /**
  * The devnet (anvil, its builder and the scenario's traffic) in a process of its own, as `searcher devnet`: the
@@ -23,7 +23,7 @@ export async function startDevnetProcess(parameters: StartDevnetProcessParameter
   const dir = mkdtempSync(join(tmpdir(), 'searcher-devnet-'));
   const manifestFile = join(dir, 'manifest.json');
   const bin = join(projectRoot(), 'bin', 'searcher.js');
-  const child = spawn(process.execPath, [bin, 'devnet', '--port', '0', '--block-time', String(parameters.blockTime), '--scenario', parameters.scenario, '--manifest', manifestFile], {
+  const child = spawn(process.execPath, [bin, 'devnet', '--port', '0', '--block-time', String(parameters.blockTime), '--scenario', parameters.scenario, '--manifest', manifestFile, ...(parameters.rivals ? ['--rivals', parameters.rivals] : [])], {
     env: childEnvironment(),
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -10,7 +10,7 @@ import { signingAccount } from '../chain/nativeSigning.ts';
 export const anvilMnemonic = 'test test test test test test test test test test test junk';
 
 /** Account roles by derivation index. */
-export const accountIndex = { deployer: 0, searcher: 1, firstTrader: 2, firstExtraOperator: 1000 } as const;
+export const accountIndex = { deployer: 0, searcher: 1, firstTrader: 2, firstExtraOperator: 1000, firstRival: 2000 } as const;
 
 /**
  * Extra executor operators beside the searcher account, each its own nonce chain: a bundle sent from one of them

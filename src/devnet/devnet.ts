@@ -1,5 +1,5 @@
 import type { Hash } from 'viem';
-import type { Logger } from '../log.ts';
+import { rootLogger, type Logger } from '../log.ts';
 import { accountIndex, devAccount, devnetExtraOperators } from './accounts.ts';
 import { startAnvil, type Anvil } from '../chain/anvil.ts';
 import { createDevnetClient, type DevnetClient } from './client.ts';
@@ -28,6 +28,7 @@ import { scaleTraffic } from './scale/scenario.ts';
 import type { BackgroundOrder } from './traffic/background.ts';
 import type { DevnetPool } from './seed/pools.ts';
 import type { DevnetToken } from './tokens.ts';
+import { deployRivalExecutors, startRival, type RunningRival } from './rivals/rival.ts';
 
 export type StartDevnetParameters = {
   scenario: Scenario;
@@ -66,6 +67,8 @@ export type Devnet = {
   mevBlocker: MevBlockerRelay;
   /** The MEV-Share-style relay (SSE hints, mev_sendBundle, mev_simBundle); it hands private transactions to the builder. */
   mevShare: MevShareRelay;
+  /** The scenario's rival searchers, running (each its own SearcherApp; see rivals/rival.ts). */
+  rivals: RunningRival[];
   /** Milliseconds from start to ready. */
   readyMs: number;
   stop(): Promise<void>;
@@ -110,6 +113,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
   let mevBlocker: MevBlockerRelay | undefined;
   let pendingFilter: PendingFilter | undefined;
   let mevShare: MevShareRelay | undefined;
+  const rivals: RunningRival[] = [];
   try {
     const client = createDevnetClient(anvil.rpcUrl, chainId);
     const deployer = devAccount(accountIndex.deployer).address;
@@ -128,6 +132,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
     const { tokens, pools, executor } = world!;
     const operators = Array.from({ length: devnetExtraOperators }, (_, i) => ({ address: devAccount(accountIndex.firstExtraOperator + i).address, index: accountIndex.firstExtraOperator + i }));
     await addDevnetOperators(client, deployer, executor.address, operators.map((operator) => operator.address));
+    const rivalInfos = await deployRivalExecutors(client, deployer, scenario.rivals, BigInt(executor.inventoryWei));
     const explicit = planExplicitSwaps(scenario, pools, tokens);
 
     // Setup mined hundreds of near-empty blocks, which drove the EIP-1559 base fee to a few wei; traffic starts
@@ -162,6 +167,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
       pools: pools.map((pool) => ({ ...pool })),
       executor,
       ...(world!.scale ? { scale: world!.scale } : {}),
+      ...(rivalInfos.length > 0 ? { rivals: rivalInfos } : {}),
       accounts: {
         mnemonic: 'anvil default test mnemonic',
         deployer: { address: deployer, index: accountIndex.deployer },
@@ -170,6 +176,11 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
         operators,
       },
     });
+
+    // The rivals listen before the first swap is sent, as the bot does.
+    for (const [position, rival] of scenario.rivals.entries()) {
+      rivals.push(await startRival({ rival, position, info: rivalInfos[position]!, manifest, logger: rootLogger() }));
+    }
 
     let traffic: TrafficGenerator | undefined;
     if (parameters.traffic !== false) {
@@ -200,14 +211,16 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
     const filter = pendingFilter;
     const stop = async () => {
       await traffic?.stop();
+      for (const rival of rivals) await rival.stop();
       await filter?.stop();
       await relay.stop();
       await shareRelay.stop();
       await running.stop();
       await anvil.stop();
     };
-    return { manifest, client, anvil, traffic, builder: running, mevBlocker: relay, mevShare: shareRelay, readyMs: Math.round(performance.now() - started), stop };
+    return { manifest, client, anvil, traffic, builder: running, mevBlocker: relay, mevShare: shareRelay, rivals, readyMs: Math.round(performance.now() - started), stop };
   } catch (error) {
+    for (const rival of rivals) await rival.stop();
     await pendingFilter?.stop();
     await mevBlocker?.stop();
     await mevShare?.stop();

@@ -3,6 +3,7 @@ import type { Address } from 'viem';
 import { initCodeHashes, mainnet } from '../chain/addresses.ts';
 import type { DevnetPool } from './seed/pools.ts';
 import type { DevnetToken } from './tokens.ts';
+import type { RivalInfo } from './rivals/rival.ts';
 
 
 /** What a devnet tells the programs that use it (the bot, tests, scripts). Addresses only: no keys. */
@@ -45,6 +46,8 @@ export type DevnetManifest = {
   scale?: { pools: number; seed: number; cacheKey: string; cached: boolean; buildMs: number; loadMs: number; statePath: string };
   /** The searcher's executor contract: owned by the deployer account, operated by the searcher account. */
   executor: { address: Address; owner: Address; operator: Address; inventoryWei: string };
+  /** The rival searchers the devnet runs (src/devnet/rivals/): each one's operator, Flashbots identity and executor. */
+  rivals?: RivalInfo[];
   accounts: {
     /** anvil's public test mnemonic derives every account here (index = derivation index). */
     mnemonic: 'anvil default test mnemonic';

@@ -42,6 +42,8 @@ export type BlockReport = {
     bundleHash: Hex;
     signer: Address;
     txHashes: Hex[];
+    /** Each transaction's sender, in txHashes' order (a relay's bundle is signed by the relay: this says whose it is). */
+    senders: Address[];
     gasUsed: string;
     coinbaseDiff: string;
     bundleGasPrice: string;
@@ -57,7 +59,7 @@ export type BlockReport = {
    * `outbidBy`: for a bundle left out because a conflicting one paid more, that bundle and its bid (this report is the
    * devnet's own: it names the winner's signer, which a real builder keeps private; see bundleStats).
    */
-  excluded: Array<{ bundleHash: Hex; signer: Address; reason: ExclusionReason; detail: string; outbidBy?: WinningBid & { bundleHash: Hex; signer: Address } }>;
+  excluded: Array<{ bundleHash: Hex; signer: Address; txHashes: Hex[]; senders: Address[]; reason: ExclusionReason; detail: string; outbidBy?: WinningBid & { bundleHash: Hex; signer: Address } }>;
   /** Only with the contributionRefunds option: each signer's BuilderNet-style refund (see contributionRefunds.ts). */
   contributionRefunds?: Array<{ signer: Address; bundleHashes: Hex[]; paymentWei: string; contributionWei: string; refundWei: string; txHash: Hex }>;
   publicTxHashes: Hex[];
@@ -441,6 +443,8 @@ export class LocalBuilder {
       loser.bundle.outcome = { included: false, reason: loser.reason, detail: loser.detail, ...(loser.reason === 'outbid' && loser.winner ? { winningBid: bidOf(loser.winner) } : {}) };
     }
     const late = this.book.settle(next.number);
+    // Who sent each bundle's transactions, read before the decoded forms of this block are dropped.
+    const senders = new Map<StoredBundle, Address[]>(this.book.all(next.number).map((bundle) => [bundle, this.decoded.get(bundle)?.map((tx) => tx.from) ?? []]));
     await this.privatePool.settle(sealed.number, (sender) => this.client.getTransactionCount({ address: sender as Address, blockNumber: sealed.number }));
     for (const bundle of this.book.all(next.number)) this.decoded.delete(bundle);
     const privateHashes = new Set(privateTxs.map((tx) => tx.hash.toLowerCase()));
@@ -457,6 +461,7 @@ export class LocalBuilder {
           bundleHash: bundle.bundleHash,
           signer: bundle.signer,
           txHashes: bundle.txHashes,
+          senders: senders.get(bundle) ?? [],
           gasUsed: String(gasUsed),
           coinbaseDiff: String(coinbaseDiff),
           bundleGasPrice: String(gasUsed === 0n ? 0n : coinbaseDiff / gasUsed),
@@ -469,6 +474,8 @@ export class LocalBuilder {
       excluded: [...assembly.excluded, ...late.map((entry) => ({ ...entry, winner: undefined }))].map(({ bundle, reason, detail, winner }) => ({
         bundleHash: bundle.bundleHash,
         signer: bundle.signer,
+        txHashes: bundle.txHashes,
+        senders: senders.get(bundle) ?? [],
         reason,
         detail,
         ...(reason === 'outbid' && winner ? { outbidBy: { bundleHash: winner.bundle.bundleHash, signer: winner.bundle.signer, ...bidOf(winner) } } : {}),

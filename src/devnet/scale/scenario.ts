@@ -56,5 +56,6 @@ export function scaleScenario(request: ScaleRequest, seed = defaultScaleSeed): S
       },
     },
     faultyBuilders: [],
+    rivals: [],
   };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { v3FeeTickSpacing } from '../../chain/addresses.ts';
 import { builderFaults } from '../builder/faulty.ts';
 import { privateFlowHintsSchema } from '../relays/mevShareSink.ts';
+import { rivalsSchema } from '../rivals/schema.ts';
 
 /**
  * The scenario file: what the devnet holds and what its users do. Amounts are decimal strings in token
@@ -146,6 +147,8 @@ export const scenarioSchema = z.strictObject({
   faultyBuilders: z.array(z.strictObject({ name: z.string().regex(/^[a-z0-9-]{1,32}$/), fault: z.enum(builderFaults) })).default([]),
   /** Private order flow (MEV Blocker, MEV-Share); absent or null = public mempool only. */
   privateFlow: privateFlowSchema.nullable().optional(),
+  /** Rival searchers the devnet runs (src/devnet/rivals/): none by default. `searcher demo --rivals FILE` adds more. */
+  rivals: rivalsSchema.default([]),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
