@@ -292,6 +292,8 @@ export class SearcherApp {
     const submitters = [...(this.submitter ? [this.submitter] : []), ...this.operatorLanes.map((blind) => blind.submitter)];
     for (const submitter of submitters) submitter.stopSending('searcher stopping');
     await this.engine.stop().catch(() => {});
+    // No heads come in from here: their silence is ours, and must not read as the node's (a connectivity trip).
+    this.risk.gate.onStoppedListening();
     await Promise.all(submitters.map((submitter) => submitter.cancelAll('searcher stopped').catch(() => {})));
     await this.ledger.settled();
   }

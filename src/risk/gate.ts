@@ -245,6 +245,11 @@ export class RiskGate {
     this.tick();
   }
 
+  /** The bot stopped listening (shutdown): the heads' silence from now on is not the node's. */
+  onStoppedListening(): void {
+    this.connectivity.stopWatchingHeads();
+  }
+
   onSocketLatency(ms: number): void {
     this.connectivity.socketLatency(ms, this.now());
   }

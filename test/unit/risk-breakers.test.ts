@@ -271,6 +271,16 @@ describe('connectivity', () => {
     expect(gate.check(proposal())).toEqual({ ok: true });
   });
 
+  it('once the bot stopped listening (shutdown), the heads\' silence trips nothing and records no event', () => {
+    const { gate, advance, events } = setup({ connectivity: { maxHeadSilenceMs: 30_000 } });
+    advance(10_000, false);
+    gate.onStoppedListening();
+    const before = events.length;
+    advance(60_000, false);
+    expect(gate.status().ok).toBe(true);
+    expect(events.slice(before)).toEqual([]);
+  });
+
   it("stops while the mempool watcher is blind", () => {
     const { gate, events } = setup();
     gate.onBlind(true);

@@ -20,6 +20,7 @@ export class ConnectivityBreaker implements Breaker {
   private readonly streaks = { headLatency: 0, socketLatency: 0 };
   private readonly last = { headLatency: 0, socketLatency: 0 };
   private lastHeadAt: number;
+  private watchingHeads = true;
   private blind = false;
   /** The private streams that reported, blind or not (shown once reported), and since when each is blind. */
   private readonly sources = new Map<PrivateSource, { since: number; reason: string } | undefined>();
@@ -97,7 +98,16 @@ export class ConnectivityBreaker implements Breaker {
     this.emit({ breaker: 'connectivity', kind: 'reset', reason }, now);
   }
 
+  /**
+   * The bot stopped listening for heads (shutting down): their silence from then on is ours, not the node's, so it
+   * trips nothing. Sending has stopped before this is called.
+   */
+  stopWatchingHeads(): void {
+    this.watchingHeads = false;
+  }
+
   tick(now: number): void {
+    if (!this.watchingHeads) return;
     const silent = now - this.lastHeadAt;
     if (silent >= this.config.maxHeadSilenceMs) this.set('headSilence', `no new head for ${silent} ms (limit ${this.config.maxHeadSilenceMs} ms)`, now);
   }
