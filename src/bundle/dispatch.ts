@@ -149,7 +149,7 @@ export class Dispatcher {
           // Held to the floor, it pays the builder its share of what is realised (as a blind backrun does), through
           // executeSized with the planned input at every key: a fixed payment sized for the predicted profit would
           // sink it on a state that gives less, which is the state it is held to the floor for.
-          const sizing = { pool: plan.hops[0]!.pool, builderShareBps: Number(policy.builderShareBps), entries: [{ key: 0n, amountIn: plan.amountIn }, { key: anyKey, amountIn: plan.amountIn }] };
+          const sizing = { pool: plan.hops[0]!.pool, builderShareBps: plan.maxBuilderShareBps, entries: [{ key: 0n, amountIn: plan.amountIn }, { key: anyKey, amountIn: plan.amountIn }] };
           const signed = await signExecutorSizedTransaction({ account, chainId, executor, plan: { ...plan, minProfit, builderPayment: 0n }, sizing, nonce, gas: proposal.gasLimit, ...fees });
           return { raw: signed.raw, hash: signed.hash };
         }
