@@ -11,8 +11,9 @@
  *   level for `rivalMemoryMs`;
  * - after an outbid with no winning bid exposed, steps up by `outbidStepBps`;
  * - after every `probeAfterWins` wins in a row, steps down by `probeDownBps` (a slower or cheaper rival is not
- *   overpaid for ever), never below `floorShareBps` nor, while it is remembered, below the rival level that beat us;
- *   an uncontested pool so drifts down to the floor;
+ *   overpaid for ever), never below `floorShareBps` nor, while it is remembered, below the rival level that beat us
+ *   (a rival at the same level that beats us again after we probed under it is remembered twice as long, up to 64
+ *   times); an uncontested pool so drifts down to the floor;
  * - a miss for any other reason (nonce, reverted, late, cancelled, other) says nothing about the price: no change.
  * A cycle through several pools bids what its most contested pool needs.
  *
@@ -75,7 +76,11 @@ export type BidOutcome = {
 
 export type BuilderCounts = { won: number; outbid: number; missed: number };
 
-type PoolState = { shareBps: number; winStreak: number; rival?: { shareBps: number; atMs: number } };
+/** `times`: how often a rival at about this level beat us in a row of memories; each return doubles how long it is remembered. */
+type PoolState = { shareBps: number; winStreak: number; rival?: { shareBps: number; atMs: number; times: number } };
+
+/** A rival that keeps coming back is remembered up to this many times `rivalMemoryMs`. */
+const maxMemoryFactor = 64;
 
 /** Pools remembered at most (the least recently bid on are forgotten first). */
 const maxPools = 20_000;
@@ -169,7 +174,7 @@ export class BidPolicy {
     const { settings } = this.parameters;
     const state = this.pools.get(pool) ?? { shareBps: settings.startShareBps, winStreak: 0 };
     this.pools.delete(pool); // re-inserted last: the least recently learned is forgotten first
-    if (state.rival && outcome.nowMs - state.rival.atMs > settings.rivalMemoryMs) delete state.rival;
+    const remembers = (rival: NonNullable<PoolState['rival']>) => outcome.nowMs - rival.atMs <= settings.rivalMemoryMs * Math.min(maxMemoryFactor, 2 ** (rival.times - 1));
     const top = Math.min(settings.maxBidShareBps, 10_000);
     if (outcome.outcome === 'outbid') {
       state.winStreak = 0;
@@ -177,7 +182,9 @@ export class BidPolicy {
       if (observed !== undefined) {
         const above = Math.min(top, observed + settings.marginBps);
         state.shareBps = Math.max(state.shareBps, above);
-        state.rival = { shareBps: above, atMs: outcome.nowMs };
+        // The same level beating us again once we probed under it: a standing rival, remembered twice as long.
+        const again = state.rival !== undefined && Math.abs(state.rival.shareBps - above) <= 2 * settings.marginBps;
+        state.rival = { shareBps: above, atMs: outcome.nowMs, times: again ? state.rival!.times + 1 : 1 };
       } else {
         state.shareBps = Math.min(top, Math.max(state.shareBps, outcome.shareBps) + settings.outbidStepBps);
       }
@@ -185,7 +192,7 @@ export class BidPolicy {
       state.winStreak++;
       if (state.winStreak >= settings.probeAfterWins) {
         state.winStreak = 0;
-        const lowest = Math.max(settings.floorShareBps, state.rival?.shareBps ?? 0);
+        const lowest = Math.max(settings.floorShareBps, state.rival && remembers(state.rival) ? state.rival.shareBps : 0);
         state.shareBps = Math.max(Math.min(state.shareBps, lowest), state.shareBps - settings.probeDownBps);
       }
     }

@@ -121,6 +121,24 @@ describe('the adaptive policy', () => {
     expect(policy.bid({ ...opportunity, nowMs: later + 2 }).shareBps).toBe(8000);
   });
 
+  it('remembers a rival twice as long when it beats us again at the same level after we probed under it', () => {
+    const policy = new BidPolicy({ settings: { ...adaptive, probeAfterWins: 1 }, fixedShareBps: 5000, executorCapBps: 10_000 });
+    const afterGas = ether - ether / 100n;
+    const outbid = (nowMs: number) => policy.learn({ pools: [poolA], builder: 'local', shareBps: 0, grossWei: ether, gasCostWei: ether / 100n, outcome: 'outbid', winnerBidWei: (afterGas * 8000n) / 10_000n, nowMs });
+    const won = (nowMs: number) => policy.learn({ pools: [poolA], builder: 'local', shareBps: 0, grossWei: ether, gasCostWei: ether / 100n, outcome: 'won', nowMs });
+    const memory = adaptive.rivalMemoryMs;
+    outbid(0);
+    // Forgotten after one memory: a win probes under it, and the same rival beats us again.
+    won(memory + 1);
+    expect(policy.bid({ ...opportunity, nowMs: memory + 2 }).shareBps).toBe(8000);
+    outbid(memory + 3);
+    // Now held for two memories: a win one and a half memories later does not probe under it.
+    won(memory + 3 + (3 * memory) / 2);
+    expect(policy.bid({ ...opportunity, nowMs: memory + 4 + (3 * memory) / 2 }).shareBps).toBe(8100);
+    won(memory + 3 + 2 * memory + 1);
+    expect(policy.bid({ ...opportunity, nowMs: memory + 5 + 2 * memory }).shareBps).toBe(8000);
+  });
+
   it('drifts an uncontested pool down to the floor share, not below', () => {
     const policy = new BidPolicy({ settings: { ...adaptive, probeDownBps: 1000, probeAfterWins: 1 }, fixedShareBps: 5000, executorCapBps: 10_000 });
     const shares: number[] = [];
