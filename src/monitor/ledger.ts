@@ -230,7 +230,10 @@ export class Ledger implements SubmissionSink {
     if (report.bidShareBps === undefined) return undefined;
     const afterGas = report.grossProfitWei - report.gasCostWei;
     const bidWei = report.bribeWei > 0n || afterGas <= 0n ? report.bribeWei : (afterGas * BigInt(report.bidShareBps)) / 10_000n;
-    this.parameters.store.recordBid({ bundleId: uuid, block: report.block, pools: report.path, policy: this.parameters.bidPolicy ?? 'fixed', shareBps: report.bidShareBps, bidWei, grossWei: report.grossProfitWei, gasWei: report.gasCostWei });
+    // Guarded: a bid that cannot be written must not keep the bundle's own bookkeeping (below in recordCandidate) from running.
+    this.guarded(`record the bid of ${uuid}`, () =>
+      this.parameters.store.recordBid({ bundleId: uuid, block: report.block, pools: report.path, policy: this.parameters.bidPolicy ?? 'fixed', shareBps: report.bidShareBps!, bidWei, grossWei: report.grossProfitWei, gasWei: report.gasCostWei }),
+    );
     return { pools: report.path, shareBps: report.bidShareBps, grossWei: report.grossProfitWei, gasCostWei: report.gasCostWei };
   }
 
@@ -261,7 +264,7 @@ export class Ledger implements SubmissionSink {
       });
       this.parameters.metrics?.submission(outcome.builder, result);
     }
-    if (this.known.get(uuid)?.bid) this.parameters.store.recordBidBuilders(uuid, outcomes.map((outcome) => outcome.builder));
+    if (this.known.get(uuid)?.bid) this.guarded(`record the builders of bid ${uuid}`, () => this.parameters.store.recordBidBuilders(uuid, outcomes.map((outcome) => outcome.builder)));
   }
 
   sent(event: Parameters<SubmissionSink['sent']>[0]): void {
