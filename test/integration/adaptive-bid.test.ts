@@ -19,6 +19,8 @@ import { sendSignedAndMine, startTestDevnet } from '../helpers/devnet.ts';
 
 let devnet: Devnet;
 let app: SearcherApp;
+let dbFile: string;
+const config = { strategy: { bidding: { policy: 'adaptive', startShareBps: 5000, maxBidShareBps: 9900 } } };
 
 beforeAll(async () => {
   devnet = await startTestDevnet();
@@ -26,7 +28,7 @@ beforeAll(async () => {
   const owner = devAccount(devnet.manifest.accounts.deployer.index);
   const raised = await sendSignedAndMine(devnet, owner, { to: devnet.manifest.executor.address, data: encodeFunctionData({ abi: executorAbi, functionName: 'setMaxBuilderShareBps', args: [9900] }) });
   expect(raised.status).toBe('success');
-  ({ app } = await startTestBot(devnet, { strategy: { bidding: { policy: 'adaptive', startShareBps: 5000, maxBidShareBps: 9900 } } }, { laneSigners: [] }));
+  ({ app, dbFile } = await startTestBot(devnet, config, { laneSigners: [] }));
   await stepBlock(devnet, app);
 }, 120_000);
 
@@ -142,5 +144,15 @@ describe('the adaptive bid against a 90% rival', () => {
     expect(kept - gasPaid).toBeGreaterThanOrEqual(0n);
     expect(app.store.recentBids(10).find((bid) => bid.bundleId === secondBid.bundleId)?.outcome).toBe('won');
     expect(app.store.bidBuckets().find((bucket) => bucket.fromBps === 9000)).toMatchObject({ won: 1 });
+  }, 120_000);
+
+  it('a restarted bot learns again from the stored bids: the outbid pool starts above the rival', async () => {
+    const outbid = app.store.recentBids(20).find((bid) => bid.outcome === 'outbid');
+    expect(outbid).toBeDefined();
+    await app.stop();
+    ({ app } = await startTestBot(devnet, config, { laneSigners: [], dbFile }));
+    const learned = outbid!.pools.map((pool) => app.engine.bidding?.poolShareBps(pool) ?? 0);
+    expect(learned.length).toBeGreaterThan(0);
+    for (const share of learned) expect(share).toBeGreaterThan(9000);
   }, 120_000);
 });
