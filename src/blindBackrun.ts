@@ -112,12 +112,14 @@ export class BlindBackruns {
     for (const pool of touched) sends.hiddenPools.add(pool);
     const prior = sends.trades;
     const legs: BlindLeg[] = [];
+    // One share for the whole call (the executor pays it of what every leg realises), bid for the pools the hint names.
+    const builderShareBps = engineConfig.bid?.({ pools: touched }) ?? engineConfig.policy.builderShareBps;
     for (const pool of touched) {
       const excluded = new Set(touched.filter((other) => other !== pool));
       // On the state at the top of the block, as the relay simulates it before any builder sees it (Flashbots'
       // mev-share-node forwards only bundles whose simulation there succeeds): tables that assume our earlier bundles
       // of the block first would fail there, and a nonce that follows theirs cannot run there at all.
-      const found = blindLegs({ market, graph: this.parameters.graph(), pool: pool as Address, excluded, prior: [], nextBaseFeeWei: head.nextBaseFeePerGas, config: engineConfig, floorWei: (cycle, ticks) => this.floor(gasLimitFor(estimateGas(cycle, ticks) + sizedLegsExtraGas(2, defaultGridPpm.length + 3))), builderShareBps: engineConfig.policy.builderShareBps });
+      const found = blindLegs({ market, graph: this.parameters.graph(), pool: pool as Address, excluded, prior: [], nextBaseFeeWei: head.nextBaseFeePerGas, config: engineConfig, floorWei: (cycle, ticks) => this.floor(gasLimitFor(estimateGas(cycle, ticks) + sizedLegsExtraGas(2, defaultGridPpm.length + 3))), builderShareBps });
       // Full logs tell the state after the victim, so its direction: only that side's table can trade.
       const direction = victimDirection(hint, pool, found[0]?.pool);
       legs.push(...found.filter((leg) => direction === undefined || leg.victimZeroForOne === direction));
@@ -136,7 +138,7 @@ export class BlindBackruns {
     // The hint's transaction lands in this block whatever we do, anywhere the builder puts it: our exact bundles of
     // the block on its pools (or on our blind backrun's) are held to their floor, so they
     // land on the state they meet rather than revert.
-    const backrun = legs.length > 0 && (await this.send(hint, legs, target, firstSeenMs, searchedUs));
+    const backrun = legs.length > 0 && (await this.send(hint, legs, target, firstSeenMs, searchedUs, builderShareBps));
     const moved = new Set([...touched, ...(backrun ? legs.flatMap((leg) => leg.cycle.hops.map((hop) => hop.pool.address.toLowerCase())) : [])]);
     // In the order they were sent: one that meets a moved pool realises an amount nobody knows, so the pools it
     // trades are moved for those after it too.
@@ -171,7 +173,7 @@ export class BlindBackruns {
   }
 
   /** Sends the blind backrun from a free extra operator; true when it went out. */
-  private async send(hint: PrivateHint, legs: readonly BlindLeg[], target: bigint, firstSeenMs: number, searchedUs: number): Promise<boolean> {
+  private async send(hint: PrivateHint, legs: readonly BlindLeg[], target: bigint, firstSeenMs: number, searchedUs: number, builderShareBps: bigint): Promise<boolean> {
     const { engineConfig, risk, chainId, executor, startToken, logger } = this.parameters;
     // An extra operator with nothing live: no bundle of ours depends on it, none it depends on.
     const laneIndex = this.freeLane();
@@ -231,6 +233,7 @@ export class BlindBackruns {
         firstSeenMs,
         latencyUs,
         source: 'mevShare',
+        bidShareBps: Number(builderShareBps),
         uncompared: 'sized on chain (a blind MEV-Share backrun)',
       });
     };
@@ -254,7 +257,7 @@ export class BlindBackruns {
         const price = fees();
         // The floor: this block's gas at what we pay per gas, plus the minimum net; the builder is paid on top of it.
         const minProfit = this.floor(gas);
-        const signed = await signSizedLegsTransaction({ account, chainId, executor, targetBlock: block, legs: sizedLegs, minProfit, builderShareBps: Number(policy.builderShareBps), maxAmountIn: amountIn, nonce, gas, ...price });
+        const signed = await signSizedLegsTransaction({ account, chainId, executor, targetBlock: block, legs: sizedLegs, minProfit, builderShareBps: Number(builderShareBps), maxAmountIn: amountIn, nonce, gas, ...price });
         return { raw: signed.raw, hash: signed.hash };
       },
     };

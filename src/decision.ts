@@ -303,6 +303,7 @@ export class CandidateDecider {
       ...(bundle ? { bundle } : {}),
       ...(simulation ? { simulatedGas: simulation.gasUsed } : {}),
       ...(candidate.flash ? { flash: true } : {}),
+      bidShareBps: Number(candidate.builderShareBps ?? this.context.engineConfig.policy.builderShareBps),
       ...(candidate.optimalAmountIn !== undefined ? { optimalAmountIn: candidate.optimalAmountIn } : {}),
       firstSeenMs: run.firstSeenMs,
       latencyUs,

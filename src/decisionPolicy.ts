@@ -119,7 +119,8 @@ export function checkSentBundle(facts: DecisionFacts & { simulation: BundleSimul
  */
 export function repriceAfterSimulation<C extends Candidate>(candidate: C, simulation: BundleSimulation, nextBaseFeePerGas: bigint, policy: CostPolicy): C | undefined {
   if (!(simulation.ok && simulation.victimsOk && simulation.gain === candidate.grossProfitWei - candidate.bribeWei && simulation.gasUsed > candidate.gas)) return undefined;
-  const repriced = { ...candidate, ...applyCosts(candidate.grossProfitWei, simulation.gasUsed, nextBaseFeePerGas, policy) };
+  const share = candidate.builderShareBps ?? policy.builderShareBps;
+  const repriced = { ...candidate, ...applyCosts(candidate.grossProfitWei, simulation.gasUsed, nextBaseFeePerGas, { ...policy, builderShareBps: share }) };
   return repriced.bribeWei !== candidate.bribeWei ? repriced : undefined;
 }
 

@@ -26,6 +26,7 @@ import type { PoolCheckpointStore } from './state/poolCheckpoint.ts';
 import { MarketState } from './state/market.ts';
 import { backrunCandidates, blockCandidates, resolveConflicts, type EngineConfig, type PriorTrade } from './strategy/candidates.ts';
 import { PoolGraph } from './strategy/graph.ts';
+import { BidPolicy, type BidOutcome } from './strategy/bidPolicy.ts';
 import { TokenSafety } from './sim/tokenSafety.ts';
 import type { VerdictStore } from './strategy/verdictStore.ts';
 import { builderShareProblem, readBuilderShareCap } from './bundle/builderShareCap.ts';
@@ -102,6 +103,7 @@ export class SearcherEngine {
   /** Victims of the coming block without a bundle of ours: searched again when a later bundle of ours trades their tokens. */
   private readonly unsent = new UnsentVictims();
   private readonly engineConfig: EngineConfig;
+  private bids: BidPolicy | undefined;
   /** Garbage from the node's websocket, by kind (the app exports it as a metric). */
   readonly nodeInputs: MalformedInputs;
   /** Garbage from the private streams, by kind. */
@@ -133,20 +135,40 @@ export class SearcherEngine {
   }
 
   /** Plans stating a builder share above the executor's owner-set cap revert: refuse to start rather than send them. */
-  private async checkBuilderShareCap(): Promise<void> {
+  private async checkBuilderShareCap(): Promise<number> {
     const { config, chain } = this.parameters;
     const cap = await readBuilderShareCap(this.client, chain.executor).catch((error: Error) => {
       throw new EngineError('ENGINE_CONFIG', `cannot read maxBuilderShareBps() of the executor at ${chain.executor} (not deployed there, or deployed before the builder-share cap: redeploy)`, { cause: error });
     });
-    const problem = builderShareProblem(config.strategy.builderShareBps, cap, chain.executor);
+    // The fixed share is what every plan states; an adaptive bid is held under the cap instead (bidPolicy.ts).
+    const problem = config.strategy.bidding.policy === 'fixed' ? builderShareProblem(config.strategy.builderShareBps, cap, chain.executor) : undefined;
     if (problem) throw new EngineError('ENGINE_CONFIG', problem);
+    return cap;
+  }
+
+  /** The share bid per opportunity, from what earlier bids met (fed by the ledger's outcomes: learnBid). */
+  private startBidding(executorCapBps: number): void {
+    const { strategy } = this.parameters.config;
+    const bids = new BidPolicy({ settings: strategy.bidding, fixedShareBps: strategy.builderShareBps, executorCapBps });
+    this.bids = bids;
+    this.engineConfig.bid = (input) => BigInt(bids.bid({ ...input, minNetProfitWei: strategy.minNetProfitWei, nowMs: Date.now() }).shareBps);
+  }
+
+  /** An outcome of one of our bids (won, outbid, missed for another reason): the policy learns from it. */
+  learnBid(outcome: Omit<BidOutcome, 'nowMs'> & { nowMs?: number }): void {
+    this.bids?.learn({ ...outcome, nowMs: outcome.nowMs ?? Date.now() });
+  }
+
+  /** The bidding policy, once started (its per-builder counts, a pool's learned share). */
+  get bidding(): BidPolicy | undefined {
+    return this.bids;
   }
 
   async start(): Promise<void> {
     const { config, chain, logger } = this.parameters;
     this.client = createPublicClient({ transport: http(chain.rpcUrl, { batch: true }) }) as PublicClient;
     const block = await this.client.getBlock();
-    await this.checkBuilderShareCap();
+    this.startBidding(await this.checkBuilderShareCap());
     const baseFeePerGas = block.baseFeePerGas ?? 0n;
     this.head = {
       number: block.number!,

@@ -99,7 +99,7 @@ export class SearcherApp {
     // From the store, not 0: a restart must not read as a loss to whoever watches the gauge (the alert rules do).
     this.metrics.setCumulativePnl(this.store.totals().netWei);
     this.mode = parameters.dryRun ? 'dry-run' : submissionMode(chain.chainId, config.submit);
-    this.ledger = new Ledger({ store: this.store, metrics: this.metrics, risk: this.risk.gate, client: this.client as never, executor: chain.executor, startToken: chain.weth, logger, ...(parameters.onLanded ? { onLanded: parameters.onLanded } : {}) });
+    this.ledger = new Ledger({ store: this.store, metrics: this.metrics, risk: this.risk.gate, client: this.client as never, executor: chain.executor, startToken: chain.weth, logger, ...(parameters.onLanded ? { onLanded: parameters.onLanded } : {}), bidPolicy: config.strategy.bidding.policy, onBidOutcome: (outcome) => this.engine?.learnBid(outcome) });
 
     let dispatcher: Dispatcher | undefined;
     if (signer) {
@@ -217,6 +217,30 @@ export class SearcherApp {
     return relays;
   }
 
+  /** The bidding policy learns again from the outcomes of this instance's recent bids (in memory only, so cheap). */
+  private relearnBids(): void {
+    if (this.parameters.config.strategy.bidding.policy !== 'adaptive') return;
+    try {
+      const bids = this.store.resolvedBids();
+      for (const bid of bids) {
+        this.engine.learnBid({
+          pools: bid.pools,
+          shareBps: bid.shareBps,
+          grossWei: bid.grossWei,
+          gasCostWei: bid.gasWei,
+          outcome: bid.outcome === 'pending' ? 'missed' : bid.outcome,
+          ...(bid.outcomeBuilder ? { builder: bid.outcomeBuilder } : {}),
+          ...(bid.missKind && bid.missKind !== 'outbid' ? { missKind: bid.missKind } : {}),
+          ...(bid.winningBidWei !== null ? { winnerBidWei: bid.winningBidWei } : {}),
+          nowMs: bid.at,
+        });
+      }
+      if (bids.length > 0) this.parameters.logger.info({ bids: bids.length }, 'searcher: the bidding policy learned again from the stored bids');
+    } catch (error) {
+      this.parameters.logger.warn({ err: (error as Error).message }, 'searcher: could not read the stored bids; the bidding policy starts afresh');
+    }
+  }
+
   static async start(parameters: SearcherAppParameters): Promise<SearcherApp> {
     const app = new SearcherApp(parameters);
     try {
@@ -243,6 +267,7 @@ export class SearcherApp {
         app.risk.gate.onStateChange(() => dashboard.notify());
       }
       await app.engine.start();
+      app.relearnBids();
       return app;
     } catch (error) {
       await app.stop();

@@ -162,9 +162,10 @@ export class Dispatcher {
         if (floorOnly && !plan.flash) {
           // Held to the floor, it pays the builder a share of what is realised (as a blind backrun does), through
           // executeSized with the planned input at every key: a fixed payment sized for the predicted profit would
-          // sink it on a state that gives less, which is the state it is held to the floor for. The share is lowered
-          // where the floor needs it (relaxedShareBps): on the state it was sized for it lands, as the exact one would.
-          const sizing = { pool: plan.hops[0]!.pool, builderShareBps: relaxedShareBps(candidate.grossProfitWei, minProfit, policy.builderShareBps), entries: [{ key: 0n, amountIn: plan.amountIn }, { key: anyKey, amountIn: plan.amountIn }] };
+          // sink it on a state that gives less, which is the state it is held to the floor for. The share is the bid
+          // the plan states, lowered where the floor needs it (relaxedShareBps): on the state it was sized for it
+          // lands, as the exact one would.
+          const sizing = { pool: plan.hops[0]!.pool, builderShareBps: relaxedShareBps(candidate.grossProfitWei, minProfit, BigInt(plan.maxBuilderShareBps)), entries: [{ key: 0n, amountIn: plan.amountIn }, { key: anyKey, amountIn: plan.amountIn }] };
           const signed = await signExecutorSizedTransaction({ account, chainId, executor, plan: { ...plan, minProfit, builderPayment: 0n }, sizing, nonce, gas: proposal.gasLimit, ...fees });
           return { raw: signed.raw, hash: signed.hash };
         }

@@ -17,7 +17,8 @@ export function planFor(candidate: Candidate, targetBlock: bigint, policy: CostP
     amountIn: candidate.amountIn,
     minProfit: candidate.grossProfitWei - candidate.bribeWei,
     builderPayment: candidate.bribeWei,
-    maxBuilderShareBps: Number(policy.builderShareBps),
+    // The share bid on this opportunity (the executor holds the payment to it of the profit).
+    maxBuilderShareBps: Number(candidate.builderShareBps ?? policy.builderShareBps),
     startToken: candidate.cycle.startToken,
     hops: planHops(candidate.cycle),
   };

@@ -1,4 +1,5 @@
 import type { BlockSummary, Totals } from '../monitor/queries.ts';
+import type { BidBucket } from '../monitor/bidQueries.ts';
 import { defaultDbFile, Store, StoreError, type SourceTotals } from '../monitor/store.ts';
 import type { OrderFlowSource } from '../mempool/types.ts';
 import { builderMissKinds } from '../bundle/builderVerdict.ts';
@@ -79,6 +80,16 @@ export function formatMissesTable(misses: readonly BuilderMisses[]): string[] {
   return aligned([[...missColumns], ...rows]);
 }
 
+/** Pure: bid share vs win rate (one line per 10% bucket); the win rate is over the resolved bids. */
+export function formatBidsTable(bids: readonly BidBucket[]): string[] {
+  const rows = bids.map((bucket) => {
+    const resolved = bucket.won + bucket.outbid + bucket.missed;
+    const rate = resolved > 0 ? `${((100 * bucket.won) / resolved).toFixed(1)} %` : '-';
+    return [`${bucket.fromBps / 100}-${bucket.toBps / 100} %`, String(bucket.bids), String(bucket.won), String(bucket.outbid), String(bucket.missed), String(bucket.pending), rate, eth(bucket.netWei)];
+  });
+  return aligned([['share', 'bids', 'won', 'outbid', 'missed', 'pending', 'win rate', 'net of won (ETH)'], ...rows]);
+}
+
 /** Pure: misses per kind over every builder. */
 export function missKindTotals(misses: readonly BuilderMisses[]): MissKindCounts {
   const counts = Object.fromEntries(builderMissKinds.map((kind) => [kind, 0])) as MissKindCounts;
@@ -93,6 +104,7 @@ export function formatReportTable(
   instances: readonly string[] = [],
   sources?: Record<OrderFlowSource, SourceTotals>,
   misses?: readonly BuilderMisses[],
+  bids?: readonly BidBucket[],
 ): string {
   const rows = [[...columns], ...blocks.map(blockCells), totalCells(totals)];
   const widths = columns.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
@@ -102,6 +114,7 @@ export function formatReportTable(
   out.push(...rows.slice(1, -1).map(line), line(rows[rows.length - 1]!));
   if (sources) out.push('', ...formatSourcesTable(sources));
   if (misses && misses.length > 0) out.push('', 'misses as the builders reported them:', ...formatMissesTable(misses));
+  if (bids && bids.length > 0) out.push('', 'bids by share of the profit after gas:', ...formatBidsTable(bids));
   out.push(
     `blocks ${totals.blocks}; bundles missed ${totals.missed}, reverted on chain ${totals.reverted}; simulated net of the landed ${eth(totals.simulatedNetWei)} ETH, mismatches ${totals.mismatches}${instances.length > 0 ? `; ${instances.length === 1 ? 'instance' : 'instances'} ${instances.join(', ')}` : ''}`,
   );
@@ -109,9 +122,9 @@ export function formatReportTable(
 }
 
 /** Pure: the --json document (bigint amounts as decimal wei strings). */
-export function reportJson(blocks: readonly BlockSummary[], totals: Totals, instances: readonly string[] = [], sources?: Record<OrderFlowSource, SourceTotals>, misses?: readonly BuilderMisses[]): string {
+export function reportJson(blocks: readonly BlockSummary[], totals: Totals, instances: readonly string[] = [], sources?: Record<OrderFlowSource, SourceTotals>, misses?: readonly BuilderMisses[], bids?: readonly BidBucket[]): string {
   const missed = misses ? { misses: { kinds: missKindTotals(misses), byBuilder: misses } } : {};
-  return JSON.stringify({ blocks, totals, instances, ...(sources ? { sources } : {}), ...missed }, (_, value) => (typeof value === 'bigint' ? value.toString() : value));
+  return JSON.stringify({ blocks, totals, instances, ...(sources ? { sources } : {}), ...missed, ...(bids ? { bids } : {}) }, (_, value) => (typeof value === 'bigint' ? value.toString() : value));
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -145,7 +158,8 @@ export async function run(argv: string[]): Promise<number> {
       const instances = instance === null ? store.instances() : [instance];
       const sources = store.sourceTotals(instance);
       const misses = store.missesByBuilder(instance);
-      process.stdout.write(flags.json ? `${reportJson(blocks, totals, instances, sources, misses)}\n` : formatReportTable(blocks, totals, instances, sources, misses));
+      const bids = store.bidBuckets(instance);
+      process.stdout.write(flags.json ? `${reportJson(blocks, totals, instances, sources, misses, bids)}\n` : formatReportTable(blocks, totals, instances, sources, misses, bids));
     } finally {
       store.close();
     }

@@ -9,6 +9,7 @@ import { formatPath } from '../errors.ts';
 import { bundleFields, mainnetBuilders } from '../bundle/builders.ts';
 import { dialectProblems, resolveBuilder, type ResolvedBuilder } from './builderDialect.ts';
 import { riskConfigSchema } from '../risk/config.ts';
+import { biddingSchema, defaultBidding, fixedShareProblem } from './bidding.ts';
 import { JsonCommentError, stripJsonComments } from './jsonc.ts';
 import { lineColumn, scanJson } from './jsonScan.ts';
 
@@ -84,8 +85,14 @@ export const runConfigSchema = z.strictObject({
        * to the inventory cap.
        */
       flash: z.boolean().default(false),
+      /** How much to bid per opportunity (config/bidding.ts): the fixed builderShareBps unless `adaptive`. */
+      bidding: biddingSchema.default(defaultBidding),
     })
-    .default({ priorityFeeWei: 1_000_000_000n, builderShareBps: 5000, minNetProfitWei: 0n, maxCyclesPerPool: 256, maxSizedPerSearch: 4, excludedTokens: [], flash: false }),
+    .superRefine((strategy, context) => {
+      const problem = fixedShareProblem(strategy.builderShareBps, strategy.bidding);
+      if (problem) context.addIssue({ code: 'custom', path: ['builderShareBps'], message: problem });
+    })
+    .default({ priorityFeeWei: 1_000_000_000n, builderShareBps: 5000, minNetProfitWei: 0n, maxCyclesPerPool: 256, maxSizedPerSearch: 4, excludedTokens: [], flash: false, bidding: defaultBidding }),
   /** How the market is loaded and kept: which pools are worth tracking, how hard the node is asked. */
   market: z
     .strictObject({

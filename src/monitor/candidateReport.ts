@@ -46,4 +46,6 @@ export type CandidateReport = {
    * in percent, when it is not the source's default (MEV-Share: 90; MEV Blocker and public: none).
    */
   refundPercent?: number;
+  /** The share of the profit after gas bid to the builder (bps), as the bidding policy picked it for this opportunity. */
+  bidShareBps?: number;
 };

@@ -10,6 +10,7 @@ import type { MissReason, SubmissionOutcome } from './records.ts';
 import type { Store } from './store.ts';
 import type { OrderFlowSource } from '../mempool/types.ts';
 import { defaultRefundPercent, expectedRefundWei } from './refunds.ts';
+import type { BidOutcome } from '../strategy/bidPolicy.ts';
 
 export type LedgerParameters = {
   store: Store;
@@ -22,7 +23,14 @@ export type LedgerParameters = {
   logger: Logger;
   /** Each landed bundle with its realised account, as it is recorded. */
   onLanded?: (bundle: LandedBundle) => void;
+  /** The bidding policy in force (recorded with each bid; default fixed). */
+  bidPolicy?: 'fixed' | 'adaptive';
+  /** What came of each of our bids, for the bidding policy to learn from (the engine's learnBid). */
+  onBidOutcome?: (outcome: Omit<BidOutcome, 'nowMs'>) => void;
 };
+
+/** What a bid is compared on when its outcome comes in: its pools, the share we bid, the opportunity's gross and gas. */
+type BidBasis = { pools: readonly string[]; shareBps: number; grossWei: bigint; gasCostWei: bigint };
 
 /**
  * One included bundle, as the demo and the dashboard report it: `source` is its candidate's order-flow source, and
@@ -78,7 +86,7 @@ export class Ledger implements SubmissionSink {
   /** Sent bundles: the block they were simulated for, and what the simulation found there. */
   private readonly known = new Map<
     string,
-    { target: bigint; simulatedNetWei: bigint | null; simulatedGainWei: bigint | null; simulatedGas: bigint | null; source: OrderFlowSource; refundPercent: number; uncompared?: string }
+    { target: bigint; simulatedNetWei: bigint | null; simulatedGainWei: bigint | null; simulatedGas: bigint | null; source: OrderFlowSource; refundPercent: number; uncompared?: string; bid?: BidBasis }
   >();
   /** Sent bundles found uncomparable after they were sent, before the engine reported them: applied when it does. */
   private readonly uncomparedEarly = new Map<string, { reason: string; target: bigint }>();
@@ -205,11 +213,42 @@ export class Ledger implements SubmissionSink {
       simulatedNetWei: report.simulatedNetProfitWei,
     });
     metrics?.bundleSent(source);
+    const bid = this.recordBid(uuid, report);
     const uncompared = report.uncompared ?? this.uncomparedEarly.get(uuid)?.reason;
     this.uncomparedEarly.delete(uuid);
-    this.known.set(uuid, { target: report.block, simulatedNetWei: report.simulatedNetProfitWei, simulatedGainWei: report.simulatedGainWei, simulatedGas: report.simulatedGas ?? null, source, refundPercent, ...(uncompared ? { uncompared } : {}) });
+    this.known.set(uuid, { target: report.block, simulatedNetWei: report.simulatedNetProfitWei, simulatedGainWei: report.simulatedGainWei, simulatedGas: report.simulatedGas ?? null, source, refundPercent, ...(uncompared ? { uncompared } : {}), ...(bid ? { bid } : {}) });
     for (const early of this.early.get(uuid) ?? []) this.writeSubmissions(uuid, early.outcomes);
     this.early.delete(uuid);
+  }
+
+  /**
+   * The bid of a bundle just recorded: the share the policy picked and what it pays. A blind backrun pays its share of
+   * what is realised on chain: its bid is the share of the best gross the search saw (an estimate; the receipt has
+   * the payment).
+   */
+  private recordBid(uuid: string, report: CandidateReport): BidBasis | undefined {
+    if (report.bidShareBps === undefined) return undefined;
+    const afterGas = report.grossProfitWei - report.gasCostWei;
+    const bidWei = report.bribeWei > 0n || afterGas <= 0n ? report.bribeWei : (afterGas * BigInt(report.bidShareBps)) / 10_000n;
+    // Guarded: a bid that cannot be written must not keep the bundle's own bookkeeping (below in recordCandidate) from running.
+    this.guarded(`record the bid of ${uuid}`, () =>
+      this.parameters.store.recordBid({ bundleId: uuid, block: report.block, pools: report.path, policy: this.parameters.bidPolicy ?? 'fixed', shareBps: report.bidShareBps!, bidWei, grossWei: report.grossProfitWei, gasWei: report.gasCostWei }),
+    );
+    return { pools: report.path, shareBps: report.bidShareBps, grossWei: report.grossProfitWei, gasCostWei: report.gasCostWei };
+  }
+
+  /** A bid's outcome, to the policy first (in memory) and the store second. */
+  private resolveBid(uuid: string, bid: BidBasis | undefined, outcome: Omit<BidOutcome, 'nowMs' | 'pools' | 'shareBps' | 'grossWei' | 'gasCostWei'>): void {
+    if (!bid) return;
+    try {
+      this.parameters.onBidOutcome?.({ ...bid, ...outcome });
+    } catch (error) {
+      this.parameters.logger.error({ err: (error as Error).message }, 'ledger: the bidding policy could not learn an outcome');
+    }
+    const { builder, missKind, winnerBidWei } = outcome;
+    this.guarded(`record the outcome of bid ${uuid}`, () =>
+      this.parameters.store.resolveBid({ bundleId: uuid, outcome: outcome.outcome, ...(builder ? { builder } : {}), ...(missKind ? { missKind } : {}), ...(winnerBidWei !== undefined ? { winningBidWei: winnerBidWei } : {}) }),
+    );
   }
 
   private writeSubmissions(uuid: string, outcomes: SendOutcome[]): void {
@@ -225,6 +264,7 @@ export class Ledger implements SubmissionSink {
       });
       this.parameters.metrics?.submission(outcome.builder, result);
     }
+    if (this.known.get(uuid)?.bid) this.guarded(`record the builders of bid ${uuid}`, () => this.parameters.store.recordBidBuilders(uuid, outcomes.map((outcome) => outcome.builder)));
   }
 
   sent(event: Parameters<SubmissionSink['sent']>[0]): void {
@@ -263,6 +303,8 @@ export class Ledger implements SubmissionSink {
     const simulatedNetWei = this.simulatedNetIn(event.uuid, event.block, execution);
     const { source, refund } = this.refundOf(event.uuid, execution);
     const uncompared = this.known.get(event.uuid)?.uncompared;
+    // It landed: the auction for its block space was ours, whatever the execution then did.
+    this.resolveBid(event.uuid, this.known.get(event.uuid)?.bid, { outcome: 'won' });
     this.known.delete(event.uuid);
     metrics?.included(source);
     if (simulatedNetWei !== null && simulatedNetWei !== execution.net) metrics?.mismatch();
@@ -315,6 +357,16 @@ export class Ledger implements SubmissionSink {
     risk.onBundleResolved({ id: event.uuid, included: false, netWei: 0n, gasPaidWei: 0n, failed: event.reason === 'refused' });
     // Refused by every builder inside the send: the engine reports it as a reject, with no bundle to attach to.
     if (this.known.has(event.uuid)) this.guarded(`record the miss of ${event.uuid}`, () => store.recordMiss({ bundleId: event.uuid, block: event.block, reason, detail: event.detail, ...(verdict ? { verdict } : {}) }));
+    // Only a builder's own "outbid" is a lost auction; anything else (and any guess of ours) says nothing about the price.
+    const outbid = verdict?.kind === 'outbid' && verdict.builder !== undefined && !verdict.guessed;
+    const builder = verdict?.builder;
+    this.resolveBid(
+      event.uuid,
+      this.known.get(event.uuid)?.bid,
+      outbid
+        ? { outcome: 'outbid', builder: builder!, ...(verdict.winner?.bidWei !== undefined ? { winnerBidWei: verdict.winner.bidWei } : {}) }
+        : { outcome: 'missed', ...(builder ? { builder } : {}), missKind: verdict && verdict.kind !== 'outbid' ? verdict.kind : 'other' },
+    );
     this.known.delete(event.uuid);
     this.early.delete(event.uuid);
     metrics?.missed(reason, source);

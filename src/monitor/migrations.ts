@@ -209,6 +209,32 @@ export function migrationsFor(dialect: SqlDialect, instance: string): readonly s
   ALTER TABLE misses ADD COLUMN ${wei('winning_gas_price_wei', true)};
   CREATE INDEX misses_builder_reason ON misses (instance, builder, builder_reason);
   `,
+    // 9: every bid and its outcome (strategy/bidPolicy.ts): the share of the profit after gas we bid and its wei, the
+    // opportunity's gross and gas (the basis a winner's bid is compared on), the pools (lowercase, comma-separated),
+    // the builders it went to, and what came of it: won, outbid (with the winning bid where a builder exposed it),
+    // missed for another reason (its kind), or pending. The policy learns again from these at start.
+    `
+  CREATE TABLE bids (
+    instance TEXT NOT NULL,
+    bundle_id TEXT NOT NULL,
+    block INTEGER NOT NULL,
+    pools TEXT NOT NULL,
+    builders TEXT,
+    policy TEXT NOT NULL CHECK (policy IN ('fixed', 'adaptive')),
+    share_bps INTEGER NOT NULL CHECK (share_bps >= 0 AND share_bps <= 10000),
+    ${wei('bid_wei')},
+    ${wei('gross_wei')},
+    ${wei('gas_wei')},
+    outcome TEXT NOT NULL DEFAULT 'pending' CHECK (outcome IN ('pending', 'won', 'outbid', 'missed')),
+    outcome_builder TEXT,
+    miss_kind TEXT CHECK (miss_kind IN ('outbid', 'reverted', 'nonce', 'late', 'cancelled', 'other')),
+    ${wei('winning_bid_wei', true)},
+    at INTEGER NOT NULL,
+    resolved_at INTEGER,
+    PRIMARY KEY (instance, bundle_id)
+  ) STRICT;
+  CREATE INDEX bids_at ON bids (instance, at);
+  `,
   ];
 }
 

@@ -11,6 +11,7 @@ import type { SqlDatabase, SqlDialect } from './sqlDatabase.ts';
 import { queryBlockBaseFee, queryBundleSource, querySourceTotals, type SourceTotals } from './sourceQueries.ts';
 import { queryMissesByBuilder, queryMissKinds, queryRecentMisses, type BuilderMisses, type MissKindCounts, type MissView } from './missQueries.ts';
 import type { OrderFlowSource } from '../mempool/types.ts';
+import { queryBidBuckets, queryRecentBids, queryResolvedBids, writeBid, writeBidBuilders, writeBidOutcome, type BidBucket, type BidRecord, type BidResolution, type BidView, type ResolvedBid } from './bidQueries.ts';
 import { checkInstance, openDatabase, type OpenedStore } from './storeOpen.ts';
 import {
   queryBlockSummaries,
@@ -252,6 +253,36 @@ export class Store implements VerdictStore, PoolCheckpointStore, RiskStore {
   /** The newest misses first, each with the builder's verdict. */
   recentMisses(limit = 50, instance?: InstanceFilter): MissView[] {
     return queryRecentMisses(this.db, this.scope(instance), limit);
+  }
+
+  /** A bid we made (the share and wei paid to the builder of one bundle; bidQueries.ts). */
+  recordBid(bid: BidRecord): void {
+    this.write(`the bid of bundle ${bid.bundleId}`, () => writeBid(this.db, this.instance, bid, this.now()));
+  }
+
+  /** The builders a bid went to. */
+  recordBidBuilders(bundleId: string, builders: readonly string[]): void {
+    this.write(`the builders of bid ${bundleId}`, () => writeBidBuilders(this.db, this.instance, bundleId, builders));
+  }
+
+  /** What came of a bid: won, outbid (and the winning bid), missed for another reason. */
+  resolveBid(resolution: BidResolution): void {
+    this.write(`the outcome of bid ${resolution.bundleId}`, () => writeBidOutcome(this.db, this.instance, resolution, this.now()));
+  }
+
+  /** The newest bids first, with their outcomes. */
+  recentBids(limit = 50, instance?: InstanceFilter): BidView[] {
+    return queryRecentBids(this.db, this.scope(instance), limit);
+  }
+
+  /** Share vs win rate (buckets of 10%), with what the won bids netted. */
+  bidBuckets(instance?: InstanceFilter): BidBucket[] {
+    return queryBidBuckets(this.db, this.scope(instance));
+  }
+
+  /** This instance's newest resolved bids, oldest first: what the bidding policy learns from again at start. */
+  resolvedBids(limit = 2_000): ResolvedBid[] {
+    return queryResolvedBids(this.db, this.instance, limit);
   }
 
   /** Newest first, each with its status (pending / included / reverted / missed), reason and submissions. */

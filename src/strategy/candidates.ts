@@ -6,7 +6,7 @@ import { PendingOverlay } from '../state/overlay.ts';
 import type { MarketState } from '../state/market.ts';
 import type { Pool } from '../state/types.ts';
 import { sizeWithinCaps, type ExposureLimits } from './capSizing.ts';
-import { estimateGas, type CostPolicy } from './costs.ts';
+import { applyCosts, estimateGas, type CostPolicy } from './costs.ts';
 import type { Cycle, PoolView } from './cycle.ts';
 import type { PoolGraph } from './graph.ts';
 import { rankCycles, type RankSource } from './rank.ts';
@@ -38,6 +38,8 @@ export type Candidate = {
   capNote?: string;
   /** Why no allowed size can be sent (the decision rejects the candidate with this). */
   sizeRefusal?: string;
+  /** The share of the profit after gas bid to the builder (bps): what bribeWei was priced at (unset: the policy's). */
+  builderShareBps?: bigint;
 };
 
 export type EngineConfig = {
@@ -54,7 +56,22 @@ export type EngineConfig = {
   maxCyclesPerPool?: number;
   /** Cycles sized exactly per search: the best-ranked by their estimate after the victim (rank.ts). */
   maxSizedPerSearch?: number;
+  /**
+   * The share to bid on one opportunity (bps; strategy/bidPolicy.ts), from its pools and, for an exact backrun, its
+   * gross and gas cost. Unset: policy.builderShareBps for every one.
+   */
+  bid?: (input: { pools: readonly string[]; grossWei?: bigint; gasCostWei?: bigint }) => bigint;
 };
+
+/** A candidate's costs with the bid share the policy picks for it (the search prices every cycle at the default first). */
+function withBid<T extends { gas: bigint; gasCostWei: bigint; bribeWei: bigint; netProfitWei: bigint; maxNetProfitWei: bigint }>(sized: T, cycle: Cycle, grossWei: bigint, nextBaseFeeWei: bigint, config: EngineConfig): T & { builderShareBps: bigint } {
+  const { policy } = config;
+  const share = config.bid ? config.bid({ pools: cycle.hops.map((hop) => hop.pool.address), grossWei, gasCostWei: sized.gasCostWei }) : policy.builderShareBps;
+  if (share === policy.builderShareBps) return { ...sized, builderShareBps: share };
+  const costs = applyCosts(grossWei, sized.gas, nextBaseFeeWei, { ...policy, builderShareBps: share });
+  // The low-gas figure moves by the same change of payment (the share is of the high estimate's profit after gas).
+  return { ...sized, ...costs, maxNetProfitWei: sized.maxNetProfitWei + sized.bribeWei - costs.bribeWei, builderShareBps: share };
+}
 
 export type Rejection = { victim: string | null; reason: string };
 
@@ -124,7 +141,8 @@ function evaluate(source: RankSource, graph: PoolGraph, moved: readonly Pool[], 
   for (const { cycle } of promising) {
     const optimum = sizeCycle(view, cycle, undefined, paths);
     if (!optimum) continue;
-    const { evaluations: _, profit, optimalAmountIn, capNote, sizeRefusal, ...sized } = sizeWithinCaps(view, cycle, optimum, exposure, nextBaseFeeWei, policy);
+    const { evaluations: _, profit, optimalAmountIn, capNote, sizeRefusal, ...capped } = sizeWithinCaps(view, cycle, optimum, exposure, nextBaseFeeWei, policy);
+    const sized = withBid(capped, cycle, profit, nextBaseFeeWei, config);
     out.push({
       victim,
       cycle,

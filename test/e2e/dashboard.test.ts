@@ -296,6 +296,11 @@ describe('dashboard in a real browser, fed by a real store and risk gate', () =>
     store.recordSubmission({ bundleId: 'bundle-outbid', builder: 'titan', outcome: 'accepted', latencyMs: 40 });
     store.recordMiss({ bundleId: 'bundle-outbid', block: 19_000_003, reason: 'outbid', detail: hostile });
     store.recordSubmission({ bundleId: 'bundle-refused', builder: 'titan', outcome: 'refused', latencyMs: 40, error: 'bundle already known' });
+    // Two bids: the landed first block's at 93% (won), the outbid one's at 50%.
+    store.recordBid({ bundleId: 'bundle-19000000', block: 19_000_000, pools: [pool], shareBps: 9300, bidWei: 10n ** 15n, grossWei: 2n * 10n ** 15n, gasWei: 0n, policy: 'adaptive' });
+    store.resolveBid({ bundleId: 'bundle-19000000', outcome: 'won' });
+    store.recordBid({ bundleId: 'bundle-outbid', block: 19_000_003, pools: [pool], shareBps: 5000, bidWei: 10n ** 15n, grossWei: 2n * 10n ** 15n, gasWei: 0n, policy: 'adaptive' });
+    store.resolveBid({ bundleId: 'bundle-outbid', outcome: 'outbid', builder: 'titan', winningBidWei: 15n * 10n ** 14n });
 
     const source = storeDashboardSource({ store, risk: gate, now: () => clock });
     const control = createKillSwitchHandler({ gate: shell, token });
@@ -357,6 +362,14 @@ describe('dashboard in a real browser, fed by a real store and risk gate', () =>
       // The exact wei on hover.
       expect(await page.getAttribute(`[data-testid="sources-table"] tbody tr[data-source="${source}"] td:nth-child(7)`, 'title')).toBe(`${plan.net} wei`);
     }
+  });
+
+  it('shows the bids panel: bid share vs win rate, and the net of the won ones exact from the store', async () => {
+    const rows = await page.locator('[data-testid="bids-table"] tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(rows).toEqual([
+      ['50-60 %', '1', '0', '1', '0', '0', '0.0 %', `${formatEther(0n)} ETH`],
+      ['90-100 %', '1', '1', '0', '0', '0', '100.0 %', `${formatEther(3_000_000n * gwei)} ETH`],
+    ]);
   });
 
   it('shows a new block live (SSE), without a reload', async () => {

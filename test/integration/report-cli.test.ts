@@ -108,7 +108,9 @@ describe('searcher report', () => {
     const { code, stdout } = await report(['--db', file, '--json']);
     expect(code).toBe(0);
     const json = JSON.parse(stdout);
-    expect(Object.keys(json).sort()).toEqual(['blocks', 'instances', 'misses', 'sources', 'totals']);
+    expect(Object.keys(json).sort()).toEqual(['bids', 'blocks', 'instances', 'misses', 'sources', 'totals']);
+    // No bid recorded in this store: the bid-share buckets are there, empty.
+    expect(json.bids).toEqual([]);
     expect(json.misses).toEqual({
       kinds: { outbid: 1, reverted: 0, nonce: 0, late: 0, cancelled: 0, other: 0 },
       byBuilder: [{ builder: 'local', outbid: 1, reverted: 0, nonce: 0, late: 0, cancelled: 0, other: 0, guessed: 0 }],

@@ -120,12 +120,13 @@ export async function checkExecutorPermissions(client: PublicClient, chain: Reso
       problems.push(`factories not registered: ${missing.map((f) => `${f.address} (${f.venue}${f.v3 ? ', v3' : `, ${f.fee} bps`})`).join(', ')}`);
       fixes.push(`the owner calls registerFactory(factory, v3, feeBps, initCodeHash) for each, or remove them from factories`);
     }
-    if (config.strategy.builderShareBps > cap) {
+    // An adaptive bid is held under the cap by the bidding policy; only the fixed share is stated as configured.
+    if (config.strategy.bidding.policy === 'fixed' && config.strategy.builderShareBps > cap) {
       problems.push(`strategy.builderShareBps ${config.strategy.builderShareBps} is above the executor's cap maxBuilderShareBps ${cap}`);
       fixes.push(`lower strategy.builderShareBps to ${cap} or less, or the owner calls setMaxBuilderShareBps`);
     }
     if (problems.length > 0) return fail('executorPermissions', problems.join('; '), fixes.join('; '));
-    return pass('executorPermissions', `${operator} may execute; WETH ${weth}; ${factories.length} factories registered; builder share ${config.strategy.builderShareBps} bps within the cap ${cap}`);
+    return pass('executorPermissions', `${operator} may execute; WETH ${weth}; ${factories.length} factories registered; ${config.strategy.bidding.policy === 'fixed' ? `builder share ${config.strategy.builderShareBps} bps within the cap ${cap}` : `adaptive bids held under ${Math.min(cap, config.strategy.bidding.maxBidShareBps)} bps (the cap ${cap}, the ceiling ${config.strategy.bidding.maxBidShareBps})`}`);
   } catch (error) {
     return fail('executorPermissions', `reading the executor ${chain.executor} failed: ${reason(error)}`, deployFix);
   }

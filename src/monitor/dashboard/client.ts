@@ -230,6 +230,13 @@ export const clientScript = String.raw`
       tr.append(cell(b.name), cell(b.sent, 'num'), cell(b.accepted, 'num'), cell(b.included, 'num'), cell((100 * b.inclusionRate).toFixed(1) + ' %', 'num'), cell(b.p50LatencyMs + ' ms', 'num'), cell(missText(b.misses)));
       return tr;
     }), 'no builders', 7);
+    fillTable('bids-table', (s.bids || []).map(function (r) {
+      var tr = document.createElement('tr');
+      var net = cell(formatAmount(r.netWei), 'num');
+      net.title = weiTitle(r.netWei);
+      tr.append(cell((r.fromBps / 100) + '-' + (r.toBps / 100) + ' %'), cell(r.bids, 'num'), cell(r.won, 'num'), cell(r.outbid, 'num'), cell(r.missed, 'num'), cell(r.pending, 'num'), cell((100 * r.winRate).toFixed(1) + ' %', 'num'), net);
+      return tr;
+    }), 'no bids yet', 8);
     fillTable('breakers-table', (s.breakers || []).map(function (b) {
       var tr = document.createElement('tr');
       var state = b.state === 'tripped' ? 'tripped' : 'ok';

@@ -108,6 +108,13 @@ export function dashboardPage(): string {
     </table>
   </section>
   <section class="wide">
+    <h2>Bids: share vs win rate</h2>
+    <table data-testid="bids-table">
+      <thead><tr><th>share</th><th>bids</th><th>won</th><th>outbid</th><th>missed</th><th>pending</th><th>win rate</th><th>net of won</th></tr></thead>
+      <tbody></tbody>
+    </table>
+  </section>
+  <section class="wide">
     <h2>Builders</h2>
     <table data-testid="builders-table">
       <thead><tr><th>builder</th><th>sent</th><th>accepted</th><th>included</th><th>inclusion</th><th>p50 latency</th><th>misses (builder's words)</th></tr></thead>

@@ -2,7 +2,8 @@ import type { OrderFlowSource } from '../../mempool/types.ts';
 import type { BlockSummary, BuilderStats, BundleView, SourceTotals, Store } from '../store.ts';
 import { builderMissKinds } from '../../bundle/builderVerdict.ts';
 import type { BuilderMisses } from '../missQueries.ts';
-import type { BreakerRow, BuilderRow, BundleRow, DashboardSnapshot, DashboardSource, HaltState, LatencyHistogramView, SourceRow } from './types.ts';
+import type { BidBucket } from '../bidQueries.ts';
+import type { BidRow, BreakerRow, BuilderRow, BundleRow, DashboardSnapshot, DashboardSource, HaltState, LatencyHistogramView, SourceRow } from './types.ts';
 
 /**
  * The dashboard's data from the real parts: the store (blocks, bundles, builders, opportunity latencies) and
@@ -17,6 +18,8 @@ export type DashboardStore = Pick<Store, 'blockSummaries' | 'recentBundles' | 'b
   sourceTotals?: Store['sourceTotals'];
   /** Misses per builder as the builders reported them (a store without it shows none). */
   missesByBuilder?: Store['missesByBuilder'];
+  /** Bid share vs outcome (a store without it shows no bids panel). */
+  bidBuckets?: Store['bidBuckets'];
 };
 
 /** What the dashboard needs of the risk layer; a `RiskGate` (src/risk/gate.ts) fits as it is. */
@@ -169,6 +172,14 @@ export function toLatencyHistogram(stage: string, samplesUs: readonly number[], 
   return { stage, bucketsUs, counts };
 }
 
+/** Share buckets as the panel shows them: the win rate over the resolved bids, amounts as decimal wei. */
+export function toBidRows(buckets: readonly BidBucket[]): BidRow[] {
+  return buckets.map(({ netWei, ...bucket }) => {
+    const resolved = bucket.won + bucket.outbid + bucket.missed;
+    return { ...bucket, winRate: resolved > 0 ? bucket.won / resolved : 0, netWei: netWei.toString() };
+  });
+}
+
 export function storeDashboardSource(parameters: StoreDashboardSourceParameters): DashboardSource {
   const { store, risk } = parameters;
   const now = parameters.now ?? Date.now;
@@ -192,6 +203,7 @@ export function storeDashboardSource(parameters: StoreDashboardSourceParameters)
         instance: view,
         instances: store.instances(),
         ...(store.sourceTotals ? { sources: toSourceRows(store.sourceTotals(view)) } : {}),
+        ...(store.bidBuckets ? { bids: toBidRows(store.bidBuckets(view)) } : {}),
       };
     },
   };

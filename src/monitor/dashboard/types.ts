@@ -78,6 +78,21 @@ export type SourceRow = {
   netWei: string;
 };
 
+/** Bids whose share of the profit after gas fell in [fromBps, toBps), and what came of them (the "bids" panel). */
+export type BidRow = {
+  fromBps: number;
+  toBps: number;
+  bids: number;
+  won: number;
+  outbid: number;
+  missed: number;
+  pending: number;
+  /** Won over resolved (won + outbid + missed), 0..1; 0 when none is resolved. */
+  winRate: number;
+  /** What the won ones realised, net (wei). */
+  netWei: string;
+};
+
 export type LatencyHistogramView = {
   /** Pipeline stage the histogram measures (e.g. "pending->sent"). */
   stage: string;
@@ -103,6 +118,8 @@ export type DashboardSnapshot = {
   instances?: string[];
   /** Per order-flow source, in the order public, MEV Blocker, MEV-Share (absent: the panel says so). */
   sources?: SourceRow[];
+  /** Bid share vs win rate, in buckets of 10% (absent: the store cannot say). */
+  bids?: BidRow[];
 };
 
 /**

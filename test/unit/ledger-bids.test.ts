@@ -1,0 +1,75 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getAddress, type Hex } from 'viem';
+import { describe, expect, it } from 'vitest';
+import type { BuilderVerdict } from '../../src/bundle/builderVerdict.ts';
+import { mainnet } from '../../src/chain/addresses.ts';
+import { createLogger } from '../../src/log.ts';
+import type { CandidateReport } from '../../src/monitor/candidateReport.ts';
+import { Ledger } from '../../src/monitor/ledger.ts';
+import { Store } from '../../src/monitor/store.ts';
+import { parseRiskConfig } from '../../src/risk/config.ts';
+import { RiskGate } from '../../src/risk/gate.ts';
+import { BidPolicy, type BidOutcome } from '../../src/strategy/bidPolicy.ts';
+
+const logger = createLogger('test');
+const ether = 10n ** 18n;
+const poolA = getAddress('0x00000000000000000000000000000000000000a1');
+const poolB = getAddress('0x00000000000000000000000000000000000000b2');
+const hash = (n: number) => `0x${n.toString(16).padStart(64, '0')}` as Hex;
+
+function report(uuid: string, n: number): CandidateReport {
+  return {
+    block: 10n, victim: hash(n), path: [poolA, poolB], amountIn: ether, grossProfitWei: ether, gasCostWei: ether / 100n, bribeWei: ((ether - ether / 100n) * 5000n) / 10_000n,
+    netProfitWei: ether / 2n, simulatedNetProfitWei: ether / 2n, simulatedGainWei: ether / 2n, decision: 'send', reason: 'ok', bundle: { uuid, ourTxHash: hash(1000 + n) },
+    firstSeenMs: 0, latencyUs: { decode: 0, search: 0, simulate: 0, send: 0, total: 0 }, bidShareBps: 5000,
+  };
+}
+
+describe('the ledger: what came of each bid, to the bidding policy and the store', () => {
+  it("only a builder's own outbid raises the bid; a nonce failure, a guess and the bot's own 'outbid' do not", async () => {
+    const store = Store.open(join(mkdtempSync(join(tmpdir(), 'ledger-bids-')), 'store.db'));
+    const policy = new BidPolicy({ settings: { policy: 'adaptive', maxBidShareBps: 9900, startShareBps: 5000, floorShareBps: 1000, marginBps: 100, outbidStepBps: 500, probeDownBps: 50, probeAfterWins: 3, rivalMemoryMs: 60_000 }, fixedShareBps: 5000, executorCapBps: 9900 });
+    const learned: Array<Omit<BidOutcome, 'nowMs'>> = [];
+    const ledger = new Ledger({
+      store,
+      risk: new RiskGate({ config: parseRiskConfig(), logger }),
+      client: { getTransactionReceipt: async () => { throw new Error('no receipts in this test'); } },
+      executor: mainnet.weth,
+      startToken: mainnet.weth,
+      logger,
+      bidPolicy: 'adaptive',
+      onBidOutcome: (outcome) => {
+        learned.push(outcome);
+        policy.learn({ ...outcome, nowMs: 0 });
+      },
+    });
+    const miss = (uuid: string, reason: 'outbid' | 'not included', verdict?: BuilderVerdict) => ledger.missed({ uuid, key: uuid, block: 10n, reason, detail: 'x', ...(verdict ? { verdict } : {}) });
+    const shareNow = () => policy.bid({ pools: [poolA], minNetProfitWei: 0n, nowMs: 1 }).shareBps;
+    for (const [n, uuid] of ['nonce', 'guess', 'ours', 'outbid'].entries()) ledger.onCandidate(report(uuid, n));
+    await ledger.settled();
+    expect(store.recentBids(10).map((bid) => [bid.bundleId, bid.shareBps, bid.outcome])).toEqual(expect.arrayContaining([['nonce', 5000, 'pending'], ['outbid', 5000, 'pending']]));
+
+    miss('nonce', 'not included', { kind: 'nonce', builder: 'local', detail: "nonce is ahead of its sender's" });
+    miss('guess', 'outbid', { kind: 'other', detail: 'guessed: outbid: the victim landed without our backrun', guessed: true });
+    miss('ours', 'outbid');
+    expect(shareNow()).toBe(5000);
+    const winnerBidWei = ((ether - ether / 100n) * 9000n) / 10_000n;
+    miss('outbid', 'outbid', { kind: 'outbid', builder: 'local', detail: 'outbid', winner: { bidWei: winnerBidWei } });
+    expect(shareNow()).toBe(9100);
+
+    expect(learned.map((outcome) => [outcome.outcome, outcome.missKind, outcome.builder])).toEqual([
+      ['missed', 'nonce', 'local'],
+      ['missed', 'other', undefined],
+      ['missed', 'other', undefined],
+      ['outbid', undefined, 'local'],
+    ]);
+    expect(learned[3]).toMatchObject({ pools: [poolA, poolB], shareBps: 5000, grossWei: ether, gasCostWei: ether / 100n, winnerBidWei });
+    const rows = new Map(store.recentBids(10).map((bid) => [bid.bundleId, bid]));
+    expect(rows.get('nonce')).toMatchObject({ outcome: 'missed', missKind: 'nonce', outcomeBuilder: 'local' });
+    expect(rows.get('ours')).toMatchObject({ outcome: 'missed', missKind: 'other' });
+    expect(rows.get('outbid')).toMatchObject({ outcome: 'outbid', outcomeBuilder: 'local', winningBidWei: winnerBidWei });
+    store.close();
+  });
+});
