@@ -15,7 +15,7 @@ import { defaultDemoDbFile } from '../monitor/store.ts';
 import { storeTarget } from './storeTarget.ts';
 import { SearcherApp } from '../searcher.ts';
 import { formatUnitsExact } from '../units/decimal.ts';
-import { integerFlag, parseFlags } from './args.ts';
+import { integerFlag, parseFlags, UsageError } from './args.ts';
 import { logOptionsUsage } from './logging.ts';
 import { formatBlockLine } from './blockLine.ts';
 import { demoResult, formatSourcesLine } from './demoResult.ts';
@@ -23,7 +23,7 @@ import { startDevnetProcess } from './devnetProcess.ts';
 import { reportError } from './report.ts';
 import { stopSignals, surviveClosedOutput } from './shutdown.ts';
 
-export const demoUsage = `Usage: searcher demo [--blocks N] [--scenario FILE|scale|scale:N] [--db FILE|URL] [--instance NAME] [--json] [--block-time S] [--dashboard-port N] [--manifest FILE] [--truth-swaps N] [--rivals FILE]
+export const demoUsage = `Usage: searcher demo [--blocks N] [--scenario FILE|scale|scale:N] [--db FILE|URL] [--instance NAME] [--json] [--block-time S] [--dashboard-port N] [--manifest FILE] [--truth-swaps N] [--rivals FILE] [--bid-policy fixed|adaptive] [--bid-share BPS]
 
 The whole searcher on this machine: a devnet (anvil with the real Uniswap contracts and the scenario's
 traffic), its local block builder, the bot sending real bundles to it, and the dashboard. Prints the
@@ -52,6 +52,9 @@ Options:
   --rivals FILE       rival searchers the devnet runs besides the scenario's (JSON: an array of {name,
                       latencyMs, bidShareBps | policy, strategy}, or {"rivals": [...]}); --json then reports
                       "contested" (won, lost, avgBidShareBps) and "rivals" (name, won, netWei)
+  --bid-policy P      the bot's bidding policy (strategy.bidding.policy): fixed (default) or adaptive
+  --bid-share BPS     the fixed policy's share of a backrun's profit after gas bid to the builder
+                      (strategy.builderShareBps, default 5000; the devnet's executor allows up to 9900)
 
 ${logOptionsUsage}`;
 
@@ -70,6 +73,8 @@ export async function run(argv: string[]): Promise<number> {
       manifest: { type: 'string' },
       'truth-swaps': { type: 'string' },
       rivals: { type: 'string' },
+      'bid-policy': { type: 'string' },
+      'bid-share': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (flags.help) {
@@ -78,6 +83,9 @@ export async function run(argv: string[]): Promise<number> {
     }
     const blocks = flags.blocks === undefined ? undefined : integerFlag(flags.blocks, 'blocks', 0, 1, 100_000);
 
+    const bidPolicy = flags['bid-policy'] ?? 'fixed';
+    if (bidPolicy !== 'fixed' && bidPolicy !== 'adaptive') throw new UsageError(`--bid-policy must be fixed or adaptive (got ${bidPolicy})`);
+    const bidShare = integerFlag(flags['bid-share'], 'bid-share', 5000, 0, 10_000);
     const truthSwaps = integerFlag(flags['truth-swaps'], 'truth-swaps', 60, 1, 1_000_000);
     // The demo never reads $SEARCHER_DB: that is a real bot's store.
     const store = storeTarget(flags, defaultDemoDbFile, {});
@@ -117,7 +125,7 @@ export async function run(argv: string[]): Promise<number> {
       writeManifest(join(workDir, 'manifest.json'), devnet.manifest);
       if (flags.manifest) writeManifest(resolve(flags.manifest), devnet.manifest);
       // The poisoned tokens of the scenario are found by the token probe, not listed: the demo proves it.
-      writeFileSync(join(workDir, 'config.json'), JSON.stringify({ chain: { manifest: 'manifest.json' } }));
+      writeFileSync(join(workDir, 'config.json'), JSON.stringify({ chain: { manifest: 'manifest.json' }, strategy: { builderShareBps: bidShare, bidding: { policy: bidPolicy } } }));
       const loaded = loadRunConfig(join(workDir, 'config.json'));
       const { config, chain } = loaded;
       const builders = [

@@ -23,6 +23,9 @@ export const devnetExecutorFactories = executorFactoriesFor(mainnetFactories, {
  * Deploys the searcher's executor on the devnet (owner: the deployer account, operator: the searcher account)
  * and funds it with WETH inventory, so `searcher run` against the devnet needs no setup.
  */
+/** The builder-share cap of the devnet's executors (the bot's and each rival's). */
+export const devnetMaxBuilderShareBps = 9900;
+
 export async function deployDevnetExecutor(
   client: DevnetClient,
   owner: Address,
@@ -35,6 +38,9 @@ export async function deployDevnetExecutor(
     operator,
     weth: mainnet.weth,
     factories: devnetExecutorFactories,
+    // The devnet's owner lets its operator bid up to 99%, as contested backruns need (a rival at 90% is beaten only
+    // above it); a user's deploy keeps the 90% default unless the owner says otherwise.
+    maxBuilderShareBps: devnetMaxBuilderShareBps,
   });
   if (inventoryWei > 0n) {
     await client.setBalance({ address: owner, value: (await client.getBalance({ address: owner })) + inventoryWei });

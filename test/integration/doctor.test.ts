@@ -289,8 +289,8 @@ describe('searcher doctor: each check fails on its broken variant', () => {
     const unknownFactory = '0x00000000000000000000000000000000000fac70';
     const extra = await doctor({ factories: { v2: [{ address: unknownFactory, feeBps: 30, venue: 'other' }], v3: [] } });
     expectFailed(extra, 'executorPermissions', /not registered/i, /registerFactory/);
-    // A builder share above the owner's cap (9,000 bps): every plan would revert.
-    expectFailed(await doctor({ strategy: { builderShareBps: 9_500 } }), 'executorPermissions', /9500 .* above .* 9000/, /setMaxBuilderShareBps|builderShareBps/);
+    // A builder share above the owner's cap (the devnet's 9,900 bps): every plan would revert.
+    expectFailed(await doctor({ strategy: { builderShareBps: 9_950 } }), 'executorPermissions', /9950 .* above .* 9900/, /setMaxBuilderShareBps|builderShareBps/);
     // An inventory cap above what the executor holds (100 WETH): trades near the cap would revert.
     expectFailed(await doctor({ risk: { exposure: { maxInventoryAmountIn: (1000n * 10n ** 18n).toString() } } }), 'inventory', /holds 100 WETH, below the inventory cap 1000 WETH/, /maxInventoryAmountIn|fund/);
   }, 120_000);

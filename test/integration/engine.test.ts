@@ -104,9 +104,9 @@ describe('engine + simulation on the devnet', () => {
 
 describe("the bot against the executor's builder-share cap", () => {
   it('refuses to start when strategy.builderShareBps is above the cap the owner set on the executor', async () => {
-    // The devnet's executor is deployed with the default cap, 9,000 bps; 9,001 could only build plans it reverts.
-    await expect(startTestBot(devnet, { strategy: { builderShareBps: 9001 } })).rejects.toThrow(
-      /strategy\.builderShareBps \(9001\) is above the executor's cap .*maxBuilderShareBps\(\) = 9000/,
+    // The devnet's executor is deployed with a cap of 9,900 bps; 9,901 could only build plans it reverts.
+    await expect(startTestBot(devnet, { strategy: { builderShareBps: 9901 } })).rejects.toThrow(
+      /strategy\.builderShareBps \(9901\) is above the executor's cap .*maxBuilderShareBps\(\) = 9900/,
     );
   });
 });

@@ -71,6 +71,16 @@ describe('rivals (scenario field and --rivals FILE)', () => {
     expect(result.stderr).not.toMatch(/devnet/i);
   }, 30_000);
 
+  it('searcher demo --bid-policy / --bid-share out of their range exit 2 before anything starts', async () => {
+    const policy = await runCli(['demo', '--blocks', '1', '--bid-policy', 'sometimes', '--dashboard-port', '0']);
+    expect(policy.code).toBe(2);
+    expect(policy.stderr).toMatch(/--bid-policy must be fixed or adaptive \(got sometimes\)/);
+    const share = await runCli(['demo', '--blocks', '1', '--bid-share', '10001', '--dashboard-port', '0']);
+    expect(share.code).toBe(2);
+    expect(share.stderr).toMatch(/bid-share/);
+    expect(`${policy.stderr}${share.stderr}`).not.toMatch(/devnet/i);
+  }, 30_000);
+
   it('searcher demo --rivals with a missing file exits 2', async () => {
     const result = await runCli(['demo', '--blocks', '1', '--rivals', '/nonexistent/rivals.json', '--dashboard-port', '0']);
     expect(result.code).toBe(2);
