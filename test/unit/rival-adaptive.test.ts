@@ -20,7 +20,7 @@ describe('the adaptive rival rule', () => {
   });
 
   it('refuses a start outside [minBps, maxBps]', () => {
-    expect(() => parseRivals([{ name: 'a', policy: { kind: 'adaptive', startBps: 9500 } }], 'x')).toThrow(/rivals\[0\]\.policy/);
+    expect(() => parseRivals([{ name: 'a', policy: { kind: 'adaptive', startBps: 9500, maxBps: 9000 } }], 'x')).toThrow(/rivals\[0\]\.policy/);
     expect(() => parseRivals([{ name: 'a', policy: { kind: 'adaptive', startBps: 2000, minBps: 3000 } }], 'x')).toThrow(/minBps <= startBps <= maxBps/);
   });
 });

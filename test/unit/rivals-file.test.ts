@@ -1,6 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRivalsFile, parseRivals, RivalsFileError } from '../../src/devnet/rivals/schema.ts';
 import { defaultScenarioPath, loadScenario } from '../../src/devnet/scenario/load.ts';
@@ -29,7 +29,16 @@ describe('rivals (scenario field and --rivals FILE)', () => {
       ['adaptive', 0, 'backrun'],
       ['arb', 0, 'blockArb'],
     ]);
-    expect(fromArray[2]!.policy).toMatchObject({ kind: 'adaptive', startBps: 5000, maxBps: 9000 });
+    expect(fromArray[2]!.policy).toMatchObject({ kind: 'adaptive', startBps: 5000, maxBps: 9900 });
+  });
+
+  it('the rival files shipped in scenarios/rivals (the issue\'s mixes) load, one rival each, with the kinds their names say', () => {
+    const dir = join(dirname(defaultScenarioPath()), 'rivals');
+    const loaded = Object.fromEntries(['fast90', 'slow50', 'adaptive', 'arb80'].map((name) => [name, loadRivalsFile(join(dir, `${name}.json`))]));
+    expect(loaded.fast90).toEqual([expect.objectContaining({ name: 'fast90', latencyMs: 0, bidShareBps: 9000, strategy: 'backrun' })]);
+    expect(loaded.slow50).toEqual([expect.objectContaining({ name: 'slow50', latencyMs: 300, bidShareBps: 5000, strategy: 'backrun' })]);
+    expect(loaded.adaptive).toEqual([expect.objectContaining({ name: 'adaptive', policy: expect.objectContaining({ kind: 'adaptive' }) })]);
+    expect(loaded.arb80).toEqual([expect.objectContaining({ name: 'arb80', bidShareBps: 8000, strategy: 'blockArb' })]);
   });
 
   it('the default scenario has no rivals (its capture numbers stay as they were)', () => {
@@ -40,7 +49,7 @@ describe('rivals (scenario field and --rivals FILE)', () => {
     ['not JSON', '[{"name": "x",', /not valid JSON/],
     ['a bid and a policy', JSON.stringify([{ name: 'x', bidShareBps: 9000, policy: { kind: 'adaptive' } }]), /rivals\[0\].*exactly one of bidShareBps or policy/],
     ['neither bid nor policy', JSON.stringify([{ name: 'x' }]), /rivals\[0\].*exactly one of bidShareBps or policy/],
-    ['a bid above the executor cap', JSON.stringify([{ name: 'x', bidShareBps: 9500 }]), /rivals\[0\]\.bidShareBps/],
+    ['a bid above the executor cap', JSON.stringify([{ name: 'x', bidShareBps: 9950 }]), /rivals\[0\]\.bidShareBps/],
     ['an unknown strategy', JSON.stringify([{ name: 'x', bidShareBps: 5000, strategy: 'sandwich' }]), /rivals\[0\]\.strategy/],
     ['a name twice', JSON.stringify([{ name: 'x', bidShareBps: 5000 }, { name: 'x', bidShareBps: 6000 }]), /rivals\[1\]\.name.*twice/],
     ['an unknown field', JSON.stringify([{ name: 'x', bidShareBps: 5000, speed: 3 }]), /rivals\[0\]/],

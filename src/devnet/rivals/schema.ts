@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { DEFAULT_MAX_BUILDER_SHARE_BPS } from '../../bundle/builderShareCap.ts';
+import { devnetMaxBuilderShareBps } from '../executor.ts';
 import { formatPath, SearcherError } from '../../errors.ts';
 
 /** The builder share a rival may bid: its executor is deployed with the default owner cap (90%). */
-const shareBps = z.number().int().min(0).max(DEFAULT_MAX_BUILDER_SHARE_BPS);
+const shareBps = z.number().int().min(0).max(devnetMaxBuilderShareBps);
 
 /**
  * The adaptive rival's own rule (not the bot's bidding policy): after a block where it was outbid it raises its share
@@ -15,7 +15,7 @@ export const adaptivePolicySchema = z
     kind: z.literal('adaptive'),
     startBps: shareBps.default(5000),
     minBps: shareBps.default(1000),
-    maxBps: shareBps.default(DEFAULT_MAX_BUILDER_SHARE_BPS),
+    maxBps: shareBps.default(devnetMaxBuilderShareBps),
     stepUpBps: z.number().int().min(1).max(10_000).default(1000),
     stepDownBps: z.number().int().min(1).max(10_000).default(100),
   })
