@@ -39,6 +39,8 @@ export type DecisionParameters = {
   /** Sends what simulates; without it the decision is reported only. */
   dispatcher?: Dispatcher;
   onCandidate: (report: CandidateReport) => void;
+  /** Bundles sent whose realised state is not the simulated one (the ledger does not compare them). */
+  onStateHidden?: (uuids: readonly string[], target: bigint, reason: string) => void;
 };
 
 export type DecisionContext = {
@@ -126,7 +128,8 @@ export class CandidateDecider {
     // for the block touching none of it does not move its state, so the two need not share a nonce chain.
     const pools = new Set([...candidate.cycle.hops.map((hop) => hop.pool.address.toLowerCase()), ...[...leading, ...(victim ? [victim] : [])].flatMap((pending) => victimPools(this.context.graph, this.context.engineConfig, pending.swaps))]);
     // Blind bundles (size 0 in our view) are not waited for: run first, an exact backrun realises its prediction.
-    const dependsOn = [...prior.trades].reverse().find((trade) => trade.lane !== undefined && trade.amountIn !== 0n && [...(trade.pools ?? [])].some((pool) => pools.has(pool)))?.lane;
+    const predecessors = prior.trades.filter((trade) => trade.lane !== undefined && trade.amountIn !== 0n && [...(trade.pools ?? [])].some((pool) => pools.has(pool)));
+    const dependsOn = predecessors.at(-1)?.lane;
     const victims = victim ? [...leading, victim] : [];
     let txs: BundleTx[] = [];
     let proposal: Parameters<Dispatcher['send']>[1] | undefined;
@@ -159,13 +162,21 @@ export class CandidateDecider {
         // The latency that decides who wins a backrun: from the victim's first sighting to our bundle's bytes on a
         // builder's socket (the builder's own processing is not ours).
         const onSent = victim ? (at: number) => this.context.latency.seenToSent.record(us(at - firstSeenMs)) : undefined;
-        const lane = dispatcher!.lane(dependsOn);
-        const dispatched = await dispatcher!.send({ candidate, ...(victim ? { victim } : {}), leading, target, simulated, ...(onSent ? { onSent } : {}), ...(afterBlind ? { floorOnly: true } : {}), lane }, proposal!).catch((error: Error) => ({
-          sent: false as const,
-          reason: `send failed: ${error.message.split('\n')[0]}`,
-          uuid: undefined,
-          ourHash: undefined,
-        }));
+        const choice = dispatcher!.lane(dependsOn);
+        const lane = choice.kind === 'none' ? 0 : choice.lane;
+        // Detached from the earlier bundles on its pools (its own nonce chain): the builder may run it before them or
+        // without them, so it is held to the floor rather than to a prediction made after them.
+        const detached = choice.kind === 'detached';
+        const dispatched =
+          choice.kind === 'none'
+            ? { sent: false as const, reason: choice.reason, uuid: undefined, ourHash: undefined }
+            : await dispatcher!.send({ candidate, ...(victim ? { victim } : {}), leading, target, simulated, ...(onSent ? { onSent } : {}), ...(afterBlind || detached ? { floorOnly: true } : {}), lane }, proposal!).catch((error: Error) => ({
+                sent: false as const,
+                reason: `send failed: ${error.message.split('\n')[0]}`,
+                uuid: undefined,
+                ourHash: undefined,
+              }));
+        if (dispatched.sent && detached) await this.detach(dispatched.uuid!, predecessors, target);
         sendMs = performance.now() - sendStarted;
         facts.sent = { sent: dispatched.sent, reason: dispatched.reason };
         if (dispatched.sent) {
@@ -190,6 +201,18 @@ export class CandidateDecider {
       return;
     }
     this.conclude(step, run);
+  }
+
+  /**
+   * A bundle went out from its own operator beside earlier ones of ours on its pools: those are held to the floor
+   * too (in place, same nonce), so whichever the builder runs first, none reverts for the other; none of them is
+   * compared with its simulation (the order that decides what each realises is the builder's).
+   */
+  private async detach(uuid: string, predecessors: readonly PriorTrade[], target: bigint): Promise<void> {
+    const earlier = predecessors.filter((trade) => trade.uuid !== undefined && trade.lane !== undefined);
+    const relaxed = await Promise.all(earlier.map((trade) => this.context.parameters.dispatcher!.relax(trade.uuid!, trade.lane!, target)));
+    this.context.parameters.onStateHidden?.([uuid, ...earlier.map((trade) => trade.uuid!)], target, 'sent from its own operator beside an earlier bundle of ours on the same pools; the builder picks the order');
+    if (relaxed.some((ok) => !ok)) this.context.parameters.logger.warn({ uuid, earlier: earlier.map((trade) => trade.uuid), relaxed }, 'engine: an earlier bundle on the pools of a detached one could not be held to the floor');
   }
 
   /** Pools the market dropped: no longer verified (a pool that comes back is simulated first again). */

@@ -8,6 +8,7 @@ import type { BundleProposal } from '../risk/types.ts';
 import type { Candidate, EngineConfig } from '../strategy/candidates.ts';
 import { netAfterGasWei } from '../strategy/costs.ts';
 import { planFor } from './toPlan.ts';
+import { chooseLane, type LaneChoice } from './laneChoice.ts';
 import { feesForTargetBlock } from './fees.ts';
 import { signExecutorSizedTransaction, signExecutorTransaction } from './signTransaction.ts';
 import type { Opportunity, Submitter } from './submitter.ts';
@@ -179,15 +180,18 @@ export class Dispatcher {
     return this.allLanes()[lane] ?? this.allLanes()[0]!;
   }
 
-  /**
-   * The operator for a bundle: the lane of the last earlier bundle of the block it depends on (its nonce then
-   * follows, so the builder can only run it after); with none, a lane with nothing live (the main one first); with
-   * every lane busy, the main one.
-   */
-  lane(dependsOn: number | undefined): number {
-    if (dependsOn !== undefined) return dependsOn;
-    const lanes = this.allLanes();
-    const free = lanes.findIndex((lane) => lane.submitter.outstanding === 0);
-    return free >= 0 ? free : 0;
+  /** Where the next search for a free operator starts: bundles are spread over the free ones in turn. */
+  private cursor = 0;
+
+  /** The operator for a bundle (see chooseLane): a free one in turn, never one with a live bundle unless there is no other. */
+  lane(dependsOn: number | undefined): LaneChoice {
+    const choice = chooseLane({ live: this.allLanes().map((lane) => lane.submitter.outstanding), dependsOn, cursor: this.cursor });
+    if (choice.kind === 'free' || choice.kind === 'detached') this.cursor = choice.lane + 1;
+    return choice;
+  }
+
+  /** Holds a live bundle (by uuid, on its lane) to the executor's floor in place: a later one of ours on its pools went out detached. */
+  async relax(uuid: string, lane: number, target: bigint): Promise<boolean> {
+    return this.laneAt(lane).submitter.relax(uuid, target).catch(() => false);
   }
 }
