@@ -146,6 +146,8 @@ export class SearcherApp {
             extraBlocks: config.extraBlocks,
             sink: this.ledger,
             logger: base.child({ component: 'submitter', operator: account.address }),
+            // Its misses as the builders reported them too (the bidding policy learns from them).
+            explain: bundleStatsExplainer(parameters.builders.filter((builder) => builder.stats), parameters.authAccount),
           }),
         });
       }
