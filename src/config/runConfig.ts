@@ -126,8 +126,12 @@ export const runConfigSchema = z.strictObject({
     .strictObject({
       keyEnv: envName.default('SEARCHER_PRIVATE_KEY'),
       keystore: z.string().refine((value) => !looksLikeKey(value), 'looks like a key: give the keystore file\'s path').optional(),
+      /** Extra executor operators (the operator pool, each its own nonce chain): their keys, comma separated, in this variable. */
+      operatorKeysEnv: envName.default('SEARCHER_OPERATOR_KEYS'),
+      /** ...and/or encrypted keystores, with the main keystore's password (SEARCHER_KEYSTORE_PASSWORD). */
+      operatorKeystores: z.array(z.string().refine((value) => !looksLikeKey(value), 'looks like a key: give the keystore file\'s path')).optional(),
     })
-    .default({ keyEnv: 'SEARCHER_PRIVATE_KEY' }),
+    .default({ keyEnv: 'SEARCHER_PRIVATE_KEY', operatorKeysEnv: 'SEARCHER_OPERATOR_KEYS' }),
   /**
    * Builders that receive bundles. Default: the devnet's local builder when the chain is a devnet manifest,
    * else the major mainnet builders' documented endpoints (src/bundle/builders.ts).
