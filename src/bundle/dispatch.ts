@@ -185,7 +185,7 @@ export class Dispatcher {
 
   /** The operator for a bundle (see chooseLane): a free one in turn, never one with a live bundle unless there is no other. */
   lane(dependsOn: number | undefined): LaneChoice {
-    const choice = chooseLane({ live: this.allLanes().map((lane) => lane.submitter.outstanding), dependsOn, cursor: this.cursor });
+    const choice = chooseLane({ live: this.allLanes().map((lane) => (lane.submitter.stopped ? Number.POSITIVE_INFINITY : lane.submitter.outstanding)), dependsOn, cursor: this.cursor });
     if (choice.kind === 'free' || choice.kind === 'detached') this.cursor = choice.lane + 1;
     return choice;
   }

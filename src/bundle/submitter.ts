@@ -160,6 +160,11 @@ export class Submitter {
     this.stopReason = reason;
   }
 
+  /** Why nothing more goes out from here, once stopped. */
+  get stopped(): string | undefined {
+    return this.stopReason;
+  }
+
   get outstanding(): number {
     return this.live.size;
   }

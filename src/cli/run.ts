@@ -83,6 +83,7 @@ export async function run(argv: string[]): Promise<number> {
     const signer = hasKey ? await loadSigner({ keyEnvVar: config.signer.keyEnv, keystoreFile: config.signer.keystore, passwordEnvVar: 'SEARCHER_KEYSTORE_PASSWORD' }) : undefined;
     // The operator pool (more executor operators, each its own nonce chain): from the environment or keystores only.
     const laneSigners = signer ? await loadOperatorPool({ envVar: config.signer.operatorKeysEnv, main: signer.address, ...(config.signer.operatorKeystores ? { keystoreFiles: config.signer.operatorKeystores } : {}), passwordEnvVar: 'SEARCHER_KEYSTORE_PASSWORD' }) : [];
+    const treasurySigner = signer && config.treasury?.keyEnv ? await loadSigner({ keyEnvVar: config.treasury.keyEnv, passwordEnvVar: 'SEARCHER_KEYSTORE_PASSWORD' }) : undefined;
     const auth = loadAuthAccount(config.auth.keyEnv);
     const logger = rootLogger();
     const dashboardPort = integerFlag(flags['dashboard-port'], 'dashboard-port', config.dashboard.port, 0, 65535);
@@ -95,6 +96,7 @@ export async function run(argv: string[]): Promise<number> {
       dryRun,
       ...(signer ? { signer } : {}),
       laneSigners,
+      ...(treasurySigner ? { treasurySigner } : {}),
       authAccount: auth.account,
       dashboard: flags['no-dashboard'] ? false : { host: config.dashboard.host, port: dashboardPort },
       logger,

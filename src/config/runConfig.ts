@@ -172,6 +172,16 @@ export const runConfigSchema = z.strictObject({
   extraBlocks: z.number().int().min(0).max(10).default(2),
   /** The Flashbots reputation key (signs X-Flashbots-Signature; holds no funds). Unset: a fresh key per run. */
   auth: z.strictObject({ keyEnv: envName.default('SEARCHER_FLASHBOTS_AUTH_KEY') }).default({ keyEnv: 'SEARCHER_FLASHBOTS_AUTH_KEY' }),
+  /**
+   * Gas money for the extra operators: one below minBalanceWei is topped up to topUpToWei from the main operator (at
+   * start) or from the account whose key is in keyEnv (also while trading), at most maxPerTopUpWei at once and
+   * maxPerDayWei per UTC day. A top-up that fails or that the caps do not allow stops that operator. Unset: none.
+   */
+  treasury: z
+    .strictObject({ keyEnv: envName.optional(), minBalanceWei: wei, topUpToWei: wei, maxPerTopUpWei: wei, maxPerDayWei: wei })
+    .refine((treasury) => treasury.topUpToWei > treasury.minBalanceWei, { message: 'topUpToWei must be above minBalanceWei', path: ['topUpToWei'] })
+    .refine((treasury) => treasury.maxPerTopUpWei > 0n && treasury.maxPerTopUpWei <= treasury.maxPerDayWei, { message: 'maxPerTopUpWei must be above 0 and at most maxPerDayWei', path: ['maxPerTopUpWei'] })
+    .optional(),
   risk: riskConfigSchema.default(riskConfigSchema.parse({})),
   dashboard: z
     .strictObject({
