@@ -1,7 +1,9 @@
-import type { Address, Hex, PublicClient } from 'viem';
+import { encodeFunctionData, type Address, type Hex, type PublicClient } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
 import type { BundleTx } from './bundle/bundleTx.ts';
-import type { Dispatcher } from './bundle/dispatch.ts';
+import { anyKey, gasLimitFor, type Dispatcher } from './bundle/dispatch.ts';
+import { encodeSizing } from './bundle/sizing.ts';
+import { executorAbi } from './abi/executor.generated.ts';
 import { encodePlan } from './bundle/plan.ts';
 import { planFor } from './bundle/toPlan.ts';
 import type { ResolvedChain, RunConfig } from './config/runConfig.ts';
@@ -15,6 +17,7 @@ import type { BundleSimulation, BundleSimulator } from './sim/bundle.ts';
 import { executorBundleTx, pendingBundleTx } from './sim/bundleTxs.ts';
 import type { TokenSafety } from './sim/tokenSafety.ts';
 import type { Pool } from './state/types.ts';
+import { netAfterGasWei } from './strategy/costs.ts';
 import { victimPools, type Candidate, type EngineConfig, type PriorTrade } from './strategy/candidates.ts';
 import type { PoolView } from './strategy/cycle.ts';
 import type { PoolGraph } from './strategy/graph.ts';
@@ -162,7 +165,7 @@ export class CandidateDecider {
         // The latency that decides who wins a backrun: from the victim's first sighting to our bundle's bytes on a
         // builder's socket (the builder's own processing is not ours).
         const onSent = victim ? (at: number) => this.context.latency.seenToSent.record(us(at - firstSeenMs)) : undefined;
-        const choice = dispatcher!.lane(dependsOn);
+        const choice = dispatcher!.lane(dependsOn, predecessors.length > 0 && dispatcher!.hasFreeLane() && (await this.standsAlone(candidate, victims, target, facts.simulation?.gasUsed ?? candidate.gas)));
         const lane = choice.kind === 'none' ? 0 : choice.lane;
         // Detached from the earlier bundles on its pools (its own nonce chain): the builder may run it before them or
         // without them, so it is held to the floor rather than to a prediction made after them.
@@ -201,6 +204,36 @@ export class CandidateDecider {
       return;
     }
     this.conclude(step, run);
+  }
+
+  /**
+   * Whether a bundle that trades the pools of earlier ones of ours also runs, at our minimum net, without them: on
+   * the top of the block, as a builder first simulates each bundle (one that reverts there is refused). Only then
+   * can it go out detached; a failed simulation counts as no.
+   */
+  private async standsAlone(candidate: Candidate, victims: readonly PendingSwaps[], target: bigint, simulatedGas: bigint): Promise<boolean> {
+    const { chain, signer } = this.context.parameters;
+    const { policy } = this.context.engineConfig;
+    const planned = planFor(candidate, target, policy);
+    // A flash plan held to the floor keeps its fixed payment (no sized call); a backend that runs signed bytes is the
+    // fork's, which has one nonce chain (no extra operators).
+    if (planned.flash || this.context.simulator.runsSignedTransactions) return false;
+    try {
+      // As it would go out detached (Dispatcher.send, floorOnly): executeSized with the planned input at every key,
+      // paying the builder its share of what is realised, held to the floor (its gas at our price plus the minimum net).
+      const gas = gasLimitFor(simulatedGas);
+      const floor = gas * (this.head().nextBaseFeePerGas + policy.priorityFeeWei) + policy.minNetProfitWei;
+      const sizing = { pool: planned.hops[0]!.pool, builderShareBps: Number(policy.builderShareBps), entries: [{ key: 0n, amountIn: planned.amountIn }, { key: anyKey, amountIn: planned.amountIn }] };
+      const held = { ...planned, minProfit: floor < planned.minProfit ? floor : planned.minProfit, builderPayment: 0n };
+      const call = await this.ourTransaction(signer?.address ?? chain.operator!, chain.executor, encodePlan(held), 0);
+      const ours = { ...call, gas, data: encodeFunctionData({ abi: executorAbi, functionName: 'executeSized', args: [encodePlan(held), encodeSizing(held, sizing)] }) };
+      const victimTxs = await Promise.all(victims.map((pending) => this.victimTransaction(pending)));
+      const alone = await this.context.simulator.simulate({ txs: [...victimTxs, ours], prefix: [], executor: chain.executor, startToken: chain.weth, targetBlock: target, timestamp: this.head().timestamp + 1n });
+      const net = netAfterGasWei({ gainWei: alone.gain, gasUsed: alone.gasUsed, baseFeeWei: this.head().nextBaseFeePerGas, priorityFeeWei: policy.priorityFeeWei });
+      return alone.ok && alone.victimsOk && net >= policy.minNetProfitWei;
+    } catch {
+      return false;
+    }
   }
 
   /**

@@ -37,7 +37,7 @@ export type DispatcherParameters = {
 };
 
 /** The largest sizing key (a V3 sqrtPriceX96 is below 2^160, a V2 reserve0 below 2^112): a table from 0 to it covers every state. */
-const anyKey = (1n << 160n) - 1n;
+export const anyKey = (1n << 160n) - 1n;
 
 export type Dispatch = { sent: boolean; reason: string; uuid?: string; ourHash?: Hex; proposal?: BundleProposal };
 
@@ -184,10 +184,16 @@ export class Dispatcher {
   private cursor = 0;
 
   /** The operator for a bundle (see chooseLane): a free one in turn, never one with a live bundle unless there is no other. */
-  lane(dependsOn: number | undefined): LaneChoice {
-    const choice = chooseLane({ live: this.allLanes().map((lane) => (lane.submitter.stopped ? Number.POSITIVE_INFINITY : lane.submitter.outstanding)), dependsOn, cursor: this.cursor });
+  lane(dependsOn: number | undefined, standsAlone = false): LaneChoice {
+    const choice = chooseLane({ standsAlone, live: this.allLanes().map((lane) => (lane.submitter.stopped ? Number.POSITIVE_INFINITY : lane.submitter.outstanding)), dependsOn, cursor: this.cursor });
     if (choice.kind === 'free' || choice.kind === 'detached') this.cursor = choice.lane + 1;
     return choice;
+  }
+
+  /** Some operator has nothing live (a dependent bundle could go out detached; worth simulating it alone). */
+  hasFreeLane(): boolean {
+    const lanes = this.allLanes();
+    return lanes.length > 1 && lanes.some((lane) => lane.submitter.outstanding === 0 && !lane.submitter.stopped);
   }
 
   /** Holds a live bundle (by uuid, on its lane) to the executor's floor in place: a later one of ours on its pools went out detached. */

@@ -6,8 +6,10 @@
  * - one operator only (no extra ones configured): its chain, as before (the nonce verdict of a miss stays true);
  * - a bundle that trades the pools of an earlier one of ours while every operator is busy: after that one's nonce
  *   (it can then only run after it, the state it was simulated on).
- * A dependent bundle with a free operator goes out from it, detached: the caller holds it (and its predecessors) to
- * the executor's floor, so each lands on whatever state it meets, in whichever order the builder picks.
+ * A dependent bundle that also runs without its predecessors (simulated alone: a builder simulates each bundle at
+ * the top of its block, and refuses one that reverts there) goes out from a free operator, detached: the caller
+ * holds it (and its predecessors) to the executor's floor, so each lands on whatever state it meets, in whichever
+ * order the builder picks. One that needs them rides the last one's lane: it could not land without it anyway.
  */
 export type LaneChoice =
   | { kind: 'free'; lane: number }
@@ -22,9 +24,11 @@ export type ChooseLaneParameters = {
   dependsOn?: number | undefined;
   /** Where the search for a free operator starts (rotation: the one after the last chosen). */
   cursor: number;
+  /** The dependent bundle also runs, at a profit, without its predecessors. */
+  standsAlone?: boolean;
 };
 
-export function chooseLane({ live, dependsOn, cursor }: ChooseLaneParameters): LaneChoice {
+export function chooseLane({ live, dependsOn, cursor, standsAlone = false }: ChooseLaneParameters): LaneChoice {
   const count = live.length;
   if (count <= 1) return (live[0] ?? 0) > 0 ? { kind: 'chained', lane: 0, ...(dependsOn !== undefined ? { from: dependsOn } : {}) } : { kind: 'free', lane: 0 };
   let free: number | undefined;
@@ -36,5 +40,5 @@ export function chooseLane({ live, dependsOn, cursor }: ChooseLaneParameters): L
     }
   }
   if (dependsOn === undefined) return free !== undefined ? { kind: 'free', lane: free } : { kind: 'none', reason: `every operator has a live bundle (${count} operators): not chained behind one that may miss` };
-  return free !== undefined ? { kind: 'detached', lane: free, from: dependsOn } : { kind: 'chained', lane: dependsOn, from: dependsOn };
+  return free !== undefined && standsAlone ? { kind: 'detached', lane: free, from: dependsOn } : { kind: 'chained', lane: dependsOn, from: dependsOn };
 }

@@ -34,13 +34,20 @@ describe('Dispatcher lanes (one nonce chain per operator)', () => {
     expect(busy).toMatchObject({ reason: expect.stringMatching(/every operator has a live bundle/) });
   });
 
-  it('a dependent bundle goes out from a free operator, detached from its predecessor, rather than after its nonce', () => {
-    expect(dispatcher(3, [1, 0]).lane(1)).toEqual({ kind: 'detached', lane: 2, from: 1 });
-    expect(dispatcher(1, [0, 0]).lane(0)).toEqual({ kind: 'detached', lane: 1, from: 0 });
+  it('a dependent bundle that runs without its predecessor goes out from a free operator, detached, rather than after its nonce', () => {
+    expect(dispatcher(3, [1, 0]).lane(1, true)).toEqual({ kind: 'detached', lane: 2, from: 1 });
+    expect(dispatcher(1, [0, 0]).lane(0, true)).toEqual({ kind: 'detached', lane: 1, from: 0 });
   });
 
-  it('a dependent bundle rides its predecessor’s lane only when no operator is free (it can then only run after it)', () => {
-    expect(dispatcher(3, [1, 2]).lane(1)).toEqual({ kind: 'chained', lane: 1, from: 1 });
+  it('a dependent bundle rides its predecessor’s lane when it needs it, or when no operator is free (it can then only run after it)', () => {
+    expect(dispatcher(3, [1, 2]).lane(1, true)).toEqual({ kind: 'chained', lane: 1, from: 1 });
+    expect(dispatcher(1, [0, 0]).lane(0, false)).toEqual({ kind: 'chained', lane: 0, from: 0 });
+  });
+
+  it('a stopped operator (no gas money) is never chosen', () => {
+    const d = dispatcher(1, [0, 0]);
+    ((d as unknown as { parameters: { lanes: Array<{ submitter: { stopped?: string } }> } }).parameters.lanes[0]!.submitter).stopped = 'treasury: no gas money';
+    expect(d.lane(undefined)).toEqual({ kind: 'free', lane: 2 });
   });
 
   it('with the main operator alone, everything goes on its chain (the nonce verdict of a miss stays true)', () => {
