@@ -165,10 +165,12 @@ export class CandidateDecider {
         // The latency that decides who wins a backrun: from the victim's first sighting to our bundle's bytes on a
         // builder's socket (the builder's own processing is not ours).
         const onSent = victim ? (at: number) => this.context.latency.seenToSent.record(us(at - firstSeenMs)) : undefined;
-        const choice = dispatcher!.lane(dependsOn, predecessors.length > 0 && dispatcher!.hasFreeLane() && (await this.standsAlone(candidate, victims, target, facts.simulation?.gasUsed ?? candidate.gas)));
-        const lane = choice.kind === 'none' ? 0 : choice.lane;
+        let choice = dispatcher!.lane(dependsOn, predecessors.length > 0 && dispatcher!.hasFreeLane() && (await this.standsAlone(candidate, victims, target, facts.simulation?.gasUsed ?? candidate.gas)));
         // Detached from the earlier bundles on its pools (its own nonce chain): the builder may run it before them or
-        // without them, so it is held to the floor rather than to a prediction made after them.
+        // without them, so it is held to the floor rather than to a prediction made after them, and so must they be
+        // first (a builder took each one's floor version), or this one could push them out; else it rides after them.
+        if (choice.kind === 'detached' && !(await this.relaxAll(predecessors, target))) choice = { kind: 'chained', lane: choice.from, from: choice.from };
+        const lane = choice.kind === 'none' ? 0 : choice.lane;
         const detached = choice.kind === 'detached';
         const dispatched =
           choice.kind === 'none'
@@ -243,9 +245,18 @@ export class CandidateDecider {
    */
   private async detach(uuid: string, predecessors: readonly PriorTrade[], target: bigint): Promise<void> {
     const earlier = predecessors.filter((trade) => trade.uuid !== undefined && trade.lane !== undefined);
-    const relaxed = await Promise.all(earlier.map((trade) => this.context.parameters.dispatcher!.relax(trade.uuid!, trade.lane!, target)));
     this.context.parameters.onStateHidden?.([uuid, ...earlier.map((trade) => trade.uuid!)], target, 'sent from its own operator beside an earlier bundle of ours on the same pools; the builder picks the order');
-    if (relaxed.some((ok) => !ok)) this.context.parameters.logger.warn({ uuid, earlier: earlier.map((trade) => trade.uuid), relaxed }, 'engine: an earlier bundle on the pools of a detached one could not be held to the floor');
+  }
+
+  /** Holds every earlier bundle on these pools to the floor (in place); true when a builder took each replacement. */
+  private async relaxAll(predecessors: readonly PriorTrade[], target: bigint): Promise<boolean> {
+    const earlier = predecessors.filter((trade) => trade.uuid !== undefined && trade.lane !== undefined);
+    if (earlier.length !== predecessors.length) return false;
+    const relaxed = await Promise.all(earlier.map((trade) => this.context.parameters.dispatcher!.relax(trade.uuid!, trade.lane!, target)));
+    // Held to the floor, each pays the builder a share of what it realises, not its simulated payment: not compared.
+    const held = earlier.filter((_, i) => relaxed[i]).map((trade) => trade.uuid!);
+    if (held.length > 0) this.context.parameters.onStateHidden?.(held, target, 'held to the floor for a later bundle of ours on the same pools');
+    return relaxed.every(Boolean);
   }
 
   /** Pools the market dropped: no longer verified (a pool that comes back is simulated first again). */

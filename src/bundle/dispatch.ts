@@ -198,6 +198,6 @@ export class Dispatcher {
 
   /** Holds a live bundle (by uuid, on its lane) to the executor's floor in place: a later one of ours on its pools went out detached. */
   async relax(uuid: string, lane: number, target: bigint): Promise<boolean> {
-    return this.laneAt(lane).submitter.relax(uuid, target).catch(() => false);
+    return this.laneAt(lane).submitter.relax(uuid, target, { confirmed: true }).catch(() => false);
   }
 }
