@@ -165,7 +165,7 @@ export class CandidateDecider {
         // The latency that decides who wins a backrun: from the victim's first sighting to our bundle's bytes on a
         // builder's socket (the builder's own processing is not ours).
         const onSent = victim ? (at: number) => this.context.latency.seenToSent.record(us(at - firstSeenMs)) : undefined;
-        let choice = dispatcher!.lane(dependsOn, predecessors.length > 0 && dispatcher!.hasFreeLane() && (await this.standsAlone(candidate, victims, target, facts.simulation?.gasUsed ?? candidate.gas)));
+        let choice = dispatcher!.lane(dependsOn, config.lanes.detachDependents && predecessors.length > 0 && dispatcher!.hasFreeLane() && (await this.standsAlone(candidate, victims, target, facts.simulation?.gasUsed ?? candidate.gas)));
         // Detached from the earlier bundles on its pools (its own nonce chain): the builder may run it before them or
         // without them, so it is held to the floor rather than to a prediction made after them, and so must they be
         // first (a builder took each one's floor version), or this one could push them out; else it rides after them.

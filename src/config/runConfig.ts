@@ -173,6 +173,13 @@ export const runConfigSchema = z.strictObject({
   /** The Flashbots reputation key (signs X-Flashbots-Signature; holds no funds). Unset: a fresh key per run. */
   auth: z.strictObject({ keyEnv: envName.default('SEARCHER_FLASHBOTS_AUTH_KEY') }).default({ keyEnv: 'SEARCHER_FLASHBOTS_AUTH_KEY' }),
   /**
+   * The extra operators (lanes). detachDependents: a bundle on the pools of an earlier one of ours goes out from a
+   * free operator when it stands alone (simulated without them) and a builder took each earlier one's floor
+   * version, rather than after their nonces: a rival that outbids the earlier one no longer drops it. Off by
+   * default: on the devnet without rivals our own bundles then compete for the same pools and capture drops a little.
+   */
+  lanes: z.strictObject({ detachDependents: z.boolean().default(false) }).default({ detachDependents: false }),
+  /**
    * Gas money for the extra operators: one below minBalanceWei is topped up to topUpToWei from the main operator (at
    * start) or from the account whose key is in keyEnv (also while trading), at most maxPerTopUpWei at once and
    * maxPerDayWei per UTC day. A top-up that fails or that the caps do not allow stops that operator. Unset: none.

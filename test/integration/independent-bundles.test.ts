@@ -23,7 +23,7 @@ beforeAll(async () => {
   devnet = await startTestDevnet();
   // operators[0] is the rival's; the bot gets the others as its pool.
   const pool = devnet.manifest.accounts.operators.slice(1).map((operator) => devAccount(operator.index));
-  ({ app } = await startTestBot(devnet, {}, { laneSigners: pool }));
+  ({ app } = await startTestBot(devnet, { lanes: { detachDependents: true } }, { laneSigners: pool }));
   await stepBlock(devnet, app);
 }, 120_000);
 
