@@ -162,7 +162,7 @@ export class BlindBackruns {
 
   /** An extra operator (never the main one, whose chain carries the exact bundles) with nothing live, if any. */
   private freeLane(): number | undefined {
-    const index = this.parameters.lanes.findIndex((lane, i) => i > 0 && lane.submitter.outstanding === 0);
+    const index = this.parameters.lanes.findIndex((lane, i) => i > 0 && lane.submitter.outstanding === 0 && !lane.submitter.stopped);
     return index > 0 ? index : undefined;
   }
 

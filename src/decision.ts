@@ -1,7 +1,9 @@
-import type { Address, Hex, PublicClient } from 'viem';
+import { encodeFunctionData, type Address, type Hex, type PublicClient } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
 import type { BundleTx } from './bundle/bundleTx.ts';
-import type { Dispatcher } from './bundle/dispatch.ts';
+import { anyKey, gasLimitFor, type Dispatcher } from './bundle/dispatch.ts';
+import { encodeSizing } from './bundle/sizing.ts';
+import { executorAbi } from './abi/executor.generated.ts';
 import { encodePlan } from './bundle/plan.ts';
 import { planFor } from './bundle/toPlan.ts';
 import type { ResolvedChain, RunConfig } from './config/runConfig.ts';
@@ -15,6 +17,7 @@ import type { BundleSimulation, BundleSimulator } from './sim/bundle.ts';
 import { executorBundleTx, pendingBundleTx } from './sim/bundleTxs.ts';
 import type { TokenSafety } from './sim/tokenSafety.ts';
 import type { Pool } from './state/types.ts';
+import { netAfterGasWei } from './strategy/costs.ts';
 import { victimPools, type Candidate, type EngineConfig, type PriorTrade } from './strategy/candidates.ts';
 import type { PoolView } from './strategy/cycle.ts';
 import type { PoolGraph } from './strategy/graph.ts';
@@ -39,6 +42,8 @@ export type DecisionParameters = {
   /** Sends what simulates; without it the decision is reported only. */
   dispatcher?: Dispatcher;
   onCandidate: (report: CandidateReport) => void;
+  /** Bundles sent whose realised state is not the simulated one (the ledger does not compare them). */
+  onStateHidden?: (uuids: readonly string[], target: bigint, reason: string) => void;
 };
 
 export type DecisionContext = {
@@ -126,7 +131,8 @@ export class CandidateDecider {
     // for the block touching none of it does not move its state, so the two need not share a nonce chain.
     const pools = new Set([...candidate.cycle.hops.map((hop) => hop.pool.address.toLowerCase()), ...[...leading, ...(victim ? [victim] : [])].flatMap((pending) => victimPools(this.context.graph, this.context.engineConfig, pending.swaps))]);
     // Blind bundles (size 0 in our view) are not waited for: run first, an exact backrun realises its prediction.
-    const dependsOn = [...prior.trades].reverse().find((trade) => trade.lane !== undefined && trade.amountIn !== 0n && [...(trade.pools ?? [])].some((pool) => pools.has(pool)))?.lane;
+    const predecessors = prior.trades.filter((trade) => trade.lane !== undefined && trade.amountIn !== 0n && [...(trade.pools ?? [])].some((pool) => pools.has(pool)));
+    const dependsOn = predecessors.at(-1)?.lane;
     const victims = victim ? [...leading, victim] : [];
     let txs: BundleTx[] = [];
     let proposal: Parameters<Dispatcher['send']>[1] | undefined;
@@ -159,13 +165,23 @@ export class CandidateDecider {
         // The latency that decides who wins a backrun: from the victim's first sighting to our bundle's bytes on a
         // builder's socket (the builder's own processing is not ours).
         const onSent = victim ? (at: number) => this.context.latency.seenToSent.record(us(at - firstSeenMs)) : undefined;
-        const lane = dispatcher!.lane(dependsOn);
-        const dispatched = await dispatcher!.send({ candidate, ...(victim ? { victim } : {}), leading, target, simulated, ...(onSent ? { onSent } : {}), ...(afterBlind ? { floorOnly: true } : {}), lane }, proposal!).catch((error: Error) => ({
-          sent: false as const,
-          reason: `send failed: ${error.message.split('\n')[0]}`,
-          uuid: undefined,
-          ourHash: undefined,
-        }));
+        let choice = dispatcher!.lane(dependsOn, config.lanes.detachDependents && predecessors.length > 0 && dispatcher!.hasFreeLane() && (await this.standsAlone(candidate, victims, target, facts.simulation?.gasUsed ?? candidate.gas)));
+        // Detached from the earlier bundles on its pools (its own nonce chain): the builder may run it before them or
+        // without them, so it is held to the floor rather than to a prediction made after them, and so must they be
+        // first (a builder took each one's floor version), or this one could push them out; else it rides after them.
+        if (choice.kind === 'detached' && !(await this.relaxAll(predecessors, target))) choice = { kind: 'chained', lane: choice.from, from: choice.from };
+        const lane = choice.kind === 'none' ? 0 : choice.lane;
+        const detached = choice.kind === 'detached';
+        const dispatched =
+          choice.kind === 'none'
+            ? { sent: false as const, reason: choice.reason, uuid: undefined, ourHash: undefined }
+            : await dispatcher!.send({ candidate, ...(victim ? { victim } : {}), leading, target, simulated, ...(onSent ? { onSent } : {}), ...(afterBlind || detached ? { floorOnly: true } : {}), lane }, proposal!).catch((error: Error) => ({
+                sent: false as const,
+                reason: `send failed: ${error.message.split('\n')[0]}`,
+                uuid: undefined,
+                ourHash: undefined,
+              }));
+        if (dispatched.sent && detached) await this.detach(dispatched.uuid!, predecessors, target);
         sendMs = performance.now() - sendStarted;
         facts.sent = { sent: dispatched.sent, reason: dispatched.reason };
         if (dispatched.sent) {
@@ -190,6 +206,57 @@ export class CandidateDecider {
       return;
     }
     this.conclude(step, run);
+  }
+
+  /**
+   * Whether a bundle that trades the pools of earlier ones of ours also runs, at our minimum net, without them: on
+   * the top of the block, as a builder first simulates each bundle (one that reverts there is refused). Only then
+   * can it go out detached; a failed simulation counts as no.
+   */
+  private async standsAlone(candidate: Candidate, victims: readonly PendingSwaps[], target: bigint, simulatedGas: bigint): Promise<boolean> {
+    const { chain, signer } = this.context.parameters;
+    const { policy } = this.context.engineConfig;
+    const planned = planFor(candidate, target, policy);
+    // A flash plan held to the floor keeps its fixed payment (no sized call); a backend that runs signed bytes is the
+    // fork's, which has one nonce chain (no extra operators).
+    if (planned.flash || this.context.simulator.runsSignedTransactions) return false;
+    try {
+      // As it would go out detached (Dispatcher.send, floorOnly): executeSized with the planned input at every key,
+      // paying the builder its share of what is realised, held to the floor (its gas at our price plus the minimum net).
+      const gas = gasLimitFor(simulatedGas);
+      const floor = gas * (this.head().nextBaseFeePerGas + policy.priorityFeeWei) + policy.minNetProfitWei;
+      const sizing = { pool: planned.hops[0]!.pool, builderShareBps: Number(policy.builderShareBps), entries: [{ key: 0n, amountIn: planned.amountIn }, { key: anyKey, amountIn: planned.amountIn }] };
+      const held = { ...planned, minProfit: floor < planned.minProfit ? floor : planned.minProfit, builderPayment: 0n };
+      const call = await this.ourTransaction(signer?.address ?? chain.operator!, chain.executor, encodePlan(held), 0);
+      const ours = { ...call, gas, data: encodeFunctionData({ abi: executorAbi, functionName: 'executeSized', args: [encodePlan(held), encodeSizing(held, sizing)] }) };
+      const victimTxs = await Promise.all(victims.map((pending) => this.victimTransaction(pending)));
+      const alone = await this.context.simulator.simulate({ txs: [...victimTxs, ours], prefix: [], executor: chain.executor, startToken: chain.weth, targetBlock: target, timestamp: this.head().timestamp + 1n });
+      const net = netAfterGasWei({ gainWei: alone.gain, gasUsed: alone.gasUsed, baseFeeWei: this.head().nextBaseFeePerGas, priorityFeeWei: policy.priorityFeeWei });
+      return alone.ok && alone.victimsOk && net >= policy.minNetProfitWei;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * A bundle went out from its own operator beside earlier ones of ours on its pools: those are held to the floor
+   * too (in place, same nonce), so whichever the builder runs first, none reverts for the other; none of them is
+   * compared with its simulation (the order that decides what each realises is the builder's).
+   */
+  private async detach(uuid: string, predecessors: readonly PriorTrade[], target: bigint): Promise<void> {
+    const earlier = predecessors.filter((trade) => trade.uuid !== undefined && trade.lane !== undefined);
+    this.context.parameters.onStateHidden?.([uuid, ...earlier.map((trade) => trade.uuid!)], target, 'sent from its own operator beside an earlier bundle of ours on the same pools; the builder picks the order');
+  }
+
+  /** Holds every earlier bundle on these pools to the floor (in place); true when a builder took each replacement. */
+  private async relaxAll(predecessors: readonly PriorTrade[], target: bigint): Promise<boolean> {
+    const earlier = predecessors.filter((trade) => trade.uuid !== undefined && trade.lane !== undefined);
+    if (earlier.length !== predecessors.length) return false;
+    const relaxed = await Promise.all(earlier.map((trade) => this.context.parameters.dispatcher!.relax(trade.uuid!, trade.lane!, target)));
+    // Held to the floor, each pays the builder a share of what it realises, not its simulated payment: not compared.
+    const held = earlier.filter((_, i) => relaxed[i]).map((trade) => trade.uuid!);
+    if (held.length > 0) this.context.parameters.onStateHidden?.(held, target, 'held to the floor for a later bundle of ours on the same pools');
+    return relaxed.every(Boolean);
   }
 
   /** Pools the market dropped: no longer verified (a pool that comes back is simulated first again). */

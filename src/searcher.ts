@@ -5,6 +5,7 @@ import type { LocalAccount } from 'viem/accounts';
 import { bundleStatsExplainer } from './bundle/bundleStats.ts';
 import { JsonRpcBuilderClient } from './bundle/builderClient.ts';
 import { Dispatcher } from './bundle/dispatch.ts';
+import { Treasury } from './bundle/treasury.ts';
 import { BuilderFanout } from './bundle/fanout.ts';
 import { FlashbotsLibraryClient } from './bundle/flashbotsLibraryClient.ts';
 import { NonceManager } from './bundle/nonceManager.ts';
@@ -45,6 +46,8 @@ export type SearcherAppParameters = {
    * use only these when there are some. Without them everything goes out on the main operator's chain.
    */
   laneSigners?: readonly LocalAccount[];
+  /** Pays the extra operators' gas money (config `treasury`); default the main operator (top-ups at start only). */
+  treasurySigner?: LocalAccount;
   /** The Flashbots reputation key. */
   authAccount: LocalAccount;
   dashboard: { host: string; port: number } | false;
@@ -83,6 +86,9 @@ export class SearcherApp {
   /** One submitter per extra operator (its own nonces), sharing the builders, the relays and the ledger. */
   readonly operatorLanes: Array<{ account: LocalAccount; submitter: Submitter }> = [];
   readonly mode: 'send' | 'dry-run';
+  /** Keeps the extra operators' gas money topped up (config `treasury`). */
+  readonly treasury: Treasury | undefined;
+  private treasuryTick: Promise<void> = Promise.resolve();
   private dashboard: DashboardServer | undefined;
   private quiesced = false;
   private closed = false;
@@ -146,6 +152,8 @@ export class SearcherApp {
             extraBlocks: config.extraBlocks,
             sink: this.ledger,
             logger: base.child({ component: 'submitter', operator: account.address }),
+            // Its misses as the builders reported them too (the bidding policy learns from them).
+            explain: bundleStatsExplainer(parameters.builders.filter((builder) => builder.stats), parameters.authAccount),
           }),
         });
       }
@@ -167,6 +175,21 @@ export class SearcherApp {
         void Promise.all(all.map((each) => each.cancelAll(`halted: ${notice.reason}`))).then((counts) => logger.warn({ cancelled: counts.reduce((sum, count) => sum + count, 0), reason: notice.reason }, 'searcher: halted, outstanding bundles cancelled'));
       });
     }
+
+    const funder = parameters.treasurySigner ?? signer;
+    this.treasury =
+      config.treasury && funder && this.operatorLanes.length > 0 && this.mode === 'send'
+        ? new Treasury({
+            client: this.client,
+            chainId: chain.chainId,
+            funder,
+            policy: config.treasury,
+            operators: this.operatorLanes.map((lane) => ({ account: lane.account, stop: (reason: string) => lane.submitter.stopSending(reason) })),
+            load: () => this.store.riskValue('treasury'),
+            save: (json) => this.store.setRiskValue('treasury', json),
+            logger: base.child({ component: 'treasury' }),
+          })
+        : undefined;
 
     this.engine = new SearcherEngine({
       config,
@@ -246,6 +269,8 @@ export class SearcherApp {
     try {
       await app.refreshEquity();
       await app.checkLanes();
+      // Before trading, the main operator's nonces are nobody else's yet: a top-up from it cannot drop a bundle.
+      await app.treasury?.topUpAll({ send: true });
       if (parameters.dashboard) {
         const killSwitch = createKillSwitchHandler({ gate: app.risk, tokenEnv: parameters.config.risk.killSwitch.tokenEnv });
         app.dashboard = await startDashboardServer({
@@ -303,6 +328,8 @@ export class SearcherApp {
 
   private async afterHead(number: bigint): Promise<void> {
     await this.ledger.settled();
+    // Off the head's path, one round at a time: while trading only a separate funder sends (the main one's nonces are its bundles').
+    if (this.treasury) this.treasuryTick = this.treasuryTick.then(() => this.treasury!.topUpAll({ send: this.parameters.treasurySigner !== undefined })).catch(() => {});
     await this.refreshEquity().catch(() => {});
     const summary = this.store.blockSummaries({ last: 4 }).find((block) => BigInt(block.number) === number);
     if (summary) this.parameters.onBlock?.(summary);
@@ -321,6 +348,7 @@ export class SearcherApp {
     this.risk.gate.onStoppedListening();
     await Promise.all(submitters.map((submitter) => submitter.cancelAll('searcher stopped').catch(() => {})));
     await this.ledger.settled();
+    await this.treasuryTick;
   }
 
   async stop(): Promise<void> {

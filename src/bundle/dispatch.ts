@@ -8,6 +8,7 @@ import type { BundleProposal } from '../risk/types.ts';
 import type { Candidate, EngineConfig } from '../strategy/candidates.ts';
 import { netAfterGasWei } from '../strategy/costs.ts';
 import { planFor } from './toPlan.ts';
+import { chooseLane, type LaneChoice } from './laneChoice.ts';
 import { feesForTargetBlock } from './fees.ts';
 import { signExecutorSizedTransaction, signExecutorTransaction } from './signTransaction.ts';
 import type { Opportunity, Submitter } from './submitter.ts';
@@ -36,7 +37,7 @@ export type DispatcherParameters = {
 };
 
 /** The largest sizing key (a V3 sqrtPriceX96 is below 2^160, a V2 reserve0 below 2^112): a table from 0 to it covers every state. */
-const anyKey = (1n << 160n) - 1n;
+export const anyKey = (1n << 160n) - 1n;
 
 export type Dispatch = { sent: boolean; reason: string; uuid?: string; ourHash?: Hex; proposal?: BundleProposal };
 
@@ -195,15 +196,24 @@ export class Dispatcher {
     return this.allLanes()[lane] ?? this.allLanes()[0]!;
   }
 
-  /**
-   * The operator for a bundle: the lane of the last earlier bundle of the block it depends on (its nonce then
-   * follows, so the builder can only run it after); with none, a lane with nothing live (the main one first); with
-   * every lane busy, the main one.
-   */
-  lane(dependsOn: number | undefined): number {
-    if (dependsOn !== undefined) return dependsOn;
+  /** Where the next search for a free operator starts: bundles are spread over the free ones in turn. */
+  private cursor = 0;
+
+  /** The operator for a bundle (see chooseLane): a free one in turn, never one with a live bundle unless there is no other. */
+  lane(dependsOn: number | undefined, standsAlone = false): LaneChoice {
+    const choice = chooseLane({ standsAlone, live: this.allLanes().map((lane) => (lane.submitter.stopped ? Number.POSITIVE_INFINITY : lane.submitter.outstanding)), dependsOn, cursor: this.cursor });
+    if (choice.kind === 'free' || choice.kind === 'detached') this.cursor = choice.lane + 1;
+    return choice;
+  }
+
+  /** Some operator has nothing live (a dependent bundle could go out detached; worth simulating it alone). */
+  hasFreeLane(): boolean {
     const lanes = this.allLanes();
-    const free = lanes.findIndex((lane) => lane.submitter.outstanding === 0);
-    return free >= 0 ? free : 0;
+    return lanes.length > 1 && lanes.some((lane) => lane.submitter.outstanding === 0 && !lane.submitter.stopped);
+  }
+
+  /** Holds a live bundle (by uuid, on its lane) to the executor's floor in place: a later one of ours on its pools went out detached. */
+  async relax(uuid: string, lane: number, target: bigint): Promise<boolean> {
+    return this.laneAt(lane).submitter.relax(uuid, target, { confirmed: true }).catch(() => false);
   }
 }

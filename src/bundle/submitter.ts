@@ -166,6 +166,11 @@ export class Submitter {
     this.stopReason = reason;
   }
 
+  /** Why nothing more goes out from here, once stopped. */
+  get stopped(): string | undefined {
+    return this.stopReason;
+  }
+
   get outstanding(): number {
     return this.live.size;
   }
@@ -292,12 +297,14 @@ export class Submitter {
    * before it: held to its prediction it would revert there, held to its floor it lands on the state it meets. False
    * when no such bundle is live or it cannot be relaxed.
    */
-  async relax(uuid: string, target: bigint): Promise<boolean> {
+  async relax(uuid: string, target: bigint, options: { confirmed?: boolean } = {}): Promise<boolean> {
     const tracked = [...this.live.values()].find((candidate) => candidate.uuid === uuid);
     if (!tracked || tracked.target !== target || tracked.nonce === undefined || !tracked.opportunity.relax) return false;
     tracked.opportunity.relax();
     const sent = await this.send(tracked, target, true);
-    return !('refused' in sent);
+    if ('refused' in sent) return false;
+    // Confirmed: a builder took the replacement (one that refuses it keeps the bundle sent before).
+    return options.confirmed ? (await sent.delivered).some((outcome) => outcome.ok) : true;
   }
 
   /**

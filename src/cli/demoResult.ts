@@ -40,6 +40,12 @@ export type DemoResult = {
   contested: Contested;
   /** Each rival: bundles it landed, and its net from the chain (its executor's and operator's balance changes). */
   rivals: RivalTally[];
+  /**
+   * The nonce misses split by whose nonce failed: `ours` where the builder named our transaction or no transaction
+   * (a gap in our own chain: a bundle lost to our own nonces), `others` where it named another sender's (a victim
+   * whose earlier transaction was not in the builder's simulation). `operators`: how many nonce chains we sent from.
+   */
+  nonceMisses: { ours: number; others: number; operators: number };
   /** This process's peak resident memory: the bot's (the devnet, its builder and traffic run in a process of their own). */
   memory: { maxRssBytes: number };
 };
@@ -132,6 +138,7 @@ export async function demoResult(input: { app: SearcherApp; devnet: Pick<Devnet,
     misses: app.store.missKinds(),
     contested: contests.contested,
     rivals: contests.rivals,
+    nonceMisses: nonceMissesOf(app),
     builders: app.store.builderStats().map((builder) => ({
       name: builder.builder,
       sent: builder.sent,
@@ -149,4 +156,20 @@ function bootstrapOf(app: SearcherApp): DemoResult['bootstrap'] {
   if (!loaded) return { discovered: 0, tracked: 0, ms: 0, warm: false, read: 0, getLogsRequests: 0, getLogsCapped: 0 };
   const { discovered, tracked, ms, warm, read, getLogsRequests, getLogsCapped } = loaded;
   return { discovered, tracked, ms, warm, read, getLogsRequests, getLogsCapped };
+}
+
+/** Nonce misses by whose nonce it was: a transaction the builder names that is not ours is another sender's. */
+export function nonceMissesOf(app: Pick<SearcherApp, "store" | "operatorLanes">): DemoResult['nonceMisses'] {
+  const bundles = new Map(app.store.recentBundles(100_000).map((bundle) => [bundle.id, bundle]));
+  let ours = 0;
+  let others = 0;
+  for (const miss of app.store.recentMisses(100_000)) {
+    if (miss.verdict?.kind !== 'nonce') continue;
+    const bundle = bundles.get(miss.bundleId);
+    const words = `${miss.verdict.detail ?? ''} ${miss.detail ?? ''}`.toLowerCase();
+    const named = (bundle?.txHashes ?? []).filter((hash) => words.includes(hash.toLowerCase()));
+    if (named.length > 0 && named.every((hash) => hash.toLowerCase() !== bundle!.ourTxHash.toLowerCase())) others++;
+    else ours++;
+  }
+  return { ours, others, operators: 1 + app.operatorLanes.length };
 }

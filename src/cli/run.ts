@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { loadAuthAccount } from '../config/authKey.ts';
 import { loadRunConfig } from '../config/runConfig.ts';
 import { loadSigner } from '../config/secrets.ts';
+import { loadOperatorPool } from '../config/operatorKeys.ts';
 import type { CandidateReport } from '../monitor/candidateReport.ts';
 import { rootLogger } from '../log.ts';
 import { defaultDbFile } from '../monitor/store.ts';
@@ -40,7 +41,9 @@ and exits 0; a second signal exits at once with 1. A closed stdout/stderr (EPIPE
 pipe went away) does not stop the bot: its lines are dropped (--log-file keeps the log). As a service: deploy/systemd/searcher.service (README.md).
 
 Keys: the operator key from SEARCHER_PRIVATE_KEY or a keystore (config signer.keystore with
-SEARCHER_KEYSTORE_PASSWORD), never from the command line; the builders' auth key from
+SEARCHER_KEYSTORE_PASSWORD), never from the command line; more executor operators (the operator pool, each
+its own nonce chain, so one bundle's miss cannot drop another) from SEARCHER_OPERATOR_KEYS (comma separated) or
+config signer.operatorKeystores, each checked to be an operator of the executor at start; the builders' auth key from
 SEARCHER_FLASHBOTS_AUTH_KEY (a fresh one per run when unset). A dry run with eth_simulateV1 needs no key.
 
 ${logOptionsUsage}`;
@@ -78,6 +81,9 @@ export async function run(argv: string[]): Promise<number> {
     const hasKey = Boolean(process.env[config.signer.keyEnv] || config.signer.keystore);
     if (!dryRun && !hasKey) throw new UsageError(`sending needs the operator key: set ${config.signer.keyEnv} (or signer.keystore), or run with --dry-run`);
     const signer = hasKey ? await loadSigner({ keyEnvVar: config.signer.keyEnv, keystoreFile: config.signer.keystore, passwordEnvVar: 'SEARCHER_KEYSTORE_PASSWORD' }) : undefined;
+    // The operator pool (more executor operators, each its own nonce chain): from the environment or keystores only.
+    const laneSigners = signer ? await loadOperatorPool({ envVar: config.signer.operatorKeysEnv, main: signer.address, ...(config.signer.operatorKeystores ? { keystoreFiles: config.signer.operatorKeystores } : {}), passwordEnvVar: 'SEARCHER_KEYSTORE_PASSWORD' }) : [];
+    const treasurySigner = signer && config.treasury?.keyEnv ? await loadSigner({ keyEnvVar: config.treasury.keyEnv, passwordEnvVar: 'SEARCHER_KEYSTORE_PASSWORD' }) : undefined;
     const auth = loadAuthAccount(config.auth.keyEnv);
     const logger = rootLogger();
     const dashboardPort = integerFlag(flags['dashboard-port'], 'dashboard-port', config.dashboard.port, 0, 65535);
@@ -89,6 +95,8 @@ export async function run(argv: string[]): Promise<number> {
       ...(store.instance ? { instance: store.instance } : {}),
       dryRun,
       ...(signer ? { signer } : {}),
+      laneSigners,
+      ...(treasurySigner ? { treasurySigner } : {}),
       authAccount: auth.account,
       dashboard: flags['no-dashboard'] ? false : { host: config.dashboard.host, port: dashboardPort },
       logger,

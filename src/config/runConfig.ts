@@ -133,8 +133,12 @@ export const runConfigSchema = z.strictObject({
     .strictObject({
       keyEnv: envName.default('SEARCHER_PRIVATE_KEY'),
       keystore: z.string().refine((value) => !looksLikeKey(value), 'looks like a key: give the keystore file\'s path').optional(),
+      /** Extra executor operators (the operator pool, each its own nonce chain): their keys, comma separated, in this variable. */
+      operatorKeysEnv: envName.default('SEARCHER_OPERATOR_KEYS'),
+      /** ...and/or encrypted keystores, with the main keystore's password (SEARCHER_KEYSTORE_PASSWORD). */
+      operatorKeystores: z.array(z.string().refine((value) => !looksLikeKey(value), 'looks like a key: give the keystore file\'s path')).optional(),
     })
-    .default({ keyEnv: 'SEARCHER_PRIVATE_KEY' }),
+    .default({ keyEnv: 'SEARCHER_PRIVATE_KEY', operatorKeysEnv: 'SEARCHER_OPERATOR_KEYS' }),
   /**
    * Builders that receive bundles. Default: the devnet's local builder when the chain is a devnet manifest,
    * else the major mainnet builders' documented endpoints (src/bundle/builders.ts).
@@ -175,6 +179,23 @@ export const runConfigSchema = z.strictObject({
   extraBlocks: z.number().int().min(0).max(10).default(2),
   /** The Flashbots reputation key (signs X-Flashbots-Signature; holds no funds). Unset: a fresh key per run. */
   auth: z.strictObject({ keyEnv: envName.default('SEARCHER_FLASHBOTS_AUTH_KEY') }).default({ keyEnv: 'SEARCHER_FLASHBOTS_AUTH_KEY' }),
+  /**
+   * The extra operators (lanes). detachDependents: a bundle on the pools of an earlier one of ours goes out from a
+   * free operator when it stands alone (simulated without them) and a builder took each earlier one's floor
+   * version, rather than after their nonces: a rival that outbids the earlier one no longer drops it. Off by
+   * default: on the devnet without rivals our own bundles then compete for the same pools and capture drops a little.
+   */
+  lanes: z.strictObject({ detachDependents: z.boolean().default(false) }).default({ detachDependents: false }),
+  /**
+   * Gas money for the extra operators: one below minBalanceWei is topped up to topUpToWei from the main operator (at
+   * start) or from the account whose key is in keyEnv (also while trading), at most maxPerTopUpWei at once and
+   * maxPerDayWei per UTC day. A top-up that fails or that the caps do not allow stops that operator. Unset: none.
+   */
+  treasury: z
+    .strictObject({ keyEnv: envName.optional(), minBalanceWei: wei, topUpToWei: wei, maxPerTopUpWei: wei, maxPerDayWei: wei })
+    .refine((treasury) => treasury.topUpToWei > treasury.minBalanceWei, { message: 'topUpToWei must be above minBalanceWei', path: ['topUpToWei'] })
+    .refine((treasury) => treasury.maxPerTopUpWei > 0n && treasury.maxPerTopUpWei <= treasury.maxPerDayWei, { message: 'maxPerTopUpWei must be above 0 and at most maxPerDayWei', path: ['maxPerTopUpWei'] })
+    .optional(),
   risk: riskConfigSchema.default(riskConfigSchema.parse({})),
   dashboard: z
     .strictObject({
