@@ -25,7 +25,14 @@ export type BuilderVerdict = {
 // "nonce too low: address ..., tx: 5 state: 6". Checked before the exclusion word, which names the conflict instead.
 const noncePattern = /\bnonce (too (low|high)|is (ahead|behind))|\bnonce gap\b|\binvalid nonce\b/i;
 const revertPattern = /revert/i;
-const latePattern = /\b(in the past|too late|block .* (already|passed)|expired|past target)\b/i;
+// A target the head has already reached: "in the past", "too late", the devnet builder's and relays' "blockNumber 11
+// is not after the head (11)" and "maxBlock 11 is not after the head 12".
+const latePattern = /\b(in the past|too late|block .* (already|passed)|expired|past target|not after the head)\b/i;
+
+/** Whether a builder's refusal says the bundle came too late for its target block (the block is sealed already). */
+export function isLateRefusal(message: string): boolean {
+  return latePattern.test(message) && !noncePattern.test(message) && !revertPattern.test(message);
+}
 
 /**
  * The local builder's exclusion reasons (devnet/builder/protocol.ts ExclusionReason) in our kinds. Not imported:

@@ -4,7 +4,7 @@ import { devnetChainId } from '../chain/chainIds.ts';
 import type { Logger } from '../log.ts';
 import type { OrderFlowSource } from '../mempool/types.ts';
 import type { BundleRequest, SendPermit } from './types.ts';
-import { classifyRefusal, guessedVerdict, type BuilderVerdict } from './builderVerdict.ts';
+import { classifyRefusal, guessedVerdict, isLateRefusal, type BuilderVerdict } from './builderVerdict.ts';
 
 /** What a fan-out to the builders reports per builder (see fanout.ts); error kind `risk`: the gate refused first. */
 export type SendOutcome = { builder: string; ok: boolean; bundleHash?: Hex; error?: { kind: string; message: string } };
@@ -273,11 +273,14 @@ export class Submitter {
         // a trade that was not there, not a failure of ours, so the failures breaker does not count it.
         const targets = before.map((tx) => tx.hash.toLowerCase());
         const targetsFault = outcomes.length > 0 && outcomes.every((outcome) => outcome.error?.kind === 'rpc' && namesOnly(outcome.error.message, targets, ours.hash));
+        // Refused because the head had reached the target by the time it arrived (a start or a slot under load): a
+        // bundle that came too late, not one that fails, so the failures breaker does not count it either.
+        const late = outcomes.length > 0 && outcomes.every((outcome) => outcome.error?.kind === 'rpc' && isLateRefusal(outcome.error.message));
         const detail = outcomes.map((outcome) => `${outcome.builder}: ${outcome.error?.message ?? 'refused'}`).join('; ');
         // The first builder that refused in words (a JSON-RPC error) says why; a timeout or a dropped line says nothing.
         const said = outcomes.find((outcome) => outcome.error?.kind === 'rpc');
         const verdict = stopped ? undefined : said ? classifyRefusal(said.builder, said.error!.message) : guessedVerdict('refused', detail);
-        sink.missed({ uuid: tracked.uuid, key: tracked.opportunity.key, block: target, reason: stopped ? 'risk' : noOpportunity || targetsFault ? 'not included' : 'refused', detail: noOpportunity ? `no trade at the victim's actual size (sized on chain): ${detail}` : targetsFault ? `the victim could not run there: ${detail}` : detail, ...(verdict ? { verdict } : {}) });
+        sink.missed({ uuid: tracked.uuid, key: tracked.opportunity.key, block: target, reason: stopped ? 'risk' : noOpportunity || targetsFault || late ? 'not included' : 'refused', detail: noOpportunity ? `no trade at the victim's actual size (sized on chain): ${detail}` : targetsFault ? `the victim could not run there: ${detail}` : late ? `late: the target block was sealed before the bundle arrived: ${detail}` : detail, ...(verdict ? { verdict } : {}) });
       }
       return outcomes;
     });

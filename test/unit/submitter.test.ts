@@ -245,6 +245,25 @@ describe('Submitter', () => {
     expect(sink.missed.at(-1)).toMatchObject({ reason: 'refused' });
   });
 
+  it('every builder refusing because the target block is already sealed (late): missed as not included, not as our failure', async () => {
+    const { sender, sink, submitter } = setup({ nonce: 5 });
+    // The devnet builder's, a relay's forwarding it, and MEV-Share's words for a target the head has reached or passed.
+    const late = ['wrong block: blockNumber 11 is not after the head (11)', 'builder: wrong block: blockNumber 11 is not after the head (11)', 'invalid inclusion: maxBlock 11 is not after the head 12', 'block number 11 is in the past'];
+    for (const [i, message] of late.entries()) {
+      sender.answer = () => [{ builder: 'relay', ok: false, error: { kind: 'rpc', message } }];
+      const { uuid, delivered } = await submitter.submit(opportunity(`late-${i}`).op, 11n);
+      await delivered;
+      expect(sink.missed.at(-1), message).toMatchObject({ uuid, reason: 'not included', detail: expect.stringMatching(/^late: the target block was sealed before the bundle arrived: relay: /), verdict: { kind: 'late' } });
+    }
+    // One builder late and another refusing for a reason of ours: still a refusal.
+    sender.answer = () => [
+      { builder: 'a', ok: false, error: { kind: 'rpc', message: late[0]! } },
+      { builder: 'b', ok: false, error: { kind: 'rpc', message: 'bundle reverts: tx 1 reverted' } },
+    ];
+    await (await submitter.submit(opportunity('late-mixed').op, 11n)).delivered;
+    expect(sink.missed.at(-1)).toMatchObject({ reason: 'refused' });
+  });
+
   it('relax: re-signed for the same block with the same nonce, held to the floor, under the same replacementUuid; a refused replacement leaves the bundle live', async () => {
     const { chain, sender, sink, submitter } = setup({ nonce: 5 });
     let floorOnly = false;
