@@ -167,7 +167,7 @@ describe('the token probe goes through the market as it is now', () => {
     const safety = new TokenSafety({ client: {} as PublicClient, weth: WETH, logger, scope: 'test', minProbeDepthWei: 10n ** 30n });
     const context = {
       parameters: { config: { strategy: { minNetProfitWei: 0n, priorityFeeWei: 0n }, simulation: { mode: 'simulate-first' } }, chain: { weth: WETH }, logger, onCandidate: (report: CandidateReport) => reports.push(report) },
-      engineConfig: {},
+      engineConfig: { policy: { builderShareBps: 5000n } },
       client: {},
       simulator: {},
       safety,
