@@ -60,3 +60,12 @@ export async function victimsHandled(app: SearcherApp, count: number): Promise<v
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** Waits until the bot has recorded this many bundles sent. */
+export async function bundlesSent(app: SearcherApp, count: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (app.store.recentBundles(10).length < count) {
+    if (Date.now() > deadline) throw new Error(`the bot sent ${app.store.recentBundles(10).length} bundles, not ${count}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

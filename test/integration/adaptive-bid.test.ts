@@ -1,12 +1,11 @@
-import { parseAbi, parseEventLogs, toHex, type Address, type Hex, type TransactionReceipt } from 'viem';
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { parseAbi, parseEventLogs, type Address, type Hex, type TransactionReceipt } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executorAbi } from '../../src/abi/executor.generated.ts';
-import { signFlashbotsBody } from '../../src/bundle/flashbotsAuth.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import type { SearcherApp } from '../../src/searcher.ts';
 import { prepareBackrun, signBackrun } from '../helpers/backrun.ts';
 import { startTestBot, stepBlock, victimsHandled } from '../helpers/bot.ts';
+import { sendRivalBundle } from '../helpers/builderRpc.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
 
 /**
@@ -93,13 +92,7 @@ describe('the adaptive bid against a 90% rival', () => {
     const { bid: firstBid } = await bidOf(first.victim.hash);
     expect(firstBid.shareBps).toBe(5000);
     const rivalTx = await signBackrun(devnet, first.candidateWith(9000n), first.target, { builderShareBps: 9000n, operatorIndex: devnet.manifest.accounts.operators[0]!.index });
-    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_sendBundle', params: [{ txs: [first.victim.raw, rivalTx.raw], blockNumber: toHex(first.target) }] });
-    const response = await fetch(devnet.manifest.builderUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'X-Flashbots-Signature': await signFlashbotsBody(privateKeyToAccount(generatePrivateKey()), body) },
-      body,
-    });
-    expect(((await response.json()) as { error?: { message: string } }).error?.message).toBeUndefined();
+    await sendRivalBundle(devnet, [first.victim.raw, rivalTx.raw], first.target);
     await stepBlock(devnet, app);
     await app.submitter!.settled();
     await app.ledger.settled();

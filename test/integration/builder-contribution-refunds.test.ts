@@ -1,10 +1,10 @@
 import { keccak256, toHex, type Address, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signFlashbotsBody } from '../../src/bundle/flashbotsAuth.ts';
 import { devAccount } from '../../src/devnet/accounts.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { prepareBackrun, signBackrun } from '../helpers/backrun.ts';
+import { builderRpc } from '../helpers/builderRpc.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
 
 /**
@@ -23,9 +23,7 @@ afterAll(async () => {
 });
 
 async function send(signer: ReturnType<typeof privateKeyToAccount>, params: Record<string, unknown>) {
-  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_sendBundle', params: [params] });
-  const response = await fetch(devnet.manifest.builderUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'X-Flashbots-Signature': await signFlashbotsBody(signer, body) }, body });
-  const json = (await response.json()) as { result?: { bundleHash: Hex }; error?: { message: string } };
+  const json = await builderRpc<{ bundleHash: Hex }>(devnet, 'eth_sendBundle', [params], signer);
   if (!json.result) throw new Error(json.error?.message);
   return json.result.bundleHash;
 }

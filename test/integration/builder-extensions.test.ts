@@ -1,11 +1,11 @@
 import { encodeFunctionData, getAddress, parseAbi, toHex, type Address, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signFlashbotsBody } from '../../src/bundle/flashbotsAuth.ts';
 import { devAccount } from '../../src/devnet/accounts.ts';
 import { mainnet } from '../../src/chain/addresses.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { prepareBackrun, signBackrun } from '../helpers/backrun.ts';
+import { builderRpc } from '../helpers/builderRpc.ts';
 import { ethSentInside, startTestDevnet } from '../helpers/devnet.ts';
 
 /**
@@ -23,11 +23,7 @@ afterAll(async () => {
   await devnet?.stop();
 });
 
-async function rpc(method: string, params: unknown[], signer = auth) {
-  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method, params });
-  const response = await fetch(devnet.manifest.builderUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'X-Flashbots-Signature': await signFlashbotsBody(signer, body) }, body });
-  return (await response.json()) as { result?: any; error?: { code: number; message: string } };
-}
+const rpc = (method: string, params: unknown[], signer = auth) => builderRpc(devnet, method, params, signer);
 
 /** What a landed transaction paid the block's coinbase (priority fees and transfers), from its receipt and trace. */
 async function paidToCoinbase(hash: Hex): Promise<{ paid: bigint; gasUsed: bigint }> {

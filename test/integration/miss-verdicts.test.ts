@@ -1,11 +1,10 @@
-import { toHex, type Hex } from 'viem';
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import type { Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signFlashbotsBody } from '../../src/bundle/flashbotsAuth.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import type { SearcherApp } from '../../src/searcher.ts';
 import { prepareBackrun, signBackrun } from '../helpers/backrun.ts';
-import { startTestBot, stepBlock, victimsHandled } from '../helpers/bot.ts';
+import { bundlesSent, startTestBot, stepBlock, victimsHandled } from '../helpers/bot.ts';
+import { sendRivalBundle } from '../helpers/builderRpc.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
 
 /**
@@ -31,23 +30,15 @@ afterAll(async () => {
   await devnet?.stop();
 });
 
-async function bundlesSent(count: number) {
-  const deadline = Date.now() + 20_000;
-  while (app.store.recentBundles(10).length < count) {
-    if (Date.now() > deadline) throw new Error(`the bot sent ${app.store.recentBundles(10).length} bundles, not ${count}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('misses recorded as the local builder reported them', () => {
   it('an outbid (with the winner and its bid) and a nonce failure, not the bot\'s "outbid" guess', async () => {
     const before = app.engine.stats.victims;
     const first = await prepareBackrun(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'WBTC'], amount: 30n * 10n ** 18n, trader: 1 });
     await victimsHandled(app, before + 1);
-    await bundlesSent(1);
+    await bundlesSent(app, 1);
     const second = await prepareBackrun(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'DAI'], amount: 30n * 10n ** 18n, trader: 2 });
     await victimsHandled(app, before + 2);
-    await bundlesSent(2);
+    await bundlesSent(app, 2);
     const ourBundles = app.store.recentBundles(10);
     const bundleOf = (victim: Hex) => ourBundles.find((bundle) => bundle.txHashes[0]?.toLowerCase() === victim.toLowerCase());
     const oursFirst = bundleOf(first.victim.hash);
@@ -57,15 +48,7 @@ describe('misses recorded as the local builder reported them', () => {
 
     // The rival: another executor operator, another reputation key, 90% to the builder.
     const rivalTx = await signBackrun(devnet, first.candidateWith(9000n), first.target, { builderShareBps: 9000n, operatorIndex: devnet.manifest.accounts.operators[0]!.index });
-    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_sendBundle', params: [{ txs: [first.victim.raw, rivalTx.raw], blockNumber: toHex(first.target) }] });
-    const response = await fetch(devnet.manifest.builderUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'X-Flashbots-Signature': await signFlashbotsBody(privateKeyToAccount(generatePrivateKey()), body) },
-      body,
-    });
-    const answer = (await response.json()) as { result?: { bundleHash: Hex }; error?: { message: string } };
-    expect(answer.error?.message).toBeUndefined();
-    const rivalHash = answer.result!.bundleHash;
+    const rivalHash = await sendRivalBundle(devnet, [first.victim.raw, rivalTx.raw], first.target);
 
     await stepBlock(devnet, app);
     await app.submitter!.settled();
