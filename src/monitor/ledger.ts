@@ -237,6 +237,21 @@ export class Ledger implements SubmissionSink {
     return { pools: report.path, shareBps: report.bidShareBps, grossWei: report.grossProfitWei, gasCostWei: report.gasCostWei };
   }
 
+  /** Pools our landed bundles traded, per block (the last few blocks): an outbid there may be our own doing. */
+  private readonly ourPools = new Map<bigint, Set<string>>();
+
+  private noteOurPools(block: bigint, pools: readonly string[]): void {
+    const set = this.ourPools.get(block) ?? new Set<string>();
+    for (const pool of pools) set.add(pool.toLowerCase());
+    this.ourPools.set(block, set);
+    for (const old of this.ourPools.keys()) if (old + 16n < block) this.ourPools.delete(old);
+  }
+
+  private oursLandedOn(block: bigint, pools: readonly string[]): boolean {
+    const set = this.ourPools.get(block);
+    return set !== undefined && pools.some((pool) => set.has(pool.toLowerCase()));
+  }
+
   /** A bid's outcome, to the policy first (in memory) and the store second. */
   private resolveBid(uuid: string, bid: BidBasis | undefined, outcome: Omit<BidOutcome, 'nowMs' | 'pools' | 'shareBps' | 'grossWei' | 'gasCostWei'>): void {
     if (!bid) return;
@@ -274,6 +289,9 @@ export class Ledger implements SubmissionSink {
   }
 
   included(event: Parameters<SubmissionSink['included']>[0]): void {
+    // At once, not after the receipt: a miss of that block (told in the background) may come before the receipt.
+    const bid = this.known.get(event.uuid)?.bid;
+    if (bid) this.noteOurPools(event.block, bid.pools);
     this.queueAccount(event, false);
   }
 
@@ -357,8 +375,10 @@ export class Ledger implements SubmissionSink {
     risk.onBundleResolved({ id: event.uuid, included: false, netWei: 0n, gasPaidWei: 0n, failed: event.reason === 'refused' });
     // Refused by every builder inside the send: the engine reports it as a reject, with no bundle to attach to.
     if (this.known.has(event.uuid)) this.guarded(`record the miss of ${event.uuid}`, () => store.recordMiss({ bundleId: event.uuid, block: event.block, reason, detail: event.detail, ...(verdict ? { verdict } : {}) }));
-    // Only a builder's own "outbid" is a lost auction; anything else (and any guess of ours) says nothing about the price.
-    const outbid = verdict?.kind === 'outbid' && verdict.builder !== undefined && !verdict.guessed;
+    // Only a builder's own "outbid" is a lost auction; anything else (and any guess of ours) says nothing about the
+    // price. Nor does one lost to a bundle of ours that landed in that block on the same pools: no rival's price.
+    const lostToUs = this.oursLandedOn(event.block, this.known.get(event.uuid)?.bid?.pools ?? []);
+    const outbid = verdict?.kind === 'outbid' && verdict.builder !== undefined && !verdict.guessed && !lostToUs;
     const builder = verdict?.builder;
     this.resolveBid(
       event.uuid,

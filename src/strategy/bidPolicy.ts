@@ -179,7 +179,10 @@ export class BidPolicy {
     if (outcome.outcome === 'outbid') {
       state.winStreak = 0;
       const observed = outcome.winnerBidWei !== undefined ? observedShareBps(outcome.winnerBidWei, outcome.grossWei, outcome.gasCostWei) : undefined;
-      if (observed !== undefined) {
+      // The winning bid a builder exposes is the whole bundle's payment, the victim's and the winner's priority fees
+      // included: above all of what our trade leaves after gas, it says more about those fees than about the
+      // winner's share (a small backrun read as 130%), so it is no level to jump to; a step up is.
+      if (observed !== undefined && observed <= 10_000) {
         const above = Math.min(top, observed + settings.marginBps);
         state.shareBps = Math.max(state.shareBps, above);
         // The same level beating us again once we probed under it: a standing rival, remembered twice as long.

@@ -47,6 +47,14 @@ describe('the fixed policy', () => {
 });
 
 describe('the adaptive policy', () => {
+  it('a winning bid above all our trade leaves after gas (the fees it carries, on a small backrun) is no level to jump to: a step up instead', () => {
+    const policy = new BidPolicy({ settings: adaptive, fixedShareBps: 5000, executorCapBps: 10_000 });
+    const small = { pools: [poolA], grossWei: ether / 1000n, gasCostWei: ether / 2000n, minNetProfitWei: 0n };
+    // After gas 0.0005 ETH; the winner's bundle paid the builder 0.00065 ETH (its tips and the victim's included).
+    policy.learn({ pools: [poolA], builder: 'local', shareBps: 5000, grossWei: small.grossWei, gasCostWei: small.gasCostWei, outcome: 'outbid', winnerBidWei: (ether * 65n) / 100_000n, nowMs: 1 });
+    expect(policy.bid({ ...small, nowMs: 2 }).shareBps).toBe(5000 + adaptive.outbidStepBps);
+  });
+
   it('after an outbid by a 90% rival, bids above 90% of the opportunity but below break-even', () => {
     const policy = new BidPolicy({ settings: adaptive, fixedShareBps: 5000, executorCapBps: 10_000 });
     const first = policy.bid({ ...opportunity, nowMs: 0 });

@@ -72,4 +72,31 @@ describe('the ledger: what came of each bid, to the bidding policy and the store
     expect(rows.get('outbid')).toMatchObject({ outcome: 'outbid', outcomeBuilder: 'local', winningBidWei: winnerBidWei });
     store.close();
   });
+
+  it('an outbid in a block where a bundle of ours landed on the same pools is no rival\'s price: not learned as an outbid', async () => {
+    const store = Store.open(join(mkdtempSync(join(tmpdir(), 'ledger-bids-')), 'store.db'));
+    const learned: Array<Omit<BidOutcome, 'nowMs'>> = [];
+    const ledger = new Ledger({
+      store,
+      risk: new RiskGate({ config: parseRiskConfig(), logger }),
+      client: { getTransactionReceipt: async () => { throw new Error('no receipts in this test'); } },
+      executor: mainnet.weth,
+      startToken: mainnet.weth,
+      logger,
+      bidPolicy: 'adaptive',
+      onBidOutcome: (outcome) => learned.push(outcome),
+    });
+    for (const [n, uuid] of ['winner', 'loser', 'elsewhere'].entries()) ledger.onCandidate(report(uuid, n));
+    await ledger.settled();
+    // Ours landed in block 10 on pools A and B (its receipt unread here: that does not matter); another of ours
+    // on the same pools was "outbid" in that block, by it.
+    ledger.included({ uuid: 'winner', key: 'winner', block: 10n, ourHash: hash(1000) });
+    const outbid: BuilderVerdict = { kind: 'outbid', builder: 'local', detail: 'outbid', winner: { bidWei: ether } };
+    ledger.missed({ uuid: 'loser', key: 'loser', block: 10n, reason: 'outbid', detail: 'x', verdict: outbid });
+    // The same verdict in another block is a rival's price.
+    ledger.missed({ uuid: 'elsewhere', key: 'elsewhere', block: 11n, reason: 'outbid', detail: 'x', verdict: outbid });
+    await ledger.settled().catch(() => {});
+    expect(learned.filter((outcome) => outcome.outcome !== 'won').map((outcome) => outcome.outcome)).toEqual(['missed', 'outbid']);
+    store.close();
+  });
 });
