@@ -385,7 +385,13 @@ export class Ledger implements SubmissionSink {
       this.known.get(event.uuid)?.bid,
       outbid
         ? { outcome: 'outbid', builder: builder!, ...(verdict.winner?.bidWei !== undefined ? { winnerBidWei: verdict.winner.bidWei } : {}) }
-        : { outcome: 'missed', ...(builder ? { builder } : {}), missKind: verdict && verdict.kind !== 'outbid' ? verdict.kind : 'other' },
+        : {
+            outcome: 'missed',
+            ...(builder ? { builder } : {}),
+            missKind: verdict && verdict.kind !== 'outbid' ? verdict.kind : 'other',
+            // The victim landed without us and no builder said why (a relay's bundle): maybe a price, maybe not.
+            ...(event.reason === 'outbid' && (verdict === undefined || verdict.guessed) && !lostToUs ? { lostUnexplained: true as const } : {}),
+          },
     );
     this.known.delete(event.uuid);
     this.early.delete(event.uuid);

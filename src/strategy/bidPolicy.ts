@@ -14,6 +14,9 @@
  *   overpaid for ever), never below `floorShareBps` nor, while it is remembered, below the rival level that beat us
  *   (a rival at the same level that beats us again after we probed under it is remembered twice as long, up to 64
  *   times); an uncontested pool so drifts down to the floor;
+ * - a miss where the victim landed without us and no builder said why (a relay's bundle: `lostUnexplained`), right
+ *   after a step down, is taken as a rival living between the level that last won and the one that lost: back to
+ *   the last winning level, and no probing under it while remembered;
  * - a miss for any other reason (nonce, reverted, late, cancelled, other) says nothing about the price: no change.
  * A cycle through several pools bids what its most contested pool needs.
  *
@@ -71,13 +74,15 @@ export type BidOutcome = {
   /** For an outbid: what the winning bundle paid the builder, if the builder exposed it. */
   winnerBidWei?: bigint;
   missKind?: MissKind;
+  /** A miss where the victim landed without our bundle and no builder said why (the bot's own "outbid" guess). */
+  lostUnexplained?: true;
   nowMs: number;
 };
 
 export type BuilderCounts = { won: number; outbid: number; missed: number };
 
 /** `times`: how often a rival at about this level beat us in a row of memories; each return doubles how long it is remembered. */
-type PoolState = { shareBps: number; winStreak: number; rival?: { shareBps: number; atMs: number; times: number } };
+type PoolState = { shareBps: number; winStreak: number; lastWonBps?: number; rival?: { shareBps: number; atMs: number; times: number } };
 
 /** A rival that keeps coming back is remembered up to this many times `rivalMemoryMs`. */
 const maxMemoryFactor = 64;
@@ -156,7 +161,7 @@ export class BidPolicy {
   learn(outcome: BidOutcome): void {
     const counts = this.counts(outcome.builder ?? 'unknown');
     counts[outcome.outcome === 'won' ? 'won' : outcome.outcome === 'outbid' ? 'outbid' : 'missed']++;
-    if (this.parameters.settings.policy !== 'adaptive' || outcome.outcome === 'missed') return;
+    if (this.parameters.settings.policy !== 'adaptive' || (outcome.outcome === 'missed' && !outcome.lostUnexplained)) return;
     for (const pool of outcome.pools) this.learnPool(pool.toLowerCase(), outcome);
   }
 
@@ -191,7 +196,17 @@ export class BidPolicy {
       } else {
         state.shareBps = Math.min(top, Math.max(state.shareBps, outcome.shareBps) + settings.outbidStepBps);
       }
+    } else if (outcome.outcome === 'missed') {
+      // Lost under the level that last won, with nobody saying why: the probe went under a rival. Back up to that
+      // level, and remember it as the rival's so the probing stops there.
+      if (outcome.lostUnexplained && state.lastWonBps !== undefined && outcome.shareBps < state.lastWonBps) {
+        state.winStreak = 0;
+        state.shareBps = Math.max(state.shareBps, state.lastWonBps);
+        const again = state.rival !== undefined && state.rival.shareBps === state.lastWonBps;
+        state.rival = { shareBps: state.lastWonBps, atMs: outcome.nowMs, times: again ? state.rival!.times + 1 : 1 };
+      }
     } else {
+      state.lastWonBps = outcome.shareBps;
       state.winStreak++;
       if (state.winStreak >= settings.probeAfterWins) {
         state.winStreak = 0;

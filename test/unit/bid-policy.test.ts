@@ -47,6 +47,22 @@ describe('the fixed policy', () => {
 });
 
 describe('the adaptive policy', () => {
+  it('a loss nobody explains (a relay\'s bundle) right after a step down goes back to the level that last won, and probes no lower', () => {
+    const policy = new BidPolicy({ settings: adaptive, fixedShareBps: 5000, executorCapBps: 10_000 });
+    const base = { pools: [poolA], builder: 'mevBlocker', grossWei: ether, gasCostWei: ether / 100n };
+    for (let i = 0; i < adaptive.probeAfterWins; i++) policy.learn({ ...base, shareBps: 5000, outcome: 'won', nowMs: i });
+    const stepped = policy.bid({ ...opportunity, nowMs: 10 }).shareBps;
+    expect(stepped).toBe(5000 - adaptive.probeDownBps);
+    policy.learn({ ...base, shareBps: stepped, outcome: 'missed', missKind: 'other', lostUnexplained: true, nowMs: 11 });
+    expect(policy.bid({ ...opportunity, nowMs: 12 }).shareBps).toBe(5000);
+    for (let i = 0; i < 3 * adaptive.probeAfterWins; i++) policy.learn({ ...base, shareBps: 5000, outcome: 'won', nowMs: 20 + i });
+    expect(policy.bid({ ...opportunity, nowMs: 40 }).shareBps).toBe(5000);
+    // An unexplained loss at the level that wins, or a miss of another kind, changes nothing.
+    policy.learn({ ...base, shareBps: 5000, outcome: 'missed', missKind: 'other', lostUnexplained: true, nowMs: 41 });
+    policy.learn({ ...base, shareBps: 5000, outcome: 'missed', missKind: 'nonce', nowMs: 42 });
+    expect(policy.bid({ ...opportunity, nowMs: 43 }).shareBps).toBe(5000);
+  });
+
   it('a winning bid above all our trade leaves after gas (the fees it carries, on a small backrun) is no level to jump to: a step up instead', () => {
     const policy = new BidPolicy({ settings: adaptive, fixedShareBps: 5000, executorCapBps: 10_000 });
     const small = { pools: [poolA], grossWei: ether / 1000n, gasCostWei: ether / 2000n, minNetProfitWei: 0n };
