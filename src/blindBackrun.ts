@@ -113,7 +113,7 @@ export class BlindBackruns {
     const prior = sends.trades;
     const legs: BlindLeg[] = [];
     // One share for the whole call (the executor pays it of what every leg realises), bid for the pools the hint names.
-    const builderShareBps = engineConfig.bid?.({ pools: touched }) ?? engineConfig.policy.builderShareBps;
+    const builderShareBps = engineConfig.bid?.({ pools: touched, route: 'mevShare' }) ?? engineConfig.policy.builderShareBps;
     for (const pool of touched) {
       const excluded = new Set(touched.filter((other) => other !== pool));
       // On the state at the top of the block, as the relay simulates it before any builder sees it (Flashbots'

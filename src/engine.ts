@@ -430,7 +430,10 @@ export class SearcherEngine {
     const prior = [...sent.trades, ...leading.map((earlier) => ({ swaps: earlier.swaps }))];
     let result: ReturnType<typeof backrunCandidates>;
     try {
-      result = backrunCandidates(this.market, this.graph, event, this.head.nextBaseFeePerGas, this.engineConfig, prior);
+      // Bid for the auction the victim is in: where it was seen.
+      const bid = this.engineConfig.bid;
+      const config = bid && event.source ? { ...this.engineConfig, bid: (input: Parameters<typeof bid>[0]) => bid({ ...input, route: event.source }) } : this.engineConfig;
+      result = backrunCandidates(this.market, this.graph, event, this.head.nextBaseFeePerGas, config, prior);
     } catch (error) {
       // The victim's own swap leaves a pool's loaded tick window: the state after it is unknown, so no backrun.
       if (!(error instanceof V3RangeError)) throw error;

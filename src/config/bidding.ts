@@ -11,7 +11,7 @@ export const defaultBidding = {
   marginBps: 100,
   outbidStepBps: 500,
   probeDownBps: 50,
-  probeAfterWins: 3,
+  probeAfterWins: 8,
   rivalMemoryMs: 600_000,
 };
 

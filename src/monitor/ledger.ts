@@ -256,7 +256,7 @@ export class Ledger implements SubmissionSink {
   private resolveBid(uuid: string, bid: BidBasis | undefined, outcome: Omit<BidOutcome, 'nowMs' | 'pools' | 'shareBps' | 'grossWei' | 'gasCostWei'>): void {
     if (!bid) return;
     try {
-      this.parameters.onBidOutcome?.({ ...bid, ...outcome });
+      this.parameters.onBidOutcome?.({ ...bid, ...outcome, route: this.known.get(uuid)?.source ?? 'public' });
     } catch (error) {
       this.parameters.logger.error({ err: (error as Error).message }, 'ledger: the bidding policy could not learn an outcome');
     }

@@ -52,6 +52,11 @@ export type BidInput = {
   grossWei?: bigint;
   gasCostWei?: bigint;
   minNetProfitWei: bigint;
+  /**
+   * Where the victim was seen (public, mevBlocker, mevShare): each is its own auction (who sees the flow, who can
+   * bid), so what a pool is worth there is learned apart. Absent: public.
+   */
+  route?: string;
   /** Our latency from first sighting to send, when known: recorded with the bid, not (yet) used by the rule. */
   latencyMs?: number;
   nowMs: number;
@@ -74,6 +79,8 @@ export type BidOutcome = {
   /** For an outbid: what the winning bundle paid the builder, if the builder exposed it. */
   winnerBidWei?: bigint;
   missKind?: MissKind;
+  /** The bid's route (see BidInput.route); absent: public. */
+  route?: string;
   /** A miss where the victim landed without our bundle and no builder said why (the bot's own "outbid" guess). */
   lostUnexplained?: true;
   nowMs: number;
@@ -83,6 +90,9 @@ export type BuilderCounts = { won: number; outbid: number; missed: number };
 
 /** `times`: how often a rival at about this level beat us in a row of memories; each return doubles how long it is remembered. */
 type PoolState = { shareBps: number; winStreak: number; lastWonBps?: number; rival?: { shareBps: number; atMs: number; times: number } };
+
+/** Where a pool's learned share is kept: per route, since each route is its own auction. */
+const poolKey = (pool: string, route: string | undefined) => `${route ?? 'public'}:${pool.toLowerCase()}`;
 
 /** A rival that keeps coming back is remembered up to this many times `rivalMemoryMs`. */
 const maxMemoryFactor = 64;
@@ -137,7 +147,7 @@ export class BidPolicy {
     let share = settings.startShareBps;
     let why = 'start';
     for (const pool of input.pools) {
-      const state = this.pools.get(pool.toLowerCase());
+      const state = this.pools.get(poolKey(pool, input.route));
       if (state && (why === 'start' || state.shareBps > share)) {
         share = state.shareBps;
         why = `learned on ${pool}`;
@@ -162,7 +172,7 @@ export class BidPolicy {
     const counts = this.counts(outcome.builder ?? 'unknown');
     counts[outcome.outcome === 'won' ? 'won' : outcome.outcome === 'outbid' ? 'outbid' : 'missed']++;
     if (this.parameters.settings.policy !== 'adaptive' || (outcome.outcome === 'missed' && !outcome.lostUnexplained)) return;
-    for (const pool of outcome.pools) this.learnPool(pool.toLowerCase(), outcome);
+    for (const pool of outcome.pools) this.learnPool(poolKey(pool, outcome.route), outcome);
   }
 
   /** What each builder's outcomes were, as learned. */
@@ -170,9 +180,9 @@ export class BidPolicy {
     return Object.fromEntries([...this.perBuilder].map(([name, counts]) => [name, { ...counts }]));
   }
 
-  /** The learned share of a pool, if it has one. */
-  poolShareBps(pool: string): number | undefined {
-    return this.pools.get(pool.toLowerCase())?.shareBps;
+  /** The learned share of a pool on a route (default public), if it has one. */
+  poolShareBps(pool: string, route?: string): number | undefined {
+    return this.pools.get(poolKey(pool, route))?.shareBps;
   }
 
   private learnPool(pool: string, outcome: BidOutcome): void {

@@ -60,7 +60,7 @@ export type EngineConfig = {
    * The share to bid on one opportunity (bps; strategy/bidPolicy.ts), from its pools and, for an exact backrun, its
    * gross and gas cost. Unset: policy.builderShareBps for every one.
    */
-  bid?: (input: { pools: readonly string[]; grossWei?: bigint; gasCostWei?: bigint }) => bigint;
+  bid?: (input: { pools: readonly string[]; grossWei?: bigint; gasCostWei?: bigint; route?: string }) => bigint;
 };
 
 /** A candidate's costs with the bid share the policy picks for it (the search prices every cycle at the default first). */
