@@ -197,11 +197,13 @@ export class MevShareRelay {
         this.counts.expired++;
         continue;
       }
-      const outcome = await this.simulateAlone(held.tx, head).catch(() => undefined);
-      if (outcome === 'nonce too high') continue;
+      // A node error says nothing about the transaction: tried again on the next block, like a recoverable failure.
+      const outcome = await this.simulateAlone(held.tx, head).catch((error: unknown) => (error instanceof SequenceInvalidError ? undefined : ('node error' as const)));
+      // Still waiting, or reverting now: both recoverable for mev-share-node, simulated again on the next block.
+      if (outcome === 'nonce too high' || outcome === 'node error' || (outcome && !outcome.success)) continue;
       this.held.delete(key);
-      if (!outcome || !outcome.success) {
-        // Its nonce was used by another transaction, or it reverts now: mev-share-node gives up on "nonce too low".
+      if (!outcome) {
+        // Its nonce was used by another transaction ("nonce too low": the one error mev-share-node gives up on).
         this.counts.expired++;
         continue;
       }
