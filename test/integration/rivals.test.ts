@@ -51,22 +51,29 @@ async function realisedNet(devnet: Devnet, hash: Hex, executor: Address): Promis
   return accountExecution({ status: receipt.status, gasUsed: receipt.gasUsed, effectiveGasPrice: receipt.effectiveGasPrice, logs: receipt.logs, executor, startToken: mainnet.weth }).net;
 }
 
+
+/** For the enclosing describe: a public-only devnet with this one rival, and the bot (no extra operators) beside it. */
+function withRival(rival: Rival, started: (world: { devnet: Devnet; app: SearcherApp }) => void): void {
+  let devnet: Devnet | undefined;
+  let app: SearcherApp | undefined;
+  beforeAll(async () => {
+    devnet = await startTestDevnet({ scenario: { ...publicOnlyDefaultScenario(), rivals: [rival] } });
+    ({ app } = await startTestBot(devnet, {}, { laneSigners: [] }));
+    started({ devnet, app });
+    await stepBlock(devnet, app);
+  }, 180_000);
+  afterAll(async () => {
+    await app?.stop();
+    await devnet?.stop();
+  });
+}
+
 describe.sequential('rivals in the devnet', () => {
   describe('a fast rival bidding 90% against the bot at 50%', () => {
     const fast: Rival = { name: 'fast90', latencyMs: 0, bidShareBps: 9000, strategy: 'backrun' };
     let devnet: Devnet;
     let app: SearcherApp;
-
-    beforeAll(async () => {
-      devnet = await startTestDevnet({ scenario: { ...publicOnlyDefaultScenario(), rivals: [fast] } });
-      ({ app } = await startTestBot(devnet, {}, { laneSigners: [] }));
-      await stepBlock(devnet, app);
-    }, 180_000);
-
-    afterAll(async () => {
-      await app?.stop();
-      await devnet?.stop();
-    });
+    withRival(fast, (world) => ({ devnet, app } = world));
 
     it('is a separate searcher: its own operator, auth key and executor, in the manifest', () => {
       const [rival] = devnet.manifest.rivals ?? [];
@@ -100,17 +107,7 @@ describe.sequential('rivals in the devnet', () => {
     const slow: Rival = { name: 'slow30', latencyMs: 300, bidShareBps: 3000, strategy: 'backrun' };
     let devnet: Devnet;
     let app: SearcherApp;
-
-    beforeAll(async () => {
-      devnet = await startTestDevnet({ scenario: { ...publicOnlyDefaultScenario(), rivals: [slow] } });
-      ({ app } = await startTestBot(devnet, {}, { laneSigners: [] }));
-      await stepBlock(devnet, app);
-    }, 180_000);
-
-    afterAll(async () => {
-      await app?.stop();
-      await devnet?.stop();
-    });
+    withRival(slow, (world) => ({ devnet, app } = world));
 
     it('ours lands, theirs is outbid; the contest is won, at our bid share as the chain shows it', async () => {
       const fromBlock = (await devnet.client.getBlockNumber({ cacheTime: 0 })) + 1n;
@@ -139,17 +136,7 @@ describe.sequential('rivals in the devnet', () => {
     const adaptive: Rival = { name: 'adaptive', latencyMs: 0, policy: { kind: 'adaptive', startBps: 3000, minBps: 1000, maxBps: 9000, stepUpBps: 1000, stepDownBps: 100 }, strategy: 'backrun' };
     let devnet: Devnet;
     let app: SearcherApp;
-
-    beforeAll(async () => {
-      devnet = await startTestDevnet({ scenario: { ...publicOnlyDefaultScenario(), rivals: [adaptive] } });
-      ({ app } = await startTestBot(devnet, {}, { laneSigners: [] }));
-      await stepBlock(devnet, app);
-    }, 180_000);
-
-    afterAll(async () => {
-      await app?.stop();
-      await devnet?.stop();
-    });
+    withRival(adaptive, (world) => ({ devnet, app } = world));
 
     it('outbid by the bot, it raises its share by its own step after the block', async () => {
       const rival = devnet.rivals[0]!;
