@@ -84,6 +84,12 @@ export async function run(argv: string[]): Promise<number> {
     // The operator pool (more executor operators, each its own nonce chain): from the environment or keystores only.
     const laneSigners = signer ? await loadOperatorPool({ envVar: config.signer.operatorKeysEnv, main: signer.address, ...(config.signer.operatorKeystores ? { keystoreFiles: config.signer.operatorKeystores } : {}), passwordEnvVar: 'SEARCHER_KEYSTORE_PASSWORD' }) : [];
     const treasurySigner = signer && config.treasury?.keyEnv ? await loadSigner({ keyEnvVar: config.treasury.keyEnv, passwordEnvVar: 'SEARCHER_KEYSTORE_PASSWORD' }) : undefined;
+    // The same key under two variables is the same account: a treasury transfer from an operator would take a nonce
+    // its bundles count on. Named by address (public), never by key.
+    const operators = [signer, ...laneSigners].flatMap((account) => (account ? [account.address.toLowerCase()] : []));
+    if (treasurySigner && operators.includes(treasurySigner.address.toLowerCase())) {
+      throw new UsageError(`treasury.keyEnv (${config.treasury!.keyEnv}) holds the key of operator ${treasurySigner.address}: the treasury must be an account of its own (its transfers would take the nonces that operator's bundles count on)`);
+    }
     const auth = loadAuthAccount(config.auth.keyEnv);
     const logger = rootLogger();
     const dashboardPort = integerFlag(flags['dashboard-port'], 'dashboard-port', config.dashboard.port, 0, 65535);

@@ -211,9 +211,31 @@ export const runConfigSchema = z.strictObject({
     context.addIssue({ code: 'custom', path: ['auth', 'keyEnv'], message: `is ${operator}, the operator key's variable (signer.keyEnv): the operator key must not double as the builders' reputation key; give that its own variable (default SEARCHER_FLASHBOTS_AUTH_KEY)` });
   }
   const tokenEnv = config.risk.killSwitch.tokenEnv;
-  const secrets: Record<string, string> = { [operator]: "the operator key's variable (signer.keyEnv)", [config.auth.keyEnv]: "the builders' reputation key's variable (auth.keyEnv)", SEARCHER_KEYSTORE_PASSWORD: "the keystore's password" };
+  const secrets: Record<string, string> = {
+    [operator]: "the operator key's variable (signer.keyEnv)",
+    [config.signer.operatorKeysEnv]: "the operator pool's keys (signer.operatorKeysEnv)",
+    ...(config.treasury?.keyEnv ? { [config.treasury.keyEnv]: "the treasury's key (treasury.keyEnv)" } : {}),
+    [config.auth.keyEnv]: "the builders' reputation key's variable (auth.keyEnv)",
+    SEARCHER_KEYSTORE_PASSWORD: "the keystore's password",
+  };
   if (tokenEnv in secrets) {
     context.addIssue({ code: 'custom', path: ['risk', 'killSwitch', 'tokenEnv'], message: `is ${tokenEnv}, ${secrets[tokenEnv]}: that secret would be the kill switch's bearer token; give the token its own variable (default SEARCHER_RISK_TOKEN)` });
+  }
+  // Each funded key has one job: the pool's keys and the treasury's are neither the main operator's nor the
+  // builders' reputation key (sent with every request), nor each other (a treasury transfer from an operator takes a
+  // nonce its bundles count on).
+  type Job = { variable: string; what: string; path: string[] };
+  const taken: Job[] = [
+    { variable: operator, what: "the operator key's variable (signer.keyEnv)", path: ['signer', 'keyEnv'] },
+    { variable: config.auth.keyEnv, what: "the builders' reputation key's variable (auth.keyEnv)", path: ['auth', 'keyEnv'] },
+  ];
+  const jobs: Job[] = [
+    { variable: config.signer.operatorKeysEnv, what: "the operator pool's keys (signer.operatorKeysEnv)", path: ['signer', 'operatorKeysEnv'] },
+    ...(config.treasury?.keyEnv ? [{ variable: config.treasury.keyEnv, what: "the treasury's key (treasury.keyEnv)", path: ['treasury', 'keyEnv'] }] : []),
+  ];
+  for (const job of jobs) {
+    const clash = [...taken, ...jobs.filter((other) => other !== job)].find((other) => other.variable === job.variable);
+    if (clash) context.addIssue({ code: 'custom', path: job.path, message: `is ${job.variable}, also ${clash.what}: each funded key has one job; give it a variable of its own` });
   }
 });
 

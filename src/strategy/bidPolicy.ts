@@ -127,7 +127,13 @@ export class BidPolicy {
   private readonly pools = new Map<string, PoolState>();
   private readonly perBuilder = new Map<string, BuilderCounts>();
 
-  constructor(private readonly parameters: BidPolicyParameters) {}
+  constructor(private parameters: BidPolicyParameters) {}
+
+  /** Moves the fixed policy's share (an operator's change at run time; the devnet's adaptive rivals). */
+  setFixedShareBps(bps: number): void {
+    if (!Number.isInteger(bps) || bps < 0 || bps > 10_000) throw new RangeError(`a fixed share is an integer 0..10000 bps (got ${bps})`);
+    this.parameters = { ...this.parameters, fixedShareBps: bps };
+  }
 
   get policy(): BiddingSettings['policy'] {
     return this.parameters.settings.policy;

@@ -146,6 +146,8 @@ describe.sequential('rivals in the devnet', () => {
       expect(report.excluded.find((entry) => entry.senders.some((sender) => sender.toLowerCase() === info.operator.toLowerCase()))?.reason).toBe('outbid');
       await until('the adaptive rival to read the block report', () => rival.shareBps() !== 3000);
       expect(rival.shareBps()).toBe(4000);
+      // What its next bid actually is: its bidding policy prices every opportunity, so the move must reach it.
+      expect(rival.app.engine.bidding!.bid({ pools: [], minNetProfitWei: 0n, nowMs: 0 }).shareBps).toBe(4000);
     }, 120_000);
   });
 });

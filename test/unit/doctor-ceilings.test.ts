@@ -167,6 +167,17 @@ describe('config: the operator key never doubles as a bearer token or the builde
     expect(refusal({ signer: { keyEnv: 'OPERATOR_KEY' }, auth: { keyEnv: 'OPERATOR_KEY' } })).toMatch(/auth\.keyEnv: .*OPERATOR_KEY/);
   });
 
+  it('the operator pool\'s and the treasury\'s key variables each hold one key: not the main operator\'s, the reputation key\'s, each other\'s, nor the kill switch token', () => {
+    const treasury = { minBalanceWei: '1', topUpToWei: '2', maxPerTopUpWei: '1', maxPerDayWei: '1' };
+    expect(refusal({ treasury: { ...treasury, keyEnv: 'SEARCHER_PRIVATE_KEY' } })).toMatch(/treasury\.keyEnv: is SEARCHER_PRIVATE_KEY, also the operator key/);
+    expect(refusal({ treasury: { ...treasury, keyEnv: 'SEARCHER_OPERATOR_KEYS' } })).toMatch(/treasury\.keyEnv: .*operator pool/);
+    expect(refusal({ signer: { operatorKeysEnv: 'SEARCHER_FLASHBOTS_AUTH_KEY' } })).toMatch(/signer\.operatorKeysEnv: .*reputation key/);
+    expect(refusal({ risk: { killSwitch: { tokenEnv: 'SEARCHER_OPERATOR_KEYS' } } })).toMatch(/risk\.killSwitch\.tokenEnv: .*operator pool/);
+    expect(refusal({ treasury: { ...treasury, keyEnv: 'TREASURY_KEY' }, risk: { killSwitch: { tokenEnv: 'TREASURY_KEY' } } })).toMatch(/risk\.killSwitch\.tokenEnv: .*treasury/);
+    // Each its own: accepted.
+    expect(() => load({ treasury: { ...treasury, keyEnv: 'TREASURY_KEY' } })).not.toThrow();
+  });
+
   it('refuses risk.killSwitch.tokenEnv equal to signer.keyEnv', () => {
     expect(refusal({ risk: { killSwitch: { tokenEnv: 'SEARCHER_PRIVATE_KEY' } } })).toMatch(/risk\.killSwitch\.tokenEnv: .*operator key/);
     expect(refusal({ signer: { keyEnv: 'OPERATOR_KEY' }, risk: { killSwitch: { tokenEnv: 'OPERATOR_KEY' } } })).toMatch(/risk\.killSwitch\.tokenEnv/);

@@ -145,4 +145,8 @@ function setBuilderShare(app: SearcherApp, bps: number): void {
   const policies = [engine.engineConfig?.policy, engine.parameters?.dispatcher?.parameters?.policy];
   if (policies.some((policy) => typeof policy?.builderShareBps !== 'bigint')) throw new Error('adaptive rival: the app no longer exposes its builder-share policy where the rival expects it');
   for (const policy of policies) policy!.builderShareBps = BigInt(bps);
+  // The bidding policy prices every opportunity (strategy.bidding, fixed for a rival): its share moves too.
+  const bidding = app.engine.bidding;
+  if (!bidding) throw new Error('adaptive rival: the app has no bidding policy to move');
+  bidding.setFixedShareBps(bps);
 }
