@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { loadRunConfig } from '../config/runConfig.ts';
 import { devSigningAccount } from '../devnet/accounts.ts';
 import { startFaultyBuilder, type FaultyBuilder } from '../devnet/builder/faulty.ts';
+import { devnetMaxBuilderShareBps } from '../devnet/executor.ts';
 import { writeManifest } from '../devnet/manifest.ts';
 import { defaultScenarioPath, loadScenario } from '../devnet/scenario/load.ts';
 import { parseScaleScenario, scaleScenario } from '../devnet/scale/scenario.ts';
@@ -85,7 +86,8 @@ export async function run(argv: string[]): Promise<number> {
 
     const bidPolicy = flags['bid-policy'] ?? 'fixed';
     if (bidPolicy !== 'fixed' && bidPolicy !== 'adaptive') throw new UsageError(`--bid-policy must be fixed or adaptive (got ${bidPolicy})`);
-    const bidShare = integerFlag(flags['bid-share'], 'bid-share', 5000, 0, 10_000);
+    // Above the devnet executors' cap every plan would revert: refused here, before anything starts.
+    const bidShare = integerFlag(flags['bid-share'], 'bid-share', 5000, 0, devnetMaxBuilderShareBps);
     const truthSwaps = integerFlag(flags['truth-swaps'], 'truth-swaps', 60, 1, 1_000_000);
     // The demo never reads $SEARCHER_DB: that is a real bot's store.
     const store = storeTarget(flags, defaultDemoDbFile, {});

@@ -84,11 +84,26 @@ describe('rivals (scenario field and --rivals FILE)', () => {
     const policy = await runCli(['demo', '--blocks', '1', '--bid-policy', 'sometimes', '--dashboard-port', '0']);
     expect(policy.code).toBe(2);
     expect(policy.stderr).toMatch(/--bid-policy must be fixed or adaptive \(got sometimes\)/);
-    const share = await runCli(['demo', '--blocks', '1', '--bid-share', '10001', '--dashboard-port', '0']);
+    const share = await runCli(['demo', '--blocks', '1', '--bid-share', '9901', '--dashboard-port', '0']);
     expect(share.code).toBe(2);
     expect(share.stderr).toMatch(/bid-share/);
     expect(`${policy.stderr}${share.stderr}`).not.toMatch(/devnet/i);
   }, 30_000);
+
+  it('a device, a folder or a file that is not JSON is refused without reading it whole or quoting it', () => {
+    expect(() => loadRivalsFile('/dev/zero')).toThrow(/not a regular file \(a device, pipe or socket\)/);
+    expect(() => loadRivalsFile(tmpdir())).toThrow(/not a regular file \(a folder\)/);
+    const secretish = fileWith('SEARCHER_PRIVATE_KEY=0xabc');
+    let message = '';
+    try {
+      loadRivalsFile(secretish);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/not valid JSON/);
+    expect(message).not.toContain('SEARCHER_P');
+    expect(loadRivalsFile(fileWith(`\uFEFF${JSON.stringify([{ name: 'bom', bidShareBps: 5000 }])}`))).toEqual([expect.objectContaining({ name: 'bom' })]);
+  });
 
   it('searcher demo --rivals with a missing file exits 2', async () => {
     const result = await runCli(['demo', '--blocks', '1', '--rivals', '/nonexistent/rivals.json', '--dashboard-port', '0']);

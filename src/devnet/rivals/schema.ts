@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { devnetMaxBuilderShareBps } from '../executor.ts';
 import { formatPath, SearcherError } from '../../errors.ts';
@@ -63,19 +63,28 @@ export function parseRivals(json: unknown, source: string): Rival[] {
   return parsed.data;
 }
 
+const maxRivalsFileBytes = 1_000_000;
+
 /** Reads and validates a `--rivals FILE`. */
 export function loadRivalsFile(file: string): Rival[] {
   let text: string;
   try {
+    // /dev/zero, a pipe or a huge file would be read without end: refused before reading (a rivals file is small).
+    const stats = statSync(file);
+    if (!stats.isFile()) throw new RivalsFileError(file, [{ path: '', message: `not a regular file (${stats.isDirectory() ? 'a folder' : 'a device, pipe or socket'})` }]);
+    if (stats.size > maxRivalsFileBytes) throw new RivalsFileError(file, [{ path: '', message: `larger than 1 MB (${stats.size} bytes): not a rivals file` }]);
     text = readFileSync(file, 'utf8');
   } catch (cause) {
+    if (cause instanceof RivalsFileError) throw cause;
     throw new RivalsFileError(file, [{ path: '', message: `cannot read the file (${(cause as NodeJS.ErrnoException).code ?? 'error'})` }], { cause });
   }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (cause) {
-    throw new RivalsFileError(file, [{ path: '', message: `not valid JSON: ${(cause as Error).message}` }], { cause });
+  } catch {
+    // Not the parser's words: they quote the file's first bytes, and a wrong path may point at a secret.
+    throw new RivalsFileError(file, [{ path: '', message: 'not valid JSON' }]);
   }
   return parseRivals(json, file);
 }
