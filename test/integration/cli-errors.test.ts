@@ -34,11 +34,18 @@ function runUntil(args: string[], env: NodeJS.ProcessEnv, done: (stderr: string)
     const child = spawn(process.execPath, [binPath, ...args], { env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGINT'), 20_000);
+    // One Ctrl-C only: output still arriving after it would send a second, which (as for a user) exits at once.
+    let interrupted = false;
+    const interrupt = () => {
+      if (interrupted) return;
+      interrupted = true;
+      child.kill('SIGINT');
+    };
+    const timer = setTimeout(interrupt, 20_000);
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
-      if (done(stderr)) child.kill('SIGINT');
+      if (done(stderr)) interrupt();
     });
     child.on('exit', (code) => {
       clearTimeout(timer);
