@@ -63,6 +63,15 @@ describe('the adaptive policy', () => {
     expect(policy.bid({ ...opportunity, nowMs: 43 }).shareBps).toBe(5000);
   });
 
+  it('learns each route apart: an outbid on a public pool does not raise what MEV-Share backruns through it bid', () => {
+    const policy = new BidPolicy({ settings: adaptive, fixedShareBps: 5000, executorCapBps: 10_000 });
+    policy.learn({ pools: [poolA], builder: 'local', route: 'public', shareBps: 5000, grossWei: ether, gasCostWei: ether / 100n, outcome: 'outbid', winnerBidWei: (ether * 9n) / 10n, nowMs: 1 });
+    expect(policy.bid({ ...opportunity, route: 'public', nowMs: 2 }).shareBps).toBeGreaterThan(9000);
+    expect(policy.bid({ ...opportunity, nowMs: 2 }).shareBps).toBeGreaterThan(9000); // no route: public
+    expect(policy.bid({ ...opportunity, route: 'mevShare', nowMs: 2 }).shareBps).toBe(5000);
+    expect(policy.poolShareBps(poolA, 'mevShare')).toBeUndefined();
+  });
+
   it('a winning bid above all our trade leaves after gas (the fees it carries, on a small backrun) is no level to jump to: a step up instead', () => {
     const policy = new BidPolicy({ settings: adaptive, fixedShareBps: 5000, executorCapBps: 10_000 });
     const small = { pools: [poolA], grossWei: ether / 1000n, gasCostWei: ether / 2000n, minNetProfitWei: 0n };
