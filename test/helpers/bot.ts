@@ -37,7 +37,7 @@ export async function startTestBot(devnet: Devnet, config: Record<string, unknow
  */
 export async function stepBlock(devnet: Devnet, app: SearcherApp): Promise<void> {
   const head = await devnet.client.getBlockNumber({ cacheTime: 0 });
-  while (devnet.traffic && devnet.traffic.handledHead < head) await new Promise((resolve) => setTimeout(resolve, 10));
+  await waitFor(() => !devnet.traffic || devnet.traffic.handledHead >= head, () => `the traffic did not handle head ${head} (it is at ${devnet.traffic?.handledHead})`);
   let last = -1;
   for (let quiet = 0; quiet < 3; ) {
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -48,8 +48,17 @@ export async function stepBlock(devnet: Devnet, app: SearcherApp): Promise<void>
   await devnet.builder.buildBlock();
   // The bot has seen the head and accounted it before the next step.
   const sealed = await devnet.client.getBlockNumber({ cacheTime: 0 });
-  while (app.engine.headNumber < sealed) await new Promise((resolve) => setTimeout(resolve, 10));
+  await waitFor(() => app.engine.headNumber >= sealed, () => `the bot did not see head ${sealed} (it is at ${app.engine.headNumber})`);
   await app.ledger.settled();
+}
+
+/** Polls until `done`; a wait that never ends fails with what it waited for, not as a silent hook timeout. */
+async function waitFor(done: () => boolean, what: () => string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`stepBlock: ${what()} after ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /** Waits until the bot has taken in this many pending swaps (searched them, whatever it found). */
