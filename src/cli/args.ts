@@ -36,7 +36,10 @@ function usageErrorOf(error: unknown): UsageError {
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && quoted !== undefined) {
     const flag = quoted.split(' ')[0]!;
-    return new UsageError(/does not take an argument/.test(text) ? `${flag} takes no value (see --help)` : `${flag} needs a value (see --help)`);
+    if (/does not take an argument/.test(text)) return new UsageError(`${flag} takes no value (see --help)`);
+    // A value starting with a dash reads as another flag; node suggests the '=' form, so do we.
+    if (/starting with a dash/.test(text)) return new UsageError(`${flag} needs a value; one that starts with "-" goes as ${flag}=VALUE (see --help)`);
+    return new UsageError(`${flag} needs a value (see --help)`);
   }
   return new UsageError(redactText(text).replace(/[0-9a-fA-F]{16,}/g, '(hex)'));
 }
