@@ -203,6 +203,37 @@ describe('V4 hook pools', () => {
   });
 });
 
+describe('V4 protocol fee', () => {
+  it('composes the protocol fee with the LP fee per direction as the PoolManager does (200 swaps against V4Quoter)', async () => {
+    const feeAbi = parseAbi([
+      'struct PoolKey { address currency0; address currency1; uint24 fee; int24 tickSpacing; address hooks; }',
+      'function setProtocolFeeController(address controller)',
+      'function setProtocolFee(PoolKey key, uint24 newProtocolFee)',
+    ]);
+    const listed = byHook('none').find((pool) => pool.key.fee === 3000)!;
+    const deployer = devnet.manifest.accounts.deployer.address;
+    await send(mainnetV4.poolManager, encodeFunctionData({ abi: feeAbi, functionName: 'setProtocolFeeController', args: [deployer] }));
+    // 0->1 pays 0.05% to the protocol, 1->0 pays 0.1% (the maximum).
+    await send(mainnetV4.poolManager, encodeFunctionData({ abi: feeAbi, functionName: 'setProtocolFee', args: [listed.key, 500 | (1000 << 12)] }));
+    const pool = await readV4Pool(devnet.client as PublicClient, { poolManager: mainnetV4.poolManager, key: listed.key });
+    expect(pool.protocolFee).toBe(500 | (1000 << 12));
+    const random = generator(seed ^ 0x5f3759df);
+    const plan: Swap[] = Array.from({ length: 200 }, () => ({
+      pool,
+      zeroForOne: random() < 0.5,
+      exactInput: random() < 0.5,
+      amount: BigInt(Math.floor(10 ** (3 + random() * 15))),
+    }));
+    const theirs = await Promise.all(plan.map((swap) => quoterSays(batched, swap)));
+    const filled = plan.filter((swap, i) => theirs[i] !== 'reverted');
+    expect(filled.length).toBeGreaterThan(100);
+    expect(plan.map(weSay)).toEqual(theirs);
+    // Without the protocol fee the math would answer differently: the test can fail.
+    const without = { ...pool, protocolFee: 0 };
+    expect(filled.some((swap) => (swap.exactInput ? quoteV4ExactInput(without, swap.zeroForOne, swap.amount) : quoteV4ExactOutput(without, swap.zeroForOne, swap.amount)) !== theirs[plan.indexOf(swap)])).toBe(true);
+  });
+});
+
 describe('V4 partial fills', () => {
   it('refuses (V4PartialFillError) what V4Quoter refuses: more output than the pool holds', async () => {
     const [listed] = byHook('none');
