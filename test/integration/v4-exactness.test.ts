@@ -31,7 +31,12 @@ const hookAbi = parseAbi([
   'function setFee(uint24 fee)',
   'function forcePoolFeeUpdate(PoolKey key, uint24 fee)',
 ]);
-const stateViewAbi = parseAbi(['function getSlot0(bytes32 poolId) view returns (uint160 sqrtPriceX96, int24 tick, uint24 protocolFee, uint24 lpFee)']);
+const stateViewAbi = parseAbi([
+  'function getSlot0(bytes32 poolId) view returns (uint160 sqrtPriceX96, int24 tick, uint24 protocolFee, uint24 lpFee)',
+  'function getLiquidity(bytes32 poolId) view returns (uint128)',
+  'function getTickLiquidity(bytes32 poolId, int24 tick) view returns (uint128 liquidityGross, int128 liquidityNet)',
+  'function getTickBitmap(bytes32 poolId, int16 word) view returns (uint256)',
+]);
 
 let devnet: Devnet;
 let batched: PublicClient;
@@ -145,6 +150,25 @@ describe('V4 exact swap math against V4Quoter on the real PoolManager', () => {
     expect(multiCrossings).toBeGreaterThan(0);
     expect(plan.some((swap) => swap.exactInput) && plan.some((swap) => !swap.exactInput)).toBe(true);
   }, 120_000);
+});
+
+describe('V4 state reader', () => {
+  it('reads what StateView reads: slot0, liquidity, and the initialized ticks of every position', async () => {
+    for (const listed of devnet.manifest.v4.pools) {
+      const pool = await readV4Pool(devnet.client as PublicClient, { poolManager: mainnetV4.poolManager, key: listed.key });
+      const sv = (functionName: 'getSlot0' | 'getLiquidity', ...args: unknown[]) =>
+        devnet.client.readContract({ address: mainnetV4.stateView, abi: stateViewAbi, functionName, args: [listed.poolId, ...args] as never });
+      const [sqrtPriceX96, tick, protocolFee, lpFee] = (await sv('getSlot0')) as readonly [bigint, number, number, number];
+      expect({ sqrtPriceX96: pool.sqrtPriceX96, tick: pool.tick, protocolFee: pool.protocolFee, lpFee: pool.lpFee }).toEqual({ sqrtPriceX96, tick, protocolFee, lpFee });
+      expect(pool.liquidity).toBe(await sv('getLiquidity'));
+      const expectedTicks = [...new Set(listed.positions.flatMap((position) => [position.tickLower, position.tickUpper]))].sort((a, b) => a - b);
+      expect(pool.ticks).toEqual(expectedTicks);
+      for (const [i, tick] of pool.ticks.entries()) {
+        const [gross, net] = await devnet.client.readContract({ address: mainnetV4.stateView, abi: stateViewAbi, functionName: 'getTickLiquidity', args: [listed.poolId, tick] });
+        expect([pool.liquidityGross[i], pool.liquidityNet[i]]).toEqual([gross, net]);
+      }
+    }
+  });
 });
 
 describe('V4 pool ids', () => {
