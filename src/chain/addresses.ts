@@ -19,6 +19,17 @@ export const mainnet = {
   permit2: getAddress('0x000000000022D473030F116dDEE9F6B43aC78BA3'),
 } as const satisfies Record<string, Address>;
 
+/**
+ * Uniswap V4 on mainnet (docs.uniswap.org/contracts/v4/deployments): one PoolManager holds every pool; the
+ * periphery reads (StateView), quotes (V4Quoter) and manages positions (PositionManager) around it.
+ */
+export const mainnetV4 = {
+  poolManager: getAddress('0x000000000004444c5dc75cB358380D2e3dE08A90'),
+  stateView: getAddress('0x7ffe42c4a5deea5b0fec41c94c136cf115597227'),
+  quoter: getAddress('0x52f0e24d1c21c8a0cb1e5a5dd6198556bd9e1203'),
+  positionManager: getAddress('0xbd216513d74c8cf14cf4747e6aaa6420ff64ee9e'),
+} as const satisfies Record<string, Address>;
+
 /** Mainnet addresses of well-known tokens; a scenario token with the same symbol may be placed there. */
 export const mainnetTokens: Readonly<Record<string, Address>> = {
   USDC: getAddress('0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48'),

@@ -12,6 +12,8 @@ import { deployTokens } from './tokens.ts';
 import { planExplicitSwaps } from './traffic/plan.ts';
 import { TrafficGenerator, type SentSwap } from './traffic/sender.ts';
 import { placeUniswapContracts, verifyUniswapContracts } from './uniswap.ts';
+import { verifyV4Contracts } from './v4/contracts.ts';
+import { createV4Pools, type DevnetV4Pool } from './v4/pools.ts';
 import { addDevnetOperators, deployDevnetExecutor } from './executor.ts';
 import { parseUnitsExact } from '../units/decimal.ts';
 import type { ContributionRefundOptions } from './builder/contributionRefunds.ts';
@@ -86,7 +88,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
   const chainId = parameters.chainId ?? devnetChainId;
   const traderCount = scenario.traders.count;
   let anvil: Anvil;
-  let world: { tokens: DevnetToken[]; pools: DevnetPool[]; executor: DevnetManifest['executor']; scale?: ScaleManifestInfo };
+  let world: { tokens: DevnetToken[]; pools: DevnetPool[]; executor: DevnetManifest['executor']; scale?: ScaleManifestInfo; v4?: { pools: DevnetV4Pool[]; liquidityRouter: `0x${string}` } };
   if (parameters.scale) {
     const opened = await openScaleChain({
       pools: parameters.scale.pools,
@@ -123,11 +125,13 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
     if (!parameters.scale) {
       await placeUniswapContracts(client, deployer);
       await verifyUniswapContracts(client, deployer);
+      await verifyV4Contracts(client, deployer);
       const tokens = await deployTokens(client, deployer, scenario.tokens);
       const pools = await createPools(client, deployer, scenario.pools, tokens);
+      const v4 = scenario.v4Pools?.length ? await createV4Pools(client, deployer, scenario.v4Pools, tokens) : undefined;
       await fundTraders(client, deployer, traders.map((trader) => trader.address), scenario.traders, tokens);
       const executor = await deployDevnetExecutor(client, deployer, searcher, parseUnitsExact(scenario.executor.inventoryWeth, 18));
-      world = { tokens, pools, executor };
+      world = { tokens, pools, executor, ...(v4 ? { v4 } : {}) };
     }
     const { tokens, pools, executor } = world!;
     const operators = Array.from({ length: devnetExtraOperators }, (_, i) => ({ address: devAccount(accountIndex.firstExtraOperator + i).address, index: accountIndex.firstExtraOperator + i }));
@@ -165,6 +169,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
       mevShare: { streamUrl: mevShare.streamUrl, apiUrl: mevShare.apiUrl },
       tokens: tokens.map(({ symbol, name, address, decimals, kind }) => ({ symbol, name, address, decimals, kind })),
       pools: pools.map((pool) => ({ ...pool })),
+      ...(world!.v4 ? { v4: world!.v4 } : {}),
       executor,
       ...(world!.scale ? { scale: world!.scale } : {}),
       ...(rivalInfos.length > 0 ? { rivals: rivalInfos } : {}),

@@ -1,6 +1,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import type { Address } from 'viem';
-import { initCodeHashes, mainnet } from '../chain/addresses.ts';
+import { initCodeHashes, mainnet, mainnetV4 } from '../chain/addresses.ts';
+import type { DevnetV4Pool } from './v4/pools.ts';
 import type { DevnetPool } from './seed/pools.ts';
 import type { DevnetToken } from './tokens.ts';
 import type { RivalInfo } from './rivals/rival.ts';
@@ -42,6 +43,11 @@ export type DevnetManifest = {
     fee?: number;
     tickSpacing?: number;
   }>;
+  /**
+   * Uniswap V4: the contracts at their mainnet addresses, the scenario's V4 pools (by pool id and key) and the
+   * liquidity router that seeded them (absent when the scenario has no V4 pools).
+   */
+  v4: { contracts: typeof mainnetV4; pools: DevnetV4Pool[]; liquidityRouter?: Address };
   /** Only for a generated scale market: its size and seed, its cache entry, and whether this start loaded it. */
   scale?: { pools: number; seed: number; cacheKey: string; cached: boolean; buildMs: number; loadMs: number; statePath: string };
   /** The searcher's executor contract: owned by the deployer account, operated by the searcher account. */
@@ -59,9 +65,10 @@ export type DevnetManifest = {
   };
 };
 
-export function buildManifest(input: Omit<DevnetManifest, 'contracts' | 'initCodeHashes'>): DevnetManifest {
+export function buildManifest(input: Omit<DevnetManifest, 'contracts' | 'initCodeHashes' | 'v4'> & { v4?: Omit<DevnetManifest['v4'], 'contracts'> }): DevnetManifest {
   return {
     ...input,
+    v4: { contracts: mainnetV4, pools: input.v4?.pools ?? [], ...(input.v4?.liquidityRouter ? { liquidityRouter: input.v4.liquidityRouter } : {}) },
     contracts: mainnet,
     initCodeHashes: {
       uniswapV2: initCodeHashes.uniswapV2Pair,

@@ -1,8 +1,9 @@
 import { encodeFunctionData, parseAbi, zeroAddress, type Address } from 'viem';
-import { mainnet, initCodeHashes, v3FeeTickSpacing } from '../chain/addresses.ts';
+import { mainnet, mainnetV4, initCodeHashes, v3FeeTickSpacing } from '../chain/addresses.ts';
 import { uniswapArtifact } from './artifacts.ts';
 import { sendAndConfirm, type DevnetClient } from './client.ts';
 import { placeContract, PlacementError } from './place.ts';
+import { placeV4Contracts } from './v4/contracts.ts';
 
 const v3FactoryAbi = parseAbi([
   'function owner() view returns (address)',
@@ -51,6 +52,8 @@ export async function placeUniswapContracts(client: DevnetClient, deployer: Addr
     mainnet.weth,
   ]);
   await place('QuoterV2', uniswapArtifact('QuoterV2'), mainnet.quoterV2, [mainnet.uniswapV3Factory, mainnet.weth]);
+  // V4 first: the router's immutables point at the PoolManager and the V4 PositionManager.
+  await placeV4Contracts(client, deployer);
   await place('UniversalRouter', uniswapArtifact('UniversalRouter'), mainnet.universalRouter, [
     {
       permit2: mainnet.permit2,
@@ -59,9 +62,9 @@ export async function placeUniswapContracts(client: DevnetClient, deployer: Addr
       v3Factory: mainnet.uniswapV3Factory,
       pairInitCodeHash: initCodeHashes.uniswapV2Pair,
       poolInitCodeHash: initCodeHashes.uniswapV3Pool,
-      v4PoolManager: zeroAddress,
+      v4PoolManager: mainnetV4.poolManager,
       v3NFTPositionManager: mainnet.nonfungiblePositionManager,
-      v4PositionManager: zeroAddress,
+      v4PositionManager: mainnetV4.positionManager,
       spokePool: zeroAddress,
     },
   ]);

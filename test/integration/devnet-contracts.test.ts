@@ -10,7 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quoterV2Abi, v2RouterAbi } from '../../src/abi/routers.ts';
 import { getTickAtSqrtRatio } from '../../src/amm/v3/tickMath.ts';
-import { initCodeHashes, mainnet, mainnetTokens } from '../../src/chain/addresses.ts';
+import { initCodeHashes, mainnet, mainnetTokens, mainnetV4 } from '../../src/chain/addresses.ts';
 import { devAccount } from '../../src/devnet/accounts.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { defaultScenarioPath, loadScenario } from '../../src/devnet/scenario/load.ts';
@@ -66,6 +66,19 @@ describe('contracts at mainnet addresses', () => {
     const fees = await Promise.all([100, 500, 3000, 10000].map((fee) => read(mainnet.uniswapV3Factory, 'feeAmountTickSpacing', [fee])));
     expect(fees).toEqual([1, 10, 60, 200]);
     expect(await devnet.client.getCode({ address: mainnet.universalRouter })).toMatch(/^0x[0-9a-f]{1000,}/);
+  });
+
+  it('Uniswap V4 lives at its mainnet addresses (the manifest lists it) and the UniversalRouter points at its PoolManager', async () => {
+    const v4Abi = parseAbi(['function poolManager() view returns (address)', 'function owner() view returns (address)', 'function permit2() view returns (address)']);
+    const v4Read = (address: Address, functionName: 'poolManager' | 'owner' | 'permit2') => devnet.client.readContract({ address, abi: v4Abi, functionName });
+    expect(devnet.manifest.v4.contracts).toEqual(mainnetV4);
+    expect(devnet.manifest.v4.pools).toEqual([]);
+    expect(await v4Read(mainnetV4.poolManager, 'owner')).toBe(devnet.manifest.accounts.deployer.address);
+    for (const address of [mainnetV4.stateView, mainnetV4.quoter, mainnetV4.positionManager, mainnet.universalRouter]) {
+      expect(await v4Read(address, 'poolManager')).toBe(mainnetV4.poolManager);
+    }
+    expect(await v4Read(mainnetV4.positionManager, 'permit2')).toBe(mainnet.permit2);
+    expect(await devnet.client.getCode({ address: mainnet.permit2 })).toMatch(/^0x[0-9a-f]{1000,}/);
   });
 
   it('majors live at their mainnet token addresses', async () => {

@@ -20,7 +20,7 @@ import { SearcherError } from '../../errors.ts';
  */
 
 /** Bump when the build steps change what they put on chain (the generator has its own version). */
-export const scaleBuildVersion = 1;
+export const scaleBuildVersion = 2; // 2: Uniswap V4 (PoolManager, periphery, Permit2) placed, the router pointed at it
 
 export type ScaleCacheInputs = { seed: number; pools: number; chainId: number; traders: number };
 

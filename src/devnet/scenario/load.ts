@@ -4,6 +4,7 @@ import { formatPath, SearcherError } from '../../errors.ts';
 import { projectRoot } from '../../paths.ts';
 import { decimalToRational, parseUnitsExact } from '../../units/decimal.ts';
 import { scenarioSchema, type RouterKind, type Scenario } from './schema.ts';
+import { checkV4Pools } from './v4Schema.ts';
 
 export type ScenarioIssue = { path: string; message: string };
 
@@ -153,6 +154,7 @@ function checkReferences(scenario: Scenario): ScenarioIssue[] {
     }
     if (random.size.medianBps > random.size.maxBps) add(['traffic', 'random', 'size', 'medianBps'], 'must not exceed maxBps');
   }
+  issues.push(...checkV4Pools(scenario.v4Pools, new Set(decimals.keys())));
   return issues;
 }
 

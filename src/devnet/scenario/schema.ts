@@ -3,6 +3,7 @@ import { v3FeeTickSpacing } from '../../chain/addresses.ts';
 import { builderFaults } from '../builder/faulty.ts';
 import { privateFlowHintsSchema } from '../relays/mevShareSink.ts';
 import { rivalsSchema } from '../rivals/schema.ts';
+import { v4PoolSchema } from './v4Schema.ts';
 
 /**
  * The scenario file: what the devnet holds and what its users do. Amounts are decimal strings in token
@@ -128,6 +129,8 @@ export const scenarioSchema = z.strictObject({
   description: z.string().optional(),
   tokens: z.array(tokenSchema),
   pools: z.array(poolSchema).min(1),
+  /** Uniswap V4 pools in the PoolManager (v4Schema.ts); none by default. */
+  v4Pools: z.array(v4PoolSchema).optional(),
   traders: z.strictObject({
     count: z.number().int().min(1).max(100),
     /** ETH balance of each trader. */
