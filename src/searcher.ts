@@ -255,6 +255,7 @@ export class SearcherApp {
           ...(bid.outcomeBuilder ? { builder: bid.outcomeBuilder } : {}),
           ...(bid.missKind && bid.missKind !== 'outbid' ? { missKind: bid.missKind } : {}),
           ...(bid.winningBidWei !== null ? { winnerBidWei: bid.winningBidWei } : {}),
+          route: bid.route,
           nowMs: bid.at,
         });
       }

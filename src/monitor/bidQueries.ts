@@ -1,5 +1,6 @@
 import type { Address } from 'viem';
 import type { BuilderMissKind } from '../bundle/builderVerdict.ts';
+import type { OrderFlowSource } from '../mempool/types.ts';
 import type { SqlDatabase } from './sqlDatabase.ts';
 
 /**
@@ -43,7 +44,8 @@ export type BidView = {
 };
 
 /** A resolved bid with when it was resolved (unix ms): what the policy learns from again at start. */
-export type ResolvedBid = BidView & { at: number };
+/** A resolved bid as the policy learns it again: with when, and the route its victim came through (its auction). */
+export type ResolvedBid = BidView & { at: number; route: OrderFlowSource };
 
 /** Bids whose share fell in [fromBps, toBps): how many, what came of them, and what the won ones netted (receipts). */
 export type BidBucket = { fromBps: number; toBps: number; bids: number; won: number; outbid: number; missed: number; pending: number; netWei: bigint };
@@ -112,10 +114,16 @@ export function queryRecentBids(db: SqlDatabase, filter: Filter, limit: number):
 
 /** The newest `limit` resolved bids of one instance, oldest first (the order the policy learned them in). */
 export function queryResolvedBids(db: SqlDatabase, instance: string, limit: number): ResolvedBid[] {
+  const prefixed = columns.split(', ').map((column) => `b.${column}`).join(', ');
   const rows = db
-    .prepare(`SELECT ${columns} FROM bids WHERE instance = ? AND outcome <> 'pending' ORDER BY resolved_at DESC, block DESC, bundle_id DESC LIMIT ?`)
-    .all(instance, limit) as BidRow[];
-  return rows.reverse().map((row) => ({ ...viewOf(row), at: Number(row.resolved_at) }));
+    .prepare(
+      `SELECT ${prefixed}, coalesce(o.source, 'public') AS source FROM bids b
+       LEFT JOIN bundles u ON u.instance = b.instance AND u.id = b.bundle_id
+       LEFT JOIN opportunities o ON o.instance = u.instance AND o.id = u.opportunity_id
+       WHERE b.instance = ? AND b.outcome <> 'pending' ORDER BY b.resolved_at DESC, b.block DESC, b.bundle_id DESC LIMIT ?`,
+    )
+    .all(instance, limit) as Array<BidRow & { source: OrderFlowSource }>;
+  return rows.reverse().map((row) => ({ ...viewOf(row), at: Number(row.resolved_at), route: row.source }));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/monitor/store.ts';
 import { storeBackends, storeSuite } from '../helpers/storeBackends.ts';
-import { clock, execution, now, pool, sendBundle } from '../helpers/storeFixtures.ts';
+import { clock, execution, hash, now, opportunity, pool, sendBundle } from '../helpers/storeFixtures.ts';
 
 const ether = 10n ** 18n;
 // Above 2^63: amounts only an exact column keeps.
@@ -79,5 +79,22 @@ describe.each(storeBackends)('store bids on $name', (backend) => {
     expect(learned.map((row) => [row.bundleId, row.outcome])).toEqual([['l1', 'outbid'], ['l3', 'won']]);
     expect(learned[0]!.winningBidWei).toBe(ether + 1n);
     expect(typeof learned[0]!.at).toBe('number');
+    // Each with its route (its victim's source): the policy learns each route's auction apart.
+    expect(learned.map((row) => row.route)).toEqual(['public', 'public']);
+  });
+
+  it("gives each resolved bid its victim's route, so a restarted policy learns MEV Blocker and MEV-Share apart from public", () => {
+    const store = Store.open(suite.target, { now, instance: 'host-a' });
+    suite.open.push(store);
+    const routes = ['mevBlocker', 'mevShare', 'public'] as const;
+    for (const [i, source] of routes.entries()) {
+      const id = `r${i}`;
+      const opportunityId = store.recordOpportunity(opportunity(30 + i, { source }));
+      store.recordBundle({ id, opportunityId, targetBlock: 30 + i, ourTxHash: hash(20_000 + i), txHashes: [hash(30 + i), hash(20_000 + i)], predictedNetWei: 1n, simulatedNetWei: 1n });
+      store.recordBid({ bundleId: id, block: 30 + i, pools: [pool(8)], shareBps: 5000, bidWei: ether, grossWei: 2n * ether, gasWei: 0n, policy: 'adaptive' });
+      store.resolveBid({ bundleId: id, outcome: 'won' });
+      clock.ms += 10;
+    }
+    expect(store.resolvedBids(100).map((row) => [row.bundleId, row.route])).toEqual([['r0', 'mevBlocker'], ['r1', 'mevShare'], ['r2', 'public']]);
   });
 });
