@@ -115,6 +115,7 @@ export class SearcherApp {
         logger: base.child({ component: 'builders' }),
         builders: parameters.builders.map((builder) => ({
           timeoutMs: builder.timeoutMs,
+          ...(builder.maxRequestsPerSecond !== undefined ? { maxRequestsPerSecond: builder.maxRequestsPerSecond } : {}),
           client:
             builder.kind === 'flashbots-library'
               ? new FlashbotsLibraryClient({ name: builder.name, url: builder.url, authSigner: parameters.authAccount, timeoutMs: builder.timeoutMs, chainId: chain.chainId, ...(builder.fields ? { fields: builder.fields } : {}) })

@@ -1,12 +1,15 @@
 import type { Hex } from 'viem';
 import type { Logger } from '../log.ts';
 import { LatencyHistogram } from '../histogram.ts';
+import { RequestBudget } from './requestBudget.ts';
 import { BuilderError, builderErrorKinds, type BuilderClient, type BuilderErrorKind, type BundleRequest, type SendPermit } from './types.ts';
 
 export type FanoutBuilder = {
   client: BuilderClient;
   /** Deadline of one attempt; a retry gets a fresh one. */
   timeoutMs: number;
+  /** Its documented request rate (its dialect): requests beyond it are held back, not sent. */
+  maxRequestsPerSecond?: number;
 };
 
 export type BuilderFanoutParameters = {
@@ -20,8 +23,11 @@ export type FanoutResult = {
   builder: string;
   ok: boolean;
   bundleHash?: Hex;
-  /** `risk`: not sent (or not sent again), the risk layer refused right before the request. */
-  error?: { kind: BuilderErrorKind | 'risk'; message: string; status?: number };
+  /**
+   * `risk`: not sent (or not sent again), the risk layer refused right before the request. `held`: not sent, the
+   * builder's request rate was used up (its documented limit, kept on our side).
+   */
+  error?: { kind: BuilderErrorKind | 'risk' | 'held'; message: string; status?: number };
   /** From the first attempt's start to the last attempt's end. */
   latencyMs: number;
   attempts: number;
@@ -33,6 +39,8 @@ export type BuilderStats = {
   accepted: number;
   /** Answered with a JSON-RPC error: the builder saw the bundle and said no. */
   refused: number;
+  /** Requests not sent because its request rate was used up. */
+  held: number;
   /** Failed attempts, by kind (a retried attempt counts too). */
   errors: Record<BuilderErrorKind, number>;
   timeouts: number;
@@ -72,6 +80,7 @@ export class BuilderFanout {
   /** builder name -> target blocks for which its one retry is spent. */
   private readonly retried = new Map<string, Set<bigint>>();
   private highestBlock = 0n;
+  private readonly budgets = new Map<string, RequestBudget>();
 
   constructor(parameters: BuilderFanoutParameters) {
     const names = new Set<string>();
@@ -83,9 +92,10 @@ export class BuilderFanout {
     this.builders = parameters.builders;
     this.logger = parameters.logger;
     this.now = parameters.now ?? (() => performance.now());
-    for (const { client } of this.builders) {
+    for (const { client, maxRequestsPerSecond } of this.builders) {
       this.perBuilder.set(client.name, emptyStats());
       this.retried.set(client.name, new Set());
+      if (maxRequestsPerSecond !== undefined) this.budgets.set(client.name, new RequestBudget(maxRequestsPerSecond, this.now));
     }
   }
 
@@ -175,6 +185,14 @@ export class BuilderFanout {
         // After a lost response the builder may hold the first copy: report that, the caller cancels it.
         if (lost) return this.result(name, started, attempts, lost);
         return { builder: name, ok: false, error: { kind: 'risk', message: verdict.reason }, latencyMs: this.now() - started, attempts };
+      }
+      const budget = this.budgets.get(name);
+      if (budget && !budget.take()) {
+        stats.held++;
+        const message = `held back: ${name} takes at most ${budget.rate} requests/s`;
+        this.logger.warn({ builder: name, block: String(bundle.blockNumber), attempts }, `bundle ${attempts === 0 ? 'not sent' : 'not sent again'}: ${message}`);
+        if (lost) return this.result(name, started, attempts, lost);
+        return { builder: name, ok: false, error: { kind: 'held', message }, latencyMs: this.now() - started, attempts };
       }
       if (attempts === 0) stats.sent++;
       attempts++;
@@ -270,6 +288,7 @@ function emptyStats(): BuilderStats {
     sent: 0,
     accepted: 0,
     refused: 0,
+    held: 0,
     errors: Object.fromEntries(builderErrorKinds.map((kind) => [kind, 0])) as Record<BuilderErrorKind, number>,
     timeouts: 0,
     retries: 0,

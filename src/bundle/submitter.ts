@@ -267,7 +267,8 @@ export class Submitter {
         this.live.delete(tracked.opportunity.key);
         if (outcomes.some((outcome) => outcome.error?.kind === 'timeout' || outcome.error?.kind === 'network')) await to.cancel(tracked.uuid).catch(() => {});
         await nonces.resync();
-        const stopped = outcomes.length > 0 && outcomes.every((outcome) => outcome.error?.kind === 'risk');
+        // Not sent by our own rules (the risk layer, a builder's request rate): no builder failed.
+        const stopped = outcomes.length > 0 && outcomes.every((outcome) => outcome.error?.kind === 'risk' || outcome.error?.kind === 'held');
         const noOpportunity = tracked.opportunity.sizedOnChain === true && outcomes.length > 0 && outcomes.every((outcome) => outcome.error?.kind === 'rpc' && /revert/i.test(outcome.error.message));
         // Refused for the victim's sake (its sender's earlier transaction not landed yet, the victim already mined):
         // a trade that was not there, not a failure of ours, so the failures breaker does not count it.

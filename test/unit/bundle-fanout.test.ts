@@ -125,4 +125,25 @@ describe('BuilderFanout', () => {
     expect(() => fanoutOf([new ScriptedClient('x', [])], 0)).toThrow(/timeoutMs must be positive/);
     expect(() => fanoutOf([new ScriptedClient('x', [])]).markIncluded('y')).toThrow(/unknown builder y/);
   });
+
+  it("holds back requests beyond a builder's documented rate (its dialect), sends again once the second has refilled, and leaves the other builders alone", async () => {
+    let clock = 0;
+    const limited = new ScriptedClient('titan', []);
+    const free = new ScriptedClient('free', []);
+    const fanout = new BuilderFanout({ builders: [{ client: limited, timeoutMs: 25, maxRequestsPerSecond: 2 }, { client: free, timeoutMs: 25 }], logger: createLogger('test'), now: () => clock });
+    const first = await fanout.send(bundle, { allowed });
+    const second = await fanout.send(bundle, { allowed });
+    const third = await fanout.send(bundle, { allowed });
+    expect([first[0]!.ok, second[0]!.ok]).toEqual([true, true]);
+    expect(third[0]).toMatchObject({ builder: 'titan', ok: false, attempts: 0, error: { kind: 'held', message: 'held back: titan takes at most 2 requests/s' } });
+    expect(third[1]).toMatchObject({ builder: 'free', ok: true });
+    expect(limited.calls).toHaveLength(2);
+    expect(fanout.stats().titan).toMatchObject({ sent: 2, held: 1 });
+    clock += 500; // half a second: one request's worth
+    expect((await fanout.send(bundle, { allowed }))[0]).toMatchObject({ ok: true });
+    expect((await fanout.send(bundle, { allowed }))[0]).toMatchObject({ ok: false, error: { kind: 'held' } });
+    expect(limited.calls).toHaveLength(3);
+    expect(free.calls).toHaveLength(5);
+  });
 });
+

@@ -209,6 +209,19 @@ describe('Submitter', () => {
     expect(sink.included.map((event) => event.uuid)).toEqual([two.uuid]);
   });
 
+  it('every builder held back by its request rate: missed for our own rule (risk), not as a refusal the failures breaker counts', async () => {
+    const { sender, sink, submitter } = setup({ nonce: 5 });
+    sender.answer = () => [
+      { builder: 'alpha', ok: false, error: { kind: 'held', message: 'held back: alpha takes at most 30 requests/s' } },
+      { builder: 'beta', ok: false, error: { kind: 'risk', message: 'halted' } },
+    ];
+    const a = opportunity('victim-a');
+    const { uuid, delivered } = await submitter.submit(a.op, 11n);
+    await delivered;
+    expect(sink.missed).toEqual([{ uuid, key: 'victim-a', block: 11n, reason: 'risk', detail: 'alpha: held back: alpha takes at most 30 requests/s; beta: halted' }]);
+    expect(submitter.outstanding).toBe(0);
+  });
+
   it('every builder refusing: missed as refused at once, and the nonce is given back', async () => {
     const { chain, sender, sink, submitter } = setup({ nonce: 5 });
     const accept = sender.answer;
