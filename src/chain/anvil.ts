@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -107,21 +108,31 @@ export async function startAnvil(parameters: StartAnvilParameters): Promise<Anvi
   // anvil runs under a small sh guard: it dies with its parent however the parent dies (the guard's stdin is a
   // pipe from this process; when that closes, even after a SIGKILL, the guard kills anvil), and a SIGTERM to
   // the guard stops anvil. The guard exits when anvil does, so start-up failures surface at once.
+  // anvil keeps block states it pages out of memory in $HOME/.foundry/anvil/tmp and removes them only on a clean
+  // exit: killed (a test run torn down, a parent that died), it left ~130 MB per devnet behind, tens of GB over a
+  // day. Each anvil gets a home of its own under the temp folder, which the guard removes once anvil is gone.
+  const home = mkdtempSync(join(tmpdir(), 'searcher-anvil-'));
   const guard = [
     'exec 3<&0', // background jobs get /dev/null as stdin: keep the pipe on fd 3 for the watcher
     '"$0" "$@" & pid=$!',
     '( cat <&3 >/dev/null; kill $pid 2>/dev/null ) & watcher=$!',
-    "trap 'kill $pid $watcher 2>/dev/null; wait $pid; exit 0' TERM INT HUP",
+    'cleanup() { rm -rf "$ANVIL_TMP_HOME"; }',
+    "trap 'kill $pid $watcher 2>/dev/null; wait $pid; cleanup; exit 0' TERM INT HUP",
     'wait $pid; status=$?',
     'kill $watcher 2>/dev/null',
+    'cleanup',
     'exit $status',
   ].join('\n');
   // No secrets in the child: it gets an allowlisted environment, never the bot's keys or passwords.
-  const child = spawn('sh', ['-c', guard, binary, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: childEnvironment() });
+  const child = spawn('sh', ['-c', guard, binary, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...childEnvironment(), HOME: home, ANVIL_TMP_HOME: home } });
   liveChildren.add(child);
   killChildrenOnExit();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  exited.then(() => liveChildren.delete(child));
+  exited.then(() => {
+    liveChildren.delete(child);
+    // The guard removes it; this covers a guard that was itself killed.
+    rmSync(home, { recursive: true, force: true });
+  });
 
   // anvil logs every request; keep only the tail, for error messages, and keep the pipes drained.
   const tail: string[] = [];
