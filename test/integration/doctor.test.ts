@@ -49,6 +49,7 @@ const healthyNames = [
   'ownerOperator',
   'inventory',
   'executorPermissions',
+  'operatorPool',
   'store',
   'breakers',
   'killSwitch',
@@ -241,6 +242,27 @@ describe('searcher doctor: each check fails on its broken variant', () => {
     const mismatch = await doctor({}, { env: { SEARCHER_PRIVATE_KEY: broke, SEARCHER_RISK_TOKEN: riskToken } });
     expectFailed(mismatch, 'operatorKey', new RegExp(`${operator}.*chain\\.executor\\.operator`), /operator/);
   }, 60_000);
+
+  it('the operator pool: the devnet operators ✓ with their balances; a key the executor does not know, or a treasury key that is one of them, ✗ naming the entry, never a key', async () => {
+    const poolKeys = devnet.manifest.accounts.operators.slice(0, 2).map((operator) => toHex(devAccount(operator.index).getHdKey().privateKey!));
+    const healthy = await doctor({}, { env: { ...env, SEARCHER_OPERATOR_KEYS: poolKeys.join(',') } });
+    const pool = check(healthy, 'operatorPool');
+    expect(pool.ok, pool.detail).toBe(true);
+    expect(pool.detail).toMatch(/^2 extra operator\(s\), each an operator of the executor, holding \d/);
+    // None configured: a pass that says what it costs.
+    expect(check(await doctor(), 'operatorPool').detail).toMatch(/no extra operators: our bundles for one block share one nonce chain/);
+
+    const stranger = generatePrivateKey();
+    const strangerAddress = privateKeyToAccount(stranger).address;
+    const unknown = await doctor({}, { env: { ...env, SEARCHER_OPERATOR_KEYS: `${poolKeys[0]},${stranger}` } });
+    expectFailed(unknown, 'operatorPool', new RegExp(`${strangerAddress} is not an operator of the executor`), /setOperator/);
+    const garbled = await doctor({}, { env: { ...env, SEARCHER_OPERATOR_KEYS: `${poolKeys[0]},0x1234` } });
+    expectFailed(garbled, 'operatorPool', /SEARCHER_OPERATOR_KEYS entry 2/);
+    const treasury = { minBalanceWei: '1', topUpToWei: '2', maxPerTopUpWei: '1', maxPerDayWei: '1', keyEnv: 'SEARCHER_TREASURY_KEY' };
+    const sameAsOperator = await doctor({ treasury }, { env: { ...env, SEARCHER_OPERATOR_KEYS: poolKeys.join(','), SEARCHER_TREASURY_KEY: poolKeys[1]! } });
+    expectFailed(sameAsOperator, 'operatorPool', /the treasury key \(SEARCHER_TREASURY_KEY\) is operator/, /account of its own/);
+    for (const entry of [...unknown, ...garbled, ...sameAsOperator]) for (const key of [...poolKeys, stranger]) expect(entry.detail + entry.fix).not.toContain(key.slice(2));
+  }, 90_000);
 
   it('executor code: another build or contract ✗; the same build with other immutables ✓', async () => {
     const executor = devnet.manifest.executor.address;

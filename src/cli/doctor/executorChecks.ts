@@ -12,13 +12,18 @@ type Read = <T>(functionName: string, args?: readonly unknown[]) => Promise<T>;
 const reader = (client: PublicClient, executor: Address): Read => (functionName, args = []) =>
   client.readContract({ address: executor, abi: executorAbi, functionName, args } as never) as never;
 
+/** Gas money an operator needs: one bundle at the gas cap at twice the base fee plus our tip, or a block's spend cap. */
+export function operatorGasNeeded(config: RunConfig, facts: NodeFacts): bigint {
+  const oneBundle = config.risk.gas.maxGasPerBundle * (2n * facts.baseFeePerGas + config.strategy.priorityFeeWei);
+  return oneBundle > config.risk.gas.maxSpendPerBlockWei ? oneBundle : config.risk.gas.maxSpendPerBlockWei;
+}
+
 /**
  * Enough ETH on the operator for gas: at least one bundle at the gas cap at twice the current base fee plus our
  * tip, and at least what the gas breaker lets the bot spend in one block (risk.gas.maxSpendPerBlockWei).
  */
 export async function checkOperatorGas(client: PublicClient, operator: Address, config: RunConfig, facts: NodeFacts): Promise<Check> {
-  const oneBundle = config.risk.gas.maxGasPerBundle * (2n * facts.baseFeePerGas + config.strategy.priorityFeeWei);
-  const needed = oneBundle > config.risk.gas.maxSpendPerBlockWei ? oneBundle : config.risk.gas.maxSpendPerBlockWei;
+  const needed = operatorGasNeeded(config, facts);
   let balance: bigint;
   try {
     balance = await client.getBalance({ address: operator });
