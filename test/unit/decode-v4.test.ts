@@ -99,7 +99,7 @@ function swapAction(s: SwapSpec, layout: V4Layout): Action {
   return { action: s.exactIn ? Actions.SWAP_EXACT_IN : Actions.SWAP_EXACT_OUT, params: encodeParams(s.exactIn ? structs.exactIn : structs.exactOut, [value]) };
 }
 
-function v4Actions(swaps: readonly SwapSpec[], takes: readonly fc.RecordValue<{ how: string; recipient: string; amount: bigint; bips: number }>[], layout: V4Layout): Action[] {
+function v4Actions(swaps: readonly SwapSpec[], takes: readonly { how: string; recipient: string; amount: bigint; bips: number }[], layout: V4Layout): Action[] {
   const actions: Action[] = [];
   swaps.forEach((s, i) => {
     actions.push(swapAction(s, layout));
