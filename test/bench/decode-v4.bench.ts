@@ -27,6 +27,8 @@ const structs = swapStructs('2.0');
 let state = 12345;
 const rand = (n: number) => ((state = (state * 1103515245 + 12345) % 2 ** 31), state % n);
 
+/** `hooksOf` names each hop's hooks: the mainnet-like set reuses few pools, the cold set never repeats one. */
+let hooksOf = () => tokens[0]!;
 function plan(): Hex {
   const actions: Action[] = [];
   const swaps = 1 + rand(2);
@@ -37,11 +39,11 @@ function plan(): Hex {
     const exactIn = rand(2) === 0;
     if (hops === 1) {
       const [c0, c1] = BigInt(path[0]!) < BigInt(path[1]!) ? [path[0]!, path[1]!] : [path[1]!, path[0]!];
-      const poolKey = { currency0: c0, currency1: c1, fee: 3000, tickSpacing: 60, hooks: tokens[0] };
+      const poolKey = { currency0: c0, currency1: c1, fee: 3000, tickSpacing: 60, hooks: hooksOf() };
       const value = exactIn ? { poolKey, zeroForOne: c0 === path[0], amountIn: 10n ** 18n, amountOutMinimum: 1n, hookData: '0x' } : { poolKey, zeroForOne: c0 === path[0], amountOut: 10n ** 18n, amountInMaximum: 10n ** 20n, hookData: '0x' };
       actions.push({ action: exactIn ? Actions.SWAP_EXACT_IN_SINGLE : Actions.SWAP_EXACT_OUT_SINGLE, params: encodeParams(exactIn ? structs.exactInSingle : structs.exactOutSingle, [value]) });
     } else {
-      const keys = path.slice(exactIn ? 1 : 0, exactIn ? undefined : -1).map((c) => ({ intermediateCurrency: c, fee: 500, tickSpacing: 10, hooks: tokens[0], hookData: '0x' }));
+      const keys = path.slice(exactIn ? 1 : 0, exactIn ? undefined : -1).map((c) => ({ intermediateCurrency: c, fee: 500, tickSpacing: 10, hooks: hooksOf(), hookData: '0x' }));
       const value = exactIn ? { currencyIn: path[0], path: keys, amountIn: 10n ** 18n, amountOutMinimum: 1n } : { currencyOut: path[hops], path: keys, amountOut: 10n ** 18n, amountInMaximum: 10n ** 20n };
       actions.push({ action: exactIn ? Actions.SWAP_EXACT_IN : Actions.SWAP_EXACT_OUT, params: encodeParams(exactIn ? structs.exactIn : structs.exactOut, [value]) });
     }
@@ -51,7 +53,13 @@ function plan(): Hex {
   return executeCall([Commands.V4_SWAP], [v4SwapInput(actions)], 2_000_000_000n);
 }
 
-const txs = Array.from({ length: 200 }, () => ({ hash: '0x01', from: '0x00000000000000000000000000000000000000f1', to: ROUTER, value: 0n, input: plan() }));
+const tx = (input: Hex) => ({ hash: '0x01', from: '0x00000000000000000000000000000000000000f1', to: ROUTER, value: 0n, input });
+const txs = Array.from({ length: 200 }, () => tx(plan()));
+// 12,000 plans whose every hop is a pool never seen before (more than the decoder's 10,000 remembered pool ids,
+// so cycling through them never hits the memo): the cost of a first sighting, a keccak per hop
+let unique = 0;
+hooksOf = () => `0x${(++unique).toString(16).padStart(40, '0')}`;
+const coldTxs = Array.from({ length: 12_000 }, () => tx(plan()));
 const config = { routers: mainnetRouters };
 const typesOf: Record<number, readonly AbiParameter[]> = {
   [Actions.SWAP_EXACT_IN_SINGLE]: structs.exactInSingle,
@@ -68,7 +76,7 @@ function cycle<T>(items: T[]): () => T {
   return () => items[i++ % items.length]!;
 }
 
-describe(`decode UniversalRouter V4_SWAP transactions (${txs.length} plans)`, () => {
+describe(`decode UniversalRouter V4_SWAP transactions (${txs.length} plans over a few pools)`, () => {
   const ours = cycle(txs);
   const viem = cycle(txs);
   const viemIds = cycle(txs);
@@ -99,5 +107,13 @@ describe(`decode UniversalRouter V4_SWAP transactions (${txs.length} plans)`, ()
         }
       }
     }
+  });
+});
+
+describe(`decode UniversalRouter V4_SWAP transactions (${coldTxs.length} plans, every pool new)`, () => {
+  const ours = cycle(coldTxs);
+  bench('searcher decodeTransaction, no remembered pool id', () => {
+    const result = decodeTransaction(ours(), config);
+    if (!('swaps' in result) || result.swaps.length === 0) throw new Error('not decoded');
   });
 });

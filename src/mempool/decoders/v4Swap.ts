@@ -31,8 +31,23 @@ const OPEN_DELTA = 0n;
 const CONTRACT_BALANCE = 1n << 255n;
 const MAX_BIPS = 10_000n;
 
+// Pool ids by key: a keccak per hop is most of a V4 decode, and pending swaps keep hitting the same few pools.
+const MAX_IDS = 10_000;
+const ids = new Map<string, string>();
+
+function poolIdOf(key: PoolKeyWords): string {
+  const memo = `${key.currency0}${key.currency1}${key.fee}/${key.tickSpacing}${key.hooks}`;
+  let id = ids.get(memo);
+  if (id === undefined) {
+    id = v4PoolId({ currency0: key.currency0 as Address, currency1: key.currency1 as Address, fee: key.fee, tickSpacing: key.tickSpacing, hooks: key.hooks as Address });
+    if (ids.size >= MAX_IDS) ids.clear();
+    ids.set(memo, id);
+  }
+  return id;
+}
+
 function hop(key: PoolKeyWords, zeroForOne: boolean, hookData: string): V4Hop {
-  const id = v4PoolId({ currency0: key.currency0 as Address, currency1: key.currency1 as Address, fee: key.fee, tickSpacing: key.tickSpacing, hooks: key.hooks as Address });
+  const id = poolIdOf(key);
   return { poolId: id, currency0: key.currency0, currency1: key.currency1, fee: key.fee, tickSpacing: key.tickSpacing, hooks: key.hooks, zeroForOne, hookData: `0x${hookData}` };
 }
 
