@@ -306,6 +306,26 @@ describe('V4_SWAP amounts and recipients', () => {
   });
 });
 
+describe('EXECUTE_SUB_PLAN', () => {
+  it('the swaps of a sub-plan (V4 and V3, allowed to revert) are decoded in order, MSG_SENDER still the caller', () => {
+    const v3 = encodeAbiParameters([{ type: 'address' }, { type: 'uint256' }, { type: 'uint256' }, { type: 'bytes' }, { type: 'bool' }], [MSG_SENDER, 10n ** 18n, 1n, `0x${WETH.slice(2)}0001f4${USDC.slice(2)}`, true]);
+    const v4 = v4SwapInput([single('2.0', true, ETH, USDC, 10n ** 18n, 1n), act(Actions.SETTLE_ALL, currencyAndUint, [ETH, 10n ** 18n]), act(Actions.TAKE_ALL, currencyAndUint, [USDC, 1n])]);
+    const sub = encodeAbiParameters([{ type: 'bytes' }, { type: 'bytes[]' }], ['0x9000', [v4, v3]]); // V4_SWAP allowed to revert, then V3
+    const result = decode(executeCall([Commands.V2_SWAP_EXACT_IN, 0x21], [encodeAbiParameters([{ type: 'address' }, { type: 'uint256' }, { type: 'uint256' }, { type: 'address[]' }, { type: 'bool' }], [MSG_SENDER, 5n, 4n, [DAI as Hex, USDC as Hex], true]), sub]), UR2, 10n ** 18n) as { swaps: SwapIntent[] };
+    expect(result.swaps.map((s) => [s.protocol, s.tokenIn, s.tokenOut, s.recipient])).toEqual([
+      ['uniswap-v2', DAI, USDC, FROM],
+      ['v4', ETH, USDC, FROM],
+      ['uniswap-v3', WETH, USDC, FROM],
+    ]);
+  });
+
+  it('sub-plans nested past 4 levels: an error (the decoder does not recurse without bound)', () => {
+    let plan = encodeAbiParameters([{ type: 'bytes' }, { type: 'bytes[]' }], ['0x0a', [`0x${'00'.repeat(64)}`]]);
+    for (let depth = 0; depth < 5; depth++) plan = encodeAbiParameters([{ type: 'bytes' }, { type: 'bytes[]' }], ['0x21', [plan]]);
+    expect(decode(executeCall([0x21], [plan]), UR2)).toEqual({ error: expect.stringMatching(/sub-plans nested/) });
+  });
+});
+
 // ---------------------------------------------------------------- malformed input: a clear error, never a guess
 
 describe('V4_SWAP malformed input', () => {

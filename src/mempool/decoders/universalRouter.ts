@@ -13,6 +13,8 @@ export const universalRouterSelectors = {
 const COMMAND_MASK = 0x3f;
 const COMMAND_MASK_2_1 = 0x7f;
 const V4_SWAP = 0x10;
+const EXECUTE_SUB_PLAN = 0x21;
+const MAX_SUB_PLAN_DEPTH = 4;
 const V3_SWAP_EXACT_IN = 0x00;
 const V3_SWAP_EXACT_OUT = 0x01;
 const V2_SWAP_EXACT_IN = 0x08;
@@ -24,9 +26,9 @@ const WETH = '0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2';
 const CONTRACT_BALANCE = 1n << 255n;
 
 /**
- * UniversalRouter `execute`: V2/V3 swap commands and (from 2.0) V4_SWAP's swap actions become swaps; WRAP_ETH
- * and UNWRAP_WETH resolve amounts and recipients; every other command (Permit2, NFT, ...) is recognised and
- * skipped.
+ * UniversalRouter `execute`: V2/V3 swap commands and (from 2.0) V4_SWAP's swap actions become swaps, also inside
+ * EXECUTE_SUB_PLAN; WRAP_ETH and UNWRAP_WETH resolve amounts and recipients; every other command (Permit2, NFT,
+ * ...) is recognised and skipped.
  */
 export function decodeUniversalRouterCall(selectorHex: string, data: Calldata, context: DecodeContext, version: UniversalRouterVersion = '2'): SwapIntent[] | undefined {
   if (selectorHex !== universalRouterSelectors.execute && selectorHex !== universalRouterSelectors.executeWithDeadline) return undefined;
@@ -62,58 +64,70 @@ export function decodeUniversalRouterCall(selectorHex: string, data: Calldata, c
     swap.openAmount = 'in';
     return swap;
   };
-  for (let i = 0; i < inputs.length; i++) {
-    const byte = Number.parseInt(commands.slice(i * 2, i * 2 + 2), 16);
-    // 0x40 is ACROSS_V4_DEPOSIT_V3 on 2.1 but V3_SWAP_EXACT_IN (masked) on 2.0; on 0x66a9... the version is not known
-    if (version === '2' && (byte & 0x40) !== 0) throw new CalldataError(`command 0x${(byte & COMMAND_MASK_2_1).toString(16)} means different things in UniversalRouter 2.0 and 2.1`);
-    const command = byte & (version === '2.1.1' ? COMMAND_MASK_2_1 : COMMAND_MASK);
-    const input = new Calldata(inputs[i]!);
-    switch (command) {
-      case WRAP_ETH: {
-        const amount = input.uint(1);
-        wrapped = amount === CONTRACT_BALANCE ? context.value : amount;
-        break;
-      }
-      case UNWRAP_WETH:
-        unwrappedTo = mapRecipient(input.address(0), context);
-        break;
-      case V2_SWAP_EXACT_IN:
-      case V2_SWAP_EXACT_OUT: {
-        const path = input.addressArray(3);
-        if (path.length < 2) throw new CalldataError('a swap path needs two tokens');
-        const exactIn = command === V2_SWAP_EXACT_IN;
-        let [amountIn, amountOut] = exactIn ? [input.uint(1), input.uint(2)] : [input.uint(2), input.uint(1)];
-        const given = amountIn;
-        if (amountIn === CONTRACT_BALANCE) amountIn = wrapped ?? context.value;
-        swaps.push(spendsV4Output(intent('uniswap-v2', withDeadline, exactIn ? 'exactIn' : 'exactOut', path, path.slice(1).map(() => null), amountIn, amountOut, input.address(0)), given));
-        break;
-      }
-      case V3_SWAP_EXACT_IN:
-      case V3_SWAP_EXACT_OUT: {
-        const exactIn = command === V3_SWAP_EXACT_IN;
-        let { tokens, fees } = decodeV3Path(input.bytes(3));
-        if (!exactIn) {
-          tokens = tokens.reverse();
-          fees = fees.reverse();
+  const run = (commands: string, inputs: string[], depth: number) => {
+    for (let i = 0; i < inputs.length; i++) {
+      const byte = Number.parseInt(commands.slice(i * 2, i * 2 + 2), 16);
+      // 0x40 is ACROSS_V4_DEPOSIT_V3 on 2.1 but V3_SWAP_EXACT_IN (masked) on 2.0; on 0x66a9... the version is not known
+      if (version === '2' && (byte & 0x40) !== 0) throw new CalldataError(`command 0x${(byte & COMMAND_MASK_2_1).toString(16)} means different things in UniversalRouter 2.0 and 2.1`);
+      const command = byte & (version === '2.1.1' ? COMMAND_MASK_2_1 : COMMAND_MASK);
+      const input = new Calldata(inputs[i]!);
+      switch (command) {
+        case WRAP_ETH: {
+          const amount = input.uint(1);
+          wrapped = amount === CONTRACT_BALANCE ? context.value : amount;
+          break;
         }
-        let [amountIn, amountOut] = exactIn ? [input.uint(1), input.uint(2)] : [input.uint(2), input.uint(1)];
-        const given = amountIn;
-        if (amountIn === CONTRACT_BALANCE) amountIn = wrapped ?? context.value;
-        swaps.push(spendsV4Output(intent('uniswap-v3', withDeadline, exactIn ? 'exactIn' : 'exactOut', tokens, fees, amountIn, amountOut, input.address(0)), given));
-        break;
-      }
-      case V4_SWAP: {
-        if (version === '1') break; // 0x10 was SEAPORT_V1_5 on 1.x
-        for (const swap of decodeV4Swap(inputs[i]!, withDeadline, version === '2.1.1' ? '2.1.1' : 'v2', routerBalance)) {
-          swaps.push(swap);
-          if (swap.recipient === context.router) v4Delivered.set(swap.tokenOut, (v4Delivered.get(swap.tokenOut) ?? 0n) + swap.amountOut);
+        case UNWRAP_WETH:
+          unwrappedTo = mapRecipient(input.address(0), context);
+          break;
+        case V2_SWAP_EXACT_IN:
+        case V2_SWAP_EXACT_OUT: {
+          const path = input.addressArray(3);
+          if (path.length < 2) throw new CalldataError('a swap path needs two tokens');
+          const exactIn = command === V2_SWAP_EXACT_IN;
+          let [amountIn, amountOut] = exactIn ? [input.uint(1), input.uint(2)] : [input.uint(2), input.uint(1)];
+          const given = amountIn;
+          if (amountIn === CONTRACT_BALANCE) amountIn = wrapped ?? context.value;
+          swaps.push(spendsV4Output(intent('uniswap-v2', withDeadline, exactIn ? 'exactIn' : 'exactOut', path, path.slice(1).map(() => null), amountIn, amountOut, input.address(0)), given));
+          break;
         }
-        break;
+        case V3_SWAP_EXACT_IN:
+        case V3_SWAP_EXACT_OUT: {
+          const exactIn = command === V3_SWAP_EXACT_IN;
+          let { tokens, fees } = decodeV3Path(input.bytes(3));
+          if (!exactIn) {
+            tokens = tokens.reverse();
+            fees = fees.reverse();
+          }
+          let [amountIn, amountOut] = exactIn ? [input.uint(1), input.uint(2)] : [input.uint(2), input.uint(1)];
+          const given = amountIn;
+          if (amountIn === CONTRACT_BALANCE) amountIn = wrapped ?? context.value;
+          swaps.push(spendsV4Output(intent('uniswap-v3', withDeadline, exactIn ? 'exactIn' : 'exactOut', tokens, fees, amountIn, amountOut, input.address(0)), given));
+          break;
+        }
+        case V4_SWAP: {
+          if (version === '1') break; // 0x10 was SEAPORT_V1_5 on 1.x
+          for (const swap of decodeV4Swap(inputs[i]!, withDeadline, version === '2.1.1' ? '2.1.1' : 'v2', routerBalance)) {
+            swaps.push(swap);
+            if (swap.recipient === context.router) v4Delivered.set(swap.tokenOut, (v4Delivered.get(swap.tokenOut) ?? 0n) + swap.amountOut);
+          }
+          break;
+        }
+        case EXECUTE_SUB_PLAN: {
+          // the router calls itself with (commands, inputs): same caller (the lock keeps the locker), same value
+          if (depth >= MAX_SUB_PLAN_DEPTH) throw new CalldataError(`sub-plans nested more than ${MAX_SUB_PLAN_DEPTH} deep`);
+          const subCommands = input.bytes(0);
+          const subInputs = input.bytesArray(1);
+          if (subCommands.length / 2 !== subInputs.length) throw new CalldataError('commands and inputs differ in length');
+          run(subCommands, subInputs, depth + 1);
+          break;
+        }
+        default:
+          break; // recognised, not a V2/V3 swap
       }
-      default:
-        break; // recognised, not a V2/V3 swap
     }
-  }
+  };
+  run(commands, inputs, 0);
   resolveForwardedRecipients(swaps, unwrappedTo, context.router);
   return swaps.length > 0 ? swaps : undefined;
 }
