@@ -26,8 +26,8 @@ beforeAll(async () => {
   anvil = await startAnvil({ port: 0, chainId: 31337, accounts: 1 });
   client = createPublicClient({ transport: http(anvil.rpcUrl) });
   const [account] = (await client.request({ method: 'eth_accounts' } as never)) as Address[];
-  const wallet = createWalletClient({ transport: http(anvil.rpcUrl), account: account!, chain: null });
-  const hash = await wallet.deployContract({ abi: artifact.abi, bytecode: artifact.bytecode.object });
+  const wallet = createWalletClient({ transport: http(anvil.rpcUrl), account: account! });
+  const hash = await wallet.deployContract({ abi: artifact.abi, bytecode: artifact.bytecode.object, chain: null });
   decoder = (await client.waitForTransactionReceipt({ hash })).contractAddress!;
 }, 60_000);
 
