@@ -15,8 +15,8 @@ ETH as 0x0000000000000000000000000000000000000000), fees, tickSpacings and hooks
 hop's pool key (currency0, currency1, fee, tickSpacing, hooks), poolId, zeroForOne and hookData; "openAmount":
 "in" or "out" when the plan leaves that amount to an earlier step (the value given is then a lower bound).
 Non-swaps give "swaps": []. A line that cannot be parsed or decoded gives {"hash", "error"} and the
-stream goes on. Routers: Uniswap V2 Router02, SushiSwap, SwapRouter, SwapRouter02 and UniversalRouter at
-their mainnet addresses.
+stream goes on. Routers: Uniswap V2 Router02, SushiSwap, SwapRouter, SwapRouter02 and UniversalRouter
+(1.x, 2.0/2.1.0 and 2.1.1) at their mainnet addresses.
 `;
 
 export async function run(argv: string[]): Promise<number> {

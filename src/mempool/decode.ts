@@ -1,6 +1,6 @@
 import { Calldata, CalldataError } from './decoders/calldata.ts';
 import type { DecodeContext } from './decoders/intent.ts';
-import { universalRouterSelectors, decodeUniversalRouterCall } from './decoders/universalRouter.ts';
+import { decodeUniversalRouterCall, isUniversalRouterSelector } from './decoders/universalRouter.ts';
 import { decodeV2RouterCall, v2RouterSelectors } from './decoders/v2Router.ts';
 import { decodeV3PeripheryCall, v3PeripherySelectors } from './decoders/v3Periphery.ts';
 import { decodePairSwap, pairSwapSelector, type PairTokens } from './decoders/v2Pair.ts';
@@ -60,7 +60,7 @@ export function decodeTransaction(tx: RawTx, config: DecoderConfig): DecodeResul
         swaps = decodeV3PeripheryCall(selector, data, context);
         break;
       case 'universalRouter':
-        if (selector !== universalRouterSelectors.execute && selector !== universalRouterSelectors.executeWithDeadline) return NONE;
+        if (!isUniversalRouterSelector(selector)) return NONE;
         swaps = decodeUniversalRouterCall(selector, data, context, router.version);
         break;
     }

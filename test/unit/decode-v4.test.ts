@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { decodeAbiParameters, decodeFunctionData, encodeAbiParameters, keccak256, type AbiParameter, type Hex } from 'viem';
+import { decodeAbiParameters, decodeFunctionData, encodeAbiParameters, encodeFunctionData, keccak256, type AbiParameter, type Hex } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { decodeTransaction, mainnetRouters } from '../../src/mempool/decode.ts';
 import type { SwapIntent } from '../../src/mempool/types.ts';
@@ -209,6 +209,15 @@ describe('V4_SWAP amounts and recipients', () => {
     expect(result.swaps[1]).toMatchObject({ kind: 'exactOut', tokenIn: ETH, tokenOut: USDC, amountOut: 100n, amountIn: 10n ** 18n, recipient: POOL_MANAGER });
     expect(result.swaps[1]!.openAmount).toBeUndefined();
     expect(result.swaps[0]).toMatchObject({ tokenOut: DAI, recipient: FROM });
+  });
+});
+
+describe('executeSigned (UniversalRouter 2.1)', () => {
+  it('decodes the commands of a signed route like execute, with its deadline (the caller stays MSG_SENDER)', () => {
+    const v4 = v4SwapInput([single('2.1.1', true, ETH, USDC, 10n ** 18n, 7n), act(Actions.SETTLE_ALL, currencyAndUint, [ETH, 10n ** 18n]), act(Actions.TAKE_ALL, currencyAndUint, [USDC, 7n])]);
+    const input = encodeFunctionData({ abi: universalRouterArtifactAbi, functionName: 'executeSigned', args: ['0x10', [v4], `0x${'11'.repeat(32)}`, `0x${'22'.repeat(32)}`, true, `0x${'33'.repeat(32)}`, `0x${'44'.repeat(65)}`, 1_900_000_000n] });
+    const result = decode(input, UR211, 10n ** 18n) as { swaps: SwapIntent[] };
+    expect(result.swaps).toEqual([expect.objectContaining({ protocol: 'v4', tokenIn: ETH, tokenOut: USDC, amountIn: 10n ** 18n, amountOut: 7n, recipient: FROM, deadline: 1_900_000_000n })]);
   });
 });
 

@@ -7,7 +7,15 @@ import { decodeV4Swap, type Bound } from './v4Swap.ts';
 export const universalRouterSelectors = {
   executeWithDeadline: toFunctionSelector('execute(bytes,bytes[],uint256)').slice(2),
   execute: toFunctionSelector('execute(bytes,bytes[])').slice(2),
+  /** 2.1: a route signed by a third party; the caller still pays and is MSG_SENDER (the lock's locker). */
+  executeSigned: toFunctionSelector('executeSigned(bytes,bytes[],bytes32,bytes32,bool,bytes32,bytes,uint256)').slice(2),
 } as const;
+
+const selectors = new Set<string>(Object.values(universalRouterSelectors));
+
+export function isUniversalRouterSelector(selectorHex: string): boolean {
+  return selectors.has(selectorHex);
+}
 
 /** Commands.COMMAND_TYPE_MASK: 0x3f up to 2.0, 0x7f from 2.1 (0x40 became ACROSS_V4_DEPOSIT_V3). */
 const COMMAND_MASK = 0x3f;
@@ -31,11 +39,12 @@ const CONTRACT_BALANCE = 1n << 255n;
  * ...) is recognised and skipped.
  */
 export function decodeUniversalRouterCall(selectorHex: string, data: Calldata, context: DecodeContext, version: UniversalRouterVersion = '2'): SwapIntent[] | undefined {
-  if (selectorHex !== universalRouterSelectors.execute && selectorHex !== universalRouterSelectors.executeWithDeadline) return undefined;
+  if (!selectors.has(selectorHex) || (version === '1' && selectorHex === universalRouterSelectors.executeSigned)) return undefined;
   const commands = data.bytes(0);
   const inputs = data.bytesArray(1);
   if (commands.length / 2 !== inputs.length) throw new CalldataError('commands and inputs differ in length');
-  const withDeadline = selectorHex === universalRouterSelectors.executeWithDeadline ? { ...context, deadline: data.uint(2) } : context;
+  const deadlineWord = selectorHex === universalRouterSelectors.executeWithDeadline ? 2 : selectorHex === universalRouterSelectors.executeSigned ? 7 : undefined;
+  const withDeadline = deadlineWord === undefined ? context : { ...context, deadline: data.uint(deadlineWord) };
   const swaps: SwapIntent[] = [];
   let wrapped: bigint | undefined;
   let unwrappedTo: string | undefined;
