@@ -53,7 +53,12 @@ export function decodeUniversalRouterCall(selectorHex: string, data: Calldata, c
   // What the router holds of a currency when a V4 SETTLE pays from its balance: the ETH sent (less what was
   // wrapped), WETH wrapped, or the minimum outputs of earlier swaps into the router (a lower bound).
   const routerBalance = (currency: string): Bound => {
-    if (currency === ZERO) return { amount: context.value - (wrapped ?? 0n), exact: true };
+    if (currency === ZERO) {
+      // exact while nothing but the value sent can be there (an unwrap or a V4 take of ETH adds a bound only)
+      const sent = context.value - (wrapped ?? 0n);
+      const delivered = v4Delivered.get(ZERO);
+      return { amount: (sent > 0n ? sent : 0n) + (delivered ?? 0n), exact: sent >= 0n && delivered === undefined && unwrappedTo === undefined };
+    }
     let amount = 0n;
     let exact = true;
     for (const swap of swaps) {
