@@ -176,6 +176,15 @@ describe('V4_SWAP amounts and recipients', () => {
     expect(result.swaps[0]!.openAmount).toBeUndefined();
   });
 
+  it('SETTLE of the router ETH after an UNWRAP_WETH: the amount is only bounded (the value sent plus what was unwrapped), marked open', () => {
+    const v3 = encodeAbiParameters([{ type: 'address' }, { type: 'uint256' }, { type: 'uint256' }, { type: 'bytes' }, { type: 'bool' }], [ADDRESS_THIS, 5n * 10n ** 9n, 10n ** 18n, `0x${USDC.slice(2)}0001f4${WETH.slice(2)}`, true]);
+    const unwrap = encodeAbiParameters([{ type: 'address' }, { type: 'uint256' }], [ADDRESS_THIS, 10n ** 18n]);
+    const v4 = v4SwapInput([act(Actions.SETTLE, currencyUintAndBool, [ETH, CONTRACT_BALANCE, false]), single('2.0', true, ETH, DAI, 0n, 3n), act(Actions.TAKE_ALL, currencyAndUint, [DAI, 3n])]);
+    const result = decode(executeCall([Commands.V3_SWAP_EXACT_IN, Commands.UNWRAP_WETH, Commands.V4_SWAP], [v3, unwrap, v4]), UR2, 10n ** 17n) as { swaps: SwapIntent[] };
+    // at least the 0.1 ETH sent; the unwrapped WETH comes on top, by an amount the transaction does not fix
+    expect(result.swaps[1]).toMatchObject({ protocol: 'v4', tokenIn: ETH, tokenOut: DAI, amountIn: 10n ** 17n, openAmount: 'in', recipient: FROM });
+  });
+
   it('a V3 swap into the router, then V4 settles the router balance and swaps OPEN_DELTA: the V4 input is bounded by the V3 minimum and marked open', () => {
     const v3 = encodeAbiParameters([{ type: 'address' }, { type: 'uint256' }, { type: 'uint256' }, { type: 'bytes' }, { type: 'bool' }], [ADDRESS_THIS, 10n ** 18n, 1_900_000_000n, `0x${WETH.slice(2)}0001f4${USDC.slice(2)}`, true]);
     const multi = swapAction({ kind: 'multi', exactIn: true, currencies: [USDC, DAI], hops: [{ fee: 100, tickSpacing: 1, hooks: ETH, hookData: '0x' }], amount: 0n, limit: 1_890n * 10n ** 18n, perHop: null }, '2.0');
