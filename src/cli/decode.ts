@@ -13,7 +13,8 @@ tokenIn, tokenOut, path, fees, amountIn, amountOut, recipient and deadline (amou
 A UniversalRouter V4_SWAP gives one swap per swap action with protocol "v4", path in travel order (native
 ETH as 0x0000000000000000000000000000000000000000), fees, tickSpacings and hooks per hop, and "pools": each
 hop's pool key (currency0, currency1, fee, tickSpacing, hooks), poolId, zeroForOne and hookData; "openAmount":
-"in" or "out" when the plan leaves that amount to an earlier step (the value given is then a lower bound).
+"in" or "out" when the plan leaves that amount to earlier steps (amountIn is then a lower bound, amountOut an
+upper bound).
 Non-swaps give "swaps": []. A line that cannot be parsed or decoded gives {"hash", "error"} and the
 stream goes on. Routers: Uniswap V2 Router02, SushiSwap, SwapRouter, SwapRouter02 and UniversalRouter
 (1.x, 2.0/2.1.0 and 2.1.1) at their mainnet addresses.

@@ -45,8 +45,8 @@ export type SwapIntent = {
   pools?: V4Hop[];
   /**
    * V4 only: the plan left this amount open (OPEN_DELTA, or a settle of the router's CONTRACT_BALANCE) and the
-   * transaction alone does not fix it: the value given is a lower bound (an earlier step's minimum output), 0 when
-   * nothing bounds it.
+   * transaction alone does not fix it. 'in': amountIn is a lower bound (earlier steps' minimum outputs); 'out':
+   * amountOut is an upper bound (the debt earlier steps may leave, at their maximum inputs). 0 when nothing bounds it.
    */
   openAmount?: 'in' | 'out';
 };

@@ -2,7 +2,8 @@
  * UniversalRouter V4_SWAP: the actions of one V4 plan become swaps, in plan order. The amounts the plan leaves
  * to the PoolManager's open deltas (OPEN_DELTA, a settle of the router's CONTRACT_BALANCE) are followed through
  * the plan the way V4Router resolves them; where the transaction alone does not fix such an amount (it is an
- * earlier swap's output), the swap carries the earlier step's minimum as a lower bound and says so (openAmount).
+ * earlier swap's output), the swap carries the bound the plan gives and says so (openAmount): credits come from
+ * minimum outputs (lower bounds), debts from maximum inputs (upper bounds).
  * Each swap's recipient is whoever takes its output currency afterwards in the same plan (TAKE / TAKE_ALL before
  * a TAKE_PORTION fee); output that nobody takes stays in the PoolManager for the next step.
  */
@@ -24,7 +25,7 @@ import {
   type V4ParamLayout,
 } from './v4Params.ts';
 
-/** An amount as far as the transaction fixes it: exact, or a lower bound. */
+/** An amount as far as the transaction fixes it: exact, or a bound (a credit's lower, a debt's upper one). */
 export type Bound = { amount: bigint; exact: boolean };
 
 const OPEN_DELTA = 0n;
