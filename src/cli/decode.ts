@@ -10,9 +10,14 @@ export const decodeUsage = `Usage: searcher decode [--jsonl FILE]
 Reads one transaction per line ({"hash", "from", "to", "value", "input"}; stdin when no file) and prints
 one line per input: {"hash", "swaps": [...]} with each swap's protocol, router, kind (exactIn/exactOut),
 tokenIn, tokenOut, path, fees, amountIn, amountOut, recipient and deadline (amounts as decimal strings).
+A UniversalRouter V4_SWAP gives one swap per swap action with protocol "v4", path in travel order (native
+ETH as 0x0000000000000000000000000000000000000000), fees, tickSpacings and hooks per hop, and "pools": each
+hop's pool key (currency0, currency1, fee, tickSpacing, hooks), poolId, zeroForOne and hookData; "openAmount":
+"in" or "out" when the plan leaves that amount to earlier steps (amountIn is then a lower bound, amountOut an
+upper bound).
 Non-swaps give "swaps": []. A line that cannot be parsed or decoded gives {"hash", "error"} and the
-stream goes on. Routers: Uniswap V2 Router02, SushiSwap, SwapRouter, SwapRouter02 and UniversalRouter at
-their mainnet addresses.
+stream goes on. Routers: Uniswap V2 Router02, SushiSwap, SwapRouter, SwapRouter02 and UniversalRouter
+(1.x, 2.0/2.1.0 and 2.1.1) at their mainnet addresses.
 `;
 
 export async function run(argv: string[]): Promise<number> {

@@ -1,6 +1,6 @@
 import { Calldata, CalldataError } from './decoders/calldata.ts';
 import type { DecodeContext } from './decoders/intent.ts';
-import { universalRouterSelectors, decodeUniversalRouterCall } from './decoders/universalRouter.ts';
+import { decodeUniversalRouterCall, isUniversalRouterSelector } from './decoders/universalRouter.ts';
 import { decodeV2RouterCall, v2RouterSelectors } from './decoders/v2Router.ts';
 import { decodeV3PeripheryCall, v3PeripherySelectors } from './decoders/v3Periphery.ts';
 import { decodePairSwap, pairSwapSelector, type PairTokens } from './decoders/v2Pair.ts';
@@ -23,9 +23,11 @@ export const mainnetRouters: ReadonlyMap<string, KnownRouter> = new Map<string, 
   ['0xd9e1ce17f2641f24ae83637ab66a2cca9c378b9f', { family: 'v2Router', protocol: 'sushiswap' }],
   ['0xe592427a0aece92de3edee1f18e0157c05861564', { family: 'swapRouter' }],
   ['0x68b3465833fb72a70ecdf485e0e4c7bd8665fc45', { family: 'swapRouter02' }],
-  ['0xef1c6e67703c7bd7107eed8303fbe6ec2554bf6b', { family: 'universalRouter' }],
-  ['0x3fc91a3afd70395cd496c647d5a6cc9d4b2b7fad', { family: 'universalRouter' }],
-  ['0x66a9893cc07d91d95644aedd05d03f95e1dba8af', { family: 'universalRouter' }],
+  ['0xef1c6e67703c7bd7107eed8303fbe6ec2554bf6b', { family: 'universalRouter', version: '1' }],
+  ['0x3fc91a3afd70395cd496c647d5a6cc9d4b2b7fad', { family: 'universalRouter', version: '1' }],
+  // 2.0 on mainnet; the devnet places the npm 2.1.0 at the same address
+  ['0x66a9893cc07d91d95644aedd05d03f95e1dba8af', { family: 'universalRouter', version: '2' }],
+  ['0x4c82d1fbfe28c977cbb58d8c7ff8fcf9f70a2cca', { family: 'universalRouter', version: '2.1.1' }],
 ]);
 
 /**
@@ -58,8 +60,8 @@ export function decodeTransaction(tx: RawTx, config: DecoderConfig): DecodeResul
         swaps = decodeV3PeripheryCall(selector, data, context);
         break;
       case 'universalRouter':
-        if (selector !== universalRouterSelectors.execute && selector !== universalRouterSelectors.executeWithDeadline) return NONE;
-        swaps = decodeUniversalRouterCall(selector, data, context);
+        if (!isUniversalRouterSelector(selector)) return NONE;
+        swaps = decodeUniversalRouterCall(selector, data, context, router.version);
         break;
     }
     return swaps ? { swaps } : NONE;

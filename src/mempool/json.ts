@@ -29,8 +29,22 @@ export function parseTxLine(line: string): RawTx {
   return { hash, from: from.toLowerCase(), to: typeof to === 'string' ? to.toLowerCase() : null, value: wei, input };
 }
 
-/** The decode output's JSON form: amounts as decimal strings, addresses lower-case. */
+/**
+ * The decode output's JSON form: amounts as decimal strings, addresses lower-case. V4 swaps add, after the
+ * common fields, each hop's tick spacing and hooks, the pools (key, id, direction, hook data) and openAmount
+ * when the plan leaves an amount open; V2/V3 swaps keep exactly the common fields.
+ */
 export function swapToJson(swap: SwapIntent): Record<string, unknown> {
+  const json = common(swap);
+  if (swap.protocol !== 'v4' || !swap.pools) return json;
+  json.tickSpacings = swap.pools.map((pool) => pool.tickSpacing);
+  json.hooks = swap.pools.map((pool) => pool.hooks);
+  json.pools = swap.pools.map((pool) => ({ ...pool }));
+  if (swap.openAmount) json.openAmount = swap.openAmount;
+  return json;
+}
+
+function common(swap: SwapIntent): Record<string, unknown> {
   return {
     protocol: swap.protocol,
     router: swap.router,

@@ -8,7 +8,20 @@ export type RawTx = { hash: string; from: string; to: string | null; value: bigi
  */
 export type OrderFlowSource = 'public' | 'mevBlocker' | 'mevShare';
 
-export type SwapProtocol = 'uniswap-v2' | 'sushiswap' | 'uniswap-v3' | 'v2-pair';
+export type SwapProtocol = 'uniswap-v2' | 'sushiswap' | 'uniswap-v3' | 'v2-pair' | 'v4';
+
+/** One hop of a Uniswap V4 swap: the pool's key and id (all lower-case hex), the direction and the hook's data. */
+export type V4Hop = {
+  poolId: string;
+  currency0: string;
+  currency1: string;
+  /** LP fee in hundredths of a bp, or 0x800000 (DYNAMIC_FEE_FLAG) when the hook sets it. */
+  fee: number;
+  tickSpacing: number;
+  hooks: string;
+  zeroForOne: boolean;
+  hookData: string;
+};
 
 /**
  * One swap a transaction will make. For exactIn, amountIn is the specified input and amountOut the minimum
@@ -28,9 +41,24 @@ export type SwapIntent = {
   amountOut: bigint;
   recipient: string;
   deadline: bigint | null;
+  /** V4 only: each hop's pool key and id, in travel order (the path's address(0) is native ETH). */
+  pools?: V4Hop[];
+  /**
+   * V4 only: the plan left this amount open (OPEN_DELTA, or a settle of the router's CONTRACT_BALANCE) and the
+   * transaction alone does not fix it. 'in': amountIn is a lower bound (earlier steps' minimum outputs); 'out':
+   * amountOut is an upper bound (the debt earlier steps may leave, at their maximum inputs). 0 when nothing bounds it.
+   */
+  openAmount?: 'in' | 'out';
 };
 
 export type RouterFamily = 'v2Router' | 'swapRouter' | 'swapRouter02' | 'universalRouter';
 
 /** A router the decoders recognise, by address. V2 fork routers name their protocol (sushiswap, ...). */
-export type KnownRouter = { family: RouterFamily; protocol?: SwapProtocol };
+export type KnownRouter = { family: RouterFamily; protocol?: SwapProtocol; version?: UniversalRouterVersion };
+
+/**
+ * UniversalRouter releases differ in what a command byte means and in V4_SWAP's parameter layout: '1' has no
+ * V4_SWAP (0x10 was another command); '2' is 2.0 or 2.1.0, told apart by the encoding; '2.1.1' adds a price
+ * limit to the single-hop swaps. Unset: '2'.
+ */
+export type UniversalRouterVersion = '1' | '2' | '2.1.1';

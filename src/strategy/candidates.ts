@@ -77,6 +77,7 @@ export type Rejection = { victim: string | null; reason: string };
 
 /** The pool a decoded hop swaps in: same venue, same pair, same V3 fee. */
 function poolFor(graph: PoolGraph, config: EngineConfig, swap: SwapIntent, hop: number): Pool | undefined {
+  if (swap.protocol === 'v4') return undefined; // V4 pools are not in the graph yet
   const tokenIn = swap.path[hop]!;
   const tokenOut = swap.path[hop + 1]!;
   if (swap.protocol === 'v2-pair') return graph.pools(tokenIn, tokenOut).find((pool) => pool.address.toLowerCase() === swap.router);
@@ -92,6 +93,8 @@ function poolFor(graph: PoolGraph, config: EngineConfig, swap: SwapIntent, hop: 
  * it moved, or why it cannot (unknown pool, or the victim would revert on its own limits).
  */
 export function applyVictim(overlay: PendingOverlay, graph: PoolGraph, config: EngineConfig, swaps: readonly SwapIntent[]): { moved: Pool[] } | { reason: string } {
+  // Checked before any swap moves the overlay: a victim's other swaps may ride on its V4 swap's output.
+  if (swaps.some((swap) => swap.protocol === 'v4')) return { reason: 'the victim makes a Uniswap V4 swap, which the engine does not price yet' };
   const moved: Pool[] = [];
   for (const swap of swaps) {
     const pools: Pool[] = [];

@@ -4,6 +4,8 @@ import type { SwapIntent, SwapProtocol } from '../types.ts';
 export const MSG_SENDER = '0x0000000000000000000000000000000000000001';
 export const ADDRESS_THIS = '0x0000000000000000000000000000000000000002';
 export const ZERO = '0x0000000000000000000000000000000000000000';
+/** The V4 PoolManager (mainnet and devnet): a V4 swap's output that nobody takes stays there as credit. */
+export const V4_POOL_MANAGER = '0x000000000004444c5dc75cb358380d2e3de08a90';
 
 export type DecodeContext = { from: string; router: string; value: bigint; deadline: bigint | null };
 
