@@ -7,7 +7,7 @@ import type { DevnetClient } from '../client.ts';
 import { farDeadline, routerOfDex, type DevnetPool } from '../seed/pools.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { DevnetToken } from '../tokens.ts';
-import { buildSwapCall, encodeV3Path, v2Path } from './calldata.ts';
+import { buildSwapCall, encodeV3Path, v2Path, type SwapCall } from './calldata.ts';
 import { planRandomSwaps, randomFlowPools, type SwapOrder } from './plan.ts';
 import { seededRandom } from './random.ts';
 import type { PrivateRouter, SwapRoute } from './privateRoute.ts';
@@ -15,6 +15,10 @@ import { privateTxDefaultBlocks } from '../builder/privatePool.ts';
 import { isV3 } from './route.ts';
 import { planBackground, type BackgroundOrder } from './background.ts';
 import { poisson } from './random.ts';
+import type { DevnetV4Pool } from '../v4/pools.ts';
+import { planV4Swaps } from './v4Plan.ts';
+import { buildV4SwapCall, type ClassicLeg } from './v4Calldata.ts';
+import { heldV4, quoteV4, v4VirtualReserve, type SentV4Swap } from './v4Quote.ts';
 
 const balanceOfAbi = parseAbi(['function balanceOf(address) view returns (uint256)']);
 
@@ -23,7 +27,23 @@ const swapGasLimit = 600_000n;
 
 export type TrafficStats = { sent: number; skipped: number; failed: number; background: number };
 /** `route`: where the swap went (public mempool, or a private relay by the scenario's privateFlow). */
-export type SentSwap = { hash: Hash; block: bigint; order: SwapOrder; amountIn: bigint; minAmountOut: bigint; route: SwapRoute };
+/**
+ * `protocol`: the pools' kind ('mixed': a V4 leg and a V2/V3 leg in one UniversalRouter `execute`); `v4`: the V4 leg,
+ * when there is one. For a V4 swap `amountIn` is the most it may spend (exact in: the input; exact out: the bound)
+ * and `minAmountOut` the least it takes (exact out: the exact output), V2/V3 leg included.
+ */
+export type SentSwap = {
+  hash: Hash;
+  block: bigint;
+  order: SwapOrder;
+  amountIn: bigint;
+  minAmountOut: bigint;
+  route: SwapRoute;
+  protocol: 'v2' | 'v3' | 'v4' | 'mixed';
+  v4?: SentV4Swap;
+};
+
+type Prepared = { call: SwapCall; amountIn: bigint; minAmountOut: bigint; protocol: SentSwap['protocol']; v4?: SentV4Swap };
 
 export type TrafficParameters = {
   client: DevnetClient;
@@ -46,6 +66,8 @@ export type TrafficParameters = {
   onBackgroundSent?: (order: BackgroundOrder, hash: Hash) => void;
   /** Chooses public or a private relay for each user swap (absent: every swap is public). */
   privateRouter?: PrivateRouter;
+  /** The scenario's V4 pools: with any, random flow also swaps through them via the UniversalRouter's V4_SWAP. */
+  v4Pools?: readonly DevnetV4Pool[];
 };
 
 /**
@@ -58,6 +80,8 @@ export class TrafficGenerator {
   /** The last head whose next-block traffic has been sent. */
   handledHead = 0n;
   private readonly random;
+  /** V4 flow draws from its own stream, so a scenario's V2/V3 flow is the same with or without V4 pools. */
+  private readonly v4Random;
   private readonly flowPools: DevnetPool[];
   private readonly held: ReadonlySet<string> | undefined;
   /** Mixed blocks: the next nonce this generator would use per trader, and the node's count at the last block. */
@@ -72,6 +96,7 @@ export class TrafficGenerator {
 
   constructor(private readonly parameters: TrafficParameters) {
     this.random = seededRandom(parameters.scenario.traffic.random?.seed ?? 0);
+    this.v4Random = seededRandom(((parameters.scenario.traffic.random?.seed ?? 0) ^ 0x5634) >>> 0);
     const flowPools = randomFlowPools(parameters.scenario, parameters.pools, parameters.tokens);
     const held = parameters.mix && new Set(parameters.mix.held.map((token) => token.symbol));
     // With a held set, only pools where a trader can sell something: the others would only be skipped.
@@ -111,6 +136,11 @@ export class TrafficGenerator {
     const orders = [...(explicit.get(index) ?? [])];
     const random = scenario.traffic.random;
     if (random) orders.push(...planRandomSwaps(this.random, random, this.parameters.traders.length, this.flowPools, tokens, this.held));
+    const v4Pools = this.parameters.v4Pools ?? [];
+    if (random && v4Pools.length > 0 && !this.parameters.mix) {
+      const held = new Set(['ETH', ...Object.keys(scenario.traders.tokens)]);
+      orders.push(...planV4Swaps(this.v4Random, random, { pools: v4Pools, classicPools: this.flowPools, tokens, traderCount: this.parameters.traders.length, held }));
+    }
     if (this.parameters.mix) return this.sendMixedBlock(target, orders);
     if (orders.length === 0) return;
     // Nonces are read afresh each block: tests sign with the same traders, and a cached count would replace their
@@ -201,26 +231,11 @@ export class TrafficGenerator {
   }
 
   private async send(order: SwapOrder, target: bigint, baseFee: bigint): Promise<boolean> {
-    const { client, chainId, logger } = this.parameters;
+    const { client, chainId } = this.parameters;
     const account = this.parameters.traders[order.trader]!;
-    const first = order.hops[0]!;
-    const amountIn =
-      'exact' in order.amountIn
-        ? order.amountIn.exact
-        : ((await client.readContract({ address: first.tokenIn.address, abi: balanceOfAbi, functionName: 'balanceOf', args: [first.pool.address] })) *
-            BigInt(Math.round(order.amountIn.bpsOfPool * 100))) /
-          1_000_000n;
-    if (amountIn === 0n) return false;
-    const held = order.ethIn
-      ? await client.getBalance({ address: account.address })
-      : await client.readContract({ address: first.tokenIn.address, abi: balanceOfAbi, functionName: 'balanceOf', args: [account.address] });
-    if (held < amountIn) {
-      logger.debug({ trader: account.address, token: first.tokenIn.symbol }, 'traffic: trader out of funds');
-      return false;
-    }
-    const quoted = await this.quote(order, amountIn);
-    const minAmountOut = (quoted * BigInt(10_000 - order.slippageBps)) / 10_000n;
-    const call = buildSwapCall({ ...order, amountIn, minAmountOut, recipient: account.address, deadline: farDeadline });
+    const prepared = order.v4 ? await this.prepareV4(order, account.address) : await this.prepareClassic(order, account.address);
+    if (!prepared) return false;
+    const { call, amountIn, minAmountOut } = prepared;
     const nonce = await this.nextNonce(account.address);
     const raw = await account.signTransaction({
       chainId,
@@ -238,8 +253,89 @@ export class TrafficGenerator {
     // A private swap goes only to its relay: never to the node, so it is in no public mempool before it lands.
     const hash = sink ? await sink.submit(raw) : await client.sendRawTransaction({ serializedTransaction: raw });
     if (sink) this.privateNext.set(account.address, { nonce: nonce + 1, block: target });
-    this.parameters.onSent?.({ hash, block: target, order, amountIn, minAmountOut, route });
+    this.parameters.onSent?.({ hash, block: target, order, amountIn, minAmountOut, route, protocol: prepared.protocol, ...(prepared.v4 ? { v4: prepared.v4 } : {}) });
     return true;
+  }
+
+  /** A V2/V3 swap: sized by the first pool's balance of the input, bounded by the router's own quote. */
+  private async prepareClassic(order: SwapOrder, trader: Address): Promise<Prepared | undefined> {
+    const { client, logger } = this.parameters;
+    const first = order.hops[0]!;
+    const amountIn =
+      'exact' in order.amountIn
+        ? order.amountIn.exact
+        : ((await client.readContract({ address: first.tokenIn.address, abi: balanceOfAbi, functionName: 'balanceOf', args: [first.pool.address] })) *
+            BigInt(Math.round(order.amountIn.bpsOfPool * 100))) /
+          1_000_000n;
+    if (amountIn === 0n) return undefined;
+    const held = order.ethIn
+      ? await client.getBalance({ address: trader })
+      : await client.readContract({ address: first.tokenIn.address, abi: balanceOfAbi, functionName: 'balanceOf', args: [trader] });
+    if (held < amountIn) {
+      logger.debug({ trader: trader, token: first.tokenIn.symbol }, 'traffic: trader out of funds');
+      return undefined;
+    }
+    const quoted = await this.quote(order, amountIn);
+    const minAmountOut = (quoted * BigInt(10_000 - order.slippageBps)) / 10_000n;
+    const call = buildSwapCall({ ...order, amountIn, minAmountOut, recipient: trader, deadline: farDeadline });
+    return { call, amountIn, minAmountOut, protocol: isV3(first.pool) ? 'v3' : 'v2' };
+  }
+
+  /**
+   * A V4 swap (UniversalRouter V4_SWAP), perhaps beside a V2/V3 leg: sized by the pools' virtual reserves, bounded
+   * by V4Quoter's eth_call. Skipped (not sent) when the trader lacks the funds or the quoter cannot fill it.
+   */
+  private async prepareV4(order: SwapOrder, trader: Address): Promise<Prepared | undefined> {
+    const { client, logger } = this.parameters;
+    const leg = order.v4!;
+    const bps = 'bpsOfPool' in order.amountIn ? BigInt(Math.round(order.amountIn.bpsOfPool * 100)) : 0n;
+    const exactIn = leg.kind === 'exactInSingle' || leg.kind === 'exactIn';
+    const sizing = exactIn ? leg.hops[0]! : leg.hops.at(-1)!;
+    const reserve = await v4VirtualReserve(client, sizing.pool, exactIn ? sizing.currencyIn : sizing.currencyOut);
+    const exactAmount = 'exact' in order.amountIn ? order.amountIn.exact : (reserve * bps) / 1_000_000n;
+    if (exactAmount === 0n) return undefined;
+    let quoted: bigint;
+    try {
+      quoted = await quoteV4(client, leg.kind, leg.hops, exactAmount);
+    } catch (error) {
+      logger.debug({ err: (error as Error).message.split('\n')[0], kind: leg.kind }, 'traffic: V4 quote failed');
+      return undefined;
+    }
+    if (quoted === 0n) return undefined;
+    const slippage = BigInt(order.slippageBps);
+    const limit = exactIn ? (quoted * (10_000n - slippage)) / 10_000n : (quoted * (10_000n + slippage) + 9_999n) / 10_000n;
+    let classic: ClassicLeg | undefined;
+    if (order.hops.length > 0) {
+      const pool = order.hops[0]!.pool;
+      const held = await client.readContract({ address: order.hops[0]!.tokenIn.address, abi: balanceOfAbi, functionName: 'balanceOf', args: [pool.address] });
+      const amountIn = (held * bps) / 1_000_000n;
+      if (amountIn === 0n) return undefined;
+      const minAmountOut = ((await this.quote(order, amountIn)) * (10_000n - slippage)) / 10_000n;
+      classic = { hops: order.hops, amountIn, minAmountOut };
+    }
+    const first = leg.hops[0]!;
+    const last = leg.hops.at(-1)!;
+    const maxIn = exactIn ? exactAmount : limit;
+    const needed = maxIn + (classic?.amountIn ?? 0n);
+    // Classic legs are paid in ETH, so with an ETH V4 input both come out of the same balance.
+    if ((await heldV4(client, first.currencyIn, trader)) < needed) {
+      logger.debug({ trader, currency: first.currencyIn.symbol }, 'traffic: trader out of funds');
+      return undefined;
+    }
+    const call = buildV4SwapCall({ v4: { kind: leg.kind, hops: leg.hops, exactAmount, limit }, ...(classic ? { classic } : {}), recipient: trader, deadline: farDeadline });
+    const v4: SentV4Swap = {
+      kind: leg.kind,
+      poolIds: leg.hops.map((hop) => hop.pool.poolId),
+      currencyIn: first.currencyIn.address,
+      currencyOut: last.currencyOut.address,
+      ethIn: order.ethIn,
+      ethOut: order.ethOut,
+      exactAmount,
+      limit,
+      quoted,
+      ...(classic ? { alongside: { pools: classic.hops.map((hop) => hop.pool.address), amountIn: classic.amountIn, minAmountOut: classic.minAmountOut } } : {}),
+    };
+    return { call, amountIn: needed, minAmountOut: exactIn ? limit : exactAmount, protocol: classic ? 'mixed' : 'v4', v4 };
   }
 
   /** What the router's own quoting says the swap returns now. */
