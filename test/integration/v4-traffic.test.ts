@@ -165,3 +165,25 @@ describe('V4 traffic through the UniversalRouter', () => {
     }
   });
 });
+
+describe('V4 traffic with the v4 scenario as shipped (private flow on)', () => {
+  it('sends V4 swaps through the private relays as well, and they land', async () => {
+    const privateSent: SentSwap[] = [];
+    const shipped = await startTestDevnet({ scenario: loadScenario(join(projectRoot(), 'scenarios', 'v4.json')), traffic: true, onSwapSent: (swap) => privateSent.push(swap) });
+    try {
+      for (let block = 0; block < 8; block++) {
+        const head = await shipped.client.getBlockNumber({ cacheTime: 0 });
+        while (shipped.traffic!.handledHead < head) await new Promise((resolve) => setTimeout(resolve, 10));
+        // The builder seals the block: private transactions reach the chain only through it.
+        await shipped.builder.buildBlock();
+      }
+      const v4 = privateSent.filter((swap) => swap.v4 && swap.block <= BigInt(shipped.manifest.startBlock) + 7n);
+      expect(v4.filter((swap) => swap.route !== 'public').length).toBeGreaterThan(0);
+      const receipts = await Promise.all(v4.map((swap) => shipped.client.getTransactionReceipt({ hash: swap.hash })));
+      expect(receipts.filter((receipt) => receipt.status === 'success').length / receipts.length).toBeGreaterThan(0.9);
+      expect(shipped.traffic!.stats.failed).toBe(0);
+    } finally {
+      await shipped.stop();
+    }
+  }, 300_000);
+});
