@@ -7,7 +7,7 @@ import type { DevnetClient } from '../client.ts';
 import { farDeadline, routerOfDex, type DevnetPool } from '../seed/pools.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { DevnetToken } from '../tokens.ts';
-import { buildSwapCall, encodeV3Path, v2Path, type SwapCall } from './calldata.ts';
+import { buildSwapCall, encodeV3Path, v2Path } from './calldata.ts';
 import { planRandomSwaps, randomFlowPools, type SwapOrder } from './plan.ts';
 import { seededRandom } from './random.ts';
 import type { PrivateRouter, SwapRoute } from './privateRoute.ts';
@@ -17,8 +17,7 @@ import { planBackground, type BackgroundOrder } from './background.ts';
 import { poisson } from './random.ts';
 import type { DevnetV4Pool } from '../v4/pools.ts';
 import { planV4Swaps } from './v4Plan.ts';
-import { buildV4SwapCall, type ClassicLeg } from './v4Calldata.ts';
-import { heldV4, quoteV4, v4VirtualReserve, type SentV4Swap } from './v4Quote.ts';
+import { prepareV4Swap, type PreparedSwap, type SentV4Swap } from './v4Quote.ts';
 
 const balanceOfAbi = parseAbi(['function balanceOf(address) view returns (uint256)']);
 
@@ -26,9 +25,8 @@ const balanceOfAbi = parseAbi(['function balanceOf(address) view returns (uint25
 const swapGasLimit = 600_000n;
 
 export type TrafficStats = { sent: number; skipped: number; failed: number; background: number };
-/** `route`: where the swap went (public mempool, or a private relay by the scenario's privateFlow). */
 /**
- * `protocol`: the pools' kind ('mixed': a V4 leg and a V2/V3 leg in one UniversalRouter `execute`); `v4`: the V4 leg,
+ * `route`: where the swap went (public mempool, or a private relay by the scenario's privateFlow). `protocol`: the pools' kind ('mixed': a V4 leg and a V2/V3 leg in one UniversalRouter `execute`); `v4`: the V4 leg,
  * when there is one. For a V4 swap `amountIn` is the most it may spend (exact in: the input; exact out: the bound)
  * and `minAmountOut` the least it takes (exact out: the exact output), V2/V3 leg included.
  */
@@ -39,11 +37,10 @@ export type SentSwap = {
   amountIn: bigint;
   minAmountOut: bigint;
   route: SwapRoute;
-  protocol: 'v2' | 'v3' | 'v4' | 'mixed';
+  protocol: PreparedSwap['protocol'];
   v4?: SentV4Swap;
 };
 
-type Prepared = { call: SwapCall; amountIn: bigint; minAmountOut: bigint; protocol: SentSwap['protocol']; v4?: SentV4Swap };
 
 export type TrafficParameters = {
   client: DevnetClient;
@@ -233,7 +230,9 @@ export class TrafficGenerator {
   private async send(order: SwapOrder, target: bigint, baseFee: bigint): Promise<boolean> {
     const { client, chainId } = this.parameters;
     const account = this.parameters.traders[order.trader]!;
-    const prepared = order.v4 ? await this.prepareV4(order, account.address) : await this.prepareClassic(order, account.address);
+    const prepared = order.v4
+      ? await prepareV4Swap({ client, logger: this.parameters.logger, quoteClassic: (classic, amountIn) => this.quote(classic, amountIn) }, order, account.address)
+      : await this.prepareClassic(order, account.address);
     if (!prepared) return false;
     const { call, amountIn, minAmountOut } = prepared;
     const nonce = await this.nextNonce(account.address);
@@ -258,7 +257,7 @@ export class TrafficGenerator {
   }
 
   /** A V2/V3 swap: sized by the first pool's balance of the input, bounded by the router's own quote. */
-  private async prepareClassic(order: SwapOrder, trader: Address): Promise<Prepared | undefined> {
+  private async prepareClassic(order: SwapOrder, trader: Address): Promise<PreparedSwap | undefined> {
     const { client, logger } = this.parameters;
     const first = order.hops[0]!;
     const amountIn =
@@ -272,70 +271,13 @@ export class TrafficGenerator {
       ? await client.getBalance({ address: trader })
       : await client.readContract({ address: first.tokenIn.address, abi: balanceOfAbi, functionName: 'balanceOf', args: [trader] });
     if (held < amountIn) {
-      logger.debug({ trader: trader, token: first.tokenIn.symbol }, 'traffic: trader out of funds');
+      logger.debug({ trader, token: first.tokenIn.symbol }, 'traffic: trader out of funds');
       return undefined;
     }
     const quoted = await this.quote(order, amountIn);
     const minAmountOut = (quoted * BigInt(10_000 - order.slippageBps)) / 10_000n;
     const call = buildSwapCall({ ...order, amountIn, minAmountOut, recipient: trader, deadline: farDeadline });
     return { call, amountIn, minAmountOut, protocol: isV3(first.pool) ? 'v3' : 'v2' };
-  }
-
-  /**
-   * A V4 swap (UniversalRouter V4_SWAP), perhaps beside a V2/V3 leg: sized by the pools' virtual reserves, bounded
-   * by V4Quoter's eth_call. Skipped (not sent) when the trader lacks the funds or the quoter cannot fill it.
-   */
-  private async prepareV4(order: SwapOrder, trader: Address): Promise<Prepared | undefined> {
-    const { client, logger } = this.parameters;
-    const leg = order.v4!;
-    const bps = 'bpsOfPool' in order.amountIn ? BigInt(Math.round(order.amountIn.bpsOfPool * 100)) : 0n;
-    const exactIn = leg.kind === 'exactInSingle' || leg.kind === 'exactIn';
-    const sizing = exactIn ? leg.hops[0]! : leg.hops.at(-1)!;
-    const reserve = await v4VirtualReserve(client, sizing.pool, exactIn ? sizing.currencyIn : sizing.currencyOut);
-    const exactAmount = 'exact' in order.amountIn ? order.amountIn.exact : (reserve * bps) / 1_000_000n;
-    if (exactAmount === 0n) return undefined;
-    let quoted: bigint;
-    try {
-      quoted = await quoteV4(client, leg.kind, leg.hops, exactAmount);
-    } catch (error) {
-      logger.debug({ err: (error as Error).message.split('\n')[0], kind: leg.kind }, 'traffic: V4 quote failed');
-      return undefined;
-    }
-    if (quoted === 0n) return undefined;
-    const slippage = BigInt(order.slippageBps);
-    const limit = exactIn ? (quoted * (10_000n - slippage)) / 10_000n : (quoted * (10_000n + slippage) + 9_999n) / 10_000n;
-    let classic: ClassicLeg | undefined;
-    if (order.hops.length > 0) {
-      const pool = order.hops[0]!.pool;
-      const held = await client.readContract({ address: order.hops[0]!.tokenIn.address, abi: balanceOfAbi, functionName: 'balanceOf', args: [pool.address] });
-      const amountIn = (held * bps) / 1_000_000n;
-      if (amountIn === 0n) return undefined;
-      const minAmountOut = ((await this.quote(order, amountIn)) * (10_000n - slippage)) / 10_000n;
-      classic = { hops: order.hops, amountIn, minAmountOut };
-    }
-    const first = leg.hops[0]!;
-    const last = leg.hops.at(-1)!;
-    const maxIn = exactIn ? exactAmount : limit;
-    const needed = maxIn + (classic?.amountIn ?? 0n);
-    // Classic legs are paid in ETH, so with an ETH V4 input both come out of the same balance.
-    if ((await heldV4(client, first.currencyIn, trader)) < needed) {
-      logger.debug({ trader, currency: first.currencyIn.symbol }, 'traffic: trader out of funds');
-      return undefined;
-    }
-    const call = buildV4SwapCall({ v4: { kind: leg.kind, hops: leg.hops, exactAmount, limit }, ...(classic ? { classic } : {}), recipient: trader, deadline: farDeadline });
-    const v4: SentV4Swap = {
-      kind: leg.kind,
-      poolIds: leg.hops.map((hop) => hop.pool.poolId),
-      currencyIn: first.currencyIn.address,
-      currencyOut: last.currencyOut.address,
-      ethIn: order.ethIn,
-      ethOut: order.ethOut,
-      exactAmount,
-      limit,
-      quoted,
-      ...(classic ? { alongside: { pools: classic.hops.map((hop) => hop.pool.address), amountIn: classic.amountIn, minAmountOut: classic.minAmountOut } } : {}),
-    };
-    return { call, amountIn: needed, minAmountOut: exactIn ? limit : exactAmount, protocol: classic ? 'mixed' : 'v4', v4 };
   }
 
   /** What the router's own quoting says the swap returns now. */
