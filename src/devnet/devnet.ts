@@ -8,6 +8,7 @@ import { buildManifest, type DevnetManifest } from './manifest.ts';
 import type { Scenario } from './scenario/schema.ts';
 import { createPools } from './seed/pools.ts';
 import { fundTraders } from './seed/traders.ts';
+import { approvePermit2ForRouter } from './seed/permit2.ts';
 import { deployTokens } from './tokens.ts';
 import { planExplicitSwaps } from './traffic/plan.ts';
 import { TrafficGenerator, type SentSwap } from './traffic/sender.ts';
@@ -130,6 +131,8 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
       const pools = await createPools(client, deployer, scenario.pools, tokens);
       const v4 = scenario.v4Pools?.length ? await createV4Pools(client, deployer, scenario.v4Pools, tokens) : undefined;
       await fundTraders(client, deployer, traders.map((trader) => trader.address), scenario.traders, tokens);
+      // V4 swaps paid in tokens go through Permit2 (only scenarios with V4 pools: the others' setup is unchanged).
+      if (v4) await approvePermit2ForRouter(client, traders.map((trader) => trader.address), tokens.filter((token) => token.kind !== 'honeypot' && token.kind !== 'salmonella'));
       const executor = await deployDevnetExecutor(client, deployer, searcher, parseUnitsExact(scenario.executor.inventoryWeth, 18));
       world = { tokens, pools, executor, ...(v4 ? { v4 } : {}) };
     }
@@ -206,6 +209,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
           ? { mix: { txsPerBlock: scaleTraffic.txsPerBlock, held: tokens.filter((token) => token.symbol in scenario.traders.tokens) } }
           : {}),
         onBackgroundSent: parameters.onBackgroundSent,
+        ...(world!.v4 ? { v4Pools: world!.v4.pools } : {}),
       });
       traffic.start();
     }

@@ -88,6 +88,12 @@ describe('traffic', () => {
     expect(new Set(mined.map((swap) => swap.order.router)).size).toBeGreaterThanOrEqual(4);
   });
 
+  it('has no V4 swaps on a market without V4 pools, and says which protocol each swap used', () => {
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.filter((swap) => swap.v4 !== undefined || swap.order.v4 !== undefined).map((swap) => swap.hash)).toEqual([]);
+    for (const swap of sent) expect(swap.protocol).toBe(swap.order.hops[0]!.pool.dex === 'uniswapV3' ? 'v3' : 'v2');
+  });
+
   it('sends explicit swaps for the block the scenario names', async () => {
     const explicit = sent.filter((swap) => swap.order.source === 'explicit');
     expect(explicit.map((swap) => [swap.block - BigInt(devnet.manifest.startBlock), swap.order.router])).toEqual([

@@ -107,6 +107,8 @@ export const randomTrafficSchema = z.strictObject({
   /** Pools (by index in `pools`) random flow trades in; default: every pool of standard tokens. */
   pools: z.array(z.number().int().min(0)).optional(),
   slippageBps: bps.default(100),
+  /** Mean number of Uniswap V4 swaps per block (Poisson) when the scenario has v4Pools; default 2 (traffic/v4Plan.ts). */
+  v4SwapsPerBlock: z.number().min(0).max(200).optional(),
 });
 
 const share = z.number().min(0).max(1);

@@ -4,6 +4,7 @@ import { routerKinds, type RouterKind, type Scenario } from '../scenario/schema.
 import type { DevnetToken } from '../tokens.ts';
 import { normal, pickOne, pickWeighted, poisson, type Random } from './random.ts';
 import { resolveRoute, routerCanUse, type Hop } from './route.ts';
+import type { V4Leg } from './v4Plan.ts';
 
 /** One user swap to send: who, through which router and pools, how much, with what tolerance. */
 export type SwapOrder = {
@@ -20,6 +21,11 @@ export type SwapOrder = {
   /** Priority fee in wei. */
   tip: bigint;
   source: 'explicit' | 'random';
+  /**
+   * A swap through Uniswap V4 pools (UniversalRouter V4_SWAP, see v4Plan.ts). Then `hops` are only a V2/V3 leg
+   * sent in the same `execute` (often none), and `ethIn` / `ethOut` say whether the V4 leg pays / takes native ETH.
+   */
+  v4?: V4Leg;
 };
 
 const poisonedKinds = new Set(['feeOnTransfer', 'honeypot', 'salmonella']);

@@ -15,6 +15,9 @@ import { privateTxDefaultBlocks } from '../builder/privatePool.ts';
 import { isV3 } from './route.ts';
 import { planBackground, type BackgroundOrder } from './background.ts';
 import { poisson } from './random.ts';
+import type { DevnetV4Pool } from '../v4/pools.ts';
+import { planV4Swaps } from './v4Plan.ts';
+import { prepareV4Swap, type PreparedSwap, type SentV4Swap } from './v4Quote.ts';
 
 const balanceOfAbi = parseAbi(['function balanceOf(address) view returns (uint256)']);
 
@@ -22,8 +25,22 @@ const balanceOfAbi = parseAbi(['function balanceOf(address) view returns (uint25
 const swapGasLimit = 600_000n;
 
 export type TrafficStats = { sent: number; skipped: number; failed: number; background: number };
-/** `route`: where the swap went (public mempool, or a private relay by the scenario's privateFlow). */
-export type SentSwap = { hash: Hash; block: bigint; order: SwapOrder; amountIn: bigint; minAmountOut: bigint; route: SwapRoute };
+/**
+ * `route`: where the swap went (public mempool, or a private relay by the scenario's privateFlow). `protocol`: the pools' kind ('mixed': a V4 leg and a V2/V3 leg in one UniversalRouter `execute`); `v4`: the V4 leg,
+ * when there is one. For a V4 swap `amountIn` is the most it may spend (exact in: the input; exact out: the bound)
+ * and `minAmountOut` the least it takes (exact out: the exact output), V2/V3 leg included.
+ */
+export type SentSwap = {
+  hash: Hash;
+  block: bigint;
+  order: SwapOrder;
+  amountIn: bigint;
+  minAmountOut: bigint;
+  route: SwapRoute;
+  protocol: PreparedSwap['protocol'];
+  v4?: SentV4Swap;
+};
+
 
 export type TrafficParameters = {
   client: DevnetClient;
@@ -46,6 +63,8 @@ export type TrafficParameters = {
   onBackgroundSent?: (order: BackgroundOrder, hash: Hash) => void;
   /** Chooses public or a private relay for each user swap (absent: every swap is public). */
   privateRouter?: PrivateRouter;
+  /** The scenario's V4 pools: with any, random flow also swaps through them via the UniversalRouter's V4_SWAP. */
+  v4Pools?: readonly DevnetV4Pool[];
 };
 
 /**
@@ -58,6 +77,8 @@ export class TrafficGenerator {
   /** The last head whose next-block traffic has been sent. */
   handledHead = 0n;
   private readonly random;
+  /** V4 flow draws from its own stream, so a scenario's V2/V3 flow is the same with or without V4 pools. */
+  private readonly v4Random;
   private readonly flowPools: DevnetPool[];
   private readonly held: ReadonlySet<string> | undefined;
   /** Mixed blocks: the next nonce this generator would use per trader, and the node's count at the last block. */
@@ -72,6 +93,7 @@ export class TrafficGenerator {
 
   constructor(private readonly parameters: TrafficParameters) {
     this.random = seededRandom(parameters.scenario.traffic.random?.seed ?? 0);
+    this.v4Random = seededRandom(((parameters.scenario.traffic.random?.seed ?? 0) ^ 0x5634) >>> 0);
     const flowPools = randomFlowPools(parameters.scenario, parameters.pools, parameters.tokens);
     const held = parameters.mix && new Set(parameters.mix.held.map((token) => token.symbol));
     // With a held set, only pools where a trader can sell something: the others would only be skipped.
@@ -111,6 +133,11 @@ export class TrafficGenerator {
     const orders = [...(explicit.get(index) ?? [])];
     const random = scenario.traffic.random;
     if (random) orders.push(...planRandomSwaps(this.random, random, this.parameters.traders.length, this.flowPools, tokens, this.held));
+    const v4Pools = this.parameters.v4Pools ?? [];
+    if (random && v4Pools.length > 0 && !this.parameters.mix) {
+      const held = new Set(['ETH', ...Object.keys(scenario.traders.tokens)]);
+      orders.push(...planV4Swaps(this.v4Random, random, { pools: v4Pools, classicPools: this.flowPools, tokens, traderCount: this.parameters.traders.length, held }));
+    }
     if (this.parameters.mix) return this.sendMixedBlock(target, orders);
     if (orders.length === 0) return;
     // Nonces are read afresh each block: tests sign with the same traders, and a cached count would replace their
@@ -201,26 +228,13 @@ export class TrafficGenerator {
   }
 
   private async send(order: SwapOrder, target: bigint, baseFee: bigint): Promise<boolean> {
-    const { client, chainId, logger } = this.parameters;
+    const { client, chainId } = this.parameters;
     const account = this.parameters.traders[order.trader]!;
-    const first = order.hops[0]!;
-    const amountIn =
-      'exact' in order.amountIn
-        ? order.amountIn.exact
-        : ((await client.readContract({ address: first.tokenIn.address, abi: balanceOfAbi, functionName: 'balanceOf', args: [first.pool.address] })) *
-            BigInt(Math.round(order.amountIn.bpsOfPool * 100))) /
-          1_000_000n;
-    if (amountIn === 0n) return false;
-    const held = order.ethIn
-      ? await client.getBalance({ address: account.address })
-      : await client.readContract({ address: first.tokenIn.address, abi: balanceOfAbi, functionName: 'balanceOf', args: [account.address] });
-    if (held < amountIn) {
-      logger.debug({ trader: account.address, token: first.tokenIn.symbol }, 'traffic: trader out of funds');
-      return false;
-    }
-    const quoted = await this.quote(order, amountIn);
-    const minAmountOut = (quoted * BigInt(10_000 - order.slippageBps)) / 10_000n;
-    const call = buildSwapCall({ ...order, amountIn, minAmountOut, recipient: account.address, deadline: farDeadline });
+    const prepared = order.v4
+      ? await prepareV4Swap({ client, logger: this.parameters.logger, quoteClassic: (classic, amountIn) => this.quote(classic, amountIn) }, order, account.address)
+      : await this.prepareClassic(order, account.address);
+    if (!prepared) return false;
+    const { call, amountIn, minAmountOut } = prepared;
     const nonce = await this.nextNonce(account.address);
     const raw = await account.signTransaction({
       chainId,
@@ -238,8 +252,32 @@ export class TrafficGenerator {
     // A private swap goes only to its relay: never to the node, so it is in no public mempool before it lands.
     const hash = sink ? await sink.submit(raw) : await client.sendRawTransaction({ serializedTransaction: raw });
     if (sink) this.privateNext.set(account.address, { nonce: nonce + 1, block: target });
-    this.parameters.onSent?.({ hash, block: target, order, amountIn, minAmountOut, route });
+    this.parameters.onSent?.({ hash, block: target, order, amountIn, minAmountOut, route, protocol: prepared.protocol, ...(prepared.v4 ? { v4: prepared.v4 } : {}) });
     return true;
+  }
+
+  /** A V2/V3 swap: sized by the first pool's balance of the input, bounded by the router's own quote. */
+  private async prepareClassic(order: SwapOrder, trader: Address): Promise<PreparedSwap | undefined> {
+    const { client, logger } = this.parameters;
+    const first = order.hops[0]!;
+    const amountIn =
+      'exact' in order.amountIn
+        ? order.amountIn.exact
+        : ((await client.readContract({ address: first.tokenIn.address, abi: balanceOfAbi, functionName: 'balanceOf', args: [first.pool.address] })) *
+            BigInt(Math.round(order.amountIn.bpsOfPool * 100))) /
+          1_000_000n;
+    if (amountIn === 0n) return undefined;
+    const held = order.ethIn
+      ? await client.getBalance({ address: trader })
+      : await client.readContract({ address: first.tokenIn.address, abi: balanceOfAbi, functionName: 'balanceOf', args: [trader] });
+    if (held < amountIn) {
+      logger.debug({ trader, token: first.tokenIn.symbol }, 'traffic: trader out of funds');
+      return undefined;
+    }
+    const quoted = await this.quote(order, amountIn);
+    const minAmountOut = (quoted * BigInt(10_000 - order.slippageBps)) / 10_000n;
+    const call = buildSwapCall({ ...order, amountIn, minAmountOut, recipient: trader, deadline: farDeadline });
+    return { call, amountIn, minAmountOut, protocol: isV3(first.pool) ? 'v3' : 'v2' };
   }
 
   /** What the router's own quoting says the swap returns now. */
