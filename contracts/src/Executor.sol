@@ -441,7 +441,7 @@ contract Executor is V4Legs {
         h = Plan.header(plan);
         if (
             plan.length < Plan.HEADER_SIZE || h.hopCount < 2 || h.hopCount > Plan.MAX_HOPS
-                || plan.length != Plan.HEADER_SIZE + h.hopCount * Plan.HOP_SIZE + h.v4Count * Plan.V4_TRAILER_ENTRY
+                || plan.length != Plan.size(plan, h.hopCount)
                 || Plan.hop(plan, h.hopCount - 1).tokenOut != h.startToken
         ) revert BadPlan();
         if (block.number != h.targetBlock) revert WrongBlock(h.targetBlock, block.number);

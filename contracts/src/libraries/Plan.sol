@@ -49,7 +49,6 @@ library Plan {
         uint256 maxBuilderShareBps;
         address startToken;
         uint256 hopCount;
-        uint256 v4Count;
     }
 
     struct Hop {
@@ -76,7 +75,6 @@ library Plan {
             mstore(add(h, 0xa0), shr(240, calldataload(add(p, 57))))
             mstore(add(h, 0xc0), shr(96, calldataload(add(p, 59))))
             mstore(add(h, 0xe0), shr(248, calldataload(add(p, 79))))
-            mstore(add(h, 0x100), and(shr(249, word), 15))
         }
     }
 
@@ -93,6 +91,13 @@ library Plan {
             mstore(add(h, 0xa0), and(shr(224, tail), 0xffffff))
             mstore(add(h, 0xc0), and(shr(3, flags), 1))
             mstore(add(h, 0xe0), shr(4, flags))
+        }
+    }
+
+    /// @dev The plan's size: header, hops, and the V4 trailer (3 bytes per V4 hop the header's flags count).
+    function size(bytes calldata plan, uint256 hopCount) internal pure returns (uint256 total) {
+        assembly ("memory-safe") {
+            total := add(add(80, mul(hopCount, 44)), mul(and(shr(249, calldataload(plan.offset)), 15), 3))
         }
     }
 
