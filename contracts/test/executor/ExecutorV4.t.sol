@@ -81,6 +81,21 @@ contract ExecutorV4Test is ExecutorV4Base {
         assertEq(int256(_wethOf(address(executor))), predicted);
     }
 
+    /// @dev Any input, either mode, native or not: the executor gains exactly the periphery's quotes when they
+    ///      show a profit, and otherwise reverts InsufficientProfit with the quoted loss.
+    function testFuzz_execute_v4CyclesMatchQuotes(uint256 amountIn, uint8 pick, bool flash) public {
+        amountIn = bound(amountIn, 1e12, 60 ether);
+        Leg[] memory legs = pick % 4 == 0 ? _cycleV2V4() : pick % 4 == 1 ? _cycleV3V4() : pick % 4 == 2 ? _cycleV4NativeV2() : _cycleV4V4();
+        int256 predicted = _predictLegs(legs, amountIn);
+        bytes memory plan = _planLegs(flash, amountIn, 0, legs);
+        uint256 before = _wethOf(address(executor));
+        if (predicted < 0) vm.expectRevert(abi.encodeWithSelector(Executor.InsufficientProfit.selector, predicted, uint256(0)));
+        vm.prank(operator);
+        executor.execute(plan);
+        if (predicted >= 0) assertEq(int256(_wethOf(address(executor))) - int256(before), predicted);
+        assertEq(address(executor).balance, 0);
+    }
+
     function test_execute_v4UnprofitableReverts() public {
         // The reverse of a profitable cycle loses.
         Leg[] memory legs = _legs2(_v4Leg(v4WethUsdc, address(weth), usdc), _v2Leg(uniWethUsdc, address(uniRouter), usdc, address(weth)));

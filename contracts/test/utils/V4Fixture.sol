@@ -61,6 +61,15 @@ abstract contract V4Fixture is Test {
         require(deployed != address(0), path);
     }
 
+    /// @dev Deploys an artifact at `where` (a hook address carrying its permission bits), running its constructor
+    ///      there so its immutables are its own (forge-std's deployCodeTo, from an npm artifact).
+    function _deployV4ArtifactTo(string memory path, bytes memory args, address where) internal {
+        vm.etch(where, abi.encodePacked(vm.parseJsonBytes(vm.readFile(path), ".bytecode.object"), args));
+        (bool ok, bytes memory runtime) = where.call("");
+        require(ok, path);
+        vm.etch(where, runtime);
+    }
+
     function _deployV4() internal {
         poolManager = _deployV4Artifact("node_modules/@uniswap/v4-core/out/PoolManager.sol/PoolManager.json", abi.encode(address(this)));
         v4LiquidityRouter = IV4ModifyLiquidityRouter(
