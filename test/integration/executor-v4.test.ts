@@ -119,7 +119,8 @@ afterAll(async () => {
 });
 
 async function plan(flash: boolean, amountIn: bigint): Promise<ExecutorPlan> {
-  const targetBlock = (await client.getBlockNumber()) + 1n;
+  // cacheTime 0: viem caches the block number, and a stale one names a block already mined.
+  const targetBlock = (await client.getBlockNumber({ cacheTime: 0 })) + 1n;
   const wethIs0 = BigInt(wethPool.currency0) === BigInt(weth);
   return {
     flash,
@@ -146,7 +147,11 @@ describe('executor V4 hops on anvil with the real PoolManager', () => {
       const back = await quote(wethPool, built.hops[1]!.zeroForOne, middle);
       expect(back).toBeGreaterThan(amountIn);
       const before = await wethOf(executor);
-      await callAndConfirm(client, { from: account, to: executor, abi: executorAbi, functionName: 'execute', args: [encodePlan(built)], label: 'execute' });
+      // Sent with a fixed gas limit (no estimate: an estimate runs in a block of the node's choosing).
+      const hash = await client.writeContract({ account, address: executor, abi: executorAbi, functionName: 'execute', args: [encodePlan(built)], gas: 1_000_000n });
+      const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 10 });
+      expect(receipt.status).toBe('success');
+      expect(receipt.blockNumber).toBe(built.targetBlock);
       expect((await wethOf(executor)) - before).toBe(back - amountIn);
       expect(await client.getBalance({ address: executor })).toBe(0n);
     }, 60_000);
@@ -154,7 +159,7 @@ describe('executor V4 hops on anvil with the real PoolManager', () => {
 
   it('refuses the same plan with a wrong tick spacing (no such pool): the executor reverts and keeps its WETH', async () => {
     // eth_call runs in the latest block's number: target it, so only the pool key can make it revert.
-    const built = { ...(await plan(false, E18)), targetBlock: await client.getBlockNumber() };
+    const built = { ...(await plan(false, E18)), targetBlock: await client.getBlockNumber({ cacheTime: 0 }) };
     built.hops[1] = { ...built.hops[1]!, v4Key: { ...wethPool, tickSpacing: 60 } };
     const before = await wethOf(executor);
     await expect(
