@@ -169,7 +169,9 @@ contract Executor is V4Legs {
         if (h.flash) {
             // The whole cycle runs inside the first pool's callback, which then repays it.
             _tstore(FLASH_PLAN_SLOT, uint256(keccak256(plan)));
-            if (first.v3 || first.v4) {
+            if (Plan.headerFlags(plan) & Plan.FLAG_V4_LOAN != 0) {
+                _borrowFromV4(plan, h.startToken, h.amountIn);
+            } else if (first.v3 || first.v4) {
                 Plan.Hop memory second = Plan.hop(plan, 1);
                 address recipient = second.v3 || second.v4 ? address(this) : _pool(second, first.tokenOut);
                 if (first.v3) _swapV3(firstPool, first, h.startToken, h.amountIn, recipient, plan);
@@ -667,6 +669,23 @@ contract Executor is V4Legs {
         Plan.Hop memory first = Plan.hop(plan, 0);
         Plan.Hop memory next = Plan.hop(plan, 1);
         _runHops(plan, 1, h.hopCount, first.tokenOut, next, _pool(next, first.tokenOut), out);
+    }
+
+    /// @dev Flash mode with the input borrowed from the V4 PoolManager (native ETH if the plan says so, for WETH).
+    function _borrowFromV4(bytes calldata plan, address startToken, uint256 amountIn) private {
+        bool native = Plan.headerFlags(plan) & Plan.FLAG_V4_LOAN_NATIVE != 0;
+        if (native && startToken != WETH) revert BadPlan();
+        _v4Borrow(_v4Manager(), native ? address(0) : startToken, amountIn, plan);
+    }
+
+    /// @dev The cycle a V4 loan finances: run from inventory (the loan is here), once, as the running plan.
+    function _v4LoanRun(bytes calldata plan) internal override {
+        _acceptFlashPlan(plan);
+        Plan.Header memory h = Plan.header(plan);
+        Plan.Hop memory first = Plan.hop(plan, 0);
+        address firstPool = _pool(first, h.startToken);
+        if (!first.v3 && !first.v4) h.startToken.transfer(firstPool, h.amountIn);
+        _runHops(plan, 0, h.hopCount, h.startToken, first, firstPool, h.amountIn);
     }
 
     function _v4Weth() internal view override returns (address) {

@@ -44,8 +44,8 @@ abstract contract V4Legs {
     uint256 private constant V4_DATA_SLOT = 0x7d6ad0c6d2e3f2b8a1a4d1e0b7b5d0d1c3f1e2a4b6c8d0e2f4a6b8c0d2e4f6b2;
     uint256 private constant V4_ACTIVE_SLOT = 0x7d6ad0c6d2e3f2b8a1a4d1e0b7b5d0d1c3f1e2a4b6c8d0e2f4a6b8c0d2e4f6b3;
 
-    /// @dev abi.encode(V4Swap)'s size: 5 key words, zeroForOne, amountIn, recipient.
-    uint256 private constant V4_SWAP_SIZE = 8 * 32;
+    /// @dev abi.encode(V4Swap)'s size: 5 key words, zeroForOne, amountIn, recipient, loan.
+    uint256 private constant V4_SWAP_SIZE = 9 * 32;
 
     uint160 private constant MIN_SQRT_PRICE_PLUS_ONE = 4295128740;
     uint160 private constant MAX_SQRT_PRICE_MINUS_ONE = 1461446703485210103287273052203988822378723970341;
@@ -57,6 +57,9 @@ abstract contract V4Legs {
         uint256 amountIn;
         /// @dev Where the output goes (this contract or a V2 pair), as WETH when the output currency is native.
         address recipient;
+        /// @dev A flash loan, not a swap: take `amountIn` of currency0 (= currency1; native ETH is wrapped), run the
+        ///      plan, settle the same amount (zeroForOne false, so the "output" taken is currency0).
+        bool loan;
     }
 
     /// @notice PoolManager unlock callback: runs the swap this contract asked for, nothing else.
@@ -78,6 +81,10 @@ abstract contract V4Legs {
         uint256 out;
         if (length == 0) {
             out = _v4SwapSettle(msg.sender, s);
+        } else if (s.loan) {
+            _v4Take(msg.sender, s, s.amountIn);
+            _v4LoanRun(data[at + 32:at + 32 + length]);
+            _v4Settle(msg.sender, s, s.amountIn);
         } else {
             uint256 owed;
             (owed, out) = _v4Swap(msg.sender, s);
@@ -140,8 +147,21 @@ abstract contract V4Legs {
         returns (uint256 out)
     {
         if (amountIn > uint256(uint128(type(int128).max))) revert V4AmountTooLarge(amountIn);
-        V4Swap memory s = V4Swap(key, zeroForOne, amountIn, recipient);
+        V4Swap memory s = V4Swap(key, zeroForOne, amountIn, recipient, false);
         if (flashPlan.length == 0 && _v4Load(V4_ACTIVE_SLOT) == uint160(manager)) return _v4SwapSettle(manager, s);
+        out = _v4Unlock(manager, s, flashPlan);
+    }
+
+    /// @dev V4 as a flash source for any cycle: borrows `amount` of `currency` (address(0): native ETH, lent as WETH)
+    ///      from the PoolManager, runs `plan` from inventory inside the unlock, and repays the same amount: no fee.
+    function _v4Borrow(address manager, address currency, uint256 amount, bytes memory plan) internal {
+        if (amount > uint256(uint128(type(int128).max))) revert V4AmountTooLarge(amount);
+        V4Swap memory s;
+        (s.key.currency0, s.key.currency1, s.amountIn, s.recipient, s.loan) = (currency, currency, amount, address(this), true);
+        _v4Unlock(manager, s, plan);
+    }
+
+    function _v4Unlock(address manager, V4Swap memory s, bytes memory flashPlan) private returns (uint256 out) {
         bytes memory data = abi.encode(s, flashPlan);
         _v4Store(V4_EXPECTED_SLOT, uint160(manager));
         _v4Store(V4_DATA_SLOT, uint256(keccak256(data)));
@@ -155,6 +175,9 @@ abstract contract V4Legs {
 
     /// @dev Runs the rest of a flash cycle (`plan`) whose V4 first hop produced `out` (at its recipient).
     function _v4FlashRest(bytes calldata plan, uint256 out) internal virtual;
+
+    /// @dev Runs a whole cycle (`plan`) from inventory while a V4 loan of its input is out.
+    function _v4LoanRun(bytes calldata plan) internal virtual;
 
     function _v4Weth() internal view virtual returns (address);
 

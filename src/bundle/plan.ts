@@ -47,6 +47,12 @@ export type DecodedPlanHop = Omit<PlanHop, 'pool' | 'factory' | 'v4Key'> &
 export type ExecutorPlan = {
   /** Borrow the first leg from its pool (flash swap / V3 callback) instead of using the executor's inventory. */
   flash: boolean;
+  /**
+   * Flash mode only: borrow the input from the V4 PoolManager instead of the first pool (take, run the cycle,
+   * settle; no fee): 'v4' lends the start token itself, 'v4Native' native ETH wrapped into WETH (the start token
+   * must be WETH: the executor reverts BadPlan otherwise). Absent: the first pool lends.
+   */
+  flashSource?: 'v4' | 'v4Native';
   /** The only block the plan may run in. */
   targetBlock: bigint;
   amountIn: bigint;
@@ -79,6 +85,8 @@ const HOP_LISTED = 4;
 const HOP_V4 = 8;
 const HOP_V4_NATIVE = 16;
 const MAX_TICK_SPACING = 32_767;
+const FLAG_V4_LOAN = 32;
+const FLAG_V4_LOAN_NATIVE = 64;
 const MAX_U64 = (1n << 64n) - 1n;
 
 function uint(value: bigint, max: bigint, name: string, bytes: number): Hex {
@@ -96,9 +104,11 @@ export function encodePlan(plan: ExecutorPlan): Hex {
   if (!Number.isInteger(plan.maxBuilderShareBps) || plan.maxBuilderShareBps < 0 || plan.maxBuilderShareBps > 10_000) {
     throw new PlanError(`maxBuilderShareBps must be 0..10000 (got ${plan.maxBuilderShareBps})`);
   }
+  if (plan.flashSource !== undefined && !plan.flash) throw new PlanError('flashSource needs flash mode');
+  const loan = plan.flashSource === 'v4' ? FLAG_V4_LOAN : plan.flashSource === 'v4Native' ? FLAG_V4_LOAN | FLAG_V4_LOAN_NATIVE : 0;
   const v4Count = hops.filter((hop) => hop.protocol === 'v4').length;
   const parts: Hex[] = [
-    numberToHex((plan.flash ? 1 : 0) | (v4Count << 1), { size: 1 }),
+    numberToHex((plan.flash ? 1 : 0) | (v4Count << 1) | loan, { size: 1 }),
     uint(plan.targetBlock, MAX_U64, 'targetBlock', 8),
     uint(plan.amountIn, MAX_U128, 'amountIn', 16),
     uint(plan.minProfit, MAX_U128, 'minProfit', 16),
@@ -205,8 +215,12 @@ export function decodePlan(data: Hex): DecodedPlan {
     } as const;
     hops.push(flags & HOP_LISTED ? { ...common, pool: source, listed: true } : { ...common, factory: source });
   }
+  const flags = hexToNumber(field(0, 1));
+  const flash = (flags & 1) === 1;
+  const flashSource = !flash || !(flags & FLAG_V4_LOAN) ? undefined : flags & FLAG_V4_LOAN_NATIVE ? 'v4Native' : 'v4';
   return {
-    flash: (hexToNumber(field(0, 1)) & 1) === 1,
+    flash,
+    ...(flashSource ? { flashSource } : {}),
     targetBlock: hexToBigInt(field(1, 8)),
     amountIn: hexToBigInt(field(9, 16)),
     minProfit: hexToBigInt(field(25, 16)),

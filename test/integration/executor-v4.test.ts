@@ -118,12 +118,13 @@ afterAll(async () => {
   await anvil?.stop();
 });
 
-async function plan(flash: boolean, amountIn: bigint): Promise<ExecutorPlan> {
+async function plan(flash: boolean, amountIn: bigint, flashSource?: ExecutorPlan['flashSource']): Promise<ExecutorPlan> {
   // cacheTime 0: viem caches the block number, and a stale one names a block already mined.
   const targetBlock = (await client.getBlockNumber({ cacheTime: 0 })) + 1n;
   const wethIs0 = BigInt(wethPool.currency0) === BigInt(weth);
   return {
     flash,
+    ...(flashSource ? { flashSource } : {}),
     targetBlock,
     amountIn,
     minProfit: 0n,
@@ -139,10 +140,15 @@ async function plan(flash: boolean, amountIn: bigint): Promise<ExecutorPlan> {
 }
 
 describe('executor V4 hops on anvil with the real PoolManager', () => {
-  for (const flash of [false, true]) {
-    it(`runs the TS-encoded ${flash ? 'flash' : 'inventory'} plan (native ETH pool, then WETH pool) and gains what V4Quoter quotes`, async () => {
+  const modes = [
+    { name: 'inventory', flash: false },
+    { name: 'flash (first V4 hop lends)', flash: true },
+    { name: 'flash (V4 native ETH loan)', flash: true, flashSource: 'v4Native' as const },
+  ];
+  for (const { name, flash, flashSource } of modes) {
+    it(`runs the TS-encoded ${name} plan (native ETH pool, then WETH pool) and gains what V4Quoter quotes`, async () => {
       const amountIn = 3n * E18;
-      const built = await plan(flash, amountIn);
+      const built = await plan(flash, amountIn, flashSource);
       const middle = await quote(ethPool, true, amountIn);
       const back = await quote(wethPool, built.hops[1]!.zeroForOne, middle);
       expect(back).toBeGreaterThan(amountIn);

@@ -106,4 +106,15 @@ describe('executor plan encoding', () => {
     expect(() => encodePlan({ ...v4Plan, hops: [first, { ...second, v4Key: { ...wethUsdc, tickSpacing: 0 } }] })).toThrow(/hop 1: tick spacing 0/);
     expect(() => encodePlan({ ...v4Plan, hops: [first, { ...second, v4Key: { ...wethUsdc, fee: 1 << 24 } }] })).toThrow(/hop 1: V4 fee/);
   });
+
+  it('packs a V4 loan as the flash source (flags flash | 32, native ETH | 64) and round-trips it', () => {
+    for (const [flashSource, byte] of [['v4', '21'], ['v4Native', '61']] as const) {
+      const loan: ExecutorPlan = { ...plan, flashSource };
+      const hex = encodePlan(loan);
+      expect(hex.slice(2, 4)).toBe(byte);
+      expect(decodePlan(hex).flashSource).toBe(flashSource);
+    }
+    expect(decodePlan(encodePlan(plan)).flashSource).toBeUndefined();
+    expect(() => encodePlan({ ...plan, flash: false, flashSource: 'v4' })).toThrow(/flashSource needs flash mode/);
+  });
 });

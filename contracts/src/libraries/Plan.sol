@@ -6,7 +6,9 @@ pragma solidity ^0.8.24;
 /// @dev Layout, big-endian, no padding (src/bundle/plan.ts encodes the same):
 ///      header (80 bytes)
 ///        [0]      uint8   flags: bit 0 = flash mode (borrow the first leg from its pool), bits 1..4 = the number
-///                 of V4 hops (entries in the tick-spacing trailer)
+///                 of V4 hops (entries in the tick-spacing trailer); with bit 0, bit 5 = borrow the input from the
+///                 V4 PoolManager instead (a flash loan: take, run the cycle, settle; no fee), bit 6 = borrow it
+///                 as native ETH (wrapped; the start token must be WETH)
 ///        [1..9)   uint64  targetBlock: the only block the plan may run in
 ///        [9..25)  uint128 amountIn: input of the first hop, in the start token
 ///        [25..41) uint128 minProfit: net of the builder payment, in the start token
@@ -39,6 +41,8 @@ library Plan {
     uint256 internal constant HOP_LISTED = 4;
     uint256 internal constant HOP_V4 = 8;
     uint256 internal constant V4_TRAILER_ENTRY = 3;
+    uint256 internal constant FLAG_V4_LOAN = 32;
+    uint256 internal constant FLAG_V4_LOAN_NATIVE = 64;
 
     struct Header {
         bool flash;
@@ -91,6 +95,13 @@ library Plan {
             mstore(add(h, 0xa0), and(shr(224, tail), 0xffffff))
             mstore(add(h, 0xc0), and(shr(3, flags), 1))
             mstore(add(h, 0xe0), shr(4, flags))
+        }
+    }
+
+    /// @dev The header's flag byte (flash plans read their V4 loan bits from it).
+    function headerFlags(bytes calldata plan) internal pure returns (uint256 value) {
+        assembly ("memory-safe") {
+            value := shr(248, calldataload(plan.offset))
         }
     }
 

@@ -86,10 +86,19 @@ abstract contract ExecutorV4Base is ExecutorBase, V4Fixture {
     ///      hops name their hooks as source, flags bit 3 (V4), bit 4 (native), bits 5..7 (their trailer index), and
     ///      the plan ends with one int24 tick spacing per V4 hop.
     function _planLegs(bool flash, uint256 amountIn, uint256 minProfit, Leg[] memory legs) internal view returns (bytes memory plan) {
+        return _planLegsWithFlags(flash ? 1 : 0, amountIn, minProfit, legs);
+    }
+
+    /// @dev `flags`: header bits 0 (flash), 5 (borrow the input from the V4 PoolManager), 6 (as native ETH).
+    function _planLegsWithFlags(uint8 flags, uint256 amountIn, uint256 minProfit, Leg[] memory legs)
+        internal
+        view
+        returns (bytes memory plan)
+    {
         uint256 v4Count;
         for (uint256 i; i < legs.length; ++i) if (legs[i].kind == KIND_V4) v4Count++;
         plan = abi.encodePacked(
-            uint8((flash ? 1 : 0) | (v4Count << 1)), uint64(block.number), uint128(amountIn), uint128(minProfit), uint128(0),
+            uint8(flags | (v4Count << 1)), uint64(block.number), uint128(amountIn), uint128(minProfit), uint128(0),
             uint16(0), legs[0].tokenIn, uint8(legs.length)
         );
         bytes memory trailer;

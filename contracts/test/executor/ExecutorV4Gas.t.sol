@@ -53,6 +53,13 @@ contract ExecutorV4GasTest is ExecutorV4Base {
         _measure("execute_v2_v4native_inventory", _planLegs(false, AMOUNT_IN, 0, _cycleV2V4Native()));
         _measure("execute_v4v4_inventory", _planLegs(false, AMOUNT_IN, 0, _cycleV4V4()));
         _measure("execute_v4v4_flash", _planLegs(true, AMOUNT_IN, 0, _cycleV4V4()));
+        // V4 as the flash source of a V2 -> V2 cycle, against the V2 pair's own flash swap.
+        Leg[] memory v2v2 = _legs2(
+            _v2Leg(sushiWethUsdc, address(sushiRouter), address(weth), usdc), _v2Leg(uniWethUsdc, address(uniRouter), usdc, address(weth))
+        );
+        _measure("execute_v2v2_flash", _planLegs(true, AMOUNT_IN, 0, v2v2));
+        _measure("execute_v2v2_v4loan_weth", _planLegsWithFlags(1 | 32, AMOUNT_IN, 0, v2v2));
+        _measure("execute_v2v2_v4loan_native", _planLegsWithFlags(1 | 32 | 64, AMOUNT_IN, 0, v2v2));
         vm.snapshotValue("v4_leg_minus_v3_leg_inventory", v4Inventory - v3Inventory);
         emit log_named_int("v4_leg_minus_v3_leg_inventory", int256(v4Inventory) - int256(v3Inventory));
         emit log_named_int("v4_leg_minus_v3_leg_flash", int256(v4Flash) - int256(v3Flash));

@@ -8,7 +8,7 @@ import {IWETH9} from "../utils/UniswapFixture.sol";
 import {V4Key} from "../utils/V4Fixture.sol";
 import {StandardToken} from "../../src/devnet/StandardToken.sol";
 
-/// @notice Random actors against the executor's V4 legs: the operator's profitable V4 cycles (inventory and flash),
+/// @notice Random actors against the executor's V4 legs: the operator's profitable V4 cycles (inventory, flash, V4 loans),
 ///         a stolen operator key's forged V4 plans (any hooks, currencies, native flags, fees, tick spacings),
 ///         strangers and the PoolManager's address calling unlockCallback or sending ETH, the owner withdrawing.
 contract ExecutorV4Handler is Test {
@@ -105,7 +105,7 @@ contract ExecutorV4Handler is Test {
             if (entry.length != 0) (trailer, v4Count) = (bytes.concat(trailer, entry), v4Count + 1);
         }
         bytes memory plan = abi.encodePacked(
-            uint8((flash ? 1 : 0) | (v4Count << 1)), uint64(block.number), uint128(bound(amountIn, 0, 100 ether)), uint128(0),
+            uint8((flash ? 1 : 0) | (v4Count << 1) | (((seed >> 200) & 3) << 5)), uint64(block.number), uint128(bound(amountIn, 0, 100 ether)), uint128(0),
             uint128(0), uint16(0), path[0], uint8(hopCount), hops, trailer
         );
         forgedAttempts++;
@@ -151,13 +151,16 @@ contract ExecutorV4InvariantTest is ExecutorV4Base {
         super.setUp();
         _give(usdc, address(executor), OTHER_HOLDINGS);
         _give(dai, address(executor), OTHER_HOLDINGS);
-        bytes[] memory plans = new bytes[](6);
+        bytes[] memory plans = new bytes[](8);
         plans[0] = _planLegs(false, 2 ether, 0, _cycleV2V4());
         plans[1] = _planLegs(true, 2 ether, 0, _cycleV3V4());
         plans[2] = _planLegs(false, 2 ether, 0, _cycleV4NativeV2());
         plans[3] = _planLegs(true, 2 ether, 0, _cycleV4V4());
         plans[4] = _planLegs(false, 2 ether, 0, _cycleV2V4Native());
         plans[5] = _planLegs(true, 2 ether, 0, _cycleV3V2V4());
+        // V4 loans (flash | 32, native | 64) financing a V2 -> V4 cycle and a native V4 -> V2 one.
+        plans[6] = _planLegsWithFlags(1 | 32, 2 ether, 0, _cycleV2V4());
+        plans[7] = _planLegsWithFlags(1 | 32 | 64, 2 ether, 0, _cycleV4NativeV2());
         address fake = address(new StandardToken("Fake", "FAKE", 18, address(this)));
         handler = new ExecutorV4Handler(executor, weth, owner, operator, poolManager);
         handler.load(plans, [address(weth), usdc, dai, fake]);
