@@ -62,9 +62,10 @@ abstract contract V4Legs {
         bool loan;
     }
 
-    /// @notice PoolManager unlock callback: runs the swap this contract asked for, nothing else.
+    /// @notice PoolManager unlock callback: runs the swap (or loan) this contract asked for, nothing else.
     /// @dev With a plan (flash mode, V4 first hop) it takes the output first, runs the rest of the cycle, and
-    ///      settles the input last: the PoolManager lends for the length of the unlock, without a fee.
+    ///      settles the input last; for a loan it takes the plan's input, runs the whole cycle, and settles the same
+    ///      amount. Either way the PoolManager lends for the length of the unlock, without a fee.
     function unlockCallback(bytes calldata data) external returns (bytes memory) {
         uint256 expected = _v4Load(V4_EXPECTED_SLOT);
         if (expected == 0 || msg.sender != address(uint160(expected)) || uint256(keccak256(data)) != _v4Load(V4_DATA_SLOT)) {
