@@ -8,9 +8,12 @@ import {Plan} from "./libraries/Plan.sol";
 import {PoolAddress} from "./libraries/PoolAddress.sol";
 import {Sizing} from "./libraries/Sizing.sol";
 import {TokenTransfer} from "./libraries/TokenTransfer.sol";
+import {V4Legs} from "./V4Legs.sol";
+import {V4PoolKey} from "./interfaces/IV4PoolManager.sol";
 
 /// @title Executor
-/// @notice Runs one planned cycle of swaps across Uniswap V2-style pairs and V3 pools in a single call, keeps
+/// @notice Runs one planned cycle of swaps across Uniswap V2-style pairs, V3 pools and V4 pools (V4Legs.sol) in a
+///         single call, keeps
 ///         the profit, pays the block builder, and reverts in every other case.
 /// @dev Safety model (the owner is a cold key; the operator is the bot's hot key, assumed stealable):
 ///      - Only operators call `execute`; only the owner moves funds out, changes operators, registers factories,
@@ -34,7 +37,7 @@ import {TokenTransfer} from "./libraries/TokenTransfer.sol";
 ///      - `executeSized` (for victims whose amounts are hidden) takes its input from a table keyed by the live state
 ///        of one of the plan's own pools, as the executor derives it; the input never exceeds the plan's amountIn,
 ///        and the builder gets a share of the realised profit under the same caps. Every rule above holds for it.
-contract Executor {
+contract Executor is V4Legs {
     using TokenTransfer for address;
 
     /// @notice A factory whose pools plans may name: for V2-style factories with the pairs' fee in basis points.
@@ -141,9 +144,10 @@ contract Executor {
         }
     }
 
-    /// @dev Only WETH sends ETH here (when unwrapping the builder payment).
+    /// @dev Only WETH sends ETH here (when unwrapping), and the PoolManager paying a native V4 output inside our
+    ///      own unlock.
     receive() external payable {
-        if (msg.sender != WETH) revert EthNotAccepted();
+        if (msg.sender != WETH && !_v4PaysEth(msg.sender)) revert EthNotAccepted();
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -165,10 +169,13 @@ contract Executor {
         if (h.flash) {
             // The whole cycle runs inside the first pool's callback, which then repays it.
             _tstore(FLASH_PLAN_SLOT, uint256(keccak256(plan)));
-            if (first.v3) {
+            if (Plan.headerFlags(plan) & Plan.FLAG_V4_LOAN != 0) {
+                _borrowFromV4(plan, h.startToken, h.amountIn);
+            } else if (first.v3 || first.v4) {
                 Plan.Hop memory second = Plan.hop(plan, 1);
-                address recipient = second.v3 ? address(this) : _pool(second, first.tokenOut);
-                _swapV3(firstPool, first, h.startToken, h.amountIn, recipient, plan);
+                address recipient = second.v3 || second.v4 ? address(this) : _pool(second, first.tokenOut);
+                if (first.v3) _swapV3(firstPool, first, h.startToken, h.amountIn, recipient, plan);
+                else _hopV4(plan, firstPool, first, h.startToken, h.amountIn, recipient, plan);
             } else {
                 uint256 out = _v2AmountOut(firstPool, first, h.amountIn);
                 _tstore(EXPECTED_POOL_SLOT, uint160(firstPool));
@@ -179,7 +186,7 @@ contract Executor {
             }
             _tstore(FLASH_PLAN_SLOT, 0);
         } else {
-            if (!first.v3) h.startToken.transfer(firstPool, h.amountIn);
+            if (!first.v3 && !first.v4) h.startToken.transfer(firstPool, h.amountIn);
             _runHops(plan, 0, h.hopCount, h.startToken, first, firstPool, h.amountIn);
         }
         uint256 balanceAfter = h.startToken.balanceOf(address(this));
@@ -317,7 +324,7 @@ contract Executor {
         Plan.Hop memory next = Plan.hop(data, 1);
         address nextPool = _pool(next, first.tokenOut);
         // The borrowed output came here (a V2 pair calls back its `to`); a V2 next hop needs it in its pair.
-        if (!next.v3) first.tokenOut.transfer(nextPool, received);
+        if (!next.v3 && !next.v4) first.tokenOut.transfer(nextPool, received);
         _runHops(data, 1, h.hopCount, first.tokenOut, next, nextPool, received);
         h.startToken.transfer(msg.sender, h.amountIn);
     }
@@ -436,7 +443,7 @@ contract Executor {
         h = Plan.header(plan);
         if (
             plan.length < Plan.HEADER_SIZE || h.hopCount < 2 || h.hopCount > Plan.MAX_HOPS
-                || plan.length != Plan.HEADER_SIZE + h.hopCount * Plan.HOP_SIZE
+                || plan.length != Plan.size(plan, h.hopCount)
                 || Plan.hop(plan, h.hopCount - 1).tokenOut != h.startToken
         ) revert BadPlan();
         if (block.number != h.targetBlock) revert WrongBlock(h.targetBlock, block.number);
@@ -474,13 +481,15 @@ contract Executor {
             sizedPool = _pool(sized, Plan.hop(plan, s.hopIndex - 1).tokenOut);
         }
         if (sizedPool != s.pool) revert SizingPoolNotInPlan(s.pool);
+        // A table is keyed on V2 reserves or V3 slot0; a V4 hop (the PoolManager) has neither.
+        if (sized.v4) revert BadSizing();
         (leg.key, leg.amountIn) = _sizedAmount(sizing, s.count, sizedPool, sized.v3, h.amountIn);
         leg.shareBps = s.builderShareBps;
     }
 
     /// @dev Runs a checked sized leg from inventory.
     function _runSizedLeg(bytes calldata plan, Plan.Header memory h, SizedLeg memory leg) private {
-        if (!leg.first.v3) h.startToken.transfer(leg.firstPool, leg.amountIn);
+        if (!leg.first.v3 && !leg.first.v4) h.startToken.transfer(leg.firstPool, leg.amountIn);
         _runHops(plan, 0, h.hopCount, h.startToken, leg.first, leg.firstPool, leg.amountIn);
     }
 
@@ -531,7 +540,8 @@ contract Executor {
     }
 
     /// @dev Runs hops [from, to) with `amount` of input already where hop `from` (`hop`, in `pool`) takes it: in its
-    ///      pair for V2, here for V3 (paid in the callback). Each hop's output goes straight to a V2 next pair.
+    ///      pair for V2, here for V3 (paid in the callback) and V4 (settled). Each hop's output goes straight to a V2
+    ///      next pair.
     function _runHops(
         bytes calldata plan,
         uint256 from,
@@ -548,15 +558,18 @@ contract Executor {
             if (i + 1 < to) {
                 next = Plan.hop(plan, i + 1);
                 nextPool = _pool(next, hop.tokenOut);
-                if (!next.v3) recipient = nextPool;
+                if (!next.v3 && !next.v4) recipient = nextPool;
             }
-            amount = hop.v3 ? _swapV3(pool, hop, tokenIn, amount, recipient, "") : _swapV2(pool, hop, amount, recipient);
+            if (hop.v4) amount = _hopV4(plan, pool, hop, tokenIn, amount, recipient, "");
+            else amount = hop.v3 ? _swapV3(pool, hop, tokenIn, amount, recipient, "") : _swapV2(pool, hop, amount, recipient);
             (tokenIn, hop, pool) = (hop.tokenOut, next, nextPool);
         }
     }
 
-    /// @dev The pool a hop swaps in, proven real: recomputed from a registered factory, or listed by the owner.
+    /// @dev The pool a hop swaps in, proven real: recomputed from a registered factory, or listed by the owner; for a
+    ///      V4 hop the owner's PoolManager (its key is checked when it swaps, see _hopV4).
     function _pool(Plan.Hop memory hop, address tokenIn) private view returns (address) {
+        if (hop.v4) return _v4Manager();
         (address token0, address token1) = hop.zeroForOne ? (tokenIn, hop.tokenOut) : (hop.tokenOut, tokenIn);
         // Pools order their tokens: a plan with zeroForOne the wrong way round names no pool.
         if (token0 >= token1) revert BadPlan();
@@ -631,6 +644,56 @@ contract Executor {
         );
         _tstore(EXPECTED_POOL_SLOT, 0);
         out = uint256(-(hop.zeroForOne ? amount1 : amount0));
+    }
+
+    /// @dev A V4 hop: its key checked (BadPlan when malformed), then swapped in `manager` and settled.
+    function _hopV4(
+        bytes calldata plan,
+        address manager,
+        Plan.Hop memory hop,
+        address tokenIn,
+        uint256 amountIn,
+        address recipient,
+        bytes memory flashPlan
+    ) private returns (uint256) {
+        (V4PoolKey memory key, bool ok) = _v4Key(plan, hop, tokenIn, WETH);
+        if (!ok) revert BadPlan();
+        return _swapV4(manager, key, hop.zeroForOne, amountIn, recipient, flashPlan);
+    }
+
+    /// @dev A V4 flash first hop's output is at its recipient (the next V2 pair or here): run hops 1.. with it. The
+    ///      plan must be the running one, once, as for the other flash callbacks.
+    function _v4FlashRest(bytes calldata plan, uint256 out) internal override {
+        _acceptFlashPlan(plan);
+        Plan.Header memory h = Plan.header(plan);
+        Plan.Hop memory first = Plan.hop(plan, 0);
+        Plan.Hop memory next = Plan.hop(plan, 1);
+        _runHops(plan, 1, h.hopCount, first.tokenOut, next, _pool(next, first.tokenOut), out);
+    }
+
+    /// @dev Flash mode with the input borrowed from the V4 PoolManager (native ETH if the plan says so, for WETH).
+    function _borrowFromV4(bytes calldata plan, address startToken, uint256 amountIn) private {
+        bool native = Plan.headerFlags(plan) & Plan.FLAG_V4_LOAN_NATIVE != 0;
+        if (native && startToken != WETH) revert BadPlan();
+        _v4Borrow(_v4Manager(), native ? address(0) : startToken, amountIn, plan);
+    }
+
+    /// @dev The cycle a V4 loan finances: run from inventory (the loan is here), once, as the running plan.
+    function _v4LoanRun(bytes calldata plan) internal override {
+        _acceptFlashPlan(plan);
+        Plan.Header memory h = Plan.header(plan);
+        Plan.Hop memory first = Plan.hop(plan, 0);
+        address firstPool = _pool(first, h.startToken);
+        if (!first.v3 && !first.v4) h.startToken.transfer(firstPool, h.amountIn);
+        _runHops(plan, 0, h.hopCount, h.startToken, first, firstPool, h.amountIn);
+    }
+
+    function _v4Weth() internal view override returns (address) {
+        return WETH;
+    }
+
+    function _v4OnlyOwner() internal view override {
+        _onlyOwner();
     }
 
     /// @dev A callback is valid once, from the pool being called right now.

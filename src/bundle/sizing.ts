@@ -82,7 +82,10 @@ export function sizingHopIndex(plan: Pick<ExecutorPlan, 'hops'>, pool: Address):
 
 /** The key the executor reads for `pool` in `plan`. */
 export function sizingKeyKind(plan: Pick<ExecutorPlan, 'hops'>, pool: Address): SizingKeyKind {
-  return plan.hops[sizingHopIndex(plan, pool)]!.protocol === 'v3' ? 'v3SqrtPriceX96' : 'v2Reserve0';
+  const { protocol } = plan.hops[sizingHopIndex(plan, pool)]!;
+  // The PoolManager has neither reserves nor a slot0 of its own: the executor refuses (BadSizing) a V4 sized hop.
+  if (protocol === 'v4') throw new PlanError(`sizing pool ${getAddress(pool)} is a V4 hop: tables key on V2 or V3 pools only`);
+  return protocol === 'v3' ? 'v3SqrtPriceX96' : 'v2Reserve0';
 }
 
 /**
@@ -98,6 +101,7 @@ export function encodeSizing(plan: ExecutorPlan, table: SizingTable): Hex {
     throw new PlanError(`builderShareBps must be an integer 0..${plan.maxBuilderShareBps} (the plan's cap; got ${share})`);
   }
   const hopIndex = sizingHopIndex(plan, table.pool);
+  sizingKeyKind(plan, table.pool); // refuses a V4 hop
   const count = table.entries.length;
   if (count < SIZING_MIN_ENTRIES || count > SIZING_MAX_ENTRIES) {
     throw new PlanError(`a sizing table has ${SIZING_MIN_ENTRIES} to ${SIZING_MAX_ENTRIES} entries (got ${count})`);

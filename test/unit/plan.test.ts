@@ -1,6 +1,8 @@
 import { getAddress, type Address } from 'viem';
 import { describe, expect, it } from 'vitest';
-import { decodePlan, encodePlan, PLAN_HEADER_SIZE, PLAN_HOP_SIZE, type ExecutorPlan } from '../../src/bundle/plan.ts';
+import { zeroAddress } from 'viem';
+import { decodePlan, encodePlan, PLAN_HEADER_SIZE, PLAN_HOP_SIZE, PLAN_V4_TRAILER_ENTRY, type ExecutorPlan } from '../../src/bundle/plan.ts';
+import { DYNAMIC_FEE_FLAG, type V4PoolKey } from '../../src/amm/v4/poolKey.ts';
 
 const weth = getAddress('0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2');
 const usdc = getAddress('0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48');
@@ -56,5 +58,63 @@ describe('executor plan encoding', () => {
     expect(() => encodePlan({ ...plan, hops: [{ ...plan.hops[0]!, v2FeeBps: 10_000 }, plan.hops[1]!] })).toThrow(/V2 fee 10000 bps/);
     expect(() => decodePlan(`${encodePlan(plan)}00`)).toThrow(/2-hop plan is 168 bytes \(got 169\)/);
     expect(() => decodePlan('0x00')).toThrow(/at least 80 bytes/);
+  });
+
+  // V4 hops: the pool key's hooks as source, flags V4 (8) | zeroForOne (2) | native (16) | trailer index << 5,
+  // the key's fee, and one int24 tick spacing per V4 hop after the hops (contracts/src/libraries/Plan.sol).
+  const poolManager = getAddress('0x000000000004444c5dc75cB358380D2e3dE08A90');
+  const hooks = getAddress('0x0000000000000000000000000000000000000080');
+  const ethUsdc: V4PoolKey = { currency0: zeroAddress, currency1: usdc, fee: 3000, tickSpacing: 60, hooks: zeroAddress };
+  const wethUsdc: V4PoolKey = { currency0: usdc, currency1: weth, fee: DYNAMIC_FEE_FLAG, tickSpacing: 10, hooks };
+  const v4Plan: ExecutorPlan = {
+    ...plan,
+    flash: false,
+    hops: [
+      // WETH -> USDC in the native ETH/USDC pool: ETH is currency 0, so zero for one
+      { pool: poolManager, tokenOut: usdc, protocol: 'v4', zeroForOne: true, v4Key: ethUsdc },
+      { pool: poolManager, tokenOut: weth, protocol: 'v4', zeroForOne: true, v4Key: wethUsdc },
+    ],
+  };
+
+  it('packs V4 hops: hooks as source, V4/native/index flags, the key fee, and the tick-spacing trailer', () => {
+    const hex = encodePlan(v4Plan);
+    expect((hex.length - 2) / 2).toBe(PLAN_HEADER_SIZE + 2 * PLAN_HOP_SIZE + 2 * PLAN_V4_TRAILER_ENTRY);
+    expect(hex.slice(2, 4)).toBe('04'); // not flash, 2 V4 hops (bits 1..4)
+    const firstHop = 2 + PLAN_HEADER_SIZE * 2;
+    expect(hex.slice(firstHop, firstHop + 40)).toBe('0'.repeat(40)); // no hooks
+    expect(hex.slice(firstHop + 80, firstHop + 88)).toBe('1a000bb8'); // V4 | zeroForOne | native, index 0, fee 3000
+    const secondHop = firstHop + PLAN_HOP_SIZE * 2;
+    expect(hex.slice(secondHop, secondHop + 40)).toBe(hooks.slice(2).toLowerCase());
+    expect(hex.slice(secondHop + 80, secondHop + 88)).toBe('2a800000'); // V4 | zeroForOne, index 1, dynamic fee
+    expect(hex.slice(-12)).toBe('00003c00000a'); // tick spacings 60, 10
+  });
+
+  it('round-trips V4 hops (the key comes back as hooks, fee, tick spacing and the native flag)', () => {
+    const decoded = decodePlan(encodePlan(v4Plan));
+    expect(decoded.hops).toEqual([
+      { tokenOut: usdc, protocol: 'v4', zeroForOne: true, v4: { hooks: zeroAddress, fee: 3000, tickSpacing: 60, native: true } },
+      { tokenOut: weth, protocol: 'v4', zeroForOne: true, v4: { hooks, fee: DYNAMIC_FEE_FLAG, tickSpacing: 10, native: false } },
+    ]);
+    expect(() => decodePlan(encodePlan(v4Plan).slice(0, -2) as `0x${string}`)).toThrow(/2-hop plan with 2 V4 hops is 174 bytes \(got 173\)/);
+  });
+
+  it('refuses V4 hops the executor would refuse', () => {
+    const [first, second] = v4Plan.hops as [ExecutorPlan['hops'][number], ExecutorPlan['hops'][number]];
+    expect(() => encodePlan({ ...v4Plan, hops: [{ ...first, v4Key: undefined }, second] })).toThrow(/hop 0: a V4 hop needs its pool key/);
+    expect(() => encodePlan({ ...v4Plan, hops: [{ ...first, zeroForOne: false }, second] })).toThrow(/hop 0: zeroForOne false contradicts/);
+    expect(() => encodePlan({ ...v4Plan, hops: [first, { ...second, v4Key: { ...wethUsdc, currency0: pool(9) } }] })).toThrow(/hop 1: .* is not the pool key's pair/);
+    expect(() => encodePlan({ ...v4Plan, hops: [first, { ...second, v4Key: { ...wethUsdc, tickSpacing: 0 } }] })).toThrow(/hop 1: tick spacing 0/);
+    expect(() => encodePlan({ ...v4Plan, hops: [first, { ...second, v4Key: { ...wethUsdc, fee: 1 << 24 } }] })).toThrow(/hop 1: V4 fee/);
+  });
+
+  it('packs a V4 loan as the flash source (flags flash | 32, native ETH | 64) and round-trips it', () => {
+    for (const [flashSource, byte] of [['v4', '21'], ['v4Native', '61']] as const) {
+      const loan: ExecutorPlan = { ...plan, flashSource };
+      const hex = encodePlan(loan);
+      expect(hex.slice(2, 4)).toBe(byte);
+      expect(decodePlan(hex).flashSource).toBe(flashSource);
+    }
+    expect(decodePlan(encodePlan(plan)).flashSource).toBeUndefined();
+    expect(() => encodePlan({ ...plan, flash: false, flashSource: 'v4' })).toThrow(/flashSource needs flash mode/);
   });
 });

@@ -115,4 +115,18 @@ describe('signExecutorSizedTransaction', () => {
     await expect(signExecutorSizedTransaction({ account, ...fields, nonce: -1, plan, sizing: table })).rejects.toBeInstanceOf(SignTransactionError);
     await expect(signExecutorSizedTransaction({ account, ...fields, plan: { ...plan, flash: true }, sizing: table })).rejects.toBeInstanceOf(PlanError);
   });
+
+  it('refuses to key a table on a V4 hop (the executor reads V2 reserves or V3 slot0 only)', () => {
+    const poolManager = getAddress('0x000000000004444c5dc75cB358380D2e3dE08A90');
+    const v4Hop = {
+      pool: poolManager,
+      tokenOut: weth,
+      protocol: 'v4',
+      zeroForOne: true,
+      v4Key: { currency0: usdc, currency1: weth, fee: 500, tickSpacing: 10, hooks: getAddress('0x0000000000000000000000000000000000000000') },
+    } as const;
+    const withV4: ExecutorPlan = { ...plan, hops: [plan.hops[0]!, v4Hop] };
+    expect(() => sizingKeyKind(withV4, poolManager)).toThrow(PlanError);
+    expect(() => encodeSizing(withV4, { ...table, pool: poolManager })).toThrow(/V4 hop/);
+  });
 });
