@@ -26,6 +26,13 @@ contract ExecutorV4Handler is Test {
     uint256 public operatorAttempts;
     uint256 public operatorSuccesses;
     uint256 public forgedAttempts;
+    /// @dev Every handler call of the run (a shrunk or replayed sequence may be a single call).
+    uint256 public calls;
+
+    modifier counted() {
+        calls++;
+        _;
+    }
 
     constructor(Executor executor_, IWETH9 weth_, address owner_, address operator_, address poolManager_) {
         (executor, weth, owner, operator, poolManager) = (executor_, weth_, owner_, operator_, poolManager_);
@@ -42,7 +49,7 @@ contract ExecutorV4Handler is Test {
         if (actor == owner || actor == operator) actor = address(0xBAD);
     }
 
-    function operatorExecutesV4Cycle(uint256 pick) external {
+    function operatorExecutesV4Cycle(uint256 pick) external counted {
         operatorAttempts++;
         vm.prank(operator);
         try executor.execute(plans[pick % plans.length]) {
@@ -50,7 +57,7 @@ contract ExecutorV4Handler is Test {
         } catch {}
     }
 
-    function strangerCallsUnlockCallback(uint256 seed, bytes calldata data) external {
+    function strangerCallsUnlockCallback(uint256 seed, bytes calldata data) external counted {
         strangerAttempts++;
         vm.prank(_stranger(seed));
         try executor.unlockCallback(data) {
@@ -59,7 +66,7 @@ contract ExecutorV4Handler is Test {
     }
 
     /// @dev The PoolManager's own address, outside any unlock of ours, with our callback data shape.
-    function poolManagerCallsUnlockCallback(uint256 amount, address recipient, bool zeroForOne) external {
+    function poolManagerCallsUnlockCallback(uint256 amount, address recipient, bool zeroForOne) external counted {
         strangerAttempts++;
         bytes memory data = abi.encode(V4Key(tokens[0], tokens[1], 500, 10, address(0)), zeroForOne, amount, recipient, bytes(""));
         vm.prank(poolManager);
@@ -68,7 +75,7 @@ contract ExecutorV4Handler is Test {
         } catch {}
     }
 
-    function strangerExecutesPlan(uint256 seed, uint256 pick) external {
+    function strangerExecutesPlan(uint256 seed, uint256 pick) external counted {
         strangerAttempts++;
         vm.prank(_stranger(seed));
         try executor.execute(plans[pick % plans.length]) {
@@ -76,7 +83,7 @@ contract ExecutorV4Handler is Test {
         } catch {}
     }
 
-    function anyoneSendsEth(uint256 seed, bool asPoolManager) external {
+    function anyoneSendsEth(uint256 seed, bool asPoolManager) external counted {
         address sender = asPoolManager ? poolManager : _stranger(seed);
         vm.deal(sender, 1 ether);
         strangerAttempts++;
@@ -87,7 +94,7 @@ contract ExecutorV4Handler is Test {
 
     /// @dev A stolen operator key's V4 plan: 2..3 hops over WETH, USDC, DAI and a fake token, each V2 (Uniswap
     ///      factory), V3 or V4 with fuzzed hooks (none or the attacker's), native flag, fee, tick spacing and trailer.
-    function operatorRunsForgedV4Plan(uint256 seed, uint256 amountIn, bool flash) external {
+    function operatorRunsForgedV4Plan(uint256 seed, uint256 amountIn, bool flash) external counted {
         uint256 hopCount = bound(seed, 2, 3);
         address[4] memory path;
         path[0] = tokens[(seed >> 8) % 4];
@@ -135,7 +142,7 @@ contract ExecutorV4Handler is Test {
         (uniFactory, v3Factory) = (uniFactory_, v3Factory_);
     }
 
-    function ownerWithdraws(uint256 amount) external {
+    function ownerWithdraws(uint256 amount) external counted {
         amount = bound(amount, 0, weth.balanceOf(address(executor)) / 10);
         vm.prank(owner);
         executor.withdraw(address(weth), owner, amount);
@@ -198,7 +205,8 @@ contract ExecutorV4InvariantTest is ExecutorV4Base {
 
     /// @dev The campaign really tried the guarded paths, and the operator's first try traded.
     function afterInvariant() public view {
-        assertGt(handler.strangerAttempts() + handler.forgedAttempts(), 0);
+        // A run of a few calls may draw no attacker; a full one (depth 64, most selectors an attacker's) always does.
+        if (handler.calls() >= 16) assertGt(handler.strangerAttempts() + handler.forgedAttempts(), 0);
         if (handler.operatorAttempts() > 0) assertGt(handler.operatorSuccesses(), 0);
     }
 }
