@@ -68,6 +68,9 @@ describe('independent bundles (one operator per bundle)', () => {
     expect(app.operatorLanes.map((lane) => lane.account.address.toLowerCase())).toContain(ours.from.toLowerCase());
 
     // As the builder reported it: the first outbid, nothing lost to a nonce of ours.
+    // The builder is asked why in the background, after the head: its answer may land after the ledger settled.
+    const deadline = Date.now() + 30_000;
+    while (!app.store.recentMisses(10).some((miss) => miss.bundleId === oursFirst!.id) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     const misses = app.store.recentMisses(10);
     expect(misses.find((miss) => miss.bundleId === oursFirst!.id)?.verdict).toMatchObject({ kind: 'outbid', builder: 'local' });
     expect(misses.find((miss) => miss.bundleId === oursSecond!.id)).toBeUndefined();
