@@ -25,6 +25,8 @@ import { MarketState } from '../../src/state/market.ts';
 import { loadMarket } from '../../src/state/marketLoader.ts';
 import type { V4Pool } from '../../src/state/types.ts';
 import { readV4Pool } from '../../src/state/v4Reader.ts';
+import { readV4Pools } from '../../src/state/v4Pools.ts';
+import { windowAround } from '../../src/state/reader.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
 
@@ -212,6 +214,7 @@ describe('V4 pools in the market state', () => {
       await follower.sync();
       compared += await expectChainState(market);
     }
+    if (process.env.V4_VERBOSE) console.log({ seed, blocks: 14, landed, feeChanges, compared, logs: follower.stats.logs });
     expect(follower.stats.discovered).toBe(1);
     expect(market.size).toBe(devnet.manifest.v4.pools.length + 1);
     expect(landed).toBeGreaterThan(40);
@@ -228,7 +231,8 @@ describe('V4 pools in the market state', () => {
     const head = await client.getBlock({ blockTag: 'latest' });
     const market = new MarketState(64);
     market.reset(await bootstrapPools(client, await discoverPools(client, factories, head.number!), head.number!), { number: head.number!, hash: head.hash!, parentHash: head.parentHash });
-    const follower = new StateFollower({ client, market, logger, factories, driftSample: 0 });
+    // Drift checks on: after every block a sample of V4 pools is read again and compared (none may differ).
+    const follower = new StateFollower({ client, market, logger, factories, driftSample: 8 });
     const before = [...market.all()];
     const snapshot = (await devnet.client.request({ method: 'evm_snapshot' as never })) as Hex;
     const random = generator(seed ^ 0x2545f491);
@@ -253,6 +257,45 @@ describe('V4 pools in the market state', () => {
     expect(follower.stats.rolledBack).toBeGreaterThanOrEqual(1);
     for (const pool of before) expect(samePoolState(market.get(pool.address)!, pool)).toBe(true);
     await expectChainState(market);
+    expect(follower.stats.driftChecks).toBeGreaterThanOrEqual(2);
+    expect(follower.stats.drift).toBe(0);
+  }, 180_000);
+
+  it('keeps tick windows on V4 pools: a price near the edge of its loaded words is read again around the new price', async () => {
+    const head = await client.getBlock({ blockTag: 'latest' });
+    const windows = (pool: { tick: number; tickSpacing: number }) => windowAround(pool.tick, pool.tickSpacing, 1.01);
+    const hookless = devnet.manifest.v4.pools.filter((pool) => pool.hook === 'none');
+    const read = await readV4Pools(client, hookless.map((pool) => ({ key: pool.key, poolManager: mainnetV4.poolManager })), head.number!, { windows });
+    expect(read.pools.every((pool) => pool.wordRange !== undefined)).toBe(true);
+    const market = new MarketState(64);
+    market.reset(read.pools, { number: head.number!, hash: head.hash!, parentHash: head.parentHash });
+    const follower = new StateFollower({ client, market, logger, factories, driftSample: 4, v3Window: windows });
+    const random = generator(seed ^ 0x7f4a7c15);
+    // The tick-spacing-1 pool: a 1% window is one word each side, so a few large swaps take the price to its edge.
+    const narrow = hookless.find((pool) => pool.key.tickSpacing === 1)!;
+    for (let block = 0; block < 6; block++) {
+      const zeroForOne = block % 2 === 0;
+      // 2% of the in-range virtual reserve of the input: at least a 4% price move (~400 ticks, more than a word
+      // of 256) while the liquidity lasts, back and forth. Sized off the pool itself, not what the PoolManager holds.
+      const pool = market.get(narrow.poolId) as V4Pool;
+      const q96 = 1n << 96n;
+      const amount = (zeroForOne ? (pool.liquidity * q96) / pool.sqrtPriceX96 : (pool.liquidity * pool.sqrtPriceX96) / q96) / 50n;
+      const data = encodeFunctionData({
+        abi: swapTestAbi,
+        functionName: 'swap',
+        args: [narrow.key, { zeroForOne, amountSpecified: -amount, sqrtPriceLimitX96: zeroForOne ? MIN_SQRT_RATIO + 1n : MAX_SQRT_RATIO - 1n }, { takeClaims: false, settleUsingBurn: false }, '0x'],
+      });
+      expect(await mineAndCheck([await submit(swapTest, data), await randomSwap(random, hookless[block % hookless.length]!.key)])).toBeGreaterThanOrEqual(1);
+      await follower.sync();
+      await follower.settled();
+      // Each pool equals the chain over the words it holds (a read of the same window at the same block).
+      for (const ours of [...market.all()] as V4Pool[]) {
+        const fresh = await readV4Pool(client, { poolManager: mainnetV4.poolManager, key: ours.key, blockNumber: market.head!.number, wordRange: ours.wordRange! });
+        expect(samePoolState(ours, fresh)).toBe(true);
+      }
+    }
+    expect(follower.stats.rewindowed).toBeGreaterThan(0);
+    expect(follower.stats.drift).toBe(0);
   }, 180_000);
 
   it('checkpoints V4 pools in the SQLite store: a warm start reads back registry and states as the chain holds them', async () => {
