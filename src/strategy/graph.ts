@@ -216,6 +216,8 @@ export class PoolGraph {
    * With `fan`, the three-hop cycles with the pool first or last go to it in one call (see CycleFanVisitor).
    */
   visitCyclesThrough(pool: Pool, start: Address, visit: CycleVisitor, fan?: CycleFanVisitor): void {
+    // A pool the graph may not hold may still be named (a pool a block moved): no walk through it either.
+    if (!walkable(pool)) return;
     const p = this.byAddress.get(pool.address.toLowerCase()) ?? { pool, key: pool.address.toLowerCase(), token0: pool.token0.toLowerCase(), token1: pool.token1.toLowerCase(), t0: undefined, t1: undefined, excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined, pendingAt: 0, pending: undefined };
     if (this.excluded(p.pool)) return;
     // Each pool's exclusion is asked once per walk, however many cycles it is in.

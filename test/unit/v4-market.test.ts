@@ -117,6 +117,25 @@ describe('V4 simulate-only guards', () => {
   });
 });
 
+describe('V4 pools in the cycle search', () => {
+  it('walks no cycle through a V4 pool a block moved (not in the graph, and never walkable yet), while a V2 pool beside it has its cycles', () => {
+    // USDC < WETH: a V4 USDC/WETH pool and two V2 USDC/WETH pairs, so each pool closes two-hop WETH cycles with the others.
+    const key: V4PoolKey = { currency0: usdc, currency1: weth, fee: 500, tickSpacing: 10, hooks: zeroAddress };
+    const id = v4PoolId(key);
+    const v4: V4Pool = { ...v4Pool(), key, address: id, poolId: id, token0: usdc, token1: weth, simulateOnly: false };
+    const pair = (n: number): V2Pair => ({ kind: 'v2', address: `0x${String(n).repeat(40)}` as Address, token0: usdc, token1: weth, reserve0: 3n * 10n ** 12n, reserve1: 10n ** 21n, feeBps: 30n });
+    const graph = new PoolGraph([pair(2), pair(3), v4]);
+    const count = (pool: V4Pool | V2Pair) => {
+      let cycles = 0;
+      graph.visitCyclesThrough(pool, weth, () => cycles++, () => cycles++);
+      return cycles;
+    };
+    expect(count(pair(2))).toBeGreaterThan(0);
+    expect(count(v4)).toBe(0);
+    expect(graph.cyclesThrough(v4, weth)).toEqual([]);
+  });
+});
+
 describe.each(storeBackends)('V4 pool checkpoint on $name', (backend) => {
   const suite = storeSuite(backend);
 
