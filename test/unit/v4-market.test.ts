@@ -6,6 +6,7 @@
 import { encodeAbiParameters, keccak256, toHex, zeroAddress, type Address, type Hex, type Log } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { getSqrtRatioAtTick } from '../../src/amm/v3/tickMath.ts';
+import { quoteV4ExactInput, quoteV4ExactOutput } from '../../src/amm/v4/pool.ts';
 import { hookFlags, v4PoolId, type V4PoolKey } from '../../src/amm/v4/poolKey.ts';
 import { migrationsFor } from '../../src/monitor/migrations.ts';
 import { Store } from '../../src/monitor/store.ts';
@@ -94,7 +95,13 @@ describe('V4 simulate-only guards', () => {
     const overlay = new PendingOverlay(market);
     expect(overlay.applySwap({ pool: hooked.address, zeroForOne: false, amountIn: 10n ** 9n })).toBe(0n);
     expect(overlay.touched()).toEqual([]);
-    expect(overlay.applySwap({ pool: v4Pool().address, zeroForOne: false, amountIn: 10n ** 9n })).toBeGreaterThan(0n);
+    // A hookless pool: the overlay answers what the V4Quoter-checked quotes answer (v4-exactness), in both kinds.
+    const plain = v4Pool();
+    expect(overlay.applySwap({ pool: plain.address, zeroForOne: false, amountIn: 10n ** 9n })).toBe(quoteV4ExactInput(plain, false, 10n ** 9n));
+    const moved = overlay.get(plain.address) as V4Pool;
+    expect(moved.sqrtPriceX96).toBeGreaterThan(plain.sqrtPriceX96);
+    expect(overlay.applyExactOutput({ pool: plain.address, zeroForOne: true, amountOut: 10n ** 8n })).toBe(quoteV4ExactOutput(moved, true, 10n ** 8n));
+    expect(overlay.touched()).toEqual([plain.address]);
   });
 
   it('the engine never sizes a simulate-only V4 pool: the graph leaves it out and sizeCycle refuses a cycle through it', () => {
