@@ -182,6 +182,7 @@ export class SearcherEngine {
     const factories = {
       v2: config.factories.v2.map((f) => ({ ...f, feeBps: BigInt(f.feeBps) })),
       v3: config.factories.v3,
+      ...(config.factories.v4 ? { v4: config.factories.v4 } : {}),
     };
     const headRef = { number: block.number!, hash: block.hash!, parentHash: block.parentHash };
     const scope = await this.chainScope();

@@ -49,8 +49,13 @@ function planHops(cycle: Cycle): PlanHop[] {
     pool: hop.pool.address,
     ...(hop.pool.factory ? { factory: hop.pool.factory } : {}),
     tokenOut: hop.tokenOut,
-    protocol: hop.pool.kind,
+    // The executor has no V4 leg yet, and the graph never walks a V4 pool: a cycle with one is a bug, not a trade.
+    protocol: hop.pool.kind === 'v4' ? unplannable(hop.pool.address) : hop.pool.kind,
     zeroForOne: hop.zeroForOne,
     ...(hop.pool.kind === 'v2' ? { v2FeeBps: Number(hop.pool.feeBps) } : { v3Fee: hop.pool.fee }),
   }));
+}
+
+function unplannable(pool: string): never {
+  throw new RangeError(`V4 pool ${pool} in a cycle: the executor has no V4 leg yet`);
 }

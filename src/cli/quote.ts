@@ -1,14 +1,19 @@
-import { createPublicClient, getAddress, http, isAddress, type Address } from 'viem';
+import { createPublicClient, getAddress, http, isAddress, isHex, type Address, type Hex } from 'viem';
+import { mainnetV4 } from '../chain/addresses.ts';
 import { QuoteError, quoteExactInput } from '../state/quote.ts';
 import { loadPools } from '../state/detect.ts';
+import type { Pool } from '../state/types.ts';
+import { findV4Keys, readV4Pools } from '../state/v4Pools.ts';
 import { httpUrlFlag, integerFlag, parseFlags, readInputFile, UsageError } from './args.ts';
 import { reportError } from './report.ts';
 
-export const quoteUsage = `Usage: searcher quote --rpc URL --pool ADDR --token-in ADDR --amount-in WEI [--block N] [--json]
+export const quoteUsage = `Usage: searcher quote --rpc URL --pool ADDR|POOL_ID --token-in ADDR --amount-in WEI [--block N] [--json]
        searcher quote --rpc URL --batch FILE.jsonl [--block N]
 
-Loads the pool's state from the node (V2 pair or V3 pool, detected) and answers an exact-input swap from
-searcher's own math, not from an on-chain quoter. The batch form reads one {"pool", "tokenIn", "amountIn"}
+Loads the pool's state from the node (V2 pair or V3 pool by address, detected; a Uniswap V4 pool by its 32-byte
+pool id, its key found from the PoolManager's Initialize event) and answers an exact-input swap from searcher's
+own math, not from an on-chain quoter. Native ETH in a V4 pool is token 0x0000000000000000000000000000000000000000.
+A V4 pool whose hook acts around swaps is simulate-only: refused with an error, never quoted by our math alone. The batch form reads one {"pool", "tokenIn", "amountIn"}
 per line and prints one {"pool", "tokenIn", "amountIn", "amountOut"} per line (decimal strings); a line that
 cannot be quoted prints {"...", "error"} and the rest go on.
 
@@ -16,18 +21,22 @@ Options:
   --rpc URL          JSON-RPC endpoint
   --block N          block to quote at (default: latest)
   --v2-fee-bps N     fee of V2-style pairs (default 30)
+  --pool-manager ADDR  the Uniswap V4 PoolManager holding pools named by id (default: mainnet's)
   --json             one JSON object instead of text
 `;
 
-type Request = { pool: Address; tokenIn: Address; amountIn: bigint };
+/** `pool`: an address (V2/V3), or a V4 pool id (32 bytes, lowercase). */
+type Request = { pool: Address | Hex; tokenIn: Address; amountIn: bigint };
+
+const isPoolId = (value: string): boolean => isHex(value, { strict: true }) && value.length === 66;
 
 function parseRequest(pool: unknown, tokenIn: unknown, amountIn: unknown, where: string): Request {
-  if (typeof pool !== 'string' || !isAddress(pool)) throw new UsageError(`${where}: pool must be an address`);
+  if (typeof pool !== 'string' || !(isAddress(pool) || isPoolId(pool))) throw new UsageError(`${where}: pool must be an address or a V4 pool id (0x and 64 hex digits)`);
   if (typeof tokenIn !== 'string' || !isAddress(tokenIn)) throw new UsageError(`${where}: tokenIn must be an address`);
   if (typeof amountIn !== 'string' || !/^\d+$/.test(amountIn) || BigInt(amountIn) === 0n) {
     throw new UsageError(`${where}: amountIn must be a positive integer in wei, as a decimal string`);
   }
-  return { pool, tokenIn, amountIn: BigInt(amountIn) };
+  return { pool: isPoolId(pool) ? (pool.toLowerCase() as Hex) : (pool as Address), tokenIn, amountIn: BigInt(amountIn) };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -40,6 +49,7 @@ export async function run(argv: string[]): Promise<number> {
       batch: { type: 'string' },
       block: { type: 'string' },
       'v2-fee-bps': { type: 'string' },
+      'pool-manager': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
@@ -67,7 +77,15 @@ export async function run(argv: string[]): Promise<number> {
     const client = createPublicClient({ transport: http(rpc, { batch: true, retryCount: 1 }) });
     const blockNumber = flags.block ? BigInt(integerFlag(flags.block, 'block', 0)) : await client.getBlockNumber();
     const valid = requests.filter((r): r is Request => 'pool' in r);
-    const { pools } = await loadPools(client as never, valid.map((r) => r.pool), blockNumber, v2FeeBps);
+    const poolManager = flags['pool-manager'] === undefined ? mainnetV4.poolManager : isAddress(flags['pool-manager']) ? getAddress(flags['pool-manager']) : undefined;
+    if (!poolManager) throw new UsageError('--pool-manager must be an address');
+    const ids = [...new Set(valid.map((r) => r.pool).filter(isPoolId))] as Hex[];
+    const { pools: byAddress } = await loadPools(client as never, valid.map((r) => r.pool).filter((pool) => !isPoolId(pool)), blockNumber, v2FeeBps);
+    const pools = new Map<string, Pool>([...byAddress].map(([address, pool]) => [address.toLowerCase(), pool]));
+    if (ids.length > 0) {
+      const keys = await findV4Keys(client as never, poolManager, ids, blockNumber);
+      for (const pool of (await readV4Pools(client as never, [...keys.values()], blockNumber)).pools) pools.set(pool.address, pool);
+    }
 
     let failures = 0;
     for (const request of requests) {
@@ -78,8 +96,8 @@ export async function run(argv: string[]): Promise<number> {
       }
       const base = { pool: request.pool, tokenIn: request.tokenIn, amountIn: request.amountIn.toString() };
       try {
-        const pool = pools.get(getAddress(request.pool));
-        if (!pool) throw new QuoteError(`${request.pool} is neither a V2 pair nor a V3 pool`);
+        const pool = pools.get(request.pool.toLowerCase());
+        if (!pool) throw new QuoteError(isPoolId(request.pool) ? `${request.pool} is no V4 pool initialized in PoolManager ${poolManager}` : `${request.pool} is neither a V2 pair nor a V3 pool`);
         const amountOut = quoteExactInput(pool, request.tokenIn, request.amountIn).toString();
         if (flags.batch || flags.json) {
           process.stdout.write(`${JSON.stringify({ ...base, amountOut, ...(flags.json && !flags.batch ? { block: blockNumber.toString(), kind: pool.kind } : {}) })}\n`);

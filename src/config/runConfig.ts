@@ -61,6 +61,11 @@ export const runConfigSchema = z.strictObject({
     .strictObject({
       v2: z.array(z.strictObject({ address, feeBps: z.number().int().min(0).max(9999), venue: z.string() })),
       v3: z.array(z.strictObject({ address, venue: z.string() })),
+      /**
+       * Uniswap V4 PoolManagers whose pools the market follows (by pool id; hooked pools simulate-only). Off unless
+       * listed: the search does not trade V4 pools yet, so following them costs reads for nothing but the state.
+       */
+      v4: z.array(z.strictObject({ poolManager: address, venue: z.string() })).optional(),
     })
     .default({
       v2: [

@@ -84,12 +84,18 @@ const secretFlag = /^--?(private[-_]?key|priv[-_]?key|key|secret|mnemonic|seed|p
 // Pasted keys come with 0X, spaces, or a CR/newline from a copied line: all of them are still the key.
 const rawKey = /(^|=)\s*(0x)?[0-9a-f]{64}\s*$/i;
 
+/** Flags whose value is a public 32-byte identifier, by command: `searcher quote --pool <V4 pool id>`. */
+const publicIdFlags: Record<string, readonly string[]> = { quote: ['--pool'] };
+
 /**
  * Refuses command lines that carry a secret: flags named like one, or any 32-byte hex value. Arguments are
  * visible to every user of the machine (ps) and stay in shell history.
  */
 export function assertNoSecretsInArgv(argv: readonly string[], keyEnvVar = 'SEARCHER_PRIVATE_KEY', keystoreHint = configKeystoreHint): void {
-  for (const arg of argv) {
+  const idFlags = publicIdFlags[argv[0] ?? ''] ?? [];
+  for (const [i, arg] of argv.entries()) {
+    // A Uniswap V4 pool id is 32 bytes of hex too, but public: allowed only as the value of the flag that names one.
+    if (idFlags.includes(argv[i - 1] ?? '') || idFlags.some((flag) => arg.startsWith(`${flag}=`))) continue;
     if (secretFlag.test(arg) || rawKey.test(arg)) {
       throw new SecretError(
         `refusing a secret on the command line (it would leak through ps and shell history): put the key in ${keyEnvVar} or ${keystoreHint} with SEARCHER_KEYSTORE_PASSWORD`,

@@ -235,6 +235,31 @@ export function migrationsFor(dialect: SqlDialect, instance: string): readonly s
   ) STRICT;
   CREATE INDEX bids_at ON bids (instance, at);
   `,
+    // 10: Uniswap V4 pools in the pool registry: kind 'v4', the address column holds the pool id (32 bytes), the
+    // factory the PoolManager, and v4_key the pool key as JSON (an id alone cannot be read back to its key). A
+    // CHECK cannot be altered in SQLite: the table is rebuilt with its rows (the checkpoint stays warm).
+    `
+  CREATE TABLE pool_registry_v10 (
+    instance TEXT NOT NULL,
+    chain TEXT NOT NULL,
+    address TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('v2', 'v3', 'v4')),
+    fee_bps INTEGER,
+    venue TEXT,
+    factory TEXT,
+    created_at INTEGER,
+    token0 TEXT,
+    token1 TEXT,
+    state TEXT,
+    v4_key TEXT,
+    PRIMARY KEY (instance, chain, address)
+  ) STRICT;
+  INSERT INTO pool_registry_v10 (instance, chain, address, kind, fee_bps, venue, factory, created_at, token0, token1, state)
+    SELECT instance, chain, address, kind, fee_bps, venue, factory, created_at, token0, token1, state FROM pool_registry;
+  DROP TABLE pool_registry;
+  ALTER TABLE pool_registry_v10 RENAME TO pool_registry;
+  ${dialect === 'postgres' ? 'ALTER TABLE pool_registry RENAME CONSTRAINT pool_registry_v10_pkey TO pool_registry_pkey;' : ''}
+  `,
   ];
 }
 

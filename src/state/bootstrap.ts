@@ -4,6 +4,7 @@ import { applyLiquidityFloor, type PriceLookup } from './liquidityFloor.ts';
 import { scanLogs } from './logScan.ts';
 import { readPoolHeaders, readPoolTicks, type ReadPoolsParameters, type TickWindows } from './reader.ts';
 import type { Pool, V2Pair, V3Pool } from './types.ts';
+import { initializedPool, initializeTopic, readV4Pools, type V4Entry } from './v4Pools.ts';
 
 const pairCreated = parseAbiItem('event PairCreated(address indexed token0, address indexed token1, address pair, uint256 pairCount)');
 const poolCreated = parseAbiItem(
@@ -14,6 +15,8 @@ export type Factories = {
   /** V2-style factories, their pairs' fee (bps) and the venue name their pools get. */
   v2: ReadonlyArray<{ address: Address; feeBps: bigint; venue: string }>;
   v3: ReadonlyArray<{ address: Address; venue: string }>;
+  /** Uniswap V4 PoolManagers (one per chain): their `Initialize` events announce pools, named by pool id. */
+  v4?: ReadonlyArray<{ poolManager: Address; venue: string }>;
 };
 
 export type DiscoveredPools = {
@@ -21,17 +24,26 @@ export type DiscoveredPools = {
   v3: Address[];
   v3Venues?: Map<Address, string>;
   v3Factories?: Map<Address, Address>;
-  /** The block of each pool's creation log, when discovered from logs. */
+  /** V4 pools: key and PoolManager (the market keys them by pool id). */
+  v4?: V4Entry[];
+  /** The block of each pool's creation log, when discovered from logs (V4: by pool id). */
   createdAt?: Map<Address, bigint>;
 };
 
-/** topic0 of the factories' creation events (PairCreated, PoolCreated). */
-export const creationTopics: readonly Hex[] = [toEventSelector(pairCreated), toEventSelector(poolCreated)];
+/** topic0 of the factories' creation events (PairCreated, PoolCreated, V4 Initialize). */
+export const creationTopics: readonly Hex[] = [toEventSelector(pairCreated), toEventSelector(poolCreated), initializeTopic];
 
 /** The pools that creation logs of the configured factories announce (other logs are ignored). */
 export function poolsCreatedIn(logs: readonly Log[], factories: Factories): DiscoveredPools {
-  const found: DiscoveredPools = { v2: [], v3: [], v3Venues: new Map(), v3Factories: new Map(), createdAt: new Map() };
+  const found: DiscoveredPools = { v2: [], v3: [], v3Venues: new Map(), v3Factories: new Map(), v4: [], createdAt: new Map() };
   for (const log of logs) {
+    const v4 = factories.v4 ? initializedPool(log, factories.v4) : undefined;
+    if (v4) {
+      const { poolId, ...entry } = v4;
+      found.v4!.push(entry);
+      if (log.blockNumber !== null && log.blockNumber !== undefined) found.createdAt!.set(poolId, log.blockNumber);
+      continue;
+    }
     const v2 = factories.v2.find((f) => f.address.toLowerCase() === log.address.toLowerCase());
     const v3 = factories.v3.find((f) => f.address.toLowerCase() === log.address.toLowerCase());
     if (!v2 && !v3) continue;
@@ -60,9 +72,9 @@ export type DiscoverOptions = { fromBlock?: bigint; initialSpan?: bigint; maxSpa
 
 /** Every pool the factories created in [fromBlock, toBlock], from their creation events (ranges split when a provider caps them). */
 export async function discoverPools(client: PublicClient, factories: Factories, toBlock: bigint, options: DiscoverOptions = {}): Promise<DiscoveredPools & { requests: number; capped: number }> {
-  const addresses = [...factories.v2.map((f) => f.address), ...factories.v3.map((f) => f.address)];
+  const addresses = [...factories.v2.map((f) => f.address), ...factories.v3.map((f) => f.address), ...(factories.v4 ?? []).map((m) => m.poolManager)];
   const fromBlock = options.fromBlock ?? 0n;
-  if (addresses.length === 0 || fromBlock > toBlock) return { v2: [], v3: [], v3Venues: new Map(), v3Factories: new Map(), createdAt: new Map(), requests: 0, capped: 0 };
+  if (addresses.length === 0 || fromBlock > toBlock) return { v2: [], v3: [], v3Venues: new Map(), v3Factories: new Map(), v4: [], createdAt: new Map(), requests: 0, capped: 0 };
   const scan = await scanLogs(client, {
     address: addresses,
     topics: creationTopics,
@@ -113,8 +125,12 @@ export async function readMarket(client: PublicClient, pools: DiscoveredPools, b
   for (const [pool, venue] of pools.v3Venues ?? []) venues.set(pool.toLowerCase(), venue);
   const factories = new Map<string, Address | undefined>(pools.v2.map((p) => [p.pair.toLowerCase(), p.factory]));
   for (const [pool, factory] of pools.v3Factories ?? []) factories.set(pool.toLowerCase(), factory);
+  // V4 pools are read whole by extsload (their headers and ticks are one storage read apart), then judged by the floor.
+  const v4 = pools.v4 && pools.v4.length > 0 ? await readV4Pools(client, pools.v4, blockNumber, { limiter, ...(options.windows ? { windows: options.windows } : {}) }) : { pools: [], gone: [] };
+  gone.push(...v4.gone);
   const headers = (await Promise.all(batches))
-    .flatMap((batch) => [...batch.v2, ...batch.v3])
+    .flatMap((batch): Pool[] => [...batch.v2, ...batch.v3])
+    .concat(v4.pools)
     .map((pool): Pool => {
       const venue = venues.get(pool.address.toLowerCase());
       const factory = factories.get(pool.address.toLowerCase());

@@ -1,11 +1,14 @@
 import { type Address, type Hex, type Log, type PublicClient } from 'viem';
+import { v4PoolId } from '../amm/v4/poolKey.ts';
 import type { Logger } from '../log.ts';
 import { driftSample } from './driftSample.ts';
 import { decodePoolLog, poolStateTopics as stateTopics, type PoolLog } from './events.ts';
 import { MarketState, type BlockRef } from './market.ts';
 import { bootstrapPools, creationTopics, discoverPools, poolsCreatedIn, type DiscoveredPools, type Factories } from './bootstrap.ts';
 import { readPools, type TickWindows } from './reader.ts';
-import type { Pool, V3Pool } from './types.ts';
+import type { Pool, V3Pool, V4Pool } from './types.ts';
+import { readV4Pools, v4EntryOf } from './v4Pools.ts';
+import { readV4Slot0s } from './v4Reader.ts';
 
 
 export type FollowerStats = {
@@ -52,6 +55,11 @@ export type StateFollowerParameters = {
    * creations found again, the liquidity floor applied). Without it, the factories are scanned from block 0.
    */
   reload?: (block: BlockRef) => Promise<Pool[]>;
+  /**
+   * PoolManagers whose V4 events are applied (default: those of `factories.v4`). A V4 event from any other
+   * emitter is ignored: anyone can emit a log shaped like one.
+   */
+  v4PoolManagers?: readonly Address[];
   /** The V3 tick window to load around a pool's price (absent: the market holds whole bitmaps). */
   v3Window?: TickWindows;
   /**
@@ -73,10 +81,11 @@ function briefly(error: Error): string {
   return typeof details === 'string' && details ? `${first} ${details.split('\n')[0]}` : first;
 }
 
-/** Equality of the state a swap reads (and, for V3, what later Mints and Burns need). */
+/** Equality of the state a swap reads (and, for V3/V4, what later Mints, Burns and ModifyLiquidity need). */
 export function samePoolState(a: Pool, b: Pool): boolean {
   if (a.kind === 'v2' && b.kind === 'v2') return a.reserve0 === b.reserve0 && a.reserve1 === b.reserve1;
-  if (a.kind !== 'v3' || b.kind !== 'v3') return false;
+  if (a.kind === 'v2' || a.kind !== b.kind) return false;
+  if (a.kind === 'v4' && b.kind === 'v4' && (a.lpFee !== b.lpFee || a.protocolFee !== b.protocolFee)) return false;
   return (
     a.sqrtPriceX96 === b.sqrtPriceX96 &&
     a.tick === b.tick &&
@@ -93,7 +102,7 @@ function withIdentity(fresh: Pool, ours: Pool | undefined): Pool {
 }
 
 /** The pool's price sits in the outer quarter of its loaded words (at least the edge word): time to re-center. */
-function nearWindowEdge(pool: V3Pool): boolean {
+function nearWindowEdge(pool: V3Pool | V4Pool): boolean {
   if (!pool.wordRange) return false;
   const word = Math.floor(Math.floor(pool.tick / pool.tickSpacing) / 256);
   const margin = Math.max(1, Math.floor((pool.wordRange.to - pool.wordRange.from) / 4));
@@ -113,9 +122,12 @@ export class StateFollower {
   private running: Promise<void> = Promise.resolve();
   private drifting: Promise<unknown> = Promise.resolve();
   private readonly topics: readonly Hex[];
+  private readonly v4Managers: ReadonlySet<string>;
 
   constructor(private readonly parameters: StateFollowerParameters) {
     this.topics = parameters.factories ? [...stateTopics, ...creationTopics] : stateTopics;
+    const managers = parameters.v4PoolManagers ?? (parameters.factories?.v4 ?? []).map((m) => m.poolManager);
+    this.v4Managers = new Set(managers.map((m) => m.toLowerCase()));
   }
 
   private get market(): MarketState {
@@ -265,9 +277,10 @@ export class StateFollower {
   private async wantedAfterReorg(latest: bigint, tracked: readonly Pool[]): Promise<DiscoveredPools> {
     const { client, factories } = this.parameters;
     if (factories) return discoverPools(client, factories, latest);
-    const wanted: DiscoveredPools = { v2: [], v3: [], v3Venues: new Map() };
+    const wanted: DiscoveredPools = { v2: [], v3: [], v3Venues: new Map(), v4: [] };
     for (const pool of tracked) {
-      if (pool.kind === 'v2') wanted.v2.push({ pair: pool.address, feeBps: pool.feeBps, ...(pool.venue ? { venue: pool.venue } : {}) });
+      if (pool.kind === 'v4') wanted.v4!.push(v4EntryOf(pool));
+      else if (pool.kind === 'v2') wanted.v2.push({ pair: pool.address, feeBps: pool.feeBps, ...(pool.venue ? { venue: pool.venue } : {}) });
       else {
         wanted.v3.push(pool.address);
         if (pool.venue) wanted.v3Venues!.set(pool.address, pool.venue);
@@ -280,8 +293,9 @@ export class StateFollower {
     const { client } = this.parameters;
     // One request per block: the pools' state logs and the factories' creation logs together.
     const raw = (await client.getLogs({ blockHash: block.hash, topics: [this.topics] } as never)) as Log[];
-    const decoded = raw.map(decodePoolLog).filter((log): log is PoolLog => log !== undefined && !log.removed);
+    const decoded = raw.map((log) => decodePoolLog(log, this.v4Managers)).filter((log): log is PoolLog => log !== undefined && !log.removed);
     const logs = decoded.filter((log) => this.market.get(log.address) !== undefined);
+    logs.push(...(await this.dynamicFees(block)));
     const created = await this.newPools(raw, block.number);
     const changed = this.market.applyBlock(block, logs);
     if (this.parameters.onUntrackedLogs && logs.length < decoded.length) this.parameters.onUntrackedLogs(block, decoded.filter((log) => this.market.get(log.address) === undefined), changed);
@@ -306,6 +320,27 @@ export class StateFollower {
   }
 
   /**
+   * The V4 dynamic fees this block set: slot0's lpFee of every tracked dynamic-fee pool, read at the block (one
+   * extsload per PoolManager), as an event after the block's logs for each pool whose fee moved, so the journal
+   * undoes it like any other change. A hook sets the fee with no event; reading is the only way to know.
+   */
+  private async dynamicFees(block: BlockRef): Promise<PoolLog[]> {
+    const pools = this.market.dynamicFeePools();
+    if (pools.length === 0) return [];
+    const byManager = new Map<string, V4Pool[]>();
+    for (const pool of pools) byManager.set(pool.poolManager.toLowerCase(), [...(byManager.get(pool.poolManager.toLowerCase()) ?? []), pool]);
+    const changes: PoolLog[] = [];
+    for (const group of byManager.values()) {
+      const slot0s = await readV4Slot0s(this.parameters.client, group[0]!.poolManager, group.map((pool) => pool.poolId), block.number);
+      group.forEach((pool, i) => {
+        const lpFee = slot0s[i]!.lpFee;
+        if (lpFee !== pool.lpFee) changes.push({ address: pool.address, event: { kind: 'v4fee', lpFee }, blockNumber: block.number, blockHash: block.hash, logIndex: Number.MAX_SAFE_INTEGER, removed: false });
+      });
+    }
+    return changes;
+  }
+
+  /**
    * V3 pools whose price came near the edge of their loaded tick window are read again around the new price,
    * beside the trading path; the fresh copy lands only if no newer block has (else that block's check judges).
    * Until then a trade past the edge is refused, never guessed.
@@ -313,13 +348,19 @@ export class StateFollower {
   private rewindow(block: BlockRef, changed: ReadonlySet<Address>): void {
     const window = this.parameters.v3Window;
     if (!window) return;
-    const near = [...changed].map((address) => this.market.get(address)).filter((pool): pool is V3Pool => pool?.kind === 'v3' && nearWindowEdge(pool));
+    const near = [...changed].map((address) => this.market.get(address)).filter((pool): pool is V3Pool | V4Pool => pool !== undefined && pool.kind !== 'v2' && nearWindowEdge(pool));
     if (near.length === 0) return;
-    const work = readPools(this.parameters.client, { v3: near.map((pool) => pool.address), blockNumber: block.number, windows: window })
-      .then(({ v3 }) => {
+    const v3 = near.filter((pool): pool is V3Pool => pool.kind === 'v3').map((pool) => pool.address);
+    const v4 = near.filter((pool): pool is V4Pool => pool.kind === 'v4').map(v4EntryOf);
+    const work = Promise.all([
+      v3.length > 0 ? readPools(this.parameters.client, { v3, blockNumber: block.number, windows: window }).then((read) => read.v3) : [],
+      v4.length > 0 ? readV4Pools(this.parameters.client, v4, block.number, { windows: window }).then((read) => read.pools) : [],
+    ])
+      .then(([freshV3, freshV4]) => {
         if (this.market.head?.hash !== block.hash) return;
-        this.market.replace(v3.map((fresh) => withIdentity(fresh, this.market.get(fresh.address))));
-        this.stats.rewindowed += v3.length;
+        const fresh: Pool[] = [...freshV3, ...freshV4];
+        this.market.replace(fresh.map((pool) => withIdentity(pool, this.market.get(pool.address))));
+        this.stats.rewindowed += fresh.length;
       })
       .catch((error: Error) => this.parameters.logger.warn({ err: error.message }, 'state: re-reading tick windows failed'));
     this.drifting = this.drifting.then(() => work);
@@ -334,8 +375,9 @@ export class StateFollower {
       v3: found.v3.filter((pool) => !this.market.get(pool)),
       v3Venues: found.v3Venues,
       v3Factories: found.v3Factories,
+      v4: (found.v4 ?? []).filter((entry) => !this.market.get(v4PoolId(entry.key))),
     };
-    if (fresh.v2.length + fresh.v3.length === 0) return [];
+    if (fresh.v2.length + fresh.v3.length + fresh.v4.length === 0) return [];
     return this.parameters.readNewPools ? this.parameters.readNewPools(fresh, blockNumber) : bootstrapPools(client, fresh, blockNumber);
   }
 
@@ -344,20 +386,29 @@ export class StateFollower {
     if (sampleSize === 0) return;
     // Changed pools first, then random ones drawn by index: no per-block copy of every address.
     const sample = driftSample(this.market, changed, sampleSize).map((address) => this.market.get(address)!);
-    const fresh = await readPools(this.parameters.client, {
-      windows: (pool) => (this.market.get(pool.address) as V3Pool | undefined)?.wordRange,
-      v3: sample.filter((pool) => pool.kind === 'v3').map((pool) => pool.address),
-      v2: sample.filter((pool) => pool.kind === 'v2').map((pool) => pool.address),
-      blockNumber: block.number,
-    });
+    const windows = (pool: { address: Address }) => (this.market.get(pool.address) as V3Pool | V4Pool | undefined)?.wordRange;
+    const v4 = sample.filter((pool): pool is V4Pool => pool.kind === 'v4');
+    const [fresh, freshV4] = await Promise.all([
+      readPools(this.parameters.client, {
+        windows,
+        v3: sample.filter((pool) => pool.kind === 'v3').map((pool) => pool.address),
+        v2: sample.filter((pool) => pool.kind === 'v2').map((pool) => pool.address),
+        blockNumber: block.number,
+      }),
+      v4.length > 0 ? readV4Pools(this.parameters.client, v4.map(v4EntryOf), block.number, { windows }) : { pools: [], gone: [] },
+    ]);
     this.stats.driftChecks++;
-    const byAddress = new Map<Address, Pool>([...fresh.v2, ...fresh.v3].map((pool) => [pool.address, pool]));
-    const drifted = sample.filter((pool) => !samePoolState(pool, byAddress.get(pool.address)!));
+    const byAddress = new Map<string, Pool>([...fresh.v2, ...fresh.v3, ...freshV4.pools].map((pool) => [pool.address.toLowerCase(), pool]));
+    // A V4 pool the PoolManager no longer holds has no fresh state: it counts as drifted and is left as it is.
+    const drifted = sample.filter((pool) => {
+      const now = byAddress.get(pool.address.toLowerCase());
+      return now === undefined || !samePoolState(pool, now);
+    });
     if (drifted.length > 0 && this.market.head?.hash !== block.hash) return; // a newer block moved on: the next check judges
     if (drifted.length > 0) {
       this.stats.drift += drifted.length;
       this.parameters.logger.error({ block: String(block.number), pools: drifted.map((pool) => pool.address) }, 'state: drift from the chain');
-      this.market.replace(drifted.map((pool) => withIdentity(byAddress.get(pool.address)!, pool)));
+      this.market.replace(drifted.filter((pool) => byAddress.has(pool.address.toLowerCase())).map((pool) => withIdentity(byAddress.get(pool.address.toLowerCase())!, pool)));
     }
     const stale = drifted.length > 0;
     if (stale !== this.stale) {

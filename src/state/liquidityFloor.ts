@@ -1,4 +1,4 @@
-import type { Address } from 'viem';
+import { zeroAddress, type Address } from 'viem';
 import type { Pool } from './types.ts';
 
 /**
@@ -33,6 +33,8 @@ const key = (token: Address) => token.toLowerCase();
 export function wethPrices(pools: readonly Pool[], weth: Address, maxRounds = 3, knownPrices?: PriceLookup): Map<string, Price> {
   const found = new Map<string, Price>();
   found.set(key(weth), { num: 1n, den: 1n, depth: 2n ** 255n });
+  // Native ETH (a V4 pool's currency address(0)) is worth WETH one for one.
+  found.set(key(zeroAddress), { num: 1n, den: 1n, depth: 2n ** 255n });
   const prices: PriceLookup & { has(token: string): boolean } = knownPrices
     ? { get: (token) => found.get(token) ?? knownPrices.get(token), has: (token) => found.has(token) || knownPrices.get(token) !== undefined }
     : found;

@@ -1,7 +1,8 @@
 import type { Address, Hex } from 'viem';
 import { applyPoolEvent } from './apply.ts';
 import type { PoolLog } from './events.ts';
-import type { Pool } from './types.ts';
+import { isDynamicFee } from '../amm/v4/poolKey.ts';
+import type { Pool, V4Pool } from './types.ts';
 
 /** What one applied block changed: enough to undo it. */
 type JournalEntry = { number: bigint; hash: Hex; parentHash: Hex; previous: Map<string, Pool> };
@@ -30,6 +31,8 @@ export class MarketState {
   /** The same slots by index (an address keeps its index while tracked): a sample is drawn without a copy. */
   private readonly list: Slot[] = [];
   private readonly journal: JournalEntry[] = [];
+  /** V4 pools whose hook sets the fee (no event tells): the follower reads their slot0 every block. Keys of `pools`. */
+  private readonly dynamicFee = new Set<string>();
   head: BlockRef | undefined;
 
   constructor(private readonly depth = 64) {}
@@ -51,7 +54,11 @@ export class MarketState {
       }
     }
     this.pools.clear();
-    for (const [key, slot] of kept) this.pools.set(key, slot);
+    this.dynamicFee.clear();
+    for (const [key, slot] of kept) {
+      this.pools.set(key, slot);
+      if (slot.pool.kind === 'v4' && isDynamicFee(slot.pool.key)) this.dynamicFee.add(key);
+    }
     this.journal.length = 0;
     this.head = block;
   }
@@ -70,6 +77,12 @@ export class MarketState {
     const added: Slot = { pool, index: this.list.length };
     this.list.push(added);
     this.pools.set(key, added);
+    if (pool.kind === 'v4' && isDynamicFee(pool.key)) this.dynamicFee.add(key);
+  }
+
+  /** The tracked V4 pools with a dynamic fee (their fee must be read each block). */
+  dynamicFeePools(): V4Pool[] {
+    return [...this.dynamicFee].map((key) => this.pools.get(key)!.pool as V4Pool);
   }
 
   get(address: Address): Pool | undefined {

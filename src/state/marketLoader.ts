@@ -1,7 +1,8 @@
 import type { PublicClient } from 'viem';
 import type { Logger } from '../log.ts';
 import { discoverPools, readMarket, type DiscoveredPools, type Factories, type ReadMarketOptions } from './bootstrap.ts';
-import { poolStateTopics } from './events.ts';
+import { isDynamicFee, v4PoolId } from '../amm/v4/poolKey.ts';
+import { poolStateTopics, stateLogKey } from './events.ts';
 import { scanLogs } from './logScan.ts';
 import type { BlockRef } from './market.ts';
 import type { PoolCheckpoint, PoolCheckpointStore, RegisteredPool } from './poolCheckpoint.ts';
@@ -64,6 +65,19 @@ export function registeredPools(found: DiscoveredPools): RegisteredPool[] {
       ...(found.v3Factories?.has(pool) ? { factory: found.v3Factories.get(pool)! } : {}),
       ...(found.createdAt?.has(pool) ? { createdAt: found.createdAt.get(pool)! } : {}),
     })),
+    ...(found.v4 ?? []).map((entry) => {
+      const id = v4PoolId(entry.key);
+      return {
+        address: id,
+        kind: 'v4' as const,
+        v4Key: entry.key,
+        factory: entry.poolManager,
+        ...(entry.venue ? { venue: entry.venue } : {}),
+        ...(found.createdAt?.has(id) ? { createdAt: found.createdAt.get(id)! } : {}),
+        token0: entry.key.currency0,
+        token1: entry.key.currency1,
+      };
+    }),
   ];
 }
 
@@ -78,9 +92,12 @@ function withTokens(entries: readonly RegisteredPool[], pools: readonly Pool[]):
 
 /** The pools to read, in the shape the reader takes. */
 export function toDiscovered(entries: readonly RegisteredPool[]): DiscoveredPools {
-  const found: DiscoveredPools = { v2: [], v3: [], v3Venues: new Map(), v3Factories: new Map() };
+  const found: DiscoveredPools = { v2: [], v3: [], v3Venues: new Map(), v3Factories: new Map(), v4: [] };
   for (const entry of entries) {
-    if (entry.kind === 'v2') {
+    if (entry.kind === 'v4') {
+      // An entry without its key or PoolManager cannot be read again (never written so): left out, not guessed.
+      if (entry.v4Key && entry.factory) found.v4!.push({ key: entry.v4Key, poolManager: entry.factory, ...(entry.venue ? { venue: entry.venue } : {}) });
+    } else if (entry.kind === 'v2') {
       found.v2.push({ pair: entry.address, feeBps: entry.feeBps ?? 30n, ...(entry.venue ? { venue: entry.venue } : {}), ...(entry.factory ? { factory: entry.factory } : {}) });
     } else {
       found.v3.push(entry.address);
@@ -139,7 +156,9 @@ export async function loadMarket(parameters: LoadMarketParameters): Promise<Load
   if (checkpoint && gap <= (parameters.maxWarmGap ?? 5_000n)) {
     // Which registered pools moved since the checkpoint: every pool event of the gap, by address.
     const events = fromBlock <= head.number ? await scanLogs(client, { topics: poolStateTopics, fromBlock, toBlock: head.number, ...parameters.logs }) : { logs: [], requests: 0, capped: 0 };
-    const moved = new Set(events.logs.map((log) => log.address.toLowerCase()));
+    const moved = new Set(events.logs.map(stateLogKey));
+    // A dynamic fee moves with no event (the hook sets it): such pools are always read again.
+    for (const entry of checkpoint.registry) if (entry.v4Key && isDynamicFee(entry.v4Key)) moved.add(entry.address.toLowerCase());
     const stale = [...checkpoint.registry.filter((entry) => moved.has(entry.address.toLowerCase())), ...created];
     const again = new Set(stale.map((entry) => entry.address.toLowerCase()));
     const kept = checkpoint.states.filter((pool) => !again.has(pool.address.toLowerCase()));

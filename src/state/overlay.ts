@@ -1,8 +1,9 @@
 import type { Address } from 'viem';
 import { getAmountIn, getAmountOut } from '../amm/v2.ts';
 import { simulateV3Swap } from '../amm/v3/pool.ts';
+import { simulateV4Swap, V4SwapError } from '../amm/v4/pool.ts';
 import type { MarketState } from './market.ts';
-import type { Pool, V2Pair } from './types.ts';
+import type { Pool, V2Pair, V4Pool } from './types.ts';
 
 export type PendingSwap = { pool: Address; zeroForOne: boolean; amountIn: bigint };
 
@@ -11,6 +12,16 @@ function traded(pool: V2Pair, zeroForOne: boolean, amountIn: bigint, amountOut: 
   return zeroForOne
     ? { ...pool, reserve0: pool.reserve0 + amountIn, reserve1: pool.reserve1 - amountOut }
     : { ...pool, reserve0: pool.reserve0 - amountOut, reserve1: pool.reserve1 + amountIn };
+}
+
+/** A V4 swap in PoolManager's sign convention (< 0 exact input), or undefined when the pool would refuse it. */
+function v4Swap(pool: V4Pool, zeroForOne: boolean, amountSpecified: bigint) {
+  try {
+    return simulateV4Swap(pool, { zeroForOne, amountSpecified });
+  } catch (error) {
+    if (error instanceof V4SwapError) return undefined;
+    throw error;
+  }
 }
 
 /**
@@ -47,6 +58,14 @@ export class PendingOverlay {
       this.changed.set(key, traded(pool, swap.zeroForOne, swap.amountIn, out));
       return out;
     }
+    if (pool.kind === 'v4') {
+      // A pool whose hook acts around swaps is never quoted by our math alone: its pending swap is not applied.
+      if (pool.simulateOnly) return 0n;
+      const result = v4Swap(pool, swap.zeroForOne, -swap.amountIn);
+      if (!result) return 0n;
+      this.changed.set(key, { ...pool, sqrtPriceX96: result.sqrtPriceX96, tick: result.tick, liquidity: result.liquidity });
+      return swap.zeroForOne ? result.amount1 : result.amount0;
+    }
     const result = simulateV3Swap(pool, { zeroForOne: swap.zeroForOne, amountSpecified: swap.amountIn });
     this.changed.set(key, { ...pool, sqrtPriceX96: result.sqrtPriceX96, tick: result.tick, liquidity: result.liquidity });
     return -(swap.zeroForOne ? result.amount1 : result.amount0);
@@ -62,6 +81,13 @@ export class PendingOverlay {
       const amountIn = getAmountIn(swap.amountOut, reserveIn, reserveOut, pool.feeBps);
       this.changed.set(key, traded(pool, swap.zeroForOne, amountIn, swap.amountOut));
       return amountIn;
+    }
+    if (pool.kind === 'v4') {
+      if (pool.simulateOnly) return 0n;
+      const result = v4Swap(pool, swap.zeroForOne, swap.amountOut);
+      if (!result) return 0n;
+      this.changed.set(key, { ...pool, sqrtPriceX96: result.sqrtPriceX96, tick: result.tick, liquidity: result.liquidity });
+      return -(swap.zeroForOne ? result.amount0 : result.amount1);
     }
     const result = simulateV3Swap(pool, { zeroForOne: swap.zeroForOne, amountSpecified: -swap.amountOut });
     this.changed.set(key, { ...pool, sqrtPriceX96: result.sqrtPriceX96, tick: result.tick, liquidity: result.liquidity });

@@ -1,5 +1,6 @@
-import { getAddress, type Address } from 'viem';
+import { getAddress, type Address, type Hex } from 'viem';
 import type { BlockRef } from './market.ts';
+import type { V4PoolKey } from '../amm/v4/poolKey.ts';
 import type { Pool } from './types.ts';
 
 /**
@@ -8,10 +9,14 @@ import type { Pool } from './types.ts';
  * (chain id and genesis hash): a checkpoint never applies to another chain.
  */
 
-/** A pool the factories created, tracked or not: what is needed to read it again. */
+/**
+ * A pool the factories created, tracked or not: what is needed to read it again. A V4 pool's `address` is its pool
+ * id (lowercase), its `factory` the PoolManager, and `v4Key` its key (a pool id alone cannot be read back to one).
+ */
 export type RegisteredPool = {
   address: Address;
-  kind: 'v2' | 'v3';
+  kind: 'v2' | 'v3' | 'v4';
+  v4Key?: V4PoolKey;
   /** V2 pairs' fee (bps) from their factory. */
   feeBps?: bigint;
   venue?: string;
@@ -57,5 +62,11 @@ export function encodePoolState(pool: Pool): string {
 
 export function decodePoolState(text: string): Pool {
   const pool = JSON.parse(text, (_, value: unknown) => (value !== null && typeof value === 'object' && '$n' in value ? BigInt((value as { $n: string }).$n) : value)) as Pool;
-  return { ...pool, address: getAddress(pool.address), token0: getAddress(pool.token0), token1: getAddress(pool.token1), ...(pool.factory ? { factory: getAddress(pool.factory) } : {}) };
+  const tokens = { token0: getAddress(pool.token0), token1: getAddress(pool.token1), ...(pool.factory ? { factory: getAddress(pool.factory) } : {}) };
+  if (pool.kind === 'v4') {
+    // A V4 pool is keyed by its id (lowercase, never checksummed: it is no address).
+    const key = { ...pool.key, currency0: getAddress(pool.key.currency0), currency1: getAddress(pool.key.currency1), hooks: getAddress(pool.key.hooks) };
+    return { ...pool, ...tokens, address: pool.address.toLowerCase() as Hex, poolId: pool.poolId.toLowerCase() as Hex, key, poolManager: getAddress(pool.poolManager) };
+  }
+  return { ...pool, ...tokens, address: getAddress(pool.address) };
 }

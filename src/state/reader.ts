@@ -169,7 +169,7 @@ export async function readPools(client: PublicClient, parameters: ReadPoolsParam
 }
 
 /** Which bitmap words to load per pool (undefined: every word). */
-export type TickWindows = (pool: V3Pool) => { from: number; to: number } | undefined;
+export type TickWindows = (pool: Pick<V3Pool, 'address' | 'tick' | 'tickSpacing'>) => { from: number; to: number } | undefined;
 
 /**
  * Everything but the V3 ticks, in one call: V2 reserves, V3 price, tick and active liquidity (the V3 pools come

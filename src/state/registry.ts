@@ -40,6 +40,7 @@ export class PoolRegistry {
       address: pool.address,
       kind: pool.kind,
       ...(pool.kind === 'v2' ? { feeBps: pool.feeBps } : {}),
+      ...(pool.kind === 'v4' ? { v4Key: pool.key, factory: pool.poolManager } : {}),
       ...(pool.venue ? { venue: pool.venue } : {}),
       ...(pool.factory ? { factory: pool.factory } : {}),
       ...(createdAt !== undefined ? { createdAt } : {}),

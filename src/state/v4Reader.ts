@@ -4,15 +4,15 @@
  * block, however many ticks. The arithmetic of slots lives in amm/v4/stateSlots.ts; this is only I/O.
  */
 import { hexToBigInt, parseAbi, type Address, type Hex, type PublicClient } from 'viem';
-import { v4PoolId, type V4PoolKey } from '../amm/v4/poolKey.ts';
-import type { V4PoolState } from '../amm/v4/pool.ts';
-import { decodeSlot0, decodeTickInfo, liquiditySlot, slot0Slot, tickBitmapSlot, tickInfoSlot, ticksInWord } from '../amm/v4/stateSlots.ts';
+import { isSimulateOnly, v4PoolId, type V4PoolKey } from '../amm/v4/poolKey.ts';
+import type { Limiter } from '../chain/inFlight.ts';
+import { decodeSlot0, decodeTickInfo, liquiditySlot, slot0Slot, tickBitmapSlot, tickInfoSlot, ticksInWord, type V4Slot0 } from '../amm/v4/stateSlots.ts';
 import { StateReadError, fullWordRange } from './reader.ts';
+import type { V4Pool } from './types.ts';
 
 export const extsloadAbi = parseAbi(['function extsload(bytes32[] slots) view returns (bytes32[])']);
 
-/** A V4 pool as read: its key and id, with everything a swap reads. */
-export type V4Pool = V4PoolState & { kind: 'v4'; poolId: Hex; key: V4PoolKey; liquidityGross: bigint[] };
+export type { V4Pool } from './types.ts';
 
 export type ReadV4PoolParameters = {
   poolManager: Address;
@@ -21,6 +21,9 @@ export type ReadV4PoolParameters = {
   blockNumber?: bigint;
   /** Bitmap words to load (inclusive); default every word of the pool's tick range. */
   wordRange?: { from: number; to: number };
+  /** Every eth_call goes through it (bounds the requests in flight); default: unbounded. */
+  limiter?: Limiter;
+  venue?: string;
 };
 
 export async function readV4Pool(client: PublicClient, parameters: ReadV4PoolParameters): Promise<V4Pool> {
@@ -29,7 +32,8 @@ export async function readV4Pool(client: PublicClient, parameters: ReadV4PoolPar
   const blockNumber = parameters.blockNumber ?? (await client.getBlockNumber({ cacheTime: 0 }));
   const load = async (slots: readonly Hex[]): Promise<readonly Hex[]> => {
     try {
-      return await client.readContract({ address: poolManager, abi: extsloadAbi, functionName: 'extsload', args: [slots], blockNumber });
+      const read = () => client.readContract({ address: poolManager, abi: extsloadAbi, functionName: 'extsload', args: [slots], blockNumber });
+      return await (parameters.limiter ? parameters.limiter(read) : read());
     } catch (cause) {
       throw new StateReadError('STATE_READ', `extsload of V4 pool ${poolId} at block ${blockNumber} failed`, { cause });
     }
@@ -45,8 +49,14 @@ export async function readV4Pool(client: PublicClient, parameters: ReadV4PoolPar
   const partial = parameters.wordRange !== undefined;
   return {
     kind: 'v4',
+    address: poolId,
     poolId,
     key,
+    poolManager,
+    token0: key.currency0,
+    token1: key.currency1,
+    simulateOnly: isSimulateOnly(key),
+    ...(parameters.venue ? { venue: parameters.venue } : {}),
     sqrtPriceX96: slot0.sqrtPriceX96,
     tick: slot0.tick,
     liquidity: hexToBigInt(liquidityWord!) & ((1n << 128n) - 1n),
@@ -59,4 +69,16 @@ export async function readV4Pool(client: PublicClient, parameters: ReadV4PoolPar
     liquidityGross: infos.map((info) => info.liquidityGross),
     ...(partial ? { wordRange: range } : {}),
   };
+}
+
+/** slot0 of several pools of one PoolManager at one block, in one extsload (the per-block read of dynamic fees). */
+export async function readV4Slot0s(client: PublicClient, poolManager: Address, poolIds: readonly Hex[], blockNumber: bigint): Promise<V4Slot0[]> {
+  if (poolIds.length === 0) return [];
+  let words: readonly Hex[];
+  try {
+    words = await client.readContract({ address: poolManager, abi: extsloadAbi, functionName: 'extsload', args: [poolIds.map(slot0Slot)], blockNumber });
+  } catch (cause) {
+    throw new StateReadError('STATE_READ', `extsload of ${poolIds.length} V4 slot0s at block ${blockNumber} failed`, { cause });
+  }
+  return words.map(decodeSlot0);
 }

@@ -1,6 +1,6 @@
 import type { Address } from 'viem';
 import type { PoolSlot } from '../state/market.ts';
-import type { Pool } from '../state/types.ts';
+import { quotableByMath, type Pool } from '../state/types.ts';
 import type { Cycle, CycleHop } from './cycle.ts';
 
 /**
@@ -75,6 +75,11 @@ type Link = {
   pools: GraphPool[];
 };
 
+/** Whether the search may walk (and size) a pool: V2/V3; V4 once the executor trades it, never a simulate-only V4 pool. */
+export function walkable(pool: Pool): boolean {
+  return pool.kind !== 'v4' && quotableByMath(pool);
+}
+
 const NO_LINKS: ReadonlyMap<string, Link> = new Map();
 const NO_POOLS: readonly GraphPool[] = [];
 
@@ -123,6 +128,8 @@ export class PoolGraph {
   }
 
   add(pool: Pool): void {
+    // V4 pools are not walked yet (the executor has no V4 leg), and a simulate-only one never may be by our math alone.
+    if (!walkable(pool)) return;
     if (this.excluded(pool)) return;
     const t0 = this.intern(pool.token0);
     const t1 = this.intern(pool.token1);
@@ -209,6 +216,8 @@ export class PoolGraph {
    * With `fan`, the three-hop cycles with the pool first or last go to it in one call (see CycleFanVisitor).
    */
   visitCyclesThrough(pool: Pool, start: Address, visit: CycleVisitor, fan?: CycleFanVisitor): void {
+    // A pool the graph may not hold may still be named (a pool a block moved): no walk through it either.
+    if (!walkable(pool)) return;
     const p = this.byAddress.get(pool.address.toLowerCase()) ?? { pool, key: pool.address.toLowerCase(), token0: pool.token0.toLowerCase(), token1: pool.token1.toLowerCase(), t0: undefined, t1: undefined, excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined, pendingAt: 0, pending: undefined };
     if (this.excluded(p.pool)) return;
     // Each pool's exclusion is asked once per walk, however many cycles it is in.

@@ -2,6 +2,7 @@ import { composeHops, optimalCycleInput } from '../amm/v2.ts';
 import type { V3QuotePaths } from '../amm/v3/quotePath.ts';
 import { isV2Only, prepareCycle, quoteCycle, type Cycle, type CycleHop, type PoolView, type PreparedCycle } from './cycle.ts';
 import type { V2Hop } from '../amm/v2.ts';
+import { walkable } from './graph.ts';
 
 const Q96 = 1n << 96n;
 
@@ -16,6 +17,9 @@ function virtualHop(view: PoolView, hop: CycleHop): V2Hop {
   return { reserveIn: hop.zeroForOne ? reserve0 : reserve1, reserveOut: hop.zeroForOne ? reserve1 : reserve0, feeBps: BigInt(Math.ceil(pool.fee / 100)) };
 }
 
+/** Every hop's pool may be sized by our math (graph.ts `walkable`), in the view's state. */
+const sizable = (view: PoolView, cycle: Cycle): boolean => cycle.hops.every((hop) => walkable(view.get(hop.pool.address) ?? hop.pool));
+
 export type Sized = { amountIn: bigint; amountOut: bigint; profit: bigint; ticksCrossed: number; evaluations: number };
 
 const profitAt = (view: PoolView, cycle: Cycle, x: bigint, prepared?: PreparedCycle) => {
@@ -29,6 +33,7 @@ const profitAt = (view: PoolView, cycle: Cycle, x: bigint, prepared?: PreparedCy
  * cycle is worth an exact search (one that cannot pay its gas is not).
  */
 export function approximateProfit(view: PoolView, cycle: Cycle): bigint {
+  if (!sizable(view, cycle)) return 0n;
   const hops = cycle.hops.map((hop) => virtualHop(view, hop));
   const x = optimalCycleInput(hops);
   if (x <= 0n) return 0n;
@@ -45,6 +50,8 @@ export function approximateProfit(view: PoolView, cycle: Cycle): bigint {
  * shared with the other cycles sized on the same view (they often share a pool).
  */
 export function sizeCycle(view: PoolView, cycle: Cycle, minInput = 10n ** 12n, paths?: V3QuotePaths): Sized | undefined {
+  // Fail closed: a pool our math may not quote alone (a V4 pool, a simulate-only one above all) is never sized.
+  if (!sizable(view, cycle)) return undefined;
   if (isV2Only(cycle)) {
     const hops = cycle.hops.map((hop) => {
       const pool = view.get(hop.pool.address) ?? hop.pool;

@@ -101,9 +101,9 @@ describe('V3 tick windows', () => {
   });
 
   it('the follower re-centers a window the price has come to the edge of, exactly as the chain holds it', async () => {
-    const centered = (pool: V3Pool) => windowAround(pool.tick, pool.tickSpacing, 1.05);
+    const centered = (pool: Pick<V3Pool, 'tick' | 'tickSpacing'>) => windowAround(pool.tick, pool.tickSpacing, 1.05);
     // Loaded off-center: the price already sits in the window's lowest word.
-    const offCenter = (pool: V3Pool) => ({ from: wordOf(pool.tick, pool.tickSpacing), to: wordOf(pool.tick, pool.tickSpacing) + 2 });
+    const offCenter = (pool: Pick<V3Pool, 'tick' | 'tickSpacing'>) => ({ from: wordOf(pool.tick, pool.tickSpacing), to: wordOf(pool.tick, pool.tickSpacing) + 2 });
     const head = await client.getBlock({ blockTag: 'latest' });
     const [pool] = (await readPools(client, { v3: [full.address], blockNumber: head.number!, windows: offCenter })).v3 as [V3Pool];
     const market = new MarketState(8);

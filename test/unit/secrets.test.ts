@@ -70,6 +70,14 @@ describe('assertNoSecretsInArgv', () => {
     expect(() => assertNoSecretsInArgv([key], 'SEARCHER_DEPLOYER_KEY', 'pass --keystore FILE')).toThrow(/put the key in SEARCHER_DEPLOYER_KEY or pass --keystore FILE with SEARCHER_KEYSTORE_PASSWORD/);
   });
 
+  it('lets a 32-byte V4 pool id through as the value of `quote --pool` only, nowhere else', () => {
+    expect(() => assertNoSecretsInArgv(['quote', '--rpc', 'http://x', '--pool', key, '--json'])).not.toThrow();
+    expect(() => assertNoSecretsInArgv(['quote', `--pool=${key}`])).not.toThrow();
+    for (const argv of [['quote', '--token-in', key], ['quote', '--pool', '0xabc', key], ['run', '--pool', key], ['quote', '--private-key', key]]) {
+      expect(() => assertNoSecretsInArgv(argv)).toThrow(/refusing a secret on the command line/);
+    }
+  });
+
   it('lets ordinary arguments through', () => {
     expect(() => assertNoSecretsInArgv(['devnet', '--port', '0', '--manifest', 'm.json', '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2'])).not.toThrow();
   });
