@@ -11,21 +11,11 @@
 import { parseArgs } from 'node:util';
 import { BidPolicy, type BiddingSettings } from '../src/strategy/bidPolicy.ts';
 import { defaultBidding } from '../src/config/bidding.ts';
+import { seededRandom } from '../src/devnet/traffic/random.ts';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '2000' }, seed: { type: 'string', default: '1' } } });
 const rounds = Number(values.rounds);
 
-/** mulberry32: a small seeded generator, so every policy meets the same opportunities and coin flips. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rival = { name: string; shareBps: number; inTime: number } | undefined;
 const mixes: Array<{ name: string; rival: Rival }> = [
@@ -41,7 +31,7 @@ const ether = 10n ** 18n;
 type Result = { policy: string; won: number; lost: number; sharePaidBps: number; netWei: bigint; losses: number };
 
 function run(policyName: string, settings: BiddingSettings, fixedShareBps: number, rival: Rival, seed: number): Result {
-  const random = generator(seed);
+  const random = seededRandom(seed);
   const policy = new BidPolicy({ settings, fixedShareBps, executorCapBps: 10_000 });
   let won = 0;
   let lost = 0;

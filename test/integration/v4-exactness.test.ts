@@ -15,6 +15,7 @@ import { readV4Pool, type V4Pool } from '../../src/state/v4Reader.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/paths.ts';
+import { seededRandom } from '../../src/devnet/traffic/random.ts';
 
 const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const swaps = Number(process.env.V4_SWAPS ?? 2400);
@@ -41,17 +42,6 @@ const stateViewAbi = parseAbi([
 let devnet: Devnet;
 let batched: PublicClient;
 
-/** mulberry32: a seeded generator, so a failure replays with FC_SEED. */
-function generator(start: number): () => number {
-  let state = start >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Swap = { pool: V4Pool; zeroForOne: boolean; exactInput: boolean; amount: bigint };
 
@@ -110,7 +100,7 @@ describe('V4 exact swap math against V4Quoter on the real PoolManager', () => {
     expect(new Set(hookless.map((pool) => pool.key.tickSpacing)).size).toBeGreaterThanOrEqual(4);
     const pools = await Promise.all(hookless.map((pool) => readV4Pool(devnet.client as PublicClient, { poolManager: mainnetV4.poolManager, key: pool.key })));
     const held = await Promise.all(pools.map(async (pool) => [await heldByPoolManager(pool.key.currency0), await heldByPoolManager(pool.key.currency1)] as const));
-    const random = generator(seed);
+    const random = seededRandom(seed);
     const plan: Swap[] = [];
     for (let i = 0; i < swaps; i++) {
       const index = Math.floor(random() * pools.length);
@@ -241,7 +231,7 @@ describe('V4 protocol fee', () => {
     await send(mainnetV4.poolManager, encodeFunctionData({ abi: feeAbi, functionName: 'setProtocolFee', args: [listed.key, 500 | (1000 << 12)] }));
     const pool = await readV4Pool(devnet.client as PublicClient, { poolManager: mainnetV4.poolManager, key: listed.key });
     expect(pool.protocolFee).toBe(500 | (1000 << 12));
-    const random = generator(seed ^ 0x5f3759df);
+    const random = seededRandom(seed ^ 0x5f3759df);
     const plan: Swap[] = Array.from({ length: 200 }, () => ({
       pool,
       zeroForOne: random() < 0.5,

@@ -29,6 +29,7 @@ import { readV4Pools } from '../../src/state/v4Pools.ts';
 import { windowAround } from '../../src/state/reader.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
+import { seededRandom } from '../../src/devnet/traffic/random.ts';
 
 const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const factories: Factories = { v2: [], v3: [], v4: [{ poolManager: mainnetV4.poolManager, venue: 'uniswapV4' }] };
@@ -65,16 +66,6 @@ let deployer: Address;
 let swapTest: Address;
 let liquidityRouter: Address;
 
-function generator(start: number): () => number {
-  let state = start >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Sends a transaction from the deployer without mining (several land in the next block). */
 async function submit(to: Address, data: Hex, value = 0n): Promise<Hex> {
@@ -184,7 +175,7 @@ describe('V4 pools in the market state', () => {
     const start = new Map([...market.all()].map((pool) => [pool.address, pool]));
     // Drift checks off: a repair from the chain would hide a wrong application of the events.
     const follower = new StateFollower({ client, market, logger, factories, driftSample: 0 });
-    const random = generator(seed);
+    const random = seededRandom(seed);
     const keys = devnet.manifest.v4.pools.map((pool) => pool.key);
     const dynamic = devnet.manifest.v4.pools.find((pool) => isDynamicFee(pool.key))!;
     let landed = 0;
@@ -235,7 +226,7 @@ describe('V4 pools in the market state', () => {
     const follower = new StateFollower({ client, market, logger, factories, driftSample: 8 });
     const before = [...market.all()];
     const snapshot = (await devnet.client.request({ method: 'evm_snapshot' as never })) as Hex;
-    const random = generator(seed ^ 0x2545f491);
+    const random = seededRandom(seed ^ 0x2545f491);
     const dynamic = devnet.manifest.v4.pools.find((pool) => isDynamicFee(pool.key))!;
     const hashes: Hex[] = [await submit(dynamic.key.hooks, encodeFunctionData({ abi: hookAbi, functionName: 'setFee', args: [31_337] })), await randomSwap(random, dynamic.key)];
     for (const listed of devnet.manifest.v4.pools.filter((pool) => pool.hook === 'none')) {
@@ -270,7 +261,7 @@ describe('V4 pools in the market state', () => {
     const market = new MarketState(64);
     market.reset(read.pools, { number: head.number!, hash: head.hash!, parentHash: head.parentHash });
     const follower = new StateFollower({ client, market, logger, factories, driftSample: 4, v3Window: windows });
-    const random = generator(seed ^ 0x7f4a7c15);
+    const random = seededRandom(seed ^ 0x7f4a7c15);
     // The tick-spacing-1 pool: a 1% window is one word each side, so a few large swaps take the price to its edge.
     const narrow = hookless.find((pool) => pool.key.tickSpacing === 1)!;
     for (let block = 0; block < 6; block++) {
@@ -310,7 +301,7 @@ describe('V4 pools in the market state', () => {
       expect(checkpoint.registry.every((entry) => entry.v4Key !== undefined && entry.factory === mainnetV4.poolManager)).toBe(true);
       // One swap after the checkpoint: a warm start reads that pool (and the dynamic-fee one) again, keeps the others.
       const listed = devnet.manifest.v4.pools.find((pool) => pool.hook === 'none')!;
-      expect(await mineAndCheck([await randomSwap(generator(seed + 1), listed.key)])).toBe(1);
+      expect(await mineAndCheck([await randomSwap(seededRandom(seed + 1), listed.key)])).toBe(1);
       const next = await client.getBlock({ blockTag: 'latest' });
       const warm = await loadMarket({ client, factories, head: { number: next.number!, hash: next.hash!, parentHash: next.parentHash }, logger, checkpoints: { store, scope: 'test' } });
       expect(warm.stats.warm).toBe(true);
