@@ -77,6 +77,13 @@ export class PlanError extends SearcherError {
   }
 }
 
+/**
+ * What a plan with V4 hops or a native V4 loan is checked against: the PoolManager the executor's owner set (a hop
+ * in any other manager names a pool the executor cannot reach) and the chain's WETH (the only token that may stand
+ * for native ETH). Plans with V2/V3 hops only need neither.
+ */
+export type PlanContext = { weth: Address; poolManager: Address };
+
 const MAX_U128 = (1n << 128n) - 1n;
 const MAX_U24 = (1 << 24) - 1;
 const HOP_V3 = 1;
@@ -94,8 +101,11 @@ function uint(value: bigint, max: bigint, name: string, bytes: number): Hex {
   return numberToHex(value, { size: bytes });
 }
 
-/** Packs a plan for `Executor.execute`, refusing anything the contract would reject as malformed. */
-export function encodePlan(plan: ExecutorPlan): Hex {
+/**
+ * Packs a plan for `Executor.execute`, refusing anything the contract would reject as malformed. V4 hops and a
+ * 'v4Native' loan need `context` (without it they are refused: fail closed rather than guess the manager).
+ */
+export function encodePlan(plan: ExecutorPlan, context?: PlanContext): Hex {
   const { hops } = plan;
   if (hops.length < 2 || hops.length > PLAN_MAX_HOPS) throw new PlanError(`a plan needs 2 to ${PLAN_MAX_HOPS} hops (got ${hops.length})`);
   if (getAddress(hops[hops.length - 1]!.tokenOut) !== getAddress(plan.startToken)) {
@@ -105,8 +115,15 @@ export function encodePlan(plan: ExecutorPlan): Hex {
     throw new PlanError(`maxBuilderShareBps must be 0..10000 (got ${plan.maxBuilderShareBps})`);
   }
   if (plan.flashSource !== undefined && !plan.flash) throw new PlanError('flashSource needs flash mode');
+  if (plan.flashSource === 'v4Native') {
+    if (!context) throw new PlanError("a 'v4Native' loan needs the chain's WETH to check the start token");
+    if (getAddress(plan.startToken) !== getAddress(context.weth)) {
+      throw new PlanError(`a 'v4Native' loan lends WETH: the start token ${getAddress(plan.startToken)} is not WETH ${getAddress(context.weth)}`);
+    }
+  }
   const loan = plan.flashSource === 'v4' ? FLAG_V4_LOAN : plan.flashSource === 'v4Native' ? FLAG_V4_LOAN | FLAG_V4_LOAN_NATIVE : 0;
   const v4Count = hops.filter((hop) => hop.protocol === 'v4').length;
+  if (v4Count > 0 && !context) throw new PlanError("V4 hops need the executor's PoolManager and the chain's WETH to be checked");
   const parts: Hex[] = [
     numberToHex((plan.flash ? 1 : 0) | (v4Count << 1) | loan, { size: 1 }),
     uint(plan.targetBlock, MAX_U64, 'targetBlock', 8),
@@ -121,7 +138,7 @@ export function encodePlan(plan: ExecutorPlan): Hex {
   const trailer: Hex[] = [];
   for (const [index, hop] of hops.entries()) {
     if (hop.protocol === 'v4') {
-      const { key, native } = v4Hop(hop, tokenIn, index);
+      const { key, native } = v4Hop(hop, tokenIn, index, context!);
       const flags = HOP_V4 | (hop.zeroForOne ? HOP_ZERO_FOR_ONE : 0) | (native ? HOP_V4_NATIVE : 0) | (trailer.length << 5);
       parts.push(getAddress(key.hooks), getAddress(hop.tokenOut), numberToHex(flags, { size: 1 }), numberToHex(key.fee, { size: 3 }));
       trailer.push(numberToHex(key.tickSpacing, { size: 3 }));
@@ -141,14 +158,24 @@ export function encodePlan(plan: ExecutorPlan): Hex {
 }
 
 /**
- * A V4 hop's key checked against the path: its currencies are the hop's tokens (the non-ETH side of a native key
- * being one of them, the other the plan's WETH, which the executor checks), zeroForOne is the direction in the pool.
+ * A V4 hop's key checked against the path: its currencies are the hop's tokens (on a native key, the token that is
+ * not currency1 stands for ETH and must be WETH: the executor unwraps only WETH and would revert BadPlan), zeroForOne
+ * is the direction in the pool, and `pool` is the executor's PoolManager (the plan cannot name another one).
  */
-function v4Hop(hop: PlanHop, tokenIn: Address, index: number): { key: V4PoolKey; native: boolean } {
+function v4Hop(hop: PlanHop, tokenIn: Address, index: number, context: PlanContext): { key: V4PoolKey; native: boolean } {
   const key = hop.v4Key;
   if (!key) throw new PlanError(`hop ${index}: a V4 hop needs its pool key`);
+  if (getAddress(hop.pool) !== getAddress(context.poolManager)) {
+    throw new PlanError(`hop ${index}: the V4 pool is in PoolManager ${getAddress(hop.pool)}, not the executor's ${getAddress(context.poolManager)}`);
+  }
   const [currency0, currency1, tokenOut] = [getAddress(key.currency0), getAddress(key.currency1), getAddress(hop.tokenOut)];
   const native = currency0 === zeroAddress;
+  if (native) {
+    const weth = getAddress(context.weth);
+    for (const token of [tokenIn, tokenOut]) {
+      if (token !== currency1 && token !== weth) throw new PlanError(`hop ${index}: ${token} stands for native ETH but is not WETH ${weth}`);
+    }
+  }
   const asCurrency = (token: Address) => (native && token !== currency1 ? zeroAddress : token);
   const [currencyIn, currencyOut] = [asCurrency(tokenIn), asCurrency(tokenOut)];
   const pair = new Set([currencyIn, currencyOut]);

@@ -26,7 +26,7 @@ export type SizedLegsCall = {
 export function sizedLegsCalldata(call: SizedLegsCall): Hex {
   const plans = call.legs.map((leg, i) => sizedPlanFor({ cycle: leg.cycle, targetBlock: call.targetBlock, ceiling: call.maxAmountIn, minProfit: i === 0 ? call.minProfit : 0n, maxBuilderShareBps: call.builderShareBps }));
   const sizings = call.legs.map((leg, i) => encodeSizing(plans[i]!, { pool: leg.pool.address, builderShareBps: call.builderShareBps, entries: leg.entries }));
-  return encodeFunctionData({ abi: executorAbi, functionName: 'executeSizedLegs', args: [plans.map(encodePlan), sizings] });
+  return encodeFunctionData({ abi: executorAbi, functionName: 'executeSizedLegs', args: [plans.map((plan) => encodePlan(plan)), sizings] });
 }
 
 export type SignSizedLegsParameters = SizedLegsCall & {

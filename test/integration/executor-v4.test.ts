@@ -154,7 +154,7 @@ describe('executor V4 hops on anvil with the real PoolManager', () => {
       expect(back).toBeGreaterThan(amountIn);
       const before = await wethOf(executor);
       // Sent with a fixed gas limit (no estimate: an estimate runs in a block of the node's choosing).
-      const hash = await client.writeContract({ account, address: executor, abi: executorAbi, functionName: 'execute', args: [encodePlan(built)], gas: 1_000_000n });
+      const hash = await client.writeContract({ account, address: executor, abi: executorAbi, functionName: 'execute', args: [encodePlan(built, { weth, poolManager })], gas: 1_000_000n });
       const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 10 });
       expect(receipt.status).toBe('success');
       expect(receipt.blockNumber).toBe(built.targetBlock);
@@ -169,7 +169,7 @@ describe('executor V4 hops on anvil with the real PoolManager', () => {
     built.hops[1] = { ...built.hops[1]!, v4Key: { ...wethPool, tickSpacing: 60 } };
     const before = await wethOf(executor);
     await expect(
-      client.simulateContract({ account, address: executor, abi: executorAbi, functionName: 'execute', args: [encodePlan(built)] }),
+      client.simulateContract({ account, address: executor, abi: executorAbi, functionName: 'execute', args: [encodePlan(built, { weth, poolManager })] }),
     ).rejects.toThrow(/0x486aa307/); // PoolManager's PoolNotInitialized()
     expect(await wethOf(executor)).toBe(before);
   });

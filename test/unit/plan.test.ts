@@ -77,7 +77,7 @@ describe('executor plan encoding', () => {
   };
 
   it('packs V4 hops: hooks as source, V4/native/index flags, the key fee, and the tick-spacing trailer', () => {
-    const hex = encodePlan(v4Plan);
+    const hex = encodePlan(v4Plan, context);
     expect((hex.length - 2) / 2).toBe(PLAN_HEADER_SIZE + 2 * PLAN_HOP_SIZE + 2 * PLAN_V4_TRAILER_ENTRY);
     expect(hex.slice(2, 4)).toBe('04'); // not flash, 2 V4 hops (bits 1..4)
     const firstHop = 2 + PLAN_HEADER_SIZE * 2;
@@ -90,31 +90,81 @@ describe('executor plan encoding', () => {
   });
 
   it('round-trips V4 hops (the key comes back as hooks, fee, tick spacing and the native flag)', () => {
-    const decoded = decodePlan(encodePlan(v4Plan));
+    const decoded = decodePlan(encodePlan(v4Plan, context));
     expect(decoded.hops).toEqual([
       { tokenOut: usdc, protocol: 'v4', zeroForOne: true, v4: { hooks: zeroAddress, fee: 3000, tickSpacing: 60, native: true } },
       { tokenOut: weth, protocol: 'v4', zeroForOne: true, v4: { hooks, fee: DYNAMIC_FEE_FLAG, tickSpacing: 10, native: false } },
     ]);
-    expect(() => decodePlan(encodePlan(v4Plan).slice(0, -2) as `0x${string}`)).toThrow(/2-hop plan with 2 V4 hops is 174 bytes \(got 173\)/);
+    expect(() => decodePlan(encodePlan(v4Plan, context).slice(0, -2) as `0x${string}`)).toThrow(/2-hop plan with 2 V4 hops is 174 bytes \(got 173\)/);
   });
 
   it('refuses V4 hops the executor would refuse', () => {
     const [first, second] = v4Plan.hops as [ExecutorPlan['hops'][number], ExecutorPlan['hops'][number]];
-    expect(() => encodePlan({ ...v4Plan, hops: [{ ...first, v4Key: undefined }, second] })).toThrow(/hop 0: a V4 hop needs its pool key/);
-    expect(() => encodePlan({ ...v4Plan, hops: [{ ...first, zeroForOne: false }, second] })).toThrow(/hop 0: zeroForOne false contradicts/);
-    expect(() => encodePlan({ ...v4Plan, hops: [first, { ...second, v4Key: { ...wethUsdc, currency0: pool(9) } }] })).toThrow(/hop 1: .* is not the pool key's pair/);
-    expect(() => encodePlan({ ...v4Plan, hops: [first, { ...second, v4Key: { ...wethUsdc, tickSpacing: 0 } }] })).toThrow(/hop 1: tick spacing 0/);
-    expect(() => encodePlan({ ...v4Plan, hops: [first, { ...second, v4Key: { ...wethUsdc, fee: 1 << 24 } }] })).toThrow(/hop 1: V4 fee/);
+    expect(() => encodePlan({ ...v4Plan, hops: [{ ...first, v4Key: undefined }, second] }, context)).toThrow(/hop 0: a V4 hop needs its pool key/);
+    expect(() => encodePlan({ ...v4Plan, hops: [{ ...first, zeroForOne: false }, second] }, context)).toThrow(/hop 0: zeroForOne false contradicts/);
+    expect(() => encodePlan({ ...v4Plan, hops: [first, { ...second, v4Key: { ...wethUsdc, currency0: pool(9) } }] }, context)).toThrow(/hop 1: .* is not the pool key's pair/);
+    expect(() => encodePlan({ ...v4Plan, hops: [first, { ...second, v4Key: { ...wethUsdc, tickSpacing: 0 } }] }, context)).toThrow(/hop 1: tick spacing 0/);
+    expect(() => encodePlan({ ...v4Plan, hops: [first, { ...second, v4Key: { ...wethUsdc, fee: 1 << 24 } }] }, context)).toThrow(/hop 1: V4 fee/);
   });
 
   it('packs a V4 loan as the flash source (flags flash | 32, native ETH | 64) and round-trips it', () => {
     for (const [flashSource, byte] of [['v4', '21'], ['v4Native', '61']] as const) {
       const loan: ExecutorPlan = { ...plan, flashSource };
-      const hex = encodePlan(loan);
+      const hex = encodePlan(loan, context);
       expect(hex.slice(2, 4)).toBe(byte);
       expect(decodePlan(hex).flashSource).toBe(flashSource);
     }
     expect(decodePlan(encodePlan(plan)).flashSource).toBeUndefined();
     expect(() => encodePlan({ ...plan, flash: false, flashSource: 'v4' })).toThrow(/flashSource needs flash mode/);
+  });
+
+  // Review F3: only WETH may stand for native ETH; review F2: a V4 hop must name the executor's own PoolManager.
+  const dai = getAddress('0x6B175474E89094C44Da98b954EedeAC495271d0F');
+  const context = { weth, poolManager };
+
+  it('refuses a native key whose ETH side the path names as a token other than WETH', () => {
+    const daiUsdc: ExecutorPlan = {
+      ...v4Plan,
+      startToken: dai,
+      hops: [
+        { pool: poolManager, tokenOut: usdc, protocol: 'v4', zeroForOne: true, v4Key: ethUsdc },
+        { pool: pool(2), tokenOut: dai, protocol: 'v3', zeroForOne: false, v3Fee: 100 },
+      ],
+    };
+    expect(() => encodePlan(daiUsdc, context)).toThrow(/hop 0: .*0x6B175474E89094C44Da98b954EedeAC495271d0F stands for native ETH but is not WETH/);
+    const ethWeth: V4PoolKey = { currency0: zeroAddress, currency1: weth, fee: 100, tickSpacing: 1, hooks: zeroAddress };
+    const wethToUsdc: ExecutorPlan = {
+      ...v4Plan,
+      hops: [
+        { pool: poolManager, tokenOut: usdc, protocol: 'v4', zeroForOne: false, v4Key: ethWeth },
+        { pool: poolManager, tokenOut: weth, protocol: 'v4', zeroForOne: true, v4Key: wethUsdc },
+      ],
+    };
+    expect(() => encodePlan(wethToUsdc, context)).toThrow(/hop 0: .*stands for native ETH but is not WETH/);
+    expect(encodePlan(v4Plan, context)).toMatch(/^0x/);
+  });
+
+  it("refuses a 'v4Native' loan whose start token is not WETH", () => {
+    const usdcStart: ExecutorPlan = {
+      ...plan,
+      flashSource: 'v4Native',
+      startToken: usdc,
+      hops: [
+        { pool: pool(2), tokenOut: weth, protocol: 'v3', zeroForOne: true, v3Fee: 500 },
+        { pool: pool(1), factory: uniswapV2Factory, tokenOut: usdc, protocol: 'v2', zeroForOne: false, v2FeeBps: 30 },
+      ],
+    };
+    expect(() => encodePlan(usdcStart, context)).toThrow(/'v4Native' loan lends WETH: the start token .* is not WETH/);
+    expect(() => encodePlan(usdcStart)).toThrow(/'v4Native' loan needs the chain's WETH/);
+    expect(encodePlan({ ...usdcStart, flashSource: 'v4' }, context)).toMatch(/^0x/);
+  });
+
+  it("refuses a V4 hop in a PoolManager other than the executor's, and V4 hops without knowing the executor's", () => {
+    const [first, second] = v4Plan.hops as [ExecutorPlan['hops'][number], ExecutorPlan['hops'][number]];
+    const elsewhere = pool(0x4444);
+    expect(() => encodePlan({ ...v4Plan, hops: [first, { ...second, pool: elsewhere }] }, context)).toThrow(
+      new RegExp(`hop 1: the V4 pool is in PoolManager ${elsewhere}, not the executor's ${poolManager}`),
+    );
+    expect(() => encodePlan(v4Plan)).toThrow(/V4 hops need the executor's PoolManager and the chain's WETH/);
   });
 });
