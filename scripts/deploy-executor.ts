@@ -2,7 +2,7 @@
 //
 //   read -rs SEARCHER_DEPLOYER_KEY && export SEARCHER_DEPLOYER_KEY   (not KEY=0x... on the line: shell history)
 //   npx tsx scripts/deploy-executor.ts --rpc URL --operator ADDR [--owner ADDR] [--weth ADDR] [--same-owner]
-//       [--max-builder-share-bps N]
+//       [--max-builder-share-bps N] [--pool-manager ADDR|none]
 //   read -rs SEARCHER_KEYSTORE_PASSWORD && export SEARCHER_KEYSTORE_PASSWORD
 //   npx tsx scripts/deploy-executor.ts --rpc URL --keystore FILE ...
 //
@@ -11,13 +11,15 @@
 // the owner withdraws and decides which pools plans may use, so it should be a cold key, while the operator is
 // the hot key the bot holds. WETH defaults to mainnet WETH9; the factories registered are mainnet Uniswap V2,
 // SushiSwap and Uniswap V3. --max-builder-share-bps is the owner's cap on the builder's share of a profit (0..10000,
-// default 9000); the bot refuses to start with a strategy.builderShareBps above it. Prints one JSON line.
+// default 9000); the bot refuses to start with a strategy.builderShareBps above it. --pool-manager is the Uniswap V4
+// PoolManager V4 hops swap in (set and verified; only the owner may set it): default mainnet's when the deployer is
+// the owner, none (V4 off; the owner calls setPoolManager later) otherwise. Prints one JSON line.
 import { parseArgs } from 'node:util';
 import { createPublicClient, createWalletClient, defineChain, getAddress, http, type Address } from 'viem';
 import { builderShareCapInputProblem, DEFAULT_MAX_BUILDER_SHARE_BPS } from '../src/bundle/builderShareCap.ts';
 import { deployExecutor } from '../src/bundle/deployExecutor.ts';
 import { assertNoSecretsInArgv, loadSigner } from '../src/config/secrets.ts';
-import { mainnet } from '../src/chain/addresses.ts';
+import { mainnet, mainnetV4 } from '../src/chain/addresses.ts';
 import { SearcherError } from '../src/errors.ts';
 
 async function main(argv: string[]): Promise<number> {
@@ -32,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
       keystore: { type: 'string' },
       'same-owner': { type: 'boolean' },
       'max-builder-share-bps': { type: 'string' },
+      'pool-manager': { type: 'string' },
     },
     strict: true,
   });
@@ -63,9 +66,12 @@ async function main(argv: string[]): Promise<number> {
     weth: address(values.weth, mainnet.weth),
     maxBuilderShareBps,
   };
-  const deployed = await deployExecutor(wallet, client, { ...parameters, sameOwner: values['same-owner'] === true });
+  const managerText = values['pool-manager'];
+  const ownerDeploys = parameters.owner === account.address;
+  const poolManager = managerText === 'none' ? undefined : managerText ? getAddress(managerText) : ownerDeploys ? mainnetV4.poolManager : undefined;
+  const deployed = await deployExecutor(wallet, client, { ...parameters, sameOwner: values['same-owner'] === true, ...(poolManager ? { poolManager } : {}) });
   process.stdout.write(
-    `${JSON.stringify({ ...parameters, address: deployed.address, transactionHash: deployed.transactionHash, gasUsed: String(deployed.gasUsed) })}\n`,
+    `${JSON.stringify({ ...parameters, poolManager: poolManager ?? null, address: deployed.address, transactionHash: deployed.transactionHash, gasUsed: String(deployed.gasUsed) })}\n`,
   );
   return 0;
 }
@@ -74,6 +80,6 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: Error) => {
     process.stderr.write(`deploy-executor: ${error instanceof SearcherError ? error.message : error.message.split('\n')[0]}\n`);
-    process.exit(error instanceof SearcherError && ['USAGE', 'SECRET', 'EXECUTOR_SAME_OWNER'].includes(error.code) ? 2 : 1);
+    process.exit(error instanceof SearcherError && ['USAGE', 'SECRET', 'EXECUTOR_SAME_OWNER', 'EXECUTOR_POOL_MANAGER'].includes(error.code) ? 2 : 1);
   },
 );

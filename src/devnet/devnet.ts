@@ -16,6 +16,7 @@ import { placeUniswapContracts, verifyUniswapContracts } from './uniswap.ts';
 import { verifyV4Contracts } from './v4/contracts.ts';
 import { createV4Pools, type DevnetV4Pool } from './v4/pools.ts';
 import { addDevnetOperators, deployDevnetExecutor } from './executor.ts';
+import { isSimulateOnly } from '../amm/v4/poolKey.ts';
 import { parseUnitsExact } from '../units/decimal.ts';
 import type { ContributionRefundOptions } from './builder/contributionRefunds.ts';
 import { LocalBuilder } from './builder/builder.ts';
@@ -133,7 +134,9 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<De
       await fundTraders(client, deployer, traders.map((trader) => trader.address), scenario.traders, tokens);
       // V4 swaps paid in tokens go through Permit2 (only scenarios with V4 pools: the others' setup is unchanged).
       if (v4) await approvePermit2ForRouter(client, traders.map((trader) => trader.address), tokens.filter((token) => token.kind !== 'honeypot' && token.kind !== 'salmonella'));
-      const executor = await deployDevnetExecutor(client, deployer, searcher, parseUnitsExact(scenario.executor.inventoryWeth, 18));
+      // The executor may trade the hook pools the bot quotes exactly (a dynamic fee); a hook that may change a swap's amounts stays refused.
+      const allowedHooks = (v4?.pools ?? []).map((pool) => pool.key).filter((key) => BigInt(key.hooks) !== 0n && !isSimulateOnly(key)).map((key) => key.hooks);
+      const executor = await deployDevnetExecutor(client, deployer, searcher, parseUnitsExact(scenario.executor.inventoryWeth, 18), allowedHooks);
       world = { tokens, pools, executor, ...(v4 ? { v4 } : {}) };
     }
     const { tokens, pools, executor } = world!;

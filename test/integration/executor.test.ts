@@ -4,11 +4,11 @@ import { createWalletClient, http, parseAbi, toHex, type Address } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executorAbi } from '../../src/abi/executor.generated.ts';
 import { quoterV2Abi, v2RouterAbi } from '../../src/abi/routers.ts';
-import { deployExecutor } from '../../src/bundle/deployExecutor.ts';
+import { deployExecutor, verifyExecutor } from '../../src/bundle/deployExecutor.ts';
 import { mainnetExecutorFactories } from '../../src/bundle/executorFactories.ts';
 import { encodePlan, type PlanHop } from '../../src/bundle/plan.ts';
 import { devAccount } from '../../src/devnet/accounts.ts';
-import { mainnet } from '../../src/chain/addresses.ts';
+import { mainnet, mainnetV4 } from '../../src/chain/addresses.ts';
 import { devnetExecutorFactories } from '../../src/devnet/executor.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { buildSwapCall } from '../../src/devnet/traffic/calldata.ts';
@@ -84,6 +84,24 @@ describe('executor on the devnet', () => {
     expect(await devnet.client.readContract({ address: capped.address, abi: executorAbi, functionName: 'maxBuilderShareBps' })).toBe(6000);
     const nonce = await devnet.client.getTransactionCount({ address: searcher.address });
     await expect(deployExecutor(wallet, devnet.client as never, { ...parameters, maxBuilderShareBps: 10_001 })).rejects.toThrow(/maxBuilderShareBps must be an integer 0\.\.10000 \(got 10001\)/);
+    expect(await devnet.client.getTransactionCount({ address: searcher.address })).toBe(nonce);
+  });
+
+  it('sets the PoolManager it is given and refuses, when verifying, an executor whose PoolManager differs', async () => {
+    const wallet = createWalletClient({ chain: devnet.client.chain, transport: http(devnet.manifest.rpcUrl), account: searcher });
+    const parameters = { owner: searcher.address, operator: searcher.address, weth: mainnet.weth, factories: devnetExecutorFactories, sameOwner: true };
+    const withV4 = await deployExecutor(wallet, devnet.client as never, { ...parameters, poolManager: mainnetV4.poolManager });
+    expect(await devnet.client.readContract({ address: withV4.address, abi: executorAbi, functionName: 'poolManager' })).toBe(mainnetV4.poolManager);
+    await verifyExecutor(devnet.client as never, withV4.address, { ...parameters, poolManager: mainnetV4.poolManager });
+    const other = devAccount(9).address;
+    await expect(verifyExecutor(devnet.client as never, withV4.address, { ...parameters, poolManager: other })).rejects.toThrow(
+      new RegExp(`does not verify: poolManager\\(\\) = ${mainnetV4.poolManager}, expected ${other}`),
+    );
+    // Without a PoolManager V4 stays off, and verification says so of an executor that has one.
+    await expect(verifyExecutor(devnet.client as never, withV4.address, parameters)).rejects.toThrow(/poolManager\(\) = 0x0+4444c5dc75cB358380D2e3dE08A90, expected 0x0{40}/);
+    // Only the owner may set it: a deployer that is not the owner is refused before anything is sent.
+    const nonce = await devnet.client.getTransactionCount({ address: searcher.address });
+    await expect(deployExecutor(wallet, devnet.client as never, { ...parameters, owner: devAccount(8).address, poolManager: mainnetV4.poolManager })).rejects.toThrow(/only the owner .* can set the PoolManager/);
     expect(await devnet.client.getTransactionCount({ address: searcher.address })).toBe(nonce);
   });
 
@@ -216,6 +234,9 @@ describe('scripts/deploy-executor.ts', () => {
     expect(out).not.toContain(key.slice(2));
     const result = JSON.parse(out.trim().split('\n').pop()!);
     expect(result.owner).toBe(devAccount(6).address);
+    // The deployer owns it, so it sets mainnet's V4 PoolManager (and verified it).
+    expect(result.poolManager).toBe(mainnetV4.poolManager);
+    expect(await devnet.client.readContract({ address: result.address, abi: executorAbi, functionName: 'poolManager' })).toBe(mainnetV4.poolManager);
     expect(await devnet.client.readContract({ address: result.address, abi: executorAbi, functionName: 'isOperator', args: [operator] })).toBe(true);
     expect(await devnet.client.readContract({ address: result.address, abi: executorAbi, functionName: 'isOperator', args: [devAccount(6).address] })).toBe(false);
     expect(mainnetExecutorFactories).toHaveLength(3);

@@ -8,6 +8,7 @@ import { quoteV4ExactInput, quoteV4ExactOutput, V4PartialFillError, type V4PoolS
 import { DYNAMIC_FEE_FLAG, isDynamicFee, isSimulateOnly, v4PoolId, type V4PoolKey } from '../../src/amm/v4/poolKey.ts';
 import { simulateV4Swap } from '../../src/amm/v4/pool.ts';
 import { mainnetV4 } from '../../src/chain/addresses.ts';
+import { executorAbi } from '../../src/abi/executor.generated.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { loadScenario } from '../../src/devnet/scenario/load.ts';
 import { v4PoolManagerAbi, type DevnetV4Pool } from '../../src/devnet/v4/pools.ts';
@@ -255,5 +256,19 @@ describe('V4 partial fills', () => {
     const amount = (await heldByPoolManager(pool.key.currency1)) + 1n;
     expect(() => quoteV4ExactOutput(pool, true, amount)).toThrow(V4PartialFillError);
     expect(await quoterSays(batched, { pool, zeroForOne: true, exactInput: false, amount })).toBe('reverted');
+  });
+});
+
+describe("the devnet's executor and V4", () => {
+  it("swaps in the manifest's PoolManager and allows the hooks of the quotable hook pools only", async () => {
+    const read = (functionName: 'poolManager' | 'isV4Hooks', args: readonly unknown[] = []) =>
+      devnet.client.readContract({ address: devnet.manifest.executor.address, abi: executorAbi, functionName, args } as never) as Promise<unknown>;
+    expect(await read('poolManager')).toBe(devnet.manifest.v4.contracts.poolManager);
+    const hooked = devnet.manifest.v4.pools.filter((pool) => BigInt(pool.key.hooks) !== 0n);
+    expect(hooked.map((pool) => pool.hook).sort()).toEqual(['deltaReturning', 'dynamicFee']);
+    for (const pool of hooked) {
+      // A hook that may change a swap's amounts (simulate-only) stays refused: the executor trades only what the bot quotes exactly.
+      expect(await read('isV4Hooks', [pool.key.hooks])).toBe(!isSimulateOnly(pool.key));
+    }
   });
 });
