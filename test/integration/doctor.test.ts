@@ -8,6 +8,8 @@ import { executorImmutableReferences } from '../../src/abi/executor.generated.ts
 import { deployExecutor } from '../../src/bundle/deployExecutor.ts';
 import { startAnvil, type Anvil } from '../../src/chain/anvil.ts';
 import { runDoctor, type Check } from '../../src/cli/doctor/checklist.ts';
+import { checkExecutorPoolManager } from '../../src/cli/doctor/executorChecks.ts';
+import { mainnetV4 } from '../../src/chain/addresses.ts';
 import { loadRunConfig } from '../../src/config/runConfig.ts';
 import { accountIndex, devAccount } from '../../src/devnet/accounts.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
@@ -49,6 +51,7 @@ const healthyNames = [
   'ownerOperator',
   'inventory',
   'executorPermissions',
+  'executorPoolManager',
   'operatorPool',
   'store',
   'breakers',
@@ -119,7 +122,29 @@ describe('searcher doctor (CLI) against the devnet', () => {
       expect(entry.fix).toBe('');
     }
     for (const secret of secrets) for (const output of [human.stdout, human.stderr, json.stdout, json.stderr]) expect(output).not.toContain(secret);
+    // The default config follows no V4 PoolManager: the check passes and says V4 is off.
+    expect(checks.find((entry) => entry.name === 'executorPoolManager')!.detail).toMatch(/V4 is off/);
   }, 90_000);
+
+  it("the executor's PoolManager: ✓ when it is the one configured factories.v4 entry; ✗ when another, none, or listed twice", async () => {
+    const { v2, v3 } = loadRunConfig(configFile()).config.factories;
+    const withV4 = (...managers: Address[]) => ({ factories: { v2, v3, v4: managers.map((poolManager, index) => ({ poolManager, venue: `uniswapV4-${index}` })) } });
+    const healthy = await doctor(withV4(mainnetV4.poolManager));
+    expect(check(healthy, 'executorPoolManager')).toMatchObject({ ok: true, fix: '' });
+    expect(check(healthy, 'executorPoolManager').detail).toContain(mainnetV4.poolManager);
+    const { executor } = devnet.manifest;
+    const checked = (overrides: ReturnType<typeof withV4>, address = executor.address) => {
+      const { config } = loadRunConfig(configFile(overrides));
+      return checkExecutorPoolManager(devnet.client as never, address, config);
+    };
+    const other = devnet.manifest.accounts.traders[1]!.address;
+    expectFailed([await checked(withV4(other))], 'executorPoolManager', new RegExp(`swaps in ${mainnetV4.poolManager}, which is not .*factories\\.v4`), /setPoolManager|factories\.v4/);
+    expectFailed([await checked(withV4(mainnetV4.poolManager, mainnetV4.poolManager))], 'executorPoolManager', /listed 2 times/, /factories\.v4/);
+    // An executor with V4 off while the config follows V4 pools.
+    const operator = devnet.manifest.accounts.searcher.address;
+    const noV4 = await deployExecutor(wallet() as never, devnet.client as never, { owner: devnet.manifest.accounts.deployer.address, operator, weth: devnet.manifest.contracts.weth, factories: devnetExecutorFactories });
+    expectFailed([await checked(withV4(mainnetV4.poolManager), noV4.address)], 'executorPoolManager', /no PoolManager \(V4 off\)/, /setPoolManager/);
+  }, 120_000);
 
   it('a wrong chain id and no kill-switch token: exit 1, both checks ✗ with their fix under them', async () => {
     const file = configFile({ chain: { chainId: 1 } });

@@ -4,7 +4,7 @@ import type { ResolvedBuilder, ResolvedChain, RunConfig } from '../../config/run
 import { redactText } from '../../redact.ts';
 import { checkBuilder } from './builderCheck.ts';
 import { blocked, fail, pass, type Check } from './check.ts';
-import { checkExecutorCode, checkExecutorPermissions, checkInventory, checkOperatorGas, checkOwnerOperator, operatorGasNeeded } from './executorChecks.ts';
+import { checkExecutorCode, checkExecutorPermissions, checkExecutorPoolManager, checkInventory, checkOperatorGas, checkOwnerOperator, operatorGasNeeded } from './executorChecks.ts';
 import { checkOperatorPool } from './poolChecks.ts';
 import { checkBreakers, checkDashboard, checkKillSwitch, checkOperatorKey, checkStore } from './localChecks.ts';
 import { checkChainId, checkHeadAge, checkLatency, checkNode } from './nodeChecks.ts';
@@ -68,7 +68,7 @@ export async function runDoctor(parameters: DoctorParameters): Promise<Check[]> 
     return run(key.operator);
   };
 
-  const [chainId, latency, simulation, operatorGas, executorCode, ownerOperator, inventory, permissions, operatorPool] = await Promise.all([
+  const [chainId, latency, simulation, operatorGas, executorCode, ownerOperator, inventory, permissions, poolManager, operatorPool] = await Promise.all([
     onNode('chainId', () => checkChainId(client, chain.chainId)),
     onNode('latency', () => checkLatency(client, config)),
     onNode('simulation', () => checkSimulation(client, chain, config, facts!.head)),
@@ -77,6 +77,7 @@ export async function runDoctor(parameters: DoctorParameters): Promise<Check[]> 
     onOperator('ownerOperator', (operator) => checkOwnerOperator(client, chain.executor, operator)),
     onNode('inventory', () => checkInventory(client, chain, config)),
     onOperator('executorPermissions', (operator) => checkExecutorPermissions(client, chain, config, operator)),
+    onNode('executorPoolManager', () => checkExecutorPoolManager(client, chain.executor, config)),
     onNode('operatorPool', () => checkOperatorPool(client, chain, config, env, key.operator, operatorGasNeeded(config, facts!))),
   ]);
   const headAge = facts ? checkHeadAge(facts, config, now()) : blocked('headAge', nodeDown, nodeFix);
@@ -100,6 +101,7 @@ export async function runDoctor(parameters: DoctorParameters): Promise<Check[]> 
     ownerOperator,
     inventory,
     permissions,
+    poolManager,
     operatorPool,
     checkStore(dbFile),
     checkBreakers(config),

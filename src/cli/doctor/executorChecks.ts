@@ -136,3 +136,27 @@ export async function checkExecutorPermissions(client: PublicClient, chain: Reso
     return fail('executorPermissions', `reading the executor ${chain.executor} failed: ${reason(error)}`, deployFix);
   }
 }
+
+/**
+ * The executor's PoolManager is the one the market follows: V4 hops swap in `poolManager()` (the owner's
+ * setPoolManager), so with V4 configured it must equal exactly one factories.v4 entry, or the bot would plan V4
+ * trades in pools the executor cannot reach. With no factories.v4 the bot plans no V4 hops: passes, V4 off.
+ */
+export async function checkExecutorPoolManager(client: PublicClient, executor: Address, config: RunConfig): Promise<Check> {
+  let manager: Address;
+  try {
+    manager = await reader(client, executor)<Address>('poolManager');
+  } catch (error) {
+    return fail('executorPoolManager', `poolManager() of ${executor} failed: ${reason(error)}`, deployFix);
+  }
+  const configured = config.factories.v4 ?? [];
+  const swapsIn = BigInt(manager) === 0n ? 'no PoolManager (V4 off)' : manager;
+  if (configured.length === 0) return pass('executorPoolManager', `V4 is off (no factories.v4); the executor swaps in ${swapsIn}`);
+  const listed = configured.map((entry) => entry.poolManager);
+  const fix = `the owner calls setPoolManager(<the PoolManager of factories.v4>) on ${executor}, or list exactly that PoolManager once in factories.v4`;
+  if (BigInt(manager) === 0n) return fail('executorPoolManager', `the executor has no PoolManager (V4 off) but factories.v4 lists ${listed.join(', ')}`, fix);
+  const matches = listed.filter((address) => address.toLowerCase() === manager.toLowerCase()).length;
+  if (matches === 0) return fail('executorPoolManager', `the executor swaps in ${manager}, which is not in factories.v4 (${listed.join(', ')})`, fix);
+  if (matches > 1) return fail('executorPoolManager', `the executor's PoolManager ${manager} is listed ${matches} times in factories.v4`, 'list each PoolManager once in factories.v4');
+  return pass('executorPoolManager', `the executor swaps in ${manager}, factories.v4 "${configured.find((entry) => entry.poolManager.toLowerCase() === manager.toLowerCase())!.venue}"`);
+}
