@@ -211,6 +211,9 @@ abstract contract V4Legs {
         address currency = s.zeroForOne ? s.key.currency0 : s.key.currency1;
         if (currency == address(0)) {
             IWETH(_v4Weth()).withdraw(owed);
+            // The PoolManager refuses value while another currency is synced (NonzeroNativeValue), and a token or
+            // hook running inside our unlock may have synced one: reset to native first.
+            IV4PoolManager(manager).sync(address(0));
             IV4PoolManager(manager).settle{value: owed}();
         } else {
             IV4PoolManager(manager).sync(currency);

@@ -97,3 +97,26 @@ contract ReentrantHook {
         return (ReentrantHook.beforeSwap.selector, 0, 0);
     }
 }
+
+interface ISyncLike {
+    function sync(address currency) external;
+}
+
+/// @notice A V4 hook (beforeSwap only) that calls the PoolManager's `sync` on a token during the swap, as any token
+///         transfer or hook running inside an unlock may: a native settle that does not `sync(address(0))` first
+///         then reverts NonzeroNativeValue.
+contract SyncingHook {
+    address public token;
+
+    function setToken(address token_) external {
+        token = token_;
+    }
+
+    function beforeSwap(address, V4Key calldata, V4SwapParamsLike calldata, bytes calldata)
+        external
+        returns (bytes4, int256, uint24)
+    {
+        if (token != address(0)) ISyncLike(msg.sender).sync(token);
+        return (SyncingHook.beforeSwap.selector, 0, 0);
+    }
+}
