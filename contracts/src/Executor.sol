@@ -174,8 +174,8 @@ contract Executor is V4Legs {
             } else if (first.v3 || first.v4) {
                 Plan.Hop memory second = Plan.hop(plan, 1);
                 address recipient = second.v3 || second.v4 ? address(this) : _pool(second, first.tokenOut);
-                if (first.v3) _swapV3(firstPool, first, h.startToken, h.amountIn, recipient, plan);
-                else _hopV4(plan, firstPool, first, h.startToken, h.amountIn, recipient, plan);
+                if (first.v4) _hopV4(plan, firstPool, first, h.startToken, h.amountIn, recipient, plan);
+                else _swapV3(firstPool, first, h.startToken, h.amountIn, recipient, plan);
             } else {
                 uint256 out = _v2AmountOut(firstPool, first, h.amountIn);
                 _tstore(EXPECTED_POOL_SLOT, uint160(firstPool));
@@ -444,7 +444,7 @@ contract Executor is V4Legs {
         if (
             plan.length < Plan.HEADER_SIZE || h.hopCount < 2 || h.hopCount > Plan.MAX_HOPS
                 || plan.length != Plan.size(plan, h.hopCount)
-                || Plan.hop(plan, h.hopCount - 1).tokenOut != h.startToken
+                || Plan.hop(plan, h.hopCount - 1).tokenOut != h.startToken || !Plan.canonical(plan, h.hopCount)
         ) revert BadPlan();
         if (block.number != h.targetBlock) revert WrongBlock(h.targetBlock, block.number);
         if (h.startToken != WETH && !isStartToken[h.startToken]) revert StartTokenNotAllowed(h.startToken);
