@@ -68,7 +68,7 @@ contract ExecutorV4Handler is Test {
     /// @dev The PoolManager's own address, outside any unlock of ours, with our callback data shape.
     function poolManagerCallsUnlockCallback(uint256 amount, address recipient, bool zeroForOne) external counted {
         strangerAttempts++;
-        bytes memory data = abi.encode(V4Key(tokens[0], tokens[1], 500, 10, address(0)), zeroForOne, amount, recipient, bytes(""));
+        bytes memory data = abi.encode(V4Key(tokens[0], tokens[1], 500, 10, address(0)), zeroForOne, amount, recipient, false, bytes(""));
         vm.prank(poolManager);
         try executor.unlockCallback(data) {
             strangerSuccesses++;
@@ -107,7 +107,7 @@ contract ExecutorV4Handler is Test {
         bytes memory hops;
         bytes memory trailer;
         for (uint256 i; i < hopCount; ++i) {
-            (bytes memory hop, bytes memory entry) = _forgedHop(uint256(keccak256(abi.encode(seed, i))), path[i], path[i + 1]);
+            (bytes memory hop, bytes memory entry) = _forgedHop(uint256(keccak256(abi.encode(seed, i))), path[i], path[i + 1], v4Count);
             hops = bytes.concat(hops, hop);
             if (entry.length != 0) (trailer, v4Count) = (bytes.concat(trailer, entry), v4Count + 1);
         }
@@ -120,13 +120,19 @@ contract ExecutorV4Handler is Test {
         try executor.execute(plan) {} catch {}
     }
 
-    function _forgedHop(uint256 h, address tokenIn, address tokenOut) internal view returns (bytes memory hop, bytes memory entry) {
+    /// @dev A V4 hop's trailer index is mostly the canonical one (`v4Index`, so the plan reaches the V4 code), one
+    ///      time in four a random one (the executor must refuse it as BadPlan).
+    function _forgedHop(uint256 h, address tokenIn, address tokenOut, uint256 v4Index)
+        internal
+        view
+        returns (bytes memory hop, bytes memory entry)
+    {
         uint24 fee = [uint24(100), 500, 3000, 10_000][(h >> 16) % 4];
         bool zeroForOne = tokenIn < tokenOut;
         if (h % 3 == 2) {
             bool native = (h >> 8) & 1 == 1;
             if (native && (tokenIn == address(weth) || tokenOut == address(weth))) zeroForOne = tokenIn == address(weth);
-            uint8 flags = uint8(8 | (zeroForOne ? 2 : 0) | (native ? 16 : 0) | (((h >> 12) % 4) << 5));
+            uint8 flags = uint8(8 | (zeroForOne ? 2 : 0) | (native ? 16 : 0) | (((h >> 12) % 4 == 0 ? (h >> 14) % 4 : v4Index) << 5));
             hop = abi.encodePacked((h >> 9) & 3 == 0 ? address(0xBAD0080) : address(0), tokenOut, flags, fee);
             entry = abi.encodePacked([int24(1), 10, 60, 200][(h >> 20) % 4]);
         } else {
