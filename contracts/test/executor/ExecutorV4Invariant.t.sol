@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {Test} from "forge-std/Test.sol";
 import {ExecutorV4Base} from "./ExecutorV4Base.sol";
 import {Executor} from "../../src/Executor.sol";
+import {V4Legs} from "../../src/V4Legs.sol";
 import {IWETH9} from "../utils/UniswapFixture.sol";
 import {V4Key} from "../utils/V4Fixture.sol";
 import {StandardToken} from "../../src/devnet/StandardToken.sol";
@@ -26,6 +27,8 @@ contract ExecutorV4Handler is Test {
     uint256 public operatorAttempts;
     uint256 public operatorSuccesses;
     uint256 public forgedAttempts;
+    /// @dev Forged plans that got past the executor's plan checks (reached a pool or the PoolManager).
+    uint256 public forgedPastChecks;
     /// @dev Every handler call of the run (a shrunk or replayed sequence may be a single call).
     uint256 public calls;
 
@@ -97,7 +100,8 @@ contract ExecutorV4Handler is Test {
     function operatorRunsForgedV4Plan(uint256 seed, uint256 amountIn, bool flash) external counted {
         uint256 hopCount = bound(seed, 2, 3);
         address[4] memory path;
-        path[0] = tokens[(seed >> 8) % 4];
+        // Mostly WETH, the one start token the owner allowed (others are refused before any swap).
+        path[0] = (seed >> 240) % 4 == 0 ? tokens[(seed >> 8) % 4] : tokens[0];
         for (uint256 i = 1; i < hopCount; ++i) {
             path[i] = tokens[(seed >> (8 * i + 8)) % 4];
             if (path[i] == path[i - 1]) path[i] = tokens[((seed >> (8 * i + 8)) + 1) % 4];
@@ -117,7 +121,19 @@ contract ExecutorV4Handler is Test {
         );
         forgedAttempts++;
         vm.prank(operator);
-        try executor.execute(plan) {} catch {}
+        try executor.execute(plan) {
+            forgedPastChecks++;
+        } catch (bytes memory reason) {
+            if (!_refusedByChecks(reason)) forgedPastChecks++;
+        }
+    }
+
+    /// @dev The executor's own refusals before any swap.
+    function _refusedByChecks(bytes memory reason) internal pure returns (bool) {
+        if (reason.length < 4) return false;
+        bytes4 selector = bytes4(reason);
+        return selector == Executor.BadPlan.selector || selector == Executor.StartTokenNotAllowed.selector
+            || selector == V4Legs.V4HooksNotAllowed.selector || selector == Executor.FactoryNotRegistered.selector;
     }
 
     /// @dev A V4 hop's trailer index is mostly the canonical one (`v4Index`, so the plan reaches the V4 code), one
@@ -175,6 +191,10 @@ contract ExecutorV4InvariantTest is ExecutorV4Base {
         plans[6] = _planLegsWithFlags(1 | 32, 2 ether, 0, _cycleV2V4());
         plans[7] = _planLegsWithFlags(1 | 32 | 64, 2 ether, 0, _cycleV4NativeV2());
         address fake = address(new StandardToken("Fake", "FAKE", 18, address(this)));
+        // The attacker's own hookless FAKE/WETH pool (fee 3000, spacing 60), which forged V4 hops can name.
+        StandardToken(fake).mint(address(this), 1e30);
+        (address a, address b) = fake < address(weth) ? (fake, address(weth)) : (address(weth), fake);
+        _v4Pool(a, b, 3000, 60, 1, 1, uint128(_sqrt(1_000 ether * 1_000 ether)));
         handler = new ExecutorV4Handler(executor, weth, owner, operator, poolManager);
         handler.load(plans, [address(weth), usdc, dai, fake]);
         handler.setFactories(uniFactory, v3Factory);
@@ -207,6 +227,20 @@ contract ExecutorV4InvariantTest is ExecutorV4Base {
 
     function invariant_v4StrangersNeverSucceed() public view {
         assertEq(handler.strangerSuccesses(), 0);
+    }
+
+    /// @dev The forgery is not refused wholesale by the plan checks: over 64 fixed seeds, at least a quarter of the
+    ///      forged plans reach a pool or the PoolManager, and the holdings still hold.
+    function test_forgedV4Plans_reachPoolsAndTakeNothing() public {
+        for (uint256 i; i < 64; ++i) {
+            uint256 seed = uint256(keccak256(abi.encode("forged", i)));
+            handler.operatorRunsForgedV4Plan(seed, seed >> 128, i % 2 == 0);
+        }
+        assertEq(handler.forgedAttempts(), 64);
+        assertGe(handler.forgedPastChecks(), 16);
+        invariant_v4HoldingsOnlyFallThroughOwnerWithdraw();
+        invariant_v4OtherHoldingsNeverFall();
+        invariant_v4NoEthLeftBehind();
     }
 
     /// @dev The campaign really tried the guarded paths, and the operator's first try traded.
