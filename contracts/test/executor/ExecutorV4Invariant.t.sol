@@ -88,7 +88,8 @@ contract ExecutorV4Handler is Test {
 
     function anyoneSendsEth(uint256 seed, bool asPoolManager) external counted {
         address sender = asPoolManager ? poolManager : _stranger(seed);
-        vm.deal(sender, 1 ether);
+        // Added, not set: vm.deal on the PoolManager would wipe the native ETH its pools hold.
+        vm.deal(sender, sender.balance + 1 ether);
         strangerAttempts++;
         vm.prank(sender);
         (bool ok,) = address(executor).call{value: 1 ether}("");
