@@ -13,24 +13,34 @@ import {V4PoolKey} from "./interfaces/IV4PoolManager.sol";
 
 /// @title Executor
 /// @notice Runs one planned cycle of swaps across Uniswap V2-style pairs, V3 pools and V4 pools (V4Legs.sol) in a
-///         single call, keeps
-///         the profit, pays the block builder, and reverts in every other case.
+///         single call, keeps the profit, pays the block builder, and reverts in every other case.
 /// @dev Safety model (the owner is a cold key; the operator is the bot's hot key, assumed stealable):
 ///      - Only operators call `execute`; only the owner moves funds out, changes operators, registers factories,
-///        lists pools and allows start tokens.
+///        lists pools, allows start tokens, and sets the V4 PoolManager and hooks.
 ///      - Every hop's pool is a real pool: its address is recomputed here by CREATE2 from a factory the owner
 ///        registered (with its pair/pool init code hash and, for V2, its fee), the hop's two tokens and the V3
 ///        fee tier; or it is a pool the owner listed with exactly those tokens and fee. A plan cannot name any
 ///        other contract, so the pools' own checks (K, balances) hold for every swap.
+///      - A V4 hop names a pool key, not a contract: it swaps in the PoolManager the owner set (`setPoolManager`),
+///        with hooks none or allowed by the owner (`setV4Hooks`: a hook runs inside the swap, so allow only reviewed
+///        ones; many let anyone create pools, which the profit check still bounds); its currencies are the hop's
+///        tokens, native ETH only for WETH (unwrapped to pay, wrapped when taken). A key the PoolManager has no pool
+///        for reverts there. See V4Legs.sol for its own rules (unlockCallback, bounded settlement).
+///      - A plan has one encoding (Plan.canonical): flags without a meaning, or a V4 trailer that is not one entry
+///        per V4 hop in hop order, are BadPlan before any swap.
 ///      - The start token (what profit is measured in) is WETH or a token the owner allowed, so its balance
 ///        cannot be faked to pass the profit check.
 ///      - Callbacks are accepted only from the pool the running `execute` is calling right now (a transient slot
 ///        set just before the swap and cleared on first use), and for V2 only with sender == this. A V3 callback
 ///        pays only that hop's input token, only up to the amount the hop put in, both from transient state
 ///        this contract wrote; callback data is never trusted: in flash mode it must hash to the running plan.
+///        `unlockCallback` (V4) likewise: only from the owner's PoolManager, only inside an `unlock` this contract
+///        started, only with the data it passed (its hash), once; it pays only the hop's input currency, at most
+///        the hop's input, and the PoolManager itself requires every delta settled before `unlock` returns.
 ///      - Pools are paid by direct transfer; the executor never grants an approval.
-///      - Profit is the start token's balance delta measured here; anything short of minProfit + builder
-///        payment reverts, so a token that takes fees or lies about balances costs gas, never capital.
+///      - Profit is the start token's balance delta measured here (after every V4 unlock, flash or loan, has
+///        returned); anything short of minProfit + builder payment reverts, so a token that takes fees or lies
+///        about balances costs gas, never capital.
 ///      - The plan names its block; run in any other block (late, or replayed) it reverts.
 ///      - The builder's share of the profit is capped by the owner (`maxBuilderShareBps`): a plan stating a higher
 ///        share reverts, so a stolen operator key cannot hand a whole profit to a builder it controls or bribes.
@@ -174,8 +184,8 @@ contract Executor is V4Legs {
             } else if (first.v3 || first.v4) {
                 Plan.Hop memory second = Plan.hop(plan, 1);
                 address recipient = second.v3 || second.v4 ? address(this) : _pool(second, first.tokenOut);
-                if (first.v3) _swapV3(firstPool, first, h.startToken, h.amountIn, recipient, plan);
-                else _hopV4(plan, firstPool, first, h.startToken, h.amountIn, recipient, plan);
+                if (first.v4) _hopV4(plan, firstPool, first, h.startToken, h.amountIn, recipient, plan);
+                else _swapV3(firstPool, first, h.startToken, h.amountIn, recipient, plan);
             } else {
                 uint256 out = _v2AmountOut(firstPool, first, h.amountIn);
                 _tstore(EXPECTED_POOL_SLOT, uint160(firstPool));
@@ -444,7 +454,7 @@ contract Executor is V4Legs {
         if (
             plan.length < Plan.HEADER_SIZE || h.hopCount < 2 || h.hopCount > Plan.MAX_HOPS
                 || plan.length != Plan.size(plan, h.hopCount)
-                || Plan.hop(plan, h.hopCount - 1).tokenOut != h.startToken
+                || Plan.hop(plan, h.hopCount - 1).tokenOut != h.startToken || !Plan.canonical(plan, h.hopCount)
         ) revert BadPlan();
         if (block.number != h.targetBlock) revert WrongBlock(h.targetBlock, block.number);
         if (h.startToken != WETH && !isStartToken[h.startToken]) revert StartTokenNotAllowed(h.startToken);

@@ -18,19 +18,39 @@ import {TokenTransfer} from "./libraries/TokenTransfer.sol";
 ///        running (a transient slot set just before the call and cleared on first use), and only with the data
 ///        this contract passed (its hash, also transient). The data is therefore this contract's own.
 ///      - What is paid comes from the PoolManager's returned delta, bounded: the input currency only, at most the
-///        hop's input amount; the output currency must be owed to us. Anything else reverts.
+///        hop's input amount; the output currency must be owed to us. Anything else reverts. A native payment
+///        syncs native ETH first, so a currency synced by a token or hook inside our unlock cannot block it.
 ///      - ETH is accepted only from WETH or from the PoolManager while its unlock runs (see Executor.receive).
 abstract contract V4Legs {
     using TokenTransfer for address;
 
+    /// @notice The owner set the PoolManager V4 hops swap in.
+    /// @param poolManager The new PoolManager; address(0) disables V4 hops.
     event PoolManagerSet(address indexed poolManager);
+    /// @notice The owner allowed or refused pools with a hooks contract.
+    /// @param hooks The hooks contract (a pool key's `hooks`).
+    /// @param allowed Whether plans may now name pools with it.
     event V4HooksSet(address indexed hooks, bool allowed);
 
+    /// @notice A plan has a V4 hop or V4 loan, but no PoolManager is set.
     error V4Disabled();
+    /// @notice A V4 hop names a pool whose hooks the owner has not allowed.
+    /// @param hooks The hooks contract the hop named.
     error V4HooksNotAllowed(address hooks);
+    /// @notice unlockCallback from a caller other than the PoolManager inside this contract's own unlock, or with
+    ///         other data than this contract passed, or a second time.
+    /// @param caller Who called.
     error V4UnexpectedCallback(address caller);
+    /// @notice The PoolManager's swap delta claims the output currency or owes the input: it names the wrong sides.
+    /// @param amountIn The input currency's delta (must be <= 0).
+    /// @param amountOut The output currency's delta (must be >= 0).
     error V4ClaimInWrongCurrency(int256 amountIn, int256 amountOut);
+    /// @notice The PoolManager's swap delta asks for more input than the hop put in.
+    /// @param claimed What the delta asks for.
+    /// @param owed The hop's input amount.
     error V4ClaimAboveOwed(uint256 claimed, uint256 owed);
+    /// @notice A V4 amount does not fit the PoolManager's int128.
+    /// @param amount The amount.
     error V4AmountTooLarge(uint256 amount);
 
     /// @notice The Uniswap V4 PoolManager V4 hops swap in; address(0) disables V4 hops.
@@ -66,6 +86,8 @@ abstract contract V4Legs {
     /// @dev With a plan (flash mode, V4 first hop) it takes the output first, runs the rest of the cycle, and
     ///      settles the input last; for a loan it takes the plan's input, runs the whole cycle, and settles the same
     ///      amount. Either way the PoolManager lends for the length of the unlock, without a fee.
+    /// @param data abi.encode(V4Swap, bytes plan) exactly as this contract passed to `unlock` (its hash is checked).
+    /// @return abi.encode(uint256) the swap's output (0 for a loan).
     function unlockCallback(bytes calldata data) external returns (bytes memory) {
         uint256 expected = _v4Load(V4_EXPECTED_SLOT);
         if (expected == 0 || msg.sender != address(uint160(expected)) || uint256(keccak256(data)) != _v4Load(V4_DATA_SLOT)) {
@@ -98,6 +120,8 @@ abstract contract V4Legs {
     }
 
     /// @notice Sets the PoolManager V4 hops swap in (address(0) disables them). Owner only.
+    /// @dev The hooks allowlist is not keyed by PoolManager: allowances made for the old one stay; review them.
+    /// @param poolManager_ The Uniswap V4 PoolManager (mainnet 0x000000000004444c5dc75cB358380D2e3dE08A90).
     function setPoolManager(address poolManager_) external {
         _v4OnlyOwner();
         poolManager = poolManager_;
@@ -106,6 +130,8 @@ abstract contract V4Legs {
 
     /// @notice Allows or refuses pools with `hooks`. Owner only. A hook runs inside every swap of its pools and may
     ///         change their amounts: allow only hooks whose code was reviewed.
+    /// @param hooks The hooks contract (a pool key's `hooks`); address(0), no hooks, is always allowed.
+    /// @param allowed Whether plans may name pools with it.
     function setV4Hooks(address hooks, bool allowed) external {
         _v4OnlyOwner();
         isV4Hooks[hooks] = allowed;
@@ -211,6 +237,9 @@ abstract contract V4Legs {
         address currency = s.zeroForOne ? s.key.currency0 : s.key.currency1;
         if (currency == address(0)) {
             IWETH(_v4Weth()).withdraw(owed);
+            // The PoolManager refuses value while another currency is synced (NonzeroNativeValue), and a token or
+            // hook running inside our unlock may have synced one: reset to native first.
+            IV4PoolManager(manager).sync(address(0));
             IV4PoolManager(manager).settle{value: owed}();
         } else {
             IV4PoolManager(manager).sync(currency);

@@ -219,6 +219,9 @@ export function decodePlan(data: Hex): DecodedPlan {
     const v4 = v4Count === 0 ? '' : ` with ${v4Count} V4 hops`;
     throw new PlanError(`a ${hopCount}-hop plan${v4} is ${expected} bytes (got ${size})`);
   }
+  // One encoding per plan, as Plan.canonical in the executor: header bit 7 clear, V4 hops neither V3 nor listed
+  // and numbered 0, 1, ... in hop order in the trailer, no V4 bits on other hops, one trailer entry per V4 hop.
+  if (hexToNumber(field(0, 1)) & 128) throw new PlanError('header flag bit 7 is reserved (must be clear)');
   const hops: DecodedPlanHop[] = [];
   for (let index = 0; index < hopCount; index++) {
     const at = PLAN_HEADER_SIZE + index * PLAN_HOP_SIZE;
@@ -226,13 +229,17 @@ export function decodePlan(data: Hex): DecodedPlan {
     const fee = hexToNumber(field(at + 41, 3));
     const source = getAddress(field(at, 20));
     if (flags & HOP_V4) {
+      if (flags & (HOP_V3 | HOP_LISTED)) throw new PlanError(`hop ${index}: a V4 hop with the V3 or listed flag`);
       const entry = flags >> 5;
       if (entry >= v4Count) throw new PlanError(`hop ${index}: V4 trailer index ${entry} is outside the ${v4Count} entries`);
+      const v4Before = hops.filter((hop) => hop.protocol === 'v4').length;
+      if (entry !== v4Before) throw new PlanError(`hop ${index}: V4 trailer index ${entry}, expected ${v4Before} (in hop order)`);
       const tickSpacing = hexToNumber(field(PLAN_HEADER_SIZE + hopCount * PLAN_HOP_SIZE + entry * PLAN_V4_TRAILER_ENTRY, 3));
       const v4 = { hooks: source, fee, tickSpacing, native: (flags & HOP_V4_NATIVE) !== 0 };
       hops.push({ tokenOut: getAddress(field(at + 20, 20)), protocol: 'v4', zeroForOne: (flags & HOP_ZERO_FOR_ONE) !== 0, v4 });
       continue;
     }
+    if (flags >> 4) throw new PlanError(`hop ${index}: V4 flag bits on a V2/V3 hop (flags ${flags})`);
     const protocol = flags & HOP_V3 ? 'v3' : 'v2';
     const common = {
       tokenOut: getAddress(field(at + 20, 20)),
@@ -242,6 +249,8 @@ export function decodePlan(data: Hex): DecodedPlan {
     } as const;
     hops.push(flags & HOP_LISTED ? { ...common, pool: source, listed: true } : { ...common, factory: source });
   }
+  const v4Hops = hops.filter((hop) => hop.protocol === 'v4').length;
+  if (v4Hops !== v4Count) throw new PlanError(`the header counts ${v4Count} V4 hops, the plan has ${v4Hops}`);
   const flags = hexToNumber(field(0, 1));
   const flash = (flags & 1) === 1;
   const flashSource = !flash || !(flags & FLAG_V4_LOAN) ? undefined : flags & FLAG_V4_LOAN_NATIVE ? 'v4Native' : 'v4';

@@ -167,4 +167,29 @@ describe('executor plan encoding', () => {
     );
     expect(() => encodePlan(v4Plan)).toThrow(/V4 hops need the executor's PoolManager and the chain's WETH/);
   });
+
+  // Mirrors Plan.canonical (contracts/test/executor/ExecutorV4Canonical.t.sol): one encoding per plan.
+  it('refuses non-canonical flag and trailer encodings, as the executor does', () => {
+    const setByte = (hex: `0x${string}`, at: number, f: (b: number) => number): `0x${string}` => {
+      const i = 2 + at * 2;
+      return `${hex.slice(0, i)}${f(parseInt(hex.slice(i, i + 2), 16)).toString(16).padStart(2, '0')}${hex.slice(i + 2)}` as `0x${string}`;
+    };
+    const hopFlags = (index: number) => PLAN_HEADER_SIZE + index * PLAN_HOP_SIZE + 40;
+    const v4Hex = encodePlan(v4Plan, context);
+    expect(decodePlan(v4Hex).hops).toHaveLength(2);
+    expect(() => decodePlan(setByte(v4Hex, hopFlags(0), (b) => b | 1))).toThrow(/hop 0: a V4 hop with the V3 or listed flag/);
+    expect(() => decodePlan(setByte(v4Hex, hopFlags(1), (b) => b | 4))).toThrow(/hop 1: a V4 hop with the V3 or listed flag/);
+    const plainHex = encodePlan(plan);
+    for (const bit of [16, 32, 64, 128]) {
+      expect(() => decodePlan(setByte(plainHex, hopFlags(1), (b) => b | bit))).toThrow(/hop 1: V4 flag bits on a V2\/V3 hop/);
+    }
+    expect(() => decodePlan(setByte(plainHex, 0, (b) => b | 128))).toThrow(/header flag bit 7/);
+    // Both hops on trailer entry 0; then the indices swapped (1, 0).
+    expect(() => decodePlan(setByte(v4Hex, hopFlags(1), (b) => b & 0x1f))).toThrow(/hop 1: V4 trailer index 0, expected 1/);
+    const swapped = setByte(setByte(v4Hex, hopFlags(0), (b) => b | 32), hopFlags(1), (b) => b & 0x1f);
+    expect(() => decodePlan(swapped)).toThrow(/hop 0: V4 trailer index 1, expected 0/);
+    // The header counts one V4 hop more than the plan has (with its trailer entry).
+    const extra = `${setByte(v4Hex, 0, (b) => b + 2)}00000a` as `0x${string}`;
+    expect(() => decodePlan(extra)).toThrow(/header counts 3 V4 hops, the plan has 2/);
+  });
 });

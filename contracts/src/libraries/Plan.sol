@@ -8,7 +8,7 @@ pragma solidity ^0.8.24;
 ///        [0]      uint8   flags: bit 0 = flash mode (borrow the first leg from its pool), bits 1..4 = the number
 ///                 of V4 hops (entries in the tick-spacing trailer); with bit 0, bit 5 = borrow the input from the
 ///                 V4 PoolManager instead (a flash loan: take, run the cycle, settle; no fee), bit 6 = borrow it
-///                 as native ETH (wrapped; the start token must be WETH)
+///                 as native ETH (wrapped; the start token must be WETH); bit 7 must be clear
 ///        [1..9)   uint64  targetBlock: the only block the plan may run in
 ///        [9..25)  uint128 amountIn: input of the first hop, in the start token
 ///        [25..41) uint128 minProfit: net of the builder payment, in the start token
@@ -26,7 +26,8 @@ pragma solidity ^0.8.24;
 ///                 owner registered with the factory), a V3 pool's fee tier in hundredths of a basis point
 ///      A Uniswap V4 hop (flag bit 3) uses the same 44 bytes differently: source = the pool key's hooks (address(0)
 ///      for none), fee = the key's fee (LP fee or the dynamic-fee flag), flag bit 4 = native: the pool holds native
-///      ETH where the plan says WETH (the executor unwraps/wraps), bits 5..7 = the hop's index in the trailer.
+///      ETH where the plan says WETH (the executor unwraps/wraps), bits 5..7 = the hop's index in the trailer,
+///      which must be the number of V4 hops before it; a V4 hop has neither bit 0 nor bit 2, other hops no bit 4..7.
 ///      trailer (3 bytes per V4 hop, after the hops): int24 tickSpacing of the V4 hop with that index.
 ///      token0/token1 of a hop are its input and output token ordered by zeroForOne; the input of hop 0 is the
 ///      start token, of hop i the output of hop i - 1.
@@ -110,6 +111,29 @@ library Plan {
         assembly ("memory-safe") {
             total := add(add(80, mul(hopCount, 44)), mul(and(shr(249, calldataload(plan.offset)), 15), 3))
         }
+    }
+
+    /// @dev Whether the plan's flags have their one meaning (call once its size is checked): header bit 7 clear; a V4
+    ///      hop neither V3 nor listed, with trailer index = the number of V4 hops before it (so the indices run
+    ///      0, 1, ... in hop order, none shared); a V2/V3 hop without bits 4..7; and the header's V4 count equal to
+    ///      the number of V4 hops (so every trailer entry belongs to exactly one hop).
+    function canonical(bytes calldata plan, uint256 hopCount) internal pure returns (bool) {
+        uint256 headerFlags_ = headerFlags(plan);
+        if (headerFlags_ & 128 != 0) return false;
+        uint256 v4Seen;
+        for (uint256 i; i < hopCount; ++i) {
+            uint256 flags;
+            assembly ("memory-safe") {
+                flags := shr(248, calldataload(add(plan.offset, add(120, mul(i, 44)))))
+            }
+            if (flags & HOP_V4 != 0) {
+                if (flags & (HOP_V3 | HOP_LISTED) != 0 || flags >> 5 != v4Seen) return false;
+                ++v4Seen;
+            } else if (flags >> 4 != 0) {
+                return false;
+            }
+        }
+        return v4Seen == (headerFlags_ >> 1) & 15;
     }
 
     /// @dev The tick spacing of a V4 hop from the trailer; ok false when its index lies outside the trailer.

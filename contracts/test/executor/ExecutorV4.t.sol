@@ -8,6 +8,9 @@ import {V4Key} from "../utils/V4Fixture.sol";
 
 /// @notice Cycles with Uniswap V4 legs through the real PoolManager: every profit equals the real periphery's
 ///         quotes (Router02, QuoterV2, V4Quoter), in inventory and flash mode, with native ETH wrapped and unwrapped.
+/// @dev The PoolManager's error for a key it has no pool for (v4-core Pool.sol).
+error PoolNotInitialized();
+
 contract ExecutorV4Test is ExecutorV4Base {
     uint256 internal constant AMOUNT_IN = 5 ether;
 
@@ -139,7 +142,7 @@ contract ExecutorV4Test is ExecutorV4Base {
         legs[1].key.tickSpacing = 60;
         bytes memory plan = _planLegs(false, AMOUNT_IN, 0, legs);
         vm.prank(operator);
-        vm.expectRevert();
+        vm.expectRevert(PoolNotInitialized.selector);
         executor.execute(plan);
     }
 
@@ -182,6 +185,8 @@ contract ExecutorV4Test is ExecutorV4Base {
         vm.expectRevert(Executor.NotOwner.selector);
         executor.setPoolManager(address(1));
         vm.prank(owner);
+        vm.expectEmit(true, true, true, true, address(executor));
+        emit V4Legs.PoolManagerSet(address(1));
         executor.setPoolManager(address(1));
         assertEq(executor.poolManager(), address(1));
     }
@@ -191,8 +196,15 @@ contract ExecutorV4Test is ExecutorV4Base {
         vm.expectRevert(Executor.NotOwner.selector);
         executor.setV4Hooks(address(0x1234), true);
         vm.prank(owner);
+        vm.expectEmit(true, true, true, true, address(executor));
+        emit V4Legs.V4HooksSet(address(0x1234), true);
         executor.setV4Hooks(address(0x1234), true);
         assertTrue(executor.isV4Hooks(address(0x1234)));
+        vm.prank(owner);
+        vm.expectEmit(true, true, true, true, address(executor));
+        emit V4Legs.V4HooksSet(address(0x1234), false);
+        executor.setV4Hooks(address(0x1234), false);
+        assertFalse(executor.isV4Hooks(address(0x1234)));
     }
 
     /// @dev The sizing table reads V2 reserves or V3 slot0; a V4 hop has neither: refused, not misread.

@@ -12,9 +12,10 @@ import {ImpostorPoolManager, ReentrantHook, IUnlockCallbackTarget} from "../util
 contract ExecutorV4AttacksTest is ExecutorV4Base {
     uint256 internal constant AMOUNT_IN = 5 ether;
 
-    /// @dev What our own unlock passes for a swap paying `recipient` (abi.encode(V4Swap, bytes)).
+    /// @dev What our own unlock passes for a swap paying `recipient` (abi.encode(V4Swap, bytes), V4Swap = key,
+    ///      zeroForOne, amountIn, recipient, loan).
     function _callbackData(address recipient) internal view returns (bytes memory) {
-        return abi.encode(v4WethUsdc, true, uint256(1 ether), recipient, bytes(""));
+        return abi.encode(v4WethUsdc, true, uint256(1 ether), recipient, false, bytes(""));
     }
 
     function test_unlockCallback_outsideCallerReverts() public {
@@ -38,8 +39,9 @@ contract ExecutorV4AttacksTest is ExecutorV4Base {
         unlocker.unlock(poolManager);
     }
 
-    /// @dev A hook (allowed by the owner) runs inside our swap: its unlockCallback and execute calls both fail, and
-    ///      the cycle still pays exactly what the periphery quotes.
+    /// @dev A hook (allowed by the owner, and even an operator) runs inside our swap: its unlockCallback is refused
+    ///      (V4UnexpectedCallback: the slot was cleared on first use), its execute hits the lock (Reentered), and the
+    ///      cycle still pays exactly what the periphery quotes.
     function test_unlockCallback_reentryFromHookReverts() public {
         address hookAddress = address(uint160(0xC0FFEE) << 136 | 0x0080); // beforeSwap flag only
         vm.etch(hookAddress, address(new ReentrantHook()).code);
@@ -51,8 +53,10 @@ contract ExecutorV4AttacksTest is ExecutorV4Base {
         v4LiquidityRouter.modifyLiquidity(
             key, V4ModifyLiquidityParams(-887270, 887270, int256(_sqrt(800 ether * 2_320_000 ether)), bytes32(0)), ""
         );
-        vm.prank(owner);
+        vm.startPrank(owner);
         executor.setV4Hooks(hookAddress, true);
+        executor.setOperator(hookAddress, true);
+        vm.stopPrank();
 
         Leg[] memory legs = _legs2(_v2Leg(uniWethUsdc, address(uniRouter), address(weth), usdc), _v4Leg(key, usdc, address(weth)));
         int256 predicted = _predictLegs(legs, AMOUNT_IN);
@@ -62,8 +66,10 @@ contract ExecutorV4AttacksTest is ExecutorV4Base {
         vm.prank(operator);
         executor.execute(plan);
         assertEq(int256(_wethOf(address(executor))) - int256(before), predicted);
-        assertGt(hook.attempts(), 0);
+        assertEq(hook.attempts(), 2);
         assertEq(hook.successes(), 0);
+        assertEq(hook.callbackError(), abi.encodeWithSelector(V4Legs.V4UnexpectedCallback.selector, hookAddress));
+        assertEq(hook.executeError(), abi.encodeWithSelector(Executor.Reentered.selector));
     }
 
     function _impostorRun(ImpostorPoolManager.Mode mode, bytes memory expected) internal {

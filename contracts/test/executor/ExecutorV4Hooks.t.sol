@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {ExecutorV4Base} from "./ExecutorV4Base.sol";
 import {V4Key, V4ModifyLiquidityParams, IV4PoolManagerFull} from "../utils/V4Fixture.sol";
+import {SyncingHook} from "../utils/V4Rogues.sol";
 
 interface IDynamicFeesTestHook {
     function setManager(address manager) external;
@@ -68,5 +69,28 @@ contract ExecutorV4HooksTest is ExecutorV4Base {
         int256 plain = _predictLegs(_cycleV2V4(), AMOUNT_IN);
         assertLt(withHook, plain);
         _assertCycleThrough(key);
+    }
+
+    /// @dev A hook that syncs another currency (USDC) inside our swap must not stop the native input's settle: the
+    ///      executor syncs native ETH itself before paying value.
+    function test_execute_v4NativeSettleAfterHookSyncPaysAsQuoted() public {
+        address hooks = address(uint160(0x5C) << 152 | 0x0080); // beforeSwap
+        vm.etch(hooks, address(new SyncingHook()).code);
+        V4Key memory key = V4Key(address(0), usdc, 3000, 60, hooks);
+        IV4PoolManagerFull(poolManager).initialize(key, uint160(_sqrt((uint256(3200) << 192))));
+        vm.deal(address(this), address(this).balance + 1e30);
+        v4LiquidityRouter.modifyLiquidity{value: 1e30}(
+            key, V4ModifyLiquidityParams(-887220, 887220, int256(_sqrt(800 ether * 2_560_000 ether)), bytes32(0)), ""
+        );
+        vm.prank(owner);
+        executor.setV4Hooks(hooks, true);
+        SyncingHook(hooks).setToken(usdc);
+        Leg[] memory legs = _legs2(_v4Leg(key, address(weth), usdc), _v2Leg(uniWethUsdc, address(uniRouter), usdc, address(weth)));
+        int256 predicted = _predictLegs(legs, AMOUNT_IN);
+        assertGt(predicted, 0);
+        uint256 before = _wethOf(address(executor));
+        vm.prank(operator);
+        executor.execute(_planLegs(false, AMOUNT_IN, 0, legs));
+        assertEq(int256(_wethOf(address(executor))) - int256(before), predicted);
     }
 }

@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {Test} from "forge-std/Test.sol";
 import {ExecutorV4Base} from "./ExecutorV4Base.sol";
 import {Executor} from "../../src/Executor.sol";
+import {V4Legs} from "../../src/V4Legs.sol";
 import {IWETH9} from "../utils/UniswapFixture.sol";
 import {V4Key} from "../utils/V4Fixture.sol";
 import {StandardToken} from "../../src/devnet/StandardToken.sol";
@@ -26,6 +27,8 @@ contract ExecutorV4Handler is Test {
     uint256 public operatorAttempts;
     uint256 public operatorSuccesses;
     uint256 public forgedAttempts;
+    /// @dev Forged plans that got past the executor's plan checks (reached a pool or the PoolManager).
+    uint256 public forgedPastChecks;
     /// @dev Every handler call of the run (a shrunk or replayed sequence may be a single call).
     uint256 public calls;
 
@@ -68,7 +71,7 @@ contract ExecutorV4Handler is Test {
     /// @dev The PoolManager's own address, outside any unlock of ours, with our callback data shape.
     function poolManagerCallsUnlockCallback(uint256 amount, address recipient, bool zeroForOne) external counted {
         strangerAttempts++;
-        bytes memory data = abi.encode(V4Key(tokens[0], tokens[1], 500, 10, address(0)), zeroForOne, amount, recipient, bytes(""));
+        bytes memory data = abi.encode(V4Key(tokens[0], tokens[1], 500, 10, address(0)), zeroForOne, amount, recipient, false, bytes(""));
         vm.prank(poolManager);
         try executor.unlockCallback(data) {
             strangerSuccesses++;
@@ -85,7 +88,8 @@ contract ExecutorV4Handler is Test {
 
     function anyoneSendsEth(uint256 seed, bool asPoolManager) external counted {
         address sender = asPoolManager ? poolManager : _stranger(seed);
-        vm.deal(sender, 1 ether);
+        // Added, not set: vm.deal on the PoolManager would wipe the native ETH its pools hold.
+        vm.deal(sender, sender.balance + 1 ether);
         strangerAttempts++;
         vm.prank(sender);
         (bool ok,) = address(executor).call{value: 1 ether}("");
@@ -97,7 +101,8 @@ contract ExecutorV4Handler is Test {
     function operatorRunsForgedV4Plan(uint256 seed, uint256 amountIn, bool flash) external counted {
         uint256 hopCount = bound(seed, 2, 3);
         address[4] memory path;
-        path[0] = tokens[(seed >> 8) % 4];
+        // Mostly WETH, the one start token the owner allowed (others are refused before any swap).
+        path[0] = (seed >> 240) % 4 == 0 ? tokens[(seed >> 8) % 4] : tokens[0];
         for (uint256 i = 1; i < hopCount; ++i) {
             path[i] = tokens[(seed >> (8 * i + 8)) % 4];
             if (path[i] == path[i - 1]) path[i] = tokens[((seed >> (8 * i + 8)) + 1) % 4];
@@ -107,7 +112,7 @@ contract ExecutorV4Handler is Test {
         bytes memory hops;
         bytes memory trailer;
         for (uint256 i; i < hopCount; ++i) {
-            (bytes memory hop, bytes memory entry) = _forgedHop(uint256(keccak256(abi.encode(seed, i))), path[i], path[i + 1]);
+            (bytes memory hop, bytes memory entry) = _forgedHop(uint256(keccak256(abi.encode(seed, i))), path[i], path[i + 1], v4Count);
             hops = bytes.concat(hops, hop);
             if (entry.length != 0) (trailer, v4Count) = (bytes.concat(trailer, entry), v4Count + 1);
         }
@@ -117,16 +122,34 @@ contract ExecutorV4Handler is Test {
         );
         forgedAttempts++;
         vm.prank(operator);
-        try executor.execute(plan) {} catch {}
+        try executor.execute(plan) {
+            forgedPastChecks++;
+        } catch (bytes memory reason) {
+            if (!_refusedByChecks(reason)) forgedPastChecks++;
+        }
     }
 
-    function _forgedHop(uint256 h, address tokenIn, address tokenOut) internal view returns (bytes memory hop, bytes memory entry) {
+    /// @dev The executor's own refusals before any swap.
+    function _refusedByChecks(bytes memory reason) internal pure returns (bool) {
+        if (reason.length < 4) return false;
+        bytes4 selector = bytes4(reason);
+        return selector == Executor.BadPlan.selector || selector == Executor.StartTokenNotAllowed.selector
+            || selector == V4Legs.V4HooksNotAllowed.selector || selector == Executor.FactoryNotRegistered.selector;
+    }
+
+    /// @dev A V4 hop's trailer index is mostly the canonical one (`v4Index`, so the plan reaches the V4 code), one
+    ///      time in four a random one (the executor must refuse it as BadPlan).
+    function _forgedHop(uint256 h, address tokenIn, address tokenOut, uint256 v4Index)
+        internal
+        view
+        returns (bytes memory hop, bytes memory entry)
+    {
         uint24 fee = [uint24(100), 500, 3000, 10_000][(h >> 16) % 4];
         bool zeroForOne = tokenIn < tokenOut;
         if (h % 3 == 2) {
             bool native = (h >> 8) & 1 == 1;
             if (native && (tokenIn == address(weth) || tokenOut == address(weth))) zeroForOne = tokenIn == address(weth);
-            uint8 flags = uint8(8 | (zeroForOne ? 2 : 0) | (native ? 16 : 0) | (((h >> 12) % 4) << 5));
+            uint8 flags = uint8(8 | (zeroForOne ? 2 : 0) | (native ? 16 : 0) | (((h >> 12) % 4 == 0 ? (h >> 14) % 4 : v4Index) << 5));
             hop = abi.encodePacked((h >> 9) & 3 == 0 ? address(0xBAD0080) : address(0), tokenOut, flags, fee);
             entry = abi.encodePacked([int24(1), 10, 60, 200][(h >> 20) % 4]);
         } else {
@@ -169,6 +192,10 @@ contract ExecutorV4InvariantTest is ExecutorV4Base {
         plans[6] = _planLegsWithFlags(1 | 32, 2 ether, 0, _cycleV2V4());
         plans[7] = _planLegsWithFlags(1 | 32 | 64, 2 ether, 0, _cycleV4NativeV2());
         address fake = address(new StandardToken("Fake", "FAKE", 18, address(this)));
+        // The attacker's own hookless FAKE/WETH pool (fee 3000, spacing 60), which forged V4 hops can name.
+        StandardToken(fake).mint(address(this), 1e30);
+        (address a, address b) = fake < address(weth) ? (fake, address(weth)) : (address(weth), fake);
+        _v4Pool(a, b, 3000, 60, 1, 1, uint128(_sqrt(1_000 ether * 1_000 ether)));
         handler = new ExecutorV4Handler(executor, weth, owner, operator, poolManager);
         handler.load(plans, [address(weth), usdc, dai, fake]);
         handler.setFactories(uniFactory, v3Factory);
@@ -201,6 +228,20 @@ contract ExecutorV4InvariantTest is ExecutorV4Base {
 
     function invariant_v4StrangersNeverSucceed() public view {
         assertEq(handler.strangerSuccesses(), 0);
+    }
+
+    /// @dev The forgery is not refused wholesale by the plan checks: over 64 fixed seeds, at least a quarter of the
+    ///      forged plans reach a pool or the PoolManager, and the holdings still hold.
+    function test_forgedV4Plans_reachPoolsAndTakeNothing() public {
+        for (uint256 i; i < 64; ++i) {
+            uint256 seed = uint256(keccak256(abi.encode("forged", i)));
+            handler.operatorRunsForgedV4Plan(seed, seed >> 128, i % 2 == 0);
+        }
+        assertEq(handler.forgedAttempts(), 64);
+        assertGe(handler.forgedPastChecks(), 16);
+        invariant_v4HoldingsOnlyFallThroughOwnerWithdraw();
+        invariant_v4OtherHoldingsNeverFall();
+        invariant_v4NoEthLeftBehind();
     }
 
     /// @dev The campaign really tried the guarded paths, and the operator's first try traded.

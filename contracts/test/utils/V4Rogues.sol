@@ -68,13 +68,17 @@ contract ImpostorPoolManager {
 }
 
 /// @notice A V4 hook (beforeSwap only) that, inside the executor's swap, calls the executor's unlockCallback with a
-///         swap paying itself, and tries `execute`; it records whether either got through, and lets the swap go on.
+///         swap paying itself, and tries `execute`; it records whether either got through (and why not), and lets
+///         the swap go on.
 contract ReentrantHook {
     IUnlockCallbackTarget public executor;
     bytes public forged;
     bytes public plan;
     uint256 public attempts;
     uint256 public successes;
+    /// @dev The revert data of the last refused unlockCallback and execute calls.
+    bytes public callbackError;
+    bytes public executeError;
 
     function arm(IUnlockCallbackTarget executor_, bytes calldata forged_, bytes calldata plan_) external {
         (executor, forged, plan) = (executor_, forged_, plan_);
@@ -88,12 +92,39 @@ contract ReentrantHook {
             attempts++;
             try executor.unlockCallback(forged) {
                 successes++;
-            } catch {}
+            } catch (bytes memory reason) {
+                callbackError = reason;
+            }
             attempts++;
             try executor.execute(plan) {
                 successes++;
-            } catch {}
+            } catch (bytes memory reason) {
+                executeError = reason;
+            }
         }
         return (ReentrantHook.beforeSwap.selector, 0, 0);
+    }
+}
+
+interface ISyncLike {
+    function sync(address currency) external;
+}
+
+/// @notice A V4 hook (beforeSwap only) that calls the PoolManager's `sync` on a token during the swap, as any token
+///         transfer or hook running inside an unlock may: a native settle that does not `sync(address(0))` first
+///         then reverts NonzeroNativeValue.
+contract SyncingHook {
+    address public token;
+
+    function setToken(address token_) external {
+        token = token_;
+    }
+
+    function beforeSwap(address, V4Key calldata, V4SwapParamsLike calldata, bytes calldata)
+        external
+        returns (bytes4, int256, uint24)
+    {
+        if (token != address(0)) ISyncLike(msg.sender).sync(token);
+        return (SyncingHook.beforeSwap.selector, 0, 0);
     }
 }

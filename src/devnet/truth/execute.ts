@@ -1,5 +1,6 @@
 import { decodeErrorResult, encodeFunctionData, type Address, type Hex } from 'viem';
 import { executorAbi } from '../../abi/executor.generated.ts';
+import { executorRevertAbi } from '../../abi/executorRevert.ts';
 import { encodePlan, type ExecutorPlan } from '../../bundle/plan.ts';
 import { mainnet } from '../../chain/addresses.ts';
 import type { TruthCycle } from './cycles.ts';
@@ -57,7 +58,7 @@ export async function executeOnFork(url: string, input: { executor: Address; ope
   if (ran.status !== '0x1') return { error: `the executor reverted the trade: ${describe(ran)}` };
   const data = probed.error?.data ?? probed.returnData;
   try {
-    const decoded = decodeErrorResult({ abi: executorAbi, data });
+    const decoded = decodeErrorResult({ abi: executorRevertAbi, data });
     if (decoded.errorName !== 'InsufficientProfit') return { error: `the executor reverted with ${decoded.errorName}` };
     return { profit: decoded.args[0] as bigint, gasUsed: BigInt(ran.gasUsed) };
   } catch {
@@ -68,7 +69,7 @@ export async function executeOnFork(url: string, input: { executor: Address; ope
 function describe(call: { returnData: Hex; error?: { message: string; data?: Hex } }): string {
   const data = call.error?.data ?? call.returnData;
   try {
-    const decoded = decodeErrorResult({ abi: executorAbi, data });
+    const decoded = decodeErrorResult({ abi: executorRevertAbi, data });
     return `${decoded.errorName}(${(decoded.args ?? []).map(String).join(', ')})`;
   } catch {
     return call.error?.message ?? data;
