@@ -20,7 +20,8 @@ export const DYNAMIC_FEE_FLAG = 0x800000;
 /** LPFeeLibrary.MAX_LP_FEE: 100%. */
 export const MAX_LP_FEE = 1_000_000;
 
-const poolKeyParameters = [
+/** The PoolKey struct's ABI fields, in order (what the id hashes, and what a router's swap params carry). */
+export const v4PoolKeyComponents = [
   { type: 'address', name: 'currency0' },
   { type: 'address', name: 'currency1' },
   { type: 'uint24', name: 'fee' },
@@ -29,7 +30,7 @@ const poolKeyParameters = [
 ] as const;
 
 export function v4PoolId(key: V4PoolKey): Hex {
-  return keccak256(encodeAbiParameters(poolKeyParameters, [key.currency0, key.currency1, key.fee, key.tickSpacing, key.hooks]));
+  return keccak256(encodeAbiParameters(v4PoolKeyComponents, [key.currency0, key.currency1, key.fee, key.tickSpacing, key.hooks]));
 }
 
 /** Hook permissions live in the low 14 bits of the hook's address (Hooks.sol). */

@@ -11,32 +11,14 @@ import { mainnet } from '../../chain/addresses.ts';
 import { encodeV3Path, v2Path, type SwapCall } from './calldata.ts';
 import { isV3, type Hop } from './route.ts';
 import type { V4Hop, V4SwapKind } from './v4Plan.ts';
+import { v4PoolKeyComponents } from '../../amm/v4/poolKey.ts';
+import { V4Action } from '../../mempool/decoders/v4Params.ts';
 
 /** UniversalRouter command V4_SWAP (Commands.sol), and SWEEP, which hands back ETH an exact-out swap left over. */
 export const V4_SWAP = 0x10;
 const SWEEP = universalRouterCommands.SWEEP;
 
-/** v4-periphery Actions.sol. */
-export const v4Actions = {
-  SWAP_EXACT_IN_SINGLE: 0x06,
-  SWAP_EXACT_IN: 0x07,
-  SWAP_EXACT_OUT_SINGLE: 0x08,
-  SWAP_EXACT_OUT: 0x09,
-  SETTLE_ALL: 0x0c,
-  TAKE_ALL: 0x0f,
-} as const;
-
-const poolKeyTuple = {
-  type: 'tuple',
-  name: 'poolKey',
-  components: [
-    { type: 'address', name: 'currency0' },
-    { type: 'address', name: 'currency1' },
-    { type: 'uint24', name: 'fee' },
-    { type: 'int24', name: 'tickSpacing' },
-    { type: 'address', name: 'hooks' },
-  ],
-} as const;
+const poolKeyTuple = { type: 'tuple', name: 'poolKey', components: v4PoolKeyComponents } as const;
 const pathKeyArray = {
   type: 'tuple[]',
   name: 'path',
@@ -88,15 +70,15 @@ export function encodeV4SwapInput(swap: V4SwapParameters): Hex {
   let params: Hex;
   if (kind === 'exactInSingle' || kind === 'exactOutSingle') {
     const hop = hops[0]!;
-    code = exactIn ? v4Actions.SWAP_EXACT_IN_SINGLE : v4Actions.SWAP_EXACT_OUT_SINGLE;
+    code = exactIn ? V4Action.SWAP_EXACT_IN_SINGLE : V4Action.SWAP_EXACT_OUT_SINGLE;
     const zeroForOne = BigInt(hop.currencyIn.address) === BigInt(hop.pool.key.currency0);
     params = encodeAbiParameters(singleParams, [{ poolKey: hop.pool.key, zeroForOne, amount: exactAmount, limit, hookData: '0x' }]);
   } else {
-    code = exactIn ? v4Actions.SWAP_EXACT_IN : v4Actions.SWAP_EXACT_OUT;
+    code = exactIn ? V4Action.SWAP_EXACT_IN : V4Action.SWAP_EXACT_OUT;
     params = encodeAbiParameters(multiParams, [{ currency: exactIn ? currencyIn : currencyOut, path: v4PathKeys(hops, exactIn), maxHopSlippage: [], amount: exactAmount, limit }]);
   }
   const [maxIn, minOut] = exactIn ? [exactAmount, limit] : [limit, exactAmount];
-  const actions = concat([code, v4Actions.SETTLE_ALL, v4Actions.TAKE_ALL].map((action) => numberToHex(action, { size: 1 })));
+  const actions = concat([code, V4Action.SETTLE_ALL, V4Action.TAKE_ALL].map((action) => numberToHex(action, { size: 1 })));
   return encodeAbiParameters(
     [{ type: 'bytes' }, { type: 'bytes[]' }],
     [actions, [params, encodeAbiParameters(currencyAmount, [currencyIn, maxIn]), encodeAbiParameters(currencyAmount, [currencyOut, minOut])]],
