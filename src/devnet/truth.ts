@@ -4,7 +4,7 @@ import type { Devnet } from './devnet.ts';
 import { bestBackrun, type CycleBest } from './truth/best.ts';
 import { cyclesThrough, poolIdOf, poolsOfManifest, v4PoolsOfManifest, type TruthCycle } from './truth/cycles.ts';
 import { TruthFork } from './truth/fork.ts';
-import { executeOnFork } from './truth/execute.ts';
+import { executeOnFork, type Execution } from './truth/execute.ts';
 import { emptyProtocolTallies, protocolCaptures, protocolOf, simulateOnlyReason, type ProtocolCaptures, type ProtocolTally, type SimulateOnlyTruth, type TruthProtocol } from './truth/protocols.ts';
 import { depthsOf, quoteCycles, quoteEdges } from './truth/quote.ts';
 import { routeOf, type SwapRoutes } from './truth/routes.ts';
@@ -12,7 +12,7 @@ import { emptyTallies, refundsByRoute, sourceCaptures, type RouteTally, type Sou
 import type { SwapRoute } from './traffic/privateRoute.ts';
 
 export type { SourceCapture, SourceCaptures } from './truth/sources.ts';
-export type { ProtocolCapture, ProtocolCaptures, SimulateOnlyTruth } from './truth/protocols.ts';
+export type { ProtocolCapture, ProtocolCaptures, SimulateOnlyTruth, TruthProtocol } from './truth/protocols.ts';
 
 /** What the bot captured of what was there to take. Amounts are decimal wei strings. */
 export type Capture = {
@@ -88,7 +88,15 @@ export type MeasureCaptureParameters = {
    * more, an evenly spread sample of them (`sampledFrom` says of how many). Default 60.
    */
   maxSwaps?: number;
+  /**
+   * Called for every swap the truth found a gaining headline backrun for, with that backrun and what the executor
+   * made of it on the fork (for tests and tools that look at single victims; the measurement does not depend on it).
+   */
+  onGraded?: (graded: GradedSwap) => void;
 };
+
+/** One measured swap with a gaining headline backrun: where it is, its protocol, the best trade, and the executor's run of it. */
+export type GradedSwap = { victim: Hex; block: bigint; index: number; protocol: TruthProtocol; best: CycleBest; execution: Execution };
 
 /**
  * The devnet knows the truth, found without the bot's code. After a run, for every router swap that landed, a
@@ -243,6 +251,7 @@ async function measure(input: MeasureCaptureParameters, routes: SwapRoutes = new
         // Run the best trade through the executor: the chain must pay exactly the quoted gross, and its gas decides
         // whether the backrun was worth sending at all.
         const run = await executeOnFork(fork.url, { executor: manifest.executor.address, operator: manifest.executor.operator, cycle: found.capped!.cycle, amountIn: found.capped!.amountIn, nextBlock: number + 1n });
+        input.onGraded?.({ victim: tx.hash, block: number, index: tx.transactionIndex!, protocol: protocolOf(pools, moved), best: found.capped!, execution: run });
         if ('error' in run || run.profit !== top) {
           if (unverified.length < 20) unverified.push({ victim: tx.hash, reason: 'error' in run ? run.error : `the executor realised ${run.profit}, the quotes said ${top}` });
         } else {
