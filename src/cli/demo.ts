@@ -19,7 +19,7 @@ import { formatUnitsExact } from '../units/decimal.ts';
 import { integerFlag, parseFlags, UsageError } from './args.ts';
 import { logOptionsUsage } from './logging.ts';
 import { formatBlockLine } from './blockLine.ts';
-import { demoResult, formatSourcesLine } from './demoResult.ts';
+import { demoResult, formatSourcesLine, formatV4Line } from './demoResult.ts';
 import { startDevnetProcess } from './devnetProcess.ts';
 import { reportError } from './report.ts';
 import { stopSignals, surviveClosedOutput } from './shutdown.ts';
@@ -44,7 +44,7 @@ Options:
                       postgres:// URL; \`searcher report --db FILE\` reads it afterwards
   --instance NAME     the demo's instance name in a shared store (default: the host name)
   --json              with --blocks: print one JSON object as the last stdout line (blocks, totals,
-                      breakers, latencyUs, capture, sources)
+                      breakers, latencyUs, capture, sources, captureByProtocol, simulateOnly)
   --block-time S      seconds between blocks (default 2, 12 for scale)
   --dashboard-port N  dashboard and /metrics port on 127.0.0.1 (default 8787; 0 = any free port)
   --manifest FILE     also write the devnet's manifest (URLs, addresses, accounts) for other tools
@@ -192,6 +192,7 @@ export async function run(argv: string[]): Promise<number> {
       else {
         // The capture line stays last (scripts read it).
         out(`searcher demo: ${formatSourcesLine(result.sources)}`);
+        if (devnet.manifest.v4.pools.length > 0) out(`searcher demo: ${formatV4Line(result.captureByProtocol.v4, result.simulateOnly)}`);
         out(`searcher demo: ${result.totals.included} bundles included, net ${formatUnitsExact(BigInt(result.totals.netProfitWei), 18)} ETH, capture ${result.capture.ratio}`);
       }
       return 0;

@@ -3,7 +3,7 @@ import type { BlockSummary } from '../monitor/queries.ts';
 import type { LandedBundle } from '../monitor/ledger.ts';
 import type { SearcherApp } from '../searcher.ts';
 import type { MissKindCounts } from '../monitor/missQueries.ts';
-import { measureCaptureBySource, type Capture, type SourceCaptures } from '../devnet/truth.ts';
+import { measureCaptureBySource, type Capture, type ProtocolCapture, type ProtocolCaptures, type SimulateOnlyTruth, type SourceCaptures } from '../devnet/truth.ts';
 import { readSwapRoutes } from '../devnet/truth/routes.ts';
 import { mainnet } from '../chain/addresses.ts';
 import { exposureCaps } from '../risk/config.ts';
@@ -23,6 +23,17 @@ export type DemoResult = {
    * for our backruns (its block reports). The three add up to `capture`.
    */
   sources: SourceCaptures;
+  /**
+   * The capture per protocol, against the same independent truth: a victim counts for `v4` when its swap moved any
+   * Uniswap V4 pool, else `v3` when it moved a V3 pool, else `v2` (V2 and SushiSwap pairs). The three add up to
+   * `capture` (victims, captured, best and captured gross).
+   */
+  captureByProtocol: ProtocolCaptures;
+  /**
+   * The V4 pools whose hooks run around a swap (simulate-only): out of `capture` and `captureByProtocol` because
+   * this executor may not trade them; what cycles through them would add over the headline truth, reported here.
+   */
+  simulateOnly: SimulateOnlyTruth;
   /** Per builder: bundles sent, accepted, included, and failures by kind, from the store. */
   builders: Array<{ name: string; sent: number; accepted: number; refused: number; timeout: number; error: number; included: number }>;
   /** How the market was loaded: pools found, pools kept after the liquidity floor, time to a searchable market, checkpoint used. */
@@ -69,6 +80,17 @@ export function formatSourcesLine(sources: SourceCaptures): string {
   return `by source: ${part('public', sources.public, false)}; ${part('MEV Blocker', sources.mevBlocker, true)}; ${part('MEV-Share', sources.mevShare, true)}`;
 }
 
+/**
+ * The human end line's V4 part (only when the scenario has V4 pools): the V4 victims' capture, and what the
+ * simulate-only hook pools held apart from it.
+ */
+export function formatV4Line(v4: ProtocolCapture, simulateOnly: SimulateOnlyTruth): string {
+  return (
+    `V4 ${v4.captured}/${v4.victims} victims, capture ${v4.ratio ?? '-'} (truth ${formatUnitsExact(BigInt(v4.bestGrossWei), 18)} ETH); ` +
+    `simulate-only hook pools (${simulateOnly.pools.length}, not in the ratio): ${formatUnitsExact(BigInt(simulateOnly.extraGrossWei), 18)} ETH more on ${simulateOnly.swaps} swaps`
+  );
+}
+
 /** The demo's last line: per block and in total, from the store; realised against simulated; the truth. */
 export async function demoResult(input: { app: SearcherApp; devnet: Pick<Devnet, 'manifest' | 'client'>; summaries: BlockSummary[]; landed: readonly LandedBundle[]; startBlock: bigint; startedAtMs: number; truthSwaps?: number }): Promise<DemoResult> {
   const { app, summaries, landed } = input;
@@ -79,7 +101,7 @@ export async function demoResult(input: { app: SearcherApp; devnet: Pick<Devnet,
   // The best is held to the input the bot may take from inventory (the demo runs with flash swaps off).
   const maxAmountInWei = exposureCaps(app.risk.gate.config, mainnet.weth).maxInventoryAmountIn;
   const routes = await readSwapRoutes(input.devnet.manifest);
-  const { capture, sources } = await measureCaptureBySource({
+  const { capture, sources, byProtocol, simulateOnly } = await measureCaptureBySource({
     devnet: input.devnet,
     landed,
     routes,
@@ -133,6 +155,8 @@ export async function demoResult(input: { app: SearcherApp; devnet: Pick<Devnet,
     },
     capture,
     sources,
+    captureByProtocol: byProtocol,
+    simulateOnly,
     bootstrap: bootstrapOf(app),
     memory: { maxRssBytes: process.resourceUsage().maxRSS * 1024 },
     misses: app.store.missKinds(),

@@ -1,16 +1,18 @@
 import { toEventSelector, type Address, type Hex } from 'viem';
-import { mainnet } from '../chain/addresses.ts';
+import { mainnet, mainnetV4 } from '../chain/addresses.ts';
 import type { Devnet } from './devnet.ts';
 import { bestBackrun, type CycleBest } from './truth/best.ts';
-import { cyclesThrough, poolsOfManifest } from './truth/cycles.ts';
+import { cyclesThrough, poolIdOf, poolsOfManifest, v4PoolsOfManifest, type TruthCycle } from './truth/cycles.ts';
 import { TruthFork } from './truth/fork.ts';
-import { executeOnFork } from './truth/execute.ts';
-import { balancesOf, quoteCycles, quoteEdges } from './truth/quote.ts';
+import { executeOnFork, type Execution } from './truth/execute.ts';
+import { emptyProtocolTallies, protocolCaptures, protocolOf, simulateOnlyReason, type ProtocolCaptures, type ProtocolTally, type SimulateOnlyTruth, type TruthProtocol } from './truth/protocols.ts';
+import { depthsOf, quoteCycles, quoteEdges } from './truth/quote.ts';
 import { routeOf, type SwapRoutes } from './truth/routes.ts';
 import { emptyTallies, refundsByRoute, sourceCaptures, type RouteTally, type SourceCaptures } from './truth/sources.ts';
 import type { SwapRoute } from './traffic/privateRoute.ts';
 
 export type { SourceCapture, SourceCaptures } from './truth/sources.ts';
+export type { ProtocolCapture, ProtocolCaptures, SimulateOnlyTruth, TruthProtocol } from './truth/protocols.ts';
 
 /** What the bot captured of what was there to take. Amounts are decimal wei strings. */
 export type Capture = {
@@ -63,6 +65,8 @@ const swapTopics = new Set([
   toEventSelector('event Swap(address indexed sender, uint256 amount0In, uint256 amount1In, uint256 amount0Out, uint256 amount1Out, address indexed to)'),
   toEventSelector('event Swap(address indexed sender, address indexed recipient, int256 amount0, int256 amount1, uint160 sqrtPriceX96, uint128 liquidity, int24 tick)'),
 ]);
+/** The PoolManager's Swap: the pool it moved is topic 1 (its id), the log's address the manager. */
+const v4SwapTopic = toEventSelector('event Swap(bytes32 indexed id, address indexed sender, int128 amount0, int128 amount1, uint160 sqrtPriceX96, uint128 liquidity, int24 tick, uint24 fee)');
 /** The routers whose callers are victims (traders), as opposed to searchers calling pools through their own contracts. */
 const routers = new Set([mainnet.uniswapV2Router02, mainnet.sushiswapRouter, mainnet.swapRouter, mainnet.swapRouter02, mainnet.universalRouter].map((address) => address.toLowerCase()));
 
@@ -84,17 +88,28 @@ export type MeasureCaptureParameters = {
    * more, an evenly spread sample of them (`sampledFrom` says of how many). Default 60.
    */
   maxSwaps?: number;
+  /**
+   * Called for every swap the truth found a gaining headline backrun for, with that backrun and what the executor
+   * made of it on the fork (for tests and tools that look at single victims; the measurement does not depend on it).
+   */
+  onGraded?: (graded: GradedSwap) => void;
 };
+
+/** One measured swap with a gaining headline backrun: where it is, its protocol, the best trade, and the executor's run of it. */
+export type GradedSwap = { victim: Hex; block: bigint; index: number; protocol: TruthProtocol; best: CycleBest; execution: Execution };
 
 /**
  * The devnet knows the truth, found without the bot's code. After a run, for every router swap that landed, a
  * fork of the devnet is brought to the state right after that swap (the block's parent plus the block's own
  * signed transactions up to and including it, each checked to do exactly what it did on the devnet), and the best
- * backrun there is searched on the chain's own quotes (Router02 getAmountsOut, QuoterV2): every two- and
- * three-hop WETH cycle through a pool the swap moved, a dense input grid and a k-section refinement. The best
+ * backrun there is searched on the chain's own quotes (Router02 getAmountsOut, QuoterV2, V4Quoter): every two- and
+ * three-hop WETH cycle through a pool the swap moved (a V4 pool by the id in the PoolManager's Swap log; native ETH
+ * and WETH are one token to the executor, which wraps and unwraps), a dense input grid and a k-section refinement. The best
  * gross is the cycle's WETH out minus WETH in at its best input (what the bot's executor books as gross, before
  * gas and the builder's share), held to the bot's input cap when given (`capWei`); the uncapped best is
  * reported beside it. The capture ratio is the gross our landed backruns made over the best gross there was.
+ * Cycles through a simulate-only V4 pool (a hook that runs around swaps) are searched apart and kept out of it
+ * (truth/protocols.ts SimulateOnlyTruth says why).
  */
 export async function measureCapture(input: MeasureCaptureParameters): Promise<Capture> {
   return (await measure(input)).capture;
@@ -105,17 +120,34 @@ export async function measureCapture(input: MeasureCaptureParameters): Promise<C
  * see truth/routes.ts readSwapRoutes), with the refunds the builder paid for our backruns of each route's victims.
  * The routes add up to the capture: victims, captured, best and captured gross.
  */
-export async function measureCaptureBySource(input: MeasureCaptureParameters & { routes: SwapRoutes }): Promise<{ capture: Capture; sources: SourceCaptures }> {
-  const { capture, tallies } = await measure(input, input.routes);
+export async function measureCaptureBySource(
+  input: MeasureCaptureParameters & { routes: SwapRoutes },
+): Promise<{ capture: Capture; sources: SourceCaptures; byProtocol: ProtocolCaptures; simulateOnly: SimulateOnlyTruth }> {
+  const { capture, tallies, byProtocol, simulateOnly } = await measure(input, input.routes);
   const refunds = await refundsByRoute(input.devnet.manifest.builderUrl, input.landed, input.routes, input);
-  return { capture, sources: sourceCaptures(tallies, refunds) };
+  return { capture, sources: sourceCaptures(tallies, refunds), byProtocol, simulateOnly };
 }
 
-async function measure(input: MeasureCaptureParameters, routes: SwapRoutes = new Map()): Promise<{ capture: Capture; tallies: Record<SwapRoute, RouteTally> }> {
+/**
+ * The same measurement split by protocol (`byProtocol`: a victim counts for V4 when its swap moved any V4 pool),
+ * and what the simulate-only V4 pools would add (`simulateOnly`, kept out of `capture`).
+ */
+export async function measureCaptureByProtocol(input: MeasureCaptureParameters): Promise<{ capture: Capture; byProtocol: ProtocolCaptures; simulateOnly: SimulateOnlyTruth }> {
+  const { capture, byProtocol, simulateOnly } = await measure(input);
+  return { capture, byProtocol, simulateOnly };
+}
+
+type Measured = { capture: Capture; tallies: Record<SwapRoute, RouteTally>; byProtocol: ProtocolCaptures; simulateOnly: SimulateOnlyTruth };
+
+const touchesSimulateOnly = (cycle: TruthCycle) => cycle.some((hop) => hop.pool.v4?.simulateOnly === true);
+
+async function measure(input: MeasureCaptureParameters, routes: SwapRoutes = new Map()): Promise<Measured> {
   const started = performance.now();
   const { manifest, client } = input.devnet;
-  const pools = poolsOfManifest(manifest.pools);
-  const known = new Set(pools.map((pool) => pool.address.toLowerCase()));
+  // V4 pools sit in the one PoolManager and are named by their ids; native ETH stands as WETH in the cycles.
+  const pools = [...poolsOfManifest(manifest.pools), ...v4PoolsOfManifest(manifest.v4?.pools ?? [], mainnetV4.poolManager, mainnet.weth)];
+  const known = new Set(pools.map(poolIdOf));
+  const hooked = pools.filter((pool) => pool.v4?.simulateOnly).map((pool) => pool.v4!.poolId);
   const excluded = new Set(manifest.tokens.filter((token) => poisonedKinds.has(token.kind)).map((token) => token.address.toLowerCase()));
   const capturedByVictim = new Map<string, bigint>();
   for (const bundle of input.landed) if (bundle.victim) capturedByVictim.set(bundle.victim.toLowerCase(), bundle.execution.gross);
@@ -133,7 +165,15 @@ async function measure(input: MeasureCaptureParameters, routes: SwapRoutes = new
   const unverified: Capture['unverified'] = [];
   const shortfalls: Capture['shortfalls'] = [];
   const tallies = emptyTallies();
-  const result = (): { capture: Capture; tallies: Record<SwapRoute, RouteTally> } => ({ tallies, capture: {
+  const protocols: Record<TruthProtocol, ProtocolTally> = emptyProtocolTallies();
+  const hookedTruth = { swaps: 0, best: 0n, extra: 0n };
+  const result = (): Measured => ({ tallies, byProtocol: protocolCaptures(protocols), simulateOnly: {
+    pools: hooked,
+    reason: simulateOnlyReason,
+    swaps: hookedTruth.swaps,
+    bestGrossWei: String(hookedTruth.best),
+    extraGrossWei: String(hookedTruth.extra),
+  }, capture: {
     victims,
     captured: capturedVictims,
     bestGrossWei: String(best),
@@ -179,22 +219,39 @@ async function measure(input: MeasureCaptureParameters, routes: SwapRoutes = new
       await fork.loadBlock(replayBlock);
       for (const tx of candidates) {
         const receipt = fork.receipt(tx.hash)!;
-        const moved = new Set(receipt.logs.filter((log) => swapTopics.has(log.topics[0] as Hex) && known.has(log.address.toLowerCase())).map((log) => log.address.toLowerCase()));
+        const moved = movedPools(receipt.logs, known);
         if (receipt.status !== '0x1' || moved.size === 0) continue;
-        const cycles = cyclesThrough(pools, moved, mainnet.weth, excluded);
-        if (cycles.length === 0) continue;
+        const all = cyclesThrough(pools, moved, mainnet.weth, excluded);
+        if (all.length === 0) continue;
+        const cycles = all.filter((cycle) => !touchesSimulateOnly(cycle));
+        const throughHooks = all.filter(touchesSimulateOnly);
         await fork.replay(replayBlock, tx.transactionIndex! + 1);
         analyzed++;
-        const depth = await balancesOf(fork.url, mainnet.weth, cycles.map((cycle) => cycle[0]!.pool.address as Address));
-        const found = await bestBackrun({ edges: (requests) => quoteEdges(fork.url, requests), forward: (requests) => quoteCycles(fork.url, requests) }, cycles, { depth, ...(input.maxAmountInWei !== undefined ? { cap: input.maxAmountInWei } : {}) });
-        quotes += found.quotes;
-        const top = gross(found.capped);
+        const protocol = protocols[protocolOf(pools, moved)];
+        protocol.analyzed++;
+        const search = async (among: readonly TruthCycle[]) => {
+          if (among.length === 0) return undefined;
+          const depth = await depthsOf(fork.url, mainnet.weth, among);
+          const found = await bestBackrun({ edges: (requests) => quoteEdges(fork.url, requests), forward: (requests) => quoteCycles(fork.url, requests) }, among, { depth, ...(input.maxAmountInWei !== undefined ? { cap: input.maxAmountInWei } : {}) });
+          quotes += found.quotes;
+          return found;
+        };
+        const found = await search(cycles);
+        const top = gross(found?.capped);
+        const hookTop = gross((await search(throughHooks))?.capped);
+        if (hookTop > top) {
+          hookedTruth.swaps++;
+          hookedTruth.best += hookTop;
+          hookedTruth.extra += hookTop - top;
+        }
+        if (!found) continue;
         const ours = capturedByVictim.get(tx.hash.toLowerCase());
         if (ours !== undefined && ours > top) aboveBest++;
         if (top === 0n) continue;
         // Run the best trade through the executor: the chain must pay exactly the quoted gross, and its gas decides
         // whether the backrun was worth sending at all.
         const run = await executeOnFork(fork.url, { executor: manifest.executor.address, operator: manifest.executor.operator, cycle: found.capped!.cycle, amountIn: found.capped!.amountIn, nextBlock: number + 1n });
+        input.onGraded?.({ victim: tx.hash, block: number, index: tx.transactionIndex!, protocol: protocolOf(pools, moved), best: found.capped!, execution: run });
         if ('error' in run || run.profit !== top) {
           if (unverified.length < 20) unverified.push({ victim: tx.hash, reason: 'error' in run ? run.error : `the executor realised ${run.profit}, the quotes said ${top}` });
         } else {
@@ -210,11 +267,16 @@ async function measure(input: MeasureCaptureParameters, routes: SwapRoutes = new
         const tally = tallies[routeOf(routes, tx.hash)];
         tally.victims++;
         tally.best += top;
+        protocol.victims++;
+        protocol.best += top;
+        protocol.uncapped += gross(found.uncapped);
         if (ours !== undefined) {
           capturedVictims++;
           captured += ours;
           tally.captured++;
           tally.capturedGross += ours;
+          protocol.captured++;
+          protocol.capturedGross += ours;
         }
         if ((ours ?? 0n) * 100n < top * 99n && shortfalls.length < 20) {
           shortfalls.push({ victim: tx.hash, block: String(number), bestGrossWei: String(top), capturedGrossWei: String(ours ?? 0n) });
@@ -228,3 +290,15 @@ async function measure(input: MeasureCaptureParameters, routes: SwapRoutes = new
 }
 
 const gross = (best: CycleBest | undefined) => (best ? best.gross : 0n);
+
+/** The pools a receipt's swaps moved, by `poolIdOf`: V2/V3 pools by their address, V4 pools by the id the PoolManager logs. */
+function movedPools(logs: ReadonlyArray<{ address: string; topics: string[] }>, known: ReadonlySet<string>): Set<string> {
+  const moved = new Set<string>();
+  const manager = mainnetV4.poolManager.toLowerCase();
+  for (const log of logs) {
+    const address = log.address.toLowerCase();
+    if (swapTopics.has(log.topics[0] as Hex) && known.has(address)) moved.add(address);
+    else if (address === manager && log.topics[0] === v4SwapTopic && log.topics[1] && known.has(log.topics[1].toLowerCase())) moved.add(log.topics[1].toLowerCase());
+  }
+  return moved;
+}

@@ -16,7 +16,18 @@ type DemoJson = {
   builders: Array<{ name: string; sent: number; accepted: number; refused: number; timeout: number; error: number; included: number }>;
   misses: Record<'outbid' | 'reverted' | 'nonce' | 'late' | 'cancelled' | 'other', number>;
   sources: Record<'public' | 'mevBlocker' | 'mevShare', { victims: number; captured: number; bestGrossWei: string; capturedGrossWei: string; ratio: number | null; refundsWei: string }>;
+  captureByProtocol: Record<'v2' | 'v3' | 'v4', { victims: number; captured: number; bestGrossWei: string; capturedGrossWei: string; ratio: number | null; uncappedBestGrossWei: string; analyzed: number }>;
+  simulateOnly: { pools: string[]; reason: string; swaps: number; bestGrossWei: string; extraGrossWei: string };
 };
+
+/** The protocols split the capture: their victims, captures and gross add up to it exactly. */
+function expectProtocolsAddUp(result: DemoJson): void {
+  const parts = [result.captureByProtocol.v2, result.captureByProtocol.v3, result.captureByProtocol.v4];
+  expect(parts.reduce((sum, part) => sum + part.victims, 0)).toBe(result.capture.victims);
+  expect(parts.reduce((sum, part) => sum + part.captured, 0)).toBe(result.capture.captured);
+  expect(parts.reduce((sum, part) => sum + BigInt(part.bestGrossWei), 0n)).toBe(BigInt(result.capture.bestGrossWei));
+  expect(parts.reduce((sum, part) => sum + BigInt(part.capturedGrossWei), 0n)).toBe(BigInt(result.capture.capturedGrossWei));
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'demo-'));
 
@@ -79,6 +90,12 @@ describe('searcher demo, end to end (devnet + local builder + bot + dashboard)',
     expect(sources.reduce((sum, source) => sum + BigInt(source.bestGrossWei), 0n)).toBe(BigInt(result.capture.bestGrossWei));
     expect(sources.reduce((sum, source) => sum + BigInt(source.capturedGrossWei), 0n)).toBe(BigInt(result.capture.capturedGrossWei));
     expect(result.sources.public.refundsWei).toBe('0');
+    // Per protocol: no V4 pools in the default scenario, so no V4 victims and nothing held apart.
+    expectProtocolsAddUp(result);
+    expect(result.captureByProtocol.v4.victims).toBe(0);
+    expect(result.captureByProtocol.v4.analyzed).toBe(0);
+    expect(result.simulateOnly.pools).toEqual([]);
+    expect(result.simulateOnly.extraGrossWei).toBe('0');
 
     // `searcher report` reads the same store and agrees to the wei.
     const report = await runCli(['report', '--db', db, '--json']);
@@ -87,6 +104,17 @@ describe('searcher demo, end to end (devnet + local builder + bot + dashboard)',
     expect(stored.totals.included).toBe(result.totals.included);
     expect(BigInt(stored.totals.netWei)).toBe(BigInt(result.totals.netProfitWei));
   }, 240_000);
+
+  it('v4 scenario, 12 blocks: the truth grades the V4 victims apart, and holds the two hook pools out of the ratio', async () => {
+    const { result, manifest } = await demo('v4', 12);
+    expect(result.capture.unverified).toEqual([]);
+    expect(result.captureByProtocol.v4.victims).toBeGreaterThan(0);
+    expect(BigInt(result.captureByProtocol.v4.bestGrossWei)).toBeGreaterThan(0n);
+    expectProtocolsAddUp(result);
+    const hookPools = manifest.v4.pools.filter((pool) => pool.hook !== 'none').map((pool) => pool.poolId.toLowerCase()).sort();
+    expect(result.simulateOnly.pools.map((id) => id.toLowerCase()).sort()).toEqual(hookPools);
+    expect(hookPools).toHaveLength(2);
+  }, 360_000);
 
   it('poisoned scenario: no bundle touches the fee-on-transfer, honeypot or salmonella tokens, though they offer arbitrage', async () => {
     const { result, db, manifest } = await demo('poisoned', 12);

@@ -1,17 +1,42 @@
-import type { Address } from 'viem';
+import type { Address, Hex } from 'viem';
 
 /**
  * The truth's own view of the market: the pools the devnet says it built (its manifest), not the bot's state
  * follower. Written apart from src/strategy on purpose: a grader that shares the search's code shares its bugs.
  */
 export type TruthPool = {
+  /** The pool's contract; for a V4 pool, the PoolManager that holds it (its id is `v4.poolId`). */
   address: Address;
-  venue: 'uniswapV2' | 'sushiswap' | 'uniswapV3';
+  venue: 'uniswapV2' | 'sushiswap' | 'uniswapV3' | 'uniswapV4';
+  /**
+   * The pool's tokens as the cycles trade them. A V4 pool with native ETH (currency0 = address(0)) lists WETH in
+   * its place: the executor unwraps and wraps, so WETH -> X through a WETH pool and X -> ETH through a native one
+   * is a real cycle (`v4.key` keeps the real currencies).
+   */
   token0: Address;
   token1: Address;
   /** V3 fee in hundredths of a bip; absent for the V2-style venues. */
   fee?: number;
+  /** V4 pools only: the pool id (what the PoolManager's Swap event carries in topic 1), the key, and whether it is simulate-only. */
+  v4?: TruthV4;
 };
+
+/** A V4 pool key, as the truth reads it from the manifest (the same fields as the PoolManager's PoolKey). */
+export type TruthV4Key = { currency0: Address; currency1: Address; fee: number; tickSpacing: number; hooks: Address };
+
+export type TruthV4 = {
+  poolId: Hex;
+  key: TruthV4Key;
+  /**
+   * Its hook runs code around a swap (beforeSwap, afterSwap or a returns-delta permission in the hook address's
+   * low bits): the bot never prices such a pool by its own math, and the devnet's executor is not allowed its hook.
+   * The truth keeps these out of the headline and reports their value apart (see truth.ts).
+   */
+  simulateOnly: boolean;
+};
+
+/** What names a pool in a victim's logs and in a cycle: its address, or for a V4 pool its id (lower case). */
+export const poolIdOf = (pool: TruthPool): string => (pool.v4 ? pool.v4.poolId : pool.address).toLowerCase();
 
 export type TruthHop = { pool: TruthPool; tokenIn: Address; tokenOut: Address };
 
@@ -25,7 +50,7 @@ const lower = (address: string) => address.toLowerCase();
  * moved, over every pool whose tokens are all allowed: start -> x -> start across two different pools of the
  * pair (any venues and fees), and start -> x -> y -> start with any middle token (not only hubs), the moved pool
  * at any position. That is at least the set the bot's search draws from (its graph's cycles through a moved
- * pool), enumerated here from scratch.
+ * pool), enumerated here from scratch. `moved` names pools by `poolIdOf` (a V4 pool by its id).
  */
 export function cyclesThrough(pools: readonly TruthPool[], moved: ReadonlySet<string>, start: Address, excludedTokens: ReadonlySet<string>): TruthCycle[] {
   const usable = pools.filter((pool) => !excludedTokens.has(lower(pool.token0)) && !excludedTokens.has(lower(pool.token1)));
@@ -47,7 +72,7 @@ export function cyclesThrough(pools: readonly TruthPool[], moved: ReadonlySet<st
   const cycles = new Map<string, TruthCycle>();
   // A path of pools from the start token; kept when it closes at the start and uses no pool twice.
   const add = (path: TruthPool[]) => {
-    if (new Set(path.map((pool) => lower(pool.address))).size !== path.length) return;
+    if (new Set(path.map(poolIdOf)).size !== path.length) return;
     const hops: TruthHop[] = [];
     let token: Address = start;
     for (const pool of path) {
@@ -57,10 +82,10 @@ export function cyclesThrough(pools: readonly TruthPool[], moved: ReadonlySet<st
       token = next;
     }
     if (lower(token) !== s) return;
-    cycles.set(hops.map((hop) => `${lower(hop.pool.address)}:${lower(hop.tokenIn)}`).join('>'), hops);
+    cycles.set(hops.map((hop) => `${poolIdOf(hop.pool)}:${lower(hop.tokenIn)}`).join('>'), hops);
   };
   for (const pool of usable) {
-    if (!moved.has(lower(pool.address))) continue;
+    if (!moved.has(poolIdOf(pool))) continue;
     const [a, b] = [pool.token0, pool.token1];
     if (lower(a) === s || lower(b) === s) {
       const x = lower(a) === s ? b : a;
@@ -94,5 +119,29 @@ export function poolsOfManifest(pools: ReadonlyArray<{ dex: string; address: Add
   return pools.map((pool) => {
     if (pool.dex !== 'uniswapV2' && pool.dex !== 'sushiswap' && pool.dex !== 'uniswapV3') throw new Error(`the truth does not know the venue ${pool.dex}`);
     return { address: pool.address, venue: pool.dex, token0: pool.token0, token1: pool.token1, ...(pool.dex === 'uniswapV3' ? { fee: pool.fee } : {}) };
+  });
+}
+
+/** Hooks.sol's permission bits that run code around a swap: beforeSwap, afterSwap, and the two returns-delta flags. */
+const SWAP_HOOK_BITS = (1n << 7n) | (1n << 6n) | (1n << 3n) | (1n << 2n);
+const NATIVE = '0x0000000000000000000000000000000000000000';
+
+/**
+ * The V4 pools of a devnet manifest (`v4.pools`), held in `poolManager`; native ETH stands as `weth` in the cycles.
+ * Whether a pool is simulate-only is read from its hook's address (the permissions the PoolManager itself reads),
+ * not from the bot's code.
+ */
+export function v4PoolsOfManifest(pools: ReadonlyArray<{ poolId: Hex; key: TruthV4Key }>, poolManager: Address, weth: Address): TruthPool[] {
+  return pools.map((pool) => {
+    const { key } = pool;
+    const asToken = (currency: Address): Address => (lower(currency) === NATIVE ? weth : currency);
+    return {
+      address: poolManager,
+      venue: 'uniswapV4' as const,
+      token0: asToken(key.currency0),
+      token1: asToken(key.currency1),
+      fee: key.fee,
+      v4: { poolId: pool.poolId, key, simulateOnly: (BigInt(key.hooks) & SWAP_HOOK_BITS) !== 0n },
+    };
   });
 }

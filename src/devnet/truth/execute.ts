@@ -2,11 +2,27 @@ import { decodeErrorResult, encodeFunctionData, type Address, type Hex } from 'v
 import { executorAbi } from '../../abi/executor.generated.ts';
 import { executorRevertAbi } from '../../abi/executorRevert.ts';
 import { encodePlan, type ExecutorPlan } from '../../bundle/plan.ts';
-import { mainnet } from '../../chain/addresses.ts';
-import type { TruthCycle } from './cycles.ts';
+import { mainnet, mainnetV4 } from '../../chain/addresses.ts';
+import type { TruthCycle, TruthHop } from './cycles.ts';
 import { rpcBatch } from './rpc.ts';
 
 const factoryOf = { uniswapV2: mainnet.uniswapV2Factory, sushiswap: mainnet.sushiswapFactory, uniswapV3: mainnet.uniswapV3Factory } as const;
+
+/** A hop as the executor's plan names it: a factory-made pool by its factory, a V4 pool by its key in the PoolManager. */
+function planHop(hop: TruthHop): ExecutorPlan['hops'][number] {
+  const zeroForOne = hop.tokenIn.toLowerCase() === hop.pool.token0.toLowerCase();
+  // The cycle's tokens stand WETH for a native pool's ETH: the plan says WETH too and the executor unwraps and wraps.
+  if (hop.pool.v4) return { pool: mainnetV4.poolManager, tokenOut: hop.tokenOut, protocol: 'v4', zeroForOne, v4Key: hop.pool.v4.key };
+  const venue = hop.pool.venue as keyof typeof factoryOf;
+  return {
+    pool: hop.pool.address,
+    factory: factoryOf[venue],
+    tokenOut: hop.tokenOut,
+    protocol: venue === 'uniswapV3' ? 'v3' : 'v2',
+    zeroForOne,
+    ...(venue === 'uniswapV3' ? { v3Fee: hop.pool.fee! } : { v2FeeBps: 30 }),
+  };
+}
 
 /** The executor's packed plan for a cycle the truth found (no builder payment). */
 function planOf(cycle: TruthCycle, amountIn: bigint, targetBlock: bigint, minProfit: bigint): ExecutorPlan {
@@ -18,14 +34,7 @@ function planOf(cycle: TruthCycle, amountIn: bigint, targetBlock: bigint, minPro
     builderPayment: 0n,
     maxBuilderShareBps: 0,
     startToken: cycle[0]!.tokenIn,
-    hops: cycle.map((hop) => ({
-      pool: hop.pool.address,
-      factory: factoryOf[hop.pool.venue],
-      tokenOut: hop.tokenOut,
-      protocol: hop.pool.venue === 'uniswapV3' ? ('v3' as const) : ('v2' as const),
-      zeroForOne: hop.tokenIn.toLowerCase() === hop.pool.token0.toLowerCase(),
-      ...(hop.pool.venue === 'uniswapV3' ? { v3Fee: hop.pool.fee! } : { v2FeeBps: 30 }),
-    })),
+    hops: cycle.map(planHop),
   };
 }
 
@@ -42,7 +51,7 @@ export async function executeOnFork(url: string, input: { executor: Address; ope
   const call = (minProfit: bigint) => ({
     from: input.operator,
     to: input.executor,
-    data: encodeFunctionData({ abi: executorAbi, functionName: 'execute', args: [encodePlan(planOf(input.cycle, input.amountIn, input.nextBlock, minProfit))] }),
+    data: encodeFunctionData({ abi: executorAbi, functionName: 'execute', args: [encodePlan(planOf(input.cycle, input.amountIn, input.nextBlock, minProfit), { weth: mainnet.weth, poolManager: mainnetV4.poolManager })] }),
   });
   // The simulated block is the one after the fork's head, said explicitly (nodes differ in what they default to).
   const next = { number: `0x${input.nextBlock.toString(16)}` };

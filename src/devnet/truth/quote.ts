@@ -1,7 +1,7 @@
 import { decodeFunctionResult, encodeFunctionData, parseAbi, type Address, type Hex } from 'viem';
-import { mainnet } from '../../chain/addresses.ts';
+import { mainnet, mainnetV4 } from '../../chain/addresses.ts';
 import type { TruthCycle, TruthHop } from './cycles.ts';
-import { rpcBatch, TruthError } from './rpc.ts';
+import { rpc, rpcBatch, TruthError } from './rpc.ts';
 
 const routerAbi = parseAbi([
   'function getAmountsOut(uint256 amountIn, address[] path) view returns (uint256[] amounts)',
@@ -12,6 +12,22 @@ const quoterAbi = parseAbi([
   'function quoteExactOutputSingle((address tokenIn, address tokenOut, uint256 amount, uint24 fee, uint160 sqrtPriceLimitX96) params) returns (uint256 amountIn, uint160 sqrtPriceX96After, uint32 initializedTicksCrossed, uint256 gasEstimate)',
 ]);
 const erc20Abi = parseAbi(['function balanceOf(address) view returns (uint256)']);
+/** v4-periphery's V4Quoter (IV4Quoter): it runs the swap in the PoolManager, hooks and all, and reverts with the result. */
+const v4QuoterAbi = parseAbi([
+  'struct PoolKey { address currency0; address currency1; uint24 fee; int24 tickSpacing; address hooks; }',
+  'struct QuoteExactSingleParams { PoolKey poolKey; bool zeroForOne; uint128 exactAmount; bytes hookData; }',
+  'function quoteExactInputSingle(QuoteExactSingleParams params) returns (uint256 amountOut, uint256 gasEstimate)',
+  'function quoteExactOutputSingle(QuoteExactSingleParams params) returns (uint256 amountIn, uint256 gasEstimate)',
+]);
+const MAX_U128 = (1n << 128n) - 1n;
+
+/** V4Quoter's call for a hop through a V4 pool; the direction from the cycle's tokens (native ETH stands as WETH in both). */
+function v4QuoteCall(hop: TruthHop, functionName: 'quoteExactInputSingle' | 'quoteExactOutputSingle', exactAmount: bigint): { to: Address; data: Hex } {
+  // No pool holds 2^128 of anything the cycles start from: an amount that does not fit is a bug, not a quote.
+  if (exactAmount > MAX_U128) throw new TruthError('TRUTH_QUOTE', `a V4 quote of ${exactAmount} does not fit V4Quoter's uint128`);
+  const zeroForOne = hop.tokenIn.toLowerCase() === hop.pool.token0.toLowerCase();
+  return { to: mainnetV4.quoter, data: encodeFunctionData({ abi: v4QuoterAbi, functionName, args: [{ poolKey: hop.pool.v4!.key, zeroForOne, exactAmount, hookData: '0x' }] }) };
+}
 
 /**
  * The price limits QuoterV2 swaps to when asked for none (TickMath.MIN_SQRT_RATIO + 1, MAX_SQRT_RATIO - 1): a
@@ -20,8 +36,9 @@ const erc20Abi = parseAbi(['function balanceOf(address) view returns (uint256)']
 const MIN_LIMIT = 4295128739n + 1n;
 const MAX_LIMIT = 1461446703485210103287273052203988822378723970342n - 1n;
 
-/** The chain's own quoter for a hop: the venue's Router02 for a pair, Uniswap's QuoterV2 for a V3 pool. */
+/** The chain's own quoter for a hop: the venue's Router02 for a pair, Uniswap's QuoterV2 for a V3 pool, V4Quoter for a V4 pool. */
 function hopCall(hop: TruthHop, amountIn: bigint): { to: Address; data: Hex } {
+  if (hop.pool.v4) return v4QuoteCall(hop, 'quoteExactInputSingle', amountIn);
   if (hop.pool.venue === 'uniswapV3') {
     return {
       to: mainnet.quoterV2,
@@ -32,10 +49,14 @@ function hopCall(hop: TruthHop, amountIn: bigint): { to: Address; data: Hex } {
   return { to: router, data: encodeFunctionData({ abi: routerAbi, functionName: 'getAmountsOut', args: [amountIn, [hop.tokenIn, hop.tokenOut]] }) };
 }
 
-/** A hop's output from its quoter's answer; 0 when the hop cannot fill the whole input (the quoter reverts, or a V3 swap hits its price limit). */
+/**
+ * A hop's output from its quoter's answer; 0 when the hop cannot fill the whole input (the quoter reverts, or a V3
+ * swap hits its price limit; V4Quoter itself reverts NotEnoughLiquidity when a swap stops short of its input).
+ */
 function hopOutput(hop: TruthHop, answer: Awaited<ReturnType<typeof rpcBatch>>[number]): bigint {
   if ('error' in answer) return 0n;
   const data = answer.result as Hex;
+  if (hop.pool.v4) return decodeFunctionResult({ abi: v4QuoterAbi, functionName: 'quoteExactInputSingle', data })[0];
   if (hop.pool.venue === 'uniswapV3') {
     const [amountOut, sqrtPriceX96After] = decodeFunctionResult({ abi: quoterAbi, functionName: 'quoteExactInputSingle', data });
     return sqrtPriceX96After === MIN_LIMIT || sqrtPriceX96After === MAX_LIMIT ? 0n : amountOut;
@@ -46,6 +67,7 @@ function hopOutput(hop: TruthHop, answer: Awaited<ReturnType<typeof rpcBatch>>[n
 
 /** The chain's exact-output quote for a hop: the input it needs to give `amountOut` (Router02 getAmountsIn, QuoterV2). */
 function hopInputCall(hop: TruthHop, amountOut: bigint): { to: Address; data: Hex } {
+  if (hop.pool.v4) return v4QuoteCall(hop, 'quoteExactOutputSingle', amountOut);
   if (hop.pool.venue === 'uniswapV3') {
     return {
       to: mainnet.quoterV2,
@@ -60,6 +82,7 @@ function hopInputCall(hop: TruthHop, amountOut: bigint): { to: Address; data: He
 function hopInput(hop: TruthHop, answer: Awaited<ReturnType<typeof rpcBatch>>[number]): bigint | undefined {
   if ('error' in answer) return undefined;
   const data = answer.result as Hex;
+  if (hop.pool.v4) return decodeFunctionResult({ abi: v4QuoterAbi, functionName: 'quoteExactOutputSingle', data })[0];
   if (hop.pool.venue === 'uniswapV3') return decodeFunctionResult({ abi: quoterAbi, functionName: 'quoteExactOutputSingle', data })[0];
   return decodeFunctionResult({ abi: routerAbi, functionName: 'getAmountsIn', data })[0];
 }
@@ -98,6 +121,22 @@ export async function balancesOf(url: string, token: Address, holders: readonly 
     return decodeFunctionResult({ abi: erc20Abi, functionName: 'balanceOf', data: answer.result as Hex });
   });
 }
+
+/**
+ * Per cycle, the most WETH its first pool could take in: the pool's WETH balance, or for a V4 pool the PoolManager's
+ * (WETH, or native ETH for a native pool): every V4 pool's reserves sit in the one manager, so this bounds the pool
+ * from above, and the search's walk up the grid stops where the gain falls anyway.
+ */
+export async function depthsOf(url: string, weth: Address, cycles: readonly TruthCycle[]): Promise<bigint[]> {
+  const first = cycles.map((cycle) => cycle[0]!.pool);
+  const tokenHolders = first.filter((pool) => !isNativeV4(pool)).map((pool) => pool.address);
+  const tokenDepths = await balancesOf(url, weth, tokenHolders);
+  const natives = first.some(isNativeV4) ? BigInt(await rpc<Hex>(url, 'eth_getBalance', [mainnetV4.poolManager, 'latest'])) : 0n;
+  let next = 0;
+  return first.map((pool) => (isNativeV4(pool) ? natives : tokenDepths[next++]!));
+}
+
+const isNativeV4 = (pool: TruthCycle[number]['pool']) => pool.v4 !== undefined && BigInt(pool.v4.key.currency0) === 0n;
 
 export type EdgeQuote = { amountOut: bigint; amountIn: bigint };
 

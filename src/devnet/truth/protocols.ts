@@ -1,0 +1,83 @@
+import type { Hex } from 'viem';
+import { poolIdOf, type TruthPool } from './cycles.ts';
+
+/** The protocol a victim is graded under: the newest one its swap touched (V4 over V3 over V2-style pairs). */
+export type TruthProtocol = 'v2' | 'v3' | 'v4';
+
+/** The capture of one protocol's victims, against the same independent truth. Amounts are decimal wei strings. */
+export type ProtocolCapture = {
+  /**
+   * Victims counted under this protocol: `v4` when any pool its swap moved is a V4 pool, else `v3` when any is a
+   * V3 pool, else `v2` (Uniswap V2 and SushiSwap pairs). The three split the victims: they add up to the capture.
+   */
+  victims: number;
+  /** Of those, backrun by us. */
+  captured: number;
+  /** The truth's best gross per victim (within the input cap), summed. */
+  bestGrossWei: string;
+  capturedGrossWei: string;
+  /** capturedGross / bestGross, 4 decimals; null when there was nothing to take. */
+  ratio: number | null;
+  /** The best gross with no input cap, summed over the same victims. */
+  uncappedBestGrossWei: string;
+  /** Router swaps of this protocol the truth measured (victims or not). */
+  analyzed: number;
+};
+
+export type ProtocolCaptures = Record<TruthProtocol, ProtocolCapture>;
+
+/**
+ * What the V4 pools whose hooks run code around a swap (simulate-only: the bot never prices them by its own math,
+ * and the devnet's executor is not allowed their hooks) would add over the headline truth. They are kept out of
+ * `capture` on purpose: a backrun through them cannot be sent by this executor, so counting it would grade the bot
+ * on trades it may not make. Their value is searched the same way (V4Quoter runs the hooks) and reported here, so
+ * the reader sees how much sits there. Gross only: these trades are not run through the executor (it refuses them).
+ */
+export type SimulateOnlyTruth = {
+  /** The manifest's simulate-only V4 pools (their ids). */
+  pools: Hex[];
+  /** Why they are out of the headline ratio. */
+  reason: string;
+  /** Measured router swaps where a cycle through a simulate-only pool beats the headline best (and gains). */
+  swaps: number;
+  /** Those cycles' best gross (within the input cap), summed over those swaps. */
+  bestGrossWei: string;
+  /** What they add over the headline best of the same swaps (best through them minus the headline best, or 0), summed. */
+  extraGrossWei: string;
+};
+
+export const simulateOnlyReason =
+  "hooks that run around a swap (beforeSwap/afterSwap/returns-delta): the bot never prices these pools by its own math and the executor is not allowed their hooks; searched with V4Quoter and reported apart, not in the capture ratio";
+
+/** Running sums of one protocol while the truth grades the run. */
+export type ProtocolTally = { victims: number; captured: number; best: bigint; uncapped: bigint; capturedGross: bigint; analyzed: number };
+
+export const emptyProtocolTallies = (): Record<TruthProtocol, ProtocolTally> => ({
+  v2: { victims: 0, captured: 0, best: 0n, uncapped: 0n, capturedGross: 0n, analyzed: 0 },
+  v3: { victims: 0, captured: 0, best: 0n, uncapped: 0n, capturedGross: 0n, analyzed: 0 },
+  v4: { victims: 0, captured: 0, best: 0n, uncapped: 0n, capturedGross: 0n, analyzed: 0 },
+});
+
+/** The protocol of a swap from the pools it moved (by `poolIdOf`). */
+export function protocolOf(pools: readonly TruthPool[], moved: ReadonlySet<string>): TruthProtocol {
+  const venues = new Set(pools.filter((pool) => moved.has(poolIdOf(pool))).map((pool) => pool.venue));
+  return venues.has('uniswapV4') ? 'v4' : venues.has('uniswapV3') ? 'v3' : 'v2';
+}
+
+const ratioOf = (part: bigint, whole: bigint) => (whole === 0n ? null : Number((part * 10_000n) / whole) / 10_000);
+
+export function protocolCaptures(tallies: Record<TruthProtocol, ProtocolTally>): ProtocolCaptures {
+  const one = (protocol: TruthProtocol): ProtocolCapture => {
+    const tally = tallies[protocol];
+    return {
+      victims: tally.victims,
+      captured: tally.captured,
+      bestGrossWei: String(tally.best),
+      capturedGrossWei: String(tally.capturedGross),
+      ratio: ratioOf(tally.capturedGross, tally.best),
+      uncappedBestGrossWei: String(tally.uncapped),
+      analyzed: tally.analyzed,
+    };
+  };
+  return { v2: one('v2'), v3: one('v3'), v4: one('v4') };
+}
