@@ -29,22 +29,21 @@ export function tokenLabel(token: string): string {
 /** "0.3%" from hundredths of a basis point, exact. */
 const percent = (pips: number) => `${formatUnitsExact(BigInt(pips), 4)}%`;
 
-/** The fee as the pool charges it: "0.3%", "0.05% ts 10", V4 "0.3% ts 60" with "hooks 0x…" when it has any, "dynamic" for a hook-set fee. */
-export function feeLabel(hop: Pick<HopRecord, 'protocol' | 'feePips' | 'tickSpacing' | 'hooks'>): string {
+/**
+ * The fee as the pool charges it: "0.3%", "0.05% ts 10", V4 "0.3% ts 60" with "hooks 0x…" when it has any, "dynamic"
+ * for a hook-set fee; '' for a pool recorded by its id alone.
+ */
+export function feeLabel(hop: { protocol: HopRecord['protocol'] | null } & Partial<Pick<HopRecord, 'feePips' | 'tickSpacing' | 'hooks'>>): string {
+  if (hop.protocol === null || hop.feePips === undefined) return '';
   const fee = hop.protocol === 'v4' && hop.feePips === DYNAMIC_FEE_FLAG ? 'dynamic' : percent(hop.feePips);
   const spacing = hop.tickSpacing !== undefined ? ` ts ${hop.tickSpacing}` : '';
   const hooks = hop.hooks !== undefined && BigInt(hop.hooks) !== 0n ? ` hooks ${shortId(hop.hooks)}` : '';
   return `${fee}${spacing}${hooks}`;
 }
 
-/** "v4 uniswapV4", "v2 sushiswap", or the protocol alone when the venue is not known. */
-export function venueLabel(hop: Pick<HopRecord, 'protocol' | 'venue'>): string {
-  return hop.venue ? `${hop.protocol} ${hop.venue}` : hop.protocol;
-}
-
-/** "ETH/USDC": the pool's tokens in its own order. */
-export function pairLabel(hop: Pick<HopRecord, 'token0' | 'token1'>): string {
-  return `${tokenLabel(hop.token0)}/${tokenLabel(hop.token1)}`;
+/** "ETH/USDC": the pool's tokens in its own order; '' when they are not known. */
+export function pairLabel(hop: Partial<Pick<HopRecord, 'token0' | 'token1'>>): string {
+  return hop.token0 && hop.token1 ? `${tokenLabel(hop.token0)}/${tokenLabel(hop.token1)}` : '';
 }
 
 /** A pool of a path, short: "v4 0x1234ab…cdef" (the id alone when nothing else is known of it). */
