@@ -2,6 +2,7 @@ import { zeroAddress, type Hash } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { mainnet, mainnetTokens } from '../../src/chain/addresses.ts';
 import { createLogger } from '../../src/log.ts';
+import { hopRecord } from '../../src/monitor/hops.ts';
 import { Ledger } from '../../src/monitor/ledger.ts';
 import { Store } from '../../src/monitor/store.ts';
 import { parseRiskConfig } from '../../src/risk/config.ts';
@@ -84,6 +85,30 @@ describe.each(storeBackends)('V4 pools and trades in the store ($name)', (backen
     expect(byId.get(v2WethUsdc.address)).toMatchObject({ protocol: 'v2', candidates: 1, sent: 1, landed: 1, netWei });
     expect(byId.get(v3WethUsdc.address)).toMatchObject({ protocol: 'v3', candidates: 1, sent: 0 });
     expect(venues.find((venue) => venue.protocol === 'v4')).toEqual({ protocol: 'v4', venue: 'uniswapV4', pools: 2, candidates: 2, sent: 1, landed: 1, netWei });
+  });
+
+  it('migration 11 keeps older rows: a pool recorded by its id alone is still told V4 by its 32 bytes, and no hops never break a read', async () => {
+    const first = Store.open(suite.target, { instance: 'bot' });
+    first.db.exec('ALTER TABLE opportunities DROP COLUMN hops');
+    first.db.prepare('UPDATE schema_version SET version = 10').run();
+    first.db.prepare(
+      `INSERT INTO opportunities (instance, block, victim, path, amount_in_wei, gross_wei, gas_wei, bribe_wei, net_wei, decision, reason, latency_us, at, source)
+       VALUES ('bot', 7, NULL, ?, '1', '2', '0', '0', '2', 'reject', 'old', 5, 1, 'public')`,
+    ).run(JSON.stringify([v3WethUsdc.address, v4EthUsdc.address]));
+    first.close();
+    const store = Store.open(suite.target, { instance: 'bot' });
+    suite.open.push(store);
+    expect((store.db.prepare('SELECT version FROM schema_version').get() as { version: number }).version).toBe(11);
+    expect(store.recentOpportunities(1)[0]).toMatchObject({ path: [v3WethUsdc.address, v4EthUsdc.address], hops: null });
+    const { pools } = store.poolStats();
+    expect(pools.map((pool) => [pool.pool, pool.protocol, pool.candidates])).toEqual(expect.arrayContaining([[v4EthUsdc.address, 'v4', 1], [v3WethUsdc.address, null, 1]]));
+    // A candidate recorded since by id alone (no market at hand) and one with its hops: the pool takes the hops' name.
+    store.recordOpportunity({ block: 8, victim: null, path: [v4EthUsdc.address], amountInWei: 1n, grossWei: 0n, gasWei: 0n, bribeWei: 0n, netWei: 0n, decision: 'reject', reason: 'x', latencyUs: 1 });
+    expect(() => store.recordOpportunity({ block: 9, victim: null, path: [v4EthUsdc.address], hops: [hopRecord(v4DynamicEthUsdc)], amountInWei: 1n, grossWei: 0n, gasWei: 0n, bribeWei: 0n, netWei: 0n, decision: 'reject', reason: 'x', latencyUs: 1 })).toThrow(/hops do not name the pools of its path/);
+    store.recordOpportunity({ block: 9, victim: null, path: [v3WethUsdc.address], hops: [hopRecord(v3WethUsdc)], amountInWei: 1n, grossWei: 0n, gasWei: 0n, bribeWei: 0n, netWei: 0n, decision: 'reject', reason: 'x', latencyUs: 1 });
+    const again = new Map(store.poolStats().pools.map((pool) => [pool.pool, pool]));
+    expect(again.get(v3WethUsdc.address)).toMatchObject({ protocol: 'v3', feePips: 500, candidates: 2 });
+    expect(again.get(v4EthUsdc.address)).toMatchObject({ protocol: 'v4', candidates: 2 });
   });
 
   it('`searcher report` lists the V4 pools and venue: short ids, v4, fee, tick spacing, hooks, ETH; --json with the full ids', async () => {
