@@ -1,7 +1,9 @@
 import { zeroAddress } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { mainnet, mainnetTokens } from '../../src/chain/addresses.ts';
+import { toBundleRow, toPoolRows } from '../../src/monitor/dashboard/storeSource.ts';
 import { hopRecord, parseHops } from '../../src/monitor/hops.ts';
+import { summarizePools } from '../../src/monitor/poolQueries.ts';
 import { feeLabel, hopLabel, pairLabel, shortId, tokenLabel } from '../../src/monitor/poolLabels.ts';
 import { dynamicHook, v2WethUsdc, v3WethUsdc, v4DynamicEthUsdc, v4EthUsdc } from '../helpers/v4MonitorPools.ts';
 
@@ -40,5 +42,21 @@ describe('naming a pool for the report and the dashboard, V4 like the others', (
     expect(parseHops('not json')).toBeNull();
     expect(parseHops(JSON.stringify([{ ...hopRecord(v4EthUsdc), pool: v2WethUsdc.address }]))).toBeNull();
     expect(parseHops(JSON.stringify([{ ...hopRecord(v4EthUsdc), feePips: '3000' }]))).toBeNull();
+  });
+
+  it('names the pools of rows recorded by id alone: a 32-byte id is V4, a 20-byte one unknown, never guessed further', () => {
+    const path = JSON.stringify([v2WethUsdc.address, v4EthUsdc.address]);
+    const { pools, venues } = summarizePools([{ path, hops: null, bundle: 'b', status: 'success', net_wei: '7' }]);
+    const rows = toPoolRows(pools);
+    expect(rows.map((row) => [row.pool, row.short, row.protocol, row.venue, row.fee, row.pair, row.candidates, row.landed, row.netWei])).toEqual([
+      [v2WethUsdc.address, shortId(v2WethUsdc.address), '?', '', '', '', 1, 1, '7'],
+      [v4EthUsdc.address, shortId(v4EthUsdc.address), 'v4', '', '', '', 1, 1, '7'],
+    ]);
+    expect(venues.map((venue) => [venue.protocol, venue.venue, venue.pools, venue.candidates])).toEqual([[null, null, 1, 1], ['v4', null, 1, 1]]);
+    const bundle = toBundleRow({
+      instance: 'bot', id: 'b', opportunityId: 1, targetBlock: 5, ourTxHash: `0x${'1'.repeat(64)}`, txHashes: [], predictedNetWei: 1n, simulatedNetWei: null, sentAtMs: 0,
+      status: 'pending', reason: null, detail: null, netWei: null, landedBlock: null, path: [v2WethUsdc.address, v4EthUsdc.address], hops: null, submissions: [],
+    });
+    expect(bundle.pools).toEqual([{ label: shortId(v2WethUsdc.address), id: v2WethUsdc.address }, { label: `v4 ${shortId(v4EthUsdc.address)}`, id: v4EthUsdc.address }]);
   });
 });
