@@ -484,12 +484,12 @@ export class SearcherEngine {
     }
   }
 
-  /** The next block's base fee, by the EIP-1559 rule from the newest head. */
   /** The market's pool by address (a V4 pool by its pool id), as it is now; undefined when the market does not hold it. */
   pool(address: string): Pool | undefined {
     return this.market.get(address as Address);
   }
 
+  /** The next block's base fee, by the EIP-1559 rule from the newest head. */
   get nextBaseFee(): bigint {
     return this.head.nextBaseFeePerGas;
   }

@@ -18,9 +18,10 @@ the realised gross, gas, builder payment (bribe) and net of what landed, read fr
 running total; then the same per order-flow source (public mempool, MEV Blocker, MEV-Share: candidates, sent,
 landed, gross, the refunds the relays' builders are expected to pay users out of our payments, net). Amounts in
 the tables are exact ETH; --json prints {"blocks": [...], "totals": {...}, "instances": [...], "sources": {...}}
-with amounts as decimal wei strings. Then per venue and per pool (V2, V3 and V4 alike; a V4 pool by its pool
-id): candidates, sent, landed and what the landed netted, with each pool's protocol, fee (tick spacing and V4
-hooks) and pair (native ETH as ETH); --json adds "venues" and "pools" (every pool, full ids). A store shared by a fleet is reported for every instance (one block's
+with amounts as decimal wei strings. Then per venue and per pool over the newest 10,000 candidates (V2, V3 and
+V4 alike; a V4 pool by its pool id): candidates, sent, landed and what the landed netted, with each pool's
+protocol, fee (tick spacing and V4 hooks) and pair (native ETH as ETH); --json adds "venues" and "pools" (every
+pool, full ids). A store shared by a fleet is reported for every instance (one block's
 counters and amounts added up across instances) unless --instance names one.
 
 Options:

@@ -96,7 +96,7 @@ export function queryPoolStats(db: SqlDatabase, filter: Filter, limit = 10_000):
       `SELECT o.path AS path, o.hops AS hops, b.id AS bundle, i.status AS status, i.net_wei AS net_wei FROM opportunities o
        LEFT JOIN bundles b ON b.instance = o.instance AND b.opportunity_id = o.id
        LEFT JOIN inclusions i ON i.instance = b.instance AND i.bundle_id = b.id
-       WHERE ${only.sql} ORDER BY o.at DESC, o.id DESC LIMIT ?`,
+       WHERE ${only.sql} ORDER BY o.id DESC LIMIT ?`,
     )
     .all(...only.params, limit) as Row[];
   return summarizePools(rows);
