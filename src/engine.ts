@@ -1,5 +1,6 @@
 import { createPublicClient, http, type Address, type Hex, type PublicClient } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
+import type { Pool } from './state/types.ts';
 import { MalformedInputs } from './chain/malformedInputs.ts';
 import { WsConnection } from './chain/wsConnection.ts';
 import type { ResolvedChain, RunConfig } from './config/runConfig.ts';
@@ -481,6 +482,11 @@ export class SearcherEngine {
       if (this.decider.prior(target).victims.has(event.tx.hash.toLowerCase())) continue;
       await this.searchVictim(event, firstSeenMs, performance.now());
     }
+  }
+
+  /** The market's pool by address (a V4 pool by its pool id), as it is now; undefined when the market does not hold it. */
+  pool(address: string): Pool | undefined {
+    return this.market.get(address as Address);
   }
 
   /** The next block's base fee, by the EIP-1559 rule from the newest head. */

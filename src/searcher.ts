@@ -105,7 +105,7 @@ export class SearcherApp {
     // From the store, not 0: a restart must not read as a loss to whoever watches the gauge (the alert rules do).
     this.metrics.setCumulativePnl(this.store.totals().netWei);
     this.mode = parameters.dryRun ? 'dry-run' : submissionMode(chain.chainId, config.submit);
-    this.ledger = new Ledger({ store: this.store, metrics: this.metrics, risk: this.risk.gate, client: this.client as never, executor: chain.executor, startToken: chain.weth, logger, ...(parameters.onLanded ? { onLanded: parameters.onLanded } : {}), bidPolicy: config.strategy.bidding.policy, onBidOutcome: (outcome) => this.engine?.learnBid(outcome) });
+    this.ledger = new Ledger({ store: this.store, metrics: this.metrics, risk: this.risk.gate, client: this.client as never, executor: chain.executor, startToken: chain.weth, logger, ...(parameters.onLanded ? { onLanded: parameters.onLanded } : {}), bidPolicy: config.strategy.bidding.policy, onBidOutcome: (outcome) => this.engine?.learnBid(outcome), poolOf: (address) => this.engine?.pool(address) });
 
     let dispatcher: Dispatcher | undefined;
     if (signer) {

@@ -6,6 +6,8 @@ import { builderMissKinds } from '../bundle/builderVerdict.ts';
 import type { BuilderMisses, MissKindCounts } from '../monitor/missQueries.ts';
 import { storeFlagsUsage, storeTarget } from './storeTarget.ts';
 import { formatUnitsExact } from '../units/decimal.ts';
+import type { PoolStats, VenueStats } from '../monitor/poolQueries.ts';
+import { feeLabel, pairLabel, shortId } from '../monitor/poolLabels.ts';
 import { integerFlag, parseFlags, UsageError } from './args.ts';
 import { reportError } from './report.ts';
 
@@ -16,7 +18,10 @@ the realised gross, gas, builder payment (bribe) and net of what landed, read fr
 running total; then the same per order-flow source (public mempool, MEV Blocker, MEV-Share: candidates, sent,
 landed, gross, the refunds the relays' builders are expected to pay users out of our payments, net). Amounts in
 the tables are exact ETH; --json prints {"blocks": [...], "totals": {...}, "instances": [...], "sources": {...}}
-with amounts as decimal wei strings. A store shared by a fleet is reported for every instance (one block's
+with amounts as decimal wei strings. Then per venue and per pool over the newest 10,000 candidates (V2, V3 and
+V4 alike; a V4 pool by its pool id): candidates, sent, landed and what the landed netted, with each pool's
+protocol, fee (tick spacing and V4 hooks) and pair (native ETH as ETH); --json adds "venues" and "pools" (every
+pool, full ids). A store shared by a fleet is reported for every instance (one block's
 counters and amounts added up across instances) unless --instance names one.
 
 Options:
@@ -90,6 +95,29 @@ export function formatBidsTable(bids: readonly BidBucket[]): string[] {
   return aligned([['share', 'bids', 'won', 'outbid', 'missed', 'pending', 'win rate', 'net of won (ETH)'], ...rows]);
 }
 
+/** Pure: per venue (protocol and DEX): distinct pools, candidates, sent, landed and what the landed netted. */
+export function formatVenuesTable(venues: readonly VenueStats[]): string[] {
+  const rows = venues.map((v) => [v.venue ?? '(unknown)', v.protocol ?? '?', String(v.pools), String(v.candidates), String(v.sent), String(v.landed), eth(v.netWei)]);
+  return aligned([['venue', 'protocol', 'pools', 'candidates', 'sent', 'landed', 'net ETH'], ...rows]);
+}
+
+/** Pure: per pool, the `limit` busiest: its short id (a V4 pool id like an address), protocol, venue, fee, pair and counts. */
+export function formatPoolsTable(pools: readonly PoolStats[], limit = 20): string[] {
+  const rows = pools.slice(0, limit).map((p) => [
+    shortId(p.pool),
+    p.protocol ?? '?',
+    p.venue ?? '',
+    feeLabel(p),
+    pairLabel(p),
+    String(p.candidates),
+    String(p.sent),
+    String(p.landed),
+    eth(p.netWei),
+  ]);
+  const table = aligned([['pool', 'protocol', 'venue', 'fee', 'pair', 'candidates', 'sent', 'landed', 'net ETH'], ...rows]);
+  return pools.length > limit ? [...table, `(${pools.length - limit} more pools: --json lists every one)`] : table;
+}
+
 /** Pure: misses per kind over every builder. */
 export function missKindTotals(misses: readonly BuilderMisses[]): MissKindCounts {
   const counts = Object.fromEntries(builderMissKinds.map((kind) => [kind, 0])) as MissKindCounts;
@@ -105,6 +133,7 @@ export function formatReportTable(
   sources?: Record<OrderFlowSource, SourceTotals>,
   misses?: readonly BuilderMisses[],
   bids?: readonly BidBucket[],
+  pools?: { pools: readonly PoolStats[]; venues: readonly VenueStats[] },
 ): string {
   const rows = [[...columns], ...blocks.map(blockCells), totalCells(totals)];
   const widths = columns.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
@@ -115,6 +144,8 @@ export function formatReportTable(
   if (sources) out.push('', ...formatSourcesTable(sources));
   if (misses && misses.length > 0) out.push('', 'misses as the builders reported them:', ...formatMissesTable(misses));
   if (bids && bids.length > 0) out.push('', 'bids by share of the profit after gas:', ...formatBidsTable(bids));
+  if (pools && pools.venues.length > 0) out.push('', 'by venue:', ...formatVenuesTable(pools.venues));
+  if (pools && pools.pools.length > 0) out.push('', 'by pool:', ...formatPoolsTable(pools.pools));
   out.push(
     `blocks ${totals.blocks}; bundles missed ${totals.missed}, reverted on chain ${totals.reverted}; simulated net of the landed ${eth(totals.simulatedNetWei)} ETH, mismatches ${totals.mismatches}${instances.length > 0 ? `; ${instances.length === 1 ? 'instance' : 'instances'} ${instances.join(', ')}` : ''}`,
   );
@@ -122,9 +153,18 @@ export function formatReportTable(
 }
 
 /** Pure: the --json document (bigint amounts as decimal wei strings). */
-export function reportJson(blocks: readonly BlockSummary[], totals: Totals, instances: readonly string[] = [], sources?: Record<OrderFlowSource, SourceTotals>, misses?: readonly BuilderMisses[], bids?: readonly BidBucket[]): string {
+export function reportJson(
+  blocks: readonly BlockSummary[],
+  totals: Totals,
+  instances: readonly string[] = [],
+  sources?: Record<OrderFlowSource, SourceTotals>,
+  misses?: readonly BuilderMisses[],
+  bids?: readonly BidBucket[],
+  pools?: { pools: readonly PoolStats[]; venues: readonly VenueStats[] },
+): string {
   const missed = misses ? { misses: { kinds: missKindTotals(misses), byBuilder: misses } } : {};
-  return JSON.stringify({ blocks, totals, instances, ...(sources ? { sources } : {}), ...missed, ...(bids ? { bids } : {}) }, (_, value) => (typeof value === 'bigint' ? value.toString() : value));
+  const byPool = pools ? { venues: pools.venues, pools: pools.pools } : {};
+  return JSON.stringify({ blocks, totals, instances, ...(sources ? { sources } : {}), ...missed, ...(bids ? { bids } : {}), ...byPool }, (_, value) => (typeof value === 'bigint' ? value.toString() : value));
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -159,7 +199,8 @@ export async function run(argv: string[]): Promise<number> {
       const sources = store.sourceTotals(instance);
       const misses = store.missesByBuilder(instance);
       const bids = store.bidBuckets(instance);
-      process.stdout.write(flags.json ? `${reportJson(blocks, totals, instances, sources, misses, bids)}\n` : formatReportTable(blocks, totals, instances, sources, misses, bids));
+      const pools = store.poolStats(instance);
+      process.stdout.write(flags.json ? `${reportJson(blocks, totals, instances, sources, misses, bids, pools)}\n` : formatReportTable(blocks, totals, instances, sources, misses, bids, pools));
     } finally {
       store.close();
     }

@@ -1,5 +1,6 @@
 import type { Address, Hex } from 'viem';
 import type { OrderFlowSource } from '../mempool/types.ts';
+import type { HopRecord } from './hops.ts';
 
 /**
  * One evaluated opportunity, as `searcher run --json` prints it. The decision makes it and the ledger records it:
@@ -8,7 +9,13 @@ import type { OrderFlowSource } from '../mempool/types.ts';
 export type CandidateReport = {
   block: bigint;
   victim: string | null;
+  /** The cycle's pools in order: addresses, and V4 pool ids (32 bytes). */
   path: Address[];
+  /**
+   * The same pools with protocol, venue, fee and tokens (monitor/hops.ts `hopRecord` of each hop's pool), when the
+   * reporter has them; otherwise the ledger looks them up in the market.
+   */
+  hops?: HopRecord[];
   amountIn: bigint;
   grossProfitWei: bigint;
   gasCostWei: bigint;

@@ -11,6 +11,8 @@ import type { Store } from './store.ts';
 import type { OrderFlowSource } from '../mempool/types.ts';
 import { defaultRefundPercent, expectedRefundWei } from './refunds.ts';
 import type { BidOutcome } from '../strategy/bidPolicy.ts';
+import type { Pool } from '../state/types.ts';
+import { hopRecord, type HopRecord } from './hops.ts';
 
 export type LedgerParameters = {
   store: Store;
@@ -27,6 +29,11 @@ export type LedgerParameters = {
   bidPolicy?: 'fixed' | 'adaptive';
   /** What came of each of our bids, for the bidding policy to learn from (the engine's learnBid). */
   onBidOutcome?: (outcome: Omit<BidOutcome, 'nowMs'>) => void;
+  /**
+   * The market's pool by address or V4 pool id (the engine's `pool`): each candidate's pools are recorded with their
+   * protocol, venue, fee and tokens (monitor/hops.ts) when it reports none. Without it they are recorded by id alone.
+   */
+  poolOf?: (address: string) => Pool | undefined;
 };
 
 /** What a bid is compared on when its outcome comes in: its pools, the share we bid, the opportunity's gross and gas. */
@@ -155,8 +162,29 @@ export class Ledger implements SubmissionSink {
   }
 
   onCandidate(report: CandidateReport): void {
-    this.deferred.push(() => this.recordCandidate(report));
+    // Now, not when recorded: the market may drop a pool before then.
+    const hops = report.hops ?? this.hopsOf(report.path);
+    this.deferred.push(() => this.recordCandidate(report, hops));
     if (this.deferred.length === 1) setImmediate(() => this.flushDeferred());
+  }
+
+  /** The path's pools as the market holds them, or null when it does not hold every one of them. */
+  private hopsOf(path: readonly string[]): HopRecord[] | null {
+    const poolOf = this.parameters.poolOf;
+    if (!poolOf) return null;
+    try {
+      const hops: HopRecord[] = [];
+      for (const address of path) {
+        const pool = poolOf(address);
+        if (!pool) return null;
+        hops.push(hopRecord(pool));
+      }
+      return hops;
+    } catch (error) {
+      // Called on the trading path: a lookup that fails costs the record its detail, never the decision.
+      this.parameters.logger.error({ err: (error as Error).message }, 'ledger: the pools of a candidate could not be described');
+      return null;
+    }
   }
 
   private flushDeferred(): void {
@@ -170,7 +198,7 @@ export class Ledger implements SubmissionSink {
     }
   }
 
-  private recordCandidate(report: CandidateReport): void {
+  private recordCandidate(report: CandidateReport, hops: HopRecord[] | null): void {
     const { store, metrics, logger } = this.parameters;
     const source = report.source ?? 'public';
     let refundPercent = defaultRefundPercent[source];
@@ -187,6 +215,7 @@ export class Ledger implements SubmissionSink {
       block: report.block,
       victim: report.victim as Hash | null,
       path: report.path,
+      hops,
       amountInWei: report.amountIn,
       grossWei: report.grossProfitWei,
       gasWei: report.gasCostWei,

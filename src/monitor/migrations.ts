@@ -260,6 +260,12 @@ export function migrationsFor(dialect: SqlDialect, instance: string): readonly s
   ALTER TABLE pool_registry_v10 RENAME TO pool_registry;
   ${dialect === 'postgres' ? 'ALTER TABLE pool_registry RENAME CONSTRAINT pool_registry_v10_pkey TO pool_registry_pkey;' : ''}
   `,
+    // 11: each candidate's pools as the market held them when it was found (monitor/hops.ts, JSON, one entry per
+    // entry of path): protocol, venue, fee, tick spacing, V4 hooks and tokens, so the report and the dashboard name a
+    // pool by more than its id (a V4 pool's id is 32 bytes: no column here has a length). Older rows have none.
+    `
+  ALTER TABLE opportunities ADD COLUMN hops TEXT;
+  `,
   ];
 }
 

@@ -1,6 +1,7 @@
 import type { SqlDatabase } from './sqlDatabase.ts';
 import type { Address, Hash } from 'viem';
 import type { MissReason, TokenVerdictRecord } from './records.ts';
+import { parseHops } from './hops.ts';
 import type { BlockSummary, BuilderStats, BundleView, Mismatch, OpportunityView, Totals } from './storeViews.ts';
 
 export type { BlockSummary, BuilderStats, BundleStatus, BundleView, Mismatch, OpportunityView, Totals } from './storeViews.ts';
@@ -156,7 +157,7 @@ export function queryBuilderStats(db: SqlDatabase, filter: Filter): BuilderStats
 type BundleRow = {
   instance: string; id: string; opportunity_id: number | null; target_block: number; our_tx: Hash; txs: string; predicted_net_wei: string;
   simulated_net_wei: string | null; sent_at: number; landed_status: 'success' | 'reverted' | null; landed_net: string | null;
-  landed_block: number | null; miss_reason: MissReason | null; miss_detail: string | null;
+  landed_block: number | null; miss_reason: MissReason | null; miss_detail: string | null; path: string | null; hops: string | null;
 };
 
 export function queryRecentBundles(db: SqlDatabase, filter: Filter, limit: number): BundleView[] {
@@ -166,8 +167,9 @@ export function queryRecentBundles(db: SqlDatabase, filter: Filter, limit: numbe
     const rows = db
       .prepare(
         `SELECT b.instance, b.id, b.opportunity_id, b.target_block, b.our_tx, b.txs, b.predicted_net_wei, b.simulated_net_wei, b.sent_at,
-           i.status AS landed_status, i.net_wei AS landed_net, i.block AS landed_block, m.reason AS miss_reason, m.detail AS miss_detail
+           i.status AS landed_status, i.net_wei AS landed_net, i.block AS landed_block, m.reason AS miss_reason, m.detail AS miss_detail, o.path AS path, o.hops AS hops
          FROM bundles b LEFT JOIN inclusions i ON i.instance = b.instance AND i.bundle_id = b.id LEFT JOIN misses m ON m.instance = b.instance AND m.bundle_id = b.id
+           LEFT JOIN opportunities o ON o.instance = b.instance AND o.id = b.opportunity_id
          WHERE ${only.sql} ORDER BY b.sent_at DESC, b.opportunity_id DESC, b.id DESC LIMIT ?`,
       )
       .all(...only.params, limit) as BundleRow[];
@@ -191,6 +193,8 @@ export function queryRecentBundles(db: SqlDatabase, filter: Filter, limit: numbe
     detail: row.miss_detail,
     netWei: bigOrNull(row.landed_net),
     landedBlock: row.landed_block,
+    path: row.path === null ? [] : (JSON.parse(row.path) as string[]),
+    hops: parseHops(row.hops),
     submissions,
   }));
 }
@@ -209,7 +213,7 @@ export function queryMismatches(db: SqlDatabase, filter: Filter, limit = 1000): 
 
 type OpportunityRow = {
   instance: string; id: number; block: number; victim: Hash | null; path: string; amount_in_wei: string; gross_wei: string; gas_wei: string; bribe_wei: string;
-  net_wei: string; decision: 'send' | 'reject'; reason: string; first_seen_ms: number | null; latency_us: number; source: OpportunityView['source'];
+  net_wei: string; decision: 'send' | 'reject'; reason: string; first_seen_ms: number | null; latency_us: number; source: OpportunityView['source']; hops: string | null;
 };
 
 export function queryRecentOpportunities(db: SqlDatabase, filter: Filter, limit: number): OpportunityView[] {
@@ -228,6 +232,7 @@ export function queryRecentOpportunities(db: SqlDatabase, filter: Filter, limit:
     block: row.block,
     victim: row.victim,
     path: JSON.parse(row.path) as Address[],
+    hops: parseHops(row.hops),
     amountInWei: big(row.amount_in_wei),
     grossWei: big(row.gross_wei),
     gasWei: big(row.gas_wei),

@@ -1,5 +1,6 @@
 import type { SqlDatabase } from './sqlDatabase.ts';
-import { getAddress, type Address, type Hash } from 'viem';
+import { getAddress, type Address, type Hash, type Hex } from 'viem';
+import type { HopRecord } from './hops.ts';
 import { SearcherError } from '../errors.ts';
 import type { RealisedExecution } from './accounting.ts';
 import type { OrderFlowSource } from '../mempool/types.ts';
@@ -23,8 +24,10 @@ export type OpportunityRecord = {
   block: BlockNumber;
   /** The victim transaction, or null for block arbitrage. */
   victim: Hash | null;
-  /** Pools of the cycle, in order. */
-  path: readonly Address[];
+  /** Pools of the cycle, in order: addresses, and V4 pool ids (32 bytes). */
+  path: readonly (Address | Hex)[];
+  /** The same pools as the market held them (protocol, venue, fee, tokens), when known; one per entry of path. */
+  hops?: readonly HopRecord[] | null;
   amountInWei: bigint;
   /** Predicted, before simulation. */
   grossWei: bigint;
@@ -135,10 +138,14 @@ export function writeSeen(db: SqlDatabase, instance: string, block: BlockNumber,
 
 export function writeOpportunity(db: SqlDatabase, instance: string, record: OpportunityRecord, at: number): number {
   const block = int(record.block);
+  const hops = record.hops ?? null;
+  if (hops !== null && (hops.length !== record.path.length || hops.some((hop, i) => hop.pool.toLowerCase() !== record.path[i]!.toLowerCase()))) {
+    throw new StoreError('STORE', `opportunity for block ${block}: its hops do not name the pools of its path`);
+  }
   const { id } = db
     .prepare(
-      `INSERT INTO opportunities (instance, block, victim, path, amount_in_wei, gross_wei, gas_wei, bribe_wei, net_wei, decision, reason, first_seen_ms, latency_us, at, source)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      `INSERT INTO opportunities (instance, block, victim, path, amount_in_wei, gross_wei, gas_wei, bribe_wei, net_wei, decision, reason, first_seen_ms, latency_us, at, source, hops)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     )
     .get(
       instance,
@@ -156,6 +163,7 @@ export function writeOpportunity(db: SqlDatabase, instance: string, record: Oppo
       Math.round(record.latencyUs),
       at,
       record.source ?? 'public',
+      hops === null ? null : JSON.stringify(hops),
     ) as { id: number };
   bumpBlock(db, instance, block, 'candidates', 1);
   return id;

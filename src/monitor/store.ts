@@ -13,6 +13,7 @@ import { queryMissesByBuilder, queryMissKinds, queryRecentMisses, type BuilderMi
 import type { OrderFlowSource } from '../mempool/types.ts';
 import { queryBidBuckets, queryRecentBids, queryResolvedBids, writeBid, writeBidBuilders, writeBidOutcome, type BidBucket, type BidRecord, type BidResolution, type BidView, type ResolvedBid } from './bidQueries.ts';
 import { checkInstance, openDatabase, type OpenedStore } from './storeOpen.ts';
+import { queryPoolStats, type PoolStats, type VenueStats } from './poolQueries.ts';
 import {
   queryBlockSummaries,
   queryBuilderStats,
@@ -295,6 +296,11 @@ export class Store implements VerdictStore, PoolCheckpointStore, RiskStore {
     return queryMismatches(this.db, this.scope(instance), limit);
   }
 
+  /** Per pool and per venue (V2, V3 and V4 alike): candidates, sent, landed and what the landed ones netted. */
+  poolStats(instance?: InstanceFilter, limit?: number): { pools: PoolStats[]; venues: VenueStats[] } {
+    return queryPoolStats(this.db, this.scope(instance), limit);
+  }
+
   recentOpportunities(limit = 50, instance?: InstanceFilter): OpportunityView[] {
     return queryRecentOpportunities(this.db, this.scope(instance), limit);
   }
@@ -341,9 +347,11 @@ export type {
   MissRecord,
   OpportunityRecord,
   OpportunityView,
+  PoolStats,
   SimulationRecord,
   SourceTotals,
   SubmissionRecord,
   TokenVerdictRecord,
   Totals,
+  VenueStats,
 };

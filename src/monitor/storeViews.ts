@@ -1,6 +1,7 @@
 import type { Address, Hash } from 'viem';
 import type { MissReason, SubmissionOutcome } from './records.ts';
 import type { OrderFlowSource } from '../mempool/types.ts';
+import type { HopRecord } from './hops.ts';
 
 /** What the store's reads return (queries.ts), for `searcher report`, the dashboard and the bot's own summaries. */
 
@@ -80,6 +81,9 @@ export type BundleView = {
   /** Realised net when landed. */
   netWei: bigint | null;
   landedBlock: number | null;
+  /** The pools its candidate traded (empty when it has no candidate row), and their hops when recorded. */
+  path: string[];
+  hops: HopRecord[] | null;
   submissions: Array<{ builder: string; outcome: SubmissionOutcome; latencyMs: number; error: string | null; bundleHash: string | null }>;
 };
 
@@ -91,7 +95,10 @@ export type OpportunityView = {
   id: number;
   block: number;
   victim: Hash | null;
+  /** Pools of the cycle: addresses, and V4 pool ids (32 bytes). */
   path: Address[];
+  /** The same pools with protocol, venue, fee and tokens (null for rows from before migration 11). */
+  hops: HopRecord[] | null;
   amountInWei: bigint;
   grossWei: bigint;
   gasWei: bigint;

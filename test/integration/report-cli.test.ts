@@ -108,7 +108,9 @@ describe('searcher report', () => {
     const { code, stdout } = await report(['--db', file, '--json']);
     expect(code).toBe(0);
     const json = JSON.parse(stdout);
-    expect(Object.keys(json).sort()).toEqual(['bids', 'blocks', 'instances', 'misses', 'sources', 'totals']);
+    expect(Object.keys(json).sort()).toEqual(['bids', 'blocks', 'instances', 'misses', 'pools', 'sources', 'totals', 'venues']);
+    // Its candidates name no pools: the per-pool and per-venue lists are there, empty.
+    expect([json.pools, json.venues]).toEqual([[], []]);
     // No bid recorded in this store: the bid-share buckets are there, empty.
     expect(json.bids).toEqual([]);
     expect(json.misses).toEqual({

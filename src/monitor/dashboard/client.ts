@@ -205,9 +205,24 @@ export const clientScript = String.raw`
       tr.dataset.status = status;
       var net = cell(b.netWei === undefined || b.netWei === null ? '' : fmtEth(b.netWei) + ' ETH', 'num');
       if (b.netWei !== undefined && b.netWei !== null) net.title = weiTitle(b.netWei);
-      tr.append(cell(b.id, 'mono'), cell(b.targetBlock), cell(b.status, 'status st-' + status), net, cell((b.builders || []).join(', ')), cell(b.reason));
+      // Each pool short (a V4 pool id like an address), the full ids on hover.
+      var pools = cell((b.pools || []).map(function (p) { return p.label; }).join(' \u2192 '), 'mono');
+      pools.dataset.testid = 'bundle-pools';
+      pools.title = (b.pools || []).map(function (p) { return p.id; }).join('\n');
+      tr.append(cell(b.id, 'mono'), cell(b.targetBlock), cell(b.status, 'status st-' + status), net, cell((b.builders || []).join(', ')), pools, cell(b.reason));
       return tr;
-    }), 'no bundles yet', 6);
+    }), 'no bundles yet', 7);
+    fillTable('pools-table', (s.pools || []).map(function (p) {
+      var tr = document.createElement('tr');
+      tr.dataset.pool = p.pool;
+      tr.dataset.protocol = p.protocol;
+      var id = cell(p.short, 'mono');
+      id.title = p.pool;
+      var net = cell(formatAmount(p.netWei), 'num');
+      net.title = weiTitle(p.netWei);
+      tr.append(id, cell(p.protocol), cell(p.venue), cell(p.fee), cell(p.pair), cell(p.candidates, 'num'), cell(p.sent, 'num'), cell(p.landed, 'num'), net);
+      return tr;
+    }), s.pools ? 'no candidates yet' : 'no per-pool data', 9);
     fillTable('sources-table', (s.sources || []).map(function (r) {
       var tr = document.createElement('tr');
       tr.dataset.source = SOURCE_NAMES[r.source] ? r.source : 'unknown';

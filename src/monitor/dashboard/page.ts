@@ -96,7 +96,7 @@ export function dashboardPage(): string {
   <section class="wide">
     <h2>Recent bundles</h2>
     <table data-testid="bundles-table">
-      <thead><tr><th>bundle</th><th>target block</th><th>status</th><th>net</th><th>builders</th><th>reason</th></tr></thead>
+      <thead><tr><th>bundle</th><th>target block</th><th>status</th><th>net</th><th>builders</th><th>pools</th><th>reason</th></tr></thead>
       <tbody></tbody>
     </table>
   </section>
@@ -111,6 +111,13 @@ export function dashboardPage(): string {
     <h2>Bids: share vs win rate</h2>
     <table data-testid="bids-table">
       <thead><tr><th>share</th><th>bids</th><th>won</th><th>outbid</th><th>missed</th><th>pending</th><th>win rate</th><th>net of won</th></tr></thead>
+      <tbody></tbody>
+    </table>
+  </section>
+  <section class="wide">
+    <h2>Pools of the recent candidates</h2>
+    <table data-testid="pools-table">
+      <thead><tr><th>pool</th><th>protocol</th><th>venue</th><th>fee</th><th>pair</th><th>candidates</th><th>sent</th><th>landed</th><th>net of landed</th></tr></thead>
       <tbody></tbody>
     </table>
   </section>

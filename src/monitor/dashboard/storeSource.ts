@@ -3,7 +3,9 @@ import type { BlockSummary, BuilderStats, BundleView, SourceTotals, Store } from
 import { builderMissKinds } from '../../bundle/builderVerdict.ts';
 import type { BuilderMisses } from '../missQueries.ts';
 import type { BidBucket } from '../bidQueries.ts';
-import type { BidRow, BreakerRow, BuilderRow, BundleRow, DashboardSnapshot, DashboardSource, HaltState, LatencyHistogramView, SourceRow } from './types.ts';
+import type { BidRow, BreakerRow, BuilderRow, BundleRow, DashboardSnapshot, DashboardSource, HaltState, LatencyHistogramView, PoolRow, SourceRow } from './types.ts';
+import type { PoolStats } from '../poolQueries.ts';
+import { feeLabel, hopLabel, pairLabel, shortId } from '../poolLabels.ts';
 
 /**
  * The dashboard's data from the real parts: the store (blocks, bundles, builders, opportunity latencies) and
@@ -20,6 +22,8 @@ export type DashboardStore = Pick<Store, 'blockSummaries' | 'recentBundles' | 'b
   missesByBuilder?: Store['missesByBuilder'];
   /** Bid share vs outcome (a store without it shows no bids panel). */
   bidBuckets?: Store['bidBuckets'];
+  /** Per pool (a store without it shows no pools panel). */
+  poolStats?: Store['poolStats'];
 };
 
 /** What the dashboard needs of the risk layer; a `RiskGate` (src/risk/gate.ts) fits as it is. */
@@ -46,6 +50,8 @@ export type StoreDashboardSourceParameters = {
   latencyBundles?: number;
   /** Recent opportunities in the default latency histogram (default 1000). */
   latencyOpportunities?: number;
+  /** Recent opportunities the pools panel counts (default 2000). */
+  poolOpportunities?: number;
 };
 
 /** 50 µs to 1 s, the bounds of the Prometheus stage histogram (src/monitor/metrics.ts), in µs. */
@@ -82,6 +88,7 @@ const missStatus = { outbid: 'outbid', not_included: 'not-included', expired: 'n
 export function toBundleRow(view: BundleView): BundleRow {
   const builders = [...new Set(view.submissions.map((s) => s.builder))];
   const row: BundleRow = { id: view.id, targetBlock: view.targetBlock, status: 'pending', builders };
+  if (view.path.length > 0) row.pools = view.path.map((pool, i) => ({ label: hopLabel(pool, view.hops?.[i] ?? protocolOfId(pool)), id: pool }));
   if (view.netWei !== null) row.netWei = view.netWei.toString();
   if (view.status === 'included') row.status = 'included';
   else if (view.status === 'reverted') {
@@ -180,6 +187,25 @@ export function toBidRows(buckets: readonly BidBucket[]): BidRow[] {
   });
 }
 
+/** A pool recorded by its id alone: only a V4 pool is named by 32 bytes. */
+const protocolOfId = (pool: string) => (/^0x[0-9a-fA-F]{64}$/.test(pool) ? { protocol: 'v4' as const } : undefined);
+
+/** The store's per-pool counts as the panel's rows, the `limit` busiest. */
+export function toPoolRows(pools: readonly PoolStats[], limit = 50): PoolRow[] {
+  return pools.slice(0, limit).map((p) => ({
+    pool: p.pool,
+    short: shortId(p.pool),
+    protocol: p.protocol ?? '?',
+    venue: p.venue ?? '',
+    fee: feeLabel(p),
+    pair: pairLabel(p),
+    candidates: p.candidates,
+    sent: p.sent,
+    landed: p.landed,
+    netWei: p.netWei.toString(),
+  }));
+}
+
 export function storeDashboardSource(parameters: StoreDashboardSourceParameters): DashboardSource {
   const { store, risk } = parameters;
   const now = parameters.now ?? Date.now;
@@ -204,6 +230,7 @@ export function storeDashboardSource(parameters: StoreDashboardSourceParameters)
         instances: store.instances(),
         ...(store.sourceTotals ? { sources: toSourceRows(store.sourceTotals(view)) } : {}),
         ...(store.bidBuckets ? { bids: toBidRows(store.bidBuckets(view)) } : {}),
+        ...(store.poolStats ? { pools: toPoolRows(store.poolStats(view, parameters.poolOpportunities ?? 2000).pools) } : {}),
       };
     },
   };

@@ -38,6 +38,31 @@ export type BundleRow = {
   reason?: string;
   netWei?: string;
   builders: string[];
+  /** The pools its cycle traded, in order, short ("v4 0x1234ab…cdef"; absent when the store cannot say). */
+  pools?: PoolLabel[];
+};
+
+/** A pool as the page names it: a short label, and the full address or V4 pool id (shown on hover). */
+export type PoolLabel = { label: string; id: string };
+
+/** One pool the recent candidates went through, named like the others whatever its protocol (a V4 pool by its pool id). */
+export type PoolRow = {
+  /** The full address or V4 pool id, and its short form. */
+  pool: string;
+  short: string;
+  /** 'v2' | 'v3' | 'v4', or '?' for a pool recorded by its id alone. */
+  protocol: string;
+  /** The DEX (factory or PoolManager name in the config), '' when unknown. */
+  venue: string;
+  /** "0.3%", "0.05% ts 10", "0.3% ts 60 hooks 0x…", "dynamic ts 60 hooks 0x…"; '' when unknown. */
+  fee: string;
+  /** "ETH/USDC" (native ETH as ETH); '' when unknown. */
+  pair: string;
+  candidates: number;
+  sent: number;
+  landed: number;
+  /** What its landed bundles netted (wei). */
+  netWei: string;
 };
 
 export type BuilderRow = {
@@ -120,6 +145,8 @@ export type DashboardSnapshot = {
   sources?: SourceRow[];
   /** Bid share vs win rate, in buckets of 10% (absent: the store cannot say). */
   bids?: BidRow[];
+  /** The busiest pools of the recent candidates, V2, V3 and V4 alike (absent: the store cannot say). */
+  pools?: PoolRow[];
 };
 
 /**
