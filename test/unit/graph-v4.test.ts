@@ -9,11 +9,14 @@ import { getSqrtRatioAtTick } from '../../src/amm/v3/tickMath.ts';
 import { hookFlags, v4PoolId, type V4PoolKey } from '../../src/amm/v4/poolKey.ts';
 import { MarketState } from '../../src/state/market.ts';
 import type { Pool, V2Pair, V3Pool, V4Pool } from '../../src/state/types.ts';
+import { blindLegs } from '../../src/strategy/blindSizing.ts';
+import type { EngineConfig } from '../../src/strategy/candidates.ts';
 import { estimateGas } from '../../src/strategy/costs.ts';
 import { marginalRate, quoteCycle, type Cycle } from '../../src/strategy/cycle.ts';
 import { PoolGraph, walkedTokens } from '../../src/strategy/graph.ts';
 import { rankCycles } from '../../src/strategy/rank.ts';
 import { sizeCycle } from '../../src/strategy/sizing.ts';
+import { venueOfProtocol } from '../../src/state/venues.ts';
 
 const manager: Address = '0x000000000004444c5dc75cB358380D2e3dE08A90';
 // Mainnet order: USDC < WETH, DAI < WETH.
@@ -156,5 +159,24 @@ describe('V4 hops in quoting, ranking and gas', () => {
     const v3 = { ...cheap, kind: 'v3' } as unknown as V3Pool;
     expect(estimateGas(asShape([usdcWeth, cheap]), 0)).not.toBe(estimateGas(asShape([usdcWeth, v3]), 0));
     expect(estimateGas(asShape([cheap, cheap, cheap, cheap]), 0)).toBeGreaterThan(estimateGas(asShape([cheap, cheap, cheap]), 0));
+  });
+});
+
+describe('blind (hidden-size) legs and V4', () => {
+  const config: EngineConfig = { startToken: weth, venues: venueOfProtocol, policy: { priorityFeeWei: 10n ** 9n, builderShareBps: 5000n, minNetProfitWei: 0n } };
+  const blind = (market: MarketState, graph: PoolGraph, pool: Address) => blindLegs({ market, graph, pool, nextBaseFeeWei: 10n ** 9n, config, floorWei: () => 300_000n * 2n * 10n ** 9n, builderShareBps: 5000n });
+
+  it('builds no blind leg for a V4 victim pool (the executor reads a victim pool by its address), nor a leg through a V4 pool', () => {
+    // A V2 pair and a native V4 pool at the same price, and a second pair: a victim in either pool opens cycles.
+    const v4Pool = v4(zeroAddress, usdc, ethUsdcTick);
+    const other = pair(3, usdc, weth, 3_000_000n * 10n ** 6n, 1000n * 10n ** 18n);
+    const market = new MarketState();
+    market.reset([v4Pool, usdcWeth, other], { number: 1n, hash: `0x${'01'.repeat(32)}`, parentHash: `0x${'00'.repeat(32)}` });
+    const graph = new PoolGraph(market.all(), undefined, { nativeAs: weth });
+    expect(blind(market, graph, v4Pool.address)).toEqual([]);
+    const legs = blind(market, graph, usdcWeth.address);
+    // The V2 victim still gets its legs, through the other pair only.
+    expect(legs.length).toBeGreaterThan(0);
+    for (const leg of legs) expect(leg.cycle.hops.map((hop) => hop.pool.kind)).toEqual(['v2', 'v2']);
   });
 });
