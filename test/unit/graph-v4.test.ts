@@ -15,6 +15,7 @@ import { estimateGas } from '../../src/strategy/costs.ts';
 import { marginalRate, quoteCycle, type Cycle } from '../../src/strategy/cycle.ts';
 import { PoolGraph, walkedTokens } from '../../src/strategy/graph.ts';
 import { rankCycles } from '../../src/strategy/rank.ts';
+import { probeMarket } from '../../src/strategy/tokenVerdict.ts';
 import { sizeCycle } from '../../src/strategy/sizing.ts';
 import { venueOfProtocol } from '../../src/state/venues.ts';
 
@@ -178,5 +179,16 @@ describe('blind (hidden-size) legs and V4', () => {
     // The V2 victim still gets its legs, through the other pair only.
     expect(legs.length).toBeGreaterThan(0);
     for (const leg of legs) expect(leg.cycle.hops.map((hop) => hop.pool.kind)).toEqual(['v2', 'v2']);
+  });
+});
+
+describe('token probes and V4', () => {
+  it("never probes a token through a V4 pool, however deep (the graph now names V4 pools among a token's WETH pools)", () => {
+    const deepV4 = { ...daiWeth, liquidity: 10n ** 30n };
+    const daiPair = pair(4, dai, weth, 3_000_000n * 10n ** 18n, 1000n * 10n ** 18n);
+    const graph = new PoolGraph([deepV4, daiPair], undefined, { nativeAs: weth });
+    expect(graph.pools(dai, weth)).toEqual([deepV4, daiPair]);
+    expect(probeMarket(graph.pools(dai, weth), weth)).toBe(daiPair);
+    expect(probeMarket([deepV4], weth)).toBeUndefined();
   });
 });
