@@ -29,6 +29,7 @@ import type { Pool } from '../../src/state/types.ts';
 import { mainnetFactories } from '../../src/state/venues.ts';
 import { cycleKey, quoteCycle, type Cycle } from '../../src/strategy/cycle.ts';
 import { PoolGraph } from '../../src/strategy/graph.ts';
+import { rankCycles } from '../../src/strategy/rank.ts';
 import { sizeCycle } from '../../src/strategy/sizing.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
 
@@ -205,6 +206,14 @@ describe('cycles through V4 pools against the chain', () => {
     await dislocate({ pair: ['ETH', 'USDC'], fee: 3000, ether: 40n });
     await dislocate({ router: 'sushiswapRouter', path: ['WETH', 'USDC'], ether: 20n });
     const { market, graph } = await marketAtHead();
+    // The ranking through the moved V4 pool (its fan of three-hop cycles and its two-hop ones) puts cycles through it first, and each sizes to a profit.
+    const movedPool = market.get(devnet.manifest.v4.pools.find((pool) => pool.pair[0] === 'ETH' && pool.pair[1] === 'USDC' && pool.key.fee === 3000 && pool.hook === 'none')!.poolId.toLowerCase() as Address)!;
+    const ranked = rankCycles({ market }, graph, [movedPool], mainnet.weth, 8, 10n ** 9n);
+    expect(ranked.length).toBeGreaterThan(0);
+    for (const { cycle } of ranked) {
+      expect(cycle.hops.some((hop) => hop.pool === movedPool)).toBe(true);
+      expect(sizeCycle(market, cycle)?.profit ?? 0n).toBeGreaterThan(0n);
+    }
     const inventory = await devnet.client.readContract({ address: mainnet.weth, abi: erc20, functionName: 'balanceOf', args: [devnet.manifest.executor.address] });
     // The best sized cycle of each shape and kind (native or not), within the executor's inventory.
     const chosen = new Map<string, { cycle: Cycle; amountIn: bigint; profit: bigint }>();
