@@ -218,7 +218,7 @@ export class SearcherEngine {
     this.safety = new TokenSafety({ client: this.client, weth: chain.weth, logger, scope: scope.scope, ...(scope.genesis && this.parameters.verdictStore ? { store: this.parameters.verdictStore } : {}) });
     const unsafe = (token: string) => excluded.has(token.toLowerCase()) || this.safety.isUnsafe(token);
     // Exclusion by token: a search walk asks once per token, not once per pool (a hub meets thousands).
-    this.graph = new PoolGraph(this.market.all(), undefined, { excludedToken: unsafe });
+    this.graph = new PoolGraph(this.market.all(), undefined, { excludedToken: unsafe, nativeAs: chain.weth });
     logger.info({ pools: this.market.size, block: String(block.number) }, 'engine: market loaded');
 
     this.simulator =

@@ -1,5 +1,6 @@
-import { keccak256, type Address, type PublicClient } from 'viem';
+import { keccak256, type Address, type Hex, type PublicClient } from 'viem';
 import { executorDeployedBytecode } from '../abi/executor.generated.ts';
+import { encodePlan, type ExecutorPlan, type PlanHop } from '../bundle/plan.ts';
 import { signExecutorTransaction } from '../bundle/signTransaction.ts';
 import { bootstrapPools, discoverPools } from '../state/bootstrap.ts';
 import { MarketState } from '../state/market.ts';
@@ -11,11 +12,13 @@ import { PoolGraph } from '../strategy/graph.ts';
 import { sizeCycle } from '../strategy/sizing.ts';
 import { planFor } from '../bundle/toPlan.ts';
 import { devAccount } from './accounts.ts';
-import { mainnet } from '../chain/addresses.ts';
+import { mainnet, mainnetV4 } from '../chain/addresses.ts';
 import type { Devnet } from './devnet.ts';
 import type { RouterKind } from './scenario/schema.ts';
 import { buildSwapCall } from './traffic/calldata.ts';
 import { resolveRoute } from './traffic/route.ts';
+import { buildV4SwapCall } from './traffic/v4Calldata.ts';
+import { v4Currency } from './traffic/v4Plan.ts';
 
 /** Gas of one executor transaction per cycle shape ("v2v3": a V2 hop then a V3 hop), per mode. */
 export type GasCalibration = {
@@ -26,10 +29,19 @@ export type GasCalibration = {
   /** How the figures were taken (kept in the file so a reader need not open this module). */
   method: string;
   shapes: Record<string, { inventory: number; flash: number }>;
+  /** Shapes with V4 hops: the figures with a native-ETH V4 pool and with ERC-20 ones, where measured (`shapes` keeps the dearer). */
+  v4Variants?: Record<string, Partial<Record<'erc20' | 'native', { inventory: number; flash: number }>>>;
 };
 
 /** Every two- and three-hop shape the default scenario's pools can form. */
 export const calibratedShapes = ['v2v2', 'v2v3', 'v3v2', 'v3v3', 'v2v3v2', 'v2v3v3', 'v3v3v2', 'v3v3v3'] as const;
+
+/**
+ * The shapes with V4 hops the V4 scenario's pools form after its dislocations (measured only on a devnet with V4
+ * pools): every two-hop shape with a V4 hop, and three-hop shapes with one V4 hop (first, middle or last) or more.
+ * The three-hop shapes not here are extrapolated from the dearest measured three-hop shape (costs.ts).
+ */
+export const calibratedV4Shapes = ['v2v4', 'v4v2', 'v3v4', 'v4v3', 'v4v4', 'v4v3v2', 'v2v3v4', 'v2v4v2', 'v3v4v2', 'v2v4v3', 'v3v3v4', 'v4v3v3', 'v4v4v2'] as const;
 
 /**
  * WETH dumps that open every shape: on SushiSwap (cycles end by buying WETH back there: V2 or V3 first hops, or
@@ -40,43 +52,70 @@ const dislocations: Array<{ router: RouterKind; path: string[]; fees?: number[];
   { router: 'swapRouter', path: ['WETH', 'USDC'], fees: [500], ether: 100n },
 ];
 
+/**
+ * With V4 pools: ETH dumps in V4 pools through the UniversalRouter's V4_SWAP (cycles end by buying ETH back there:
+ * V2, V3 or V4 first hops), in a native ETH/USDC pool and in the ETH/DAI one, and a WETH dump on SushiSwap's
+ * WETH/DAI (cycles start in the native or the WETH/DAI V4 pool and end there).
+ */
+const v4Dislocations: Array<{ pair: [string, string]; fee: number; ether: bigint } | { router: RouterKind; path: string[]; ether: bigint }> = [
+  { pair: ['ETH', 'USDC'], fee: 500, ether: 60n },
+  { pair: ['ETH', 'DAI'], fee: 3000, ether: 30n },
+  { router: 'sushiswapRouter', path: ['WETH', 'DAI'], ether: 30n },
+];
+
 /** Inputs are kept below this so no V3 hop crosses an initialized tick (ticks are priced apart). */
 const maxInput = 10n ** 19n;
+/** Halvings of the input tried when a V3/V4 hop would cross an initialized tick at the sized input. */
+const maxHalvings = 24;
 const poisonedKinds = new Set(['feeOnTransfer', 'honeypot', 'salmonella']);
 const shapeOf = (cycle: Cycle) => cycle.hops.map((hop) => hop.pool.kind).join('');
 
+/** Which V4 pools a cycle trades: none, only ERC-20 ones, or at least one holding native ETH (wrapped/unwrapped). */
+type Variant = 'none' | 'erc20' | 'native';
+const variantOf = (cycle: Cycle): Variant =>
+  cycle.hops.some((hop) => hop.pool.kind === 'v4' && BigInt(hop.pool.token0) === 0n) ? 'native' : cycle.hops.some((hop) => hop.pool.kind === 'v4') ? 'erc20' : 'none';
+
 /**
  * Measures the real executor on a devnet: for each dislocation, every cycle through the pool it moved is sized
- * by the strategy, and the first profitable one of each shape (crossing no initialized tick) is run for real
- * by the operator, in inventory mode and in flash mode, each from the same state (anvil snapshots), with a
- * builder payment of half the profit as the bot pays. The plan comes from the bot's own planFor/encodePlan,
- * so the figures follow whatever the executor and the plan encoding are. Deterministic for a scenario.
+ * by the strategy, and the first profitable one of each shape (crossing no initialized tick: the input is halved
+ * until it crosses none) is run for real by the operator, in inventory mode and in flash mode, each from the same
+ * state (anvil snapshots), with a builder payment of half the profit as the bot pays. The plan comes from the
+ * bot's own planFor/encodePlan (V4 hops: see calibrationPlan), so the figures follow whatever the executor and the
+ * plan encoding are. On a devnet with V4 pools the V4 shapes are measured too, each with a native-ETH V4 pool and
+ * with ERC-20 ones where the dislocations form both, and the dearer is kept. Deterministic for a scenario.
  */
 export async function measureGasCalibration(devnet: Devnet): Promise<GasCalibration> {
   const client = devnet.client as unknown as PublicClient;
   const operator = devAccount(devnet.manifest.accounts.searcher.index);
   const trader = devAccount(devnet.manifest.accounts.traders[0]!.index);
   const poisoned = new Set(devnet.manifest.tokens.filter((token) => poisonedKinds.has(token.kind)).map((token) => token.address.toLowerCase()));
-  const shapes: GasCalibration['shapes'] = {};
+  const withV4 = devnet.manifest.v4.pools.length > 0;
+  const wanted: readonly string[] = [...calibratedShapes, ...(withV4 ? calibratedV4Shapes : [])];
+  const factories = withV4 ? { ...mainnetFactories, v4: [{ poolManager: mainnetV4.poolManager, venue: 'uniswapV4' }] } : mainnetFactories;
+  /** Per shape, per variant: the measured gas. */
+  const found = new Map<string, Map<Variant, { inventory: number; flash: number }>>();
+  const steps = [...dislocations, ...(withV4 ? v4Dislocations : [])];
 
-  for (const dislocation of dislocations) {
+  for (const dislocation of steps) {
     const outer = await devnet.client.snapshot();
-    const hops = resolveRoute(dislocation.router, dislocation.path, dislocation.fees, devnet.manifest.pools as never, devnet.manifest.tokens);
-    const call = buildSwapCall({ router: dislocation.router, hops, amountIn: dislocation.ether * 10n ** 18n, minAmountOut: 0n, recipient: trader.address, deadline: 2n ** 40n, ethIn: true, ethOut: false });
-    await sendAndMine(devnet, trader, { to: call.to, data: call.data, value: call.value, gas: 1_000_000n });
-
+    const movedAddress = await dislocate(devnet, trader, dislocation);
     const head = await client.getBlock();
     const market = new MarketState();
-    market.reset(await bootstrapPools(client, await discoverPools(client, mainnetFactories, head.number!), head.number!), { number: head.number!, hash: head.hash!, parentHash: head.parentHash });
-    const graph = new PoolGraph(market.all(), (pool) => poisoned.has(pool.token0.toLowerCase()) || poisoned.has(pool.token1.toLowerCase()));
-    const moved = market.get(hops[0]!.pool.address as Address) as Pool;
+    market.reset(await bootstrapPools(client, await discoverPools(client, factories, head.number!), head.number!), { number: head.number!, hash: head.hash!, parentHash: head.parentHash });
+    const graph = new PoolGraph(market.all(), (pool) => poisoned.has(pool.token0.toLowerCase()) || poisoned.has(pool.token1.toLowerCase()), { nativeAs: mainnet.weth });
+    const moved = market.get(movedAddress) as Pool;
     for (const cycle of graph.cyclesThrough(moved, mainnet.weth, 100_000)) {
       const shape = shapeOf(cycle);
-      if (shapes[shape] || !(calibratedShapes as readonly string[]).includes(shape)) continue;
+      const variant = variantOf(cycle);
+      if (!wanted.includes(shape) || found.get(shape)?.has(variant)) continue;
       const sized = sizeCycle(market, cycle);
       if (!sized) continue;
-      const amountIn = sized.amountIn < maxInput ? sized.amountIn : maxInput;
-      const quote = quoteCycle(market, cycle, amountIn);
+      let amountIn = sized.amountIn < maxInput ? sized.amountIn : maxInput;
+      let quote = quoteCycle(market, cycle, amountIn);
+      for (let halvings = 0; quote.ticksCrossed > 0 && halvings < maxHalvings; halvings++) {
+        amountIn /= 2n;
+        quote = quoteCycle(market, cycle, amountIn);
+      }
       const profit = quote.amountOut - amountIn;
       if (profit <= 0n || quote.ticksCrossed > 0) continue;
       const measured = { inventory: 0, flash: 0 };
@@ -101,7 +140,7 @@ export async function measureGasCalibration(devnet: Devnet): Promise<GasCalibrat
           account: operator,
           chainId: devnet.manifest.chainId,
           executor: devnet.manifest.executor.address,
-          plan: planFor(candidate, block.number! + 1n, { priorityFeeWei: 10n ** 9n, builderShareBps: 5000n, minNetProfitWei: 0n }),
+          plan: calibrationPlan(candidate, block.number! + 1n),
           nonce: await client.getTransactionCount({ address: operator.address, blockTag: 'pending' }),
           gas: 2_000_000n,
           maxPriorityFeePerGas: 10n ** 9n,
@@ -115,19 +154,83 @@ export async function measureGasCalibration(devnet: Devnet): Promise<GasCalibrat
         if (receipt.status !== 'success') throw new Error(`gas calibration: the ${shape} ${mode} plan reverted (${hash})`);
         measured[mode] = Number(receipt.gasUsed);
       }
-      shapes[shape] = measured;
+      if (!found.has(shape)) found.set(shape, new Map());
+      found.get(shape)!.set(variant, measured);
     }
     await devnet.client.revert({ id: outer });
   }
-  const missing = calibratedShapes.filter((shape) => !shapes[shape]);
-  if (missing.length > 0) throw new Error(`gas calibration: no profitable cycle of shape ${missing.join(', ')} in the dislocations`);
+  const missing = wanted.filter((shape) => !found.has(shape));
+  if (missing.length > 0) throw new Error(`gas calibration: no profitable cycle of shape ${missing.join(', ')} in the dislocations (found: ${[...found.keys()].join(', ')})`);
+  // The dearer of a shape's variants (a native ETH hop wraps or unwraps: the estimate must not fall short of it).
+  const dearer = (shape: string) => {
+    const variants = [...found.get(shape)!.values()];
+    return { inventory: Math.max(...variants.map((v) => v.inventory)), flash: Math.max(...variants.map((v) => v.flash)) };
+  };
+  const v4Variants = Object.fromEntries([...found].filter(([shape]) => shape.includes('v4')).map(([shape, variants]) => [shape, Object.fromEntries(variants)]));
   return {
     generatedBy: 'scripts/calibrate-gas.ts',
     executorCodeHash: keccak256(executorDeployedBytecode),
     scenario: devnet.manifest.scenario,
-    method: 'receipt gasUsed of Executor.execute on the devnet after a WETH dump, per shape, inventory and flash, builder payment half the profit, no initialized tick crossed',
-    shapes: Object.fromEntries(calibratedShapes.map((shape) => [shape, shapes[shape]!])),
+    method:
+      'receipt gasUsed of Executor.execute on the devnet after a WETH (or, in V4 pools, ETH) dump, per shape, inventory and flash, builder payment half the profit, no initialized tick crossed; shapes with V4 hops: the dearer of a native-ETH and an ERC-20 V4 pool where both were measured (v4Variants)',
+    shapes: Object.fromEntries(wanted.map((shape) => [shape, dearer(shape)])),
+    ...(withV4 ? { v4Variants } : {}),
   };
+}
+
+/** Moves one pool by a dump of ETH (or WETH) through a router, mined; returns the market key of the pool it moved. */
+async function dislocate(devnet: Devnet, trader: ReturnType<typeof devAccount>, dislocation: (typeof dislocations)[number] | (typeof v4Dislocations)[number]): Promise<Address | Hex> {
+  const amountIn = dislocation.ether * 10n ** 18n;
+  if ('router' in dislocation) {
+    const hops = resolveRoute(dislocation.router, dislocation.path, 'fees' in dislocation ? dislocation.fees : undefined, devnet.manifest.pools as never, devnet.manifest.tokens);
+    const call = buildSwapCall({ router: dislocation.router, hops, amountIn, minAmountOut: 0n, recipient: trader.address, deadline: 2n ** 40n, ethIn: true, ethOut: false });
+    await sendAndMine(devnet, trader, { to: call.to, data: call.data, value: call.value, gas: 1_000_000n });
+    return hops[0]!.pool.address as Address;
+  }
+  const [inSymbol, outSymbol] = dislocation.pair;
+  const pool = devnet.manifest.v4.pools.find((candidate) => candidate.pair[0] === inSymbol && candidate.pair[1] === outSymbol && candidate.key.fee === dislocation.fee && candidate.hook === 'none');
+  if (!pool) throw new Error(`gas calibration: the scenario has no hookless V4 ${inSymbol}/${outSymbol} pool with fee ${dislocation.fee}`);
+  const hop = { pool, currencyIn: v4Currency(devnet.manifest.tokens as never, inSymbol), currencyOut: v4Currency(devnet.manifest.tokens as never, outSymbol) };
+  const call = buildV4SwapCall({ v4: { kind: 'exactInSingle', hops: [hop], exactAmount: amountIn, limit: 0n }, recipient: trader.address, deadline: 2n ** 40n });
+  await sendAndMine(devnet, trader, { to: call.to, data: call.data, value: call.value, gas: 1_000_000n });
+  return pool.poolId.toLowerCase() as Hex;
+}
+
+const calibrationPolicy = { priorityFeeWei: 10n ** 9n, builderShareBps: 5000n, minNetProfitWei: 0n };
+
+/**
+ * The packed plan the bot would send for the candidate: planFor's (toPlan.ts) for V2/V3 cycles. A cycle with V4
+ * hops gets planFor's header fields with its V4 hops built as the executor reads them (the pool key, in the
+ * executor's PoolManager, the path naming WETH for native ETH), and is checked against the devnet's WETH and
+ * PoolManager by encodePlan. (toPlan.ts refuses V4 hops until the engine's own encoder for them lands; the figures
+ * do not depend on who builds the same plan.)
+ */
+function calibrationPlan(candidate: Candidate, targetBlock: bigint): Hex {
+  const { cycle } = candidate;
+  if (!cycle.hops.some((hop) => hop.pool.kind === 'v4')) return encodePlan(planFor(candidate, targetBlock, calibrationPolicy));
+  const hops: PlanHop[] = cycle.hops.map((hop) => {
+    const pool = hop.pool;
+    if (pool.kind === 'v4') return { pool: pool.poolManager, tokenOut: hop.tokenOut, protocol: 'v4', zeroForOne: hop.zeroForOne, v4Key: pool.key };
+    return {
+      pool: pool.address,
+      ...(pool.factory ? { factory: pool.factory } : {}),
+      tokenOut: hop.tokenOut,
+      protocol: pool.kind,
+      zeroForOne: hop.zeroForOne,
+      ...(pool.kind === 'v2' ? { v2FeeBps: Number(pool.feeBps) } : { v3Fee: pool.fee }),
+    };
+  });
+  const plan: ExecutorPlan = {
+    flash: candidate.flash === true,
+    targetBlock,
+    amountIn: candidate.amountIn,
+    minProfit: candidate.grossProfitWei - candidate.bribeWei,
+    builderPayment: candidate.bribeWei,
+    maxBuilderShareBps: Number(calibrationPolicy.builderShareBps),
+    startToken: cycle.startToken,
+    hops,
+  };
+  return encodePlan(plan, { weth: mainnet.weth, poolManager: mainnetV4.poolManager });
 }
 
 async function sendAndMine(devnet: Devnet, account: ReturnType<typeof devAccount>, call: { to: Address; data: `0x${string}`; value: bigint; gas: bigint }): Promise<void> {

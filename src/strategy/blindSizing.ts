@@ -93,7 +93,9 @@ export function blindLegs(input: {
   const base = new PendingOverlay(market);
   applyPriorTrades(base, graph, config, input.prior ?? []);
   const start = base.get(input.pool);
-  if (!start) return [];
+  // The executor sizes a blind leg from the victim pool's live state at its address (a V2 reserve, a V3 slot0): a
+  // V4 pool has no address of its own to read. Fail closed: no blind leg for a V4 victim pool.
+  if (!start || start.kind === 'v4') return [];
   const legs: BlindLeg[] = [];
   for (const victimZeroForOne of [true, false]) {
     const depth = reserveIn(start, victimZeroForOne);
@@ -113,7 +115,8 @@ export function blindLegs(input: {
     const earned = new Map<string, { cycle: Cycle; gross: bigint }>();
     for (const state of states.filter((_, i) => (states.length - 1 - i) % 2 === 0)) {
       const moved = state.overlay.get(input.pool)!;
-      const found = candidatesOnOverlay(market, state.overlay, graph, [moved], nextBaseFeeWei, config).filter((candidate) => candidate.cycle.hops.every((hop) => hop.pool.address.toLowerCase() === input.pool.toLowerCase() || !excluded.has(hop.pool.address.toLowerCase())));
+      // Cycles with a V4 hop are left out: the sized (table-driven) executor path has not been proven with V4 legs.
+      const found = candidatesOnOverlay(market, state.overlay, graph, [moved], nextBaseFeeWei, config).filter((candidate) => candidate.cycle.hops.every((hop) => hop.pool.kind !== 'v4' && (hop.pool.address.toLowerCase() === input.pool.toLowerCase() || !excluded.has(hop.pool.address.toLowerCase()))));
       const best = found[0];
       if (!best || best.netProfitWei <= 0n) continue;
       const key = cycleKey(best.cycle);

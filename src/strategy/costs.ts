@@ -24,7 +24,7 @@ function extrapolate(shape: string[], mode: Mode): number {
   const addedCost = (kind: string) => {
     let worst = 0;
     for (const name of Object.keys(measured)) {
-      const kinds = name.match(/v[23]/g)!;
+      const kinds = name.match(/v[234]/g)!;
       for (const longer of [[kind, ...kinds], [...kinds, kind]]) {
         const more = gas(longer);
         if (more !== undefined) worst = Math.max(worst, more - measured[name]![mode]);

@@ -1,4 +1,4 @@
-import type { Address } from 'viem';
+import { zeroAddress, type Address } from 'viem';
 import type { PoolSlot } from '../state/market.ts';
 import { quotableByMath, type Pool } from '../state/types.ts';
 import type { Cycle, CycleHop } from './cycle.ts';
@@ -12,8 +12,12 @@ import type { Cycle, CycleHop } from './cycle.ts';
 export type GraphPool = {
   readonly pool: Pool;
   readonly key: string;
+  /** The pool's currencies as walked, lowercase, in the pool's order (native ETH spelt as the graph's `nativeAs`). */
   readonly token0: string;
   readonly token1: string;
+  /** The same as addresses, as a cycle's hops name them (WETH where a V4 pool holds native ETH). */
+  readonly address0: Address;
+  readonly address1: Address;
   /** The tokens' records (their exclusion memo); undefined for a pool the graph does not hold. */
   readonly t0: TokenMemo | undefined;
   readonly t1: TokenMemo | undefined;
@@ -75,9 +79,29 @@ type Link = {
   pools: GraphPool[];
 };
 
-/** Whether the search may walk (and size) a pool: V2/V3; V4 once the executor trades it, never a simulate-only V4 pool. */
+/**
+ * Whether the search may walk (and size) a pool: V2/V3, and a V4 pool our math quotes alone (never a simulate-only
+ * one: a hook may change its amounts). Whether a native-ETH V4 pool can be walked is the graph's further question
+ * (`PoolGraph` links it only with a `nativeAs` token).
+ */
 export function walkable(pool: Pool): boolean {
-  return pool.kind !== 'v4' && quotableByMath(pool);
+  return quotableByMath(pool);
+}
+
+/**
+ * The pool's two currencies as a cycle trades them: as they are, except native ETH (a V4 currency address(0)),
+ * which the executor wraps and unwraps, so that it is walked as `nativeAs` (the chain's WETH). Undefined when the
+ * pool cannot be walked: not walkable, native ETH without `nativeAs` (fail closed: no token stands for it), or both
+ * currencies standing for the same token (an ETH/WETH pool: a hop from WETH to WETH).
+ */
+export function walkedTokens(pool: Pool, nativeAs: Address | undefined): readonly [Address, Address] | undefined {
+  if (!walkable(pool)) return undefined;
+  if (pool.kind !== 'v4') return [pool.token0, pool.token1];
+  const as = (token: Address): Address | undefined => (token.toLowerCase() === zeroAddress ? nativeAs : token);
+  const token0 = as(pool.token0);
+  const token1 = as(pool.token1);
+  if (token0 === undefined || token1 === undefined || token0.toLowerCase() === token1.toLowerCase()) return undefined;
+  return [token0, token1];
 }
 
 const NO_LINKS: ReadonlyMap<string, Link> = new Map();
@@ -101,16 +125,20 @@ export class PoolGraph {
 
   private readonly excludedPool: ((pool: Pool) => boolean) | undefined;
   private readonly excludedToken: ((token: string) => boolean) | undefined;
+  private readonly nativeAs: Address | undefined;
 
   /**
    * `excluded`: pools never traded (asked again on every walk: a verdict found later takes effect). And/or
    * `options.excludedToken`: a pool is excluded when either token is, and a walk asks once per token rather
    * than once per pool (a hub's walk meets thousands of pools but only half as many tokens). It must accept
-   * any case: walks ask with the lowercase address.
+   * any case: walks ask with the lowercase address (for native ETH: `nativeAs`'s, the token that stands for it).
+   * `options.nativeAs`: the chain's WETH, which a V4 pool's native ETH is walked as (the executor wraps and unwraps
+   * it); without it no native-ETH pool is walked.
    */
-  constructor(pools: Iterable<Pool>, excluded?: (pool: Pool) => boolean, options: { excludedToken?: (token: string) => boolean } = {}) {
+  constructor(pools: Iterable<Pool>, excluded?: (pool: Pool) => boolean, options: { excludedToken?: (token: string) => boolean; nativeAs?: Address } = {}) {
     this.excludedPool = excluded;
     this.excludedToken = options.excludedToken;
+    this.nativeAs = options.nativeAs;
     for (const pool of pools) this.add(pool);
   }
 
@@ -128,15 +156,16 @@ export class PoolGraph {
   }
 
   add(pool: Pool): void {
-    // V4 pools are not walked yet (the executor has no V4 leg), and a simulate-only one never may be by our math alone.
-    if (!walkable(pool)) return;
-    if (this.excluded(pool)) return;
-    const t0 = this.intern(pool.token0);
-    const t1 = this.intern(pool.token1);
-    const entry: GraphPool = { pool, key: pool.address.toLowerCase(), token0: t0.key, token1: t1.key, t0, t1, excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined, pendingAt: 0, pending: undefined };
+    // A simulate-only V4 pool never may be walked by our math alone, nor native ETH that no token stands for.
+    const tokens = walkedTokens(pool, this.nativeAs);
+    if (!tokens) return;
+    if (this.excluded(pool, tokens)) return;
+    const t0 = this.intern(tokens[0]);
+    const t1 = this.intern(tokens[1]);
+    const entry: GraphPool = { pool, key: pool.address.toLowerCase(), token0: t0.key, token1: t1.key, address0: tokens[0], address1: tokens[1], t0, t1, excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined, pendingAt: 0, pending: undefined };
     if (this.byAddress.has(entry.key)) return;
     this.byAddress.set(entry.key, entry);
-    for (const [a, b, spelt] of [[entry.token0, entry.token1, pool.token1], [entry.token1, entry.token0, pool.token0]] as const) {
+    for (const [a, b, spelt] of [[entry.token0, entry.token1, tokens[1]], [entry.token1, entry.token0, tokens[0]]] as const) {
       let map = this.links.get(a);
       if (!map) this.links.set(a, (map = new Map()));
       const link = map.get(b);
@@ -175,9 +204,10 @@ export class PoolGraph {
     return this.entries(a.toLowerCase(), b.toLowerCase()).map((entry) => entry.pool);
   }
 
-  private excluded(pool: Pool): boolean {
+  /** Excluded by a token (as walked: native ETH is asked as the token that stands for it) or as a pool. */
+  private excluded(pool: Pool, tokens: readonly [Address, Address] = [pool.token0, pool.token1]): boolean {
     const byToken = this.excludedToken;
-    return (byToken !== undefined && (byToken(pool.token0) || byToken(pool.token1))) || (this.excludedPool?.(pool) ?? false);
+    return (byToken !== undefined && (byToken(tokens[0]) || byToken(tokens[1]))) || (this.excludedPool?.(pool) ?? false);
   }
 
   /** The graph's entry for a pool address, if the pool is in the graph. */
@@ -217,9 +247,10 @@ export class PoolGraph {
    */
   visitCyclesThrough(pool: Pool, start: Address, visit: CycleVisitor, fan?: CycleFanVisitor): void {
     // A pool the graph may not hold may still be named (a pool a block moved): no walk through it either.
-    if (!walkable(pool)) return;
-    const p = this.byAddress.get(pool.address.toLowerCase()) ?? { pool, key: pool.address.toLowerCase(), token0: pool.token0.toLowerCase(), token1: pool.token1.toLowerCase(), t0: undefined, t1: undefined, excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined, pendingAt: 0, pending: undefined };
-    if (this.excluded(p.pool)) return;
+    const tokens = walkedTokens(pool, this.nativeAs);
+    if (!tokens) return;
+    const p = this.byAddress.get(pool.address.toLowerCase()) ?? { pool, key: pool.address.toLowerCase(), token0: tokens[0].toLowerCase(), token1: tokens[1].toLowerCase(), address0: tokens[0], address1: tokens[1], t0: undefined, t1: undefined, excludedAt: 0, excluded: false, memoAt: 0, memo: undefined, slotIn: undefined, slot: undefined, shapeFor: undefined, shape: undefined, pendingAt: 0, pending: undefined };
+    if (this.excluded(p.pool, tokens)) return;
     // Each pool's exclusion is asked once per walk, however many cycles it is in.
     const walk = ++walks;
     const byToken = this.excludedToken;
@@ -237,7 +268,7 @@ export class PoolGraph {
           entry.key === p.key ||
           (byToken !== undefined && entry.t0 !== undefined && entry.t1 !== undefined
             ? tokenExcluded(entry.t0) || tokenExcluded(entry.t1) || (this.excludedPool?.(entry.pool) ?? false)
-            : this.excluded(entry.pool));
+            : this.excluded(entry.pool, [entry.address0, entry.address1]));
       }
       return !entry.excluded;
     };
@@ -284,12 +315,15 @@ export class PoolGraph {
     }
   }
 
-  /** A cycle's hops from the visitor's pools and directions. */
+  /**
+   * A cycle's hops from the visitor's pools and directions. The tokens are the walked ones (WETH where a V4 pool
+   * holds native ETH: the plan names WETH and the executor wraps/unwraps), the direction the pool's own.
+   */
   static cycle(start: Address, a: GraphPool, aZeroForOne: boolean, b: GraphPool, bZeroForOne: boolean, c: GraphPool | undefined, cZeroForOne: boolean): Cycle {
     const hop = (entry: GraphPool, zeroForOne: boolean): CycleHop => ({
       pool: entry.pool,
-      tokenIn: zeroForOne ? entry.pool.token0 : entry.pool.token1,
-      tokenOut: zeroForOne ? entry.pool.token1 : entry.pool.token0,
+      tokenIn: zeroForOne ? entry.address0 : entry.address1,
+      tokenOut: zeroForOne ? entry.address1 : entry.address0,
       zeroForOne,
     });
     const hops = [hop(a, aZeroForOne), hop(b, bZeroForOne)];

@@ -1,9 +1,9 @@
 import type { Address } from 'viem';
-import type { Pool } from '../state/types.ts';
+import { quotableByMath, type Pool } from '../state/types.ts';
 import { estimateGas } from './costs.ts';
 import type { MarketState } from '../state/market.ts';
 import type { PendingOverlay } from '../state/overlay.ts';
-import type { Cycle } from './cycle.ts';
+import { v4SwapFee, type Cycle } from './cycle.ts';
 import { PoolGraph, type AllowedInWalk, type CycleFan, type GraphPool } from './graph.ts';
 
 /**
@@ -20,7 +20,11 @@ import { PoolGraph, type AllowedInWalk, type CycleFan, type GraphPool } from './
  * cycles are sized and priced exactly, in bigint, as before.
  */
 
-/** A hop's constant-product shape as doubles: reserves in pool token order and the fee factor (0 when empty). */
+/**
+ * A hop's constant-product shape as doubles: reserves in pool token order and the fee factor (0 when empty). A V4
+ * pool's fee may differ by direction (the protocol fee is per direction): the shape takes the larger, so the
+ * estimate never flatters a cycle (it only ranks; the sizing charges each direction's own fee exactly).
+ */
 type Shape = { r0: number; r1: number; g: number };
 
 const Q96 = 2 ** 96;
@@ -30,15 +34,18 @@ function shapeOf(pool: Pool): Shape {
   let shape: Shape;
   if (pool.kind === 'v2') {
     shape = pool.reserve0 === 0n || pool.reserve1 === 0n ? EMPTY : { r0: Number(pool.reserve0), r1: Number(pool.reserve1), g: 1 - Number(pool.feeBps) / 10_000 };
-  } else if (pool.liquidity === 0n || pool.sqrtPriceX96 === 0n) {
+  } else if (pool.liquidity === 0n || pool.sqrtPriceX96 === 0n || !quotableByMath(pool)) {
     shape = EMPTY;
   } else {
     const sqrtPrice = Number(pool.sqrtPriceX96) / Q96;
     const liquidity = Number(pool.liquidity);
-    shape = { r0: liquidity / sqrtPrice, r1: liquidity * sqrtPrice, g: 1 - pool.fee / 1_000_000 };
+    const fee = pool.kind === 'v4' ? Math.max(v4SwapFee(pool, true), v4SwapFee(pool, false)) : pool.fee;
+    shape = { r0: liquidity / sqrtPrice, r1: liquidity * sqrtPrice, g: 1 - fee / 1_000_000 };
   }
   return shape;
 }
+
+const KIND_DIGIT = { v2: 0, v3: 1, v4: 2 } as const satisfies Record<Pool['kind'], number>;
 
 export type RankedCycle = { cycle: Cycle; rate: number; estimate: number };
 
@@ -59,10 +66,11 @@ export type RankSource = { market: MarketState; overlay?: PendingOverlay | undef
 export function rankCycles(source: RankSource, graph: PoolGraph, moved: readonly Pool[], start: Address, limit: number, gasPriceWei: bigint): RankedCycle[] {
   const { market, overlay } = source;
   const gasPrice = Number(gasPriceWei);
-  // Gas by shape (the hops' kinds: the calibration reads nothing else), priced once per search.
+  // Gas by shape (the hops' kinds: the calibration reads nothing else), priced once per search: a code per
+  // shape, each hop's kind a base-3 digit (two hops 0..8, three hops 9..35).
   const gasCost: number[] = [];
   const costOf = (a: Pool, b: Pool, c: Pool | undefined) => {
-    const code = (c ? 8 + (c.kind === 'v3' ? 4 : 0) : 0) + (b.kind === 'v3' ? 2 : 0) + (a.kind === 'v3' ? 1 : 0);
+    const code = (c ? 9 * (1 + KIND_DIGIT[c.kind]) : 0) + 3 * KIND_DIGIT[b.kind] + KIND_DIGIT[a.kind];
     let cost = gasCost[code];
     if (cost === undefined) {
       const hops = (c ? [a, b, c] : [a, b]).map((pool) => ({ pool, tokenIn: pool.token0, tokenOut: pool.token1, zeroForOne: true }));

@@ -1,12 +1,12 @@
 import { composeHops, optimalCycleInput } from '../amm/v2.ts';
 import type { V3QuotePaths } from '../amm/v3/quotePath.ts';
-import { isV2Only, prepareCycle, quoteCycle, type Cycle, type CycleHop, type PoolView, type PreparedCycle } from './cycle.ts';
+import { isV2Only, prepareCycle, quoteCycle, v4SwapFee, type Cycle, type CycleHop, type PoolView, type PreparedCycle } from './cycle.ts';
 import type { V2Hop } from '../amm/v2.ts';
 import { walkable } from './graph.ts';
 
 const Q96 = 1n << 96n;
 
-/** A hop as constant-product reserves: a pair's own, or a V3 pool's virtual reserves at its current price. */
+/** A hop as constant-product reserves: a pair's own, or a V3/V4 pool's virtual reserves at its current price. */
 function virtualHop(view: PoolView, hop: CycleHop): V2Hop {
   const pool = view.get(hop.pool.address) ?? hop.pool;
   if (pool.kind === 'v2') {
@@ -14,7 +14,9 @@ function virtualHop(view: PoolView, hop: CycleHop): V2Hop {
   }
   const reserve0 = pool.sqrtPriceX96 === 0n ? 0n : (pool.liquidity * Q96) / pool.sqrtPriceX96;
   const reserve1 = (pool.liquidity * pool.sqrtPriceX96) / Q96;
-  return { reserveIn: hop.zeroForOne ? reserve0 : reserve1, reserveOut: hop.zeroForOne ? reserve1 : reserve0, feeBps: BigInt(Math.ceil(pool.fee / 100)) };
+  // A V4 pool's fee is its LP fee composed with this direction's protocol fee (what its swap charges).
+  const fee = pool.kind === 'v4' ? v4SwapFee(pool, hop.zeroForOne) : pool.fee;
+  return { reserveIn: hop.zeroForOne ? reserve0 : reserve1, reserveOut: hop.zeroForOne ? reserve1 : reserve0, feeBps: BigInt(Math.ceil(fee / 100)) };
 }
 
 /** Every hop's pool may be sized by our math (graph.ts `walkable`), in the view's state. */
@@ -43,14 +45,14 @@ export function approximateProfit(view: PoolView, cycle: Cycle): bigint {
 
 /**
  * The input that maximises the cycle's exact profit. V2-only cycles: the closed form of the composed hop map
- * (then the exact chain is evaluated there). Cycles with V3 hops: the profit is concave in the input (each
+ * (then the exact chain is evaluated there). Cycles with V3 or V4 hops: the profit is concave in the input (each
  * hop's output is concave and increasing), so a doubling bracket and a golden-section search on integers close in on
  * the optimum until the bracket is within 1 part in 10^3 of the input, then the best point is taken; the
  * profit lost to the remaining bracket is far below 0.01% (tests compare with brute force). `paths`: V3 paths
  * shared with the other cycles sized on the same view (they often share a pool).
  */
 export function sizeCycle(view: PoolView, cycle: Cycle, minInput = 10n ** 12n, paths?: V3QuotePaths): Sized | undefined {
-  // Fail closed: a pool our math may not quote alone (a V4 pool, a simulate-only one above all) is never sized.
+  // Fail closed: a pool our math may not quote alone (a simulate-only V4 pool: a hook may change its amounts) is never sized.
   if (!sizable(view, cycle)) return undefined;
   if (isV2Only(cycle)) {
     const hops = cycle.hops.map((hop) => {

@@ -51,6 +51,8 @@ const MARKET_VERDICTS = new Set(['cannot be bought', 'no WETH pair or pool to te
  * is what a V2 pair of the same depth at that price would hold. Undefined when the pool does not trade WETH.
  */
 export function wethDepth(pool: Pool, weth: Address): bigint | undefined {
+  // The probe lens trades a V2 pair or a V3 pool at its address; a V4 pool (named by its id) is no market to probe.
+  if (pool.kind === 'v4') return undefined;
   const wethIs0 = pool.token0.toLowerCase() === weth.toLowerCase();
   if (!wethIs0 && pool.token1.toLowerCase() !== weth.toLowerCase()) return undefined;
   if (pool.kind === 'v2') return wethIs0 ? pool.reserve0 : pool.reserve1;

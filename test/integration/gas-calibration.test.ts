@@ -1,13 +1,18 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Devnet } from '../../src/devnet/devnet.ts';
+import { loadScenario } from '../../src/devnet/scenario/load.ts';
+import { projectRoot } from '../../src/paths.ts';
 import { measureGasCalibration } from '../../src/devnet/gasCalibration.ts';
 import calibration from '../../src/strategy/gasCalibration.json' with { type: 'json' };
 import { startTestDevnet } from '../helpers/devnet.ts';
 
 let devnet: Devnet;
+// The calibration's scenario: the default market plus V4 pools (V2/V3 shapes and shapes with V4 hops).
 beforeAll(async () => {
-  devnet = await startTestDevnet();
-});
+  const scenario = loadScenario(join(projectRoot(), 'scenarios', 'v4.json'));
+  devnet = await startTestDevnet({ scenario: { ...scenario, privateFlow: null } });
+}, 300_000);
 afterAll(async () => {
   await devnet?.stop();
 });
@@ -21,6 +26,7 @@ describe('the committed gas calibration', () => {
     const committed = calibration.shapes as Record<string, { inventory: number; flash: number }>;
     expect(Object.keys(fresh.shapes).sort()).toEqual(Object.keys(committed).sort());
     expect(Object.keys(fresh.shapes).length).toBeGreaterThan(0);
+    expect(fresh.scenario).toBe(calibration.scenario);
     for (const [shape, modes] of Object.entries(fresh.shapes)) {
       for (const mode of ['inventory', 'flash'] as const) {
         const now = BigInt(modes[mode]);

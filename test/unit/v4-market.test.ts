@@ -125,7 +125,7 @@ describe('V4 simulate-only guards', () => {
 });
 
 describe('V4 pools in the cycle search', () => {
-  it('walks no cycle through a V4 pool a block moved (not in the graph, and never walkable yet), while a V2 pool beside it has its cycles', () => {
+  it('walks the cycles through a hookless V4 pool a block moved, as through the V2 pools beside it (graph-v4.test.ts: native ETH, hooks)', () => {
     // USDC < WETH: a V4 USDC/WETH pool and two V2 USDC/WETH pairs, so each pool closes two-hop WETH cycles with the others.
     const key: V4PoolKey = { currency0: usdc, currency1: weth, fee: 500, tickSpacing: 10, hooks: zeroAddress };
     const id = v4PoolId(key);
@@ -138,8 +138,15 @@ describe('V4 pools in the cycle search', () => {
       return cycles;
     };
     expect(count(pair(2))).toBeGreaterThan(0);
-    expect(count(v4)).toBe(0);
-    expect(graph.cyclesThrough(v4, weth)).toEqual([]);
+    expect(count(v4)).toBeGreaterThan(0);
+    // Two-hop cycles with each pair, both ways: the V4 pool traded in its own direction, named by its pool id.
+    const cycles = graph.cyclesThrough(v4, weth);
+    expect(cycles.map((cycle) => cycle.hops.map((hop) => `${hop.pool.address}:${hop.zeroForOne}`))).toEqual([
+      [`${id}:false`, `${pair(2).address}:true`],
+      [`${pair(2).address}:false`, `${id}:true`],
+      [`${id}:false`, `${pair(3).address}:true`],
+      [`${pair(3).address}:false`, `${id}:true`],
+    ]);
   });
 });
 
