@@ -1,4 +1,5 @@
 import type { Address } from 'viem';
+import { V3RangeError } from '../amm/v3/pool.ts';
 import { V3QuotePaths } from '../amm/v3/quotePath.ts';
 import type { PendingSwaps } from '../mempool/watcher.ts';
 import type { SwapIntent, SwapProtocol } from '../mempool/types.ts';
@@ -153,29 +154,41 @@ function resolveSwaps(view: PoolView, graph: PoolGraph, config: EngineConfig, sw
  * Applies a victim's swaps to a pending overlay, exactly as the routers would execute them: V2/V3 hops by the graph's
  * pools, V4 hops by pool id in the overlay, exact in (forward) and exact out (from the last hop back, as Router02's
  * getAmountsIn, V3's exactOutput and V4Router's exact-output loop do). Returns the pools it moved, or why it cannot
- * (a pool we cannot price, an amount the transaction does not fix, a V4 pool that cannot fill, or the victim would
- * revert on its own limits).
+ * (a pool we cannot price, an amount the transaction does not fix, a V4 swap the PoolManager reverts, a swap past the
+ * ticks loaded for its pool, or the victim would revert on its own limits). A V4 swap that reaches the price limit
+ * fills in part, as V4Router lets it, and is applied so.
  */
 export function applyVictim(overlay: PendingOverlay, graph: PoolGraph, config: EngineConfig, swaps: readonly SwapIntent[]): { moved: Pool[] } | { reason: string } {
   const resolved = resolveSwaps(overlay, graph, config, swaps);
   if ('reason' in resolved) return resolved;
+  try {
+    return applyResolved(overlay, resolved);
+  } catch (error) {
+    // A swap that runs past the ticks loaded for its pool: what it does there is unknown, so it is not priced.
+    if (error instanceof V3RangeError) return { reason: `the victim's swap runs past the ticks loaded for its pool (${error.message})` };
+    throw error;
+  }
+}
+
+function applyResolved(overlay: PendingOverlay, resolved: readonly ResolvedSwap[]): { moved: Pool[] } | { reason: string } {
   const moved: Pool[] = [];
   for (const { swap, pools, zeroForOne } of resolved) {
     const v4 = swap.protocol === 'v4';
-    // A V4 pool our math finds unable to fill (not enough liquidity to the price bound): the router's result is not ours.
-    const unfilled = { reason: 'the victim\'s Uniswap V4 swap cannot be filled in full by the pool\'s liquidity' };
+    // The overlay answers 0 for a swap the PoolManager itself reverts (a zero amount, exact output at a 100% fee, a
+    // price already at its limit). A partial fill at the price limit is not that: V4Router takes it, and so do we.
+    const refused = { reason: "the victim's Uniswap V4 swap is one the PoolManager reverts (zero amount, exact output at a 100% fee, or a price at its limit)" };
     if (swap.kind === 'exactIn') {
       let amount = swap.amountIn;
       for (let hop = 0; hop < pools.length; hop++) {
         amount = overlay.applySwap({ pool: pools[hop]!.address, zeroForOne: zeroForOne[hop]!, amountIn: amount });
-        if (v4 && amount === 0n) return unfilled;
+        if (v4 && amount === 0n) return refused;
       }
       if (amount < swap.amountOut) return { reason: 'the victim would revert (output below its minimum)' };
     } else {
       let amount = swap.amountOut;
       for (let hop = pools.length - 1; hop >= 0; hop--) {
         amount = overlay.applyExactOutput({ pool: pools[hop]!.address, zeroForOne: zeroForOne[hop]!, amountOut: amount });
-        if (v4 && amount === 0n) return unfilled;
+        if (v4 && amount === 0n) return refused;
       }
       // V4Router checks its maximum always (0 admits nothing); the V2/V3 decoders give 0 where no maximum is known.
       if ((v4 || swap.amountIn > 0n) && amount > swap.amountIn) return { reason: 'the victim would revert (input above its maximum)' };
