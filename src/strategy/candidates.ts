@@ -106,6 +106,8 @@ function resolveV4(view: PoolView, config: EngineConfig, swap: SwapIntent): Reso
   const hops = swap.pools ?? [];
   if (hops.length === 0 || hops.length !== swap.path.length - 1) return { reason: 'a Uniswap V4 swap without one pool key per hop' };
   if (!config.v4PoolManager) return { reason: 'the victim makes a Uniswap V4 swap and no V4 PoolManager is configured (factories.v4)' };
+  // A per-hop bound (2.1.1's price word, maxHopSlippage) may revert the victim where its own limit would not.
+  if (swap.v4HopBound) return { reason: "the victim's Uniswap V4 swap sets a per-hop price bound the engine does not check" };
   const pools: Pool[] = [];
   const zeroForOne: boolean[] = [];
   for (const [index, hop] of hops.entries()) {

@@ -104,6 +104,10 @@ describe('applyVictim on V4 swaps: refused with a reason, never guessed', () => 
     expect(apply([{ ...v2Swap, openAmount: 'in' }]).result).toEqual({ reason: "the victim's uniswap-v2 swap leaves its input to an earlier step's result, which the transaction alone does not fix" });
   });
 
+  it('refuses a swap with a per-hop price bound (2.1.1 minHopPriceX36, 2.1.0 maxHopSlippage) the engine does not check', () => {
+    expect(apply([v4Swap(plain, 'exactIn', E18, 0n, true, { v4HopBound: true })]).result).toEqual({ reason: "the victim's Uniswap V4 swap sets a per-hop price bound the engine does not check" });
+  });
+
   it('refuses a hop whose path contradicts the pool (a key and a path that disagree)', () => {
     const swap = v4Swap(plain, 'exactIn', E18, 0n);
     const { result } = apply([{ ...swap, pools: [{ ...swap.pools![0]!, zeroForOne: false }] }]);
