@@ -177,8 +177,9 @@ function applyResolved(overlay: PendingOverlay, resolved: readonly ResolvedSwap[
   for (const { swap, pools, zeroForOne } of resolved) {
     const v4 = swap.protocol === 'v4';
     // The overlay answers 0 for a swap the PoolManager itself reverts (a zero amount, exact output at a 100% fee, a
-    // price already at its limit). A partial fill at the price limit is not that: V4Router takes it, and so do we.
-    const refused = { reason: "the victim's Uniswap V4 swap is one the PoolManager reverts (zero amount, exact output at a 100% fee, or a price at its limit)" };
+    // price already at its limit) or one that pays nothing. A partial fill at the price limit is not that: V4Router
+    // takes it, and so do we.
+    const refused = { reason: "the victim's Uniswap V4 swap reverts in the PoolManager or pays nothing (zero amount, exact output at a 100% fee, or a price at its limit)" };
     if (swap.kind === 'exactIn') {
       let amount = swap.amountIn;
       for (let hop = 0; hop < pools.length; hop++) {
@@ -195,7 +196,7 @@ function applyResolved(overlay: PendingOverlay, resolved: readonly ResolvedSwap[
       // V4Router checks its maximum always (0 admits nothing); the V2/V3 decoders give 0 where no maximum is known.
       if ((v4 || swap.amountIn > 0n) && amount > swap.amountIn) return { reason: 'the victim would revert (input above its maximum)' };
     }
-    moved.push(...pools.map((pool) => overlay.get(pool.address) ?? pool));
+    moved.push(...pools);
   }
   return { moved };
 }

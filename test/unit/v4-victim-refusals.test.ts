@@ -126,7 +126,7 @@ describe('applyVictim on V4 swaps: refused with a reason, never guessed', () => 
     expect('moved' in result).toBe(true);
     expect((overlay.get(plain.address) as V4Pool).sqrtPriceX96).toBe(MIN_SQRT_RATIO + 1n);
     // A zero exact input: PoolManager reverts SwapAmountCannotBeZero.
-    expect(apply([v4Swap(plain, 'exactIn', 0n, 0n)]).result).toEqual({ reason: "the victim's Uniswap V4 swap is one the PoolManager reverts (zero amount, exact output at a 100% fee, or a price at its limit)" });
+    expect(apply([v4Swap(plain, 'exactIn', 0n, 0n)]).result).toEqual({ reason: "the victim's Uniswap V4 swap reverts in the PoolManager or pays nothing (zero amount, exact output at a 100% fee, or a price at its limit)" });
   });
 
   it('refuses a swap past the ticks loaded for its pool rather than throwing', () => {
