@@ -8,6 +8,7 @@ import type { Opportunity, Submitter } from './bundle/submitter.ts';
 import { feesForTargetBlock } from './bundle/fees.ts';
 import { gasLimitFor } from './bundle/dispatch.ts';
 import { signSizedLegsTransaction, type SizedLeg } from './bundle/sizedPlan.ts';
+import { planContext } from './bundle/toPlan.ts';
 import type { RiskGate } from './risk/gate.ts';
 import type { BundleProposal } from './risk/types.ts';
 import type { MarketState } from './state/market.ts';
@@ -77,7 +78,7 @@ export type BlindBackrunsParameters = {
  * dropped by the builder at no cost to us.
  */
 export class BlindBackruns {
-  readonly stats = { hints: 0, stale: 0, tooManyPools: 0, untracked: 0, unprofitable: 0, noFreeLane: 0, sent: 0, refused: 0 };
+  readonly stats = { hints: 0, stale: 0, tooManyPools: 0, untracked: 0, v4: 0, unprofitable: 0, noFreeLane: 0, sent: 0, refused: 0 };
 
   constructor(private readonly parameters: BlindBackrunsParameters) {}
 
@@ -101,7 +102,14 @@ export class BlindBackruns {
       logger.debug({ victim: hint.hash, pools: named.length }, 'blind: the hint names too many pools, not backrun');
       return;
     }
-    const touched = named.filter((pool) => market.get(pool as Address));
+    const tracked = named.filter((pool) => market.get(pool as Address));
+    // A blind leg is sized on chain from its pool's own state (executeSizedLegs), which a V4 pool (a PoolManager
+    // entry, no address of its own) does not have, and a cycle through one cannot be sized: neither is backrun blind.
+    const touched = tracked.filter((pool) => market.get(pool as Address)!.kind !== 'v4');
+    if (touched.length < tracked.length) {
+      this.stats.v4++;
+      logger.debug({ victim: hint.hash }, 'blind: a Uniswap V4 pool is not backrun blind (executeSized cannot size on a V4 pool)');
+    }
     if (touched.length === 0) {
       this.stats.untracked++;
       logger.debug({ victim: hint.hash }, 'blind: the hint names no pool we track');
@@ -122,7 +130,7 @@ export class BlindBackruns {
       const found = blindLegs({ market, graph: this.parameters.graph(), pool: pool as Address, excluded, prior: [], nextBaseFeeWei: head.nextBaseFeePerGas, config: engineConfig, floorWei: (cycle, ticks) => this.floor(gasLimitFor(estimateGas(cycle, ticks) + sizedLegsExtraGas(2, defaultGridPpm.length + 3))), builderShareBps });
       // Full logs tell the state after the victim, so its direction: only that side's table can trade.
       const direction = victimDirection(hint, pool, found[0]?.pool);
-      legs.push(...found.filter((leg) => direction === undefined || leg.victimZeroForOne === direction));
+      legs.push(...found.filter((leg) => (direction === undefined || leg.victimZeroForOne === direction) && leg.cycle.hops.every((hop) => hop.pool.kind !== 'v4')));
     }
     const searchedUs = Math.round((performance.now() - started) * 1000);
     // The legs that may earn most first; a leg of another pool whose cycle shares a pool with one kept is dropped
@@ -185,6 +193,7 @@ export class BlindBackruns {
       return false;
     }
     const { account, submitter } = this.parameters.lanes[laneIndex]!;
+    const context = planContext(startToken, engineConfig.v4PoolManager);
     const policy = engineConfig.policy;
     const sizedLegs: SizedLeg[] = legs.map((leg) => ({ cycle: leg.cycle, pool: leg.pool, entries: leg.entries }));
     // At most one leg per pool trades (its two directions' tables do not overlap), but every table is read.
@@ -257,7 +266,7 @@ export class BlindBackruns {
         const price = fees();
         // The floor: this block's gas at what we pay per gas, plus the minimum net; the builder is paid on top of it.
         const minProfit = this.floor(gas);
-        const signed = await signSizedLegsTransaction({ account, chainId, executor, targetBlock: block, legs: sizedLegs, minProfit, builderShareBps: Number(builderShareBps), maxAmountIn: amountIn, nonce, gas, ...price });
+        const signed = await signSizedLegsTransaction({ account, chainId, executor, targetBlock: block, legs: sizedLegs, ...(context ? { context } : {}), minProfit, builderShareBps: Number(builderShareBps), maxAmountIn: amountIn, nonce, gas, ...price });
         return { raw: signed.raw, hash: signed.hash };
       },
     };

@@ -4,8 +4,8 @@ import type { BundleTx } from './bundle/bundleTx.ts';
 import { anyKey, gasLimitFor, type Dispatcher } from './bundle/dispatch.ts';
 import { encodeSizing } from './bundle/sizing.ts';
 import { executorAbi } from './abi/executor.generated.ts';
-import { encodePlan } from './bundle/plan.ts';
-import { planFor } from './bundle/toPlan.ts';
+import { encodePlan, type PlanContext } from './bundle/plan.ts';
+import { planContext, planFor } from './bundle/toPlan.ts';
 import type { ResolvedChain, RunConfig } from './config/runConfig.ts';
 import { checkSentBundle, decideCandidate, isDecision, repriceAfterSimulation, type Decision, type DecisionFacts } from './decisionPolicy.ts';
 import type { LatencyHistogram } from './histogram.ts';
@@ -219,7 +219,8 @@ export class CandidateDecider {
     const planned = planFor(candidate, target, policy);
     // A flash plan held to the floor keeps its fixed payment (no sized call); a backend that runs signed bytes is the
     // fork's, which has one nonce chain (no extra operators).
-    if (planned.flash || this.context.simulator.runsSignedTransactions) return false;
+    // executeSized cannot run a V4 cycle (its table keys on a pool's own state; sizedPlanFor): it does not stand alone.
+    if (planned.flash || this.context.simulator.runsSignedTransactions || planned.hops.some((hop) => hop.protocol === 'v4')) return false;
     try {
       // As it would go out detached (Dispatcher.send, floorOnly): executeSized with the planned input at every key,
       // paying the builder its share of what is realised, held to the floor (its gas at our price plus the minimum net).
@@ -227,8 +228,9 @@ export class CandidateDecider {
       const floor = gas * (this.head().nextBaseFeePerGas + policy.priorityFeeWei) + policy.minNetProfitWei;
       const sizing = { pool: planned.hops[0]!.pool, builderShareBps: Number(policy.builderShareBps), entries: [{ key: 0n, amountIn: planned.amountIn }, { key: anyKey, amountIn: planned.amountIn }] };
       const held = { ...planned, minProfit: floor < planned.minProfit ? floor : planned.minProfit, builderPayment: 0n };
-      const call = await this.ourTransaction(signer?.address ?? chain.operator!, chain.executor, encodePlan(held), 0);
-      const ours = { ...call, gas, data: encodeFunctionData({ abi: executorAbi, functionName: 'executeSized', args: [encodePlan(held), encodeSizing(held, sizing)] }) };
+      const packed = encodePlan(held, this.planContext());
+      const call = await this.ourTransaction(signer?.address ?? chain.operator!, chain.executor, packed, 0);
+      const ours = { ...call, gas, data: encodeFunctionData({ abi: executorAbi, functionName: 'executeSized', args: [packed, encodeSizing(held, sizing)] }) };
       const victimTxs = await Promise.all(victims.map((pending) => this.victimTransaction(pending)));
       const alone = await this.context.simulator.simulate({ txs: [...victimTxs, ours], prefix: [], executor: chain.executor, startToken: chain.weth, targetBlock: target, timestamp: this.head().timestamp + 1n });
       const net = netAfterGasWei({ gainWei: alone.gain, gasUsed: alone.gasUsed, baseFeeWei: this.head().nextBaseFeePerGas, priorityFeeWei: policy.priorityFeeWei });
@@ -327,7 +329,7 @@ export class CandidateDecider {
     const operator = this.context.parameters.signer?.address ?? chain.operator!;
     const victimTxs = await Promise.all(victims.map((pending) => this.victimTransaction(pending)));
     return async (sized) => {
-      const plan = encodePlan(planFor(sized, target, this.context.engineConfig.policy));
+      const plan = encodePlan(planFor(sized, target, this.context.engineConfig.policy), this.planContext());
       const txs = [...victimTxs, await this.ourTransaction(operator, chain.executor, plan, earlierOfOurs)];
       const started = performance.now();
       // A later timestamp than the head's, as the target block will have: pools that accrue oracles per block
@@ -335,6 +337,11 @@ export class CandidateDecider {
       const result = await this.context.simulator.simulate({ txs, prefix: prior.txs, executor: chain.executor, startToken: chain.weth, targetBlock: target, timestamp: this.head().timestamp + 1n });
       return { result, txs, ms: performance.now() - started };
     };
+  }
+
+  /** What plans are checked against: the chain's WETH and the configured V4 PoolManager (none: V4 hops refused). */
+  private planContext(): PlanContext | undefined {
+    return planContext(this.context.parameters.chain.weth, this.context.engineConfig.v4PoolManager);
   }
 
   /** The decision reported (`onCandidate`), counted, and its latencies recorded. */

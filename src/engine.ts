@@ -38,6 +38,7 @@ import { CandidateDecider } from './decision.ts';
 import { observePool } from './risk/poolObservation.ts';
 import { exposureCaps } from './risk/config.ts';
 import { venueOfProtocol } from './state/venues.ts';
+import { configuredV4PoolManager } from './config/v4PoolManager.ts';
 
 export type SearcherEngineParameters = {
   config: RunConfig;
@@ -116,9 +117,11 @@ export class SearcherEngine {
     this.nodeInputs = new MalformedInputs({ logger: parameters.logger, source: 'node' });
     this.mevBlockerInputs = new MalformedInputs({ logger: parameters.logger, source: 'mevBlocker' });
     this.mevShareInputs = new MalformedInputs({ logger: parameters.logger, source: 'mevShare' });
+    const v4PoolManager = configuredV4PoolManager(config.factories);
     this.engineConfig = {
       startToken: chain.weth,
       venues: venueOfProtocol,
+      ...(v4PoolManager ? { v4PoolManager } : {}),
       policy: {
         priorityFeeWei: config.strategy.priorityFeeWei,
         builderShareBps: BigInt(config.strategy.builderShareBps),

@@ -5,6 +5,8 @@ import type { LocalAccount } from 'viem/accounts';
 import { bundleStatsExplainer } from './bundle/bundleStats.ts';
 import { JsonRpcBuilderClient } from './bundle/builderClient.ts';
 import { Dispatcher } from './bundle/dispatch.ts';
+import { planContext } from './bundle/toPlan.ts';
+import { configuredV4PoolManager } from './config/v4PoolManager.ts';
 import { Treasury } from './bundle/treasury.ts';
 import { BuilderFanout } from './bundle/fanout.ts';
 import { FlashbotsLibraryClient } from './bundle/flashbotsLibraryClient.ts';
@@ -165,6 +167,7 @@ export class SearcherApp {
         lanes: this.operatorLanes,
         chainId: chain.chainId,
         executor: chain.executor,
+        planContext: planContext(chain.weth, configuredV4PoolManager(config.factories)),
         policy: { priorityFeeWei: config.strategy.priorityFeeWei, builderShareBps: BigInt(config.strategy.builderShareBps), minNetProfitWei: config.strategy.minNetProfitWei },
         nextBaseFee: () => this.engine.nextBaseFee,
         fetchRaw: nodeRawTransactionSource(this.client as never),

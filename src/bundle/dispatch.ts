@@ -8,6 +8,7 @@ import type { BundleProposal } from '../risk/types.ts';
 import type { Candidate, EngineConfig } from '../strategy/candidates.ts';
 import { netAfterGasWei } from '../strategy/costs.ts';
 import { planFor } from './toPlan.ts';
+import type { PlanContext } from './plan.ts';
 import { chooseLane, type LaneChoice } from './laneChoice.ts';
 import { feesForTargetBlock } from './fees.ts';
 import { signExecutorSizedTransaction, signExecutorTransaction } from './signTransaction.ts';
@@ -27,6 +28,8 @@ export type DispatcherParameters = {
   lanes?: ReadonlyArray<{ account: LocalAccount; submitter: Submitter }>;
   chainId: number;
   executor: Address;
+  /** The chain's WETH and the configured V4 PoolManager, for plans with V4 hops (toPlan.ts planContext; none: V4 off). */
+  planContext?: PlanContext;
   policy: EngineConfig['policy'];
   /** The next block's base fee now (moves with every head; re-sends are priced for their own block). */
   nextBaseFee: () => bigint;
@@ -160,17 +163,20 @@ export class Dispatcher {
         // The floor: what the gas costs in this block at our price, plus the minimum net (never below 0 after gas).
         const floor = proposal.gasLimit * (this.parameters.nextBaseFee() + policy.priorityFeeWei) + policy.minNetProfitWei;
         const minProfit = floor < plan.minProfit ? floor : plan.minProfit;
-        if (floorOnly && !plan.flash) {
+        const context = this.parameters.planContext;
+        // executeSized keys its table on a pool's own state, which a V4 pool has not: a V4 plan held to its floor
+        // goes out as `execute` with its fixed payment, as a flash plan does (sizedPlanFor refuses V4 cycles).
+        if (floorOnly && !plan.flash && !plan.hops.some((hop) => hop.protocol === 'v4')) {
           // Held to the floor, it pays the builder a share of what is realised (as a blind backrun does), through
           // executeSized with the planned input at every key: a fixed payment sized for the predicted profit would
           // sink it on a state that gives less, which is the state it is held to the floor for. The share is the bid
           // the plan states, lowered where the floor needs it (relaxedShareBps): on the state it was sized for it
           // lands, as the exact one would.
           const sizing = { pool: plan.hops[0]!.pool, builderShareBps: relaxedShareBps(candidate.grossProfitWei, minProfit, BigInt(plan.maxBuilderShareBps)), entries: [{ key: 0n, amountIn: plan.amountIn }, { key: anyKey, amountIn: plan.amountIn }] };
-          const signed = await signExecutorSizedTransaction({ account, chainId, executor, plan: { ...plan, minProfit, builderPayment: 0n }, sizing, nonce, gas: proposal.gasLimit, ...fees });
+          const signed = await signExecutorSizedTransaction({ account, chainId, executor, plan: { ...plan, minProfit, builderPayment: 0n }, sizing, ...(context ? { context } : {}), nonce, gas: proposal.gasLimit, ...fees });
           return { raw: signed.raw, hash: signed.hash };
         }
-        const signed = await signExecutorTransaction({ account, chainId, executor, plan: floorOnly ? { ...plan, minProfit } : plan, nonce, gas: proposal.gasLimit, ...fees });
+        const signed = await signExecutorTransaction({ account, chainId, executor, plan: floorOnly ? { ...plan, minProfit } : plan, ...(context ? { context } : {}), nonce, gas: proposal.gasLimit, ...fees });
         return { raw: signed.raw, hash: signed.hash };
       },
     };

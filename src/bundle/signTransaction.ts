@@ -3,7 +3,7 @@ import type { LocalAccount } from 'viem/accounts';
 import { executorAbi } from '../abi/executor.generated.ts';
 import { SearcherError } from '../errors.ts';
 import type { BundleTx } from './bundleTx.ts';
-import { encodePlan, type ExecutorPlan } from './plan.ts';
+import { encodePlan, type ExecutorPlan, type PlanContext } from './plan.ts';
 import { encodeSizing, type SizingTable } from './sizing.ts';
 
 export class SignTransactionError extends SearcherError {
@@ -19,6 +19,8 @@ export type SignExecutorTransactionParameters = {
   executor: Address;
   /** The plan, packed (`encodePlan`) or as fields. */
   plan: Hex | ExecutorPlan;
+  /** What a plan given as fields with V4 hops is checked against (encodePlan): without it such a plan is refused. */
+  context?: PlanContext;
   nonce: number;
   gas: bigint;
   maxFeePerGas: bigint;
@@ -37,7 +39,7 @@ export type SignedExecutorTransaction = BundleTx & {
 
 /** Builds and signs `executor.execute(plan)` as an EIP-1559 transaction. The key never leaves the account. */
 export async function signExecutorTransaction(parameters: SignExecutorTransactionParameters): Promise<SignedExecutorTransaction> {
-  const plan = typeof parameters.plan === 'string' ? parameters.plan : encodePlan(parameters.plan);
+  const plan = typeof parameters.plan === 'string' ? parameters.plan : encodePlan(parameters.plan, parameters.context);
   return signExecutorCall(parameters, encodeFunctionData({ abi: executorAbi, functionName: 'execute', args: [plan] }));
 }
 
@@ -57,11 +59,11 @@ export async function signExecutorSizedTransaction(parameters: SignExecutorSized
   const [plan, sizing] =
     typeof parameters.plan === 'string'
       ? [parameters.plan, parameters.sizing as Hex]
-      : [encodePlan(parameters.plan), encodeSizing(parameters.plan, parameters.sizing as SizingTable)];
+      : [encodePlan(parameters.plan, parameters.context), encodeSizing(parameters.plan, parameters.sizing as SizingTable)];
   return signExecutorCall(parameters, encodeFunctionData({ abi: executorAbi, functionName: 'executeSized', args: [plan, sizing] }));
 }
 
-type TransactionFields = Omit<SignExecutorTransactionParameters, 'plan'>;
+type TransactionFields = Omit<SignExecutorTransactionParameters, 'plan' | 'context'>;
 
 function checkTransactionFields({ chainId, nonce, gas, maxFeePerGas, maxPriorityFeePerGas }: TransactionFields): void {
   if (!Number.isSafeInteger(chainId) || chainId <= 0) throw new SignTransactionError(`chainId must be a positive integer (got ${chainId})`);

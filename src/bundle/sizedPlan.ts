@@ -4,7 +4,7 @@ import { executorAbi } from '../abi/executor.generated.ts';
 import type { Pool } from '../state/types.ts';
 import type { Cycle } from '../strategy/cycle.ts';
 import type { SizingEntry } from '../strategy/sizingTable.ts';
-import { encodePlan } from './plan.ts';
+import { encodePlan, type PlanContext } from './plan.ts';
 import { signExecutorCall, type SignedExecutorTransaction } from './signTransaction.ts';
 import { encodeSizing } from './sizing.ts';
 import { sizedPlanFor } from './toPlan.ts';
@@ -20,13 +20,15 @@ export type SizedLegsCall = {
   builderShareBps: number;
   /** The most any leg may take from inventory (what the risk layer approved). */
   maxAmountIn: bigint;
+  /** What the plans are checked against (encodePlan; sizedPlanFor refuses V4 hops before it would matter). */
+  context?: PlanContext;
 };
 
 /** The calldata of `executeSizedLegs(plans, sizings)`: one plan and table per leg, the floor on the first. */
 export function sizedLegsCalldata(call: SizedLegsCall): Hex {
   const plans = call.legs.map((leg, i) => sizedPlanFor({ cycle: leg.cycle, targetBlock: call.targetBlock, ceiling: call.maxAmountIn, minProfit: i === 0 ? call.minProfit : 0n, maxBuilderShareBps: call.builderShareBps }));
   const sizings = call.legs.map((leg, i) => encodeSizing(plans[i]!, { pool: leg.pool.address, builderShareBps: call.builderShareBps, entries: leg.entries }));
-  return encodeFunctionData({ abi: executorAbi, functionName: 'executeSizedLegs', args: [plans.map((plan) => encodePlan(plan)), sizings] });
+  return encodeFunctionData({ abi: executorAbi, functionName: 'executeSizedLegs', args: [plans.map((plan) => encodePlan(plan, call.context)), sizings] });
 }
 
 export type SignSizedLegsParameters = SizedLegsCall & {

@@ -1,4 +1,5 @@
-import type { ExecutorPlan, PlanHop } from './plan.ts';
+import type { Address } from 'viem';
+import { PlanError, type ExecutorPlan, type PlanContext, type PlanHop } from './plan.ts';
 import type { Candidate } from '../strategy/candidates.ts';
 import type { Cycle } from '../strategy/cycle.ts';
 import type { CostPolicy } from '../strategy/costs.ts';
@@ -24,6 +25,14 @@ export function planFor(candidate: Candidate, targetBlock: bigint, policy: CostP
   };
 }
 
+/**
+ * What encodePlan checks a plan's V4 hops against: the chain's WETH and the configured PoolManager. Without a
+ * PoolManager (V4 off) there is no context, and a plan with a V4 hop is refused rather than guessed.
+ */
+export function planContext(weth: Address, poolManager: Address | undefined): PlanContext | undefined {
+  return poolManager ? { weth, poolManager } : undefined;
+}
+
 export type SizedPlanParameters = {
   cycle: Cycle;
   targetBlock: bigint;
@@ -35,27 +44,39 @@ export type SizedPlanParameters = {
   maxBuilderShareBps: number;
 };
 
+/** The index of the cycle's first Uniswap V4 hop, if it has one. */
+export function v4HopOf(cycle: Cycle): number | undefined {
+  const index = cycle.hops.findIndex((hop) => hop.pool.kind === 'v4');
+  return index < 0 ? undefined : index;
+}
+
 /**
  * The plan for `executeSized` (a victim whose size is hidden): inventory mode, amountIn the ceiling the table's
  * input is capped at, no fixed builder payment (the table's share of the realised profit is paid instead).
  */
 export function sizedPlanFor(parameters: SizedPlanParameters): ExecutorPlan {
   const { cycle, targetBlock, ceiling, minProfit, maxBuilderShareBps } = parameters;
+  const v4 = v4HopOf(cycle);
+  if (v4 !== undefined) throw new PlanError(`executeSized cannot run a cycle with a Uniswap V4 hop (hop ${v4}): its sizing table is keyed on a pool's own state, which a V4 pool does not have at an address`);
   return { flash: false, targetBlock, amountIn: ceiling, minProfit, builderPayment: 0n, maxBuilderShareBps, startToken: cycle.startToken, hops: planHops(cycle) };
 }
 
+/**
+ * A cycle's hops as the executor takes them. A V4 hop names its pool by key, and `pool` is the pool's PoolManager
+ * (encodePlan checks it is the executor's); its path tokens are the cycle's, which say WETH where the pool holds
+ * native ETH (the executor unwraps and wraps).
+ */
 function planHops(cycle: Cycle): PlanHop[] {
-  return cycle.hops.map((hop) => ({
-    pool: hop.pool.address,
-    ...(hop.pool.factory ? { factory: hop.pool.factory } : {}),
-    tokenOut: hop.tokenOut,
-    // The executor has no V4 leg yet, and the graph never walks a V4 pool: a cycle with one is a bug, not a trade.
-    protocol: hop.pool.kind === 'v4' ? unplannable(hop.pool.address) : hop.pool.kind,
-    zeroForOne: hop.zeroForOne,
-    ...(hop.pool.kind === 'v2' ? { v2FeeBps: Number(hop.pool.feeBps) } : { v3Fee: hop.pool.fee }),
-  }));
-}
-
-function unplannable(pool: string): never {
-  throw new RangeError(`V4 pool ${pool} in a cycle: the executor has no V4 leg yet`);
+  return cycle.hops.map((hop) => {
+    const pool = hop.pool;
+    if (pool.kind === 'v4') return { pool: pool.poolManager, tokenOut: hop.tokenOut, protocol: 'v4', zeroForOne: hop.zeroForOne, v4Key: pool.key };
+    return {
+      pool: pool.address,
+      ...(pool.factory ? { factory: pool.factory } : {}),
+      tokenOut: hop.tokenOut,
+      protocol: pool.kind,
+      zeroForOne: hop.zeroForOne,
+      ...(pool.kind === 'v2' ? { v2FeeBps: Number(pool.feeBps) } : { v3Fee: pool.fee }),
+    };
+  });
 }

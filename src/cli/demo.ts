@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadRunConfig } from '../config/runConfig.ts';
+import type { Address } from 'viem';
+import { loadRunConfig, type RunConfig } from '../config/runConfig.ts';
+import { mainnetFactories } from '../state/venues.ts';
 import { devSigningAccount } from '../devnet/accounts.ts';
 import { startFaultyBuilder, type FaultyBuilder } from '../devnet/builder/faulty.ts';
 import { devnetMaxBuilderShareBps } from '../devnet/executor.ts';
@@ -127,7 +129,9 @@ export async function run(argv: string[]): Promise<number> {
       writeManifest(join(workDir, 'manifest.json'), devnet.manifest);
       if (flags.manifest) writeManifest(resolve(flags.manifest), devnet.manifest);
       // The poisoned tokens of the scenario are found by the token probe, not listed: the demo proves it.
-      writeFileSync(join(workDir, 'config.json'), JSON.stringify({ chain: { manifest: 'manifest.json' }, strategy: { builderShareBps: bidShare, bidding: { policy: bidPolicy } } }));
+      // A scenario with V4 pools: the bot follows the devnet's PoolManager too (the executor swaps in it), beside the default factories.
+      const factories = (devnet.manifest.v4?.pools.length ?? 0) > 0 ? { factories: demoFactoriesWithV4(devnet.manifest.v4.contracts.poolManager) } : {};
+      writeFileSync(join(workDir, 'config.json'), JSON.stringify({ chain: { manifest: 'manifest.json' }, ...factories, strategy: { builderShareBps: bidShare, bidding: { policy: bidPolicy } } }));
       const loaded = loadRunConfig(join(workDir, 'config.json'));
       const { config, chain } = loaded;
       const builders = [
@@ -207,4 +211,13 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/** The config's factories for a devnet with V4 pools: the default V2/V3 factories and the devnet's PoolManager. */
+export function demoFactoriesWithV4(poolManager: Address): RunConfig['factories'] {
+  return {
+    v2: mainnetFactories.v2.map((factory) => ({ address: factory.address, feeBps: Number(factory.feeBps), venue: factory.venue })),
+    v3: mainnetFactories.v3.map((factory) => ({ ...factory })),
+    v4: [{ poolManager, venue: 'uniswapV4' }],
+  };
 }

@@ -49,6 +49,11 @@ export type SwapIntent = {
    * amountOut is an upper bound (the debt earlier steps may leave, at their maximum inputs). 0 when nothing bounds it.
    */
   openAmount?: 'in' | 'out';
+  /**
+   * V4 only: the calldata sets a bound the router checks per hop besides the swap's own limit (a non-zero
+   * minHopPriceX36 of the 2.1.1 layout, or maxHopSlippage entry of 2.1.0). The engine does not evaluate it (fail closed).
+   */
+  v4HopBound?: true;
 };
 
 export type RouterFamily = 'v2Router' | 'swapRouter' | 'swapRouter02' | 'universalRouter';

@@ -1,4 +1,5 @@
 import type { Address } from 'viem';
+import { V3RangeError } from '../amm/v3/pool.ts';
 import { V3QuotePaths } from '../amm/v3/quotePath.ts';
 import type { PendingSwaps } from '../mempool/watcher.ts';
 import type { SwapIntent, SwapProtocol } from '../mempool/types.ts';
@@ -61,6 +62,11 @@ export type EngineConfig = {
    * gross and gas cost. Unset: policy.builderShareBps for every one.
    */
   bid?: (input: { pools: readonly string[]; grossWei?: bigint; gasCostWei?: bigint; route?: string }) => bigint;
+  /**
+   * The Uniswap V4 PoolManager of the config (factories.v4, listed once: the one the executor swaps in). V4 victims
+   * are priced only in its pools; unset, every V4 victim is refused.
+   */
+  v4PoolManager?: Address;
 };
 
 /** A candidate's costs with the bid share the policy picks for it (the search prices every cycle at the default first). */
@@ -75,9 +81,8 @@ function withBid<T extends { gas: bigint; gasCostWei: bigint; bribeWei: bigint; 
 
 export type Rejection = { victim: string | null; reason: string };
 
-/** The pool a decoded hop swaps in: same venue, same pair, same V3 fee. */
+/** The pool a decoded V2/V3 hop swaps in: same venue, same pair, same V3 fee. */
 function poolFor(graph: PoolGraph, config: EngineConfig, swap: SwapIntent, hop: number): Pool | undefined {
-  if (swap.protocol === 'v4') return undefined; // V4 pools are not in the graph yet
   const tokenIn = swap.path[hop]!;
   const tokenOut = swap.path[hop + 1]!;
   if (swap.protocol === 'v2-pair') return graph.pools(tokenIn, tokenOut).find((pool) => pool.address.toLowerCase() === swap.router);
@@ -88,35 +93,118 @@ function poolFor(graph: PoolGraph, config: EngineConfig, swap: SwapIntent, hop: 
     .find((pool) => pool.venue === venue && (pool.kind === 'v2' ? fee === null : pool.fee === fee));
 }
 
+/** One swap's pools in travel order, each with the direction the victim trades it. */
+type ResolvedSwap = { swap: SwapIntent; pools: Pool[]; zeroForOne: boolean[] };
+
 /**
- * Applies a victim's swaps to a pending overlay, exactly as the routers would execute them. Returns the pools
- * it moved, or why it cannot (unknown pool, or the victim would revert on its own limits).
+ * A V4 swap's pools, by pool id in the view (the market keys V4 pools by id; the graph may not hold them), in the
+ * decoded direction. Refused, never guessed: V4 not configured, an unknown id, a pool of another PoolManager than the
+ * one configured (the id alone does not name the manager), a hooked pool (simulate-only: its hook may change the
+ * amounts), or a hop whose currencies are not the pool's.
  */
-export function applyVictim(overlay: PendingOverlay, graph: PoolGraph, config: EngineConfig, swaps: readonly SwapIntent[]): { moved: Pool[] } | { reason: string } {
-  // Checked before any swap moves the overlay: a victim's other swaps may ride on its V4 swap's output.
-  if (swaps.some((swap) => swap.protocol === 'v4')) return { reason: 'the victim makes a Uniswap V4 swap, which the engine does not price yet' };
-  const moved: Pool[] = [];
+function resolveV4(view: PoolView, config: EngineConfig, swap: SwapIntent): ResolvedSwap | { reason: string } {
+  const hops = swap.pools ?? [];
+  if (hops.length === 0 || hops.length !== swap.path.length - 1) return { reason: 'a Uniswap V4 swap without one pool key per hop' };
+  if (!config.v4PoolManager) return { reason: 'the victim makes a Uniswap V4 swap and no V4 PoolManager is configured (factories.v4)' };
+  // A per-hop bound (2.1.1's price word, maxHopSlippage) may revert the victim where its own limit would not.
+  if (swap.v4HopBound) return { reason: "the victim's Uniswap V4 swap sets a per-hop price bound the engine does not check" };
+  const pools: Pool[] = [];
+  const zeroForOne: boolean[] = [];
+  for (const [index, hop] of hops.entries()) {
+    const pool = view.get(hop.poolId as Address);
+    if (!pool || pool.kind !== 'v4') return { reason: `unknown Uniswap V4 pool ${hop.poolId}` };
+    if (pool.poolManager.toLowerCase() !== config.v4PoolManager.toLowerCase()) {
+      return { reason: `Uniswap V4 pool ${hop.poolId} is in PoolManager ${pool.poolManager}, not the configured ${config.v4PoolManager}` };
+    }
+    if (pool.simulateOnly) return { reason: `Uniswap V4 pool ${hop.poolId} has a swap hook (simulate only): not priced by our math` };
+    const [tokenIn, tokenOut] = [swap.path[index]!.toLowerCase(), swap.path[index + 1]!.toLowerCase()];
+    const [currencyIn, currencyOut] = hop.zeroForOne ? [pool.token0, pool.token1] : [pool.token1, pool.token0];
+    if (currencyIn.toLowerCase() !== tokenIn || currencyOut.toLowerCase() !== tokenOut) {
+      return { reason: `Uniswap V4 hop ${index} trades ${tokenIn} -> ${tokenOut}, not pool ${hop.poolId}'s currencies in that direction` };
+    }
+    pools.push(pool);
+    zeroForOne.push(hop.zeroForOne);
+  }
+  return { swap, pools, zeroForOne };
+}
+
+/** Every swap's pools, resolved before any of them moves the overlay (a later swap may ride on an earlier one's output). */
+function resolveSwaps(view: PoolView, graph: PoolGraph, config: EngineConfig, swaps: readonly SwapIntent[]): ResolvedSwap[] | { reason: string } {
+  const resolved: ResolvedSwap[] = [];
   for (const swap of swaps) {
+    // An amount the plan leaves to an earlier step's output (V4 OPEN_DELTA, a settle or spend of the router's
+    // balance) is only bounded by the calldata: the intent does not say which steps fed it, so it is not recomputed.
+    if (swap.openAmount) return { reason: `the victim's ${swap.protocol} swap leaves its ${swap.openAmount === 'in' ? 'input' : 'output'} to an earlier step's result, which the transaction alone does not fix` };
+    if (swap.protocol === 'v4') {
+      const v4 = resolveV4(view, config, swap);
+      if ('reason' in v4) return v4;
+      resolved.push(v4);
+      continue;
+    }
     const pools: Pool[] = [];
     for (let hop = 0; hop + 1 < swap.path.length; hop++) {
       const pool = poolFor(graph, config, swap, hop);
       if (!pool) return { reason: `no tracked pool for ${swap.protocol} ${swap.path[hop]} -> ${swap.path[hop + 1]}` };
       pools.push(pool);
     }
-    const zeroForOne = (hop: number) => pools[hop]!.token0.toLowerCase() === swap.path[hop]!.toLowerCase();
+    resolved.push({ swap, pools, zeroForOne: pools.map((pool, hop) => pool.token0.toLowerCase() === swap.path[hop]!.toLowerCase()) });
+  }
+  return resolved;
+}
+
+/**
+ * Applies a victim's swaps to a pending overlay, exactly as the routers would execute them: V2/V3 hops by the graph's
+ * pools, V4 hops by pool id in the overlay, exact in (forward) and exact out (from the last hop back, as Router02's
+ * getAmountsIn, V3's exactOutput and V4Router's exact-output loop do). Returns the pools it moved, or why it cannot
+ * (a pool we cannot price, an amount the transaction does not fix, a V4 swap the PoolManager reverts, a swap past the
+ * ticks loaded for its pool, or the victim would revert on its own limits). A V4 swap that reaches the price limit
+ * fills in part, as V4Router lets it, and is applied so.
+ */
+export function applyVictim(overlay: PendingOverlay, graph: PoolGraph, config: EngineConfig, swaps: readonly SwapIntent[]): { moved: Pool[] } | { reason: string } {
+  const resolved = resolveSwaps(overlay, graph, config, swaps);
+  if ('reason' in resolved) return resolved;
+  try {
+    return applyResolved(overlay, resolved);
+  } catch (error) {
+    // A swap that runs past the ticks loaded for its pool: what it does there is unknown, so it is not priced.
+    if (error instanceof V3RangeError) return { reason: `the victim's swap runs past the ticks loaded for its pool (${error.message})` };
+    throw error;
+  }
+}
+
+function applyResolved(overlay: PendingOverlay, resolved: readonly ResolvedSwap[]): { moved: Pool[] } | { reason: string } {
+  const moved: Pool[] = [];
+  for (const { swap, pools, zeroForOne } of resolved) {
+    const v4 = swap.protocol === 'v4';
+    // The overlay answers 0 for a swap the PoolManager itself reverts (a zero amount, exact output at a 100% fee, a
+    // price already at its limit) or one that pays nothing. A partial fill at the price limit is not that: V4Router
+    // takes it, and so do we.
+    const refused = { reason: "the victim's Uniswap V4 swap reverts in the PoolManager or pays nothing (zero amount, exact output at a 100% fee, or a price at its limit)" };
     if (swap.kind === 'exactIn') {
       let amount = swap.amountIn;
-      for (let hop = 0; hop < pools.length; hop++) amount = overlay.applySwap({ pool: pools[hop]!.address, zeroForOne: zeroForOne(hop), amountIn: amount });
+      for (let hop = 0; hop < pools.length; hop++) {
+        amount = overlay.applySwap({ pool: pools[hop]!.address, zeroForOne: zeroForOne[hop]!, amountIn: amount });
+        if (v4 && amount === 0n) return refused;
+      }
       if (amount < swap.amountOut) return { reason: 'the victim would revert (output below its minimum)' };
     } else {
-      // Exact output runs from the last hop back (Router02's getAmountsIn, V3 exactOutput's recursion).
       let amount = swap.amountOut;
-      for (let hop = pools.length - 1; hop >= 0; hop--) amount = overlay.applyExactOutput({ pool: pools[hop]!.address, zeroForOne: zeroForOne(hop), amountOut: amount });
-      if (swap.amountIn > 0n && amount > swap.amountIn) return { reason: 'the victim would revert (input above its maximum)' };
+      for (let hop = pools.length - 1; hop >= 0; hop--) {
+        amount = overlay.applyExactOutput({ pool: pools[hop]!.address, zeroForOne: zeroForOne[hop]!, amountOut: amount });
+        if (v4 && amount === 0n) return refused;
+      }
+      // V4Router checks its maximum always (0 admits nothing); the V2/V3 decoders give 0 where no maximum is known.
+      if ((v4 || swap.amountIn > 0n) && amount > swap.amountIn) return { reason: 'the victim would revert (input above its maximum)' };
     }
     moved.push(...pools);
   }
   return { moved };
+}
+
+/** Whether the executor can trade every hop: a V4 hop only in the configured PoolManager. */
+function plannable(cycle: Cycle, config: EngineConfig): boolean {
+  const manager = config.v4PoolManager?.toLowerCase();
+  return cycle.hops.every((hop) => hop.pool.kind !== 'v4' || hop.pool.poolManager.toLowerCase() === manager);
 }
 
 /** Cycles sized exactly per search, best-ranked first: bounds the worst case when a token has many routes. */
@@ -135,6 +223,8 @@ function evaluate(source: RankSource, graph: PoolGraph, moved: readonly Pool[], 
   // The exact pre-filter on the ranked few: the in-range estimate (bigint) must pay half the gas.
   const promising: Array<{ cycle: Cycle; estimate: bigint }> = [];
   for (const { cycle } of rankCycles(source, graph, moved, config.startToken, maxSized, nextBaseFeeWei + policy.priorityFeeWei)) {
+    // The executor swaps in one PoolManager only: a cycle through a V4 pool of any other (or with V4 off) cannot be sent.
+    if (!plannable(cycle, config)) continue;
     const estimate = approximateProfit(view, cycle);
     if (estimate * 2n < estimateGas(cycle, 0) * (nextBaseFeeWei + policy.priorityFeeWei)) continue;
     promising.push({ cycle, estimate });
@@ -178,10 +268,17 @@ export type PriorTrade = {
   uuid?: string;
 };
 
-/** The pools a victim's swaps trade in (lowercase), resolved as applyVictim resolves them (unknown hops left out). */
+/**
+ * The pools a victim's swaps trade in (lowercase), resolved as applyVictim resolves them (unknown V2/V3 hops left
+ * out; a V4 hop's pool id is the market's key for it, tracked or not).
+ */
 export function victimPools(graph: PoolGraph, config: EngineConfig, swaps: readonly SwapIntent[]): string[] {
   const pools: string[] = [];
   for (const swap of swaps) {
+    if (swap.protocol === 'v4') {
+      for (const hop of swap.pools ?? []) pools.push(hop.poolId.toLowerCase());
+      continue;
+    }
     for (let hop = 0; hop + 1 < swap.path.length; hop++) {
       const pool = poolFor(graph, config, swap, hop);
       if (pool) pools.push(pool.address.toLowerCase());

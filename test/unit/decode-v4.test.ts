@@ -41,9 +41,9 @@ const mapRecipient = (r: string, router: string) => (lower(r) === MSG_SENDER ? F
 
 // ---------------------------------------------------------------- the reference: viem's decoding
 
-type ViemSingle = { poolKey: Key; zeroForOne: boolean; amountIn?: bigint; amountOutMinimum?: bigint; amountOut?: bigint; amountInMaximum?: bigint; hookData: Hex };
+type ViemSingle = { poolKey: Key; zeroForOne: boolean; amountIn?: bigint; amountOutMinimum?: bigint; amountOut?: bigint; amountInMaximum?: bigint; minHopPriceX36?: bigint; hookData: Hex };
 type ViemPathKey = { intermediateCurrency: string; fee: number; tickSpacing: number; hooks: string; hookData: Hex };
-type ViemMulti = { currencyIn?: string; currencyOut?: string; path: ViemPathKey[]; amountIn?: bigint; amountOutMinimum?: bigint; amountOut?: bigint; amountInMaximum?: bigint };
+type ViemMulti = { currencyIn?: string; currencyOut?: string; path: ViemPathKey[]; maxHopSlippage?: bigint[]; minHopPriceX36?: bigint[]; amountIn?: bigint; amountOutMinimum?: bigint; amountOut?: bigint; amountInMaximum?: bigint };
 
 function hopOf(key: Key, zeroForOne: boolean, hookData: Hex) {
   const k = { currency0: lower(key.currency0), currency1: lower(key.currency1), fee: key.fee, tickSpacing: key.tickSpacing, hooks: lower(key.hooks) };
@@ -95,7 +95,7 @@ function expectedFromViem(input: Hex, layout: V4Layout, router: string): SwapInt
           const [s] = decodeAbiParameters(exactIn ? structs.exactInSingle : structs.exactOutSingle, params[i]!) as unknown as [ViemSingle];
           const hop = hopOf(s.poolKey, s.zeroForOne, s.hookData);
           const [tin, tout] = s.zeroForOne ? [hop.currency0, hop.currency1] : [hop.currency1, hop.currency0];
-          out.push({ protocol: 'v4', router, kind: exactIn ? 'exactIn' : 'exactOut', tokenIn: tin, tokenOut: tout, path: [tin, tout], fees: [hop.fee], amountIn: exactIn ? s.amountIn! : s.amountInMaximum!, amountOut: exactIn ? s.amountOutMinimum! : s.amountOut!, recipient: recipientOf(i, tout), deadline, pools: [hop] });
+          out.push({ protocol: 'v4', router, kind: exactIn ? 'exactIn' : 'exactOut', tokenIn: tin, tokenOut: tout, path: [tin, tout], fees: [hop.fee], amountIn: exactIn ? s.amountIn! : s.amountInMaximum!, amountOut: exactIn ? s.amountOutMinimum! : s.amountOut!, recipient: recipientOf(i, tout), deadline, pools: [hop], ...(s.minHopPriceX36 ? { v4HopBound: true as const } : {}) });
         }
         if (a === Actions.SWAP_EXACT_IN || a === Actions.SWAP_EXACT_OUT) {
           const exactIn = a === Actions.SWAP_EXACT_IN;
@@ -107,7 +107,7 @@ function expectedFromViem(input: Hex, layout: V4Layout, router: string): SwapInt
             return hopOf({ currency0: c0, currency1: c1, fee: k.fee, tickSpacing: k.tickSpacing, hooks: k.hooks }, tokens[h] === c0, k.hookData);
           });
           const tout = tokens[tokens.length - 1]!;
-          out.push({ protocol: 'v4', router, kind: exactIn ? 'exactIn' : 'exactOut', tokenIn: tokens[0]!, tokenOut: tout, path: tokens, fees: pools.map((p) => p.fee), amountIn: exactIn ? s.amountIn! : s.amountInMaximum!, amountOut: exactIn ? s.amountOutMinimum! : s.amountOut!, recipient: recipientOf(i, tout), deadline, pools });
+          out.push({ protocol: 'v4', router, kind: exactIn ? 'exactIn' : 'exactOut', tokenIn: tokens[0]!, tokenOut: tout, path: tokens, fees: pools.map((p) => p.fee), amountIn: exactIn ? s.amountIn! : s.amountInMaximum!, amountOut: exactIn ? s.amountOutMinimum! : s.amountOut!, recipient: recipientOf(i, tout), deadline, pools, ...((s.maxHopSlippage ?? s.minHopPriceX36 ?? []).some((bound) => bound !== 0n) ? { v4HopBound: true as const } : {}) });
         }
       });
     }

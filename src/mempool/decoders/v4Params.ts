@@ -49,8 +49,9 @@ const unsupported: Record<number, string> = {
 
 export type PoolKeyWords = { currency0: string; currency1: string; fee: number; tickSpacing: number; hooks: string };
 export type PathKeyWords = { intermediateCurrency: string; fee: number; tickSpacing: number; hooks: string; hookData: string };
-export type SingleSwap = { poolKey: PoolKeyWords; zeroForOne: boolean; amount: bigint; limit: bigint; hookData: string };
-export type MultiSwap = { currency: string; path: PathKeyWords[]; amount: bigint; limit: bigint };
+/** `hopBound`: the calldata sets a per-hop bound V4Router checks besides the limit (2.1.1's price word, maxHopSlippage). */
+export type SingleSwap = { poolKey: PoolKeyWords; zeroForOne: boolean; amount: bigint; limit: bigint; hookData: string; hopBound: boolean };
+export type MultiSwap = { currency: string; path: PathKeyWords[]; amount: bigint; limit: bigint; hopBound: boolean };
 
 const MAX_HOPS = 64;
 const U128 = 1n << 128n;
@@ -122,7 +123,7 @@ export function decodeSingleSwap(hex: string, layout: V4ParamLayout): SingleSwap
   if (t.uint(hookDataWord) !== BigInt((hookDataWord + 1) * 32)) throw new CalldataError(`V4 single swap is not the standard encoding of the UniversalRouter ${withPrice ? '2.1.1' : '2.0/2.1.0'} layout`);
   const poolKey: PoolKeyWords = { currency0: t.address(0), currency1: t.address(1), fee: uint24(t, 2), tickSpacing: int24(t, 3), hooks: t.address(4) };
   if (BigInt(poolKey.currency0) >= BigInt(poolKey.currency1)) throw new CalldataError('V4 pool key currencies are not sorted');
-  return { poolKey, zeroForOne: t.bool(5), amount: uint128(t, 6), limit: uint128(t, 7), hookData: t.bytes(hookDataWord) };
+  return { poolKey, zeroForOne: t.bool(5), amount: uint128(t, 6), limit: uint128(t, 7), hookData: t.bytes(hookDataWord), hopBound: withPrice && t.uint(8) !== 0n };
 }
 
 /** ExactInputParams / ExactOutputParams: (Currency, PathKey[], [uint256[],] uint128, uint128). */
@@ -143,13 +144,15 @@ export function decodeMultiSwap(hex: string, layout: V4ParamLayout): MultiSwap {
     const key = elements.tuple(i);
     path.push({ intermediateCurrency: key.address(0), fee: uint24(key, 1), tickSpacing: int24(key, 2), hooks: key.address(3), hookData: key.bytes(4) });
   }
+  let hopBound = false;
   if (perHop) {
     const limits = t.tuple(2).smallAt(0);
     // the router reverts InvalidHopSlippageLength / InvalidHopPriceLength on any other length
     if (limits !== 0 && limits !== n) throw new CalldataError('V4 per-hop limits: length is neither 0 nor the path length');
     if (limits > 0) t.tuple(2).uint(limits); // the array must be all there
+    for (let i = 1; i <= limits; i++) hopBound ||= t.tuple(2).uint(i) !== 0n;
   }
-  return { currency, path, amount: uint128(t, amountWord), limit: uint128(t, amountWord + 1) };
+  return { currency, path, amount: uint128(t, amountWord), limit: uint128(t, amountWord + 1), hopBound };
 }
 
 /** (Currency, uint256): SETTLE_ALL, TAKE_ALL. */

@@ -82,7 +82,7 @@ export function decodeV4Swap(inputHex: string, context: DecodeContext, layout: V
   const planned: Planned[] = [];
   const takes: Take[] = [];
 
-  const swap = (at: number, exactIn: boolean, path: string[], hops: V4Hop[], amount: bigint, limit: bigint) => {
+  const swap = (at: number, exactIn: boolean, path: string[], hops: V4Hop[], amount: bigint, limit: bigint, hopBound: boolean) => {
     const tokenIn = path[0]!;
     const tokenOut = path[path.length - 1]!;
     let open: SwapIntent['openAmount'];
@@ -96,7 +96,7 @@ export function decodeV4Swap(inputHex: string, context: DecodeContext, layout: V
         clear(tokenIn, 1n);
       } else add(tokenIn, -amount, true);
       add(tokenOut, limit, false);
-      planned.push({ at, swap: v4Intent(context, 'exactIn', path, hops, amountIn, limit, open) });
+      planned.push({ at, swap: v4Intent(context, 'exactIn', path, hops, amountIn, limit, open, hopBound) });
     } else {
       let amountOut = amount;
       if (amount === OPEN_DELTA) {
@@ -107,7 +107,7 @@ export function decodeV4Swap(inputHex: string, context: DecodeContext, layout: V
         clear(tokenOut, -1n);
       } else add(tokenOut, amount, true);
       add(tokenIn, -limit, false);
-      planned.push({ at, swap: v4Intent(context, 'exactOut', path, hops, limit, amountOut, open) });
+      planned.push({ at, swap: v4Intent(context, 'exactOut', path, hops, limit, amountOut, open, hopBound) });
     }
   };
 
@@ -120,7 +120,7 @@ export function decodeV4Swap(inputHex: string, context: DecodeContext, layout: V
       case V4Action.SWAP_EXACT_OUT_SINGLE: {
         const s = decodeSingleSwap(hex, layout);
         const [tokenIn, tokenOut] = s.zeroForOne ? [s.poolKey.currency0, s.poolKey.currency1] : [s.poolKey.currency1, s.poolKey.currency0];
-        swap(at, action === V4Action.SWAP_EXACT_IN_SINGLE, [tokenIn, tokenOut], [hop(s.poolKey, s.zeroForOne, s.hookData)], s.amount, s.limit);
+        swap(at, action === V4Action.SWAP_EXACT_IN_SINGLE, [tokenIn, tokenOut], [hop(s.poolKey, s.zeroForOne, s.hookData)], s.amount, s.limit, s.hopBound);
         break;
       }
       case V4Action.SWAP_EXACT_IN:
@@ -131,7 +131,7 @@ export function decodeV4Swap(inputHex: string, context: DecodeContext, layout: V
         // exact in: currencyIn then each hop's output; exact out: each hop's input then currencyOut (travel order)
         const path = exactIn ? [m.currency, ...inner] : [...inner, m.currency];
         const hops = m.path.map((key, i) => pathHop(path[i]!, path[i + 1]!, key));
-        swap(at, exactIn, path, hops, m.amount, m.limit);
+        swap(at, exactIn, path, hops, m.amount, m.limit, m.hopBound);
         break;
       }
       case V4Action.SETTLE: {
@@ -177,9 +177,10 @@ export function decodeV4Swap(inputHex: string, context: DecodeContext, layout: V
   return planned.map((p) => p.swap);
 }
 
-function v4Intent(context: DecodeContext, kind: SwapIntent['kind'], path: string[], hops: V4Hop[], amountIn: bigint, amountOut: bigint, open: SwapIntent['openAmount']): SwapIntent {
+function v4Intent(context: DecodeContext, kind: SwapIntent['kind'], path: string[], hops: V4Hop[], amountIn: bigint, amountOut: bigint, open: SwapIntent['openAmount'], hopBound: boolean): SwapIntent {
   const swap = intent('v4', context, kind, path, hops.map((h) => h.fee), amountIn, amountOut, V4_POOL_MANAGER);
   swap.pools = hops;
   if (open) swap.openAmount = open;
+  if (hopBound) swap.v4HopBound = true;
   return swap;
 }
