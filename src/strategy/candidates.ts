@@ -85,12 +85,13 @@ export type Rejection = { victim: string | null; reason: string };
 function poolFor(graph: PoolGraph, config: EngineConfig, swap: SwapIntent, hop: number): Pool | undefined {
   const tokenIn = swap.path[hop]!;
   const tokenOut = swap.path[hop + 1]!;
-  if (swap.protocol === 'v2-pair') return graph.pools(tokenIn, tokenOut).find((pool) => pool.address.toLowerCase() === swap.router);
+  // The graph also links V4 pools (native ETH under WETH's name): a V2/V3 router's hop never trades one.
+  if (swap.protocol === 'v2-pair') return graph.pools(tokenIn, tokenOut).find((pool) => pool.kind !== 'v4' && pool.address.toLowerCase() === swap.router);
   const venue = config.venues[swap.protocol];
   const fee = swap.fees[hop];
   return graph
     .pools(tokenIn, tokenOut)
-    .find((pool) => pool.venue === venue && (pool.kind === 'v2' ? fee === null : pool.fee === fee));
+    .find((pool) => pool.kind !== 'v4' && pool.venue === venue && (pool.kind === 'v2' ? fee === null : pool.fee === fee));
 }
 
 /** One swap's pools in travel order, each with the direction the victim trades it. */

@@ -185,3 +185,17 @@ describe('plans through a V4 pool', () => {
     expect(configuredV4PoolManager({ v4: [{ poolManager: MANAGER, venue: 'a' }, { poolManager: OTHER_MANAGER, venue: 'b' }] })).toBeUndefined();
   });
 });
+
+describe('a V2/V3 router hop never resolves to a V4 pool', () => {
+  it('a V3 swap on a pair whose only pool with its fee is a native V4 pool (walked as WETH) finds no tracked pool', () => {
+    const state = market([plain]);
+    const overlay = new PendingOverlay(state);
+    const graph = new PoolGraph(state.all(), undefined, { nativeAs: WETH });
+    // The graph links the native pool under WETH's name, with the V3 swap's fee; no venue names it apart.
+    expect(graph.pools(WETH, USDC).map((pool) => pool.address)).toEqual([plain.address]);
+    const v3Swap: SwapIntent = { ...v2Swap, protocol: 'uniswap-v3', fees: [plain.key.fee] };
+    const result = applyVictim(overlay, graph, { ...config, venues: {} }, [v3Swap]);
+    expect(result).toEqual({ reason: `no tracked pool for uniswap-v3 ${lower(WETH)} -> ${lower(USDC)}` });
+    expect(overlay.touched()).toEqual([]);
+  });
+});
