@@ -365,7 +365,7 @@ export class SearcherEngine {
   }
 
   private enqueue(work: () => Promise<void>): void {
-    this.queue = this.queue.then(work).catch((error: Error) => this.parameters.logger.error({ err: error.message }, 'engine: step failed'));
+    this.queue = this.queue.then(work).catch((error: Error) => this.parameters.logger.error({ err: error.message, stack: error.stack }, 'engine: step failed'));
   }
 
   private async onHead(head: Head): Promise<void> {

@@ -1,3 +1,4 @@
+import { V3RangeError } from '../amm/v3/pool.ts';
 import type { Address } from 'viem';
 import { PendingOverlay } from '../state/overlay.ts';
 import type { MarketState } from '../state/market.ts';
@@ -105,7 +106,14 @@ export function blindLegs(input: {
       if (victimIn <= 0n) return undefined;
       const overlay = new PendingOverlay(market);
       applyPriorTrades(overlay, graph, config, input.prior ?? []);
-      if (overlay.applySwap({ pool: input.pool, zeroForOne: victimZeroForOne, amountIn: victimIn }) <= 0n) return undefined;
+      try {
+        if (overlay.applySwap({ pool: input.pool, zeroForOne: victimZeroForOne, amountIn: victimIn }) <= 0n) return undefined;
+      } catch (error) {
+        // A victim this large leaves the pool's loaded tick window: the state after it is unknown, so this grid point
+        // is left out (the table then ends before it: the executor trades nothing past its last key).
+        if (error instanceof V3RangeError) return undefined;
+        throw error;
+      }
       return { victimIn, key: sizingKey(overlay.get(input.pool)!), overlay };
     };
     const states = grid.map((ppm) => stateAt((depth * BigInt(ppm)) / 1_000_000n)).filter((state): state is GridState => state !== undefined);

@@ -140,4 +140,24 @@ describe('blind sizing tables (victim amounts hidden)', () => {
       expect(interpolateAmount(leg.entries, start)).toBe(0n);
     }
   });
+
+  it('a V3 pool whose loaded tick window a large assumed victim leaves: those grid points are left out, the rest still sized', () => {
+    const { market } = syntheticMarket(12);
+    const v3 = [...market.all()].find((pool) => pool.kind === 'v3')!;
+    if (v3.kind !== 'v3') throw new Error('the synthetic market has a V3 pool');
+    // Only the word of the current tick is loaded: a victim that crosses out of it has no known state after it.
+    const word = Math.floor(Math.floor(v3.tick / v3.tickSpacing) / 256);
+    const narrowed = { ...v3, wordRange: { from: word, to: word } };
+    const state = new MarketState(8);
+    state.reset([...market.all()].map((pool) => (pool === v3 ? narrowed : pool)), { number: 1n, hash: '0x01', parentHash: '0x00' });
+    const graph = new PoolGraph(state.all());
+    const run = () => blindLegs({ market: state, graph, pool: v3.address, nextBaseFeeWei: 10n ** 9n, config: { ...config, startToken: SYNTHETIC_WETH }, floorWei: () => 300_000n * 2n * 10n ** 9n, builderShareBps: 5000n });
+    const legs = run();
+    const whole = blindLegs({ market, graph: new PoolGraph(market.all()), pool: v3.address, nextBaseFeeWei: 10n ** 9n, config: { ...config, startToken: SYNTHETIC_WETH }, floorWei: () => 300_000n * 2n * 10n ** 9n, builderShareBps: 5000n });
+    // Fewer points than with every tick loaded (the ones past the window are gone), none of them guessed.
+    const points = (of: typeof legs) => of.reduce((sum, leg) => sum + leg.entries.length, 0);
+    expect(points(legs)).toBeGreaterThan(0);
+    expect(points(legs)).toBeLessThan(points(whole));
+    for (const leg of legs) for (let i = 1; i < leg.entries.length; i++) expect(leg.entries[i]!.key > leg.entries[i - 1]!.key).toBe(true);
+  });
 });
