@@ -1,5 +1,6 @@
 import type { Hex } from 'viem';
 import { poolIdOf, type TruthPool } from './cycles.ts';
+import { tallyCapture } from './sources.ts';
 
 /** The protocol a victim is graded under: the newest one its swap touched (V4 over V3 over V2-style pairs). */
 export type TruthProtocol = 'v2' | 'v3' | 'v4';
@@ -64,17 +65,12 @@ export function protocolOf(pools: readonly TruthPool[], moved: ReadonlySet<strin
   return venues.has('uniswapV4') ? 'v4' : venues.has('uniswapV3') ? 'v3' : 'v2';
 }
 
-const ratioOf = (part: bigint, whole: bigint) => (whole === 0n ? null : Number((part * 10_000n) / whole) / 10_000);
 
 export function protocolCaptures(tallies: Record<TruthProtocol, ProtocolTally>): ProtocolCaptures {
   const one = (protocol: TruthProtocol): ProtocolCapture => {
     const tally = tallies[protocol];
     return {
-      victims: tally.victims,
-      captured: tally.captured,
-      bestGrossWei: String(tally.best),
-      capturedGrossWei: String(tally.capturedGross),
-      ratio: ratioOf(tally.capturedGross, tally.best),
+      ...tallyCapture(tally),
       uncappedBestGrossWei: String(tally.uncapped),
       analyzed: tally.analyzed,
     };

@@ -69,17 +69,17 @@ export async function refundsByRoute(
 
 const numberToQuantity = (value: bigint) => `0x${value.toString(16)}`;
 
-const ratioOf = (part: bigint, whole: bigint) => (whole === 0n ? null : Number((part * 10_000n) / whole) / 10_000);
+/** A tally's victims and captured gross against the truth's best, the ratio to 4 decimals (null: nothing to take). */
+export function tallyCapture(tally: RouteTally): { victims: number; captured: number; bestGrossWei: string; capturedGrossWei: string; ratio: number | null } {
+  const { victims, captured, best, capturedGross } = tally;
+  return { victims, captured, bestGrossWei: String(best), capturedGrossWei: String(capturedGross), ratio: best === 0n ? null : Number((capturedGross * 10_000n) / best) / 10_000 };
+}
 
 export function sourceCaptures(tallies: Record<SwapRoute, RouteTally>, refunds: Record<SwapRoute, { refunds: bigint; unread: number }>): SourceCaptures {
   const one = (route: SwapRoute): SourceCapture => {
     const tally = tallies[route];
     return {
-      victims: tally.victims,
-      captured: tally.captured,
-      bestGrossWei: String(tally.best),
-      capturedGrossWei: String(tally.capturedGross),
-      ratio: ratioOf(tally.capturedGross, tally.best),
+      ...tallyCapture(tally),
       refundsWei: String(refunds[route].refunds),
       refundsUnread: refunds[route].unread,
     };
