@@ -70,6 +70,10 @@ contract Executor is V4Legs {
     event PoolUnlisted(address indexed pool);
     event StartTokenSet(address indexed token, bool allowed);
     event MaxBuilderShareBpsSet(uint16 bps);
+    /// @notice The executor sent `amount` wei to the block's `coinbase` (the builder's bid). The one record of that
+    ///         payment a receipt carries: the ETH transfer itself logs nothing, and the WETH `Withdrawal` before it
+    ///         cannot be told from the unwraps that pay native-ETH V4 hops. Not emitted when the payment is 0.
+    event BuilderPaid(address indexed coinbase, uint256 amount);
 
     /*//////////////////////////////////////////////////////////////
                                  ERRORS
@@ -547,6 +551,7 @@ contract Executor is V4Legs {
         IWETH(WETH).withdraw(amount);
         (bool paid,) = block.coinbase.call{value: amount}("");
         if (!paid) revert BuilderPaymentFailed();
+        emit BuilderPaid(block.coinbase, amount);
     }
 
     /// @dev Runs hops [from, to) with `amount` of input already where hop `from` (`hop`, in `pool`) takes it: in its

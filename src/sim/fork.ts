@@ -145,7 +145,7 @@ export class ForkSimulator implements BundleSimulator {
       const receipts = (await Promise.all(hashes.map((hash) => this.client.getTransactionReceipt({ hash })))).slice(-txs.length);
       const ours = receipts[receipts.length - 1]!;
       // The executor's start-token change in our transaction alone, from its receipt (the block also holds the
-      // prefix): transfers in and out, less the WETH it unwrapped to pay the builder.
+      // prefix): transfers in and out, WETH wrapped and unwrapped by native-ETH V4 hops, less the builder payment.
       const account = accountExecution({ executor, startToken, status: ours.status, gasUsed: ours.gasUsed, effectiveGasPrice: ours.effectiveGasPrice, logs: ours.logs });
       return {
         ok: ours.status === 'success',

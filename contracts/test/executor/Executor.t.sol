@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {ExecutorBase} from "./ExecutorBase.sol";
 import {Executor} from "../../src/Executor.sol";
 import {IRouter02} from "../utils/UniswapFixture.sol";
+import {Vm} from "forge-std/Vm.sol";
 
 contract ExecutorTest is ExecutorBase {
     uint256 internal constant AMOUNT_IN = 5 ether;
@@ -70,6 +71,36 @@ contract ExecutorTest is ExecutorBase {
         executor.execute(plan);
         assertEq(builder.balance, payment);
         assertEq(_wethOf(address(executor)) - before, uint256(predicted) - payment);
+    }
+
+    function test_execute_emitsBuilderPaidWithTheExactAmount() public {
+        int256 predicted = _predictProfit(_v2v2(), AMOUNT_IN);
+        uint256 payment = uint256(predicted) / 2;
+        bytes memory plan = _plan(false, block.number, AMOUNT_IN, 0, payment, 6000, _v2v2());
+        vm.recordLogs();
+        vm.prank(operator);
+        executor.execute(plan);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        uint256 events;
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].topics[0] != Executor.BuilderPaid.selector) continue;
+            events++;
+            assertEq(logs[i].emitter, address(executor));
+            assertEq(logs[i].topics[1], bytes32(uint256(uint160(builder))));
+            assertEq(abi.decode(logs[i].data, (uint256)), payment);
+        }
+        assertEq(events, 1);
+        assertEq(builder.balance, payment);
+    }
+
+    function test_execute_emitsNoBuilderPaidWithoutPayment() public {
+        bytes memory plan = _simplePlan(_v2v2(), AMOUNT_IN, false);
+        vm.recordLogs();
+        vm.prank(operator);
+        executor.execute(plan);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i; i < logs.length; ++i) assertTrue(logs[i].topics[0] != Executor.BuilderPaid.selector);
+        assertEq(builder.balance, 0);
     }
 
     function test_execute_revertsWhenBuilderPaymentAboveCap() public {

@@ -96,4 +96,15 @@ contract ExecutorGasTest is ExecutorBase {
         // one cold SLOAD, 2,100 gas, per plan).
         assertLe(v2v2Inventory * 100, routerGas * 71);
     }
+
+    /// @dev The v2v2 inventory cycle paying the builder half its profit: unwrap, the ETH call to block.coinbase and
+    ///      the BuilderPaid event on top of `execute_v2v2_inventory`.
+    function test_gas_builderPayment() public {
+        int256 profit = _predictProfit(_v2v2(), AMOUNT_IN);
+        bytes memory plan = _plan(false, block.number, AMOUNT_IN, 0, uint256(profit) / 2, 6000, _v2v2());
+        uint256 gas = _transactionGas(operator, address(executor), abi.encodeCall(executor.execute, (plan)));
+        vm.snapshotValue("execute_v2v2_inventory_paysBuilder", gas);
+        emit log_named_uint("execute_v2v2_inventory_paysBuilder", gas);
+        assertEq(builder.balance, uint256(profit) / 2);
+    }
 }
