@@ -1,7 +1,7 @@
 import { encodeFunctionData, type Address, type Hex, type PublicClient } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
 import type { BundleTx } from './bundle/bundleTx.ts';
-import { anyKey, gasLimitFor, type Dispatcher } from './bundle/dispatch.ts';
+import { anyKey, gasLimitFor, relaxedShareBps, type Dispatcher } from './bundle/dispatch.ts';
 import { encodeSizing } from './bundle/sizing.ts';
 import { executorAbi } from './abi/executor.generated.ts';
 import { encodePlan, type PlanContext } from './bundle/plan.ts';
@@ -30,6 +30,18 @@ import { probeMarket } from './strategy/tokenVerdict.ts';
  * hint will move, and those our blind backruns of it may trade.
  */
 export type PriorSends = { target: bigint; trades: PriorTrade[]; txs: BundleTx[]; victims: Set<string>; hiddenPools: Set<string> };
+
+/**
+ * What one of our bundles pays the builder (priority fees and its transfer, our transaction's only), at least and at
+ * most, and the gas it uses, where the builder ranks it: at the top of the block. A prediction of the builder's
+ * order, not its figure: the victims' fees and gas are left out on both sides (each bundle carries its own).
+ */
+export type TopBid = { leastWei: bigint; mostWei: bigint; gasUsed: bigint };
+
+/** `later` pays less per gas than `earlier` whatever each pays within its bounds (cross-multiplied); unknown bids rank nothing. */
+export function ranksBelow(later: TopBid, earlier: TopBid | undefined): boolean {
+  return earlier !== undefined && later.mostWei * earlier.gasUsed < earlier.leastWei * later.gasUsed;
+}
 
 /** What a decision needs of the engine's parameters (the engine passes its own; decision.ts does not import engine.ts). */
 export type DecisionParameters = {
@@ -73,6 +85,11 @@ type ReportRun = { candidate: Candidate; victim: PendingSwaps | undefined; targe
  */
 export class CandidateDecider {
   private sent: PriorSends = { target: 0n, trades: [], txs: [], victims: new Set(), hiddenPools: new Set() };
+  /**
+   * What each of our bundles for `sent.target` pays the builder at the top of the block, as the builder ranks bundles
+   * (by uuid; see TopBid): a detached bundle must rank below the earlier ones on its pools.
+   */
+  private topBids = new Map<string, TopBid>();
   /** The simulations of bundles sent before them, in order (each sees our earlier transactions of the block). */
   private verifying: Promise<void> = Promise.resolve();
   /** Pools a simulation agreed with to the wei (lowercase): bundles through only these may go out before theirs. */
@@ -165,7 +182,11 @@ export class CandidateDecider {
         // The latency that decides who wins a backrun: from the victim's first sighting to our bundle's bytes on a
         // builder's socket (the builder's own processing is not ours).
         const onSent = victim ? (at: number) => this.context.latency.seenToSent.record(us(at - firstSeenMs)) : undefined;
-        let choice = dispatcher!.lane(dependsOn, config.lanes.detachDependents && predecessors.length > 0 && dispatcher!.hasFreeLane() && (await this.standsAlone(candidate, victims, target, facts.simulation?.gasUsed ?? candidate.gas)));
+        const alone = config.lanes.detachDependents && predecessors.length > 0 && dispatcher!.hasFreeLane() ? await this.standsAlone(candidate, victims, target, facts.simulation?.gasUsed ?? candidate.gas) : undefined;
+        // A builder runs bundles in the order of what they pay it per gas at the top of the block, not in the order we
+        // sized them for: detached, this one must rank below every earlier one of ours on its pools, or it runs ahead of
+        // them on a state it was not sized for and they (held to their floor) revert after it. Else it rides after them.
+        let choice = dispatcher!.lane(dependsOn, alone !== undefined && predecessors.every((trade) => ranksBelow(alone, trade.uuid !== undefined ? this.topBids.get(trade.uuid) : undefined)));
         // Detached from the earlier bundles on its pools (its own nonce chain): the builder may run it before them or
         // without them, so it is held to the floor rather than to a prediction made after them, and so must they be
         // first (a builder took each one's floor version), or this one could push them out; else it rides after them.
@@ -182,6 +203,15 @@ export class CandidateDecider {
                 ourHash: undefined,
               }));
         if (dispatched.sent && detached) await this.detach(dispatched.uuid!, predecessors, target);
+        if (dispatched.sent) {
+          // Its bid as the builder ranks it: detached, what it pays on the top of the block; else on the state it was
+          // simulated on, its bribe (held to the floor later, it pays that less at most a basis point of its profit:
+          // relaxedShareBps).
+          const gasUsed = facts.simulation?.gasUsed ?? candidate.gas;
+          const fees = gasUsed * config.strategy.priorityFeeWei;
+          const least = candidate.bribeWei - candidate.grossProfitWei / 10_000n - 1n;
+          this.topBids.set(dispatched.uuid!, detached ? alone! : { leastWei: (least > 0n ? least : 0n) + fees, mostWei: candidate.bribeWei + fees, gasUsed });
+        }
         sendMs = performance.now() - sendStarted;
         facts.sent = { sent: dispatched.sent, reason: dispatched.reason };
         if (dispatched.sent) {
@@ -211,16 +241,17 @@ export class CandidateDecider {
   /**
    * Whether a bundle that trades the pools of earlier ones of ours also runs, at our minimum net, without them: on
    * the top of the block, as a builder first simulates each bundle (one that reverts there is refused). Only then
-   * can it go out detached; a failed simulation counts as no.
+   * can it go out detached; a failed simulation counts as no (undefined). Yes is the most it pays the builder there,
+   * which ranks it among our bundles (the builder runs the better payer per gas first).
    */
-  private async standsAlone(candidate: Candidate, victims: readonly PendingSwaps[], target: bigint, simulatedGas: bigint): Promise<boolean> {
+  private async standsAlone(candidate: Candidate, victims: readonly PendingSwaps[], target: bigint, simulatedGas: bigint): Promise<TopBid | undefined> {
     const { chain, signer } = this.context.parameters;
     const { policy } = this.context.engineConfig;
     const planned = planFor(candidate, target, policy);
     // A flash plan held to the floor keeps its fixed payment (no sized call); a backend that runs signed bytes is the
     // fork's, which has one nonce chain (no extra operators).
     // executeSized cannot run a V4 cycle (its table keys on a pool's own state; sizedPlanFor): it does not stand alone.
-    if (planned.flash || this.context.simulator.runsSignedTransactions || planned.hops.some((hop) => hop.protocol === 'v4')) return false;
+    if (planned.flash || this.context.simulator.runsSignedTransactions || planned.hops.some((hop) => hop.protocol === 'v4')) return undefined;
     try {
       // As it would go out detached (Dispatcher.send, floorOnly): executeSized with the planned input at every key,
       // paying the builder its share of what is realised, held to the floor (its gas at our price plus the minimum net).
@@ -234,9 +265,19 @@ export class CandidateDecider {
       const victimTxs = await Promise.all(victims.map((pending) => this.victimTransaction(pending)));
       const alone = await this.context.simulator.simulate({ txs: [...victimTxs, ours], prefix: [], executor: chain.executor, startToken: chain.weth, targetBlock: target, timestamp: this.head().timestamp + 1n });
       const net = netAfterGasWei({ gainWei: alone.gain, gasUsed: alone.gasUsed, baseFeeWei: this.head().nextBaseFeePerGas, priorityFeeWei: policy.priorityFeeWei });
-      return alone.ok && alone.victimsOk && net >= policy.minNetProfitWei;
+      if (!(alone.ok && alone.victimsOk && net >= policy.minNetProfitWei)) return undefined;
+      // What it pays there: simulated at share p, the executor paid profit * p / 10_000 (rounded down) and kept `gain`,
+      // so gain * 10_000 / (10_000 - p) bounds the profit within a wei or so; sent, it pays the plan's bid of that,
+      // lowered by relaxedShareBps as Dispatcher.send does.
+      const p = BigInt(sizing.builderShareBps);
+      if (p >= 10_000n || alone.gain <= 0n) return undefined;
+      const most = (alone.gain * 10_000n + (10_000n - p) - 1n) / (10_000n - p) + 1n;
+      const least = ((alone.gain - 1n) * 10_000n) / (10_000n - p);
+      const sent = BigInt(relaxedShareBps(candidate.grossProfitWei, held.minProfit, BigInt(planned.maxBuilderShareBps)));
+      const fees = alone.gasUsed * policy.priorityFeeWei;
+      return { leastWei: (least * sent) / 10_000n + fees, mostWei: (most * sent + 9_999n) / 10_000n + fees, gasUsed: alone.gasUsed };
     } catch {
-      return false;
+      return undefined;
     }
   }
 
@@ -413,7 +454,10 @@ export class CandidateDecider {
 
   /** Our sends for a target block (a new target starts empty). */
   prior(target: bigint): PriorSends {
-    if (this.sent.target !== target) this.sent = { target, trades: [], txs: [], victims: new Set(), hiddenPools: new Set() };
+    if (this.sent.target !== target) {
+      this.sent = { target, trades: [], txs: [], victims: new Set(), hiddenPools: new Set() };
+      this.topBids = new Map();
+    }
     return this.sent;
   }
 
