@@ -23,4 +23,15 @@ describe('observePool: what the price-jump and liquidity breakers see of a pool'
     expect(observePool(pool, weth)).toMatchObject({ price: 9n << 192n, liquidity: 42n, explainedByLog: true });
     expect(observePool(pair(0n, 0n), weth)).toBeUndefined();
   });
+
+  it('a V3/V4 pool: the liquidity of its positions, unchanged by a swap that crosses out of one, lowered by a withdrawal', () => {
+    // Two positions: 100 on [-60, 60] and 900 on [0, 120]; gross per tick -60: 100, 0: 900, 60: 100, 120: 900.
+    const base = { kind: 'v3', address: '0x0000000000000000000000000000000000000003', token0: usdc, token1: weth, sqrtPriceX96: 1n << 96n, fee: 3000, tickSpacing: 60, ticks: [-60, 0, 60, 120], liquidityNet: [100n, 900n, -100n, -900n], liquidityGross: [100n, 900n, 100n, 900n] };
+    const inBoth = { ...base, tick: 30, liquidity: 1000n } as unknown as V3Pool;
+    const pastBoth = { ...base, tick: -30, liquidity: 100n } as unknown as V3Pool; // a swap moved the price out of the big position
+    expect(observePool(inBoth, weth)?.liquidity).toBe(1000n);
+    expect(observePool(pastBoth, weth)?.liquidity).toBe(1000n);
+    const withdrawn = { ...base, tick: 30, liquidity: 100n, ticks: [-60, 60], liquidityNet: [100n, -100n], liquidityGross: [100n, 100n] } as unknown as V3Pool;
+    expect(observePool(withdrawn, weth)?.liquidity).toBe(100n);
+  });
 });
