@@ -8,7 +8,10 @@ import type { PoolObservation } from './types.ts';
  * for an empty pair.
  */
 export function observePool(pool: Pool, weth: string): PoolObservation | undefined {
-  if (pool.kind !== 'v2') return { pool: pool.address, price: pool.sqrtPriceX96 * pool.sqrtPriceX96, explainedByLog: true, liquidity: positionLiquidity(pool) };
+  if (pool.kind !== 'v2') {
+    const window = pool.wordRange ? { liquidityBasis: `words ${pool.wordRange.from}..${pool.wordRange.to}` } : {};
+    return { pool: pool.address, price: pool.sqrtPriceX96 * pool.sqrtPriceX96, explainedByLog: true, liquidity: positionLiquidity(pool), ...window };
+  }
   if (pool.reserve0 === 0n) return undefined;
   const wethLower = weth.toLowerCase();
   const liquidity = pool.token1.toLowerCase() === wethLower ? pool.reserve1 : pool.reserve0;
@@ -17,7 +20,8 @@ export function observePool(pool: Pool, weth: string): PoolObservation | undefin
 
 /**
  * A concentrated pool's liquidity as LPs leaving would lower it and a swap would not: half the sum of its initialized
- * ticks' liquidityGross (each position adds its liquidity to the gross of both its ticks), over the ticks loaded.
+ * ticks' liquidityGross (each position adds its liquidity to the gross of both its ticks), over the ticks loaded
+ * (their window is the observation's liquidityBasis: a re-read window is not compared with the old one).
  * The active liquidity is no measure of LPs leaving: a swap that crosses out of a position lowers it as much as a
  * withdrawal (the V4 devnet's pools tripped the breaker on their own traffic, 60-98% "falls" with no LP leaving).
  * Without tick data (a pool read without its ticks), the active liquidity stands in.

@@ -49,6 +49,11 @@ export type PoolObservation = {
   explainedByLog: boolean;
   /** Any liquidity measure, the same unit for a pool every time (V3 L, or the reserve of the start token). */
   liquidity?: bigint;
+  /**
+   * What the liquidity was measured over, when that can change without any LP acting (a concentrated pool's loaded
+   * tick window, re-read around a new price): a change of basis starts the pool's peak over instead of comparing.
+   */
+  liquidityBasis?: string;
 };
 
 export type HeadObservation = {

@@ -334,6 +334,16 @@ describe('data integrity', () => {
 });
 
 describe('liquidity exit', () => {
+  it('a measure over another basis (a tick window read again around a new price) starts the peak over instead of tripping', () => {
+    const { gate } = setup({ liquidity: { maxDropBps: 5_000, windowMs: 3_600_000, poolPauseMs: 1_800_000 } });
+    gate.onPoolObservation({ pool: poolA, liquidity: 1_000n, explainedByLog: true, liquidityBasis: 'words -55..55' });
+    gate.onPoolObservation({ pool: poolA, liquidity: 400n, explainedByLog: true, liquidityBasis: 'words 10..120' });
+    expect(gate.check(proposal({ pools: [poolA] }))).toEqual({ ok: true });
+    // On the same basis a fall still trips.
+    gate.onPoolObservation({ pool: poolA, liquidity: 100n, explainedByLog: true, liquidityBasis: 'words 10..120' });
+    expect(gate.check(proposal({ pools: [poolA] }))).toMatchObject({ ok: false, breaker: 'liquidity', reason: expect.stringMatching(/from its peak 400 to 100/) });
+  });
+
   it('pauses a pool whose liquidity falls by the configured fraction of its peak', () => {
     const { gate, events, advance } = setup({ liquidity: { maxDropBps: 5_000, windowMs: 3_600_000, poolPauseMs: 1_800_000 } });
     for (const liquidity of [1_000n, 900n, 800n, 501n]) gate.onPoolObservation({ pool: poolA, liquidity, explainedByLog: true });

@@ -33,5 +33,7 @@ describe('observePool: what the price-jump and liquidity breakers see of a pool'
     expect(observePool(pastBoth, weth)?.liquidity).toBe(1000n);
     const withdrawn = { ...base, tick: 30, liquidity: 100n, ticks: [-60, 60], liquidityNet: [100n, -100n], liquidityGross: [100n, 100n] } as unknown as V3Pool;
     expect(observePool(withdrawn, weth)?.liquidity).toBe(100n);
+    // The ticks were read over a window: the observation says which.
+    expect(observePool({ ...inBoth, wordRange: { from: -2, to: 2 } } as V3Pool, weth)?.liquidityBasis).toBe('words -2..2');
   });
 });

@@ -15,6 +15,8 @@ export class LiquidityBreaker implements Breaker {
   private readonly pauses: PoolPauses;
   /** Per pool, a rolling maximum: samples with strictly decreasing liquidity (older first). */
   private readonly peaks = new Map<string, Array<{ at: number; liquidity: bigint }>>();
+  /** Per pool, the basis its samples were measured over (PoolObservation.liquidityBasis). */
+  private readonly bases = new Map<string, string | undefined>();
 
   constructor(
     private readonly config: RiskConfig['liquidity'],
@@ -34,6 +36,11 @@ export class LiquidityBreaker implements Breaker {
     if (observation.liquidity === undefined) return;
     const pool = normalizePool(observation.pool);
     const liquidity = observation.liquidity;
+    // Measured over something else than the samples (a re-read tick window): not comparable, the peak starts over.
+    if (this.bases.get(pool) !== observation.liquidityBasis) {
+      this.peaks.delete(pool);
+      this.bases.set(pool, observation.liquidityBasis);
+    }
     const peak = this.peak(pool, now);
     let samples = this.peaks.get(pool);
     // Exact: liquidity / peak <= 1 - drop, without rounding.
@@ -52,7 +59,10 @@ export class LiquidityBreaker implements Breaker {
 
   /** Pools the market no longer holds: their peaks go (a pool that comes back starts a new peak). Pauses stay. */
   forget(pools: Iterable<string>): void {
-    for (const pool of pools) this.peaks.delete(normalizePool(pool));
+    for (const pool of pools) {
+      this.peaks.delete(normalizePool(pool));
+      this.bases.delete(normalizePool(pool));
+    }
   }
 
   /**
@@ -65,6 +75,7 @@ export class LiquidityBreaker implements Breaker {
     for (const pool of this.peaks.keys()) {
       if (this.peak(pool, now) !== undefined) break;
       this.peaks.delete(pool);
+      this.bases.delete(pool);
     }
   }
 
