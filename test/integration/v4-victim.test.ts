@@ -194,10 +194,11 @@ describe('a plan through a V4 pool runs in the devnet executor and gains the pre
     const usdc = getAddress(tokens.find((token) => token.symbol === 'USDC')!.address);
     const nativePool = devnet.manifest.v4.pools.find((pool) => pool.hook === 'none' && pool.key.currency0 === zeroAddress && pool.pair.includes('USDC'))!;
     expect(nativePool).toBeDefined();
-    // Makes ETH cheap in the V4 pool: a trader sells a lot of ETH into it through the router.
+    // Makes ETH cheap in the V4 pool: a trader sells more ETH into it through the router than its concentrated ranges
+    // hold near the price (~60 ETH), whatever the traffic did to it and to the classic pools before.
     const trader = devAccount(devnet.manifest.accounts.traders[0]!.index);
     await client.setBalance({ address: trader.address, value: 10n ** 24n });
-    const dump = buildV4SwapCall({ v4: { kind: 'exactInSingle', hops: [{ pool: nativePool, currencyIn: v4Currency(tokens, 'ETH'), currencyOut: v4Currency(tokens, 'USDC') }], exactAmount: 30n * 10n ** 18n, limit: 0n }, recipient: trader.address, deadline: 2n ** 40n });
+    const dump = buildV4SwapCall({ v4: { kind: 'exactInSingle', hops: [{ pool: nativePool, currencyIn: v4Currency(tokens, 'ETH'), currencyOut: v4Currency(tokens, 'USDC') }], exactAmount: 100n * 10n ** 18n, limit: 0n }, recipient: trader.address, deadline: 2n ** 40n });
     const hash = await client.sendTransaction({ account: trader, to: dump.to, data: dump.data, value: dump.value, gas: 2_000_000n });
     expect((await client.waitForTransactionReceipt({ hash })).status).toBe('success');
 

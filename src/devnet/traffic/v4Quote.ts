@@ -4,6 +4,7 @@
  * bound holds for hook pools too: a dynamic-fee hook's fee and a delta-returning hook's cut are in the quote.
  */
 import { parseAbi, type Address, type Hex } from 'viem';
+import { getSqrtRatioAtTick } from '../../amm/v3/tickMath.ts';
 import { mainnetV4 } from '../../chain/addresses.ts';
 import type { Logger } from '../../log.ts';
 import type { DevnetClient } from '../client.ts';
@@ -33,17 +34,30 @@ export const v4QuoterAbi = parseAbi([
 const q96 = 2n ** 96n;
 
 /**
- * The pool's virtual reserve of `currency` at its price now (L / sqrtP for currency0, L * sqrtP for currency1): what
- * a V2 pool of the same depth would hold, so a size in bps of it means what it means for a V2 pool.
+ * What the pool's positions hold of `currency` at its price now (each position's amounts for its range, as
+ * Pool.modifyLiquidity would pay them out): the real depth a swap of the pool meets, which the PoolManager's balance
+ * cannot tell (it holds every pool's tokens). A size in bps of it means what it means for a V2 pair's balance (the
+ * classic traffic's basis). The virtual reserve (L / sqrtP) was used before: a concentrated pool's is hundreds of
+ * times its real depth (DAI/USDC: ~300M against ~1M), so one median swap emptied the range and opened a 7 ETH cycle.
+ * The positions are the scenario's (the manifest's): traffic that changes them is not followed (sizing only).
  */
-export async function v4VirtualReserve(client: DevnetClient, pool: DevnetV4Pool, currency: V4Currency): Promise<bigint> {
-  const poolId: Hex = pool.poolId;
-  const [[sqrtPriceX96], liquidity] = await Promise.all([
-    client.readContract({ address: mainnetV4.stateView, abi: stateViewAbi, functionName: 'getSlot0', args: [poolId] }),
-    client.readContract({ address: mainnetV4.stateView, abi: stateViewAbi, functionName: 'getLiquidity', args: [poolId] }),
-  ]);
+export async function v4HeldReserve(client: DevnetClient, pool: DevnetV4Pool, currency: V4Currency): Promise<bigint> {
+  const [sqrtPriceX96] = await client.readContract({ address: mainnetV4.stateView, abi: stateViewAbi, functionName: 'getSlot0', args: [pool.poolId] });
   if (sqrtPriceX96 === 0n) return 0n;
-  return BigInt(pool.key.currency0) === BigInt(currency.address) ? (liquidity * q96) / sqrtPriceX96 : (liquidity * sqrtPriceX96) / q96;
+  return heldAt(pool.positions, sqrtPriceX96, BigInt(pool.key.currency0) === BigInt(currency.address));
+}
+
+/** Pure: what `positions` hold of currency0 (`zero`) or currency1 at `sqrtPriceX96` (rounded down). */
+export function heldAt(positions: DevnetV4Pool['positions'], sqrtPriceX96: bigint, zero: boolean): bigint {
+  let held = 0n;
+  for (const position of positions) {
+    const liquidity = BigInt(position.liquidity);
+    const lower = getSqrtRatioAtTick(position.tickLower);
+    const upper = getSqrtRatioAtTick(position.tickUpper);
+    const price = sqrtPriceX96 < lower ? lower : sqrtPriceX96 > upper ? upper : sqrtPriceX96;
+    held += zero ? (((liquidity * q96) / price) * (upper - price)) / upper : (liquidity * (price - lower)) / q96;
+  }
+  return held;
 }
 
 /** V4Quoter's answer: the output of an exact-in swap, or the input an exact-out swap needs. */
@@ -97,8 +111,8 @@ export type PreparedSwap = { call: SwapCall; amountIn: bigint; minAmountOut: big
 export type V4Shell = { client: DevnetClient; logger: Logger; quoteClassic: (order: SwapOrder, amountIn: bigint) => Promise<bigint> };
 
 /**
- * The transaction for a V4 swap (UniversalRouter V4_SWAP), perhaps beside a V2/V3 leg: sized by the pools' virtual
- * reserves, bounded by V4Quoter's eth_call. Undefined (skipped, not sent) when the trader lacks the funds or the
+ * The transaction for a V4 swap (UniversalRouter V4_SWAP), perhaps beside a V2/V3 leg: sized by what the pool's
+ * positions hold, bounded by V4Quoter's eth_call. Undefined (skipped, not sent) when the trader lacks the funds or the
  * quoter cannot fill it.
  */
 export async function prepareV4Swap(shell: V4Shell, order: SwapOrder, trader: Address): Promise<PreparedSwap | undefined> {
@@ -107,7 +121,7 @@ export async function prepareV4Swap(shell: V4Shell, order: SwapOrder, trader: Ad
   const bps = 'bpsOfPool' in order.amountIn ? BigInt(Math.round(order.amountIn.bpsOfPool * 100)) : 0n;
   const exactIn = leg.kind === 'exactInSingle' || leg.kind === 'exactIn';
   const sizing = exactIn ? leg.hops[0]! : leg.hops.at(-1)!;
-  const reserve = await v4VirtualReserve(client, sizing.pool, exactIn ? sizing.currencyIn : sizing.currencyOut);
+  const reserve = await v4HeldReserve(client, sizing.pool, exactIn ? sizing.currencyIn : sizing.currencyOut);
   const exactAmount = 'exact' in order.amountIn ? order.amountIn.exact : (reserve * bps) / 1_000_000n;
   if (exactAmount === 0n) return undefined;
   let quoted: bigint;
