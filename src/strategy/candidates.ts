@@ -42,6 +42,11 @@ export type Candidate = {
   sizeRefusal?: string;
   /** The share of the profit after gas bid to the builder (bps): what bribeWei was priced at (unset: the policy's). */
   builderShareBps?: bigint;
+  /**
+   * A victim priced by simulation: the pool states its simulated logs set (by market key). Later searches for the
+   * block apply these after it is sent, since our math cannot replay its swaps through a hook pool.
+   */
+  victimStates?: ReadonlyMap<string, Pool>;
 };
 
 export type EngineConfig = {
@@ -266,6 +271,8 @@ export type PriorTrade = {
   pools?: ReadonlySet<string>;
   /** The operator lane it went out on. */
   lane?: number;
+  /** The states a victim priced by simulation left (Candidate.victimStates): applied instead of its swaps. */
+  victimStates?: ReadonlyMap<string, Pool>;
   /** The bundle it went out in (the submitter's uuid). */
   uuid?: string;
 };
@@ -295,7 +302,8 @@ export function victimPools(graph: PoolGraph, config: EngineConfig, swaps: reado
  */
 export function applyPriorTrades(overlay: PendingOverlay, graph: PoolGraph, config: EngineConfig, prior: readonly PriorTrade[]): void {
   for (const trade of prior) {
-    if (trade.swaps) applyVictim(overlay, graph, config, trade.swaps);
+    if (trade.victimStates) for (const [key, pool] of trade.victimStates) overlay.setPool(key, pool);
+    else if (trade.swaps) applyVictim(overlay, graph, config, trade.swaps);
     if (!trade.cycle || trade.amountIn === undefined) continue;
     let amount = trade.amountIn;
     for (const hop of trade.cycle.hops) amount = overlay.applySwap({ pool: hop.pool.address, zeroForOne: hop.zeroForOne, amountIn: amount });
@@ -342,7 +350,7 @@ export function simulatedBackrunCandidates(market: MarketState, graph: PoolGraph
   const applied = applySimulatedLogs(overlay, simulated.flatMap((tx) => tx.logs), managers);
   if ('reason' in applied) return reject(applied.reason);
   if (applied.moved.length === 0) return reject('the simulated victim moves no pool our math may quote');
-  return evaluate({ market, overlay }, graph, applied.moved, victim.tx.hash, nextBaseFeeWei, config);
+  return evaluate({ market, overlay }, graph, applied.moved, victim.tx.hash, nextBaseFeeWei, config).map((candidate) => ({ ...candidate, victimStates: applied.states }));
 }
 
 /** Block arbitrage: cycles through the pools a block changed, on the canonical state. */
