@@ -473,7 +473,9 @@ export class SearcherEngine {
       return reject(`the victim's simulation failed: ${(error as Error).message.split('\n')[0]}`);
     }
     if (this.head.number + 1n !== target) return reject('a new head arrived while the victim was simulated');
-    return simulatedBackrunCandidates(this.market, this.graph, event, simulated, this.head.nextBaseFeePerGas, config, sent.trades);
+    const result = simulatedBackrunCandidates(this.market, this.graph, event, simulated, this.head.nextBaseFeePerGas, config, sent.trades);
+    if (Array.isArray(result)) this.parameters.logger.debug({ victim: event.tx.hash, candidates: result.length }, 'engine: victim priced by simulation');
+    return result;
   }
 
   /**
