@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { getAddress, parseAbi, toEventSelector, type Address, type Hex, type TransactionReceipt } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mainnet, mainnetV4 } from '../../src/chain/addresses.ts';
+import { demoFactoriesWithV4 } from '../../src/cli/demo.ts';
 import { devAccount } from '../../src/devnet/accounts.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import { loadScenario } from '../../src/devnet/scenario/load.ts';
@@ -27,6 +28,7 @@ import type { Pool } from '../../src/state/types.ts';
 import { mainnetFactories, venueOfProtocol } from '../../src/state/venues.ts';
 import { applyPriorTrades, backrunCandidates, simulatedBackrunCandidates, tradesSimulateOnly, type EngineConfig } from '../../src/strategy/candidates.ts';
 import { PoolGraph } from '../../src/strategy/graph.ts';
+import { startTestBot, stepBlock, victimsHandled } from '../helpers/bot.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
 
 const factories: Factories = { ...mainnetFactories, v4: [{ poolManager: mainnetV4.poolManager, venue: 'uniswapV4' }] };
@@ -184,4 +186,33 @@ describe('a victim through a hook pool is priced by simulation', () => {
     expect(simulated.map((tx) => tx.ok)).toEqual([false]);
     expect(simulatedBackrunCandidates(market, graph, victim, simulated, header.baseFeePerGas ?? 0n, config)).toEqual({ victim: victim.tx.hash, reason: 'the victim reverts in simulation' });
   }, 120_000);
+
+  it('the whole bot backruns such a victim through the quotable pool, and the bundle lands with the victim', async () => {
+    const { client } = devnet;
+    const trader = devAccount(devnet.manifest.accounts.traders[2]!.index);
+    await client.setBalance({ address: trader.address, value: 10n ** 24n });
+    await client.setAutomine(false);
+    const { app } = await startTestBot(devnet, { factories: demoFactoriesWithV4(mainnetV4.poolManager) });
+    try {
+      const { call, pair } = splitRoute(trader.address, 60n * 10n ** 18n, 0n);
+      const hash = await client.sendTransaction({ account: trader, to: call.to, data: call.data, value: call.value, gas: 2_000_000n });
+      await victimsHandled(app, 1);
+      // The victim is decided (its search simulates it first) before the builder seals the block.
+      for (let waited = 0; app.engine.stats.sendDecisions + app.engine.stats.rejects === 0 && waited < 20_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      await stepBlock(devnet, app);
+      const opportunity = app.store.recentOpportunities(50).find((row) => row.victim?.toLowerCase() === hash.toLowerCase());
+      expect(opportunity, 'an opportunity for the victim').toBeDefined();
+      expect(opportunity!.decision).toBe('send');
+      expect(opportunity!.path.map((pool) => pool.toLowerCase())).toContain(pair.address.toLowerCase());
+      const bundle = app.store.recentBundles(50).find((row) => row.opportunityId === opportunity!.id)!;
+      const [victimReceipt, ourReceipt] = await Promise.all([client.getTransactionReceipt({ hash }), client.getTransactionReceipt({ hash: bundle.ourTxHash })]);
+      expect(victimReceipt.status).toBe('success');
+      expect(ourReceipt.status).toBe('success');
+      expect(ourReceipt.blockNumber).toBe(victimReceipt.blockNumber);
+      expect(ourReceipt.transactionIndex).toBe(victimReceipt.transactionIndex + 1);
+    } finally {
+      await app.stop();
+      await client.setAutomine(true);
+    }
+  }, 180_000);
 });
