@@ -146,7 +146,7 @@ export class CandidateDecider {
     const afterBlind = candidate.cycle.hops.some((hop) => prior.hiddenPools.has(hop.pool.address.toLowerCase()));
     // What this bundle trades, its victim's swaps (and the victim's sender's earlier ones) included: a bundle of ours
     // for the block touching none of it does not move its state, so the two need not share a nonce chain.
-    const pools = new Set([...candidate.cycle.hops.map((hop) => hop.pool.address.toLowerCase()), ...[...leading, ...(victim ? [victim] : [])].flatMap((pending) => victimPools(this.context.graph, this.context.engineConfig, pending.swaps))]);
+    const pools = new Set([...candidate.cycle.hops.map((hop) => hop.pool.address.toLowerCase()), ...[...leading, ...(victim ? [victim] : [])].flatMap((pending) => victimPools(this.context.graph, this.context.engineConfig, pending.swaps)), ...(candidate.victimStates?.keys() ?? [])]);
     // Blind bundles (size 0 in our view) are not waited for: run first, an exact backrun realises its prediction.
     const predecessors = prior.trades.filter((trade) => trade.lane !== undefined && trade.amountIn !== 0n && [...(trade.pools ?? [])].some((pool) => pools.has(pool)));
     const dependsOn = predecessors.at(-1)?.lane;
@@ -218,7 +218,7 @@ export class CandidateDecider {
           bundle = { uuid: dispatched.uuid!, ourTxHash: dispatched.ourHash! };
           // The next opportunity for this block is judged after this one, and its nonce follows this one's.
           for (const earlier of leading) prior.trades.push({ swaps: earlier.swaps });
-          prior.trades.push({ ...(victim ? { swaps: victim.swaps } : {}), cycle: candidate.cycle, amountIn: candidate.amountIn, pools, lane, uuid: dispatched.uuid! });
+          prior.trades.push({ ...(victim ? { swaps: victim.swaps } : {}), ...(candidate.victimStates ? { victimStates: candidate.victimStates } : {}), cycle: candidate.cycle, amountIn: candidate.amountIn, pools, lane, uuid: dispatched.uuid! });
           prior.txs.push(...txs); // empty when sent before its simulation: pushed once that has run
           for (const pending of victims) prior.victims.add(pending.tx.hash.toLowerCase());
         }

@@ -25,7 +25,7 @@ import { V3RangeError } from './amm/v3/pool.ts';
 import { MarketKeeper } from './state/marketKeeper.ts';
 import type { PoolCheckpointStore } from './state/poolCheckpoint.ts';
 import { MarketState } from './state/market.ts';
-import { backrunCandidates, blockCandidates, resolveConflicts, type EngineConfig, type PriorTrade } from './strategy/candidates.ts';
+import { backrunCandidates, blockCandidates, simulatedBackrunCandidates, tradesSimulateOnly, resolveConflicts, type Candidate, type EngineConfig, type PriorTrade, type Rejection } from './strategy/candidates.ts';
 import { PoolGraph } from './strategy/graph.ts';
 import { BidPolicy, type BidOutcome } from './strategy/bidPolicy.ts';
 import { TokenSafety } from './sim/tokenSafety.ts';
@@ -34,7 +34,8 @@ import { builderShareProblem, readBuilderShareCap } from './bundle/builderShareC
 import type { Dispatcher } from './bundle/dispatch.ts';
 import type { Submitter } from './bundle/submitter.ts';
 import type { RiskGate } from './risk/gate.ts';
-import { CandidateDecider } from './decision.ts';
+import { CandidateDecider, type PriorSends } from './decision.ts';
+import { pendingBundleTx } from './sim/bundleTxs.ts';
 import { observePool } from './risk/poolObservation.ts';
 import { exposureCaps } from './risk/config.ts';
 import { venueOfProtocol } from './state/venues.ts';
@@ -438,7 +439,10 @@ export class SearcherEngine {
       // Bid for the auction the victim is in: where it was seen.
       const bid = this.engineConfig.bid;
       const config = bid && event.source ? { ...this.engineConfig, bid: (input: Parameters<typeof bid>[0]) => bid({ ...input, route: event.source }) } : this.engineConfig;
-      result = backrunCandidates(this.market, this.graph, event, this.head.nextBaseFeePerGas, config, prior);
+      // A victim through a hooked V4 pool is priced by simulating it (our math cannot say what the hook does).
+      result = tradesSimulateOnly(this.market, event.swaps)
+        ? await this.simulatedBackrun(event, leading, sent, target, config)
+        : backrunCandidates(this.market, this.graph, event, this.head.nextBaseFeePerGas, config, prior);
     } catch (error) {
       // The victim's own swap leaves a pool's loaded tick window: the state after it is unknown, so no backrun.
       if (!(error instanceof V3RangeError)) throw error;
@@ -451,6 +455,27 @@ export class SearcherEngine {
     }
     await this.decider.decide(result[0], event, firstSeenMs, started, leading);
     this.afterDecision(target, sentBefore, firstSeenMs, event);
+  }
+
+  /**
+   * A victim's backruns from a simulation of it (and of its sender's earlier pending transactions) after our earlier
+   * sends for the block: fail closed when the backend cannot report logs, the simulation fails, or a new head came
+   * meanwhile (the logs then describe a block that will not be built).
+   */
+  private async simulatedBackrun(event: PendingSwaps, leading: readonly PendingSwaps[], sent: PriorSends, target: bigint, config: EngineConfig): Promise<Candidate[] | Rejection> {
+    const reject = (reason: string) => ({ victim: event.tx.hash, reason });
+    if (!this.simulator.simulateLogs) return reject(`the ${this.simulator.name} backend does not report a simulated transaction's logs: a victim through a hooked V4 pool is not priced`);
+    let simulated;
+    try {
+      const txs = [...leading, event].map((pending) => pendingBundleTx(pending.tx));
+      simulated = await this.simulator.simulateLogs({ txs, prefix: sent.txs, targetBlock: target, timestamp: this.head.timestamp + 1n });
+    } catch (error) {
+      return reject(`the victim's simulation failed: ${(error as Error).message.split('\n')[0]}`);
+    }
+    if (this.head.number + 1n !== target) return reject('a new head arrived while the victim was simulated');
+    const result = simulatedBackrunCandidates(this.market, this.graph, event, simulated, this.head.nextBaseFeePerGas, config, sent.trades);
+    if (Array.isArray(result)) this.parameters.logger.debug({ victim: event.tx.hash, candidates: result.length }, 'engine: victim priced by simulation');
+    return result;
   }
 
   /**

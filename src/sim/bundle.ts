@@ -1,4 +1,4 @@
-import type { Address } from 'viem';
+import type { Address, Log } from 'viem';
 import type { BundleTx } from '../bundle/bundleTx.ts';
 
 /** What a bundle simulation reports about our transaction (the last of the bundle). */
@@ -25,6 +25,11 @@ export type SimulateBundleParameters = {
   baseFeePerGas?: bigint;
 };
 
+export type SimulateLogsParameters = Omit<SimulateBundleParameters, 'executor' | 'startToken'>;
+
+/** One simulated transaction: did it succeed, and the logs it emitted (in order). */
+export type SimulatedTx = { ok: boolean; logs: Log[] };
+
 /**
  * A bundle simulator. The engine and the decision know only this interface: what differs between backends is
  * said here (does it run signed bytes, does it follow the heads, does it hold resources), never found out by
@@ -38,6 +43,11 @@ export interface BundleSimulator {
    */
   readonly runsSignedTransactions: boolean;
   simulate(parameters: SimulateBundleParameters): Promise<BundleSimulation>;
+  /**
+   * Runs transactions (after `prefix`, unmeasured) in one simulated block and returns each one's status and logs.
+   * Unset: the backend cannot say what a transaction emits (a victim priced by its logs is then refused).
+   */
+  simulateLogs?(parameters: SimulateLogsParameters): Promise<SimulatedTx[]>;
   /** A new head: later simulations run on top of block `number`, whose successor pays `nextBaseFeePerGas`. */
   onHead(number: bigint, nextBaseFeePerGas: bigint): Promise<void>;
   /** Releases what the backend holds (processes, ports); simulate is not called after. */

@@ -3,7 +3,7 @@ import { startAnvil, type Anvil } from '../chain/anvil.ts';
 import { nextBaseFee } from '../chain/baseFee.ts';
 import { startRpcForwarder, type RpcForwarder } from '../chain/rpcForwarder.ts';
 import { accountExecution } from '../chain/executionAccount.ts';
-import type { BundleSimulation, BundleSimulator, SimulateBundleParameters } from './bundle.ts';
+import type { BundleSimulation, BundleSimulator, SimulateBundleParameters, SimulateLogsParameters, SimulatedTx } from './bundle.ts';
 import { SimulateV1Simulator, SimulationError } from './simulateV1.ts';
 
 export type ForkSimulatorParameters = {
@@ -117,6 +117,17 @@ export class ForkSimulator implements BundleSimulator {
 
   simulate(parameters: SimulateBundleParameters): Promise<BundleSimulation> {
     return this.serial(() => this.run(parameters));
+  }
+
+  /** Logs by eth_simulateV1 on the fork ('simulate' mode only: 'mine' mode's blocks are not read for logs). */
+  simulateLogs(parameters: SimulateLogsParameters): Promise<SimulatedTx[]> {
+    return this.serial(async () => {
+      if (this.mode !== 'simulate') throw new SimulationError('SIMULATION', "the fork backend in 'mine' mode does not simulate for logs");
+      if (parameters.targetBlock !== this.forkBlock + 1n) {
+        throw new SimulationError('SIMULATION', `the fork is at block ${this.forkBlock}; it can only simulate block ${this.forkBlock + 1n}, not ${parameters.targetBlock}`);
+      }
+      return this.simulateV1.simulateLogs({ ...parameters, baseFeePerGas: parameters.baseFeePerGas ?? this.nextBaseFeePerGas });
+    });
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {

@@ -1,13 +1,13 @@
-import { encodeFunctionData, numberToHex, parseAbi, type Hex, type PublicClient } from 'viem';
+import { encodeFunctionData, formatLog, numberToHex, parseAbi, type Hex, type PublicClient, type RpcLog } from 'viem';
 import { SearcherError } from '../errors.ts';
 import type { BundleTx } from '../bundle/bundleTx.ts';
-import type { BundleSimulation, BundleSimulator, SimulateBundleParameters } from './bundle.ts';
+import type { BundleSimulation, BundleSimulator, SimulateBundleParameters, SimulateLogsParameters, SimulatedTx } from './bundle.ts';
 
 const balanceOfAbi = parseAbi(['function balanceOf(address) view returns (uint256)']);
 
 export class SimulationError extends SearcherError {}
 
-type SimulatedCall = { status: Hex; returnData: Hex; gasUsed: Hex; error?: { message?: string; data?: Hex } };
+type SimulatedCall = { status: Hex; returnData: Hex; gasUsed: Hex; logs?: RpcLog[]; error?: { message?: string; data?: Hex } };
 
 function call(tx: BundleTx) {
   return {
@@ -48,27 +48,7 @@ export class SimulateV1Simulator implements BundleSimulator {
     const { txs, executor, startToken, targetBlock } = parameters;
     const prefix = parameters.prefix ?? [];
     const balanceCall = { to: startToken, data: encodeFunctionData({ abi: balanceOfAbi, args: [executor] }) };
-    const request = {
-      blockStateCalls: [
-        {
-          blockOverrides: {
-            number: numberToHex(targetBlock),
-            ...(parameters.timestamp !== undefined ? { time: numberToHex(parameters.timestamp) } : {}),
-            ...(parameters.baseFeePerGas !== undefined ? { baseFeePerGas: numberToHex(parameters.baseFeePerGas) } : {}),
-          },
-          calls: [...prefix.map(call), balanceCall, ...txs.map(call), balanceCall],
-        },
-      ],
-      validation: this.validation,
-      traceTransfers: false,
-    };
-    let blocks: Array<{ calls: SimulatedCall[] }>;
-    try {
-      blocks = await this.client.request({ method: 'eth_simulateV1' as never, params: [request, numberToHex(targetBlock - 1n)] as never });
-    } catch (cause) {
-      throw new SimulationError('SIMULATION', `eth_simulateV1 failed: ${(cause as Error).message.split('\n')[0]}`, { cause });
-    }
-    const all = blocks[0]?.calls ?? [];
+    const all = await this.run(parameters, [...prefix.map(call), balanceCall, ...txs.map(call), balanceCall]);
     if (all.length !== prefix.length + txs.length + 2) throw new SimulationError('SIMULATION', `eth_simulateV1 returned ${all.length} results for ${prefix.length + txs.length + 2} calls`);
     const calls = all.slice(prefix.length);
     const ours = calls[calls.length - 2]!;
@@ -81,5 +61,38 @@ export class SimulateV1Simulator implements BundleSimulator {
       gasUsed: BigInt(ours.gasUsed),
       ...(ours.status === '0x1' ? {} : { revertReason: ours.error?.message ?? ours.returnData }),
     };
+  }
+
+  async simulateLogs(parameters: SimulateLogsParameters): Promise<SimulatedTx[]> {
+    const prefix = parameters.prefix ?? [];
+    const all = await this.run(parameters, [...prefix.map(call), ...parameters.txs.map(call)]);
+    if (all.length !== prefix.length + parameters.txs.length) throw new SimulationError('SIMULATION', `eth_simulateV1 returned ${all.length} results for ${prefix.length + parameters.txs.length} calls`);
+    return all.slice(prefix.length).map((result) => ({ ok: result.status === '0x1', logs: (result.logs ?? []).map((log) => formatLog(log)) }));
+  }
+
+  /** One simulated block at the target number holding `calls`, on the state after the block before it. */
+  private async run(parameters: SimulateLogsParameters, calls: readonly object[]): Promise<SimulatedCall[]> {
+    const { targetBlock } = parameters;
+    const request = {
+      blockStateCalls: [
+        {
+          blockOverrides: {
+            number: numberToHex(targetBlock),
+            ...(parameters.timestamp !== undefined ? { time: numberToHex(parameters.timestamp) } : {}),
+            ...(parameters.baseFeePerGas !== undefined ? { baseFeePerGas: numberToHex(parameters.baseFeePerGas) } : {}),
+          },
+          calls,
+        },
+      ],
+      validation: this.validation,
+      traceTransfers: false,
+    };
+    let blocks: Array<{ calls: SimulatedCall[] }>;
+    try {
+      blocks = await this.client.request({ method: 'eth_simulateV1' as never, params: [request, numberToHex(targetBlock - 1n)] as never });
+    } catch (cause) {
+      throw new SimulationError('SIMULATION', `eth_simulateV1 failed: ${(cause as Error).message.split('\n')[0]}`, { cause });
+    }
+    return blocks[0]?.calls ?? [];
   }
 }

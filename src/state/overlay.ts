@@ -47,6 +47,14 @@ export class PendingOverlay {
     return [...this.changed.values()].map((pool) => pool.address);
   }
 
+  /**
+   * Puts a pool's state as something else established it (a simulated transaction's logs): `key` is the market's
+   * key for it (an address, or a V4 pool id).
+   */
+  setPool(key: string, pool: Pool): void {
+    this.changed.set(key.toLowerCase(), pool);
+  }
+
   /** Applies an exact-input swap to the view and returns the output (0n if the pool is unknown or cannot fill). */
   applySwap(swap: PendingSwap): bigint {
     const key = swap.pool.toLowerCase();

@@ -1,9 +1,10 @@
-import type { Address } from 'viem';
+import type { Address, Log } from 'viem';
 import { V3RangeError } from '../amm/v3/pool.ts';
 import { V3QuotePaths } from '../amm/v3/quotePath.ts';
 import type { PendingSwaps } from '../mempool/watcher.ts';
 import type { SwapIntent, SwapProtocol } from '../mempool/types.ts';
 import { PendingOverlay } from '../state/overlay.ts';
+import { applySimulatedLogs } from '../state/simulatedLogs.ts';
 import type { MarketState } from '../state/market.ts';
 import type { Pool } from '../state/types.ts';
 import { sizeWithinCaps, type ExposureLimits } from './capSizing.ts';
@@ -41,6 +42,11 @@ export type Candidate = {
   sizeRefusal?: string;
   /** The share of the profit after gas bid to the builder (bps): what bribeWei was priced at (unset: the policy's). */
   builderShareBps?: bigint;
+  /**
+   * A victim priced by simulation: the pool states its simulated logs set (by market key). Later searches for the
+   * block apply these after it is sent, since our math cannot replay its swaps through a hook pool.
+   */
+  victimStates?: ReadonlyMap<string, Pool>;
 };
 
 export type EngineConfig = {
@@ -265,6 +271,8 @@ export type PriorTrade = {
   pools?: ReadonlySet<string>;
   /** The operator lane it went out on. */
   lane?: number;
+  /** The states a victim priced by simulation left (Candidate.victimStates): applied instead of its swaps. */
+  victimStates?: ReadonlyMap<string, Pool>;
   /** The bundle it went out in (the submitter's uuid). */
   uuid?: string;
 };
@@ -294,7 +302,8 @@ export function victimPools(graph: PoolGraph, config: EngineConfig, swaps: reado
  */
 export function applyPriorTrades(overlay: PendingOverlay, graph: PoolGraph, config: EngineConfig, prior: readonly PriorTrade[]): void {
   for (const trade of prior) {
-    if (trade.swaps) applyVictim(overlay, graph, config, trade.swaps);
+    if (trade.victimStates) for (const [key, pool] of trade.victimStates) overlay.setPool(key, pool);
+    else if (trade.swaps) applyVictim(overlay, graph, config, trade.swaps);
     if (!trade.cycle || trade.amountIn === undefined) continue;
     let amount = trade.amountIn;
     for (const hop of trade.cycle.hops) amount = overlay.applySwap({ pool: hop.pool.address, zeroForOne: hop.zeroForOne, amountIn: amount });
@@ -307,6 +316,41 @@ export function backrunCandidates(market: MarketState, graph: PoolGraph, victim:
   const applied = applyVictim(overlay, graph, config, victim.swaps);
   if ('reason' in applied) return { victim: victim.tx.hash, reason: applied.reason };
   return evaluate({ market, overlay }, graph, applied.moved, victim.tx.hash, nextBaseFeeWei, config);
+}
+
+/**
+ * Whether a victim trades a simulate-only pool (a V4 pool with a swap hook): our math cannot say what it does there,
+ * so its effect on the market is read from a simulation of it instead (simulatedBackrunCandidates).
+ */
+export function tradesSimulateOnly(market: MarketState, swaps: readonly SwapIntent[]): boolean {
+  return swaps.some((swap) => swap.protocol === 'v4' && (swap.pools ?? []).some((hop) => {
+    const pool = market.get(hop.poolId as Address);
+    return pool?.kind === 'v4' && pool.simulateOnly;
+  }));
+}
+
+/** One simulated transaction as the search reads it: its status and its logs. */
+export type SimulatedVictimTx = { ok: boolean; logs: readonly Log[] };
+
+/**
+ * The backruns of a victim priced by its simulation instead of our math: `simulated` holds the sender's earlier
+ * pending transactions bundled ahead of it, then the victim, run after our earlier sends for the block. Their pool
+ * logs set the moved pools' states on the overlay (after `prior`, our earlier sends), and the cycles through the
+ * moved pools our math may quote are searched. Refused when a transaction reverts or a log does not map exactly.
+ */
+export function simulatedBackrunCandidates(market: MarketState, graph: PoolGraph, victim: PendingSwaps, simulated: readonly SimulatedVictimTx[], nextBaseFeeWei: bigint, config: EngineConfig, prior: readonly PriorTrade[] = []): Candidate[] | Rejection {
+  const reject = (reason: string): Rejection => ({ victim: victim.tx.hash, reason });
+  if (simulated.length === 0) return reject('the simulation returned no transaction');
+  const failed = simulated.findIndex((tx) => !tx.ok);
+  if (failed === simulated.length - 1) return reject('the victim reverts in simulation');
+  if (failed >= 0) return reject("an earlier pending transaction of the victim's sender reverts in simulation");
+  const overlay = new PendingOverlay(market);
+  applyPriorTrades(overlay, graph, config, prior);
+  const managers = new Set(config.v4PoolManager ? [config.v4PoolManager.toLowerCase()] : []);
+  const applied = applySimulatedLogs(overlay, simulated.flatMap((tx) => tx.logs), managers);
+  if ('reason' in applied) return reject(applied.reason);
+  if (applied.moved.length === 0) return reject('the simulated victim moves no pool our math may quote');
+  return evaluate({ market, overlay }, graph, applied.moved, victim.tx.hash, nextBaseFeeWei, config).map((candidate) => ({ ...candidate, victimStates: applied.states }));
 }
 
 /** Block arbitrage: cycles through the pools a block changed, on the canonical state. */
