@@ -1,6 +1,6 @@
 import { keccak256, type Address, type Hex, type PublicClient } from 'viem';
 import { executorDeployedBytecode } from '../abi/executor.generated.ts';
-import { encodePlan, type ExecutorPlan, type PlanHop } from '../bundle/plan.ts';
+import { encodePlan } from '../bundle/plan.ts';
 import { signExecutorTransaction } from '../bundle/signTransaction.ts';
 import { bootstrapPools, discoverPools } from '../state/bootstrap.ts';
 import { MarketState } from '../state/market.ts';
@@ -80,7 +80,7 @@ const variantOf = (cycle: Cycle): Variant =>
  * by the strategy, and the first profitable one of each shape (crossing no initialized tick: the input is halved
  * until it crosses none) is run for real by the operator, in inventory mode and in flash mode, each from the same
  * state (anvil snapshots), with a builder payment of half the profit as the bot pays. The plan comes from the
- * bot's own planFor/encodePlan (V4 hops: see calibrationPlan), so the figures follow whatever the executor and the
+ * bot's own planFor/encodePlan, so the figures follow whatever the executor and the
  * plan encoding are. On a devnet with V4 pools the V4 shapes are measured too, each with a native-ETH V4 pool and
  * with ERC-20 ones where the dislocations form both, and the dearer is kept. Deterministic for a scenario.
  */
@@ -198,39 +198,9 @@ async function dislocate(devnet: Devnet, trader: ReturnType<typeof devAccount>, 
 
 const calibrationPolicy = { priorityFeeWei: 10n ** 9n, builderShareBps: 5000n, minNetProfitWei: 0n };
 
-/**
- * The packed plan the bot would send for the candidate: planFor's (toPlan.ts) for V2/V3 cycles. A cycle with V4
- * hops gets planFor's header fields with its V4 hops built as the executor reads them (the pool key, in the
- * executor's PoolManager, the path naming WETH for native ETH), and is checked against the devnet's WETH and
- * PoolManager by encodePlan. (toPlan.ts refuses V4 hops until the engine's own encoder for them lands; the figures
- * do not depend on who builds the same plan.)
- */
+/** The packed plan the bot would send for the candidate (planFor, V4 hops checked against the devnet's WETH and PoolManager). */
 function calibrationPlan(candidate: Candidate, targetBlock: bigint): Hex {
-  const { cycle } = candidate;
-  if (!cycle.hops.some((hop) => hop.pool.kind === 'v4')) return encodePlan(planFor(candidate, targetBlock, calibrationPolicy));
-  const hops: PlanHop[] = cycle.hops.map((hop) => {
-    const pool = hop.pool;
-    if (pool.kind === 'v4') return { pool: pool.poolManager, tokenOut: hop.tokenOut, protocol: 'v4', zeroForOne: hop.zeroForOne, v4Key: pool.key };
-    return {
-      pool: pool.address,
-      ...(pool.factory ? { factory: pool.factory } : {}),
-      tokenOut: hop.tokenOut,
-      protocol: pool.kind,
-      zeroForOne: hop.zeroForOne,
-      ...(pool.kind === 'v2' ? { v2FeeBps: Number(pool.feeBps) } : { v3Fee: pool.fee }),
-    };
-  });
-  const plan: ExecutorPlan = {
-    flash: candidate.flash === true,
-    targetBlock,
-    amountIn: candidate.amountIn,
-    minProfit: candidate.grossProfitWei - candidate.bribeWei,
-    builderPayment: candidate.bribeWei,
-    maxBuilderShareBps: Number(calibrationPolicy.builderShareBps),
-    startToken: cycle.startToken,
-    hops,
-  };
-  return encodePlan(plan, { weth: mainnet.weth, poolManager: mainnetV4.poolManager });
+  return encodePlan(planFor(candidate, targetBlock, calibrationPolicy), { weth: mainnet.weth, poolManager: mainnetV4.poolManager });
 }
 
 async function sendAndMine(devnet: Devnet, account: ReturnType<typeof devAccount>, call: { to: Address; data: `0x${string}`; value: bigint; gas: bigint }): Promise<void> {
