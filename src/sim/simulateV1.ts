@@ -23,6 +23,16 @@ function call(tx: BundleTx) {
 }
 
 /**
+ * The prefix and transactions as they are now. Callers may hand over live arrays (the engine's list of our
+ * transactions for the block grows when a bundle sent before its simulation has been simulated), and one that grows
+ * while the request is in flight must not shift where its answer is read: results are counted and sliced by the
+ * request as sent.
+ */
+function asCalled(parameters: SimulateLogsParameters): { prefix: readonly BundleTx[]; txs: readonly BundleTx[] } {
+  return { prefix: [...(parameters.prefix ?? [])], txs: [...parameters.txs] };
+}
+
+/**
  * Bundle simulation with the node's own `eth_simulateV1`: one simulated block at the target number with the
  * bundle's transactions in order, between two reads of the executor's start-token balance. No fork to manage;
  * needs a node that implements eth_simulateV1 (geth, reth, anvil).
@@ -45,8 +55,8 @@ export class SimulateV1Simulator implements BundleSimulator {
   async stop(): Promise<void> {}
 
   async simulate(parameters: SimulateBundleParameters): Promise<BundleSimulation> {
-    const { txs, executor, startToken, targetBlock } = parameters;
-    const prefix = parameters.prefix ?? [];
+    const { executor, startToken } = parameters;
+    const { prefix, txs } = asCalled(parameters);
     const balanceCall = { to: startToken, data: encodeFunctionData({ abi: balanceOfAbi, args: [executor] }) };
     const all = await this.run(parameters, [...prefix.map(call), balanceCall, ...txs.map(call), balanceCall]);
     if (all.length !== prefix.length + txs.length + 2) throw new SimulationError('SIMULATION', `eth_simulateV1 returned ${all.length} results for ${prefix.length + txs.length + 2} calls`);
@@ -64,9 +74,9 @@ export class SimulateV1Simulator implements BundleSimulator {
   }
 
   async simulateLogs(parameters: SimulateLogsParameters): Promise<SimulatedTx[]> {
-    const prefix = parameters.prefix ?? [];
-    const all = await this.run(parameters, [...prefix.map(call), ...parameters.txs.map(call)]);
-    if (all.length !== prefix.length + parameters.txs.length) throw new SimulationError('SIMULATION', `eth_simulateV1 returned ${all.length} results for ${prefix.length + parameters.txs.length} calls`);
+    const { prefix, txs } = asCalled(parameters);
+    const all = await this.run(parameters, [...prefix.map(call), ...txs.map(call)]);
+    if (all.length !== prefix.length + txs.length) throw new SimulationError('SIMULATION', `eth_simulateV1 returned ${all.length} results for ${prefix.length + txs.length} calls`);
     return all.slice(prefix.length).map((result) => ({ ok: result.status === '0x1', logs: (result.logs ?? []).map((log) => formatLog(log)) }));
   }
 

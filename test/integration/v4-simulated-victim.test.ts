@@ -6,7 +6,7 @@
  * and a victim that reverts in the simulation is refused.
  */
 import { join } from 'node:path';
-import { getAddress, parseAbi, toEventSelector, type Address, type Hex, type TransactionReceipt } from 'viem';
+import { getAddress, type Address, type Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mainnet, mainnetV4 } from '../../src/chain/addresses.ts';
 import { demoFactoriesWithV4 } from '../../src/cli/demo.ts';
@@ -21,66 +21,17 @@ import { decodeTransaction, mainnetRouters } from '../../src/mempool/decode.ts';
 import type { PendingSwaps } from '../../src/mempool/watcher.ts';
 import { pendingBundleTx } from '../../src/sim/bundleTxs.ts';
 import { SimulateV1Simulator } from '../../src/sim/simulateV1.ts';
-import { bootstrapPools, discoverPools, type Factories } from '../../src/state/bootstrap.ts';
-import { MarketState } from '../../src/state/market.ts';
 import { PendingOverlay } from '../../src/state/overlay.ts';
-import type { Pool } from '../../src/state/types.ts';
-import { mainnetFactories, venueOfProtocol } from '../../src/state/venues.ts';
+import { venueOfProtocol } from '../../src/state/venues.ts';
 import { applyPriorTrades, backrunCandidates, simulatedBackrunCandidates, tradesSimulateOnly, type EngineConfig } from '../../src/strategy/candidates.ts';
 import { PoolGraph } from '../../src/strategy/graph.ts';
 import { startTestBot, stepBlock, victimsHandled } from '../helpers/bot.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
+import { chainState, marketAt, predictedState, touchedKeys } from '../helpers/v4MarketReads.ts';
 
-const factories: Factories = { ...mainnetFactories, v4: [{ poolManager: mainnetV4.poolManager, venue: 'uniswapV4' }] };
 const policy = { priorityFeeWei: 10n ** 9n, builderShareBps: 0n, minNetProfitWei: 0n };
 const config: EngineConfig = { startToken: mainnet.weth, venues: venueOfProtocol, policy, v4PoolManager: mainnetV4.poolManager };
-const stateViewAbi = parseAbi([
-  'function getSlot0(bytes32 poolId) view returns (uint160 sqrtPriceX96, int24 tick, uint24 protocolFee, uint24 lpFee)',
-  'function getLiquidity(bytes32 poolId) view returns (uint128)',
-]);
-const classicAbi = parseAbi([
-  'function getReserves() view returns (uint112, uint112, uint32)',
-  'function slot0() view returns (uint160 sqrtPriceX96, int24 tick, uint16, uint16, uint16, uint8, bool)',
-  'function liquidity() view returns (uint128)',
-]);
-const poolIdTopics = new Set<string>(['Swap(bytes32,address,int128,int128,uint160,uint128,int24,uint24)', 'ModifyLiquidity(bytes32,address,int24,int24,int256,bytes32)'].map((event) => toEventSelector(event)));
-
 let devnet: Devnet;
-
-async function marketAt(block: bigint): Promise<MarketState> {
-  const market = new MarketState(8);
-  const header = await devnet.client.getBlock({ blockNumber: block });
-  market.reset(await bootstrapPools(devnet.client as never, await discoverPools(devnet.client as never, factories, block), block), { number: block, hash: header.hash!, parentHash: header.parentHash });
-  return market;
-}
-
-/** The market keys a receipt's logs name (independently of the state layer's decoder): pool addresses, V4 pool ids. */
-function touchedKeys(receipt: TransactionReceipt): string[] {
-  return receipt.logs.map((log) => (log.address.toLowerCase() === mainnetV4.poolManager.toLowerCase() && poolIdTopics.has(log.topics[0] ?? '') ? log.topics[1]! : log.address).toLowerCase());
-}
-
-async function chainState(pool: Pool, block: bigint): Promise<Record<string, string>> {
-  const at = { blockNumber: block };
-  if (pool.kind === 'v4') {
-    const [slot0, liquidity] = await Promise.all([
-      devnet.client.readContract({ address: mainnetV4.stateView, abi: stateViewAbi, functionName: 'getSlot0', args: [pool.poolId], ...at }),
-      devnet.client.readContract({ address: mainnetV4.stateView, abi: stateViewAbi, functionName: 'getLiquidity', args: [pool.poolId], ...at }),
-    ]);
-    return { sqrtPriceX96: String(slot0[0]), tick: String(slot0[1]), liquidity: String(liquidity) };
-  }
-  if (pool.kind === 'v3') {
-    const [slot0, liquidity] = await Promise.all([
-      devnet.client.readContract({ address: pool.address, abi: classicAbi, functionName: 'slot0', ...at }),
-      devnet.client.readContract({ address: pool.address, abi: classicAbi, functionName: 'liquidity', ...at }),
-    ]);
-    return { sqrtPriceX96: String(slot0[0]), tick: String(slot0[1]), liquidity: String(liquidity) };
-  }
-  const [reserve0, reserve1] = await devnet.client.readContract({ address: pool.address, abi: classicAbi, functionName: 'getReserves', ...at });
-  return { reserve0: String(reserve0), reserve1: String(reserve1) };
-}
-
-const predicted = (pool: Pool): Record<string, string> =>
-  pool.kind === 'v2' ? { reserve0: String(pool.reserve0), reserve1: String(pool.reserve1) } : { sqrtPriceX96: String(pool.sqrtPriceX96), tick: String(pool.tick), liquidity: String(pool.liquidity) };
 
 /** A split route: `classicEth` ETH -> USDC in the V2 WETH/USDC pair (wrapped by the router), 5 ETH -> USDC in the hook pool. */
 function splitRoute(recipient: Address, classicEth: bigint, minClassicOut: bigint) {
@@ -120,7 +71,7 @@ describe('a victim through a hook pool is priced by simulation', () => {
     const trader = devAccount(devnet.manifest.accounts.traders[0]!.index);
     await client.setBalance({ address: trader.address, value: 10n ** 24n });
     const head = await client.getBlockNumber({ cacheTime: 0 });
-    const market = await marketAt(head);
+    const market = await marketAt(devnet.client, head);
     const graph = new PoolGraph(market.all());
     const { call, hookPool, pair } = splitRoute(trader.address, 60n * 10n ** 18n, 0n);
     expect(market.get(hookPool.poolId as Address)).toMatchObject({ kind: 'v4', simulateOnly: true });
@@ -159,14 +110,14 @@ describe('a victim through a hook pool is priced by simulation', () => {
     expect(applied).toContain(hookPool.poolId.toLowerCase());
     for (const key of applied) {
       const pool = overlay.get(key as Address)!;
-      expect(predicted(pool), key).toEqual(await chainState(pool, head + 1n));
+      expect(predictedState(pool), key).toEqual(await chainState(client, pool, head + 1n));
       // and it did move: the search's state is not the state before the victim
-      expect(predicted(pool), key).not.toEqual(predicted(market.get(key as Address)!));
+      expect(predictedState(pool), key).not.toEqual(predictedState(market.get(key as Address)!));
     }
     // Once sent, a later search for the block starts from the states it left (our math cannot replay its swaps).
     const later = new PendingOverlay(market);
     applyPriorTrades(later, graph, config, [{ swaps: victim.swaps, ...(best.victimStates ? { victimStates: best.victimStates } : {}) }]);
-    for (const key of applied) expect(predicted(later.get(key as Address)!), key).toEqual(await chainState(market.get(key as Address)!, head + 1n));
+    for (const key of applied) expect(predictedState(later.get(key as Address)!), key).toEqual(await chainState(client, market.get(key as Address)!, head + 1n));
   }, 120_000);
 
   it('refuses a victim that reverts in the simulation', async () => {
@@ -174,7 +125,7 @@ describe('a victim through a hook pool is priced by simulation', () => {
     const trader = devAccount(devnet.manifest.accounts.traders[1]!.index);
     await client.setBalance({ address: trader.address, value: 10n ** 24n });
     const head = await client.getBlockNumber({ cacheTime: 0 });
-    const market = await marketAt(head);
+    const market = await marketAt(devnet.client, head);
     const graph = new PoolGraph(market.all());
     // No pair pays 10^30 USDC units for 60 ETH: the V2 leg reverts, and with it the whole transaction.
     const { call } = splitRoute(trader.address, 60n * 10n ** 18n, 10n ** 30n);

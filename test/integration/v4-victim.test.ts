@@ -10,7 +10,7 @@
  *    the configured PoolManager, runs through the devnet's executor and gains exactly the predicted gross.
  */
 import { join } from 'node:path';
-import { encodeFunctionData, getAddress, parseAbi, toEventSelector, zeroAddress, type Address, type TransactionReceipt } from 'viem';
+import { encodeFunctionData, getAddress, parseAbi, zeroAddress, type Address } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executorAbi } from '../../src/abi/executor.generated.ts';
 import { encodePlan } from '../../src/bundle/plan.ts';
@@ -24,72 +24,21 @@ import { v4Currency } from '../../src/devnet/traffic/v4Plan.ts';
 import { decodeTransaction, mainnetRouters } from '../../src/mempool/decode.ts';
 import type { SwapIntent } from '../../src/mempool/types.ts';
 import { projectRoot } from '../../src/paths.ts';
-import { bootstrapPools, discoverPools, type Factories } from '../../src/state/bootstrap.ts';
-import { MarketState } from '../../src/state/market.ts';
 import { PendingOverlay } from '../../src/state/overlay.ts';
-import type { Pool, V4Pool } from '../../src/state/types.ts';
-import { mainnetFactories, venueOfProtocol } from '../../src/state/venues.ts';
+import type { V4Pool } from '../../src/state/types.ts';
+import { venueOfProtocol } from '../../src/state/venues.ts';
 import { applyVictim, type Candidate, type EngineConfig } from '../../src/strategy/candidates.ts';
 import type { Cycle } from '../../src/strategy/cycle.ts';
 import { PoolGraph } from '../../src/strategy/graph.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
+import { chainState, marketAt, predictedState, touchedKeys } from '../helpers/v4MarketReads.ts';
 
-const factories: Factories = { ...mainnetFactories, v4: [{ poolManager: mainnetV4.poolManager, venue: 'uniswapV4' }] };
 const policy = { priorityFeeWei: 10n ** 9n, builderShareBps: 0n, minNetProfitWei: 0n };
 const config: EngineConfig = { startToken: mainnet.weth, venues: venueOfProtocol, policy, v4PoolManager: mainnetV4.poolManager };
-const stateViewAbi = parseAbi([
-  'function getSlot0(bytes32 poolId) view returns (uint160 sqrtPriceX96, int24 tick, uint24 protocolFee, uint24 lpFee)',
-  'function getLiquidity(bytes32 poolId) view returns (uint128)',
-]);
-const classicAbi = parseAbi([
-  'function getReserves() view returns (uint112, uint112, uint32)',
-  'function slot0() view returns (uint160 sqrtPriceX96, int24 tick, uint16, uint16, uint16, uint8, bool)',
-  'function liquidity() view returns (uint128)',
-  'function balanceOf(address) view returns (uint256)',
-]);
-// PoolManager Swap / ModifyLiquidity / Donate carry the pool id in topic1; V2 Sync/Swap and V3 Swap/Mint/Burn come from the pool.
-const poolIdTopics = new Set<string>(
-  ['Swap(bytes32,address,int128,int128,uint160,uint128,int24,uint24)', 'ModifyLiquidity(bytes32,address,int24,int24,int256,bytes32)', 'Donate(bytes32,address,uint256,uint256)'].map((event) => toEventSelector(event)),
-);
+const wethAbi = parseAbi(['function balanceOf(address) view returns (uint256)']);
 
 const blocks = 12;
 let devnet: Devnet;
-
-async function marketAt(block: bigint): Promise<MarketState> {
-  const market = new MarketState(8);
-  const header = await devnet.client.getBlock({ blockNumber: block });
-  market.reset(await bootstrapPools(devnet.client as never, await discoverPools(devnet.client as never, factories, block), block), { number: block, hash: header.hash!, parentHash: header.parentHash });
-  return market;
-}
-
-/** The market keys a transaction's logs touch: pool addresses (V2/V3), pool ids (V4). */
-function touchedKeys(receipt: TransactionReceipt): string[] {
-  return receipt.logs.map((log) => (log.address.toLowerCase() === mainnetV4.poolManager.toLowerCase() && poolIdTopics.has(log.topics[0] ?? '') ? log.topics[1]! : log.address).toLowerCase());
-}
-
-/** The pool's state as the chain has it at `block`, in the fields a swap moves. */
-async function chainState(pool: Pool, block: bigint): Promise<Record<string, bigint | number>> {
-  const at = { blockNumber: block };
-  if (pool.kind === 'v4') {
-    const [slot0, liquidity] = await Promise.all([
-      devnet.client.readContract({ address: mainnetV4.stateView, abi: stateViewAbi, functionName: 'getSlot0', args: [pool.poolId], ...at }),
-      devnet.client.readContract({ address: mainnetV4.stateView, abi: stateViewAbi, functionName: 'getLiquidity', args: [pool.poolId], ...at }),
-    ]);
-    return { sqrtPriceX96: slot0[0], tick: slot0[1], liquidity };
-  }
-  if (pool.kind === 'v3') {
-    const [slot0, liquidity] = await Promise.all([
-      devnet.client.readContract({ address: pool.address, abi: classicAbi, functionName: 'slot0', ...at }),
-      devnet.client.readContract({ address: pool.address, abi: classicAbi, functionName: 'liquidity', ...at }),
-    ]);
-    return { sqrtPriceX96: slot0[0], tick: slot0[1], liquidity };
-  }
-  const [reserve0, reserve1] = await devnet.client.readContract({ address: pool.address, abi: classicAbi, functionName: 'getReserves', ...at });
-  return { reserve0, reserve1 };
-}
-
-const predicted = (pool: Pool): Record<string, bigint | number> =>
-  pool.kind === 'v2' ? { reserve0: pool.reserve0, reserve1: pool.reserve1 } : { sqrtPriceX96: pool.sqrtPriceX96, tick: pool.tick, liquidity: pool.liquidity };
 
 type Shape = { exactIn: number; exactOut: number; single: number; multi: number; nativeIn: number; nativeOut: number; mixed: number };
 const shapes: Shape = { exactIn: 0, exactOut: 0, single: 0, multi: 0, nativeIn: 0, nativeOut: 0, mixed: 0 };
@@ -116,7 +65,7 @@ beforeAll(async () => {
   // The scenario's hook pools (a dynamic fee set in beforeSwap, a hook returning a swap delta): simulate only.
   const hookPools = new Set(devnet.manifest.v4.pools.filter((pool) => pool.hook !== 'none').map((pool) => pool.poolId.toLowerCase()));
   for (let block = start + 1n; block <= start + BigInt(blocks); block++) {
-    const market = await marketAt(block - 1n);
+    const market = await marketAt(devnet.client, block - 1n);
     const graph = new PoolGraph(market.all());
     const overlay = new PendingOverlay(market);
     const { transactions } = await devnet.client.getBlock({ blockNumber: block, includeTransactions: true });
@@ -159,9 +108,9 @@ beforeAll(async () => {
     for (const key of applied) {
       if (tainted.has(key)) continue;
       const pool = overlay.get(key as Address)!;
-      const chain = await chainState(pool, block);
-      if (JSON.stringify(predicted(pool), (_, v) => (typeof v === 'bigint' ? v.toString() : v)) !== JSON.stringify(chain, (_, v) => (typeof v === 'bigint' ? v.toString() : v))) {
-        mismatches.push(`block ${block} pool ${key}: overlay ${JSON.stringify(predicted(pool), (_, v) => String(v))} chain ${JSON.stringify(chain, (_, v) => String(v))}`);
+      const chain = await chainState(devnet.client, pool, block);
+      if (JSON.stringify(predictedState(pool), (_, v) => (typeof v === 'bigint' ? v.toString() : v)) !== JSON.stringify(chain, (_, v) => (typeof v === 'bigint' ? v.toString() : v))) {
+        mismatches.push(`block ${block} pool ${key}: overlay ${JSON.stringify(predictedState(pool), (_, v) => String(v))} chain ${JSON.stringify(chain, (_, v) => String(v))}`);
       }
       compared[pool.kind === 'v4' ? 'v4' : 'classic']++;
     }
@@ -207,7 +156,7 @@ describe('a plan through a V4 pool runs in the devnet executor and gains the pre
     let executed = 0;
     for (const venue of ['uniswapV2', 'uniswapV3'] as const) {
       const head = await client.getBlockNumber({ cacheTime: 0 });
-      const market = await marketAt(head);
+      const market = await marketAt(devnet.client, head);
       const v4 = market.get(nativePool.poolId) as V4Pool;
       const classic = [...market.all()].find((pool) => pool.venue === venue && [pool.token0, pool.token1].map((token) => getAddress(token)).sort().join() === [mainnet.weth, usdc].sort().join())!;
       expect(classic, venue).toBeDefined();
@@ -233,13 +182,13 @@ describe('a plan through a V4 pool runs in the devnet executor and gains the pre
       const v4Hop = plan.hops.find((hop) => hop.protocol === 'v4')!;
       expect(v4Hop.pool).toBe(mainnetV4.poolManager);
       expect(v4Hop.v4Key).toEqual(nativePool.key);
-      const before = await client.readContract({ address: mainnet.weth, abi: classicAbi, functionName: 'balanceOf', args: [executor] });
+      const before = await client.readContract({ address: mainnet.weth, abi: wethAbi, functionName: 'balanceOf', args: [executor] });
       const data = encodeFunctionData({ abi: executorAbi, functionName: 'execute', args: [encodePlan(plan, context)] });
       const sent = await client.sendTransaction({ account: devAccount(devnet.manifest.accounts.searcher.index), to: executor, data, gas: 1_500_000n });
       const receipt = await client.waitForTransactionReceipt({ hash: sent });
       expect(receipt.status, venue).toBe('success');
       expect(receipt.blockNumber).toBe(head + 1n);
-      const after = await client.readContract({ address: mainnet.weth, abi: classicAbi, functionName: 'balanceOf', args: [executor] });
+      const after = await client.readContract({ address: mainnet.weth, abi: wethAbi, functionName: 'balanceOf', args: [executor] });
       expect(after - before, venue).toBe(best!.gross);
       executed++;
     }
