@@ -465,6 +465,11 @@ export class SearcherEngine {
   private async simulatedBackrun(event: PendingSwaps, leading: readonly PendingSwaps[], sent: PriorSends, target: bigint, config: EngineConfig): Promise<Candidate[] | Rejection> {
     const reject = (reason: string) => ({ victim: event.tx.hash, reason });
     if (!this.simulator.simulateLogs) return reject(`the ${this.simulator.name} backend does not report a simulated transaction's logs: a victim through a hooked V4 pool is not priced`);
+    // A bundle sent before its simulation counts among the trades at once but joins the transactions only once
+    // simulated: wait for those checks, so that the prefix simulated is every send the trades below assume.
+    await this.decider.settled();
+    if (this.head.number + 1n !== target) return reject('a new head arrived while our earlier sends were checked');
+    sent = this.decider.prior(target);
     let simulated;
     try {
       const txs = [...leading, event].map((pending) => pendingBundleTx(pending.tx));
