@@ -1,64 +1,22 @@
 import { toEventSelector, type Address, type Hex } from 'viem';
 import { mainnet, mainnetV4 } from '../chain/addresses.ts';
 import type { Devnet } from './devnet.ts';
+import { countVictim, creditOf, emptyVictimTally, marginalOf, ratioOf, type Marginal, type VictimTally } from './truth/baseline.ts';
 import { bestBackrun, type CycleBest } from './truth/best.ts';
+import type { Capture } from './truth/capture.ts';
 import { cyclesThrough, poolIdOf, poolsOfManifest, v4PoolsOfManifest, type TruthCycle } from './truth/cycles.ts';
 import { TruthFork } from './truth/fork.ts';
 import { executeOnFork, type Execution } from './truth/execute.ts';
 import { emptyProtocolTallies, protocolCaptures, protocolOf, simulateOnlyReason, type ProtocolCaptures, type ProtocolTally, type SimulateOnlyTruth, type TruthProtocol } from './truth/protocols.ts';
 import { depthsOf, quoteCycles, quoteEdges } from './truth/quote.ts';
 import { routeOf, type SwapRoutes } from './truth/routes.ts';
-import { emptyTallies, refundsByRoute, sourceCaptures, type RouteTally, type SourceCaptures } from './truth/sources.ts';
+import { emptyTallies, refundsByRoute, sourceCaptures, type SourceCaptures } from './truth/sources.ts';
 import type { SwapRoute } from './traffic/privateRoute.ts';
 
 export type { SourceCapture, SourceCaptures } from './truth/sources.ts';
+export type { Marginal } from './truth/baseline.ts';
+export type { Capture } from './truth/capture.ts';
 export type { ProtocolCapture, ProtocolCaptures, SimulateOnlyTruth, TruthProtocol } from './truth/protocols.ts';
-
-/** What the bot captured of what was there to take. Amounts are decimal wei strings. */
-export type Capture = {
-  /**
-   * Victims (router swaps that landed) with a profitable backrun: its best gross pays the gas the trade burns
-   * when run through the executor at the block's base fee plus the tip.
-   */
-  victims: number;
-  /** Of those, backrun by us. */
-  captured: number;
-  /** The best gross per victim, summed, within the bot's input cap (`capWei`) when one was given. */
-  bestGrossWei: string;
-  capturedGrossWei: string;
-  /** capturedGross / bestGross, 4 decimals; null when there was nothing to take. */
-  ratio: number | null;
-  /** Victims where we took less than 99% of the best (at most 20), to see where the rest went. */
-  shortfalls: Array<{ victim: Hex; block: string; bestGrossWei: string; capturedGrossWei: string }>;
-  /** How the best was found: by the chain's own quoters on a fork, with no code of the bot's search. */
-  truth: 'independent';
-  /** The input cap the best was held to (the bot's inventory cap), or null when uncapped. */
-  capWei: string | null;
-  /** The best gross per victim with no cap on the input (up to the pool's depth), summed over the same victims. */
-  uncappedBestGrossWei: string;
-  /** capturedGross / uncappedBestGross, 4 decimals. */
-  uncappedRatio: number | null;
-  /**
-   * Victims where a landed backrun of ours made more than the truth's best: 0 unless the truth missed a cycle or
-   * a size (a check on the truth itself).
-   */
-  aboveBest: number;
-  /** Swaps whose best backrun gains WETH but not its gas: not counted as victims. */
-  belowGas: number;
-  /**
-   * Victims whose best trade ran through the executor on the fork and realised exactly the quoted gross (the
-   * rest are listed in `unverified`, at most 20, and still counted at their quoted gross).
-   */
-  verified: number;
-  unverified: Array<{ victim: Hex; reason: string }>;
-  /** Router swaps measured (replayed and searched), victims or not. */
-  analyzed: number;
-  /** Router swaps in the run: when more than the budget (`maxSwaps`), `analyzed` covers an evenly spread sample. */
-  sampledFrom: number;
-  /** Cycle quotes asked of the chain, and the time the measurement took. */
-  quotes: number;
-  ms: number;
-};
 
 const poisonedKinds = new Set(['feeOnTransfer', 'honeypot', 'salmonella']);
 const swapTopics = new Set([
@@ -69,8 +27,6 @@ const swapTopics = new Set([
 const v4SwapTopic = toEventSelector('event Swap(bytes32 indexed id, address indexed sender, int128 amount0, int128 amount1, uint160 sqrtPriceX96, uint128 liquidity, int24 tick, uint24 fee)');
 /** The routers whose callers are victims (traders), as opposed to searchers calling pools through their own contracts. */
 const routers = new Set([mainnet.uniswapV2Router02, mainnet.sushiswapRouter, mainnet.swapRouter, mainnet.swapRouter02, mainnet.universalRouter].map((address) => address.toLowerCase()));
-
-const ratioOf = (part: bigint, whole: bigint) => (whole === 0n ? null : Number((part * 10_000n) / whole) / 10_000);
 
 export type MeasureCaptureParameters = {
   /** The devnet's manifest and a client of its node (the devnet may run in another process). */
@@ -95,8 +51,11 @@ export type MeasureCaptureParameters = {
   onGraded?: (graded: GradedSwap) => void;
 };
 
-/** One measured swap with a gaining headline backrun: where it is, its protocol, the best trade, and the executor's run of it. */
-export type GradedSwap = { victim: Hex; block: bigint; index: number; protocol: TruthProtocol; best: CycleBest; execution: Execution };
+/**
+ * One measured swap with a gaining headline backrun: where it is, its protocol, the best trade after it, the
+ * executor's run of it, and (for the victims, whose state before was searched) its own value (`marginal`).
+ */
+export type GradedSwap = { victim: Hex; block: bigint; index: number; protocol: TruthProtocol; best: CycleBest; execution: Execution; marginal?: Marginal };
 
 /**
  * The devnet knows the truth, found without the bot's code. After a run, for every router swap that landed, a
@@ -107,9 +66,19 @@ export type GradedSwap = { victim: Hex; block: bigint; index: number; protocol: 
  * and WETH are one token to the executor, which wraps and unwraps), a dense input grid and a k-section refinement. The best
  * gross is the cycle's WETH out minus WETH in at its best input (what the bot's executor books as gross, before
  * gas and the builder's share), held to the bot's input cap when given (`capWei`); the uncapped best is
- * reported beside it. The capture ratio is the gross our landed backruns made over the best gross there was.
- * Cycles through a simulate-only V4 pool (a hook that runs around swaps) are searched apart and kept out of it
- * (truth/protocols.ts SimulateOnlyTruth says why).
+ * reported beside it. Cycles through a simulate-only V4 pool (a hook that runs around swaps) are searched apart and
+ * kept out of it (truth/protocols.ts SimulateOnlyTruth says why).
+ *
+ * The baseline: a gap that already stood before the swap (an earlier swap nobody backran, a hook pool's swap, a
+ * rival, a previous block) is not this victim's. For every swap whose best after it pays its gas, the same fork is
+ * brought to the state right before it (the block's transactions up to, not including, the swap) and the same
+ * cycles that gain after it are searched there the same way. The victim's own value is, per cycle, its best after
+ * less its best before, the best of that over the cycles, and 0 at least (truth/baseline.ts argues why per cycle).
+ * The headline grades victims by that value: a victim counts when its value is above 0, and our backrun is credited
+ * at most the victim's value (`capturedGrossWei`); what it took above that, a standing gap, is reported apart
+ * (`standingGapBackrunGrossWei`), as is the gross of our block arbitrage (bundles with no victim, `blockArbGrossWei`).
+ * The capture ratio is the credited gross over the victims' own values. The old rule (the best after the swap alone,
+ * our gross in full) stays beside it as `afterOnly*`. Skipped: the state before a swap with nothing worth taking after it.
  */
 export async function measureCapture(input: MeasureCaptureParameters): Promise<Capture> {
   return (await measure(input)).capture;
@@ -137,7 +106,7 @@ export async function measureCaptureByProtocol(input: MeasureCaptureParameters):
   return { capture, byProtocol, simulateOnly };
 }
 
-type Measured = { capture: Capture; tallies: Record<SwapRoute, RouteTally>; byProtocol: ProtocolCaptures; simulateOnly: SimulateOnlyTruth };
+type Measured = { capture: Capture; tallies: Record<SwapRoute, VictimTally>; byProtocol: ProtocolCaptures; simulateOnly: SimulateOnlyTruth };
 
 const touchesSimulateOnly = (cycle: TruthCycle) => cycle.some((hop) => hop.pool.v4?.simulateOnly === true);
 
@@ -151,17 +120,17 @@ async function measure(input: MeasureCaptureParameters, routes: SwapRoutes = new
   const excluded = new Set(manifest.tokens.filter((token) => poisonedKinds.has(token.kind)).map((token) => token.address.toLowerCase()));
   const capturedByVictim = new Map<string, bigint>();
   for (const bundle of input.landed) if (bundle.victim) capturedByVictim.set(bundle.victim.toLowerCase(), bundle.execution.gross);
-  let best = 0n;
-  let uncapped = 0n;
-  let captured = 0n;
-  let victims = 0;
-  let capturedVictims = 0;
+  // Block arbitrage: our bundles with no victim, landed in the range (or with no block said).
+  const inRange = (block: bigint | undefined) => block === undefined || (block >= input.fromBlock && block <= input.toBlock);
+  const blockArbs = input.landed.filter((bundle) => !bundle.victim && inRange(bundle.execution.blockNumber));
+  const total = emptyVictimTally();
   let quotes = 0;
   let aboveBest = 0;
   let belowGas = 0;
   let analyzed = 0;
   let sampledFrom = 0;
   let verified = 0;
+  let baselineMs = 0;
   const unverified: Capture['unverified'] = [];
   const shortfalls: Capture['shortfalls'] = [];
   const tallies = emptyTallies();
@@ -174,16 +143,26 @@ async function measure(input: MeasureCaptureParameters, routes: SwapRoutes = new
     bestGrossWei: String(hookedTruth.best),
     extraGrossWei: String(hookedTruth.extra),
   }, capture: {
-    victims,
-    captured: capturedVictims,
-    bestGrossWei: String(best),
-    capturedGrossWei: String(captured),
-    ratio: ratioOf(captured, best),
+    victims: total.victims,
+    captured: total.captured,
+    bestGrossWei: String(total.best),
+    capturedGrossWei: String(total.capturedGross),
+    ratio: ratioOf(total.capturedGross, total.best),
     shortfalls,
     truth: 'independent',
     capWei: input.maxAmountInWei === undefined ? null : String(input.maxAmountInWei),
-    uncappedBestGrossWei: String(uncapped),
-    uncappedRatio: ratioOf(captured, uncapped),
+    uncappedBestGrossWei: String(total.uncapped),
+    uncappedRatio: ratioOf(total.capturedGross, total.uncapped),
+    afterOnlyVictims: total.afterOnlyVictims,
+    afterOnlyCaptured: total.afterOnlyCaptured,
+    afterOnlyBestGrossWei: String(total.afterOnlyBest),
+    afterOnlyCapturedGrossWei: String(total.afterOnlyCapturedGross),
+    afterOnlyRatio: ratioOf(total.afterOnlyCapturedGross, total.afterOnlyBest),
+    afterOnlyUncappedBestGrossWei: String(total.afterOnlyUncapped),
+    afterOnlyUncappedRatio: ratioOf(total.afterOnlyCapturedGross, total.afterOnlyUncapped),
+    standingGapBackrunGrossWei: String(total.standing),
+    blockArbs: blockArbs.length,
+    blockArbGrossWei: String(blockArbs.reduce((sum, bundle) => sum + bundle.execution.gross, 0n)),
     aboveBest,
     belowGas,
     analyzed,
@@ -192,6 +171,7 @@ async function measure(input: MeasureCaptureParameters, routes: SwapRoutes = new
     unverified,
     quotes,
     ms: Math.round(performance.now() - started),
+    baselineMs: Math.round(baselineMs),
   } });
   if (input.toBlock < input.fromBlock) return result();
 
@@ -229,16 +209,17 @@ async function measure(input: MeasureCaptureParameters, routes: SwapRoutes = new
         analyzed++;
         const protocol = protocols[protocolOf(pools, moved)];
         protocol.analyzed++;
-        const search = async (among: readonly TruthCycle[]) => {
+        // `everyCycle`: each cycle's own best, to compare with the same cycle before the swap (the baseline).
+        const search = async (among: readonly TruthCycle[], everyCycle: boolean) => {
           if (among.length === 0) return undefined;
           const depth = await depthsOf(fork.url, mainnet.weth, among);
-          const found = await bestBackrun({ edges: (requests) => quoteEdges(fork.url, requests), forward: (requests) => quoteCycles(fork.url, requests) }, among, { depth, ...(input.maxAmountInWei !== undefined ? { cap: input.maxAmountInWei } : {}) });
+          const found = await bestBackrun({ edges: (requests) => quoteEdges(fork.url, requests), forward: (requests) => quoteCycles(fork.url, requests) }, among, { depth, everyCycle, ...(input.maxAmountInWei !== undefined ? { cap: input.maxAmountInWei } : {}) });
           quotes += found.quotes;
           return found;
         };
-        const found = await search(cycles);
+        const found = await search(cycles, true);
         const top = gross(found?.capped);
-        const hookTop = gross((await search(throughHooks))?.capped);
+        const hookTop = gross((await search(throughHooks, false))?.capped);
         if (hookTop > top) {
           hookedTruth.swaps++;
           hookedTruth.best += hookTop;
@@ -251,35 +232,38 @@ async function measure(input: MeasureCaptureParameters, routes: SwapRoutes = new
         // Run the best trade through the executor: the chain must pay exactly the quoted gross, and its gas decides
         // whether the backrun was worth sending at all.
         const run = await executeOnFork(fork.url, { executor: manifest.executor.address, operator: manifest.executor.operator, cycle: found.capped!.cycle, amountIn: found.capped!.amountIn, nextBlock: number + 1n });
-        input.onGraded?.({ victim: tx.hash, block: number, index: tx.transactionIndex!, protocol: protocolOf(pools, moved), best: found.capped!, execution: run });
+        const graded: GradedSwap = { victim: tx.hash, block: number, index: tx.transactionIndex!, protocol: protocolOf(pools, moved), best: found.capped!, execution: run };
         if ('error' in run || run.profit !== top) {
           if (unverified.length < 20) unverified.push({ victim: tx.hash, reason: 'error' in run ? run.error : `the executor realised ${run.profit}, the quotes said ${top}` });
         } else {
           verified++;
           if (top <= run.gasUsed * (replayBlock.baseFeePerGas + (input.priorityFeeWei ?? 1_000_000_000n))) {
             belowGas++;
+            input.onGraded?.(graded);
             continue;
           }
         }
-        victims++;
-        best += top;
-        uncapped += gross(found.uncapped);
-        const tally = tallies[routeOf(routes, tx.hash)];
-        tally.victims++;
-        tally.best += top;
-        protocol.victims++;
-        protocol.best += top;
-        protocol.uncapped += gross(found.uncapped);
-        if (ours !== undefined) {
-          capturedVictims++;
-          captured += ours;
-          tally.captured++;
-          tally.capturedGross += ours;
-          protocol.captured++;
-          protocol.capturedGross += ours;
-        }
-        if ((ours ?? 0n) * 100n < top * 99n && shortfalls.length < 20) {
-          shortfalls.push({ victim: tx.hash, block: String(number), bestGrossWei: String(top), capturedGrossWei: String(ours ?? 0n) });
+        // The baseline: the same cycles that gain after the swap, searched the same way on the state right before it.
+        const baselineStarted = performance.now();
+        const after = found.byCycle!;
+        const gaining = cycles.map((_, i) => i).filter((i) => after.capped[i] !== undefined || after.uncapped[i] !== undefined);
+        await fork.replay(replayBlock, tx.transactionIndex!);
+        const prior = await search(gaining.map((i) => cycles[i]!), true);
+        const before = { capped: cycles.map(() => undefined as CycleBest | undefined), uncapped: cycles.map(() => undefined as CycleBest | undefined) };
+        gaining.forEach((cycle, j) => {
+          before.capped[cycle] = prior?.byCycle!.capped[j];
+          before.uncapped[cycle] = prior?.byCycle!.uncapped[j];
+        });
+        const marginal = marginalOf(after, before);
+        baselineMs += performance.now() - baselineStarted;
+        input.onGraded?.({ ...graded, marginal });
+        const grade = { afterOnly: top, afterOnlyUncapped: gross(found.uncapped), marginal, ours };
+        countVictim(total, grade);
+        countVictim(tallies[routeOf(routes, tx.hash)], grade);
+        countVictim(protocol, grade);
+        const credited = creditOf(grade);
+        if (marginal.gross > 0n && credited * 100n < marginal.gross * 99n && shortfalls.length < 20) {
+          shortfalls.push({ victim: tx.hash, block: String(number), bestGrossWei: String(marginal.gross), capturedGrossWei: String(credited), afterOnlyBestGrossWei: String(top), afterOnlyCapturedGrossWei: String(ours ?? 0n) });
         }
       }
     }

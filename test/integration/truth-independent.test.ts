@@ -52,11 +52,14 @@ describe('the capture truth: an independent search on the chain\'s own quotes', 
     expect(capture.truth).toBe('independent');
     expect(capture.victims).toBe(1);
     expect(capture.captured).toBe(1);
-    const truth = BigInt(capture.bestGrossWei);
+    // The search's reach: its best on the state after the swap (the headline takes out what stood before it).
+    const truth = BigInt(capture.afterOnlyBestGrossWei);
+    expect(BigInt(capture.bestGrossWei)).toBeLessThanOrEqual(truth);
     expect(truth).toBeGreaterThanOrEqual(best.grossProfitWei);
     expect((truth - best.grossProfitWei) * 1_000_000n).toBeLessThanOrEqual(best.grossProfitWei);
     expect(capture.capWei).toBeNull();
     expect(capture.uncappedBestGrossWei).toBe(capture.bestGrossWei);
+    expect(capture.afterOnlyUncappedBestGrossWei).toBe(capture.afterOnlyBestGrossWei);
     expect(capture.quotes).toBeGreaterThan(0);
     expect(capture.aboveBest).toBe(0);
     expect(capture.verified, JSON.stringify(capture.unverified)).toBe(1);
@@ -80,10 +83,12 @@ describe('the capture truth: an independent search on the chain\'s own quotes', 
     expect(capture.capWei).toBe(String(cap));
     expect(capture.victims).toBe(1);
     expect(capture.verified, JSON.stringify(capture.unverified)).toBe(1);
-    const truth = BigInt(capture.bestGrossWei);
+    // The search's reach: its best on the state after the swap (the headline takes out what stood before it).
+    const truth = BigInt(capture.afterOnlyBestGrossWei);
+    expect(BigInt(capture.bestGrossWei)).toBeLessThanOrEqual(truth);
     expect(truth).toBeGreaterThanOrEqual(best.grossProfitWei);
     expect((truth - best.grossProfitWei) * 1_000_000n).toBeLessThanOrEqual(best.grossProfitWei);
-    expect(BigInt(capture.uncappedBestGrossWei)).toBeGreaterThan(truth);
+    expect(BigInt(capture.afterOnlyUncappedBestGrossWei)).toBeGreaterThan(truth);
   }, 120_000);
 
   it('grades only a state it rebuilt exactly: a replay that does not do what the block did (here, run past the swap\'s deadline) throws', async () => {
@@ -116,7 +121,9 @@ async function expectAtLeastTheBotsOptimum(devnet: Devnet, order: VictimOrder): 
   const capture = await measureCapture({ devnet, landed: [{ victim: hash, execution: { gross: best.grossProfitWei } }], fromBlock: block, toBlock: block });
   expect(capture.victims).toBe(1);
   expect(capture.verified, JSON.stringify(capture.unverified)).toBe(1);
-  const truth = BigInt(capture.bestGrossWei);
+  // The search's reach: its best on the state after the swap (the headline takes out what stood before it).
+    const truth = BigInt(capture.afterOnlyBestGrossWei);
+    expect(BigInt(capture.bestGrossWei)).toBeLessThanOrEqual(truth);
   expect(truth).toBeGreaterThanOrEqual(best.grossProfitWei);
   expect((truth - best.grossProfitWei) * 1_000_000n).toBeLessThanOrEqual(best.grossProfitWei);
 }

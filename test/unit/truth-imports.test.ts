@@ -38,7 +38,7 @@ describe('the capture truth shares no code with the search it grades', () => {
     const loaded = closure(join(src, 'devnet', 'truth.ts'));
     expect(loaded.filter((file) => /^(strategy|amm|state)\//.test(file))).toEqual([]);
     // Not vacuous: the truth's own files are all in the closure.
-    for (const own of ['devnet/truth.ts', 'devnet/truth/best.ts', 'devnet/truth/cycles.ts', 'devnet/truth/execute.ts', 'devnet/truth/fork.ts', 'devnet/truth/quote.ts', 'devnet/truth/rpc.ts']) expect(loaded).toContain(own);
+    for (const own of ['devnet/truth.ts', 'devnet/truth/baseline.ts', 'devnet/truth/best.ts', 'devnet/truth/cycles.ts', 'devnet/truth/execute.ts', 'devnet/truth/fork.ts', 'devnet/truth/quote.ts', 'devnet/truth/rpc.ts']) expect(loaded).toContain(own);
   });
 
   it('the import reader sees through re-exports and ignores only type imports (checked on a file that imports strategy)', () => {

@@ -10,6 +10,11 @@ export type BestBackrun = {
   uncapped: CycleBest | undefined;
   /** Cycle quotes asked of the chain. */
   quotes: number;
+  /**
+   * With `everyCycle`: each cycle's own best (index as `cycles`), capped and uncapped, every gaining cycle refined
+   * to the same precision as the winner (undefined: the cycle gains nothing). Absent otherwise.
+   */
+  byCycle?: { capped: Array<CycleBest | undefined>; uncapped: Array<CycleBest | undefined> };
 };
 
 export type BestOptions = {
@@ -27,6 +32,11 @@ export type BestOptions = {
   chunk?: number;
   /** Refinement stops when the bracket is this fraction of its top (default 10^-9) or 2 wei. */
   relativeWidth?: bigint;
+  /**
+   * Refine every gaining cycle, not only those that could beat the best, and report each cycle's own best
+   * (`byCycle`): what a baseline needs to compare one cycle's gain on two states. Costs the refinement of each.
+   */
+  everyCycle?: boolean;
 };
 
 /** The chain's quotes: a cycle's output and the least input that gets it (the search's figure), and a plain forward quote (the result's). */
@@ -124,7 +134,7 @@ export async function bestBackrun(quote: Quotes, cycles: readonly TruthCycle[], 
     });
     const top = best.reduce((max, entry) => (entry.gain > max ? entry.gain : max), 0n);
     return best
-      .filter((entry) => entry.gain > 0n && entry.gain * ratioNum >= top * ratioDen)
+      .filter((entry) => entry.gain > 0n && (options.everyCycle === true || entry.gain * ratioNum >= top * ratioDen))
       .map((entry) => ({ cycle: entry.cycle, low: entry.at > 0 ? entry.inRange[entry.at - 1]! : 0n, high: entry.inRange[entry.at + 1] ?? entry.inRange[entry.at]!, limit: limitOf(entry.cycle) }));
   };
 
@@ -180,11 +190,48 @@ export async function bestBackrun(quote: Quotes, cycles: readonly TruthCycle[], 
     return best;
   };
 
+  // Each cycle's own best, the same way as the winner's: the forward quote of the edge of its best tried input and
+  // of that input itself, or any tried input's forward gain if better; all cycles' forward quotes in one batch.
+  const eachBest = async (limitOf: (cycle: number) => bigint): Promise<Array<CycleBest | undefined>> => {
+    const asked: Array<{ cycle: number; amountIn: bigint }> = [];
+    gains.forEach((byInput, cycle) => {
+      let chosen: { tried: bigint; gain: bigint } | undefined;
+      for (const [tried, gain] of byInput) if (tried <= limitOf(cycle) && gain > 0n && (!chosen || gain > chosen.gain)) chosen = { tried, gain };
+      if (chosen) for (const amountIn of new Set([edges[cycle]!.get(chosen.tried)!, chosen.tried])) asked.push({ cycle, amountIn });
+    });
+    const outputs = asked.length === 0 ? [] : await quote.forward(asked.map((point) => ({ cycle: cycles[point.cycle]!, amountIn: point.amountIn })));
+    quotes += asked.length;
+    const result: Array<CycleBest | undefined> = cycles.map(() => undefined);
+    const offer = (index: number, amountIn: bigint, gross: bigint) => {
+      if (gross > 0n && (!result[index] || gross > result[index]!.gross)) result[index] = { cycle: cycles[index]!, amountIn, gross };
+    };
+    asked.forEach((point, i) => {
+      if (outputs[i]! > 0n) offer(point.cycle, point.amountIn, outputs[i]! - point.amountIn);
+    });
+    plain.forEach((byInput, index) => {
+      for (const [amountIn, gross] of byInput) if (amountIn <= limitOf(index)) offer(index, amountIn, gross);
+    });
+    return result;
+  };
+
   const uncappedLimit = (cycle: number) => options.depth[cycle]!;
   const cappedLimit = (cycle: number) => (options.cap !== undefined && options.cap < options.depth[cycle]! ? options.cap : options.depth[cycle]!);
   await refine(brackets(uncappedLimit));
   await refine(brackets(cappedLimit));
-  const capped = await bestOf(cappedLimit);
-  const uncapped = await bestOf(uncappedLimit);
-  return { capped, uncapped, quotes };
+  if (options.everyCycle !== true) {
+    const capped = await bestOf(cappedLimit);
+    const uncapped = await bestOf(uncappedLimit);
+    return { capped, uncapped, quotes };
+  }
+  // Every input bestOf would consider is among each cycle's own (the winner's edge is its cycle's edge): the best
+  // of the cycles' bests is the best, at least bestOf's figure.
+  const byCycle = { capped: await eachBest(cappedLimit), uncapped: await eachBest(uncappedLimit) };
+  return { capped: topOf(byCycle.capped), uncapped: topOf(byCycle.uncapped), quotes, byCycle };
+}
+
+/** The best of some cycles' bests (the first of equals). */
+export function topOf(bests: ReadonlyArray<CycleBest | undefined>): CycleBest | undefined {
+  let top: CycleBest | undefined;
+  for (const best of bests) if (best && (!top || best.gross > top.gross)) top = best;
+  return top;
 }

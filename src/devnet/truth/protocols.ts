@@ -1,11 +1,14 @@
 import type { Hex } from 'viem';
 import { poolIdOf, type TruthPool } from './cycles.ts';
-import { tallyCapture } from './sources.ts';
+import { emptyVictimTally, tallyFigures, type VictimTally } from './baseline.ts';
 
 /** The protocol a victim is graded under: the newest one its swap touched (V4 over V3 over V2-style pairs). */
 export type TruthProtocol = 'v2' | 'v3' | 'v4';
 
-/** The capture of one protocol's victims, against the same independent truth. Amounts are decimal wei strings. */
+/**
+ * The capture of one protocol's victims, against the same independent truth. Amounts are decimal wei strings. The
+ * headline figures grade each victim by its own value (truth/baseline.ts); the `afterOnly*` ones are the old rule.
+ */
 export type ProtocolCapture = {
   /**
    * Victims counted under this protocol: `v4` when any pool its swap moved is a V4 pool, else `v3` when any is a
@@ -14,15 +17,25 @@ export type ProtocolCapture = {
   victims: number;
   /** Of those, backrun by us. */
   captured: number;
-  /** The truth's best gross per victim (within the input cap), summed. */
+  /** The victims' own values (within the input cap), summed. */
   bestGrossWei: string;
+  /** Our backruns' gross, each held to its victim's own value. */
   capturedGrossWei: string;
   /** capturedGross / bestGross, 4 decimals; null when there was nothing to take. */
   ratio: number | null;
-  /** The best gross with no input cap, summed over the same victims. */
+  /** The victims' own values with no input cap, summed over the same victims. */
   uncappedBestGrossWei: string;
   /** Router swaps of this protocol the truth measured (victims or not). */
   analyzed: number;
+  /** The old rule's figures (the best on the state after the swap alone, standing gaps included; our gross in full). */
+  afterOnlyVictims: number;
+  afterOnlyCaptured: number;
+  afterOnlyBestGrossWei: string;
+  afterOnlyCapturedGrossWei: string;
+  afterOnlyRatio: number | null;
+  afterOnlyUncappedBestGrossWei: string;
+  /** What our backruns of these victims took above each victim's own value: gaps that stood before the victim. */
+  standingGapBackrunGrossWei: string;
 };
 
 export type ProtocolCaptures = Record<TruthProtocol, ProtocolCapture>;
@@ -51,12 +64,12 @@ export const simulateOnlyReason =
   "hooks that run around a swap (beforeSwap/afterSwap/returns-delta): the bot never prices these pools by its own math and the executor is not allowed their hooks; searched with V4Quoter and reported apart, not in the capture ratio";
 
 /** Running sums of one protocol while the truth grades the run. */
-export type ProtocolTally = { victims: number; captured: number; best: bigint; uncapped: bigint; capturedGross: bigint; analyzed: number };
+export type ProtocolTally = VictimTally & { analyzed: number };
 
 export const emptyProtocolTallies = (): Record<TruthProtocol, ProtocolTally> => ({
-  v2: { victims: 0, captured: 0, best: 0n, uncapped: 0n, capturedGross: 0n, analyzed: 0 },
-  v3: { victims: 0, captured: 0, best: 0n, uncapped: 0n, capturedGross: 0n, analyzed: 0 },
-  v4: { victims: 0, captured: 0, best: 0n, uncapped: 0n, capturedGross: 0n, analyzed: 0 },
+  v2: { ...emptyVictimTally(), analyzed: 0 },
+  v3: { ...emptyVictimTally(), analyzed: 0 },
+  v4: { ...emptyVictimTally(), analyzed: 0 },
 });
 
 /** The protocol of a swap from the pools it moved (by `poolIdOf`). */
@@ -70,9 +83,10 @@ export function protocolCaptures(tallies: Record<TruthProtocol, ProtocolTally>):
   const one = (protocol: TruthProtocol): ProtocolCapture => {
     const tally = tallies[protocol];
     return {
-      ...tallyCapture(tally),
+      ...tallyFigures(tally),
       uncappedBestGrossWei: String(tally.uncapped),
       analyzed: tally.analyzed,
+      afterOnlyUncappedBestGrossWei: String(tally.afterOnlyUncapped),
     };
   };
   return { v2: one('v2'), v3: one('v3'), v4: one('v4') };

@@ -1,18 +1,33 @@
 import type { Hex } from 'viem';
 import type { SwapRoute } from '../traffic/privateRoute.ts';
+import { emptyVictimTally, tallyFigures, type VictimTally } from './baseline.ts';
 import { devnetCall } from './devnetCall.ts';
 import { routeOf, type SwapRoutes } from './routes.ts';
 
-/** The capture of one route's victims, against the same independent truth. Amounts are decimal wei strings. */
+/**
+ * The capture of one route's victims, against the same independent truth. Amounts are decimal wei strings. The
+ * headline figures grade each victim by its own value (truth/baseline.ts); the `afterOnly*` ones are the old rule
+ * (the best on the state after the swap alone, standing gaps included), kept beside them.
+ */
 export type SourceCapture = {
-  /** Victims whose swap took this route (by the relays' own record; public when no relay took it). */
+  /** Victims whose swap took this route (by the relays' own record; public when no relay took it), with an own value above 0. */
   victims: number;
   /** Of those, backrun by us. */
   captured: number;
+  /** The victims' own values (the best after minus what stood on the same cycle before), summed. */
   bestGrossWei: string;
+  /** Our backruns' gross, each held to its victim's own value. */
   capturedGrossWei: string;
   /** capturedGross / bestGross, 4 decimals; null when there was nothing to take. */
   ratio: number | null;
+  /** The old rule's figures: every swap with a backrun worth its gas, its best on the state after it alone, our gross in full. */
+  afterOnlyVictims: number;
+  afterOnlyCaptured: number;
+  afterOnlyBestGrossWei: string;
+  afterOnlyCapturedGrossWei: string;
+  afterOnlyRatio: number | null;
+  /** What our backruns of these victims took above each victim's own value: gaps that stood before the victim. */
+  standingGapBackrunGrossWei: string;
   /**
    * What the builder refunded these victims' users out of our landed backruns' payments, as its block reports say
    * (`builder_blockReport` included[].refund, paid in the same block): MEV-Share's 90%. The devnet's MEV Blocker
@@ -25,14 +40,7 @@ export type SourceCapture = {
 
 export type SourceCaptures = Record<SwapRoute, SourceCapture>;
 
-/** Running sums of one route while the truth grades the run. */
-export type RouteTally = { victims: number; captured: number; best: bigint; capturedGross: bigint };
-
-export const emptyTallies = (): Record<SwapRoute, RouteTally> => ({
-  public: { victims: 0, captured: 0, best: 0n, capturedGross: 0n },
-  mevBlocker: { victims: 0, captured: 0, best: 0n, capturedGross: 0n },
-  mevShare: { victims: 0, captured: 0, best: 0n, capturedGross: 0n },
-});
+export const emptyTallies = (): Record<SwapRoute, VictimTally> => ({ public: emptyVictimTally(), mevBlocker: emptyVictimTally(), mevShare: emptyVictimTally() });
 
 type ReportedBundle = { txHashes: Hex[]; refund?: { refundWei: string } };
 
@@ -69,17 +77,11 @@ export async function refundsByRoute(
 
 const numberToQuantity = (value: bigint) => `0x${value.toString(16)}`;
 
-/** A tally's victims and captured gross against the truth's best, the ratio to 4 decimals (null: nothing to take). */
-export function tallyCapture(tally: RouteTally): { victims: number; captured: number; bestGrossWei: string; capturedGrossWei: string; ratio: number | null } {
-  const { victims, captured, best, capturedGross } = tally;
-  return { victims, captured, bestGrossWei: String(best), capturedGrossWei: String(capturedGross), ratio: best === 0n ? null : Number((capturedGross * 10_000n) / best) / 10_000 };
-}
-
-export function sourceCaptures(tallies: Record<SwapRoute, RouteTally>, refunds: Record<SwapRoute, { refunds: bigint; unread: number }>): SourceCaptures {
+export function sourceCaptures(tallies: Record<SwapRoute, VictimTally>, refunds: Record<SwapRoute, { refunds: bigint; unread: number }>): SourceCaptures {
   const one = (route: SwapRoute): SourceCapture => {
     const tally = tallies[route];
     return {
-      ...tallyCapture(tally),
+      ...tallyFigures(tally),
       refundsWei: String(refunds[route].refunds),
       refundsUnread: refunds[route].unread,
     };
