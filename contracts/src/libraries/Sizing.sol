@@ -50,7 +50,11 @@ library Sizing {
         uint256 entriesEnd = HEADER_SIZE + s.count * ENTRY_SIZE;
         s.hasPoolId = sizing.length == entriesEnd + POOL_ID_SIZE;
         wellFormed = s.count >= MIN_ENTRIES && s.count <= MAX_ENTRIES && (sizing.length == entriesEnd || s.hasPoolId);
-        if (wellFormed && s.hasPoolId) s.poolId = bytes32(sizing[entriesEnd:entriesEnd + POOL_ID_SIZE]);
+        if (wellFormed && s.hasPoolId) {
+            assembly ("memory-safe") {
+                mstore(add(s, 0xa0), calldataload(add(sizing.offset, entriesEnd)))
+            }
+        }
     }
 
     function _entry(bytes calldata sizing, uint256 index) private pure returns (uint256 key, uint256 amount) {
