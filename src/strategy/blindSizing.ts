@@ -1,5 +1,5 @@
 import { V3RangeError, type V3PoolState } from '../amm/v3/pool.ts';
-import { getSqrtRatioAtTick } from '../amm/v3/tickMath.ts';
+import { getSqrtRatioAtTick, MAX_SQRT_RATIO, MIN_SQRT_RATIO } from '../amm/v3/tickMath.ts';
 import type { Address } from 'viem';
 import { PendingOverlay } from '../state/overlay.ts';
 import type { MarketState } from '../state/market.ts';
@@ -66,7 +66,10 @@ function reserveIn(pool: Pool, zeroForOne: boolean): bigint {
 /**
  * What the positions of a concentrated pool hold of token0 (`zero`) or token1 at its price, from its loaded ticks:
  * token0 sits in the ranges above the price, token1 below (Uniswap v3 whitepaper 6.29-6.30, summed per segment of
- * constant liquidity). Ranges past the loaded window are not counted (the depth is then understated, never over).
+ * constant liquidity). Liquidity still active past the last loaded tick (a window of words was loaded, not every
+ * one) is taken to run to the price bound, as a full-range position does: the traffic's own basis (what the
+ * positions hold), which a window cut at its edge would understate hundreds of times for such a position. Only
+ * where the grid of assumed victims lies depends on it, never an amount traded.
  */
 export function heldIn(pool: V3PoolState, zero: boolean): bigint {
   let held = 0n;
@@ -80,6 +83,7 @@ export function heldIn(pool: V3PoolState, zero: boolean): bigint {
       liquidity += pool.liquidityNet[i]!;
       price = next;
     }
+    if (liquidity > 0n && MAX_SQRT_RATIO > price) held += (((liquidity * Q96) / price) * (MAX_SQRT_RATIO - price)) / MAX_SQRT_RATIO;
   } else {
     for (let i = pool.ticks.length - 1; i >= 0; i--) {
       if (pool.ticks[i]! > pool.tick) continue;
@@ -88,6 +92,7 @@ export function heldIn(pool: V3PoolState, zero: boolean): bigint {
       liquidity -= pool.liquidityNet[i]!;
       price = next;
     }
+    if (liquidity > 0n && price > MIN_SQRT_RATIO) held += (liquidity * (price - MIN_SQRT_RATIO)) / Q96;
   }
   return held;
 }

@@ -113,6 +113,16 @@ describe('heldIn: a concentrated pool depth as its positions hold it', () => {
     near(heldIn(pool, true), wide * (1 / price - 1 / sqrt(887_270)) + narrow * (1 / price - 1 / sqrt(198_250)));
     near(heldIn(pool, false), wide * (price - sqrt(-887_270)) + narrow * (price - sqrt(194_250)));
   });
+
+  it('a window of loaded ticks that cuts a wide position: its liquidity counted to the price bound', () => {
+    const full = v4Pool();
+    // Only the narrow position's ticks loaded: the wide one's liquidity is active past both ends of the window.
+    const windowed = { ...full, ticks: [194_250, 198_250], liquidityNet: [10n ** 18n, -(10n ** 18n)], liquidityGross: [10n ** 18n, 10n ** 18n], wordRange: { from: 75, to: 78 } };
+    const price = Number(full.sqrtPriceX96) / 2 ** 96;
+    const [wide, narrow] = [2e17, 1e18];
+    near(heldIn(windowed, true), wide * (1 / price - 1 / sqrt(887_272)) + narrow * (1 / price - 1 / sqrt(198_250)));
+    near(heldIn(windowed, false), wide * (price - sqrt(-887_272)) + narrow * (price - sqrt(194_250)));
+  });
 });
 
 describe('blind tables keyed by a V4 pool price', () => {
