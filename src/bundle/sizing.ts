@@ -68,7 +68,8 @@ export const MAX_SIZED_LEGS = 8;
  * the bytes[] encoding and the second pass (every leg is sized before any swaps), and per skipped leg its plan's and
  * table's calldata, the plan checks, its pools' addresses, one pool read and the lookup. Measured (two-hop V2 and V3
  * cycles, the skipped legs the other direction of the same pool): 6,400 to 42,200 for one leg of 2 to 64 entries;
- * 13,400 to 49,200 per skipped leg;
+ * 13,400 to 49,200 per skipped leg; a skipped V4-keyed leg (its key trailer, pool id and extsload) up to ~16,900 at
+ * 2 entries (contracts/test/executor/ExecutorSizedV4Gas.t.sol);
  * contracts/test/executor/ExecutorSizedLegsGas.t.sol checks this bound (snapshots/ExecutorSizedLegsGasTest.json).
  * Throws PlanError outside 1..MAX_SIZED_LEGS legs or SIZING_MIN_ENTRIES..SIZING_MAX_ENTRIES entries.
  */
@@ -80,7 +81,7 @@ export function sizedLegsExtraGas(legs: number, entriesPerLeg: number): bigint {
     throw new PlanError(`a sizing table has ${SIZING_MIN_ENTRIES} to ${SIZING_MAX_ENTRIES} entries (got ${entriesPerLeg})`);
   }
   const entries = BigInt(entriesPerLeg);
-  return 7_000n + 650n * entries + BigInt(legs - 1) * (14_000n + 650n * entries);
+  return 7_000n + 650n * entries + BigInt(legs - 1) * (15_500n + 650n * entries);
 }
 
 const isPoolId = (pool: string): boolean => pool.length === 66;

@@ -86,6 +86,26 @@ contract ExecutorSizedV4GasTest is ExecutorSizedV4Base {
         emit log_named_uint(string.concat("sizedExtra_v4", suffix), sizedV4 - p.plainV4);
         // The bound src/bundle/sizing.ts's sizedLegsExtraGas gives the bot for one leg (over `execute`).
         assertLe(sizedV4 - p.plainV4, 7_000 + 650 * entries, "sizedLegsExtraGas bound (one V4 leg)");
+        // A blind backrun of a V4 victim: both directions' legs, the trading one and the other (its table above the
+        // live price: skipped), as executeSizedLegs.
+        _measureTwoLegs(p, entries, keys, amounts, suffix);
+    }
+
+    function _measureTwoLegs(Plans memory p, uint256 entries, uint256[] memory keys, uint256[] memory amounts, string memory suffix)
+        internal
+    {
+        bytes[] memory plans = new bytes[](2);
+        bytes[] memory sizings = new bytes[](2);
+        plans[0] = p.v4;
+        sizings[0] = _sizingV4(poolManager, 1, 0, keys, amounts, _poolId(v4WethUsdc));
+        plans[1] = _sizedPlan(
+            _legs2(_v4Leg(v4WethUsdc, address(weth), usdc), _v2Leg(uniWethUsdc, address(uniRouter), usdc, address(weth))), AMOUNT_IN, 0, 0
+        );
+        for (uint256 i; i < entries; ++i) keys[i] += entries * 1e12;
+        sizings[1] = _sizingV4(poolManager, 0, 0, keys, amounts, _poolId(v4WethUsdc));
+        uint256 gas = _measure(string.concat("executeSizedLegs_v4_2_legs", suffix), abi.encodeCall(executor.executeSizedLegs, (plans, sizings)));
+        emit log_named_uint(string.concat("legsExtra_v4_2_legs", suffix), gas - p.plainV4);
+        assertLe(gas - p.plainV4, 7_000 + 650 * entries + 15_500 + 650 * entries, "sizedLegsExtraGas bound (two V4 legs)");
     }
 }
 
