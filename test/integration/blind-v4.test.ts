@@ -24,6 +24,9 @@ import { buildV4SwapCall } from '../../src/devnet/traffic/v4Calldata.ts';
 import { v4Currency } from '../../src/devnet/traffic/v4Plan.ts';
 import { v4HeldReserve } from '../../src/devnet/traffic/v4Quote.ts';
 import type { LandedBundle } from '../../src/monitor/ledger.ts';
+import { measureCaptureBySource } from '../../src/devnet/truth.ts';
+import { readSwapRoutes } from '../../src/devnet/truth/routes.ts';
+import { exposureCaps } from '../../src/risk/config.ts';
 import { projectRoot } from '../../src/paths.ts';
 import type { SearcherApp } from '../../src/searcher.ts';
 import { startTestBot, stepBlock } from '../helpers/bot.ts';
@@ -115,6 +118,14 @@ describe('blind MEV-Share backruns of a Uniswap V4 victim', () => {
     expect(bundle.execution.builderPayment).toBe(paid);
     expect(bundle.execution.gasPaid).toBe(ourReceipt.gasUsed * ourReceipt.effectiveGasPrice);
     expect(bundle.execution.net).toBeGreaterThan(0n);
+    // Against the devnet's independent truth (its own search of the best backrun of each victim, on the chain's
+    // quoters): the blind backrun captures at least 98% of it.
+    const { sources, byProtocol } = await measureCaptureBySource({ devnet, landed: ours, fromBlock: block, toBlock: block, maxAmountInWei: exposureCaps(app.risk.gate.config, mainnet.weth).maxInventoryAmountIn, maxSwaps: 10, routes: await readSwapRoutes(devnet.manifest) });
+    console.info(`[blind-v4] truth: best ${sources.mevShare.bestGrossWei} wei, captured ${sources.mevShare.capturedGrossWei} wei, ratio ${sources.mevShare.ratio}`);
+    expect(sources.mevShare.victims).toBe(1);
+    expect(byProtocol.v4.victims).toBe(1);
+    expect(BigInt(sources.mevShare.capturedGrossWei)).toBe(gross);
+    expect(sources.mevShare.ratio!).toBeGreaterThanOrEqual(0.98);
   }, 120_000);
 
   it('a victim too small to pay: backrun blind all the same, the executor trades nothing and nothing of ours lands at a loss', async () => {
