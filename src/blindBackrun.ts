@@ -24,13 +24,29 @@ const maxPoolsPerHint = 4;
 
 /**
  * Which way the victim traded `pool`, when the hint's full logs tell its state after the victim (undefined when
- * hidden): a V2 pair's reserve0 grows, a V3 pool's price falls, when token0 went in.
+ * hidden): a V2 pair's reserve0 grows, a V3 or V4 pool's price falls, when token0 went in.
  */
-function victimDirection(hint: PrivateHint, pool: string, before: Pool | undefined): boolean | undefined {
+export function victimDirection(hint: PrivateHint, pool: string, before: Pool | undefined): boolean | undefined {
   const after = hint.after.find((state) => state.pool.toLowerCase() === pool);
   if (!after || !before) return undefined;
   if (after.protocol === 'v2' && before.kind === 'v2') return after.reserve0 === before.reserve0 ? undefined : after.reserve0 > before.reserve0;
-  if (after.protocol === 'v3' && before.kind === 'v3') return after.sqrtPriceX96 === before.sqrtPriceX96 ? undefined : after.sqrtPriceX96 < before.sqrtPriceX96;
+  if ((after.protocol === 'v3' && before.kind === 'v3') || (after.protocol === 'v4' && before.kind === 'v4')) return after.sqrtPriceX96 === before.sqrtPriceX96 ? undefined : after.sqrtPriceX96 < before.sqrtPriceX96;
+  return undefined;
+}
+
+/**
+ * Why a tracked pool the hint names cannot be backrun blind, if it cannot: a V4 pool whose hook acts around swaps
+ * (our math does not price it), one of another PoolManager than the executor's, or one named by a Swap log that
+ * another contract than its PoolManager emitted (anyone can log a pool id).
+ */
+export function blindRefusal(hint: PrivateHint, pool: Pool, v4PoolManager: string | undefined): string | undefined {
+  if (pool.kind !== 'v4') return undefined;
+  if (pool.simulateOnly) return 'a simulate-only (swap hook) Uniswap V4 pool';
+  const manager = pool.poolManager.toLowerCase();
+  if (v4PoolManager === undefined || manager !== v4PoolManager.toLowerCase()) return 'a Uniswap V4 pool of another PoolManager than the executor\'s';
+  const id = pool.address.toLowerCase();
+  const logged = [...hint.swaps, ...hint.after].filter((entry) => entry.pool.toLowerCase() === id);
+  if (logged.some((entry) => entry.protocol !== 'v4' || entry.manager.toLowerCase() !== manager)) return 'a Uniswap V4 pool id logged by another contract than its PoolManager';
   return undefined;
 }
 
@@ -78,6 +94,7 @@ export type BlindBackrunsParameters = {
  * dropped by the builder at no cost to us.
  */
 export class BlindBackruns {
+  /** `v4`: hints naming a V4 pool that cannot be backrun blind (blindRefusal). */
   readonly stats = { hints: 0, stale: 0, tooManyPools: 0, untracked: 0, v4: 0, unprofitable: 0, noFreeLane: 0, sent: 0, refused: 0 };
 
   constructor(private readonly parameters: BlindBackrunsParameters) {}
@@ -103,12 +120,13 @@ export class BlindBackruns {
       return;
     }
     const tracked = named.filter((pool) => market.get(pool as Address));
-    // A blind leg is sized on chain from its pool's own state (executeSizedLegs), which a V4 pool (a PoolManager
-    // entry, no address of its own) does not have, and a cycle through one cannot be sized: neither is backrun blind.
-    const touched = tracked.filter((pool) => market.get(pool as Address)!.kind !== 'v4');
-    if (touched.length < tracked.length) {
+    // A V4 pool is sized on chain from its slot0 in the PoolManager (the market keys it by id, as the hint names it);
+    // one our math cannot price, or whose naming we cannot trust, is not backrun blind.
+    const refusals = tracked.map((pool) => [pool, blindRefusal(hint, market.get(pool as Address)!, engineConfig.v4PoolManager)] as const).filter(([, reason]) => reason !== undefined);
+    const touched = tracked.filter((pool) => !refusals.some(([refused]) => refused === pool));
+    if (refusals.length > 0) {
       this.stats.v4++;
-      logger.debug({ victim: hint.hash }, 'blind: a Uniswap V4 pool is not backrun blind (executeSized cannot size on a V4 pool)');
+      for (const [pool, reason] of refusals) logger.debug({ victim: hint.hash, pool }, `blind: ${reason} is not backrun blind`);
     }
     if (touched.length === 0) {
       this.stats.untracked++;
@@ -130,7 +148,7 @@ export class BlindBackruns {
       const found = blindLegs({ market, graph: this.parameters.graph(), pool: pool as Address, excluded, prior: [], nextBaseFeeWei: head.nextBaseFeePerGas, config: engineConfig, floorWei: (cycle, ticks) => this.floor(gasLimitFor(estimateGas(cycle, ticks) + sizedLegsExtraGas(2, defaultGridPpm.length + 3))), builderShareBps });
       // Full logs tell the state after the victim, so its direction: only that side's table can trade.
       const direction = victimDirection(hint, pool, found[0]?.pool);
-      legs.push(...found.filter((leg) => (direction === undefined || leg.victimZeroForOne === direction) && leg.cycle.hops.every((hop) => hop.pool.kind !== 'v4')));
+      legs.push(...found.filter((leg) => direction === undefined || leg.victimZeroForOne === direction));
     }
     const searchedUs = Math.round((performance.now() - started) * 1000);
     // The legs that may earn most first; a leg of another pool whose cycle shares a pool with one kept is dropped

@@ -9,7 +9,7 @@ import {PoolAddress} from "./libraries/PoolAddress.sol";
 import {Sizing} from "./libraries/Sizing.sol";
 import {TokenTransfer} from "./libraries/TokenTransfer.sol";
 import {V4Legs} from "./V4Legs.sol";
-import {V4PoolKey} from "./interfaces/IV4PoolManager.sol";
+import {IV4PoolManager, V4PoolKey} from "./interfaces/IV4PoolManager.sol";
 
 /// @title Executor
 /// @notice Runs one planned cycle of swaps across Uniswap V2-style pairs, V3 pools and V4 pools (V4Legs.sol) in a
@@ -104,6 +104,8 @@ contract Executor is V4Legs {
     error FixedBuilderPaymentInSizedPlan();
     error BadSizing();
     error SizingPoolNotInPlan(address pool);
+    /// @notice A table keyed on a V4 hop names a pool id other than that hop's own pool key's.
+    error SizingPoolIdNotInPlan(bytes32 poolId);
     error BuilderShareAbovePlanCap(uint256 shareBps, uint256 planCapBps);
     error NoOpportunity(uint256 key);
 
@@ -228,8 +230,10 @@ contract Executor is V4Legs {
     ///        (FixedBuilderPaymentInSizedPlan): the payment here is a share, not a sum;
     ///      - the table's pool must be the pool the executor itself derives for the plan hop it names
     ///        (SizingPoolNotInPlan), so a stolen operator key cannot make it read an arbitrary contract;
-    ///      - the key is that pool's reserve0 (V2-style hop, getReserves) or sqrtPriceX96 (V3 hop, slot0); keys must
-    ///        strictly increase, the table be 2..64 entries of exactly its length (BadSizing);
+    ///      - the key is that pool's reserve0 (V2-style hop, getReserves) or sqrtPriceX96 (V3 hop, slot0; V4 hop, its
+    ///        slot0 in the owner's PoolManager by extsload, the table's `pool` being that PoolManager and its trailer
+    ///        the id of the hop's own pool key, else SizingPoolIdNotInPlan); keys must strictly increase, the table be
+    ///        2..64 entries of exactly its length, with the pool id trailer exactly when the hop is V4 (BadSizing);
     ///      - the input is linear between the two entries around the key and never exceeds the plan's amountIn
     ///        (the ceiling the bot's risk checks approved); a key outside [first, last], or an input of 0 (after
     ///        interpolation and the cap), reverts NoOpportunity before any swap;
@@ -495,9 +499,18 @@ contract Executor is V4Legs {
             sizedPool = _pool(sized, Plan.hop(plan, s.hopIndex - 1).tokenOut);
         }
         if (sizedPool != s.pool) revert SizingPoolNotInPlan(s.pool);
-        // A table is keyed on V2 reserves or V3 slot0; a V4 hop (the PoolManager) has neither.
-        if (sized.v4) revert BadSizing();
-        (leg.key, leg.amountIn) = _sizedAmount(sizing, s.count, sizedPool, sized.v3, h.amountIn);
+        // A V4 hop's pool is an entry of the PoolManager: its table must name that entry (and only such a table may).
+        if (sized.v4 != s.hasPoolId) revert BadSizing();
+        uint256 key;
+        if (sized.v4) {
+            address sizedIn = s.hopIndex == 0 ? h.startToken : Plan.hop(plan, s.hopIndex - 1).tokenOut;
+            key = _v4SizingKey(plan, sized, sizedIn, sizedPool, s.poolId);
+        } else if (sized.v3) {
+            (key,,,,,,) = IUniswapV3Pool(sizedPool).slot0();
+        } else {
+            (key,,) = IUniswapV2Pair(sizedPool).getReserves();
+        }
+        (leg.key, leg.amountIn) = (key, _sizedAmount(sizing, s.count, key, h.amountIn));
         leg.shareBps = s.builderShareBps;
     }
 
@@ -526,24 +539,31 @@ contract Executor is V4Legs {
         if (payment != 0) _payBuilder(payment);
     }
 
-    /// @dev The pool's live key and the table's input there, capped at `ceiling` (the plan's amountIn); 0 when the
-    ///      key is outside the table; reverts BadSizing on unsorted keys.
-    function _sizedAmount(bytes calldata sizing, uint256 count, address pool, bool v3, uint256 ceiling)
-        private
-        view
-        returns (uint256 key, uint256 amount)
-    {
-        if (v3) {
-            (key,,,,,,) = IUniswapV3Pool(pool).slot0();
-        } else {
-            (key,,) = IUniswapV2Pair(pool).getReserves();
-        }
+    /// @dev The table's input at the live `key`, capped at `ceiling` (the plan's amountIn); 0 when the key is outside
+    ///      the table; reverts BadSizing on unsorted keys.
+    function _sizedAmount(bytes calldata sizing, uint256 count, uint256 key, uint256 ceiling) private pure returns (uint256 amount) {
         bool sorted;
         bool inRange;
         (sorted, inRange, amount) = Sizing.amountAt(sizing, count, key);
         if (!sorted) revert BadSizing();
-        if (!inRange) return (key, 0);
+        if (!inRange) return 0;
         if (amount > ceiling) amount = ceiling;
+    }
+
+    /// @dev A V4 sized hop's key: the sqrtPriceX96 of the hop's own pool, read from `manager` (the owner's
+    ///      PoolManager, as _pool derived it) at StateLibrary's slot0 of the pool (keccak256(poolId, POOLS_SLOT = 6)),
+    ///      its low 160 bits. The id is recomputed from the plan's key (checked as for a swap: hooks allowed,
+    ///      currencies ordered), and the table's id must be it.
+    function _v4SizingKey(bytes calldata plan, Plan.Hop memory hop, address tokenIn, address manager, bytes32 tableId)
+        private
+        view
+        returns (uint256)
+    {
+        (V4PoolKey memory key, bool ok) = _v4Key(plan, hop, tokenIn, WETH);
+        if (!ok) revert BadPlan();
+        bytes32 id = keccak256(abi.encode(key));
+        if (id != tableId) revert SizingPoolIdNotInPlan(tableId);
+        return uint160(uint256(IV4PoolManager(manager).extsload(keccak256(abi.encode(id, uint256(6))))));
     }
 
     /// @dev Pays block.coinbase `amount` in ETH, unwrapped from WETH (relays require the bid as an ETH transfer).

@@ -20,7 +20,7 @@ export type SizedLegsCall = {
   builderShareBps: number;
   /** The most any leg may take from inventory (what the risk layer approved). */
   maxAmountIn: bigint;
-  /** What the plans are checked against (encodePlan; sizedPlanFor refuses V4 hops before it would matter). */
+  /** What the plans are checked against (encodePlan: a V4 hop needs the executor's PoolManager). */
   context?: PlanContext;
 };
 

@@ -52,12 +52,14 @@ export function v4HopOf(cycle: Cycle): number | undefined {
 
 /**
  * The plan for `executeSized` (a victim whose size is hidden): inventory mode, amountIn the ceiling the table's
- * input is capped at, no fixed builder payment (the table's share of the realised profit is paid instead).
+ * input is capped at, no fixed builder payment (the table's share of the realised profit is paid instead). A V4 hop
+ * is fine (the executor keys a table on its pool's slot0 in the PoolManager); a simulate-only (swap hook) V4 pool is
+ * refused: the table's inputs are our math's, which does not price it.
  */
 export function sizedPlanFor(parameters: SizedPlanParameters): ExecutorPlan {
   const { cycle, targetBlock, ceiling, minProfit, maxBuilderShareBps } = parameters;
-  const v4 = v4HopOf(cycle);
-  if (v4 !== undefined) throw new PlanError(`executeSized cannot run a cycle with a Uniswap V4 hop (hop ${v4}): its sizing table is keyed on a pool's own state, which a V4 pool does not have at an address`);
+  const hooked = cycle.hops.findIndex((hop) => hop.pool.kind === 'v4' && hop.pool.simulateOnly);
+  if (hooked >= 0) throw new PlanError(`executeSized cannot run a cycle through a simulate-only Uniswap V4 pool (hop ${hooked}): its table would be priced by math that does not apply there`);
   return { flash: false, targetBlock, amountIn: ceiling, minProfit, builderPayment: 0n, maxBuilderShareBps, startToken: cycle.startToken, hops: planHops(cycle) };
 }
 

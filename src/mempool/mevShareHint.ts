@@ -6,6 +6,11 @@ import type { Address, Hex } from 'viem';
  * transaction swaps through and, where the user shared full logs, the amounts and each pool's state after it.
  * With Flashbots Protect's default hints (`default_logs`) a swap log comes scrubbed (data `0x`, topics zeroed):
  * the pool and the fact of a swap, amounts hidden. Pure; never throws.
+ *
+ * A Uniswap V4 swap is logged by the PoolManager (every V4 pool's), with the pool id in topic1: the swap names the
+ * pool id (as the market keys V4 pools), and `manager` the log's address (the caller checks it is the PoolManager
+ * the pool lives in). A V4 Swap whose id topic was scrubbed names no pool and is skipped (mev-share-node's
+ * `special_logs` filter does not list V4 Swap at all: with default hints a V4 swap leaves nothing in the hint).
  */
 
 const topics = {
@@ -15,6 +20,8 @@ const topics = {
   v2Swap: '0xd78ad95fa46c994b6551d0da85fc275fe613ce37657fb8d5e3d130840159d822',
   /** Uniswap V3 pool `Swap(address indexed sender, address indexed recipient, int256 amount0, int256 amount1, uint160 sqrtPriceX96, uint128 liquidity, int24 tick)`. */
   v3Swap: '0xc42079f94a6350d7e6235f29174924f928cc2ac818eb64fed8004e115fbcca67',
+  /** Uniswap V4 PoolManager `Swap(bytes32 indexed id, address indexed sender, int128 amount0, int128 amount1, uint160 sqrtPriceX96, uint128 liquidity, int24 tick, uint24 fee)`. */
+  v4Swap: '0x40e9cecb9f5f1f1c5b9c97dec2917b7ee92e57ba5563708daca94dd84ad7112f',
 } as const;
 
 export type HintLog = { address: Address; topics: Hex[]; data: Hex };
@@ -24,11 +31,26 @@ export type V2SwapAmounts = { amount0In: bigint; amount1In: bigint; amount0Out: 
 /** A V3 Swap log: the signed amounts the pool received (+) or paid (-), and the pool's state after the swap. */
 export type V3SwapAmounts = { amount0: bigint; amount1: bigint; sqrtPriceX96: bigint; liquidity: bigint; tick: number };
 
-/** One swap the hinted transaction makes (in log order); `pool` lower-case. */
-export type HintSwap = { pool: Address; protocol: 'v2'; amounts: 'hidden' | V2SwapAmounts } | { pool: Address; protocol: 'v3'; amounts: 'hidden' | V3SwapAmounts };
+/**
+ * A V4 Swap log: the swapper's signed amounts (BalanceDelta: negative = paid into the pool), the pool's state after
+ * the swap, and the fee charged (pips).
+ */
+export type V4SwapAmounts = { amount0: bigint; amount1: bigint; sqrtPriceX96: bigint; liquidity: bigint; tick: number; fee: number };
 
-/** A pool's state once the transaction has run, from its last full Sync (V2) or Swap (V3) log in the hint. */
-export type HintPoolState = { pool: Address; protocol: 'v2'; reserve0: bigint; reserve1: bigint } | { pool: Address; protocol: 'v3'; sqrtPriceX96: bigint; liquidity: bigint; tick: number };
+/**
+ * One swap the hinted transaction makes (in log order); `pool` lower-case: a V2/V3 pool's address, a V4 pool's id
+ * (with `manager`, the PoolManager that logged it).
+ */
+export type HintSwap =
+  | { pool: Address; protocol: 'v2'; amounts: 'hidden' | V2SwapAmounts }
+  | { pool: Address; protocol: 'v3'; amounts: 'hidden' | V3SwapAmounts }
+  | { pool: Hex; protocol: 'v4'; manager: Address; amounts: 'hidden' | V4SwapAmounts };
+
+/** A pool's state once the transaction has run, from its last full Sync (V2) or Swap (V3, V4) log in the hint. */
+export type HintPoolState =
+  | { pool: Address; protocol: 'v2'; reserve0: bigint; reserve1: bigint }
+  | { pool: Address; protocol: 'v3'; sqrtPriceX96: bigint; liquidity: bigint; tick: number }
+  | { pool: Hex; protocol: 'v4'; manager: Address; sqrtPriceX96: bigint; liquidity: bigint; tick: number };
 
 export type PrivateHint = {
   /** The private transaction's hash: what a `mev_sendBundle` body refers to. */
@@ -116,9 +138,11 @@ function signed(word: bigint, bits: number): bigint | undefined {
   return BigInt.asUintN(256, value) === word ? value : undefined;
 }
 
+const zeroTopic = `0x${'0'.repeat(64)}`;
+
 function readLogs(logs: readonly HintLog[]) {
   const swaps: HintSwap[] = [];
-  const after = new Map<Address, HintPoolState>();
+  const after = new Map<string, HintPoolState>();
   const ignored: Array<{ kind: 'odd-log'; reason: string }> = [];
   const odd = (log: HintLog, what: string) => ignored.push({ kind: 'odd-log', reason: `${log.address}: ${what} log whose data does not fit the event` });
   for (const log of logs) {
@@ -162,6 +186,29 @@ function readLogs(logs: readonly HintLog[]) {
       swaps.push({ pool, protocol: 'v3', amounts: { amount0, amount1, sqrtPriceX96, liquidity, tick: Number(tick) } });
       after.delete(pool);
       after.set(pool, { pool, protocol: 'v3', sqrtPriceX96, liquidity, tick: Number(tick) });
+    } else if (signature === topics.v4Swap) {
+      const id = log.topics[1];
+      // Scrubbed to the signature (or its id zeroed): the swap is in some V4 pool of this PoolManager, which one unknown.
+      if (id === undefined || id === zeroTopic) {
+        ignored.push({ kind: 'odd-log', reason: `${log.address}: a V4 Swap log without its pool id names no pool` });
+        continue;
+      }
+      const manager = log.address;
+      if (log.data === '0x') {
+        swaps.push({ pool: id, protocol: 'v4', manager, amounts: 'hidden' });
+        continue;
+      }
+      const [word0, word1, sqrtPriceX96, liquidity, tickWord, fee] = words(log.data, 6) ?? [];
+      const amount0 = word0 === undefined ? undefined : signed(word0, 128);
+      const amount1 = word1 === undefined ? undefined : signed(word1, 128);
+      const tick = tickWord === undefined ? undefined : signed(tickWord, 24);
+      if (amount0 === undefined || amount1 === undefined || tick === undefined || sqrtPriceX96 === undefined || liquidity === undefined || fee === undefined || !fits(sqrtPriceX96, 160) || !fits(liquidity, 128) || !fits(fee, 24)) {
+        odd(log, 'a V4 Swap');
+        continue;
+      }
+      swaps.push({ pool: id, protocol: 'v4', manager, amounts: { amount0, amount1, sqrtPriceX96, liquidity, tick: Number(tick), fee: Number(fee) } });
+      after.delete(id);
+      after.set(id, { pool: id, protocol: 'v4', manager, sqrtPriceX96, liquidity, tick: Number(tick) });
     }
   }
   return { swaps, after: [...after.values()], ignored };

@@ -1,8 +1,9 @@
-import { V3RangeError } from '../amm/v3/pool.ts';
+import { V3RangeError, type V3PoolState } from '../amm/v3/pool.ts';
+import { getSqrtRatioAtTick, MAX_SQRT_RATIO, MIN_SQRT_RATIO } from '../amm/v3/tickMath.ts';
 import type { Address } from 'viem';
 import { PendingOverlay } from '../state/overlay.ts';
 import type { MarketState } from '../state/market.ts';
-import type { Pool } from '../state/types.ts';
+import { quotableByMath, type Pool } from '../state/types.ts';
 import { applyPriorTrades, candidatesOnOverlay, type EngineConfig, type PriorTrade } from './candidates.ts';
 import { sizeWithinCaps } from './capSizing.ts';
 import { cycleKey, type Cycle } from './cycle.ts';
@@ -12,8 +13,8 @@ import type { SizingEntry } from './sizingTable.ts';
 
 /**
  * The state of a pool the executor reads at execution time to size a blind backrun: a V2 pair's reserve0, a V3
- * pool's sqrtPriceX96. Both move one way with each direction of a swap, so along one direction the key names the
- * state after the victim uniquely.
+ * pool's sqrtPriceX96, a V4 pool's sqrtPriceX96 (its slot0 in the PoolManager). Each moves one way with each
+ * direction of a swap, so along one direction the key names the state after the victim uniquely.
  */
 export function sizingKey(pool: Pool): bigint {
   return pool.kind === 'v2' ? pool.reserve0 : pool.sqrtPriceX96;
@@ -50,11 +51,50 @@ export const defaultGridPpm: readonly number[] = Array.from({ length: 24 }, (_, 
 
 const Q96 = 1n << 96n;
 
-/** How much of `zeroForOne`'s input token the pool holds: a V2 reserve, or a V3 pool's virtual reserve at its price. */
+/**
+ * How much of `zeroForOne`'s input token the pool holds: a V2 reserve, a V3 pool's virtual reserve at its price, a
+ * V4 pool's positions' holdings (heldIn: its pools are concentrated, and a virtual reserve hundreds of times the real
+ * depth would put the whole grid past any victim).
+ */
 function reserveIn(pool: Pool, zeroForOne: boolean): bigint {
   if (pool.kind === 'v2') return zeroForOne ? pool.reserve0 : pool.reserve1;
   if (pool.sqrtPriceX96 === 0n) return 0n;
+  if (pool.kind === 'v4') return heldIn(pool, zeroForOne);
   return zeroForOne ? (pool.liquidity * Q96) / pool.sqrtPriceX96 : (pool.liquidity * pool.sqrtPriceX96) / Q96;
+}
+
+/**
+ * What the positions of a concentrated pool hold of token0 (`zero`) or token1 at its price, from its loaded ticks:
+ * token0 sits in the ranges above the price, token1 below (Uniswap v3 whitepaper 6.29-6.30, summed per segment of
+ * constant liquidity). Liquidity still active past the last loaded tick (a window of words was loaded, not every
+ * one) is taken to run to the price bound, as a full-range position does: the traffic's own basis (what the
+ * positions hold), which a window cut at its edge would understate hundreds of times for such a position. Only
+ * where the grid of assumed victims lies depends on it, never an amount traded.
+ */
+export function heldIn(pool: V3PoolState, zero: boolean): bigint {
+  let held = 0n;
+  let liquidity = pool.liquidity;
+  let price = pool.sqrtPriceX96;
+  if (zero) {
+    for (let i = 0; i < pool.ticks.length; i++) {
+      if (pool.ticks[i]! <= pool.tick) continue;
+      const next = getSqrtRatioAtTick(pool.ticks[i]!);
+      if (liquidity > 0n && next > price) held += (((liquidity * Q96) / price) * (next - price)) / next;
+      liquidity += pool.liquidityNet[i]!;
+      price = next;
+    }
+    if (liquidity > 0n && MAX_SQRT_RATIO > price) held += (((liquidity * Q96) / price) * (MAX_SQRT_RATIO - price)) / MAX_SQRT_RATIO;
+  } else {
+    for (let i = pool.ticks.length - 1; i >= 0; i--) {
+      if (pool.ticks[i]! > pool.tick) continue;
+      const next = getSqrtRatioAtTick(pool.ticks[i]!);
+      if (liquidity > 0n && price > next) held += (liquidity * (price - next)) / Q96;
+      liquidity -= pool.liquidityNet[i]!;
+      price = next;
+    }
+    if (liquidity > 0n && price > MIN_SQRT_RATIO) held += (liquidity * (price - MIN_SQRT_RATIO)) / Q96;
+  }
+  return held;
 }
 
 type GridState = { victimIn: bigint; key: bigint; overlay: PendingOverlay };
@@ -94,9 +134,9 @@ export function blindLegs(input: {
   const base = new PendingOverlay(market);
   applyPriorTrades(base, graph, config, input.prior ?? []);
   const start = base.get(input.pool);
-  // The executor sizes a blind leg from the victim pool's live state at its address (a V2 reserve, a V3 slot0): a
-  // V4 pool has no address of its own to read. Fail closed: no blind leg for a V4 victim pool.
-  if (!start || start.kind === 'v4') return [];
+  // A V4 pool whose hook acts around swaps is not priced by our math: neither the state a victim leaves nor a
+  // backrun's yield there can be known. Fail closed: no blind leg for it.
+  if (!start || !quotableByMath(start)) return [];
   const legs: BlindLeg[] = [];
   for (const victimZeroForOne of [true, false]) {
     const depth = reserveIn(start, victimZeroForOne);
@@ -123,8 +163,8 @@ export function blindLegs(input: {
     const earned = new Map<string, { cycle: Cycle; gross: bigint }>();
     for (const state of states.filter((_, i) => (states.length - 1 - i) % 2 === 0)) {
       const moved = state.overlay.get(input.pool)!;
-      // Cycles with a V4 hop are left out: the sized (table-driven) executor path has not been proven with V4 legs.
-      const found = candidatesOnOverlay(market, state.overlay, graph, [moved], nextBaseFeeWei, config).filter((candidate) => candidate.cycle.hops.every((hop) => hop.pool.kind !== 'v4' && (hop.pool.address.toLowerCase() === input.pool.toLowerCase() || !excluded.has(hop.pool.address.toLowerCase()))));
+      // Cycles through a simulate-only V4 pool are left out (our math does not price them; sizedPlanFor refuses them).
+      const found = candidatesOnOverlay(market, state.overlay, graph, [moved], nextBaseFeeWei, config).filter((candidate) => candidate.cycle.hops.every((hop) => quotableByMath(hop.pool) && (hop.pool.address.toLowerCase() === input.pool.toLowerCase() || !excluded.has(hop.pool.address.toLowerCase()))));
       const best = found[0];
       if (!best || best.netProfitWei <= 0n) continue;
       const key = cycleKey(best.cycle);

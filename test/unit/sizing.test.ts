@@ -116,17 +116,24 @@ describe('signExecutorSizedTransaction', () => {
     await expect(signExecutorSizedTransaction({ account, ...fields, plan: { ...plan, flash: true }, sizing: table })).rejects.toBeInstanceOf(PlanError);
   });
 
-  it('refuses to key a table on a V4 hop (the executor reads V2 reserves or V3 slot0 only)', () => {
+  it('keys a table on a V4 hop by its pool id: the header names the PoolManager, the id follows the entries', () => {
     const poolManager = getAddress('0x000000000004444c5dc75cB358380D2e3dE08A90');
-    const v4Hop = {
-      pool: poolManager,
-      tokenOut: weth,
-      protocol: 'v4',
-      zeroForOne: true,
-      v4Key: { currency0: usdc, currency1: weth, fee: 500, tickSpacing: 10, hooks: getAddress('0x0000000000000000000000000000000000000000') },
-    } as const;
+    const v4Key = { currency0: usdc, currency1: weth, fee: 500, tickSpacing: 10, hooks: getAddress('0x0000000000000000000000000000000000000000') };
+    const v4Hop = { pool: poolManager, tokenOut: weth, protocol: 'v4', zeroForOne: true, v4Key } as const;
     const withV4: ExecutorPlan = { ...plan, hops: [plan.hops[0]!, v4Hop] };
+    // The id as v4-core's PoolIdLibrary computes it: keccak256 of the ABI-encoded key (five words), written out here.
+    const word = (hex: string) => hex.slice(2).toLowerCase().padStart(64, '0');
+    const id = keccak256(`0x${word(usdc)}${word(weth)}${word('0x1f4')}${word('0x0a')}${word('0x00')}`);
+    expect(sizingKeyKind(withV4, id)).toBe('v4SqrtPriceX96');
+    const hex = encodeSizing(withV4, { ...table, pool: id });
+    expect((hex.length - 2) / 2).toBe(SIZING_HEADER_SIZE + 3 * SIZING_ENTRY_SIZE + 32);
+    expect(hex.slice(2, 42)).toBe(poolManager.slice(2).toLowerCase());
+    expect(hex.slice(42, 44)).toBe('01');
+    expect(`0x${hex.slice(-64)}`).toBe(id);
+    expect(decodeSizing(hex)).toEqual({ pool: poolManager, hopIndex: 1, builderShareBps: 2_500, entries: [...table.entries].reverse(), poolId: id });
+    // The PoolManager's address names every pool in it: refused, as is an id of no hop of the plan.
     expect(() => sizingKeyKind(withV4, poolManager)).toThrow(PlanError);
-    expect(() => encodeSizing(withV4, { ...table, pool: poolManager })).toThrow(/V4 hop/);
+    expect(() => encodeSizing(withV4, { ...table, pool: poolManager })).toThrow(/pool id/);
+    expect(() => encodeSizing(withV4, { ...table, pool: keccak256('0x01') })).toThrow(/not the pool of one of the plan's V4 hops/);
   });
 });

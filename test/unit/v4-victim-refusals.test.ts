@@ -173,9 +173,14 @@ describe('plans through a V4 pool', () => {
     expect(() => encodePlan({ ...plan, hops: [plan.hops[1]!, { ...plan.hops[1]!, tokenOut: WETH }] })).not.toThrow(/PoolManager/);
   });
 
-  it('executeSized refuses a cycle with a V4 hop (sizedPlanFor, and so every sized-legs call)', () => {
-    expect(() => sizedPlanFor({ cycle, targetBlock: 100n, ceiling: E18, minProfit: 0n, maxBuilderShareBps: 5000 })).toThrow(/executeSized cannot run a cycle with a Uniswap V4 hop \(hop 0\)/);
-    expect(() => sizedLegsCalldata({ targetBlock: 100n, legs: [{ cycle, pool: pair, entries: [{ key: 0n, amountIn: E18 }] }], minProfit: 0n, builderShareBps: 5000, maxAmountIn: E18, context: planContext(WETH, MANAGER)! })).toThrow(PlanError);
+  it('executeSized runs a cycle with a plain V4 hop, keyed on its pool id; refuses a simulate-only one', () => {
+    const plan = sizedPlanFor({ cycle, targetBlock: 100n, ceiling: E18, minProfit: 0n, maxBuilderShareBps: 5000 });
+    expect(plan.hops[0]).toEqual({ pool: MANAGER, tokenOut: USDC, protocol: 'v4', zeroForOne: true, v4Key: plain.key });
+    const hookedCycle: Cycle = { ...cycle, hops: [{ ...cycle.hops[0]!, pool: hooked }, cycle.hops[1]!] };
+    expect(() => sizedPlanFor({ cycle: hookedCycle, targetBlock: 100n, ceiling: E18, minProfit: 0n, maxBuilderShareBps: 5000 })).toThrow(/simulate-only Uniswap V4 pool \(hop 0\)/);
+    const entries = [{ key: 1n, amountIn: E18 }, { key: 2n, amountIn: E18 }];
+    expect(() => sizedLegsCalldata({ targetBlock: 100n, legs: [{ cycle: hookedCycle, pool: hooked, entries }], minProfit: 0n, builderShareBps: 5000, maxAmountIn: E18, context: planContext(WETH, MANAGER)! })).toThrow(PlanError);
+    expect(sizedLegsCalldata({ targetBlock: 100n, legs: [{ cycle, pool: plain, entries }], minProfit: 0n, builderShareBps: 5000, maxAmountIn: E18, context: planContext(WETH, MANAGER)! })).toMatch(/^0x/);
   });
 
   it('the configured PoolManager: the one factories.v4 lists; none, or several different ones, is none', () => {

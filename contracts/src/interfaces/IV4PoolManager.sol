@@ -26,4 +26,6 @@ interface IV4PoolManager {
     function sync(address currency) external;
     function settle() external payable returns (uint256 paid);
     function take(address currency, address to, uint256 amount) external;
+    /// @notice One storage slot of the PoolManager (Extsload): how a pool's slot0 is read without StateView.
+    function extsload(bytes32 slot) external view returns (bytes32 value);
 }

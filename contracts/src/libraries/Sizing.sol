@@ -15,20 +15,29 @@ pragma solidity ^0.8.24;
 ///                 sqrtPriceX96). For a fixed state before the victim and one swap direction, each is strictly
 ///                 monotone in the victim's size, so one key names one post-victim state.
 ///        [20..36) uint128 amount: the cycle's best input in that state, in the start token
+///      V4 trailer (32 bytes, only for a table keyed on a V4 hop)
+///        bytes32 poolId: the V4 pool whose slot0 sqrtPriceX96 is the key; `pool` is then the PoolManager. The
+///                 executor checks it is the id of the named hop's own pool key, so one PoolManager address cannot
+///                 stand for another of its pools.
 library Sizing {
     uint256 internal constant HEADER_SIZE = 24;
     uint256 internal constant ENTRY_SIZE = 36;
     uint256 internal constant MIN_ENTRIES = 2;
     uint256 internal constant MAX_ENTRIES = 64;
+    uint256 internal constant POOL_ID_SIZE = 32;
 
     struct Header {
         address pool;
         uint256 hopIndex;
         uint256 builderShareBps;
         uint256 count;
+        /// @dev Whether the table ends with a V4 pool id (its length says so).
+        bool hasPoolId;
+        bytes32 poolId;
     }
 
-    /// @dev The header, and whether the length matches its count (the only shape `executeSized` accepts).
+    /// @dev The header, and whether the length matches its count, with or without a V4 pool id trailer (the only
+    ///      shapes `executeSized` accepts).
     function header(bytes calldata sizing) internal pure returns (Header memory s, bool wellFormed) {
         if (sizing.length < HEADER_SIZE) return (s, false);
         assembly ("memory-safe") {
@@ -38,7 +47,14 @@ library Sizing {
             mstore(add(s, 0x40), shr(240, calldataload(add(p, 21))))
             mstore(add(s, 0x60), shr(248, calldataload(add(p, 23))))
         }
-        wellFormed = s.count >= MIN_ENTRIES && s.count <= MAX_ENTRIES && sizing.length == HEADER_SIZE + s.count * ENTRY_SIZE;
+        uint256 entriesEnd = HEADER_SIZE + s.count * ENTRY_SIZE;
+        s.hasPoolId = sizing.length == entriesEnd + POOL_ID_SIZE;
+        wellFormed = s.count >= MIN_ENTRIES && s.count <= MAX_ENTRIES && (sizing.length == entriesEnd || s.hasPoolId);
+        if (wellFormed && s.hasPoolId) {
+            assembly ("memory-safe") {
+                mstore(add(s, 0xa0), calldataload(add(sizing.offset, entriesEnd)))
+            }
+        }
     }
 
     function _entry(bytes calldata sizing, uint256 index) private pure returns (uint256 key, uint256 amount) {

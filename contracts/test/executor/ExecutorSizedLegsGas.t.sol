@@ -78,7 +78,7 @@ contract ExecutorSizedLegsGasTest is ExecutorSizedLegsBase {
         vm.snapshotValue(name, gas);
         emit log_named_uint(name, gas);
         // The bound src/bundle/sizing.ts's sizedLegsExtraGas gives the bot for its gas limit (over `execute`).
-        assertLe(gas - plain, 7_000 + 650 * entries + (legs - 1) * (14_000 + 650 * entries), "sizedLegsExtraGas bound");
+        assertLe(gas - plain, 7_000 + 650 * entries + (legs - 1) * (15_500 + 650 * entries), "sizedLegsExtraGas bound");
     }
 
     function test_gas_executeSizedLegsVsExecuteSized() public {
