@@ -259,8 +259,10 @@ async function measure(input: MeasureCaptureParameters, routes: SwapRoutes = new
         input.onGraded?.({ ...graded, marginal });
         const grade = { afterOnly: top, afterOnlyUncapped: gross(found.uncapped), marginal, ours };
         countVictim(total, grade);
-        countVictim(tallies[routeOf(routes, tx.hash)], grade);
+        const route = routeOf(routes, tx.hash);
+        countVictim(tallies[route], grade);
         countVictim(protocol, grade);
+        countVictim(protocol.bySource[route], grade);
         const credited = creditOf(grade);
         if (marginal.gross > 0n && credited * 100n < marginal.gross * 99n && shortfalls.length < 20) {
           shortfalls.push({ victim: tx.hash, block: String(number), bestGrossWei: String(marginal.gross), capturedGrossWei: String(credited), afterOnlyBestGrossWei: String(top), afterOnlyCapturedGrossWei: String(ours ?? 0n) });

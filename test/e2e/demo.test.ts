@@ -16,7 +16,7 @@ type DemoJson = {
   builders: Array<{ name: string; sent: number; accepted: number; refused: number; timeout: number; error: number; included: number }>;
   misses: Record<'outbid' | 'reverted' | 'nonce' | 'late' | 'cancelled' | 'other', number>;
   sources: Record<'public' | 'mevBlocker' | 'mevShare', { victims: number; captured: number; bestGrossWei: string; capturedGrossWei: string; ratio: number | null; refundsWei: string }>;
-  captureByProtocol: Record<'v2' | 'v3' | 'v4', { victims: number; captured: number; bestGrossWei: string; capturedGrossWei: string; ratio: number | null; uncappedBestGrossWei: string; analyzed: number }>;
+  captureByProtocol: Record<'v2' | 'v3' | 'v4', { victims: number; captured: number; bestGrossWei: string; capturedGrossWei: string; ratio: number | null; uncappedBestGrossWei: string; analyzed: number; bySource: Record<'public' | 'mevBlocker' | 'mevShare', { victims: number; captured: number; bestGrossWei: string; capturedGrossWei: string }> }>;
   simulateOnly: { pools: string[]; reason: string; swaps: number; bestGrossWei: string; extraGrossWei: string };
 };
 
@@ -27,6 +27,16 @@ function expectProtocolsAddUp(result: DemoJson): void {
   expect(parts.reduce((sum, part) => sum + part.captured, 0)).toBe(result.capture.captured);
   expect(parts.reduce((sum, part) => sum + BigInt(part.bestGrossWei), 0n)).toBe(BigInt(result.capture.bestGrossWei));
   expect(parts.reduce((sum, part) => sum + BigInt(part.capturedGrossWei), 0n)).toBe(BigInt(result.capture.capturedGrossWei));
+  // Each protocol's routes split it, and each route's protocols add up to the per-source capture.
+  const routes = ['public', 'mevBlocker', 'mevShare'] as const;
+  for (const part of parts) {
+    expect(routes.reduce((sum, route) => sum + part.bySource[route].victims, 0)).toBe(part.victims);
+    expect(routes.reduce((sum, route) => sum + BigInt(part.bySource[route].bestGrossWei), 0n)).toBe(BigInt(part.bestGrossWei));
+  }
+  for (const route of routes) {
+    expect(parts.reduce((sum, part) => sum + part.bySource[route].victims, 0)).toBe(result.sources[route].victims);
+    expect(parts.reduce((sum, part) => sum + BigInt(part.bySource[route].capturedGrossWei), 0n)).toBe(BigInt(result.sources[route].capturedGrossWei));
+  }
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'demo-'));

@@ -48,9 +48,11 @@ describe('the demo result: the per-source line', () => {
   });
 });
 
+const routeFigures = { victims: 0, captured: 0, bestGrossWei: '0', capturedGrossWei: '0', ratio: null, ...afterOnly };
+
 describe('the demo result: the V4 line', () => {
   it('shows the V4 victims captured, the ratio and the truth in ETH, and the simulate-only pools\' extra apart', () => {
-    const v4 = { victims: 27, captured: 25, bestGrossWei: '1500000000000000000', capturedGrossWei: '1480000000000000000', ratio: 0.9866, uncappedBestGrossWei: '1500000000000000000', analyzed: 30, ...afterOnly, afterOnlyUncappedBestGrossWei: '0' };
+    const v4 = { victims: 27, captured: 25, bestGrossWei: '1500000000000000000', capturedGrossWei: '1480000000000000000', ratio: 0.9866, uncappedBestGrossWei: '1500000000000000000', analyzed: 30, ...afterOnly, afterOnlyUncappedBestGrossWei: '0', bySource: { public: routeFigures, mevBlocker: routeFigures, mevShare: routeFigures } };
     const simulateOnly = { pools: ['0x01', '0x02'] as `0x${string}`[], reason: 'hooks', swaps: 3, bestGrossWei: '900000000000000000', extraGrossWei: '250000000000000000' };
     expect(formatV4Line(v4, simulateOnly)).toBe('V4 25/27 victims, capture 0.9866 (truth 1.5 ETH); simulate-only hook pools (2, not in the ratio): 0.25 ETH more on 3 swaps');
     expect(formatV4Line({ ...v4, victims: 0, captured: 0, ratio: null, bestGrossWei: '0' }, { ...simulateOnly, swaps: 0, extraGrossWei: '0' })).toBe('V4 0/0 victims, capture - (truth 0 ETH); simulate-only hook pools (2, not in the ratio): 0 ETH more on 0 swaps');

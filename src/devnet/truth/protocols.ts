@@ -1,6 +1,7 @@
 import type { Hex } from 'viem';
 import { poolIdOf, type TruthPool } from './cycles.ts';
 import { emptyVictimTally, tallyFigures, type VictimTally } from './baseline.ts';
+import type { SwapRoute } from '../traffic/privateRoute.ts';
 
 /** The protocol a victim is graded under: the newest one its swap touched (V4 over V3 over V2-style pairs). */
 export type TruthProtocol = 'v2' | 'v3' | 'v4';
@@ -36,6 +37,12 @@ export type ProtocolCapture = {
   afterOnlyUncappedBestGrossWei: string;
   /** What our backruns of these victims took above each victim's own value: gaps that stood before the victim. */
   standingGapBackrunGrossWei: string;
+  /**
+   * The same victims split by the route each user's swap took (public, MEV Blocker, MEV-Share): a route can hide a
+   * protocol's swaps from every searcher (MEV-Share's default hints carry no Uniswap V4 Swap log), so a protocol's
+   * capture is read per route to tell what the bot missed from what nobody could see.
+   */
+  bySource: Record<SwapRoute, ReturnType<typeof tallyFigures>>;
 };
 
 export type ProtocolCaptures = Record<TruthProtocol, ProtocolCapture>;
@@ -63,14 +70,16 @@ export type SimulateOnlyTruth = {
 export const simulateOnlyReason =
   "hooks that run around a swap (beforeSwap/afterSwap/returns-delta): the bot never prices these pools by its own math and the executor is not allowed their hooks; searched with V4Quoter and reported apart, not in the capture ratio";
 
-/** Running sums of one protocol while the truth grades the run. */
-export type ProtocolTally = VictimTally & { analyzed: number };
+/** Running sums of one protocol while the truth grades the run, in all and per route. */
+export type ProtocolTally = VictimTally & { analyzed: number; bySource: Record<SwapRoute, VictimTally> };
 
-export const emptyProtocolTallies = (): Record<TruthProtocol, ProtocolTally> => ({
-  v2: { ...emptyVictimTally(), analyzed: 0 },
-  v3: { ...emptyVictimTally(), analyzed: 0 },
-  v4: { ...emptyVictimTally(), analyzed: 0 },
+const emptyProtocolTally = (): ProtocolTally => ({
+  ...emptyVictimTally(),
+  analyzed: 0,
+  bySource: { public: emptyVictimTally(), mevBlocker: emptyVictimTally(), mevShare: emptyVictimTally() },
 });
+
+export const emptyProtocolTallies = (): Record<TruthProtocol, ProtocolTally> => ({ v2: emptyProtocolTally(), v3: emptyProtocolTally(), v4: emptyProtocolTally() });
 
 /** The protocol of a swap from the pools it moved (by `poolIdOf`). */
 export function protocolOf(pools: readonly TruthPool[], moved: ReadonlySet<string>): TruthProtocol {
@@ -87,6 +96,7 @@ export function protocolCaptures(tallies: Record<TruthProtocol, ProtocolTally>):
       uncappedBestGrossWei: String(tally.uncapped),
       analyzed: tally.analyzed,
       afterOnlyUncappedBestGrossWei: String(tally.afterOnlyUncapped),
+      bySource: { public: tallyFigures(tally.bySource.public), mevBlocker: tallyFigures(tally.bySource.mevBlocker), mevShare: tallyFigures(tally.bySource.mevShare) },
     };
   };
   return { v2: one('v2'), v3: one('v3'), v4: one('v4') };
