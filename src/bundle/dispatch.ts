@@ -129,6 +129,12 @@ export class Dispatcher {
     };
     // A private victim has no signature here: its relay holds the signed bytes and puts them back in.
     const route = victim?.source ?? 'public';
+    // MEV Blocker takes a bid only as an ETH transfer from the backrun to the fee recipient; one of 0 wei (the gross
+    // did not cover the gas at the high estimate, so no bribe) is left out by its rule, and would hold an operator's
+    // nonce for nothing.
+    if (route === 'mevBlocker' && candidate.bribeWei <= 0n) {
+      return { sent: false, reason: `not sent: MEV Blocker takes a bid only as an ETH transfer to the fee recipient, and this backrun transfers ${candidate.bribeWei} wei`, proposal };
+    }
     const victimRaw = victim ? (route === 'public' ? await rawOf(victim) : { hash: victim.tx.hash as Hex }) : undefined;
     // A private victim's earlier pending transactions are private too: the builder holds them and places them ahead
     // of the target (the relay's bundle names one target only); the search has already assumed them.

@@ -320,6 +320,8 @@ export class Submitter {
   async onHead(head: { number: bigint; transactions: readonly Hex[]; timestamp?: bigint }): Promise<void> {
     const resync = this.parameters.nonces.resync();
     if (resync) resync.catch(() => {}); // a failed read fails the next nonce request, which reads again
+    // The operator's count read at (or after) this head: below a missed bundle's nonce, that bundle could not run.
+    const countAfter = resync ? resync.then((count) => (typeof count === 'number' ? count : undefined), () => undefined) : Promise.resolve(undefined);
     const mined = new Set(head.transactions.map((hash) => hash.toLowerCase()));
     for (const [hash, tracked] of this.withdrawn) {
       if (mined.has(hash)) {
@@ -342,11 +344,11 @@ export class Submitter {
       }
       const victim = tracked.opportunity.victim;
       if (victim && mined.has(victim.hash.toLowerCase())) {
-        this.closeLater(tracked, head.number, 'outbid', 'the victim landed without our backrun', false, head.timestamp);
+        this.closeLater(tracked, head.number, 'outbid', 'the victim landed without our backrun', false, head.timestamp, countAfter);
         continue;
       }
       if (tracked.attempts > this.parameters.extraBlocks || !victim) {
-        this.closeLater(tracked, head.number, 'not included', `not in block ${head.number}`, true, head.timestamp);
+        this.closeLater(tracked, head.number, 'not included', `not in block ${head.number}`, true, head.timestamp, countAfter);
         continue;
       }
       const verdict = tracked.opportunity.allowed(head.number + 1n);
@@ -360,13 +362,17 @@ export class Submitter {
   }
 
   /** Closes a bundle now (no re-send) and records why after the builders have said what they know. */
-  private closeLater(tracked: Tracked, block: bigint, reason: MissReason, fallback: string, cancel: boolean, timestamp?: bigint): void {
+  private closeLater(tracked: Tracked, block: bigint, reason: MissReason, fallback: string, cancel: boolean, timestamp?: bigint, countAfter?: Promise<number | undefined>): void {
     this.live.delete(tracked.opportunity.key);
     const done = (async () => {
       await this.flushed();
       const said = await this.builderSays(tracked, block, timestamp);
-      // What the bot infers (the victim landed without us: "outbid") is only a guess: a nonce gap looks the same.
-      await this.close(tracked, block, reason, said?.text ?? fallback, cancel, said?.verdict ?? guessedVerdict(reason, fallback));
+      if (said) return this.close(tracked, block, reason, said.text, cancel, said.verdict ?? guessedVerdict(reason, fallback));
+      // Nobody to ask (a relay's bundle reaches the builder under the relay's name): a nonce gap is still a fact we
+      // can read on chain. What the bot infers otherwise (the victim landed without us: "outbid") is only a guess.
+      const gap = nonceGap(tracked.nonce, block, await countAfter);
+      if (gap) return this.close(tracked, block, 'not included', gap, cancel, { kind: 'nonce', detail: gap });
+      await this.close(tracked, block, reason, fallback, cancel, guessedVerdict(reason, fallback));
     })().catch((error: Error) => this.parameters.logger.warn({ err: error.message }, 'submitter: closing a bundle failed'));
     this.closing.add(done);
     void done.finally(() => this.closing.delete(done));
@@ -422,4 +428,14 @@ export class Submitter {
     await Promise.all(all.map((tracked) => this.close(tracked, tracked.target, 'cancelled', detail, true)));
     return all.length;
   }
+}
+
+/**
+ * Why a bundle of ours could not have run in `block`, from the chain alone: after the block our operator's count is
+ * below its transaction's nonce, so an earlier nonce of ours (another bundle on the same operator) did not land
+ * there. undefined when the count reached the nonce (the nonce was free: the miss was something else) or is unknown.
+ */
+export function nonceGap(nonce: number | undefined, block: bigint, countAfter: number | undefined): string | undefined {
+  if (nonce === undefined || countAfter === undefined || countAfter >= nonce) return undefined;
+  return `our operator's transaction count after block ${block} is ${countAfter}, below this bundle's nonce ${nonce}: an earlier transaction of ours on this operator did not land, so this one could not`;
 }

@@ -10,11 +10,11 @@ const tx = (label: string): { raw: Hex; hash: Hex } => {
   return { raw, hash: keccak256(raw) };
 };
 
-function setup(answer: (bundle: BundleRequest) => SendOutcome[], explain?: Explain) {
+function setup(answer: (bundle: BundleRequest) => SendOutcome[], explain?: Explain, fetchNonce: () => Promise<number> = async () => 5) {
   const missed: Parameters<SubmissionSink['missed']>[0][] = [];
   const submitter = new Submitter({
     sender: { send: async (bundle) => answer(bundle), cancel: async () => {} },
-    nonces: new NonceManager({ fetchNonce: async () => 5 }),
+    nonces: new NonceManager({ fetchNonce }),
     mode: 'send',
     extraBlocks: 0,
     sink: { sent: () => {}, included: () => {}, missed: (event) => missed.push(event) },
@@ -79,5 +79,30 @@ describe('Submitter: a miss carries the builder\'s verdict, not the bot\'s guess
     const { uuid } = await submitter.submit(opportunity('b').op, 11n);
     expect(await submitter.cancel(uuid, 'found wrong')).toBe(true);
     expect(missed.map((event) => event.verdict)).toEqual([{ kind: 'cancelled', detail: 'cancelled: found wrong' }]);
+  });
+
+  it("the victim landed without us while our operator's count stayed below our nonce: a nonce gap (a fact), not an outbid", async () => {
+    // Two bundles of ours on one operator for block 11 (nonces 5 and 6); after block 11 the chain's count is still 5:
+    // the first missed, so the second could not run whatever it bid (what a relay's bundle, which the bot cannot ask
+    // the builder about, looked like: "guessed: outbid").
+    const { submitter, missed } = setup(accepted, undefined, async () => 5);
+    const a = opportunity('a');
+    const b = opportunity('b');
+    await (await submitter.submit(a.op, 11n)).delivered;
+    await (await submitter.submit(b.op, 11n)).delivered;
+    await submitter.onHead({ number: 11n, transactions: [b.victim.hash] });
+    await submitter.settled();
+    const second = missed.find((event) => event.key === 'b')!;
+    expect(second.reason).toBe('not included');
+    expect(second.verdict).toEqual({ kind: 'nonce', detail: "our operator's transaction count after block 11 is 5, below this bundle's nonce 6: an earlier transaction of ours on this operator did not land, so this one could not" });
+  });
+
+  it("the victim landed without us and our nonce was free after the block: still only a guess (outbid)", async () => {
+    const { submitter, missed } = setup(accepted, undefined, async () => 5);
+    const a = opportunity('a');
+    await (await submitter.submit(a.op, 11n)).delivered;
+    await submitter.onHead({ number: 11n, transactions: [a.victim.hash] });
+    await submitter.settled();
+    expect(missed.map((event) => [event.reason, event.verdict])).toEqual([['outbid', { kind: 'other', detail: 'guessed: outbid: the victim landed without our backrun', guessed: true }]]);
   });
 });
