@@ -43,6 +43,39 @@ export function ranksBelow(later: TopBid, earlier: TopBid | undefined): boolean 
   return earlier !== undefined && later.mostWei * earlier.gasUsed < earlier.leastWei * later.gasUsed;
 }
 
+/**
+ * A bundle held to the floor on the top of the block, as simulated alone: the bounds of the profit it realises there
+ * (before it pays the builder), the share of that it pays (basis points), its priority fees and gas.
+ */
+export type AloneBid = { profitLeastWei: bigint; profitMostWei: bigint; shareBps: number; feesWei: bigint; gasUsed: bigint };
+
+/** What a bundle held to the floor pays the builder at the top of the block at a share of its profit (rounded each way). */
+export function topBidAt(alone: AloneBid, shareBps: number): TopBid {
+  const share = BigInt(shareBps);
+  return { leastWei: (alone.profitLeastWei * share) / 10_000n + alone.feesWei, mostWei: (alone.profitMostWei * share + 9_999n) / 10_000n + alone.feesWei, gasUsed: alone.gasUsed };
+}
+
+/**
+ * The largest share of its profit (at most the one it would pay) at which a detached bundle still ranks below every
+ * earlier bundle of ours on its pools, so the builder runs it after them, on the state it was sized for: a bundle
+ * that pays more per gas than they do would run ahead of them and push them (held to their floor) into reverting.
+ * Lowering the share only raises what we keep, so our floor holds at any share. Undefined when no share ranks it
+ * below (its priority fees alone outrank one of them, or one's bid is unknown): it must then ride after them.
+ */
+export function rankingShareBps(alone: AloneBid, earlier: readonly (TopBid | undefined)[]): number | undefined {
+  const below = (shareBps: number) => earlier.every((bid) => ranksBelow(topBidAt(alone, shareBps), bid));
+  if (!below(0)) return undefined;
+  // What it pays grows with the share: the largest share that ranks below is found by bisection.
+  let low = 0;
+  let high = alone.shareBps;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (below(middle)) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
 /** What a decision needs of the engine's parameters (the engine passes its own; decision.ts does not import engine.ts). */
 export type DecisionParameters = {
   config: RunConfig;
@@ -94,6 +127,12 @@ export class CandidateDecider {
   private verifying: Promise<void> = Promise.resolve();
   /** Pools a simulation agreed with to the wei (lowercase): bundles through only these may go out before theirs. */
   private readonly verifiedPools = new Set<string>();
+  /**
+   * Dependent bundles (on the pools of an earlier one of ours for the block) that stood alone: sent detached (capped:
+   * their share lowered to rank below the earlier ones), or chained because no share ranks them below (unranked) or
+   * a builder did not take an earlier one's floor version (unrelaxed).
+   */
+  readonly detaching = { detached: 0, capped: 0, chainedUnranked: 0, chainedUnrelaxed: 0 };
   /** The operator's transaction count at the head (private bundles do not move it until they land). */
   private operatorNonce: { head: bigint; value: number } | undefined;
 
@@ -185,24 +224,36 @@ export class CandidateDecider {
         const alone = config.lanes.detachDependents && predecessors.length > 0 && dispatcher!.hasFreeLane() ? await this.standsAlone(candidate, victims, target, facts.simulation?.gasUsed ?? candidate.gas) : undefined;
         // A builder runs bundles in the order of what they pay it per gas at the top of the block, not in the order we
         // sized them for: detached, this one must rank below every earlier one of ours on its pools, or it runs ahead of
-        // them on a state it was not sized for and they (held to their floor) revert after it. Else it rides after them.
-        let choice = dispatcher!.lane(dependsOn, alone !== undefined && predecessors.every((trade) => ranksBelow(alone, trade.uuid !== undefined ? this.topBids.get(trade.uuid) : undefined)));
+        // them on a state it was not sized for and they (held to their floor) revert after it. Where it would pay more,
+        // its share is capped so that it ranks below them (chained instead, it fails on its nonce whenever one of them
+        // is outbid); where no share does, it rides after them.
+        const shareBps = alone !== undefined ? rankingShareBps(alone, predecessors.map((trade) => (trade.uuid !== undefined ? this.topBids.get(trade.uuid) : undefined))) : undefined;
+        let choice = dispatcher!.lane(dependsOn, shareBps !== undefined);
         // Detached from the earlier bundles on its pools (its own nonce chain): the builder may run it before them or
         // without them, so it is held to the floor rather than to a prediction made after them, and so must they be
         // first (a builder took each one's floor version), or this one could push them out; else it rides after them.
-        if (choice.kind === 'detached' && !(await this.relaxAll(predecessors, target))) choice = { kind: 'chained', lane: choice.from, from: choice.from };
+        if (choice.kind === 'detached' && !(await this.relaxAll(predecessors, target))) {
+          choice = { kind: 'chained', lane: choice.from, from: choice.from };
+          this.detaching.chainedUnrelaxed++;
+        }
         const lane = choice.kind === 'none' ? 0 : choice.lane;
         const detached = choice.kind === 'detached';
+        const capShareBps = detached && shareBps! < alone!.shareBps ? shareBps! : undefined;
+        if (alone !== undefined && shareBps === undefined) this.detaching.chainedUnranked++;
         const dispatched =
           choice.kind === 'none'
             ? { sent: false as const, reason: choice.reason, uuid: undefined, ourHash: undefined }
-            : await dispatcher!.send({ candidate, ...(victim ? { victim } : {}), leading, target, simulated, ...(onSent ? { onSent } : {}), ...(afterBlind || detached ? { floorOnly: true } : {}), lane }, proposal!).catch((error: Error) => ({
+            : await dispatcher!.send({ candidate, ...(victim ? { victim } : {}), leading, target, simulated, ...(onSent ? { onSent } : {}), ...(afterBlind || detached ? { floorOnly: true } : {}), ...(capShareBps !== undefined ? { maxBuilderShareBps: capShareBps } : {}), lane }, proposal!).catch((error: Error) => ({
                 sent: false as const,
                 reason: `send failed: ${error.message.split('\n')[0]}`,
                 uuid: undefined,
                 ourHash: undefined,
               }));
-        if (dispatched.sent && detached) await this.detach(dispatched.uuid!, predecessors, target);
+        if (dispatched.sent && detached) {
+          await this.detach(dispatched.uuid!, predecessors, target);
+          this.detaching.detached++;
+          if (capShareBps !== undefined) this.detaching.capped++;
+        }
         if (dispatched.sent) {
           // Its bid as the builder ranks it: detached, what it pays on the top of the block; else on the state it was
           // simulated on, its bribe (held to the floor later, it pays that less at most a basis point of its profit:
@@ -210,7 +261,7 @@ export class CandidateDecider {
           const gasUsed = facts.simulation?.gasUsed ?? candidate.gas;
           const fees = gasUsed * config.strategy.priorityFeeWei;
           const least = candidate.bribeWei - candidate.grossProfitWei / 10_000n - 1n;
-          this.topBids.set(dispatched.uuid!, detached ? alone! : { leastWei: (least > 0n ? least : 0n) + fees, mostWei: candidate.bribeWei + fees, gasUsed });
+          this.topBids.set(dispatched.uuid!, detached ? topBidAt(alone!, capShareBps ?? alone!.shareBps) : { leastWei: (least > 0n ? least : 0n) + fees, mostWei: candidate.bribeWei + fees, gasUsed });
         }
         sendMs = performance.now() - sendStarted;
         facts.sent = { sent: dispatched.sent, reason: dispatched.reason };
@@ -244,7 +295,7 @@ export class CandidateDecider {
    * can it go out detached; a failed simulation counts as no (undefined). Yes is the most it pays the builder there,
    * which ranks it among our bundles (the builder runs the better payer per gas first).
    */
-  private async standsAlone(candidate: Candidate, victims: readonly PendingSwaps[], target: bigint, simulatedGas: bigint): Promise<TopBid | undefined> {
+  private async standsAlone(candidate: Candidate, victims: readonly PendingSwaps[], target: bigint, simulatedGas: bigint): Promise<AloneBid | undefined> {
     const { chain, signer } = this.context.parameters;
     const { policy } = this.context.engineConfig;
     const planned = planFor(candidate, target, policy);
@@ -273,9 +324,8 @@ export class CandidateDecider {
       if (p >= 10_000n || alone.gain <= 0n) return undefined;
       const most = (alone.gain * 10_000n + (10_000n - p) - 1n) / (10_000n - p) + 1n;
       const least = ((alone.gain - 1n) * 10_000n) / (10_000n - p);
-      const sent = BigInt(relaxedShareBps(candidate.grossProfitWei, held.minProfit, BigInt(planned.maxBuilderShareBps)));
-      const fees = alone.gasUsed * policy.priorityFeeWei;
-      return { leastWei: (least * sent) / 10_000n + fees, mostWei: (most * sent + 9_999n) / 10_000n + fees, gasUsed: alone.gasUsed };
+      const sent = relaxedShareBps(candidate.grossProfitWei, held.minProfit, BigInt(planned.maxBuilderShareBps));
+      return { profitLeastWei: least, profitMostWei: most, shareBps: sent, feesWei: alone.gasUsed * policy.priorityFeeWei, gasUsed: alone.gasUsed };
     } catch {
       return undefined;
     }
