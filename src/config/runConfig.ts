@@ -187,9 +187,10 @@ export const runConfigSchema = z.strictObject({
   /**
    * The extra operators (lanes). detachDependents: a bundle on the pools of an earlier one of ours goes out from a
    * free operator when it stands alone (simulated without them) and a builder took each earlier one's floor
-   * version, and it pays the builder less per gas at the top of the block than each of them (so the builder, which
-   * runs bundles in that order, runs it after them: the state it was sized for), rather than after their nonces: a
-   * rival that outbids the earlier one no longer drops it. Off by default (see README).
+   * version, paying the builder less per gas at the top of the block than each of them (its share capped where it
+   * would pay more; so the builder, which runs bundles in that order, runs it after them: the state it was sized
+   * for), rather than after their nonces: a rival that outbids the earlier one no longer drops it. Off by default
+   * (see README).
    */
   lanes: z.strictObject({ detachDependents: z.boolean().default(false) }).default({ detachDependents: false }),
   /**
