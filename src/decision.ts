@@ -109,7 +109,7 @@ export type DecisionContext = {
 const us = (ms: number) => Math.round(ms * 1000);
 
 /** What the report of one candidate is made of. */
-type ReportRun = { candidate: Candidate; victim: PendingSwaps | undefined; target: bigint; firstSeenMs: number; searchStarted: number; searched: number; simulateMs: number; sendMs: number; bundle: CandidateReport['bundle']; simulation: BundleSimulation | undefined; afterBlind?: boolean };
+type ReportRun = { candidate: Candidate; victim: PendingSwaps | undefined; target: bigint; firstSeenMs: number; searchStarted: number; searched: number; simulateMs: number; sendMs: number; bundle: CandidateReport['bundle']; simulation: BundleSimulation | undefined; afterBlind?: boolean; capShareBps?: number };
 
 /**
  * One candidate, from search result to a decision: token safety, the bundle simulated after our earlier sends
@@ -129,8 +129,9 @@ export class CandidateDecider {
   private readonly verifiedPools = new Set<string>();
   /**
    * Dependent bundles (on the pools of an earlier one of ours for the block) that stood alone: sent detached (capped:
-   * their share lowered to rank below the earlier ones), or chained because no share ranks them below (unranked) or
-   * a builder did not take an earlier one's floor version (unrelaxed).
+   * their share lowered to rank below the earlier ones: lanes.capDependentShare), or chained because they would pay
+   * more per gas than one of them (unranked: at their own share, or at any share when capping) or a builder did not
+   * take an earlier one's floor version (unrelaxed).
    */
   readonly detaching = { detached: 0, capped: 0, chainedUnranked: 0, chainedUnrelaxed: 0 };
   /** The operator's transaction count at the head (private bundles do not move it until they land). */
@@ -192,6 +193,8 @@ export class CandidateDecider {
     const victims = victim ? [...leading, victim] : [];
     let txs: BundleTx[] = [];
     let proposal: Parameters<Dispatcher['send']>[1] | undefined;
+    // The share a detached bundle was capped to (what it bids, which the bidding policy must learn from).
+    let sentCapShareBps: number | undefined;
     let step = decideCandidate(facts);
     while (!isDecision(step)) {
       if (step.need === 'tokens') {
@@ -225,9 +228,10 @@ export class CandidateDecider {
         // A builder runs bundles in the order of what they pay it per gas at the top of the block, not in the order we
         // sized them for: detached, this one must rank below every earlier one of ours on its pools, or it runs ahead of
         // them on a state it was not sized for and they (held to their floor) revert after it. Where it would pay more,
-        // its share is capped so that it ranks below them (chained instead, it fails on its nonce whenever one of them
-        // is outbid); where no share does, it rides after them.
-        const shareBps = alone !== undefined ? rankingShareBps(alone, predecessors.map((trade) => (trade.uuid !== undefined ? this.topBids.get(trade.uuid) : undefined))) : undefined;
+        // it rides after them, or (lanes.capDependentShare) its share is capped so that it ranks below them: chained,
+        // it fails on its nonce whenever one of them is outbid; capped, it bids less against rivals.
+        const ranked = alone !== undefined ? rankingShareBps(alone, predecessors.map((trade) => (trade.uuid !== undefined ? this.topBids.get(trade.uuid) : undefined))) : undefined;
+        const shareBps = ranked !== undefined && (ranked === alone!.shareBps || config.lanes.capDependentShare) ? ranked : undefined;
         let choice = dispatcher!.lane(dependsOn, shareBps !== undefined);
         // Detached from the earlier bundles on its pools (its own nonce chain): the builder may run it before them or
         // without them, so it is held to the floor rather than to a prediction made after them, and so must they be
@@ -252,7 +256,10 @@ export class CandidateDecider {
         if (dispatched.sent && detached) {
           await this.detach(dispatched.uuid!, predecessors, target);
           this.detaching.detached++;
-          if (capShareBps !== undefined) this.detaching.capped++;
+          if (capShareBps !== undefined) {
+            this.detaching.capped++;
+            sentCapShareBps = capShareBps;
+          }
         }
         if (dispatched.sent) {
           // Its bid as the builder ranks it: detached, what it pays on the top of the block; else on the state it was
@@ -276,7 +283,7 @@ export class CandidateDecider {
       }
       step = decideCandidate(facts);
     }
-    const run = { candidate, victim, target, firstSeenMs, searchStarted, searched, simulateMs, sendMs, bundle, simulation: facts.simulation, afterBlind };
+    const run = { candidate, victim, target, firstSeenMs, searchStarted, searched, simulateMs, sendMs, bundle, simulation: facts.simulation, afterBlind, ...(sentCapShareBps !== undefined ? { capShareBps: sentCapShareBps } : {}) };
     if (step.unsimulated && bundle) {
       // Sent before its simulation: it is simulated beside the trading path (the next victim need not wait), in
       // order with the others so each sees our earlier transactions for the block first.
@@ -452,6 +459,9 @@ export class CandidateDecider {
     this.context.latency.simulate.record(latencyUs.simulate);
     if (bundle) this.context.latency.send.record(latencyUs.send);
     this.context.latency.total.record(latencyUs.total);
+    // Capped (detached below our earlier bundles), it bids its capped share of the profit on the state it was sized
+    // for, not the planned bribe: the bid recorded and learnt from is the one sent.
+    const bribeWei = run.capShareBps !== undefined ? (candidate.grossProfitWei * BigInt(run.capShareBps)) / 10_000n : candidate.bribeWei;
     this.context.parameters.onCandidate({
       block: run.target,
       victim: victim?.tx.hash ?? null,
@@ -459,8 +469,8 @@ export class CandidateDecider {
       amountIn: candidate.amountIn,
       grossProfitWei: candidate.grossProfitWei,
       gasCostWei: candidate.gasCostWei,
-      bribeWei: candidate.bribeWei,
-      netProfitWei: candidate.netProfitWei,
+      bribeWei,
+      netProfitWei: candidate.netProfitWei + candidate.bribeWei - bribeWei,
       simulatedNetProfitWei: decided.simulatedNetWei ?? null,
       simulatedGainWei: simulation?.gain ?? null,
       decision: decided.decision,
@@ -468,7 +478,7 @@ export class CandidateDecider {
       ...(bundle ? { bundle } : {}),
       ...(simulation ? { simulatedGas: simulation.gasUsed } : {}),
       ...(candidate.flash ? { flash: true } : {}),
-      bidShareBps: Number(candidate.builderShareBps ?? this.context.engineConfig.policy.builderShareBps),
+      bidShareBps: run.capShareBps ?? Number(candidate.builderShareBps ?? this.context.engineConfig.policy.builderShareBps),
       ...(candidate.optimalAmountIn !== undefined ? { optimalAmountIn: candidate.optimalAmountIn } : {}),
       firstSeenMs: run.firstSeenMs,
       latencyUs,

@@ -59,8 +59,10 @@ export type DemoResult = {
   nonceMisses: { ours: number; others: number; operators: number };
   /**
    * Bundles on the pools of an earlier one of ours for the block that also ran alone (lanes.detachDependents): sent
-   * from their own operator (capped: their builder share lowered so they rank below the earlier ones), or chained
-   * after them because no share ranks them below (unranked) or a builder did not take an earlier one's floor version.
+   * from their own operator (capped: their builder share lowered so they rank below the earlier ones, with
+   * lanes.capDependentShare), or chained after them because they would pay the builder more per gas than one of them
+   * (unranked: at their own share, or at any share when capping) or a builder did not take an earlier one's floor
+   * version (unrelaxed).
    */
   detaching: { detached: number; capped: number; chainedUnranked: number; chainedUnrelaxed: number };
   /** This process's peak resident memory: the bot's (the devnet, its builder and traffic run in a process of their own). */
