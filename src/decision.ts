@@ -123,6 +123,11 @@ export class CandidateDecider {
    * (by uuid; see TopBid): a detached bundle must rank below the earlier ones on its pools.
    */
   private topBids = new Map<string, TopBid>();
+  /**
+   * Our bundles for `sent.target` whose realised state is not the simulated one (by uuid): those the builder places
+   * (detached ones and the earlier ones beside them), and every one of ours on their pools (their states follow).
+   */
+  private hidden = new Set<string>();
   /** The simulations of bundles sent before them, in order (each sees our earlier transactions of the block). */
   private verifying: Promise<void> = Promise.resolve();
   /** Pools a simulation agreed with to the wei (lowercase): bundles through only these may go out before theirs. */
@@ -253,8 +258,10 @@ export class CandidateDecider {
                 uuid: undefined,
                 ourHash: undefined,
               }));
+        // After a bundle of ours whose place the builder picks, this one meets a state nobody simulated either.
+        if (dispatched.sent && !detached && predecessors.some((trade) => trade.uuid !== undefined && this.hidden.has(trade.uuid))) this.hide([dispatched.uuid!], target, 'after a bundle of ours on its pools whose place the builder picks');
         if (dispatched.sent && detached) {
-          await this.detach(dispatched.uuid!, predecessors, target);
+          await this.detach(dispatched.uuid!, predecessors, target, pools);
           this.detaching.detached++;
           if (capShareBps !== undefined) {
             this.detaching.capped++;
@@ -343,9 +350,29 @@ export class CandidateDecider {
    * too (in place, same nonce), so whichever the builder runs first, none reverts for the other; none of them is
    * compared with its simulation (the order that decides what each realises is the builder's).
    */
-  private async detach(uuid: string, predecessors: readonly PriorTrade[], target: bigint): Promise<void> {
+  private async detach(uuid: string, predecessors: readonly PriorTrade[], target: bigint, pools: ReadonlySet<string>): Promise<void> {
     const earlier = predecessors.filter((trade) => trade.uuid !== undefined && trade.lane !== undefined);
-    this.context.parameters.onStateHidden?.([uuid, ...earlier.map((trade) => trade.uuid!)], target, 'sent from its own operator beside an earlier bundle of ours on the same pools; the builder picks the order');
+    this.hide([uuid, ...earlier.map((trade) => trade.uuid!)], target, 'sent from its own operator beside an earlier bundle of ours on the same pools; the builder picks the order');
+    // Ours sent before on pools those move (through one another) meet what the builder's order leaves, too.
+    const moved = new Set(pools);
+    for (const trade of this.sent.trades) if (trade.uuid !== undefined && this.hidden.has(trade.uuid)) for (const pool of trade.pools ?? []) moved.add(pool);
+    let grown = true;
+    while (grown) {
+      grown = false;
+      for (const trade of this.sent.trades) {
+        if (trade.uuid === undefined || this.hidden.has(trade.uuid) || ![...(trade.pools ?? [])].some((pool) => moved.has(pool))) continue;
+        this.hide([trade.uuid], target, 'on the pools of a bundle of ours whose place the builder picks');
+        for (const pool of trade.pools ?? []) moved.add(pool);
+        grown = true;
+      }
+    }
+  }
+
+  /** Bundles whose realised state is not the simulated one: not compared with their simulation (each told once). */
+  private hide(uuids: readonly string[], target: bigint, reason: string): void {
+    const fresh = uuids.filter((uuid) => !this.hidden.has(uuid));
+    for (const uuid of fresh) this.hidden.add(uuid);
+    if (fresh.length > 0) this.context.parameters.onStateHidden?.(fresh, target, reason);
   }
 
   /** Holds every earlier bundle on these pools to the floor (in place); true when a builder took each replacement. */
@@ -355,7 +382,7 @@ export class CandidateDecider {
     const relaxed = await Promise.all(earlier.map((trade) => this.context.parameters.dispatcher!.relax(trade.uuid!, trade.lane!, target)));
     // Held to the floor, each pays the builder a share of what it realises, not its simulated payment: not compared.
     const held = earlier.filter((_, i) => relaxed[i]).map((trade) => trade.uuid!);
-    if (held.length > 0) this.context.parameters.onStateHidden?.(held, target, 'held to the floor for a later bundle of ours on the same pools');
+    if (held.length > 0) this.hide(held, target, 'held to the floor for a later bundle of ours on the same pools');
     return relaxed.every(Boolean);
   }
 
@@ -517,6 +544,7 @@ export class CandidateDecider {
     if (this.sent.target !== target) {
       this.sent = { target, trades: [], txs: [], victims: new Set(), hiddenPools: new Set() };
       this.topBids = new Map();
+      this.hidden = new Set();
     }
     return this.sent;
   }
