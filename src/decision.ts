@@ -43,6 +43,39 @@ export function ranksBelow(later: TopBid, earlier: TopBid | undefined): boolean 
   return earlier !== undefined && later.mostWei * earlier.gasUsed < earlier.leastWei * later.gasUsed;
 }
 
+/**
+ * A bundle held to the floor on the top of the block, as simulated alone: the bounds of the profit it realises there
+ * (before it pays the builder), the share of that it pays (basis points), its priority fees and gas.
+ */
+export type AloneBid = { profitLeastWei: bigint; profitMostWei: bigint; shareBps: number; feesWei: bigint; gasUsed: bigint };
+
+/** What a bundle held to the floor pays the builder at the top of the block at a share of its profit (rounded each way). */
+export function topBidAt(alone: AloneBid, shareBps: number): TopBid {
+  const share = BigInt(shareBps);
+  return { leastWei: (alone.profitLeastWei * share) / 10_000n + alone.feesWei, mostWei: (alone.profitMostWei * share + 9_999n) / 10_000n + alone.feesWei, gasUsed: alone.gasUsed };
+}
+
+/**
+ * The largest share of its profit (at most the one it would pay) at which a detached bundle still ranks below every
+ * earlier bundle of ours on its pools, so the builder runs it after them, on the state it was sized for: a bundle
+ * that pays more per gas than they do would run ahead of them and push them (held to their floor) into reverting.
+ * Lowering the share only raises what we keep, so our floor holds at any share. Undefined when no share ranks it
+ * below (its priority fees alone outrank one of them, or one's bid is unknown): it must then ride after them.
+ */
+export function rankingShareBps(alone: AloneBid, earlier: readonly (TopBid | undefined)[]): number | undefined {
+  const below = (shareBps: number) => earlier.every((bid) => ranksBelow(topBidAt(alone, shareBps), bid));
+  if (!below(0)) return undefined;
+  // What it pays grows with the share: the largest share that ranks below is found by bisection.
+  let low = 0;
+  let high = alone.shareBps;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (below(middle)) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
 /** What a decision needs of the engine's parameters (the engine passes its own; decision.ts does not import engine.ts). */
 export type DecisionParameters = {
   config: RunConfig;
@@ -76,7 +109,7 @@ export type DecisionContext = {
 const us = (ms: number) => Math.round(ms * 1000);
 
 /** What the report of one candidate is made of. */
-type ReportRun = { candidate: Candidate; victim: PendingSwaps | undefined; target: bigint; firstSeenMs: number; searchStarted: number; searched: number; simulateMs: number; sendMs: number; bundle: CandidateReport['bundle']; simulation: BundleSimulation | undefined; afterBlind?: boolean };
+type ReportRun = { candidate: Candidate; victim: PendingSwaps | undefined; target: bigint; firstSeenMs: number; searchStarted: number; searched: number; simulateMs: number; sendMs: number; bundle: CandidateReport['bundle']; simulation: BundleSimulation | undefined; afterBlind?: boolean; capShareBps?: number };
 
 /**
  * One candidate, from search result to a decision: token safety, the bundle simulated after our earlier sends
@@ -90,10 +123,22 @@ export class CandidateDecider {
    * (by uuid; see TopBid): a detached bundle must rank below the earlier ones on its pools.
    */
   private topBids = new Map<string, TopBid>();
+  /**
+   * Our bundles for `sent.target` whose realised state is not the simulated one (by uuid): those the builder places
+   * (detached ones and the earlier ones beside them), and every one of ours on their pools (their states follow).
+   */
+  private hidden = new Set<string>();
   /** The simulations of bundles sent before them, in order (each sees our earlier transactions of the block). */
   private verifying: Promise<void> = Promise.resolve();
   /** Pools a simulation agreed with to the wei (lowercase): bundles through only these may go out before theirs. */
   private readonly verifiedPools = new Set<string>();
+  /**
+   * Dependent bundles (on the pools of an earlier one of ours for the block) that stood alone: sent detached (capped:
+   * their share lowered to rank below the earlier ones: lanes.capDependentShare), or chained because they would pay
+   * more per gas than one of them (unranked: at their own share, or at any share when capping) or a builder did not
+   * take an earlier one's floor version (unrelaxed).
+   */
+  readonly detaching = { detached: 0, capped: 0, chainedUnranked: 0, chainedUnrelaxed: 0 };
   /** The operator's transaction count at the head (private bundles do not move it until they land). */
   private operatorNonce: { head: bigint; value: number } | undefined;
 
@@ -153,6 +198,8 @@ export class CandidateDecider {
     const victims = victim ? [...leading, victim] : [];
     let txs: BundleTx[] = [];
     let proposal: Parameters<Dispatcher['send']>[1] | undefined;
+    // The share a detached bundle was capped to (what it bids, which the bidding policy must learn from).
+    let sentCapShareBps: number | undefined;
     let step = decideCandidate(facts);
     while (!isDecision(step)) {
       if (step.need === 'tokens') {
@@ -185,24 +232,42 @@ export class CandidateDecider {
         const alone = config.lanes.detachDependents && predecessors.length > 0 && dispatcher!.hasFreeLane() ? await this.standsAlone(candidate, victims, target, facts.simulation?.gasUsed ?? candidate.gas) : undefined;
         // A builder runs bundles in the order of what they pay it per gas at the top of the block, not in the order we
         // sized them for: detached, this one must rank below every earlier one of ours on its pools, or it runs ahead of
-        // them on a state it was not sized for and they (held to their floor) revert after it. Else it rides after them.
-        let choice = dispatcher!.lane(dependsOn, alone !== undefined && predecessors.every((trade) => ranksBelow(alone, trade.uuid !== undefined ? this.topBids.get(trade.uuid) : undefined)));
+        // them on a state it was not sized for and they (held to their floor) revert after it. Where it would pay more,
+        // it rides after them, or (lanes.capDependentShare) its share is capped so that it ranks below them: chained,
+        // it fails on its nonce whenever one of them is outbid; capped, it bids less against rivals.
+        const ranked = alone !== undefined ? rankingShareBps(alone, predecessors.map((trade) => (trade.uuid !== undefined ? this.topBids.get(trade.uuid) : undefined))) : undefined;
+        const shareBps = ranked !== undefined && (ranked === alone!.shareBps || config.lanes.capDependentShare) ? ranked : undefined;
+        let choice = dispatcher!.lane(dependsOn, shareBps !== undefined);
         // Detached from the earlier bundles on its pools (its own nonce chain): the builder may run it before them or
         // without them, so it is held to the floor rather than to a prediction made after them, and so must they be
         // first (a builder took each one's floor version), or this one could push them out; else it rides after them.
-        if (choice.kind === 'detached' && !(await this.relaxAll(predecessors, target))) choice = { kind: 'chained', lane: choice.from, from: choice.from };
+        if (choice.kind === 'detached' && !(await this.relaxAll(predecessors, target))) {
+          choice = { kind: 'chained', lane: choice.from, from: choice.from };
+          this.detaching.chainedUnrelaxed++;
+        }
         const lane = choice.kind === 'none' ? 0 : choice.lane;
         const detached = choice.kind === 'detached';
+        const capShareBps = detached && shareBps! < alone!.shareBps ? shareBps! : undefined;
+        if (alone !== undefined && shareBps === undefined) this.detaching.chainedUnranked++;
         const dispatched =
           choice.kind === 'none'
             ? { sent: false as const, reason: choice.reason, uuid: undefined, ourHash: undefined }
-            : await dispatcher!.send({ candidate, ...(victim ? { victim } : {}), leading, target, simulated, ...(onSent ? { onSent } : {}), ...(afterBlind || detached ? { floorOnly: true } : {}), lane }, proposal!).catch((error: Error) => ({
+            : await dispatcher!.send({ candidate, ...(victim ? { victim } : {}), leading, target, simulated, ...(onSent ? { onSent } : {}), ...(afterBlind || detached ? { floorOnly: true } : {}), ...(capShareBps !== undefined ? { maxBuilderShareBps: capShareBps } : {}), lane }, proposal!).catch((error: Error) => ({
                 sent: false as const,
                 reason: `send failed: ${error.message.split('\n')[0]}`,
                 uuid: undefined,
                 ourHash: undefined,
               }));
-        if (dispatched.sent && detached) await this.detach(dispatched.uuid!, predecessors, target);
+        // After a bundle of ours whose place the builder picks, this one meets a state nobody simulated either.
+        if (dispatched.sent && !detached && predecessors.some((trade) => trade.uuid !== undefined && this.hidden.has(trade.uuid))) this.hide([dispatched.uuid!], target, 'after a bundle of ours on its pools whose place the builder picks');
+        if (dispatched.sent && detached) {
+          await this.detach(dispatched.uuid!, predecessors, target, pools);
+          this.detaching.detached++;
+          if (capShareBps !== undefined) {
+            this.detaching.capped++;
+            sentCapShareBps = capShareBps;
+          }
+        }
         if (dispatched.sent) {
           // Its bid as the builder ranks it: detached, what it pays on the top of the block; else on the state it was
           // simulated on, its bribe (held to the floor later, it pays that less at most a basis point of its profit:
@@ -210,7 +275,7 @@ export class CandidateDecider {
           const gasUsed = facts.simulation?.gasUsed ?? candidate.gas;
           const fees = gasUsed * config.strategy.priorityFeeWei;
           const least = candidate.bribeWei - candidate.grossProfitWei / 10_000n - 1n;
-          this.topBids.set(dispatched.uuid!, detached ? alone! : { leastWei: (least > 0n ? least : 0n) + fees, mostWei: candidate.bribeWei + fees, gasUsed });
+          this.topBids.set(dispatched.uuid!, detached ? topBidAt(alone!, capShareBps ?? alone!.shareBps) : { leastWei: (least > 0n ? least : 0n) + fees, mostWei: candidate.bribeWei + fees, gasUsed });
         }
         sendMs = performance.now() - sendStarted;
         facts.sent = { sent: dispatched.sent, reason: dispatched.reason };
@@ -225,7 +290,7 @@ export class CandidateDecider {
       }
       step = decideCandidate(facts);
     }
-    const run = { candidate, victim, target, firstSeenMs, searchStarted, searched, simulateMs, sendMs, bundle, simulation: facts.simulation, afterBlind };
+    const run = { candidate, victim, target, firstSeenMs, searchStarted, searched, simulateMs, sendMs, bundle, simulation: facts.simulation, afterBlind, ...(sentCapShareBps !== undefined ? { capShareBps: sentCapShareBps } : {}) };
     if (step.unsimulated && bundle) {
       // Sent before its simulation: it is simulated beside the trading path (the next victim need not wait), in
       // order with the others so each sees our earlier transactions for the block first.
@@ -244,7 +309,7 @@ export class CandidateDecider {
    * can it go out detached; a failed simulation counts as no (undefined). Yes is the most it pays the builder there,
    * which ranks it among our bundles (the builder runs the better payer per gas first).
    */
-  private async standsAlone(candidate: Candidate, victims: readonly PendingSwaps[], target: bigint, simulatedGas: bigint): Promise<TopBid | undefined> {
+  private async standsAlone(candidate: Candidate, victims: readonly PendingSwaps[], target: bigint, simulatedGas: bigint): Promise<AloneBid | undefined> {
     const { chain, signer } = this.context.parameters;
     const { policy } = this.context.engineConfig;
     const planned = planFor(candidate, target, policy);
@@ -273,9 +338,8 @@ export class CandidateDecider {
       if (p >= 10_000n || alone.gain <= 0n) return undefined;
       const most = (alone.gain * 10_000n + (10_000n - p) - 1n) / (10_000n - p) + 1n;
       const least = ((alone.gain - 1n) * 10_000n) / (10_000n - p);
-      const sent = BigInt(relaxedShareBps(candidate.grossProfitWei, held.minProfit, BigInt(planned.maxBuilderShareBps)));
-      const fees = alone.gasUsed * policy.priorityFeeWei;
-      return { leastWei: (least * sent) / 10_000n + fees, mostWei: (most * sent + 9_999n) / 10_000n + fees, gasUsed: alone.gasUsed };
+      const sent = relaxedShareBps(candidate.grossProfitWei, held.minProfit, BigInt(planned.maxBuilderShareBps));
+      return { profitLeastWei: least, profitMostWei: most, shareBps: sent, feesWei: alone.gasUsed * policy.priorityFeeWei, gasUsed: alone.gasUsed };
     } catch {
       return undefined;
     }
@@ -286,9 +350,29 @@ export class CandidateDecider {
    * too (in place, same nonce), so whichever the builder runs first, none reverts for the other; none of them is
    * compared with its simulation (the order that decides what each realises is the builder's).
    */
-  private async detach(uuid: string, predecessors: readonly PriorTrade[], target: bigint): Promise<void> {
+  private async detach(uuid: string, predecessors: readonly PriorTrade[], target: bigint, pools: ReadonlySet<string>): Promise<void> {
     const earlier = predecessors.filter((trade) => trade.uuid !== undefined && trade.lane !== undefined);
-    this.context.parameters.onStateHidden?.([uuid, ...earlier.map((trade) => trade.uuid!)], target, 'sent from its own operator beside an earlier bundle of ours on the same pools; the builder picks the order');
+    this.hide([uuid, ...earlier.map((trade) => trade.uuid!)], target, 'sent from its own operator beside an earlier bundle of ours on the same pools; the builder picks the order');
+    // Ours sent before on pools those move (through one another) meet what the builder's order leaves, too.
+    const moved = new Set(pools);
+    for (const trade of this.sent.trades) if (trade.uuid !== undefined && this.hidden.has(trade.uuid)) for (const pool of trade.pools ?? []) moved.add(pool);
+    let grown = true;
+    while (grown) {
+      grown = false;
+      for (const trade of this.sent.trades) {
+        if (trade.uuid === undefined || this.hidden.has(trade.uuid) || ![...(trade.pools ?? [])].some((pool) => moved.has(pool))) continue;
+        this.hide([trade.uuid], target, 'on the pools of a bundle of ours whose place the builder picks');
+        for (const pool of trade.pools ?? []) moved.add(pool);
+        grown = true;
+      }
+    }
+  }
+
+  /** Bundles whose realised state is not the simulated one: not compared with their simulation (each told once). */
+  private hide(uuids: readonly string[], target: bigint, reason: string): void {
+    const fresh = uuids.filter((uuid) => !this.hidden.has(uuid));
+    for (const uuid of fresh) this.hidden.add(uuid);
+    if (fresh.length > 0) this.context.parameters.onStateHidden?.(fresh, target, reason);
   }
 
   /** Holds every earlier bundle on these pools to the floor (in place); true when a builder took each replacement. */
@@ -298,7 +382,7 @@ export class CandidateDecider {
     const relaxed = await Promise.all(earlier.map((trade) => this.context.parameters.dispatcher!.relax(trade.uuid!, trade.lane!, target)));
     // Held to the floor, each pays the builder a share of what it realises, not its simulated payment: not compared.
     const held = earlier.filter((_, i) => relaxed[i]).map((trade) => trade.uuid!);
-    if (held.length > 0) this.context.parameters.onStateHidden?.(held, target, 'held to the floor for a later bundle of ours on the same pools');
+    if (held.length > 0) this.hide(held, target, 'held to the floor for a later bundle of ours on the same pools');
     return relaxed.every(Boolean);
   }
 
@@ -402,6 +486,9 @@ export class CandidateDecider {
     this.context.latency.simulate.record(latencyUs.simulate);
     if (bundle) this.context.latency.send.record(latencyUs.send);
     this.context.latency.total.record(latencyUs.total);
+    // Capped (detached below our earlier bundles), it bids its capped share of the profit on the state it was sized
+    // for, not the planned bribe: the bid recorded and learnt from is the one sent.
+    const bribeWei = run.capShareBps !== undefined ? (candidate.grossProfitWei * BigInt(run.capShareBps)) / 10_000n : candidate.bribeWei;
     this.context.parameters.onCandidate({
       block: run.target,
       victim: victim?.tx.hash ?? null,
@@ -409,8 +496,8 @@ export class CandidateDecider {
       amountIn: candidate.amountIn,
       grossProfitWei: candidate.grossProfitWei,
       gasCostWei: candidate.gasCostWei,
-      bribeWei: candidate.bribeWei,
-      netProfitWei: candidate.netProfitWei,
+      bribeWei,
+      netProfitWei: candidate.netProfitWei + candidate.bribeWei - bribeWei,
       simulatedNetProfitWei: decided.simulatedNetWei ?? null,
       simulatedGainWei: simulation?.gain ?? null,
       decision: decided.decision,
@@ -418,7 +505,7 @@ export class CandidateDecider {
       ...(bundle ? { bundle } : {}),
       ...(simulation ? { simulatedGas: simulation.gasUsed } : {}),
       ...(candidate.flash ? { flash: true } : {}),
-      bidShareBps: Number(candidate.builderShareBps ?? this.context.engineConfig.policy.builderShareBps),
+      bidShareBps: run.capShareBps ?? Number(candidate.builderShareBps ?? this.context.engineConfig.policy.builderShareBps),
       ...(candidate.optimalAmountIn !== undefined ? { optimalAmountIn: candidate.optimalAmountIn } : {}),
       firstSeenMs: run.firstSeenMs,
       latencyUs,
@@ -457,6 +544,7 @@ export class CandidateDecider {
     if (this.sent.target !== target) {
       this.sent = { target, trades: [], txs: [], victims: new Set(), hiddenPools: new Set() };
       this.topBids = new Map();
+      this.hidden = new Set();
     }
     return this.sent;
   }

@@ -114,6 +114,8 @@ export class Dispatcher {
       onSent?: (at: number) => void;
       /** Hold it to the gas and the minimum net, not to the prediction (the state it meets is not known to the wei). */
       floorOnly?: boolean;
+      /** Held to the floor, the most of its realised profit it pays the builder (basis points): it must rank below others. */
+      maxBuilderShareBps?: number;
       /** Which operator sends it: 0 the main one, i > 0 lanes[i - 1] (see lane()). */
       lane?: number;
     },
@@ -178,7 +180,8 @@ export class Dispatcher {
           // sink it on a state that gives less, which is the state it is held to the floor for. The share is the bid
           // the plan states, lowered where the floor needs it (relaxedShareBps): on the state it was sized for it
           // lands, as the exact one would.
-          const sizing = { pool: plan.hops[0]!.pool, builderShareBps: relaxedShareBps(candidate.grossProfitWei, minProfit, BigInt(plan.maxBuilderShareBps)), entries: [{ key: 0n, amountIn: plan.amountIn }, { key: anyKey, amountIn: plan.amountIn }] };
+          const relaxed = relaxedShareBps(candidate.grossProfitWei, minProfit, BigInt(plan.maxBuilderShareBps));
+          const sizing = { pool: plan.hops[0]!.pool, builderShareBps: input.maxBuilderShareBps !== undefined && input.maxBuilderShareBps < relaxed ? input.maxBuilderShareBps : relaxed, entries: [{ key: 0n, amountIn: plan.amountIn }, { key: anyKey, amountIn: plan.amountIn }] };
           const signed = await signExecutorSizedTransaction({ account, chainId, executor, plan: { ...plan, minProfit, builderPayment: 0n }, sizing, ...(context ? { context } : {}), nonce, gas: proposal.gasLimit, ...fees });
           return { raw: signed.raw, hash: signed.hash };
         }

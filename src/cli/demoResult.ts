@@ -57,6 +57,14 @@ export type DemoResult = {
    * whose earlier transaction was not in the builder's simulation). `operators`: how many nonce chains we sent from.
    */
   nonceMisses: { ours: number; others: number; operators: number };
+  /**
+   * Bundles on the pools of an earlier one of ours for the block that also ran alone (lanes.detachDependents): sent
+   * from their own operator (capped: their builder share lowered so they rank below the earlier ones, with
+   * lanes.capDependentShare), or chained after them because they would pay the builder more per gas than one of them
+   * (unranked: at their own share, or at any share when capping) or a builder did not take an earlier one's floor
+   * version (unrelaxed).
+   */
+  detaching: { detached: number; capped: number; chainedUnranked: number; chainedUnrelaxed: number };
   /** This process's peak resident memory: the bot's (the devnet, its builder and traffic run in a process of their own). */
   memory: { maxRssBytes: number };
 };
@@ -163,6 +171,7 @@ export async function demoResult(input: { app: SearcherApp; devnet: Pick<Devnet,
     contested: contests.contested,
     rivals: contests.rivals,
     nonceMisses: nonceMissesOf(app),
+    detaching: { ...app.engine.detaching },
     builders: app.store.builderStats().map((builder) => ({
       name: builder.builder,
       sent: builder.sent,

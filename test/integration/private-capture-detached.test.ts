@@ -48,6 +48,7 @@ describe('MEV Blocker victims with detached dependent bundles (an operator per b
     const all = await measureCapture({ devnet, landed, fromBlock: startBlock + 1n, toBlock, maxAmountInWei, maxSwaps: 200 });
     expect(swaps.length).toBeGreaterThan(0);
     expect(all.victims).toBeGreaterThan(3);
+    console.info(`[private-capture-detached] capture ${all.ratio} (${all.victims} victims)`);
     expect(all.ratio!).toBeGreaterThanOrEqual(0.97);
     // The builder's verdicts arrive after the head, in the background: wait until each missed bundle has its verdict.
     await app.ledger.settled();

@@ -73,6 +73,7 @@ describe('MEV Blocker victims, backrun through the relay that showed them', () =
     expect(swaps.length).toBeGreaterThan(0);
     expect(swaps.every((swap) => swap.route === 'mevBlocker' && privateHashes.has(swap.hash.toLowerCase()))).toBe(true);
     expect(all.victims).toBeGreaterThan(3);
+    console.info(`[private-capture] capture ${all.ratio} (${all.victims} victims)`);
     expect(all.ratio!).toBeGreaterThanOrEqual(0.97);
   }, 300_000);
 });
