@@ -315,7 +315,7 @@ export class CandidateDecider {
     const planned = planFor(candidate, target, policy);
     // A flash plan held to the floor keeps its fixed payment (no sized call); a backend that runs signed bytes is the
     // fork's, which has one nonce chain (no extra operators).
-    // executeSized cannot run a V4 cycle (its table keys on a pool's own state; sizedPlanFor): it does not stand alone.
+    // A V4 cycle is not held to the floor through executeSized here (Dispatcher.send keeps it on `execute`): it does not stand alone.
     if (planned.flash || this.context.simulator.runsSignedTransactions || planned.hops.some((hop) => hop.protocol === 'v4')) return undefined;
     try {
       // As it would go out detached (Dispatcher.send, floorOnly): executeSized with the planned input at every key,

@@ -172,8 +172,9 @@ export class Dispatcher {
         const floor = proposal.gasLimit * (this.parameters.nextBaseFee() + policy.priorityFeeWei) + policy.minNetProfitWei;
         const minProfit = floor < plan.minProfit ? floor : plan.minProfit;
         const context = this.parameters.planContext;
-        // executeSized keys its table on a pool's own state, which a V4 pool has not: a V4 plan held to its floor
-        // goes out as `execute` with its fixed payment, as a flash plan does (sizedPlanFor refuses V4 cycles).
+        // The floor-held sized call below names its first hop's pool by address; a V4 first hop needs its pool id
+        // in the table (blind tables carry it, this path does not yet): a V4 plan held to its floor goes out as
+        // `execute` with its fixed payment, as a flash plan does.
         if (floorOnly && !plan.flash && !plan.hops.some((hop) => hop.protocol === 'v4')) {
           // Held to the floor, it pays the builder a share of what is realised (as a blind backrun does), through
           // executeSized with the planned input at every key: a fixed payment sized for the predicted profit would

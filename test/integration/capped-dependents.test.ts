@@ -5,10 +5,9 @@ import { decodeSizing } from '../../src/bundle/sizing.ts';
 import { devAccount } from '../../src/devnet/accounts.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import type { SearcherApp } from '../../src/searcher.ts';
-import { prepareBackrun, signBackrun } from '../helpers/backrun.ts';
-import { bundlesSent, startTestBot, stepBlock, victimsHandled } from '../helpers/bot.ts';
-import { sendRivalBundle } from '../helpers/builderRpc.ts';
+import { startTestBot, stepBlock } from '../helpers/bot.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
+import { missRecorded, rivalOutbidsFirstOfTwo } from '../helpers/rivalOutbidsFirst.ts';
 
 /**
  * independent-bundles.test.ts with a second victim twice the first's size: the bot's backrun of it pays the builder
@@ -34,35 +33,12 @@ afterAll(async () => {
 
 describe('dependent bundles capped to rank below the earlier one (lanes.capDependentShare)', () => {
   it('a larger backrun on the pools of an earlier one a rival outbid lands from its own operator, bidding a capped share', async () => {
-    const before = app.engine.stats.victims;
-    const first = await prepareBackrun(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'WBTC'], amount: 30n * 10n ** 18n, trader: 1 });
-    await victimsHandled(app, before + 1);
-    await bundlesSent(app, 1);
-    const second = await prepareBackrun(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'WBTC'], amount: 60n * 10n ** 18n, trader: 2 });
-    await victimsHandled(app, before + 2);
-    await bundlesSent(app, 2);
-    const ourBundles = app.store.recentBundles(10);
-    const bundleOf = (victim: Hex) => ourBundles.find((bundle) => bundle.txHashes[0]?.toLowerCase() === victim.toLowerCase());
-    const oursFirst = bundleOf(first.victim.hash);
-    const oursSecond = bundleOf(second.victim.hash);
-    expect(oursFirst, 'the bot did not backrun the first victim').toBeDefined();
-    expect(oursSecond, 'the bot did not backrun the second victim').toBeDefined();
-
-    const rivalTx = await signBackrun(devnet, first.candidateWith(9000n), first.target, { builderShareBps: 9000n, operatorIndex: devnet.manifest.accounts.operators[0]!.index });
-    await sendRivalBundle(devnet, [first.victim.raw, rivalTx.raw], first.target);
-
-    await stepBlock(devnet, app);
-    await app.submitter!.settled();
-    for (const lane of app.operatorLanes) await lane.submitter.settled();
-    await app.ledger.settled();
+    const { oursFirst, oursSecond, block, hashes } = await rivalOutbidsFirstOfTwo(devnet, app, { first: 30n * 10n ** 18n, second: 60n * 10n ** 18n });
 
     // The chain: the rival won the first victim; our backrun of the second landed, from an operator of its own.
-    const block = await devnet.client.getBlock({ blockNumber: first.target, includeTransactions: true });
-    const hashes = block.transactions.map((tx) => tx.hash.toLowerCase());
-    expect(hashes.slice(0, 2)).toEqual([first.victim.hash.toLowerCase(), rivalTx.hash.toLowerCase()]);
-    expect(hashes).not.toContain(oursFirst!.ourTxHash.toLowerCase());
-    expect(hashes, 'our backrun of the second victim did not land').toContain(oursSecond!.ourTxHash.toLowerCase());
-    const ours = block.transactions.find((tx) => tx.hash.toLowerCase() === oursSecond!.ourTxHash.toLowerCase())!;
+    expect(hashes).not.toContain(oursFirst.ourTxHash.toLowerCase());
+    expect(hashes, 'our backrun of the second victim did not land').toContain(oursSecond.ourTxHash.toLowerCase());
+    const ours = block.transactions.find((tx) => tx.hash.toLowerCase() === oursSecond.ourTxHash.toLowerCase())!;
     expect((await devnet.client.getTransactionReceipt({ hash: ours.hash })).status).toBe('success');
     expect(app.operatorLanes.map((lane) => lane.account.address.toLowerCase())).toContain(ours.from.toLowerCase());
 
@@ -71,16 +47,15 @@ describe('dependent bundles capped to rank below the earlier one (lanes.capDepen
     expect(call.functionName).toBe('executeSized');
     const sentShare = decodeSizing((call.args as readonly [Hex, Hex])[1]).builderShareBps;
     const bids = app.store.recentBids(10);
-    const firstBid = bids.find((bid) => bid.bundleId === oursFirst!.id)!;
+    const firstBid = bids.find((bid) => bid.bundleId === oursFirst.id)!;
     expect(sentShare).toBeLessThan(firstBid.shareBps);
-    expect(bids.find((bid) => bid.bundleId === oursSecond!.id)?.shareBps).toBe(sentShare);
+    expect(bids.find((bid) => bid.bundleId === oursSecond.id)?.shareBps).toBe(sentShare);
 
     // As the builder reported it: the first outbid, nothing lost to a nonce of ours; the second landed at a profit.
-    const deadline = Date.now() + 30_000;
-    while (!app.store.recentMisses(10).some((miss) => miss.bundleId === oursFirst!.id) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(app.store.recentMisses(10).find((miss) => miss.bundleId === oursFirst!.id)?.verdict).toMatchObject({ kind: 'outbid', builder: 'local' });
+    await missRecorded(app, oursFirst.id);
+    expect(app.store.recentMisses(10).find((miss) => miss.bundleId === oursFirst.id)?.verdict).toMatchObject({ kind: 'outbid', builder: 'local' });
     expect(app.store.missKinds()).toMatchObject({ outbid: 1, nonce: 0 });
-    const landed = app.store.recentBundles(10).find((bundle) => bundle.id === oursSecond!.id);
+    const landed = app.store.recentBundles(10).find((bundle) => bundle.id === oursSecond.id);
     expect(landed?.status).toBe('included');
     expect(BigInt(landed!.netWei!)).toBeGreaterThan(0n);
   }, 120_000);

@@ -1,0 +1,48 @@
+import type { Hex } from 'viem';
+import { expect } from 'vitest';
+import type { Devnet } from '../../src/devnet/devnet.ts';
+import type { SearcherApp } from '../../src/searcher.ts';
+import { prepareBackrun, signBackrun } from './backrun.ts';
+import { bundlesSent, stepBlock, victimsHandled } from './bot.ts';
+import { sendRivalBundle } from './builderRpc.ts';
+
+/**
+ * Two public victims on the same WETH/WBTC pair, seen one after the other (so the bot's backrun of the second trades
+ * the pools of its backrun of the first), then a rival (operators[0], 90% to the builder) backruns the first and
+ * outbids us, and the block is built. Returns our two bundles as stored, the rival's transaction and the block's
+ * transaction hashes, once every lane and the ledger settled. The rival's bundle is checked to have won the first.
+ */
+export async function rivalOutbidsFirstOfTwo(devnet: Devnet, app: SearcherApp, amounts: { first: bigint; second: bigint }) {
+  const before = app.engine.stats.victims;
+  const first = await prepareBackrun(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'WBTC'], amount: amounts.first, trader: 1 });
+  await victimsHandled(app, before + 1);
+  await bundlesSent(app, 1);
+  const second = await prepareBackrun(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'WBTC'], amount: amounts.second, trader: 2 });
+  await victimsHandled(app, before + 2);
+  await bundlesSent(app, 2);
+  const ourBundles = app.store.recentBundles(10);
+  const bundleOf = (victim: Hex) => ourBundles.find((bundle) => bundle.txHashes[0]?.toLowerCase() === victim.toLowerCase());
+  const oursFirst = bundleOf(first.victim.hash);
+  const oursSecond = bundleOf(second.victim.hash);
+  expect(oursFirst, 'the bot did not backrun the first victim').toBeDefined();
+  expect(oursSecond, 'the bot did not backrun the second victim').toBeDefined();
+
+  const rivalTx = await signBackrun(devnet, first.candidateWith(9000n), first.target, { builderShareBps: 9000n, operatorIndex: devnet.manifest.accounts.operators[0]!.index });
+  await sendRivalBundle(devnet, [first.victim.raw, rivalTx.raw], first.target);
+
+  await stepBlock(devnet, app);
+  await app.submitter!.settled();
+  for (const lane of app.operatorLanes) await lane.submitter.settled();
+  await app.ledger.settled();
+
+  const block = await devnet.client.getBlock({ blockNumber: first.target, includeTransactions: true });
+  const hashes = block.transactions.map((tx) => tx.hash.toLowerCase());
+  expect(hashes.slice(0, 2)).toEqual([first.victim.hash.toLowerCase(), rivalTx.hash.toLowerCase()]);
+  return { oursFirst: oursFirst!, oursSecond: oursSecond!, block, hashes };
+}
+
+/** Waits (at most 30 s) for the builder's verdict on a missed bundle: it is asked in the background, after the head. */
+export async function missRecorded(app: SearcherApp, bundleId: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!app.store.recentMisses(10).some((miss) => miss.bundleId === bundleId) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+}
