@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {ExecutorBase} from "./ExecutorBase.sol";
 import {IV2PairFull, IV3PoolFull, IERC20Like} from "../utils/UniswapFixture.sol";
+import {SizingTables} from "../utils/SizingTables.sol";
 
 /// @notice Helpers for `executeSized`: sizing tables packed as src/bundle/sizing.ts packs them (layout in
 ///         Sizing.sol), the live key of a pool, victims trading through the real routers, and a brute-force
@@ -14,15 +15,13 @@ abstract contract ExecutorSizedBase is ExecutorBase {
     function _sizing(address pool, uint256 hopIndex, uint256 shareBps, uint256[] memory keys, uint256[] memory amounts)
         internal
         pure
-        returns (bytes memory sizing)
+        returns (bytes memory)
     {
-        sizing = abi.encodePacked(pool, uint8(hopIndex), uint16(shareBps), uint8(keys.length));
-        for (uint256 i; i < keys.length; ++i) sizing = abi.encodePacked(sizing, uint160(keys[i]), uint128(amounts[i]));
+        return SizingTables.plain(pool, hopIndex, shareBps, keys, amounts);
     }
 
-    function _pair(uint256 a, uint256 b) internal pure returns (uint256[] memory out) {
-        out = new uint256[](2);
-        (out[0], out[1]) = (a, b);
+    function _pair(uint256 a, uint256 b) internal pure returns (uint256[] memory) {
+        return SizingTables.pair(a, b);
     }
 
     /// @dev What the executor reads: a V2 pair's reserve0, a V3 pool's sqrtPriceX96.

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {ExecutorV4Base} from "./ExecutorV4Base.sol";
 import {V4Key} from "../utils/V4Fixture.sol";
+import {SizingTables} from "../utils/SizingTables.sol";
 
 struct V4SwapTestParams {
     bool zeroForOne;
@@ -72,8 +73,7 @@ abstract contract ExecutorSizedV4Base is ExecutorV4Base {
         uint256[] memory amounts,
         bytes32 poolId
     ) internal pure returns (bytes memory sizing) {
-        sizing = abi.encodePacked(manager, uint8(hopIndex), uint16(shareBps), uint8(keys.length));
-        for (uint256 i; i < keys.length; ++i) sizing = abi.encodePacked(sizing, uint160(keys[i]), uint128(amounts[i]));
+        sizing = SizingTables.plain(manager, hopIndex, shareBps, keys, amounts);
         sizing = abi.encodePacked(sizing, poolId);
     }
 
@@ -81,15 +81,13 @@ abstract contract ExecutorSizedV4Base is ExecutorV4Base {
     function _sizingPlain(address pool, uint256 hopIndex, uint256 shareBps, uint256[] memory keys, uint256[] memory amounts)
         internal
         pure
-        returns (bytes memory sizing)
+        returns (bytes memory)
     {
-        sizing = abi.encodePacked(pool, uint8(hopIndex), uint16(shareBps), uint8(keys.length));
-        for (uint256 i; i < keys.length; ++i) sizing = abi.encodePacked(sizing, uint160(keys[i]), uint128(amounts[i]));
+        return SizingTables.plain(pool, hopIndex, shareBps, keys, amounts);
     }
 
-    function _pair(uint256 a, uint256 b) internal pure returns (uint256[] memory out) {
-        out = new uint256[](2);
-        (out[0], out[1]) = (a, b);
+    function _pair(uint256 a, uint256 b) internal pure returns (uint256[] memory) {
+        return SizingTables.pair(a, b);
     }
 
     /// @dev A victim's exact-input swap in a V4 pool (this contract pays; no native pools here).
