@@ -135,6 +135,7 @@ export class SearcherApp {
         nonces: new NonceManager({
           fetchNonce: async () => this.engine.knownOperatorNonce() ?? this.client.getTransactionCount({ address: signer.address, blockTag: 'latest' }),
         }),
+        countAt: (block) => this.client.getTransactionCount({ address: signer.address, blockNumber: block }),
         mode: this.mode,
         extraBlocks: config.extraBlocks,
         sink: this.ledger,
@@ -151,6 +152,7 @@ export class SearcherApp {
             sender: builders,
             relays,
             nonces: new NonceManager({ fetchNonce: () => this.client.getTransactionCount({ address: account.address, blockTag: 'latest' }) }),
+            countAt: (block) => this.client.getTransactionCount({ address: account.address, blockNumber: block }),
             mode: this.mode,
             extraBlocks: config.extraBlocks,
             sink: this.ledger,

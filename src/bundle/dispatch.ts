@@ -182,7 +182,11 @@ export class Dispatcher {
           // the plan states, lowered where the floor needs it (relaxedShareBps): on the state it was sized for it
           // lands, as the exact one would.
           const relaxed = relaxedShareBps(candidate.grossProfitWei, minProfit, BigInt(plan.maxBuilderShareBps));
-          const sizing = { pool: plan.hops[0]!.pool, builderShareBps: input.maxBuilderShareBps !== undefined && input.maxBuilderShareBps < relaxed ? input.maxBuilderShareBps : relaxed, entries: [{ key: 0n, amountIn: plan.amountIn }, { key: anyKey, amountIn: plan.amountIn }] };
+          const share = input.maxBuilderShareBps !== undefined && input.maxBuilderShareBps < relaxed ? input.maxBuilderShareBps : relaxed;
+          // MEV Blocker leaves out a backrun whose transfer to the fee recipient is 0 (see above): held to the floor
+          // it still pays a basis point of what it realises, or reverts at its floor (the executor's check), never
+          // lands unpaid.
+          const sizing = { pool: plan.hops[0]!.pool, builderShareBps: route === 'mevBlocker' && share === 0 ? 1 : share, entries: [{ key: 0n, amountIn: plan.amountIn }, { key: anyKey, amountIn: plan.amountIn }] };
           const signed = await signExecutorSizedTransaction({ account, chainId, executor, plan: { ...plan, minProfit, builderPayment: 0n }, sizing, ...(context ? { context } : {}), nonce, gas: proposal.gasLimit, ...fees });
           return { raw: signed.raw, hash: signed.hash };
         }

@@ -102,6 +102,12 @@ export type SubmitterParameters = {
   sink: SubmissionSink;
   logger: Logger;
   explain?: Explain;
+  /**
+   * The operator's transaction count at the end of a block, read from the chain at that block (not 'latest': a node
+   * behind the head would show a nonce of ours that did land as missing). Without it, a miss nobody explains stays
+   * a guess.
+   */
+  countAt?: (block: bigint) => Promise<number>;
   /** The private order-flow relays (MEV Blocker, MEV-Share): bundles on their victims go there and nowhere else. */
   relays?: Partial<Record<PrivateRoute, BundleSender>>;
 };
@@ -320,8 +326,10 @@ export class Submitter {
   async onHead(head: { number: bigint; transactions: readonly Hex[]; timestamp?: bigint }): Promise<void> {
     const resync = this.parameters.nonces.resync();
     if (resync) resync.catch(() => {}); // a failed read fails the next nonce request, which reads again
-    // The operator's count read at (or after) this head: below a missed bundle's nonce, that bundle could not run.
-    const countAfter = resync ? resync.then((count) => (typeof count === 'number' ? count : undefined), () => undefined) : Promise.resolve(undefined);
+    // The operator's count at this head, read only if a miss needs it: below a missed bundle's nonce, that bundle
+    // could not run. A failed read leaves the miss unexplained (undefined), never a nonce gap.
+    let count: Promise<number | undefined> | undefined;
+    const countAfter = () => (count ??= this.parameters.countAt ? this.parameters.countAt(head.number).catch(() => undefined) : Promise.resolve(undefined));
     const mined = new Set(head.transactions.map((hash) => hash.toLowerCase()));
     for (const [hash, tracked] of this.withdrawn) {
       if (mined.has(hash)) {
@@ -362,7 +370,7 @@ export class Submitter {
   }
 
   /** Closes a bundle now (no re-send) and records why after the builders have said what they know. */
-  private closeLater(tracked: Tracked, block: bigint, reason: MissReason, fallback: string, cancel: boolean, timestamp?: bigint, countAfter?: Promise<number | undefined>): void {
+  private closeLater(tracked: Tracked, block: bigint, reason: MissReason, fallback: string, cancel: boolean, timestamp?: bigint, countAfter?: () => Promise<number | undefined>): void {
     this.live.delete(tracked.opportunity.key);
     const done = (async () => {
       await this.flushed();
@@ -370,7 +378,7 @@ export class Submitter {
       if (said) return this.close(tracked, block, reason, said.text, cancel, said.verdict ?? guessedVerdict(reason, fallback));
       // Nobody to ask (a relay's bundle reaches the builder under the relay's name): a nonce gap is still a fact we
       // can read on chain. What the bot infers otherwise (the victim landed without us: "outbid") is only a guess.
-      const gap = nonceGap(tracked.nonce, block, await countAfter);
+      const gap = nonceGap(tracked.nonce, block, countAfter ? await countAfter() : undefined);
       if (gap) return this.close(tracked, block, 'not included', gap, cancel, { kind: 'nonce', detail: gap });
       await this.close(tracked, block, reason, fallback, cancel, guessedVerdict(reason, fallback));
     })().catch((error: Error) => this.parameters.logger.warn({ err: error.message }, 'submitter: closing a bundle failed'));

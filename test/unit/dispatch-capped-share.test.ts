@@ -74,6 +74,10 @@ describe('Dispatcher.send held to the floor with a capped builder share', () => 
     expect(shareBps).toBe(1_234);
   });
 
+  it('a MEV Blocker bundle capped to 0 still pays a basis point: the relay leaves out a backrun that transfers nothing', async () => {
+    expect((await signedShare(0)).shareBps).toBe(1);
+  });
+
   it('never pays more than it would without a cap: a cap above that share changes nothing', async () => {
     const { shareBps, relaxed } = await signedShare(9_999);
     expect(shareBps).toBe(relaxed);

@@ -10,7 +10,7 @@ const tx = (label: string): { raw: Hex; hash: Hex } => {
   return { raw, hash: keccak256(raw) };
 };
 
-function setup(answer: (bundle: BundleRequest) => SendOutcome[], explain?: Explain, fetchNonce: () => Promise<number> = async () => 5) {
+function setup(answer: (bundle: BundleRequest) => SendOutcome[], explain?: Explain, fetchNonce: () => Promise<number> = async () => 5, countAt?: (block: bigint) => Promise<number>) {
   const missed: Parameters<SubmissionSink['missed']>[0][] = [];
   const submitter = new Submitter({
     sender: { send: async (bundle) => answer(bundle), cancel: async () => {} },
@@ -20,6 +20,7 @@ function setup(answer: (bundle: BundleRequest) => SendOutcome[], explain?: Expla
     sink: { sent: () => {}, included: () => {}, missed: (event) => missed.push(event) },
     logger: createLogger('test'),
     ...(explain ? { explain } : {}),
+    ...(countAt ? { countAt } : {}),
   });
   return { submitter, missed };
 }
@@ -85,7 +86,9 @@ describe('Submitter: a miss carries the builder\'s verdict, not the bot\'s guess
     // Two bundles of ours on one operator for block 11 (nonces 5 and 6); after block 11 the chain's count is still 5:
     // the first missed, so the second could not run whatever it bid (what a relay's bundle, which the bot cannot ask
     // the builder about, looked like: "guessed: outbid").
-    const { submitter, missed } = setup(accepted, undefined, async () => 5);
+    // The count is read at the block itself (a node behind the head would show a nonce of ours that landed as missing).
+    const asked: bigint[] = [];
+    const { submitter, missed } = setup(accepted, undefined, async () => 5, async (block) => (asked.push(block), 5));
     const a = opportunity('a');
     const b = opportunity('b');
     await (await submitter.submit(a.op, 11n)).delivered;
@@ -95,10 +98,24 @@ describe('Submitter: a miss carries the builder\'s verdict, not the bot\'s guess
     const second = missed.find((event) => event.key === 'b')!;
     expect(second.reason).toBe('not included');
     expect(second.verdict).toEqual({ kind: 'nonce', detail: "our operator's transaction count after block 11 is 5, below this bundle's nonce 6: an earlier transaction of ours on this operator did not land, so this one could not" });
+    expect(asked).toEqual([11n]);
+  });
+
+  it('the count at the block cannot be read: the miss stays a guess, never a nonce gap', async () => {
+    const { submitter, missed } = setup(accepted, undefined, async () => 5, async () => {
+      throw new Error('header not found');
+    });
+    const a = opportunity('a');
+    const b = opportunity('b');
+    await (await submitter.submit(a.op, 11n)).delivered;
+    await (await submitter.submit(b.op, 11n)).delivered;
+    await submitter.onHead({ number: 11n, transactions: [b.victim.hash] });
+    await submitter.settled();
+    expect(missed.find((event) => event.key === 'b')!.verdict).toEqual({ kind: 'other', detail: 'guessed: outbid: the victim landed without our backrun', guessed: true });
   });
 
   it("the victim landed without us and our nonce was free after the block: still only a guess (outbid)", async () => {
-    const { submitter, missed } = setup(accepted, undefined, async () => 5);
+    const { submitter, missed } = setup(accepted, undefined, async () => 5, async () => 5);
     const a = opportunity('a');
     await (await submitter.submit(a.op, 11n)).delivered;
     await submitter.onHead({ number: 11n, transactions: [a.victim.hash] });

@@ -17,8 +17,11 @@ import type { CycleBest } from './best.ts';
  * reverse cycle that did not stand before it (before_c = 0 there): that gap is the victim's own, yet the overall
  * difference (new gap minus the old one it closed) would call it 0, and our backrun taking it would be booked as
  * "standing gap". Per cycle, the value is never below the overall difference (take the cycle of the best after) and
- * never above the best after (before_c >= 0): it takes out exactly what stood on the cycle the backrun uses, and
- * is the stricter grade for the bot of the two.
+ * never above the best after (before_c >= 0): it takes out what stood on the cycle that gives the victim its value,
+ * and is the stricter grade for the bot of the two. Our backrun is credited up to that value whatever cycle it
+ * traded (creditOf): the truth does not read which cycle a landed backrun took, so a backrun that only took a gap
+ * standing on another cycle is still credited up to the victim's value (the headline never exceeds 1, but can
+ * overstate in that case).
  */
 export type Marginal = {
   /** The victim's own value within the input cap (0: it added nothing over what stood before it). */
