@@ -1,7 +1,7 @@
 import { encodeFunctionData, type Address, type Hex, type PublicClient } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
 import type { BundleTx } from './bundle/bundleTx.ts';
-import { anyKey, gasLimitFor, relaxedShareBps, type Dispatcher } from './bundle/dispatch.ts';
+import { fixedInputTable, gasLimitFor, relaxedShareBps, type Dispatcher } from './bundle/dispatch.ts';
 import { encodeSizing } from './bundle/sizing.ts';
 import { executorAbi } from './abi/executor.generated.ts';
 import { encodePlan, type PlanContext } from './bundle/plan.ts';
@@ -315,14 +315,13 @@ export class CandidateDecider {
     const planned = planFor(candidate, target, policy);
     // A flash plan held to the floor keeps its fixed payment (no sized call); a backend that runs signed bytes is the
     // fork's, which has one nonce chain (no extra operators).
-    // A V4 cycle is not held to the floor through executeSized here (Dispatcher.send keeps it on `execute`): it does not stand alone.
-    if (planned.flash || this.context.simulator.runsSignedTransactions || planned.hops.some((hop) => hop.protocol === 'v4')) return undefined;
+    if (planned.flash || this.context.simulator.runsSignedTransactions) return undefined;
     try {
       // As it would go out detached (Dispatcher.send, floorOnly): executeSized with the planned input at every key,
       // paying the builder its share of what is realised, held to the floor (its gas at our price plus the minimum net).
       const gas = gasLimitFor(simulatedGas);
       const floor = gas * (this.head().nextBaseFeePerGas + policy.priorityFeeWei) + policy.minNetProfitWei;
-      const sizing = { pool: planned.hops[0]!.pool, builderShareBps: Number(policy.builderShareBps), entries: [{ key: 0n, amountIn: planned.amountIn }, { key: anyKey, amountIn: planned.amountIn }] };
+      const sizing = fixedInputTable(planned, Number(policy.builderShareBps));
       const held = { ...planned, minProfit: floor < planned.minProfit ? floor : planned.minProfit, builderPayment: 0n };
       const packed = encodePlan(held, this.planContext());
       const call = await this.ourTransaction(signer?.address ?? chain.operator!, chain.executor, packed, 0);

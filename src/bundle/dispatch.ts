@@ -8,7 +8,9 @@ import type { BundleProposal } from '../risk/types.ts';
 import type { Candidate, EngineConfig } from '../strategy/candidates.ts';
 import { netAfterGasWei } from '../strategy/costs.ts';
 import { planFor } from './toPlan.ts';
-import type { PlanContext } from './plan.ts';
+import type { ExecutorPlan, PlanContext } from './plan.ts';
+import type { SizingTable } from './sizing.ts';
+import { v4PoolId } from '../amm/v4/poolKey.ts';
 import { chooseLane, type LaneChoice } from './laneChoice.ts';
 import { feesForTargetBlock } from './fees.ts';
 import { signExecutorSizedTransaction, signExecutorTransaction } from './signTransaction.ts';
@@ -41,6 +43,17 @@ export type DispatcherParameters = {
 
 /** The largest sizing key (a V3 sqrtPriceX96 is below 2^160, a V2 reserve0 below 2^112): a table from 0 to it covers every state. */
 export const anyKey = (1n << 160n) - 1n;
+
+/**
+ * The table of a bundle held to its floor (executeSized): the planned input at every key of its first hop's pool (a V4
+ * hop named by its pool id), so it trades what it was sized for on whatever state it meets, paying the builder
+ * `builderShareBps` of what it realises.
+ */
+export function fixedInputTable(plan: Pick<ExecutorPlan, 'hops' | 'amountIn'>, builderShareBps: number): SizingTable {
+  const first = plan.hops[0]!;
+  const pool = first.protocol === 'v4' ? v4PoolId(first.v4Key!) : first.pool;
+  return { pool, builderShareBps, entries: [{ key: 0n, amountIn: plan.amountIn }, { key: anyKey, amountIn: plan.amountIn }] };
+}
 
 export type Dispatch = { sent: boolean; reason: string; uuid?: string; ourHash?: Hex; proposal?: BundleProposal };
 
@@ -172,10 +185,8 @@ export class Dispatcher {
         const floor = proposal.gasLimit * (this.parameters.nextBaseFee() + policy.priorityFeeWei) + policy.minNetProfitWei;
         const minProfit = floor < plan.minProfit ? floor : plan.minProfit;
         const context = this.parameters.planContext;
-        // The floor-held sized call below names its first hop's pool by address; a V4 first hop needs its pool id
-        // in the table (blind tables carry it, this path does not yet): a V4 plan held to its floor goes out as
-        // `execute` with its fixed payment, as a flash plan does.
-        if (floorOnly && !plan.flash && !plan.hops.some((hop) => hop.protocol === 'v4')) {
+        // A flash plan held to its floor goes out as `execute` with its fixed payment (executeSized runs inventory only).
+        if (floorOnly && !plan.flash) {
           // Held to the floor, it pays the builder a share of what is realised (as a blind backrun does), through
           // executeSized with the planned input at every key: a fixed payment sized for the predicted profit would
           // sink it on a state that gives less, which is the state it is held to the floor for. The share is the bid
@@ -186,7 +197,7 @@ export class Dispatcher {
           // MEV Blocker leaves out a backrun whose transfer to the fee recipient is 0 (see above): held to the floor
           // it still pays a basis point of what it realises, or reverts at its floor (the executor's check), never
           // lands unpaid.
-          const sizing = { pool: plan.hops[0]!.pool, builderShareBps: route === 'mevBlocker' && share === 0 ? 1 : share, entries: [{ key: 0n, amountIn: plan.amountIn }, { key: anyKey, amountIn: plan.amountIn }] };
+          const sizing = fixedInputTable(plan, route === 'mevBlocker' && share === 0 ? 1 : share);
           const signed = await signExecutorSizedTransaction({ account, chainId, executor, plan: { ...plan, minProfit, builderPayment: 0n }, sizing, ...(context ? { context } : {}), nonce, gas: proposal.gasLimit, ...fees });
           return { raw: signed.raw, hash: signed.hash };
         }
