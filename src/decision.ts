@@ -1,6 +1,7 @@
 import { encodeFunctionData, type Address, type Hex, type PublicClient } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
 import type { BundleTx } from './bundle/bundleTx.ts';
+import type { LaneChoice } from './bundle/laneChoice.ts';
 import { fixedInputTable, gasLimitFor, relaxedShareBps, type Dispatcher } from './bundle/dispatch.ts';
 import { encodeSizing } from './bundle/sizing.ts';
 import { executorAbi } from './abi/executor.generated.ts';
@@ -162,7 +163,7 @@ export class CandidateDecider {
    * The effects of the policy (decisionPolicy.ts): it names the next fact it needs, this finds it out (probes the
    * tokens, simulates, asks the gate, sends), until it decides; then the report, the counters and the latencies.
    */
-  async decide(found: Candidate | undefined, victim: PendingSwaps | undefined, firstSeenMs: number, searchStarted: number, leading: readonly PendingSwaps[] = []): Promise<void> {
+  async decide(found: Candidate | undefined, victim: PendingSwaps | undefined, firstSeenMs: number, searchStarted: number, leading: readonly PendingSwaps[] = [], nonceGap?: Promise<string | undefined>): Promise<void> {
     if (!found) return;
     // Re-priced below when the simulated gas is above the estimate (the report shows what was decided on).
     let candidate: Candidate = found;
@@ -184,16 +185,17 @@ export class CandidateDecider {
       optimistic: config.simulation.mode === 'optimistic' && dispatcher !== undefined && candidate.cycle.hops.every((hop) => this.verifiedPools.has(hop.pool.address.toLowerCase())),
     };
     const prior = this.prior(target);
-    // A MEV-Share transaction known only by its hint (or our blind backrun of it) will move one of these pools in
-    // this block, and the builder may run it first: the state this backrun meets is then no one's to simulate. Sent
+    // A MEV-Share transaction known only by its hint (or our blind backrun of it, or a victim that may not run) will
+    // move one of these pools in this block, or may not: the state this backrun meets is then no one's to simulate. Sent
     // all the same (an exact backrun is worth the most), held to the executor's floor rather than to the prediction,
     // so it lands on the state it meets instead of reverting.
     const afterBlind = candidate.cycle.hops.some((hop) => prior.hiddenPools.has(hop.pool.address.toLowerCase()));
     // What this bundle trades, its victim's swaps (and the victim's sender's earlier ones) included: a bundle of ours
     // for the block touching none of it does not move its state, so the two need not share a nonce chain.
     const pools = new Set([...candidate.cycle.hops.map((hop) => hop.pool.address.toLowerCase()), ...[...leading, ...(victim ? [victim] : [])].flatMap((pending) => victimPools(this.context.graph, this.context.engineConfig, pending.swaps)), ...(candidate.victimStates?.keys() ?? [])]);
-    // Blind bundles (size 0 in our view) are not waited for: run first, an exact backrun realises its prediction.
-    const predecessors = prior.trades.filter((trade) => trade.lane !== undefined && trade.amountIn !== 0n && [...(trade.pools ?? [])].some((pool) => pools.has(pool)));
+    // Blind bundles (size 0 in our view) are not waited for: run first, an exact backrun realises its prediction. Nor
+    // is one whose victim may not run (its pools are hidden instead): nothing of ours rides on its nonce.
+    const predecessors = prior.trades.filter((trade) => trade.lane !== undefined && trade.amountIn !== 0n && trade.mayNotRun === undefined && [...(trade.pools ?? [])].some((pool) => pools.has(pool)));
     const dependsOn = predecessors.at(-1)?.lane;
     const victims = victim ? [...leading, victim] : [];
     let txs: BundleTx[] = [];
@@ -235,15 +237,25 @@ export class CandidateDecider {
         // them on a state it was not sized for and they (held to their floor) revert after it. Where it would pay more,
         // it rides after them, or (lanes.capDependentShare) its share is capped so that it ranks below them: chained,
         // it fails on its nonce whenever one of them is outbid; capped, it bids less against rivals.
-        const ranked = alone !== undefined ? rankingShareBps(alone, predecessors.map((trade) => (trade.uuid !== undefined ? this.topBids.get(trade.uuid) : undefined))) : undefined;
+        // Only backruns of victims are ranked against: a block arbitrage of ours that this one runs ahead of meets less
+        // of its gap and may revert at its floor, but this one, run first, takes that gap itself (sized after it, in
+        // part); chained behind it, this one is lost with it whenever anyone's backrun on those pools outbids it.
+        const ranked = alone !== undefined ? rankingShareBps(alone, predecessors.filter((trade) => trade.swaps !== undefined).map((trade) => (trade.uuid !== undefined ? this.topBids.get(trade.uuid) : undefined))) : undefined;
         const shareBps = ranked !== undefined && (ranked === alone!.shareBps || config.lanes.capDependentShare) ? ranked : undefined;
-        let choice = dispatcher!.lane(dependsOn, shareBps !== undefined);
+        // A victim that may not run in the block (its sender's nonce not reached) takes an operator of its own or is not
+        // sent: on a shared nonce chain it would drop every later bundle of ours there whenever it does not run.
+        const mayNotRun = nonceGap ? await nonceGap : undefined;
+        const ownLane = mayNotRun === undefined || dispatcher!.hasFreeLane();
+        let choice: LaneChoice = ownLane ? dispatcher!.lane(dependsOn, shareBps !== undefined) : { kind: 'none', reason: `not sent: ${mayNotRun}; no operator of our own is free for it` };
         // Detached from the earlier bundles on its pools (its own nonce chain): the builder may run it before them or
         // without them, so it is held to the floor rather than to a prediction made after them, and so must they be
         // first (a builder took each one's floor version), or this one could push them out; else it rides after them.
         if (choice.kind === 'detached' && !(await this.relaxAll(predecessors, target))) {
           choice = { kind: 'chained', lane: choice.from, from: choice.from };
           this.detaching.chainedUnrelaxed++;
+        }
+        if (mayNotRun !== undefined && choice.kind === 'chained') {
+          choice = { kind: 'none', reason: `not sent: ${mayNotRun}; it would ride the nonce chain of an earlier bundle of ours, and ours after that one behind it` };
         }
         const lane = choice.kind === 'none' ? 0 : choice.lane;
         const detached = choice.kind === 'detached';
@@ -283,7 +295,9 @@ export class CandidateDecider {
           bundle = { uuid: dispatched.uuid!, ourTxHash: dispatched.ourHash! };
           // The next opportunity for this block is judged after this one, and its nonce follows this one's.
           for (const earlier of leading) prior.trades.push({ swaps: earlier.swaps });
-          prior.trades.push({ ...(victim ? { swaps: victim.swaps } : {}), ...(candidate.victimStates ? { victimStates: candidate.victimStates } : {}), cycle: candidate.cycle, amountIn: candidate.amountIn, pools, lane, uuid: dispatched.uuid! });
+          prior.trades.push({ ...(victim ? { swaps: victim.swaps } : {}), ...(candidate.victimStates ? { victimStates: candidate.victimStates } : {}), cycle: candidate.cycle, amountIn: candidate.amountIn, pools, lane, uuid: dispatched.uuid!, ...(mayNotRun !== undefined ? { mayNotRun } : {}) });
+          // Whether its victim runs (and so this) is not ours to know: our later bundles on its pools are held to the floor.
+          if (mayNotRun !== undefined) for (const pool of pools) prior.hiddenPools.add(pool);
           prior.txs.push(...txs); // empty when sent before its simulation: pushed once that has run
           for (const pending of victims) prior.victims.add(pending.tx.hash.toLowerCase());
         }
@@ -509,7 +523,7 @@ export class CandidateDecider {
       firstSeenMs: run.firstSeenMs,
       latencyUs,
       ...(victim?.source ? { source: victim.source } : {}),
-      ...(run.afterBlind && bundle ? { uncompared: 'its pools may be moved first by a MEV-Share transaction known only by its hint' } : {}),
+      ...(run.afterBlind && bundle ? { uncompared: 'its pools may be moved first by a MEV-Share transaction known only by its hint, or by a victim that may not run' } : {}),
     });
   }
 

@@ -15,6 +15,7 @@ import type { PrivateHint } from './mempool/mevShareHint.ts';
 import { BlindBackruns } from './blindBackrun.ts';
 import type { OrderFlowSource } from './mempool/types.ts';
 import { PendingBySender } from './mempool/pendingBySender.ts';
+import { senderNonceGap } from './mempool/senderNonceGap.ts';
 import { UnsentVictims } from './mempool/unsentVictims.ts';
 import { LatencyHistogram } from './histogram.ts';
 import type { CandidateReport } from './monitor/candidateReport.ts';
@@ -439,6 +440,9 @@ export class SearcherEngine {
     // bytes (its relay holds them, and the builder places it ahead by its nonce anyway).
     const leading = this.pendingBySender.before(event).filter((earlier) => !sent.victims.has(earlier.tx.hash.toLowerCase()) && (earlier.source ?? 'public') === (event.source ?? 'public'));
     const prior = [...sent.trades, ...leading.map((earlier) => ({ swaps: earlier.swaps }))];
+    // Read beside the search (needed only to choose the bundle's operator): whether the victim can run next, after
+    // every earlier pending transaction of its sender's we know of (wherever seen: the builder places those too).
+    const nonceGap = this.victimNonceGap(event, this.pendingBySender.before(event));
     let result: ReturnType<typeof backrunCandidates>;
     try {
       // Bid for the auction the victim is in: where it was seen.
@@ -458,8 +462,20 @@ export class SearcherEngine {
       this.parameters.logger.debug({ victim: event.tx.hash, reason: result.reason }, 'engine: no backrun');
       return;
     }
-    await this.decider.decide(result[0], event, firstSeenMs, started, leading);
+    await this.decider.decide(result[0], event, firstSeenMs, started, leading, nonceGap);
     this.afterDecision(target, sentBefore, firstSeenMs, event);
+  }
+
+  /**
+   * Why the victim may not run in the target block (senderNonceGap), from its sender's count at the head; a count
+   * that cannot be read is a reason too (it is not known to run).
+   */
+  private victimNonceGap(event: PendingSwaps, earlierPending: readonly PendingSwaps[]): Promise<string | undefined> {
+    const earlier = earlierPending.map((pending) => pending.tx.nonce);
+    return this.client.getTransactionCount({ address: event.tx.from as Address, blockNumber: this.head.number }).then(
+      (count) => senderNonceGap(count, event.tx.nonce, earlier),
+      (error: Error) => `its sender's transaction count could not be read (${error.message.split('\n')[0]})`,
+    );
   }
 
   /**

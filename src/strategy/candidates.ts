@@ -275,6 +275,8 @@ export type PriorTrade = {
   victimStates?: ReadonlyMap<string, Pool>;
   /** The bundle it went out in (the submitter's uuid). */
   uuid?: string;
+  /** Why its victim may not run in the block (its sender's nonce not reached): nothing of ours waits behind it. */
+  mayNotRun?: string;
 };
 
 /**
