@@ -1,10 +1,11 @@
+import { toHex, type Address, type Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextBaseFee } from '../../src/chain/baseFee.ts';
 import { devAccount } from '../../src/devnet/accounts.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import type { SearcherApp } from '../../src/searcher.ts';
 import { blockCandidates, resolveConflicts } from '../../src/strategy/candidates.ts';
-import { backrunOf, engineConfig, loadMarket, signBackrun, signVictim } from '../helpers/backrun.ts';
+import { engineConfig, loadMarket, signBackrun, signVictim } from '../helpers/backrun.ts';
 import { startTestBot, stepBlock } from '../helpers/bot.ts';
 import { builderRpc, sendRivalBundle } from '../helpers/builderRpc.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
@@ -77,13 +78,11 @@ describe('a victim backrun is not ranked against our own block arbitrage', () =>
     expect(rivalCandidate, 'the private swap left no gap to arbitrage').toBeDefined();
 
     // 2. A public victim on the same pools; the bot backruns it after its block arbitrage.
-    const victim = await backrunOf(devnet, await signVictim(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'WBTC'], amount: victimSwap, trader: 2 }));
-    const backrunOfVictim = () => app.store.recentBundles(10).find((bundle) => bundle.txHashes[0]?.toLowerCase() === victim.victim.hash.toLowerCase());
+    const victim = await signVictim(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'WBTC'], amount: victimSwap, trader: 2 });
+    const backrunOfVictim = () => app.store.recentBundles(10).find((bundle) => bundle.txHashes[0]?.toLowerCase() === victim.hash.toLowerCase());
     await until('the bot to backrun the victim', () => backrunOfVictim() !== undefined);
-    const backrun = backrunOfVictim();
-    expect(BigInt(backrun!.targetBlock)).toBe(target);
-    expect(backrun, 'the bot did not backrun the victim').toBeDefined();
-    expect(app.engine.detaching).toMatchObject({ detached: 1, chainedUnranked: 0 });
+    const backrun = backrunOfVictim()!;
+    expect(BigInt(backrun.targetBlock)).toBe(target);
 
     // 3. The rival outbids our block arbitrage; the block is built.
     const rivalTx = await signBackrun(devnet, rivalCandidate!, target, { builderShareBps: 9000n, operatorIndex: devnet.manifest.accounts.operators[0]!.index });
@@ -98,18 +97,26 @@ describe('a victim backrun is not ranked against our own block arbitrage', () =>
     const hashes = block.transactions.map((tx) => tx.hash.toLowerCase());
     expect(hashes[0], 'the rival did not win the gap').toBe(rivalTx.hash.toLowerCase());
     expect(hashes).not.toContain(blockArb.ourTxHash.toLowerCase());
-    expect(hashes, 'our backrun of the victim did not land').toContain(backrun!.ourTxHash.toLowerCase());
+    expect(hashes, 'our backrun of the victim did not land').toContain(backrun.ourTxHash.toLowerCase());
     expect((await devnet.client.getTransactionReceipt({ hash: rivalTx.hash })).status).toBe('success');
-    const ours = block.transactions.find((tx) => tx.hash.toLowerCase() === backrun!.ourTxHash.toLowerCase())!;
+    const ours = block.transactions.find((tx) => tx.hash.toLowerCase() === backrun.ourTxHash.toLowerCase())!;
     expect((await devnet.client.getTransactionReceipt({ hash: ours.hash })).status).toBe('success');
     expect(app.operatorLanes.map((lane) => lane.account.address.toLowerCase())).toContain(ours.from.toLowerCase());
+    // Not the block arbitrage's operator (as the builder's block report names the sender of the bundle it left out).
+    const report = await builderRpc<{ excluded: Array<{ txHashes: Hex[]; senders: Address[] }> }>(devnet, 'builder_blockReport', [toHex(target)]);
+    const blockArbSender = report.result?.excluded.find((entry) => entry.txHashes.some((hash) => hash.toLowerCase() === blockArb.ourTxHash.toLowerCase()))?.senders[0];
+    expect(blockArbSender, 'the builder reported no sender for our block arbitrage').toBeDefined();
+    expect(ours.from.toLowerCase()).not.toBe(blockArbSender!.toLowerCase());
 
     // As the builder reported it: nothing lost to a nonce of ours; the backrun landed at a profit (from the receipt).
     await missRecorded(app, blockArb.id);
-    expect(app.store.recentMisses(10).find((miss) => miss.bundleId === backrun!.id)).toBeUndefined();
+    expect(app.store.recentMisses(10).find((miss) => miss.bundleId === blockArb.id)?.verdict).toMatchObject({ kind: 'outbid', builder: 'local' });
+    expect(app.store.recentMisses(10).find((miss) => miss.bundleId === backrun.id)).toBeUndefined();
     expect(app.store.missKinds().nonce).toBe(0);
-    const landed = app.store.recentBundles(10).find((bundle) => bundle.id === backrun!.id);
+    const landed = app.store.recentBundles(10).find((bundle) => bundle.id === backrun.id);
     expect(landed?.status).toBe('included');
     expect(BigInt(landed!.netWei!)).toBeGreaterThan(0n);
+    // It went out detached (not chained behind the block arbitrage as an unranked dependent).
+    expect(app.engine.detaching).toMatchObject({ detached: 1, chainedUnranked: 0 });
   }, 180_000);
 });
