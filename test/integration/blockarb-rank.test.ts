@@ -13,7 +13,7 @@ import { missRecorded } from '../helpers/rivalOutbidsFirst.ts';
 
 /**
  * The real bot with a pool of operators against the real local builder. A large swap sent privately to the builder
- * (the bot never sees it pending) lands and leaves a gap on the WETH/WBTC pools: on the new head the bot sends a
+ * (the bot does not see it pending in time to backrun it) lands and leaves a gap on the WETH/WBTC pools: on the new head the bot sends a
  * block arbitrage of it. A public victim on the same pools follows; the bot's backrun of it trades the pools of its
  * block arbitrage and, standing alone, pays the builder more per gas than the block arbitrage does. A rival
  * (operators[0]) arbitrages the same gap paying the builder 90% and outbids our block arbitrage. The victim backrun
@@ -24,7 +24,11 @@ let devnet: Devnet;
 let app: SearcherApp;
 
 const ether = 10n ** 18n;
-/** The private swap that leaves the standing gap, and the public victim after it (sizes found to meet both rankings). */
+/**
+ * The private swap that leaves the standing gap, and the public victim after it. The victim is small enough that the
+ * rival's 90% of the gap outranks our bundle of it at the builder (so the rival takes the gap first), and its backrun,
+ * alone on the top of the block (where it meets both swaps' gaps), still outranks our block arbitrage per gas.
+ */
 const gapSwap = 40n * ether;
 const victimSwap = 15n * ether;
 
