@@ -37,13 +37,27 @@ export type LedgerParameters = {
 };
 
 /** What a bid is compared on when its outcome comes in: its pools, the share we bid, the opportunity's gross and gas. */
-type BidBasis = { pools: readonly string[]; shareBps: number; grossWei: bigint; gasCostWei: bigint };
+export type BidBasis = { pools: readonly string[]; shareBps: number; grossWei: bigint; gasCostWei: bigint };
 
 /**
  * One included bundle, as the demo and the dashboard report it: `source` is its candidate's order-flow source, and
  * `expectedRefundWei` what the relay's builder is expected to refund the user out of our payment (0 when none); the
  * ledger always sets both (optional only for bundles made elsewhere, e.g. in tests).
  */
+/**
+ * The bid a landed bundle won at, as the policy must learn it. A bundle whose realised state was not its simulated
+ * one (held to the executor's floor, or placed by the builder among ours) paid a share of what it realised, which
+ * can be well below the share it was recorded at (relaxedShareBps): it won at what it paid, as a share of its
+ * realised profit after gas. Learning the recorded share would set the level that last won too high.
+ */
+export function wonBid(bid: BidBasis | undefined, uncompared: string | undefined, execution: Pick<RealisedExecution, 'gross' | 'gasPaid' | 'builderPayment'>): BidBasis | undefined {
+  if (!bid || uncompared === undefined) return bid;
+  const afterGas = execution.gross - execution.gasPaid;
+  if (afterGas <= 0n) return bid;
+  const paid = Number((execution.builderPayment * 10_000n) / afterGas);
+  return paid < bid.shareBps ? { ...bid, shareBps: paid } : bid;
+}
+
 export type LandedBundle = { uuid: string; block: bigint; execution: RealisedExecution; simulatedNetWei: bigint | null; victim?: Hex; source?: OrderFlowSource; expectedRefundWei?: bigint; uncompared?: string };
 
 /** Base fees of recent heads kept for the refund basis (older ones are read from the store). */
@@ -351,7 +365,7 @@ export class Ledger implements SubmissionSink {
     const { source, refund } = this.refundOf(event.uuid, execution);
     const uncompared = this.known.get(event.uuid)?.uncompared;
     // It landed: the auction for its block space was ours, whatever the execution then did.
-    this.resolveBid(event.uuid, this.known.get(event.uuid)?.bid, { outcome: 'won' });
+    this.resolveBid(event.uuid, wonBid(this.known.get(event.uuid)?.bid, uncompared, execution), { outcome: 'won' });
     this.known.delete(event.uuid);
     metrics?.included(source);
     if (simulatedNetWei !== null && simulatedNetWei !== execution.net) metrics?.mismatch();

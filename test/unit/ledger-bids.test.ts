@@ -7,7 +7,8 @@ import type { BuilderVerdict } from '../../src/bundle/builderVerdict.ts';
 import { mainnet } from '../../src/chain/addresses.ts';
 import { createLogger } from '../../src/log.ts';
 import type { CandidateReport } from '../../src/monitor/candidateReport.ts';
-import { Ledger } from '../../src/monitor/ledger.ts';
+import { Ledger, wonBid } from '../../src/monitor/ledger.ts';
+import { transferTopic, withdrawalTopic } from '../../src/chain/executionAccount.ts';
 import { Store } from '../../src/monitor/store.ts';
 import { parseRiskConfig } from '../../src/risk/config.ts';
 import { RiskGate } from '../../src/risk/gate.ts';
@@ -97,6 +98,48 @@ describe('the ledger: what came of each bid, to the bidding policy and the store
     ledger.missed({ uuid: 'elsewhere', key: 'elsewhere', block: 11n, reason: 'outbid', detail: 'x', verdict: outbid });
     await ledger.settled().catch(() => {});
     expect(learned.filter((outcome) => outcome.outcome !== 'won').map((outcome) => outcome.outcome)).toEqual(['missed', 'outbid']);
+    store.close();
+  });
+
+  it('a bundle held to its floor is learnt as won at the share it paid of what it realised, not the share it was recorded at', async () => {
+    const store = Store.open(join(mkdtempSync(join(tmpdir(), 'ledger-bids-')), 'store.db'));
+    const learned: Array<Omit<BidOutcome, 'nowMs'>> = [];
+    const executor = getAddress('0x00000000000000000000000000000000000000e0');
+    const word = (value: bigint) => `0x${value.toString(16).padStart(64, '0')}` as Hex;
+    const topicOf = (address: string) => `0x${address.slice(2).toLowerCase().padStart(64, '0')}` as Hex;
+    // On chain: 0.4 ether gross, gas 0.01 ether (1e6 gas at 1e10), and 0.117 ether to the builder: 30% of 0.39.
+    const receipt = (txHash: Hex) => ({
+      transactionHash: txHash, blockNumber: 10n, status: 'success' as const, gasUsed: 1_000_000n, effectiveGasPrice: 10n ** 10n, to: executor,
+      logs: [
+        { address: mainnet.weth, topics: [transferTopic, topicOf(poolA), topicOf(executor)], data: word((ether * 4n) / 10n) },
+        { address: mainnet.weth, topics: [withdrawalTopic, topicOf(executor)], data: word((ether * 117n) / 1000n) },
+      ],
+    });
+    const ledger = new Ledger({
+      store,
+      risk: new RiskGate({ config: parseRiskConfig(), logger }),
+      client: { getTransactionReceipt: async ({ hash: txHash }: { hash: Hex }) => receipt(txHash) },
+      executor,
+      startToken: mainnet.weth,
+      logger,
+      bidPolicy: 'adaptive',
+      onBidOutcome: (outcome) => learned.push(outcome),
+    });
+    // Both recorded at 5000 bps; the first was held to the floor (its state was not the simulated one), the second not.
+    ledger.onCandidate({ ...report('held', 1), uncompared: 'held to the floor for a later bundle of ours on the same pools' });
+    ledger.onCandidate(report('exact', 2));
+    await ledger.settled();
+    ledger.included({ uuid: 'held', key: 'held', block: 10n, ourHash: hash(1001) });
+    ledger.included({ uuid: 'exact', key: 'exact', block: 10n, ourHash: hash(1002) });
+    await ledger.settled();
+    expect(learned.map((outcome) => [outcome.outcome, outcome.shareBps])).toEqual([
+      ['won', 3000],
+      ['won', 5000],
+    ]);
+    // Nothing is lowered where it paid more than recorded, nor where it realised nothing after gas.
+    const bid = { pools: [poolA], shareBps: 2000, grossWei: ether, gasCostWei: 0n };
+    expect(wonBid(bid, 'held', { gross: ether, gasPaid: 0n, builderPayment: ether / 2n })).toBe(bid);
+    expect(wonBid(bid, 'held', { gross: ether, gasPaid: ether, builderPayment: 0n })).toBe(bid);
     store.close();
   });
 });
