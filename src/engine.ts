@@ -440,9 +440,11 @@ export class SearcherEngine {
     // bytes (its relay holds them, and the builder places it ahead by its nonce anyway).
     const leading = this.pendingBySender.before(event).filter((earlier) => !sent.victims.has(earlier.tx.hash.toLowerCase()) && (earlier.source ?? 'public') === (event.source ?? 'public'));
     const prior = [...sent.trades, ...leading.map((earlier) => ({ swaps: earlier.swaps }))];
-    // Read beside the search (needed only to choose the bundle's operator): whether the victim can run next, after
-    // every earlier pending transaction of its sender's we know of (wherever seen: the builder places those too).
-    const nonceGap = this.victimNonceGap(event, this.pendingBySender.before(event));
+    // Read beside the search (needed only to choose the bundle's operator): whether a private victim can run next,
+    // after every earlier pending transaction of its sender's we know of (wherever seen: the builder places those
+    // too). A public one is not read (no round trip on the hot path): the node announces only transactions that can
+    // run next (a later nonce waits in its queue, unannounced).
+    const nonceGap = (event.source ?? 'public') !== 'public' ? this.victimNonceGap(event, this.pendingBySender.before(event)) : undefined;
     let result: ReturnType<typeof backrunCandidates>;
     try {
       // Bid for the auction the victim is in: where it was seen.
