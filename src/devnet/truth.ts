@@ -186,6 +186,7 @@ async function measure(input: MeasureCaptureParameters, routes: SwapRoutes = new
     afterOnlyUncappedRatio: ratioOf(total.afterOnlyCapturedGross, total.afterOnlyUncapped),
     standingGapBackrunGrossWei: String(total.standing),
     creditUnmatched: total.creditUnmatched,
+    anyCycleCapturedGrossWei: String(total.anyCycleCredit),
     blockArbs: blockArbs.length,
     blockArbGrossWei: String(blockArbs.reduce((sum, bundle) => sum + bundle.execution.gross, 0n)),
     aboveBest,

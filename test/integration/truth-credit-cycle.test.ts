@@ -142,6 +142,7 @@ describe('a backrun that took only a gap standing on another cycle', () => {
     const value = graded.find((swap) => swap.victim === victim)!.marginal!.gross;
     const oldCredit = ours.gross < value ? ours.gross : value;
     expect(oldCredit).toBeGreaterThan(0n);
+    expect(capture.anyCycleCapturedGrossWei).toBe(String(oldCredit));
     expect(capture.capturedGrossWei).toBe('0');
     expect(capture.ratio).toBe(0);
     expect(capture.creditUnmatched).toBe(0);

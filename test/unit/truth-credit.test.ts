@@ -128,5 +128,7 @@ describe('our backrun credited on the cycle it traded', () => {
     expect(tally.capturedGross).toBe(0n + 8n + 9n);
     expect(tally.standing).toBe(8n + 0n + 3n);
     expect(tally.creditUnmatched).toBe(1);
+    // The previous rule: each held to the victim's value (9), whatever it traded.
+    expect(tally.anyCycleCredit).toBe(8n + 8n + 9n);
   });
 });

@@ -91,6 +91,8 @@ export type VictimTally = {
   standing: bigint;
   /** Victims (own value above 0) backrun by us where the truth could not place our backrun's cycle: credited by the old rule, up to the victim's value. */
   creditUnmatched: number;
+  /** The previous credit rule, for comparison: each backrun held to its victim's own value whatever cycle it traded. */
+  anyCycleCredit: bigint;
 };
 
 export const emptyVictimTally = (): VictimTally => ({
@@ -106,6 +108,7 @@ export const emptyVictimTally = (): VictimTally => ({
   afterOnlyCapturedGross: 0n,
   standing: 0n,
   creditUnmatched: 0,
+  anyCycleCredit: 0n,
 });
 
 /**
@@ -147,6 +150,7 @@ export function countVictim(tally: VictimTally, grade: VictimGrade): void {
     tally.captured++;
     tally.capturedGross += credited;
     if (!placed(grade)) tally.creditUnmatched++;
+    tally.anyCycleCredit += grade.ours < grade.marginal.gross ? grade.ours : grade.marginal.gross;
   }
 }
 

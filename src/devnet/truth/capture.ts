@@ -51,6 +51,11 @@ export type Capture = {
    * enumerates, a pool it does not know, no receipt): credited by the old rule, up to the victim's own value.
    */
   creditUnmatched: number;
+  /**
+   * The previous credit rule, beside the headline for comparison: our backruns each held to the victim's own value
+   * whatever cycle they traded (what capturedGrossWei was before the truth read our cycle from the receipt).
+   */
+  anyCycleCapturedGrossWei: string;
   /** Our landed bundles in the range with no victim (block arbitrage), and their gross: all of it took gaps that stood. */
   blockArbs: number;
   blockArbGrossWei: string;
