@@ -138,12 +138,6 @@ async function measure(input: MeasureCaptureParameters, routes: SwapRoutes = new
     capturedByVictim.set(bundle.victim.toLowerCase(), bundle.execution.gross);
     backrunOf.set(bundle.victim.toLowerCase(), bundle.execution.txHash);
   }
-  // Our backrun's swaps, from its receipt: the fork holds the receipts of the blocks it loaded, the devnet the rest.
-  const tradeOf = async (hash: Hex | undefined): Promise<OurTrade | undefined> => {
-    if (!hash) return undefined;
-    const logs = fork.receipt(hash)?.logs ?? (await client.getTransactionReceipt({ hash }).then((receipt) => receipt.logs, () => undefined));
-    return logs && tradeOfLogs(logs, pools, mainnetV4.poolManager);
-  };
   // Block arbitrage: our bundles with no victim, landed in the range (or with no block said).
   const inRange = (block: bigint | undefined) => block === undefined || (block >= input.fromBlock && block <= input.toBlock);
   const blockArbs = input.landed.filter((bundle) => !bundle.victim && inRange(bundle.execution.blockNumber));
@@ -209,6 +203,12 @@ async function measure(input: MeasureCaptureParameters, routes: SwapRoutes = new
   const sample = new Set(all.length <= budget ? all : Array.from({ length: budget }, (_, i) => all[Math.floor((i * all.length) / budget)]!));
   sampledFrom = all.length;
   const fork = await TruthFork.start({ devnetUrl: manifest.rpcUrl, chainId: manifest.chainId, atBlock: input.fromBlock - 1n });
+  // Our backrun's swaps, from its receipt: the fork holds the receipts of the blocks it loaded, the devnet the rest.
+  const tradeOf = async (hash: Hex | undefined): Promise<OurTrade | undefined> => {
+    if (!hash) return undefined;
+    const logs = fork.receipt(hash)?.logs ?? (await client.getTransactionReceipt({ hash }).then((receipt) => receipt.logs, () => undefined));
+    return logs && tradeOfLogs(logs, pools, mainnetV4.poolManager);
+  };
   try {
     for (const block of blocks) {
       const number = block.number!;
