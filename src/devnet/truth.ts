@@ -4,6 +4,7 @@ import type { Devnet } from './devnet.ts';
 import { countVictim, creditOf, emptyVictimTally, marginalOf, ratioOf, type Marginal, type VictimTally } from './truth/baseline.ts';
 import { bestBackrun, type CycleBest } from './truth/best.ts';
 import type { Capture } from './truth/capture.ts';
+import { ourCycleOf, tradeOfLogs, type OurCycle, type OurTrade } from './truth/credit.ts';
 import { cyclesThrough, poolIdOf, poolsOfManifest, v4PoolsOfManifest, type TruthCycle } from './truth/cycles.ts';
 import { TruthFork } from './truth/fork.ts';
 import { executeOnFork, type Execution } from './truth/execute.ts';
@@ -55,7 +56,17 @@ export type MeasureCaptureParameters = {
  * One measured swap with a gaining headline backrun: where it is, its protocol, the best trade after it, the
  * executor's run of it, and (for the victims, whose state before was searched) its own value (`marginal`).
  */
-export type GradedSwap = { victim: Hex; block: bigint; index: number; protocol: TruthProtocol; best: CycleBest; execution: Execution; marginal?: Marginal };
+export type GradedSwap = {
+  victim: Hex;
+  block: bigint;
+  index: number;
+  protocol: TruthProtocol;
+  best: CycleBest;
+  execution: Execution;
+  marginal?: Marginal;
+  /** For a victim we backran: our transaction's swaps as its receipt says, and the cycle of the truth's they are (truth/credit.ts). */
+  ours?: { trade: OurTrade | undefined; cycle: OurCycle };
+};
 
 /**
  * The devnet knows the truth, found without the bot's code. After a run, for every router swap that landed, a
@@ -75,7 +86,9 @@ export type GradedSwap = { victim: Hex; block: bigint; index: number; protocol: 
  * cycles that gain after it are searched there the same way. The victim's own value is, per cycle, its best after
  * less its best before, the best of that over the cycles, and 0 at least (truth/baseline.ts argues why per cycle).
  * The headline grades victims by that value: a victim counts when its value is above 0, and our backrun is credited
- * at most the victim's value (`capturedGrossWei`); what it took above that, a standing gap, is reported apart
+ * at most what the victim added on the cycle our backrun traded, read from our transaction's own Swap logs
+ * (`capturedGrossWei`, truth/credit.ts; where the truth cannot place that cycle, at most the victim's value, counted
+ * in `creditUnmatched`); what it took above that, a standing gap, is reported apart
  * (`standingGapBackrunGrossWei`), as is the gross of our block arbitrage (bundles with no victim, `blockArbGrossWei`).
  * The capture ratio is the credited gross over the victims' own values. The old rule (the best after the swap alone,
  * our gross in full) stays beside it as `afterOnly*`. Skipped: the state before a swap with nothing worth taking after it.
@@ -119,7 +132,12 @@ async function measure(input: MeasureCaptureParameters, routes: SwapRoutes = new
   const hooked = pools.filter((pool) => pool.v4?.simulateOnly).map((pool) => pool.v4!.poolId);
   const excluded = new Set(manifest.tokens.filter((token) => poisonedKinds.has(token.kind)).map((token) => token.address.toLowerCase()));
   const capturedByVictim = new Map<string, bigint>();
-  for (const bundle of input.landed) if (bundle.victim) capturedByVictim.set(bundle.victim.toLowerCase(), bundle.execution.gross);
+  const backrunOf = new Map<string, Hex | undefined>();
+  for (const bundle of input.landed) {
+    if (!bundle.victim) continue;
+    capturedByVictim.set(bundle.victim.toLowerCase(), bundle.execution.gross);
+    backrunOf.set(bundle.victim.toLowerCase(), bundle.execution.txHash);
+  }
   // Block arbitrage: our bundles with no victim, landed in the range (or with no block said).
   const inRange = (block: bigint | undefined) => block === undefined || (block >= input.fromBlock && block <= input.toBlock);
   const blockArbs = input.landed.filter((bundle) => !bundle.victim && inRange(bundle.execution.blockNumber));
@@ -161,6 +179,8 @@ async function measure(input: MeasureCaptureParameters, routes: SwapRoutes = new
     afterOnlyUncappedBestGrossWei: String(total.afterOnlyUncapped),
     afterOnlyUncappedRatio: ratioOf(total.afterOnlyCapturedGross, total.afterOnlyUncapped),
     standingGapBackrunGrossWei: String(total.standing),
+    creditUnmatched: total.creditUnmatched,
+    anyCycleCapturedGrossWei: String(total.anyCycleCredit),
     blockArbs: blockArbs.length,
     blockArbGrossWei: String(blockArbs.reduce((sum, bundle) => sum + bundle.execution.gross, 0n)),
     aboveBest,
@@ -183,6 +203,12 @@ async function measure(input: MeasureCaptureParameters, routes: SwapRoutes = new
   const sample = new Set(all.length <= budget ? all : Array.from({ length: budget }, (_, i) => all[Math.floor((i * all.length) / budget)]!));
   sampledFrom = all.length;
   const fork = await TruthFork.start({ devnetUrl: manifest.rpcUrl, chainId: manifest.chainId, atBlock: input.fromBlock - 1n });
+  // Our backrun's swaps, from its receipt: the fork holds the receipts of the blocks it loaded, the devnet the rest.
+  const tradeOf = async (hash: Hex | undefined): Promise<OurTrade | undefined> => {
+    if (!hash) return undefined;
+    const logs = fork.receipt(hash)?.logs ?? (await client.getTransactionReceipt({ hash }).then((receipt) => receipt.logs, () => undefined));
+    return logs && tradeOfLogs(logs, pools, mainnetV4.poolManager);
+  };
   try {
     for (const block of blocks) {
       const number = block.number!;
@@ -256,8 +282,14 @@ async function measure(input: MeasureCaptureParameters, routes: SwapRoutes = new
         });
         const marginal = marginalOf(after, before);
         baselineMs += performance.now() - baselineStarted;
-        input.onGraded?.({ ...graded, marginal });
-        const grade = { afterOnly: top, afterOnlyUncapped: gross(found.uncapped), marginal, ours };
+        // Our backrun is credited on the cycle it traded, read from its own receipt.
+        let oursGraded: GradedSwap['ours'];
+        if (ours !== undefined) {
+          const trade = await tradeOf(backrunOf.get(tx.hash.toLowerCase()));
+          oursGraded = { trade, cycle: ourCycleOf(trade, cycles, marginal.gains, moved, known) };
+        }
+        input.onGraded?.({ ...graded, marginal, ...(oursGraded ? { ours: oursGraded } : {}) });
+        const grade = { afterOnly: top, afterOnlyUncapped: gross(found.uncapped), marginal, ours, ...(oursGraded ? { oursCycle: oursGraded.cycle } : {}) };
         countVictim(total, grade);
         const route = routeOf(routes, tx.hash);
         countVictim(tallies[route], grade);

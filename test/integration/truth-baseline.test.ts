@@ -103,6 +103,9 @@ describe('the capture truth grades each victim by what it created (the state rig
     expect(capture.capturedGrossWei).toBe(String(two.marginal!.gross));
     expect(capture.standingGapBackrunGrossWei).toBe(String(ours - two.marginal!.gross));
     expect(capture.blockArbs).toBe(0);
+    // The truth placed our backrun on its cycle from the receipt: the one where the second dump's value is.
+    expect(capture.creditUnmatched).toBe(0);
+    expect(two.ours!.cycle).toMatchObject({ kind: 'cycle', gain: two.marginal!.gross });
   });
 
   it('a block arbitrage that closes a standing gap is counted apart, and the next victim on those pools owns its whole gap again', async () => {

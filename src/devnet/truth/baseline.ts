@@ -1,4 +1,5 @@
 import type { CycleBest } from './best.ts';
+import type { OurCycle } from './credit.ts';
 
 /**
  * What a victim itself created: its value against the state right before it, cycle by cycle.
@@ -18,10 +19,15 @@ import type { CycleBest } from './best.ts';
  * difference (new gap minus the old one it closed) would call it 0, and our backrun taking it would be booked as
  * "standing gap". Per cycle, the value is never below the overall difference (take the cycle of the best after) and
  * never above the best after (before_c >= 0): it takes out what stood on the cycle that gives the victim its value,
- * and is the stricter grade for the bot of the two. Our backrun is credited up to that value whatever cycle it
- * traded (creditOf): the truth does not read which cycle a landed backrun took, so a backrun that only took a gap
- * standing on another cycle is still credited up to the victim's value (the headline never exceeds 1, but can
- * overstate in that case).
+ * and is the stricter grade for the bot of the two.
+ *
+ * Our backrun is credited on the cycle it traded (creditOf): the truth reads that cycle from our transaction's own
+ * Swap logs (truth/credit.ts), and credits min(ours, gain_c) for that cycle c, where gain_c = max(0, after_c -
+ * before_c) (`gains`; 0 for a cycle that gains nothing after the victim, and for pools the victim did not move). A
+ * backrun that only took a gap standing on another cycle than the one the victim created is credited what the
+ * victim added there, often 0. Where the truth cannot place our cycle (a hook pool, a longer cycle than it
+ * enumerates, no receipt), the old rule stays, credit up to the victim's value, and the victim is counted in
+ * `creditUnmatched` (there the headline can still overstate).
  */
 export type Marginal = {
   /** The victim's own value within the input cap (0: it added nothing over what stood before it). */
@@ -31,6 +37,8 @@ export type Marginal = {
   /** The cycle where the capped value is found: its best after the victim, and before (undefined: it gained nothing before). */
   after: CycleBest | undefined;
   before: CycleBest | undefined;
+  /** Each cycle's own gain from the victim within the cap, max(0, after_c - before_c), indexed as the cycles searched. */
+  gains: bigint[];
 };
 
 const grossOf = (best: CycleBest | undefined) => (best ? best.gross : 0n);
@@ -46,8 +54,10 @@ export function marginalOf(
   let gross = 0n;
   let uncappedGross = 0n;
   let at = -1;
+  const gains = after.capped.map(() => 0n);
   after.capped.forEach((best, i) => {
     const gain = grossOf(best) - grossOf(before.capped[i]);
+    if (gain > 0n) gains[i] = gain;
     if (gain > gross) {
       gross = gain;
       at = i;
@@ -57,7 +67,7 @@ export function marginalOf(
     const gain = grossOf(best) - grossOf(before.uncapped[i]);
     if (gain > uncappedGross) uncappedGross = gain;
   });
-  return { gross, uncappedGross, after: at < 0 ? undefined : after.capped[at], before: at < 0 ? undefined : before.capped[at] };
+  return { gross, uncappedGross, after: at < 0 ? undefined : after.capped[at], before: at < 0 ? undefined : before.capped[at], gains };
 }
 
 /** Running sums of a group of victims (all, one route, one protocol), on both rules. */
@@ -77,8 +87,12 @@ export type VictimTally = {
   afterOnlyBest: bigint;
   afterOnlyUncapped: bigint;
   afterOnlyCapturedGross: bigint;
-  /** What our backruns of these victims took above each victim's own value: gaps that stood before it. */
+  /** What our backruns of these victims took above what each was credited: gaps that stood before it, or on another cycle than the victim's. */
   standing: bigint;
+  /** Victims (own value above 0) backrun by us where the truth could not place our backrun's cycle: credited by the old rule, up to the victim's value. */
+  creditUnmatched: number;
+  /** The previous credit rule, for comparison: each backrun held to its victim's own value whatever cycle it traded. */
+  anyCycleCredit: bigint;
 };
 
 export const emptyVictimTally = (): VictimTally => ({
@@ -93,13 +107,30 @@ export const emptyVictimTally = (): VictimTally => ({
   afterOnlyUncapped: 0n,
   afterOnlyCapturedGross: 0n,
   standing: 0n,
+  creditUnmatched: 0,
+  anyCycleCredit: 0n,
 });
 
-/** One graded victim: its best after it (old rule), its own value (new rule), and our landed backrun's gross if any. */
-export type VictimGrade = { afterOnly: bigint; afterOnlyUncapped: bigint; marginal: Marginal; ours: bigint | undefined };
+/**
+ * One graded victim: its best after it (old rule), its own value (new rule), our landed backrun's gross if any, and
+ * what the victim added on the cycle our backrun traded (`oursCycle`, truth/credit.ts; absent or `unmatched`: the
+ * truth could not place it).
+ */
+export type VictimGrade = { afterOnly: bigint; afterOnlyUncapped: bigint; marginal: Marginal; ours: bigint | undefined; oursCycle?: OurCycle };
 
-/** The part of our backrun credited to the victim: no more than its own value (the rest took a standing gap). */
-export const creditOf = (grade: VictimGrade): bigint => (grade.ours === undefined ? 0n : grade.ours < grade.marginal.gross ? grade.ours : grade.marginal.gross);
+/** Whether our backrun's cycle is placed: its gain from the victim is then what bounds the credit. */
+const placed = (grade: VictimGrade): grade is VictimGrade & { oursCycle: Exclude<OurCycle, { kind: 'unmatched' }> } =>
+  grade.oursCycle !== undefined && grade.oursCycle.kind !== 'unmatched';
+
+/**
+ * The part of our backrun credited to the victim: no more than what the victim added on the cycle we traded, and
+ * where that cycle is not placed, no more than the victim's own value (the old rule). Never above the victim's value.
+ */
+export function creditOf(grade: VictimGrade): bigint {
+  if (grade.ours === undefined) return 0n;
+  const bound = placed(grade) && grade.oursCycle.gain < grade.marginal.gross ? grade.oursCycle.gain : grade.marginal.gross;
+  return grade.ours < bound ? grade.ours : bound;
+}
 
 export function countVictim(tally: VictimTally, grade: VictimGrade): void {
   const credited = creditOf(grade);
@@ -118,6 +149,8 @@ export function countVictim(tally: VictimTally, grade: VictimGrade): void {
   if (grade.ours !== undefined) {
     tally.captured++;
     tally.capturedGross += credited;
+    if (!placed(grade)) tally.creditUnmatched++;
+    tally.anyCycleCredit += grade.ours < grade.marginal.gross ? grade.ours : grade.marginal.gross;
   }
 }
 

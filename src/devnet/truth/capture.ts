@@ -16,7 +16,11 @@ export type Capture = {
   captured: number;
   /** Each victim's own value (its best after, less what stood on the same cycle before it), summed, within the bot's input cap (`capWei`) when one was given. */
   bestGrossWei: string;
-  /** Our landed backruns' gross, each held to its victim's own value (the rest is in standingGapBackrunGrossWei). */
+  /**
+   * Our landed backruns' gross, each held to what its victim added on the cycle the backrun traded (read from its
+   * receipt; where the truth cannot place that cycle, to the victim's own value: see creditUnmatched). The rest is in
+   * standingGapBackrunGrossWei.
+   */
   capturedGrossWei: string;
   /** capturedGross / bestGross, 4 decimals; null when there was nothing to take. */
   ratio: number | null;
@@ -40,8 +44,18 @@ export type Capture = {
   afterOnlyRatio: number | null;
   afterOnlyUncappedBestGrossWei: string;
   afterOnlyUncappedRatio: number | null;
-  /** What our victims' backruns took above each victim's own value: gaps that stood before the victim. */
+  /** What our victims' backruns took above what each was credited: gaps that stood before the victim, or on another cycle than the victim's. */
   standingGapBackrunGrossWei: string;
+  /**
+   * Captured victims whose backrun's cycle the truth could not place (a hook pool, a cycle longer than it
+   * enumerates, a pool it does not know, no receipt): credited by the old rule, up to the victim's own value.
+   */
+  creditUnmatched: number;
+  /**
+   * The previous credit rule, beside the headline for comparison: our backruns each held to the victim's own value
+   * whatever cycle they traded (what capturedGrossWei was before the truth read our cycle from the receipt).
+   */
+  anyCycleCapturedGrossWei: string;
   /** Our landed bundles in the range with no victim (block arbitrage), and their gross: all of it took gaps that stood. */
   blockArbs: number;
   blockArbGrossWei: string;
