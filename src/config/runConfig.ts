@@ -187,13 +187,13 @@ export const runConfigSchema = z.strictObject({
   /**
    * The extra operators (lanes). detachDependents: a bundle on the pools of an earlier one of ours goes out from a
    * free operator when it stands alone (simulated without them) and a builder took each earlier one's floor
-   * version, paying the builder less per gas at the top of the block than each of them (so the builder, which runs
-   * bundles in that order, runs it after them: the state it was sized for), rather than after their nonces: a rival that outbids the earlier one no longer drops it. Off by default
-   * (see README). capDependentShare: one that would pay more per gas than an earlier one goes out detached all the
+   * version, paying the builder less per gas at the top of the block than each earlier backrun of a victim (so the
+   * builder, which runs bundles in that order, runs it after them: the state it was sized for), rather than after
+   * their nonces: a rival that outbids the earlier one no longer drops it. On by default (measured: see README). capDependentShare: one that would pay more per gas than an earlier one goes out detached all the
    * same, its share of the profit capped so that it ranks below them (else it rides after their nonces); off by
    * default: it bids less, so it loses more contested backruns to a rival bidding in between (see README).
    */
-  lanes: z.strictObject({ detachDependents: z.boolean().default(false), capDependentShare: z.boolean().default(false) }).default({ detachDependents: false, capDependentShare: false }),
+  lanes: z.strictObject({ detachDependents: z.boolean().default(true), capDependentShare: z.boolean().default(false) }).default({ detachDependents: true, capDependentShare: false }),
   /**
    * Gas money for the extra operators: one below minBalanceWei is topped up to topUpToWei from the main operator (at
    * start) or from the account whose key is in keyEnv (also while trading), at most maxPerTopUpWei at once and
