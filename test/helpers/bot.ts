@@ -52,6 +52,14 @@ export async function stepBlock(devnet: Devnet, app: SearcherApp): Promise<void>
   await app.ledger.settled();
 }
 
+/** A block built, then every lane's sends and the ledger settled: what the block did to each bundle of ours is known. */
+export async function stepBlockSettled(devnet: Devnet, app: SearcherApp): Promise<void> {
+  await stepBlock(devnet, app);
+  await app.submitter!.settled();
+  for (const lane of app.operatorLanes) await lane.submitter.settled();
+  await app.ledger.settled();
+}
+
 /** Polls until `done`; a wait that never ends fails with what it waited for, not as a silent hook timeout. */
 async function waitFor(done: () => boolean, what: () => string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

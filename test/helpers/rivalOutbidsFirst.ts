@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import type { SearcherApp } from '../../src/searcher.ts';
 import { prepareBackrun, signBackrun } from './backrun.ts';
-import { bundlesSent, stepBlock, victimsHandled } from './bot.ts';
+import { bundlesSent, stepBlockSettled, victimsHandled } from './bot.ts';
 import { sendRivalBundle } from './builderRpc.ts';
 
 /**
@@ -30,10 +30,7 @@ export async function rivalOutbidsFirstOfTwo(devnet: Devnet, app: SearcherApp, a
   const rivalTx = await signBackrun(devnet, first.candidateWith(9000n), first.target, { builderShareBps: 9000n, operatorIndex: devnet.manifest.accounts.operators[0]!.index });
   await sendRivalBundle(devnet, [first.victim.raw, rivalTx.raw], first.target);
 
-  await stepBlock(devnet, app);
-  await app.submitter!.settled();
-  for (const lane of app.operatorLanes) await lane.submitter.settled();
-  await app.ledger.settled();
+  await stepBlockSettled(devnet, app);
 
   const block = await devnet.client.getBlock({ blockNumber: first.target, includeTransactions: true });
   const hashes = block.transactions.map((tx) => tx.hash.toLowerCase());

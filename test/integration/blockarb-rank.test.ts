@@ -6,10 +6,11 @@ import type { Devnet } from '../../src/devnet/devnet.ts';
 import type { SearcherApp } from '../../src/searcher.ts';
 import { blockCandidates, resolveConflicts } from '../../src/strategy/candidates.ts';
 import { engineConfig, loadMarket, signBackrun, signVictim } from '../helpers/backrun.ts';
-import { startTestBot, stepBlock } from '../helpers/bot.ts';
+import { startTestBot, stepBlock, stepBlockSettled } from '../helpers/bot.ts';
 import { builderRpc, sendRivalBundle } from '../helpers/builderRpc.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
 import { missRecorded } from '../helpers/rivalOutbidsFirst.ts';
+import { until } from '../helpers/until.ts';
 
 /**
  * The real bot with a pool of operators against the real local builder. A large swap sent privately to the builder
@@ -44,14 +45,6 @@ afterAll(async () => {
   await app?.stop();
   await devnet?.stop();
 });
-
-async function until(what: string, done: () => boolean, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('a victim backrun is not ranked against our own block arbitrage', () => {
   it('a rival outbids our block arbitrage; our backrun of a victim on its pools still lands, from its own operator: no nonce miss', async () => {
@@ -91,10 +84,7 @@ describe('a victim backrun is not ranked against our own block arbitrage', () =>
     // 3. The rival outbids our block arbitrage; the block is built.
     const rivalTx = await signBackrun(devnet, rivalCandidate!, target, { builderShareBps: 9000n, operatorIndex: devnet.manifest.accounts.operators[0]!.index });
     await sendRivalBundle(devnet, [rivalTx.raw], target);
-    await stepBlock(devnet, app);
-    await app.submitter!.settled();
-    for (const lane of app.operatorLanes) await lane.submitter.settled();
-    await app.ledger.settled();
+    await stepBlockSettled(devnet, app);
 
     // 4. The rival's arbitrage landed, ours did not; our victim backrun landed, from an operator of its own.
     const block = await devnet.client.getBlock({ blockNumber: target, includeTransactions: true });

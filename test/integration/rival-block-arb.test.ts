@@ -6,6 +6,7 @@ import type { Devnet } from '../../src/devnet/devnet.ts';
 import { measureContests } from '../../src/devnet/rivals/contest.ts';
 import { signVictim } from '../helpers/backrun.ts';
 import { publicOnlyDefaultScenario, startTestDevnet } from '../helpers/devnet.ts';
+import { until } from '../helpers/until.ts';
 
 /**
  * The classic block-state arbitrageur as a devnet rival: it hears heads only. A large public swap lands unbackrun
@@ -22,14 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await devnet?.stop();
 });
-
-async function until(what: string, done: () => boolean, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('a block-state arbitrageur rival', () => {
   it('arbitrages the state a landed swap left, on the next block, and never sees the swap pending', async () => {

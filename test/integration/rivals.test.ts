@@ -10,20 +10,13 @@ import type { SearcherApp } from '../../src/searcher.ts';
 import { signVictim } from '../helpers/backrun.ts';
 import { startTestBot, stepBlock, victimsHandled } from '../helpers/bot.ts';
 import { publicOnlyDefaultScenario, startTestDevnet } from '../helpers/devnet.ts';
+import { until } from '../helpers/until.ts';
 
 /**
  * A rival searcher inside the devnet (its own keys, its own executor, the same mempool, the same builder) against the
  * real bot at its fixed 50%. One public victim both backrun: the builder's auction decides by payment, and the
  * demo's contested / rivals figures count what happened, from the block report and the chain.
  */
-
-async function until(what: string, done: () => boolean, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** Both searchers see one victim and each sends a bundle for it; then the block is built. */
 async function contestOneVictim(devnet: Devnet, app: SearcherApp, trader: number) {

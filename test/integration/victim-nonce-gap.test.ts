@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import type { SearcherApp } from '../../src/searcher.ts';
 import { signVictim } from '../helpers/backrun.ts';
-import { bundlesSent, startTestBot, stepBlock, victimsHandled } from '../helpers/bot.ts';
+import { bundlesSent, startTestBot, stepBlock, stepBlockSettled, victimsHandled } from '../helpers/bot.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
 
 /**
@@ -50,10 +50,7 @@ describe('a victim whose sender has not reached its nonce', () => {
     expect(oursSecond, 'the bot did not backrun the second victim').toBeDefined();
     const target = (await devnet.client.getBlockNumber({ cacheTime: 0 })) + 1n;
 
-    await stepBlock(devnet, app);
-    await app.submitter!.settled();
-    for (const lane of app.operatorLanes) await lane.submitter.settled();
-    await app.ledger.settled();
+    await stepBlockSettled(devnet, app);
 
     // The gapped swap could not run; the second and our backrun of it did.
     const block = await devnet.client.getBlock({ blockNumber: target, includeTransactions: true });
