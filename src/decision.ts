@@ -24,13 +24,14 @@ import type { PoolView } from './strategy/cycle.ts';
 import type { PoolGraph } from './strategy/graph.ts';
 import { probeMarket } from './strategy/tokenVerdict.ts';
 
-/** What we sent for one coming block, in nonce order: later opportunities for it are judged after these. */
 /**
- * Our sends for one target block: what they trade (in nonce order), their transactions, their victims, and the
- * pools whose state in the block nobody can simulate (lowercase): those a MEV-Share transaction known only by its
- * hint will move, and those our blind backruns of it may trade.
+ * Our sends for one target block (later opportunities for it are judged after these): what they trade (in nonce
+ * order), their transactions, their victims, the pools whose state in the block nobody can simulate (lowercase:
+ * those a MEV-Share transaction known only by its hint will move, those our blind backruns of it may trade, those of
+ * a victim that may not run), and the operators whose chain a bundle whose victim may not run ends (nothing of ours
+ * rides behind it).
  */
-export type PriorSends = { target: bigint; trades: PriorTrade[]; txs: BundleTx[]; victims: Set<string>; hiddenPools: Set<string> };
+export type PriorSends = { target: bigint; trades: PriorTrade[]; txs: BundleTx[]; victims: Set<string>; hiddenPools: Set<string>; sealedLanes: Set<number> };
 
 /**
  * What one of our bundles pays the builder (priority fees and its transfer, our transaction's only), at least and at
@@ -118,7 +119,7 @@ type ReportRun = { candidate: Candidate; victim: PendingSwaps | undefined; targe
  * decisions one at a time, so each sees the state the previous one left.
  */
 export class CandidateDecider {
-  private sent: PriorSends = { target: 0n, trades: [], txs: [], victims: new Set(), hiddenPools: new Set() };
+  private sent: PriorSends = { target: 0n, trades: [], txs: [], victims: new Set(), hiddenPools: new Set(), sealedLanes: new Set() };
   /**
    * What each of our bundles for `sent.target` pays the builder at the top of the block, as the builder ranks bundles
    * (by uuid; see TopBid): a detached bundle must rank below the earlier ones on its pools.
@@ -242,11 +243,7 @@ export class CandidateDecider {
         // part); chained behind it, this one is lost with it whenever anyone's backrun on those pools outbids it.
         const ranked = alone !== undefined ? rankingShareBps(alone, predecessors.filter((trade) => trade.swaps !== undefined).map((trade) => (trade.uuid !== undefined ? this.topBids.get(trade.uuid) : undefined))) : undefined;
         const shareBps = ranked !== undefined && (ranked === alone!.shareBps || config.lanes.capDependentShare) ? ranked : undefined;
-        // A victim that may not run in the block (its sender's nonce not reached) takes an operator of its own or is not
-        // sent: on a shared nonce chain it would drop every later bundle of ours there whenever it does not run.
-        const mayNotRun = nonceGap ? await nonceGap : undefined;
-        const ownLane = mayNotRun === undefined || dispatcher!.hasFreeLane();
-        let choice: LaneChoice = ownLane ? dispatcher!.lane(dependsOn, shareBps !== undefined) : { kind: 'none', reason: `not sent: ${mayNotRun}; no operator of our own is free for it` };
+        let choice: LaneChoice = dispatcher!.lane(dependsOn, shareBps !== undefined);
         // Detached from the earlier bundles on its pools (its own nonce chain): the builder may run it before them or
         // without them, so it is held to the floor rather than to a prediction made after them, and so must they be
         // first (a builder took each one's floor version), or this one could push them out; else it rides after them.
@@ -254,12 +251,17 @@ export class CandidateDecider {
           choice = { kind: 'chained', lane: choice.from, from: choice.from };
           this.detaching.chainedUnrelaxed++;
         }
-        if (mayNotRun !== undefined && choice.kind === 'chained') {
-          choice = { kind: 'none', reason: `not sent: ${mayNotRun}; it would ride the nonce chain of an earlier bundle of ours, and ours after that one behind it` };
+        // Nothing of ours rides behind a bundle whose victim may not run: whenever it does not, all after it on its
+        // nonce chain would fail with it.
+        if (choice.kind === 'chained' && prior.sealedLanes.has(choice.lane)) {
+          choice = { kind: 'none', reason: 'not sent: it would ride the nonce chain of a bundle of ours whose victim may not run in the block' };
         }
         const lane = choice.kind === 'none' ? 0 : choice.lane;
         const detached = choice.kind === 'detached';
         const capShareBps = detached && shareBps! < alone!.shareBps ? shareBps! : undefined;
+        // A victim that may not run in the block (its sender's nonce not reached: a transaction nobody showed us must
+        // run first, and often does, in the same block) is sent all the same, but ends its operator's chain for the block.
+        const mayNotRun = nonceGap ? await nonceGap : undefined;
         if (alone !== undefined && shareBps === undefined) this.detaching.chainedUnranked++;
         const dispatched =
           choice.kind === 'none'
@@ -297,7 +299,11 @@ export class CandidateDecider {
           for (const earlier of leading) prior.trades.push({ swaps: earlier.swaps });
           prior.trades.push({ ...(victim ? { swaps: victim.swaps } : {}), ...(candidate.victimStates ? { victimStates: candidate.victimStates } : {}), cycle: candidate.cycle, amountIn: candidate.amountIn, pools, lane, uuid: dispatched.uuid!, ...(mayNotRun !== undefined ? { mayNotRun } : {}) });
           // Whether its victim runs (and so this) is not ours to know: our later bundles on its pools are held to the floor.
-          if (mayNotRun !== undefined) for (const pool of pools) prior.hiddenPools.add(pool);
+          if (mayNotRun !== undefined) {
+            for (const pool of pools) prior.hiddenPools.add(pool);
+            // With one operator there is no other chain: ours after it ride it, as every bundle of the block does.
+            if (dispatcher!.laneCount() > 1) prior.sealedLanes.add(lane);
+          }
           prior.txs.push(...txs); // empty when sent before its simulation: pushed once that has run
           for (const pending of victims) prior.victims.add(pending.tx.hash.toLowerCase());
         }
@@ -555,7 +561,7 @@ export class CandidateDecider {
   /** Our sends for a target block (a new target starts empty). */
   prior(target: bigint): PriorSends {
     if (this.sent.target !== target) {
-      this.sent = { target, trades: [], txs: [], victims: new Set(), hiddenPools: new Set() };
+      this.sent = { target, trades: [], txs: [], victims: new Set(), hiddenPools: new Set(), sealedLanes: new Set() };
       this.topBids = new Map();
       this.hidden = new Set();
     }

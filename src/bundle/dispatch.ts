@@ -237,6 +237,11 @@ export class Dispatcher {
     return choice;
   }
 
+  /** How many operators (nonce chains) bundles go out from: the main one and the extra ones. */
+  laneCount(): number {
+    return this.allLanes().length;
+  }
+
   /** Some operator has nothing live (a dependent bundle could go out detached; worth simulating it alone). */
   hasFreeLane(): boolean {
     const lanes = this.allLanes();
