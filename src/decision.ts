@@ -111,7 +111,7 @@ export type DecisionContext = {
 const us = (ms: number) => Math.round(ms * 1000);
 
 /** What the report of one candidate is made of. */
-type ReportRun = { candidate: Candidate; victim: PendingSwaps | undefined; target: bigint; firstSeenMs: number; searchStarted: number; searched: number; simulateMs: number; sendMs: number; bundle: CandidateReport['bundle']; simulation: BundleSimulation | undefined; afterBlind?: boolean; capShareBps?: number };
+type ReportRun = { candidate: Candidate; victim: PendingSwaps | undefined; target: bigint; firstSeenMs: number; searchStarted: number; searched: number; simulateMs: number; sendMs: number; bundle: CandidateReport['bundle']; simulation: BundleSimulation | undefined; afterBlind?: boolean; capShareBps?: number; mayNotRun?: string };
 
 /**
  * One candidate, from search result to a decision: token safety, the bundle simulated after our earlier sends
@@ -203,6 +203,8 @@ export class CandidateDecider {
     let proposal: Parameters<Dispatcher['send']>[1] | undefined;
     // The share a detached bundle was capped to (what it bids, which the bidding policy must learn from).
     let sentCapShareBps: number | undefined;
+    // Why the victim of the bundle sent may not run in the block (held to the floor, so not compared).
+    let sentMayNotRun: string | undefined;
     let step = decideCandidate(facts);
     while (!isDecision(step)) {
       if (step.need === 'tokens') {
@@ -260,13 +262,15 @@ export class CandidateDecider {
         const detached = choice.kind === 'detached';
         const capShareBps = detached && shareBps! < alone!.shareBps ? shareBps! : undefined;
         // A victim that may not run in the block (its sender's nonce not reached: a transaction nobody showed us must
-        // run first, and often does, in the same block) is sent all the same, but ends its operator's chain for the block.
+        // run first, and often does, in the same block) is sent all the same, but ends its operator's chain for the
+        // block; that transaction may move its pools too, and our later bundles on them (not ranked against it) may
+        // run first: it is held to the floor like them.
         const mayNotRun = nonceGap ? await nonceGap : undefined;
         if (alone !== undefined && shareBps === undefined) this.detaching.chainedUnranked++;
         const dispatched =
           choice.kind === 'none'
             ? { sent: false as const, reason: choice.reason, uuid: undefined, ourHash: undefined }
-            : await dispatcher!.send({ candidate, ...(victim ? { victim } : {}), leading, target, simulated, ...(onSent ? { onSent } : {}), ...(afterBlind || detached ? { floorOnly: true } : {}), ...(capShareBps !== undefined ? { maxBuilderShareBps: capShareBps } : {}), lane }, proposal!).catch((error: Error) => ({
+            : await dispatcher!.send({ candidate, ...(victim ? { victim } : {}), leading, target, simulated, ...(onSent ? { onSent } : {}), ...(afterBlind || detached || mayNotRun !== undefined ? { floorOnly: true } : {}), ...(capShareBps !== undefined ? { maxBuilderShareBps: capShareBps } : {}), lane }, proposal!).catch((error: Error) => ({
                 sent: false as const,
                 reason: `send failed: ${error.message.split('\n')[0]}`,
                 uuid: undefined,
@@ -300,6 +304,7 @@ export class CandidateDecider {
           prior.trades.push({ ...(victim ? { swaps: victim.swaps } : {}), ...(candidate.victimStates ? { victimStates: candidate.victimStates } : {}), cycle: candidate.cycle, amountIn: candidate.amountIn, pools, lane, uuid: dispatched.uuid!, ...(mayNotRun !== undefined ? { mayNotRun } : {}) });
           // Whether its victim runs (and so this) is not ours to know: our later bundles on its pools are held to the floor.
           if (mayNotRun !== undefined) {
+            sentMayNotRun = mayNotRun;
             for (const pool of pools) prior.hiddenPools.add(pool);
             // With one operator there is no other chain: ours after it ride it, as every bundle of the block does.
             if (dispatcher!.laneCount() > 1) prior.sealedLanes.add(lane);
@@ -310,7 +315,7 @@ export class CandidateDecider {
       }
       step = decideCandidate(facts);
     }
-    const run = { candidate, victim, target, firstSeenMs, searchStarted, searched, simulateMs, sendMs, bundle, simulation: facts.simulation, afterBlind, ...(sentCapShareBps !== undefined ? { capShareBps: sentCapShareBps } : {}) };
+    const run = { candidate, victim, target, firstSeenMs, searchStarted, searched, simulateMs, sendMs, bundle, simulation: facts.simulation, afterBlind, ...(sentCapShareBps !== undefined ? { capShareBps: sentCapShareBps } : {}), ...(sentMayNotRun !== undefined ? { mayNotRun: sentMayNotRun } : {}) };
     if (step.unsimulated && bundle) {
       // Sent before its simulation: it is simulated beside the trading path (the next victim need not wait), in
       // order with the others so each sees our earlier transactions for the block first.
@@ -529,7 +534,7 @@ export class CandidateDecider {
       firstSeenMs: run.firstSeenMs,
       latencyUs,
       ...(victim?.source ? { source: victim.source } : {}),
-      ...(run.afterBlind && bundle ? { uncompared: 'its pools may be moved first by a MEV-Share transaction known only by its hint, or by a victim that may not run' } : {}),
+      ...(run.afterBlind && bundle ? { uncompared: 'its pools may be moved first by a MEV-Share transaction known only by its hint, or by a victim that may not run' } : run.mayNotRun !== undefined && bundle ? { uncompared: `held to the floor: its victim may not run in the block (${run.mayNotRun})` } : {}),
     });
   }
 

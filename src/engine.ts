@@ -74,6 +74,9 @@ export type SearcherEngineParameters = {
 
 export class EngineError extends SearcherError {}
 
+
+/** How long a send waits for a private victim's sender's transaction count (read beside the search). */
+const victimNonceReadMs = 1_000;
 /** How long a start waits for a private stream to connect before going on without it (it keeps retrying). */
 const privateStreamStartWaitMs = 5_000;
 
@@ -440,7 +443,7 @@ export class SearcherEngine {
     // bytes (its relay holds them, and the builder places it ahead by its nonce anyway).
     const leading = this.pendingBySender.before(event).filter((earlier) => !sent.victims.has(earlier.tx.hash.toLowerCase()) && (earlier.source ?? 'public') === (event.source ?? 'public'));
     const prior = [...sent.trades, ...leading.map((earlier) => ({ swaps: earlier.swaps }))];
-    // Read beside the search (needed only to choose the bundle's operator): whether a private victim can run next,
+    // Read beside the search (needed when the bundle is sent): whether a private victim can run next,
     // after every earlier pending transaction of its sender's we know of (wherever seen: the builder places those
     // too). A public one is not read (no round trip on the hot path): the node announces only transactions that can
     // run next (a later nonce waits in its queue, unannounced).
@@ -474,10 +477,16 @@ export class SearcherEngine {
    */
   private victimNonceGap(event: PendingSwaps, earlierPending: readonly PendingSwaps[]): Promise<string | undefined> {
     const earlier = earlierPending.map((pending) => pending.tx.nonce);
-    return this.client.getTransactionCount({ address: event.tx.from as Address, blockNumber: this.head.number }).then(
+    const read = this.client.getTransactionCount({ address: event.tx.from as Address, blockNumber: this.head.number }).then(
       (count) => senderNonceGap(count, event.tx.nonce, earlier),
       (error: Error) => `its sender's transaction count could not be read (${error.message.split('\n')[0]})`,
     );
+    // The engine's one queue waits on this before the send: a slow node holds it at most this long (not known to run).
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve(`its sender's transaction count was not read within ${victimNonceReadMs} ms`), victimNonceReadMs);
+    });
+    return Promise.race([read, late]).finally(() => clearTimeout(timer));
   }
 
   /**

@@ -1,5 +1,6 @@
-import type { Hex } from 'viem';
+import { decodeFunctionData, type Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executorAbi } from '../../src/abi/executor.generated.ts';
 import type { Devnet } from '../../src/devnet/devnet.ts';
 import type { SearcherApp } from '../../src/searcher.ts';
 import { signVictim } from '../helpers/backrun.ts';
@@ -126,6 +127,9 @@ describe('a victim whose sender has not reached its nonce, behind an earlier bun
     const ours = oursGapped!.txHashes.at(-1)!.toLowerCase();
     expect(hashes.indexOf(ours), 'our backrun of the gapped victim did not land right after it').toBe(hashes.indexOf(gapped.hash.toLowerCase()) + 1);
     expect((await devnet.client.getTransactionReceipt({ hash: ours as Hex })).status).toBe('success');
+    // Held to the floor: that transaction of the sender's may have moved its pools.
+    const sent = await devnet.client.getTransaction({ hash: ours as Hex });
+    expect(decodeFunctionData({ abi: executorAbi, data: sent.input }).functionName).toBe('executeSized');
     expect(chained.store.missKinds().nonce).toBe(0);
   }, 120_000);
 });
