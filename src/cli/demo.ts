@@ -54,7 +54,7 @@ Options:
                       sample when there are more; default 60); each costs a replay and a search on a fork
   --rivals FILE       rival searchers the devnet runs besides the scenario's (JSON: an array of {name,
                       latencyMs, bidShareBps | policy, strategy}, or {"rivals": [...]}); --json then reports
-                      "contested" (won, lost, avgBidShareBps) and "rivals" (name, won, netWei)
+                      "contested" (won, lost, landedBehind, avgBidShareBps) and "rivals" (name, won, netWei)
   --bid-policy P      the bot's bidding policy (strategy.bidding.policy): fixed (default) or adaptive
   --bid-share BPS     the fixed policy's share of a backrun's profit after gas bid to the builder
                       (strategy.builderShareBps, default 5000; the devnet's executor allows up to 9900)

@@ -16,11 +16,11 @@ describe('searcher demo --rivals', () => {
     const { code, stdout, stderr } = await runCli(['demo', '--blocks', '10', '--block-time', '1', '--dashboard-port', '0', '--db', join(dir, 'demo.db'), '--json', '--truth-swaps', '5', '--rivals', rivals]);
     expect(code, stderr.slice(-2000)).toBe(0);
     const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
-      contested: { won: number; lost: number; avgBidShareBps: number | null };
+      contested: { won: number; lost: number; landedBehind: number; avgBidShareBps: number | null };
       rivals: Array<{ name: string; won: number; netWei: string }>;
       totals: { lossWei: string };
     };
-    expect(Object.keys(result.contested).sort()).toEqual(['avgBidShareBps', 'lost', 'won']);
+    expect(Object.keys(result.contested).sort()).toEqual(['avgBidShareBps', 'landedBehind', 'lost', 'lostTo', 'oursWhenLost', 'rivalsWhenWon', 'won']);
     // The builder's auction gives a contest to the rival's 90% over our 50% (we win one only where its bundle failed
     // for a reason of its own, e.g. its nonce chain): some are lost.
     expect(result.contested.lost).toBeGreaterThan(0);

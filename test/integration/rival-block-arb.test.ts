@@ -42,7 +42,7 @@ describe('a block-state arbitrageur rival', () => {
     expect(included?.senders.map((sender) => sender.toLowerCase())).toEqual([info.operator.toLowerCase()]);
 
     const measured = await measureContests({ client: devnet.client, builderUrl: devnet.manifest.builderUrl, ourOperators: [devnet.manifest.accounts.searcher.address], ourExecutor: devnet.manifest.executor.address, rivals: devnet.manifest.rivals!, fromBlock, toBlock: BigInt(report.blockNumber) });
-    expect(measured.contested).toEqual({ won: 0, lost: 0, avgBidShareBps: null });
+    expect(measured.contested).toEqual({ won: 0, lost: 0, landedBehind: 0, avgBidShareBps: null, rivalsWhenWon: {}, oursWhenLost: {}, lostTo: {} });
     expect(measured.rivals[0]).toMatchObject({ name: 'arb80', won: 1 });
     const receipt = await devnet.client.getTransactionReceipt({ hash: bundle!.ourTxHash as Hex });
     const account = accountExecution({ status: receipt.status, gasUsed: receipt.gasUsed, effectiveGasPrice: receipt.effectiveGasPrice, logs: receipt.logs, executor: info.executor, startToken: mainnet.weth });

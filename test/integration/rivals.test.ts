@@ -87,7 +87,7 @@ describe.sequential('rivals in the devnet', () => {
       expect(oursExcluded?.outbidBy?.signer.toLowerCase()).toBe(rival.authSigner.toLowerCase());
 
       const measured = await measureContests({ client: devnet.client, builderUrl: devnet.manifest.builderUrl, ourOperators: ourOperators(devnet), ourExecutor: devnet.manifest.executor.address, rivals: devnet.manifest.rivals!, fromBlock, toBlock: target });
-      expect(measured.contested).toEqual({ won: 0, lost: 1, avgBidShareBps: null });
+      expect(measured.contested).toEqual({ won: 0, lost: 1, landedBehind: 0, avgBidShareBps: null, rivalsWhenWon: {}, oursWhenLost: { outbid: 1 }, lostTo: { fast90: 1 } });
       expect(measured.rivals).toHaveLength(1);
       expect(measured.rivals[0]).toMatchObject({ name: 'fast90', won: 1 });
       const net = BigInt(measured.rivals[0]!.netWei);

@@ -27,8 +27,8 @@ describe('contestsOf (who contested which victim, from block reports)', () => {
       [fast, slow],
     );
     expect(victims).toEqual([
-      { victim: hash(1), ourLanded: [] },
-      { victim: hash(2), ourLanded: [hash(51)] },
+      { victim: hash(1), ourWon: [], ourLandedBehind: [], ours: ['outbid'], rivals: ['included'], landedWith: 'fast' },
+      { victim: hash(2), ourWon: [hash(51)], ourLandedBehind: [], ours: ['included'], rivals: ['outbid'], landedWith: 'ours' },
     ]);
     expect(Object.fromEntries(rivalWins)).toEqual({ fast: 1, slow: 0 });
   });
@@ -61,6 +61,17 @@ describe('contestsOf (who contested which victim, from block reports)', () => {
       us,
       [fast],
     );
-    expect(victims).toEqual([{ victim: hash(7), ourLanded: [hash(63)] }]);
+    expect(victims).toEqual([{ victim: hash(7), ourWon: [hash(63)], ourLandedBehind: [], ours: ['outbid'], rivals: ['reverted'], landedWith: 'ours' }]);
+  });
+
+  it('ours landed but ran without the victim (it ran first in the rival\'s bundle, ours dropped it): not a win, landed behind', () => {
+    const dropping = (entry: Entry) => ({ ...included(entry), droppedTxHashes: [entry.txHashes[0]!] });
+    const { victims, rivalWins } = contestsOf(
+      [{ included: [included(bundle([[8, user(8)], [64, fast.operator]])), dropping(bundle([[8, user(8)], [65, us[0]!]], us[0]))], excluded: [] }],
+      us,
+      [fast],
+    );
+    expect(victims).toEqual([{ victim: hash(8), ourWon: [], ourLandedBehind: [hash(65)], ours: ['included'], rivals: ['included'], landedWith: 'fast' }]);
+    expect(Object.fromEntries(rivalWins)).toEqual({ fast: 1 });
   });
 });
