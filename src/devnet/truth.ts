@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { toEventSelector, type Address, type Hex } from 'viem';
 import { mainnet, mainnetV4 } from '../chain/addresses.ts';
 import type { Devnet } from './devnet.ts';
@@ -9,6 +10,7 @@ import { cyclesThrough, poolIdOf, poolsOfManifest, v4PoolsOfManifest, type Truth
 import { TruthFork } from './truth/fork.ts';
 import { executeOnFork, type Execution } from './truth/execute.ts';
 import { emptyProtocolTallies, protocolCaptures, protocolOf, simulateOnlyReason, type ProtocolCaptures, type ProtocolTally, type SimulateOnlyTruth, type TruthProtocol } from './truth/protocols.ts';
+import { gradedRecord } from './truth/gradedRecord.ts';
 import { depthsOf, quoteCycles, quoteEdges } from './truth/quote.ts';
 import { routeOf, type SwapRoutes } from './truth/routes.ts';
 import { emptyTallies, refundsByRoute, sourceCaptures, type SourceCaptures } from './truth/sources.ts';
@@ -50,6 +52,12 @@ export type MeasureCaptureParameters = {
    * made of it on the fork (for tests and tools that look at single victims; the measurement does not depend on it).
    */
   onGraded?: (graded: GradedSwap) => void;
+  /**
+   * A file to append one JSON line per victim to (truth/gradedRecord.ts: the truth's best cycle and input, our
+   * backrun's cycle and what it was worth), to diagnose a shortfall victim by victim. Default: the
+   * SEARCHER_TRUTH_RECORDS environment variable (the demo passes no option), else none.
+   */
+  recordsFile?: string;
 };
 
 /**
@@ -126,6 +134,7 @@ const touchesSimulateOnly = (cycle: TruthCycle) => cycle.some((hop) => hop.pool.
 async function measure(input: MeasureCaptureParameters, routes: SwapRoutes = new Map()): Promise<Measured> {
   const started = performance.now();
   const { manifest, client } = input.devnet;
+  const recordsFile = input.recordsFile ?? (process.env.SEARCHER_TRUTH_RECORDS || undefined);
   // V4 pools sit in the one PoolManager and are named by their ids; native ETH stands as WETH in the cycles.
   const pools = [...poolsOfManifest(manifest.pools), ...v4PoolsOfManifest(manifest.v4?.pools ?? [], mainnetV4.poolManager, mainnet.weth)];
   const known = new Set(pools.map(poolIdOf));
@@ -289,13 +298,17 @@ async function measure(input: MeasureCaptureParameters, routes: SwapRoutes = new
           oursGraded = { trade, cycle: ourCycleOf(trade, cycles, marginal.gains, moved, known) };
         }
         input.onGraded?.({ ...graded, marginal, ...(oursGraded ? { ours: oursGraded } : {}) });
+        const route = routeOf(routes, tx.hash);
         const grade = { afterOnly: top, afterOnlyUncapped: gross(found.uncapped), marginal, ours, ...(oursGraded ? { oursCycle: oursGraded.cycle } : {}) };
         countVictim(total, grade);
-        const route = routeOf(routes, tx.hash);
         countVictim(tallies[route], grade);
         countVictim(protocol, grade);
         countVictim(protocol.bySource[route], grade);
         const credited = creditOf(grade);
+        if (recordsFile) {
+          const record = gradedRecord({ victim: tx.hash, block: number, index: tx.transactionIndex!, protocol: protocolOf(pools, moved), route, afterOnly: found.capped, marginal, after: after.capped, before: before.capped, ours, credited, oursTx: backrunOf.get(tx.hash.toLowerCase()), oursTrade: oursGraded?.trade, oursCycle: oursGraded?.cycle });
+          appendFileSync(recordsFile, `${JSON.stringify(record)}\n`);
+        }
         if (marginal.gross > 0n && credited * 100n < marginal.gross * 99n && shortfalls.length < 20) {
           shortfalls.push({ victim: tx.hash, block: String(number), bestGrossWei: String(marginal.gross), capturedGrossWei: String(credited), afterOnlyBestGrossWei: String(top), afterOnlyCapturedGrossWei: String(ours ?? 0n) });
         }
