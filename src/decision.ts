@@ -2,6 +2,7 @@ import { encodeFunctionData, type Address, type Hex, type PublicClient } from 'v
 import type { LocalAccount } from 'viem/accounts';
 import type { BundleTx } from './bundle/bundleTx.ts';
 import type { LaneChoice } from './bundle/laneChoice.ts';
+import { bundleValue } from './bundle/builderValue.ts';
 import { fixedInputTable, gasLimitFor, relaxedShareBps, type Dispatcher } from './bundle/dispatch.ts';
 import { encodeSizing } from './bundle/sizing.ts';
 import { executorAbi } from './abi/executor.generated.ts';
@@ -111,7 +112,7 @@ export type DecisionContext = {
 const us = (ms: number) => Math.round(ms * 1000);
 
 /** What the report of one candidate is made of. */
-type ReportRun = { candidate: Candidate; victim: PendingSwaps | undefined; target: bigint; firstSeenMs: number; searchStarted: number; searched: number; simulateMs: number; sendMs: number; bundle: CandidateReport['bundle']; simulation: BundleSimulation | undefined; afterBlind?: boolean; capShareBps?: number; mayNotRun?: string };
+type ReportRun = { candidate: Candidate; victim: PendingSwaps | undefined; victims: readonly PendingSwaps[]; target: bigint; firstSeenMs: number; searchStarted: number; searched: number; simulateMs: number; sendMs: number; bundle: CandidateReport['bundle']; simulation: BundleSimulation | undefined; afterBlind?: boolean; capShareBps?: number; mayNotRun?: string };
 
 /**
  * One candidate, from search result to a decision: token safety, the bundle simulated after our earlier sends
@@ -315,7 +316,7 @@ export class CandidateDecider {
       }
       step = decideCandidate(facts);
     }
-    const run = { candidate, victim, target, firstSeenMs, searchStarted, searched, simulateMs, sendMs, bundle, simulation: facts.simulation, afterBlind, ...(sentCapShareBps !== undefined ? { capShareBps: sentCapShareBps } : {}), ...(sentMayNotRun !== undefined ? { mayNotRun: sentMayNotRun } : {}) };
+    const run = { candidate, victim, victims, target, firstSeenMs, searchStarted, searched, simulateMs, sendMs, bundle, simulation: facts.simulation, afterBlind, ...(sentCapShareBps !== undefined ? { capShareBps: sentCapShareBps } : {}), ...(sentMayNotRun !== undefined ? { mayNotRun: sentMayNotRun } : {}) };
     if (step.unsimulated && bundle) {
       // Sent before its simulation: it is simulated beside the trading path (the next victim need not wait), in
       // order with the others so each sees our earlier transactions for the block first.
@@ -513,6 +514,18 @@ export class CandidateDecider {
     // Capped (detached below our earlier bundles), it bids its capped share of the profit on the state it was sized
     // for, not the planned bribe: the bid recorded and learnt from is the one sent.
     const bribeWei = run.capShareBps !== undefined ? (candidate.grossProfitWei * BigInt(run.capShareBps)) / 10_000n : candidate.bribeWei;
+    // What the bundle gives the builder apart from our payment, as it ranks bundles: the bidding policy reads from it
+    // what an outbid bundle had to pay to win.
+    const gasUsedByVictims = simulation?.victimsGasUsed;
+    const builderValue =
+      simulation && gasUsedByVictims && gasUsedByVictims.length === run.victims.length
+        ? bundleValue({
+            victims: run.victims.map((pending, i) => ({ maxFeePerGas: pending.tx.maxFeePerGas, ...(pending.tx.maxPriorityFeePerGas !== undefined ? { maxPriorityFeePerGas: pending.tx.maxPriorityFeePerGas } : {}), gasUsed: gasUsedByVictims[i]! })),
+            ourGasUsed: simulation.gasUsed,
+            ourPriorityFeeWei: this.context.engineConfig.policy.priorityFeeWei,
+            baseFeeWei: this.head().nextBaseFeePerGas,
+          })
+        : undefined;
     this.context.parameters.onCandidate({
       block: run.target,
       victim: victim?.tx.hash ?? null,
@@ -528,6 +541,7 @@ export class CandidateDecider {
       reason: decided.reason,
       ...(bundle ? { bundle } : {}),
       ...(simulation ? { simulatedGas: simulation.gasUsed } : {}),
+      ...(builderValue ? { bundleValue: builderValue } : {}),
       ...(candidate.flash ? { flash: true } : {}),
       bidShareBps: run.capShareBps ?? Number(candidate.builderShareBps ?? this.context.engineConfig.policy.builderShareBps),
       ...(candidate.optimalAmountIn !== undefined ? { optimalAmountIn: candidate.optimalAmountIn } : {}),

@@ -1,4 +1,5 @@
 import type { Address, Hex } from 'viem';
+import type { BundleValue } from '../bundle/builderValue.ts';
 import type { OrderFlowSource } from '../mempool/types.ts';
 import type { HopRecord } from './hops.ts';
 
@@ -29,6 +30,8 @@ export type CandidateReport = {
   /** The bundle, when the candidate went to the builders (or to the dry-run log). */
   bundle?: { uuid: string; ourTxHash: Hex };
   simulatedGas?: bigint;
+  /** What the bundle gives the builder apart from our payment, and its gas (victims' and ours), as simulated. */
+  bundleValue?: BundleValue;
   /** The first leg is borrowed in a flash swap. */
   flash?: boolean;
   /** The best input, when the exposure caps held amountIn below it. */

@@ -36,8 +36,11 @@ export type LedgerParameters = {
   poolOf?: (address: string) => Pool | undefined;
 };
 
-/** What a bid is compared on when its outcome comes in: its pools, the share we bid, the opportunity's gross and gas. */
-export type BidBasis = { pools: readonly string[]; shareBps: number; grossWei: bigint; gasCostWei: bigint };
+/**
+ * What a bid is compared on when its outcome comes in: its pools, the share we bid, the opportunity's gross and gas,
+ * and (simulated bundles) what the bundle gives the builder besides our payment, over its gas.
+ */
+export type BidBasis = { pools: readonly string[]; shareBps: number; grossWei: bigint; gasCostWei: bigint; bundleGasUsed?: bigint; bundleTipsWei?: bigint };
 
 /**
  * One included bundle, as the demo and the dashboard report it: `source` is its candidate's order-flow source, and
@@ -277,7 +280,13 @@ export class Ledger implements SubmissionSink {
     this.guarded(`record the bid of ${uuid}`, () =>
       this.parameters.store.recordBid({ bundleId: uuid, block: report.block, pools: report.path, policy: this.parameters.bidPolicy ?? 'fixed', shareBps: report.bidShareBps!, bidWei, grossWei: report.grossProfitWei, gasWei: report.gasCostWei }),
     );
-    return { pools: report.path, shareBps: report.bidShareBps, grossWei: report.grossProfitWei, gasCostWei: report.gasCostWei };
+    return {
+      pools: report.path,
+      shareBps: report.bidShareBps,
+      grossWei: report.grossProfitWei,
+      gasCostWei: report.gasCostWei,
+      ...(report.bundleValue ? { bundleGasUsed: report.bundleValue.gasUsed, bundleTipsWei: report.bundleValue.tipsWei } : {}),
+    };
   }
 
   /** Pools our landed bundles traded, per block (the last few blocks): an outbid there may be our own doing. */
@@ -296,7 +305,7 @@ export class Ledger implements SubmissionSink {
   }
 
   /** A bid's outcome, to the policy first (in memory) and the store second. */
-  private resolveBid(uuid: string, bid: BidBasis | undefined, outcome: Omit<BidOutcome, 'nowMs' | 'pools' | 'shareBps' | 'grossWei' | 'gasCostWei'>): void {
+  private resolveBid(uuid: string, bid: BidBasis | undefined, outcome: Omit<BidOutcome, 'nowMs' | 'pools' | 'shareBps' | 'grossWei' | 'gasCostWei' | 'bundleGasUsed' | 'bundleTipsWei'>): void {
     if (!bid) return;
     try {
       this.parameters.onBidOutcome?.({ ...bid, ...outcome, route: this.known.get(uuid)?.source ?? 'public' });
@@ -427,7 +436,12 @@ export class Ledger implements SubmissionSink {
       event.uuid,
       this.known.get(event.uuid)?.bid,
       outbid
-        ? { outcome: 'outbid', builder: builder!, ...(verdict.winner?.bidWei !== undefined ? { winnerBidWei: verdict.winner.bidWei } : {}) }
+        ? {
+            outcome: 'outbid',
+            builder: builder!,
+            ...(verdict.winner?.bidWei !== undefined ? { winnerBidWei: verdict.winner.bidWei } : {}),
+            ...(verdict.winner?.gasPriceWei !== undefined ? { winnerGasPriceWei: verdict.winner.gasPriceWei } : {}),
+          }
         : {
             outcome: 'missed',
             ...(builder ? { builder } : {}),

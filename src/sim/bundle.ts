@@ -10,6 +10,8 @@ export type BundleSimulation = {
   /** Start-token balance change of the executor over the whole bundle. */
   gain: bigint;
   gasUsed: bigint;
+  /** Each earlier transaction's gas (the victims'), in order: with ours, what the builder divides the bundle's value by. */
+  victimsGasUsed?: bigint[];
   revertReason?: string;
 };
 

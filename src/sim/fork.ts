@@ -161,6 +161,7 @@ export class ForkSimulator implements BundleSimulator {
       return {
         ok: ours.status === 'success',
         victimsOk: receipts.slice(0, -1).every((receipt) => receipt.status === 'success'),
+        victimsGasUsed: receipts.slice(0, -1).map((receipt) => receipt.gasUsed),
         gain: account.gross - account.builderPayment,
         gasUsed: ours.gasUsed,
         ...(ours.status === 'success' ? {} : { revertReason: 'reverted on the fork' }),

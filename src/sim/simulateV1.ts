@@ -67,6 +67,7 @@ export class SimulateV1Simulator implements BundleSimulator {
     return {
       ok: ours.status === '0x1',
       victimsOk: calls.slice(1, -2).every((result) => result.status === '0x1'),
+      victimsGasUsed: calls.slice(1, -2).map((result) => BigInt(result.gasUsed)),
       gain: after - before,
       gasUsed: BigInt(ours.gasUsed),
       ...(ours.status === '0x1' ? {} : { revertReason: ours.error?.message ?? ours.returnData }),

@@ -3,22 +3,28 @@
  * opportunity from what earlier bids on its pools met: won, outbid (and by how much), or missed for a reason that
  * is not the price. A pure core: no I/O, and no clock but the `nowMs` each call is given.
  *
- * `fixed` bids the configured share every time (the bot's behaviour before there was a policy). `adaptive` starts
- * at `startShareBps` and, per pool:
- * - after an outbid whose winning bid the builder exposed, moves to just above it: the winner's payment as a share
- *   of what OUR bundle would have left after gas (that is the basis our payment is a share of, so bidding that
- *   share plus `marginBps` pays more wei than the winner did on the same opportunity), and remembers that rival
- *   level for `rivalMemoryMs`;
- * - after an outbid with no winning bid exposed, steps up by `outbidStepBps`;
+ * `fixed` bids the configured share every time (the bot's behaviour before there was a policy). `adaptive` learns a
+ * level per route (public, MEV Blocker, MEV-Share: each its own auction) and, once something contested it there, per
+ * pool of the route; a bid is the route's level, or a contested pool's where that is higher (a cycle through several
+ * pools bids what its most contested pool needs). Rivals do not pick pools: one that sees a route's flow backruns
+ * every victim on it that it can price, so what one pool meets is news for the whole route. A level starts at
+ * `startShareBps` and:
+ * - after an outbid whose winning bid the builder exposed, moves to just above it, and remembers that rival level
+ *   for `rivalMemoryMs` (the pool's and its route's). The level is the share of what OUR bundle left after gas that
+ *   would have outranked the winner as the builder ranks bundles, per gas, our victims' and our tips counted
+ *   (shareToOutrankBps), plus `marginBps`; without our bundle's gas or the winner's price, the winner's payment as
+ *   that share;
+ * - after an outbid with no winning bid exposed, the pool steps up by `outbidStepBps` (not the route: one loss
+ *   without a level would overpay on all its other pools);
  * - after every `probeAfterWins` wins in a row, steps down by `probeDownBps` (a slower or cheaper rival is not
  *   overpaid for ever), never below `floorShareBps` nor, while it is remembered, below the rival level that beat us
  *   (a rival at the same level that beats us again after we probed under it is remembered twice as long, up to 64
- *   times); an uncontested pool so drifts down to the floor;
- * - a miss where the victim landed without us and no builder said why (a relay's bundle: `lostUnexplained`), right
- *   after a step down, is taken as a rival living between the level that last won and the one that lost: back to
- *   the last winning level, and no probing under it while remembered;
+ *   times); the route counts wins on any of its pools, so an uncontested route (MEV-Share's blind backruns on the
+ *   devnet) falls to the floor after a few wins wherever they were;
+ * - two misses in a row where the victim landed without us and no builder said why (a relay's bundle:
+ *   `lostUnexplained`), right after a step down, are taken as a rival living between the level that last won and
+ *   the one that lost: back to the last winning level, and no probing under it while remembered;
  * - a miss for any other reason (nonce, reverted, late, cancelled, other) says nothing about the price: no change.
- * A cycle through several pools bids what its most contested pool needs.
  *
  * Hard limits, for both policies: never above the operator's ceiling (`maxBidShareBps`) nor the executor's on-chain
  * cap (a share above it reverts every plan); for `adaptive`, never above break-even: the bid plus gas leaves at least
@@ -30,9 +36,9 @@ export type BiddingSettings = {
   policy: 'fixed' | 'adaptive';
   /** The operator's ceiling on any bid (bps of the profit after gas). */
   maxBidShareBps: number;
-  /** Where an adaptive pool starts. */
+  /** Where an adaptive route starts. */
   startShareBps: number;
-  /** The least an adaptive pool drifts down to. */
+  /** The least an adaptive route or pool drifts down to. */
   floorShareBps: number;
   /** How far above a rival's observed share an adaptive bid goes after losing to it. */
   marginBps: number;
@@ -78,6 +84,14 @@ export type BidOutcome = {
   outcome: 'won' | 'outbid' | 'missed';
   /** For an outbid: what the winning bundle paid the builder, if the builder exposed it. */
   winnerBidWei?: bigint;
+  /** For an outbid: the winning bundle's payment per gas (the builder's ranking), if exposed. */
+  winnerGasPriceWei?: bigint;
+  /**
+   * Our bundle's gas (the victims' and ours) and what it gave the builder besides our payment (priority fees), as
+   * simulated; with `winnerGasPriceWei`, what we had to pay to rank above the winner follows exactly.
+   */
+  bundleGasUsed?: bigint;
+  bundleTipsWei?: bigint;
   missKind?: MissKind;
   /** The bid's route (see BidInput.route); absent: public. */
   route?: string;
@@ -88,8 +102,11 @@ export type BidOutcome = {
 
 export type BuilderCounts = { won: number; outbid: number; missed: number };
 
-/** `times`: how often a rival at about this level beat us in a row of memories; each return doubles how long it is remembered. */
-type PoolState = { shareBps: number; winStreak: number; lastWonBps?: number; rival?: { shareBps: number; atMs: number; times: number } };
+/**
+ * A learned level, a pool's or a route's. `times`: how often a rival at about this level beat us in a row of memories;
+ * each return doubles how long it is remembered. `lastWonBps`: the share of the last win.
+ */
+type LevelState = { shareBps: number; winStreak: number; lastWonBps?: number; unexplainedLosses?: number; rival?: { shareBps: number; atMs: number; times: number } };
 
 /** Where a pool's learned share is kept: per route, since each route is its own auction. */
 const poolKey = (pool: string, route: string | undefined) => `${route ?? 'public'}:${pool.toLowerCase()}`;
@@ -115,6 +132,24 @@ export function observedShareBps(winnerBidWei: bigint, grossWei: bigint, gasCost
   return Number((winnerBidWei * 10_000n + afterGas - 1n) / afterGas);
 }
 
+/**
+ * The share (bps) of what our bundle left after gas that, paid, would have ranked it above the winner's: a builder
+ * ranks bundles by what they give it (priority fees plus coinbase transfers) per gas, and exposes the winner's as
+ * an integer (rounded down), so ours had to give at least (that price + 1) per gas of ours, its victims' gas
+ * included; the victims' tips and ours count toward it. Rounded up; above 10,000 when not even all of it would have
+ * done. Undefined without those figures, when nothing was left after gas, or when our tips alone outranked the
+ * winner (then we lost for something other than the price).
+ */
+export function shareToOutrankBps(outcome: Pick<BidOutcome, 'grossWei' | 'gasCostWei' | 'winnerGasPriceWei' | 'bundleGasUsed' | 'bundleTipsWei'>): number | undefined {
+  const { winnerGasPriceWei, bundleGasUsed, bundleTipsWei } = outcome;
+  if (winnerGasPriceWei === undefined || bundleGasUsed === undefined || bundleTipsWei === undefined) return undefined;
+  const afterGas = outcome.grossWei - outcome.gasCostWei;
+  if (afterGas <= 0n) return undefined;
+  const needed = (winnerGasPriceWei + 1n) * bundleGasUsed - bundleTipsWei;
+  if (needed <= 0n) return undefined;
+  return Number((needed * 10_000n + afterGas - 1n) / afterGas);
+}
+
 export type BidPolicyParameters = {
   settings: BiddingSettings;
   /** The fixed policy's share (strategy.builderShareBps). */
@@ -124,7 +159,8 @@ export type BidPolicyParameters = {
 };
 
 export class BidPolicy {
-  private readonly pools = new Map<string, PoolState>();
+  private readonly pools = new Map<string, LevelState>();
+  private readonly routes = new Map<string, LevelState>();
   private readonly perBuilder = new Map<string, BuilderCounts>();
 
   constructor(private parameters: BidPolicyParameters) {}
@@ -150,11 +186,13 @@ export class BidPolicy {
       const share = Math.min(fixedShareBps, this.ceilingBps);
       return { shareBps: share, reason: share < fixedShareBps ? `fixed ${fixedShareBps} bps held to the ceiling ${share}` : `fixed ${share} bps` };
     }
-    let share = settings.startShareBps;
-    let why = 'start';
+    // The route's level, or a contested pool's above it: the cycle bids what its most contested pool needs.
+    const routeShare = this.routes.get(input.route ?? 'public')?.shareBps;
+    let share = routeShare ?? settings.startShareBps;
+    let why = routeShare !== undefined ? `learned on route ${input.route ?? 'public'}` : 'start';
     for (const pool of input.pools) {
       const state = this.pools.get(poolKey(pool, input.route));
-      if (state && (why === 'start' || state.shareBps > share)) {
+      if (state && state.shareBps > share) {
         share = state.shareBps;
         why = `learned on ${pool}`;
       }
@@ -178,7 +216,15 @@ export class BidPolicy {
     const counts = this.counts(outcome.builder ?? 'unknown');
     counts[outcome.outcome === 'won' ? 'won' : outcome.outcome === 'outbid' ? 'outbid' : 'missed']++;
     if (this.parameters.settings.policy !== 'adaptive' || (outcome.outcome === 'missed' && !outcome.lostUnexplained)) return;
-    for (const pool of outcome.pools) this.learnPool(poolKey(pool, outcome.route), outcome);
+    // A pool new to the policy starts where its route stood when the bid was made.
+    const routeShare = this.routes.get(outcome.route ?? 'public')?.shareBps;
+    for (const pool of outcome.pools) this.learnPool(poolKey(pool, outcome.route), outcome, routeShare);
+    this.learnRoute(outcome);
+  }
+
+  /** The learned level of a route (default public): where its pools not yet bid on start. */
+  routeShareBps(route?: string): number | undefined {
+    return this.routes.get(route ?? 'public')?.shareBps;
   }
 
   /** What each builder's outcomes were, as learned. */
@@ -191,38 +237,66 @@ export class BidPolicy {
     return this.pools.get(poolKey(pool, route))?.shareBps;
   }
 
-  private learnPool(pool: string, outcome: BidOutcome): void {
-    const { settings } = this.parameters;
-    const state = this.pools.get(pool) ?? { shareBps: settings.startShareBps, winStreak: 0 };
+  /**
+   * A route's level moves with what any of its pools met, by the rules a pool's follows (learnLevel), except that an
+   * outbid with no level exposed does not raise it: a step up on every pool of the route for one loss on one pool
+   * would overpay all the others.
+   */
+  private learnRoute(outcome: BidOutcome): void {
+    const key = outcome.route ?? 'public';
+    const state = this.routes.get(key) ?? { shareBps: this.parameters.settings.startShareBps, winStreak: 0 };
+    this.routes.set(key, this.learnLevel(state, outcome, false));
+  }
+
+  /**
+   * A pool keeps a level of its own only once something contested it there (an outbid); until then it follows its
+   * route, whose wins on any pool step it down. Wins on a pool that has a level step that level down too.
+   */
+  private learnPool(pool: string, outcome: BidOutcome, routeShareBps: number | undefined): void {
+    const known = this.pools.get(pool);
+    if (!known && outcome.outcome !== 'outbid') return;
+    const state = known ?? { shareBps: routeShareBps ?? this.parameters.settings.startShareBps, winStreak: 0 };
     this.pools.delete(pool); // re-inserted last: the least recently learned is forgotten first
-    const remembers = (rival: NonNullable<PoolState['rival']>) => outcome.nowMs - rival.atMs <= settings.rivalMemoryMs * Math.min(maxMemoryFactor, 2 ** (rival.times - 1));
+    this.pools.set(pool, this.learnLevel(state, outcome, true));
+    if (this.pools.size > maxPools) this.pools.delete(this.pools.keys().next().value!);
+  }
+
+  /** One outcome applied to a level (a pool's or a route's); `stepUpUnexposed`: an outbid with no level exposed raises it a step. */
+  private learnLevel(state: LevelState, outcome: BidOutcome, stepUpUnexposed: boolean): LevelState {
+    const { settings } = this.parameters;
+    const remembers = (rival: NonNullable<LevelState['rival']>) => outcome.nowMs - rival.atMs <= settings.rivalMemoryMs * Math.min(maxMemoryFactor, 2 ** (rival.times - 1));
     const top = Math.min(settings.maxBidShareBps, 10_000);
     if (outcome.outcome === 'outbid') {
       state.winStreak = 0;
-      const observed = outcome.winnerBidWei !== undefined ? observedShareBps(outcome.winnerBidWei, outcome.grossWei, outcome.gasCostWei) : undefined;
-      // The winning bid a builder exposes is the whole bundle's payment, the victim's and the winner's priority fees
-      // included: above all of what our trade leaves after gas, it says more about those fees than about the
-      // winner's share (a small backrun read as 130%), so it is no level to jump to; a step up is.
+      // Exact where the builder exposed the winner's price per gas and we know our bundle's gas and tips: the share
+      // that would have outranked it. Otherwise the winner's payment over what ours left after gas, which counts the
+      // victim's and the winner's priority fees as payment: above all of what our trade leaves after gas, it says more
+      // about those fees than about the winner's share (a small backrun read as 130%), so it is no level to jump to;
+      // a step up is.
+      const observed = shareToOutrankBps(outcome) ?? (outcome.winnerBidWei !== undefined ? observedShareBps(outcome.winnerBidWei, outcome.grossWei, outcome.gasCostWei) : undefined);
       if (observed !== undefined && observed <= 10_000) {
         const above = Math.min(top, observed + settings.marginBps);
         state.shareBps = Math.max(state.shareBps, above);
         // The same level beating us again once we probed under it: a standing rival, remembered twice as long.
         const again = state.rival !== undefined && Math.abs(state.rival.shareBps - above) <= 2 * settings.marginBps;
         state.rival = { shareBps: above, atMs: outcome.nowMs, times: again ? state.rival!.times + 1 : 1 };
-      } else {
+      } else if (stepUpUnexposed) {
         state.shareBps = Math.min(top, Math.max(state.shareBps, outcome.shareBps) + settings.outbidStepBps);
       }
     } else if (outcome.outcome === 'missed') {
-      // Lost under the level that last won, with nobody saying why: the probe went under a rival. Back up to that
-      // level, and remember it as the rival's so the probing stops there.
-      if (outcome.lostUnexplained && state.lastWonBps !== undefined && outcome.shareBps < state.lastWonBps) {
+      // Lost under the level that last won twice in a row, with nobody saying why: the probe went under a rival. Back
+      // up to that level, and remember it as the rival's so the probing stops there. Once is no evidence: a rival far
+      // above both levels that shows up now and then (a 90% one on a few of MEV-Share's hints) beats us at either.
+      if (outcome.lostUnexplained && state.lastWonBps !== undefined && outcome.shareBps < state.lastWonBps && (state.unexplainedLosses = (state.unexplainedLosses ?? 0) + 1) >= 2) {
         state.winStreak = 0;
+        state.unexplainedLosses = 0;
         state.shareBps = Math.max(state.shareBps, state.lastWonBps);
         const again = state.rival !== undefined && state.rival.shareBps === state.lastWonBps;
         state.rival = { shareBps: state.lastWonBps, atMs: outcome.nowMs, times: again ? state.rival!.times + 1 : 1 };
       }
     } else {
       state.lastWonBps = outcome.shareBps;
+      state.unexplainedLosses = 0;
       state.winStreak++;
       if (state.winStreak >= settings.probeAfterWins) {
         state.winStreak = 0;
@@ -230,8 +304,7 @@ export class BidPolicy {
         state.shareBps = Math.max(Math.min(state.shareBps, lowest), state.shareBps - settings.probeDownBps);
       }
     }
-    this.pools.set(pool, state);
-    if (this.pools.size > maxPools) this.pools.delete(this.pools.keys().next().value!);
+    return state;
   }
 
   private counts(builder: string): BuilderCounts {

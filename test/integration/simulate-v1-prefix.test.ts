@@ -79,5 +79,10 @@ describe('eth_simulateV1 results match the request as sent, whatever the caller 
 
     expect(simulation).toMatchObject({ ok: true, victimsOk: true, gain: 3n * E18 });
     expect(simulation.gasUsed).toBeGreaterThan(21_000n);
+    // Each victim's gas, as the chain charges it: the victim's deposit mined for real (the prefix touches none of
+    // its storage) uses what the simulation said.
+    expect(simulation.victimsGasUsed).toHaveLength(1);
+    const mined = await client.waitForTransactionReceipt({ hash: await client.sendTransaction({ account: victim, chain: null, ...deposit(victim, 3n * E18) }) });
+    expect(simulation.victimsGasUsed![0]).toBe(mined.gasUsed);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BidPolicy, breakEvenShareBps, type BiddingSettings } from '../../src/strategy/bidPolicy.ts';
+import { BidPolicy, breakEvenShareBps, shareToOutrankBps, type BiddingSettings } from '../../src/strategy/bidPolicy.ts';
 
 const poolA = '0x00000000000000000000000000000000000000aA';
 const poolB = '0x00000000000000000000000000000000000000bB';
@@ -37,6 +37,46 @@ describe('break-even share', () => {
   });
 });
 
+describe('the share that outranks a winner', () => {
+  // A victim (120k gas, 2 gwei tip) backrun by a rival (150k gas, 1 gwei tip) that paid the builder 0.0003 ETH; ours
+  // uses 180k gas at a 1 gwei tip and leaves 0.0006 ETH after gas. Worked out here as the builder ranks (per gas).
+  const gwei = 10n ** 9n;
+  const victimTips = 120_000n * 2n * gwei;
+  const winner = { coinbaseWei: victimTips + 150_000n * gwei + 300_000n * gwei, gasUsed: 270_000n };
+  const ours = { gasUsed: 300_000n, tipsWei: victimTips + 180_000n * gwei, afterGas: 600_000n * gwei };
+  const winnerGasPriceWei = winner.coinbaseWei / winner.gasUsed;
+  /** Our bundle at `shareBps` gives the builder more per gas than the winner's did (exact cross-multiplication). */
+  const outranks = (shareBps: number) => (ours.tipsWei + (ours.afterGas * BigInt(shareBps)) / 10_000n) * winner.gasUsed > winner.coinbaseWei * ours.gasUsed;
+
+  it('is the least share (to a basis point) at which our bundle ranks above the winner per gas', () => {
+    const share = shareToOutrankBps({ grossWei: ours.afterGas + 1000n, gasCostWei: 1000n, winnerGasPriceWei, bundleGasUsed: ours.gasUsed, bundleTipsWei: ours.tipsWei })!;
+    expect(outranks(share)).toBe(true);
+    expect(outranks(share - 2)).toBe(false);
+    // The winner's payment over what ours left reads 50% here; ours has more gas, so it must pay more than that.
+    expect(share).toBeGreaterThan(5000);
+    // Its coinbase total over what ours left is above 100% (the tips): that older reading names no level at all.
+    expect(winner.coinbaseWei * 10_000n > ours.afterGas * 10_000n).toBe(true);
+  });
+
+  it('is undefined without the figures, when nothing was left after gas, or when our tips alone outranked the winner', () => {
+    const basis = { grossWei: ours.afterGas + 1000n, gasCostWei: 1000n, winnerGasPriceWei, bundleGasUsed: ours.gasUsed, bundleTipsWei: ours.tipsWei };
+    expect(shareToOutrankBps({ ...basis, bundleGasUsed: undefined })).toBeUndefined();
+    expect(shareToOutrankBps({ ...basis, winnerGasPriceWei: undefined })).toBeUndefined();
+    expect(shareToOutrankBps({ ...basis, gasCostWei: basis.grossWei })).toBeUndefined();
+    expect(shareToOutrankBps({ ...basis, bundleTipsWei: 10n ** 18n })).toBeUndefined();
+  });
+
+  it('an adaptive pool outbid on a small backrun whose winner carried large tips moves to just above that share, not a blind step', () => {
+    const policy = new BidPolicy({ settings: adaptive, fixedShareBps: 5000, executorCapBps: 10_000 });
+    const grossWei = ours.afterGas + 1000n;
+    policy.learn({ pools: [poolA], builder: 'local', shareBps: 5000, grossWei, gasCostWei: 1000n, outcome: 'outbid', winnerBidWei: winner.coinbaseWei, winnerGasPriceWei, bundleGasUsed: ours.gasUsed, bundleTipsWei: ours.tipsWei, nowMs: 1 });
+    const next = policy.bid({ pools: [poolA], grossWei, gasCostWei: 1000n, minNetProfitWei: 0n, nowMs: 2 }).shareBps;
+    expect(outranks(next)).toBe(true);
+    expect(next).toBeLessThan(5000 + adaptive.outbidStepBps + 2000);
+    expect(next).not.toBe(5000 + adaptive.outbidStepBps);
+  });
+});
+
 describe('the fixed policy', () => {
   it("bids the configured share whatever it learns (today's behaviour)", () => {
     const policy = new BidPolicy({ settings: { ...adaptive, policy: 'fixed' }, fixedShareBps: 5000, executorCapBps: 9000 });
@@ -47,20 +87,32 @@ describe('the fixed policy', () => {
 });
 
 describe('the adaptive policy', () => {
-  it('a loss nobody explains (a relay\'s bundle) right after a step down goes back to the level that last won, and probes no lower', () => {
+  it('two losses nobody explains (a relay\'s bundle) in a row right after a step down go back to the level that last won, and it probes no lower', () => {
     const policy = new BidPolicy({ settings: adaptive, fixedShareBps: 5000, executorCapBps: 10_000 });
     const base = { pools: [poolA], builder: 'mevBlocker', grossWei: ether, gasCostWei: ether / 100n };
-    for (let i = 0; i < adaptive.probeAfterWins; i++) policy.learn({ ...base, shareBps: 5000, outcome: 'won', nowMs: i });
+    const won = (shareBps: number, nowMs: number) => policy.learn({ ...base, shareBps, outcome: 'won', nowMs });
+    const lostUnexplained = (shareBps: number, nowMs: number) => policy.learn({ ...base, shareBps, outcome: 'missed', missKind: 'other', lostUnexplained: true, nowMs });
+    for (let i = 0; i < adaptive.probeAfterWins; i++) won(5000, i);
     const stepped = policy.bid({ ...opportunity, nowMs: 10 }).shareBps;
     expect(stepped).toBe(5000 - adaptive.probeDownBps);
-    policy.learn({ ...base, shareBps: stepped, outcome: 'missed', missKind: 'other', lostUnexplained: true, nowMs: 11 });
-    expect(policy.bid({ ...opportunity, nowMs: 12 }).shareBps).toBe(5000);
-    for (let i = 0; i < 3 * adaptive.probeAfterWins; i++) policy.learn({ ...base, shareBps: 5000, outcome: 'won', nowMs: 20 + i });
-    expect(policy.bid({ ...opportunity, nowMs: 40 }).shareBps).toBe(5000);
+    // One is no evidence (a rival far above both levels, now and then, beats either); a win in between clears it.
+    lostUnexplained(stepped, 11);
+    expect(policy.bid({ ...opportunity, nowMs: 12 }).shareBps).toBe(stepped);
+    won(stepped, 12);
+    lostUnexplained(stepped - adaptive.probeDownBps, 13);
+    expect(policy.bid({ ...opportunity, nowMs: 14 }).shareBps).toBe(stepped);
+    // Two in a row under the level that last won (the win at `stepped`): back there, and no probing under it.
+    lostUnexplained(stepped - adaptive.probeDownBps, 15);
+    expect(policy.bid({ ...opportunity, nowMs: 16 }).shareBps).toBe(stepped);
+    lostUnexplained(stepped - adaptive.probeDownBps, 17);
+    expect(policy.bid({ ...opportunity, nowMs: 18 }).shareBps).toBe(stepped);
+    for (let i = 0; i < 3 * adaptive.probeAfterWins; i++) won(stepped, 20 + i);
+    expect(policy.bid({ ...opportunity, nowMs: 40 }).shareBps).toBe(stepped);
     // An unexplained loss at the level that wins, or a miss of another kind, changes nothing.
-    policy.learn({ ...base, shareBps: 5000, outcome: 'missed', missKind: 'other', lostUnexplained: true, nowMs: 41 });
-    policy.learn({ ...base, shareBps: 5000, outcome: 'missed', missKind: 'nonce', nowMs: 42 });
-    expect(policy.bid({ ...opportunity, nowMs: 43 }).shareBps).toBe(5000);
+    lostUnexplained(stepped, 41);
+    lostUnexplained(stepped, 42);
+    policy.learn({ ...base, shareBps: stepped, outcome: 'missed', missKind: 'nonce', nowMs: 43 });
+    expect(policy.bid({ ...opportunity, nowMs: 44 }).shareBps).toBe(stepped);
   });
 
   it('learns each route apart: an outbid on a public pool does not raise what MEV-Share backruns through it bid', () => {
@@ -92,8 +144,10 @@ describe('the adaptive policy', () => {
     const { bidWei, netWei } = paid(ether, ether / 100n, next.shareBps);
     expect(bidWei).toBeGreaterThan(winnerBidWei);
     expect(netWei >= opportunity.minNetProfitWei).toBe(true);
-    // Another pool has not been contested: it still starts at the configured share.
-    expect(policy.bid({ ...opportunity, pools: [poolB], nowMs: 2 }).shareBps).toBe(5000);
+    // A pool of the same route not bid on yet starts at the route's level (a rival backruns the route's flow, not a
+    // pool); on another route, at the configured share.
+    expect(policy.bid({ ...opportunity, pools: [poolB], nowMs: 2 }).shareBps).toBe(next.shareBps);
+    expect(policy.bid({ ...opportunity, pools: [poolB], route: 'mevShare', nowMs: 2 }).shareBps).toBe(5000);
     // A cycle through both pools bids what the contested one needs.
     expect(policy.bid({ ...opportunity, pools: [poolB, poolA], nowMs: 2 }).shareBps).toBe(next.shareBps);
   });
@@ -181,6 +235,29 @@ describe('the adaptive policy', () => {
       policy.learn({ pools: [poolA], builder: 'local', shareBps: share, grossWei: ether, gasCostWei: ether / 100n, outcome: 'won', nowMs: i });
     }
     expect(shares).toEqual([5000, 4000, 3000, 2000, 1000, 1000, 1000, 1000]);
+  });
+
+  it('an uncontested route steps down with wins on any of its pools: a new pool there starts lower; a rival on the route holds it up', () => {
+    const policy = new BidPolicy({ settings: { ...adaptive, probeDownBps: 1000, probeAfterWins: 1 }, fixedShareBps: 5000, executorCapBps: 10_000 });
+    const pools = ['0x0000000000000000000000000000000000000001', '0x0000000000000000000000000000000000000002', '0x0000000000000000000000000000000000000003'];
+    const shares: number[] = [];
+    // Each win on a different pool of the route: none of them learned anything of its own before.
+    for (const [i, pool] of pools.entries()) {
+      const share = policy.bid({ ...opportunity, pools: [pool], route: 'mevShare', nowMs: i }).shareBps;
+      shares.push(share);
+      policy.learn({ pools: [pool], builder: 'local', route: 'mevShare', shareBps: share, grossWei: ether, gasCostWei: ether / 100n, outcome: 'won', nowMs: i });
+    }
+    expect(shares).toEqual([5000, 4000, 3000]);
+    expect(policy.bid({ ...opportunity, pools: [poolB], route: 'mevShare', nowMs: 10 }).shareBps).toBe(2000);
+    expect(policy.routeShareBps('mevShare')).toBe(2000);
+    // Another route learned nothing from them.
+    expect(policy.bid({ ...opportunity, pools: [poolB], route: 'public', nowMs: 10 }).shareBps).toBe(5000);
+    // A 60% rival on one pool of the route: the route goes to just above it and wins elsewhere do not take it under.
+    const winnerBidWei = ((ether - ether / 100n) * 6000n) / 10_000n;
+    policy.learn({ pools: [poolA], builder: 'local', route: 'mevShare', shareBps: 2000, grossWei: ether, gasCostWei: ether / 100n, outcome: 'outbid', winnerBidWei, nowMs: 11 });
+    expect(policy.routeShareBps('mevShare')).toBe(6100);
+    policy.learn({ pools: [pools[0]!], builder: 'local', route: 'mevShare', shareBps: 6100, grossWei: ether, gasCostWei: ether / 100n, outcome: 'won', nowMs: 12 });
+    expect(policy.bid({ ...opportunity, pools: [poolB], route: 'mevShare', nowMs: 13 }).shareBps).toBe(6100);
   });
 
   it('keeps per-builder counts of what it learned', () => {

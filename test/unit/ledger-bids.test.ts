@@ -74,6 +74,33 @@ describe('the ledger: what came of each bid, to the bidding policy and the store
     store.close();
   });
 
+  it("an outbid carries to the policy the winner's price per gas and our bundle's gas and tips, as simulated", async () => {
+    const store = Store.open(join(mkdtempSync(join(tmpdir(), 'ledger-bids-')), 'store.db'));
+    const learned: Array<Omit<BidOutcome, 'nowMs'>> = [];
+    const ledger = new Ledger({
+      store,
+      risk: new RiskGate({ config: parseRiskConfig(), logger }),
+      client: { getTransactionReceipt: async () => { throw new Error('no receipts in this test'); } },
+      executor: mainnet.weth,
+      startToken: mainnet.weth,
+      logger,
+      bidPolicy: 'adaptive',
+      onBidOutcome: (outcome) => learned.push(outcome),
+    });
+    ledger.onCandidate({ ...report('valued', 0), bundleValue: { gasUsed: 300_000n, tipsWei: 420_000n * 10n ** 9n } });
+    ledger.onCandidate(report('unvalued', 1));
+    await ledger.settled();
+    const winner = { bidWei: ether / 2n, gasPriceWei: 2_555_555_555n };
+    for (const uuid of ['valued', 'unvalued']) ledger.missed({ uuid, key: uuid, block: 10n, reason: 'outbid', detail: 'x', verdict: { kind: 'outbid', builder: 'local', detail: 'outbid', winner } });
+    await ledger.settled().catch(() => {});
+    expect(learned).toHaveLength(2);
+    expect(learned[0]).toMatchObject({ outcome: 'outbid', winnerBidWei: winner.bidWei, winnerGasPriceWei: winner.gasPriceWei, bundleGasUsed: 300_000n, bundleTipsWei: 420_000n * 10n ** 9n });
+    // A bundle whose value was not simulated (a blind one) has no figures to compare: the policy falls back.
+    expect(learned[1]).toMatchObject({ outcome: 'outbid', winnerGasPriceWei: winner.gasPriceWei });
+    expect(learned[1]!.bundleGasUsed).toBeUndefined();
+    store.close();
+  });
+
   it('an outbid in a block where a bundle of ours landed on the same pools is no rival\'s price: not learned as an outbid', async () => {
     const store = Store.open(join(mkdtempSync(join(tmpdir(), 'ledger-bids-')), 'store.db'));
     const learned: Array<Omit<BidOutcome, 'nowMs'>> = [];
