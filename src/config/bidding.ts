@@ -10,8 +10,8 @@ export const defaultBidding = {
   floorShareBps: 1000,
   marginBps: 100,
   outbidStepBps: 500,
-  probeDownBps: 50,
-  probeAfterWins: 8,
+  probeDownBps: 500,
+  probeAfterWins: 2,
   rivalMemoryMs: 600_000,
 };
 

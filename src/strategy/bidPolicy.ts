@@ -21,9 +21,10 @@
  *   (a rival at the same level that beats us again after we probed under it is remembered twice as long, up to 64
  *   times); the route counts wins on any of its pools, so an uncontested route (MEV-Share's blind backruns on the
  *   devnet) falls to the floor after a few wins wherever they were;
- * - two misses in a row where the victim landed without us and no builder said why (a relay's bundle:
- *   `lostUnexplained`), right after a step down, are taken as a rival living between the level that last won and
- *   the one that lost: back to the last winning level, and no probing under it while remembered;
+ * - misses where the victim landed without us and no builder said why (a relay's bundle: `lostUnexplained`) under
+ *   the level it last stepped down from, at least two and a higher (smoothed) loss rate than up there, are taken as
+ *   a rival living between the two levels: back up, and no probing under it while remembered (losses as frequent
+ *   at either level are a rival far above both, which paying a little more would not beat);
  * - a miss for any other reason (nonce, reverted, late, cancelled, other) says nothing about the price: no change.
  *
  * Hard limits, for both policies: never above the operator's ceiling (`maxBidShareBps`) nor the executor's on-chain
@@ -104,9 +105,14 @@ export type BuilderCounts = { won: number; outbid: number; missed: number };
 
 /**
  * A learned level, a pool's or a route's. `times`: how often a rival at about this level beat us in a row of memories;
- * each return doubles how long it is remembered. `lastWonBps`: the share of the last win.
+ * each return doubles how long it is remembered. `here`: wins and unexplained losses at the current level; `above`:
+ * the level it last stepped down from, and its tally there.
  */
-type LevelState = { shareBps: number; winStreak: number; lastWonBps?: number; unexplainedLosses?: number; rival?: { shareBps: number; atMs: number; times: number } };
+type Tally = { won: number; lost: number };
+type LevelState = { shareBps: number; winStreak: number; here?: Tally; above?: Tally & { shareBps: number }; rival?: { shareBps: number; atMs: number; times: number } };
+
+/** A tally's loss rate, smoothed (one win and one loss assumed), so that a level seen a few times is not judged on them alone. */
+const lossRate = (tally: Tally) => (tally.lost + 1) / (tally.won + tally.lost + 2);
 
 /** Where a pool's learned share is kept: per route, since each route is its own auction. */
 const poolKey = (pool: string, route: string | undefined) => `${route ?? 'public'}:${pool.toLowerCase()}`;
@@ -276,32 +282,38 @@ export class BidPolicy {
       const observed = shareToOutrankBps(outcome) ?? (outcome.winnerBidWei !== undefined ? observedShareBps(outcome.winnerBidWei, outcome.grossWei, outcome.gasCostWei) : undefined);
       if (observed !== undefined && observed <= 10_000) {
         const above = Math.min(top, observed + settings.marginBps);
-        state.shareBps = Math.max(state.shareBps, above);
+        if (above > state.shareBps) Object.assign(state, { shareBps: above, here: { won: 0, lost: 0 }, above: undefined });
         // The same level beating us again once we probed under it: a standing rival, remembered twice as long.
         const again = state.rival !== undefined && Math.abs(state.rival.shareBps - above) <= 2 * settings.marginBps;
         state.rival = { shareBps: above, atMs: outcome.nowMs, times: again ? state.rival!.times + 1 : 1 };
       } else if (stepUpUnexposed) {
-        state.shareBps = Math.min(top, Math.max(state.shareBps, outcome.shareBps) + settings.outbidStepBps);
+        Object.assign(state, { shareBps: Math.min(top, Math.max(state.shareBps, outcome.shareBps) + settings.outbidStepBps), here: { won: 0, lost: 0 }, above: undefined });
       }
     } else if (outcome.outcome === 'missed') {
-      // Lost under the level that last won twice in a row, with nobody saying why: the probe went under a rival. Back
-      // up to that level, and remember it as the rival's so the probing stops there. Once is no evidence: a rival far
-      // above both levels that shows up now and then (a 90% one on a few of MEV-Share's hints) beats us at either.
-      if (outcome.lostUnexplained && state.lastWonBps !== undefined && outcome.shareBps < state.lastWonBps && (state.unexplainedLosses = (state.unexplainedLosses ?? 0) + 1) >= 2) {
-        state.winStreak = 0;
-        state.unexplainedLosses = 0;
-        state.shareBps = Math.max(state.shareBps, state.lastWonBps);
-        const again = state.rival !== undefined && state.rival.shareBps === state.lastWonBps;
-        state.rival = { shareBps: state.lastWonBps, atMs: outcome.nowMs, times: again ? state.rival!.times + 1 : 1 };
+      // Lost under the level it stepped down from, with nobody saying why. A rival between the two levels loses us
+      // most bids down here; a rival far above both that shows up now and then (a 90% one on some of MEV-Share's
+      // hints) loses us as many up there, and going back up would only pay more. So: back up once this level has
+      // lost at least twice and more often than the one above did, and remember that level as a rival's so the
+      // probing stops there.
+      const above = state.above;
+      if (outcome.lostUnexplained && above && outcome.shareBps < above.shareBps) {
+        const here = (state.here ??= { won: 0, lost: 0 });
+        here.lost++;
+        if (here.lost >= 2 && lossRate(here) > lossRate(above)) {
+          const again = state.rival !== undefined && state.rival.shareBps === above.shareBps;
+          Object.assign(state, { shareBps: Math.max(state.shareBps, above.shareBps), winStreak: 0, here: { won: above.won, lost: above.lost }, above: undefined });
+          state.rival = { shareBps: above.shareBps, atMs: outcome.nowMs, times: again ? state.rival!.times + 1 : 1 };
+        }
       }
     } else {
-      state.lastWonBps = outcome.shareBps;
-      state.unexplainedLosses = 0;
+      const here = (state.here ??= { won: 0, lost: 0 });
+      here.won++;
       state.winStreak++;
       if (state.winStreak >= settings.probeAfterWins) {
         state.winStreak = 0;
         const lowest = Math.max(settings.floorShareBps, state.rival && remembers(state.rival) ? state.rival.shareBps : 0);
-        state.shareBps = Math.max(Math.min(state.shareBps, lowest), state.shareBps - settings.probeDownBps);
+        const stepped = Math.max(Math.min(state.shareBps, lowest), state.shareBps - settings.probeDownBps);
+        if (stepped < state.shareBps) Object.assign(state, { above: { shareBps: state.shareBps, ...here }, here: { won: 0, lost: 0 }, shareBps: stepped });
       }
     }
     return state;

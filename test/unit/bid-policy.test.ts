@@ -87,32 +87,44 @@ describe('the fixed policy', () => {
 });
 
 describe('the adaptive policy', () => {
-  it('two losses nobody explains (a relay\'s bundle) in a row right after a step down go back to the level that last won, and it probes no lower', () => {
+  it('losses nobody explains (a relay\'s bundle) under the level it stepped down from: back up once they are two and more frequent than up there, and it probes no lower', () => {
     const policy = new BidPolicy({ settings: adaptive, fixedShareBps: 5000, executorCapBps: 10_000 });
     const base = { pools: [poolA], builder: 'mevBlocker', grossWei: ether, gasCostWei: ether / 100n };
     const won = (shareBps: number, nowMs: number) => policy.learn({ ...base, shareBps, outcome: 'won', nowMs });
     const lostUnexplained = (shareBps: number, nowMs: number) => policy.learn({ ...base, shareBps, outcome: 'missed', missKind: 'other', lostUnexplained: true, nowMs });
+    const now = (nowMs: number) => policy.bid({ ...opportunity, nowMs }).shareBps;
     for (let i = 0; i < adaptive.probeAfterWins; i++) won(5000, i);
-    const stepped = policy.bid({ ...opportunity, nowMs: 10 }).shareBps;
+    const stepped = now(10);
     expect(stepped).toBe(5000 - adaptive.probeDownBps);
-    // One is no evidence (a rival far above both levels, now and then, beats either); a win in between clears it.
+    // One is no evidence; two, where up there none was lost: a rival between the levels. Back up, and stay there.
     lostUnexplained(stepped, 11);
-    expect(policy.bid({ ...opportunity, nowMs: 12 }).shareBps).toBe(stepped);
-    won(stepped, 12);
-    lostUnexplained(stepped - adaptive.probeDownBps, 13);
-    expect(policy.bid({ ...opportunity, nowMs: 14 }).shareBps).toBe(stepped);
-    // Two in a row under the level that last won (the win at `stepped`): back there, and no probing under it.
-    lostUnexplained(stepped - adaptive.probeDownBps, 15);
-    expect(policy.bid({ ...opportunity, nowMs: 16 }).shareBps).toBe(stepped);
-    lostUnexplained(stepped - adaptive.probeDownBps, 17);
-    expect(policy.bid({ ...opportunity, nowMs: 18 }).shareBps).toBe(stepped);
-    for (let i = 0; i < 3 * adaptive.probeAfterWins; i++) won(stepped, 20 + i);
-    expect(policy.bid({ ...opportunity, nowMs: 40 }).shareBps).toBe(stepped);
-    // An unexplained loss at the level that wins, or a miss of another kind, changes nothing.
-    lostUnexplained(stepped, 41);
-    lostUnexplained(stepped, 42);
-    policy.learn({ ...base, shareBps: stepped, outcome: 'missed', missKind: 'nonce', nowMs: 43 });
-    expect(policy.bid({ ...opportunity, nowMs: 44 }).shareBps).toBe(stepped);
+    expect(now(12)).toBe(stepped);
+    lostUnexplained(stepped, 13);
+    expect(now(14)).toBe(5000);
+    for (let i = 0; i < 3 * adaptive.probeAfterWins; i++) won(5000, 20 + i);
+    expect(now(40)).toBe(5000);
+    // An unexplained loss at a level it did not step down to, or a miss of another kind, changes nothing.
+    lostUnexplained(5000, 41);
+    lostUnexplained(5000, 42);
+    policy.learn({ ...base, shareBps: 5000, outcome: 'missed', missKind: 'nonce', nowMs: 43 });
+    expect(now(44)).toBe(5000);
+  });
+
+  it('losses nobody explains that come as often at every level (a rival far above, now and then) do not stop the probing down', () => {
+    const policy = new BidPolicy({ settings: adaptive, fixedShareBps: 5000, executorCapBps: 10_000 });
+    const base = { pools: [poolA], builder: 'mevShare', grossWei: ether, gasCostWei: ether / 100n };
+    const won = (shareBps: number, nowMs: number) => policy.learn({ ...base, shareBps, outcome: 'won', nowMs });
+    const lostUnexplained = (shareBps: number, nowMs: number) => policy.learn({ ...base, shareBps, outcome: 'missed', missKind: 'other', lostUnexplained: true, nowMs });
+    const now = (nowMs: number) => policy.bid({ ...opportunity, nowMs }).shareBps;
+    for (let i = 0; i < adaptive.probeAfterWins; i++) won(5000, i);
+    // One loss in three at each level: 4900, 4800, 4700 each lose one and win two, and it goes on down.
+    for (let round = 0; round < 3; round++) {
+      const level = now(10 * round + 10);
+      lostUnexplained(level, 10 * round + 11);
+      won(level, 10 * round + 12);
+      won(level, 10 * round + 13);
+    }
+    expect(now(50)).toBe(5000 - 4 * adaptive.probeDownBps);
   });
 
   it('learns each route apart: an outbid on a public pool does not raise what MEV-Share backruns through it bid', () => {
