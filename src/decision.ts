@@ -136,11 +136,11 @@ export class CandidateDecider {
   private readonly verifiedPools = new Set<string>();
   /**
    * Dependent bundles (on the pools of an earlier one of ours for the block) that stood alone: sent detached (capped:
-   * their share lowered to rank below the earlier ones: lanes.capDependentShare), or chained because they would pay
-   * more per gas than one of them (unranked: at their own share, or at any share when capping) or a builder did not
-   * take an earlier one's floor version (unrelaxed).
+   * their share lowered to rank below the earlier ones: lanes.capDependentShare; outranking: at their own share, paying
+   * more per gas than an earlier one), or chained because no operator was free after all while they would pay more per
+   * gas than one of them (unranked) or a builder did not take an earlier one's floor version (unrelaxed).
    */
-  readonly detaching = { detached: 0, capped: 0, chainedUnranked: 0, chainedUnrelaxed: 0 };
+  readonly detaching = { detached: 0, capped: 0, chainedUnranked: 0, chainedUnrelaxed: 0, detachedOutranking: 0 };
   /** The operator's transaction count at the head (private bundles do not move it until they land). */
   private operatorNonce: { head: bigint; value: number } | undefined;
 
@@ -236,16 +236,22 @@ export class CandidateDecider {
         const onSent = victim ? (at: number) => this.context.latency.seenToSent.record(us(at - firstSeenMs)) : undefined;
         const alone = config.lanes.detachDependents && predecessors.length > 0 && dispatcher!.hasFreeLane() ? await this.standsAlone(candidate, victims, target, facts.simulation?.gasUsed ?? candidate.gas) : undefined;
         // A builder runs bundles in the order of what they pay it per gas at the top of the block, not in the order we
-        // sized them for: detached, this one must rank below every earlier one of ours on its pools, or it runs ahead of
-        // them on a state it was not sized for and they (held to their floor) revert after it. Where it would pay more,
-        // it rides after them, or (lanes.capDependentShare) its share is capped so that it ranks below them: chained,
-        // it fails on its nonce whenever one of them is outbid; capped, it bids less against rivals.
+        // sized them for: detached, this one should rank below every earlier one of ours on its pools, or it may run
+        // ahead of them on a state it was not sized for and they (held to their floor) revert after it.
         // Only backruns of victims are ranked against: a block arbitrage of ours that this one runs ahead of meets less
         // of its gap and may revert at its floor, but this one, run first, takes that gap itself (sized after it, in
         // part); chained behind it, this one is lost with it whenever anyone's backrun on those pools outbids it.
         const ranked = alone !== undefined ? rankingShareBps(alone, predecessors.filter((trade) => trade.swaps !== undefined).map((trade) => (trade.uuid !== undefined ? this.topBids.get(trade.uuid) : undefined))) : undefined;
         const shareBps = ranked !== undefined && (ranked === alone!.shareBps || config.lanes.capDependentShare) ? ranked : undefined;
-        let choice: LaneChoice = dispatcher!.lane(dependsOn, shareBps !== undefined);
+        // Where it would pay more per gas than one of them (and is not capped: lanes.capDependentShare, or no share
+        // ranks it below), it goes out detached all the same, at its own share, rather than after their nonces. Chained,
+        // it was lost whenever a rival outbid the earlier one (measured: every nonce miss of ours in the rival demos).
+        // Detached, nothing is put at risk: it lands on the top of the block at our minimum net (standsAlone simulated
+        // exactly that), or on the state it was sized for, or (held to the floor like the earlier ones) not at all;
+        // an earlier one it runs ahead of lands at its floor or reverts and is dropped by the builder, which costs
+        // nothing but that bundle, and only in the block where both would have landed chained.
+        const outranks = alone !== undefined && shareBps === undefined;
+        let choice: LaneChoice = dispatcher!.lane(dependsOn, alone !== undefined);
         // Detached from the earlier bundles on its pools (its own nonce chain): the builder may run it before them or
         // without them, so it is held to the floor rather than to a prediction made after them, and so must they be
         // first (a builder took each one's floor version), or this one could push them out; else it rides after them.
@@ -260,13 +266,13 @@ export class CandidateDecider {
         }
         const lane = choice.kind === 'none' ? 0 : choice.lane;
         const detached = choice.kind === 'detached';
-        const capShareBps = detached && shareBps! < alone!.shareBps ? shareBps! : undefined;
+        const capShareBps = detached && shareBps !== undefined && shareBps < alone!.shareBps ? shareBps : undefined;
         // A victim that may not run in the block (its sender's nonce not reached: a transaction nobody showed us must
         // run first, and often does, in the same block) is sent all the same, but ends its operator's chain for the
         // block; that transaction may move its pools too, and our later bundles on them (not ranked against it) may
         // run first: it is held to the floor like them.
         const mayNotRun = nonceGap ? await nonceGap : undefined;
-        if (alone !== undefined && shareBps === undefined) this.detaching.chainedUnranked++;
+        if (outranks && choice.kind === 'chained') this.detaching.chainedUnranked++;
         const dispatched =
           choice.kind === 'none'
             ? { sent: false as const, reason: choice.reason, uuid: undefined, ourHash: undefined }
@@ -276,11 +282,14 @@ export class CandidateDecider {
                 uuid: undefined,
                 ourHash: undefined,
               }));
+        // Which nonce chain each bundle rode and why: a nonce miss is explained from this line and the submitter's.
+        this.context.parameters.logger.debug({ target: String(target), uuid: dispatched.uuid, sent: dispatched.sent, source: victim?.source ?? 'public', victim: victim?.tx.hash, lane, choice: choice.kind, from: choice.kind === 'chained' || choice.kind === 'detached' ? choice.from : undefined, predecessors: predecessors.map((trade) => trade.uuid), standsAlone: alone !== undefined, rankedShareBps: shareBps, outranks, mayNotRun }, 'engine: lane chosen');
         // After a bundle of ours whose place the builder picks, this one meets a state nobody simulated either.
         if (dispatched.sent && !detached && predecessors.some((trade) => trade.uuid !== undefined && this.hidden.has(trade.uuid))) this.hide([dispatched.uuid!], target, 'after a bundle of ours on its pools whose place the builder picks');
         if (dispatched.sent && detached) {
           await this.detach(dispatched.uuid!, predecessors, target, pools);
           this.detaching.detached++;
+          if (outranks) this.detaching.detachedOutranking++;
           if (capShareBps !== undefined) {
             this.detaching.capped++;
             sentCapShareBps = capShareBps;

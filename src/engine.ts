@@ -168,9 +168,9 @@ export class SearcherEngine {
     this.bids?.learn({ ...outcome, nowMs: outcome.nowMs ?? Date.now() });
   }
 
-  /** How dependent bundles went out (lanes.detachDependents): detached, capped to rank below, or chained and why. */
+  /** How dependent bundles went out (lanes.detachDependents): detached (ahead of an earlier one or not), capped to rank below, or chained and why. */
   get detaching(): CandidateDecider['detaching'] {
-    return this.decider?.detaching ?? { detached: 0, capped: 0, chainedUnranked: 0, chainedUnrelaxed: 0 };
+    return this.decider?.detaching ?? { detached: 0, capped: 0, chainedUnranked: 0, chainedUnrelaxed: 0, detachedOutranking: 0 };
   }
 
   /** The bidding policy, once started (its per-builder counts, a pool's learned share). */

@@ -12,7 +12,7 @@ import { sendRivalBundle } from './builderRpc.ts';
  * outbids us, and the block is built. Returns our two bundles as stored, the rival's transaction and the block's
  * transaction hashes, once every lane and the ledger settled. The rival's bundle is checked to have won the first.
  */
-export async function rivalOutbidsFirstOfTwo(devnet: Devnet, app: SearcherApp, amounts: { first: bigint; second: bigint }) {
+export async function rivalOutbidsFirstOfTwo(devnet: Devnet, app: SearcherApp, amounts: { first: bigint; second: bigint }, options: { rivalFirst?: boolean } = {}) {
   const before = app.engine.stats.victims;
   const first = await prepareBackrun(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'WBTC'], amount: amounts.first, trader: 1 });
   await victimsHandled(app, before + 1);
@@ -34,8 +34,12 @@ export async function rivalOutbidsFirstOfTwo(devnet: Devnet, app: SearcherApp, a
 
   const block = await devnet.client.getBlock({ blockNumber: first.target, includeTransactions: true });
   const hashes = block.transactions.map((tx) => tx.hash.toLowerCase());
-  expect(hashes.slice(0, 2)).toEqual([first.victim.hash.toLowerCase(), rivalTx.hash.toLowerCase()]);
-  return { oursFirst: oursFirst!, oursSecond: oursSecond!, block, hashes };
+  // The rival's bundle follows the first victim (at the top of the block unless asked not to check its place).
+  const victimAt = hashes.indexOf(first.victim.hash.toLowerCase());
+  expect(victimAt, 'the first victim did not land').toBeGreaterThanOrEqual(0);
+  expect(hashes[victimAt + 1], 'the rival did not backrun the first victim').toBe(rivalTx.hash.toLowerCase());
+  if (options.rivalFirst ?? true) expect(victimAt).toBe(0);
+  return { oursFirst: oursFirst!, oursSecond: oursSecond!, block, hashes, first, second, rivalTx };
 }
 
 /** Waits (at most 30 s) for the builder's verdict on a missed bundle: it is asked in the background, after the head. */
