@@ -125,6 +125,8 @@ export class CandidateDecider {
    * (by uuid; see TopBid): a detached bundle must rank below the earlier ones on its pools.
    */
   private topBids = new Map<string, TopBid>();
+  /** Our backruns of public victims for `sent.target` (by uuid): open to every searcher's bid in the builder's auction. */
+  private openFlow = new Set<string>();
   /**
    * Our bundles for `sent.target` whose realised state is not the simulated one (by uuid): those the builder places
    * (detached ones and the earlier ones beside them), and every one of ours on their pools (their states follow).
@@ -137,8 +139,8 @@ export class CandidateDecider {
   /**
    * Dependent bundles (on the pools of an earlier one of ours for the block) that stood alone: sent detached (capped:
    * their share lowered to rank below the earlier ones: lanes.capDependentShare; outranking: at their own share, paying
-   * more per gas than an earlier one), or chained because no operator was free after all while they would pay more per
-   * gas than one of them (unranked) or a builder did not take an earlier one's floor version (unrelaxed).
+   * more per gas than earlier backruns of public victims), or chained because they would pay more per gas than one of
+   * them (unranked) or a builder did not take an earlier one's floor version (unrelaxed).
    */
   readonly detaching = { detached: 0, capped: 0, chainedUnranked: 0, chainedUnrelaxed: 0, detachedOutranking: 0 };
   /** The operator's transaction count at the head (private bundles do not move it until they land). */
@@ -244,14 +246,17 @@ export class CandidateDecider {
         const ranked = alone !== undefined ? rankingShareBps(alone, predecessors.filter((trade) => trade.swaps !== undefined).map((trade) => (trade.uuid !== undefined ? this.topBids.get(trade.uuid) : undefined))) : undefined;
         const shareBps = ranked !== undefined && (ranked === alone!.shareBps || config.lanes.capDependentShare) ? ranked : undefined;
         // Where it would pay more per gas than one of them (and is not capped: lanes.capDependentShare, or no share
-        // ranks it below), it goes out detached all the same, at its own share, rather than after their nonces. Chained,
-        // it was lost whenever a rival outbid the earlier one (measured: every nonce miss of ours in the rival demos).
-        // Detached, nothing is put at risk: it lands on the top of the block at our minimum net (standsAlone simulated
-        // exactly that), or on the state it was sized for, or (held to the floor like the earlier ones) not at all;
-        // an earlier one it runs ahead of lands at its floor or reverts and is dropped by the builder, which costs
-        // nothing but that bundle, and only in the block where both would have landed chained.
-        const outranks = alone !== undefined && shareBps === undefined;
-        let choice: LaneChoice = dispatcher!.lane(dependsOn, alone !== undefined);
+        // ranks it below), run ahead of it, it often leaves it (held to its floor) nothing and the builder drops it:
+        // chained behind it, both land whenever it does. But a backrun of a public victim is open to every searcher in
+        // the builder's auction, and a rival that bids more takes it: chained, this one was then lost on its nonce
+        // (measured: every nonce miss of ours in the 30-block rival demos, a MEV Blocker backrun behind a public one
+        // outbid). So where each earlier one it would run ahead of backruns a public victim, it goes out detached at
+        // its own share. Nothing is put at risk: it lands on the top of the block at our minimum net (standsAlone
+        // simulated exactly that), or on the state it was sized for, or (held to the floor) not at all. Behind a
+        // private victim's backrun (whose relay's auction the earlier one entered first) it still rides the nonce.
+        const aheadOf = alone !== undefined && shareBps === undefined ? predecessors.filter((trade) => trade.swaps !== undefined && !ranksBelow(topBidAt(alone, alone.shareBps), trade.uuid !== undefined ? this.topBids.get(trade.uuid) : undefined)) : [];
+        const outranks = aheadOf.length > 0 && aheadOf.every((trade) => trade.uuid !== undefined && this.openFlow.has(trade.uuid));
+        let choice: LaneChoice = dispatcher!.lane(dependsOn, shareBps !== undefined || outranks);
         // Detached from the earlier bundles on its pools (its own nonce chain): the builder may run it before them or
         // without them, so it is held to the floor rather than to a prediction made after them, and so must they be
         // first (a builder took each one's floor version), or this one could push them out; else it rides after them.
@@ -272,7 +277,7 @@ export class CandidateDecider {
         // block; that transaction may move its pools too, and our later bundles on them (not ranked against it) may
         // run first: it is held to the floor like them.
         const mayNotRun = nonceGap ? await nonceGap : undefined;
-        if (outranks && choice.kind === 'chained') this.detaching.chainedUnranked++;
+        if (alone !== undefined && shareBps === undefined && choice.kind === 'chained') this.detaching.chainedUnranked++;
         const dispatched =
           choice.kind === 'none'
             ? { sent: false as const, reason: choice.reason, uuid: undefined, ourHash: undefined }
@@ -302,6 +307,7 @@ export class CandidateDecider {
           const gasUsed = facts.simulation?.gasUsed ?? candidate.gas;
           const fees = gasUsed * config.strategy.priorityFeeWei;
           const least = candidate.bribeWei - candidate.grossProfitWei / 10_000n - 1n;
+          if (victim !== undefined && (victim.source ?? 'public') === 'public') this.openFlow.add(dispatched.uuid!);
           this.topBids.set(dispatched.uuid!, detached ? topBidAt(alone!, capShareBps ?? alone!.shareBps) : { leastWei: (least > 0n ? least : 0n) + fees, mostWei: candidate.bribeWei + fees, gasUsed });
         }
         sendMs = performance.now() - sendStarted;
@@ -577,6 +583,7 @@ export class CandidateDecider {
     if (this.sent.target !== target) {
       this.sent = { target, trades: [], txs: [], victims: new Set(), hiddenPools: new Set(), sealedLanes: new Set() };
       this.topBids = new Map();
+      this.openFlow = new Set();
       this.hidden = new Set();
     }
     return this.sent;
