@@ -14,12 +14,13 @@ import { sendRivalBundle } from './builderRpc.ts';
  */
 export async function rivalOutbidsFirstOfTwo(devnet: Devnet, app: SearcherApp, amounts: { first: bigint; second: bigint }, options: { rivalFirst?: boolean } = {}) {
   const before = app.engine.stats.victims;
+  const sentBefore = app.store.recentBundles(10).length;
   const first = await prepareBackrun(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'WBTC'], amount: amounts.first, trader: 1 });
   await victimsHandled(app, before + 1);
-  await bundlesSent(app, 1);
+  await bundlesSent(app, sentBefore + 1);
   const second = await prepareBackrun(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'WBTC'], amount: amounts.second, trader: 2 });
   await victimsHandled(app, before + 2);
-  await bundlesSent(app, 2);
+  await bundlesSent(app, sentBefore + 2);
   const ourBundles = app.store.recentBundles(10);
   const bundleOf = (victim: Hex) => ourBundles.find((bundle) => bundle.txHashes[0]?.toLowerCase() === victim.toLowerCase());
   const oursFirst = bundleOf(first.victim.hash);
@@ -46,4 +47,24 @@ export async function rivalOutbidsFirstOfTwo(devnet: Devnet, app: SearcherApp, a
 export async function missRecorded(app: SearcherApp, bundleId: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (!app.store.recentMisses(10).some((miss) => miss.bundleId === bundleId) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+/**
+ * A rival (operators[0], 90% to the builder) outbids our backrun of one public victim (on WETH/USDC, off the pair the
+ * two-victim set-up trades) and the block is built: the builder's "outbid" verdict, learnt once the ledger settled.
+ */
+export async function rivalOutbidsOne(devnet: Devnet, app: SearcherApp, amount: bigint) {
+  const before = app.engine.stats.victims;
+  const sentBefore = app.store.recentBundles(10).length;
+  const lone = await prepareBackrun(devnet, { router: 'uniswapV2Router02', path: ['WETH', 'USDC'], amount, trader: 3 });
+  await victimsHandled(app, before + 1);
+  await bundlesSent(app, sentBefore + 1);
+  const ours = app.store.recentBundles(10).find((bundle) => bundle.txHashes[0]?.toLowerCase() === lone.victim.hash.toLowerCase());
+  expect(ours, 'the bot did not backrun the lone victim').toBeDefined();
+  const rivalTx = await signBackrun(devnet, lone.candidateWith(9000n), lone.target, { builderShareBps: 9000n, operatorIndex: devnet.manifest.accounts.operators[0]!.index });
+  await sendRivalBundle(devnet, [lone.victim.raw, rivalTx.raw], lone.target);
+  await stepBlockSettled(devnet, app);
+  await missRecorded(app, ours!.id);
+  expect(app.store.recentMisses(10).find((miss) => miss.bundleId === ours!.id)?.verdict).toMatchObject({ kind: 'outbid', builder: 'local' });
+  return ours!;
 }

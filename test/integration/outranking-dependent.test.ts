@@ -7,13 +7,13 @@ import type { Devnet } from '../../src/devnet/devnet.ts';
 import type { SearcherApp } from '../../src/searcher.ts';
 import { startTestBot, stepBlock } from '../helpers/bot.ts';
 import { startTestDevnet } from '../helpers/devnet.ts';
-import { missRecorded, rivalOutbidsFirstOfTwo } from '../helpers/rivalOutbidsFirst.ts';
+import { missRecorded, rivalOutbidsFirstOfTwo, rivalOutbidsOne } from '../helpers/rivalOutbidsFirst.ts';
 
 /**
  * capped-dependents.test.ts with the default lanes (lanes.capDependentShare off): the bot's backrun of the second,
- * larger victim pays the builder more per gas than its backrun of the first. It used to ride after the first's nonce
- * (chainedUnranked) and die with it when a rival outbid the first: the one nonce miss left in every rival demo. It now
- * goes out from its own operator at its own share, and lands.
+ * larger victim pays the builder more per gas than its backrun of the first. It rode after the first's nonce
+ * (chainedUnranked) and died with it when a rival outbid the first: the one nonce miss left in every rival demo. Once a
+ * rival has outbid a public backrun of ours, it goes out from its own operator at its own share, and lands.
  */
 let devnet: Devnet;
 let app: SearcherApp;
@@ -33,6 +33,9 @@ afterAll(async () => {
 
 describe('a dependent bundle that outranks the earlier one (capping off)', () => {
   it('a larger backrun on the pools of an earlier one a rival outbid lands from its own operator at its own share: no nonce miss', async () => {
+    // A rival has shown up on the public route: it outbid our backrun of a lone victim (on other pools) a block before.
+    const lone = await rivalOutbidsOne(devnet, app, 20n * 10n ** 18n);
+
     // Paying more per gas than the rival's bundle of the first victim, ours of the second may run first: the rival's
     // place in the block is not checked, only that it backran the first victim.
     const { oursFirst, oursSecond, block, hashes } = await rivalOutbidsFirstOfTwo(devnet, app, { first: 30n * 10n ** 18n, second: 60n * 10n ** 18n }, { rivalFirst: false });
@@ -56,7 +59,8 @@ describe('a dependent bundle that outranks the earlier one (capping off)', () =>
     // As the builder reported it: the first outbid, nothing lost to a nonce of ours; the second landed at a profit.
     await missRecorded(app, oursFirst.id);
     expect(app.store.recentMisses(10).find((miss) => miss.bundleId === oursFirst.id)?.verdict).toMatchObject({ kind: 'outbid', builder: 'local' });
-    expect(app.store.missKinds()).toMatchObject({ outbid: 1, nonce: 0 });
+    expect(app.store.missKinds()).toMatchObject({ outbid: 2, nonce: 0 });
+    expect(app.store.recentMisses(10).map((miss) => miss.bundleId).sort()).toEqual([lone.id, oursFirst.id].sort());
     const landed = app.store.recentBundles(10).find((bundle) => bundle.id === oursSecond.id);
     expect(landed?.status).toBe('included');
     expect(BigInt(landed!.netWei!)).toBeGreaterThan(0n);
