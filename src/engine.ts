@@ -165,12 +165,15 @@ export class SearcherEngine {
 
   /** An outcome of one of our bids (won, outbid, missed for another reason): the policy learns from it. */
   learnBid(outcome: Omit<BidOutcome, 'nowMs'> & { nowMs?: number }): void {
-    this.bids?.learn({ ...outcome, nowMs: outcome.nowMs ?? Date.now() });
+    const nowMs = outcome.nowMs ?? Date.now();
+    this.bids?.learn({ ...outcome, nowMs });
+    // A rival's win: our bundles that would run ahead of one of ours on that route detach rather than chain (decision.ts).
+    if (outcome.outcome === 'outbid') this.decider?.noteOutbid(outcome.route ?? 'public', nowMs);
   }
 
-  /** How dependent bundles went out (lanes.detachDependents): detached, capped to rank below, or chained and why. */
+  /** How dependent bundles went out (lanes.detachDependents): detached (ahead of an earlier one or not), capped to rank below, or chained and why. */
   get detaching(): CandidateDecider['detaching'] {
-    return this.decider?.detaching ?? { detached: 0, capped: 0, chainedUnranked: 0, chainedUnrelaxed: 0 };
+    return this.decider?.detaching ?? { detached: 0, capped: 0, chainedUnranked: 0, chainedUnrelaxed: 0, detachedOutranking: 0 };
   }
 
   /** The bidding policy, once started (its per-builder counts, a pool's learned share). */

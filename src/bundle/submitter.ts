@@ -253,6 +253,7 @@ export class Submitter {
     tracked.nonce = nonce;
     tracked.attempts++;
     const bundle: BundleRequest = { txs, blockNumber: target, replacementUuid: tracked.uuid };
+    logger.debug({ target: String(target), uuid: tracked.uuid, key: tracked.opportunity.key, nonce, attempt: tracked.attempts, inPlace, ourTx: ours.hash }, 'submitter: signed');
     const attempt = tracked.attempts;
     const onSent = attempt === 1 ? tracked.opportunity.onSent : undefined;
     if (mode !== 'send') {

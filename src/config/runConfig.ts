@@ -187,11 +187,11 @@ export const runConfigSchema = z.strictObject({
   /**
    * The extra operators (lanes). detachDependents: a bundle on the pools of an earlier one of ours goes out from a
    * free operator when it stands alone (simulated without them) and a builder took each earlier one's floor
-   * version, paying the builder less per gas at the top of the block than each earlier backrun of a victim (so the
-   * builder, which runs bundles in that order, runs it after them: the state it was sized for), rather than after
-   * their nonces: a rival that outbids the earlier one no longer drops it. On by default (measured: see README). capDependentShare: one that would pay more per gas than an earlier one goes out detached all the
-   * same, its share of the profit capped so that it ranks below them (else it rides after their nonces); off by
-   * default: it bids less, so it loses more contested backruns to a rival bidding in between (see README).
+   * version (paying the builder less per gas at the top of the block than each earlier backrun of a victim, the
+   * builder, which runs bundles in that order, runs it after them: the state it was sized for; paying more, only
+   * behind a route a rival contests: decision.ts), rather than after their nonces: a rival that outbids the earlier one no longer drops it. On by default (measured: see README). capDependentShare: one that would pay more per gas than an earlier one goes out detached all the
+   * same, its share of the profit capped so that it ranks below them (else it rides their nonces, or, behind a route
+   * where a rival outbid us lately, goes out detached at its own share and may run ahead of them); off by default: it bids less, so it loses more contested backruns to a rival bidding in between (see README).
    */
   lanes: z.strictObject({ detachDependents: z.boolean().default(true), capDependentShare: z.boolean().default(false) }).default({ detachDependents: true, capDependentShare: false }),
   /**
