@@ -37,7 +37,8 @@ console.log(`| --- | --- | --- | --- | --- | --- | --- | --- | --- |`);
 for (const mix of values.mixes.split(',')) {
   for (const policy of values.policies.split(',')) {
     for (let run = 1; run <= Number(values.runs); run++) {
-      const tag = `${mix}-${policy}-${run}`;
+      // A store of its own per run: an adaptive bot learns again from the bids a store holds when it starts.
+      const tag = `${mix}-${policy}-${run}-${Date.now()}`;
       const args = ['bin/searcher.js', 'demo', '--blocks', values.blocks, '--rivals', join(root, 'scenarios', 'rivals', `${mix}.json`), '--json', '--dashboard-port', '0', '--db', join(out, `${tag}.db`)];
       args.push(...(policy === 'adaptive' ? ['--bid-policy', 'adaptive'] : ['--bid-share', policy]));
       const done = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });

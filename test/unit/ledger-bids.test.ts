@@ -28,23 +28,29 @@ function report(uuid: string, n: number): CandidateReport {
   };
 }
 
+/** A ledger on a fresh store in adaptive mode, its bid outcomes to `onBidOutcome`; no receipts unless given. */
+function adaptiveLedger(onBidOutcome: (outcome: Omit<BidOutcome, 'nowMs'>) => void, chain: { client?: ConstructorParameters<typeof Ledger>[0]['client']; executor?: `0x${string}` } = {}) {
+  const store = Store.open(join(mkdtempSync(join(tmpdir(), 'ledger-bids-')), 'store.db'));
+  const ledger = new Ledger({
+    store,
+    risk: new RiskGate({ config: parseRiskConfig(), logger }),
+    client: chain.client ?? { getTransactionReceipt: async () => { throw new Error('no receipts in this test'); } },
+    executor: chain.executor ?? mainnet.weth,
+    startToken: mainnet.weth,
+    logger,
+    bidPolicy: 'adaptive',
+    onBidOutcome,
+  });
+  return { store, ledger };
+}
+
 describe('the ledger: what came of each bid, to the bidding policy and the store', () => {
   it("only a builder's own outbid raises the bid; a nonce failure, a guess and the bot's own 'outbid' do not", async () => {
-    const store = Store.open(join(mkdtempSync(join(tmpdir(), 'ledger-bids-')), 'store.db'));
     const policy = new BidPolicy({ settings: { policy: 'adaptive', maxBidShareBps: 9900, startShareBps: 5000, floorShareBps: 1000, marginBps: 100, outbidStepBps: 500, probeDownBps: 50, probeAfterWins: 3, rivalMemoryMs: 60_000 }, fixedShareBps: 5000, executorCapBps: 9900 });
     const learned: Array<Omit<BidOutcome, 'nowMs'>> = [];
-    const ledger = new Ledger({
-      store,
-      risk: new RiskGate({ config: parseRiskConfig(), logger }),
-      client: { getTransactionReceipt: async () => { throw new Error('no receipts in this test'); } },
-      executor: mainnet.weth,
-      startToken: mainnet.weth,
-      logger,
-      bidPolicy: 'adaptive',
-      onBidOutcome: (outcome) => {
-        learned.push(outcome);
-        policy.learn({ ...outcome, nowMs: 0 });
-      },
+    const { store, ledger } = adaptiveLedger((outcome) => {
+      learned.push(outcome);
+      policy.learn({ ...outcome, nowMs: 0 });
     });
     const miss = (uuid: string, reason: 'outbid' | 'not included', verdict?: BuilderVerdict) => ledger.missed({ uuid, key: uuid, block: 10n, reason, detail: 'x', ...(verdict ? { verdict } : {}) });
     const shareNow = () => policy.bid({ pools: [poolA], minNetProfitWei: 0n, nowMs: 1 }).shareBps;
@@ -75,18 +81,8 @@ describe('the ledger: what came of each bid, to the bidding policy and the store
   });
 
   it("an outbid carries to the policy the winner's price per gas and our bundle's gas and tips, as simulated", async () => {
-    const store = Store.open(join(mkdtempSync(join(tmpdir(), 'ledger-bids-')), 'store.db'));
     const learned: Array<Omit<BidOutcome, 'nowMs'>> = [];
-    const ledger = new Ledger({
-      store,
-      risk: new RiskGate({ config: parseRiskConfig(), logger }),
-      client: { getTransactionReceipt: async () => { throw new Error('no receipts in this test'); } },
-      executor: mainnet.weth,
-      startToken: mainnet.weth,
-      logger,
-      bidPolicy: 'adaptive',
-      onBidOutcome: (outcome) => learned.push(outcome),
-    });
+    const { store, ledger } = adaptiveLedger((outcome) => learned.push(outcome));
     ledger.onCandidate({ ...report('valued', 0), bundleValue: { gasUsed: 300_000n, tipsWei: 420_000n * 10n ** 9n } });
     ledger.onCandidate(report('unvalued', 1));
     await ledger.settled();
@@ -102,18 +98,8 @@ describe('the ledger: what came of each bid, to the bidding policy and the store
   });
 
   it('an outbid in a block where a bundle of ours landed on the same pools is no rival\'s price: not learned as an outbid', async () => {
-    const store = Store.open(join(mkdtempSync(join(tmpdir(), 'ledger-bids-')), 'store.db'));
     const learned: Array<Omit<BidOutcome, 'nowMs'>> = [];
-    const ledger = new Ledger({
-      store,
-      risk: new RiskGate({ config: parseRiskConfig(), logger }),
-      client: { getTransactionReceipt: async () => { throw new Error('no receipts in this test'); } },
-      executor: mainnet.weth,
-      startToken: mainnet.weth,
-      logger,
-      bidPolicy: 'adaptive',
-      onBidOutcome: (outcome) => learned.push(outcome),
-    });
+    const { store, ledger } = adaptiveLedger((outcome) => learned.push(outcome));
     for (const [n, uuid] of ['winner', 'loser', 'elsewhere'].entries()) ledger.onCandidate(report(uuid, n));
     await ledger.settled();
     // Ours landed in block 10 on pools A and B (its receipt unread here: that does not matter); another of ours
@@ -129,7 +115,6 @@ describe('the ledger: what came of each bid, to the bidding policy and the store
   });
 
   it('a bundle held to its floor is learnt as won at the share it paid of what it realised, not the share it was recorded at', async () => {
-    const store = Store.open(join(mkdtempSync(join(tmpdir(), 'ledger-bids-')), 'store.db'));
     const learned: Array<Omit<BidOutcome, 'nowMs'>> = [];
     const executor = getAddress('0x00000000000000000000000000000000000000e0');
     const word = (value: bigint) => `0x${value.toString(16).padStart(64, '0')}` as Hex;
@@ -142,16 +127,7 @@ describe('the ledger: what came of each bid, to the bidding policy and the store
         { address: mainnet.weth, topics: [withdrawalTopic, topicOf(executor)], data: word((ether * 117n) / 1000n) },
       ],
     });
-    const ledger = new Ledger({
-      store,
-      risk: new RiskGate({ config: parseRiskConfig(), logger }),
-      client: { getTransactionReceipt: async ({ hash: txHash }: { hash: Hex }) => receipt(txHash) },
-      executor,
-      startToken: mainnet.weth,
-      logger,
-      bidPolicy: 'adaptive',
-      onBidOutcome: (outcome) => learned.push(outcome),
-    });
+    const { store, ledger } = adaptiveLedger((outcome) => learned.push(outcome), { client: { getTransactionReceipt: async ({ hash: txHash }: { hash: Hex }) => receipt(txHash) }, executor });
     // Both recorded at 5000 bps; the first was held to the floor (its state was not the simulated one), the second not.
     ledger.onCandidate({ ...report('held', 1), uncompared: 'held to the floor for a later bundle of ours on the same pools' });
     ledger.onCandidate(report('exact', 2));
