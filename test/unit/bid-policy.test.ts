@@ -86,13 +86,19 @@ describe('the fixed policy', () => {
   });
 });
 
+/** An adaptive policy fed a relay's outcomes on pool A: wins and losses no builder explains, at a share and a time. */
+function relayedBids(builder: string) {
+  const policy = new BidPolicy({ settings: adaptive, fixedShareBps: 5000, executorCapBps: 10_000 });
+  const base = { pools: [poolA], builder, grossWei: ether, gasCostWei: ether / 100n };
+  const won = (shareBps: number, nowMs: number) => policy.learn({ ...base, shareBps, outcome: 'won', nowMs });
+  const lostUnexplained = (shareBps: number, nowMs: number) => policy.learn({ ...base, shareBps, outcome: 'missed', missKind: 'other', lostUnexplained: true, nowMs });
+  const now = (nowMs: number) => policy.bid({ ...opportunity, nowMs }).shareBps;
+  return { policy, base, won, lostUnexplained, now };
+}
+
 describe('the adaptive policy', () => {
   it('losses nobody explains (a relay\'s bundle) under the level it stepped down from: back up once they are two and more frequent than up there, and it probes no lower', () => {
-    const policy = new BidPolicy({ settings: adaptive, fixedShareBps: 5000, executorCapBps: 10_000 });
-    const base = { pools: [poolA], builder: 'mevBlocker', grossWei: ether, gasCostWei: ether / 100n };
-    const won = (shareBps: number, nowMs: number) => policy.learn({ ...base, shareBps, outcome: 'won', nowMs });
-    const lostUnexplained = (shareBps: number, nowMs: number) => policy.learn({ ...base, shareBps, outcome: 'missed', missKind: 'other', lostUnexplained: true, nowMs });
-    const now = (nowMs: number) => policy.bid({ ...opportunity, nowMs }).shareBps;
+    const { policy, base, won, lostUnexplained, now } = relayedBids('mevBlocker');
     for (let i = 0; i < adaptive.probeAfterWins; i++) won(5000, i);
     const stepped = now(10);
     expect(stepped).toBe(5000 - adaptive.probeDownBps);
@@ -111,11 +117,7 @@ describe('the adaptive policy', () => {
   });
 
   it('losses nobody explains that come as often at every level (a rival far above, now and then) do not stop the probing down', () => {
-    const policy = new BidPolicy({ settings: adaptive, fixedShareBps: 5000, executorCapBps: 10_000 });
-    const base = { pools: [poolA], builder: 'mevShare', grossWei: ether, gasCostWei: ether / 100n };
-    const won = (shareBps: number, nowMs: number) => policy.learn({ ...base, shareBps, outcome: 'won', nowMs });
-    const lostUnexplained = (shareBps: number, nowMs: number) => policy.learn({ ...base, shareBps, outcome: 'missed', missKind: 'other', lostUnexplained: true, nowMs });
-    const now = (nowMs: number) => policy.bid({ ...opportunity, nowMs }).shareBps;
+    const { won, lostUnexplained, now } = relayedBids('mevShare');
     for (let i = 0; i < adaptive.probeAfterWins; i++) won(5000, i);
     // One loss in three at each level: 4900, 4800, 4700 each lose one and win two, and it goes on down.
     for (let round = 0; round < 3; round++) {

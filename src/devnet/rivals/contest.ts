@@ -69,7 +69,7 @@ export function contestsOf(
    * (a win), and those that landed in a bundle of ours that carried it but ran without it (it ran elsewhere first);
    * what became of our bundles and the rivals' for it in the blocks it was contested in ('included' or the reason).
    */
-  const victims = new Map<string, { contested: boolean; ourWon: Hex[]; ourLandedBehind: Hex[]; ours: string[]; rivals: string[]; landedWith?: string }>();
+  const victims = new Map<string, { contested: boolean; ourWon: Hex[]; ourLandedBehind: Hex[]; ours: string[]; rivals: string[] }>();
   /** victim -> whose included bundle ran it ('' ours, a rival's name, 'other'), in the last block that ran it. */
   const ranIn = new Map<string, string>();
   const rivalWins = new Map<string, number>(rivals.map((rival) => [rival.name, 0]));
